@@ -1,0 +1,79 @@
+"""The one base of every API view: resolves the merchant, checks the role, scopes queries.
+
+The merchant comes from the API token, or, for the portal's own calls with a session, from the
+``X-Merchant`` header (a slug) or the merchant last opened in the portal. Reads need the view
+permission; writes need plan unless a view says otherwise. Objects of other merchants are
+simply not in the queryset, so they answer 404 like objects that do not exist.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from django.http import Http404
+from rest_framework import exceptions, permissions, viewsets
+from rest_framework.views import APIView
+
+from accounts import selectors
+from accounts.models import ApiToken
+from accounts.portal import ACTIVE_MERCHANT_SESSION_KEY
+from accounts.roles import Permission, perm_name, role_grants
+from accounts.tenancy import tenant_context
+
+
+class MerchantAPIMixin:
+    read_permission: str = Permission.VIEW
+    write_permission: str = Permission.PLAN
+
+    def dispatch(self, request, *args, **kwargs):
+        with ExitStack() as stack:
+            self._tenant_stack = stack
+            response = super().dispatch(request, *args, **kwargs)
+            if not getattr(response, "is_rendered", True):
+                response.render()
+        return response
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.merchant = self._resolve_merchant(request)
+        needed = (
+            self.read_permission
+            if request.method in permissions.SAFE_METHODS
+            else self.write_permission
+        )
+        if not self._caller_can(request, needed):
+            raise exceptions.PermissionDenied("Your role in this merchant does not allow this.")
+        self._tenant_stack.enter_context(tenant_context(self.merchant))
+
+    def _resolve_merchant(self, request):
+        if isinstance(request.auth, ApiToken):
+            return request.auth.merchant
+        slug = request.headers.get("X-Merchant") or request.session.get(ACTIVE_MERCHANT_SESSION_KEY)
+        merchant = selectors.merchant_by_slug(slug=slug) if slug else None
+        if (
+            merchant is None
+            or selectors.membership_for(user=request.user, merchant=merchant) is None
+        ):
+            raise Http404("No such merchant.")
+        return merchant
+
+    def _caller_can(self, request, permission: str) -> bool:
+        if isinstance(request.auth, ApiToken):
+            return role_grants(request.auth.role, permission)
+        return request.user.has_perm(perm_name(permission), self.merchant)
+
+    def get_queryset(self):
+        return self.queryset.all().for_merchant(self.merchant)
+
+
+class MerchantAPIView(MerchantAPIMixin, APIView):
+    pass
+
+
+class MerchantReadOnlyViewSet(MerchantAPIMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class MerchantModelViewSet(MerchantAPIMixin, viewsets.ModelViewSet):
+    def perform_create(self, serializer):
+        serializer.save(merchant=self.merchant)

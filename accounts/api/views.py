@@ -1,0 +1,25 @@
+from rest_framework.response import Response
+
+from accounts.api.base import MerchantAPIView
+from accounts.models import ApiToken
+
+
+class WhoAmIView(MerchantAPIView):
+    """Which merchant and role this caller acts as; an ERP's connection check."""
+
+    def get(self, request):
+        if isinstance(request.auth, ApiToken):
+            caller = {"kind": "api_token", "name": request.auth.name, "role": request.auth.role}
+        else:
+            caller = {"kind": "user", "email": request.user.email}
+        return Response(
+            {
+                "merchant": {
+                    "slug": self.merchant.slug,
+                    "name": self.merchant.name,
+                    "currency": self.merchant.currency,
+                    "timezone": self.merchant.timezone,
+                },
+                "caller": caller,
+            }
+        )

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class AccountsConfig(AppConfig):
+    default = True
+    name = "accounts"
+    verbose_name = "Merchants and members"
+    default_auto_field = "django.db.models.BigAutoField"
+
+
+class ShelfcastAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the console's site (runs across merchants, staff only)."""
+
+    default = False
+    default_site = "accounts.admin_site.ShelfcastAdminSite"

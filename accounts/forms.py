@@ -1,0 +1,48 @@
+"""Portal forms of accounts."""
+
+from django import forms
+
+from accounts.models import Merchant
+from accounts.roles import Role
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="What uses it, e.g. 'ERP nightly sync'.", label="Token name"
+    )
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.PLANNER,
+        help_text="Viewer tokens read; planner tokens also write data.",
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=150, required=False, label="Your name")
+    password = forms.CharField(widget=forms.PasswordInput, label="Choose a password")
+    password_again = forms.CharField(widget=forms.PasswordInput, label="Password again")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return data
+
+
+class MerchantSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Merchant
+        fields = ["name", "timezone", "currency", "target_service_level", "review_period_days"]
+        help_texts = {
+            "target_service_level": "Between 0.5 and 0.999, e.g. 0.95 for 95%.",
+            "review_period_days": "How often you place orders, in days.",
+        }

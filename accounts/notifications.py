@@ -1,0 +1,27 @@
+"""Emails to members."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.models import Invitation
+
+
+def send_invitation_email(*, invitation_id: int, secret: str) -> None:
+    # Across merchants on purpose: a worker receives only the id; the row names its merchant.
+    invitation = (
+        Invitation.objects.unscoped().select_related("merchant", "invited_by").get(pk=invitation_id)
+    )
+    if not invitation.is_open:
+        return
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+        "invitation_accept", kwargs={"secret": secret}
+    )
+    context = {"invitation": invitation, "link": link}
+    send_mail(
+        subject=f"You are invited to {invitation.merchant.name} on Shelfcast",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )

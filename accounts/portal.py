@@ -1,0 +1,66 @@
+"""The one base of every merchant portal view.
+
+It resolves the merchant from the URL (``/m/<merchant_slug>/...``), checks that the signed-in
+user is a member with the permission the view asks for, pins the database tenant for the
+whole request, and gives the view ``self.merchant``. Not a member and no such merchant give
+the same 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts import selectors
+from accounts.roles import Permission, perm_name
+from accounts.tenancy import tenant_context
+
+ACTIVE_MERCHANT_SESSION_KEY = "active_merchant"
+
+
+class MerchantViewMixin(LoginRequiredMixin):
+    #: the permission on the merchant this view needs (guardian object permission)
+    required_permission: str = Permission.VIEW
+    #: the tenant model the view shows, if any: its default queryset is scoped
+    model = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        slug = kwargs.pop("merchant_slug")
+        merchant = selectors.merchant_by_slug(slug=slug)
+        membership = (
+            selectors.membership_for(user=request.user, merchant=merchant) if merchant else None
+        )
+        if membership is None:
+            raise Http404("No such merchant.")
+        if not request.user.has_perm(perm_name(self.required_permission), merchant):
+            raise PermissionDenied("Your role in this merchant does not allow this.")
+        self.merchant = merchant
+        self.membership = membership
+        request.merchant = merchant
+        request.membership = membership
+        request.session[ACTIVE_MERCHANT_SESSION_KEY] = merchant.slug
+        with tenant_context(merchant):
+            response = super().dispatch(request, *args, **kwargs)
+            # Render inside the tenant: templates may still evaluate querysets.
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
+
+    def can(self, permission: str) -> bool:
+        return self.request.user.has_perm(perm_name(permission), self.merchant)
+
+    def get_queryset(self):
+        if self.model is None:
+            raise NotImplementedError("Set `model` or override get_queryset().")
+        return self.model.objects.for_merchant(self.merchant)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["merchant"] = self.merchant
+        context["membership"] = self.membership
+        context["can_plan"] = self.can(Permission.PLAN)
+        context["can_manage"] = self.can(Permission.MANAGE)
+        return context

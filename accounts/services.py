@@ -1,0 +1,232 @@
+"""Writes for merchants, members, roles, API tokens and invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts import secrets as token_secrets
+from accounts.models import ApiToken, Invitation, Membership, Merchant, User
+from accounts.roles import CODENAMES, ROLE_PERMISSIONS, Permission, Role
+
+API_TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
+# -- merchants ---------------------------------------------------------------------------------
+@transaction.atomic
+def merchant_create(
+    *,
+    name: str,
+    owner: User,
+    slug: str | None = None,
+    timezone_name: str = "UTC",
+    currency: str = "GBP",
+) -> Merchant:
+    slug = slug or _unique_slug(name)
+    if Merchant.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": f"The address '{slug}' is taken."})
+    merchant = Merchant(name=name, slug=slug, timezone=timezone_name, currency=currency.upper())
+    merchant.full_clean()
+    merchant.save()
+    membership_set_role(merchant=merchant, user=owner, role=Role.OWNER, actor=None)
+    return merchant
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "merchant"
+    slug, counter = base, 2
+    while Merchant.objects.filter(slug=slug).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+# -- memberships and roles ---------------------------------------------------------------------
+def _sync_object_permissions(*, merchant: Merchant, user: User, role: str | None) -> None:
+    granted = ROLE_PERMISSIONS[Role(role)] if role else frozenset()
+    for permission in Permission:
+        codename = CODENAMES[permission]
+        if permission in granted:
+            assign_perm(codename, user, merchant)
+        else:
+            remove_perm(codename, user, merchant)
+
+
+def _require_other_owner(*, merchant: Merchant, user: User) -> None:
+    other_owners = (
+        Membership.objects.for_merchant(merchant)
+        .filter(role=Role.OWNER)
+        .exclude(user=user)
+        .exists()
+    )
+    if not other_owners:
+        raise ValidationError("A merchant must keep at least one owner.")
+
+
+@transaction.atomic
+def membership_set_role(
+    *, merchant: Merchant, user: User, role: str, actor: User | None
+) -> Membership:
+    """Add ``user`` to ``merchant`` with ``role``, or change their role; keeps guardian's
+    object permissions in step with the role."""
+    role = Role(role)
+    membership = (
+        Membership.objects.for_merchant(merchant).select_for_update().filter(user=user).first()
+    )
+    if membership is None:
+        membership = Membership.objects.create(merchant=merchant, user=user, role=role)
+    elif membership.role != role:
+        if membership.role == Role.OWNER:
+            _require_other_owner(merchant=merchant, user=user)
+        membership.role = role
+        membership.save(update_fields=["role", "updated_at"])
+    _sync_object_permissions(merchant=merchant, user=user, role=role)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, merchant: Merchant, user: User, actor: User) -> None:
+    membership = Membership.objects.for_merchant(merchant).filter(user=user).first()
+    if membership is None:
+        return
+    if membership.role == Role.OWNER:
+        _require_other_owner(merchant=merchant, user=user)
+    membership.delete()
+    _sync_object_permissions(merchant=merchant, user=user, role=None)
+
+
+# -- API tokens --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+@transaction.atomic
+def api_token_create(*, merchant: Merchant, name: str, role: str, actor: User) -> IssuedToken:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the token a name, e.g. the system that uses it."})
+    if Membership.objects.for_merchant(merchant).filter(user=actor, role=Role.OWNER).count() == 0:
+        raise PermissionDenied("Only owners create API tokens.")
+    if ApiToken.objects.for_merchant(merchant).filter(name=name).exists():
+        raise ValidationError({"name": f"A token named '{name}' exists already."})
+    prefix, secret = token_secrets.new_api_token()
+    token = ApiToken.objects.create(
+        merchant=merchant,
+        name=name,
+        role=Role(role),
+        prefix=prefix,
+        digest=token_secrets.digest(secret),
+        created_by=actor,
+    )
+    return IssuedToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def api_token_revoke(*, merchant: Merchant, token_id: int, actor: User) -> ApiToken:
+    token = ApiToken.objects.for_merchant(merchant).select_for_update().get(pk=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Record use, at most once a minute per token, so reads don't write on every request."""
+    now = timezone.now()
+    if token.last_used_at and now - token.last_used_at < API_TOKEN_TOUCH_INTERVAL:
+        return
+    ApiToken.objects.for_merchant(token.merchant_id).filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+
+
+# -- invitations -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    secret: str
+
+
+@transaction.atomic
+def invitation_create(
+    *, merchant: Merchant, email: str, role: str, actor: User
+) -> IssuedInvitation:
+    """Invite ``email``; the email with the link is sent once the transaction commits."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if not email:
+        raise ValidationError({"email": "Enter an email address."})
+    if Membership.objects.for_merchant(merchant).filter(user__email=email).exists():
+        raise ValidationError({"email": f"{email} is already a member."})
+    now = timezone.now()
+    # A new invitation replaces any open one for the same address.
+    Invitation.objects.for_merchant(merchant).filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    secret = token_secrets.new_invitation_secret()
+    invitation = Invitation.objects.create(
+        merchant=merchant,
+        email=email,
+        role=Role(role),
+        digest=token_secrets.digest(secret),
+        invited_by=actor,
+        expires_at=now + dt.timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+    )
+    from accounts.tasks import send_invitation_email_task
+
+    transaction.on_commit(
+        lambda: send_invitation_email_task.delay(invitation_id=invitation.pk, secret=secret)
+    )
+    return IssuedInvitation(invitation=invitation, secret=secret)
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user: User | None, password: str = "", full_name: str = ""
+) -> User:
+    """Accept an open invitation, as a signed-in user with the invited address or by creating
+    the account. Returns the member."""
+    invitation = (
+        Invitation.objects.for_merchant(invitation.merchant_id)
+        .select_for_update()
+        .get(pk=invitation.pk)
+    )
+    if not invitation.is_open:
+        raise ValidationError("This invitation has expired or was already used.")
+    if user is None:
+        user = User.objects.filter(email=invitation.email).first()
+        if user is not None:
+            raise ValidationError(
+                "An account with this address exists: sign in to accept the invitation."
+            )
+        candidate = User(email=invitation.email, full_name=full_name.strip())
+        try:
+            password_validation.validate_password(password, candidate)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from error
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name.strip()
+        )
+    elif user.email.lower() != invitation.email:
+        raise ValidationError(
+            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+        )
+    membership_set_role(merchant=invitation.merchant, user=user, role=invitation.role, actor=user)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, merchant: Merchant, invitation_id: int, actor: User) -> None:
+    invitation = Invitation.objects.for_merchant(merchant).select_for_update().get(pk=invitation_id)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])

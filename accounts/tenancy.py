@@ -1,0 +1,227 @@
+"""Tenant scoping: the `TenantOwned` base, its fail-closed manager and the database tenant.
+
+Two locks keep one merchant's rows away from another:
+
+1. The ORM lock. Every tenant-owned model inherits `TenantOwned`. Its default manager refuses
+   to run a query that is not pinned to one merchant: a query must say
+   ``.for_merchant(merchant)`` (or filter on ``merchant`` itself), or come through a related
+   manager of an object that was already loaded that way. A deliberate sweep across merchants
+   says ``.unscoped()`` next to a comment saying why.
+2. The database lock. On PostgreSQL every tenant table has a row-level security policy keyed
+   on the transaction-local setting ``shelfcast.merchant_id``. `tenant_context` sets it for the
+   duration of a block (the base portal view and API viewset do so for each request), and the
+   application connects as a role that does not own the tables, so a query that escaped the
+   ORM lock still sees nothing of another merchant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import connections, models, transaction
+
+if TYPE_CHECKING:
+    from accounts.models import Merchant
+
+ALL_MERCHANTS_DB_SETTING = "shelfcast.all_merchants"
+
+# Lookups that pin a query to exactly one merchant.
+_SCOPING_LOOKUPS = frozenset(
+    {
+        "merchant",
+        "merchant_id",
+        "merchant__pk",
+        "merchant__id",
+        "merchant__exact",
+        "merchant_id__exact",
+        "merchant__pk__exact",
+        "merchant__id__exact",
+    }
+)
+
+
+class UnscopedQueryError(RuntimeError):
+    """A tenant-owned model was queried without saying which merchant the query is for."""
+
+
+def merchant_pk(merchant: Merchant | int) -> int:
+    if merchant is None:
+        raise UnscopedQueryError("A merchant is required, got None.")
+    pk = merchant if isinstance(merchant, int) else merchant.pk
+    if pk is None:
+        raise UnscopedQueryError("The merchant has not been saved yet.")
+    return int(pk)
+
+
+class TenantQuerySet(models.QuerySet):
+    """A queryset that must be pinned to one merchant before it touches the database."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._merchant_scoped = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._merchant_scoped = self._merchant_scoped
+        return clone
+
+    # -- scoping ------------------------------------------------------------------------------
+    def for_merchant(self, merchant: Merchant | int) -> TenantQuerySet:
+        return self.filter(merchant_id=merchant_pk(merchant))
+
+    def unscoped(self) -> TenantQuerySet:
+        """Every merchant's rows. Callers say in a comment why they need a cross-tenant sweep."""
+        clone = self._chain()
+        clone._merchant_scoped = True
+        return clone
+
+    def filter(self, *args, **kwargs):
+        clone = super().filter(*args, **kwargs)
+        if any(key in _SCOPING_LOOKUPS and value is not None for key, value in kwargs.items()):
+            clone._merchant_scoped = True
+        return clone
+
+    @property
+    def is_merchant_scoped(self) -> bool:
+        # A related manager (``sku.sales_days``) carries the instance it hangs off: that instance
+        # was itself loaded through a scoped query, and the relation pins the merchant.
+        return self._merchant_scoped or "instance" in self._hints
+
+    def _require_scope(self) -> None:
+        if not self.is_merchant_scoped:
+            raise UnscopedQueryError(
+                f"{self.model.__name__} queries must be scoped: use "
+                f"{self.model.__name__}.objects.for_merchant(merchant), or .unscoped() for a "
+                "deliberate cross-merchant sweep."
+            )
+
+    # -- every way a queryset reaches the database ---------------------------------------------
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        self._require_scope()
+        return super().iterator(*args, **kwargs)
+
+    def count(self):
+        if self._result_cache is None:
+            self._require_scope()
+        return super().count()
+
+    def exists(self):
+        if self._result_cache is None:
+            self._require_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._require_scope()
+        return super().update(**kwargs)
+
+    def _update(self, values):
+        self._require_scope()
+        return super()._update(values)
+
+    def delete(self):
+        self._require_scope()
+        return super().delete()
+
+    def explain(self, *args, **kwargs):
+        self._require_scope()
+        return super().explain(*args, **kwargs)
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    """The fail-closed default manager of every tenant-owned model."""
+
+
+class TenantOwned(models.Model):
+    """Base of every model that belongs to one merchant.
+
+    ``row_level_security`` says whether the table carries the PostgreSQL policy. Only the
+    tenancy registry in accounts (memberships, tokens, invitations), which must be read before
+    the merchant is known, sets it to False.
+    """
+
+    merchant = models.ForeignKey(
+        "accounts.Merchant", on_delete=models.CASCADE, related_name="+", db_index=True
+    )
+
+    objects = TenantManager()
+
+    row_level_security = True
+
+    class Meta:
+        abstract = True
+        # No base_manager_name: Django's plain base manager serves related-object access and
+        # cascading deletes, which start from an object that was already loaded in scope.
+
+
+def tenant_models() -> list[type[TenantOwned]]:
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, TenantOwned) and not model._meta.proxy
+    ]
+
+
+# -- the database tenant -----------------------------------------------------------------------
+def _current_setting(cursor, name: str) -> str:
+    cursor.execute("SELECT current_setting(%s, true)", [name])
+    value = cursor.fetchone()[0]
+    return value or ""
+
+
+@contextmanager
+def _transaction_settings(values: dict[str, str], using: str = "default") -> Iterator[None]:
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            previous = {name: _current_setting(cursor, name) for name in values}
+            for name, value in values.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        yield
+        # Restore on a normal exit so an enclosing transaction (a test, a request that touches
+        # several merchants' public data) goes on with its own tenant. On an exception, or when
+        # the block was marked for rollback, the savepoint rollback undoes the setting itself.
+        if connection.needs_rollback:
+            return
+        with connection.cursor() as cursor:
+            for name, value in previous.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+@contextmanager
+def tenant_context(merchant: Merchant | int, using: str = "default") -> Iterator[None]:
+    """Run a block as ``merchant``: row-level security shows only its rows.
+
+    Opens a transaction (or savepoint) for the block; a no-op on databases without RLS.
+    """
+    pk = merchant_pk(merchant)
+    with _transaction_settings(
+        {settings.TENANT_DB_SETTING: str(pk), ALL_MERCHANTS_DB_SETTING: "off"}, using=using
+    ):
+        yield
+
+
+@contextmanager
+def all_merchants_context(using: str = "default") -> Iterator[None]:
+    """Lift row-level security for a block: platform staff in the admin console and the rare
+    cross-merchant sweep (nightly fan-out). Pair it with ``.unscoped()`` and say why."""
+    with _transaction_settings(
+        {settings.TENANT_DB_SETTING: "", ALL_MERCHANTS_DB_SETTING: "on"}, using=using
+    ):
+        yield

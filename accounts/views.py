@@ -1,0 +1,248 @@
+"""Portal pages of accounts: merchant switcher, members and roles, invitations, API tokens,
+merchant settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts import selectors, services
+from accounts.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InvitationForm,
+    MerchantSettingsForm,
+    RoleForm,
+)
+from accounts.models import ApiToken, Invitation, Membership
+from accounts.portal import ACTIVE_MERCHANT_SESSION_KEY, MerchantViewMixin
+from accounts.roles import Permission
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def home(request):
+    """Open the merchant last used, or the only one, or the switcher."""
+    memberships = list(selectors.memberships_for_user(user=request.user))
+    slugs = {membership.merchant.slug for membership in memberships}
+    active = request.session.get(ACTIVE_MERCHANT_SESSION_KEY)
+    if active in slugs:
+        return redirect("inventory:dashboard", merchant_slug=active)
+    if len(memberships) == 1:
+        return redirect("inventory:dashboard", merchant_slug=memberships[0].merchant.slug)
+    return redirect("merchant_switch")
+
+
+@login_required
+def merchant_switch(request):
+    memberships = selectors.memberships_for_user(user=request.user)
+    return render(request, "accounts/merchant_switch.html", {"memberships": memberships})
+
+
+class MembersView(MerchantViewMixin, TemplateView):
+    template_name = "accounts/members.html"
+    required_permission = Permission.MANAGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["members"] = selectors.members_for_merchant(merchant=self.merchant)
+        context["invitations"] = selectors.open_invitations_for_merchant(merchant=self.merchant)
+        context.setdefault("invite_form", InvitationForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.invitation_create(
+                    merchant=self.merchant,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                return redirect("members", merchant_slug=self.merchant.slug)
+        return self.render_to_response(self.get_context_data(invite_form=form), status=400)
+
+
+class MemberRoleView(MerchantViewMixin, View):
+    required_permission = Permission.MANAGE
+    model = Membership
+
+    def post(self, request, pk: int):
+        membership = self.get_queryset().select_related("user").filter(pk=pk).first()
+        if membership is None:
+            raise Http404("No such member.")
+        form = RoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a valid role.")
+        else:
+            try:
+                services.membership_set_role(
+                    merchant=self.merchant,
+                    user=membership.user,
+                    role=form.cleaned_data["role"],
+                    actor=request.user,
+                )
+                messages.success(request, f"{membership.user} is now {form.cleaned_data['role']}.")
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        return redirect("members", merchant_slug=self.merchant.slug)
+
+
+class MemberRemoveView(MerchantViewMixin, View):
+    required_permission = Permission.MANAGE
+    model = Membership
+
+    def post(self, request, pk: int):
+        membership = self.get_queryset().select_related("user").filter(pk=pk).first()
+        if membership is None:
+            raise Http404("No such member.")
+        try:
+            services.membership_remove(
+                merchant=self.merchant, user=membership.user, actor=request.user
+            )
+            messages.success(request, f"{membership.user} was removed.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("members", merchant_slug=self.merchant.slug)
+
+
+class InvitationRevokeView(MerchantViewMixin, View):
+    required_permission = Permission.MANAGE
+    model = Invitation
+
+    def post(self, request, pk: int):
+        if not self.get_queryset().filter(pk=pk).exists():
+            raise Http404("No such invitation.")
+        services.invitation_revoke(merchant=self.merchant, invitation_id=pk, actor=request.user)
+        messages.success(request, "Invitation withdrawn.")
+        return redirect("members", merchant_slug=self.merchant.slug)
+
+
+class ApiTokensView(MerchantViewMixin, TemplateView):
+    template_name = "accounts/api_tokens.html"
+    required_permission = Permission.MANAGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tokens"] = selectors.api_tokens_for_merchant(merchant=self.merchant)
+        context.setdefault("form", ApiTokenForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                issued = services.api_token_create(
+                    merchant=self.merchant,
+                    name=form.cleaned_data["name"],
+                    role=form.cleaned_data["role"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                # Shown once, on this response only; never stored or logged.
+                context = self.get_context_data(form=ApiTokenForm(), new_token=issued)
+                return self.render_to_response(context, status=201)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ApiTokenRevokeView(MerchantViewMixin, View):
+    required_permission = Permission.MANAGE
+    model = ApiToken
+
+    def post(self, request, pk: int):
+        if not self.get_queryset().filter(pk=pk).exists():
+            raise Http404("No such token.")
+        token = services.api_token_revoke(merchant=self.merchant, token_id=pk, actor=request.user)
+        messages.success(request, f"Token '{token.name}' revoked: it no longer works.")
+        return redirect("api_tokens", merchant_slug=self.merchant.slug)
+
+
+class MerchantSettingsView(MerchantViewMixin, TemplateView):
+    template_name = "accounts/merchant_settings.html"
+    required_permission = Permission.MANAGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", MerchantSettingsForm(instance=self.merchant))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = MerchantSettingsForm(request.POST, instance=self.merchant)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Settings saved.")
+            return redirect("merchant_settings", merchant_slug=self.merchant.slug)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class InvitationAcceptView(View):
+    """Open to anyone holding the link; the secret in the URL is the credential."""
+
+    template_name = "accounts/invitation_accept.html"
+
+    def _invitation(self, secret: str) -> Invitation:
+        invitation = selectors.invitation_by_secret(secret=secret)
+        if invitation is None:
+            raise Http404("No such invitation.")
+        return invitation
+
+    def get(self, request, secret: str):
+        invitation = self._invitation(secret)
+        return render(
+            request,
+            self.template_name,
+            {"invitation": invitation, "form": AcceptInvitationForm()},
+            status=200 if invitation.is_open else 410,
+        )
+
+    def post(self, request, secret: str):
+        invitation = self._invitation(secret)
+        form = AcceptInvitationForm(request.POST if not request.user.is_authenticated else None)
+        try:
+            if request.user.is_authenticated:
+                user = services.invitation_accept(invitation=invitation, user=request.user)
+            elif form.is_valid():
+                user = services.invitation_accept(
+                    invitation=invitation,
+                    user=None,
+                    password=form.cleaned_data["password"],
+                    full_name=form.cleaned_data["full_name"],
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                user = None
+        except ValidationError as error:
+            _add_errors(form, error)
+            user = None
+        if user is None:
+            return render(
+                request,
+                self.template_name,
+                {"invitation": invitation, "form": form},
+                status=400,
+            )
+        messages.success(request, f"Welcome to {invitation.merchant.name}.")
+        return redirect(
+            reverse("inventory:dashboard", kwargs={"merchant_slug": invitation.merchant.slug})
+        )

@@ -1,0 +1,32 @@
+"""The Celery app: queues, routing and the schedule, all in one place."""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("shelfcast")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+app.conf.task_queues = (
+    # Short, user-facing work: emails, small updates.
+    Queue("default"),
+    # CSV and API bulk imports; I/O bound, may run several at once.
+    Queue("ingest"),
+    # Nightly forecasts and backtests on CPU workers.
+    Queue("forecast"),
+    # Fine-tuning on GPU workers: run with concurrency 1 and prefetch 1.
+    Queue("gpu"),
+)
+app.conf.task_default_queue = "default"
+app.conf.task_routes = {
+    "inventory.*": {"queue": "ingest"},
+    "forecasting.fine_tune*": {"queue": "gpu"},
+    "forecasting.*": {"queue": "forecast"},
+}
+# The nightly schedule lives in code; later capabilities add their entries here.
+app.conf.beat_schedule = {}
+
+app.autodiscover_tasks()

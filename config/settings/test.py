@@ -1,0 +1,21 @@
+"""Settings for `manage.py test`: fast hashing, in-memory email, the owner-aware test runner."""
+
+import os
+
+from config.settings.base import *  # noqa: F403
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or "test-only-secret-key-not-for-any-deployment"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TEST_RUNNER = "tests.runner.ShelfcastTestRunner"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "root": {"handlers": ["null"]},
+}

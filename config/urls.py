@@ -1,0 +1,12 @@
+"""Root URLs: the portal (accounts, inventory), the API under /api/v1/, the admin console."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("console/", admin.site.urls),
+    path("api/v1/", include("accounts.api.urls")),
+    path("api/v1/", include("inventory.api.urls")),
+    path("", include("accounts.urls")),
+    path("m/<slug:merchant_slug>/", include("inventory.urls")),
+]

@@ -1,0 +1,102 @@
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+
+from accounts.admin_site import TenantOwnedAdmin
+from inventory.models import (
+    SKU,
+    Location,
+    Promotion,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SalesDay,
+    StockLevel,
+    Supplier,
+    SupplierItem,
+)
+
+
+@admin.register(Location)
+class LocationAdmin(TenantOwnedAdmin):
+    list_display = ["code", "name", "kind", "merchant", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Supplier)
+class SupplierAdmin(TenantOwnedAdmin):
+    list_display = ["code", "name", "merchant", "email"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(SKU)
+class SKUAdmin(TenantOwnedAdmin):
+    list_display = ["code", "name", "category", "brand", "unit_price", "unit_cost", "active"]
+    list_filter = ["active", "category"]
+    search_fields = ["code", "name", "description"]
+
+
+@admin.register(SupplierItem)
+class SupplierItemAdmin(TenantOwnedAdmin):
+    list_display = ["sku", "supplier", "lead_time_mean_days", "moq", "pack_size", "unit_cost"]
+    raw_id_fields = ["sku", "supplier"]
+    search_fields = ["sku__code", "supplier__name"]
+    list_select_related = ["merchant", "sku", "supplier"]
+
+
+@admin.register(StockLevel)
+class StockLevelAdmin(TenantOwnedAdmin):
+    list_display = ["sku", "location", "on_hand", "as_of"]
+    raw_id_fields = ["sku", "location"]
+    search_fields = ["sku__code"]
+    date_hierarchy = "as_of"
+    list_select_related = ["merchant", "sku", "location"]
+
+
+@admin.register(SalesDay)
+class SalesDayAdmin(TenantOwnedAdmin):
+    list_display = ["date", "sku", "location", "units", "revenue", "on_promotion", "stock_out"]
+    list_filter = ["on_promotion", "stock_out"]
+    raw_id_fields = ["sku", "location"]
+    search_fields = ["sku__code"]
+    date_hierarchy = "date"
+    list_select_related = ["merchant", "sku", "location"]
+    show_full_result_count = False
+
+
+@admin.register(Promotion)
+class PromotionAdmin(TenantOwnedAdmin):
+    list_display = ["code", "name", "sku", "category", "start_date", "end_date", "discount_percent"]
+    list_filter = ["kind"]
+    raw_id_fields = ["sku", "location"]
+    search_fields = ["code", "name", "category"]
+
+
+class SameMerchantInlineFormSet(BaseInlineFormSet):
+    """Inline rows belong to the merchant of the object they are edited under."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.merchant_id = self.instance.merchant_id
+        return form
+
+
+class PurchaseOrderLineInline(admin.TabularInline):
+    model = PurchaseOrderLine
+    formset = SameMerchantInlineFormSet
+    extra = 0
+    raw_id_fields = ["sku"]
+    exclude = ["merchant"]
+
+    def get_queryset(self, request):
+        # Filtered to its order by the admin itself.
+        return PurchaseOrderLine.objects.unscoped().select_related("sku")
+
+
+@admin.register(PurchaseOrder)
+class PurchaseOrderAdmin(TenantOwnedAdmin):
+    list_display = ["number", "merchant", "supplier", "status", "order_date", "expected_arrival"]
+    list_filter = ["status"]
+    search_fields = ["number", "supplier__name"]
+    raw_id_fields = ["supplier", "location"]
+    inlines = [PurchaseOrderLineInline]
+    list_select_related = ["merchant", "supplier"]

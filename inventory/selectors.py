@@ -1,0 +1,188 @@
+"""Reads of the catalogue, stock and sales."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.models import Merchant
+from inventory.models import SKU, Location, SalesDay, StockLevel, Supplier
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
+
+SKU_SORTS = {
+    "code": "code",
+    "-code": "-code",
+    "name": "name",
+    "-name": "-name",
+    "category": "category",
+    "-units_28d": "-units_28d",
+    "units_28d": "units_28d",
+    "-on_hand": "-on_hand",
+    "on_hand": "on_hand",
+}
+
+
+def latest_sales_date(*, merchant: Merchant) -> dt.date | None:
+    return SalesDay.objects.for_merchant(merchant).aggregate(last=Max("date"))["last"]
+
+
+def sku_list(
+    *,
+    merchant: Merchant,
+    search: str = "",
+    category: str = "",
+    active: bool | None = None,
+    sort: str = "code",
+) -> QuerySet[SKU]:
+    """SKUs with units sold over the 28 days to the latest sales date and stock on hand (the
+    latest snapshot per location, summed)."""
+    skus = SKU.objects.for_merchant(merchant)
+    if search:
+        skus = skus.filter(
+            Q(code__icontains=search) | Q(name__icontains=search) | Q(brand__icontains=search)
+        )
+    if category:
+        skus = skus.filter(category=category)
+    if active is not None:
+        skus = skus.filter(active=active)
+    last = latest_sales_date(merchant=merchant)
+    if last is not None:
+        window_start = last - dt.timedelta(days=27)
+        units = (
+            SalesDay.objects.for_merchant(merchant)
+            .filter(sku=OuterRef("pk"), date__gte=window_start, date__lte=last)
+            .values("sku")
+            .annotate(total=Sum("units"))
+            .values("total")
+        )
+        skus = skus.annotate(units_28d=Coalesce(Subquery(units), ZERO))
+    else:
+        skus = skus.annotate(units_28d=ZERO)
+    latest_snapshot = (
+        StockLevel.objects.for_merchant(merchant)
+        .filter(sku=OuterRef("sku"), location=OuterRef("location"))
+        .order_by("-as_of")
+        .values("as_of")[:1]
+    )
+    on_hand = (
+        StockLevel.objects.for_merchant(merchant)
+        .filter(sku=OuterRef("pk"))
+        .annotate(latest=Subquery(latest_snapshot))
+        .filter(as_of=F("latest"))
+        .values("sku")
+        .annotate(total=Sum("on_hand"))
+        .values("total")
+    )
+    skus = skus.annotate(on_hand=Subquery(on_hand))
+    return skus.order_by(SKU_SORTS.get(sort, "code"), "code")
+
+
+def sku_categories(*, merchant: Merchant) -> list[str]:
+    return list(
+        SKU.objects.for_merchant(merchant)
+        .exclude(category="")
+        .values_list("category", flat=True)
+        .distinct()
+        .order_by("category")
+    )
+
+
+def sku_detail(*, merchant: Merchant, pk: int) -> SKU | None:
+    return (
+        SKU.objects.for_merchant(merchant)
+        .prefetch_related("supplier_items__supplier")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class WeeklySales:
+    week: dt.date
+    units: Decimal
+    revenue: Decimal
+    stock_out_days: int
+
+
+def sku_weekly_sales(*, merchant: Merchant, sku: SKU) -> list[WeeklySales]:
+    """Weekly totals (weeks start on Monday), summed in Python: one SKU has at most a few
+    thousand days, and date truncation differs between databases."""
+    weekly: dict[dt.date, list] = {}
+    for date, units, revenue, stock_out in (
+        SalesDay.objects.for_merchant(merchant)
+        .filter(sku=sku)
+        .values_list("date", "units", "revenue", "stock_out")
+        .order_by("date")
+    ):
+        week = date - dt.timedelta(days=date.weekday())
+        entry = weekly.setdefault(week, [Decimal("0"), Decimal("0"), 0])
+        entry[0] += units
+        entry[1] += revenue
+        entry[2] += int(stock_out)
+    return [WeeklySales(week, *values) for week, values in sorted(weekly.items())]
+
+
+def sku_stock_by_location(*, merchant: Merchant, sku: SKU) -> list[StockLevel]:
+    """The latest snapshot per location."""
+    levels = (
+        StockLevel.objects.for_merchant(merchant)
+        .filter(sku=sku)
+        .select_related("location")
+        .order_by("location__code", "-as_of")
+    )
+    latest: dict[int, StockLevel] = {}
+    for level in levels:
+        latest.setdefault(level.location_id, level)
+    return list(latest.values())
+
+
+@dataclass(frozen=True)
+class MerchantOverview:
+    sku_count: int
+    active_sku_count: int
+    location_count: int
+    supplier_count: int
+    first_sales_date: dt.date | None
+    last_sales_date: dt.date | None
+    units_28d: Decimal
+    revenue_28d: Decimal
+    last_sync_at: dt.datetime | None
+
+
+def merchant_overview(*, merchant: Merchant) -> MerchantOverview:
+    skus = SKU.objects.for_merchant(merchant)
+    sales = SalesDay.objects.for_merchant(merchant)
+    span = sales.aggregate(first=Min("date"), last=Max("date"), synced=Max("updated_at"))
+    units_28d = revenue_28d = Decimal("0")
+    if span["last"] is not None:
+        window = sales.filter(date__gt=span["last"] - dt.timedelta(days=28)).aggregate(
+            units=Sum("units"), revenue=Sum("revenue")
+        )
+        units_28d, revenue_28d = window["units"] or units_28d, window["revenue"] or revenue_28d
+    return MerchantOverview(
+        sku_count=skus.count(),
+        active_sku_count=skus.filter(active=True).count(),
+        location_count=Location.objects.for_merchant(merchant).count(),
+        supplier_count=Supplier.objects.for_merchant(merchant).count(),
+        first_sales_date=span["first"],
+        last_sales_date=span["last"],
+        units_28d=units_28d,
+        revenue_28d=revenue_28d,
+        last_sync_at=span["synced"],
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from inventory import views
+
+app_name = "inventory"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("skus/", views.SkuListView.as_view(), name="sku_list"),
+    path("skus/<int:pk>/", views.SkuDetailView.as_view(), name="sku_detail"),
+    path("locations/", views.LocationListView.as_view(), name="location_list"),
+]
