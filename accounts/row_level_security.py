@@ -106,9 +106,11 @@ def application_role(using: str = "default") -> str:
     return dj_database_url.parse(settings.DATABASE_URL).get("USER", "")
 
 
-def grant_application_role(using: str = "default", *, include_truncate: bool = False) -> None:
+def grant_application_role(using: str = "default") -> None:
     """Give the application role what it needs on every table and sequence, and nothing more:
-    no ownership, so row-level security applies to it."""
+    no ownership, so row-level security applies to it. The test settings add TRUNCATE, which
+    Django's test cases use to empty tables between transactional tests."""
+    include_truncate = getattr(settings, "DATABASE_APP_ROLE_MAY_TRUNCATE", False)
     connection = connections[using]
     role = application_role(using)
     if connection.vendor != "postgresql" or not role:

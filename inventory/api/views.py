@@ -6,10 +6,8 @@ from inventory.models import SKU, Location
 class SKUViewSet(MerchantReadOnlyViewSet):
     queryset = SKU.objects.all()
     serializer_class = SKUSerializer
-    ordering = "code"
 
 
 class LocationViewSet(MerchantReadOnlyViewSet):
     queryset = Location.objects.all()
     serializer_class = LocationSerializer
-    ordering = "code"

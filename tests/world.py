@@ -1,0 +1,227 @@
+"""Two merchants, each holding one object of every tenant-owned model.
+
+The isolation suite uses this to try every URL of one merchant with the other's ids. A new
+tenant-owned model must get a builder in BUILDERS (the suite fails until it does). The
+second merchant's objects get ids from 900,000 up, so no id of theirs is also an id of one
+of the first merchant's objects, and their text carries a marker the suite looks for in
+responses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models
+
+from accounts import services as account_services
+from accounts.models import ApiToken, Invitation, Membership, Merchant, User
+from accounts.roles import Role
+from accounts.tenancy import all_merchants_context, tenant_context, tenant_models
+from inventory.models import (
+    SKU,
+    Location,
+    Promotion,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SalesDay,
+    StockLevel,
+    Supplier,
+    SupplierItem,
+)
+from tests import factories
+
+
+@dataclass
+class World:
+    merchant: Merchant
+    owner: User
+    marker: str
+    objects: dict[type[models.Model], models.Model] = field(default_factory=dict)
+    token_secret: str = ""
+
+    def ids(self) -> list[int]:
+        return sorted(obj.pk for obj in self.objects.values())
+
+
+Builder = Callable[[World, dict], models.Model]
+
+BUILDERS: dict[type[models.Model], Builder] = {}
+
+
+def builds(model: type[models.Model]):
+    def register(function: Builder) -> Builder:
+        BUILDERS[model] = function
+        return function
+
+    return register
+
+
+@builds(Location)
+def _location(world: World, ids: dict) -> Location:
+    return factories.LocationFactory(
+        merchant=world.merchant, code=f"{world.marker}-LOC", name=f"{world.marker} depot", **ids
+    )
+
+
+@builds(Supplier)
+def _supplier(world: World, ids: dict) -> Supplier:
+    return factories.SupplierFactory(
+        merchant=world.merchant, code=f"{world.marker}-SUP", name=f"{world.marker} supplies", **ids
+    )
+
+
+@builds(SKU)
+def _sku(world: World, ids: dict) -> SKU:
+    return factories.SKUFactory(
+        merchant=world.merchant,
+        code=f"{world.marker}-SKU",
+        name=f"{world.marker} teapot",
+        description=f"Only {world.marker} sells this",
+        **ids,
+    )
+
+
+@builds(SupplierItem)
+def _supplier_item(world: World, ids: dict) -> SupplierItem:
+    return factories.SupplierItemFactory(
+        merchant=world.merchant,
+        supplier=world.objects[Supplier],
+        sku=world.objects[SKU],
+        supplier_code=f"{world.marker}-SI",
+        **ids,
+    )
+
+
+@builds(StockLevel)
+def _stock_level(world: World, ids: dict) -> StockLevel:
+    return factories.StockLevelFactory(
+        merchant=world.merchant,
+        sku=world.objects[SKU],
+        location=world.objects[Location],
+        on_hand=Decimal("777"),
+        **ids,
+    )
+
+
+@builds(SalesDay)
+def _sales_day(world: World, ids: dict) -> SalesDay:
+    return factories.SalesDayFactory(
+        merchant=world.merchant,
+        sku=world.objects[SKU],
+        location=world.objects[Location],
+        date=dt.date(2024, 5, 1),
+        units=Decimal("5"),
+        **ids,
+    )
+
+
+@builds(Promotion)
+def _promotion(world: World, ids: dict) -> Promotion:
+    return factories.PromotionFactory(
+        merchant=world.merchant,
+        code=f"{world.marker}-PROMO",
+        name=f"{world.marker} spring sale",
+        sku=world.objects[SKU],
+        **ids,
+    )
+
+
+@builds(PurchaseOrder)
+def _purchase_order(world: World, ids: dict) -> PurchaseOrder:
+    return factories.PurchaseOrderFactory(
+        merchant=world.merchant,
+        number=f"{world.marker}-PO",
+        supplier=world.objects[Supplier],
+        location=world.objects[Location],
+        **ids,
+    )
+
+
+@builds(PurchaseOrderLine)
+def _purchase_order_line(world: World, ids: dict) -> PurchaseOrderLine:
+    return factories.PurchaseOrderLineFactory(
+        merchant=world.merchant,
+        purchase_order=world.objects[PurchaseOrder],
+        sku=world.objects[SKU],
+        **ids,
+    )
+
+
+@builds(Membership)
+def _membership(world: World, ids: dict) -> Membership:
+    user = factories.UserFactory(email=f"{world.marker.lower()}-planner@example.test")
+    account_services.membership_set_role(
+        merchant=world.merchant, user=user, role=Role.PLANNER, actor=None
+    )
+    membership = Membership.objects.for_merchant(world.merchant).get(user=user)
+    if ids:
+        # Move the row to its reserved id (the service picks ids from the sequence).
+        Membership.objects.for_merchant(world.merchant).filter(pk=membership.pk).update(**ids)
+        membership = Membership.objects.for_merchant(world.merchant).get(**ids)
+    return membership
+
+
+@builds(ApiToken)
+def _api_token(world: World, ids: dict) -> ApiToken:
+    issued = account_services.api_token_create(
+        merchant=world.merchant, name=f"{world.marker} ERP", role=Role.OWNER, actor=world.owner
+    )
+    world.token_secret = issued.secret
+    token = issued.token
+    if ids:
+        ApiToken.objects.for_merchant(world.merchant).filter(pk=token.pk).update(**ids)
+        token = ApiToken.objects.for_merchant(world.merchant).get(**ids)
+    return token
+
+
+@builds(Invitation)
+def _invitation(world: World, ids: dict) -> Invitation:
+    issued = account_services.invitation_create(
+        merchant=world.merchant,
+        email=f"{world.marker.lower()}-invitee@example.test",
+        role=Role.VIEWER,
+        actor=world.owner,
+    )
+    invitation = issued.invitation
+    if ids:
+        Invitation.objects.for_merchant(world.merchant).filter(pk=invitation.pk).update(**ids)
+        invitation = Invitation.objects.for_merchant(world.merchant).get(**ids)
+    return invitation
+
+
+def missing_builders() -> list[str]:
+    return sorted(model._meta.label for model in tenant_models() if model not in BUILDERS)
+
+
+def build_world(*, name: str, slug: str, marker: str, id_base: int | None = None) -> World:
+    merchant = factories.MerchantFactory(name=name, slug=slug)
+    owner = factories.member(merchant, Role.OWNER)
+    world = World(merchant=merchant, owner=owner, marker=marker)
+    with tenant_context(merchant):
+        for index, (model, builder) in enumerate(BUILDERS.items()):
+            ids = {"id": id_base + index} if id_base is not None else {}
+            world.objects[model] = builder(world, ids)
+    return world
+
+
+def snapshot(merchant: Merchant) -> dict[str, list]:
+    """Every row the merchant owns, and its own row, to compare before and after requests."""
+    from guardian.models import UserObjectPermission
+
+    with all_merchants_context():
+        state: dict[str, list] = {
+            "merchant": list(Merchant.objects.filter(pk=merchant.pk).values()),
+            "permissions": sorted(
+                UserObjectPermission.objects.filter(object_pk=str(merchant.pk)).values_list(
+                    "user_id", "permission__codename"
+                )
+            ),
+        }
+        for model in tenant_models():
+            state[model._meta.label] = list(
+                model.objects.for_merchant(merchant).order_by("pk").values()
+            )
+    return state
