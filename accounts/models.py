@@ -34,6 +34,10 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, email: str) -> User:
+        # Email addresses are compared without case: people type them both ways.
+        return self.get(email__iexact=email)
+
     def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)

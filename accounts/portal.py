@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts import selectors
-from accounts.roles import Permission, perm_name
+from accounts.roles import Permission
 from accounts.tenancy import tenant_context
 
 ACTIVE_MERCHANT_SESSION_KEY = "active_merchant"
@@ -35,13 +35,16 @@ class MerchantViewMixin(LoginRequiredMixin):
         )
         if membership is None:
             raise Http404("No such merchant.")
-        if not request.user.has_perm(perm_name(self.required_permission), merchant):
-            raise PermissionDenied("Your role in this merchant does not allow this.")
+        # One lookup of the user's object permissions on the merchant serves the whole request.
+        self.granted = selectors.granted_permissions(user=request.user, merchant=merchant)
         self.merchant = merchant
         self.membership = membership
+        if not self.can(self.required_permission):
+            raise PermissionDenied("Your role in this merchant does not allow this.")
         request.merchant = merchant
         request.membership = membership
-        request.session[ACTIVE_MERCHANT_SESSION_KEY] = merchant.slug
+        if request.session.get(ACTIVE_MERCHANT_SESSION_KEY) != merchant.slug:
+            request.session[ACTIVE_MERCHANT_SESSION_KEY] = merchant.slug
         with tenant_context(merchant):
             response = super().dispatch(request, *args, **kwargs)
             # Render inside the tenant: templates may still evaluate querysets.
@@ -50,7 +53,7 @@ class MerchantViewMixin(LoginRequiredMixin):
         return response
 
     def can(self, permission: str) -> bool:
-        return self.request.user.has_perm(perm_name(permission), self.merchant)
+        return Permission(permission) in self.granted
 
     def get_queryset(self):
         if self.model is None:

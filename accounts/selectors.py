@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from guardian.core import ObjectPermissionChecker
 
 from accounts import secrets as token_secrets
 from accounts.models import ApiToken, Invitation, Membership, Merchant, User
+from accounts.roles import CODENAMES
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -23,6 +25,15 @@ def membership_for(*, user: User, merchant: Merchant) -> Membership | None:
     if not user.is_authenticated:
         return None
     return Membership.objects.for_merchant(merchant).filter(user=user).first()
+
+
+def granted_permissions(*, user: User, merchant: Merchant) -> frozenset[str]:
+    """The permissions (accounts.roles.Permission) the user holds on the merchant, read from
+    guardian's object permissions in one go."""
+    codenames = set(ObjectPermissionChecker(user).get_perms(merchant))
+    return frozenset(
+        permission for permission, codename in CODENAMES.items() if codename in codenames
+    )
 
 
 def merchant_by_slug(*, slug: str) -> Merchant | None:

@@ -176,10 +176,19 @@ def tenant_models() -> list[type[TenantOwned]]:
 
 
 # -- the database tenant -----------------------------------------------------------------------
-def _current_setting(cursor, name: str) -> str:
-    cursor.execute("SELECT current_setting(%s, true)", [name])
-    value = cursor.fetchone()[0]
-    return value or ""
+def _read_settings(cursor, names: list[str]) -> list[str]:
+    cursor.execute(
+        "SELECT " + ", ".join(["current_setting(%s, true)"] * len(names)),
+        names,
+    )
+    return [value or "" for value in cursor.fetchone()]
+
+
+def _write_settings(cursor, values: dict[str, str]) -> None:
+    cursor.execute(
+        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(values)),
+        [item for pair in values.items() for item in pair],
+    )
 
 
 @contextmanager
@@ -190,9 +199,8 @@ def _transaction_settings(values: dict[str, str], using: str = "default") -> Ite
         return
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
-            previous = {name: _current_setting(cursor, name) for name in values}
-            for name, value in values.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            previous = dict(zip(values, _read_settings(cursor, list(values)), strict=True))
+            _write_settings(cursor, values)
         yield
         # Restore on a normal exit so an enclosing transaction (a test, a request that touches
         # several merchants' public data) goes on with its own tenant. On an exception, or when
@@ -200,8 +208,7 @@ def _transaction_settings(values: dict[str, str], using: str = "default") -> Ite
         if connection.needs_rollback:
             return
         with connection.cursor() as cursor:
-            for name, value in previous.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            _write_settings(cursor, previous)
 
 
 @contextmanager

@@ -3,6 +3,7 @@ merchant settings."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -218,7 +219,11 @@ class InvitationAcceptView(View):
 
     def post(self, request, secret: str):
         invitation = self._invitation(secret)
-        form = AcceptInvitationForm(request.POST if not request.user.is_authenticated else None)
+        if request.user.is_authenticated:
+            form = forms.Form(data={})  # nothing to enter; carries errors to the page
+            form.is_valid()
+        else:
+            form = AcceptInvitationForm(request.POST)
         try:
             if request.user.is_authenticated:
                 user = services.invitation_accept(invitation=invitation, user=request.user)

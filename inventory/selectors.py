@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    Count,
     DecimalField,
     F,
     Max,
@@ -166,7 +167,9 @@ class MerchantOverview:
 
 
 def merchant_overview(*, merchant: Merchant) -> MerchantOverview:
-    skus = SKU.objects.for_merchant(merchant)
+    sku_counts = SKU.objects.for_merchant(merchant).aggregate(
+        total=Count("pk"), active=Count("pk", filter=Q(active=True))
+    )
     sales = SalesDay.objects.for_merchant(merchant)
     span = sales.aggregate(first=Min("date"), last=Max("date"), synced=Max("updated_at"))
     units_28d = revenue_28d = Decimal("0")
@@ -176,8 +179,8 @@ def merchant_overview(*, merchant: Merchant) -> MerchantOverview:
         )
         units_28d, revenue_28d = window["units"] or units_28d, window["revenue"] or revenue_28d
     return MerchantOverview(
-        sku_count=skus.count(),
-        active_sku_count=skus.filter(active=True).count(),
+        sku_count=sku_counts["total"],
+        active_sku_count=sku_counts["active"],
         location_count=Location.objects.for_merchant(merchant).count(),
         supplier_count=Supplier.objects.for_merchant(merchant).count(),
         first_sales_date=span["first"],

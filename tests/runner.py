@@ -14,3 +14,10 @@ class ShelfcastTestRunner(DiscoverRunner):
     def teardown_databases(self, old_config, **kwargs):
         with as_database_owner():
             super().teardown_databases(old_config, **kwargs)
+
+    def suite_result(self, suite, result, **kwargs):
+        failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+        skipped = len(result.skipped)
+        passed = result.testsRun - failed - skipped - len(result.expectedFailures)
+        print(f"{passed} passed, {failed} failed, {skipped} skipped")
+        return super().suite_result(suite, result, **kwargs)

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from accounts import selectors
 from accounts.models import ApiToken
 from accounts.portal import ACTIVE_MERCHANT_SESSION_KEY
-from accounts.roles import Permission, perm_name, role_grants
+from accounts.roles import Permission, role_grants
 from accounts.tenancy import tenant_context
 
 
@@ -60,7 +60,9 @@ class MerchantAPIMixin:
     def _caller_can(self, request, permission: str) -> bool:
         if isinstance(request.auth, ApiToken):
             return role_grants(request.auth.role, permission)
-        return request.user.has_perm(perm_name(permission), self.merchant)
+        return Permission(permission) in selectors.granted_permissions(
+            user=request.user, merchant=self.merchant
+        )
 
     def get_queryset(self):
         return self.queryset.all().for_merchant(self.merchant)

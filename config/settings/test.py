@@ -21,3 +21,6 @@ LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "root": {"handlers": ["null"]},
 }
+# Tasks run in-process in tests; tests/accounts/test_celery_worker.py runs a real worker
+# against the broker when CELERY_BROKER_URL is set.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,76 @@
+"""The admin console: platform staff see every merchant; merchants' members never get in."""
+
+from __future__ import annotations
+
+from django.test import TestCase
+from django.urls import reverse
+
+from accounts.tenancy import tenant_context
+from inventory.models import SKU
+from tests.factories import UserFactory
+from tests.world import build_world
+
+
+class ConsoleTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.a = build_world(name="Alpha", slug="alpha", marker="ALPHA")
+        cls.b = build_world(name="Beta", slug="beta", marker="BETA", id_base=900_000)
+        cls.staff = UserFactory(email="ops@shelfcast.test", is_staff=True, is_superuser=True)
+
+    def test_staff_list_every_merchants_skus_and_can_search(self):
+        self.client.force_login(self.staff)
+        response = self.client.get(reverse("admin:inventory_sku_changelist"))
+        self.assertContains(response, "ALPHA-SKU")
+        self.assertContains(response, "BETA-SKU")
+        response = self.client.get(reverse("admin:inventory_sku_changelist"), {"q": "BETA"})
+        self.assertContains(response, "BETA-SKU")
+        self.assertNotContains(response, "ALPHA-SKU")
+
+    def test_staff_open_and_edit_a_tenant_object(self):
+        self.client.force_login(self.staff)
+        sku = self.b.objects[SKU]
+        url = reverse("admin:inventory_sku_change", args=[sku.pk])
+        self.assertContains(self.client.get(url), "BETA teapot")
+        response = self.client.post(
+            url,
+            {
+                "merchant": self.b.merchant.pk,
+                "code": sku.code,
+                "name": "Renamed by support",
+                "description": "",
+                "category": "Gifts",
+                "brand": "",
+                "unit_price": "5.00",
+                "unit_cost": "2.00",
+                "active": "on",
+            },
+        )
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None))
+        with tenant_context(self.b.merchant):
+            self.assertEqual(
+                SKU.objects.for_merchant(self.b.merchant).get(pk=sku.pk).name,
+                "Renamed by support",
+            )
+
+    def test_every_model_page_opens_for_staff(self):
+        self.client.force_login(self.staff)
+        from django.contrib import admin
+
+        for model in admin.site._registry:
+            info = (model._meta.app_label, model._meta.model_name)
+            with self.subTest(model=model._meta.label):
+                response = self.client.get(reverse("admin:{}_{}_changelist".format(*info)))
+                self.assertEqual(response.status_code, 200)
+
+    def test_merchant_members_are_sent_to_the_console_sign_in(self):
+        self.client.force_login(self.a.owner)
+        response = self.client.get(reverse("admin:index"))
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith(reverse("admin:login")))
+        response = self.client.post(
+            reverse("admin:login"),
+            {"username": self.a.owner.email, "password": "correct-horse-battery-staple"},
+        )
+        self.assertEqual(response.status_code, 200)  # the form again, with an error
+        self.assertContains(response, "staff account")
