@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import zoneinfo
 from decimal import Decimal
 
@@ -71,6 +72,10 @@ class User(AbstractUser):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+def new_customer_key() -> str:
+    return secrets.token_hex(32)
+
+
 class Merchant(models.Model):
     """The tenant: one shop or company. Everything else hangs off a merchant."""
 
@@ -88,6 +93,8 @@ class Merchant(models.Model):
     review_period_days = models.PositiveSmallIntegerField(
         default=7, validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
+    # Keys the HMAC that pseudonymises customer ids on arrival. Never shown or logged.
+    customer_key = models.CharField(max_length=64, default=new_customer_key, editable=False)
     created_at = models.DateTimeField(default=now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -190,3 +197,24 @@ class Invitation(TenantOwned):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class IdempotencyRecord(TenantOwned):
+    """The first answer to a write that carried an ``Idempotency-Key``, replayed to retries.
+
+    Kept at least 24 hours (a nightly task removes older ones)."""
+
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    status_code = models.PositiveSmallIntegerField()
+    body = models.BinaryField()
+    content_type = models.CharField(max_length=100, default="application/json")
+    created_at = models.DateTimeField(default=now, editable=False, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "key"], name="idempotency_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code})"

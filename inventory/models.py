@@ -296,3 +296,87 @@ class PurchaseOrderLine(InventoryModel):
     @property
     def quantity_open(self) -> Decimal:
         return max(self.quantity_ordered - self.quantity_received, Decimal("0"))
+
+
+class OrderLine(InventoryModel):
+    """One line of a customer order or invoice as the ERP sent it; cancellations and returns
+    are negative quantities. Daily sales are aggregated from these.
+
+    The customer is kept only as a keyed hash (HMAC-SHA256 with the merchant's own key),
+    good for counting distinct customers and nothing else; the raw identifier is never stored.
+    """
+
+    order_id = models.CharField(max_length=64)
+    line = models.PositiveIntegerField(
+        default=1, help_text="Which line of this SKU within the order (1 for the first)."
+    )
+    ordered_at = models.DateTimeField()
+    date = models.DateField(help_text="The merchant-local date of ordered_at.")
+    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="order_lines_sold")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="order_lines")
+    quantity = models.DecimalField(**QUANTITY)
+    unit_price = models.DecimalField(**MONEY, validators=NON_NEGATIVE)
+    customer_hash = models.CharField(max_length=64, blank=True)
+    country = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["ordered_at", "order_id", "line"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "order_id", "sku", "line"], name="orderline_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["merchant", "sku", "location", "date"], name="orderline_day_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.line}: {self.sku_id} x {self.quantity}"
+
+
+class ImportJob(InventoryModel):
+    """A CSV file being validated and loaded by a worker, with its progress and error report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Loaded"
+        FAILED = "failed", "Failed"
+
+    resource = models.CharField(max_length=32)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    mapping = models.JSONField(default=dict, help_text="CSV header -> resource field.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["merchant", "status"], name="importjob_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.resource} import {self.original_name} ({self.status})"
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}

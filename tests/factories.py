@@ -10,12 +10,14 @@ import factory
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.models import Merchant, User
+from accounts.models import IdempotencyRecord, Merchant, User
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory.models import (
     SKU,
+    ImportJob,
     Location,
+    OrderLine,
     Promotion,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -168,3 +170,35 @@ class PurchaseOrderLineFactory(TenantFactory):
     sku = factory.SubFactory(SKUFactory, merchant=SAME_MERCHANT)
     quantity_ordered = Decimal("24")
     unit_cost = Decimal("2.00")
+
+
+class OrderLineFactory(TenantFactory):
+    class Meta:
+        model = OrderLine
+
+    order_id = factory.Sequence(lambda n: f"ORD{n}")
+    ordered_at = factory.LazyFunction(timezone.now)
+    date = factory.LazyAttribute(lambda line: line.ordered_at.date())
+    sku = factory.SubFactory(SKUFactory, merchant=SAME_MERCHANT)
+    location = factory.SubFactory(LocationFactory, merchant=SAME_MERCHANT)
+    quantity = Decimal("2")
+    unit_price = Decimal("4.95")
+
+
+class ImportJobFactory(TenantFactory):
+    class Meta:
+        model = ImportJob
+
+    resource = "sales"
+    file = factory.django.FileField(filename="sales.csv", data=b"sku,location,date,units\n")
+    original_name = "sales.csv"
+
+
+class IdempotencyRecordFactory(TenantFactory):
+    class Meta:
+        model = IdempotencyRecord
+
+    key = factory.Sequence(lambda n: f"key-{n}")
+    fingerprint = "0" * 64
+    status_code = 200
+    body = b"{}"

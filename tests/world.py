@@ -17,12 +17,14 @@ from decimal import Decimal
 from django.db import models
 
 from accounts import services as account_services
-from accounts.models import ApiToken, Invitation, Membership, Merchant, User
+from accounts.models import ApiToken, IdempotencyRecord, Invitation, Membership, Merchant, User
 from accounts.roles import Role
 from accounts.tenancy import all_merchants_context, tenant_context, tenant_models
 from inventory.models import (
     SKU,
+    ImportJob,
     Location,
+    OrderLine,
     Promotion,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -190,6 +192,31 @@ def _invitation(world: World, ids: dict) -> Invitation:
         Invitation.objects.for_merchant(world.merchant).filter(pk=invitation.pk).update(**ids)
         invitation = Invitation.objects.for_merchant(world.merchant).get(**ids)
     return invitation
+
+
+@builds(OrderLine)
+def _order_line(world: World, ids: dict) -> OrderLine:
+    return factories.OrderLineFactory(
+        merchant=world.merchant,
+        order_id=f"{world.marker}-ORDER",
+        sku=world.objects[SKU],
+        location=world.objects[Location],
+        **ids,
+    )
+
+
+@builds(ImportJob)
+def _import_job(world: World, ids: dict) -> ImportJob:
+    return factories.ImportJobFactory(
+        merchant=world.merchant, original_name=f"{world.marker}-sales.csv", **ids
+    )
+
+
+@builds(IdempotencyRecord)
+def _idempotency_record(world: World, ids: dict) -> IdempotencyRecord:
+    return factories.IdempotencyRecordFactory(
+        merchant=world.merchant, key=f"{world.marker}-key", **ids
+    )
 
 
 def missing_builders() -> list[str]:

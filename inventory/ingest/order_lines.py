@@ -1,0 +1,209 @@
+"""Order and invoice lines: stored with the customer pseudonymised, then aggregated into the
+daily sales of every (SKU, location, day) the batch touched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+
+from accounts.models import Merchant
+from inventory.ingest import columns as c
+from inventory.ingest.pseudonyms import pseudonymise
+from inventory.ingest.resources import MONEY, QUANTITY, SALES, Resource
+from inventory.ingest.upsert import UpsertCounts, upsert
+from inventory.ingest.validation import RowError, validate
+from inventory.models import Location, OrderLine, SalesDay
+
+RESOURCE_NAME = "order-lines"
+
+ORDER_LINES = Resource(
+    name=RESOURCE_NAME,
+    label="order lines",
+    model=OrderLine,
+    key=("order_id", "sku_id", "line"),
+    columns=(
+        c.Column("order_id", "order_id", c.text(64, blank=False), required=True),
+        c.Column("line", "line", c.integer(minimum=1)),
+        c.Column("ordered_at", "ordered_at", c.datetime, required=True),
+        c.Column("sku", "sku", c.code, required=True),
+        c.Column("location", "location", c.code),
+        c.Column("quantity", "quantity", c.decimal(**QUANTITY), required=True),
+        c.Column(
+            "unit_price", "unit_price", c.decimal(**MONEY, minimum=Decimal("0")), required=True
+        ),
+        c.Column("customer_id", "customer_id", c.text(128), default=""),
+        c.Column("country", "country", c.text(64), default=""),
+    ),
+)
+
+STORED = [
+    "order_id",
+    "line",
+    "ordered_at",
+    "date",
+    "sku_id",
+    "location_id",
+    "quantity",
+    "unit_price",
+    "customer_hash",
+    "country",
+]
+
+
+def _default_location(merchant: Merchant) -> int | None:
+    """A merchant with one location need not name it on every line."""
+    ids = list(Location.objects.for_merchant(merchant).values_list("id", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
+def ingest(*, merchant: Merchant, rows: Any, row_offset: int = 0):
+    from inventory.ingest.service import IngestRejected, IngestResult
+
+    validated = validate(ORDER_LINES, merchant, rows, row_offset=row_offset)
+    default_location = None
+    if any(row is not None and row.get("location_id") is None for row in validated.rows):
+        default_location = _default_location(merchant)
+    zone = ZoneInfo(merchant.timezone)
+    occurrences: Counter = Counter()
+    seen: dict[tuple, int] = {}
+    for index, row in enumerate(validated.rows):
+        if row is None:
+            continue
+        number = index + row_offset
+        if row.get("location_id") is None and not any(
+            error.row == number and error.field == "location" for error in validated.errors
+        ):
+            if default_location is None:
+                validated.add_error(
+                    RowError(number, "location", None, "is required (the store has several)")
+                )
+            row["location_id"] = default_location
+        if row.get("line") is None:
+            # Without line numbers, the n-th line of a SKU in an order is line n: a retried
+            # batch numbers its lines the same way, so nothing is counted twice.
+            occurrences[(row["order_id"], row.get("sku_id"))] += 1
+            row["line"] = occurrences[(row["order_id"], row.get("sku_id"))]
+        key = (row["order_id"], row.get("sku_id"), row["line"])
+        if row.get("sku_id") is not None:
+            first = seen.setdefault(key, index)
+            if first != index:
+                validated.add_error(
+                    RowError(
+                        number,
+                        "line",
+                        row["line"],
+                        f"duplicates row {first + row_offset} (same order, SKU and line)",
+                    )
+                )
+        if row.get("ordered_at") is not None:
+            row["date"] = row["ordered_at"].astimezone(zone).date()
+        # The raw customer id goes no further than this line.
+        row["customer_hash"] = pseudonymise(
+            key=merchant.customer_key, customer_id=row.pop("customer_id", "") or ""
+        )
+    if validated.error_count:
+        raise IngestRejected(validated.errors, validated.error_count)
+
+    touched = _days_of_existing_lines(merchant, validated.rows)
+    counts = upsert(
+        model=OrderLine,
+        merchant_id=merchant.pk,
+        key=ORDER_LINES.key,
+        attributes=STORED,
+        update=[a for a in STORED if a not in {"order_id", "sku_id", "line"}],
+        rows=[tuple(row[a] for a in STORED) for row in validated.rows],
+    )
+    touched |= {(row["sku_id"], row["location_id"], row["date"]) for row in validated.rows}
+    days = aggregate_days(merchant, touched)
+    return IngestResult(
+        resource=RESOURCE_NAME,
+        rows=len(validated.rows),
+        counts=counts,
+        details={"sales_days": days.as_dict()},
+    )
+
+
+def _days_of_existing_lines(merchant: Merchant, rows: list[dict]) -> set[tuple]:
+    """Days the batch's lines were on before (a corrected timestamp moves a line's day)."""
+    order_ids = sorted({row["order_id"] for row in rows})
+    days: set[tuple] = set()
+    for start in range(0, len(order_ids), 5000):
+        days.update(
+            OrderLine.objects.for_merchant(merchant)
+            .filter(order_id__in=order_ids[start : start + 5000])
+            .values_list("sku_id", "location_id", "date")
+        )
+    return days
+
+
+def aggregate_days(merchant: Merchant, days: set[tuple[int, int, dt.date]]) -> UpsertCounts:
+    """Recompute daily sales of ``days`` from all their order lines: units and revenue of sold
+    lines (positive quantity at a price), returns, distinct customers."""
+    if not days:
+        return UpsertCounts()
+    dates = [day for _, _, day in days]
+    sku_ids = sorted({sku for sku, _, _ in days})
+    money = DecimalField(max_digits=14, decimal_places=4)
+    sold = Q(quantity__gt=0, unit_price__gt=0)
+    totals = (
+        OrderLine.objects.for_merchant(merchant)
+        .filter(date__gte=min(dates), date__lte=max(dates))
+        .values("sku_id", "location_id", "date")
+        .annotate(
+            units=Sum(Case(When(sold, then=F("quantity")), default=Value(Decimal("0")))),
+            returned=Sum(
+                Case(When(quantity__lt=0, then=-F("quantity")), default=Value(Decimal("0")))
+            ),
+            revenue=Sum(
+                Case(
+                    When(sold, then=F("quantity") * F("unit_price")),
+                    default=Value(Decimal("0")),
+                    output_field=money,
+                ),
+                output_field=money,
+            ),
+            customers=Count("customer_hash", distinct=True, filter=sold & ~Q(customer_hash="")),
+        )
+    )
+    if len(sku_ids) <= 5000:
+        totals = totals.filter(sku_id__in=sku_ids)
+    attributes = [
+        "sku_id",
+        "location_id",
+        "date",
+        "units",
+        "units_returned",
+        "revenue",
+        "average_price",
+        "customers",
+        "on_promotion",
+        "stock_out",
+    ]
+    rows = []
+    found = set()
+    for total in totals:
+        key = (total["sku_id"], total["location_id"], total["date"])
+        if key not in days:
+            continue
+        found.add(key)
+        units = Decimal(total["units"] or 0).quantize(Decimal("0.001"))
+        revenue = Decimal(total["revenue"] or 0).quantize(Decimal("0.0001"))
+        average = (revenue / units).quantize(Decimal("0.0001")) if units > 0 else None
+        returned = Decimal(total["returned"] or 0).quantize(Decimal("0.001"))
+        rows.append((*key, units, returned, revenue, average, total["customers"], False, False))
+    zero = Decimal("0")
+    # A day whose lines all moved elsewhere keeps its row, emptied.
+    rows.extend((*key, zero, zero, zero, None, 0, False, False) for key in days - found)
+    return upsert(
+        model=SalesDay,
+        merchant_id=merchant.pk,
+        key=SALES.key,
+        attributes=attributes,
+        update=["units", "units_returned", "revenue", "average_price", "customers"],
+        rows=rows,
+    )

@@ -1,0 +1,255 @@
+"""What each ingestible resource is made of: columns, natural key, references by code.
+
+A reference column (``sku``, ``location``, ``supplier``) carries the other object's code; the
+whole batch's codes are resolved in one query per kind, and a code the merchant does not have
+is an error on that row, whether it exists elsewhere or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models
+
+from inventory.ingest import columns as c
+from inventory.models import (
+    SKU,
+    Location,
+    Promotion,
+    PurchaseOrder,
+    SalesDay,
+    StockLevel,
+    Supplier,
+    SupplierItem,
+)
+
+ZERO = Decimal("0")
+QUANTITY = {"max_digits": 14, "places": 3}
+MONEY = {"max_digits": 14, "places": 4}
+
+
+@dataclass(frozen=True)
+class Reference:
+    model: type[models.Model]
+    label: str  # in messages: "unknown SKU code 'X'"
+
+
+REFERENCES = {
+    "sku": Reference(SKU, "SKU"),
+    "location": Reference(Location, "location"),
+    "supplier": Reference(Supplier, "supplier"),
+}
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str  # in URLs and import forms
+    label: str
+    model: type[models.Model] | None
+    columns: tuple[c.Column, ...]
+    key: tuple[str, ...]  # model attributes (references as <name>_id), merchant implied
+    read_only: frozenset[str] = field(default=frozenset({"id", "created_at", "updated_at"}))
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def column(self, name: str) -> c.Column:
+        return next(column for column in self.columns if column.name == name)
+
+    @property
+    def reference_columns(self) -> list[c.Column]:
+        return [column for column in self.columns if column.attribute in REFERENCES]
+
+
+def _choices(choices: type[models.TextChoices]) -> c.Reader:
+    accepted = {value.lower(): value for value in choices.values}
+    accepted.update({label.lower(): value for value, label in choices.choices})
+    return c.choice(accepted)
+
+
+SKUS = Resource(
+    name="skus",
+    label="SKUs",
+    model=SKU,
+    key=("code",),
+    columns=(
+        c.Column("code", "code", c.text(64, blank=False), required=True),
+        c.Column("name", "name", c.text(300, blank=False), required=True),
+        c.Column("description", "description", c.text(10_000), default=""),
+        c.Column("category", "category", c.text(120), default=""),
+        c.Column("brand", "brand", c.text(120), default=""),
+        c.Column("unit_price", "unit_price", c.decimal(**MONEY, minimum=ZERO)),
+        c.Column("unit_cost", "unit_cost", c.decimal(**MONEY, minimum=ZERO)),
+        c.Column("active", "active", c.boolean, default=True),
+    ),
+)
+
+LOCATIONS = Resource(
+    name="locations",
+    label="locations",
+    model=Location,
+    key=("code",),
+    columns=(
+        c.Column("code", "code", c.text(64, blank=False), required=True),
+        c.Column("name", "name", c.text(200, blank=False), required=True),
+        c.Column("kind", "kind", _choices(Location.Kind), default=Location.Kind.WAREHOUSE),
+        c.Column("active", "active", c.boolean, default=True),
+    ),
+)
+
+SUPPLIERS = Resource(
+    name="suppliers",
+    label="suppliers",
+    model=Supplier,
+    key=("code",),
+    columns=(
+        c.Column("code", "code", c.text(64, blank=False), required=True),
+        c.Column("name", "name", c.text(200, blank=False), required=True),
+        c.Column("email", "email", c.text(254), default=""),
+        c.Column("currency", "currency", c.text(3), default=""),
+    ),
+)
+
+SUPPLIER_ITEMS = Resource(
+    name="supplier-items",
+    label="supplier items",
+    model=SupplierItem,
+    key=("supplier_id", "sku_id"),
+    columns=(
+        c.Column("supplier", "supplier", c.code, required=True),
+        c.Column("sku", "sku", c.code, required=True),
+        c.Column("supplier_code", "supplier_code", c.text(64), default=""),
+        c.Column(
+            "lead_time_mean_days",
+            "lead_time_mean_days",
+            c.decimal(max_digits=6, places=2, minimum=ZERO),
+            default=Decimal("7"),
+        ),
+        c.Column(
+            "lead_time_std_days",
+            "lead_time_std_days",
+            c.decimal(max_digits=6, places=2, minimum=ZERO),
+            default=ZERO,
+        ),
+        c.Column("moq", "moq", c.decimal(**QUANTITY, minimum=ZERO), default=Decimal("1")),
+        c.Column(
+            "pack_size",
+            "pack_size",
+            c.decimal(**QUANTITY, minimum=ZERO, minimum_exclusive=True),
+            default=Decimal("1"),
+        ),
+        c.Column("unit_cost", "unit_cost", c.decimal(**MONEY, minimum=ZERO)),
+        c.Column("is_primary", "is_primary", c.boolean, default=True),
+    ),
+)
+
+STOCK_LEVELS = Resource(
+    name="stock-levels",
+    label="stock levels",
+    model=StockLevel,
+    key=("sku_id", "location_id", "as_of"),
+    columns=(
+        c.Column("sku", "sku", c.code, required=True),
+        c.Column("location", "location", c.code, required=True),
+        c.Column("on_hand", "on_hand", c.decimal(**QUANTITY, minimum=ZERO), required=True),
+        c.Column("as_of", "as_of", c.datetime, required=True),
+    ),
+)
+
+SALES = Resource(
+    name="sales",
+    label="daily sales",
+    model=SalesDay,
+    key=("sku_id", "location_id", "date"),
+    columns=(
+        c.Column("sku", "sku", c.code, required=True),
+        c.Column("location", "location", c.code, required=True),
+        c.Column("date", "date", c.date, required=True),
+        c.Column("units", "units", c.decimal(**QUANTITY, minimum=ZERO), required=True),
+        c.Column(
+            "units_returned", "units_returned", c.decimal(**QUANTITY, minimum=ZERO), default=ZERO
+        ),
+        c.Column("revenue", "revenue", c.decimal(**MONEY), default=ZERO),
+        c.Column("average_price", "average_price", c.decimal(**MONEY, minimum=ZERO)),
+        c.Column("customers", "customers", c.integer(minimum=0)),
+        c.Column("on_promotion", "on_promotion", c.boolean, default=False),
+        c.Column("stock_out", "stock_out", c.boolean, default=False),
+    ),
+)
+
+PROMOTIONS = Resource(
+    name="promotions",
+    label="promotions",
+    model=Promotion,
+    key=("code",),
+    columns=(
+        c.Column("code", "code", c.text(64, blank=False), required=True),
+        c.Column("name", "name", c.text(200), default=""),
+        c.Column("sku", "sku", c.code),
+        c.Column("category", "category", c.text(120), default=""),
+        c.Column("location", "location", c.code),
+        c.Column("start_date", "start_date", c.date, required=True),
+        c.Column("end_date", "end_date", c.date, required=True),
+        c.Column(
+            "discount_percent",
+            "discount_percent",
+            c.decimal(max_digits=5, places=2, minimum=ZERO, maximum=Decimal("100")),
+            default=ZERO,
+        ),
+        c.Column("kind", "kind", _choices(Promotion.Kind), default=Promotion.Kind.PRICE_DISCOUNT),
+    ),
+)
+
+PURCHASE_ORDERS = Resource(
+    name="purchase-orders",
+    label="purchase orders",
+    model=PurchaseOrder,
+    key=("number",),
+    columns=(
+        c.Column("number", "number", c.text(64, blank=False), required=True),
+        c.Column("supplier", "supplier", c.code, required=True),
+        c.Column("location", "location", c.code, required=True),
+        c.Column("status", "status", _choices(PurchaseOrder.Status), default="open"),
+        c.Column("order_date", "order_date", c.date, required=True),
+        c.Column("expected_arrival", "expected_arrival", c.date),
+    ),
+)
+
+PURCHASE_ORDER_LINES = Resource(
+    name="purchase-order-lines",
+    label="purchase order lines",
+    model=None,  # loaded with their order
+    key=("purchase_order_id", "sku_id"),
+    columns=(
+        c.Column("sku", "sku", c.code, required=True),
+        c.Column(
+            "quantity_ordered",
+            "quantity_ordered",
+            c.decimal(**QUANTITY, minimum=ZERO),
+            required=True,
+        ),
+        c.Column(
+            "quantity_received",
+            "quantity_received",
+            c.decimal(**QUANTITY, minimum=ZERO),
+            default=ZERO,
+        ),
+        c.Column("unit_cost", "unit_cost", c.decimal(**MONEY, minimum=ZERO)),
+    ),
+)
+
+RESOURCES: dict[str, Resource] = {
+    resource.name: resource
+    for resource in (
+        SKUS,
+        LOCATIONS,
+        SUPPLIERS,
+        SUPPLIER_ITEMS,
+        STOCK_LEVELS,
+        SALES,
+        PROMOTIONS,
+        PURCHASE_ORDERS,
+    )
+}

@@ -1,0 +1,195 @@
+"""The entry point for every write of ingested data: the API and CSV imports call `ingest`.
+
+All or nothing: a batch is validated completely first; any error refuses the whole batch with
+every bad row listed, and nothing is written. A valid batch is written in one transaction, as
+the merchant (row-level security applies), with set-based statements only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from accounts.models import Merchant
+from accounts.tenancy import tenant_context
+from inventory.ingest import order_lines, purchase_orders
+from inventory.ingest.resources import PROMOTIONS, RESOURCES, SALES, STOCK_LEVELS, Resource
+from inventory.ingest.upsert import UpsertCounts, upsert
+from inventory.ingest.validation import RowError, Validated, validate
+from inventory.models import SalesDay, StockLevel
+
+MAX_ROWS = 50_000
+INGESTIBLE = (*RESOURCES, order_lines.RESOURCE_NAME)
+
+
+class IngestRejected(Exception):
+    """The batch was refused; nothing was written."""
+
+    def __init__(self, errors: list[RowError], error_count: int | None = None):
+        super().__init__(f"{error_count or len(errors)} invalid rows")
+        self.errors = errors
+        self.error_count = error_count if error_count is not None else len(errors)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    resource: str
+    rows: int
+    counts: UpsertCounts
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "resource": self.resource,
+            "rows": self.rows,
+            **self.counts.as_dict(),
+            **self.details,
+        }
+
+
+def ingest(
+    *, merchant: Merchant, resource_name: str, rows: Any, row_offset: int = 0
+) -> IngestResult:
+    """Validate and write one batch as ``merchant``; raises `IngestRejected` with every bad
+    row, having written nothing."""
+    with transaction.atomic(), tenant_context(merchant):
+        return _ingest(
+            merchant=merchant, resource_name=resource_name, rows=rows, row_offset=row_offset
+        )
+
+
+def _ingest(*, merchant: Merchant, resource_name: str, rows: Any, row_offset: int) -> IngestResult:
+    if resource_name not in INGESTIBLE:
+        raise IngestRejected([RowError(-1, "resource", resource_name, "unknown resource")])
+    if isinstance(rows, list) and len(rows) > MAX_ROWS:
+        raise IngestRejected(
+            [RowError(-1, "", len(rows), f"at most {MAX_ROWS:,} rows per request; split it")]
+        )
+    if resource_name == order_lines.RESOURCE_NAME:
+        return order_lines.ingest(merchant=merchant, rows=rows, row_offset=row_offset)
+    if resource_name == purchase_orders.RESOURCE_NAME:
+        return purchase_orders.ingest(merchant=merchant, rows=rows, row_offset=row_offset)
+    resource = RESOURCES[resource_name]
+    validated = validate(resource, merchant, rows, row_offset=row_offset)
+    if resource is PROMOTIONS:
+        _check_promotions(validated, row_offset)
+    if validated.error_count:
+        raise IngestRejected(validated.errors, validated.error_count)
+    counts = write_rows(resource=resource, merchant=merchant, validated=validated)
+    if resource is STOCK_LEVELS:
+        _mark_stock_outs_from_snapshots(merchant, validated.rows)
+    elif resource is SALES:
+        _mark_stock_outs_for_sales(merchant, validated.rows)
+    return IngestResult(resource=resource.name, rows=len(validated.rows), counts=counts)
+
+
+def attributes_of(resource: Resource) -> list[str]:
+    return [
+        f"{column.attribute}_id" if column in resource.reference_columns else column.attribute
+        for column in resource.columns
+    ]
+
+
+def write_rows(*, resource: Resource, merchant: Merchant, validated: Validated) -> UpsertCounts:
+    attributes = attributes_of(resource)
+    return upsert(
+        model=resource.model,
+        merchant_id=merchant.pk,
+        key=resource.key,
+        attributes=attributes,
+        update=[attribute for attribute in attributes if attribute in validated.present],
+        rows=[tuple(row[attribute] for attribute in attributes) for row in validated.rows],
+    )
+
+
+def _check_promotions(validated: Validated, row_offset: int) -> None:
+    for index, row in enumerate(validated.rows):
+        if row is None:
+            continue
+        number = index + row_offset
+        start, end = row.get("start_date"), row.get("end_date")
+        if start and end and end < start:
+            validated.add_error(RowError(number, "end_date", str(end), "is before start_date"))
+        has_sku = row.get("sku_id") is not None or bool(row.get("sku"))
+        has_category = bool(row.get("category"))
+        if has_sku == has_category:
+            validated.add_error(
+                RowError(number, "sku", row.get("sku"), "give either a sku or a category, not both")
+            )
+
+
+# -- stock-out days ------------------------------------------------------------------------------
+def _local_date(moment: dt.datetime, zone: ZoneInfo) -> dt.date:
+    return moment.astimezone(zone).date()
+
+
+def mark_stock_out_days(merchant: Merchant, days: Iterable[tuple[int, int, dt.date]]) -> int:
+    """Flag (sku_id, location_id, date) as stock-out days, creating zero-sales days where the
+    day has no row yet, so forecasting reads them as censored, not as zero demand."""
+    attributes = [
+        "sku_id",
+        "location_id",
+        "date",
+        "units",
+        "units_returned",
+        "revenue",
+        "average_price",
+        "customers",
+        "on_promotion",
+        "stock_out",
+    ]
+    zero = Decimal("0")
+    rows = [
+        (sku, location, date, zero, zero, zero, None, None, False, True)
+        for sku, location, date in sorted(set(days))
+    ]
+    counts = upsert(
+        model=SalesDay,
+        merchant_id=merchant.pk,
+        key=SALES.key,
+        attributes=attributes,
+        update=["stock_out"],
+        rows=rows,
+    )
+    return counts.created + counts.updated
+
+
+def _mark_stock_outs_from_snapshots(merchant: Merchant, rows: list[dict]) -> None:
+    zone = ZoneInfo(merchant.timezone)
+    days = [
+        (row["sku_id"], row["location_id"], _local_date(row["as_of"], zone))
+        for row in rows
+        if row["on_hand"] <= 0
+    ]
+    if days:
+        mark_stock_out_days(merchant, days)
+
+
+def _mark_stock_outs_for_sales(merchant: Merchant, rows: list[dict]) -> None:
+    """Sales arriving for a day that already has a zero-stock snapshot keep the flag."""
+    if not rows:
+        return
+    zone = ZoneInfo(merchant.timezone)
+    dates = [row["date"] for row in rows]
+    start = dt.datetime.combine(min(dates) - dt.timedelta(days=1), dt.time(), dt.UTC)
+    end = dt.datetime.combine(max(dates) + dt.timedelta(days=2), dt.time(), dt.UTC)
+    sku_ids = {row["sku_id"] for row in rows}
+    snapshots = StockLevel.objects.for_merchant(merchant).filter(
+        on_hand__lte=0, as_of__gte=start, as_of__lt=end
+    )
+    if len(sku_ids) <= 5000:
+        snapshots = snapshots.filter(sku_id__in=sku_ids)
+    zero_days = {
+        (sku, location, _local_date(as_of, zone))
+        for sku, location, as_of in snapshots.values_list("sku_id", "location_id", "as_of")
+    }
+    wanted = {(row["sku_id"], row["location_id"], row["date"]) for row in rows}
+    days = zero_days & wanted
+    if days:
+        mark_stock_out_days(merchant, days)
