@@ -15,6 +15,7 @@ from rest_framework import exceptions, permissions, viewsets
 from rest_framework.views import APIView
 
 from accounts import selectors
+from accounts.api import idempotency
 from accounts.models import ApiToken
 from accounts.portal import ACTIVE_MERCHANT_SESSION_KEY
 from accounts.roles import Permission, role_grants
@@ -26,12 +27,48 @@ class MerchantAPIMixin:
     write_permission: str = Permission.PLAN
 
     def dispatch(self, request, *args, **kwargs):
+        """DRF's dispatch, with the handler run inside the merchant's tenant context (entered
+        by `initial`) and, for writes with an Idempotency-Key, at most once."""
+        self.args = args
+        self.kwargs = kwargs
+        request = self.initialize_request(request, *args, **kwargs)
+        self.request = request
+        self.headers = self.default_response_headers
         with ExitStack() as stack:
             self._tenant_stack = stack
-            response = super().dispatch(request, *args, **kwargs)
-            if not getattr(response, "is_rendered", True):
-                response.render()
-        return response
+            try:
+                self.initial(request, *args, **kwargs)
+                method = request.method.lower()
+                handler = (
+                    getattr(self, method, self.http_method_not_allowed)
+                    if method in self.http_method_names
+                    else self.http_method_not_allowed
+                )
+                key = request.headers.get(idempotency.HEADER)
+                if key is not None and request.method not in permissions.SAFE_METHODS:
+                    response = self._run_idempotent(request, key, handler, args, kwargs)
+                else:
+                    response = handler(request, *args, **kwargs)
+            except Exception as exc:  # DRF turns every exception into an answer
+                response = self.handle_exception(exc)
+            self.response = self.finalize_response(request, response, *args, **kwargs)
+            if not getattr(self.response, "is_rendered", True):
+                self.response.render()
+        return self.response
+
+    def _run_idempotent(self, request, key, handler, args, kwargs):
+        request.data  # noqa: B018  parse (and size-check) the body before fingerprinting it
+        body = getattr(request, "raw_body", b"")
+        return idempotency.run_once(
+            merchant=self.merchant,
+            key=key,
+            fingerprint_=idempotency.fingerprint(
+                method=request.method, path=request.get_full_path(), body=body
+            ),
+            handler=lambda: self.finalize_response(
+                request, handler(request, *args, **kwargs), *args, **kwargs
+            ),
+        )
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -1,3 +1,5 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts.api.base import MerchantAPIView
@@ -7,6 +9,13 @@ from accounts.models import ApiToken
 class WhoAmIView(MerchantAPIView):
     """Which merchant and role this caller acts as; an ERP's connection check."""
 
+    @extend_schema(
+        summary="Which merchant and role this caller acts as",
+        responses=inline_serializer(
+            "WhoAmI",
+            {"merchant": serializers.DictField(), "caller": serializers.DictField()},
+        ),
+    )
     def get(self, request):
         if isinstance(request.auth, ApiToken):
             caller = {"kind": "api_token", "name": request.auth.name, "role": request.auth.role}

@@ -24,3 +24,9 @@ LOGGING = {
 # Tasks run in-process in tests; tests/accounts/test_celery_worker.py runs a real worker
 # against the broker when CELERY_BROKER_URL is set.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Throttling has its own tests; everywhere else a generous limit keeps it out of the way.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"api": "100000/minute"},
+}

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from inventory.ingest import order_lines, purchase_orders
@@ -28,13 +29,24 @@ MAX_ROWS = 50_000
 INGESTIBLE = (*RESOURCES, order_lines.RESOURCE_NAME)
 
 
-class IngestRejected(Exception):
+class IngestRejected(DomainError):
     """The batch was refused; nothing was written."""
 
     def __init__(self, errors: list[RowError], error_count: int | None = None):
-        super().__init__(f"{error_count or len(errors)} invalid rows")
         self.errors = errors
         self.error_count = error_count if error_count is not None else len(errors)
+        super().__init__(f"{self.error_count} invalid rows")
+
+    def response_data(self) -> dict[str, Any]:
+        count = self.error_count
+        return {
+            "detail": (
+                f"{count} problem{'s' if count != 1 else ''} in the batch; nothing was written. "
+                "Fix the rows listed and send it again."
+            ),
+            "error_count": count,
+            "errors": [error.as_dict() for error in self.errors],
+        }
 
 
 @dataclass(frozen=True)

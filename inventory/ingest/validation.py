@@ -114,6 +114,7 @@ def validate(
         result.rows.append(row)
     _check_duplicate_keys(resource, result, row_offset)
     _resolve_references(resource, merchant, result, row_offset)
+    result.errors.sort(key=lambda error: error.row)  # stable: columns keep their order
     return result
 
 

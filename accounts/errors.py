@@ -1,0 +1,15 @@
+"""Domain errors that know how to describe themselves to a client.
+
+Services raise them; the API's exception handler (accounts/api/errors.py) turns them into
+answers in one place, so views never build error responses by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    status_code = 400
+
+    def response_data(self) -> dict[str, Any]:
+        return {"detail": str(self)}
