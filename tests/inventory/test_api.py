@@ -383,7 +383,7 @@ class OrderLineTests(ApiTestCase):
         with tenant_context(self.merchant), connection.cursor() as cursor:
             for model in (OrderLine, SalesDay):
                 table = model._meta.db_table
-                cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
+                cursor.execute(f"SELECT * FROM {table}")
                 self.assertNotIn("CUSTOMER-9911-SECRET", repr(cursor.fetchall()))
         listed = self.call("get", "order-line-list").content.decode()
         self.assertNotIn("CUSTOMER-9911", listed)
