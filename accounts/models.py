@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.timezone import now
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.roles import Role
 from accounts.tenancy import TenantOwned
@@ -107,6 +108,17 @@ class Merchant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MerchantUserObjectPermission(UserObjectPermissionBase):
+    """guardian's object permissions on a merchant, with a real foreign key: they are found by
+    an index and deleted with the merchant."""
+
+    content_object = models.ForeignKey(Merchant, on_delete=models.CASCADE)
+
+
+class MerchantGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Merchant, on_delete=models.CASCADE)
 
 
 class Membership(TenantOwned):

@@ -236,13 +236,13 @@ def build_world(*, name: str, slug: str, marker: str, id_base: int | None = None
 
 def snapshot(merchant: Merchant) -> dict[str, list]:
     """Every row the merchant owns, and its own row, to compare before and after requests."""
-    from guardian.models import UserObjectPermission
+    from accounts.models import MerchantUserObjectPermission
 
     with all_merchants_context():
         state: dict[str, list] = {
             "merchant": list(Merchant.objects.filter(pk=merchant.pk).values()),
             "permissions": sorted(
-                UserObjectPermission.objects.filter(object_pk=str(merchant.pk)).values_list(
+                MerchantUserObjectPermission.objects.filter(content_object=merchant).values_list(
                     "user_id", "permission__codename"
                 )
             ),
