@@ -1,6 +1,7 @@
 """Portal forms of accounts."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accounts.models import Merchant
 from accounts.roles import Role
@@ -46,3 +47,12 @@ class MerchantSettingsForm(forms.ModelForm):
             "target_service_level": "Between 0.5 and 0.999, e.g. 0.95 for 95%.",
             "review_period_days": "How often you place orders, in days.",
         }
+
+
+def add_form_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -21,18 +21,11 @@ from accounts.forms import (
     InvitationForm,
     MerchantSettingsForm,
     RoleForm,
+    add_form_errors,
 )
 from accounts.models import ApiToken, Invitation, Membership
 from accounts.portal import ACTIVE_MERCHANT_SESSION_KEY, MerchantViewMixin
 from accounts.roles import Permission
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -76,7 +69,7 @@ class MembersView(MerchantViewMixin, TemplateView):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_form_errors(form, error)
             else:
                 messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
                 return redirect("members", merchant_slug=self.merchant.slug)
@@ -159,7 +152,7 @@ class ApiTokensView(MerchantViewMixin, TemplateView):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_form_errors(form, error)
             else:
                 # Shown once, on this response only; never stored or logged.
                 context = self.get_context_data(form=ApiTokenForm(), new_token=issued)
@@ -238,7 +231,7 @@ class InvitationAcceptView(View):
             else:
                 user = None
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             user = None
         if user is None:
             return render(

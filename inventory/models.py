@@ -315,7 +315,7 @@ class OrderLine(InventoryModel):
     sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="order_lines_sold")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="order_lines")
     quantity = models.DecimalField(**QUANTITY)
-    unit_price = models.DecimalField(**MONEY, validators=NON_NEGATIVE)
+    unit_price = models.DecimalField(**MONEY)
     customer_hash = models.CharField(max_length=64, blank=True)
     country = models.CharField(max_length=64, blank=True)
 
@@ -338,16 +338,19 @@ class ImportJob(InventoryModel):
     """A CSV file being validated and loaded by a worker, with its progress and error report."""
 
     class Status(models.TextChoices):
+        MAPPING = "mapping", "Waiting for the column mapping"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Loaded"
         FAILED = "failed", "Failed"
 
     resource = models.CharField(max_length=32)
+    header = models.JSONField(default=list, help_text="The file's column names, in order.")
+    options = models.JSONField(default=dict, blank=True)
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
     mapping = models.JSONField(default=dict, help_text="CSV header -> resource field.")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.MAPPING)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)

@@ -189,3 +189,40 @@ def merchant_overview(*, merchant: Merchant) -> MerchantOverview:
         revenue_28d=revenue_28d,
         last_sync_at=span["synced"],
     )
+
+
+def recent_imports(*, merchant: Merchant, limit: int = 20) -> QuerySet:
+    from inventory.models import ImportJob
+
+    return ImportJob.objects.for_merchant(merchant).select_related("created_by")[:limit]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    label: str
+    rows: int
+    last_change: dt.datetime | None
+
+
+def sync_status(*, merchant: Merchant) -> list[SyncStatus]:
+    """Per resource: how many rows Shelfcast holds and when the last one changed."""
+    from inventory.models import OrderLine, Promotion, PurchaseOrder, SupplierItem
+
+    resources = [
+        ("SKUs", SKU),
+        ("Locations", Location),
+        ("Suppliers", Supplier),
+        ("Supplier items", SupplierItem),
+        ("Stock levels", StockLevel),
+        ("Daily sales", SalesDay),
+        ("Order lines", OrderLine),
+        ("Promotions", Promotion),
+        ("Purchase orders", PurchaseOrder),
+    ]
+    statuses = []
+    for label, model in resources:
+        summary = model.objects.for_merchant(merchant).aggregate(
+            rows=Count("pk"), last=Max("updated_at")
+        )
+        statuses.append(SyncStatus(label, summary["rows"], summary["last"]))
+    return statuses

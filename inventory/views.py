@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.forms import add_form_errors
 from accounts.portal import MerchantViewMixin
+from accounts.roles import Permission
 from inventory import charts, selectors
-from inventory.models import SKU, Location
+from inventory.exports import spreadsheet_safe
+from inventory.forms import ImportUploadForm
+from inventory.ingest import imports
+from inventory.models import SKU, ImportJob, Location
 
 
 class DashboardView(MerchantViewMixin, TemplateView):
@@ -79,3 +89,130 @@ class LocationListView(MerchantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["locations"] = self.get_queryset().order_by("code")
         return context
+
+
+# -- data: CSV imports ---------------------------------------------------------------------------
+class DataView(MerchantViewMixin, TemplateView):
+    """Upload a CSV (or gzip of one) of any resource; recent imports with their state."""
+
+    template_name = "inventory/data.html"
+    required_permission = Permission.PLAN
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", ImportUploadForm())
+        context["jobs"] = selectors.recent_imports(merchant=self.merchant)
+        context["sync"] = selectors.sync_status(merchant=self.merchant)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                job = imports.import_create(
+                    merchant=self.merchant,
+                    resource_name=form.cleaned_data["resource"],
+                    upload=form.cleaned_data["file"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_form_errors(form, error)
+            else:
+                return redirect(
+                    "inventory:import_detail", merchant_slug=self.merchant.slug, pk=job.pk
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ImportDetailView(MerchantViewMixin, TemplateView):
+    """Map the columns of an uploaded file, then follow its progress and results."""
+
+    template_name = "inventory/import_detail.html"
+    required_permission = Permission.PLAN
+    model = ImportJob
+
+    def get_job(self) -> ImportJob:
+        job = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if job is None:
+            raise Http404("No such import.")
+        return job
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = kwargs.get("job") or self.get_job()
+        done, total = imports.import_progress(job)
+        context.update(
+            job=job,
+            done=done,
+            total=total,
+            fields=imports.target_fields(job.resource),
+            required=[c.name for c in imports.IMPORTABLE[job.resource].columns if c.required],
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        job = self.get_job()
+        mapping = {
+            column: request.POST.get(f"map-{index}", "") for index, column in enumerate(job.header)
+        }
+        try:
+            imports.import_confirm(
+                merchant=self.merchant,
+                job=job,
+                mapping=mapping,
+                options={"create_missing_skus": request.POST.get("create_missing_skus") == "on"},
+            )
+        except ValidationError as error:
+            job.mapping = mapping
+            context = self.get_context_data(job=job, mapping_errors=error.messages)
+            return self.render_to_response(context, status=400)
+        return redirect("inventory:import_detail", merchant_slug=self.merchant.slug, pk=job.pk)
+
+
+class ImportStatusView(MerchantViewMixin, View):
+    """The progress bar's feed (JSON)."""
+
+    required_permission = Permission.PLAN
+    model = ImportJob
+
+    def get(self, request, pk: int):
+        job = self.get_queryset().filter(pk=pk).first()
+        if job is None:
+            raise Http404("No such import.")
+        done, total = imports.import_progress(job)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": job.get_status_display(),
+                "rows_done": done,
+                "rows_total": total,
+                "percent": 100
+                if job.status == job.Status.SUCCEEDED
+                else (int(100 * done / total) if total else 0),
+                "finished": job.is_finished,
+                "message": job.message,
+                "error_count": job.error_count,
+            }
+        )
+
+
+class ImportErrorReportView(MerchantViewMixin, View):
+    """Every bad row of a failed import, as CSV (cells safe to open in a spreadsheet)."""
+
+    required_permission = Permission.PLAN
+    model = ImportJob
+
+    def get(self, request, pk: int):
+        job = self.get_queryset().filter(pk=pk).first()
+        if job is None:
+            raise Http404("No such import.")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        name = job.original_name.rsplit(".", 1)[0] or "import"
+        response["Content-Disposition"] = f'attachment; filename="{name}-errors.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["line", "field", "value", "message"])
+        for error in job.errors:
+            writer.writerow(
+                spreadsheet_safe(error.get(key)) for key in ("line", "field", "value", "message")
+            )
+        return response

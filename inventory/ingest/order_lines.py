@@ -27,16 +27,46 @@ ORDER_LINES = Resource(
     model=OrderLine,
     key=("order_id", "sku_id", "line"),
     columns=(
-        c.Column("order_id", "order_id", c.text(64, blank=False), required=True),
-        c.Column("line", "line", c.integer(minimum=1)),
-        c.Column("ordered_at", "ordered_at", c.datetime, required=True),
-        c.Column("sku", "sku", c.code, required=True),
-        c.Column("location", "location", c.code),
-        c.Column("quantity", "quantity", c.decimal(**QUANTITY), required=True),
         c.Column(
-            "unit_price", "unit_price", c.decimal(**MONEY, minimum=Decimal("0")), required=True
+            "order_id",
+            "order_id",
+            c.text(64, blank=False),
+            required=True,
+            aliases=("invoice", "invoiceno", "invoice_no", "order", "order_number"),
         ),
-        c.Column("customer_id", "customer_id", c.text(128), default=""),
+        c.Column("line", "line", c.integer(minimum=1)),
+        c.Column(
+            "ordered_at",
+            "ordered_at",
+            c.datetime,
+            required=True,
+            aliases=("invoicedate", "invoice_date", "order_date", "timestamp", "created"),
+        ),
+        c.Column(
+            "sku",
+            "sku",
+            c.code,
+            required=True,
+            aliases=("stockcode", "stock_code", "product_code", "item_code"),
+        ),
+        c.Column("location", "location", c.code, aliases=("location_code", "warehouse", "store")),
+        c.Column("quantity", "quantity", c.decimal(**QUANTITY), required=True, aliases=("qty",)),
+        # Negative prices exist (bad-debt adjustments, credits): kept, but never counted as
+        # sales (see aggregate_days).
+        c.Column(
+            "unit_price",
+            "unit_price",
+            c.decimal(**MONEY),
+            required=True,
+            aliases=("unitprice", "price"),
+        ),
+        c.Column(
+            "customer_id",
+            "customer_id",
+            c.text(128),
+            default="",
+            aliases=("customerid", "customer", "customer_number"),
+        ),
         c.Column("country", "country", c.text(64), default=""),
     ),
 )
@@ -61,7 +91,11 @@ def _default_location(merchant: Merchant) -> int | None:
     return ids[0] if len(ids) == 1 else None
 
 
-def ingest(*, merchant: Merchant, rows: Any, row_offset: int = 0):
+def ingest(
+    *, merchant: Merchant, rows: Any, row_offset: int = 0, line_counter: Counter | None = None
+):
+    """``line_counter`` carries line numbering across the chunks of one file, so an order
+    split between two chunks still numbers its lines once."""
     from inventory.ingest.service import IngestRejected, IngestResult
 
     validated = validate(ORDER_LINES, merchant, rows, row_offset=row_offset)
@@ -69,7 +103,7 @@ def ingest(*, merchant: Merchant, rows: Any, row_offset: int = 0):
     if any(row is not None and row.get("location_id") is None for row in validated.rows):
         default_location = _default_location(merchant)
     zone = ZoneInfo(merchant.timezone)
-    occurrences: Counter = Counter()
+    occurrences: Counter = line_counter if line_counter is not None else Counter()
     seen: dict[tuple, int] = {}
     for index, row in enumerate(validated.rows):
         if row is None:
@@ -80,7 +114,12 @@ def ingest(*, merchant: Merchant, rows: Any, row_offset: int = 0):
         ):
             if default_location is None:
                 validated.add_error(
-                    RowError(number, "location", None, "is required (the store has several)")
+                    RowError(
+                        number,
+                        "location",
+                        None,
+                        "is required (the store has several locations, or none yet)",
+                    )
                 )
             row["location_id"] = default_location
         if row.get("line") is None:

@@ -76,7 +76,13 @@ SKUS = Resource(
     key=("code",),
     columns=(
         c.Column("code", "code", c.text(64, blank=False), required=True),
-        c.Column("name", "name", c.text(300, blank=False), required=True),
+        c.Column(
+            "name",
+            "name",
+            c.text(300, blank=False),
+            required=True,
+            aliases=("title", "product_name"),
+        ),
         c.Column("description", "description", c.text(10_000), default=""),
         c.Column("category", "category", c.text(120), default=""),
         c.Column("brand", "brand", c.text(120), default=""),
@@ -118,8 +124,20 @@ SUPPLIER_ITEMS = Resource(
     model=SupplierItem,
     key=("supplier_id", "sku_id"),
     columns=(
-        c.Column("supplier", "supplier", c.code, required=True),
-        c.Column("sku", "sku", c.code, required=True),
+        c.Column(
+            "supplier",
+            "supplier",
+            c.code,
+            required=True,
+            aliases=("supplier_code", "vendor", "vendor_code"),
+        ),
+        c.Column(
+            "sku",
+            "sku",
+            c.code,
+            required=True,
+            aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
+        ),
         c.Column("supplier_code", "supplier_code", c.text(64), default=""),
         c.Column(
             "lead_time_mean_days",
@@ -151,9 +169,27 @@ STOCK_LEVELS = Resource(
     model=StockLevel,
     key=("sku_id", "location_id", "as_of"),
     columns=(
-        c.Column("sku", "sku", c.code, required=True),
-        c.Column("location", "location", c.code, required=True),
-        c.Column("on_hand", "on_hand", c.decimal(**QUANTITY, minimum=ZERO), required=True),
+        c.Column(
+            "sku",
+            "sku",
+            c.code,
+            required=True,
+            aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
+        ),
+        c.Column(
+            "location",
+            "location",
+            c.code,
+            required=True,
+            aliases=("location_code", "warehouse", "store", "site"),
+        ),
+        c.Column(
+            "on_hand",
+            "on_hand",
+            c.decimal(**QUANTITY, minimum=ZERO),
+            required=True,
+            aliases=("stock", "quantity_on_hand", "qty_on_hand"),
+        ),
         c.Column("as_of", "as_of", c.datetime, required=True),
     ),
 )
@@ -164,10 +200,28 @@ SALES = Resource(
     model=SalesDay,
     key=("sku_id", "location_id", "date"),
     columns=(
-        c.Column("sku", "sku", c.code, required=True),
-        c.Column("location", "location", c.code, required=True),
-        c.Column("date", "date", c.date, required=True),
-        c.Column("units", "units", c.decimal(**QUANTITY, minimum=ZERO), required=True),
+        c.Column(
+            "sku",
+            "sku",
+            c.code,
+            required=True,
+            aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
+        ),
+        c.Column(
+            "location",
+            "location",
+            c.code,
+            required=True,
+            aliases=("location_code", "warehouse", "store", "site"),
+        ),
+        c.Column("date", "date", c.date, required=True, aliases=("day", "sales_date")),
+        c.Column(
+            "units",
+            "units",
+            c.decimal(**QUANTITY, minimum=ZERO),
+            required=True,
+            aliases=("units_sold", "quantity", "qty"),
+        ),
         c.Column(
             "units_returned", "units_returned", c.decimal(**QUANTITY, minimum=ZERO), default=ZERO
         ),
@@ -187,9 +241,16 @@ PROMOTIONS = Resource(
     columns=(
         c.Column("code", "code", c.text(64, blank=False), required=True),
         c.Column("name", "name", c.text(200), default=""),
-        c.Column("sku", "sku", c.code),
+        c.Column(
+            "sku",
+            "sku",
+            c.code,
+            aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
+        ),
         c.Column("category", "category", c.text(120), default=""),
-        c.Column("location", "location", c.code),
+        c.Column(
+            "location", "location", c.code, aliases=("location_code", "warehouse", "store", "site")
+        ),
         c.Column("start_date", "start_date", c.date, required=True),
         c.Column("end_date", "end_date", c.date, required=True),
         c.Column(
@@ -209,8 +270,20 @@ PURCHASE_ORDERS = Resource(
     key=("number",),
     columns=(
         c.Column("number", "number", c.text(64, blank=False), required=True),
-        c.Column("supplier", "supplier", c.code, required=True),
-        c.Column("location", "location", c.code, required=True),
+        c.Column(
+            "supplier",
+            "supplier",
+            c.code,
+            required=True,
+            aliases=("supplier_code", "vendor", "vendor_code"),
+        ),
+        c.Column(
+            "location",
+            "location",
+            c.code,
+            required=True,
+            aliases=("location_code", "warehouse", "store", "site"),
+        ),
         c.Column("status", "status", _choices(PurchaseOrder.Status), default="open"),
         c.Column("order_date", "order_date", c.date, required=True),
         c.Column("expected_arrival", "expected_arrival", c.date),
@@ -223,7 +296,13 @@ PURCHASE_ORDER_LINES = Resource(
     model=None,  # loaded with their order
     key=("purchase_order_id", "sku_id"),
     columns=(
-        c.Column("sku", "sku", c.code, required=True),
+        c.Column(
+            "sku",
+            "sku",
+            c.code,
+            required=True,
+            aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
+        ),
         c.Column(
             "quantity_ordered",
             "quantity_ordered",

@@ -8,6 +8,7 @@ the merchant (row-level security applies), with set-based statements only.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -66,17 +67,33 @@ class IngestResult:
 
 
 def ingest(
-    *, merchant: Merchant, resource_name: str, rows: Any, row_offset: int = 0
+    *,
+    merchant: Merchant,
+    resource_name: str,
+    rows: Any,
+    row_offset: int = 0,
+    line_counter: Counter | None = None,
 ) -> IngestResult:
     """Validate and write one batch as ``merchant``; raises `IngestRejected` with every bad
     row, having written nothing."""
     with transaction.atomic(), tenant_context(merchant):
         return _ingest(
-            merchant=merchant, resource_name=resource_name, rows=rows, row_offset=row_offset
+            merchant=merchant,
+            resource_name=resource_name,
+            rows=rows,
+            row_offset=row_offset,
+            line_counter=line_counter,
         )
 
 
-def _ingest(*, merchant: Merchant, resource_name: str, rows: Any, row_offset: int) -> IngestResult:
+def _ingest(
+    *,
+    merchant: Merchant,
+    resource_name: str,
+    rows: Any,
+    row_offset: int,
+    line_counter: Counter | None,
+) -> IngestResult:
     if resource_name not in INGESTIBLE:
         raise IngestRejected([RowError(-1, "resource", resource_name, "unknown resource")])
     if isinstance(rows, list) and len(rows) > MAX_ROWS:
@@ -84,7 +101,9 @@ def _ingest(*, merchant: Merchant, resource_name: str, rows: Any, row_offset: in
             [RowError(-1, "", len(rows), f"at most {MAX_ROWS:,} rows per request; split it")]
         )
     if resource_name == order_lines.RESOURCE_NAME:
-        return order_lines.ingest(merchant=merchant, rows=rows, row_offset=row_offset)
+        return order_lines.ingest(
+            merchant=merchant, rows=rows, row_offset=row_offset, line_counter=line_counter
+        )
     if resource_name == purchase_orders.RESOURCE_NAME:
         return purchase_orders.ingest(merchant=merchant, rows=rows, row_offset=row_offset)
     resource = RESOURCES[resource_name]

@@ -1,0 +1,32 @@
+"""Celery tasks of inventory: thin, by id, scoped to their merchant."""
+
+import logging
+
+from celery import shared_task
+
+from accounts.models import Merchant
+from inventory.ingest import imports
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="inventory.run_import_task",
+    soft_time_limit=30 * 60,
+    time_limit=32 * 60,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def run_import_task(*, merchant_id: int, job_id: int) -> None:
+    merchant = Merchant.objects.get(pk=merchant_id)
+    try:
+        imports.import_run(merchant=merchant, job_id=job_id)
+    except Exception:
+        logger.exception("import %s of merchant %s failed", job_id, merchant_id)
+        imports.fail_job(
+            merchant=merchant,
+            job_id=job_id,
+            message="The import stopped on an unexpected error; nothing was loaded. "
+            "Platform staff can see the error in the console; try again later.",
+        )
+        raise
