@@ -230,3 +230,20 @@ def invitation_revoke(*, merchant: Merchant, invitation_id: int, actor: User) ->
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+
+
+# -- housekeeping --------------------------------------------------------------------------------
+def idempotency_records_purge(*, older_than: dt.timedelta | None = None) -> int:
+    """Forget Idempotency-Keys older than the retention period; returns how many."""
+    from accounts.models import IdempotencyRecord
+    from accounts.tenancy import all_merchants_context
+
+    age = older_than or dt.timedelta(hours=settings.IDEMPOTENCY_KEY_RETENTION_HOURS)
+    with transaction.atomic(), all_merchants_context():
+        # Across merchants on purpose: one nightly sweep of expired keys.
+        deleted, _ = (
+            IdempotencyRecord.objects.unscoped()
+            .filter(created_at__lt=timezone.now() - age)
+            .delete()
+        )
+    return deleted

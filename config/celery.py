@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -26,7 +27,12 @@ app.conf.task_routes = {
     "forecasting.fine_tune*": {"queue": "gpu"},
     "forecasting.*": {"queue": "forecast"},
 }
-# The nightly schedule lives in code; later capabilities add their entries here.
-app.conf.beat_schedule = {}
+# The schedule lives in code (times in UTC).
+app.conf.beat_schedule = {
+    "purge-idempotency-records": {
+        "task": "accounts.purge_idempotency_records_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 app.autodiscover_tasks()

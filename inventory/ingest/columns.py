@@ -86,8 +86,12 @@ def decimal(
             raise FieldError("must be a number") from error
         if not number.is_finite():
             raise FieldError("must be a finite number")
-        number = number.quantize(Decimal(1).scaleb(-places))
         if abs(number) >= limit:
+            raise FieldError(
+                f"is too large (at most {max_digits - places} digits before the point)"
+            )
+        number = number.quantize(Decimal(1).scaleb(-places))
+        if abs(number) >= limit:  # rounding can carry 99.9995 over the limit
             raise FieldError(
                 f"is too large (at most {max_digits - places} digits before the point)"
             )

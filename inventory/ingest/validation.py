@@ -105,6 +105,7 @@ def validate(
                 parsed = column.read(value, context)
             except c.FieldError as error:
                 result.add_error(RowError(number, column.name, value, str(error)))
+                row[column.attribute] = None  # the row is refused; later checks see no value
                 continue
             if parsed is None:
                 if column.required:

@@ -301,3 +301,28 @@ class MerchantSettingsTests(TestCase):
         merchant.refresh_from_db()
         self.assertEqual(str(merchant.target_service_level), "0.9800")
         self.assertEqual(merchant.currency, "EUR")
+
+
+class IdempotencyPurgeTests(TestCase):
+    def test_keys_older_than_the_retention_are_forgotten_and_newer_kept(self):
+        from accounts.models import IdempotencyRecord
+        from accounts.tasks import purge_idempotency_records_task
+        from accounts.tenancy import tenant_context
+        from config.celery import app
+        from tests.factories import IdempotencyRecordFactory
+
+        merchant = MerchantFactory()
+        old = IdempotencyRecordFactory(merchant=merchant, key="old")
+        IdempotencyRecordFactory(merchant=merchant, key="fresh")
+        with tenant_context(merchant):
+            IdempotencyRecord.objects.for_merchant(merchant).filter(pk=old.pk).update(
+                created_at=timezone.now() - dt.timedelta(hours=49)
+            )
+        self.assertEqual(purge_idempotency_records_task(), 1)
+        with tenant_context(merchant):
+            keys = list(
+                IdempotencyRecord.objects.for_merchant(merchant).values_list("key", flat=True)
+            )
+        self.assertEqual(keys, ["fresh"])
+        schedule = app.conf.beat_schedule["purge-idempotency-records"]
+        self.assertEqual(schedule["task"], purge_idempotency_records_task.name)

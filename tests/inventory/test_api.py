@@ -561,3 +561,14 @@ class ThrottleTests(ApiTestCase):
         with mock.patch.object(CallerRateThrottle, "THROTTLE_RATES", {"api": "3/minute"}):
             codes = [self.call("get", "sku-list").status_code for _ in range(5)]
         self.assertEqual(codes, [200, 200, 200, 429, 429])
+
+
+class NumberEdgeTests(ApiTestCase):
+    def test_numbers_that_would_overflow_the_column_are_refused(self):
+        self.seed_catalogue()
+        for units in ("99999999999.9999", "1e400", "100000000000"):
+            response = self.bulk(
+                "sales-day", [{"sku": "S0", "location": "WH", "date": "2024-05-01", "units": units}]
+            )
+            self.assertEqual(response.status_code, 400, units)
+            self.assertIn("too large", response.json()["errors"][0]["message"])
