@@ -45,7 +45,7 @@ values = st.one_of(
 
 
 def rows_for(resource: str):
-    names = IMPORTABLE[resource].column_names + ["lines", "bogus"]
+    names = [*IMPORTABLE[resource].column_names, "lines", "bogus"]
     row = st.dictionaries(st.sampled_from(names), values, max_size=len(names))
     return st.one_of(st.lists(row, max_size=6), values)
 
