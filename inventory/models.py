@@ -49,6 +49,35 @@ class InventoryModel(TenantOwned):
                 raise ValidationError({field.name: "Not found."})
 
 
+def fact_reference(to, related_name: str, **options) -> models.ForeignKey:
+    """A reference from a high-volume fact table (daily sales, order lines, stock snapshots).
+
+    No per-row database constraint: PostgreSQL's foreign-key triggers cost twice the insert
+    itself at these volumes. Integrity comes from the only write path, ingestion, which
+    resolves every code to an id of the same merchant and holds a KEY SHARE lock on the
+    referenced rows until it commits (so they cannot be deleted meanwhile); deletes go through
+    Django, which cascades. Indexed only where a lookup or a cascade needs it."""
+    options.setdefault("on_delete", models.CASCADE)
+    return models.ForeignKey(to, related_name=related_name, db_constraint=False, **options)
+
+
+class FactModel(InventoryModel):
+    """Base of the fact tables: the merchant reference carries no constraint either (row-level
+    security already checks every row's merchant), and its index is the composite ones."""
+
+    merchant = models.ForeignKey(
+        "accounts.Merchant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class Location(InventoryModel):
     class Kind(models.TextChoices):
         WAREHOUSE = "warehouse", "Warehouse"
@@ -136,11 +165,11 @@ class SupplierItem(InventoryModel):
         return f"{self.supplier} · {self.sku.code}"
 
 
-class StockLevel(InventoryModel):
+class StockLevel(FactModel):
     """A snapshot of stock on hand of one SKU at one location."""
 
-    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="stock_levels")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="stock_levels")
+    sku = fact_reference(SKU, "stock_levels")
+    location = fact_reference(Location, "stock_levels", db_index=False)
     on_hand = models.DecimalField(**QUANTITY)
     as_of = models.DateTimeField()
 
@@ -151,16 +180,19 @@ class StockLevel(InventoryModel):
                 fields=["merchant", "sku", "location", "as_of"], name="stocklevel_unique"
             )
         ]
+        indexes = [
+            models.Index(fields=["merchant", "updated_at"], name="stocklevel_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sku_id}@{self.location_id}: {self.on_hand} ({self.as_of:%Y-%m-%d})"
 
 
-class SalesDay(InventoryModel):
+class SalesDay(FactModel):
     """Units sold of one SKU at one location on one day (in the merchant's time zone)."""
 
-    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="sales_days")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="sales_days")
+    sku = fact_reference(SKU, "sales_days")
+    location = fact_reference(Location, "sales_days", db_index=False)
     date = models.DateField()
     units = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE)
     units_returned = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE, default=Decimal("0"))
@@ -187,6 +219,8 @@ class SalesDay(InventoryModel):
         indexes = [
             # All sales of one merchant over a date range.
             models.Index(fields=["merchant", "date"], name="salesday_merchant_date_idx"),
+            # What changed since an ERP last looked.
+            models.Index(fields=["merchant", "updated_at"], name="salesday_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -298,7 +332,7 @@ class PurchaseOrderLine(InventoryModel):
         return max(self.quantity_ordered - self.quantity_received, Decimal("0"))
 
 
-class OrderLine(InventoryModel):
+class OrderLine(FactModel):
     """One line of a customer order or invoice as the ERP sent it; cancellations and returns
     are negative quantities. Daily sales are aggregated from these.
 
@@ -312,8 +346,8 @@ class OrderLine(InventoryModel):
     )
     ordered_at = models.DateTimeField()
     date = models.DateField(help_text="The merchant-local date of ordered_at.")
-    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="order_lines_sold")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="order_lines")
+    sku = fact_reference(SKU, "order_lines_sold")
+    location = fact_reference(Location, "order_lines", db_index=False)
     quantity = models.DecimalField(**QUANTITY)
     unit_price = models.DecimalField(**MONEY)
     customer_hash = models.CharField(max_length=64, blank=True)
@@ -327,7 +361,9 @@ class OrderLine(InventoryModel):
             )
         ]
         indexes = [
-            models.Index(fields=["merchant", "sku", "location", "date"], name="orderline_day_idx")
+            models.Index(fields=["merchant", "sku", "location", "date"], name="orderline_day_idx"),
+            models.Index(fields=["merchant", "order_id"], name="orderline_order_idx"),
+            models.Index(fields=["merchant", "updated_at"], name="orderline_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -15,9 +15,9 @@ from accounts.models import Merchant
 from inventory.ingest import columns as c
 from inventory.ingest.pseudonyms import pseudonymise
 from inventory.ingest.resources import MONEY, QUANTITY, SALES, Resource
-from inventory.ingest.upsert import UpsertCounts, upsert
+from inventory.ingest.upsert import UpsertCounts, lock_referenced, upsert
 from inventory.ingest.validation import RowError, validate
-from inventory.models import Location, OrderLine, SalesDay
+from inventory.models import SKU, Location, OrderLine, SalesDay
 
 RESOURCE_NAME = "order-lines"
 
@@ -148,6 +148,8 @@ def ingest(
     if validated.error_count:
         raise IngestRejected(validated.errors, validated.error_count)
 
+    lock_referenced(SKU, {row["sku_id"] for row in validated.rows})
+    lock_referenced(Location, {row["location_id"] for row in validated.rows})
     touched = _days_of_existing_lines(merchant, validated.rows)
     counts = upsert(
         model=OrderLine,

@@ -21,8 +21,15 @@ from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from inventory.ingest import order_lines, purchase_orders
-from inventory.ingest.resources import PROMOTIONS, RESOURCES, SALES, STOCK_LEVELS, Resource
-from inventory.ingest.upsert import UpsertCounts, upsert
+from inventory.ingest.resources import (
+    PROMOTIONS,
+    REFERENCES,
+    RESOURCES,
+    SALES,
+    STOCK_LEVELS,
+    Resource,
+)
+from inventory.ingest.upsert import UpsertCounts, lock_referenced, upsert
 from inventory.ingest.validation import RowError, Validated, validate
 from inventory.models import SalesDay, StockLevel
 
@@ -129,6 +136,11 @@ def attributes_of(resource: Resource) -> list[str]:
 
 def write_rows(*, resource: Resource, merchant: Merchant, validated: Validated) -> UpsertCounts:
     attributes = attributes_of(resource)
+    for reference in resource.reference_columns:
+        lock_referenced(
+            REFERENCES[reference.attribute].model,
+            {row[f"{reference.attribute}_id"] for row in validated.rows},
+        )
     return upsert(
         model=resource.model,
         merchant_id=merchant.pk,

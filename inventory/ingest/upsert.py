@@ -18,6 +18,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from accounts.errors import DomainError
+
 
 @dataclass(frozen=True)
 class UpsertCounts:
@@ -166,3 +168,27 @@ def _upsert_generic(model, merchant_id, key, attributes, update, rows) -> Upsert
         created = cursor.fetchone()[0] - before
     updated = max(written - created, 0)
     return UpsertCounts(created, updated, len(rows) - created - updated)
+
+
+class ReferenceVanished(DomainError):
+    """A referenced row was deleted between validation and the write: nothing was written,
+    and sending the batch again gives a precise answer."""
+
+    status_code = 409
+
+
+def lock_referenced(model: type[models.Model], ids: set[int] | list[int]) -> None:
+    """Hold a KEY SHARE lock on the rows a batch references until the transaction ends, so
+    they cannot be deleted under it: what a foreign-key check would do, once per batch
+    instead of once per row. SQLite serialises writers, so there it is not needed."""
+    wanted = sorted({pk for pk in ids if pk is not None})
+    if connection.vendor != "postgresql" or not wanted:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE id = ANY(%s) FOR KEY SHARE) AS locked",  # noqa: S608, E501
+            [wanted],
+        )
+        if cursor.fetchone()[0] != len(wanted):
+            raise ReferenceVanished(f"a referenced {model._meta.verbose_name} was just deleted")
