@@ -4,7 +4,9 @@ from django.forms.models import BaseInlineFormSet
 from accounts.admin_site import TenantOwnedAdmin
 from inventory.models import (
     SKU,
+    ImportJob,
     Location,
+    OrderLine,
     Promotion,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -100,3 +102,45 @@ class PurchaseOrderAdmin(TenantOwnedAdmin):
     raw_id_fields = ["supplier", "location"]
     inlines = [PurchaseOrderLineInline]
     list_select_related = ["merchant", "supplier"]
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(TenantOwnedAdmin):
+    list_display = ["order_id", "line", "ordered_at", "sku", "location", "quantity", "unit_price"]
+    raw_id_fields = ["sku", "location"]
+    search_fields = ["order_id", "sku__code"]
+    exclude = ["customer_hash"]  # a pseudonym is still not for display
+    list_select_related = ["merchant", "sku", "location"]
+    show_full_result_count = False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(TenantOwnedAdmin):
+    list_display = [
+        "original_name",
+        "merchant",
+        "resource",
+        "status",
+        "rows_total",
+        "error_count",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "resource"]
+    search_fields = ["original_name", "merchant__name"]
+    readonly_fields = [
+        "header",
+        "mapping",
+        "options",
+        "errors",
+        "message",
+        "rows_total",
+        "rows_done",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "error_count",
+        "started_at",
+        "finished_at",
+        "created_by",
+    ]
