@@ -60,6 +60,13 @@ class MerchantViewMixin(LoginRequiredMixin):
             raise NotImplementedError("Set `model` or override get_queryset().")
         return self.model.objects.for_merchant(self.merchant)
 
+    def get_object_or_404(self, pk: int, queryset=None):
+        """The merchant's object with this id; another merchant's answers like a missing one."""
+        found = (queryset if queryset is not None else self.get_queryset()).filter(pk=pk).first()
+        if found is None:
+            raise Http404(f"No such {self.model._meta.verbose_name}.")
+        return found
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["merchant"] = self.merchant

@@ -81,9 +81,7 @@ class MemberRoleView(MerchantViewMixin, View):
     model = Membership
 
     def post(self, request, pk: int):
-        membership = self.get_queryset().select_related("user").filter(pk=pk).first()
-        if membership is None:
-            raise Http404("No such member.")
+        membership = self.get_object_or_404(pk, self.get_queryset().select_related("user"))
         form = RoleForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Choose a valid role.")
@@ -106,9 +104,7 @@ class MemberRemoveView(MerchantViewMixin, View):
     model = Membership
 
     def post(self, request, pk: int):
-        membership = self.get_queryset().select_related("user").filter(pk=pk).first()
-        if membership is None:
-            raise Http404("No such member.")
+        membership = self.get_object_or_404(pk, self.get_queryset().select_related("user"))
         try:
             services.membership_remove(
                 merchant=self.merchant, user=membership.user, actor=request.user
@@ -124,8 +120,7 @@ class InvitationRevokeView(MerchantViewMixin, View):
     model = Invitation
 
     def post(self, request, pk: int):
-        if not self.get_queryset().filter(pk=pk).exists():
-            raise Http404("No such invitation.")
+        self.get_object_or_404(pk)
         services.invitation_revoke(merchant=self.merchant, invitation_id=pk, actor=request.user)
         messages.success(request, "Invitation withdrawn.")
         return redirect("members", merchant_slug=self.merchant.slug)
@@ -165,8 +160,7 @@ class ApiTokenRevokeView(MerchantViewMixin, View):
     model = ApiToken
 
     def post(self, request, pk: int):
-        if not self.get_queryset().filter(pk=pk).exists():
-            raise Http404("No such token.")
+        self.get_object_or_404(pk)
         token = services.api_token_revoke(merchant=self.merchant, token_id=pk, actor=request.user)
         messages.success(request, f"Token '{token.name}' revoked: it no longer works.")
         return redirect("api_tokens", merchant_slug=self.merchant.slug)

@@ -132,10 +132,7 @@ class ImportDetailView(MerchantViewMixin, TemplateView):
     model = ImportJob
 
     def get_job(self) -> ImportJob:
-        job = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
-        if job is None:
-            raise Http404("No such import.")
-        return job
+        return self.get_object_or_404(self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -176,9 +173,7 @@ class ImportStatusView(MerchantViewMixin, View):
     model = ImportJob
 
     def get(self, request, pk: int):
-        job = self.get_queryset().filter(pk=pk).first()
-        if job is None:
-            raise Http404("No such import.")
+        job = self.get_object_or_404(pk)
         done, total = imports.import_progress(job)
         return JsonResponse(
             {
@@ -203,9 +198,7 @@ class ImportErrorReportView(MerchantViewMixin, View):
     model = ImportJob
 
     def get(self, request, pk: int):
-        job = self.get_queryset().filter(pk=pk).first()
-        if job is None:
-            raise Http404("No such import.")
+        job = self.get_object_or_404(pk)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         name = job.original_name.rsplit(".", 1)[0] or "import"
         response["Content-Disposition"] = f'attachment; filename="{name}-errors.csv"'

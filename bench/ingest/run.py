@@ -323,13 +323,13 @@ def main() -> None:
     floor = args.rows / copy_seconds
     print()
     print(f"{'path':<44}{'rows':>11}{'seconds':>10}{'rows/s':>11}")
-    print(
-        f"{'API end to end (HTTP, gunicorn, 2 workers)':<44}{args.rows:>11,}{elapsed:>10.1f}{e2e:>11,.0f}"
-    )
-    print(
-        f"{'naive DRF ModelSerializer (in-process)':<44}{args.naive_rows:>11,}{naive_seconds:>10.1f}{naive_rate:>11,.0f}"
-    )
-    print(f"{'raw COPY (physical floor)':<44}{args.rows:>11,}{copy_seconds:>10.1f}{floor:>11,.0f}")
+    table = [
+        ("API end to end (HTTP, gunicorn, 2 workers)", args.rows, elapsed, e2e),
+        ("naive DRF ModelSerializer (in-process)", args.naive_rows, naive_seconds, naive_rate),
+        ("raw COPY (physical floor)", args.rows, copy_seconds, floor),
+    ]
+    for label, count, seconds, rate in table:
+        print(f"{label:<44}{count:>11,}{seconds:>10.1f}{rate:>11,.0f}")
     print()
     print(f"end to end vs naive: {e2e / naive_rate:.1f}x; end to end vs floor: {e2e / floor:.0%}")
     print(

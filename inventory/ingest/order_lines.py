@@ -14,7 +14,15 @@ from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from accounts.models import Merchant
 from inventory.ingest import columns as c
 from inventory.ingest.pseudonyms import pseudonymise
-from inventory.ingest.resources import MONEY, QUANTITY, SALES, Resource
+from inventory.ingest.resources import (
+    LOCATION_CODE,
+    MONEY,
+    QUANTITY,
+    SALES,
+    SKU_CODE,
+    Resource,
+    optional,
+)
 from inventory.ingest.upsert import UpsertCounts, lock_referenced, upsert
 from inventory.ingest.validation import RowError, validate
 from inventory.models import SKU, Location, OrderLine, SalesDay
@@ -42,14 +50,8 @@ ORDER_LINES = Resource(
             required=True,
             aliases=("invoicedate", "invoice_date", "order_date", "timestamp", "created"),
         ),
-        c.Column(
-            "sku",
-            "sku",
-            c.code,
-            required=True,
-            aliases=("stockcode", "stock_code", "product_code", "item_code"),
-        ),
-        c.Column("location", "location", c.code, aliases=("location_code", "warehouse", "store")),
+        SKU_CODE,
+        optional(LOCATION_CODE),
         c.Column("quantity", "quantity", c.decimal(**QUANTITY), required=True, aliases=("qty",)),
         # Negative prices exist (bad-debt adjustments, credits): kept, but never counted as
         # sales (see aggregate_days).

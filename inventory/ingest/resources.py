@@ -7,6 +7,7 @@ is an error on that row, whether it exists elsewhere or not.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -61,6 +62,34 @@ class Resource:
     @property
     def reference_columns(self) -> list[c.Column]:
         return [column for column in self.columns if column.attribute in REFERENCES]
+
+
+# References by code, shared by every resource that has them.
+SKU_CODE = c.Column(
+    "sku",
+    "sku",
+    c.code,
+    required=True,
+    aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
+)
+LOCATION_CODE = c.Column(
+    "location",
+    "location",
+    c.code,
+    required=True,
+    aliases=("location_code", "warehouse", "store", "site"),
+)
+SUPPLIER_CODE = c.Column(
+    "supplier",
+    "supplier",
+    c.code,
+    required=True,
+    aliases=("supplier_code", "vendor", "vendor_code"),
+)
+
+
+def optional(column: c.Column) -> c.Column:
+    return dataclasses.replace(column, required=False)
 
 
 def _choices(choices: type[models.TextChoices]) -> c.Reader:
@@ -124,20 +153,8 @@ SUPPLIER_ITEMS = Resource(
     model=SupplierItem,
     key=("supplier_id", "sku_id"),
     columns=(
-        c.Column(
-            "supplier",
-            "supplier",
-            c.code,
-            required=True,
-            aliases=("supplier_code", "vendor", "vendor_code"),
-        ),
-        c.Column(
-            "sku",
-            "sku",
-            c.code,
-            required=True,
-            aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
-        ),
+        SUPPLIER_CODE,
+        SKU_CODE,
         c.Column("supplier_code", "supplier_code", c.text(64), default=""),
         c.Column(
             "lead_time_mean_days",
@@ -169,20 +186,8 @@ STOCK_LEVELS = Resource(
     model=StockLevel,
     key=("sku_id", "location_id", "as_of"),
     columns=(
-        c.Column(
-            "sku",
-            "sku",
-            c.code,
-            required=True,
-            aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
-        ),
-        c.Column(
-            "location",
-            "location",
-            c.code,
-            required=True,
-            aliases=("location_code", "warehouse", "store", "site"),
-        ),
+        SKU_CODE,
+        LOCATION_CODE,
         c.Column(
             "on_hand",
             "on_hand",
@@ -200,20 +205,8 @@ SALES = Resource(
     model=SalesDay,
     key=("sku_id", "location_id", "date"),
     columns=(
-        c.Column(
-            "sku",
-            "sku",
-            c.code,
-            required=True,
-            aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
-        ),
-        c.Column(
-            "location",
-            "location",
-            c.code,
-            required=True,
-            aliases=("location_code", "warehouse", "store", "site"),
-        ),
+        SKU_CODE,
+        LOCATION_CODE,
         c.Column("date", "date", c.date, required=True, aliases=("day", "sales_date")),
         c.Column(
             "units",
@@ -241,16 +234,9 @@ PROMOTIONS = Resource(
     columns=(
         c.Column("code", "code", c.text(64, blank=False), required=True),
         c.Column("name", "name", c.text(200), default=""),
-        c.Column(
-            "sku",
-            "sku",
-            c.code,
-            aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
-        ),
+        optional(SKU_CODE),
         c.Column("category", "category", c.text(120), default=""),
-        c.Column(
-            "location", "location", c.code, aliases=("location_code", "warehouse", "store", "site")
-        ),
+        optional(LOCATION_CODE),
         c.Column("start_date", "start_date", c.date, required=True),
         c.Column("end_date", "end_date", c.date, required=True),
         c.Column(
@@ -270,20 +256,8 @@ PURCHASE_ORDERS = Resource(
     key=("number",),
     columns=(
         c.Column("number", "number", c.text(64, blank=False), required=True),
-        c.Column(
-            "supplier",
-            "supplier",
-            c.code,
-            required=True,
-            aliases=("supplier_code", "vendor", "vendor_code"),
-        ),
-        c.Column(
-            "location",
-            "location",
-            c.code,
-            required=True,
-            aliases=("location_code", "warehouse", "store", "site"),
-        ),
+        SUPPLIER_CODE,
+        LOCATION_CODE,
         c.Column("status", "status", _choices(PurchaseOrder.Status), default="open"),
         c.Column("order_date", "order_date", c.date, required=True),
         c.Column("expected_arrival", "expected_arrival", c.date),
@@ -296,13 +270,7 @@ PURCHASE_ORDER_LINES = Resource(
     model=None,  # loaded with their order
     key=("purchase_order_id", "sku_id"),
     columns=(
-        c.Column(
-            "sku",
-            "sku",
-            c.code,
-            required=True,
-            aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
-        ),
+        SKU_CODE,
         c.Column(
             "quantity_ordered",
             "quantity_ordered",
