@@ -1,0 +1,59 @@
+"""`manage.py backtest FILE --horizon H --season M --freq D|W|M [...]`: the public evaluation.
+
+Holds out the last H periods of every series in a long-form CSV, fits as Shelfcast would for a
+merchant on the rest, and prints (and optionally writes as JSON) MASE and WQL per model.
+"""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from forecasting.backtest import MissingColumns, load_long_csv, run_backtest
+
+
+class Command(BaseCommand):
+    help = "Backtest the forecasting models on a long-form CSV (series_id,date,units)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--horizon", type=int, required=True)
+        parser.add_argument("--season", type=int, required=True)
+        parser.add_argument("--freq", choices=["D", "W", "M"], required=True)
+        parser.add_argument("--id-col", default="series_id")
+        parser.add_argument("--date-col", default="date")
+        parser.add_argument("--target-col", default="units")
+        parser.add_argument("--out", type=Path)
+
+    def handle(self, *args, **options):
+        path: Path = options["file"]
+        if not path.exists():
+            raise CommandError(f"No such file: {path}")
+        try:
+            panel = load_long_csv(
+                path,
+                freq=options["freq"],
+                id_col=options["id_col"],
+                date_col=options["date_col"],
+                target_col=options["target_col"],
+            )
+        except MissingColumns as error:
+            raise CommandError(str(error)) from error
+        except ValueError as error:
+            raise CommandError(f"Unreadable value in the file: {error}") from error
+        horizon = options["horizon"]
+        if panel.values.shape[1] <= horizon:
+            raise CommandError("The series are not longer than the horizon.")
+        result = run_backtest(panel, horizon=horizon, season=options["season"])
+        report = result.as_dict()
+        self.stdout.write(
+            f"{report['n_series']} series, horizon {horizon}, season {options['season']}"
+        )
+        self.stdout.write(f"{'model':<24}{'MASE':>8}{'WQL':>8}{'seconds':>10}")
+        for name, figures in report["models"].items():
+            self.stdout.write(
+                f"{name:<24}{figures['MASE']:>8.3f}{figures['WQL']:>8.3f}{figures['seconds']:>10.1f}"
+            )
+        self.stdout.write(f"shelfcast chose per series: {report['shelfcast_choices']}")
+        if options["out"]:
+            options["out"].write_text(json.dumps(report, indent=2))
