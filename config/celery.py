@@ -29,6 +29,10 @@ app.conf.task_routes = {
 }
 # The schedule lives in code (times in UTC).
 app.conf.beat_schedule = {
+    "nightly-forecasts": {
+        "task": "forecasting.nightly_forecasts_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "purge-idempotency-records": {
         "task": "accounts.purge_idempotency_records_task",
         "schedule": crontab(hour=3, minute=15),

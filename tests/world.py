@@ -14,12 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
 from django.db import models
 
 from accounts import services as account_services
 from accounts.models import ApiToken, IdempotencyRecord, Invitation, Membership, Merchant, User
 from accounts.roles import Role
 from accounts.tenancy import all_merchants_context, tenant_context, tenant_models
+from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.quantiles import LEVELS
 from inventory.models import (
     SKU,
     ImportJob,
@@ -216,6 +219,27 @@ def _import_job(world: World, ids: dict) -> ImportJob:
 def _idempotency_record(world: World, ids: dict) -> IdempotencyRecord:
     return factories.IdempotencyRecordFactory(
         merchant=world.merchant, key=f"{world.marker}-key", **ids
+    )
+
+
+@builds(ForecastRun)
+def _forecast_run(world: World, ids: dict) -> ForecastRun:
+    return ForecastRun.objects.create(
+        merchant=world.merchant, status=ForecastRun.Status.SUCCEEDED, message=world.marker, **ids
+    )
+
+
+@builds(SeriesForecast)
+def _series_forecast(world: World, ids: dict) -> SeriesForecast:
+    return SeriesForecast.objects.create(
+        merchant=world.merchant,
+        run=world.objects[ForecastRun],
+        sku=world.objects[SKU],
+        location=world.objects[Location],
+        first_date=dt.date(2024, 5, 2),
+        model=f"{world.marker}-model",
+        quantiles=SeriesForecast.pack(np.ones((len(LEVELS), 3))),
+        **ids,
     )
 
 

@@ -1,0 +1,95 @@
+"""Nightly forecasts: history read as the merchant, censored and closed days left out, one
+compact row per series, a run written once however often its task runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+from django.test import TestCase
+
+from accounts.tenancy import tenant_context
+from forecasting import services
+from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.quantiles import LEVELS, MEDIAN_INDEX
+from forecasting.tasks import nightly_forecasts_task, run_forecast_task
+from inventory.models import SalesDay
+from tests.factories import LocationFactory, MerchantFactory, SKUFactory
+
+START = dt.date(2024, 1, 1)
+
+
+class ForecastServiceTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        cls.location = LocationFactory(merchant=cls.merchant)
+        cls.steady = SKUFactory(merchant=cls.merchant, code="STEADY")
+        cls.rare = SKUFactory(merchant=cls.merchant, code="RARE")
+        rows = []
+        for day in range(140):
+            date = START + dt.timedelta(days=day)
+            if date.weekday() == 6:
+                continue  # closed on Sundays: no row for anyone
+            rows.append((cls.steady, date, Decimal(10 if day % 30 != 5 else 0), day % 30 == 5))
+            rows.append((cls.rare, date, Decimal(4 if day % 9 == 0 else 0), False))
+        with tenant_context(cls.merchant):
+            SalesDay.objects.bulk_create(
+                SalesDay(
+                    merchant=cls.merchant,
+                    sku=sku,
+                    location=cls.location,
+                    date=date,
+                    units=units,
+                    stock_out=stock_out,
+                )
+                for sku, date, units, stock_out in rows
+            )
+
+    def test_history_marks_closed_and_stock_out_days_as_unobserved(self):
+        with tenant_context(self.merchant):
+            keys, days, values = services.load_history(self.merchant)
+        steady = values[keys.index((self.steady.pk, self.location.pk))]
+        sundays = [i for i, day in enumerate(days) if day.weekday() == 6]
+        self.assertTrue(np.isnan(steady[sundays]).all())
+        self.assertTrue(np.isnan(steady[5]))  # the stock-out day is censored, not zero
+        self.assertEqual(steady[7], 10)  # an ordinary Monday
+
+    def test_a_run_forecasts_every_series_once(self):
+        run = services.forecast_run_create(merchant=self.merchant, horizon=14)
+        with self.captureOnCommitCallbacks(execute=True):
+            pass
+        run_forecast_task(merchant_id=self.merchant.pk, run_id=run.pk)
+        run_forecast_task(merchant_id=self.merchant.pk, run_id=run.pk)  # a retry writes nothing
+        with tenant_context(self.merchant):
+            run.refresh_from_db()
+            forecasts = {
+                f.sku.code: f
+                for f in SeriesForecast.objects.for_merchant(self.merchant)
+                .filter(run=run)
+                .select_related("sku")
+            }
+        self.assertEqual(run.status, ForecastRun.Status.SUCCEEDED)
+        self.assertEqual((run.series_count, len(forecasts)), (2, 2))
+        self.assertEqual(sum(run.model_counts.values()), 2)
+        steady = forecasts["STEADY"].array()
+        self.assertEqual(steady.shape, (len(LEVELS), 14))
+        last_day = START + dt.timedelta(days=138)  # day 139 is a Sunday, without sales
+        first = forecasts["STEADY"].first_date
+        self.assertEqual(first, last_day + dt.timedelta(days=1))
+        sunday_free = [i for i in range(14) if (first + dt.timedelta(days=i)).weekday() != 6]
+        np.testing.assert_allclose(steady[MEDIAN_INDEX][sunday_free], 10, atol=1.5)
+        rare = forecasts["RARE"].array()
+        self.assertEqual(forecasts["RARE"].model, "tsb")
+        self.assertTrue(np.all(rare[MEDIAN_INDEX] == 0))
+        self.assertTrue(np.all(rare[-1] > 0))
+
+    def test_nightly_task_queues_a_run_per_merchant(self):
+        MerchantFactory()
+        with self.captureOnCommitCallbacks(execute=True):
+            queued = nightly_forecasts_task()
+        self.assertGreaterEqual(queued, 2)
+        with tenant_context(self.merchant):
+            run = ForecastRun.objects.for_merchant(self.merchant).get()
+        self.assertEqual(run.status, ForecastRun.Status.SUCCEEDED)
