@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/v1/", include("inventory.api.urls")),
     path("", include("accounts.urls")),
     path("m/<slug:merchant_slug>/", include("inventory.urls")),
+    path("m/<slug:merchant_slug>/forecasts/", include("forecasting.urls")),
 ]

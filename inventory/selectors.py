@@ -226,3 +226,20 @@ def sync_status(*, merchant: Merchant) -> list[SyncStatus]:
         )
         statuses.append(SyncStatus(label, summary["rows"], summary["last"]))
     return statuses
+
+
+def sku_daily_units(
+    *, merchant: Merchant, sku: SKU, location_id: int, start: dt.date, end: dt.date
+) -> tuple[list[dt.date], list[float]]:
+    """Units per calendar day from ``start`` to ``end``; NaN where there is no row (closed,
+    or no sale recorded) or the day was a stock-out."""
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    values = [float("nan")] * len(days)
+    for date, units, stock_out in (
+        SalesDay.objects.for_merchant(merchant)
+        .filter(sku=sku, location_id=location_id, date__gte=start, date__lte=end)
+        .values_list("date", "units", "stock_out")
+    ):
+        if not stock_out:
+            values[(date - start).days] = float(units)
+    return days, values
