@@ -11,6 +11,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import runs
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting.backtest import choose_per_series
@@ -64,20 +65,10 @@ def load_history(merchant: Merchant) -> tuple[list[tuple[int, int]], list[dt.dat
     return keys, days, values
 
 
-def _claim(merchant: Merchant, run_id: int) -> ForecastRun | None:
-    with transaction.atomic(), tenant_context(merchant):
-        claimed = (
-            ForecastRun.objects.for_merchant(merchant)
-            .filter(pk=run_id, status=ForecastRun.Status.QUEUED)
-            .update(status=ForecastRun.Status.RUNNING, started_at=timezone.now())
-        )
-        return ForecastRun.objects.for_merchant(merchant).get(pk=run_id) if claimed else None
-
-
 def forecast_run_execute(*, merchant: Merchant, run_id: int) -> ForecastRun | None:
     """Forecast every series of the merchant for the run; None if the run is not queued (it
     ran already, or another worker has it)."""
-    run = _claim(merchant, run_id)
+    run = runs.claim(ForecastRun, merchant=merchant, pk=run_id)
     if run is None:
         return None
     with transaction.atomic(), tenant_context(merchant):
@@ -109,7 +100,4 @@ def forecast_run_execute(*, merchant: Merchant, run_id: int) -> ForecastRun | No
 
 
 def forecast_run_fail(*, merchant: Merchant, run_id: int, message: str) -> None:
-    with transaction.atomic(), tenant_context(merchant):
-        ForecastRun.objects.for_merchant(merchant).filter(pk=run_id).exclude(
-            status=ForecastRun.Status.SUCCEEDED
-        ).update(status=ForecastRun.Status.FAILED, message=message, finished_at=timezone.now())
+    runs.fail(ForecastRun, merchant=merchant, pk=run_id, message=message)

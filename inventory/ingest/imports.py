@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import runs
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
 from inventory.ingest.order_lines import ORDER_LINES
@@ -190,21 +191,9 @@ class _Rejected(Exception):
     """Raised inside the import's transaction to roll all of it back."""
 
 
-def _claim(merchant: Merchant, job_id: int) -> ImportJob | None:
-    with transaction.atomic(), tenant_context(merchant):
-        claimed = (
-            ImportJob.objects.for_merchant(merchant)
-            .filter(pk=job_id, status=ImportJob.Status.QUEUED)
-            .update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
-        )
-        if not claimed:
-            return None
-        return ImportJob.objects.for_merchant(merchant).get(pk=job_id)
-
-
 def import_run(*, merchant: Merchant, job_id: int) -> ImportJob | None:
     """Load the file of a queued job; returns None when another worker has it or it is done."""
-    job = _claim(merchant, job_id)
+    job = runs.claim(ImportJob, merchant=merchant, pk=job_id)
     if job is None:
         return None
     errors: list[dict] = []
@@ -333,7 +322,4 @@ def _finish(merchant, job, status, total, done, totals, errors, error_count, mes
 
 def fail_job(*, merchant: Merchant, job_id: int, message: str) -> None:
     """Mark a job failed after an unexpected error (the task's last resort)."""
-    with transaction.atomic(), tenant_context(merchant):
-        ImportJob.objects.for_merchant(merchant).filter(pk=job_id).exclude(
-            status=ImportJob.Status.SUCCEEDED
-        ).update(status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now())
+    runs.fail(ImportJob, merchant=merchant, pk=job_id, message=message)

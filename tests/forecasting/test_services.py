@@ -93,3 +93,21 @@ class ForecastServiceTests(TestCase):
         with tenant_context(self.merchant):
             run = ForecastRun.objects.for_merchant(self.merchant).get()
         self.assertEqual(run.status, ForecastRun.Status.SUCCEEDED)
+
+
+class FailedRunTests(TestCase):
+    def test_an_unexpected_error_marks_the_run_failed_and_a_retry_does_nothing(self):
+        from unittest import mock
+
+        merchant = MerchantFactory()
+        run = services.forecast_run_create(merchant=merchant)
+        with (
+            mock.patch.object(services, "load_history", side_effect=RuntimeError("disk gone")),
+            self.assertRaises(RuntimeError),
+        ):
+            run_forecast_task(merchant_id=merchant.pk, run_id=run.pk)
+        with tenant_context(merchant):
+            run.refresh_from_db()
+        self.assertEqual(run.status, ForecastRun.Status.FAILED)
+        self.assertIn("unexpected error", run.message)
+        self.assertIsNone(services.forecast_run_execute(merchant=merchant, run_id=run.pk))
