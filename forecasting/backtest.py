@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from forecasting.baselines import BASELINES, baseline
-from forecasting.metrics import Scores, pinball, score
+from forecasting.baselines import BASELINES, suggested
+from forecasting.metrics import Scores, score
 from forecasting.quantiles import LEVELS
 
 Model = Callable[[np.ndarray, int, int], np.ndarray]
@@ -102,39 +102,50 @@ def load_long_csv(path: Path, *, freq: str, id_col: str, date_col: str, target_c
     return Panel(ids=ids, periods=periods, values=values)
 
 
-def window_loss(actual: np.ndarray, quantiles: np.ndarray) -> float:
+def window_loss(actual: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    """Per series: the pinball loss summed over levels and observed periods.
+    ``actual`` is (series, horizon), ``quantiles`` (series, levels, horizon)."""
     observed = ~np.isnan(actual)
-    if not observed.any():
-        return 0.0
-    return float(
-        sum(
-            pinball(actual[observed], quantiles[i][observed], level).sum()
-            for i, level in enumerate(LEVELS)
-        )
-    )
+    filled = np.nan_to_num(actual)[:, None, :]
+    difference = filled - quantiles
+    levels = LEVELS[None, :, None]
+    loss = np.maximum(levels * difference, (levels - 1) * difference)
+    return (loss * observed[:, None, :]).sum(axis=(1, 2))
 
 
 def choose_per_series(
-    history: np.ndarray, horizon: int, season: int, candidates: dict[str, Model], windows: int = 2
-) -> str:
-    """The candidate with the lowest quantile loss over ``windows`` rolling origins inside the
-    history; when the history is too short to test, the baseline its intermittency suggests."""
+    panel: np.ndarray, horizon: int, season: int, candidates: dict[str, Model], windows: int = 2
+) -> np.ndarray:
+    """Per series, the candidate with the lowest quantile loss over ``windows`` rolling origins
+    inside the history. Two short windows are a noisy judge, so the baseline the series'
+    intermittency suggests keeps its place unless another is clearly better; when the history
+    is too short to test at all, the suggestion stands."""
     names = list(candidates)
-    if len(history) - windows * horizon < max(season, 2):
-        suggested = baseline(history, horizon, season)[0]
-        return suggested if suggested in candidates else names[0]
-    losses = dict.fromkeys(names, 0.0)
+    prior = suggested(panel)
+    if panel.shape[1] - windows * horizon < max(season, 2):
+        return np.where(np.isin(prior, names), prior, names[0])
+    losses = np.zeros((panel.shape[0], len(names)))
     for window in range(windows, 0, -1):
-        cut = len(history) - window * horizon
-        train, actual = history[:cut], history[cut : cut + horizon]
-        for name, model in candidates.items():
-            losses[name] += window_loss(actual, model(train, horizon, season))
-    # Two short windows are a noisy judge: the baseline the series' intermittency suggests
-    # keeps its place unless another candidate is clearly better.
-    suggested = baseline(history, horizon, season)[0]
-    if suggested in losses:
-        losses[suggested] *= 1 - SELECTION_MARGIN
-    return min(names, key=lambda name: losses[name])
+        cut = panel.shape[1] - window * horizon
+        train, actual = panel[:, :cut], panel[:, cut : cut + horizon]
+        for column, name in enumerate(names):
+            losses[:, column] += window_loss(actual, candidates[name](train, horizon, season))
+    for column, name in enumerate(names):
+        losses[prior == name, column] *= 1 - SELECTION_MARGIN
+    return np.array(names)[np.argmin(losses, axis=1)]
+
+
+def forecast_chosen(
+    panel: np.ndarray, horizon: int, season: int, candidates: dict[str, Model]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the model chosen per series, its quantiles (series, levels, horizon))."""
+    chosen = choose_per_series(panel, horizon, season, candidates)
+    quantiles = np.zeros((panel.shape[0], len(LEVELS), horizon))
+    for name, model in candidates.items():
+        rows = chosen == name
+        if rows.any():
+            quantiles[rows] = model(panel[rows], horizon, season)
+    return chosen, quantiles
 
 
 @dataclass
@@ -167,21 +178,18 @@ class BacktestResult:
 def run_backtest(panel: Panel, *, horizon: int, season: int) -> BacktestResult:
     """Score every baseline and the per-series choice among them on the last ``horizon``
     periods, each seeing only what came before."""
-    histories = [row[:-horizon] for row in panel.values]
-    actuals = [row[-horizon:] for row in panel.values]
+    history, actual = panel.values[:, :-horizon], panel.values[:, -horizon:]
+    histories, actuals = list(history), list(actual)
     result = BacktestResult(horizon=horizon, season=season, n_series=len(histories))
     for name, model in BASELINES.items():
         started = time.perf_counter()
-        forecasts = [model(history, horizon, season) for history in histories]
+        forecasts = model(history, horizon, season)
         result.seconds[name] = time.perf_counter() - started
-        result.models[name] = score(histories, actuals, forecasts, season)
+        result.models[name] = score(histories, actuals, list(forecasts), season)
     started = time.perf_counter()
-    chosen, forecasts = [], []
-    for history in histories:
-        name = choose_per_series(history, horizon, season, BASELINES)
-        chosen.append(name)
-        forecasts.append(BASELINES[name](history, horizon, season))
+    chosen, forecasts = forecast_chosen(history, horizon, season, BASELINES)
     result.seconds["shelfcast"] = time.perf_counter() - started
-    result.models["shelfcast"] = score(histories, actuals, forecasts, season)
-    result.choices = {name: chosen.count(name) for name in BASELINES if name in chosen}
+    result.models["shelfcast"] = score(histories, actuals, list(forecasts), season)
+    names, counts = np.unique(chosen, return_counts=True)
+    result.choices = {str(name): int(count) for name, count in zip(names, counts, strict=True)}
     return result

@@ -1,14 +1,17 @@
 """Plain baselines every forecast is measured against (and that win where they forecast best):
 seasonal naive, exponential smoothing with a seasonal profile, and TSB for intermittent demand.
 
-Each takes one history (NaN = not observed: a stock-out day is censored demand, a closed day
-is no demand) and returns quantiles of shape (len(LEVELS), horizon), never negative and
-non-decreasing across levels.
+Each works on a panel of histories of equal length, shape (series, periods), NaN where a
+period was not observed (a stock-out day is censored demand, a closed day is no demand), and
+returns quantiles of shape (series, len(LEVELS), horizon), never negative and non-decreasing
+across levels. The work is vectorised across series: a nightly run is a handful of numpy
+passes over the time axis, not a Python loop per SKU. `forecast_one` serves a single series.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from statistics import NormalDist
 
 import numpy as np
@@ -19,136 +22,161 @@ _Z = np.array([NormalDist().inv_cdf(level) for level in LEVELS])
 ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7])
 INTERMITTENT_ADI = 1.32  # Syntetos-Boylan: average demand interval above this is intermittent
 
+Batch = Callable[[np.ndarray, int, int], np.ndarray]
+
 
 def _tidy(quantiles: np.ndarray) -> np.ndarray:
     quantiles = np.maximum(np.nan_to_num(quantiles, nan=0.0), 0.0)
-    return np.maximum.accumulate(quantiles, axis=0)
+    return np.maximum.accumulate(quantiles, axis=1)
 
 
-def _observed(history: np.ndarray) -> np.ndarray:
-    values = np.asarray(history, dtype=float)
-    return values[~np.isnan(values)]
+def _first_observed_mean(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per row, the mean of the first ``counts`` observed (non-NaN) values."""
+    observed = ~np.isnan(values)
+    rank = np.cumsum(observed, axis=1)
+    take = observed & (rank <= counts[:, None])
+    totals = np.where(take, values, 0.0).sum(axis=1)
+    return totals / np.maximum(take.sum(axis=1), 1)
 
 
-def seasonal_naive(history: np.ndarray, horizon: int, season: int) -> np.ndarray:
-    """Repeat the last season; spread from the history's seasonal differences, widening with
+def seasonal_naive(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """Repeat the last season; spread from each history's seasonal differences, widening with
     the number of seasons ahead."""
-    values = np.asarray(history, dtype=float)
-    observed = _observed(values)
-    if len(observed) == 0:
-        return np.zeros((len(LEVELS), horizon))
-    period = season if len(values) >= season else 1
-    last = values[-period:].copy()
-    fallback = float(np.nanmean(last)) if np.any(~np.isnan(last)) else float(observed[-1])
-    last[np.isnan(last)] = fallback
+    values = np.asarray(panel, dtype=float)
+    series, length = values.shape
+    period = season if length >= season else 1
+    last = values[:, -period:].copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows with nothing observed
+        fill = np.nanmean(last, axis=1)
+        latest = np.array(
+            [row[~np.isnan(row)][-1] if np.any(~np.isnan(row)) else 0.0 for row in values]
+        )
+        fill = np.where(np.isnan(fill), latest, fill)
+        last = np.where(np.isnan(last), fill[:, None], last)
+        differences = values[:, period:] - values[:, :-period]
+        enough = np.sum(~np.isnan(differences), axis=1) >= 2
+        offsets = np.nanquantile(differences, LEVELS, axis=1).T if differences.size else None
+    if offsets is None:
+        offsets = np.zeros((series, len(LEVELS)))
+    offsets = np.where(enough[:, None], np.nan_to_num(offsets), 0.0)
     steps = np.arange(horizon)
-    point = (
-        last[(len(last) - period + steps) % period] if period > 1 else np.full(horizon, last[-1])
-    )
-    differences = values[period:] - values[:-period]
-    differences = differences[~np.isnan(differences)]
-    offsets = np.quantile(differences, LEVELS) if len(differences) >= 2 else np.zeros(len(LEVELS))
-    seasons_ahead = np.ceil((steps + 1) / period)
-    return _tidy(point[None, :] + offsets[:, None] * np.sqrt(seasons_ahead)[None, :])
+    point = last[:, steps % period]
+    seasons_ahead = np.sqrt(np.ceil((steps + 1) / period))
+    quantiles = point[:, None, :] + offsets[:, :, None] * seasons_ahead[None, None, :]
+    quantiles[np.all(np.isnan(values), axis=1)] = 0.0
+    return _tidy(quantiles)
 
 
-def _seasonal_profile(values: np.ndarray, season: int) -> np.ndarray | None:
-    """Multiplicative index per position in the season, from the last 8 seasons; None when
-    the history is too short or too sparse to tell."""
-    if season <= 1 or len(values) < 3 * season:
-        return None
-    recent = values[-8 * season :]
-    offset = len(values) - len(recent)
-    positions = (np.arange(len(recent)) + offset) % season
-    overall = np.nanmean(recent)
-    if not np.isfinite(overall) or overall <= 0:
-        return None
+def _seasonal_profiles(values: np.ndarray, season: int) -> np.ndarray:
+    """Multiplicative index per position in the season from the last 8 seasons, per row; ones
+    where the history is too short or has no demand to tell."""
+    series, length = values.shape
+    profiles = np.ones((series, max(season, 1)))
+    if season <= 1 or length < 3 * season:
+        return profiles
+    recent = values[:, -8 * season :]
+    positions = (np.arange(recent.shape[1]) + length - recent.shape[1]) % season
     with warnings.catch_warnings():
         # A position never observed (closed every week) has no mean: it takes the overall one.
         warnings.simplefilter("ignore", RuntimeWarning)
-        profile = np.array([np.nanmean(recent[positions == p]) for p in range(season)])
-    profile = np.where(np.isfinite(profile), profile, overall) / overall
-    return profile / profile.mean()
+        overall = np.nanmean(recent, axis=1)
+        means = np.stack([np.nanmean(recent[:, positions == p], axis=1) for p in range(season)], 1)
+    usable = np.isfinite(overall) & (overall > 0)
+    means = np.where(np.isfinite(means), means, overall[:, None])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratios = means / overall[:, None]
+        ratios = ratios / ratios.mean(axis=1, keepdims=True)
+    profiles[usable] = ratios[usable]
+    return profiles
 
 
-def exponential_smoothing(history: np.ndarray, horizon: int, season: int) -> np.ndarray:
-    """Simple exponential smoothing of the deseasonalised series (smoothing constant chosen by
-    one-step error), the seasonal profile put back; normal quantiles with the SES variance."""
-    values = np.asarray(history, dtype=float)
-    observed = _observed(values)
-    if len(observed) == 0:
-        return np.zeros((len(LEVELS), horizon))
-    profile = _seasonal_profile(values, season)
-    positions = np.arange(len(values)) % season if profile is not None else None
-    if profile is not None:
-        divisor = profile[positions]
-        # A position with no demand at all (a weekday the shop is closed) tells nothing about
-        # the level: it is left out of the smoothing.
-        adjusted = np.divide(values, divisor, out=np.full_like(values, np.nan), where=divisor > 0)
-    else:
-        adjusted = values
-    levels = np.full(len(ALPHAS), observed[:7].mean())
-    squared = np.zeros(len(ALPHAS))
-    count = 0
-    for value in adjusted:
-        if np.isnan(value):
-            continue
-        error = value - levels
+def exponential_smoothing(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """Simple exponential smoothing of each deseasonalised series, its smoothing constant
+    chosen by one-step error, the seasonal profile put back; normal quantiles with the SES
+    variance."""
+    values = np.asarray(panel, dtype=float)
+    series, length = values.shape
+    profiles = _seasonal_profiles(values, season)
+    period = profiles.shape[1]
+    divisor = profiles[:, np.arange(length) % period]
+    # A position with no demand at all (a weekday the shop is closed) tells nothing about the
+    # level: it is left out of the smoothing.
+    adjusted = np.divide(values, divisor, out=np.full_like(values, np.nan), where=divisor > 0)
+    levels = np.repeat(_first_observed_mean(values, np.full(series, 7))[:, None], len(ALPHAS), 1)
+    squared = np.zeros((series, len(ALPHAS)))
+    counts = np.zeros(series)
+    for column in adjusted.T:
+        valid = ~np.isnan(column)
+        error = np.where(valid[:, None], column[:, None] - levels, 0.0)
         squared += error**2
-        count += 1
+        counts += valid
         levels += ALPHAS * error
-    best = int(np.argmin(squared))
-    alpha, level = ALPHAS[best], levels[best]
-    sigma = np.sqrt(squared[best] / max(count - 1, 1))
+    best = np.argmin(squared, axis=1)
+    rows = np.arange(series)
+    alpha, level = ALPHAS[best], levels[rows, best]
+    sigma = np.sqrt(squared[rows, best] / np.maximum(counts - 1, 1))
     steps = np.arange(horizon)
-    spread = sigma * np.sqrt(1 + steps * alpha**2)
-    quantiles = level + _Z[:, None] * spread[None, :]
-    if profile is not None:
-        future = (len(values) + steps) % season
-        quantiles = quantiles * profile[future][None, :]
+    spread = sigma[:, None] * np.sqrt(1 + steps[None, :] * alpha[:, None] ** 2)
+    quantiles = level[:, None, None] + _Z[None, :, None] * spread[:, None, :]
+    quantiles = quantiles * profiles[:, (length + steps) % period][:, None, :]
+    quantiles[counts == 0] = 0.0
     return _tidy(quantiles)
 
 
 def tsb(
-    history: np.ndarray, horizon: int, season: int, alpha_p: float = 0.1, alpha_z: float = 0.1
+    panel: np.ndarray, horizon: int, season: int, alpha_p: float = 0.1, alpha_z: float = 0.1
 ) -> np.ndarray:
     """Teunter-Syntetos-Babai: the probability of demand and its size smoothed separately, so
     the forecast decays while no demand comes. Per-period quantiles from P(no demand) and the
     recent sizes."""
-    values = _observed(history)
-    if len(values) == 0 or not np.any(values > 0):
-        return np.zeros((len(LEVELS), horizon))
-    nonzero = values[values > 0]
-    probability = float(np.mean(values[: max(len(values) // 4, 1)] > 0)) or 0.05
-    size = float(nonzero[: max(len(nonzero) // 4, 1)].mean())
-    for value in values:
-        probability += alpha_p * ((value > 0) - probability)
-        if value > 0:
-            size += alpha_z * (value - size)
-    sizes = nonzero[-100:] * (size / nonzero[-100:].mean())
-    quantiles = np.zeros(len(LEVELS))
-    for index, level in enumerate(LEVELS):
-        if level > 1 - probability:
-            quantiles[index] = np.quantile(sizes, (level - (1 - probability)) / probability)
-    return _tidy(np.repeat(quantiles[:, None], horizon, axis=1))
+    values = np.asarray(panel, dtype=float)
+    series = values.shape[0]
+    observed = ~np.isnan(values)
+    positive = observed & (values > 0)
+    counts, demands = observed.sum(axis=1), positive.sum(axis=1)
+    first_quarter = np.maximum(counts // 4, 1)
+    demand_flags = np.where(observed, (values > 0).astype(float), np.nan)
+    probability = _first_observed_mean(demand_flags, first_quarter)
+    probability = np.where(probability > 0, probability, 0.05)
+    sizes_only = np.where(positive, values, np.nan)
+    size = _first_observed_mean(sizes_only, np.maximum(demands // 4, 1))
+    for column, seen, sold in zip(values.T, observed.T, positive.T, strict=True):
+        probability = np.where(seen, probability + alpha_p * (sold - probability), probability)
+        size = np.where(sold, size + alpha_z * (np.nan_to_num(column) - size), size)
+    quantiles = np.zeros((series, len(LEVELS)))
+    for row in np.flatnonzero(demands):
+        recent = values[row][positive[row]][-100:]
+        sizes = recent * (size[row] / recent.mean())
+        chance = probability[row]
+        above = 1 - chance < LEVELS
+        quantiles[row, above] = np.quantile(sizes, (LEVELS[above] - (1 - chance)) / chance)
+    return _tidy(np.repeat(quantiles[:, :, None], horizon, axis=2))
 
 
-def average_demand_interval(history: np.ndarray) -> float:
-    values = _observed(history)
-    demands = np.count_nonzero(values > 0)
-    return len(values) / demands if demands else float("inf")
+def average_demand_interval(panel: np.ndarray) -> np.ndarray:
+    """Per row: observed periods per period with demand (inf when there was none)."""
+    values = np.asarray(panel, dtype=float)
+    observed = (~np.isnan(values)).sum(axis=1)
+    demands = np.nan_to_num(values > 0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(demands > 0, observed / np.maximum(demands, 1), np.inf)
 
 
-def baseline(history: np.ndarray, horizon: int, season: int) -> tuple[str, np.ndarray]:
-    """The baseline suited to the series: TSB when demand is intermittent, else exponential
-    smoothing."""
-    if average_demand_interval(history) > INTERMITTENT_ADI:
-        return "tsb", tsb(history, horizon, season)
-    return "exponential_smoothing", exponential_smoothing(history, horizon, season)
+def suggested(panel: np.ndarray) -> np.ndarray:
+    """The baseline each series' intermittency suggests: TSB or exponential smoothing."""
+    return np.where(
+        average_demand_interval(panel) > INTERMITTENT_ADI, "tsb", "exponential_smoothing"
+    )
 
 
-BASELINES = {
+BASELINES: dict[str, Batch] = {
     "seasonal_naive": seasonal_naive,
     "exponential_smoothing": exponential_smoothing,
     "tsb": tsb,
 }
+
+
+def forecast_one(model: str, history: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """One series' quantiles, shape (len(LEVELS), horizon)."""
+    return BASELINES[model](np.asarray(history, dtype=float)[None, :], horizon, season)[0]

@@ -9,12 +9,13 @@ from collections import Counter
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from accounts import runs
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from forecasting.backtest import choose_per_series
+from forecasting.backtest import forecast_chosen
 from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
 from inventory.models import SalesDay
@@ -36,32 +37,27 @@ def forecast_run_create(*, merchant: Merchant, horizon: int = 56) -> ForecastRun
 
 def load_history(merchant: Merchant) -> tuple[list[tuple[int, int]], list[dt.date], np.ndarray]:
     """Every (SKU, location) series on one calendar: units per day; NaN on stock-out days
-    (censored demand) and on days nothing at all was sold (the shop was closed)."""
-    rows = list(
-        SalesDay.objects.for_merchant(merchant)
-        .filter(sku__active=True)
-        .values_list("sku_id", "location_id", "date", "units", "stock_out")
-    )
-    if not rows:
+    (censored demand) and on days nothing at all was sold (the shop was closed). Streams the
+    rows into one float array rather than holding them all."""
+    sales = SalesDay.objects.for_merchant(merchant).filter(sku__active=True)
+    span = sales.aggregate(first=Min("date"), last=Max("date"))
+    if span["first"] is None:
         return [], [], np.zeros((0, 0))
-    first = min(row[2] for row in rows)
-    last = max(row[2] for row in rows)
+    first, last = span["first"], span["last"]
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    keys = sorted({(row[0], row[1]) for row in rows})
+    keys = sorted(set(sales.values_list("sku_id", "location_id").distinct()))
     position = {key: i for i, key in enumerate(keys)}
     values = np.zeros((len(keys), len(days)))
     sold_any = np.zeros(len(days), dtype=bool)
-    censored = []
-    for sku, location, date, units, stock_out in rows:
-        column = (date - first).days
-        values[position[(sku, location)], column] = float(units)
-        if units > 0:
-            sold_any[column] = True
-        if stock_out:
-            censored.append((position[(sku, location)], column))
+    censored = np.zeros(values.shape, dtype=bool)
+    rows = sales.values_list("sku_id", "location_id", "date", "units", "stock_out")
+    for sku, location, date, units, stock_out in rows.iterator(chunk_size=20_000):
+        row, column = position[(sku, location)], (date - first).days
+        values[row, column] = float(units)
+        sold_any[column] |= units > 0
+        censored[row, column] = stock_out
     values[:, ~sold_any] = np.nan
-    for row, column in censored:
-        values[row, column] = np.nan
+    values[censored] = np.nan
     return keys, days, values
 
 
@@ -74,26 +70,24 @@ def forecast_run_execute(*, merchant: Merchant, run_id: int) -> ForecastRun | No
     with transaction.atomic(), tenant_context(merchant):
         keys, days, values = load_history(merchant)
         first_date = days[-1] + dt.timedelta(days=1) if days else timezone.localdate()
-        forecasts, chosen = [], Counter()
-        for (sku, location), history in zip(keys, values, strict=True):
-            name = choose_per_series(history, run.horizon, WEEK, BASELINES)
-            chosen[name] += 1
-            forecasts.append(
-                SeriesForecast(
-                    merchant=merchant,
-                    run=run,
-                    sku_id=sku,
-                    location_id=location,
-                    first_date=first_date,
-                    model=name,
-                    quantiles=SeriesForecast.pack(BASELINES[name](history, run.horizon, WEEK)),
-                )
+        chosen, quantiles = forecast_chosen(values, run.horizon, WEEK, BASELINES)
+        forecasts = [
+            SeriesForecast(
+                merchant=merchant,
+                run=run,
+                sku_id=sku,
+                location_id=location,
+                first_date=first_date,
+                model=str(name),
+                quantiles=SeriesForecast.pack(series_quantiles),
             )
+            for (sku, location), name, series_quantiles in zip(keys, chosen, quantiles, strict=True)
+        ]
         SeriesForecast.objects.bulk_create(forecasts, batch_size=2000)
         run.status = ForecastRun.Status.SUCCEEDED
         run.history_end = days[-1] if days else None
         run.series_count = len(forecasts)
-        run.model_counts = dict(chosen)
+        run.model_counts = dict(Counter(str(name) for name in chosen))
         run.finished_at = timezone.now()
         run.save()
     return run

@@ -45,11 +45,13 @@ class ChoiceTests(SimpleTestCase):
     def test_a_clear_winner_is_chosen(self):
         week = np.array([0.0, 0, 0, 0, 0, 40, 40])
         history = np.tile(week, 30)  # exactly seasonal: seasonal naive is perfect
-        self.assertEqual(choose_per_series(history, 7, 7, BASELINES), "seasonal_naive")
+        self.assertEqual(
+            list(choose_per_series(history[None, :], 7, 7, BASELINES)), ["seasonal_naive"]
+        )
 
     def test_too_short_to_test_falls_back_to_the_suggested_baseline(self):
-        lumpy = np.array([0.0, 0, 3, 0, 0, 0, 2, 0, 0])
-        self.assertEqual(choose_per_series(lumpy, 7, 7, BASELINES), "tsb")
+        lumpy = np.array([[0.0, 0, 3, 0, 0, 0, 2, 0, 0]])
+        self.assertEqual(list(choose_per_series(lumpy, 7, 7, BASELINES)), ["tsb"])
 
 
 class CommandTests(SimpleTestCase):

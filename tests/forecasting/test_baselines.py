@@ -3,13 +3,7 @@
 import numpy as np
 from django.test import SimpleTestCase
 
-from forecasting.baselines import (
-    average_demand_interval,
-    baseline,
-    exponential_smoothing,
-    seasonal_naive,
-    tsb,
-)
+from forecasting.baselines import BASELINES, average_demand_interval, forecast_one, suggested
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 
 RNG = np.random.default_rng(7)
@@ -24,7 +18,7 @@ def assert_well_formed(test, quantiles, horizon):
 class BaselineTests(SimpleTestCase):
     def test_seasonal_naive_repeats_an_exact_weekly_pattern(self):
         week = np.array([5.0, 7, 6, 9, 12, 3, 0])
-        quantiles = seasonal_naive(np.tile(week, 8), horizon=14, season=7)
+        quantiles = forecast_one("seasonal_naive", np.tile(week, 8), 14, 7)
         assert_well_formed(self, quantiles, 14)
         np.testing.assert_allclose(quantiles[MEDIAN_INDEX], np.tile(week, 2))
         np.testing.assert_allclose(quantiles[0], quantiles[-1])  # no error, no spread
@@ -32,38 +26,52 @@ class BaselineTests(SimpleTestCase):
     def test_exponential_smoothing_follows_the_level_and_the_week(self):
         week = np.array([1.0, 1, 1, 1, 2, 3, 0.5])
         history = np.tile(week, 20) * 10 + RNG.normal(0, 0.5, 140)
-        quantiles = exponential_smoothing(history, horizon=7, season=7)
+        quantiles = forecast_one("exponential_smoothing", history, 7, 7)
         assert_well_formed(self, quantiles, 7)
         np.testing.assert_allclose(quantiles[MEDIAN_INDEX], week * 10, rtol=0.15)
         self.assertTrue(np.all(quantiles[-1] > quantiles[0]))
 
     def test_exponential_smoothing_of_a_constant(self):
-        quantiles = exponential_smoothing(np.full(60, 4.0), horizon=5, season=1)
+        quantiles = forecast_one("exponential_smoothing", np.full(60, 4.0), 5, 1)
         np.testing.assert_allclose(quantiles, 4.0)
 
     def test_tsb_on_intermittent_demand(self):
         history = np.where(RNG.random(400) < 0.2, RNG.integers(1, 6, 400), 0).astype(float)
-        quantiles = tsb(history, horizon=10, season=1)
+        quantiles = forecast_one("tsb", history, 10, 1)
         assert_well_formed(self, quantiles, 10)
         self.assertTrue(np.all(quantiles[MEDIAN_INDEX] == 0))  # most days have no demand
         self.assertTrue(np.all(quantiles[-1] >= 3))  # but a 99% level covers a real order
 
     def test_unobserved_days_are_skipped_not_read_as_zero(self):
         history = np.tile([10.0, 10, 10, 10, 10, np.nan, 10], 10)
-        for model in (seasonal_naive, exponential_smoothing, tsb):
-            with self.subTest(model=model.__name__):
-                quantiles = model(history, horizon=7, season=7)
+        for model in BASELINES:
+            with self.subTest(model=model):
+                quantiles = forecast_one(model, history, 7, 7)
                 assert_well_formed(self, quantiles, 7)
                 self.assertGreater(quantiles[MEDIAN_INDEX].mean(), 8)
 
     def test_no_history_forecasts_zero(self):
-        for model in (seasonal_naive, exponential_smoothing, tsb):
-            with self.subTest(model=model.__name__):
-                np.testing.assert_array_equal(model(np.array([np.nan]), 3, 7), 0)
+        for model in BASELINES:
+            with self.subTest(model=model):
+                np.testing.assert_array_equal(forecast_one(model, np.array([np.nan]), 3, 7), 0)
 
     def test_the_baseline_is_chosen_by_intermittency(self):
         smooth = np.full(100, 5.0)
         lumpy = np.where(np.arange(100) % 5 == 0, 5.0, 0.0)
-        self.assertEqual(average_demand_interval(lumpy), 5.0)
-        self.assertEqual(baseline(smooth, 3, 7)[0], "exponential_smoothing")
-        self.assertEqual(baseline(lumpy, 3, 7)[0], "tsb")
+        panel = np.stack([smooth, lumpy])
+        np.testing.assert_array_equal(average_demand_interval(panel), [1.0, 5.0])
+        self.assertEqual(list(suggested(panel)), ["exponential_smoothing", "tsb"])
+
+    def test_a_panel_gives_each_series_what_it_would_get_alone(self):
+        panel = np.stack(
+            [
+                np.tile([3.0, 4, 5, 4, 3, 9, np.nan], 12),
+                np.where(RNG.random(84) < 0.25, 2.0, 0.0),
+                np.full(84, np.nan),
+            ]
+        )
+        for name, model in BASELINES.items():
+            with self.subTest(model=name):
+                together = model(panel, 14, 7)
+                for row in range(len(panel)):
+                    np.testing.assert_allclose(together[row], forecast_one(name, panel[row], 14, 7))
