@@ -61,6 +61,26 @@ def load_history(merchant: Merchant) -> tuple[list[tuple[int, int]], list[dt.dat
     return keys, days, values
 
 
+def closed_days_ahead(
+    days: list[dt.date], values: np.ndarray, first_date: dt.date, horizon: int
+) -> np.ndarray:
+    """Which days of the horizon fall on a weekday the shop has been closed on for the last
+    eight weeks (nothing sold by anyone): no demand is forecast for them."""
+    if not days:
+        return np.zeros(horizon, dtype=bool)
+    closed = np.all(np.isnan(values), axis=0)[-8 * WEEK :]
+    recent = days[-8 * WEEK :]
+    closed_weekdays = {
+        weekday
+        for weekday in range(WEEK)
+        if any(day.weekday() == weekday for day in recent)
+        and all(shut for day, shut in zip(recent, closed, strict=True) if day.weekday() == weekday)
+    }
+    return np.array(
+        [(first_date + dt.timedelta(days=i)).weekday() in closed_weekdays for i in range(horizon)]
+    )
+
+
 def forecast_run_execute(*, merchant: Merchant, run_id: int) -> ForecastRun | None:
     """Forecast every series of the merchant for the run; None if the run is not queued (it
     ran already, or another worker has it)."""
@@ -71,6 +91,7 @@ def forecast_run_execute(*, merchant: Merchant, run_id: int) -> ForecastRun | No
         keys, days, values = load_history(merchant)
         first_date = days[-1] + dt.timedelta(days=1) if days else timezone.localdate()
         chosen, quantiles = forecast_chosen(values, run.horizon, WEEK, BASELINES)
+        quantiles[:, :, closed_days_ahead(days, values, first_date, run.horizon)] = 0.0
         forecasts = [
             SeriesForecast(
                 merchant=merchant,

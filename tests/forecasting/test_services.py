@@ -80,10 +80,14 @@ class ForecastServiceTests(TestCase):
         self.assertEqual(first, last_day + dt.timedelta(days=1))
         sunday_free = [i for i in range(14) if (first + dt.timedelta(days=i)).weekday() != 6]
         np.testing.assert_allclose(steady[MEDIAN_INDEX][sunday_free], 10, atol=1.5)
+        sundays = [i for i in range(14) if i not in sunday_free]
+        self.assertEqual(len(sundays), 2)
+        self.assertTrue(np.all(steady[:, sundays] == 0))  # closed: no demand, at any level
         rare = forecasts["RARE"].array()
         self.assertEqual(forecasts["RARE"].model, "tsb")
         self.assertTrue(np.all(rare[MEDIAN_INDEX] == 0))
-        self.assertTrue(np.all(rare[-1] > 0))
+        self.assertTrue(np.all(rare[-1][sunday_free] > 0))
+        self.assertTrue(np.all(rare[:, sundays] == 0))
 
     def test_nightly_task_queues_a_run_per_merchant(self):
         MerchantFactory()
