@@ -408,13 +408,11 @@ class ImportJob(InventoryModel):
     def __str__(self) -> str:
         return f"{self.resource} import {self.original_name} ({self.status})"
 
-    @property
-    def progress_percent(self) -> int:
+    def percent(self, done: int, total: int) -> int:
+        """How far the load is, from rows done of rows total (100 only once it succeeded)."""
         if self.status == self.Status.SUCCEEDED:
             return 100
-        if not self.rows_total:
-            return 0
-        return min(99, int(100 * self.rows_done / self.rows_total))
+        return min(99, int(100 * done / total)) if total else 0
 
     @property
     def is_finished(self) -> bool:

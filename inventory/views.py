@@ -181,9 +181,7 @@ class ImportStatusView(MerchantViewMixin, View):
                 "status_label": job.get_status_display(),
                 "rows_done": done,
                 "rows_total": total,
-                "percent": 100
-                if job.status == job.Status.SUCCEEDED
-                else (int(100 * done / total) if total else 0),
+                "percent": job.percent(done, total),
                 "finished": job.is_finished,
                 "message": job.message,
                 "error_count": job.error_count,

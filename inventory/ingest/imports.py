@@ -287,14 +287,13 @@ def _with_line(error: RowError) -> dict:
 
 
 def _create_missing_skus(merchant: Merchant, chunk: list[dict], names: list) -> None:
-    codes = {row.get("sku") or row.get("stock_code") or row.get("stockcode") for row in chunk}
-    codes.discard(None)
-    known = resolve_codes(merchant=merchant, reference="sku", codes=codes)
+    # Rows carry the mapped field names, so the code is under "sku".
+    codes = [(row.get("sku") or "").strip() for row in chunk]
+    known = resolve_codes(merchant=merchant, reference="sku", codes=filter(None, codes))
     missing: dict[str, str] = {}
-    for row, name in zip(chunk, names, strict=True):
-        code = row.get("sku")
-        if code and code.strip() not in known:
-            missing.setdefault(code.strip(), (name or "").strip()[:300] or code.strip())
+    for code, name in zip(codes, names, strict=True):
+        if code and code not in known:
+            missing.setdefault(code, (name or "").strip()[:300] or code)
     if missing:
         ingest(
             merchant=merchant,
