@@ -21,7 +21,6 @@ import datetime as dt
 import gzip
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
 DATABASE = "shelfcast_bench_forecast"
-PGHOST = os.environ.get("PGHOST", "127.0.0.1")
-PGPORT = os.environ.get("PGPORT", "5432")
+sys.path.insert(0, str(ROOT))
+from bench import database  # noqa: E402  (after the path that makes it importable)
 
 
 def accuracy() -> None:
@@ -82,29 +81,15 @@ def accuracy() -> None:
         print(f"per-series choice: {result['shelfcast_choices']}")
 
 
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
-        check=True,
-    )
-
-
 def speed(skus: int) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
-            "DATABASE_URL": f"postgres://shelfcast_app@{PGHOST}:{PGPORT}/{DATABASE}",
-            "DATABASE_OWNER_URL": f"postgres://shelfcast_owner@{PGHOST}:{PGPORT}/{DATABASE}",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DATABASE} OWNER shelfcast_owner")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "LOG_LEVEL": "WARNING",
+        **database.urls(DATABASE),
+    }
+    database.create(DATABASE, environment)
+    database.django_setup(environment)
     import numpy as np
 
     from accounts.models import User
@@ -159,7 +144,7 @@ def speed(skus: int) -> None:
         f"process peak memory {peak:.0f} MB"
     )
     print(f"target: {skus:,} SKUs in under 60 s: {'met' if seconds < 60 else 'NOT met'}")
-    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    database.drop(DATABASE)
 
 
 def main() -> None:
@@ -167,7 +152,6 @@ def main() -> None:
     parser.add_argument("--skus", type=int, default=10_000)
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     accuracy()
     if not args.skip_speed:
         speed(args.skus)

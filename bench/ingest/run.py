@@ -28,19 +28,12 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from bench import database  # noqa: E402  (after the path that makes it importable)
+
 DATABASE = "shelfcast_bench"
-PGHOST = os.environ.get("PGHOST", "127.0.0.1")
-PGPORT = os.environ.get("PGPORT", "5432")
-APP_URL = f"postgres://shelfcast_app@{PGHOST}:{PGPORT}/{DATABASE}"
-OWNER_URL = f"postgres://shelfcast_owner@{PGHOST}:{PGPORT}/{DATABASE}"
+OWNER_URL = database.urls(DATABASE)["DATABASE_OWNER_URL"]
 SKUS = 1000
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
-        check=True,
-    )
 
 
 def free_port() -> int:
@@ -54,8 +47,7 @@ def environment() -> dict[str, str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "DATABASE_URL": APP_URL,
-        "DATABASE_OWNER_URL": OWNER_URL,
+        **database.urls(DATABASE),
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
@@ -63,23 +55,6 @@ def environment() -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "STATIC_ROOT": "/tmp/shelfcast-bench-static",
     }
-
-
-def setup_database() -> None:
-    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DATABASE} OWNER shelfcast_owner")
-    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=environment(), check=True
-        )
-
-
-def django_setup() -> None:
-    os.environ.update(environment())
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def make_merchant(slug: str):
@@ -283,8 +258,10 @@ def main() -> None:
     import orjson
 
     print(f"Setting up a fresh database {DATABASE} …", flush=True)
-    setup_database()
-    django_setup()
+    database.create(
+        DATABASE, environment(), [("migrate", "-v0"), ("collectstatic", "--noinput", "-v0")]
+    )
+    database.django_setup(environment())
     merchant, token = make_merchant("bench")
     rows = sales_rows(args.rows)
     batches = [orjson.dumps(rows[i : i + args.batch]) for i in range(0, len(rows), args.batch)]
@@ -341,7 +318,7 @@ def main() -> None:
         f">= 10x naive: {'met' if e2e >= 10 * naive_rate else 'NOT met'}; "
         f"< 500 MB per 10,000-row request: {'met' if single_peak < 500 else 'NOT met'}"
     )
-    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    database.drop(DATABASE)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,33 +18,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT.parent / "shared" / "data" / "online-retail-uci" / "transactions.csv.gz"
 DATABASE = "shelfcast_bench_transactions"
-PGHOST = os.environ.get("PGHOST", "127.0.0.1")
-PGPORT = os.environ.get("PGPORT", "5432")
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
-        check=True,
-    )
+sys.path.insert(0, str(ROOT))
+from bench import database  # noqa: E402  (after the path that makes it importable)
 
 
 def main() -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
-            "DATABASE_URL": f"postgres://shelfcast_app@{PGHOST}:{PGPORT}/{DATABASE}",
-            "DATABASE_OWNER_URL": f"postgres://shelfcast_owner@{PGHOST}:{PGPORT}/{DATABASE}",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DATABASE} OWNER shelfcast_owner")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "LOG_LEVEL": "WARNING",
+        **database.urls(DATABASE),
+    }
+    database.create(DATABASE, environment)
+    database.django_setup(environment)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.models import User
@@ -78,7 +63,7 @@ def main() -> None:
         f"({job.rows_total / seconds:,.0f} lines/s), {job.created_count:,} created, "
         f"{job.error_count} errors; process peak memory {peak:.0f} MB"
     )
-    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    database.drop(DATABASE)
 
 
 if __name__ == "__main__":
