@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import zoneinfo
 from decimal import Decimal
@@ -93,6 +94,9 @@ class Merchant(models.Model):
     )
     review_period_days = models.PositiveSmallIntegerField(
         default=7, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    nightly_forecast_time = models.TimeField(
+        default=dt.time(2, 0), help_text="Local time (in the store's timezone) of the nightly run."
     )
     # Keys the HMAC that pseudonymises customer ids on arrival. Never shown or logged.
     customer_key = models.CharField(max_length=64, default=new_customer_key, editable=False)

@@ -18,14 +18,20 @@ from accounts.tenancy import tenant_context
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 
 
-def claim(model: type[models.Model], *, merchant: Merchant, pk: int):
-    """Move the run from queued to running and return it; None when it is not queued."""
+def claim(model: type[models.Model], *, merchant: Merchant, pk: int, claimant: str = ""):
+    """Move the run from queued to running and return it; None when it is not queued.
+
+    With a ``claimant`` (the Celery task id), a run already running under that same id is
+    taken over: the broker delivers a task again only when the worker that had it is gone
+    (acks late, rejected on worker loss), so the run resumes instead of being stranded. A
+    duplicate task has another id and still finds the run taken."""
     with transaction.atomic(), tenant_context(merchant):
-        claimed = (
-            model.objects.for_merchant(merchant)
-            .filter(pk=pk, status=QUEUED)
-            .update(status=RUNNING, started_at=timezone.now())
-        )
+        available = models.Q(status=QUEUED)
+        changes = {"status": RUNNING, "started_at": timezone.now()}
+        if claimant:
+            available |= models.Q(status=RUNNING, claimed_by=claimant)
+            changes["claimed_by"] = claimant
+        claimed = model.objects.for_merchant(merchant).filter(available, pk=pk).update(**changes)
         return model.objects.for_merchant(merchant).get(pk=pk) if claimed else None
 
 

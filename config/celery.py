@@ -29,9 +29,15 @@ app.conf.task_routes = {
 }
 # The schedule lives in code (times in UTC).
 app.conf.beat_schedule = {
+    # Queues each merchant's nightly run once its own local nightly time has passed.
     "nightly-forecasts": {
         "task": "forecasting.nightly_forecasts_task",
-        "schedule": crontab(hour=1, minute=30),
+        "schedule": crontab(minute="*/15"),
+    },
+    # Retrain every merchant's model on its new data (kept only if its backtest is better).
+    "weekly-fine-tune": {
+        "task": "forecasting.weekly_fine_tune_task",
+        "schedule": crontab(day_of_week="sun", hour=4, minute=0),
     },
     "purge-idempotency-records": {
         "task": "accounts.purge_idempotency_records_task",

@@ -113,6 +113,44 @@ def window_loss(actual: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
     return (loss * observed[:, None, :]).sum(axis=(1, 2))
 
 
+TRANSFORMER = "transformer"
+ENSEMBLE = "ensemble"
+
+
+def _run(model: Model, panel: np.ndarray, horizon: int, season: int, rows: np.ndarray):
+    """A candidate's forecasts for ``rows`` of the panel."""
+    if getattr(model, "takes_rows", False):
+        return model(panel, horizon, season, rows=rows)
+    return model(panel[rows], horizon, season)
+
+
+def candidate_forecasts(
+    panel: np.ndarray,
+    horizon: int,
+    season: int,
+    candidates: dict[str, Model],
+    rows: np.ndarray | None = None,
+    prior: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Every candidate's quantiles for ``rows`` (all by default). With a transformer among
+    them, also the ensemble: the average of its quantiles and those of the baseline the
+    series' intermittency suggests."""
+    rows = np.arange(panel.shape[0]) if rows is None else rows
+    forecasts = {
+        name: _run(model, panel, horizon, season, rows) for name, model in candidates.items()
+    }
+    if TRANSFORMER in forecasts:
+        prior = suggested(panel[rows]) if prior is None else prior[rows]
+        partner = np.zeros_like(forecasts[TRANSFORMER])
+        for name in np.unique(prior):
+            chosen = prior == name
+            partner[chosen] = (
+                forecasts[name][chosen] if name in forecasts else forecasts[TRANSFORMER][chosen]
+            )
+        forecasts[ENSEMBLE] = 0.5 * (forecasts[TRANSFORMER] + partner)
+    return forecasts
+
+
 def choose_per_series(
     panel: np.ndarray, horizon: int, season: int, candidates: dict[str, Model], windows: int = 2
 ) -> np.ndarray:
@@ -120,16 +158,17 @@ def choose_per_series(
     inside the history. Two short windows are a noisy judge, so the baseline the series'
     intermittency suggests keeps its place unless another is clearly better; when the history
     is too short to test at all, the suggestion stands."""
-    names = list(candidates)
     prior = suggested(panel)
+    names = list(candidates) + ([ENSEMBLE] if TRANSFORMER in candidates else [])
     if panel.shape[1] - windows * horizon < max(season, 2):
         return np.where(np.isin(prior, names), prior, names[0])
     losses = np.zeros((panel.shape[0], len(names)))
     for window in range(windows, 0, -1):
         cut = panel.shape[1] - window * horizon
         train, actual = panel[:, :cut], panel[:, cut : cut + horizon]
+        forecasts = candidate_forecasts(train, horizon, season, candidates)
         for column, name in enumerate(names):
-            losses[:, column] += window_loss(actual, candidates[name](train, horizon, season))
+            losses[:, column] += window_loss(actual, forecasts[name])
     for column, name in enumerate(names):
         losses[prior == name, column] *= 1 - SELECTION_MARGIN
     return np.array(names)[np.argmin(losses, axis=1)]
@@ -140,11 +179,18 @@ def forecast_chosen(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(the model chosen per series, its quantiles (series, levels, horizon))."""
     chosen = choose_per_series(panel, horizon, season, candidates)
+    prior = suggested(panel)
     quantiles = np.zeros((panel.shape[0], len(LEVELS), horizon))
-    for name, model in candidates.items():
-        rows = chosen == name
-        if rows.any():
-            quantiles[rows] = model(panel[rows], horizon, season)
+    for name in np.unique(chosen):
+        rows = np.flatnonzero(chosen == name)
+        if name == ENSEMBLE:
+            needed = {TRANSFORMER: candidates[TRANSFORMER]}
+            needed.update({n: candidates[n] for n in np.unique(prior[rows]) if n in candidates})
+            quantiles[rows] = candidate_forecasts(
+                panel, horizon, season, needed, rows=rows, prior=prior
+            )[ENSEMBLE]
+        else:
+            quantiles[rows] = _run(candidates[name], panel, horizon, season, rows)
     return chosen, quantiles
 
 

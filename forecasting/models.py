@@ -12,6 +12,102 @@ from forecasting.quantiles import LEVELS
 from inventory.models import fact_reference
 
 
+class RunFields(models.Model):
+    """What every long job's run row has (see `accounts.runs`)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Done"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    claimed_by = models.CharField(
+        max_length=64, blank=True, help_text="The task that runs it; its redelivery may resume."
+    )
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class ModelVersion(TenantOwned):
+    """One merchant's fine-tuned transformer: its weights (an artifact in the configured
+    storage), where it came from, and its backtest against its parent and the baselines.
+    At most one version of a merchant is active; the nightly run uses it (the shipped base
+    model when none is)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        REJECTED = "rejected", "Rejected"
+        RETIRED = "retired", "Retired"
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices)
+    mode = models.CharField(max_length=8, help_text="lora or full fine-tuning")
+    artifact = models.FileField(upload_to="models/")
+    metrics = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was activated or rejected.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant"],
+                condition=models.Q(status="active"),
+                name="modelversion_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"model version {self.pk} ({self.status})"
+
+
+class TrainingRun(RunFields, TenantOwned):
+    """Fine-tuning the merchant's model on its history (Celery, gpu queue)."""
+
+    mode = models.CharField(max_length=8, default="full")
+    steps = models.PositiveIntegerField(default=0)
+    steps_done = models.PositiveIntegerField(default=0)
+    device = models.CharField(max_length=32, blank=True)
+    losses = models.JSONField(default=list, blank=True, help_text="Mean loss per interval.")
+    corpus_loss_before = models.FloatField(null=True, blank=True)
+    corpus_loss_after = models.FloatField(null=True, blank=True)
+    version = models.OneToOneField(
+        ModelVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_run",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["merchant", "status", "created_at"], name="training_status_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"training run {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.steps_done / self.steps) if self.steps else 0
+
+
 class ForecastRun(TenantOwned):
     """One forecast of every series of a merchant (nightly, or asked for in the portal)."""
 
@@ -27,6 +123,21 @@ class ForecastRun(TenantOwned):
     series_count = models.PositiveIntegerField(default=0)
     model_counts = models.JSONField(default=dict, blank=True, help_text="Model -> series.")
     message = models.TextField(blank=True)
+    claimed_by = models.CharField(
+        max_length=64, blank=True, help_text="The task that runs it; its redelivery may resume."
+    )
+    local_date = models.DateField(
+        null=True, blank=True, help_text="The merchant's date of a scheduled nightly run."
+    )
+    model_version = models.ForeignKey(
+        ModelVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forecast_runs",
+        help_text="The transformer used; empty = the shipped base model.",
+    )
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -34,6 +145,13 @@ class ForecastRun(TenantOwned):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["merchant", "status", "created_at"], name="run_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "local_date"],
+                condition=models.Q(local_date__isnull=False),
+                name="forecastrun_one_nightly",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"forecast run {self.pk} ({self.status})"
@@ -49,6 +167,10 @@ class SeriesForecast(TenantOwned):
     first_date = models.DateField()
     model = models.CharField(max_length=40)
     quantiles = models.BinaryField()
+    path_correlation = models.FloatField(
+        default=0.0,
+        help_text="Day-to-day correlation of demand shocks, for sums over a lead time.",
+    )
 
     class Meta:
         constraints = [

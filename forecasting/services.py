@@ -1,97 +1,101 @@
 """Forecasting a merchant: read every series' history in one query, choose and run a model
-per series, write one compact row per series. Runs are claimed, so a repeated or retried
-task writes one set of forecasts."""
+per series (the transformer, a baseline or their ensemble, by a rolling-origin backtest),
+write one compact row per series. Runs are claimed, so a repeated or retried task writes one
+set of forecasts, and a run whose worker died is resumed by the redelivered task."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+import zoneinfo
 from collections import Counter
 
-import numpy as np
 from django.db import transaction
-from django.db.models import Max, Min
 from django.utils import timezone
 
 from accounts import runs
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from forecasting.backtest import forecast_chosen
+from forecasting import history as history_reads
+from forecasting import registry
+from forecasting.backtest import TRANSFORMER, forecast_chosen
 from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
-from inventory.models import SalesDay
+from forecasting.neural.inference import TransformerCandidate
+from forecasting.paths import shock_correlation
 
 WEEK = 7
 
 
-def forecast_run_create(*, merchant: Merchant, horizon: int = 56) -> ForecastRun:
-    """Queue a run; the task is dispatched when the transaction commits."""
+def forecast_run_create(
+    *, merchant: Merchant, horizon: int = 56, local_date: dt.date | None = None
+) -> ForecastRun | None:
+    """Queue a run; the task is dispatched when the transaction commits. With a
+    ``local_date`` (the nightly schedule) at most one run per merchant and date is queued:
+    None when it exists already."""
     from forecasting.tasks import run_forecast_task
 
     with transaction.atomic(), tenant_context(merchant):
-        run = ForecastRun.objects.create(merchant=merchant, horizon=horizon)
+        if local_date is not None:
+            run, created = ForecastRun.objects.for_merchant(merchant).get_or_create(
+                merchant=merchant, local_date=local_date, defaults={"horizon": horizon}
+            )
+            if not created:
+                return None
+        else:
+            run = ForecastRun.objects.create(merchant=merchant, horizon=horizon)
         transaction.on_commit(
             lambda: run_forecast_task.delay(merchant_id=merchant.pk, run_id=run.pk)
         )
     return run
 
 
-def load_history(merchant: Merchant) -> tuple[list[tuple[int, int]], list[dt.date], np.ndarray]:
-    """Every (SKU, location) series on one calendar: units per day; NaN on stock-out days
-    (censored demand) and on days nothing at all was sold (the shop was closed). Streams the
-    rows into one float array rather than holding them all."""
-    sales = SalesDay.objects.for_merchant(merchant).filter(sku__active=True)
-    span = sales.aggregate(first=Min("date"), last=Max("date"))
-    if span["first"] is None:
-        return [], [], np.zeros((0, 0))
-    first, last = span["first"], span["last"]
-    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    keys = sorted(set(sales.values_list("sku_id", "location_id").distinct()))
-    position = {key: i for i, key in enumerate(keys)}
-    values = np.zeros((len(keys), len(days)))
-    sold_any = np.zeros(len(days), dtype=bool)
-    censored = np.zeros(values.shape, dtype=bool)
-    rows = sales.values_list("sku_id", "location_id", "date", "units", "stock_out")
-    for sku, location, date, units, stock_out in rows.iterator(chunk_size=20_000):
-        row, column = position[(sku, location)], (date - first).days
-        values[row, column] = float(units)
-        sold_any[column] |= units > 0
-        censored[row, column] = stock_out
-    values[:, ~sold_any] = np.nan
-    values[censored] = np.nan
-    return keys, days, values
+def candidates_for(merchant: Merchant, history: history_reads.History, horizon: int):
+    """The baselines, and the merchant's transformer with its covariates."""
+    candidates = dict(BASELINES)
+    model, version = registry.serving_model(merchant)
+    known = history_reads.covariates(merchant, history, horizon)
+    candidates[TRANSFORMER] = TransformerCandidate(model, known)
+    return candidates, version
 
 
-def closed_days_ahead(
-    days: list[dt.date], values: np.ndarray, first_date: dt.date, horizon: int
-) -> np.ndarray:
-    """Which days of the horizon fall on a weekday the shop has been closed on for the last
-    eight weeks (nothing sold by anyone): no demand is forecast for them."""
-    if not days:
-        return np.zeros(horizon, dtype=bool)
-    closed = np.all(np.isnan(values), axis=0)[-8 * WEEK :]
-    recent = days[-8 * WEEK :]
-    closed_weekdays = {
-        weekday
-        for weekday in range(WEEK)
-        if any(day.weekday() == weekday for day in recent)
-        and all(shut for day, shut in zip(recent, closed, strict=True) if day.weekday() == weekday)
-    }
-    return np.array(
-        [(first_date + dt.timedelta(days=i)).weekday() in closed_weekdays for i in range(horizon)]
-    )
+def _record(run: ForecastRun, merchant: Merchant, **fields) -> None:
+    with transaction.atomic(), tenant_context(merchant):
+        ForecastRun.objects.for_merchant(merchant).filter(pk=run.pk).update(**fields)
 
 
-def forecast_run_execute(*, merchant: Merchant, run_id: int) -> ForecastRun | None:
+def forecast_run_execute(
+    *, merchant: Merchant, run_id: int, claimant: str = ""
+) -> ForecastRun | None:
     """Forecast every series of the merchant for the run; None if the run is not queued (it
-    ran already, or another worker has it)."""
-    run = runs.claim(ForecastRun, merchant=merchant, pk=run_id)
+    ran already, or another worker has it). The forecasts are written in one transaction, so
+    a run that dies midway leaves nothing half-written and can simply run again."""
+    run = runs.claim(ForecastRun, merchant=merchant, pk=run_id, claimant=claimant)
     if run is None:
         return None
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(phase: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[phase] = round(now - clock, 3)
+        clock = now
+        _record(run, merchant, timings={**timings, "phase": phase})
+
     with transaction.atomic(), tenant_context(merchant):
-        keys, days, values = load_history(merchant)
-        first_date = days[-1] + dt.timedelta(days=1) if days else timezone.localdate()
-        chosen, quantiles = forecast_chosen(values, run.horizon, WEEK, BASELINES)
-        quantiles[:, :, closed_days_ahead(days, values, first_date, run.horizon)] = 0.0
+        history = history_reads.load_history(merchant)
+    lap("read")
+    first_date = history.first_forecast_date or timezone.localdate()
+    with transaction.atomic(), tenant_context(merchant):
+        candidates, version = candidates_for(merchant, history, run.horizon)
+    lap("covariates")
+    chosen, quantiles = forecast_chosen(history.values, run.horizon, WEEK, candidates)
+    quantiles[:, :, history_reads.closed_days_ahead(history, run.horizon)] = 0.0
+    correlation = shock_correlation(history.values)
+    lap("forecast")
+    with transaction.atomic(), tenant_context(merchant):
+        SeriesForecast.objects.for_merchant(merchant).filter(run_id=run.pk).delete()
         forecasts = [
             SeriesForecast(
                 merchant=merchant,
@@ -101,14 +105,20 @@ def forecast_run_execute(*, merchant: Merchant, run_id: int) -> ForecastRun | No
                 first_date=first_date,
                 model=str(name),
                 quantiles=SeriesForecast.pack(series_quantiles),
+                path_correlation=float(rho),
             )
-            for (sku, location), name, series_quantiles in zip(keys, chosen, quantiles, strict=True)
+            for (sku, location), name, series_quantiles, rho in zip(
+                history.keys, chosen, quantiles, correlation, strict=True
+            )
         ]
         SeriesForecast.objects.bulk_create(forecasts, batch_size=2000)
+        timings["write"] = round(time.perf_counter() - clock, 3)
         run.status = ForecastRun.Status.SUCCEEDED
-        run.history_end = days[-1] if days else None
+        run.history_end = history.days[-1] if history.days else None
         run.series_count = len(forecasts)
         run.model_counts = dict(Counter(str(name) for name in chosen))
+        run.model_version = version
+        run.timings = timings
         run.finished_at = timezone.now()
         run.save()
     return run
@@ -116,3 +126,15 @@ def forecast_run_execute(*, merchant: Merchant, run_id: int) -> ForecastRun | No
 
 def forecast_run_fail(*, merchant: Merchant, run_id: int, message: str) -> None:
     runs.fail(ForecastRun, merchant=merchant, pk=run_id, message=message)
+
+
+def merchants_due(now: dt.datetime | None = None) -> list[tuple[Merchant, dt.date]]:
+    """Merchants whose local time has passed their nightly forecast time today, with that
+    local date (a run per merchant and date is created at most once)."""
+    now = now or timezone.now()
+    due = []
+    for merchant in Merchant.objects.order_by("pk"):
+        local = now.astimezone(zoneinfo.ZoneInfo(merchant.timezone))
+        if local.time() >= merchant.nightly_forecast_time:
+            due.append((merchant, local.date()))
+    return due

@@ -1,26 +1,30 @@
-"""Celery tasks of forecasting: thin, by id, scoped to their merchant."""
+"""Celery tasks of forecasting: thin, by id, scoped to their merchant. A task passes its own
+id as the claimant, so a redelivery after its worker died resumes the run."""
 
 import logging
 
 from celery import shared_task
 
 from accounts.models import Merchant
-from forecasting import services
+from forecasting import fine_tuning, services
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(
+    bind=True,
     name="forecasting.run_forecast_task",
     soft_time_limit=30 * 60,
     time_limit=32 * 60,
     acks_late=True,
     reject_on_worker_lost=True,
 )
-def run_forecast_task(*, merchant_id: int, run_id: int) -> None:
+def run_forecast_task(self, *, merchant_id: int, run_id: int) -> None:
     merchant = Merchant.objects.get(pk=merchant_id)
     try:
-        services.forecast_run_execute(merchant=merchant, run_id=run_id)
+        services.forecast_run_execute(
+            merchant=merchant, run_id=run_id, claimant=self.request.id or ""
+        )
     except Exception:
         logger.exception("forecast run %s of merchant %s failed", run_id, merchant_id)
         services.forecast_run_fail(
@@ -31,9 +35,42 @@ def run_forecast_task(*, merchant_id: int, run_id: int) -> None:
 
 @shared_task(name="forecasting.nightly_forecasts_task", soft_time_limit=300, time_limit=360)
 def nightly_forecasts_task() -> int:
-    """Queue one run per merchant (each runs on the forecast queue on its own)."""
-    count = 0
+    """Every quarter of an hour: queue the nightly run of each merchant whose local nightly
+    time has passed today (once per merchant and local date)."""
+    queued = 0
+    for merchant, local_date in services.merchants_due():
+        if services.forecast_run_create(merchant=merchant, local_date=local_date) is not None:
+            queued += 1
+    return queued
+
+
+@shared_task(
+    bind=True,
+    name="forecasting.fine_tune_task",
+    soft_time_limit=55 * 60,
+    time_limit=60 * 60,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def fine_tune_task(self, *, merchant_id: int, run_id: int) -> None:
+    merchant = Merchant.objects.get(pk=merchant_id)
+    try:
+        fine_tuning.training_run_execute(
+            merchant=merchant, run_id=run_id, claimant=self.request.id or ""
+        )
+    except Exception:
+        logger.exception("training run %s of merchant %s failed", run_id, merchant_id)
+        fine_tuning.training_run_fail(
+            merchant=merchant, run_id=run_id, message="Training stopped on an unexpected error."
+        )
+        raise
+
+
+@shared_task(name="forecasting.weekly_fine_tune_task", soft_time_limit=300, time_limit=360)
+def weekly_fine_tune_task() -> int:
+    """Queue a fine-tune for each merchant with sales history (on the gpu queue)."""
+    queued = 0
     for merchant in Merchant.objects.order_by("pk"):
-        services.forecast_run_create(merchant=merchant)
-        count += 1
-    return count
+        if fine_tuning.training_run_create(merchant=merchant, only_with_history=True):
+            queued += 1
+    return queued

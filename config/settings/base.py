@@ -224,3 +224,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Forecasting: the shipped base model, fine-tuning and the nightly run.
+FORECAST_BASE_MODEL_DIR = Path(
+    os.environ.get("FORECAST_BASE_MODEL_DIR", BASE_DIR / "forecasting" / "weights" / "base")
+)
+FORECAST_TORCH_THREADS = int(os.environ.get("FORECAST_TORCH_THREADS", "0"))  # 0: all cores
+FINE_TUNE_MODE = os.environ.get("FINE_TUNE_MODE", "full")  # full or lora (see bench/forecast)
+FINE_TUNE_STEPS = int(os.environ.get("FINE_TUNE_STEPS", "400"))
+FINE_TUNE_BATCH_SIZE = int(os.environ.get("FINE_TUNE_BATCH_SIZE", "32"))
+FINE_TUNE_DEVICE = os.environ.get("FINE_TUNE_DEVICE", "auto")  # auto: CUDA when present
+# A new version must not lose more than this share on the pretraining corpus.
+FINE_TUNE_CORPUS_LOSS_BOUND = float(os.environ.get("FINE_TUNE_CORPUS_LOSS_BOUND", "0.10"))

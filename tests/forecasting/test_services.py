@@ -10,6 +10,7 @@ import numpy as np
 from django.test import TestCase
 
 from accounts.tenancy import tenant_context
+from forecasting import history as history_reads
 from forecasting import services
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
@@ -49,9 +50,9 @@ class ForecastServiceTests(TestCase):
 
     def test_history_marks_closed_and_stock_out_days_as_unobserved(self):
         with tenant_context(self.merchant):
-            keys, days, values = services.load_history(self.merchant)
-        steady = values[keys.index((self.steady.pk, self.location.pk))]
-        sundays = [i for i, day in enumerate(days) if day.weekday() == 6]
+            history = history_reads.load_history(self.merchant)
+        steady = history.values[history.keys.index((self.steady.pk, self.location.pk))]
+        sundays = [i for i, day in enumerate(history.days) if day.weekday() == 6]
         self.assertTrue(np.isnan(steady[sundays]).all())
         self.assertTrue(np.isnan(steady[5]))  # the stock-out day is censored, not zero
         self.assertEqual(steady[7], 10)  # an ordinary Monday
@@ -89,14 +90,61 @@ class ForecastServiceTests(TestCase):
         self.assertTrue(np.all(rare[-1][sunday_free] > 0))
         self.assertTrue(np.all(rare[:, sundays] == 0))
 
-    def test_nightly_task_queues_a_run_per_merchant(self):
+    def test_nightly_task_queues_one_run_per_merchant_and_local_date(self):
+        from unittest import mock
+
         MerchantFactory()
-        with self.captureOnCommitCallbacks(execute=True):
-            queued = nightly_forecasts_task()
-        self.assertGreaterEqual(queued, 2)
+        now = dt.datetime(2024, 6, 1, 3, 0, tzinfo=dt.UTC)  # after 02:00 in UTC
+        with mock.patch("django.utils.timezone.now", return_value=now):
+            with self.captureOnCommitCallbacks(execute=True):
+                queued = nightly_forecasts_task()
+            with self.captureOnCommitCallbacks(execute=True):
+                again = nightly_forecasts_task()  # the next quarter hour: nothing new
+        self.assertEqual((queued, again), (2, 0))
         with tenant_context(self.merchant):
             run = ForecastRun.objects.for_merchant(self.merchant).get()
         self.assertEqual(run.status, ForecastRun.Status.SUCCEEDED)
+        self.assertEqual(run.local_date, dt.date(2024, 6, 1))
+        self.assertEqual(set(run.timings) >= {"read", "forecast", "write"}, True)
+
+    def test_a_merchant_is_due_at_its_own_local_time(self):
+        tokyo = MerchantFactory(timezone="Asia/Tokyo", nightly_forecast_time=dt.time(1, 0))
+        late = MerchantFactory(timezone="Europe/London", nightly_forecast_time=dt.time(23, 0))
+        now = dt.datetime(2024, 6, 1, 17, 30, tzinfo=dt.UTC)  # 02:30 on 2 June in Tokyo
+        due = dict(services.merchants_due(now))
+        self.assertEqual(due[tokyo], dt.date(2024, 6, 2))
+        self.assertNotIn(late, due)  # 18:30 in London
+        self.assertIn(late, dict(services.merchants_due(now + dt.timedelta(hours=5))))
+
+    def test_a_run_whose_worker_died_is_resumed_by_the_redelivered_task(self):
+        with tenant_context(self.merchant):
+            run = ForecastRun.objects.create(
+                merchant=self.merchant,
+                horizon=7,
+                status=ForecastRun.Status.RUNNING,
+                claimed_by="task-1",
+            )
+        self.assertIsNone(
+            services.forecast_run_execute(merchant=self.merchant, run_id=run.pk, claimant="other")
+        )
+        done = services.forecast_run_execute(
+            merchant=self.merchant, run_id=run.pk, claimant="task-1"
+        )
+        self.assertEqual(done.status, ForecastRun.Status.SUCCEEDED)
+        with tenant_context(self.merchant):
+            self.assertEqual(
+                SeriesForecast.objects.for_merchant(self.merchant).filter(run=run).count(), 2
+            )
+
+    def test_forecasts_record_the_transformer_version_and_path_correlation(self):
+        with tenant_context(self.merchant):
+            run = ForecastRun.objects.create(merchant=self.merchant, horizon=7)
+        run = services.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        self.assertIsNone(run.model_version)  # the shipped base model
+        with tenant_context(self.merchant):
+            forecasts = SeriesForecast.objects.for_merchant(self.merchant).filter(run=run)
+            correlations = [f.path_correlation for f in forecasts]
+        self.assertTrue(all(0.0 <= rho <= 0.95 for rho in correlations))
 
 
 class FailedRunTests(TestCase):
@@ -106,7 +154,7 @@ class FailedRunTests(TestCase):
         merchant = MerchantFactory()
         run = services.forecast_run_create(merchant=merchant)
         with (
-            mock.patch.object(services, "load_history", side_effect=RuntimeError("disk gone")),
+            mock.patch.object(history_reads, "load_history", side_effect=RuntimeError("disk gone")),
             self.assertRaises(RuntimeError),
         ):
             run_forecast_task(merchant_id=merchant.pk, run_id=run.pk)

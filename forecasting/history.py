@@ -1,0 +1,151 @@
+"""Reading a merchant's history for forecasting: every (SKU, location) series on one daily
+calendar, with the covariates the transformer takes (price and promotions, known ahead).
+
+Demand that was not observed is NaN, never zero: stock-out days (censored demand) and days
+the shop was closed (nothing sold by anyone)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Max, Min, Q
+
+from accounts.models import Merchant
+from forecasting.neural.inference import Covariates
+from inventory.models import SKU, Promotion, SalesDay
+
+WEEK = 7
+
+
+@dataclass
+class History:
+    keys: list[tuple[int, int]]  # (sku_id, location_id) per row
+    days: list[dt.date]
+    values: np.ndarray  # (series, days) units, NaN = not observed
+    prices: np.ndarray  # (series, days) average selling price, NaN = unknown
+    promoted: np.ndarray  # (series, days) bool: sold on promotion
+
+    @property
+    def first_forecast_date(self) -> dt.date | None:
+        return self.days[-1] + dt.timedelta(days=1) if self.days else None
+
+
+def load_history(merchant: Merchant) -> History:
+    """Streams the rows into arrays rather than holding them all as objects."""
+    sales = SalesDay.objects.for_merchant(merchant).filter(sku__active=True)
+    span = sales.aggregate(first=Min("date"), last=Max("date"))
+    if span["first"] is None:
+        empty = np.zeros((0, 0))
+        return History([], [], empty, empty, empty.astype(bool))
+    first, last = span["first"], span["last"]
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    keys = sorted(set(sales.values_list("sku_id", "location_id").distinct()))
+    position = {key: i for i, key in enumerate(keys)}
+    shape = (len(keys), len(days))
+    values, prices = np.zeros(shape), np.full(shape, np.nan)
+    promoted, censored = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+    sold_any = np.zeros(len(days), dtype=bool)
+    rows = sales.values_list(
+        "sku_id", "location_id", "date", "units", "stock_out", "average_price", "on_promotion"
+    )
+    for sku, location, date, units, stock_out, price, promotion in rows.iterator(chunk_size=20_000):
+        row, column = position[(sku, location)], (date - first).days
+        values[row, column] = units
+        sold_any[column] |= units > 0
+        censored[row, column] = stock_out
+        if price is not None:
+            prices[row, column] = price
+        promoted[row, column] = promotion
+    values[:, ~sold_any] = np.nan
+    values[censored] = np.nan
+    return History(keys, days, values, prices, promoted)
+
+
+def closed_days_ahead(history: History, horizon: int) -> np.ndarray:
+    """Which days of the horizon fall on a weekday the shop has been closed on for the last
+    eight weeks (nothing sold by anyone): no demand is forecast for them."""
+    if not history.days:
+        return np.zeros(horizon, dtype=bool)
+    closed = np.all(np.isnan(history.values), axis=0)[-8 * WEEK :]
+    recent = history.days[-8 * WEEK :]
+    closed_weekdays = {
+        weekday
+        for weekday in range(WEEK)
+        if any(day.weekday() == weekday for day in recent)
+        and all(shut for day, shut in zip(recent, closed, strict=True) if day.weekday() == weekday)
+    }
+    first = history.first_forecast_date
+    return np.array(
+        [(first + dt.timedelta(days=i)).weekday() in closed_weekdays for i in range(horizon)]
+    )
+
+
+def _fill_forward(values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Per row, the last known value carried forward (``fallback`` before the first)."""
+    known = ~np.isnan(values)
+    index = np.where(known, np.arange(values.shape[1]), -1)
+    np.maximum.accumulate(index, axis=1, out=index)
+    filled = np.take_along_axis(values, np.maximum(index, 0), axis=1)
+    return np.where(index >= 0, filled, fallback[:, None])
+
+
+def covariates(merchant: Merchant, history: History, horizon: int) -> Covariates:
+    """Known covariates for the series whose price moved or that were or will be promoted:
+    the selling price (future: the list price, less the discount of a planned promotion)
+    and a promotion flag, over history and horizon. Others get none (they would only cost
+    time)."""
+    result = Covariates()
+    if not history.keys:
+        return result
+    first, total = history.days[0], len(history.days) + horizon
+    promo = np.zeros((len(history.keys), total))
+    promo[:, : len(history.days)] = history.promoted
+    discount = np.zeros((len(history.keys), total))
+    rows_of_sku: dict[int, list[int]] = {}
+    for i, (sku, _location) in enumerate(history.keys):
+        rows_of_sku.setdefault(sku, []).append(i)
+    last = history.days[-1] + dt.timedelta(days=horizon)
+    skus = SKU.objects.for_merchant(merchant).filter(pk__in=rows_of_sku)
+    list_price = {sku: float(price) for sku, price in skus.values_list("pk", "unit_price") if price}
+    category = dict(skus.values_list("pk", "category"))
+    promotions = Promotion.objects.for_merchant(merchant).filter(
+        Q(sku__isnull=False) | ~Q(category=""),
+        end_date__gte=history.days[-1] + dt.timedelta(days=1),
+        start_date__lte=last,
+    )
+    for promotion in promotions.values(
+        "sku_id", "category", "location_id", "start_date", "end_date", "discount_percent"
+    ):
+        if promotion["sku_id"] is not None:
+            targets = rows_of_sku.get(promotion["sku_id"], [])
+        else:
+            targets = [
+                row
+                for sku, rows in rows_of_sku.items()
+                if category.get(sku) == promotion["category"]
+                for row in rows
+            ]
+        if promotion["location_id"] is not None:
+            targets = [row for row in targets if history.keys[row][1] == promotion["location_id"]]
+        start = max((promotion["start_date"] - first).days, len(history.days))
+        stop = min((promotion["end_date"] - first).days + 1, total)
+        for row in targets:
+            promo[row, start:stop] = 1
+            discount[row, start:stop] = float(promotion["discount_percent"]) / 100
+    # before the first recorded price: the list price, else the series' mean price, else 1
+    fallback = np.array([list_price.get(sku, np.nan) for sku, _ in history.keys], dtype=float)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean_price = np.nanmean(history.prices, axis=1)
+    fallback = np.nan_to_num(np.where(np.isnan(fallback), mean_price, fallback), nan=1.0)
+    past_price = _fill_forward(history.prices, fallback)
+    price = np.concatenate([past_price, np.repeat(past_price[:, -1:], horizon, axis=1)], axis=1)
+    price[:, len(history.days) :] *= 1 - discount[:, len(history.days) :]
+    for row in range(len(history.keys)):
+        moved = np.nanmax(price[row]) > np.nanmin(price[row]) * 1.001
+        if moved or promo[row].any():
+            result.known[row] = np.stack([price[row], promo[row]])
+    return result

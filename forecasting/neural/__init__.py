@@ -1,0 +1,1 @@
+"""The forecasting transformer: its network, the corpus it is pretrained on, and training."""

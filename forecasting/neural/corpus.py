@@ -1,0 +1,240 @@
+"""The pretraining corpus: synthetic demand from generators that cover what merchants' series
+do, plus the real daily series of the Online Retail data set (its last weeks kept out, since
+they are the benchmark's test window). Carparts is never used: it is kept for zero-shot tests.
+
+Every draw is from a seeded numpy Generator, so a corpus (and the model trained on it) can be
+rebuilt exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from forecasting.neural.network import CONTEXT, Task
+
+RETAIL_HELD_OUT_DAYS = 56  # the benchmark holds out the last 28 days; keep twice that out
+
+
+def _seasonal_profile(rng: np.random.Generator, period: int, strength: float) -> np.ndarray:
+    """A multiplicative profile over one period, mean 1."""
+    if period == 7:
+        profile = rng.gamma(4.0, 1.0, period)
+        if rng.random() < 0.4:  # a weekday with almost nothing (the shop's quiet day)
+            profile[rng.integers(period)] *= 0.05
+    else:
+        phase = np.arange(period) / period
+        profile = np.ones(period)
+        for harmonic in (1, 2, 3):
+            profile += rng.normal(0, strength / harmonic) * np.sin(
+                2 * np.pi * harmonic * phase + rng.uniform(0, 2 * np.pi)
+            )
+        if period >= 52 and rng.random() < 0.5:  # a holiday peak
+            peak = rng.integers(period)
+            width = max(2, period // 26)
+            distance = np.minimum(
+                np.abs(np.arange(period) - peak), period - np.abs(np.arange(period) - peak)
+            )
+            profile += rng.uniform(0.5, 3.0) * np.exp(-0.5 * (distance / width) ** 2)
+    profile = np.clip(profile, 0.02, None)
+    profile = 1 + strength * (profile / profile.mean() - 1)
+    return np.clip(profile, 0.0, None)
+
+
+def synthetic_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
+    """One synthetic series of ``length + horizon`` periods with its covariates."""
+    total = length + horizon
+    t = np.arange(total)
+    level = np.exp(rng.uniform(np.log(0.05), np.log(300)))
+    rate = np.full(total, level)
+    # trend, with the odd change of direction
+    slope = rng.normal(0, 1.5 / total) if rng.random() < 0.6 else 0.0
+    rate *= np.exp(slope * (t - length))
+    if rng.random() < 0.2:
+        knee = rng.integers(total // 3, total)
+        rate[knee:] *= np.exp(rng.normal(0, 2.0 / total) * (t[knee:] - knee))
+    # seasonality: daily data (weekly, yearly), monthly (12), weekly data (52)
+    kind = rng.choice(["daily", "monthly", "weekly", "none"], p=[0.55, 0.2, 0.1, 0.15])
+    if kind == "daily":
+        rate *= _seasonal_profile(rng, 7, rng.uniform(0.0, 1.0))[t % 7]
+        if rng.random() < 0.5:
+            rate *= _seasonal_profile(rng, 365, rng.uniform(0.1, 0.6))[t % 365]
+    elif kind == "monthly":
+        rate *= _seasonal_profile(rng, 12, rng.uniform(0.1, 0.8))[t % 12]
+    elif kind == "weekly":
+        rate *= _seasonal_profile(rng, 52, rng.uniform(0.1, 0.6))[t % 52]
+    known = []
+    # price changes with a price response; promotions with an uplift (known in advance)
+    if rng.random() < 0.5:
+        price = np.full(total, rng.uniform(1, 50))
+        for _ in range(rng.integers(0, 4)):
+            start = rng.integers(total)
+            price[start:] *= rng.uniform(0.8, 1.2)
+        promo = np.zeros(total)
+        for _ in range(rng.integers(0, 6)):
+            start, width = rng.integers(total), rng.integers(3, 15)
+            promo[start : start + width] = 1
+        price_seen = price * np.where(promo > 0, 1 - rng.uniform(0.1, 0.4), 1.0)
+        elasticity = rng.uniform(-3.0, -0.3)
+        rate *= (price_seen / price) ** elasticity
+        rate *= np.where(promo > 0, rng.uniform(1.0, 2.0), 1.0)  # display and mailing effect
+        known += [price_seen, promo]
+    # calendar events (a known date with extra demand), for daily series
+    if kind == "daily" and rng.random() < 0.3:
+        event = np.zeros(total)
+        for _ in range(rng.integers(1, 5)):
+            event[rng.integers(total)] = 1
+        lead = np.convolve(event, np.array([1.0, 0.6, 0.3]), mode="full")[:total]
+        rate *= 1 + rng.uniform(0.5, 3.0) * lead
+        known.append(event)
+    # launch and phase-out
+    if rng.random() < 0.15:
+        launch = rng.integers(0, length)
+        rate[:launch] = 0
+        rate[launch:] *= 1 - np.exp(-(t[launch:] - launch) / rng.uniform(3, 60))
+    if rng.random() < 0.08:
+        end = rng.integers(length // 2, total)
+        rate[end:] *= np.exp(-(t[end:] - end) / rng.uniform(5, 60))
+    # demand: negative binomial counts, or intermittent/lumpy sizes
+    if rng.random() < 0.35:
+        occurs = rng.random(total) < rng.uniform(0.03, 0.6)
+        sizes = rng.gamma(rng.uniform(0.5, 5.0), np.maximum(rate, 1e-3) * rng.uniform(1, 5))
+        demand = np.where(occurs, np.ceil(sizes), 0.0)
+    else:
+        dispersion = rng.uniform(0.5, 50)
+        demand = rng.poisson(rng.gamma(dispersion, np.maximum(rate, 1e-6) / dispersion))
+    demand = demand.astype(float)
+    if rng.random() < 0.2:  # large one-off orders
+        spikes = rng.random(total) < 0.01
+        demand[spikes] *= rng.uniform(3, 20)
+    observed = demand.copy()
+    # stock-outs: censored (NaN), never zero demand; closed days: NaN too
+    if rng.random() < 0.25:
+        for _ in range(rng.integers(1, 4)):
+            start, width = rng.integers(total), rng.integers(2, 30)
+            observed[start : start + width] = np.nan
+    if kind == "daily" and rng.random() < 0.3:
+        observed[(t % 7) == rng.integers(7)] = np.nan
+    known_rows = np.stack(known) if known else None
+    return Task(history=observed[:length], known=known_rows, future=observed[length:])
+
+
+def family_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
+    """A new product with a short history and the summed demand of similar products as a
+    past-only covariate: the shape the model learns to borrow for new and sparse SKUs."""
+    base = synthetic_task(rng, length, horizon)
+    shape = np.concatenate([np.nan_to_num(base.history), np.nan_to_num(base.future)])
+    launch = length - rng.integers(7, min(length, 120))
+    scale = rng.uniform(0.05, 2.0)
+    mean = np.clip(shape * scale, 0, None)
+    target = rng.poisson(mean).astype(float)
+    target[:launch] = np.nan
+    siblings = rng.poisson(np.clip(shape, 0, None) * rng.uniform(2, 10)).astype(float)
+    return Task(history=target[:length], past=siblings[None, :length], future=target[length:])
+
+
+class RetailSeries:
+    """The Online Retail products' daily units (closed days NaN) and prices, its last
+    `RETAIL_HELD_OUT_DAYS` days left out."""
+
+    def __init__(self, directory: Path, min_days: int = 20) -> None:
+        closed = set()
+        with open(directory / "calendar.csv", encoding="utf-8") as handle:
+            days = []
+            for row in csv.DictReader(handle):
+                days.append(row["date"])
+                if row["is_trading_day"] != "1":
+                    closed.add(row["date"])
+        days = days[:-RETAIL_HELD_OUT_DAYS]
+        index = {day: i for i, day in enumerate(days)}
+        with gzip.open(directory / "products.csv.gz", "rt", encoding="utf-8") as handle:
+            products = {
+                row["stock_code"]
+                for row in csv.DictReader(handle)
+                if row["kind"] == "product" and int(row["days_with_sales"]) >= min_days
+            }
+        units: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(days)))
+        prices: dict[str, np.ndarray] = defaultdict(lambda: np.full(len(days), np.nan))
+        with gzip.open(directory / "daily_sku_sales.csv.gz", "rt", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                position = index.get(row["date"])
+                if position is None or row["stock_code"] not in products:
+                    continue
+                sold = float(row["units_sold"])
+                units[row["stock_code"]][position] = sold
+                if sold > 0 and row["avg_unit_price_gbp"]:
+                    prices[row["stock_code"]][position] = float(row["avg_unit_price_gbp"])
+        shut = np.array([day in closed for day in days])
+        self.units, self.prices = [], []
+        for code in sorted(units):
+            values = units[code]
+            values[shut] = np.nan
+            first = np.argmax(np.nan_to_num(values) > 0)
+            values[:first] = np.nan  # before its first sale the product was not on sale
+            self.units.append(values)
+            self.prices.append(_fill_forward(prices[code]))
+        self.first_day = dt.date.fromisoformat(days[0])
+
+    def task(self, rng: np.random.Generator, length: int, horizon: int) -> Task | None:
+        row = rng.integers(len(self.units))
+        values = self.units[row]
+        observed = np.flatnonzero(~np.isnan(values))
+        if len(observed) < 30:
+            return None
+        cut = rng.integers(max(observed[0] + 14, 1), len(values) - 7)
+        start = max(0, cut - length)
+        price = self.prices[row][start : cut + horizon]
+        future = values[cut : cut + horizon]
+        future = np.concatenate([future, np.full(horizon - len(future), np.nan)])
+        price = np.concatenate([price, np.full(horizon + cut - start - len(price), price[-1])])
+        return Task(history=values[start:cut], known=price[None, :], future=future)
+
+
+def _fill_forward(values: np.ndarray) -> np.ndarray:
+    observed = ~np.isnan(values)
+    if not observed.any():
+        return np.ones_like(values)
+    index = np.where(observed, np.arange(len(values)), 0)
+    np.maximum.accumulate(index, out=index)
+    filled = values[index]
+    filled[: np.argmax(observed)] = values[np.argmax(observed)]
+    return filled
+
+
+class Corpus:
+    """Batches of tasks: synthetic, family (new product with similar products) and real."""
+
+    def __init__(
+        self, *, seed: int, retail: RetailSeries | None = None, real_share: float = 0.3
+    ) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.retail = retail
+        self.real_share = real_share if retail is not None else 0.0
+
+    def batch(self, size: int) -> tuple[list[Task], int]:
+        horizon = int(self.rng.choice([16, 32, 64], p=[0.3, 0.2, 0.5]))
+        return self.batch_with_horizon(size, horizon)
+
+    def batch_with_horizon(self, size: int, horizon: int) -> tuple[list[Task], int]:
+        rng = self.rng
+        length = int(rng.choice([32, 64, 128, 256, CONTEXT], p=[0.1, 0.15, 0.2, 0.25, 0.3]))
+        tasks: list[Task] = []
+        while len(tasks) < size:
+            draw = rng.random()
+            if draw < self.real_share:
+                task = self.retail.task(rng, length, horizon)
+                if task is None:
+                    continue
+            elif draw < self.real_share + 0.1:
+                task = family_task(rng, length, horizon)
+            else:
+                task = synthetic_task(rng, length, horizon)
+            if np.all(np.isnan(task.future)) or np.all(np.isnan(task.history)):
+                continue
+            tasks.append(task)
+        return tasks, horizon

@@ -1,0 +1,91 @@
+"""Demand summed over a lead time, from the daily quantile forecasts.
+
+Daily quantiles alone do not say how days move together, and a sum over a lead time needs
+that: if demand shocks persist (a busy day tends to be followed by another), the sum spreads
+wider than independent days suggest. So each series carries one number, the lag-1
+correlation of its demand shocks, measured on its own history, and sample paths are drawn
+through a Gaussian copula with that AR(1) correlation: each day's marginal is exactly its
+forecast quantile function, and the days are joined as the history says. A correlation of
+0 is independence; 1 makes every day sit at the same quantile (the widest sum).
+"""
+
+from __future__ import annotations
+
+import warnings
+from statistics import NormalDist
+
+import numpy as np
+
+from forecasting.quantiles import LEVELS
+
+_normal_cdf = np.vectorize(NormalDist().cdf)
+MAX_CORRELATION = 0.95
+
+
+def shock_correlation(values: np.ndarray, window: int = 28, span: int = 182) -> np.ndarray:
+    """Per series (rows of ``values``, NaN = not observed): the lag-1 autocorrelation of
+    demand minus its trailing ``window``-day mean, over the last ``span`` days; in [0, 0.95]."""
+    values = np.asarray(values, dtype=float)[:, -(span + window) :]
+    series, length = values.shape
+    if length <= window + 2:
+        return np.zeros(series)
+    observed = ~np.isnan(values)
+    filled = np.where(observed, values, 0.0)
+    sums = np.cumsum(np.pad(filled, ((0, 0), (1, 0))), axis=1)
+    counts = np.cumsum(np.pad(observed, ((0, 0), (1, 0))), axis=1)
+    trailing = (sums[:, window:-1] - sums[:, : -window - 1]) / np.maximum(
+        counts[:, window:-1] - counts[:, : -window - 1], 1
+    )
+    shocks = values[:, window:] - trailing
+    first, second = shocks[:, :-1], shocks[:, 1:]
+    both = ~np.isnan(first) & ~np.isnan(second)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        a = np.where(both, first - np.nanmean(np.where(both, first, np.nan), 1)[:, None], 0)
+        b = np.where(both, second - np.nanmean(np.where(both, second, np.nan), 1)[:, None], 0)
+        correlation = (a * b).sum(1) / np.sqrt((a * a).sum(1) * (b * b).sum(1))
+    correlation = np.where(both.sum(1) >= 10, correlation, 0.0)
+    return np.clip(np.nan_to_num(correlation), 0.0, MAX_CORRELATION)
+
+
+def sample_paths(
+    quantiles: np.ndarray, correlation: float, count: int = 2000, seed: int = 0
+) -> np.ndarray:
+    """``count`` demand paths (count, horizon) from quantiles (levels, horizon). Between the
+    outermost levels the quantile function is linear; beyond them it is held flat."""
+    rng = np.random.default_rng(seed)
+    horizon = quantiles.shape[1]
+    rho = float(np.clip(correlation, 0.0, MAX_CORRELATION))
+    shocks = rng.standard_normal((count, horizon))
+    z = np.empty_like(shocks)
+    z[:, 0] = shocks[:, 0]
+    scale = np.sqrt(1 - rho * rho)
+    for day in range(1, horizon):
+        z[:, day] = rho * z[:, day - 1] + scale * shocks[:, day]
+    u = _normal_cdf(z)
+    paths = np.empty_like(u)
+    for day in range(horizon):
+        paths[:, day] = np.interp(u[:, day], LEVELS, quantiles[:, day])
+    return paths
+
+
+def lead_time_demand(
+    quantiles: np.ndarray,
+    correlation: float,
+    days: int | np.ndarray,
+    *,
+    start: int = 0,
+    levels: np.ndarray = LEVELS,
+    count: int = 2000,
+    seed: int = 0,
+) -> np.ndarray:
+    """Quantiles at ``levels`` of demand summed over ``days`` days from day ``start`` of the
+    horizon. ``days`` may be an array of ``count`` lead times (an uncertain lead time: one
+    per path)."""
+    paths = sample_paths(quantiles, correlation, count, seed)
+    cumulative = np.concatenate([np.zeros((count, 1)), np.cumsum(paths[:, start:], axis=1)], 1)
+    spans = np.clip(
+        np.broadcast_to(np.asarray(days, dtype=int), (count,)), 0, cumulative.shape[1] - 1
+    )
+    totals = cumulative[np.arange(count), spans]
+    return np.quantile(totals, levels)

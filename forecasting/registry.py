@@ -1,0 +1,75 @@
+"""Which transformer serves a merchant, and loading it: the shipped base model, or the
+merchant's active fine-tuned version (weights in the configured storage). Loaded models are
+kept per process: artifacts never change once written."""
+
+from __future__ import annotations
+
+import functools
+
+import safetensors.torch
+import torch
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from accounts.models import Merchant
+from forecasting.models import ModelVersion
+from forecasting.neural import network
+
+
+def configure_threads() -> None:
+    if settings.FORECAST_TORCH_THREADS:
+        torch.set_num_threads(settings.FORECAST_TORCH_THREADS)
+
+
+@functools.lru_cache(maxsize=1)
+def _base(directory: str) -> torch.nn.Module:
+    return network.load(directory)
+
+
+def base_model() -> torch.nn.Module:
+    configure_threads()
+    return _base(str(settings.FORECAST_BASE_MODEL_DIR))
+
+
+def fresh_base_model() -> torch.nn.Module:
+    """A private copy of the base model, to train."""
+    return network.load(settings.FORECAST_BASE_MODEL_DIR)
+
+
+@functools.lru_cache(maxsize=8)
+def _version_model(version_id: int, name: str, directory: str) -> torch.nn.Module:
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name, "rb") as handle:
+        state = safetensors.torch.load(handle.read())
+    model = network.load(directory)
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def version_model(version: ModelVersion) -> torch.nn.Module:
+    configure_threads()
+    return _version_model(version.pk, version.artifact.name, str(settings.FORECAST_BASE_MODEL_DIR))
+
+
+def active_version(merchant: Merchant) -> ModelVersion | None:
+    return (
+        ModelVersion.objects.for_merchant(merchant)
+        .filter(status=ModelVersion.Status.ACTIVE)
+        .first()
+    )
+
+
+def serving_model(merchant: Merchant) -> tuple[torch.nn.Module, ModelVersion | None]:
+    """The transformer the merchant's forecasts use, and its version (None: the base)."""
+    version = active_version(merchant)
+    if version is None:
+        return base_model(), None
+    return version_model(version), version
+
+
+def artifact(model: torch.nn.Module) -> ContentFile:
+    state = {
+        name: tensor.detach().cpu().contiguous() for name, tensor in model.state_dict().items()
+    }
+    return ContentFile(safetensors.torch.save(state))
