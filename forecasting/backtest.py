@@ -38,6 +38,8 @@ class Panel:
     ids: list[str]
     periods: list[str]
     values: np.ndarray  # (series, periods)
+    # per series row: known covariates (price, promotion) over the periods, when the file has them
+    known: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 def _open_text(path: Path) -> io.TextIOBase:
@@ -76,18 +78,32 @@ def _grid(first: str, last: str, freq: str) -> list[str]:
 def load_long_csv(path: Path, *, freq: str, id_col: str, date_col: str, target_col: str) -> Panel:
     """Long-form CSV (one row per series and period) to a panel. A period with no row is zero
     demand; an empty target is zero too (as the fev benchmark copies do). For daily data, a
-    day on which no series has any row is a day the shop was closed: NaN, not demand."""
+    day on which no series has any row is a day the shop was closed: NaN, not demand.
+    Optional columns ``price`` and ``promo`` become known covariates (price carried forward
+    over periods without a row; promo 0 there)."""
     sums: dict[str, dict[str, float]] = defaultdict(dict)
+    extras: dict[str, dict[str, dict[str, float]]] = {
+        "price": defaultdict(dict),
+        "promo": defaultdict(dict),
+    }
     with _open_text(path) as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in (id_col, date_col, target_col) if c not in (reader.fieldnames or [])]
         if missing:
             raise MissingColumns(f"The file has no column {', '.join(map(repr, missing))}")
-        for row in reader:
+        present = [name for name in extras if name in (reader.fieldnames or [])]
+        for number, row in enumerate(reader, start=2):
             key = _period_key(row[date_col], freq)
             raw = (row.get(target_col) or "").strip()
             series = sums[row[id_col]]
-            series[key] = series.get(key, 0.0) + (float(raw) if raw else 0.0)
+            try:
+                series[key] = series.get(key, 0.0) + (float(raw) if raw else 0.0)
+                for name in present:
+                    cell = (row.get(name) or "").strip()
+                    if cell:
+                        extras[name][row[id_col]][key] = float(cell)
+            except ValueError as error:
+                raise ValueError(f"row {number}: {error}") from error
     seen = {key for series in sums.values() for key in series}
     periods = _grid(min(seen), max(seen), freq)
     index = {key: i for i, key in enumerate(periods)}
@@ -99,7 +115,23 @@ def load_long_csv(path: Path, *, freq: str, id_col: str, date_col: str, target_c
     if freq == "D":
         closed = np.array([key not in seen for key in periods])
         values[:, closed] = np.nan
-    return Panel(ids=ids, periods=periods, values=values)
+    known: dict[int, np.ndarray] = {}
+    if any(extras[name] for name in extras):
+        for row, series_id in enumerate(ids):
+            price = np.full(len(periods), np.nan)
+            promo = np.zeros(len(periods))
+            for key, value in extras["price"].get(series_id, {}).items():
+                price[index[key]] = value
+            for key, value in extras["promo"].get(series_id, {}).items():
+                promo[index[key]] = value
+            if np.isnan(price).all():
+                price[:] = 1.0
+            filled = np.where(np.isnan(price), np.nan, price)
+            last = filled[~np.isnan(filled)][0]
+            for i in range(len(filled)):  # carried forward (and back before the first)
+                last = filled[i] = last if np.isnan(filled[i]) else filled[i]
+            known[row] = np.stack([filled, promo])
+    return Panel(ids=ids, periods=periods, values=values, known=known)
 
 
 def window_loss(actual: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
@@ -201,7 +233,8 @@ class BacktestResult:
     n_series: int
     models: dict[str, Scores] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    choices: dict[str, int] = field(default_factory=dict)
+    choices: dict[str, dict[str, int]] = field(default_factory=dict)
+    notes: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -217,25 +250,68 @@ class BacktestResult:
                 }
                 for name, scores in self.models.items()
             },
-            "shelfcast_choices": self.choices,
+            "choices": self.choices,
+            **self.notes,
         }
 
 
-def run_backtest(panel: Panel, *, horizon: int, season: int) -> BacktestResult:
-    """Score every baseline and the per-series choice among them on the last ``horizon``
-    periods, each seeing only what came before."""
+def auto_ets(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """statsforecast's AutoETS (a development dependency) as a comparison, with its
+    prediction intervals turned into our quantile levels. It takes no gaps: days that were
+    not observed are filled with zeros for it."""
+    import pandas as pd
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS
+
+    series, length = panel.shape
+    frame = pd.DataFrame(
+        {
+            "unique_id": np.repeat(np.arange(series), length),
+            "ds": np.tile(np.arange(length), series),
+            "y": np.nan_to_num(panel, nan=0.0).reshape(-1),
+        }
+    )
+    widths = sorted({round(abs(1 - 2 * level) * 100, 1) for level in LEVELS if level != 0.5})
+    forecaster = StatsForecast(models=[AutoETS(season_length=season)], freq=1, n_jobs=2)
+    result = forecaster.forecast(df=frame, h=horizon, level=widths).sort_values(["unique_id", "ds"])
+    quantiles = np.zeros((series, len(LEVELS), horizon))
+    for column, level in enumerate(LEVELS):
+        if level == 0.5:
+            name = "AutoETS"
+        else:
+            width = round(abs(1 - 2 * level) * 100, 1)
+            name = f"AutoETS-{'lo' if level < 0.5 else 'hi'}-{width}"
+        quantiles[:, column, :] = result[name].to_numpy().reshape(series, horizon)
+    quantiles = np.maximum(np.nan_to_num(quantiles), 0.0)
+    return np.maximum.accumulate(quantiles, axis=1)
+
+
+def run_backtest(
+    panel: Panel,
+    *,
+    horizon: int,
+    season: int,
+    extra: dict[str, Model] | None = None,
+    system: dict[str, dict[str, Model]] | None = None,
+) -> BacktestResult:
+    """Score every baseline, any ``extra`` models, and each per-series choice system
+    (name -> its candidates; by default "shelfcast" over the baselines) on the last
+    ``horizon`` periods, each seeing only what came before."""
     history, actual = panel.values[:, :-horizon], panel.values[:, -horizon:]
     histories, actuals = list(history), list(actual)
     result = BacktestResult(horizon=horizon, season=season, n_series=len(histories))
-    for name, model in BASELINES.items():
+    for name, model in {**BASELINES, **(extra or {})}.items():
         started = time.perf_counter()
-        forecasts = model(history, horizon, season)
+        forecasts = _run(model, history, horizon, season, np.arange(history.shape[0]))
         result.seconds[name] = time.perf_counter() - started
         result.models[name] = score(histories, actuals, list(forecasts), season)
-    started = time.perf_counter()
-    chosen, forecasts = forecast_chosen(history, horizon, season, BASELINES)
-    result.seconds["shelfcast"] = time.perf_counter() - started
-    result.models["shelfcast"] = score(histories, actuals, list(forecasts), season)
-    names, counts = np.unique(chosen, return_counts=True)
-    result.choices = {str(name): int(count) for name, count in zip(names, counts, strict=True)}
+    for name, candidates in (system or {"shelfcast": BASELINES}).items():
+        started = time.perf_counter()
+        chosen, forecasts = forecast_chosen(history, horizon, season, candidates)
+        result.seconds[name] = time.perf_counter() - started
+        result.models[name] = score(histories, actuals, list(forecasts), season)
+        names, counts = np.unique(chosen, return_counts=True)
+        result.choices[name] = {
+            str(model): int(count) for model, count in zip(names, counts, strict=True)
+        }
     return result

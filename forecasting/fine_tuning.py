@@ -110,6 +110,7 @@ def fine_tune(
     seed: int = 0,
     device: str = "auto",
     progress=None,
+    horizons: tuple[int, ...] = (16, 32, 64),
 ) -> tuple[torch.nn.Module, training.TrainingLog]:
     """A copy of ``parent`` trained on ``values`` (its known covariates with it)."""
     import copy
@@ -119,7 +120,12 @@ def fine_tune(
     if mode == "lora":
         model = _with_lora(model)
     batches = training.merchant_batches(
-        values, seed=seed, size=batch_size, replay_share=REPLAY_SHARE, known=covariates.known
+        values,
+        seed=seed,
+        size=batch_size,
+        replay_share=REPLAY_SHARE,
+        known=covariates.known,
+        horizons=horizons,
     )
     log = training.train(
         model,

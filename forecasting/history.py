@@ -33,10 +33,12 @@ class History:
         return self.days[-1] + dt.timedelta(days=1) if self.days else None
 
 
-def load_history(merchant: Merchant) -> History:
-    """Streams the rows into arrays rather than holding them all as objects."""
-    sales = SalesDay.objects.for_merchant(merchant).filter(sku__active=True)
-    span = sales.aggregate(first=Min("date"), last=Max("date"))
+def load_history(merchant: Merchant, *, sku_ids: list[int] | None = None) -> History:
+    """Streams the rows into arrays rather than holding them all as objects. With
+    ``sku_ids``, only those SKUs' series (on the merchant's whole calendar)."""
+    every = SalesDay.objects.for_merchant(merchant).filter(sku__active=True)
+    sales = every if sku_ids is None else every.filter(sku_id__in=sku_ids)
+    span = every.aggregate(first=Min("date"), last=Max("date"))
     if span["first"] is None:
         empty = np.zeros((0, 0))
         return History([], [], empty, empty, empty.astype(bool))
@@ -59,6 +61,10 @@ def load_history(merchant: Merchant) -> History:
         if price is not None:
             prices[row, column] = price
         promoted[row, column] = promotion
+    if sku_ids is not None:  # the shop was open on days anyone bought anything
+        sold_any[:] = False
+        for date in every.filter(units__gt=0).values_list("date", flat=True).distinct():
+            sold_any[(date - first).days] = True
     values[:, ~sold_any] = np.nan
     values[censored] = np.nan
     return History(keys, days, values, prices, promoted)

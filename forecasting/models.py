@@ -156,6 +156,12 @@ class ForecastRun(TenantOwned):
     def __str__(self) -> str:
         return f"forecast run {self.pk} ({self.status})"
 
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
 
 class SeriesForecast(TenantOwned):
     """The forecast of one SKU at one location: quantiles (rows: LEVELS) of each day from
@@ -170,6 +176,9 @@ class SeriesForecast(TenantOwned):
     path_correlation = models.FloatField(
         default=0.0,
         help_text="Day-to-day correlation of demand shocks, for sums over a lead time.",
+    )
+    explanation = models.JSONField(
+        null=True, blank=True, help_text="SHAP values of the forecast over feature groups."
     )
 
     class Meta:
@@ -192,3 +201,20 @@ class SeriesForecast(TenantOwned):
     def array(self) -> np.ndarray:
         values = np.frombuffer(bytes(self.quantiles), dtype="<f4")
         return values.reshape(len(LEVELS), -1)
+
+
+class SkuEmbedding(TenantOwned):
+    """A SKU's name and description as a unit vector (float32), with a digest of the text it
+    was computed from, so a renamed SKU is embedded again."""
+
+    sku = models.OneToOneField("inventory.SKU", on_delete=models.CASCADE, related_name="embedding")
+    digest = models.CharField(max_length=32)
+    vector = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "sku"], name="skuembedding_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"embedding of SKU {self.sku_id}"

@@ -10,14 +10,16 @@ import time
 import zoneinfo
 from collections import Counter
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import runs
+from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
+from forecasting import embeddings, explanations, registry
 from forecasting import history as history_reads
-from forecasting import registry
 from forecasting.backtest import TRANSFORMER, forecast_chosen
 from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
@@ -55,6 +57,8 @@ def candidates_for(merchant: Merchant, history: history_reads.History, horizon: 
     candidates = dict(BASELINES)
     model, version = registry.serving_model(merchant)
     known = history_reads.covariates(merchant, history, horizon)
+    if settings.FORECAST_SIMILAR_PRODUCTS:
+        known.past.update(embeddings.similar_products(merchant, history.keys, history.values))
     candidates[TRANSFORMER] = TransformerCandidate(model, known)
     return candidates, version
 
@@ -138,3 +142,43 @@ def merchants_due(now: dt.datetime | None = None) -> list[tuple[Merchant, dt.dat
         if local.time() >= merchant.nightly_forecast_time:
             due.append((merchant, local.date()))
     return due
+
+
+def series_forecast_explain(*, merchant: Merchant, forecast: SeriesForecast) -> dict:
+    """The SHAP explanation of one stored forecast (computed once, then kept with it)."""
+    if forecast.explanation:
+        return forecast.explanation
+    with transaction.atomic(), tenant_context(merchant):
+        history = history_reads.load_history(merchant, sku_ids=[forecast.sku_id])
+        candidates, _version = candidates_for(merchant, history, explanations.DAYS)
+    key = (forecast.sku_id, forecast.location_id)
+    if key not in history.keys:
+        raise DomainError("This SKU has no sales history to explain a forecast with.")
+    row = history.keys.index(key)
+    transformer = candidates[TRANSFORMER]
+    explanation = explanations.explain(
+        history=history.values[row],
+        known=transformer.covariates.known.get(row),
+        past=transformer.covariates.past.get(row),
+        model_name=forecast.model,
+        candidates=candidates,
+    )
+    with transaction.atomic(), tenant_context(merchant):
+        SeriesForecast.objects.for_merchant(merchant).filter(pk=forecast.pk).update(
+            explanation=explanation
+        )
+    forecast.explanation = explanation
+    return explanation
+
+
+def explain_forecasts(*, merchant: Merchant, run: ForecastRun, sku_ids: list[int]) -> int:
+    """Explain a run's forecasts of these SKUs (planning asks for those in its alerts and
+    suggestions during the nightly run); returns how many were explained."""
+    forecasts = SeriesForecast.objects.for_merchant(merchant).filter(
+        run=run, sku_id__in=sku_ids, explanation__isnull=True
+    )
+    count = 0
+    for forecast in forecasts:
+        series_forecast_explain(merchant=merchant, forecast=forecast)
+        count += 1
+    return count

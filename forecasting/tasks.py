@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 
+from accounts.errors import DomainError
 from accounts.models import Merchant
 from forecasting import fine_tuning, services
 
@@ -58,6 +59,8 @@ def fine_tune_task(self, *, merchant_id: int, run_id: int) -> None:
         fine_tuning.training_run_execute(
             merchant=merchant, run_id=run_id, claimant=self.request.id or ""
         )
+    except DomainError as error:  # the merchant's data cannot be trained on: say why
+        fine_tuning.training_run_fail(merchant=merchant, run_id=run_id, message=str(error))
     except Exception:
         logger.exception("training run %s of merchant %s failed", run_id, merchant_id)
         fine_tuning.training_run_fail(

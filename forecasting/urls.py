@@ -7,4 +7,11 @@ app_name = "forecasting"
 urlpatterns = [
     path("", views.ForecastRunsView.as_view(), name="runs"),
     path("skus/<int:pk>/", views.SkuForecastView.as_view(), name="sku_forecast"),
+    path("models/", views.ModelsView.as_view(), name="models"),
+    path("models/rollback/", views.ModelRollbackView.as_view(), name="model_rollback"),
+    path(
+        "models/<int:pk>/activate/",
+        views.ModelVersionActivateView.as_view(),
+        name="model_activate",
+    ),
 ]

@@ -9,13 +9,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.errors import DomainError
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
-from forecasting import selectors, services
+from forecasting import fine_tuning, registry, selectors, services
 from forecasting.charts import fan_chart
-from forecasting.models import ForecastRun
+from forecasting.models import ForecastRun, ModelVersion, TrainingRun
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from inventory import selectors as inventory_selectors
 
@@ -66,8 +68,101 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
                     ),
                     "next_week": float(quantiles[MEDIAN_INDEX][:7].sum()),
                     "next_four_weeks": float(quantiles[MEDIAN_INDEX][:28].sum()),
+                    "explanation": self.explanation(forecast),
                     "levels": LEVELS,
                 }
             )
-        context.update(sku=sku, charts=charts, run=selectors.latest_run(merchant=self.merchant))
+        run = selectors.latest_run(merchant=self.merchant)
+        context.update(sku=sku, charts=charts, run=run)
         return context
+
+    def explanation(self, forecast) -> dict | None:
+        """SHAP values, computed on first view and kept; None if it cannot be explained."""
+        try:
+            explanation = services.series_forecast_explain(
+                merchant=self.merchant, forecast=forecast
+            )
+        except DomainError:
+            return None
+        largest = max((abs(group["value"]) for group in explanation["groups"]), default=0) or 1
+        for group in explanation["groups"]:
+            group["width"] = round(100 * abs(group["value"]) / largest)
+        return explanation
+
+
+class ModelsView(MerchantViewMixin, TemplateView):
+    """The merchant's forecasting model: training runs with their progress, the versions with
+    their backtests, fine-tune now, activate a version, roll back."""
+
+    template_name = "forecasting/models.html"
+    model = ModelVersion
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        training_runs = list(
+            TrainingRun.objects.for_merchant(self.merchant)
+            .select_related("version")
+            .order_by("-created_at")[:20]
+        )
+        context.update(
+            training_runs=training_runs,
+            versions=self.get_queryset().select_related("parent").order_by("-created_at")[:20],
+            active=registry.active_version(self.merchant),
+            training_now=any(run.status in ("queued", "running") for run in training_runs),
+            base_card=base_model_card(),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.can(Permission.PLAN):
+            raise PermissionDenied("Only planners and owners train models.")
+        run = fine_tuning.training_run_create(merchant=self.merchant)
+        if run is None:
+            messages.info(request, "A training run is already queued or running.")
+        else:
+            messages.success(request, "Fine-tuning is queued; its progress shows below.")
+        return redirect("forecasting:models", merchant_slug=self.merchant.slug)
+
+
+class ModelVersionActivateView(MerchantViewMixin, View):
+    required_permission = Permission.PLAN
+    model = ModelVersion
+
+    def post(self, request, *args, **kwargs):
+        version = self.get_object_or_404(self.kwargs["pk"])
+        fine_tuning.model_version_activate(merchant=self.merchant, version_id=version.pk)
+        messages.success(request, f"Version {version.pk} now serves your forecasts.")
+        return redirect("forecasting:models", merchant_slug=self.merchant.slug)
+
+
+class ModelRollbackView(MerchantViewMixin, View):
+    required_permission = Permission.PLAN
+    model = ModelVersion
+
+    def post(self, request, *args, **kwargs):
+        try:
+            version = fine_tuning.model_version_rollback(merchant=self.merchant)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"Rolled back to version {version.pk}."
+                if version
+                else "Rolled back to the shipped base model.",
+            )
+        return redirect("forecasting:models", merchant_slug=self.merchant.slug)
+
+
+def base_model_card() -> dict:
+    """The shipped base model's training record (steps, seed, time, scores)."""
+    import json
+
+    from django.conf import settings
+
+    path = settings.FORECAST_BASE_MODEL_DIR / "training.json"
+    if not path.exists():
+        return {}
+    record = json.loads(path.read_text())
+    record.pop("losses", None)
+    return record

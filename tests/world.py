@@ -21,7 +21,13 @@ from accounts import services as account_services
 from accounts.models import ApiToken, IdempotencyRecord, Invitation, Membership, Merchant, User
 from accounts.roles import Role
 from accounts.tenancy import all_merchants_context, tenant_context, tenant_models
-from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.models import (
+    ForecastRun,
+    ModelVersion,
+    SeriesForecast,
+    SkuEmbedding,
+    TrainingRun,
+)
 from forecasting.quantiles import LEVELS
 from inventory.models import (
     SKU,
@@ -239,6 +245,43 @@ def _series_forecast(world: World, ids: dict) -> SeriesForecast:
         first_date=dt.date(2024, 5, 2),
         model=f"{world.marker}-model",
         quantiles=SeriesForecast.pack(np.ones((len(LEVELS), 3))),
+        **ids,
+    )
+
+
+@builds(ModelVersion)
+def _model_version(world: World, ids: dict) -> ModelVersion:
+    return ModelVersion.objects.create(
+        merchant=world.merchant,
+        status=ModelVersion.Status.ACTIVE,
+        mode="full",
+        artifact=f"models/{world.marker}.safetensors",
+        reason=world.marker,
+        metrics={"version": {"WQL": 0.5, "MASE": 0.9}},
+        **ids,
+    )
+
+
+@builds(TrainingRun)
+def _training_run(world: World, ids: dict) -> TrainingRun:
+    return TrainingRun.objects.create(
+        merchant=world.merchant,
+        status=TrainingRun.Status.SUCCEEDED,
+        version=world.objects[ModelVersion],
+        steps=10,
+        steps_done=10,
+        message=world.marker,
+        **ids,
+    )
+
+
+@builds(SkuEmbedding)
+def _sku_embedding(world: World, ids: dict) -> SkuEmbedding:
+    return SkuEmbedding.objects.create(
+        merchant=world.merchant,
+        sku=world.objects[SKU],
+        digest=world.marker[:32],
+        vector=np.ones(4, dtype="<f4").tobytes(),
         **ids,
     )
 

@@ -236,3 +236,5 @@ FINE_TUNE_BATCH_SIZE = int(os.environ.get("FINE_TUNE_BATCH_SIZE", "32"))
 FINE_TUNE_DEVICE = os.environ.get("FINE_TUNE_DEVICE", "auto")  # auto: CUDA when present
 # A new version must not lose more than this share on the pretraining corpus.
 FINE_TUNE_CORPUS_LOSS_BOUND = float(os.environ.get("FINE_TUNE_CORPUS_LOSS_BOUND", "0.10"))
+# New and sparse SKUs borrow the demand shape of similar products (by name and description).
+FORECAST_SIMILAR_PRODUCTS = env_bool("FORECAST_SIMILAR_PRODUCTS", True)

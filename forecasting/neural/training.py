@@ -116,7 +116,7 @@ def history_tasks(
     while len(tasks) < size and attempts < size * 20:
         attempts += 1
         row = int(rng.integers(series))
-        cut = int(rng.integers(min(28, periods - 1), periods))
+        cut = int(rng.integers(min(28, periods // 2), periods))
         start = max(0, cut - CONTEXT)
         history, future = values[row, start:cut], values[row, cut : cut + horizon]
         if np.all(np.isnan(history)) or np.all(np.isnan(future)) or len(future) == 0:
@@ -138,13 +138,14 @@ def merchant_batches(
     size: int,
     replay_share: float,
     known: dict[int, np.ndarray] | None = None,
+    horizons: tuple[int, ...] = (16, 32, MAX_HORIZON),
 ) -> Iterator[tuple[list[Task], int]]:
     """Batches of a merchant's windows with a share of the pretraining corpus replayed."""
     rng = np.random.default_rng(seed)
     corpus = Corpus(seed=seed + 1)
     replayed = round(size * replay_share)
     while True:
-        horizon = int(rng.choice([16, 32, MAX_HORIZON]))
+        horizon = int(rng.choice(horizons))
         tasks, _ = history_tasks(
             values, rng=rng, size=size - replayed, horizon=horizon, known=known
         )

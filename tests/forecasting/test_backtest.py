@@ -57,11 +57,15 @@ class ChoiceTests(SimpleTestCase):
 class CommandTests(SimpleTestCase):
     def test_command_prints_and_writes_scores_for_every_model(self):
         rng = np.random.default_rng(3)
-        lines = ["series_id,date,units"]
+        lines = ["series_id,date,units,price,promo"]
         for series in range(6):
             for day in range(120):
                 units = rng.poisson(5 if series % 2 else 0.3)
-                lines.append(f"s{series},{np.datetime64('2024-01-01') + day},{units}")
+                price = 2.0 if day % 30 < 25 else 1.5
+                promo = int(day % 30 >= 25)
+                lines.append(
+                    f"s{series},{np.datetime64('2024-01-01') + day},{units},{price},{promo}"
+                )
         path = write("\n".join(lines) + "\n")
         out = Path(tempfile.mkdtemp()) / "scores.json"
         printed = io.StringIO()
@@ -76,18 +80,49 @@ class CommandTests(SimpleTestCase):
             "D",
             "--out",
             str(out),
+            "--steps",
+            "2",
             stdout=printed,
         )
         self.assertIn("shelfcast chose per series", printed.getvalue())
         report = json.loads(out.read_text())
         self.assertEqual((report["n_series"], report["horizon"]), (6, 14))
         self.assertEqual(
-            set(report["models"]), {"seasonal_naive", "exponential_smoothing", "tsb", "shelfcast"}
+            set(report["models"]),
+            {
+                "seasonal_naive",
+                "exponential_smoothing",
+                "tsb",
+                "auto_ets",
+                "shelfcast_zero_shot",
+                "shelfcast_fine_tuned",
+                "shelfcast",
+                "shelfcast_baselines_only",
+            },
         )
         for figures in report["models"].values():
             self.assertGreater(figures["MASE"], 0)
             self.assertGreater(figures["WQL"], 0)
-        self.assertEqual(sum(report["shelfcast_choices"].values()), 6)
+        self.assertEqual(sum(report["choices"]["shelfcast"].values()), 6)
+        self.assertEqual(report["fine_tune"]["steps"], 2)
+
+    def test_price_and_promotion_columns_become_known_covariates(self):
+        path = write(
+            "series_id,date,units,price,promo\n"
+            "a,2024-01-01,3,2.0,0\n"
+            "a,2024-01-03,5,1.5,1\n"
+            "b,2024-01-02,1,,\n"
+        )
+        panel = load_long_csv(
+            path, freq="D", id_col="series_id", date_col="date", target_col="units"
+        )
+        np.testing.assert_allclose(panel.known[0], [[2.0, 2.0, 1.5], [0, 0, 1]])
+        np.testing.assert_allclose(panel.known[1][0], [1.0, 1.0, 1.0])  # no price: neutral
+
+    def test_a_bad_number_names_its_row(self):
+        path = write("series_id,date,units\na,2024-01-01,3\na,2024-01-02,lots\n")
+        with self.assertRaisesMessage(CommandError, "row 3"):
+            call_command("backtest", str(path), "--horizon", "1", "--season", "1", "--freq", "D")
 
     def test_bad_input_is_a_clear_error(self):
         path = write("id,when,units\na,2024-05-01,1\n")

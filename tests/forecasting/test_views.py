@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from forecasting.models import ForecastRun
+from forecasting import registry
+from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
 from inventory.models import SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
 
@@ -59,3 +60,86 @@ class ForecastPageTests(TestCase):
         self.assertEqual(self.forecast_now().status_code, 403)
         with tenant_context(self.merchant):
             self.assertFalse(ForecastRun.objects.for_merchant(self.merchant).exists())
+
+
+class ExplanationPageTests(ForecastPageTests):
+    def test_the_sku_page_explains_its_forecast_and_the_values_add_up(self):
+        self.client.force_login(self.planner)
+        self.forecast_now()
+        page = self.client.get(reverse("forecasting:sku_forecast", args=["shop", self.sku.pk]))
+        explanation = page.context["charts"][0]["explanation"]
+        total = explanation["base_value"] + sum(g["value"] for g in explanation["groups"])
+        self.assertAlmostEqual(total, explanation["forecast"], places=2)
+        self.assertEqual(
+            [g["label"] for g in explanation["groups"]],
+            ["Recent level", "Trend", "Weekly pattern", "Yearly pattern"],
+        )
+        self.assertContains(page, "Weekly pattern")
+        with tenant_context(self.merchant):
+            stored = SeriesForecast.objects.for_merchant(self.merchant).get().explanation
+        self.assertEqual(stored["forecast"], explanation["forecast"])  # computed once, kept
+        self.assertEqual(
+            [g["value"] for g in stored["groups"]], [g["value"] for g in explanation["groups"]]
+        )
+
+
+class ModelsPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(slug="shop")
+        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.viewer = member(cls.merchant, Role.VIEWER)
+        with tenant_context(cls.merchant):
+            cls.old = ModelVersion.objects.create(
+                merchant=cls.merchant,
+                status=ModelVersion.Status.RETIRED,
+                mode="full",
+                artifact="models/old.safetensors",
+                metrics={"version": {"WQL": 0.61}, "parent": {"WQL": 0.7}},
+            )
+            cls.new = ModelVersion.objects.create(
+                merchant=cls.merchant,
+                parent=cls.old,
+                status=ModelVersion.Status.ACTIVE,
+                mode="lora",
+                artifact="models/new.safetensors",
+                metrics={"version": {"WQL": 0.55}, "parent": {"WQL": 0.61}},
+            )
+            TrainingRun.objects.create(
+                merchant=cls.merchant,
+                status=TrainingRun.Status.RUNNING,
+                steps=400,
+                steps_done=100,
+                losses=[2.5, 2.1],
+            )
+
+    def test_the_page_shows_versions_and_live_training_progress(self):
+        self.client.force_login(self.viewer)
+        page = self.client.get(reverse("forecasting:models", args=["shop"]))
+        self.assertContains(page, 'value="25"')  # 100 of 400 steps
+        self.assertContains(page, 'http-equiv="refresh"')  # updates itself while training
+        self.assertContains(page, f"v{self.new.pk}")
+        self.assertNotContains(page, "Fine-tune now")  # viewers only read
+
+    def test_a_planner_rolls_back_and_activates(self):
+        self.client.force_login(self.planner)
+        self.client.post(reverse("forecasting:model_rollback", args=["shop"]))
+        with tenant_context(self.merchant):
+            self.assertEqual(registry.active_version(self.merchant), self.old)
+        self.client.post(reverse("forecasting:model_activate", args=["shop", self.new.pk]))
+        with tenant_context(self.merchant):
+            self.assertEqual(registry.active_version(self.merchant), self.new)
+
+    def test_a_viewer_cannot_change_the_model(self):
+        self.client.force_login(self.viewer)
+        for url in (
+            reverse("forecasting:model_rollback", args=["shop"]),
+            reverse("forecasting:model_activate", args=["shop", self.old.pk]),
+            reverse("forecasting:models", args=["shop"]),
+        ):
+            self.assertEqual(self.client.post(url).status_code, 403)
+        with tenant_context(self.merchant):
+            self.assertEqual(registry.active_version(self.merchant), self.new)
+            self.assertFalse(
+                TrainingRun.objects.for_merchant(self.merchant).exclude(steps=400).exists()
+            )

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasting.backtest import MissingColumns, load_long_csv, run_backtest
+from forecasting.backtest import MissingColumns, load_long_csv
+from forecasting.evaluation import evaluate
 
 
 class Command(BaseCommand):
@@ -24,6 +25,14 @@ class Command(BaseCommand):
         parser.add_argument("--date-col", default="date")
         parser.add_argument("--target-col", default="units")
         parser.add_argument("--out", type=Path)
+        parser.add_argument(
+            "--no-finetune",
+            action="store_true",
+            help="Serve the base transformer as shipped (no fine-tuning on the file's history).",
+        )
+        parser.add_argument("--steps", type=int, help="Fine-tuning steps (default: settings).")
+        parser.add_argument("--mode", choices=["full", "lora"], help="Fine-tuning mode.")
+        parser.add_argument("--no-auto-ets", action="store_true", help="Skip AutoETS.")
 
     def handle(self, *args, **options):
         path: Path = options["file"]
@@ -44,8 +53,18 @@ class Command(BaseCommand):
         horizon = options["horizon"]
         if panel.values.shape[1] <= horizon:
             raise CommandError("The series are not longer than the horizon.")
-        result = run_backtest(panel, horizon=horizon, season=options["season"])
-        report = result.as_dict()
+        try:
+            report = evaluate(
+                panel,
+                horizon=horizon,
+                season=options["season"],
+                fine_tune=not options["no_finetune"],
+                steps=options["steps"],
+                mode=options["mode"],
+                with_auto_ets=not options["no_auto_ets"],
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(
             f"{report['n_series']} series, horizon {horizon}, season {options['season']}"
         )
@@ -54,6 +73,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{name:<24}{figures['MASE']:>8.3f}{figures['WQL']:>8.3f}{figures['seconds']:>10.1f}"
             )
-        self.stdout.write(f"shelfcast chose per series: {report['shelfcast_choices']}")
+        for name, choices in report["choices"].items():
+            self.stdout.write(f"{name} chose per series: {choices}")
+        if "fine_tune" in report:
+            self.stdout.write(f"fine-tuning: {report['fine_tune']}")
         if options["out"]:
             options["out"].write_text(json.dumps(report, indent=2))

@@ -1,0 +1,161 @@
+"""Why a forecast is what it is: SHAP values over feature groups a merchant understands.
+
+The explained number is the forecast's median demand summed over the first `DAYS` days. The
+history is split into additive parts (the average level; a linear trend; a slow, yearly-like
+pattern; the weekly pattern; the recent level; and the day-to-day noise), the covariates
+into price, promotion and calendar rows, and similar products are the past-only row the
+forecast borrowed from. A group that is "absent" is replaced by a neutral value: its part of
+the history removed, the price held at its usual level, no promotion, no event, no similar
+products. The forecast with every group absent is the base value (the series' average level
+with its day-to-day noise). shap's KernelExplainer over all 2^groups coalitions (one batch
+through the model) gives exact Shapley values: base value + values = the forecast.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import shap
+
+from forecasting.backtest import ENSEMBLE, TRANSFORMER, candidate_forecasts
+from forecasting.neural.inference import Covariates
+from forecasting.quantiles import MEDIAN_INDEX
+
+DAYS = 28
+RECENT = 28
+SMOOTH = 28
+GROUPS = {
+    "level": "Recent level",
+    "trend": "Trend",
+    "weekly": "Weekly pattern",
+    "yearly": "Yearly pattern",
+    "price": "Price",
+    "promotion": "Promotion",
+    "events": "Calendar events",
+    "similar": "Similar products",
+}
+PRICE_ROW, PROMOTION_ROW, EVENT_ROW = 0, 1, 2
+
+
+def _centred_mean(values: np.ndarray, window: int) -> np.ndarray:
+    observed = ~np.isnan(values)
+    filled = np.where(observed, values, 0.0)
+    kernel = np.ones(window)
+    sums = np.convolve(filled, kernel, mode="same")
+    counts = np.convolve(observed.astype(float), kernel, mode="same")
+    return np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
+
+
+def decompose(history: np.ndarray) -> dict[str, np.ndarray]:
+    """Additive parts of ``history`` (NaN kept where not observed): base + trend + yearly +
+    weekly + level + noise == history on observed days."""
+    values = np.asarray(history, dtype=float)
+    length = len(values)
+    t = np.arange(length, dtype=float)
+    observed = ~np.isnan(values)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        base = float(np.nanmean(values)) if observed.any() else 0.0
+    parts = {"base": np.full(length, base)}
+    if observed.sum() >= 2:
+        slope, intercept = np.polyfit(t[observed], values[observed] - base, 1)
+        parts["trend"] = slope * t + intercept
+    else:
+        parts["trend"] = np.zeros(length)
+    rest = values - base - parts["trend"]
+    slow = _centred_mean(rest, SMOOTH) if length > 2 * SMOOTH else np.zeros(length)
+    slow[-RECENT:] = slow[-RECENT - 1] if length > RECENT else 0.0
+    parts["yearly"] = slow
+    rest = rest - slow
+    weekly = np.zeros(length)
+    for day in range(7):
+        same = (t % 7 == day) & observed
+        if same.any():
+            weekly[t % 7 == day] = np.mean(rest[same])
+    parts["weekly"] = weekly
+    rest = rest - weekly
+    level = np.zeros(length)
+    recent = observed[-RECENT:]
+    if recent.any():
+        level[-RECENT:] = np.mean(rest[-RECENT:][recent])
+    parts["level"] = level
+    parts["noise"] = np.where(observed, rest - level, np.nan)
+    return parts
+
+
+def explain(
+    *,
+    history: np.ndarray,
+    known: np.ndarray | None,
+    past: np.ndarray | None,
+    model_name: str,
+    candidates: dict,
+    season: int = 7,
+) -> dict:
+    """The SHAP explanation of one series' forecast by the model that serves it.
+
+    ``known``: its known covariate rows (price, promotion[, events]) over history + DAYS, or
+    None; ``past``: its similar-products row(s), or None. Returns the base value, the
+    forecast and one value per group (groups the series does not have are left out)."""
+    history = np.asarray(history, dtype=float)
+    parts = decompose(history)
+    groups = ["level", "trend", "weekly", "yearly"]
+    if known is not None:
+        groups += ["price", "promotion"] + (["events"] if len(known) > EVENT_ROW else [])
+    if past is not None:
+        groups.append("similar")
+
+    def build(mask: np.ndarray) -> tuple[np.ndarray, Covariates]:
+        panel = np.empty((len(mask), len(history)))
+        covariates = Covariates()
+        for row, present in enumerate(mask):
+            on = dict(zip(groups, present, strict=True))
+            series = parts["base"] + np.nan_to_num(parts["noise"])
+            for part in ("level", "trend", "weekly", "yearly"):
+                if on[part]:
+                    series = series + parts[part]
+            series = np.where(np.isnan(history), np.nan, np.maximum(series, 0.0))
+            panel[row] = series
+            if known is not None:
+                rows = known.copy()
+                if not on["price"]:
+                    rows[PRICE_ROW] = np.median(known[PRICE_ROW][: len(history)])
+                if not on["promotion"]:
+                    rows[PROMOTION_ROW] = 0.0
+                if len(known) > EVENT_ROW and not on["events"]:
+                    rows[EVENT_ROW] = 0.0
+                covariates.known[row] = rows
+            if past is not None and on["similar"]:
+                covariates.past[row] = past
+        return panel, covariates
+
+    def value(masks: np.ndarray) -> np.ndarray:
+        panel, covariates = build(np.asarray(masks) > 0.5)
+        local = dict(candidates)
+        if TRANSFORMER in local:
+            transformer = local[TRANSFORMER]
+            local[TRANSFORMER] = type(transformer)(transformer.model, covariates)
+        needed = {model_name: local[model_name]} if model_name in local else dict(local)
+        forecasts = candidate_forecasts(panel, DAYS, season, needed)
+        if model_name == ENSEMBLE:
+            forecasts = candidate_forecasts(panel, DAYS, season, local)
+        return forecasts[model_name][:, MEDIAN_INDEX, :].sum(axis=1)
+
+    size = len(groups)
+    explainer = shap.KernelExplainer(value, np.zeros((1, size)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        values = explainer.shap_values(np.ones((1, size)), nsamples=2**size, silent=True)
+    values = np.asarray(values).reshape(-1)
+    base_value = float(np.asarray(explainer.expected_value).reshape(-1)[0])
+    return {
+        "days": DAYS,
+        "model": model_name,
+        "base_value": round(base_value, 4),
+        "forecast": round(base_value + float(values.sum()), 4),
+        "groups": [
+            {"key": key, "label": GROUPS[key], "value": round(float(v), 4)}
+            for key, v in zip(groups, values, strict=True)
+        ],
+    }

@@ -1,0 +1,54 @@
+"""Similar products by name: new SKUs borrow the summed demand of their nearest established
+neighbours at the same location; embeddings are kept and recomputed only when text changes."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.test import TestCase
+
+from accounts.tenancy import tenant_context
+from forecasting import embeddings
+from forecasting.models import SkuEmbedding
+from tests.factories import MerchantFactory, SKUFactory
+
+
+class SimilarProductTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        names = [
+            "RED HEART T-LIGHT HOLDER",  # new
+            "WHITE HANGING HEART T-LIGHT HOLDER",
+            "PINK HEART CANDLE HOLDER",
+            "GARDEN HOSE 20M",
+        ]
+        cls.skus = [
+            SKUFactory(merchant=cls.merchant, code=f"P{i}", name=name)
+            for i, name in enumerate(names)
+        ]
+
+    def test_a_new_sku_borrows_from_similar_established_ones(self):
+        days = 120
+        values = np.zeros((4, days))
+        values[0, :-10] = np.nan  # launched ten days ago
+        values[1] = 5.0
+        values[2] = 3.0
+        values[3] = 7.0
+        keys = [(sku.pk, 1) for sku in self.skus]
+        with tenant_context(self.merchant):
+            borrowed = embeddings.similar_products(self.merchant, keys, values)
+            stored = SkuEmbedding.objects.for_merchant(self.merchant).count()
+        self.assertEqual(list(borrowed), [0])
+        np.testing.assert_allclose(borrowed[0][0], 8.0)  # the two heart holders, not the hose
+        self.assertEqual(stored, 4)
+
+    def test_embeddings_are_recomputed_only_when_the_text_changes(self):
+        with tenant_context(self.merchant):
+            first = embeddings.sku_vectors(self.merchant, [self.skus[1].pk])
+            row = SkuEmbedding.objects.for_merchant(self.merchant).get()
+            self.skus[1].name = "BLUE GARDEN HOSE"
+            self.skus[1].save()
+            second = embeddings.sku_vectors(self.merchant, [self.skus[1].pk])
+            again = SkuEmbedding.objects.for_merchant(self.merchant).get()
+        self.assertNotEqual(row.digest, again.digest)
+        self.assertLess(float(first[self.skus[1].pk] @ second[self.skus[1].pk]), 0.9)

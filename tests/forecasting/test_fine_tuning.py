@@ -1,0 +1,151 @@
+"""Fine-tuning a merchant's model: a run on the gpu queue's task trains, backtests and keeps
+a version; only a better one that did not forget becomes active; rollback is one step; a
+retried task does nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from unittest import mock
+
+import numpy as np
+from django.test import TestCase, override_settings
+
+from accounts.errors import DomainError
+from accounts.tenancy import tenant_context
+from forecasting import fine_tuning, registry
+from forecasting.models import ForecastRun, ModelVersion, TrainingRun
+from forecasting.services import forecast_run_execute
+from forecasting.tasks import fine_tune_task
+from inventory.models import SalesDay
+from tests.factories import LocationFactory, MerchantFactory, SKUFactory
+
+START = dt.date(2024, 1, 1)
+
+
+@override_settings(FINE_TUNE_BATCH_SIZE=4)
+class FineTuningTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        location = LocationFactory(merchant=cls.merchant)
+        rng = np.random.default_rng(0)
+        rows = []
+        for index in range(3):
+            sku = SKUFactory(merchant=cls.merchant, code=f"S{index}")
+            for day in range(90):
+                weekday_boost = 2 if (START + dt.timedelta(days=day)).weekday() >= 4 else 1
+                units = rng.poisson(3 * weekday_boost * (index + 1))
+                rows.append(
+                    SalesDay(
+                        merchant=cls.merchant,
+                        sku=sku,
+                        location=location,
+                        date=START + dt.timedelta(days=day),
+                        units=Decimal(int(units)),
+                    )
+                )
+        with tenant_context(cls.merchant):
+            SalesDay.objects.bulk_create(rows)
+
+    def train(self, **options) -> TrainingRun:
+        with self.captureOnCommitCallbacks(execute=True):
+            run = fine_tuning.training_run_create(merchant=self.merchant, steps=3, **options)
+        with tenant_context(self.merchant):
+            return (
+                TrainingRun.objects.for_merchant(self.merchant)
+                .select_related("version")
+                .get(pk=run.pk)
+            )
+
+    def test_a_run_trains_backtests_and_keeps_a_version(self):
+        run = self.train()
+        self.assertEqual(run.status, TrainingRun.Status.SUCCEEDED, run.message)
+        self.assertEqual((run.steps_done, run.device), (3, "cpu"))
+        self.assertTrue(run.losses)
+        with tenant_context(self.merchant):
+            version = run.version
+        self.assertIn(version.status, {ModelVersion.Status.ACTIVE, ModelVersion.Status.REJECTED})
+        for key in ("version", "parent", "seasonal_naive"):
+            self.assertGreater(version.metrics[key]["WQL"], 0)
+        better = version.metrics["version"]["WQL"] < version.metrics["parent"]["WQL"]
+        bound = 1 + 0.10
+        kept = version.metrics["corpus_loss_after"] <= version.metrics["corpus_loss_before"] * bound
+        self.assertEqual(version.status == ModelVersion.Status.ACTIVE, better and kept)
+        self.assertTrue(version.artifact.name.endswith(".safetensors"))
+        registry.version_model(version)  # the artifact loads back
+        fine_tune_task(merchant_id=self.merchant.pk, run_id=run.pk)  # a retry: nothing more
+        with tenant_context(self.merchant):
+            self.assertEqual(ModelVersion.objects.for_merchant(self.merchant).count(), 1)
+
+    def test_lora_fine_tuning_also_yields_a_full_model(self):
+        run = self.train(mode="lora")
+        self.assertEqual(run.status, TrainingRun.Status.SUCCEEDED, run.message)
+        with tenant_context(self.merchant):
+            model = registry.version_model(run.version)
+        self.assertEqual(set(model.state_dict()), set(registry.base_model().state_dict()))
+
+    def scripted(self, version_wql: float, parent_wql: float, before: float, after: float):
+        scores = iter([{"WQL": version_wql, "MASE": 1.0}, {"WQL": parent_wql, "MASE": 1.0}])
+        losses = iter([before, after])
+        return (
+            mock.patch.object(fine_tuning, "evaluate", side_effect=lambda *a, **k: next(scores)),
+            mock.patch.object(
+                fine_tuning.training, "corpus_loss", side_effect=lambda *a, **k: next(losses)
+            ),
+        )
+
+    def test_only_a_better_version_that_did_not_forget_becomes_active(self):
+        cases = [
+            (0.4, 0.5, 1.0, 1.05, ModelVersion.Status.ACTIVE, "Backtest WQL"),
+            (0.6, 0.5, 1.0, 1.0, ModelVersion.Status.REJECTED, "Not better"),
+            (0.4, 0.5, 1.0, 1.2, ModelVersion.Status.REJECTED, "forgot too much"),
+        ]
+        for version_wql, parent_wql, before, after, status, reason in cases:
+            first, second = self.scripted(version_wql, parent_wql, before, after)
+            with first, second:
+                run = self.train()
+            with tenant_context(self.merchant):
+                version = run.version
+            self.assertEqual(version.status, status)
+            self.assertIn(reason, version.reason)
+
+    def test_the_active_version_serves_forecasts_and_rollback_restores_its_parent(self):
+        first, second = self.scripted(0.4, 0.5, 1.0, 1.0)
+        with first, second:
+            v1 = self.train().version
+        first, second = self.scripted(0.3, 0.4, 1.0, 1.0)
+        with first, second:
+            v2 = self.train().version
+        with tenant_context(self.merchant):
+            v1.refresh_from_db()
+            self.assertEqual((v1.status, v2.status, v2.parent_id), ("retired", "active", v1.pk))
+            run = ForecastRun.objects.create(merchant=self.merchant, horizon=7)
+        run = forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        self.assertEqual(run.model_version_id, v2.pk)
+        self.assertEqual(fine_tuning.model_version_rollback(merchant=self.merchant), v1)
+        with tenant_context(self.merchant):
+            self.assertEqual(registry.active_version(self.merchant), v1)
+        self.assertIsNone(fine_tuning.model_version_rollback(merchant=self.merchant))
+        with tenant_context(self.merchant):
+            self.assertIsNone(registry.active_version(self.merchant))  # the base model again
+        with self.assertRaisesMessage(DomainError, "nothing to roll back"):
+            fine_tuning.model_version_rollback(merchant=self.merchant)
+
+    def test_one_run_at_a_time_and_not_without_history(self):
+        with tenant_context(self.merchant):
+            TrainingRun.objects.create(merchant=self.merchant, steps=3)
+        self.assertIsNone(fine_tuning.training_run_create(merchant=self.merchant))
+        empty = MerchantFactory()
+        self.assertIsNone(fine_tuning.training_run_create(merchant=empty, only_with_history=True))
+        with self.assertRaisesMessage(DomainError, "Unknown fine-tuning mode"):
+            fine_tuning.training_run_create(merchant=empty, mode="deep")
+
+    def test_a_merchant_without_enough_history_gets_a_failed_run_with_the_reason(self):
+        empty = MerchantFactory()
+        with self.captureOnCommitCallbacks(execute=True):
+            fine_tuning.training_run_create(merchant=empty, steps=2)
+        with tenant_context(empty):
+            run = TrainingRun.objects.for_merchant(empty).get()
+        self.assertEqual(run.status, TrainingRun.Status.FAILED)
+        self.assertIn("at least 56 days of sales history", run.message)
