@@ -1,0 +1,28 @@
+"""Forecasting in the staff console: runs and model versions of every merchant, read-mostly
+(a version's weights are an artifact; activating one is the merchant's decision)."""
+
+from django.contrib import admin
+
+from accounts.admin_site import TenantOwnedAdmin
+from forecasting.models import ForecastRun, ModelVersion, TrainingRun
+
+
+@admin.register(ForecastRun)
+class ForecastRunAdmin(TenantOwnedAdmin):
+    list_display = ["pk", "merchant", "status", "series_count", "local_date", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = ["model_counts", "timings", "model_version", "claimed_by"]
+
+
+@admin.register(TrainingRun)
+class TrainingRunAdmin(TenantOwnedAdmin):
+    list_display = ["pk", "merchant", "status", "mode", "steps_done", "steps", "device"]
+    list_filter = ["status", "mode", "device"]
+    readonly_fields = ["losses", "version", "corpus_loss_before", "corpus_loss_after"]
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(TenantOwnedAdmin):
+    list_display = ["pk", "merchant", "status", "mode", "parent", "created_at"]
+    list_filter = ["status", "mode"]
+    readonly_fields = ["metrics", "artifact", "parent", "reason"]

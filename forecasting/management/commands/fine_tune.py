@@ -1,0 +1,49 @@
+"""`manage.py fine_tune --merchant SLUG [--steps N] [--mode full|lora]`: fine-tune merchants'
+models now, in this process (the demo and operators use it; the weekly run goes through the
+gpu queue). A version that does not beat its parent is kept but not activated."""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.errors import DomainError
+from accounts.models import Merchant
+from accounts.tenancy import tenant_context
+from forecasting import fine_tuning
+from forecasting.models import TrainingRun
+
+
+class Command(BaseCommand):
+    help = "Fine-tune the forecasting model of the given merchants on their history."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--merchant", action="append", default=[], metavar="SLUG")
+        parser.add_argument("--steps", type=int)
+        parser.add_argument("--mode", choices=["full", "lora"])
+
+    def handle(self, *args, merchant: list[str], steps, mode, **options):
+        merchants = Merchant.objects.order_by("slug")
+        if merchant:
+            merchants = merchants.filter(slug__in=merchant)
+            missing = set(merchant) - set(merchants.values_list("slug", flat=True))
+            if missing:
+                raise CommandError(f"No such merchant: {', '.join(sorted(missing))}")
+        for target in merchants:
+            started = time.perf_counter()
+            with tenant_context(target):
+                run = TrainingRun.objects.create(
+                    merchant=target,
+                    mode=mode or settings.FINE_TUNE_MODE,
+                    steps=steps or settings.FINE_TUNE_STEPS,
+                )
+            try:
+                run = fine_tuning.training_run_execute(merchant=target, run_id=run.pk)
+            except DomainError as error:
+                fine_tuning.training_run_fail(merchant=target, run_id=run.pk, message=str(error))
+                self.stdout.write(f"{target.slug}: not trained: {error}")
+                continue
+            self.stdout.write(
+                f"{target.slug}: {run.steps} steps on {run.device} in "
+                f"{time.perf_counter() - started:.0f} s: {run.message}"
+            )
