@@ -42,8 +42,17 @@ class AcceptInvitationForm(forms.Form):
 class MerchantSettingsForm(forms.ModelForm):
     class Meta:
         model = Merchant
-        fields = ["name", "timezone", "currency", "target_service_level", "review_period_days"]
+        fields = [
+            "name",
+            "timezone",
+            "currency",
+            "target_service_level",
+            "review_period_days",
+            "nightly_forecast_time",
+        ]
+        widgets = {"nightly_forecast_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
         help_texts = {
+            "nightly_forecast_time": "When the nightly forecast starts, in the store's timezone.",
             "target_service_level": "Between 0.5 and 0.999, e.g. 0.95 for 95%.",
             "review_period_days": "How often you place orders, in days.",
         }

@@ -292,6 +292,7 @@ class MerchantSettingsTests(TestCase):
             "currency": "EUR",
             "target_service_level": "1.5",
             "review_period_days": "7",
+            "nightly_forecast_time": "03:30",
         }
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 400)
@@ -301,6 +302,7 @@ class MerchantSettingsTests(TestCase):
         merchant.refresh_from_db()
         self.assertEqual(str(merchant.target_service_level), "0.9800")
         self.assertEqual(merchant.currency, "EUR")
+        self.assertEqual(merchant.nightly_forecast_time.isoformat(), "03:30:00")
 
 
 class IdempotencyPurgeTests(TestCase):
