@@ -14,7 +14,7 @@ from django.test import TestCase, override_settings
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
 from forecasting import fine_tuning, registry
-from forecasting.models import ForecastRun, ModelVersion, TrainingRun
+from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
 from forecasting.services import forecast_run_execute
 from forecasting.tasks import fine_tune_task
 from inventory.models import SalesDay
@@ -23,8 +23,9 @@ from tests.factories import LocationFactory, MerchantFactory, SKUFactory
 START = dt.date(2024, 1, 1)
 
 
-@override_settings(FINE_TUNE_BATCH_SIZE=4)
-class FineTuningTests(TestCase):
+class MerchantWithHistory:
+    """Three SKUs with 90 days of sales, busier at the end of the week."""
+
     @classmethod
     def setUpTestData(cls):
         cls.merchant = MerchantFactory()
@@ -48,6 +49,9 @@ class FineTuningTests(TestCase):
         with tenant_context(cls.merchant):
             SalesDay.objects.bulk_create(rows)
 
+
+@override_settings(FINE_TUNE_BATCH_SIZE=4)
+class FineTuningTests(MerchantWithHistory, TestCase):
     def train(self, **options) -> TrainingRun:
         with self.captureOnCommitCallbacks(execute=True):
             run = fine_tuning.training_run_create(merchant=self.merchant, steps=3, **options)
@@ -149,3 +153,52 @@ class FineTuningTests(TestCase):
             run = TrainingRun.objects.for_merchant(empty).get()
         self.assertEqual(run.status, TrainingRun.Status.FAILED)
         self.assertIn("at least 56 days of sales history", run.message)
+
+
+@override_settings(FINE_TUNE_BATCH_SIZE=4)
+class ResumeTests(MerchantWithHistory, TestCase):
+    def test_a_training_run_whose_worker_died_is_resumed_once(self):
+        with tenant_context(self.merchant):
+            run = TrainingRun.objects.create(
+                merchant=self.merchant,
+                steps=2,
+                status=TrainingRun.Status.RUNNING,
+                claimed_by="task-7",
+            )
+        self.assertIsNone(
+            fine_tuning.training_run_execute(merchant=self.merchant, run_id=run.pk, claimant="x")
+        )
+        done = fine_tuning.training_run_execute(
+            merchant=self.merchant, run_id=run.pk, claimant="task-7"
+        )
+        self.assertEqual(done.status, TrainingRun.Status.SUCCEEDED)
+        self.assertIsNone(
+            fine_tuning.training_run_execute(
+                merchant=self.merchant, run_id=run.pk, claimant="task-7"
+            )
+        )
+        with tenant_context(self.merchant):
+            self.assertEqual(ModelVersion.objects.for_merchant(self.merchant).count(), 1)
+
+    def test_the_nightly_run_explains_the_skus_planning_asks_for(self):
+        from forecasting.services import explain_forecasts
+
+        with tenant_context(self.merchant):
+            run = ForecastRun.objects.create(merchant=self.merchant, horizon=14)
+        run = forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        with tenant_context(self.merchant):
+            first = SeriesForecast.objects.for_merchant(self.merchant).filter(run=run).first()
+            self.assertEqual(
+                explain_forecasts(merchant=self.merchant, run=run, sku_ids=[first.sku_id]), 1
+            )
+            self.assertEqual(
+                explain_forecasts(merchant=self.merchant, run=run, sku_ids=[first.sku_id]), 0
+            )
+            first.refresh_from_db()
+            explained = first.explanation
+            others = SeriesForecast.objects.for_merchant(self.merchant).filter(
+                run=run, explanation__isnull=False
+            )
+            self.assertEqual(others.count(), 1)
+        total = explained["base_value"] + sum(g["value"] for g in explained["groups"])
+        self.assertAlmostEqual(total, explained["forecast"], places=2)
