@@ -98,19 +98,24 @@ def similar_products(
     if not sparse or not established:
         return {}
     vectors = sku_vectors(merchant, sorted({keys[row][0] for row in sparse + established}))
-    result = {}
-    for row in sparse:
-        sku, location = keys[row]
-        lenders = [
-            r
-            for r in established
-            if keys[r][1] == location and keys[r][0] != sku and keys[r][0] in vectors
-        ]
-        if sku not in vectors or not lenders:
+    result: dict[int, np.ndarray] = {}
+    dimension = len(next(iter(vectors.values()))) if vectors else 0
+    for location in {keys[row][1] for row in sparse}:
+        borrowers = [r for r in sparse if keys[r][1] == location and keys[r][0] in vectors]
+        lenders = [r for r in established if keys[r][1] == location and keys[r][0] in vectors]
+        if not borrowers or not lenders:
             continue
-        similarity = np.stack([vectors[keys[r][0]] for r in lenders]) @ vectors[sku]
-        order = np.argsort(-similarity)[:NEIGHBOURS]
-        chosen = [lenders[i] for i in order if similarity[i] >= MIN_SIMILARITY]
-        if chosen:
-            result[row] = np.nansum(values[chosen], axis=0)[None, :]
+        lender_vectors = np.stack([vectors[keys[r][0]] for r in lenders]).reshape(-1, dimension)
+        borrower_vectors = np.stack([vectors[keys[r][0]] for r in borrowers])
+        similarity = borrower_vectors @ lender_vectors.T  # (borrowers, lenders)
+        lender_skus = np.array([keys[r][0] for r in lenders])
+        borrower_skus = np.array([keys[r][0] for r in borrowers])
+        similarity[borrower_skus[:, None] == lender_skus[None, :]] = -1.0  # never itself
+        count = min(NEIGHBOURS, len(lenders))
+        nearest = np.argpartition(-similarity, count - 1, axis=1)[:, :count]
+        lender_values = values[lenders]
+        for position, row in enumerate(borrowers):
+            chosen = [i for i in nearest[position] if similarity[position, i] >= MIN_SIMILARITY]
+            if chosen:
+                result[row] = np.nansum(lender_values[chosen], axis=0)[None, :]
     return result

@@ -71,16 +71,18 @@ def load_history(merchant: Merchant, *, sku_ids: list[int] | None = None) -> His
 
 def _series_rows(merchant: Merchant, sales, first: dt.date, sku_ids: list[int] | None) -> list:
     """One tuple per (SKU, location), sorted: (sku, location, day offsets, units, stock-out
-    flags, prices, promotion flags). On PostgreSQL the database groups the rows into arrays
+    flags, prices, promotion flags). On PostgreSQL the database groups the rows per series
     (a few thousand rows cross the wire, not millions); elsewhere they stream through the ORM."""
     if connection.vendor == "postgresql":
         query = f"""
             SELECT s.sku_id, s.location_id,
-                   array_agg(s.date - %s ORDER BY s.date),
-                   array_agg(s.units::float8 ORDER BY s.date),
-                   array_agg(s.stock_out ORDER BY s.date),
-                   array_agg(s.average_price::float8 ORDER BY s.date),
-                   array_agg(s.on_promotion ORDER BY s.date)
+                   string_agg((s.date - %s)::text, ',' ORDER BY s.date),
+                   string_agg(s.units::float8::text, ',' ORDER BY s.date),
+                   string_agg(CASE WHEN s.stock_out THEN '1' ELSE '0' END, '' ORDER BY s.date),
+                   string_agg(coalesce(s.average_price::float8, 'NaN')::text, ','
+                              ORDER BY s.date),
+                   string_agg(CASE WHEN s.on_promotion THEN '1' ELSE '0' END, ''
+                              ORDER BY s.date)
             FROM {SalesDay._meta.db_table} s JOIN {SKU._meta.db_table} k ON k.id = s.sku_id
             WHERE s.merchant_id = %s AND k.merchant_id = %s AND k.active
                   {"AND s.sku_id = ANY(%s)" if sku_ids is not None else ""}
@@ -92,7 +94,19 @@ def _series_rows(merchant: Merchant, sales, first: dt.date, sku_ids: list[int] |
             parameters.append(list(sku_ids))
         with connection.cursor() as cursor:
             cursor.execute(query, parameters)
-            return cursor.fetchall()
+            # numbers travel as one text per series and column, parsed in C by numpy
+            return [
+                (
+                    sku,
+                    location,
+                    np.fromstring(offsets, dtype=np.int64, sep=","),
+                    np.fromstring(units, sep=","),
+                    np.frombuffer(stock_outs.encode(), dtype=np.uint8) == ord("1"),
+                    np.fromstring(prices, sep=","),
+                    np.frombuffer(promotions.encode(), dtype=np.uint8) == ord("1"),
+                )
+                for sku, location, offsets, units, stock_outs, prices, promotions in cursor
+            ]
     grouped: dict[tuple[int, int], list[list]] = {}
     rows = sales.order_by("date").values_list(
         "sku_id", "location_id", "date", "units", "stock_out", "average_price", "on_promotion"

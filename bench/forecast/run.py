@@ -230,17 +230,19 @@ def speed(skus: int) -> None:
 
     print(f"\nLoading {skus:,} SKUs x 365 days …", flush=True)
     merchant = load_merchant("bench", skus, seed=1)
-    with tenant_context(merchant):
-        run = ForecastRun.objects.create(merchant=merchant, horizon=56)
-    started = time.perf_counter()
-    run = forecast_run_execute(merchant=merchant, run_id=run.pk)
-    seconds = time.perf_counter() - started
-    print(
-        f"\nnightly forecast, {run.series_count:,} series x 56 days, transformer + baselines "
-        f"with per-series choice: {seconds:.1f} s ({run.series_count / seconds:,.0f} series/s); "
-        f"phases {run.timings}; chosen {run.model_counts}; process peak {peak_mb():.0f} MB"
-    )
-    print(f"target: {skus:,} SKUs in under 60 s: {'met' if seconds < 60 else 'NOT met'}")
+    for label in ("first night (embeds the names of new and sparse SKUs)", "next night"):
+        with tenant_context(merchant):
+            run = ForecastRun.objects.create(merchant=merchant, horizon=56)
+        started = time.perf_counter()
+        run = forecast_run_execute(merchant=merchant, run_id=run.pk)
+        seconds = time.perf_counter() - started
+        print(
+            f"\nnightly forecast, {label}: {run.series_count:,} series x 56 days, transformer "
+            f"+ baselines with per-series choice: {seconds:.1f} s "
+            f"({run.series_count / seconds:,.0f} series/s); phases {run.timings}; "
+            f"chosen {run.model_counts}; process peak {peak_mb():.0f} MB"
+        )
+        print(f"target: {skus:,} SKUs in under 60 s: {'met' if seconds < 60 else 'NOT met'}")
     with tenant_context(merchant):
         values = load_history(merchant).values
     started = time.perf_counter()

@@ -230,7 +230,7 @@ FORECAST_BASE_MODEL_DIR = Path(
     os.environ.get("FORECAST_BASE_MODEL_DIR", BASE_DIR / "forecasting" / "weights" / "base")
 )
 FORECAST_TORCH_THREADS = int(os.environ.get("FORECAST_TORCH_THREADS", "0"))  # 0: all cores
-FINE_TUNE_MODE = os.environ.get("FINE_TUNE_MODE", "full")  # full or lora (see bench/forecast)
+FINE_TUNE_MODE = os.environ.get("FINE_TUNE_MODE", "lora")  # lora or full (bench/forecast: lora)
 FINE_TUNE_STEPS = int(os.environ.get("FINE_TUNE_STEPS", "400"))
 FINE_TUNE_BATCH_SIZE = int(os.environ.get("FINE_TUNE_BATCH_SIZE", "32"))
 FINE_TUNE_DEVICE = os.environ.get("FINE_TUNE_DEVICE", "auto")  # auto: CUDA when present

@@ -85,8 +85,8 @@ class ForecastServiceTests(TestCase):
         self.assertEqual(len(sundays), 2)
         self.assertTrue(np.all(steady[:, sundays] == 0))  # closed: no demand, at any level
         rare = forecasts["RARE"].array()
-        self.assertEqual(forecasts["RARE"].model, "tsb")
-        self.assertTrue(np.all(rare[MEDIAN_INDEX] == 0))
+        self.assertIn(forecasts["RARE"].model, {"ensemble", "tsb"})  # favoured, or clearly better
+        self.assertTrue(np.all(rare[MEDIAN_INDEX] < 1))  # 4 units one day in nine
         self.assertTrue(np.all(rare[-1][sunday_free] > 0))
         self.assertTrue(np.all(rare[:, sundays] == 0))
 
