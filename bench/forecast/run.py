@@ -83,7 +83,7 @@ def print_table(title: str, result: dict) -> None:
         print(f"fine-tuning: {result['fine_tune']}")
 
 
-def accuracy() -> None:
+def accuracy(modes: bool = True) -> None:
     from forecasting.backtest import load_long_csv
     from forecasting.evaluation import evaluate
 
@@ -106,7 +106,8 @@ def accuracy() -> None:
     )
     result = evaluate(retail, horizon=28, season=7)
     print_table("Online Retail (daily)", result)
-    fine_tune_modes(retail)
+    if modes:
+        fine_tune_modes(retail)
     cold_start(retail, names)
 
 
@@ -279,6 +280,7 @@ def main() -> None:
     parser.add_argument("--skus", type=int, default=10_000)
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-accuracy", action="store_true")
+    parser.add_argument("--skip-modes", action="store_true", help="Skip full against LoRA.")
     args = parser.parse_args()
     environment = {
         **os.environ,
@@ -291,7 +293,7 @@ def main() -> None:
     database.django_setup(environment)
     try:
         if not args.skip_accuracy:
-            accuracy()
+            accuracy(modes=not args.skip_modes)
         if not args.skip_speed:
             speed(args.skus)
     finally:
