@@ -41,3 +41,10 @@ def fail(model: type[models.Model], *, merchant: Merchant, pk: int, message: str
         model.objects.for_merchant(merchant).filter(pk=pk).exclude(status=SUCCEEDED).update(
             status=FAILED, message=message, finished_at=timezone.now()
         )
+
+
+def record(model: type[models.Model], *, merchant: Merchant, pk: int, **fields) -> None:
+    """Write progress fields of a run (phase timings, steps done) in their own short
+    transaction, so the portal sees them while the run goes on."""
+    with transaction.atomic(), tenant_context(merchant):
+        model.objects.for_merchant(merchant).filter(pk=pk).update(**fields)

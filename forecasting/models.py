@@ -108,24 +108,13 @@ class TrainingRun(RunFields, TenantOwned):
         return int(100 * self.steps_done / self.steps) if self.steps else 0
 
 
-class ForecastRun(TenantOwned):
+class ForecastRun(RunFields, TenantOwned):
     """One forecast of every series of a merchant (nightly, or asked for in the portal)."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Done"
-        FAILED = "failed", "Failed"
-
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     horizon = models.PositiveSmallIntegerField(default=56)
     history_end = models.DateField(null=True, blank=True, help_text="The last day of history.")
     series_count = models.PositiveIntegerField(default=0)
     model_counts = models.JSONField(default=dict, blank=True, help_text="Model -> series.")
-    message = models.TextField(blank=True)
-    claimed_by = models.CharField(
-        max_length=64, blank=True, help_text="The task that runs it; its redelivery may resume."
-    )
     local_date = models.DateField(
         null=True, blank=True, help_text="The merchant's date of a scheduled nightly run."
     )
@@ -138,9 +127,6 @@ class ForecastRun(TenantOwned):
         help_text="The transformer used; empty = the shipped base model.",
     )
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -155,12 +141,6 @@ class ForecastRun(TenantOwned):
 
     def __str__(self) -> str:
         return f"forecast run {self.pk} ({self.status})"
-
-    @property
-    def seconds(self) -> float | None:
-        if self.started_at is None or self.finished_at is None:
-            return None
-        return (self.finished_at - self.started_at).total_seconds()
 
 
 class SeriesForecast(TenantOwned):

@@ -63,11 +63,6 @@ def candidates_for(merchant: Merchant, history: history_reads.History, horizon: 
     return candidates, version
 
 
-def _record(run: ForecastRun, merchant: Merchant, **fields) -> None:
-    with transaction.atomic(), tenant_context(merchant):
-        ForecastRun.objects.for_merchant(merchant).filter(pk=run.pk).update(**fields)
-
-
 def forecast_run_execute(
     *, merchant: Merchant, run_id: int, claimant: str = ""
 ) -> ForecastRun | None:
@@ -85,7 +80,7 @@ def forecast_run_execute(
         now = time.perf_counter()
         timings[phase] = round(now - clock, 3)
         clock = now
-        _record(run, merchant, timings={**timings, "phase": phase})
+        runs.record(ForecastRun, merchant=merchant, pk=run.pk, timings={**timings, "phase": phase})
 
     with transaction.atomic(), tenant_context(merchant):
         history = history_reads.load_history(merchant)
