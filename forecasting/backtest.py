@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from forecasting.baselines import BASELINES, suggested
+from forecasting.gaps import fill_forward
 from forecasting.metrics import Scores, score
 from forecasting.quantiles import LEVELS
 
@@ -124,13 +125,7 @@ def load_long_csv(path: Path, *, freq: str, id_col: str, date_col: str, target_c
                 price[index[key]] = value
             for key, value in extras["promo"].get(series_id, {}).items():
                 promo[index[key]] = value
-            if np.isnan(price).all():
-                price[:] = 1.0
-            filled = np.where(np.isnan(price), np.nan, price)
-            last = filled[~np.isnan(filled)][0]
-            for i in range(len(filled)):  # carried forward (and back before the first)
-                last = filled[i] = last if np.isnan(filled[i]) else filled[i]
-            known[row] = np.stack([filled, promo])
+            known[row] = np.stack([fill_forward(price), promo])
     return Panel(ids=ids, periods=periods, values=values, known=known)
 
 

@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Max, Min, Q
 
 from accounts.models import Merchant
+from forecasting.gaps import fill_forward
 from forecasting.neural.inference import Covariates
 from inventory.models import SKU, Promotion, SalesDay
 
@@ -140,15 +141,6 @@ def closed_days_ahead(history: History, horizon: int) -> np.ndarray:
     )
 
 
-def _fill_forward(values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """Per row, the last known value carried forward (``fallback`` before the first)."""
-    known = ~np.isnan(values)
-    index = np.where(known, np.arange(values.shape[1]), -1)
-    np.maximum.accumulate(index, axis=1, out=index)
-    filled = np.take_along_axis(values, np.maximum(index, 0), axis=1)
-    return np.where(index >= 0, filled, fallback[:, None])
-
-
 def covariates(merchant: Merchant, history: History, horizon: int) -> Covariates:
     """Known covariates for the series whose price moved or that were or will be promoted:
     the selling price (future: the list price, less the discount of a planned promotion)
@@ -198,7 +190,7 @@ def covariates(merchant: Merchant, history: History, horizon: int) -> Covariates
         warnings.simplefilter("ignore", RuntimeWarning)
         mean_price = np.nanmean(history.prices, axis=1)
     fallback = np.nan_to_num(np.where(np.isnan(fallback), mean_price, fallback), nan=1.0)
-    past_price = _fill_forward(history.prices, fallback)
+    past_price = fill_forward(history.prices, fallback)
     price = np.concatenate([past_price, np.repeat(past_price[:, -1:], horizon, axis=1)], axis=1)
     price[:, len(history.days) :] *= 1 - discount[:, len(history.days) :]
     for row in range(len(history.keys)):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from forecasting.gaps import fill_forward
 from forecasting.neural.network import CONTEXT, Task
 
 RETAIL_HELD_OUT_DAYS = 56  # the benchmark holds out the last 28 days; keep twice that out
@@ -177,7 +178,7 @@ class RetailSeries:
             first = np.argmax(np.nan_to_num(values) > 0)
             values[:first] = np.nan  # before its first sale the product was not on sale
             self.units.append(values)
-            self.prices.append(_fill_forward(prices[code]))
+            self.prices.append(fill_forward(prices[code]))
         self.first_day = dt.date.fromisoformat(days[0])
 
     def task(self, rng: np.random.Generator, length: int, horizon: int) -> Task | None:
@@ -193,17 +194,6 @@ class RetailSeries:
         future = np.concatenate([future, np.full(horizon - len(future), np.nan)])
         price = np.concatenate([price, np.full(horizon + cut - start - len(price), price[-1])])
         return Task(history=values[start:cut], known=price[None, :], future=future)
-
-
-def _fill_forward(values: np.ndarray) -> np.ndarray:
-    observed = ~np.isnan(values)
-    if not observed.any():
-        return np.ones_like(values)
-    index = np.where(observed, np.arange(len(values)), 0)
-    np.maximum.accumulate(index, out=index)
-    filled = values[index]
-    filled[: np.argmax(observed)] = values[np.argmax(observed)]
-    return filled
 
 
 class Corpus:
