@@ -136,10 +136,9 @@ def explain(
         if TRANSFORMER in local:
             transformer = local[TRANSFORMER]
             local[TRANSFORMER] = type(transformer)(transformer.model, covariates)
-        needed = {model_name: local[model_name]} if model_name in local else dict(local)
+        # the ensemble is built from the transformer and the baselines; any other model alone
+        needed = local if model_name == ENSEMBLE else {model_name: local[model_name]}
         forecasts = candidate_forecasts(panel, DAYS, season, needed)
-        if model_name == ENSEMBLE:
-            forecasts = candidate_forecasts(panel, DAYS, season, local)
         return forecasts[model_name][:, MEDIAN_INDEX, :].sum(axis=1)
 
     size = len(groups)

@@ -71,11 +71,6 @@ def training_run_create(
     return run
 
 
-def _update(run: TrainingRun, merchant: Merchant, **fields) -> None:
-    with transaction.atomic(), tenant_context(merchant):
-        TrainingRun.objects.for_merchant(merchant).filter(pk=run.pk).update(**fields)
-
-
 def _with_lora(model: torch.nn.Module) -> torch.nn.Module:
     from peft import LoraConfig, get_peft_model
 
@@ -89,14 +84,20 @@ def _with_lora(model: torch.nn.Module) -> torch.nn.Module:
     return get_peft_model(model, config)
 
 
+def holdout_scores(forecaster, values: np.ndarray, horizon: int = EVALUATION_DAYS) -> dict:
+    """WQL and MASE of ``forecaster`` (panel, horizon, season) -> quantiles on the last
+    ``horizon`` days, fitted on what came before."""
+    history, actual = values[:, :-horizon], values[:, -horizon:]
+    forecasts = forecaster(history, horizon, WEEK)
+    result = score(list(history), list(actual), list(forecasts), WEEK)
+    return {"WQL": round(result.wql, 5), "MASE": round(result.mase, 5)}
+
+
 def evaluate(
     model: torch.nn.Module, values: np.ndarray, covariates, horizon: int = EVALUATION_DAYS
 ) -> dict[str, float]:
-    """WQL and MASE of ``model`` on the last ``horizon`` days, fitted on what came before."""
-    history, actual = values[:, :-horizon], values[:, -horizon:]
-    forecasts = TransformerCandidate(model, covariates)(history, horizon, WEEK)
-    result = score(list(history), list(actual), list(forecasts), WEEK)
-    return {"WQL": round(result.wql, 5), "MASE": round(result.mase, 5)}
+    """The transformer's hold-out scores."""
+    return holdout_scores(TransformerCandidate(model, covariates), values, horizon)
 
 
 def fine_tune(
@@ -165,7 +166,9 @@ def training_run_execute(
     train_values = history.values[:, :-EVALUATION_DAYS]
 
     def progress(step: int, total: int, loss: float) -> None:
-        _update(run, merchant, steps_done=step, losses=[*run.losses, loss])
+        runs.record(
+            TrainingRun, merchant=merchant, pk=run.pk, steps_done=step, losses=[*run.losses, loss]
+        )
         run.losses.append(loss)
 
     run.losses = []
@@ -183,7 +186,7 @@ def training_run_execute(
     after = training.corpus_loss(model)
     candidate = evaluate(model, history.values, covariates)
     reference = evaluate(parent, history.values, covariates)
-    naive = _seasonal_naive_scores(history.values)
+    naive = holdout_scores(seasonal_naive, history.values)
     bound = settings.FINE_TUNE_CORPUS_LOSS_BOUND
     better = candidate["WQL"] < reference["WQL"]
     kept = after <= before * (1 + bound)
@@ -242,13 +245,6 @@ def training_run_execute(
         run.message = f"{reason} ({time.perf_counter() - started:.0f} s)"
         run.save()
     return run
-
-
-def _seasonal_naive_scores(values: np.ndarray) -> dict[str, float]:
-    history, actual = values[:, :-EVALUATION_DAYS], values[:, -EVALUATION_DAYS:]
-    forecasts = seasonal_naive(history, EVALUATION_DAYS, WEEK)
-    result = score(list(history), list(actual), list(forecasts), WEEK)
-    return {"WQL": round(result.wql, 5), "MASE": round(result.mase, 5)}
 
 
 def _activate(merchant: Merchant, version: ModelVersion) -> None:

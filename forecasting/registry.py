@@ -31,11 +31,6 @@ def base_model() -> torch.nn.Module:
     return _base(str(settings.FORECAST_BASE_MODEL_DIR))
 
 
-def fresh_base_model() -> torch.nn.Module:
-    """A private copy of the base model, to train."""
-    return network.load(settings.FORECAST_BASE_MODEL_DIR)
-
-
 @functools.lru_cache(maxsize=8)
 def _version_model(version_id: int, name: str, directory: str) -> torch.nn.Module:
     from django.core.files.storage import default_storage

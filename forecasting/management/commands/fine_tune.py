@@ -5,12 +5,12 @@ gpu queue). A version that does not beat its parent is kept but not activated.""
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from accounts.errors import DomainError
-from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import fine_tuning
+from forecasting.management.merchants import by_slugs
 from forecasting.models import TrainingRun
 
 
@@ -23,13 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--mode", choices=["full", "lora"])
 
     def handle(self, *args, merchant: list[str], steps, mode, **options):
-        merchants = Merchant.objects.order_by("slug")
-        if merchant:
-            merchants = merchants.filter(slug__in=merchant)
-            missing = set(merchant) - set(merchants.values_list("slug", flat=True))
-            if missing:
-                raise CommandError(f"No such merchant: {', '.join(sorted(missing))}")
-        for target in merchants:
+        for target in by_slugs(merchant):
             started = time.perf_counter()
             with tenant_context(target):
                 run = TrainingRun.objects.create(

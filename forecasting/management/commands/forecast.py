@@ -3,10 +3,10 @@ demo and operators use it; the nightly run goes through Celery)."""
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from accounts.models import Merchant
 from accounts.tenancy import tenant_context
+from forecasting.management.merchants import by_slugs
 from forecasting.models import ForecastRun
 from forecasting.services import forecast_run_execute
 
@@ -19,13 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--horizon", type=int, default=56)
 
     def handle(self, *args, merchant: list[str], horizon: int, **options):
-        merchants = Merchant.objects.order_by("slug")
-        if merchant:
-            merchants = merchants.filter(slug__in=merchant)
-            missing = set(merchant) - set(merchants.values_list("slug", flat=True))
-            if missing:
-                raise CommandError(f"No such merchant: {', '.join(sorted(missing))}")
-        for target in merchants:
+        for target in by_slugs(merchant):
             started = time.perf_counter()
             with tenant_context(target):
                 run = ForecastRun.objects.create(merchant=target, horizon=horizon)

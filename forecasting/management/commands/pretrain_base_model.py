@@ -17,7 +17,7 @@ import torch
 from django.core.management.base import BaseCommand, CommandError
 
 from forecasting.neural import network, training
-from forecasting.neural.corpus import Corpus, RetailSeries
+from forecasting.neural.corpus import RETAIL_HELD_OUT_DAYS, Corpus, RetailSeries
 
 
 class Command(BaseCommand):
@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 "synthetic": "forecasting/neural/corpus.py generators",
                 "retail_series": 0 if retail_series is None else len(retail_series.units),
                 "real_share": corpus.real_share,
-                "retail_days_held_out": 56,
+                "retail_days_held_out": RETAIL_HELD_OUT_DAYS,
             },
             "steps": steps,
             "batch_size": batch_size,
