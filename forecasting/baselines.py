@@ -16,7 +16,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from forecasting.quantiles import LEVELS
+from forecasting.quantiles import LEVELS, row_quantiles
 
 _Z = np.array([NormalDist().inv_cdf(level) for level in LEVELS])
 ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7])
@@ -49,14 +49,14 @@ def seasonal_naive(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # rows with nothing observed
         fill = np.nanmean(last, axis=1)
-        latest = np.array(
-            [row[~np.isnan(row)][-1] if np.any(~np.isnan(row)) else 0.0 for row in values]
-        )
+        seen = ~np.isnan(values)
+        last_seen = length - 1 - np.argmax(seen[:, ::-1], axis=1)
+        latest = np.where(seen.any(axis=1), values[np.arange(series), last_seen], 0.0)
         fill = np.where(np.isnan(fill), latest, fill)
         last = np.where(np.isnan(last), fill[:, None], last)
         differences = values[:, period:] - values[:, :-period]
         enough = np.sum(~np.isnan(differences), axis=1) >= 2
-        offsets = np.nanquantile(differences, LEVELS, axis=1).T if differences.size else None
+        offsets = row_quantiles(differences, LEVELS) if differences.size else None
     if offsets is None:
         offsets = np.zeros((series, len(LEVELS)))
     offsets = np.where(enough[:, None], np.nan_to_num(offsets), 0.0)
@@ -144,13 +144,18 @@ def tsb(
     for column, seen, sold in zip(values.T, observed.T, positive.T, strict=True):
         probability = np.where(seen, probability + alpha_p * (sold - probability), probability)
         size = np.where(sold, size + alpha_z * (np.nan_to_num(column) - size), size)
-    quantiles = np.zeros((series, len(LEVELS)))
-    for row in np.flatnonzero(demands):
-        recent = values[row][positive[row]][-100:]
-        sizes = recent * (size[row] / recent.mean())
-        chance = probability[row]
-        above = 1 - chance < LEVELS
-        quantiles[row, above] = np.quantile(sizes, (LEVELS[above] - (1 - chance)) / chance)
+    # Sizes: the last 100 demands of each series, scaled to the smoothed size; a level below
+    # the chance of no demand is zero, the others are quantiles of the sizes.
+    from_end = np.cumsum(positive[:, ::-1], axis=1)[:, ::-1]
+    recent = np.where(positive & (from_end <= 100), values, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # series that never sold
+        scale = size / np.nanmean(recent, axis=1)
+    chance = probability[:, None]
+    above = (1 - chance < LEVELS[None, :]) & (demands[:, None] > 0)
+    levels = np.clip((LEVELS[None, :] - (1 - chance)) / chance, 0.0, 1.0)
+    sizes = row_quantiles(recent, levels) * scale[:, None]
+    quantiles = np.where(above, sizes, 0.0)
     return _tidy(np.repeat(quantiles[:, :, None], horizon, axis=2))
 
 
