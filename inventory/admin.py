@@ -4,6 +4,7 @@ from django.forms.models import BaseInlineFormSet
 from accounts.admin_site import TenantOwnedAdmin
 from inventory.models import (
     SKU,
+    CalendarEvent,
     ImportJob,
     Location,
     OrderLine,
@@ -71,6 +72,13 @@ class PromotionAdmin(TenantOwnedAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["sku", "location"]
     search_fields = ["code", "name", "category"]
+
+
+@admin.register(CalendarEvent)
+class CalendarEventAdmin(TenantOwnedAdmin):
+    list_display = ["code", "name", "location", "start_date", "end_date"]
+    raw_id_fields = ["location"]
+    search_fields = ["code", "name"]
 
 
 class SameMerchantInlineFormSet(BaseInlineFormSet):

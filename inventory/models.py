@@ -282,6 +282,40 @@ class Promotion(InventoryModel):
         return self.name or self.code
 
 
+class CalendarEvent(InventoryModel):
+    """A day or span with unusual demand that the merchant knows of ahead: a public holiday,
+    a sale day, a payday, a local event. Forecasts take it as a known covariate, in the past
+    (to learn what such days did) and in the horizon."""
+
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=200, blank=True)
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_events",
+        help_text="Empty = every location.",
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "code"], name="calendarevent_unique_code"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="calendarevent_dates_ordered",
+                violation_error_message="The end date is before the start date.",
+            ),
+        ]
+        indexes = [models.Index(fields=["merchant", "start_date", "end_date"], name="event_dates")]
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+
 class PurchaseOrder(InventoryModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

@@ -15,6 +15,7 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory.models import (
     SKU,
+    CalendarEvent,
     ImportJob,
     Location,
     OrderLine,
@@ -150,6 +151,16 @@ class PromotionFactory(TenantFactory):
     start_date = dt.date(2024, 3, 1)
     end_date = dt.date(2024, 3, 14)
     discount_percent = Decimal("20")
+
+
+class CalendarEventFactory(TenantFactory):
+    class Meta:
+        model = CalendarEvent
+
+    code = factory.Sequence(lambda n: f"EVENT{n}")
+    name = factory.Sequence(lambda n: f"Event {n}")
+    start_date = dt.date(2024, 12, 24)
+    end_date = dt.date(2024, 12, 26)
 
 
 class PurchaseOrderFactory(TenantFactory):

@@ -31,6 +31,7 @@ from forecasting.models import (
 from forecasting.quantiles import LEVELS
 from inventory.models import (
     SKU,
+    CalendarEvent,
     ImportJob,
     Location,
     OrderLine,
@@ -136,6 +137,17 @@ def _promotion(world: World, ids: dict) -> Promotion:
         code=f"{world.marker}-PROMO",
         name=f"{world.marker} spring sale",
         sku=world.objects[SKU],
+        **ids,
+    )
+
+
+@builds(CalendarEvent)
+def _calendar_event(world: World, ids: dict) -> CalendarEvent:
+    return factories.CalendarEventFactory(
+        merchant=world.merchant,
+        code=f"{world.marker}-EVENT",
+        name=f"{world.marker} holiday",
+        location=world.objects[Location],
         **ids,
     )
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from inventory.models import (
     SKU,
+    CalendarEvent,
     Location,
     OrderLine,
     Promotion,
@@ -142,6 +143,14 @@ class PromotionSerializer(serializers.ModelSerializer):
             "kind",
             *STAMPS,
         ]
+
+
+class CalendarEventSerializer(serializers.ModelSerializer):
+    location = serializers.CharField(source="location.code", allow_null=True, default=None)
+
+    class Meta:
+        model = CalendarEvent
+        fields = ["id", "code", "name", "location", "start_date", "end_date", *STAMPS]
 
 
 class PurchaseOrderLineSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ router.register("stock-levels", views.StockLevelViewSet, basename="stock-level")
 router.register("sales", views.SalesDayViewSet, basename="sales-day")
 router.register("order-lines", views.OrderLineViewSet, basename="order-line")
 router.register("promotions", views.PromotionViewSet, basename="promotion")
+router.register("calendar-events", views.CalendarEventViewSet, basename="calendar-event")
 router.register("purchase-orders", views.PurchaseOrderViewSet, basename="purchase-order")
 
 urlpatterns = router.urls

@@ -20,6 +20,7 @@ from inventory.ingest.service import ingest
 from inventory.ingest.validation import validate
 from inventory.models import (
     SKU,
+    CalendarEvent,
     Location,
     OrderLine,
     Promotion,
@@ -188,6 +189,21 @@ class PromotionViewSet(ResourceViewSet):
         "sku": ("sku__code", "text"),
         "active_on": ("start_date__lte", "date"),
     }
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        active_on = self.request.query_params.get("active_on")
+        if active_on:
+            queryset = queryset.filter(end_date__gte=_parse_param("active_on", active_on, "date"))
+        return queryset
+
+
+@extend_schema(parameters=[UPDATED_SINCE])
+class CalendarEventViewSet(ResourceViewSet):
+    resource_name = "calendar-events"
+    queryset = CalendarEvent.objects.select_related("location")
+    serializer_class = s.CalendarEventSerializer
+    filter_params = {**CODE, "active_on": ("start_date__lte", "date")}
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -16,6 +16,7 @@ from django.db import models
 from inventory.ingest import columns as c
 from inventory.models import (
     SKU,
+    CalendarEvent,
     Location,
     Promotion,
     PurchaseOrder,
@@ -249,6 +250,20 @@ PROMOTIONS = Resource(
     ),
 )
 
+CALENDAR_EVENTS = Resource(
+    name="calendar-events",
+    label="calendar events",
+    model=CalendarEvent,
+    key=("code",),
+    columns=(
+        c.Column("code", "code", c.text(64, blank=False), required=True),
+        c.Column("name", "name", c.text(200), default=""),
+        optional(LOCATION_CODE),
+        c.Column("start_date", "start_date", c.date, required=True),
+        c.Column("end_date", "end_date", c.date, required=True),
+    ),
+)
+
 PURCHASE_ORDERS = Resource(
     name="purchase-orders",
     label="purchase orders",
@@ -297,6 +312,7 @@ RESOURCES: dict[str, Resource] = {
         STOCK_LEVELS,
         SALES,
         PROMOTIONS,
+        CALENDAR_EVENTS,
         PURCHASE_ORDERS,
     )
 }

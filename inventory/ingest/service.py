@@ -22,6 +22,7 @@ from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from inventory.ingest import order_lines, purchase_orders
 from inventory.ingest.resources import (
+    CALENDAR_EVENTS,
     PROMOTIONS,
     REFERENCES,
     RESOURCES,
@@ -115,6 +116,8 @@ def _ingest(
         return purchase_orders.ingest(merchant=merchant, rows=rows, row_offset=row_offset)
     resource = RESOURCES[resource_name]
     validated = validate(resource, merchant, rows, row_offset=row_offset)
+    if resource in (PROMOTIONS, CALENDAR_EVENTS):
+        _check_date_spans(validated, row_offset)
     if resource is PROMOTIONS:
         _check_promotions(validated, row_offset)
     if validated.error_count:
@@ -151,14 +154,22 @@ def write_rows(*, resource: Resource, merchant: Merchant, validated: Validated) 
     )
 
 
+def _check_date_spans(validated: Validated, row_offset: int) -> None:
+    for index, row in enumerate(validated.rows):
+        if row is None:
+            continue
+        start, end = row.get("start_date"), row.get("end_date")
+        if start and end and end < start:
+            validated.add_error(
+                RowError(index + row_offset, "end_date", str(end), "is before start_date")
+            )
+
+
 def _check_promotions(validated: Validated, row_offset: int) -> None:
     for index, row in enumerate(validated.rows):
         if row is None:
             continue
         number = index + row_offset
-        start, end = row.get("start_date"), row.get("end_date")
-        if start and end and end < start:
-            validated.add_error(RowError(number, "end_date", str(end), "is before start_date"))
         has_sku = row.get("sku_id") is not None or bool(row.get("sku"))
         has_category = bool(row.get("category"))
         if has_sku == has_category:

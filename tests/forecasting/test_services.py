@@ -16,7 +16,7 @@ from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from forecasting.tasks import nightly_forecasts_task, run_forecast_task
 from inventory.models import SalesDay
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory
+from tests.factories import CalendarEventFactory, LocationFactory, MerchantFactory, SKUFactory
 
 START = dt.date(2024, 1, 1)
 
@@ -56,6 +56,31 @@ class ForecastServiceTests(TestCase):
         self.assertTrue(np.isnan(steady[sundays]).all())
         self.assertTrue(np.isnan(steady[5]))  # the stock-out day is censored, not zero
         self.assertEqual(steady[7], 10)  # an ordinary Monday
+
+    def test_calendar_events_are_a_known_row_of_the_series_at_their_location(self):
+        elsewhere = LocationFactory(merchant=self.merchant, code="ELSEWHERE")
+        with tenant_context(self.merchant):
+            SalesDay.objects.create(
+                merchant=self.merchant, sku=self.steady, location=elsewhere, date=START, units=3
+            )
+            CalendarEventFactory(
+                merchant=self.merchant, location=self.location, start_date=START, end_date=START
+            )
+            history = history_reads.load_history(self.merchant)
+            last = history.days[-1]
+            CalendarEventFactory(
+                merchant=self.merchant,
+                location=self.location,
+                start_date=last + dt.timedelta(days=3),
+                end_date=last + dt.timedelta(days=4),
+            )
+            known = history_reads.covariates(self.merchant, history, 14).known
+        here = history.keys.index((self.steady.pk, self.location.pk))
+        there = history.keys.index((self.steady.pk, elsewhere.pk))
+        self.assertNotIn(there, known)  # no event at that location, no price moves
+        events = known[here][2]
+        days = len(history.days)
+        self.assertEqual(np.flatnonzero(events).tolist(), [0, days + 2, days + 3])
 
     def test_a_run_forecasts_every_series_once(self):
         run = services.forecast_run_create(merchant=self.merchant, horizon=14)

@@ -228,6 +228,29 @@ class AllOrNothingTests(ApiTestCase):
             (2, "discount_percent", "at most 100"),
         )
 
+    def test_calendar_event_rules_and_upsert(self):
+        rows = [
+            {"code": "XMAS", "start_date": "2024-12-26", "end_date": "2024-12-24"},
+            {"code": "FAIR", "location": "NOWHERE", "start_date": "2024-05-01", "end_date": "x"},
+        ]
+        self.assertRejected(
+            self.bulk("calendar-event", rows),
+            (0, "end_date", "before start_date"),
+            (1, "location", "unknown location"),
+            (1, "end_date", "date"),
+        )
+        good = {
+            "code": "XMAS",
+            "location": "WH",
+            "start_date": "2024-12-24",
+            "end_date": "2024-12-26",
+        }
+        for _attempt in range(2):  # a retried request does not duplicate the event
+            response = self.bulk("calendar-event", [good])
+            self.assertEqual(response.status_code, 200, response.content)
+        listed = self.call("get", "calendar-event-list").json()["results"]
+        self.assertEqual([(e["code"], e["location"]) for e in listed], [("XMAS", "WH")])
+
     def test_malformed_json_and_csv(self):
         response = self.call("post", "sku-bulk", '[{"code": "A", ')
         self.assertEqual(response.status_code, 400)
