@@ -131,7 +131,6 @@ def tsb(
     the forecast decays while no demand comes. Per-period quantiles from P(no demand) and the
     recent sizes."""
     values = np.asarray(panel, dtype=float)
-    series = values.shape[0]
     observed = ~np.isnan(values)
     positive = observed & (values > 0)
     counts, demands = observed.sum(axis=1), positive.sum(axis=1)
