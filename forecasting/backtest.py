@@ -146,6 +146,11 @@ ENSEMBLE = "ensemble"
 # candidate is clearly better: averaging two different models is the safer default (on the
 # benchmark sets it beat favouring the intermittency-suggested baseline; bench/forecast).
 FAVOUR_ENSEMBLE = True
+# Rolling origins the per-series choice is judged on. One window of the horizon chose as well
+# as two on both benchmark sets (zero-shot transformer + baselines: Online Retail WQL 0.6705
+# against 0.6703, MASE 1.0505 against 1.0512; carparts WQL 0.932 against 0.934, MASE 0.805
+# against 0.835) and saves the nightly run a third of its transformer passes.
+SELECTION_WINDOWS = 1
 
 
 def _run(model: Model, panel: np.ndarray, horizon: int, season: int, rows: np.ndarray):
@@ -183,10 +188,14 @@ def candidate_forecasts(
 
 
 def choose_per_series(
-    panel: np.ndarray, horizon: int, season: int, candidates: dict[str, Model], windows: int = 2
+    panel: np.ndarray,
+    horizon: int,
+    season: int,
+    candidates: dict[str, Model],
+    windows: int = SELECTION_WINDOWS,
 ) -> np.ndarray:
     """Per series, the candidate with the lowest quantile loss over ``windows`` rolling origins
-    inside the history. Two short windows are a noisy judge, so a favoured candidate keeps its
+    inside the history. Short windows are a noisy judge, so a favoured candidate keeps its
     place unless another is clearly better: the ensemble when the transformer is a candidate,
     else the baseline the series' intermittency suggests. When the history is too short to
     test at all, the favoured candidate stands."""
