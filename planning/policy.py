@@ -1,0 +1,232 @@
+"""Reorder arithmetic: from a forecast's demand paths to an order-up-to level, a reorder point
+and a suggested quantity, and from many suggestions to a plan that fits a budget.
+
+The policy is a periodic review (R, S): at each review (every `review_days`) the stock
+position (on hand + on order - committed) is raised to the order-up-to level S, rounded to
+the supplier's pack and MOQ. An order placed now arrives after the lead time L, and the next
+order can only arrive after R + L, so S protects demand over L + R.
+
+S is set for a fill-rate target (the share of demand served from stock), not a quantile: per
+cycle, the expected units short are E[(D(L+R) - S)+] - E[(D(L) - S)+] (what runs out before
+this order arrives is the previous order's shortfall), and S is the lowest level whose
+expected shortfall is at most (1 - target) x the expected demand of one review period. Both
+sums come from the same sample paths (`forecasting.paths`), with one lead time drawn per path
+when the supplier's lead time is uncertain. The reorder point is the stock below which demand
+over the lead time alone would exceed the target: below it, the SKU is at risk before any
+order placed today can arrive.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from forecasting.paths import sample_paths
+
+PATHS = 1000
+GRID = 400  # candidate levels searched for the order-up-to level
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the supplier and the merchant set for one SKU at one location."""
+
+    lead_time_mean: float  # days
+    lead_time_std: float = 0.0
+    review_days: int = 7
+    moq: float = 1.0
+    pack_size: float = 1.0
+    unit_cost: float = 0.0
+    unit_price: float = 0.0
+    holding_rate: float = 0.25  # of the unit cost per year
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Demand sums drawn from one forecast: per path, over the lead time and over the lead
+    time plus one review period; and the mean demand of one review period."""
+
+    over_lead: np.ndarray
+    over_cycle: np.ndarray
+    per_review: float
+    per_day: float  # mean daily demand after the lead time (for days of cover)
+
+
+def lead_days(terms: Terms, count: int, rng: np.random.Generator) -> np.ndarray:
+    """One whole-day lead time per path: normal with the supplier's mean and spread, never
+    below zero."""
+    if terms.lead_time_std <= 0:
+        return np.full(count, round(terms.lead_time_mean))
+    drawn = rng.normal(terms.lead_time_mean, terms.lead_time_std, count)
+    return np.maximum(np.rint(drawn), 0).astype(int)
+
+
+def demand_from_paths(paths: np.ndarray, lead: np.ndarray, review_days: int) -> Demand:
+    """Sums over lead time and lead time + review from ``paths`` (count, horizon), one lead
+    time per path; a span beyond the horizon repeats the horizon's last week's mean."""
+    count, horizon = paths.shape
+    need = int(lead.max()) + review_days
+    if need > horizon:
+        tail = paths[:, -7:].mean(axis=1, keepdims=True)
+        paths = np.concatenate([paths, np.repeat(tail, need - horizon, axis=1)], axis=1)
+    cumulative = np.concatenate([np.zeros((count, 1)), np.cumsum(paths, axis=1)], axis=1)
+    rows = np.arange(count)
+    over_lead = cumulative[rows, lead]
+    over_cycle = cumulative[rows, lead + review_days]
+    after = paths[rows[:, None], np.minimum(lead[:, None] + np.arange(review_days), need - 1)]
+    return Demand(
+        over_lead=over_lead,
+        over_cycle=over_cycle,
+        per_review=float((over_cycle - over_lead).mean()),
+        per_day=float(after.mean()),
+    )
+
+
+def demand_from_forecast(
+    quantiles: np.ndarray, correlation: float, terms: Terms, *, count: int = PATHS, seed: int = 0
+) -> Demand:
+    """`demand_from_paths` for a stored forecast: quantiles (levels, horizon) and the series'
+    shock correlation."""
+    rng = np.random.default_rng(seed)
+    paths = sample_paths(quantiles, correlation, count=count, seed=seed)
+    return demand_from_paths(paths, lead_days(terms, count, rng), terms.review_days)
+
+
+def expected_short(demand: Demand, level: float | np.ndarray) -> np.ndarray:
+    """Expected units short in one cycle when the position after ordering is ``level``."""
+    level = np.atleast_1d(np.asarray(level, dtype=float))[:, None]
+    cycle = np.maximum(demand.over_cycle[None, :] - level, 0).mean(axis=1)
+    before = np.maximum(demand.over_lead[None, :] - level, 0).mean(axis=1)
+    return np.maximum(cycle - before, 0.0)
+
+
+def fill_rate(demand: Demand, level: float) -> float:
+    """Expected share of one review period's demand served from stock at this position."""
+    if demand.per_review <= 0:
+        return 1.0
+    return float(1 - expected_short(demand, level)[0] / demand.per_review)
+
+
+def _lowest_level(over: np.ndarray, shortfall, allowed: float) -> float:
+    candidates = np.unique(np.quantile(over, np.linspace(0, 1, GRID)))
+    short = shortfall(candidates)
+    meets = np.flatnonzero(short <= allowed + 1e-9)
+    return float(candidates[meets[0]] if len(meets) else candidates[-1])
+
+
+@dataclass(frozen=True)
+class Levels:
+    reorder_point: float
+    order_up_to: float
+    lead_demand: float  # expected demand over the lead time
+    cycle_demand: float  # expected demand over lead time + review period
+    safety_stock: float  # order-up-to minus expected demand over lead time + review
+
+
+def order_levels(demand: Demand, target: float) -> Levels:
+    """Order-up-to and reorder point for a fill-rate ``target`` (e.g. 0.95)."""
+    allowed = (1 - target) * demand.per_review
+    order_up_to = _lowest_level(demand.over_cycle, lambda s: expected_short(demand, s), allowed)
+    lead_short = lambda s: np.maximum(  # noqa: E731
+        demand.over_lead[None, :] - np.atleast_1d(s)[:, None], 0
+    ).mean(axis=1)
+    reorder_point = _lowest_level(demand.over_lead, lead_short, allowed)
+    cycle_demand = float(demand.over_cycle.mean())
+    return Levels(
+        reorder_point=reorder_point,
+        order_up_to=order_up_to,
+        lead_demand=float(demand.over_lead.mean()),
+        cycle_demand=cycle_demand,
+        safety_stock=order_up_to - cycle_demand,
+    )
+
+
+def round_quantity(needed: float, terms: Terms) -> float:
+    """Nothing if nothing is needed; else at least the MOQ, rounded up to whole packs."""
+    if needed <= 1e-9:
+        return 0.0
+    quantity = max(needed, terms.moq)
+    pack = terms.pack_size if terms.pack_size > 0 else 1.0
+    return math.ceil(quantity / pack - 1e-9) * pack
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One SKU x location's order and the arithmetic behind it."""
+
+    position: float  # on hand + on order - committed
+    levels: Levels
+    needed: float  # order-up-to minus position, never negative
+    quantity: float  # after MOQ and pack rounding
+    expected_fill_rate: float  # with this order
+    days_of_cover: float | None  # after the order arrives
+    value: float  # margin protected from lost sales minus holding cost, per cycle
+    unit_cost: float
+
+    @property
+    def cost(self) -> float:
+        return self.quantity * self.unit_cost
+
+
+def suggest(
+    demand: Demand,
+    terms: Terms,
+    *,
+    on_hand: float,
+    on_order: float,
+    committed: float,
+    target: float,
+) -> Suggestion:
+    """The order that brings this SKU x location to its order-up-to level."""
+    levels = order_levels(demand, target)
+    position = on_hand + on_order - committed
+    needed = max(levels.order_up_to - position, 0.0)
+    quantity = round_quantity(needed, terms)
+    after = position + quantity
+    cover = None
+    if demand.per_day > 0:
+        cover = max(after - levels.lead_demand, 0.0) / demand.per_day
+    margin = max(terms.unit_price - terms.unit_cost, 0.0)
+    saved_units = float(expected_short(demand, position)[0] - expected_short(demand, after)[0])
+    holding = quantity * terms.unit_cost * terms.holding_rate * terms.review_days / 365
+    return Suggestion(
+        position=position,
+        levels=levels,
+        needed=needed,
+        quantity=quantity,
+        expected_fill_rate=fill_rate(demand, after),
+        days_of_cover=cover,
+        value=saved_units * margin - holding,
+        unit_cost=terms.unit_cost,
+    )
+
+
+@dataclass
+class BudgetPlan:
+    kept: list[int]  # indices of the suggestions that fit, best value per currency unit first
+    cut: list[int]
+    spent: float
+
+
+def fit_budget(suggestions: list[Suggestion], budget: float | None) -> BudgetPlan:
+    """Rank orders by value per currency unit and keep them while they fit the budget (an
+    order that does not fit is cut and the next smaller one is tried). Without a budget,
+    every order with a quantity is kept."""
+    ordering = [i for i, s in enumerate(suggestions) if s.quantity > 0]
+    if budget is None:
+        return BudgetPlan(kept=ordering, cut=[], spent=sum(suggestions[i].cost for i in ordering))
+
+    def ratio(i: int) -> float:
+        cost = suggestions[i].cost
+        return suggestions[i].value / cost if cost > 0 else math.inf
+
+    kept, cut, spent = [], [], 0.0
+    for i in sorted(ordering, key=lambda i: (-ratio(i), i)):
+        if spent + suggestions[i].cost <= budget + 1e-9:
+            kept.append(i)
+            spent += suggestions[i].cost
+        else:
+            cut.append(i)
+    return BudgetPlan(kept=kept, cut=cut, spent=spent)

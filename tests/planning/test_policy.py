@@ -1,0 +1,94 @@
+"""Reorder arithmetic on hand-checked cases: levels, rounding to packs and MOQs, the stock
+position, the fill-rate target, and what a budget cuts."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.test import SimpleTestCase
+
+from planning import policy
+from planning.policy import Demand, Terms
+
+
+def steady(per_day: float, lead: int, review: int, count: int = 50) -> Demand:
+    paths = np.full((count, 60), per_day)
+    return policy.demand_from_paths(paths, np.full(count, lead), review)
+
+
+class RoundingTests(SimpleTestCase):
+    def test_nothing_needed_orders_nothing(self):
+        self.assertEqual(policy.round_quantity(0.0, Terms(7, moq=10, pack_size=6)), 0.0)
+
+    def test_moq_first_then_whole_packs(self):
+        terms = Terms(7, moq=10, pack_size=6)
+        self.assertEqual(policy.round_quantity(3, terms), 12)  # MOQ 10 -> two packs
+        self.assertEqual(policy.round_quantity(13, terms), 18)
+        self.assertEqual(policy.round_quantity(12, terms), 12)  # already whole packs
+
+
+class SuggestionTests(SimpleTestCase):
+    def test_order_fills_the_gap_to_order_up_to_after_on_order_and_committed(self):
+        demand = steady(10, lead=7, review=7)
+        terms = Terms(7, review_days=7, moq=24, pack_size=12, unit_cost=2, unit_price=5)
+        suggestion = policy.suggest(
+            demand, terms, on_hand=50, on_order=30, committed=5, target=0.95
+        )
+        self.assertEqual(suggestion.levels.order_up_to, 140)  # 14 days x 10, no uncertainty
+        self.assertEqual(suggestion.levels.reorder_point, 70)  # the lead time's demand
+        self.assertEqual(suggestion.position, 75)
+        self.assertEqual(suggestion.needed, 65)
+        self.assertEqual(suggestion.quantity, 72)  # six packs of 12
+        self.assertAlmostEqual(suggestion.days_of_cover, (147 - 70) / 10)
+        self.assertEqual(suggestion.expected_fill_rate, 1.0)
+        self.assertEqual(suggestion.cost, 144)
+
+    def test_a_position_above_order_up_to_orders_nothing(self):
+        demand = steady(10, lead=7, review=7)
+        suggestion = policy.suggest(
+            demand, Terms(7, moq=24), on_hand=200, on_order=0, committed=0, target=0.95
+        )
+        self.assertEqual((suggestion.needed, suggestion.quantity), (0.0, 0.0))
+
+    def test_the_level_meets_the_fill_rate_target_and_grows_with_it(self):
+        rng = np.random.default_rng(3)
+        paths = rng.poisson(4.0, (2000, 60)).astype(float)
+        demand = policy.demand_from_paths(paths, rng.integers(5, 10, 2000), 7)
+        previous = 0.0
+        for target in (0.8, 0.9, 0.95, 0.99):
+            levels = policy.order_levels(demand, target)
+            self.assertGreaterEqual(policy.fill_rate(demand, levels.order_up_to), target)
+            self.assertGreater(levels.order_up_to, previous)
+            previous = levels.order_up_to
+        # the lowest level that meets it: one step down no longer does
+        levels = policy.order_levels(demand, 0.95)
+        self.assertLess(policy.fill_rate(demand, levels.order_up_to - 2), 0.95)
+
+    def test_an_uncertain_lead_time_needs_more_stock(self):
+        rng = np.random.default_rng(0)
+        sure = policy.lead_days(Terms(7, 0.0), 4000, rng)
+        unsure = policy.lead_days(Terms(7, 3.0), 4000, rng)
+        self.assertTrue((sure == 7).all())
+        self.assertGreaterEqual(unsure.min(), 0)
+        paths = rng.poisson(5.0, (4000, 60)).astype(float)
+        level_sure = policy.order_levels(policy.demand_from_paths(paths, sure, 7), 0.95)
+        level_unsure = policy.order_levels(policy.demand_from_paths(paths, unsure, 7), 0.95)
+        self.assertGreater(level_unsure.order_up_to, level_sure.order_up_to)
+
+
+class BudgetTests(SimpleTestCase):
+    def make(self, quantity: float, unit_cost: float, value: float) -> policy.Suggestion:
+        levels = policy.Levels(0, 0, 0, 0, 0)
+        return policy.Suggestion(0, levels, quantity, quantity, 1.0, None, value, unit_cost)
+
+    def test_best_value_per_currency_unit_first_and_what_does_not_fit_is_cut(self):
+        suggestions = [
+            self.make(10, 10, 50),  # cost 100, 0.5 per unit of money
+            self.make(10, 5, 100),  # cost 50, 2.0
+            self.make(10, 3, 30),  # cost 30, 1.0
+            self.make(0, 3, 0),  # nothing to order: neither kept nor cut
+        ]
+        plan = policy.fit_budget(suggestions, 100)
+        self.assertEqual(plan.kept, [1, 2])
+        self.assertEqual(plan.cut, [0])
+        self.assertEqual(plan.spent, 80)
+        self.assertEqual(policy.fit_budget(suggestions, None).kept, [0, 1, 2])

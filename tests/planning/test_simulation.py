@@ -1,0 +1,66 @@
+"""The replay: orders arrive after their lead time, unmet demand is lost, figures add up."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.test import SimpleTestCase
+
+from planning import simulation
+from planning.simulation import Setup
+
+
+def setup(series: int = 1, lead: int = 3, review: int = 7, **overrides) -> Setup:
+    values = {
+        "lead_days": np.full(series, lead),
+        "pack_size": np.ones(series),
+        "moq": np.ones(series),
+        "unit_cost": np.full(series, 2.0),
+        "unit_price": np.full(series, 5.0),
+        "review_days": review,
+    }
+    values.update(overrides)
+    return Setup(**values)
+
+
+class ReplayTests(SimpleTestCase):
+    def test_order_up_to_enough_serves_everything(self):
+        demand = np.full((1, 70), 10.0)
+        order_up_to = lambda day, position: 100 - position  # noqa: E731  (10 days of demand)
+        outcome = simulation.replay(
+            demand, setup=setup(), policy=order_up_to, on_hand=np.array([100.0])
+        )
+        self.assertEqual(outcome.fill_rate, 1.0)
+        self.assertEqual(outcome.cycle_service_level, 1.0)
+        self.assertEqual(outcome.stock_out_days, 0)
+        self.assertEqual(outcome.orders, 9)  # ten reviews; the first finds the shelf full
+
+    def test_no_orders_lose_the_demand_after_the_stock_runs_out(self):
+        demand = np.full((1, 20), 10.0)
+        never = lambda day, position: np.zeros_like(position)  # noqa: E731
+        outcome = simulation.replay(demand, setup=setup(), policy=never, on_hand=np.array([55.0]))
+        self.assertAlmostEqual(outcome.fill_rate, 55 / 200)
+        self.assertEqual(outcome.stock_out_days, 15)  # day 5 is short by 5, then nothing
+        self.assertAlmostEqual(outcome.lost_sales_cost, 145 * 3)
+        # inventory at cost, end of day: 45, 35, 25, 15, 5, then 0
+        self.assertAlmostEqual(outcome.average_inventory_value, (45 + 35 + 25 + 15 + 5) * 2 / 20)
+
+    def test_an_order_arrives_after_its_lead_time_in_whole_packs(self):
+        demand = np.zeros((1, 14))
+        demand[0, 5] = 1.0
+        first_day_only = lambda day, position: np.array([7.0 if day == 0 else 0.0])  # noqa: E731
+        outcome = simulation.replay(
+            demand,
+            setup=setup(lead=4, pack_size=np.array([12.0]), moq=np.array([5.0])),
+            policy=first_day_only,
+            on_hand=np.array([0.0]),
+        )
+        # 12 units arrive on day 4 and stay (less the unit sold on day 5)
+        expected = (0 * 4 + 12 + 11 * 9) * 2 / 14
+        self.assertAlmostEqual(outcome.average_inventory_value, expected)
+        self.assertEqual(outcome.fill_rate, 1.0)
+
+    def test_min_max_reorders_below_one_and_a_half_lead_times_of_demand(self):
+        history = lambda day: np.full((1, 28), 10.0)  # noqa: E731
+        rule = simulation.min_max_policy(history, setup(lead=4))
+        self.assertEqual(rule(0, np.array([61.0]))[0], 0.0)  # reorder point 60
+        self.assertEqual(rule(0, np.array([50.0]))[0], 70.0)  # up to 120
