@@ -39,6 +39,11 @@ app.conf.beat_schedule = {
         "task": "forecasting.weekly_fine_tune_task",
         "schedule": crontab(day_of_week="sun", hour=4, minute=0),
     },
+    # Embeds new and renamed SKUs' names between nightly runs (the runs then find them).
+    "embed-catalogues": {
+        "task": "forecasting.embed_catalogues_task",
+        "schedule": crontab(minute=40),
+    },
     "purge-idempotency-records": {
         "task": "accounts.purge_idempotency_records_task",
         "schedule": crontab(hour=3, minute=15),

@@ -80,6 +80,22 @@ def sku_vectors(merchant: Merchant, sku_ids: list[int]) -> dict[int, np.ndarray]
     return {pk: np.frombuffer(bytes(row.vector), dtype="<f4") for pk, row in stored.items()}
 
 
+def embed_catalogue(merchant: Merchant) -> int:
+    """Embed the merchant's active SKUs whose text is new or changed (a periodic task does
+    this between nightly runs, so a night does not wait for a new catalogue's names);
+    returns how many were embedded."""
+    active = SKU.objects.for_merchant(merchant).filter(active=True)
+    texts = {
+        pk: _digest(product_text(name, description))
+        for pk, name, description in active.values_list("pk", "name", "description")
+    }
+    current = dict(SkuEmbedding.objects.for_merchant(merchant).values_list("sku_id", "digest"))
+    stale = [pk for pk, digest in texts.items() if current.get(pk) != digest]
+    for start in range(0, len(stale), 1000):
+        sku_vectors(merchant, stale[start : start + 1000])
+    return len(stale)
+
+
 def similar_products(
     merchant: Merchant, keys: list[tuple[int, int]], values: np.ndarray
 ) -> dict[int, np.ndarray]:

@@ -4,10 +4,12 @@ id as the claimant, so a redelivery after its worker died resumes the run."""
 import logging
 
 from celery import shared_task
+from django.db import transaction
 
 from accounts.errors import DomainError
 from accounts.models import Merchant
-from forecasting import fine_tuning, services
+from accounts.tenancy import tenant_context
+from forecasting import embeddings, fine_tuning, services
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +79,13 @@ def weekly_fine_tune_task() -> int:
         if fine_tuning.training_run_create(merchant=merchant, only_with_history=True):
             queued += 1
     return queued
+
+
+@shared_task(name="forecasting.embed_catalogues_task", soft_time_limit=25 * 60, time_limit=30 * 60)
+def embed_catalogues_task() -> int:
+    """Embed new and renamed SKUs' names of every merchant, ahead of the nightly runs."""
+    embedded = 0
+    for merchant in Merchant.objects.order_by("pk"):
+        with transaction.atomic(), tenant_context(merchant):
+            embedded += embeddings.embed_catalogue(merchant)
+    return embedded

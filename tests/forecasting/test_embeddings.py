@@ -52,3 +52,19 @@ class SimilarProductTests(TestCase):
             again = SkuEmbedding.objects.for_merchant(self.merchant).get()
         self.assertNotEqual(row.digest, again.digest)
         self.assertLess(float(first[self.skus[1].pk] @ second[self.skus[1].pk]), 0.9)
+
+    def test_the_periodic_task_embeds_new_and_renamed_active_skus_only(self):
+        from forecasting.tasks import embed_catalogues_task
+
+        retired = SKUFactory(merchant=self.merchant, code="OLD", name="OLD LAMP", active=False)
+        self.assertEqual(embed_catalogues_task(), 4)  # the four active SKUs
+        self.assertEqual(embed_catalogues_task(), 0)  # nothing new
+        self.skus[2].name = "PINK HEART CANDLE HOLDER, LARGE"
+        self.skus[2].save()
+        self.assertEqual(embed_catalogues_task(), 1)
+        with tenant_context(self.merchant):
+            embedded = set(
+                SkuEmbedding.objects.for_merchant(self.merchant).values_list("sku_id", flat=True)
+            )
+        self.assertEqual(embedded, {sku.pk for sku in self.skus})
+        self.assertNotIn(retired.pk, embedded)
