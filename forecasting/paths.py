@@ -52,7 +52,10 @@ def sample_paths(
     quantiles: np.ndarray, correlation: float, count: int = 2000, seed: int = 0
 ) -> np.ndarray:
     """``count`` demand paths (count, horizon) from quantiles (levels, horizon). Between the
-    outermost levels the quantile function is linear; beyond them it is held flat."""
+    outermost levels the quantile function is linear; below the lowest it is held flat, and
+    above the highest it goes on as an exponential tail fitted to the two highest levels
+    (held flat, no path would ever exceed the 99th percentile, and sums of lumpy demand,
+    whose volume sits in rare large orders, would come out too small)."""
     rng = np.random.default_rng(seed)
     horizon = quantiles.shape[1]
     rho = float(np.clip(correlation, 0.0, MAX_CORRELATION))
@@ -66,6 +69,12 @@ def sample_paths(
     paths = np.empty_like(u)
     for day in range(horizon):
         paths[:, day] = np.interp(u[:, day], LEVELS, quantiles[:, day])
+    top, below = LEVELS[-1], LEVELS[-2]
+    scale = np.maximum(quantiles[-1] - quantiles[-2], 0.0) / np.log((1 - below) / (1 - top))
+    beyond = u > top
+    if beyond.any():
+        excess = np.log((1 - top) / np.maximum(1 - u, 1e-12))
+        paths = np.where(beyond, quantiles[-1][None, :] + scale[None, :] * excess, paths)
     return paths
 
 

@@ -40,6 +40,14 @@ class PathTests(SimpleTestCase):
         np.testing.assert_allclose(np.median(paths, axis=0), 10, atol=0.1)
         np.testing.assert_allclose(np.quantile(paths, 0.9, axis=0), 10 + 3 * 1.2816, atol=0.15)
 
+    def test_the_upper_tail_goes_on_beyond_the_highest_level(self):
+        # exponential demand with mean 10: the quantile function is -10 log(1 - u)
+        quantiles = np.array([[-10 * np.log(1 - level)] * 3 for level in LEVELS])
+        paths = sample_paths(quantiles, 0.0, count=200_000)
+        self.assertGreater(paths.max(), quantiles[-1, 0] * 1.5)
+        np.testing.assert_allclose(paths.mean(axis=0), 10, rtol=0.02)
+        np.testing.assert_allclose(np.quantile(paths, 0.999, axis=0), 69.1, rtol=0.05)
+
     def test_an_uncertain_lead_time_is_one_per_path(self):
         quantiles = normal_quantiles(10, 0.0001, 20)
         lead_times = np.repeat([5, 15], 1000)
