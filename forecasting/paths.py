@@ -12,13 +12,12 @@ forecast quantile function, and the days are joined as the history says. A corre
 from __future__ import annotations
 
 import warnings
-from statistics import NormalDist
 
 import numpy as np
+from scipy.special import ndtr
 
 from forecasting.quantiles import LEVELS
 
-_normal_cdf = np.vectorize(NormalDist().cdf)
 MAX_CORRELATION = 0.95
 
 
@@ -65,7 +64,7 @@ def sample_paths(
     scale = np.sqrt(1 - rho * rho)
     for day in range(1, horizon):
         z[:, day] = rho * z[:, day - 1] + scale * shocks[:, day]
-    u = _normal_cdf(z)
+    u = ndtr(z)  # the standard normal CDF
     paths = np.empty_like(u)
     for day in range(horizon):
         paths[:, day] = np.interp(u[:, day], LEVELS, quantiles[:, day])
