@@ -21,7 +21,9 @@ Policy = Callable[[int, np.ndarray], np.ndarray]
 
 @dataclass(frozen=True)
 class Setup:
-    lead_days: np.ndarray  # (series,) whole days from order to arrival
+    # whole days from order to arrival: (series,), or (series, reviews) for a lead time
+    # drawn anew for every order (the same draws for every policy replayed)
+    lead_days: np.ndarray
     pack_size: np.ndarray  # (series,)
     moq: np.ndarray  # (series,)
     unit_cost: np.ndarray  # (series,)
@@ -82,7 +84,10 @@ def replay(
             cycle_short[:] = False
             position = stock + pipeline[:, day + 1 :].sum(axis=1)
             quantity = rounded(np.maximum(policy(day, position), 0.0), setup)
-            pipeline[rows, day + setup.lead_days] += quantity
+            lead = setup.lead_days
+            if lead.ndim == 2:
+                lead = lead[:, (day // setup.review_days) % lead.shape[1]]
+            pipeline[rows, day + lead] += quantity
             if day >= measure_from:
                 orders += int((quantity > 0).sum())
         served = np.minimum(stock, demand[:, day])
@@ -107,15 +112,17 @@ def replay(
     )
 
 
-def min_max_policy(history: Callable[[int], np.ndarray], setup: Setup, window: int = 28) -> Policy:
+def min_max_policy(
+    history: Callable[[int], np.ndarray], lead_time_mean: np.ndarray, window: int = 28
+) -> Policy:
     """What ERPs offer: reorder point = average daily demand over the last ``window`` days x
-    lead time x 1.5; when the position falls below it, order up to twice the reorder point.
-    ``history(day)`` gives the demand (series, days) known before that day."""
+    the supplier's lead time x 1.5; when the position falls below it, order up to twice the
+    reorder point. ``history(day)`` gives the demand (series, days) known before that day."""
 
     def policy(day: int, position: np.ndarray) -> np.ndarray:
         recent = history(day)[:, -window:]
         average = np.nan_to_num(np.nanmean(recent, axis=1)) if recent.shape[1] else 0.0
-        reorder_point = average * np.maximum(setup.lead_days, 1) * 1.5
+        reorder_point = average * np.maximum(lead_time_mean, 1) * 1.5
         return np.where(position < reorder_point, 2 * reorder_point - position, 0.0)
 
     return policy

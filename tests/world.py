@@ -43,6 +43,7 @@ from inventory.models import (
     Supplier,
     SupplierItem,
 )
+from planning.models import Decision, PlanningSettings, ReorderSuggestion
 from tests import factories
 
 
@@ -294,6 +295,48 @@ def _sku_embedding(world: World, ids: dict) -> SkuEmbedding:
         sku=world.objects[SKU],
         digest=world.marker[:32],
         vector=np.ones(4, dtype="<f4").tobytes(),
+        **ids,
+    )
+
+
+@builds(PlanningSettings)
+def _planning_settings(world: World, ids: dict) -> PlanningSettings:
+    return PlanningSettings.objects.create(merchant=world.merchant, budget=Decimal("999"), **ids)
+
+
+@builds(ReorderSuggestion)
+def _reorder_suggestion(world: World, ids: dict) -> ReorderSuggestion:
+    numbers = {
+        name: Decimal("1")
+        for name in (
+            "on_hand", "on_order", "lead_time_days", "lead_demand", "cycle_demand",
+            "safety_stock", "reorder_point", "order_up_to", "needed", "suggested_quantity",
+            "quantity", "value",
+        )
+    }  # fmt: skip
+    return ReorderSuggestion.objects.create(
+        merchant=world.merchant,
+        forecast_run=world.objects[ForecastRun],
+        sku=world.objects[SKU],
+        location=world.objects[Location],
+        supplier=world.objects[Supplier],
+        service_class="AX",
+        target_fill_rate=Decimal("0.95"),
+        expected_fill_rate=Decimal("0.95"),
+        reason=world.marker,
+        **numbers,
+        **ids,
+    )
+
+
+@builds(Decision)
+def _decision(world: World, ids: dict) -> Decision:
+    return Decision.objects.create(
+        merchant=world.merchant,
+        suggestion=world.objects[ReorderSuggestion],
+        action=Decision.Action.EDITED,
+        actor=world.owner,
+        changes={"note": world.marker},
         **ids,
     )
 

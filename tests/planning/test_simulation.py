@@ -59,8 +59,18 @@ class ReplayTests(SimpleTestCase):
         self.assertAlmostEqual(outcome.average_inventory_value, expected)
         self.assertEqual(outcome.fill_rate, 1.0)
 
+    def test_a_lead_time_per_order_is_taken_in_review_order(self):
+        demand = np.zeros((1, 21))
+        every_review = lambda day, position: np.array([1.0])  # noqa: E731
+        leads = np.array([[2, 5, 1]])  # orders on days 0, 7, 14 arrive on 2, 12, 15
+        outcome = simulation.replay(
+            demand, setup=setup(lead_days=leads), policy=every_review, on_hand=np.array([0.0])
+        )
+        held = sum(int(day >= 2) + int(day >= 12) + int(day >= 15) for day in range(21))
+        self.assertAlmostEqual(outcome.average_inventory_value, held * 2 / 21)
+
     def test_min_max_reorders_below_one_and_a_half_lead_times_of_demand(self):
         history = lambda day: np.full((1, 28), 10.0)  # noqa: E731
-        rule = simulation.min_max_policy(history, setup(lead=4))
+        rule = simulation.min_max_policy(history, np.array([4.0]))
         self.assertEqual(rule(0, np.array([61.0]))[0], 0.0)  # reorder point 60
         self.assertEqual(rule(0, np.array([50.0]))[0], 70.0)  # up to 120

@@ -1,0 +1,160 @@
+"""Decisions: reorder suggestions made from a forecast run, the merchant's planning settings,
+and the audit of every decision taken on them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from accounts.tenancy import TenantOwned
+from inventory.models import MONEY, QUANTITY
+
+# Fill-rate targets by class: ABC by revenue (A: the products making the first 80% of
+# revenue, B the next 15%, C the rest), XYZ by the variability of weekly demand (X steady,
+# Z erratic). Valuable steady products get the most protection; a merchant can change any.
+DEFAULT_SERVICE_LEVELS = {
+    "AX": 0.98, "AY": 0.97, "AZ": 0.95,
+    "BX": 0.96, "BY": 0.95, "BZ": 0.93,
+    "CX": 0.93, "CY": 0.92, "CZ": 0.90,
+}  # fmt: skip
+
+
+def default_service_levels() -> dict[str, float]:
+    return dict(DEFAULT_SERVICE_LEVELS)
+
+
+class PlanningSettings(TenantOwned):
+    """One per merchant: service levels per class, the purchasing budget and alert limits."""
+
+    service_levels = models.JSONField(default=default_service_levels)
+    budget = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Most to spend on the suggested orders of one review; empty = no limit.",
+    )
+    overstock_days = models.PositiveIntegerField(
+        default=120,
+        validators=[MinValueValidator(7), MaxValueValidator(3650)],
+        help_text="Days of cover above which stock is overstock.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "planning settings"
+        constraints = [
+            models.UniqueConstraint(fields=["merchant"], name="planningsettings_one_per_merchant")
+        ]
+
+    def __str__(self) -> str:
+        return f"Planning settings of merchant {self.merchant_id}"
+
+
+class ReorderSuggestion(TenantOwned):
+    """What to order of one SKU for one location, from one forecast run, and the arithmetic
+    behind it: order-up-to - (on hand + on order - committed) = needed, then rounded for the
+    pack and the MOQ. A new run's suggestions replace the proposed ones of the last run;
+    decided ones stay as the record."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Superseded"
+
+    forecast_run = models.ForeignKey(
+        "forecasting.ForecastRun", on_delete=models.CASCADE, related_name="suggestions"
+    )
+    sku = models.ForeignKey("inventory.SKU", on_delete=models.CASCADE, related_name="suggestions")
+    location = models.ForeignKey(
+        "inventory.Location", on_delete=models.CASCADE, related_name="suggestions"
+    )
+    supplier = models.ForeignKey(
+        "inventory.Supplier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    service_class = models.CharField(max_length=2, help_text="ABC x XYZ, e.g. AX")
+    target_fill_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    on_hand = models.DecimalField(**QUANTITY)
+    on_order = models.DecimalField(**QUANTITY)
+    committed = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    lead_time_days = models.DecimalField(max_digits=6, decimal_places=2)
+    lead_demand = models.DecimalField(**QUANTITY, help_text="Expected demand over lead time.")
+    cycle_demand = models.DecimalField(
+        **QUANTITY, help_text="Expected demand over lead time + review period."
+    )
+    safety_stock = models.DecimalField(**QUANTITY)
+    reorder_point = models.DecimalField(**QUANTITY)
+    order_up_to = models.DecimalField(**QUANTITY)
+    needed = models.DecimalField(**QUANTITY)
+    pack_size = models.DecimalField(**QUANTITY, default=Decimal("1"))
+    moq = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    suggested_quantity = models.DecimalField(**QUANTITY)
+    quantity = models.DecimalField(**QUANTITY, help_text="What will be ordered (editable).")
+    unit_cost = models.DecimalField(**MONEY, default=Decimal("0"))
+    expected_fill_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    days_of_cover = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    value = models.DecimalField(
+        **MONEY, help_text="Margin protected from lost sales minus holding cost, per review."
+    )
+    cut_by_budget = models.BooleanField(default=False)
+    reason = models.TextField(blank=True, help_text="Why it was rejected.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["supplier_id", "sku_id", "location_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "forecast_run", "sku", "location"],
+                name="reordersuggestion_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["merchant", "status", "supplier"], name="suggestion_status_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku_id}@{self.location_id}: {self.quantity} ({self.status})"
+
+    @property
+    def cost(self) -> Decimal:
+        return self.quantity * self.unit_cost
+
+
+class Decision(TenantOwned):
+    """The audit of a decision: who did what to which suggestion, when, and what changed."""
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        EDITED = "edited", "Quantity edited"
+
+    suggestion = models.ForeignKey(
+        ReorderSuggestion, on_delete=models.CASCADE, related_name="decisions"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} suggestion {self.suggestion_id}"

@@ -1,0 +1,308 @@
+"""Writes of planning: reorder suggestions from a forecast run, and the merchant's decisions
+on them (approve, edit, reject), each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from accounts.errors import DomainError
+from accounts.models import Merchant, User
+from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.quantiles import LEVELS
+from inventory.models import (
+    SKU,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SalesDay,
+    StockLevel,
+    SupplierItem,
+)
+from planning import policy
+from planning.models import Decision, PlanningSettings, ReorderSuggestion
+
+CLASS_DAYS = 91  # history that sets a SKU's ABC and XYZ class
+PATHS = 500
+QUANTITY_PLACES = Decimal("0.001")
+
+
+def planning_settings(merchant: Merchant) -> PlanningSettings:
+    settings, _created = PlanningSettings.objects.for_merchant(merchant).get_or_create(
+        merchant=merchant
+    )
+    return settings
+
+
+def service_classes(merchant: Merchant, today: dt.date) -> dict[int, str]:
+    """Per SKU with sales in the last `CLASS_DAYS`: ABC by revenue (A: the SKUs making the
+    first 80% of it, B the next 15%, C the rest) and XYZ by the coefficient of variation of
+    weekly units (X below 0.5, Y below 1, Z above). SKUs without sales are CZ."""
+    since = today - dt.timedelta(days=CLASS_DAYS)
+    sales = SalesDay.objects.for_merchant(merchant).filter(date__gt=since, date__lte=today)
+    revenue: dict[int, float] = defaultdict(float)
+    weekly: dict[int, np.ndarray] = defaultdict(lambda: np.zeros(CLASS_DAYS // 7 + 1))
+    for sku, date, units, amount in sales.values_list("sku_id", "date", "units", "revenue"):
+        revenue[sku] += float(amount or 0)
+        weekly[sku][(today - date).days // 7] += float(units)
+    classes: dict[int, str] = {}
+    total = sum(revenue.values())
+    running = 0.0
+    for sku in sorted(revenue, key=lambda k: (-revenue[k], k)):
+        share = running / total if total > 0 else 1.0
+        running += revenue[sku]
+        abc = "A" if share < 0.8 else "B" if share < 0.95 else "C"
+        weeks = weekly[sku][: CLASS_DAYS // 7]
+        mean = weeks.mean()
+        variation = weeks.std() / mean if mean > 0 else np.inf
+        xyz = "X" if variation < 0.5 else "Y" if variation < 1.0 else "Z"
+        classes[sku] = abc + xyz
+    return classes
+
+
+def _latest_stock(merchant: Merchant) -> dict[tuple[int, int], float]:
+    """The latest on-hand snapshot per (SKU, location)."""
+    levels = StockLevel.objects.for_merchant(merchant).order_by("sku_id", "location_id", "-as_of")
+    if connection.vendor == "postgresql":
+        levels = levels.distinct("sku_id", "location_id")
+    latest: dict[tuple[int, int], float] = {}
+    for sku, location, on_hand in levels.values_list("sku_id", "location_id", "on_hand"):
+        latest.setdefault((sku, location), float(on_hand))
+    return latest
+
+
+def _on_order(merchant: Merchant) -> dict[tuple[int, int], float]:
+    """Units ordered and not yet received on open purchase orders, per (SKU, location)."""
+    lines = (
+        PurchaseOrderLine.objects.for_merchant(merchant)
+        .filter(purchase_order__status=PurchaseOrder.Status.OPEN)
+        .values("sku_id", "purchase_order__location_id")
+        .annotate(open=Sum(F("quantity_ordered") - F("quantity_received")))
+    )
+    return {
+        (line["sku_id"], line["purchase_order__location_id"]): max(float(line["open"]), 0.0)
+        for line in lines
+    }
+
+
+def _primary_items(merchant: Merchant) -> dict[int, SupplierItem]:
+    """Each SKU's supplier item: the primary one, else the first."""
+    items = SupplierItem.objects.for_merchant(merchant).order_by("sku_id", "-is_primary", "pk")
+    chosen: dict[int, SupplierItem] = {}
+    for item in items:
+        chosen.setdefault(item.sku_id, item)
+    return chosen
+
+
+def _decimal(value: float | None, places: Decimal = QUANTITY_PLACES) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(round(float(value), 6))).quantize(places)
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    suggestions: int
+    cut_by_budget: int
+    spent: Decimal
+
+
+@transaction.atomic
+def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanResult:
+    """Suggest an order for every series of ``run`` below its order-up-to level. The
+    proposed suggestions of earlier runs are superseded; approved and rejected ones stay.
+    With a budget, the orders worth most per currency unit are kept and the rest are marked
+    as cut by the budget (still shown, quantity unchanged, for the merchant to see)."""
+    if run.status != ForecastRun.Status.SUCCEEDED:
+        raise DomainError("Only a finished forecast run can be planned from.")
+    settings = planning_settings(merchant)
+    today = run.history_end or timezone.localdate()
+    classes = service_classes(merchant, today)
+    stock, on_order = _latest_stock(merchant), _on_order(merchant)
+    items = _primary_items(merchant)
+    skus = {
+        pk: (price, cost)
+        for pk, price, cost in SKU.objects.for_merchant(merchant).values_list(
+            "pk", "unit_price", "unit_cost"
+        )
+    }
+    review = merchant.review_period_days
+    rows, suggestions = [], []
+    forecasts = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
+    for sku, location, packed, correlation in forecasts.values_list(
+        "sku_id", "location_id", "quantiles", "path_correlation"
+    ).order_by("sku_id", "location_id"):
+        item = items.get(sku)
+        price, sku_cost = skus.get(sku, (None, None))
+        cost = item.unit_cost if item and item.unit_cost is not None else sku_cost
+        terms = policy.Terms(
+            lead_time_mean=float(item.lead_time_mean_days) if item else 7.0,
+            lead_time_std=float(item.lead_time_std_days) if item else 0.0,
+            review_days=review,
+            moq=float(item.moq) if item else 0.0,
+            pack_size=float(item.pack_size) if item else 1.0,
+            unit_cost=float(cost or 0),
+            unit_price=float(price or 0),
+        )
+        service_class = classes.get(sku, "CZ")
+        target = float(settings.service_levels.get(service_class, merchant.target_service_level))
+        quantiles = np.frombuffer(bytes(packed), dtype="<f4").reshape(len(LEVELS), -1)
+        demand = policy.demand_from_forecast(quantiles, correlation, terms, count=PATHS, seed=sku)
+        suggestion = policy.suggest(
+            demand,
+            terms,
+            on_hand=stock.get((sku, location), 0.0),
+            on_order=on_order.get((sku, location), 0.0),
+            committed=0.0,
+            target=target,
+        )
+        if suggestion.quantity <= 0:
+            continue
+        rows.append((sku, location, item, service_class, target, terms))
+        suggestions.append(suggestion)
+    budget = float(settings.budget) if settings.budget is not None else None
+    plan = policy.fit_budget(suggestions, budget)
+    cut = set(plan.cut)
+    ReorderSuggestion.objects.for_merchant(merchant).filter(
+        status=ReorderSuggestion.Status.PROPOSED
+    ).update(status=ReorderSuggestion.Status.SUPERSEDED, updated_at=timezone.now())
+    created = [
+        ReorderSuggestion(
+            merchant=merchant,
+            forecast_run=run,
+            sku_id=sku,
+            location_id=location,
+            supplier_id=item.supplier_id if item else None,
+            service_class=service_class,
+            target_fill_rate=_decimal(target, Decimal("0.0001")),
+            on_hand=_decimal(stock.get((sku, location), 0.0)),
+            on_order=_decimal(on_order.get((sku, location), 0.0)),
+            lead_time_days=_decimal(terms.lead_time_mean, Decimal("0.01")),
+            lead_demand=_decimal(suggestion.levels.lead_demand),
+            cycle_demand=_decimal(suggestion.levels.cycle_demand),
+            safety_stock=_decimal(suggestion.levels.safety_stock),
+            reorder_point=_decimal(suggestion.levels.reorder_point),
+            order_up_to=_decimal(suggestion.levels.order_up_to),
+            needed=_decimal(suggestion.needed),
+            pack_size=_decimal(terms.pack_size),
+            moq=_decimal(terms.moq),
+            suggested_quantity=_decimal(suggestion.quantity),
+            quantity=_decimal(suggestion.quantity),
+            unit_cost=_decimal(terms.unit_cost, Decimal("0.0001")),
+            expected_fill_rate=_decimal(suggestion.expected_fill_rate, Decimal("0.0001")),
+            days_of_cover=_decimal(suggestion.days_of_cover, Decimal("0.1")),
+            value=_decimal(suggestion.value, Decimal("0.0001")),
+            cut_by_budget=index in cut,
+        )
+        for index, ((sku, location, item, service_class, target, terms), suggestion) in enumerate(
+            zip(rows, suggestions, strict=True)
+        )
+    ]
+    ReorderSuggestion.objects.bulk_create(created, batch_size=2000)
+    return PlanResult(
+        suggestions=len(created),
+        cut_by_budget=len(cut),
+        spent=_decimal(plan.spent, Decimal("0.01")),
+    )
+
+
+def _decide(suggestion: ReorderSuggestion, *, actor: User, action: str, changes: dict) -> None:
+    Decision.objects.create(
+        merchant_id=suggestion.merchant_id,
+        suggestion=suggestion,
+        action=action,
+        actor=actor,
+        changes=changes,
+    )
+
+
+def _open_suggestion(merchant: Merchant, pk: int) -> ReorderSuggestion:
+    suggestion = (
+        ReorderSuggestion.objects.for_merchant(merchant).select_for_update().filter(pk=pk).first()
+    )
+    if suggestion is None:
+        raise ReorderSuggestion.DoesNotExist
+    if suggestion.status != ReorderSuggestion.Status.PROPOSED:
+        raise DomainError(f"This suggestion is already {suggestion.get_status_display().lower()}.")
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_quantity_set(
+    *, merchant: Merchant, pk: int, quantity: Decimal, actor: User
+) -> ReorderSuggestion:
+    """Change what will be ordered; rounded up to whole packs and at least the MOQ (zero is
+    refused: reject the suggestion instead)."""
+    suggestion = _open_suggestion(merchant, pk)
+    if quantity <= 0:
+        raise DomainError("The quantity must be above zero; reject the suggestion instead.")
+    terms = policy.Terms(0, moq=float(suggestion.moq), pack_size=float(suggestion.pack_size))
+    rounded = _decimal(policy.round_quantity(float(quantity), terms))
+    before = suggestion.quantity
+    suggestion.quantity = rounded
+    suggestion.save(update_fields=["quantity", "updated_at"])
+    _decide(
+        suggestion,
+        actor=actor,
+        action=Decision.Action.EDITED,
+        changes={"quantity": [str(before), str(rounded)], "asked": str(quantity)},
+    )
+    return suggestion
+
+
+@transaction.atomic
+def suggestions_approve(*, merchant: Merchant, pks: list[int], actor: User) -> int:
+    """Approve proposed suggestions (those already decided are left as they are)."""
+    approved = 0
+    suggestions = (
+        ReorderSuggestion.objects.for_merchant(merchant)
+        .select_for_update()
+        .filter(pk__in=pks, status=ReorderSuggestion.Status.PROPOSED)
+    )
+    now = timezone.now()
+    for suggestion in suggestions:
+        suggestion.status = ReorderSuggestion.Status.APPROVED
+        suggestion.decided_by, suggestion.decided_at = actor, now
+        suggestion.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        _decide(
+            suggestion,
+            actor=actor,
+            action=Decision.Action.APPROVED,
+            changes={"quantity": str(suggestion.quantity)},
+        )
+        approved += 1
+    return approved
+
+
+@transaction.atomic
+def suggestions_reject(*, merchant: Merchant, pks: list[int], reason: str, actor: User) -> int:
+    """Reject proposed suggestions with a reason (required: it is what the team learns
+    from)."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Say why the suggestion is rejected.")
+    rejected = 0
+    suggestions = (
+        ReorderSuggestion.objects.for_merchant(merchant)
+        .select_for_update()
+        .filter(pk__in=pks, status=ReorderSuggestion.Status.PROPOSED)
+    )
+    now = timezone.now()
+    for suggestion in suggestions:
+        suggestion.status = ReorderSuggestion.Status.REJECTED
+        suggestion.reason = reason
+        suggestion.decided_by, suggestion.decided_at = actor, now
+        suggestion.save(
+            update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"]
+        )
+        _decide(
+            suggestion, actor=actor, action=Decision.Action.REJECTED, changes={"reason": reason}
+        )
+        rejected += 1
+    return rejected

@@ -1,0 +1,204 @@
+"""Reorder suggestions from a stored forecast run: the stock position from snapshots and open
+purchase orders, the supplier's terms, the budget; decisions audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+from django.test import TestCase
+
+from accounts.errors import DomainError
+from accounts.tenancy import tenant_context
+from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.quantiles import LEVELS
+from inventory.models import PurchaseOrder
+from planning import services
+from planning.models import Decision, ReorderSuggestion
+from tests.factories import (
+    LocationFactory,
+    MerchantFactory,
+    PurchaseOrderFactory,
+    PurchaseOrderLineFactory,
+    SalesDayFactory,
+    SKUFactory,
+    StockLevelFactory,
+    SupplierItemFactory,
+    member,
+)
+
+END = dt.date(2024, 6, 30)
+
+
+class ReorderPlanTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(review_period_days=7)
+        cls.planner = member(cls.merchant)
+        cls.location = LocationFactory(merchant=cls.merchant)
+        cls.short = SKUFactory(merchant=cls.merchant, code="SHORT", unit_price=Decimal("5"))
+        cls.full = SKUFactory(merchant=cls.merchant, code="FULL", unit_price=Decimal("5"))
+        cls.item = SupplierItemFactory(
+            merchant=cls.merchant,
+            sku=cls.short,
+            lead_time_mean_days=Decimal("7"),
+            lead_time_std_days=Decimal("0"),
+            moq=Decimal("24"),
+            pack_size=Decimal("12"),
+            unit_cost=Decimal("2"),
+        )
+        SupplierItemFactory(
+            merchant=cls.merchant, sku=cls.full, supplier=cls.item.supplier, unit_cost=Decimal("2")
+        )
+        old = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+        StockLevelFactory(
+            merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=99, as_of=old
+        )
+        StockLevelFactory(merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=20)
+        StockLevelFactory(merchant=cls.merchant, sku=cls.full, location=cls.location, on_hand=500)
+        order = PurchaseOrderFactory(
+            merchant=cls.merchant, supplier=cls.item.supplier, location=cls.location
+        )
+        PurchaseOrderLineFactory(
+            merchant=cls.merchant,
+            purchase_order=order,
+            sku=cls.short,
+            quantity_ordered=Decimal("40"),
+            quantity_received=Decimal("10"),
+        )
+        received = PurchaseOrderFactory(
+            merchant=cls.merchant,
+            supplier=cls.item.supplier,
+            location=cls.location,
+            status=PurchaseOrder.Status.RECEIVED,
+        )
+        PurchaseOrderLineFactory(
+            merchant=cls.merchant, purchase_order=received, sku=cls.short, quantity_ordered=500
+        )
+        for sku in (cls.short, cls.full):
+            SalesDayFactory(
+                merchant=cls.merchant, sku=sku, location=cls.location, date=END, units=10
+            )
+        cls.first_run = cls.forecast_run()
+
+    @classmethod
+    def forecast_run(cls) -> ForecastRun:
+        with tenant_context(cls.merchant):
+            run = ForecastRun.objects.create(
+                merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED, history_end=END
+            )
+            for sku in (cls.short, cls.full):  # ten a day, with no doubt about it
+                SeriesForecast.objects.create(
+                    merchant=cls.merchant,
+                    run=run,
+                    sku=sku,
+                    location=cls.location,
+                    first_date=END + dt.timedelta(days=1),
+                    model="ensemble",
+                    quantiles=SeriesForecast.pack(np.full((len(LEVELS), 56), 10.0)),
+                )
+        return run
+
+    def plan(self, run=None):
+        with tenant_context(self.merchant):
+            return services.reorder_suggestions_plan(merchant=self.merchant, run=run or self.first_run)
+
+    def suggestions(self, **filters):
+        with tenant_context(self.merchant):
+            return list(ReorderSuggestion.objects.for_merchant(self.merchant).filter(**filters))
+
+    def test_the_order_fills_the_gap_after_stock_and_open_orders_in_packs(self):
+        result = self.plan()
+        self.assertEqual(result.suggestions, 1)  # FULL has 50 days of stock
+        (suggestion,) = self.suggestions()
+        self.assertEqual(suggestion.sku_id, self.short.pk)
+        self.assertEqual(suggestion.supplier_id, self.item.supplier_id)
+        self.assertEqual(suggestion.on_hand, 20)  # the latest snapshot, not the older 99
+        self.assertEqual(suggestion.on_order, 30)  # 40 ordered - 10 received; received POs out
+        self.assertEqual(suggestion.order_up_to, 140)  # (7 + 7 days) x 10
+        self.assertEqual(suggestion.needed, 90)
+        self.assertEqual(suggestion.quantity, 96)  # 8 packs of 12
+        self.assertEqual(suggestion.cost, Decimal("192"))
+        self.assertEqual(suggestion.days_of_cover, Decimal("7.6"))  # (146 - 70) / 10
+
+    def test_a_new_run_supersedes_proposed_suggestions_and_keeps_decided_ones(self):
+        self.plan()
+        (first,) = self.suggestions()
+        with tenant_context(self.merchant):
+            services.suggestions_approve(merchant=self.merchant, pks=[first.pk], actor=self.planner)
+        self.plan(self.forecast_run())
+        statuses = sorted(s.status for s in self.suggestions())
+        self.assertEqual(statuses, ["approved", "proposed"])
+        self.plan(self.forecast_run())
+        statuses = sorted(s.status for s in self.suggestions())
+        self.assertEqual(statuses, ["approved", "proposed", "superseded"])
+
+    def test_the_budget_marks_what_does_not_fit(self):
+        with tenant_context(self.merchant):
+            settings = services.planning_settings(self.merchant)
+            settings.budget = Decimal("100")
+            settings.save()
+        result = self.plan()
+        self.assertEqual(result.cut_by_budget, 1)
+        self.assertTrue(self.suggestions()[0].cut_by_budget)
+
+    def test_decisions_are_audited_and_final(self):
+        self.plan()
+        (suggestion,) = self.suggestions()
+        with tenant_context(self.merchant):
+            edited = services.suggestion_quantity_set(
+                merchant=self.merchant, pk=suggestion.pk, quantity=Decimal("50"), actor=self.planner
+            )
+            self.assertEqual(edited.quantity, 60)  # whole packs of 12
+            with self.assertRaises(DomainError):
+                services.suggestions_reject(
+                    merchant=self.merchant, pks=[suggestion.pk], reason=" ", actor=self.planner
+                )
+            rejected = services.suggestions_reject(
+                merchant=self.merchant,
+                pks=[suggestion.pk],
+                reason="Overstocked",
+                actor=self.planner,
+            )
+            self.assertEqual(rejected, 1)
+            with self.assertRaises(DomainError):
+                services.suggestion_quantity_set(
+                    merchant=self.merchant,
+                    pk=suggestion.pk,
+                    quantity=Decimal("12"),
+                    actor=self.planner,
+                )
+            self.assertEqual(
+                services.suggestions_approve(
+                    merchant=self.merchant, pks=[suggestion.pk], actor=self.planner
+                ),
+                0,
+            )
+            log = list(
+                Decision.objects.for_merchant(self.merchant).values_list("action", "changes")
+            )
+        self.assertEqual(
+            log,
+            [
+                ("rejected", {"reason": "Overstocked"}),
+                ("edited", {"quantity": ["96.000", "60.000"], "asked": "50"}),
+            ],
+        )
+
+    def test_classes_by_revenue_and_variability(self):
+        merchant = MerchantFactory()
+        location = LocationFactory(merchant=merchant)
+        big, small = SKUFactory(merchant=merchant), SKUFactory(merchant=merchant)
+        for day in range(84):
+            date = END - dt.timedelta(days=day)
+            SalesDayFactory(
+                merchant=merchant, sku=big, location=location, date=date, units=10, revenue=100
+            )
+            if day % 28 == 0:  # lumpy
+                SalesDayFactory(
+                    merchant=merchant, sku=small, location=location, date=date, units=5, revenue=5
+                )
+        with tenant_context(merchant):
+            classes = services.service_classes(merchant, END)
+        self.assertEqual(classes, {big.pk: "AX", small.pk: "CZ"})
