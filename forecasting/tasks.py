@@ -3,7 +3,8 @@ id as the claimant, so a redelivery after its worker died resumes the run."""
 
 import logging
 
-from celery import shared_task
+from celery import shared_task, signature
+from django.conf import settings
 from django.db import transaction
 
 from accounts.errors import DomainError
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 def run_forecast_task(self, *, merchant_id: int, run_id: int) -> None:
     merchant = Merchant.objects.get(pk=merchant_id)
     try:
-        services.forecast_run_execute(
+        run = services.forecast_run_execute(
             merchant=merchant, run_id=run_id, claimant=self.request.id or ""
         )
     except Exception:
@@ -34,6 +35,9 @@ def run_forecast_task(self, *, merchant_id: int, run_id: int) -> None:
             merchant=merchant, run_id=run_id, message="The run stopped on an unexpected error."
         )
         raise
+    if run is not None and run.status == run.Status.SUCCEEDED:
+        for name in settings.FORECAST_FOLLOW_UP_TASKS:
+            signature(name, kwargs={"merchant_id": merchant_id, "run_id": run_id}).delay()
 
 
 @shared_task(name="forecasting.nightly_forecasts_task", soft_time_limit=300, time_limit=360)

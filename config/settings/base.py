@@ -238,3 +238,9 @@ FINE_TUNE_DEVICE = os.environ.get("FINE_TUNE_DEVICE", "auto")  # auto: CUDA when
 FINE_TUNE_CORPUS_LOSS_BOUND = float(os.environ.get("FINE_TUNE_CORPUS_LOSS_BOUND", "0.10"))
 # New and sparse SKUs borrow the demand shape of similar products (by name and description).
 FORECAST_SIMILAR_PRODUCTS = env_bool("FORECAST_SIMILAR_PRODUCTS", True)
+# Tasks (by name) queued with merchant_id and run_id when a forecast run succeeds: planning
+# turns the forecasts into decisions, without forecasting importing planning.
+FORECAST_FOLLOW_UP_TASKS = ["planning.plan_after_forecast_task"]
+# How many of a night's suggestions get their forecast explained (SHAP) during the run, the
+# most valuable first; the others are explained when a merchant opens them.
+PLANNING_EXPLAIN_LIMIT = int(os.environ.get("PLANNING_EXPLAIN_LIMIT", "100"))

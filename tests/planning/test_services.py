@@ -102,7 +102,9 @@ class ReorderPlanTests(TestCase):
 
     def plan(self, run=None):
         with tenant_context(self.merchant):
-            return services.reorder_suggestions_plan(merchant=self.merchant, run=run or self.first_run)
+            return services.reorder_suggestions_plan(
+                merchant=self.merchant, run=run or self.first_run
+            )
 
     def suggestions(self, **filters):
         with tenant_context(self.merchant):

@@ -1,0 +1,40 @@
+"""Reads of planning: suggestions grouped for review, and what to explain."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Merchant
+from forecasting.models import ForecastRun
+from planning.models import ReorderSuggestion
+
+
+def latest_forecast_run(*, merchant: Merchant) -> ForecastRun | None:
+    return (
+        ForecastRun.objects.for_merchant(merchant)
+        .filter(status=ForecastRun.Status.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def suggestions(*, merchant: Merchant, status: str | None = None) -> QuerySet:
+    """Suggestions with their SKU, location and supplier, by supplier then SKU."""
+    queryset = (
+        ReorderSuggestion.objects.for_merchant(merchant)
+        .select_related("sku", "location", "supplier")
+        .order_by("supplier__name", "sku__code", "location__code", "pk")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def skus_to_explain(*, merchant: Merchant, run: ForecastRun, limit: int) -> list[int]:
+    """The SKUs of the run's most valuable proposed suggestions."""
+    return list(
+        ReorderSuggestion.objects.for_merchant(merchant)
+        .filter(forecast_run=run, status=ReorderSuggestion.Status.PROPOSED)
+        .order_by("-value", "pk")
+        .values_list("sku_id", flat=True)[:limit]
+    )

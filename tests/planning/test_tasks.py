@@ -1,0 +1,82 @@
+"""The nightly chain: a successful forecast run queues planning, which writes suggestions and
+explains the forecasts behind them; an older run is not planned from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.test import TestCase, override_settings
+
+from accounts.tenancy import tenant_context
+from forecasting import services as forecasting_services
+from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.tasks import run_forecast_task
+from inventory.models import SalesDay
+from planning.models import ReorderSuggestion
+from planning.tasks import plan_after_forecast_task
+from tests.factories import (
+    LocationFactory,
+    MerchantFactory,
+    SKUFactory,
+    StockLevelFactory,
+    SupplierItemFactory,
+)
+
+START = dt.date(2024, 1, 1)
+
+
+@override_settings(PLANNING_EXPLAIN_LIMIT=1)
+class NightlyPlanningTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        cls.location = LocationFactory(merchant=cls.merchant)
+        cls.empty = SKUFactory(merchant=cls.merchant, code="EMPTY", unit_price=Decimal("4"))
+        cls.stocked = SKUFactory(merchant=cls.merchant, code="STOCKED", unit_price=Decimal("4"))
+        for sku in (cls.empty, cls.stocked):
+            SupplierItemFactory(merchant=cls.merchant, sku=sku)
+        StockLevelFactory(
+            merchant=cls.merchant, sku=cls.stocked, location=cls.location, on_hand=900
+        )
+        with tenant_context(cls.merchant):
+            SalesDay.objects.bulk_create(
+                SalesDay(
+                    merchant=cls.merchant,
+                    sku=sku,
+                    location=cls.location,
+                    date=START + dt.timedelta(days=day),
+                    units=Decimal(6 + day % 7),
+                    revenue=Decimal(24),
+                )
+                for sku in (cls.empty, cls.stocked)
+                for day in range(120)
+            )
+
+    def run_night(self) -> ForecastRun:
+        run = forecasting_services.forecast_run_create(merchant=self.merchant, horizon=28)
+        run_forecast_task(merchant_id=self.merchant.pk, run_id=run.pk)
+        return run
+
+    def test_a_forecast_run_is_followed_by_its_suggestions_and_their_explanations(self):
+        run = self.run_night()
+        with tenant_context(self.merchant):
+            suggestions = list(ReorderSuggestion.objects.for_merchant(self.merchant))
+            explained = list(
+                SeriesForecast.objects.for_merchant(self.merchant)
+                .filter(run=run, explanation__isnull=False)
+                .values_list("sku__code", flat=True)
+            )
+        self.assertEqual([s.sku_id for s in suggestions], [self.empty.pk])  # 900 units last
+        self.assertEqual(suggestions[0].forecast_run_id, run.pk)
+        self.assertGreater(suggestions[0].quantity, 0)
+        self.assertEqual(explained, ["EMPTY"])
+
+    def test_an_older_run_is_not_planned_from(self):
+        older = self.run_night()
+        self.run_night()
+        with tenant_context(self.merchant):
+            before = ReorderSuggestion.objects.for_merchant(self.merchant).count()
+        self.assertEqual(plan_after_forecast_task(merchant_id=self.merchant.pk, run_id=older.pk), 0)
+        with tenant_context(self.merchant):
+            self.assertEqual(ReorderSuggestion.objects.for_merchant(self.merchant).count(), before)
