@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("inventory.api.urls")),
+    path("api/v1/", include("planning.api.urls")),
     path("", include("accounts.urls")),
     path("m/<slug:merchant_slug>/", include("inventory.urls")),
     path("m/<slug:merchant_slug>/forecasts/", include("forecasting.urls")),

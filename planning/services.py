@@ -212,13 +212,15 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
     )
 
 
-def _decide(suggestion: ReorderSuggestion, *, actor: User, action: str, changes: dict) -> None:
+def _decide(
+    suggestion: ReorderSuggestion, *, actor: User | None, via: str, action: str, changes: dict
+) -> None:
     Decision.objects.create(
         merchant_id=suggestion.merchant_id,
         suggestion=suggestion,
         action=action,
         actor=actor,
-        changes=changes,
+        changes={**changes, "via": via} if via else changes,
     )
 
 
@@ -235,7 +237,7 @@ def _open_suggestion(merchant: Merchant, pk: int) -> ReorderSuggestion:
 
 @transaction.atomic
 def suggestion_quantity_set(
-    *, merchant: Merchant, pk: int, quantity: Decimal, actor: User
+    *, merchant: Merchant, pk: int, quantity: Decimal, actor: User | None, via: str = ""
 ) -> ReorderSuggestion:
     """Change what will be ordered; rounded up to whole packs and at least the MOQ (zero is
     refused: reject the suggestion instead)."""
@@ -250,6 +252,7 @@ def suggestion_quantity_set(
     _decide(
         suggestion,
         actor=actor,
+        via=via,
         action=Decision.Action.EDITED,
         changes={"quantity": [str(before), str(rounded)], "asked": str(quantity)},
     )
@@ -257,7 +260,9 @@ def suggestion_quantity_set(
 
 
 @transaction.atomic
-def suggestions_approve(*, merchant: Merchant, pks: list[int], actor: User) -> int:
+def suggestions_approve(
+    *, merchant: Merchant, pks: list[int], actor: User | None, via: str = ""
+) -> int:
     """Approve proposed suggestions (those already decided are left as they are)."""
     approved = 0
     suggestions = (
@@ -273,6 +278,7 @@ def suggestions_approve(*, merchant: Merchant, pks: list[int], actor: User) -> i
         _decide(
             suggestion,
             actor=actor,
+            via=via,
             action=Decision.Action.APPROVED,
             changes={"quantity": str(suggestion.quantity)},
         )
@@ -281,7 +287,9 @@ def suggestions_approve(*, merchant: Merchant, pks: list[int], actor: User) -> i
 
 
 @transaction.atomic
-def suggestions_reject(*, merchant: Merchant, pks: list[int], reason: str, actor: User) -> int:
+def suggestions_reject(
+    *, merchant: Merchant, pks: list[int], reason: str, actor: User | None, via: str = ""
+) -> int:
     """Reject proposed suggestions with a reason (required: it is what the team learns
     from)."""
     reason = reason.strip()
@@ -302,7 +310,11 @@ def suggestions_reject(*, merchant: Merchant, pks: list[int], reason: str, actor
             update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"]
         )
         _decide(
-            suggestion, actor=actor, action=Decision.Action.REJECTED, changes={"reason": reason}
+            suggestion,
+            actor=actor,
+            via=via,
+            action=Decision.Action.REJECTED,
+            changes={"reason": reason},
         )
         rejected += 1
     return rejected

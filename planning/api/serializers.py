@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from planning.models import ReorderSuggestion
+
+
+class ReorderSuggestionSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="sku.code")
+    location = serializers.CharField(source="location.code")
+    supplier = serializers.CharField(source="supplier.code", allow_null=True, default=None)
+    cost = serializers.DecimalField(max_digits=20, decimal_places=4, read_only=True)
+
+    class Meta:
+        model = ReorderSuggestion
+        fields = [
+            "id", "forecast_run", "sku", "location", "supplier", "status", "service_class",
+            "target_fill_rate", "on_hand", "on_order", "committed", "lead_time_days",
+            "lead_demand", "cycle_demand", "safety_stock", "reorder_point", "order_up_to",
+            "needed", "pack_size", "moq", "suggested_quantity", "quantity", "unit_cost", "cost",
+            "expected_fill_rate", "days_of_cover", "value", "cut_by_budget", "reason",
+            "decided_at", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class QuantitySerializer(serializers.Serializer):
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+
+
+class DecisionSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
