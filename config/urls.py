@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("m/<slug:merchant_slug>/", include("inventory.urls")),
     path("m/<slug:merchant_slug>/forecasts/", include("forecasting.urls")),
+    path("m/<slug:merchant_slug>/planning/", include("planning.urls")),
 ]

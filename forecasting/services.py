@@ -204,9 +204,12 @@ def series_forecast_explain(*, merchant: Merchant, forecast: SeriesForecast) -> 
 def explain_forecasts(*, merchant: Merchant, run: ForecastRun, sku_ids: list[int]) -> int:
     """Explain a run's forecasts of these SKUs (planning asks for those in its alerts and
     suggestions during the nightly run); returns how many were explained."""
-    forecasts = SeriesForecast.objects.for_merchant(merchant).filter(
-        run=run, sku_id__in=sku_ids, explanation__isnull=True
-    )
+    with transaction.atomic(), tenant_context(merchant):
+        forecasts = list(
+            SeriesForecast.objects.for_merchant(merchant).filter(
+                run=run, sku_id__in=sku_ids, explanation__isnull=True
+            )
+        )
     count = 0
     for forecast in forecasts:
         series_forecast_explain(merchant=merchant, forecast=forecast)

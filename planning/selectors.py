@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Merchant
 from forecasting.models import ForecastRun
-from planning.models import ReorderSuggestion
+from planning.models import PlanningSettings, ReorderSuggestion
 
 
 def latest_forecast_run(*, merchant: Merchant) -> ForecastRun | None:
@@ -38,3 +38,9 @@ def skus_to_explain(*, merchant: Merchant, run: ForecastRun, limit: int) -> list
         .order_by("-value", "pk")
         .values_list("sku_id", flat=True)[:limit]
     )
+
+
+def planning_settings(*, merchant: Merchant) -> PlanningSettings:
+    """The merchant's settings, or the defaults (unsaved) when none were set yet."""
+    found = PlanningSettings.objects.for_merchant(merchant).first()
+    return found if found is not None else PlanningSettings(merchant=merchant)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from planning import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("orders/", views.SuggestionsView.as_view(), name="suggestions"),
+    path("orders/decide/", views.SuggestionDecideView.as_view(), name="suggestions_decide"),
+    path("orders/export/", views.SuggestionExportView.as_view(), name="suggestions_export"),
+    path(
+        "orders/<int:pk>/quantity/",
+        views.SuggestionQuantityView.as_view(),
+        name="suggestion_quantity",
+    ),
+]
