@@ -3,7 +3,7 @@ id as the claimant, so a redelivery after its worker died resumes the run."""
 
 import logging
 
-from celery import shared_task, signature
+from celery import current_app, shared_task, signature
 from django.conf import settings
 from django.db import transaction
 
@@ -36,8 +36,18 @@ def run_forecast_task(self, *, merchant_id: int, run_id: int) -> None:
         )
         raise
     if run is not None and run.status == run.Status.SUCCEEDED:
-        for name in settings.FORECAST_FOLLOW_UP_TASKS:
-            signature(name, kwargs={"merchant_id": merchant_id, "run_id": run_id}).delay()
+        follow_up(merchant_id=merchant_id, run_id=run_id)
+
+
+def follow_up(*, merchant_id: int, run_id: int, here: bool = False) -> list:
+    """Queue the tasks that follow a successful run (settings.FORECAST_FOLLOW_UP_TASKS), or,
+    with ``here``, run them in this process and return their results."""
+    current_app.loader.import_default_modules()  # the named tasks' modules (autodiscovery)
+    results = []
+    for name in settings.FORECAST_FOLLOW_UP_TASKS:
+        task = signature(name, kwargs={"merchant_id": merchant_id, "run_id": run_id})
+        results.append(task.apply().get() if here else task.delay())
+    return results
 
 
 @shared_task(name="forecasting.nightly_forecasts_task", soft_time_limit=300, time_limit=360)

@@ -243,4 +243,4 @@ FORECAST_SIMILAR_PRODUCTS = env_bool("FORECAST_SIMILAR_PRODUCTS", True)
 FORECAST_FOLLOW_UP_TASKS = ["planning.plan_after_forecast_task"]
 # How many of a night's suggestions get their forecast explained (SHAP) during the run, the
 # most valuable first; the others are explained when a merchant opens them.
-PLANNING_EXPLAIN_LIMIT = int(os.environ.get("PLANNING_EXPLAIN_LIMIT", "100"))
+PLANNING_EXPLAIN_LIMIT = int(os.environ.get("PLANNING_EXPLAIN_LIMIT", "20"))

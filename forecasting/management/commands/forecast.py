@@ -1,5 +1,6 @@
-"""`manage.py forecast [--merchant SLUG ...]`: forecast merchants now, in this process (the
-demo and operators use it; the nightly run goes through Celery)."""
+"""`manage.py forecast [--merchant SLUG ...]`: forecast merchants now, and run what follows a
+forecast (planning's suggestions), in this process (the demo and operators use it; the
+nightly run goes through Celery)."""
 
 import time
 
@@ -9,6 +10,7 @@ from accounts.tenancy import tenant_context
 from forecasting.management.merchants import by_slugs
 from forecasting.models import ForecastRun
 from forecasting.services import forecast_run_execute
+from forecasting.tasks import follow_up
 
 
 class Command(BaseCommand):
@@ -27,4 +29,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{target.slug}: {run.series_count} series forecast in "
                 f"{time.perf_counter() - started:.1f} s ({run.model_counts})"
+            )
+            started = time.perf_counter()
+            results = follow_up(merchant_id=target.pk, run_id=run.pk, here=True)
+            self.stdout.write(
+                f"{target.slug}: follow-up {results} in {time.perf_counter() - started:.1f} s"
             )
