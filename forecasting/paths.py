@@ -5,8 +5,9 @@ that: if demand shocks persist (a busy day tends to be followed by another), the
 wider than independent days suggest. So each series carries one number, the lag-1
 correlation of its demand shocks, measured on its own history, and sample paths are drawn
 through a Gaussian copula with that AR(1) correlation: each day's marginal is exactly its
-forecast quantile function, and the days are joined as the history says. A correlation of
-0 is independence; 1 makes every day sit at the same quantile (the widest sum).
+forecast quantile function, and the days are joined as the history says, plus a common
+factor that a path keeps for the whole horizon (`COMMON_SHARE`). A correlation of 0 and no
+common factor is independence; 1 makes every day sit at the same quantile (the widest sum).
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ from scipy.special import ndtr
 from forecasting.quantiles import LEVELS
 
 MAX_CORRELATION = 0.95
+# The share of each day's draw that a path keeps throughout (a common factor: the level a
+# forecast may have wrong for the whole span). Day-to-day persistence alone made sums too
+# narrow: on Online Retail (1,062 products, three origins, 14-day sums) 13.3% of actual sums
+# lay above the 95th percentile of the drawn ones and 11.0% below the 5th; with 0.3, 6.2%
+# and 2.9%.
+COMMON_SHARE = 0.3
 
 
 def shock_correlation(values: np.ndarray, window: int = 28, span: int = 182) -> np.ndarray:
@@ -48,7 +55,11 @@ def shock_correlation(values: np.ndarray, window: int = 28, span: int = 182) -> 
 
 
 def sample_paths(
-    quantiles: np.ndarray, correlation: float, count: int = 2000, seed: int = 0
+    quantiles: np.ndarray,
+    correlation: float,
+    count: int = 2000,
+    seed: int = 0,
+    common: float = COMMON_SHARE,
 ) -> np.ndarray:
     """``count`` demand paths (count, horizon) from quantiles (levels, horizon). Between the
     outermost levels the quantile function is linear; below the lowest it is held flat, and
@@ -64,6 +75,9 @@ def sample_paths(
     scale = np.sqrt(1 - rho * rho)
     for day in range(1, horizon):
         z[:, day] = rho * z[:, day - 1] + scale * shocks[:, day]
+    if common > 0:  # a share of every day's draw that one path keeps throughout
+        shared = rng.standard_normal((count, 1))
+        z = np.sqrt(common) * shared + np.sqrt(1 - common) * z
     u = ndtr(z)  # the standard normal CDF
     paths = np.empty_like(u)
     for day in range(horizon):
@@ -86,11 +100,12 @@ def lead_time_demand(
     levels: np.ndarray = LEVELS,
     count: int = 2000,
     seed: int = 0,
+    common: float = COMMON_SHARE,
 ) -> np.ndarray:
     """Quantiles at ``levels`` of demand summed over ``days`` days from day ``start`` of the
     horizon. ``days`` may be an array of ``count`` lead times (an uncertain lead time: one
     per path)."""
-    paths = sample_paths(quantiles, correlation, count, seed)
+    paths = sample_paths(quantiles, correlation, count, seed, common)
     cumulative = np.concatenate([np.zeros((count, 1)), np.cumsum(paths[:, start:], axis=1)], 1)
     spans = np.clip(
         np.broadcast_to(np.asarray(days, dtype=int), (count,)), 0, cumulative.shape[1] - 1

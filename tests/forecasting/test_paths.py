@@ -20,7 +20,7 @@ class PathTests(SimpleTestCase):
     def test_independent_days_sum_as_the_normal_law_says(self):
         quantiles = normal_quantiles(10, 3, 28)
         low, median, high = lead_time_demand(
-            quantiles, 0.0, 14, levels=np.array([0.05, 0.5, 0.95]), count=20_000
+            quantiles, 0.0, 14, levels=np.array([0.05, 0.5, 0.95]), count=20_000, common=0.0
         )
         sd = 3 * np.sqrt(14)
         self.assertAlmostEqual(median, 140, delta=1.0)
@@ -30,9 +30,12 @@ class PathTests(SimpleTestCase):
     def test_correlated_days_spread_the_sum_wider(self):
         quantiles = normal_quantiles(10, 3, 28)
         levels = np.array([0.05, 0.95])
-        independent = np.diff(lead_time_demand(quantiles, 0.0, 14, levels=levels))[0]
-        persistent = np.diff(lead_time_demand(quantiles, 0.8, 14, levels=levels))[0]
+        independent = np.diff(lead_time_demand(quantiles, 0.0, 14, levels=levels, common=0))[0]
+        persistent = np.diff(lead_time_demand(quantiles, 0.8, 14, levels=levels, common=0))[0]
+        shared = np.diff(lead_time_demand(quantiles, 0.0, 14, levels=levels, common=0.3))[0]
         self.assertGreater(persistent, 1.5 * independent)
+        # a common factor of 0.3: the sum's variance is 14 + 0.3 x 14 x 13 times a day's
+        self.assertAlmostEqual(shared / independent, np.sqrt(1 + 0.3 * 13), delta=0.15)
 
     def test_each_path_keeps_the_daily_marginals(self):
         quantiles = normal_quantiles(10, 3, 5)
