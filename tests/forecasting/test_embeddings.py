@@ -60,7 +60,8 @@ class SimilarProductTests(TestCase):
         self.assertEqual(embed_catalogues_task(), 4)  # the four active SKUs
         self.assertEqual(embed_catalogues_task(), 0)  # nothing new
         self.skus[2].name = "PINK HEART CANDLE HOLDER, LARGE"
-        self.skus[2].save()
+        with tenant_context(self.merchant):
+            self.skus[2].save()
         self.assertEqual(embed_catalogues_task(), 1)
         with tenant_context(self.merchant):
             embedded = set(
