@@ -158,3 +158,53 @@ class Decision(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.action} suggestion {self.suggestion_id}"
+
+
+class Alert(TenantOwned):
+    """Something a merchant should look at for one SKU at one location. At most one alert per
+    SKU, location and kind is not resolved; it closes by itself when its cause goes. Alerts
+    hold SKU-level aggregates only, never anything about a customer."""
+
+    class Kind(models.TextChoices):
+        STOCK_OUT = "stock_out", "Projected stock-out"
+        OVERSTOCK = "overstock", "Overstock"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        SNOOZED = "snoozed", "Snoozed"
+        RESOLVED = "resolved", "Resolved"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    sku = models.ForeignKey("inventory.SKU", on_delete=models.CASCADE, related_name="alerts")
+    location = models.ForeignKey(
+        "inventory.Location", on_delete=models.CASCADE, related_name="alerts"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
+    snoozed_until = models.DateField(null=True, blank=True)
+    forecast_run = models.ForeignKey(
+        "forecasting.ForecastRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        help_text="The run that last found the cause.",
+    )
+    details = models.JSONField(default=dict, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "sku", "location", "kind"],
+                condition=~models.Q(state="resolved"),
+                name="alert_one_unresolved",
+            )
+        ]
+        indexes = [models.Index(fields=["merchant", "state", "kind"], name="alert_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.sku_id}@{self.location_id} ({self.state})"

@@ -10,12 +10,13 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.paths import sample_paths
 from forecasting.quantiles import LEVELS
 from inventory.models import (
     SKU,
@@ -26,7 +27,7 @@ from inventory.models import (
     SupplierItem,
 )
 from planning import policy
-from planning.models import Decision, PlanningSettings, ReorderSuggestion
+from planning.models import Alert, Decision, PlanningSettings, ReorderSuggestion
 
 CLASS_DAYS = 91  # history that sets a SKU's ABC and XYZ class
 PATHS = 500
@@ -77,13 +78,21 @@ def _latest_stock(merchant: Merchant) -> dict[tuple[int, int], float]:
     return latest
 
 
-def _on_order(merchant: Merchant) -> dict[tuple[int, int], float]:
-    """Units ordered and not yet received on open purchase orders, per (SKU, location)."""
-    lines = (
-        PurchaseOrderLine.objects.for_merchant(merchant)
-        .filter(purchase_order__status=PurchaseOrder.Status.OPEN)
-        .values("sku_id", "purchase_order__location_id")
-        .annotate(open=Sum(F("quantity_ordered") - F("quantity_received")))
+def _on_order(
+    merchant: Merchant, arriving_by: dt.date | None = None
+) -> dict[tuple[int, int], float]:
+    """Units ordered and not yet received on open purchase orders, per (SKU, location); with
+    ``arriving_by``, only orders expected by then (or with no expected date)."""
+    lines = PurchaseOrderLine.objects.for_merchant(merchant).filter(
+        purchase_order__status=PurchaseOrder.Status.OPEN
+    )
+    if arriving_by is not None:
+        lines = lines.filter(
+            Q(purchase_order__expected_arrival__isnull=True)
+            | Q(purchase_order__expected_arrival__lte=arriving_by)
+        )
+    lines = lines.values("sku_id", "purchase_order__location_id").annotate(
+        open=Sum(F("quantity_ordered") - F("quantity_received"))
     )
     return {
         (line["sku_id"], line["purchase_order__location_id"]): max(float(line["open"]), 0.0)
@@ -318,3 +327,95 @@ def suggestions_reject(
         )
         rejected += 1
     return rejected
+
+
+# -- alerts ----------------------------------------------------------------------------------
+STOCK_OUT_DAYS = 14  # how far ahead a projected stock-out is looked for
+STOCK_OUT_PROBABILITY = 0.2  # the chance of running out above which an alert opens
+
+
+@dataclass(frozen=True)
+class AlertCounts:
+    opened: int
+    updated: int
+    resolved: int
+
+
+def _stock_out(paths: np.ndarray, available: float, first: dt.date) -> dict | None:
+    """The projected stock-out within `STOCK_OUT_DAYS`, from demand paths (count, days)."""
+    cumulative = np.cumsum(paths[:, :STOCK_OUT_DAYS], axis=1)
+    short_by_day = (cumulative > available + 1e-9).mean(axis=0)
+    probability = float(short_by_day[-1])
+    if probability < STOCK_OUT_PROBABILITY:
+        return None
+    day = int(np.argmax(short_by_day >= min(0.5, probability)))
+    lost = float(np.maximum(cumulative[:, -1] - available, 0).mean())
+    return {"date": (first + dt.timedelta(days=day)).isoformat(), "probability": probability,
+            "lost_units": lost}  # fmt: skip
+
+
+@transaction.atomic
+def alerts_refresh(*, merchant: Merchant, run: ForecastRun) -> AlertCounts:
+    """Open, update or close the stock-out and overstock alerts from a forecast run. A cause
+    found again updates its alert (an acknowledged or snoozed one keeps its state; a snooze
+    that has ended opens again); an alert whose cause is gone is resolved."""
+    settings = planning_settings(merchant)
+    today = run.history_end or timezone.localdate()
+    first = today + dt.timedelta(days=1)
+    stock = _latest_stock(merchant)
+    arriving = _on_order(merchant, arriving_by=today + dt.timedelta(days=STOCK_OUT_DAYS))
+    prices = dict(SKU.objects.for_merchant(merchant).values_list("pk", "unit_price"))
+    costs = {pk: item.unit_cost for pk, item in _primary_items(merchant).items()}
+    found: dict[tuple[int, int, str], dict] = {}
+    forecasts = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
+    for sku, location, packed, correlation in forecasts.values_list(
+        "sku_id", "location_id", "quantiles", "path_correlation"
+    ):
+        quantiles = np.frombuffer(bytes(packed), dtype="<f4").reshape(len(LEVELS), -1)
+        on_hand = stock.get((sku, location), 0.0)
+        price = float(prices.get(sku) or 0)
+        paths = sample_paths(quantiles, correlation, count=PATHS, seed=sku)
+        projected = _stock_out(paths, on_hand + arriving.get((sku, location), 0.0), first)
+        if projected is not None:
+            projected["lost_revenue"] = round(projected["lost_units"] * price, 2)
+            projected["lost_units"] = round(projected["lost_units"], 2)
+            projected["probability"] = round(projected["probability"], 3)
+            found[(sku, location, Alert.Kind.STOCK_OUT)] = projected
+        daily = float(paths.mean())
+        cover = on_hand / daily if daily > 0 else (np.inf if on_hand > 0 else 0.0)
+        if cover > settings.overstock_days:
+            excess = on_hand - daily * settings.overstock_days
+            found[(sku, location, Alert.Kind.OVERSTOCK)] = {
+                "days_of_cover": None if np.isinf(cover) else round(cover, 1),
+                "excess_units": round(excess, 2),
+                "capital": round(excess * float(costs.get(sku) or 0), 2),
+            }
+    now = timezone.now()
+    unresolved = {
+        (alert.sku_id, alert.location_id, alert.kind): alert
+        for alert in Alert.objects.for_merchant(merchant)
+        .select_for_update()
+        .exclude(state=Alert.State.RESOLVED)
+    }
+    opened = updated = resolved = 0
+    for key, details in found.items():
+        alert = unresolved.pop(key, None)
+        if alert is None:
+            Alert.objects.create(
+                merchant=merchant, sku_id=key[0], location_id=key[1], kind=key[2],
+                forecast_run=run, details=details,
+            )  # fmt: skip
+            opened += 1
+            continue
+        alert.details, alert.forecast_run = details, run
+        if alert.state == Alert.State.SNOOZED and (
+            alert.snoozed_until is None or alert.snoozed_until <= today
+        ):
+            alert.state, alert.snoozed_until = Alert.State.OPEN, None
+        alert.save()
+        updated += 1
+    for alert in unresolved.values():  # the cause went away
+        alert.state, alert.resolved_at = Alert.State.RESOLVED, now
+        alert.save(update_fields=["state", "resolved_at", "updated_at"])
+        resolved += 1
+    return AlertCounts(opened=opened, updated=updated, resolved=resolved)

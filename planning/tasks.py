@@ -23,9 +23,10 @@ logger = logging.getLogger(__name__)
     reject_on_worker_lost=True,
 )
 def plan_after_forecast_task(*, merchant_id: int, run_id: int) -> int:
-    """After a successful forecast run: the reorder suggestions (in one transaction, so a
-    repeated task replaces them whole), then the SHAP explanations of the forecasts behind
-    the most valuable ones. Planning from a run that is no longer the latest does nothing."""
+    """After a successful forecast run: the reorder suggestions and the stock-out and
+    overstock alerts (in one transaction, so a repeated task replaces them whole), then the
+    SHAP explanations of the forecasts behind the most valuable suggestions. Planning from a
+    run that is no longer the latest does nothing."""
     merchant = Merchant.objects.get(pk=merchant_id)
     with transaction.atomic(), tenant_context(merchant):
         run = ForecastRun.objects.for_merchant(merchant).get(pk=run_id)
@@ -33,6 +34,7 @@ def plan_after_forecast_task(*, merchant_id: int, run_id: int) -> int:
         if latest is None or latest.pk != run.pk:
             return 0
         result = services.reorder_suggestions_plan(merchant=merchant, run=run)
+        services.alerts_refresh(merchant=merchant, run=run)
         sku_ids = selectors.skus_to_explain(
             merchant=merchant, run=run, limit=settings.PLANNING_EXPLAIN_LIMIT
         )

@@ -43,7 +43,7 @@ from inventory.models import (
     Supplier,
     SupplierItem,
 )
-from planning.models import Decision, PlanningSettings, ReorderSuggestion
+from planning.models import Alert, Decision, PlanningSettings, ReorderSuggestion
 from tests import factories
 
 
@@ -337,6 +337,19 @@ def _decision(world: World, ids: dict) -> Decision:
         action=Decision.Action.EDITED,
         actor=world.owner,
         changes={"note": world.marker},
+        **ids,
+    )
+
+
+@builds(Alert)
+def _alert(world: World, ids: dict) -> Alert:
+    return Alert.objects.create(
+        merchant=world.merchant,
+        kind=Alert.Kind.STOCK_OUT,
+        sku=world.objects[SKU],
+        location=world.objects[Location],
+        forecast_run=world.objects[ForecastRun],
+        details={"note": world.marker},
         **ids,
     )
 
