@@ -178,9 +178,13 @@ class SeriesForecast(TenantOwned):
     def pack(quantiles: np.ndarray) -> bytes:
         return np.asarray(quantiles, dtype="<f4").tobytes()
 
+    @staticmethod
+    def unpack(packed: bytes | memoryview) -> np.ndarray:
+        """Quantiles (levels, days) from the stored bytes (what `pack` wrote)."""
+        return np.frombuffer(bytes(packed), dtype="<f4").reshape(len(LEVELS), -1)
+
     def array(self) -> np.ndarray:
-        values = np.frombuffer(bytes(self.quantiles), dtype="<f4")
-        return values.reshape(len(LEVELS), -1)
+        return self.unpack(self.quantiles)
 
 
 class SkuEmbedding(TenantOwned):

@@ -17,7 +17,6 @@ from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.paths import sample_paths
-from forecasting.quantiles import LEVELS
 from inventory.models import (
     SKU,
     PurchaseOrder,
@@ -161,7 +160,7 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
         )
         service_class = classes.get(sku, "CZ")
         target = float(settings.service_levels.get(service_class, merchant.target_service_level))
-        quantiles = np.frombuffer(bytes(packed), dtype="<f4").reshape(len(LEVELS), -1)
+        quantiles = SeriesForecast.unpack(packed)
         demand = policy.demand_from_forecast(quantiles, correlation, terms, count=PATHS, seed=sku)
         suggestion = policy.suggest(
             demand,
@@ -371,7 +370,7 @@ def alerts_refresh(*, merchant: Merchant, run: ForecastRun) -> AlertCounts:
     for sku, location, packed, correlation in forecasts.values_list(
         "sku_id", "location_id", "quantiles", "path_correlation"
     ):
-        quantiles = np.frombuffer(bytes(packed), dtype="<f4").reshape(len(LEVELS), -1)
+        quantiles = SeriesForecast.unpack(packed)
         on_hand = stock.get((sku, location), 0.0)
         price = float(prices.get(sku) or 0)
         paths = sample_paths(quantiles, correlation, count=PATHS, seed=sku)
