@@ -27,6 +27,7 @@ from inventory.models import (
     Supplier,
     SupplierItem,
 )
+from planning.models import ReorderSuggestion
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -213,3 +214,34 @@ class IdempotencyRecordFactory(TenantFactory):
     fingerprint = "0" * 64
     status_code = 200
     body = b"{}"
+
+
+def reorder_suggestion(
+    merchant, run, sku, location, supplier, quantity="24", **extra
+) -> ReorderSuggestion:
+    """A proposed suggestion with plain numbers (packs of 12, MOQ 24, unit cost 2)."""
+    numbers = {
+        name: Decimal("1")
+        for name in (
+            "on_hand", "on_order", "lead_time_days", "lead_demand", "cycle_demand",
+            "safety_stock", "reorder_point", "order_up_to", "needed", "value",
+        )
+    }  # fmt: skip
+    with tenant_context(merchant):
+        return ReorderSuggestion.objects.create(
+            merchant=merchant,
+            forecast_run=run,
+            sku=sku,
+            location=location,
+            supplier=supplier,
+            service_class="AX",
+            target_fill_rate=Decimal("0.95"),
+            expected_fill_rate=Decimal("0.96"),
+            pack_size=Decimal("12"),
+            moq=Decimal("24"),
+            suggested_quantity=Decimal(quantity),
+            quantity=Decimal(quantity),
+            unit_cost=Decimal("2"),
+            **numbers,
+            **extra,
+        )

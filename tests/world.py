@@ -306,25 +306,13 @@ def _planning_settings(world: World, ids: dict) -> PlanningSettings:
 
 @builds(ReorderSuggestion)
 def _reorder_suggestion(world: World, ids: dict) -> ReorderSuggestion:
-    numbers = {
-        name: Decimal("1")
-        for name in (
-            "on_hand", "on_order", "lead_time_days", "lead_demand", "cycle_demand",
-            "safety_stock", "reorder_point", "order_up_to", "needed", "suggested_quantity",
-            "quantity", "value",
-        )
-    }  # fmt: skip
-    return ReorderSuggestion.objects.create(
-        merchant=world.merchant,
-        forecast_run=world.objects[ForecastRun],
-        sku=world.objects[SKU],
-        location=world.objects[Location],
-        supplier=world.objects[Supplier],
-        service_class="AX",
-        target_fill_rate=Decimal("0.95"),
-        expected_fill_rate=Decimal("0.95"),
+    return factories.reorder_suggestion(
+        world.merchant,
+        world.objects[ForecastRun],
+        world.objects[SKU],
+        world.objects[Location],
+        world.objects[Supplier],
         reason=world.marker,
-        **numbers,
         **ids,
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from django.test import TestCase
 from django.urls import reverse
@@ -12,35 +11,15 @@ from accounts.roles import Role
 from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun
-from planning.models import Decision, ReorderSuggestion
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, SupplierFactory, member
-
-
-def make_suggestion(merchant, run, sku, location, supplier, quantity="24") -> ReorderSuggestion:
-    numbers = {
-        name: Decimal("1")
-        for name in (
-            "on_hand", "on_order", "lead_time_days", "lead_demand", "cycle_demand",
-            "safety_stock", "reorder_point", "order_up_to", "needed", "value",
-        )
-    }  # fmt: skip
-    with tenant_context(merchant):
-        return ReorderSuggestion.objects.create(
-            merchant=merchant,
-            forecast_run=run,
-            sku=sku,
-            location=location,
-            supplier=supplier,
-            service_class="AX",
-            target_fill_rate=Decimal("0.95"),
-            expected_fill_rate=Decimal("0.96"),
-            pack_size=Decimal("12"),
-            moq=Decimal("24"),
-            suggested_quantity=Decimal(quantity),
-            quantity=Decimal(quantity),
-            unit_cost=Decimal("2"),
-            **numbers,
-        )
+from planning.models import Decision
+from tests.factories import (
+    LocationFactory,
+    MerchantFactory,
+    SKUFactory,
+    SupplierFactory,
+    member,
+    reorder_suggestion,
+)
 
 
 class SuggestionApiTests(TestCase):
@@ -61,7 +40,7 @@ class SuggestionApiTests(TestCase):
                 merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED
             )
         cls.mugs, cls.jugs = (
-            make_suggestion(
+            reorder_suggestion(
                 cls.merchant, run, SKUFactory(merchant=cls.merchant, code=code), location, supplier
             )
             for code in ("MUG", "JUG")

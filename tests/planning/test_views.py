@@ -16,8 +16,14 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun
 from planning.models import ReorderSuggestion
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, SupplierFactory, member
-from tests.planning.test_api import make_suggestion
+from tests.factories import (
+    LocationFactory,
+    MerchantFactory,
+    SKUFactory,
+    SupplierFactory,
+    member,
+    reorder_suggestion,
+)
 
 
 class OrdersPageTests(TestCase):
@@ -33,10 +39,10 @@ class OrdersPageTests(TestCase):
             run = ForecastRun.objects.create(
                 merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED
             )
-        cls.mug = make_suggestion(
+        cls.mug = reorder_suggestion(
             cls.merchant, run, SKUFactory(merchant=cls.merchant, code="MUG"), location, acme
         )
-        cls.jug = make_suggestion(
+        cls.jug = reorder_suggestion(
             cls.merchant, run, SKUFactory(merchant=cls.merchant, code="=JUG"), location, bolt
         )
 
@@ -56,7 +62,7 @@ class OrdersPageTests(TestCase):
             response = self.client.get(self.url("suggestions"))
         location = LocationFactory(merchant=self.merchant, code="SHOP")
         for code in ("A", "B", "C"):
-            make_suggestion(
+            reorder_suggestion(
                 self.merchant,
                 self.mug.forecast_run,
                 SKUFactory(merchant=self.merchant, code=code),
