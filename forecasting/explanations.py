@@ -108,7 +108,7 @@ def explain(
 
     def build(mask: np.ndarray) -> tuple[np.ndarray, Covariates]:
         panel = np.empty((len(mask), len(history)))
-        covariates = Covariates()
+        covariates = Covariates(recorded=len(history))
         for row, present in enumerate(mask):
             on = dict(zip(groups, present, strict=True))
             series = parts["base"] + np.nan_to_num(parts["noise"])

@@ -202,7 +202,7 @@ def covariates(merchant: Merchant, history: History, horizon: int) -> Covariates
     whose location has calendar events: the selling price (future: the list price, less the
     discount of a planned promotion), a promotion flag and, with events, an event flag, over
     history and horizon. Others get none (they would only cost time)."""
-    result = Covariates()
+    result = Covariates(recorded=len(history.days))
     if not history.keys:
         return result
     first, total = history.days[0], len(history.days) + horizon

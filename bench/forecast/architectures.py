@@ -17,10 +17,10 @@ on at least 100 days (daily, H=28, M=7; the corpus holds out their last 56 days)
 prints parameters, training seconds, ms per step, forecast series/s and MASE/WQL per data set
 (ratio to seasonal naive in brackets) beside the baselines; `--out` writes the figures as JSON.
 
-Chronos-2 is also scored without its covariate rows ("chronos2 (no covariates)"): the Online
-Retail price row is the average price on days with sales, carried forward, so within the
-held-out window it changes only on days something sold, and a model reading it learns of
-future sales from it. The script prints how many sale days it marks.
+Chronos-2 is also scored without its covariate rows ("chronos2 (no covariates)"). The Online
+Retail price row is the average price on days with sales, carried forward; inside the
+held-out window it is held at its value at the origin (forecasting.gaps.window_rows), since
+its changes there would mark the days something sold.
 
     .venv/bin/python bench/forecast/architectures.py --steps 400 [--batch-size 64] [--seed 7]
         [--architectures chronos2,chronos_bolt,patchtst] [--out var/architectures.json]
@@ -318,22 +318,6 @@ def load_panels() -> dict[str, Panel]:
     return {"carparts": carparts, "retail": retail}
 
 
-def price_signal(panel: Panel, horizon: int) -> dict:
-    """How much the known price row tells of the held-out window's sales: the days on which
-    it changes, and how many of them are sale days."""
-    rows = sorted(panel.known)
-    if not rows:
-        return {}
-    price = np.stack([panel.known[row][0] for row in rows])[:, -horizon - 1 :]
-    changed = np.abs(np.diff(price, axis=1)) > 1e-9
-    sold = np.nan_to_num(panel.values[rows, -horizon:]) > 0
-    return {
-        "price_change_days": int(changed.sum()),
-        "of_which_sale_days": int((changed & sold).sum()),
-        "sale_days": int(sold.sum()),
-    }
-
-
 def candidates(models: dict[str, torch.nn.Module], panel: Panel) -> dict[str, Callable]:
     extra = {}
     for name, model in models.items():
@@ -379,14 +363,6 @@ def print_table(results: dict) -> None:
             reference = results["datasets"][name]["models"]["seasonal_naive"]
             line += f"{cell(figures, reference, 'MASE'):>16}{cell(figures, reference, 'WQL'):>16}"
         print(line)
-    for name in DATASETS:
-        signal = results["datasets"][name]["price_signal"]
-        if signal:
-            print(
-                f"{name}: the known price row changes on {signal['price_change_days']:,} "
-                f"series-days of the held-out window, {signal['of_which_sale_days']:,} of them "
-                f"days with a sale; {signal['sale_days']:,} series-days had a sale"
-            )
     print(
         "series/s: both data sets' series over both forecast passes (for shelfcast: its "
         "per-series choice among the baselines, backtest included). chronos2 (no covariates) "
@@ -432,7 +408,6 @@ def main() -> None:
             panel, horizon=horizon, season=season, extra=candidates(models, panel)
         )
         results["datasets"][name] = backtest.as_dict()
-        results["datasets"][name]["price_signal"] = price_signal(panel, horizon)
         for model, seconds in backtest.seconds.items():  # as_dict rounds to 10 ms: too coarse
             results["datasets"][name]["models"][model]["seconds"] = round(seconds, 4)
     print_table(results)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from forecasting.gaps import fill_forward
+from forecasting.gaps import fill_forward, window_rows
 from forecasting.neural.network import CONTEXT, Task
 
 RETAIL_HELD_OUT_DAYS = 56  # the benchmark holds out the last 28 days; keep twice that out
@@ -189,11 +189,10 @@ class RetailSeries:
             return None
         cut = rng.integers(max(observed[0] + 14, 1), len(values) - 7)
         start = max(0, cut - length)
-        price = self.prices[row][start : cut + horizon]
+        price = window_rows(self.prices[row][None, :], start=start, cut=cut, end=cut + horizon)
         future = values[cut : cut + horizon]
         future = np.concatenate([future, np.full(horizon - len(future), np.nan)])
-        price = np.concatenate([price, np.full(horizon + cut - start - len(price), price[-1])])
-        return Task(history=values[start:cut], known=price[None, :], future=future)
+        return Task(history=values[start:cut], known=price, future=future)
 
 
 class Corpus:

@@ -3,7 +3,8 @@ the same shape as the baselines, with optional covariates per series.
 
 Covariates are given over the whole calendar of the panel plus the horizon (known ones) or
 over the panel only (past-only ones); a backtest that cuts the panel earlier gets them cut at
-the same place, so no future leaks into a window."""
+the same place, and a recorded price held at its origin value, so no future leaks into a
+window."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from forecasting.gaps import window_rows
 from forecasting.neural.network import CONTEXT, Task, predict
 from forecasting.quantiles import LEVELS
 
@@ -23,6 +25,9 @@ class Covariates:
 
     known: dict[int, np.ndarray] = field(default_factory=dict)
     past: dict[int, np.ndarray] = field(default_factory=dict)
+    # periods whose price was recorded from sales rather than planned (None: all the known
+    # rows cover); a window cut inside them sees the price held at its origin (gaps.window_rows)
+    recorded: int | None = None
 
 
 def tasks_for(
@@ -37,10 +42,13 @@ def tasks_for(
         known = past = None
         if covariates is not None:
             if row in covariates.known:
-                known = covariates.known[row][:, start : length + horizon]
-                if known.shape[1] < length - start + horizon:  # extend the last known value
-                    pad = length - start + horizon - known.shape[1]
-                    known = np.concatenate([known, np.repeat(known[:, -1:], pad, axis=1)], 1)
+                known = window_rows(
+                    covariates.known[row],
+                    start=start,
+                    cut=length,
+                    end=length + horizon,
+                    recorded=covariates.recorded,
+                )
             if row in covariates.past:
                 past = covariates.past[row][:, start:length]
         tasks.append(Task(history=panel[row, start:], known=known, past=past))

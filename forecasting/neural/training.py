@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from forecasting.gaps import window_rows
 from forecasting.neural.corpus import Corpus
 from forecasting.neural.network import CONTEXT, MAX_HORIZON, Task, collate
 
@@ -109,7 +110,7 @@ def history_tasks(
 ) -> tuple[list[Task], int]:
     """Training windows cut at random points of a merchant's panel (series, periods): the
     context before the cut, the next ``horizon`` periods as the target. ``known``: per series
-    row, its known covariates over the same periods (k, periods)."""
+    row, its known covariates over the same periods (k, periods), prices as recorded."""
     series, periods = values.shape
     tasks: list[Task] = []
     attempts = 0
@@ -124,9 +125,7 @@ def history_tasks(
         future = np.concatenate([future, np.full(horizon - len(future), np.nan)])
         covariates = None
         if known is not None and row in known:
-            rows = known[row][:, start : cut + horizon]
-            pad = (cut - start) + horizon - rows.shape[1]
-            covariates = np.concatenate([rows, np.repeat(rows[:, -1:], pad, axis=1)], axis=1)
+            covariates = window_rows(known[row], start=start, cut=cut, end=cut + horizon)
         tasks.append(Task(history=history, known=covariates, future=future))
     return tasks, horizon
 

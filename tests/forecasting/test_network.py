@@ -67,8 +67,8 @@ class NetworkTests(SimpleTestCase):
         promoted = price.copy()
         promoted[0, 120:] = 2.5
         promoted[1, 120:] = 1
-        plain = TransformerCandidate(self.model, Covariates(known={0: price}))
-        promo = TransformerCandidate(self.model, Covariates(known={0: promoted}))
+        plain = TransformerCandidate(self.model, Covariates(known={0: price}, recorded=120))
+        promo = TransformerCandidate(self.model, Covariates(known={0: promoted}, recorded=120))
         self.assertFalse(
             np.allclose(plain(history[None], 14, 7), promo(history[None], 14, 7), atol=1e-6)
         )
