@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "task": "forecasting.embed_catalogues_task",
         "schedule": crontab(minute=40),
     },
+    # Stale-data and failed-job alerts, morning alert digests, due webhook retries.
+    "merchant-checks": {
+        "task": "planning.merchant_checks_task",
+        "schedule": crontab(minute="5-59/15"),
+    },
     "purge-idempotency-records": {
         "task": "accounts.purge_idempotency_records_task",
         "schedule": crontab(hour=3, minute=15),

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
+from django.db.models import BinaryField, F, Func, Value
+
 from accounts.models import Merchant
 from forecasting.models import ForecastRun, SeriesForecast
 
@@ -24,3 +29,43 @@ def latest_forecasts_for_sku(*, merchant: Merchant, sku_id: int) -> list[SeriesF
         .filter(run=run, sku_id=sku_id)
         .select_related("location")
     )
+
+
+def quantiles_on_day(
+    *, merchant: Merchant, run: ForecastRun, day: dt.date, levels: list[int]
+) -> dict[tuple[int, int], np.ndarray]:
+    """Per series of ``run`` whose forecast covers ``day``: its quantiles at the level
+    indexes ``levels`` on that day. The database cuts the 4-byte values out of the packed
+    arrays (levels x horizon, row by row), so checking yesterday's forecast against
+    yesterday's sales does not move whole forecasts."""
+    offset = {}
+    for first_date in (
+        SeriesForecast.objects.for_merchant(merchant)
+        .filter(run=run)
+        .values_list("first_date", flat=True)
+        .distinct()
+    ):
+        step = (day - first_date).days
+        if 0 <= step < run.horizon:
+            offset[first_date] = step
+    found: dict[tuple[int, int], np.ndarray] = {}
+    for first_date, step in offset.items():
+        cuts = {
+            f"level_{level}": Func(
+                F("quantiles"),
+                Value((level * run.horizon + step) * 4 + 1),
+                Value(4),
+                function="substr",
+                output_field=BinaryField(),
+            )
+            for level in levels
+        }
+        rows = (
+            SeriesForecast.objects.for_merchant(merchant)
+            .filter(run=run, first_date=first_date)
+            .annotate(**cuts)
+            .values_list("sku_id", "location_id", *cuts)
+        )
+        for sku, location, *values in rows:
+            found[(sku, location)] = np.frombuffer(b"".join(map(bytes, values)), dtype="<f4")
+    return found

@@ -43,6 +43,18 @@ class PlanningSettings(TenantOwned):
         validators=[MinValueValidator(7), MaxValueValidator(3650)],
         help_text="Days of cover above which stock is overstock.",
     )
+    stale_days = models.PositiveIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days without new sales or stock data after which a stale-data alert opens.",
+    )
+    digest_enabled = models.BooleanField(
+        default=True,
+        help_text="Email owners and planners a morning digest of the open alerts.",
+    )
+    digest_sent_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The local day of the last digest."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -161,13 +173,19 @@ class Decision(TenantOwned):
 
 
 class Alert(TenantOwned):
-    """Something a merchant should look at for one SKU at one location. At most one alert per
-    SKU, location and kind is not resolved; it closes by itself when its cause goes. Alerts
-    hold SKU-level aggregates only, never anything about a customer."""
+    """Something a merchant should look at: for one SKU at one location (stock-out,
+    overstock, demand anomaly, forecast bias) or for the whole merchant (stale data, a failed
+    job). At most one alert per SKU, location and kind (per kind for merchant-wide ones) is
+    not resolved; it closes by itself when its cause goes. Alerts hold SKU-level aggregates
+    only, never anything about a customer."""
 
     class Kind(models.TextChoices):
         STOCK_OUT = "stock_out", "Projected stock-out"
         OVERSTOCK = "overstock", "Overstock"
+        ANOMALY = "anomaly", "Demand anomaly"
+        BIAS = "bias", "Forecast bias"
+        STALE_DATA = "stale_data", "Stale data"
+        FAILED_JOB = "failed_job", "Failed job"
 
     class State(models.TextChoices):
         OPEN = "open", "Open"
@@ -176,9 +194,15 @@ class Alert(TenantOwned):
         RESOLVED = "resolved", "Resolved"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    sku = models.ForeignKey("inventory.SKU", on_delete=models.CASCADE, related_name="alerts")
+    sku = models.ForeignKey(
+        "inventory.SKU", on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
+    )
     location = models.ForeignKey(
-        "inventory.Location", on_delete=models.CASCADE, related_name="alerts"
+        "inventory.Location",
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        null=True,
+        blank=True,
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
     snoozed_until = models.DateField(null=True, blank=True)
@@ -191,6 +215,15 @@ class Alert(TenantOwned):
         help_text="The run that last found the cause.",
     )
     details = models.JSONField(default=dict, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who last acknowledged, snoozed or resolved it.",
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -202,9 +235,71 @@ class Alert(TenantOwned):
                 fields=["merchant", "sku", "location", "kind"],
                 condition=~models.Q(state="resolved"),
                 name="alert_one_unresolved",
-            )
+            ),
+            # NULLs are distinct in the constraint above: merchant-wide kinds need their own
+            models.UniqueConstraint(
+                fields=["merchant", "kind"],
+                condition=~models.Q(state="resolved") & models.Q(sku__isnull=True),
+                name="alert_one_unresolved_merchant_wide",
+            ),
         ]
         indexes = [models.Index(fields=["merchant", "state", "kind"], name="alert_state_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.sku_id}@{self.location_id} ({self.state})"
+        subject = f"{self.sku_id}@{self.location_id}" if self.sku_id else "merchant"
+        return f"{self.get_kind_display()}: {subject} ({self.state})"
+
+
+class WebhookEndpoint(TenantOwned):
+    """A URL of the merchant's that receives alert events as JSON, signed with HMAC-SHA256
+    of the body under the endpoint's secret (header ``Shelfcast-Signature``)."""
+
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=64, editable=False)
+    is_active = models.BooleanField(default=True)
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["merchant", "url"], name="webhook_url_once")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(TenantOwned):
+    """One event for one endpoint, tried until it is delivered or its attempts run out. The
+    event id is sent with it, so a receiver can drop a delivery it already has."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=40)
+    event_id = models.UUIDField()
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "endpoint", "event_id"], name="webhook_delivery_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.endpoint_id} ({self.status})"

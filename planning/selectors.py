@@ -1,12 +1,12 @@
-"""Reads of planning: suggestions grouped for review, and what to explain."""
+"""Reads of planning: suggestions grouped for review, what to explain, and alerts."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from accounts.models import Merchant
 from forecasting.models import ForecastRun
-from planning.models import PlanningSettings, ReorderSuggestion
+from planning.models import Alert, PlanningSettings, ReorderSuggestion
 
 
 def latest_forecast_run(*, merchant: Merchant) -> ForecastRun | None:
@@ -44,3 +44,27 @@ def planning_settings(*, merchant: Merchant) -> PlanningSettings:
     """The merchant's settings, or the defaults (unsaved) when none were set yet."""
     found = PlanningSettings.objects.for_merchant(merchant).first()
     return found if found is not None else PlanningSettings(merchant=merchant)
+
+
+def alerts(*, merchant: Merchant, state: str = "unresolved", kind: str | None = None) -> QuerySet:
+    """Alerts with their SKU and location, newest first; ``state`` "unresolved" is every
+    state but resolved."""
+    queryset = Alert.objects.for_merchant(merchant).select_related("sku", "location")
+    if state == "unresolved":
+        queryset = queryset.exclude(state=Alert.State.RESOLVED)
+    elif state:
+        queryset = queryset.filter(state=state)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("-opened_at", "-pk")
+
+
+def alert_counts(*, merchant: Merchant) -> dict[str, int]:
+    """Open alerts per kind."""
+    rows = (
+        Alert.objects.for_merchant(merchant)
+        .filter(state=Alert.State.OPEN)
+        .values("kind")
+        .annotate(count=Count("pk"))
+    )
+    return {row["kind"]: row["count"] for row in rows}

@@ -16,7 +16,6 @@ from django.utils import timezone
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from forecasting.models import ForecastRun, SeriesForecast
-from forecasting.paths import sample_paths
 from inventory.models import (
     SKU,
     PurchaseOrder,
@@ -26,7 +25,7 @@ from inventory.models import (
     SupplierItem,
 )
 from planning import policy
-from planning.models import Alert, Decision, PlanningSettings, ReorderSuggestion
+from planning.models import Decision, PlanningSettings, ReorderSuggestion
 
 CLASS_DAYS = 91  # history that sets a SKU's ABC and XYZ class
 PATHS = 500
@@ -66,7 +65,7 @@ def service_classes(merchant: Merchant, today: dt.date) -> dict[int, str]:
     return classes
 
 
-def _latest_stock(merchant: Merchant) -> dict[tuple[int, int], float]:
+def latest_stock(merchant: Merchant) -> dict[tuple[int, int], float]:
     """The latest on-hand snapshot per (SKU, location)."""
     levels = StockLevel.objects.for_merchant(merchant).order_by("sku_id", "location_id", "-as_of")
     if connection.vendor == "postgresql":
@@ -77,7 +76,7 @@ def _latest_stock(merchant: Merchant) -> dict[tuple[int, int], float]:
     return latest
 
 
-def _on_order(
+def open_orders(
     merchant: Merchant, arriving_by: dt.date | None = None
 ) -> dict[tuple[int, int], float]:
     """Units ordered and not yet received on open purchase orders, per (SKU, location); with
@@ -99,7 +98,7 @@ def _on_order(
     }
 
 
-def _primary_items(merchant: Merchant) -> dict[int, SupplierItem]:
+def primary_items(merchant: Merchant) -> dict[int, SupplierItem]:
     """Each SKU's supplier item: the primary one, else the first."""
     items = SupplierItem.objects.for_merchant(merchant).order_by("sku_id", "-is_primary", "pk")
     chosen: dict[int, SupplierItem] = {}
@@ -132,8 +131,8 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
     settings = planning_settings(merchant)
     today = run.history_end or timezone.localdate()
     classes = service_classes(merchant, today)
-    stock, on_order = _latest_stock(merchant), _on_order(merchant)
-    items = _primary_items(merchant)
+    stock, on_order = latest_stock(merchant), open_orders(merchant)
+    items = primary_items(merchant)
     skus = {
         pk: (price, cost)
         for pk, price, cost in SKU.objects.for_merchant(merchant).values_list(
@@ -326,95 +325,3 @@ def suggestions_reject(
         )
         rejected += 1
     return rejected
-
-
-# -- alerts ----------------------------------------------------------------------------------
-STOCK_OUT_DAYS = 14  # how far ahead a projected stock-out is looked for
-STOCK_OUT_PROBABILITY = 0.2  # the chance of running out above which an alert opens
-
-
-@dataclass(frozen=True)
-class AlertCounts:
-    opened: int
-    updated: int
-    resolved: int
-
-
-def _stock_out(paths: np.ndarray, available: float, first: dt.date) -> dict | None:
-    """The projected stock-out within `STOCK_OUT_DAYS`, from demand paths (count, days)."""
-    cumulative = np.cumsum(paths[:, :STOCK_OUT_DAYS], axis=1)
-    short_by_day = (cumulative > available + 1e-9).mean(axis=0)
-    probability = float(short_by_day[-1])
-    if probability < STOCK_OUT_PROBABILITY:
-        return None
-    day = int(np.argmax(short_by_day >= min(0.5, probability)))
-    lost = float(np.maximum(cumulative[:, -1] - available, 0).mean())
-    return {"date": (first + dt.timedelta(days=day)).isoformat(), "probability": probability,
-            "lost_units": lost}  # fmt: skip
-
-
-@transaction.atomic
-def alerts_refresh(*, merchant: Merchant, run: ForecastRun) -> AlertCounts:
-    """Open, update or close the stock-out and overstock alerts from a forecast run. A cause
-    found again updates its alert (an acknowledged or snoozed one keeps its state; a snooze
-    that has ended opens again); an alert whose cause is gone is resolved."""
-    settings = planning_settings(merchant)
-    today = run.history_end or timezone.localdate()
-    first = today + dt.timedelta(days=1)
-    stock = _latest_stock(merchant)
-    arriving = _on_order(merchant, arriving_by=today + dt.timedelta(days=STOCK_OUT_DAYS))
-    prices = dict(SKU.objects.for_merchant(merchant).values_list("pk", "unit_price"))
-    costs = {pk: item.unit_cost for pk, item in _primary_items(merchant).items()}
-    found: dict[tuple[int, int, str], dict] = {}
-    forecasts = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
-    for sku, location, packed, correlation in forecasts.values_list(
-        "sku_id", "location_id", "quantiles", "path_correlation"
-    ):
-        quantiles = SeriesForecast.unpack(packed)
-        on_hand = stock.get((sku, location), 0.0)
-        price = float(prices.get(sku) or 0)
-        paths = sample_paths(quantiles, correlation, count=PATHS, seed=sku)
-        projected = _stock_out(paths, on_hand + arriving.get((sku, location), 0.0), first)
-        if projected is not None:
-            projected["lost_revenue"] = round(projected["lost_units"] * price, 2)
-            projected["lost_units"] = round(projected["lost_units"], 2)
-            projected["probability"] = round(projected["probability"], 3)
-            found[(sku, location, Alert.Kind.STOCK_OUT)] = projected
-        daily = float(paths.mean())
-        cover = on_hand / daily if daily > 0 else (np.inf if on_hand > 0 else 0.0)
-        if cover > settings.overstock_days:
-            excess = on_hand - daily * settings.overstock_days
-            found[(sku, location, Alert.Kind.OVERSTOCK)] = {
-                "days_of_cover": None if np.isinf(cover) else round(cover, 1),
-                "excess_units": round(excess, 2),
-                "capital": round(excess * float(costs.get(sku) or 0), 2),
-            }
-    now = timezone.now()
-    unresolved = {
-        (alert.sku_id, alert.location_id, alert.kind): alert
-        for alert in Alert.objects.for_merchant(merchant)
-        .select_for_update()
-        .exclude(state=Alert.State.RESOLVED)
-    }
-    opened = updated = resolved = 0
-    for key, details in found.items():
-        alert = unresolved.pop(key, None)
-        if alert is None:
-            Alert.objects.create(
-                merchant=merchant, sku_id=key[0], location_id=key[1], kind=key[2],
-                forecast_run=run, details=details,
-            )  # fmt: skip
-            opened += 1
-            continue
-        alert.details, alert.forecast_run = details, run
-        if alert.state == Alert.State.SNOOZED and (
-            alert.snoozed_until is None or alert.snoozed_until <= today
-        ):
-            alert.state, alert.snoozed_until = Alert.State.OPEN, None
-        alert.save()
-        updated += 1
-    for alert in unresolved.values():  # the cause went away
-        alert.state, alert.resolved_at = Alert.State.RESOLVED, now
-        alert.save(update_fields=["state", "resolved_at", "updated_at"])
-        resolved += 1
-    return AlertCounts(opened=opened, updated=updated, resolved=resolved)

@@ -10,7 +10,7 @@ from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import services as forecasting_services
 from forecasting.models import ForecastRun
-from planning import selectors, services
+from planning import alerts, notifications, selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +34,49 @@ def plan_after_forecast_task(*, merchant_id: int, run_id: int) -> int:
         if latest is None or latest.pk != run.pk:
             return 0
         result = services.reorder_suggestions_plan(merchant=merchant, run=run)
-        services.alerts_refresh(merchant=merchant, run=run)
+        alerts.alerts_refresh(merchant=merchant, run=run)
         sku_ids = selectors.skus_to_explain(
             merchant=merchant, run=run, limit=settings.PLANNING_EXPLAIN_LIMIT
         )
     forecasting_services.explain_forecasts(merchant=merchant, run=run, sku_ids=sku_ids)
     return result.suggestions
+
+
+@shared_task(
+    bind=True,
+    name="planning.deliver_webhook_task",
+    soft_time_limit=60,
+    time_limit=90,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def deliver_webhook_task(self, *, merchant_id: int, delivery_id: int) -> None:
+    """One try of a webhook delivery; a failed try queues the next after its backoff (the
+    hourly sweep resends any the broker lost)."""
+    merchant = Merchant.objects.get(pk=merchant_id)
+    wait = notifications.webhook_deliver(merchant=merchant, delivery_id=delivery_id)
+    # run in-process (no broker), a retry would wait inline: the sweep picks it up instead
+    if wait is not None and not self.request.is_eager:
+        deliver_webhook_task.apply_async(
+            kwargs={"merchant_id": merchant_id, "delivery_id": delivery_id}, countdown=wait
+        )
+
+
+@shared_task(name="planning.merchant_checks_task", soft_time_limit=10 * 60, time_limit=11 * 60)
+def merchant_checks_task() -> dict:
+    """Every quarter of an hour, for every merchant: the stale-data and failed-job alerts, the
+    morning digest once its local hour has come, and webhook retries that are due."""
+    done = {"alerts_opened": 0, "digests": 0, "retries": 0}
+    # a sweep over all merchants; each one's work runs scoped to it
+    for merchant in Merchant.objects.order_by("pk"):
+        try:
+            with transaction.atomic(), tenant_context(merchant):
+                counts = alerts.merchant_alerts_refresh(merchant=merchant)
+            done["alerts_opened"] += counts.opened
+            done["digests"] += notifications.digest_send(merchant=merchant)
+        except Exception:  # one merchant's trouble must not stop the others' checks
+            logger.exception("checks of merchant %s failed", merchant.pk)
+    for merchant_id, delivery_id in notifications.due_deliveries():
+        deliver_webhook_task.delay(merchant_id=merchant_id, delivery_id=delivery_id)
+        done["retries"] += 1
+    return done

@@ -5,6 +5,8 @@ from planning import views
 app_name = "planning"
 
 urlpatterns = [
+    path("alerts/", views.AlertsView.as_view(), name="alerts"),
+    path("alerts/act/", views.AlertActView.as_view(), name="alerts_act"),
     path("orders/", views.SuggestionsView.as_view(), name="suggestions"),
     path("orders/decide/", views.SuggestionDecideView.as_view(), name="suggestions_decide"),
     path("orders/export/", views.SuggestionExportView.as_view(), name="suggestions_export"),

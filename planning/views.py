@@ -1,15 +1,18 @@
 """Portal pages of planning: the reorder suggestions, grouped by supplier into draft
-purchase orders, with the decisions on them and a CSV export."""
+purchase orders, with the decisions on them and a CSV export; the alerts inbox."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -17,8 +20,8 @@ from accounts.errors import DomainError
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
 from inventory.exports import spreadsheet_safe
-from planning import selectors, services
-from planning.models import ReorderSuggestion
+from planning import alerts, selectors, services
+from planning.models import Alert, ReorderSuggestion
 
 EXPORT_COLUMNS = [
     ("supplier", lambda s: s.supplier.code if s.supplier else ""),
@@ -135,3 +138,61 @@ class SuggestionExportView(MerchantViewMixin, View):
                 [spreadsheet_safe(value(suggestion)) for _name, value in EXPORT_COLUMNS]
             )
         return response
+
+
+class AlertsView(MerchantViewMixin, TemplateView):
+    """The alerts inbox: unresolved alerts by default, filtered by state and kind, with bulk
+    acknowledge, snooze and resolve."""
+
+    template_name = "planning/alerts.html"
+    page_size = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        state = self.request.GET.get("state", "unresolved")
+        kind = self.request.GET.get("kind", "")
+        if state not in {"unresolved", *Alert.State.values}:
+            state = "unresolved"
+        if kind not in Alert.Kind.values:
+            kind = ""
+        rows = selectors.alerts(merchant=self.merchant, state=state, kind=kind or None)
+        counts = selectors.alert_counts(merchant=self.merchant)
+        context.update(
+            state=state,
+            kind=kind,
+            states=[("unresolved", "Unresolved"), *Alert.State.choices],
+            kinds=Alert.Kind.choices,
+            alerts=list(rows[: self.page_size]),
+            count=rows.count(),
+            page_size=self.page_size,
+            tomorrow=timezone.localdate() + dt.timedelta(days=1),
+            kind_cards=[(kind, label, counts.get(kind, 0)) for kind, label in Alert.Kind.choices],
+        )
+        return context
+
+
+class AlertActView(MerchantViewMixin, View):
+    """Acknowledge, snooze or resolve the ticked alerts."""
+
+    required_permission = Permission.PLAN
+
+    def post(self, request, *args, **kwargs):
+        pks = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+        action = request.POST.get("action", "")
+        until = None
+        if action == alerts.SNOOZE:
+            try:
+                until = dt.date.fromisoformat(request.POST.get("until", ""))
+            except ValueError:
+                messages.error(request, "Pick the day to snooze until.")
+                return redirect("planning:alerts", merchant_slug=self.merchant.slug)
+        try:
+            count = alerts.alerts_act(
+                merchant=self.merchant, pks=pks, action=action, until=until, actor=request.user
+            )
+            messages.success(request, f"{count} alert{'s' if count != 1 else ''} updated.")
+        except DomainError as error:
+            messages.error(request, str(error))
+        query = request.POST.get("next_query", "")
+        target = reverse("planning:alerts", kwargs={"merchant_slug": self.merchant.slug})
+        return redirect(f"{target}?{query}" if query and "//" not in query else target)

@@ -10,6 +10,7 @@ responses.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,7 +44,14 @@ from inventory.models import (
     Supplier,
     SupplierItem,
 )
-from planning.models import Alert, Decision, PlanningSettings, ReorderSuggestion
+from planning.models import (
+    Alert,
+    Decision,
+    PlanningSettings,
+    ReorderSuggestion,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from tests import factories
 
 
@@ -338,6 +346,29 @@ def _alert(world: World, ids: dict) -> Alert:
         location=world.objects[Location],
         forecast_run=world.objects[ForecastRun],
         details={"note": world.marker},
+        **ids,
+    )
+
+
+@builds(WebhookEndpoint)
+def _webhook_endpoint(world: World, ids: dict) -> WebhookEndpoint:
+    return WebhookEndpoint.objects.create(
+        merchant=world.merchant,
+        url=f"https://hooks.example.com/{world.marker.lower()}",
+        secret="0" * 64,
+        description=world.marker,
+        **ids,
+    )
+
+
+@builds(WebhookDelivery)
+def _webhook_delivery(world: World, ids: dict) -> WebhookDelivery:
+    return WebhookDelivery.objects.create(
+        merchant=world.merchant,
+        endpoint=world.objects[WebhookEndpoint],
+        event="alert.opened",
+        event_id=uuid.uuid4(),
+        payload={"note": world.marker},
         **ids,
     )
 

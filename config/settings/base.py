@@ -244,3 +244,6 @@ FORECAST_FOLLOW_UP_TASKS = ["planning.plan_after_forecast_task"]
 # How many of a night's suggestions get their forecast explained (SHAP) during the run, the
 # most valuable first; the others are explained when a merchant opens them.
 PLANNING_EXPLAIN_LIMIT = int(os.environ.get("PLANNING_EXPLAIN_LIMIT", "20"))
+# Webhooks may go to http:// and to loopback or private addresses only where this is on
+# (development and tests); in production they must reach a public https host.
+WEBHOOK_ALLOW_PRIVATE_HOSTS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_HOSTS", "") == "1"

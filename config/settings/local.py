@@ -20,3 +20,5 @@ def _development_secret_key() -> str:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret_key()
+
+WEBHOOK_ALLOW_PRIVATE_HOSTS = True

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from planning.models import ReorderSuggestion
+from planning.models import Alert, ReorderSuggestion, WebhookDelivery, WebhookEndpoint
 
 
 class ReorderSuggestionSerializer(serializers.ModelSerializer):
@@ -31,3 +31,50 @@ class QuantitySerializer(serializers.Serializer):
 class DecisionSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="sku.code", allow_null=True, default=None)
+    location = serializers.CharField(source="location.code", allow_null=True, default=None)
+    title = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id", "kind", "title", "sku", "location", "state", "snoozed_until", "details",
+            "forecast_run", "opened_at", "updated_at", "handled_at", "resolved_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AlertActionSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+
+
+class AlertSnoozeSerializer(AlertActionSerializer):
+    until = serializers.DateField()
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "description", "is_active", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
+    """The answer to a create: the only time the signing secret is shown."""
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id", "endpoint", "event", "event_id", "status", "attempts", "response_code",
+            "last_error", "next_attempt_at", "created_at", "delivered_at",
+        ]  # fmt: skip
+        read_only_fields = fields

@@ -9,4 +9,8 @@ router.register(
     "reorder-suggestions", views.ReorderSuggestionViewSet, basename="reorder-suggestion"
 )
 
+router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("webhook-endpoints", views.WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("webhook-deliveries", views.WebhookDeliveryViewSet, basename="webhook-delivery")
+
 urlpatterns = router.urls

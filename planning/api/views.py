@@ -1,5 +1,6 @@
-"""The planning API: reorder suggestions for the ERP to read, and the decisions on them
-(edit a quantity, approve or reject in bulk). Writes need the plan permission."""
+"""The planning API: reorder suggestions for the ERP to read and the decisions on them (edit
+a quantity, approve or reject in bulk), alerts and the actions on them, and the webhook
+endpoints that receive alert events. Writes need the plan permission; webhooks need manage."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from rest_framework import filters
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.api.base import MerchantReadOnlyViewSet
+from accounts.api.base import MerchantModelViewSet, MerchantReadOnlyViewSet
 from accounts.models import ApiToken
-from planning import services
+from accounts.roles import Permission
+from planning import alerts, notifications, services
 from planning.api import serializers as s
-from planning.models import ReorderSuggestion
+from planning.models import Alert, ReorderSuggestion, WebhookDelivery, WebhookEndpoint
 
 
 def _caller(request) -> dict:
@@ -81,3 +83,90 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
             **_caller(request),
         )
         return Response({"rejected": count})
+
+
+class AlertViewSet(MerchantReadOnlyViewSet):
+    """Alerts, newest first; filter by ``state``, ``kind`` and ``sku`` (code). Acting on them
+    (acknowledge, snooze, resolve) needs the plan permission."""
+
+    queryset = Alert.objects.select_related("sku", "location")
+    serializer_class = s.AlertSerializer
+    filter_backends = [filters.OrderingFilter]
+    ordering_fields = ["id", "opened_at", "updated_at"]
+    ordering = "-id"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        params = self.request.query_params
+        if params.get("state"):
+            queryset = queryset.filter(state=params["state"])
+        if params.get("kind"):
+            queryset = queryset.filter(kind=params["kind"])
+        if params.get("sku"):
+            queryset = queryset.filter(sku__code=params["sku"])
+        return queryset
+
+    def _act(self, request, action_name: str, body_class) -> Response:
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        count = alerts.alerts_act(
+            merchant=self.merchant,
+            pks=body.validated_data["ids"],
+            action=action_name,
+            until=body.validated_data.get("until"),
+            actor=_caller(request)["actor"],
+        )
+        return Response({"changed": count})
+
+    @extend_schema(request=s.AlertActionSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def acknowledge(self, request, *args, **kwargs):
+        return self._act(request, alerts.ACKNOWLEDGE, s.AlertActionSerializer)
+
+    @extend_schema(request=s.AlertSnoozeSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def snooze(self, request, *args, **kwargs):
+        return self._act(request, alerts.SNOOZE, s.AlertSnoozeSerializer)
+
+    @extend_schema(request=s.AlertActionSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def resolve(self, request, *args, **kwargs):
+        return self._act(request, alerts.RESOLVE, s.AlertActionSerializer)
+
+
+class WebhookEndpointViewSet(MerchantModelViewSet):
+    """The store's webhook endpoints (manage permission). The signing secret is in the answer
+    to the create only."""
+
+    queryset = WebhookEndpoint.objects.all()
+    serializer_class = s.WebhookEndpointSerializer
+    read_permission = Permission.MANAGE
+    write_permission = Permission.MANAGE
+
+    @extend_schema(responses={201: s.WebhookEndpointCreatedSerializer})
+    def create(self, request, *args, **kwargs):
+        body = s.WebhookEndpointSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        endpoint = notifications.webhook_endpoint_create(
+            merchant=self.merchant,
+            url=body.validated_data["url"],
+            description=body.validated_data.get("description", ""),
+        )
+        return Response(s.WebhookEndpointCreatedSerializer(endpoint).data, status=201)
+
+    def perform_update(self, serializer):
+        if "url" in serializer.validated_data:
+            notifications.check_url(serializer.validated_data["url"])
+        serializer.save()
+
+
+class WebhookDeliveryViewSet(MerchantReadOnlyViewSet):
+    """What was sent to the store's endpoints, newest first (manage permission)."""
+
+    queryset = WebhookDelivery.objects.all()
+    serializer_class = s.WebhookDeliverySerializer
+    read_permission = Permission.MANAGE
+    ordering = "-id"
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-id")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun
-from planning.models import Decision
+from planning.models import Alert, Decision
 from tests.factories import (
     LocationFactory,
     MerchantFactory,
@@ -104,3 +106,93 @@ class SuggestionApiTests(TestCase):
             token=self.viewer_token,
         )
         self.assertEqual(response.status_code, 403)
+
+
+class AlertApiTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        cls.owner = member(cls.merchant, Role.OWNER)
+        cls.planner_token = api_token_create(
+            merchant=cls.merchant, name="ERP", role=Role.PLANNER, actor=cls.owner
+        )
+        cls.viewer_token = api_token_create(
+            merchant=cls.merchant, name="BI", role=Role.VIEWER, actor=cls.owner
+        )
+        location = LocationFactory(merchant=cls.merchant, code="WH")
+        with tenant_context(cls.merchant):
+            cls.mug = Alert.objects.create(
+                merchant=cls.merchant, kind=Alert.Kind.STOCK_OUT, location=location,
+                sku=SKUFactory(merchant=cls.merchant, code="MUG"), details={"lost_units": 3.0},
+            )  # fmt: skip
+            cls.stale = Alert.objects.create(
+                merchant=cls.merchant, kind=Alert.Kind.STALE_DATA, details={"days": 5}
+            )
+
+    call = SuggestionApiTests.call
+
+    def test_alerts_are_listed_and_filtered(self):
+        response = self.call("get", reverse("alert-list"), {"kind": "stock_out"})
+        (row,) = response.json()["results"]
+        self.assertEqual(
+            {k: row[k] for k in ("id", "sku", "location", "state", "title")},
+            {"id": self.mug.pk, "sku": "MUG", "location": "WH", "state": "open",
+             "title": "Projected stock-out"},
+        )  # fmt: skip
+        response = self.call("get", reverse("alert-list"), {"kind": "stale_data"})
+        (row,) = response.json()["results"]
+        self.assertEqual((row["sku"], row["details"]), (None, {"days": 5}))
+
+    def test_a_planner_acknowledges_snoozes_and_resolves(self):
+        url = reverse("alert-acknowledge")
+        self.assertEqual(self.call("post", url, {"ids": [self.mug.pk]}).json(), {"changed": 1})
+        response = self.call("post", reverse("alert-snooze"), {"ids": [self.stale.pk]})
+        self.assertEqual(response.status_code, 400)  # no day to snooze until
+        until = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+        response = self.call(
+            "post", reverse("alert-snooze"), {"ids": [self.stale.pk], "until": until}
+        )
+        self.assertEqual(response.json(), {"changed": 1})
+        response = self.call("post", reverse("alert-resolve"), {"ids": [self.mug.pk]})
+        self.assertEqual(response.json(), {"changed": 1})
+        with tenant_context(self.merchant):
+            states = dict(Alert.objects.for_merchant(self.merchant).values_list("pk", "state"))
+            mug = Alert.objects.for_merchant(self.merchant).get(pk=self.mug.pk)
+        self.assertEqual(states, {self.mug.pk: "resolved", self.stale.pk: "snoozed"})
+        self.assertEqual(mug.handled_by_id, self.owner.pk)  # the token's creator
+
+    def test_a_viewer_reads_but_cannot_act(self):
+        token = self.viewer_token.secret
+        self.assertEqual(self.call("get", reverse("alert-list"), token=token).status_code, 200)
+        response = self.call("post", reverse("alert-resolve"), {"ids": [self.mug.pk]}, token)
+        self.assertEqual(response.status_code, 403)
+
+
+class WebhookApiTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        cls.owner = member(cls.merchant, Role.OWNER)
+        cls.owner_token = api_token_create(
+            merchant=cls.merchant, name="Admin", role=Role.OWNER, actor=cls.owner
+        )
+        cls.planner_token = api_token_create(
+            merchant=cls.merchant, name="ERP", role=Role.PLANNER, actor=cls.owner
+        )
+
+    call = SuggestionApiTests.call
+
+    def test_the_secret_is_shown_once_and_only_managers_see_endpoints(self):
+        url = reverse("webhook-endpoint-list")
+        body = {"url": "http://127.0.0.1:9/hook", "description": "ops"}
+        created = self.call("post", url, body, self.owner_token.secret)
+        self.assertEqual(created.status_code, 201, created.content)
+        self.assertEqual(len(created.json()["secret"]), 64)
+        listed = self.call("get", url, token=self.owner_token.secret).json()["results"]
+        self.assertEqual([row["url"] for row in listed], ["http://127.0.0.1:9/hook"])
+        self.assertNotIn("secret", listed[0])
+        again = self.call("post", url, body, self.owner_token.secret)
+        self.assertEqual(again.status_code, 400)  # that URL already has an endpoint
+        self.assertEqual(self.call("get", url, token=self.planner_token.secret).status_code, 403)
+        bad = self.call("post", url, {"url": "ftp://example.com/x"}, self.owner_token.secret)
+        self.assertEqual(bad.status_code, 400)

@@ -15,7 +15,7 @@ from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
 from inventory.models import PurchaseOrder
 from planning import services
-from planning.models import Alert, Decision, ReorderSuggestion
+from planning.models import Decision, ReorderSuggestion
 from tests.factories import (
     LocationFactory,
     MerchantFactory,
@@ -204,70 +204,3 @@ class ReorderPlanTests(TestCase):
         with tenant_context(merchant):
             classes = services.service_classes(merchant, END)
         self.assertEqual(classes, {big.pk: "AX", small.pk: "CZ"})
-
-
-class AlertTests(TestCase):
-    """A projected stock-out opens an alert and closes when stock arrives; overstock too;
-    alerts carry SKU-level aggregates only."""
-
-    ALLOWED = {
-        "date", "probability", "lost_units", "lost_revenue", "days_of_cover", "excess_units",
-        "capital",
-    }  # fmt: skip
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG", unit_price=Decimal("5"))
-        SupplierItemFactory(merchant=cls.merchant, sku=cls.sku, unit_cost=Decimal("2"))
-
-    def night(self, on_hand: float, per_day: float = 10.0) -> services.AlertCounts:
-        StockLevelFactory(
-            merchant=self.merchant, sku=self.sku, location=self.location, on_hand=on_hand
-        )
-        with tenant_context(self.merchant):
-            run = ForecastRun.objects.create(
-                merchant=self.merchant, status=ForecastRun.Status.SUCCEEDED, history_end=END
-            )
-            spread = np.linspace(0.5, 1.5, len(LEVELS))[:, None] * per_day
-            SeriesForecast.objects.create(
-                merchant=self.merchant,
-                run=run,
-                sku=self.sku,
-                location=self.location,
-                first_date=END + dt.timedelta(days=1),
-                model="ensemble",
-                quantiles=SeriesForecast.pack(np.repeat(spread, 56, axis=1)),
-            )
-            return services.alerts_refresh(merchant=self.merchant, run=run)
-
-    def alerts(self):
-        with tenant_context(self.merchant):
-            return list(Alert.objects.for_merchant(self.merchant).order_by("id"))
-
-    def test_a_stock_out_alert_opens_and_closes_when_stock_arrives(self):
-        self.assertEqual(self.night(on_hand=65).opened, 1)  # six and a half days of demand
-        (alert,) = self.alerts()
-        self.assertEqual((alert.kind, alert.state), ("stock_out", "open"))
-        self.assertEqual(alert.details["date"], "2024-07-07")  # the 7th day runs out
-        self.assertGreater(alert.details["probability"], 0.9)
-        self.assertAlmostEqual(alert.details["lost_units"], 140 - 65, delta=10)
-        self.assertAlmostEqual(alert.details["lost_revenue"], 5 * alert.details["lost_units"], 1)
-        self.assertLessEqual(set(alert.details), self.ALLOWED)
-        with tenant_context(self.merchant):
-            Alert.objects.for_merchant(self.merchant).update(state=Alert.State.ACKNOWLEDGED)
-        self.assertEqual(self.night(on_hand=50).updated, 1)  # still short: one alert
-        self.assertEqual(self.alerts()[0].state, "acknowledged")
-        self.assertEqual(self.night(on_hand=400).resolved, 1)  # stock arrived
-        self.assertEqual([a.state for a in self.alerts()], ["resolved"])
-        self.night(on_hand=10)  # short again: a new alert, the old one stays resolved
-        self.assertEqual([a.state for a in self.alerts()], ["resolved", "open"])
-
-    def test_overstock_shows_the_capital_tied_up(self):
-        self.night(on_hand=2000, per_day=1.0)
-        (alert,) = self.alerts()
-        self.assertEqual(alert.kind, "overstock")
-        self.assertAlmostEqual(alert.details["days_of_cover"], 2000, delta=20)  # ~1 a day
-        self.assertAlmostEqual(alert.details["capital"], (2000 - 120) * 2, delta=30)
-        self.assertLessEqual(set(alert.details), self.ALLOWED)

@@ -4,6 +4,7 @@ approved lines exported; viewers read only."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -11,11 +12,12 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun
-from planning.models import ReorderSuggestion
+from planning.models import Alert, ReorderSuggestion
 from tests.factories import (
     LocationFactory,
     MerchantFactory,
@@ -111,3 +113,80 @@ class OrdersPageTests(TestCase):
         self.assertEqual(response.status_code, 403)
         self.assertEqual(self.status_of(self.mug), "proposed")
         self.assertEqual(Decimal("24"), self.mug.quantity)
+
+
+class AlertsPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(slug="shop")
+        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.viewer = member(cls.merchant, Role.VIEWER)
+        location = LocationFactory(merchant=cls.merchant, code="WH")
+        with tenant_context(cls.merchant):
+            cls.alerts = [
+                Alert.objects.create(
+                    merchant=cls.merchant,
+                    kind=Alert.Kind.STOCK_OUT,
+                    location=location,
+                    sku=SKUFactory(merchant=cls.merchant, code=f"SKU{i}"),
+                    details={
+                        "date": "2024-07-07",
+                        "probability": 0.8,
+                        "lost_units": 4.0,
+                        "lost_revenue": 20.0,
+                    },
+                )
+                for i in range(5)
+            ]
+            cls.stale = Alert.objects.create(
+                merchant=cls.merchant, kind=Alert.Kind.STALE_DATA,
+                details={"days": 6, "last_data_at": "2024-07-01T08:00+00:00"},
+            )  # fmt: skip
+
+    def url(self, name):
+        return reverse(f"planning:{name}", args=[self.merchant.slug])
+
+    def test_the_inbox_lists_and_filters_in_a_fixed_number_of_queries(self):
+        self.client.force_login(self.viewer)
+        self.client.get(self.url("alerts"))  # the session settles
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.url("alerts"))
+        self.assertContains(response, "SKU4")
+        self.assertContains(response, "Runs out around 2024-07-07 (80% chance)")
+        self.assertContains(response, "No new sales or stock data for 6 days")
+        self.assertNotContains(response, 'name="ids"')  # viewers cannot act
+        with tenant_context(self.merchant):
+            Alert.objects.create(
+                merchant=self.merchant, kind=Alert.Kind.OVERSTOCK, location=self.alerts[0].location,
+                sku=self.alerts[0].sku, details={"days_of_cover": 400, "capital": 10.0},
+            )  # fmt: skip
+        with CaptureQueriesContext(connection) as more:
+            self.client.get(self.url("alerts"))
+        self.assertEqual(len(more), len(queries))  # no query per alert
+        response = self.client.get(self.url("alerts"), {"kind": "stale_data"})
+        self.assertContains(response, "whole store")
+        self.assertNotContains(response, "SKU4")
+
+    def test_a_planner_snoozes_and_resolves_in_bulk(self):
+        self.client.force_login(self.planner)
+        until = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+        ids = [alert.pk for alert in self.alerts[:3]]
+        response = self.client.post(
+            self.url("alerts_act"), {"ids": ids, "action": "snooze", "until": until}
+        )
+        self.assertRedirects(response, self.url("alerts"), fetch_redirect_response=False)
+        self.client.post(self.url("alerts_act"), {"ids": [self.stale.pk], "action": "resolve"})
+        with tenant_context(self.merchant):
+            states = sorted(
+                Alert.objects.for_merchant(self.merchant).values_list("state", flat=True)
+            )
+        self.assertEqual(states, ["open", "open", "resolved", "snoozed", "snoozed", "snoozed"])
+        response = self.client.get(self.url("alerts"), {"state": "snoozed"})
+        self.assertContains(response, "Snoozed until", count=3)
+
+    def test_a_viewer_cannot_act(self):
+        self.client.force_login(self.viewer)
+        response = self.client.post(
+            self.url("alerts_act"), {"ids": [self.stale.pk], "action": "resolve"}
+        )
+        self.assertEqual(response.status_code, 403)

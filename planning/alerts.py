@@ -1,0 +1,352 @@
+"""Writes of alerts. Each forecast run opens, updates and closes the alerts of its series
+(projected stock-out, overstock, demand anomaly, forecast bias); a periodic check does the
+same for the merchant as a whole (stale data, a failed job). Merchants acknowledge, snooze
+and resolve them.
+
+Alerts hold SKU-level aggregates only (units, money, dates, probabilities, counts of days),
+never anything about a customer: they travel on into emails and webhooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from scipy.stats import binom
+
+from accounts.errors import DomainError
+from accounts.models import Merchant, User
+from forecasting import selectors as forecasting_selectors
+from forecasting.models import ForecastRun, SeriesForecast, TrainingRun
+from forecasting.paths import sample_paths
+from forecasting.quantiles import LEVELS
+from inventory.models import SKU, ImportJob, SalesDay, StockLevel
+from planning.models import Alert
+from planning.services import PATHS, latest_stock, open_orders, planning_settings, primary_items
+
+STOCK_OUT_DAYS = 14  # how far ahead a projected stock-out is looked for
+STOCK_OUT_PROBABILITY = 0.2  # the chance of running out above which an alert opens
+# A day's demand outside the 98% interval its forecast gave the night before is an anomaly.
+LOW, Q10, MEDIAN, Q90, HIGH = (
+    int(np.flatnonzero(np.isclose(LEVELS, q))[0]) for q in (0.01, 0.1, 0.5, 0.9, 0.99)
+)
+# Bias: over the next-day forecasts of the last BIAS_RUNS nights, demand above the forecast's
+# 90th percentile (or below its 10th) on far more than a tenth of the days. A calibrated
+# forecast does that on at most 10% of days, so the count is tested against Binomial(n, 0.1):
+# it holds for intermittent series too, where medians tie with zero demand.
+BIAS_RUNS = 28
+BIAS_MIN_DAYS = 14
+BIAS_P_VALUE = 0.001
+FAILED_JOB_DAYS = 7  # a failed job older than this no longer alerts
+
+SERIES_KINDS = (Alert.Kind.STOCK_OUT, Alert.Kind.OVERSTOCK, Alert.Kind.ANOMALY, Alert.Kind.BIAS)
+MERCHANT_KINDS = (Alert.Kind.STALE_DATA, Alert.Kind.FAILED_JOB)
+
+Key = tuple[int | None, int | None, str]  # (SKU, location, kind); merchant-wide: no SKU
+
+
+@dataclass
+class AlertCounts:
+    opened: int = 0
+    updated: int = 0
+    resolved: int = 0
+    opened_ids: list[int] = field(default_factory=list)
+
+
+# -- the causes --------------------------------------------------------------------------------
+def _stock_out(paths: np.ndarray, available: float, first: dt.date) -> dict | None:
+    """The projected stock-out within `STOCK_OUT_DAYS`, from demand paths (count, days)."""
+    cumulative = np.cumsum(paths[:, :STOCK_OUT_DAYS], axis=1)
+    short_by_day = (cumulative > available + 1e-9).mean(axis=0)
+    probability = float(short_by_day[-1])
+    if probability < STOCK_OUT_PROBABILITY:
+        return None
+    day = int(np.argmax(short_by_day >= min(0.5, probability)))
+    lost = float(np.maximum(cumulative[:, -1] - available, 0).mean())
+    return {"date": (first + dt.timedelta(days=day)).isoformat(), "probability": probability,
+            "lost_units": lost}  # fmt: skip
+
+
+def _stock_causes(merchant: Merchant, run: ForecastRun, today: dt.date) -> dict[Key, dict]:
+    """Projected stock-outs and overstock, from the run's demand paths and the stock on hand
+    (plus what arrives within the stock-out window)."""
+    settings = planning_settings(merchant)
+    first = today + dt.timedelta(days=1)
+    stock = latest_stock(merchant)
+    arriving = open_orders(merchant, arriving_by=today + dt.timedelta(days=STOCK_OUT_DAYS))
+    prices = dict(SKU.objects.for_merchant(merchant).values_list("pk", "unit_price"))
+    costs = {pk: item.unit_cost for pk, item in primary_items(merchant).items()}
+    found: dict[Key, dict] = {}
+    forecasts = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
+    for sku, location, packed, correlation in forecasts.values_list(
+        "sku_id", "location_id", "quantiles", "path_correlation"
+    ):
+        quantiles = SeriesForecast.unpack(packed)
+        on_hand = stock.get((sku, location), 0.0)
+        price = float(prices.get(sku) or 0)
+        paths = sample_paths(quantiles, correlation, count=PATHS, seed=sku)
+        projected = _stock_out(paths, on_hand + arriving.get((sku, location), 0.0), first)
+        if projected is not None:
+            projected["lost_revenue"] = round(projected["lost_units"] * price, 2)
+            projected["lost_units"] = round(projected["lost_units"], 2)
+            projected["probability"] = round(projected["probability"], 3)
+            found[(sku, location, Alert.Kind.STOCK_OUT)] = projected
+        daily = float(paths.mean())
+        cover = on_hand / daily if daily > 0 else (np.inf if on_hand > 0 else 0.0)
+        if cover > settings.overstock_days:
+            excess = on_hand - daily * settings.overstock_days
+            found[(sku, location, Alert.Kind.OVERSTOCK)] = {
+                "days_of_cover": None if np.isinf(cover) else round(cover, 1),
+                "excess_units": round(excess, 2),
+                "capital": round(excess * float(costs.get(sku) or 0), 2),
+            }
+    return found
+
+
+def _actuals(merchant: Merchant, days: list[dt.date]):
+    """Units sold per (SKU, location, day), the stock-out (censored) ones, and which of the
+    days have data at all (a day nobody sold anything was closed or is not synced yet)."""
+    units: dict[tuple[int, int, dt.date], float] = {}
+    censored: set[tuple[int, int, dt.date]] = set()
+    for sku, location, day, sold, stock_out in (
+        SalesDay.objects.for_merchant(merchant)
+        .filter(date__in=days)
+        .values_list("sku_id", "location_id", "date", "units", "stock_out")
+    ):
+        units[(sku, location, day)] = float(sold)
+        if stock_out:
+            censored.add((sku, location, day))
+    with_data = {day for (_sku, _location, day), sold in units.items() if sold > 0}
+    return units, censored, with_data
+
+
+def _forecast_causes(merchant: Merchant, run: ForecastRun) -> dict[Key, dict]:
+    """Demand anomalies on the run's last day of history, against the forecast the night
+    before; and forecast bias over the next-day forecasts of the last `BIAS_RUNS` runs."""
+    if run.history_end is None:
+        return {}
+    earlier = (
+        ForecastRun.objects.for_merchant(merchant)
+        .filter(status=ForecastRun.Status.SUCCEEDED, history_end__lt=run.history_end)
+        .exclude(pk=run.pk)
+        .order_by("-history_end", "-finished_at", "-pk")
+    )
+    nights: dict[dt.date, ForecastRun] = {}  # the last run per night
+    for night in earlier[: BIAS_RUNS * 2]:
+        nights.setdefault(night.history_end, night)
+        if len(nights) == BIAS_RUNS:
+            break
+    if not nights:
+        return {}
+    levels = [LOW, Q10, MEDIAN, Q90, HIGH]
+    forecast: dict[dt.date, dict[tuple[int, int], np.ndarray]] = {}
+    for history_end, night in nights.items():
+        day = history_end + dt.timedelta(days=1)
+        if day <= run.history_end:
+            forecast[day] = forecasting_selectors.quantiles_on_day(
+                merchant=merchant, run=night, day=day, levels=levels
+            )
+    units, censored, with_data = _actuals(merchant, list(forecast))
+    found: dict[Key, dict] = {}
+    yesterday = run.history_end
+    if yesterday in forecast and yesterday in with_data:
+        for (sku, location), values in forecast[yesterday].items():
+            if (sku, location, yesterday) in censored:
+                continue
+            actual = units.get((sku, location, yesterday), 0.0)
+            low, median, high = values[0], values[2], values[4]
+            if actual < low - 1e-6 or actual > high + 1e-6:
+                found[(sku, location, Alert.Kind.ANOMALY)] = {
+                    "date": yesterday.isoformat(),
+                    "actual_units": round(actual, 2),
+                    "expected_units": round(float(median), 2),
+                    "interval": [round(float(low), 2), round(float(high), 2)],
+                    "direction": "above" if actual > high else "below",
+                }
+    tally: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0, 0, 0, 0.0, 0.0])
+    for day, series in forecast.items():
+        if day not in with_data:
+            continue
+        for (sku, location), values in series.items():
+            if (sku, location, day) in censored:
+                continue
+            actual = units.get((sku, location, day), 0.0)
+            counts = tally[(sku, location)]
+            counts[0] += 1
+            counts[1] += actual > values[3] + 1e-6
+            counts[2] += actual < values[1] - 1e-6
+            counts[3] += actual
+            counts[4] += float(values[2])
+    for (sku, location), (days, above, below, actual, median) in tally.items():
+        if days < BIAS_MIN_DAYS:
+            continue
+        outside, direction = (above, "under") if above >= below else (below, "over")
+        if binom.sf(outside - 1, days, 0.1) < BIAS_P_VALUE:
+            found[(sku, location, Alert.Kind.BIAS)] = {
+                "direction": direction,  # under: demand was higher than forecast
+                "days": int(days),
+                "days_outside": int(outside),
+                "actual_units": round(actual, 2),
+                "forecast_median_units": round(median, 2),
+            }
+    return found
+
+
+def _merchant_causes(merchant: Merchant, now: dt.datetime) -> dict[Key, dict]:
+    """Stale data (no new sales or stock data for the merchant's `stale_days`) and failed
+    jobs (the latest run of a kind failed within `FAILED_JOB_DAYS`)."""
+    settings = planning_settings(merchant)
+    found: dict[Key, dict] = {}
+    last = [
+        model.objects.for_merchant(merchant).aggregate(last=Max("updated_at"))["last"]
+        for model in (SalesDay, StockLevel)
+    ]
+    last_data = max((moment for moment in last if moment is not None), default=None)
+    if last_data is not None and now - last_data > dt.timedelta(days=settings.stale_days):
+        found[(None, None, Alert.Kind.STALE_DATA)] = {
+            "last_data_at": last_data.isoformat(timespec="minutes"),
+            "days": (now - last_data).days,
+        }
+    failed = []
+    since = now - dt.timedelta(days=FAILED_JOB_DAYS)
+    for label, model in (
+        ("import", ImportJob),
+        ("forecast run", ForecastRun),
+        ("training run", TrainingRun),
+    ):
+        latest = (
+            model.objects.for_merchant(merchant)
+            .filter(created_at__gte=since)
+            .exclude(status__in=["queued", "running", "mapping"])
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if latest is not None and latest.status == "failed":
+            moment = latest.finished_at or latest.created_at
+            failed.append(
+                {
+                    "job": label,
+                    "id": latest.pk,
+                    "failed_at": moment.isoformat(timespec="minutes"),
+                    "message": (latest.message or "")[:200],
+                }
+            )
+    if failed:
+        found[(None, None, Alert.Kind.FAILED_JOB)] = {"jobs": failed}
+    return found
+
+
+# -- reconciling -------------------------------------------------------------------------------
+def _reconcile(
+    merchant: Merchant,
+    found: dict[Key, dict],
+    *,
+    kinds: tuple[str, ...],
+    today: dt.date,
+    run: ForecastRun | None = None,
+) -> AlertCounts:
+    """Open an alert for each new cause, update those found again (an acknowledged or snoozed
+    one keeps its state; a snooze that has ended opens again), resolve the unresolved alerts of
+    ``kinds`` whose cause is gone. New alerts are announced once the transaction commits."""
+    now = timezone.now()
+    unresolved = {
+        (alert.sku_id, alert.location_id, alert.kind): alert
+        for alert in Alert.objects.for_merchant(merchant)
+        .select_for_update()
+        .filter(kind__in=kinds)
+        .exclude(state=Alert.State.RESOLVED)
+    }
+    counts = AlertCounts()
+    for key, details in found.items():
+        alert = unresolved.pop(key, None)
+        if alert is None:
+            alert = Alert.objects.create(
+                merchant=merchant, sku_id=key[0], location_id=key[1], kind=key[2],
+                forecast_run=run, details=details,
+            )  # fmt: skip
+            counts.opened += 1
+            counts.opened_ids.append(alert.pk)
+            continue
+        alert.details = details
+        alert.forecast_run = run if run is not None else alert.forecast_run
+        if alert.state == Alert.State.SNOOZED and (
+            alert.snoozed_until is None or alert.snoozed_until <= today
+        ):
+            alert.state, alert.snoozed_until = Alert.State.OPEN, None
+        alert.save()
+        counts.updated += 1
+    for alert in unresolved.values():  # the cause went away
+        alert.state, alert.resolved_at = Alert.State.RESOLVED, now
+        alert.save(update_fields=["state", "resolved_at", "updated_at"])
+        counts.resolved += 1
+    if counts.opened_ids:
+        from planning import notifications
+
+        ids = list(counts.opened_ids)
+        transaction.on_commit(
+            lambda: notifications.alerts_announce(merchant_id=merchant.pk, alert_ids=ids)
+        )
+    return counts
+
+
+@transaction.atomic
+def alerts_refresh(*, merchant: Merchant, run: ForecastRun) -> AlertCounts:
+    """The alerts of the run's series: projected stock-out, overstock, demand anomaly and
+    forecast bias."""
+    today = run.history_end or timezone.localdate()
+    found = _stock_causes(merchant, run, today)
+    found.update(_forecast_causes(merchant, run))
+    return _reconcile(merchant, found, kinds=SERIES_KINDS, today=today, run=run)
+
+
+@transaction.atomic
+def merchant_alerts_refresh(*, merchant: Merchant, now: dt.datetime | None = None) -> AlertCounts:
+    """The merchant-wide alerts: stale data and failed jobs."""
+    now = now or timezone.now()
+    found = _merchant_causes(merchant, now)
+    return _reconcile(merchant, found, kinds=MERCHANT_KINDS, today=now.date())
+
+
+# -- the merchant's actions --------------------------------------------------------------------
+ACKNOWLEDGE, SNOOZE, RESOLVE = "acknowledge", "snooze", "resolve"
+ACTIONS = (ACKNOWLEDGE, SNOOZE, RESOLVE)
+
+
+@transaction.atomic
+def alerts_act(
+    *,
+    merchant: Merchant,
+    pks: list[int],
+    action: str,
+    actor: User | None,
+    until: dt.date | None = None,
+) -> int:
+    """Acknowledge, snooze (until a later day) or resolve unresolved alerts. A resolved
+    alert whose cause is still there is opened anew by the next check."""
+    if action not in ACTIONS:
+        raise DomainError(f"Unknown action {action!r}: use {', '.join(ACTIONS)}.")
+    if action == SNOOZE and (until is None or until <= timezone.localdate()):
+        raise DomainError("Snooze until a day after today.")
+    now = timezone.now()
+    changed = 0
+    for alert in (
+        Alert.objects.for_merchant(merchant)
+        .select_for_update()
+        .filter(pk__in=pks)
+        .exclude(state=Alert.State.RESOLVED)
+    ):
+        alert.handled_by, alert.handled_at = actor, now
+        alert.snoozed_until = until if action == SNOOZE else None
+        if action == ACKNOWLEDGE:
+            alert.state = Alert.State.ACKNOWLEDGED
+        elif action == SNOOZE:
+            alert.state = Alert.State.SNOOZED
+        else:
+            alert.state, alert.resolved_at = Alert.State.RESOLVED, now
+        alert.save()
+        changed += 1
+    return changed

@@ -1,0 +1,222 @@
+"""Webhooks (signed, retried with backoff, each event once per endpoint) and the morning
+digest. Both carry SKU-level aggregates and never anything about a customer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from django.core import mail
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from accounts.errors import DomainError
+from accounts.roles import Role
+from accounts.tenancy import tenant_context
+from inventory.models import OrderLine
+from planning import notifications
+from planning.models import Alert, PlanningSettings, WebhookDelivery
+from tests.factories import (
+    LocationFactory,
+    MerchantFactory,
+    OrderLineFactory,
+    SKUFactory,
+    UserFactory,
+    member,
+)
+
+
+class Receiver:
+    """A local HTTP server that answers with the next of ``codes`` (then 200) and keeps
+    what it received."""
+
+    def __init__(self, codes=()):
+        self.codes = list(codes)
+        self.received: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                self.send_response(receiver.codes.pop(0) if receiver.codes else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class WebhookTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        cls.location = LocationFactory(merchant=cls.merchant, code="SHOP")
+        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
+        # a customer's order exists; nothing of it may reach a webhook
+        OrderLineFactory(
+            merchant=cls.merchant, sku=cls.sku, location=cls.location,
+            customer_hash="c5d1e2f3a4b5c6d7", order_id="ORD-77123",
+        )  # fmt: skip
+
+    def setUp(self):
+        self.receiver = Receiver()
+        self.addCleanup(self.receiver.close)
+
+    def open_alert(self) -> Alert:
+        with tenant_context(self.merchant):
+            return Alert.objects.create(
+                merchant=self.merchant, kind=Alert.Kind.STOCK_OUT, sku=self.sku,
+                location=self.location,
+                details={"date": "2024-07-07", "probability": 0.9, "lost_units": 12.0},
+            )  # fmt: skip
+
+    def endpoint(self):
+        with tenant_context(self.merchant):
+            return notifications.webhook_endpoint_create(
+                merchant=self.merchant, url=self.receiver.url
+            )
+
+    def deliveries(self) -> list[WebhookDelivery]:
+        with tenant_context(self.merchant):
+            return list(WebhookDelivery.objects.for_merchant(self.merchant).order_by("pk"))
+
+    def test_a_new_alert_is_posted_signed_and_without_customer_data(self):
+        endpoint = self.endpoint()
+        alert = self.open_alert()
+        with self.captureOnCommitCallbacks(execute=True):
+            queued = notifications.alerts_announce(
+                merchant_id=self.merchant.pk, alert_ids=[alert.pk]
+            )
+        self.assertEqual(queued, 1)
+        ((headers, body),) = self.receiver.received
+        self.assertTrue(
+            notifications.signature_valid(endpoint.secret, headers["Shelfcast-Signature"], body)
+        )
+        self.assertFalse(
+            notifications.signature_valid("0" * 64, headers["Shelfcast-Signature"], body)
+        )
+        event = json.loads(body)
+        self.assertEqual(event["event"], "alert.opened")
+        self.assertEqual(headers["Shelfcast-Event-Id"], event["id"])
+        self.assertEqual(event["data"]["sku"], {"code": "MUG", "name": "Blue mug"})
+        self.assertEqual(event["data"]["details"]["lost_units"], 12.0)
+        with tenant_context(self.merchant):
+            (line,) = OrderLine.objects.for_merchant(self.merchant)
+        self.assertNotIn(line.customer_hash.encode(), body)
+        self.assertNotIn(line.order_id.encode(), body)
+        self.assertNotIn(b"customer", body)
+        (delivery,) = self.deliveries()
+        self.assertEqual((delivery.status, delivery.attempts), ("delivered", 1))
+
+    def test_a_failed_try_waits_longer_each_time_then_gives_up(self):
+        self.receiver.codes = [500, 503]
+        self.endpoint()
+        alert = self.open_alert()
+        notifications.alerts_announce(merchant_id=self.merchant.pk, alert_ids=[alert.pk])
+        (delivery,) = self.deliveries()
+        waits = [
+            notifications.webhook_deliver(merchant=self.merchant, delivery_id=delivery.pk)
+            for _ in range(3)
+        ]
+        self.assertEqual(waits, [30, 60, None])  # the third try was answered 200
+        ids = {headers["Shelfcast-Event-Id"] for headers, _body in self.receiver.received}
+        self.assertEqual(len(ids), 1)  # every try of one event carries the same id
+        (delivery,) = self.deliveries()
+        self.assertEqual((delivery.status, delivery.attempts), ("delivered", 3))
+        # delivered: another try (a duplicated task) sends nothing
+        self.assertIsNone(
+            notifications.webhook_deliver(merchant=self.merchant, delivery_id=delivery.pk)
+        )
+        self.assertEqual(len(self.receiver.received), 3)
+
+    def test_after_the_last_attempt_the_delivery_fails(self):
+        self.receiver.codes = [500] * notifications.MAX_ATTEMPTS
+        self.endpoint()
+        notifications.alerts_announce(
+            merchant_id=self.merchant.pk, alert_ids=[self.open_alert().pk]
+        )
+        (delivery,) = self.deliveries()
+        for _ in range(notifications.MAX_ATTEMPTS):
+            notifications.webhook_deliver(merchant=self.merchant, delivery_id=delivery.pk)
+        (delivery,) = self.deliveries()
+        self.assertEqual((delivery.status, delivery.response_code), ("failed", 500))
+
+    def test_due_retries_are_found_for_the_sweep(self):
+        self.receiver.codes = [500]
+        self.endpoint()
+        notifications.alerts_announce(
+            merchant_id=self.merchant.pk, alert_ids=[self.open_alert().pk]
+        )
+        (delivery,) = self.deliveries()
+        notifications.webhook_deliver(merchant=self.merchant, delivery_id=delivery.pk)
+        self.assertEqual(notifications.due_deliveries(), [])  # not yet: 30 s to wait
+        with tenant_context(self.merchant):
+            WebhookDelivery.objects.for_merchant(self.merchant).update(
+                next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
+            )
+        self.assertEqual(notifications.due_deliveries(), [(self.merchant.pk, delivery.pk)])
+
+    @override_settings(WEBHOOK_ALLOW_PRIVATE_HOSTS=False)
+    def test_endpoints_must_be_public_https(self):
+        for url, message in [
+            ("http://hooks.example.com/x", "https://"),
+            ("https://127.0.0.1/x", "not a public address"),
+            ("https://10.1.2.3/x", "not a public address"),
+            ("https://[::1]/x", "not a public address"),
+        ]:
+            with self.subTest(url=url), self.assertRaisesMessage(DomainError, message):
+                notifications.check_url(url)
+
+
+class DigestTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(name="Corner Shop", timezone="Europe/London")
+        cls.owner = member(cls.merchant, role=Role.OWNER, user=UserFactory(email="o@x.test"))
+        member(cls.merchant, role=Role.VIEWER, user=UserFactory(email="viewer@x.test"))
+        location = LocationFactory(merchant=cls.merchant, code="SHOP")
+        sku = SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
+        with tenant_context(cls.merchant):
+            Alert.objects.create(
+                merchant=cls.merchant, kind=Alert.Kind.STOCK_OUT, sku=sku, location=location,
+                details={"date": "2024-07-07", "probability": 0.9, "lost_units": 12.0},
+            )  # fmt: skip
+            Alert.objects.create(
+                merchant=cls.merchant, kind=Alert.Kind.STALE_DATA,
+                details={"days": 4, "last_data_at": "2024-07-01T08:00+00:00"},
+            )  # fmt: skip
+
+    def send(self, hour: int, day: int = 2) -> int:
+        now = dt.datetime(2024, 7, day, hour, 30, tzinfo=dt.UTC)  # London is UTC+1 in July
+        with self.captureOnCommitCallbacks(execute=True):
+            return notifications.digest_send(merchant=self.merchant, now=now)
+
+    def test_one_digest_a_morning_to_owners_and_planners(self):
+        self.assertEqual(self.send(hour=5), 0)  # 06:30 in London: too early
+        self.assertEqual(self.send(hour=6), 1)
+        self.assertEqual(self.send(hour=9), 0)  # already sent today
+        (email,) = mail.outbox
+        self.assertEqual(email.to, ["o@x.test"])
+        self.assertEqual(email.subject, "Corner Shop: 2 open alert(s)")
+        self.assertIn("MUG Blue mug at SHOP", email.body)
+        self.assertIn("no new data for 4 days", email.body)
+        self.assertIn("/m/", email.body)
+        self.assertEqual(self.send(hour=6, day=3), 1)  # the next morning
+        self.assertEqual(len(mail.outbox), 2)
+
+    def test_no_digest_when_turned_off(self):
+        with tenant_context(self.merchant):
+            PlanningSettings.objects.create(merchant=self.merchant, digest_enabled=False)
+        self.assertEqual(self.send(hour=8), 0)
+        self.assertEqual(mail.outbox, [])
