@@ -303,3 +303,13 @@ class WebhookDelivery(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.event} to {self.endpoint_id} ({self.status})"
+
+
+class AlertStatistics(Alert):
+    """The console's cross-merchant view of alerts: counts per pseudonymised merchant, never
+    a merchant's name, SKUs or figures (planning.admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "alert statistics"
+        verbose_name_plural = "alert statistics"

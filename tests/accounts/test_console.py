@@ -74,3 +74,15 @@ class ConsoleTests(TestCase):
         )
         self.assertEqual(response.status_code, 200)  # the form again, with an error
         self.assertContains(response, "staff account")
+
+    def test_alert_statistics_pseudonymise_merchants(self):
+        from planning.statistics import pseudonym
+
+        self.client.force_login(self.staff)
+        response = self.client.get(reverse("admin:planning_alertstatistics_changelist"))
+        self.assertContains(response, pseudonym(self.a.merchant.pk))
+        self.assertContains(response, pseudonym(self.b.merchant.pk))
+        self.assertNotEqual(pseudonym(self.a.merchant.pk), pseudonym(self.b.merchant.pk))
+        for world in (self.a, self.b):  # neither name, slug, SKUs nor the alert's figures
+            for text in (world.merchant.name, f"/m/{world.merchant.slug}/", world.marker):
+                self.assertNotContains(response, text)
