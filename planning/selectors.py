@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 
 from accounts.models import Merchant
 from forecasting.models import ForecastRun
-from planning.models import Alert, PlanningSettings, ReorderSuggestion
+from planning.models import Alert, PlanningSettings, PromotionPlan, ReorderSuggestion
 
 
 def latest_forecast_run(*, merchant: Merchant) -> ForecastRun | None:
@@ -68,3 +68,13 @@ def alert_counts(*, merchant: Merchant) -> dict[str, int]:
         .annotate(count=Count("pk"))
     )
     return {row["kind"]: row["count"] for row in rows}
+
+
+def promotion_plans(*, merchant: Merchant, status: str | None = None) -> QuerySet:
+    """Promotion plans with their SKU and location, newest first, by SKU."""
+    queryset = (
+        PromotionPlan.objects.for_merchant(merchant)
+        .select_related("sku", "location", "promotion")
+        .order_by("-created_at", "sku__code", "pk")
+    )
+    return queryset.filter(status=status) if status else queryset

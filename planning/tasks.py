@@ -10,7 +10,7 @@ from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import services as forecasting_services
 from forecasting.models import ForecastRun
-from planning import alerts, notifications, selectors, services
+from planning import alerts, notifications, promotions, selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +23,8 @@ logger = logging.getLogger(__name__)
     reject_on_worker_lost=True,
 )
 def plan_after_forecast_task(*, merchant_id: int, run_id: int) -> int:
-    """After a successful forecast run: the reorder suggestions and the stock-out and
-    overstock alerts (in one transaction, so a repeated task replaces them whole), then the
+    """After a successful forecast run: the reorder suggestions, the alerts and the promotion
+    plans for overstock (in one transaction, so a repeated task replaces them whole), then the
     SHAP explanations of the forecasts behind the most valuable suggestions. Planning from a
     run that is no longer the latest does nothing."""
     merchant = Merchant.objects.get(pk=merchant_id)
@@ -35,6 +35,7 @@ def plan_after_forecast_task(*, merchant_id: int, run_id: int) -> int:
             return 0
         result = services.reorder_suggestions_plan(merchant=merchant, run=run)
         alerts.alerts_refresh(merchant=merchant, run=run)
+        promotions.promotion_plans_propose(merchant=merchant, run=run)
         sku_ids = selectors.skus_to_explain(
             merchant=merchant, run=run, limit=settings.PLANNING_EXPLAIN_LIMIT
         )

@@ -1,5 +1,6 @@
 """Portal pages of planning: the reorder suggestions, grouped by supplier into draft
-purchase orders, with the decisions on them and a CSV export; the alerts inbox."""
+purchase orders, with the decisions on them and a CSV export; the alerts inbox; promotion
+plans for overstock."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from accounts.errors import DomainError
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
 from inventory.exports import spreadsheet_safe
-from planning import alerts, selectors, services
-from planning.models import Alert, ReorderSuggestion
+from planning import alerts, promotions, selectors, services
+from planning.models import Alert, PromotionPlan, ReorderSuggestion
 
 EXPORT_COLUMNS = [
     ("supplier", lambda s: s.supplier.code if s.supplier else ""),
@@ -196,3 +197,52 @@ class AlertActView(MerchantViewMixin, View):
         query = request.POST.get("next_query", "")
         target = reverse("planning:alerts", kwargs={"merchant_slug": self.merchant.slug})
         return redirect(f"{target}?{query}" if query and "//" not in query else target)
+
+
+class PromotionPlansView(MerchantViewMixin, TemplateView):
+    """Proposed promotion plans for overstocked SKUs, each against doing nothing."""
+
+    template_name = "planning/promotions.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", PromotionPlan.Status.PROPOSED)
+        if status not in PromotionPlan.Status.values:
+            status = PromotionPlan.Status.PROPOSED
+        context.update(
+            status=status,
+            statuses=PromotionPlan.Status.choices,
+            plans=list(selectors.promotion_plans(merchant=self.merchant, status=status)[:200]),
+        )
+        return context
+
+
+class PromotionPlanDecideView(MerchantViewMixin, View):
+    """Accept one plan (it becomes a promotion) or dismiss the ticked ones."""
+
+    required_permission = Permission.PLAN
+
+    def post(self, request, *args, **kwargs):
+        decision = request.POST.get("decision", "")
+        try:
+            if decision.startswith("accept:") and decision[7:].isdigit():
+                pk = int(decision[7:])
+                if not selectors.promotion_plans(merchant=self.merchant).filter(pk=pk).exists():
+                    raise Http404("No such plan.")
+                plan = promotions.promotion_plan_accept(
+                    merchant=self.merchant, pk=pk, actor=request.user
+                )
+                messages.success(
+                    request,
+                    f"Promotion {plan.promotion.code} created: {plan.promotion.name}, "
+                    f"{plan.start_date} to {plan.end_date}.",
+                )
+            elif decision == "dismiss":
+                pks = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+                count = promotions.promotion_plans_dismiss(
+                    merchant=self.merchant, pks=pks, actor=request.user
+                )
+                messages.success(request, f"{count} dismissed.")
+        except DomainError as error:
+            messages.error(request, str(error))
+        return redirect("planning:promotions", merchant_slug=self.merchant.slug)

@@ -48,6 +48,7 @@ from planning.models import (
     Alert,
     Decision,
     PlanningSettings,
+    PromotionPlan,
     ReorderSuggestion,
     WebhookDelivery,
     WebhookEndpoint,
@@ -346,6 +347,31 @@ def _alert(world: World, ids: dict) -> Alert:
         location=world.objects[Location],
         forecast_run=world.objects[ForecastRun],
         details={"note": world.marker},
+        **ids,
+    )
+
+
+@builds(PromotionPlan)
+def _promotion_plan(world: World, ids: dict) -> PromotionPlan:
+    day = dt.date(2024, 7, 1)
+    figures = {
+        name: Decimal("1")
+        for name in (
+            "on_hand", "keep", "uplift", "elasticity", "expected_units", "expected_revenue",
+            "expected_margin", "expected_stock_left", "baseline_units", "baseline_revenue",
+            "baseline_margin", "baseline_stock_left", "discount_percent",
+        )
+    }  # fmt: skip
+    return PromotionPlan.objects.create(
+        merchant=world.merchant,
+        forecast_run=world.objects[ForecastRun],
+        sku=world.objects[SKU],
+        location=world.objects[Location],
+        start_date=day,
+        end_date=day + dt.timedelta(days=13),
+        target_date=day + dt.timedelta(days=55),
+        estimate_source=world.marker,
+        **figures,
         **ids,
     )
 

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from planning.models import Alert, ReorderSuggestion, WebhookDelivery, WebhookEndpoint
+from planning.models import (
+    Alert,
+    PromotionPlan,
+    ReorderSuggestion,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 class ReorderSuggestionSerializer(serializers.ModelSerializer):
@@ -78,3 +84,24 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "last_error", "next_attempt_at", "created_at", "delivered_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class PromotionPlanSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="sku.code")
+    location = serializers.CharField(source="location.code")
+
+    class Meta:
+        model = PromotionPlan
+        fields = [
+            "id", "forecast_run", "sku", "location", "status", "start_date", "end_date",
+            "target_date", "discount_percent", "on_hand", "keep", "uplift", "elasticity",
+            "estimate_source", "evidence_days", "expected_units", "expected_revenue",
+            "expected_margin", "expected_stock_left", "baseline_units", "baseline_revenue",
+            "baseline_margin", "baseline_stock_left", "clears_excess", "promotion",
+            "decided_at", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class IdsSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)

@@ -10,6 +10,7 @@ router.register(
 )
 
 router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("promotion-plans", views.PromotionPlanViewSet, basename="promotion-plan")
 router.register("webhook-endpoints", views.WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("webhook-deliveries", views.WebhookDeliveryViewSet, basename="webhook-delivery")
 

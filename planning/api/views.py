@@ -13,9 +13,15 @@ from rest_framework.response import Response
 from accounts.api.base import MerchantModelViewSet, MerchantReadOnlyViewSet
 from accounts.models import ApiToken
 from accounts.roles import Permission
-from planning import alerts, notifications, services
+from planning import alerts, notifications, promotions, services
 from planning.api import serializers as s
-from planning.models import Alert, ReorderSuggestion, WebhookDelivery, WebhookEndpoint
+from planning.models import (
+    Alert,
+    PromotionPlan,
+    ReorderSuggestion,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 def _caller(request) -> dict:
@@ -170,3 +176,37 @@ class WebhookDeliveryViewSet(MerchantReadOnlyViewSet):
 
     def get_queryset(self):
         return super().get_queryset().order_by("-id")
+
+
+class PromotionPlanViewSet(MerchantReadOnlyViewSet):
+    """Promotion plans for overstocked SKUs; filter by ``status``. Accepting one creates its
+    promotion; dismissing says no (plan permission)."""
+
+    queryset = PromotionPlan.objects.select_related("sku", "location")
+    serializer_class = s.PromotionPlanSerializer
+    ordering = "-id"
+
+    def get_queryset(self):
+        queryset = super().get_queryset().order_by("-id")
+        if self.request.query_params.get("status"):
+            queryset = queryset.filter(status=self.request.query_params["status"])
+        return queryset
+
+    @extend_schema(request=None, responses=s.PromotionPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, *args, **kwargs):
+        self.get_object()  # another merchant's or a missing plan: 404 before anything
+        plan = promotions.promotion_plan_accept(
+            merchant=self.merchant, pk=int(kwargs["pk"]), actor=_caller(request)["actor"]
+        )
+        return Response(s.PromotionPlanSerializer(plan).data)
+
+    @extend_schema(request=s.IdsSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def dismiss(self, request, *args, **kwargs):
+        body = s.IdsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        count = promotions.promotion_plans_dismiss(
+            merchant=self.merchant, pks=body.validated_data["ids"], actor=_caller(request)["actor"]
+        )
+        return Response({"dismissed": count})
