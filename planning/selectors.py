@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from accounts.models import Merchant
-from forecasting.models import ForecastRun
+from forecasting.models import ForecastRun, SeriesForecast
 from planning.models import Alert, PlanningSettings, PromotionPlan, ReorderSuggestion
 
 
@@ -78,3 +78,33 @@ def promotion_plans(*, merchant: Merchant, status: str | None = None) -> QuerySe
         .order_by("-created_at", "sku__code", "pk")
     )
     return queryset.filter(status=status) if status else queryset
+
+
+SHAP_GROUPS_SHOWN = 3
+
+
+def attach_explanations(*, merchant: Merchant, rows: list, run_field: str = "forecast_run_id"):
+    """Give each row (a suggestion, alert or plan, with ``sku_id`` and ``location_id``) a
+    ``shap`` attribute: the total forecast, the horizon and the largest SHAP groups of the
+    forecast behind it, when that forecast has been explained (one query for all rows)."""
+    runs = {getattr(row, run_field) for row in rows if getattr(row, run_field)}
+    found = {}
+    if runs:
+        forecasts = SeriesForecast.objects.for_merchant(merchant).filter(
+            run_id__in=runs,
+            sku_id__in={row.sku_id for row in rows},
+            explanation__isnull=False,
+        )
+        for run, sku, location, explanation in forecasts.values_list(
+            "run_id", "sku_id", "location_id", "explanation"
+        ):
+            groups = sorted(explanation["groups"], key=lambda g: -abs(g["value"]))
+            found[(run, sku, location)] = {
+                "forecast": explanation["forecast"],
+                "days": explanation["days"],
+                "base_value": explanation["base_value"],
+                "groups": groups[:SHAP_GROUPS_SHOWN],
+            }
+    for row in rows:
+        row.shap = found.get((getattr(row, run_field), row.sku_id, row.location_id))
+    return rows

@@ -50,7 +50,10 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
         status = self.request.GET.get("status", ReorderSuggestion.Status.PROPOSED)
         if status not in ReorderSuggestion.Status.values:
             status = ReorderSuggestion.Status.PROPOSED
-        rows = list(selectors.suggestions(merchant=self.merchant, status=status))
+        rows = selectors.attach_explanations(
+            merchant=self.merchant,
+            rows=list(selectors.suggestions(merchant=self.merchant, status=status)),
+        )
         groups = []
         for supplier, items in groupby(rows, key=lambda s: s.supplier):
             items = list(items)
@@ -163,7 +166,9 @@ class AlertsView(MerchantViewMixin, TemplateView):
             kind=kind,
             states=[("unresolved", "Unresolved"), *Alert.State.choices],
             kinds=Alert.Kind.choices,
-            alerts=list(rows[: self.page_size]),
+            alerts=selectors.attach_explanations(
+                merchant=self.merchant, rows=list(rows[: self.page_size])
+            ),
             count=rows.count(),
             page_size=self.page_size,
             tomorrow=timezone.localdate() + dt.timedelta(days=1),
@@ -212,7 +217,10 @@ class PromotionPlansView(MerchantViewMixin, TemplateView):
         context.update(
             status=status,
             statuses=PromotionPlan.Status.choices,
-            plans=list(selectors.promotion_plans(merchant=self.merchant, status=status)[:200]),
+            plans=selectors.attach_explanations(
+                merchant=self.merchant,
+                rows=list(selectors.promotion_plans(merchant=self.merchant, status=status)[:200]),
+            ),
         )
         return context
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import numpy as np
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from forecasting.models import ForecastRun
+from forecasting.models import ForecastRun, SeriesForecast
 from planning.models import Alert, ReorderSuggestion
 from tests.factories import (
     LocationFactory,
@@ -113,6 +114,31 @@ class OrdersPageTests(TestCase):
         self.assertEqual(response.status_code, 403)
         self.assertEqual(self.status_of(self.mug), "proposed")
         self.assertEqual(Decimal("24"), self.mug.quantity)
+
+    def test_each_line_shows_the_shap_values_of_its_forecast(self):
+        with tenant_context(self.merchant):
+            SeriesForecast.objects.create(
+                merchant=self.merchant, run=self.mug.forecast_run, sku=self.mug.sku,
+                location=self.mug.location, first_date=dt.date(2024, 7, 1), model="ensemble",
+                quantiles=SeriesForecast.pack(np.ones((15, 56))),
+                explanation={
+                    "forecast": 140.0, "days": 28, "base_value": 100.0, "model": "ensemble",
+                    "groups": [
+                        {"name": "weekly", "label": "Weekly pattern", "value": 12.5},
+                        {"name": "level", "label": "Level", "value": 30.0},
+                        {"name": "price", "label": "Price", "value": -2.5},
+                        {"name": "trend", "label": "Trend", "value": 0.1},
+                    ],
+                },
+            )  # fmt: skip
+        self.client.force_login(self.viewer)
+        response = self.client.get(self.url("suggestions"))
+        self.assertContains(
+            response,
+            "Forecast 140 over 28 days: level +30, weekly pattern +12.5, price -2.5</summary>",
+        )
+        self.assertNotContains(response, "trend +0.1")  # only the largest parts
+        self.assertContains(response, "Why this forecast")  # the unexplained line links on
 
 
 class AlertsPageTests(TestCase):
