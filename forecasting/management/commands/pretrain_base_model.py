@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import time
 from pathlib import Path
 
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         def progress(step: int, total: int, loss: float) -> None:
             if step % 250 == 0 or step == total:
                 self.stdout.write(f"  step {step}/{total} loss {loss:.4f}")
-            if step % 1000 == 0 and step < total:  # a checkpoint to look at (or to keep)
+            if step % 1000 == 0 and step < total:  # to look at while it trains, or after a crash
                 network.save(model, out / "checkpoint")
 
         log = training.train(
@@ -68,6 +69,7 @@ class Command(BaseCommand):
         model.to("cpu")
         out.mkdir(parents=True, exist_ok=True)
         network.save(model, out)
+        shutil.rmtree(out / "checkpoint", ignore_errors=True)  # the final weights replace it
         record = {
             "architecture": "Chronos-2 encoder (chronos-forecasting) built from config",
             "parameters": network.parameter_count(model),
