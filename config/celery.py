@@ -26,6 +26,7 @@ app.conf.task_routes = {
     "inventory.*": {"queue": "ingest"},
     "forecasting.fine_tune*": {"queue": "gpu"},
     "forecasting.*": {"queue": "forecast"},
+    "planning.policy_replay_task": {"queue": "forecast"},
 }
 # The schedule lives in code (times in UTC).
 app.conf.beat_schedule = {

@@ -166,11 +166,18 @@ class SupplierItem(InventoryModel):
 
 
 class StockLevel(FactModel):
-    """A snapshot of stock on hand of one SKU at one location."""
+    """A snapshot of stock on hand of one SKU at one location, and how much of it is already
+    promised to customers' open orders."""
 
     sku = fact_reference(SKU, "stock_levels")
     location = fact_reference(Location, "stock_levels", db_index=False)
     on_hand = models.DecimalField(**QUANTITY)
+    committed = models.DecimalField(
+        **QUANTITY,
+        default=Decimal("0"),
+        validators=NON_NEGATIVE,
+        help_text="Units on hand allocated to open customer orders, not yet shipped.",
+    )
     as_of = models.DateTimeField()
 
     class Meta:

@@ -26,7 +26,14 @@ from forecasting.paths import sample_paths
 from forecasting.quantiles import LEVELS
 from inventory.models import SKU, ImportJob, SalesDay, StockLevel
 from planning.models import Alert
-from planning.services import PATHS, latest_stock, open_orders, planning_settings, primary_items
+from planning.services import (
+    NO_STOCK,
+    PATHS,
+    latest_stock,
+    open_orders,
+    planning_settings,
+    primary_items,
+)
 
 STOCK_OUT_DAYS = 14  # how far ahead a projected stock-out is looked for
 STOCK_OUT_PROBABILITY = 0.2  # the chance of running out above which an alert opens
@@ -86,7 +93,7 @@ def _stock_causes(merchant: Merchant, run: ForecastRun, today: dt.date) -> dict[
         "sku_id", "location_id", "quantiles", "path_correlation"
     ):
         quantiles = SeriesForecast.unpack(packed)
-        on_hand = stock.get((sku, location), 0.0)
+        on_hand = stock.get((sku, location), NO_STOCK).available  # less what is promised
         price = float(prices.get(sku) or 0)
         paths = sample_paths(quantiles, correlation, count=PATHS, seed=sku)
         projected = _stock_out(paths, on_hand + arriving.get((sku, location), 0.0), first)

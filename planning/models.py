@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.tenancy import TenantOwned
+from forecasting.models import RunFields
 from inventory.models import MONEY, QUANTITY
 
 # Fill-rate targets by class: ABC by revenue (A: the products making the first 80% of
@@ -387,3 +388,26 @@ class PromotionPlan(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.discount_percent}% off {self.sku_id}@{self.location_id} ({self.status})"
+
+
+class PolicyReplay(RunFields, TenantOwned):
+    """A replay of the store's recent history under our ordering policy, the same policy with
+    seasonal-naive forecasts and an ERP's min/max (`planning.replay`): the proof, on the
+    store's own data, of what the suggestions would have done."""
+
+    days = models.PositiveSmallIntegerField(default=84, help_text="Days replayed.")
+    warm_up_days = models.PositiveSmallIntegerField(default=28)
+    review_days = models.PositiveSmallIntegerField(default=7)
+    series_count = models.PositiveIntegerField(default=0)
+    reviews_done = models.PositiveSmallIntegerField(default=0)
+    reviews_total = models.PositiveSmallIntegerField(default=0)
+    figures = models.JSONField(default=dict, blank=True, help_text="Policy -> its outcome.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Policy replay {self.pk} ({self.status})"

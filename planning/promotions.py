@@ -20,7 +20,13 @@ from forecasting.models import ForecastRun, SeriesForecast
 from inventory.models import SKU, Promotion, SalesDay
 from planning import promotion_math as math_
 from planning.models import Alert, PromotionPlan
-from planning.services import latest_stock, open_orders, planning_settings, primary_items
+from planning.services import (
+    NO_STOCK,
+    latest_stock,
+    open_orders,
+    planning_settings,
+    primary_items,
+)
 
 HISTORY_DAYS = 365  # history the uplift is estimated from
 TARGET_DAYS = 56  # the excess should be gone this many days after the last day of history
@@ -177,7 +183,9 @@ def promotion_plans_propose(*, merchant: Merchant, run: ForecastRun) -> int:
         item = items.get(sku_id)
         cost = float(item.unit_cost if item and item.unit_cost is not None else sku.unit_cost or 0)
         price = float(sku.unit_price)
-        on_hand = stock.get((sku_id, location), 0.0) + arriving.get((sku_id, location), 0.0)
+        on_hand = stock.get((sku_id, location), NO_STOCK).available + arriving.get(
+            (sku_id, location), 0.0
+        )
         keep = float(daily.mean()) * settings.overstock_days
         effect = effects[sku_id]
         plan, nothing = math_.best_plan(

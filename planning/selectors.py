@@ -6,7 +6,13 @@ from django.db.models import Count, QuerySet
 
 from accounts.models import Merchant
 from forecasting.models import ForecastRun, SeriesForecast
-from planning.models import Alert, PlanningSettings, PromotionPlan, ReorderSuggestion
+from planning.models import (
+    Alert,
+    PlanningSettings,
+    PolicyReplay,
+    PromotionPlan,
+    ReorderSuggestion,
+)
 
 
 def latest_forecast_run(*, merchant: Merchant) -> ForecastRun | None:
@@ -108,3 +114,7 @@ def attach_explanations(*, merchant: Merchant, rows: list, run_field: str = "for
     for row in rows:
         row.shap = found.get((getattr(row, run_field), row.sku_id, row.location_id))
     return rows
+
+
+def latest_policy_replay(*, merchant: Merchant) -> PolicyReplay | None:
+    return PolicyReplay.objects.for_merchant(merchant).order_by("-created_at", "-pk").first()

@@ -1,9 +1,12 @@
-"""Writes of planning: reorder suggestions from a forecast run, and the merchant's decisions
-on them (approve, edit, reject), each audited."""
+"""Writes of planning: reorder suggestions from a forecast run, the merchant's decisions on
+them (approve, edit, reject), each audited, and replays of the ordering policy on the store's
+history."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,8 +16,10 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from accounts import runs
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
+from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, SeriesForecast
 from inventory.models import (
     SKU,
@@ -25,7 +30,7 @@ from inventory.models import (
     SupplierItem,
 )
 from planning import policy
-from planning.models import Decision, PlanningSettings, ReorderSuggestion
+from planning.models import Decision, PlanningSettings, PolicyReplay, ReorderSuggestion
 
 CLASS_DAYS = 91  # history that sets a SKU's ABC and XYZ class
 PATHS = 500
@@ -65,14 +70,29 @@ def service_classes(merchant: Merchant, today: dt.date) -> dict[int, str]:
     return classes
 
 
-def latest_stock(merchant: Merchant) -> dict[tuple[int, int], float]:
-    """The latest on-hand snapshot per (SKU, location)."""
+@dataclass(frozen=True)
+class Stock:
+    on_hand: float = 0.0
+    committed: float = 0.0  # promised to open customer orders
+
+    @property
+    def available(self) -> float:
+        return self.on_hand - self.committed
+
+
+NO_STOCK = Stock()
+
+
+def latest_stock(merchant: Merchant) -> dict[tuple[int, int], Stock]:
+    """The latest stock snapshot per (SKU, location)."""
     levels = StockLevel.objects.for_merchant(merchant).order_by("sku_id", "location_id", "-as_of")
     if connection.vendor == "postgresql":
         levels = levels.distinct("sku_id", "location_id")
-    latest: dict[tuple[int, int], float] = {}
-    for sku, location, on_hand in levels.values_list("sku_id", "location_id", "on_hand"):
-        latest.setdefault((sku, location), float(on_hand))
+    latest: dict[tuple[int, int], Stock] = {}
+    for sku, location, on_hand, committed in levels.values_list(
+        "sku_id", "location_id", "on_hand", "committed"
+    ):
+        latest.setdefault((sku, location), Stock(float(on_hand), float(committed)))
     return latest
 
 
@@ -161,12 +181,13 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
         target = float(settings.service_levels.get(service_class, merchant.target_service_level))
         quantiles = SeriesForecast.unpack(packed)
         demand = policy.demand_from_forecast(quantiles, correlation, terms, count=PATHS, seed=sku)
+        here = stock.get((sku, location), NO_STOCK)
         suggestion = policy.suggest(
             demand,
             terms,
-            on_hand=stock.get((sku, location), 0.0),
+            on_hand=here.on_hand,
             on_order=on_order.get((sku, location), 0.0),
-            committed=0.0,
+            committed=here.committed,
             target=target,
         )
         if suggestion.quantity <= 0:
@@ -188,7 +209,8 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
             supplier_id=item.supplier_id if item else None,
             service_class=service_class,
             target_fill_rate=_decimal(target, Decimal("0.0001")),
-            on_hand=_decimal(stock.get((sku, location), 0.0)),
+            on_hand=_decimal(stock.get((sku, location), NO_STOCK).on_hand),
+            committed=_decimal(stock.get((sku, location), NO_STOCK).committed),
             on_order=_decimal(on_order.get((sku, location), 0.0)),
             lead_time_days=_decimal(terms.lead_time_mean, Decimal("0.01")),
             lead_demand=_decimal(suggestion.levels.lead_demand),
@@ -325,3 +347,126 @@ def suggestions_reject(
         )
         rejected += 1
     return rejected
+
+
+# -- the policy replay -------------------------------------------------------------------------
+REPLAY_LEVELS = (0.90, 0.95, 0.98)
+REPLAY_MAX_SERIES = 2000  # the series with the most units sold, so a replay stays minutes long
+
+
+@transaction.atomic
+def policy_replay_create(*, merchant: Merchant, actor: User | None) -> PolicyReplay:
+    """Queue a replay of the store's last weeks (one at a time: a queued or running one is
+    returned instead of a second)."""
+    from planning import tasks
+
+    pending = (
+        PolicyReplay.objects.for_merchant(merchant)
+        .filter(status__in=[PolicyReplay.Status.QUEUED, PolicyReplay.Status.RUNNING])
+        .first()
+    )
+    if pending is not None:
+        return pending
+    job = PolicyReplay.objects.create(merchant=merchant, requested_by=actor)
+    transaction.on_commit(
+        lambda: tasks.policy_replay_task.delay(merchant_id=merchant.pk, replay_id=job.pk)
+    )
+    return job
+
+
+def policy_replay_execute(
+    *, merchant: Merchant, replay_id: int, claimant: str = ""
+) -> PolicyReplay | None:
+    """Run a queued replay (`planning.replay`) with the shipped base model, not the store's
+    fine-tuned one: that one has learned from the very weeks being replayed."""
+    from forecasting import history as history_reads
+    from forecasting import registry
+    from forecasting.backtest import TRANSFORMER
+    from forecasting.baselines import BASELINES
+    from forecasting.neural.inference import TransformerCandidate
+    from planning import replay
+
+    job = runs.claim(PolicyReplay, merchant=merchant, pk=replay_id, claimant=claimant)
+    if job is None:
+        return None
+    registry.configure_threads()
+    with transaction.atomic(), tenant_context(merchant):
+        history = history_reads.load_history(merchant)
+        needed = job.days + 56
+        if len(history.days) < needed:
+            raise DomainError(
+                f"A replay needs at least {needed} days of sales history "
+                f"({len(history.days)} so far)."
+            )
+        sold = np.nansum(history.values, axis=1)
+        rows = np.sort(np.argsort(-sold, kind="stable")[:REPLAY_MAX_SERIES])
+        keys = [history.keys[row] for row in rows]
+        history = history_reads.History(
+            keys, history.days, history.values[rows], history.prices[rows], history.promoted[rows]
+        )
+        known = history_reads.covariates(merchant, history, 0)
+        items = primary_items(merchant)
+        skus = {
+            pk: (price, cost)
+            for pk, price, cost in SKU.objects.for_merchant(merchant)
+            .filter(pk__in={sku for sku, _ in keys})
+            .values_list("pk", "unit_price", "unit_cost")
+        }
+    terms = _replay_terms(keys, items, skus, history)
+    candidates = {
+        **BASELINES,
+        TRANSFORMER: TransformerCandidate(registry.base_model(), known),
+    }
+
+    def progress(done: int, total: int) -> None:
+        runs.record(
+            PolicyReplay, merchant=merchant, pk=job.pk, reviews_done=done, reviews_total=total
+        )
+
+    result = replay.replay_policies(
+        history.values,
+        terms,
+        candidates,
+        days=job.days,
+        warm_up=job.warm_up_days,
+        review=job.review_days,
+        levels=REPLAY_LEVELS,
+        progress=progress,
+    )
+    figures = {
+        name: {**dataclasses.asdict(outcome), "total_cost": outcome.total_cost}
+        for name, outcome in result.outcomes.items()
+    }
+    with transaction.atomic(), tenant_context(merchant):
+        PolicyReplay.objects.for_merchant(merchant).filter(pk=job.pk).update(
+            status=PolicyReplay.Status.SUCCEEDED,
+            figures=figures,
+            series_count=result.series,
+            finished_at=timezone.now(),
+        )
+        return PolicyReplay.objects.for_merchant(merchant).get(pk=job.pk)
+
+
+def _replay_terms(keys, items, skus, history):
+    """The supplier terms of each replayed series (7 days, packs of 1 where none are set);
+    its cost, else 60% of its price; its price, else its median selling price."""
+    from planning import replay
+
+    count = len(keys)
+    lead_mean, lead_std = np.full(count, 7.0), np.zeros(count)
+    pack, moq, cost, price = np.ones(count), np.zeros(count), np.zeros(count), np.ones(count)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        median_price = np.nanmedian(history.prices, axis=1) if count else np.zeros(0)
+    for row, (sku, _location) in enumerate(keys):
+        item = items.get(sku)
+        list_price, sku_cost = skus.get(sku, (None, None))
+        price[row] = float(list_price or 0) or float(np.nan_to_num(median_price[row])) or 1.0
+        if item is not None:
+            lead_mean[row] = float(item.lead_time_mean_days)
+            lead_std[row] = float(item.lead_time_std_days)
+            pack[row] = float(item.pack_size) or 1.0
+            moq[row] = float(item.moq)
+        unit_cost = item.unit_cost if item is not None and item.unit_cost is not None else sku_cost
+        cost[row] = float(unit_cost) if unit_cost is not None else 0.6 * price[row]
+    return replay.Terms(lead_mean, lead_std, pack, moq, cost, price)

@@ -6,11 +6,14 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
+from accounts import runs
+from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import services as forecasting_services
 from forecasting.models import ForecastRun
 from planning import alerts, notifications, promotions, selectors, services
+from planning.models import PolicyReplay
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +84,29 @@ def merchant_checks_task() -> dict:
         deliver_webhook_task.delay(merchant_id=merchant_id, delivery_id=delivery_id)
         done["retries"] += 1
     return done
+
+
+@shared_task(
+    bind=True,
+    name="planning.policy_replay_task",
+    soft_time_limit=40 * 60,
+    time_limit=42 * 60,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def policy_replay_task(self, *, merchant_id: int, replay_id: int) -> None:
+    merchant = Merchant.objects.get(pk=merchant_id)
+    try:
+        services.policy_replay_execute(
+            merchant=merchant, replay_id=replay_id, claimant=self.request.id or ""
+        )
+    except DomainError as error:  # the store's data cannot be replayed: say why
+        runs.fail(PolicyReplay, merchant=merchant, pk=replay_id, message=str(error))
+    except Exception:
+        logger.exception("policy replay %s of merchant %s failed", replay_id, merchant_id)
+        runs.fail(
+            PolicyReplay,
+            merchant=merchant,
+            pk=replay_id,
+            message="The replay stopped on an unexpected error.",
+        )

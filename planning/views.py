@@ -254,3 +254,41 @@ class PromotionPlanDecideView(MerchantViewMixin, View):
         except DomainError as error:
             messages.error(request, str(error))
         return redirect("planning:promotions", merchant_slug=self.merchant.slug)
+
+
+REPLAY_ROWS = [
+    ("shelfcast", "Shelfcast"),
+    ("seasonal_naive", "Shelfcast's policy with seasonal-naive forecasts"),
+]
+
+
+class PolicyReplayView(MerchantViewMixin, TemplateView):
+    """The latest replay of the store's history under our policy and the alternatives."""
+
+    template_name = "planning/replay.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = selectors.latest_policy_replay(merchant=self.merchant)
+        rows = []
+        if job is not None and job.figures:
+            for level in services.REPLAY_LEVELS:
+                for source, label in REPLAY_ROWS:
+                    figures = job.figures.get(f"{source} {level:.2f}")
+                    if figures:
+                        rows.append({"label": label, "level": level, **figures})
+            if "min_max" in job.figures:
+                rows.append(
+                    {"label": "Min/max as ERPs do it", "level": None, **job.figures["min_max"]}
+                )
+        context.update(job=job, rows=rows, levels=services.REPLAY_LEVELS)
+        return context
+
+
+class PolicyReplayStartView(MerchantViewMixin, View):
+    required_permission = Permission.PLAN
+
+    def post(self, request, *args, **kwargs):
+        services.policy_replay_create(merchant=self.merchant, actor=request.user)
+        messages.success(request, "The replay is queued; this page follows it.")
+        return redirect("planning:replay", merchant_slug=self.merchant.slug)

@@ -48,6 +48,7 @@ from planning.models import (
     Alert,
     Decision,
     PlanningSettings,
+    PolicyReplay,
     PromotionPlan,
     ReorderSuggestion,
     WebhookDelivery,
@@ -372,6 +373,17 @@ def _promotion_plan(world: World, ids: dict) -> PromotionPlan:
         target_date=day + dt.timedelta(days=55),
         estimate_source=world.marker,
         **figures,
+        **ids,
+    )
+
+
+@builds(PolicyReplay)
+def _policy_replay(world: World, ids: dict) -> PolicyReplay:
+    return PolicyReplay.objects.create(
+        merchant=world.merchant,
+        status=PolicyReplay.Status.SUCCEEDED,
+        message=world.marker,
+        figures={"min_max": {"fill_rate": 0.5, "note": world.marker}},
         **ids,
     )
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import math
 import os
 import sys
 import tempfile
@@ -75,15 +74,6 @@ def load_panel():
     return load_long_csv(subset, freq="D", id_col="series_id", date_col="date", target_col="units")
 
 
-def closed_ahead(history: np.ndarray, horizon: int) -> np.ndarray:
-    """Days of the horizon on a weekday the shop was shut on for the last eight weeks."""
-    shut = np.all(np.isnan(history[:, -56:]), axis=0)
-    length = history.shape[1]
-    weekdays = np.arange(length - 56, length) % 7
-    closed = {d for d in range(7) if shut[weekdays == d].all()}
-    return np.array([(length + i) % 7 in closed for i in range(horizon)])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=112)
@@ -97,24 +87,18 @@ def main() -> None:
 
     django.setup()
     from forecasting import registry
-    from forecasting.backtest import TRANSFORMER, forecast_chosen
-    from forecasting.baselines import BASELINES, seasonal_naive
+    from forecasting.backtest import TRANSFORMER
+    from forecasting.baselines import BASELINES
     from forecasting.neural.inference import Covariates, TransformerCandidate
-    from forecasting.paths import sample_paths, shock_correlation
-    from planning import policy, simulation
+    from planning import replay
 
     started = time.perf_counter()
     panel = load_panel()
     values = panel.values
     series, length = values.shape
     start = length - args.days
-    demand = np.nan_to_num(values[:, start:])
     rng = np.random.default_rng(args.seed)
     lead_mean = rng.integers(3, 15, series).astype(float)
-    lead_std = 0.2 * lead_mean
-    reviews = math.ceil(args.days / args.review)
-    drawn = rng.normal(lead_mean[:, None], lead_std[:, None], (series, reviews))
-    actual_leads = np.maximum(np.rint(drawn), 1).astype(int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         daily = np.nan_to_num(np.nanmean(values[:, start - 28 : start], axis=1))
@@ -124,74 +108,46 @@ def main() -> None:
         )  # fmt: skip
     price = np.where(np.isfinite(price) & (price > 0), price, 1.0)
     pack = np.where(daily >= 12, 12.0, np.where(daily >= 3, 6.0, 1.0))
-    setup = simulation.Setup(
-        lead_days=actual_leads,
-        pack_size=pack,
+    terms = replay.Terms(
+        lead_mean=lead_mean,
+        lead_std=0.2 * lead_mean,
+        pack=pack,
         moq=pack.copy(),
         unit_cost=0.6 * price,
         unit_price=price,
-        review_days=args.review,
     )
-    on_hand = np.ceil(daily * (lead_mean + args.review))
+    reviews = -(-args.days // args.review)
     print(
         f"Online Retail: {series} products, replaying the last {args.days} days "
         f"({reviews} reviews every {args.review} days, first {args.warm_up} days warm-up)",
         flush=True,
     )
-
     base = registry.base_model()
-    candidates = {**BASELINES, TRANSFORMER: TransformerCandidate(base, Covariates(panel.known))}
-    horizon = 56
-    order_up_to = {
-        source: {level: np.zeros((reviews, series)) for level in LEVELS_TO_TRACE}
-        for source in ("shelfcast", "seasonal_naive")
+    candidates = {
+        **BASELINES,
+        TRANSFORMER: TransformerCandidate(
+            base, Covariates(known=panel.known, recorded=len(panel.periods))
+        ),
     }
-    forecast_seconds = 0.0
-    for review in range(reviews):
-        history = values[:, : start + review * args.review]
-        clock = time.perf_counter()
-        _chosen, ours = forecast_chosen(history, horizon, 7, candidates)
-        forecast_seconds += time.perf_counter() - clock
-        naive = seasonal_naive(history, horizon, 7)
-        closed = closed_ahead(history, horizon)
-        ours[:, :, closed] = 0.0
-        naive[:, :, closed] = 0.0
-        correlation = shock_correlation(history)
-        for row in range(series):
-            lead = policy.lead_days(
-                policy.Terms(lead_mean[row], lead_std[row]), args.paths, np.random.default_rng(row)
-            )
-            for source, quantiles in (("shelfcast", ours), ("seasonal_naive", naive)):
-                paths = sample_paths(quantiles[row], correlation[row], args.paths, seed=row)
-                sums = policy.demand_from_paths(paths, lead, args.review)
-                for level in LEVELS_TO_TRACE:
-                    levels = policy.order_levels(sums, level)
-                    order_up_to[source][level][review, row] = levels.order_up_to
-        print(f"  review {review + 1}/{reviews} planned", flush=True)
-
-    def up_to(levels: np.ndarray):
-        return lambda day, position: levels[day // args.review] - position
-
-    def history_before(day: int) -> np.ndarray:
-        return values[:, : start + day]
-
-    results = {}
-    for level in LEVELS_TO_TRACE:
-        for source in ("shelfcast", "seasonal_naive"):
-            results[(source, level)] = simulation.replay(
-                demand,
-                setup=setup,
-                policy=up_to(order_up_to[source][level]),
-                on_hand=on_hand,
-                measure_from=args.warm_up,
-            )
-    min_max = simulation.replay(
-        demand,
-        setup=setup,
-        policy=simulation.min_max_policy(history_before, lead_mean),
-        on_hand=on_hand,
-        measure_from=args.warm_up,
+    result = replay.replay_policies(
+        values,
+        terms,
+        candidates,
+        days=args.days,
+        warm_up=args.warm_up,
+        review=args.review,
+        levels=LEVELS_TO_TRACE,
+        paths=args.paths,
+        seed=args.seed,
+        progress=lambda done, total: print(f"  review {done}/{total} planned", flush=True),
     )
+    results = {
+        (source, level): result.outcomes[result.name(source, level)]
+        for source in replay.SOURCES
+        for level in LEVELS_TO_TRACE
+    }
+    min_max = result.outcomes["min_max"]
+    forecast_seconds = result.forecast_seconds
 
     header = (
         f"{'policy':<30}{'fill rate':>10}{'cycle SL':>10}{'stock-out d':>12}"

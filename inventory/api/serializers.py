@@ -76,7 +76,7 @@ class StockLevelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StockLevel
-        fields = ["id", "sku", "location", "on_hand", "as_of", *STAMPS]
+        fields = ["id", "sku", "location", "on_hand", "committed", "as_of", *STAMPS]
 
 
 class SalesDaySerializer(serializers.ModelSerializer):

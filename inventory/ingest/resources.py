@@ -196,6 +196,13 @@ STOCK_LEVELS = Resource(
             required=True,
             aliases=("stock", "quantity_on_hand", "qty_on_hand"),
         ),
+        c.Column(
+            "committed",
+            "committed",
+            c.decimal(**QUANTITY, minimum=ZERO),
+            default=Decimal("0"),
+            aliases=("allocated", "reserved", "qty_committed"),
+        ),
         c.Column("as_of", "as_of", c.datetime, required=True),
     ),
 )

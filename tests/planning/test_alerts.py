@@ -108,6 +108,16 @@ class StockAlertTests(RunsMixin, TestCase):
         self.night(on_hand=10)  # short again: a new alert, the old one stays resolved
         self.assertEqual([a.state for a in self.alerts()], ["resolved", "open"])
 
+    def test_stock_promised_to_customers_does_not_cover_demand(self):
+        StockLevelFactory(
+            merchant=self.merchant, sku=self.sku, location=self.location, on_hand=200,
+            committed=150,
+        )  # fmt: skip
+        self.refresh(self.forecast_run(END, {self.sku: 10.0}))
+        (alert,) = self.alerts()
+        self.assertEqual(alert.kind, "stock_out")  # 50 available: five days of demand
+        self.assertEqual(alert.details["date"], "2024-07-05")  # as likely as not by the fifth
+
     def test_overstock_shows_the_capital_tied_up(self):
         self.night(on_hand=2000, per_day=1.0)
         (alert,) = self.alerts()

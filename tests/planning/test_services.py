@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.test import TestCase
+from django.utils import timezone
 
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
@@ -123,6 +124,17 @@ class ReorderPlanTests(TestCase):
         self.assertEqual(suggestion.quantity, 96)  # 8 packs of 12
         self.assertEqual(suggestion.cost, Decimal("192"))
         self.assertEqual(suggestion.days_of_cover, Decimal("7.6"))  # (146 - 70) / 10
+
+    def test_stock_promised_to_customers_is_not_available(self):
+        StockLevelFactory(
+            merchant=self.merchant, sku=self.short, location=self.location, on_hand=20,
+            committed=15, as_of=timezone.now() + dt.timedelta(hours=1),
+        )  # fmt: skip
+        self.plan()
+        (suggestion,) = self.suggestions()
+        self.assertEqual((suggestion.on_hand, suggestion.committed), (20, 15))
+        self.assertEqual(suggestion.needed, 105)  # 140 - (20 + 30 - 15)
+        self.assertEqual(suggestion.quantity, 108)  # 9 packs of 12
 
     def test_a_new_run_supersedes_proposed_suggestions_and_keeps_decided_ones(self):
         self.plan()

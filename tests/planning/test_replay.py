@@ -1,0 +1,147 @@
+"""Replaying history under the ordering policies: the pure replay on a synthetic panel, and
+the store's replay as a job with its page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+from django.test import TestCase
+from django.urls import reverse
+
+from accounts.roles import Role
+from accounts.tenancy import tenant_context
+from forecasting.baselines import BASELINES
+from inventory.models import SalesDay
+from planning import replay, services
+from planning.models import PolicyReplay
+from tests.factories import (
+    LocationFactory,
+    MerchantFactory,
+    SKUFactory,
+    SupplierItemFactory,
+    member,
+)
+
+
+def steady_panel(series=6, days=200, seed=3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    rates = rng.uniform(2, 20, series)[:, None]
+    weekly = 1 + 0.3 * np.sin(2 * np.pi * np.arange(days) / 7)
+    return rng.poisson(rates * weekly).astype(float)
+
+
+def plain_terms(series: int, lead: float = 5.0) -> replay.Terms:
+    return replay.Terms(
+        lead_mean=np.full(series, lead), lead_std=np.full(series, 1.0), pack=np.ones(series),
+        moq=np.zeros(series), unit_cost=np.full(series, 3.0), unit_price=np.full(series, 5.0),
+    )  # fmt: skip
+
+
+class ReplayPoliciesTests(TestCase):
+    def test_higher_targets_hold_more_and_serve_more(self):
+        values = steady_panel()
+        result = replay.replay_policies(
+            values, plain_terms(6), dict(BASELINES), days=84, warm_up=28, review=7,
+            levels=(0.8, 0.98), paths=300,
+        )  # fmt: skip
+        low, high = result.outcomes["shelfcast 0.80"], result.outcomes["shelfcast 0.98"]
+        self.assertEqual(result.reviews, 12)
+        self.assertGreater(high.fill_rate, low.fill_rate)
+        self.assertGreater(high.average_inventory_value, low.average_inventory_value)
+        # steady demand, forecasts that see it: the 98% target is nearly met
+        self.assertGreater(high.fill_rate, 0.95)
+        self.assertIn("min_max", result.outcomes)
+        self.assertIn("seasonal_naive 0.98", result.outcomes)
+
+    def test_the_future_is_not_seen(self):
+        values = steady_panel()
+        spiked = values.copy()
+        spiked[:, -7:] *= 50  # a surge after the last review changes nothing ordered
+        kwargs = {"days": 84, "warm_up": 28, "review": 7, "levels": (0.9,), "paths": 200}
+        seen = []
+
+        class Spy:
+            def __call__(self, panel, horizon, season):
+                seen.append(panel.shape[1])
+                return BASELINES["seasonal_naive"](panel, horizon, season)
+
+        replay.replay_policies(values, plain_terms(6), {"seasonal_naive": Spy()}, **kwargs)
+        self.assertLessEqual(max(seen), values.shape[1] - 7)  # the last review: 7 days before
+        before = replay.replay_policies(values, plain_terms(6), dict(BASELINES), **kwargs)
+        after = replay.replay_policies(spiked, plain_terms(6), dict(BASELINES), **kwargs)
+        self.assertEqual(before.outcomes["min_max"].orders, after.outcomes["min_max"].orders)
+
+
+class StoreReplayTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(slug="shop")
+        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.viewer = member(cls.merchant, Role.VIEWER)
+        location = LocationFactory(merchant=cls.merchant)
+        values = steady_panel(series=3, days=150)
+        first = dt.date(2024, 1, 1)
+        rows = []
+        for number, series in enumerate(values):
+            sku = SKUFactory(merchant=cls.merchant, code=f"S{number}", unit_price=Decimal("5"))
+            SupplierItemFactory(merchant=cls.merchant, sku=sku, unit_cost=Decimal("3"),
+                                lead_time_mean_days=Decimal("5"), pack_size=Decimal("6"),
+                                moq=Decimal("6"))  # fmt: skip
+            rows += [
+                SalesDay(merchant=cls.merchant, sku=sku, location=location,
+                         date=first + dt.timedelta(days=day), units=units, revenue=units * 5)
+                for day, units in enumerate(series)
+            ]  # fmt: skip
+        with tenant_context(cls.merchant):
+            SalesDay.objects.bulk_create(rows)
+
+    def start(self) -> PolicyReplay:
+        with self.captureOnCommitCallbacks(execute=True), tenant_context(self.merchant):
+            job = services.policy_replay_create(merchant=self.merchant, actor=self.planner)
+        with tenant_context(self.merchant):
+            return PolicyReplay.objects.for_merchant(self.merchant).get(pk=job.pk)
+
+    def test_a_replay_runs_as_a_job_and_its_page_shows_the_policies(self):
+        job = self.start()
+        self.assertEqual(job.status, "succeeded", job.message)
+        self.assertEqual((job.series_count, job.reviews_done, job.reviews_total), (3, 12, 12))
+        self.assertEqual(
+            set(job.figures),
+            {f"{source} {level:.2f}" for source in replay.SOURCES
+             for level in services.REPLAY_LEVELS} | {"min_max"},
+        )  # fmt: skip
+        self.assertGreater(job.figures["shelfcast 0.95"]["fill_rate"], 0.5)
+        self.client.force_login(self.viewer)
+        response = self.client.get(reverse("planning:replay", args=["shop"]))
+        self.assertContains(response, "Min/max as ERPs do it")
+        self.assertContains(response, "policy with seasonal-naive forecasts</td>", count=3)
+        self.assertContains(response, f"{job.figures['min_max']['fill_rate']:.3f}")
+        self.assertNotContains(response, "Replay now")  # viewers read only
+
+    def test_too_short_a_history_fails_with_the_reason(self):
+        with tenant_context(self.merchant):
+            SalesDay.objects.for_merchant(self.merchant).filter(
+                date__lt=dt.date(2024, 3, 1)
+            ).delete()
+        job = self.start()
+        self.assertEqual(job.status, "failed")
+        self.assertIn("at least 140 days", job.message)
+
+    def test_a_planner_starts_one_at_a_time(self):
+        self.client.force_login(self.planner)
+        with tenant_context(self.merchant):
+            pending = PolicyReplay.objects.create(merchant=self.merchant)
+        response = self.client.post(reverse("planning:replay_start", args=["shop"]))
+        self.assertRedirects(
+            response, reverse("planning:replay", args=["shop"]), fetch_redirect_response=False
+        )
+        with tenant_context(self.merchant):
+            self.assertEqual(
+                list(PolicyReplay.objects.for_merchant(self.merchant).values_list("pk", flat=True)),
+                [pending.pk],
+            )
+        self.client.force_login(self.viewer)
+        response = self.client.post(reverse("planning:replay_start", args=["shop"]))
+        self.assertEqual(response.status_code, 403)
