@@ -39,6 +39,11 @@ class PlanningSettings(TenantOwned):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="Most to spend on the suggested orders of one review; empty = no limit.",
     )
+    supplier_budgets = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Supplier id -> the most to spend with that supplier in one review.",
+    )
     overstock_days = models.PositiveIntegerField(
         default=120,
         validators=[MinValueValidator(7), MaxValueValidator(3650)],

@@ -79,6 +79,14 @@ def webhook_endpoint_create(
     )
 
 
+@transaction.atomic
+def webhook_endpoint_toggle(*, merchant: Merchant, pk: int) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.for_merchant(merchant).select_for_update().get(pk=pk)
+    endpoint.is_active = not endpoint.is_active
+    endpoint.save(update_fields=["is_active", "updated_at"])
+    return endpoint
+
+
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     return f"t={timestamp},v1={digest.hexdigest()}"

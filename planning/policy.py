@@ -210,23 +210,46 @@ class BudgetPlan:
     spent: float
 
 
-def fit_budget(suggestions: list[Suggestion], budget: float | None) -> BudgetPlan:
+def fit_budget(
+    suggestions: list[Suggestion],
+    budget: float | None,
+    groups: list | None = None,
+    group_budgets: dict | None = None,
+) -> BudgetPlan:
     """Rank orders by value per currency unit and keep them while they fit the budget (an
-    order that does not fit is cut and the next smaller one is tried). Without a budget,
-    every order with a quantity is kept."""
+    order that does not fit is cut and the next smaller one is tried). With ``groups`` (the
+    supplier of each suggestion) and ``group_budgets`` (supplier -> budget), each supplier's
+    orders must first fit its own budget; what survives then fits the total ``budget``.
+    Without budgets, every order with a quantity is kept."""
     ordering = [i for i, s in enumerate(suggestions) if s.quantity > 0]
-    if budget is None:
-        return BudgetPlan(kept=ordering, cut=[], spent=sum(suggestions[i].cost for i in ordering))
 
     def ratio(i: int) -> float:
         cost = suggestions[i].cost
         return suggestions[i].value / cost if cost > 0 else math.inf
 
-    kept, cut, spent = [], [], 0.0
-    for i in sorted(ordering, key=lambda i: (-ratio(i), i)):
-        if spent + suggestions[i].cost <= budget + 1e-9:
-            kept.append(i)
-            spent += suggestions[i].cost
-        else:
-            cut.append(i)
-    return BudgetPlan(kept=kept, cut=cut, spent=spent)
+    def greedy(indices: list[int], limit: float | None) -> tuple[list[int], list[int]]:
+        if limit is None:
+            return indices, []
+        kept, cut, spent = [], [], 0.0
+        for i in sorted(indices, key=lambda i: (-ratio(i), i)):
+            if spent + suggestions[i].cost <= limit + 1e-9:
+                kept.append(i)
+                spent += suggestions[i].cost
+            else:
+                cut.append(i)
+        return kept, cut
+
+    cut: list[int] = []
+    if groups is not None and group_budgets:
+        survivors = []
+        for group in dict.fromkeys(groups[i] for i in ordering):
+            members = [i for i in ordering if groups[i] == group]
+            kept, dropped = greedy(members, group_budgets.get(group))
+            survivors += kept
+            cut += dropped
+        ordering = survivors
+    kept, dropped = greedy(ordering, budget)
+    kept = sorted(kept, key=lambda i: (-ratio(i), i)) if budget is not None else kept
+    return BudgetPlan(
+        kept=kept, cut=sorted(cut + dropped), spent=sum(suggestions[i].cost for i in kept)
+    )

@@ -118,3 +118,15 @@ def attach_explanations(*, merchant: Merchant, rows: list, run_field: str = "for
 
 def latest_policy_replay(*, merchant: Merchant) -> PolicyReplay | None:
     return PolicyReplay.objects.for_merchant(merchant).order_by("-created_at", "-pk").first()
+
+
+def suppliers(*, merchant: Merchant) -> list:
+    from inventory.models import Supplier
+
+    return list(Supplier.objects.for_merchant(merchant).order_by("name", "pk"))
+
+
+def webhook_endpoints(*, merchant: Merchant) -> list:
+    from planning.models import WebhookEndpoint
+
+    return list(WebhookEndpoint.objects.for_merchant(merchant).order_by("pk"))

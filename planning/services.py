@@ -195,7 +195,14 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
         rows.append((sku, location, item, service_class, target, terms))
         suggestions.append(suggestion)
     budget = float(settings.budget) if settings.budget is not None else None
-    plan = policy.fit_budget(suggestions, budget)
+    plan = policy.fit_budget(
+        suggestions,
+        budget,
+        groups=[item.supplier_id if item else None for _sku, _location, item, *_ in rows],
+        group_budgets={
+            int(supplier): float(amount) for supplier, amount in settings.supplier_budgets.items()
+        },
+    )
     cut = set(plan.cut)
     ReorderSuggestion.objects.for_merchant(merchant).filter(
         status=ReorderSuggestion.Status.PROPOSED
@@ -470,3 +477,76 @@ def _replay_terms(keys, items, skus, history):
         unit_cost = item.unit_cost if item is not None and item.unit_cost is not None else sku_cost
         cost[row] = float(unit_cost) if unit_cost is not None else 0.6 * price[row]
     return replay.Terms(lead_mean, lead_std, pack, moq, cost, price)
+
+
+# -- settings ----------------------------------------------------------------------------------
+@transaction.atomic
+def planning_settings_update(
+    *,
+    merchant: Merchant,
+    actor: User | None,
+    service_levels: dict | None = None,
+    budget: Decimal | None = None,
+    supplier_budgets: dict | None = None,
+    overstock_days: int | None = None,
+    stale_days: int | None = None,
+    digest_enabled: bool | None = None,
+    clear_budget: bool = False,
+) -> PlanningSettings:
+    """Change the store's planning settings (only what is given; ``clear_budget`` removes the
+    total budget). Service levels are fill rates between 0.5 and 0.999 for the classes AX to
+    CZ; supplier budgets name the store's own suppliers."""
+    from inventory.models import Supplier
+    from planning.models import DEFAULT_SERVICE_LEVELS
+
+    settings = planning_settings(merchant)
+    settings = (
+        PlanningSettings.objects.for_merchant(merchant).select_for_update().get(pk=settings.pk)
+    )
+    if service_levels is not None:
+        if not isinstance(service_levels, dict):
+            raise DomainError("service_levels: an object of class to fill rate.")
+        unknown = sorted(set(service_levels) - set(DEFAULT_SERVICE_LEVELS))
+        if unknown:
+            raise DomainError(f"service_levels: unknown class {', '.join(unknown)} (AX to CZ).")
+        levels = {**settings.service_levels}
+        for code, value in service_levels.items():
+            try:
+                level = float(value)
+            except (TypeError, ValueError) as error:
+                raise DomainError(f"service_levels.{code}: not a number.") from error
+            if not 0.5 <= level <= 0.999:
+                raise DomainError(f"service_levels.{code}: must be between 0.5 and 0.999.")
+            levels[code] = level
+        settings.service_levels = levels
+    if budget is not None or clear_budget:
+        if budget is not None and Decimal(budget) < 0:
+            raise DomainError("budget: must not be negative.")
+        settings.budget = None if clear_budget else Decimal(budget)
+    if supplier_budgets is not None:
+        if not isinstance(supplier_budgets, dict):
+            raise DomainError("supplier_budgets: an object of supplier id to amount.")
+        cleaned = {}
+        try:
+            for supplier, amount in supplier_budgets.items():
+                if amount is None or amount == "":
+                    continue
+                if Decimal(str(amount)) < 0:
+                    raise DomainError(f"supplier_budgets.{supplier}: must not be negative.")
+                cleaned[str(int(supplier))] = str(Decimal(str(amount)))
+        except (TypeError, ValueError, ArithmeticError) as error:
+            raise DomainError("supplier_budgets: supplier ids and amounts are numbers.") from error
+        own = Supplier.objects.for_merchant(merchant).filter(pk__in=[int(k) for k in cleaned])
+        if own.count() != len(cleaned):
+            raise DomainError("supplier_budgets: no such supplier.")
+        settings.supplier_budgets = cleaned
+    for name, value in (
+        ("overstock_days", overstock_days),
+        ("stale_days", stale_days),
+        ("digest_enabled", digest_enabled),
+    ):
+        if value is not None:
+            setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
+    return settings

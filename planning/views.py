@@ -21,8 +21,9 @@ from accounts.errors import DomainError
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
 from inventory.exports import spreadsheet_safe
-from planning import alerts, promotions, selectors, services
-from planning.models import Alert, PromotionPlan, ReorderSuggestion
+from planning import alerts, notifications, promotions, selectors, services
+from planning.forms import PlanningSettingsForm
+from planning.models import Alert, PromotionPlan, ReorderSuggestion, WebhookEndpoint
 
 EXPORT_COLUMNS = [
     ("supplier", lambda s: s.supplier.code if s.supplier else ""),
@@ -292,3 +293,71 @@ class PolicyReplayStartView(MerchantViewMixin, View):
         services.policy_replay_create(merchant=self.merchant, actor=request.user)
         messages.success(request, "The replay is queued; this page follows it.")
         return redirect("planning:replay", merchant_slug=self.merchant.slug)
+
+
+class PlanningSettingsView(MerchantViewMixin, TemplateView):
+    """Service levels per class, budgets, alert limits, the digest and the webhooks."""
+
+    template_name = "planning/settings.html"
+    required_permission = Permission.MANAGE
+
+    def form(self, data=None) -> PlanningSettingsForm:
+        settings = services.planning_settings(self.merchant)
+        return PlanningSettingsForm(
+            data,
+            initial=PlanningSettingsForm.initial_from(settings),
+            suppliers=selectors.suppliers(merchant=self.merchant),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.form())
+        context["endpoints"] = selectors.webhook_endpoints(merchant=self.merchant)
+        context["new_secret"] = self.request.session.pop("webhook_secret", None)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if form.is_valid():
+            values = form.values()
+            try:
+                services.planning_settings_update(
+                    merchant=self.merchant,
+                    actor=request.user,
+                    clear_budget=values["budget"] is None,
+                    **values,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Planning settings saved.")
+                return redirect("planning:settings", merchant_slug=self.merchant.slug)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class WebhookEndpointsView(MerchantViewMixin, View):
+    """Add an endpoint (its secret is shown once, on the next page) or switch one off/on."""
+
+    required_permission = Permission.MANAGE
+
+    def post(self, request, *args, **kwargs):
+        try:
+            if request.POST.get("toggle", "").isdigit():
+                endpoint = notifications.webhook_endpoint_toggle(
+                    merchant=self.merchant, pk=int(request.POST["toggle"])
+                )
+                state = "on" if endpoint.is_active else "off"
+                messages.success(request, f"Webhook {endpoint.url} switched {state}.")
+            else:
+                endpoint = notifications.webhook_endpoint_create(
+                    merchant=self.merchant,
+                    url=request.POST.get("url", "").strip(),
+                    description=request.POST.get("description", "").strip()[:200],
+                )
+                request.session["webhook_secret"] = endpoint.secret
+                messages.success(request, f"Webhook {endpoint.url} added.")
+        except WebhookEndpoint.DoesNotExist as error:
+            raise Http404("No such webhook.") from error
+        except DomainError as error:
+            messages.error(request, str(error))
+        return redirect("planning:settings", merchant_slug=self.merchant.slug)

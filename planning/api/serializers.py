@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from planning.models import (
     Alert,
+    PlanningSettings,
     PromotionPlan,
     ReorderSuggestion,
     WebhookDelivery,
@@ -105,3 +106,13 @@ class PromotionPlanSerializer(serializers.ModelSerializer):
 
 class IdsSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+
+
+class PlanningSettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanningSettings
+        fields = [
+            "service_levels", "budget", "supplier_budgets", "overstock_days", "stale_days",
+            "digest_enabled", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["updated_at"]

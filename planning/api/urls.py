@@ -1,5 +1,6 @@
 """/api/v1/ routes of planning."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from planning.api import views
@@ -14,4 +15,7 @@ router.register("promotion-plans", views.PromotionPlanViewSet, basename="promoti
 router.register("webhook-endpoints", views.WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("webhook-deliveries", views.WebhookDeliveryViewSet, basename="webhook-delivery")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("planning-settings/", views.PlanningSettingsView.as_view(), name="planning-settings"),
+    *router.urls,
+]

@@ -10,7 +10,7 @@ from rest_framework import filters
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.api.base import MerchantModelViewSet, MerchantReadOnlyViewSet
+from accounts.api.base import MerchantAPIView, MerchantModelViewSet, MerchantReadOnlyViewSet
 from accounts.models import ApiToken
 from accounts.roles import Permission
 from planning import alerts, notifications, promotions, services
@@ -210,3 +210,31 @@ class PromotionPlanViewSet(MerchantReadOnlyViewSet):
             merchant=self.merchant, pks=body.validated_data["ids"], actor=_caller(request)["actor"]
         )
         return Response({"dismissed": count})
+
+
+class PlanningSettingsView(MerchantAPIView):
+    """The store's planning settings: read by members, changed by owners (manage). A PATCH
+    changes what it names; ``"budget": null`` removes the total budget; ``supplier_budgets``
+    (supplier id -> amount) replaces them all."""
+
+    write_permission = Permission.MANAGE
+
+    @extend_schema(responses=s.PlanningSettingsSerializer)
+    def get(self, request, *args, **kwargs):
+        return Response(
+            s.PlanningSettingsSerializer(services.planning_settings(self.merchant)).data
+        )
+
+    @extend_schema(request=s.PlanningSettingsSerializer, responses=s.PlanningSettingsSerializer)
+    def patch(self, request, *args, **kwargs):
+        body = s.PlanningSettingsSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        clear_budget = "budget" in values and values["budget"] is None
+        settings = services.planning_settings_update(
+            merchant=self.merchant,
+            actor=_caller(request)["actor"],
+            clear_budget=clear_budget,
+            **values,
+        )
+        return Response(s.PlanningSettingsSerializer(settings).data)

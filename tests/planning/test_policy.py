@@ -92,3 +92,18 @@ class BudgetTests(SimpleTestCase):
         self.assertEqual(plan.cut, [0])
         self.assertEqual(plan.spent, 80)
         self.assertEqual(policy.fit_budget(suggestions, None).kept, [0, 1, 2])
+
+    def test_a_suppliers_budget_comes_first_then_the_total(self):
+        suggestions = [
+            self.make(10, 10, 50),  # supplier A: cost 100, 0.5 per unit of money
+            self.make(10, 5, 100),  # A: cost 50, 2.0
+            self.make(10, 3, 30),  # B: cost 30, 1.0
+            self.make(10, 2, 10),  # B: cost 20, 0.5
+        ]
+        groups = ["A", "A", "B", "B"]
+        plan = policy.fit_budget(suggestions, None, groups, {"A": 60})
+        self.assertEqual((sorted(plan.kept), plan.cut), ([1, 2, 3], [0]))  # A: 50 of 60
+        plan = policy.fit_budget(suggestions, 60, groups, {"A": 60})
+        self.assertEqual((plan.kept, plan.cut, plan.spent), ([1], [0, 2, 3], 50))
+        plan = policy.fit_budget(suggestions, 100, groups, {"A": 60, "B": 25})
+        self.assertEqual((plan.kept, plan.cut, plan.spent), ([1, 3], [0, 2], 70))

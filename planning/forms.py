@@ -1,0 +1,81 @@
+"""Portal forms of planning: the store's planning settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from planning.models import DEFAULT_SERVICE_LEVELS
+
+CLASSES = list(DEFAULT_SERVICE_LEVELS)
+
+
+class PlanningSettingsForm(forms.Form):
+    """Service levels per class, budgets (total and per supplier), alert limits, digest."""
+
+    budget = forms.DecimalField(
+        required=False, min_value=Decimal("0"), decimal_places=2, max_digits=14,
+        label="Purchasing budget per review",
+        help_text="The most to spend on one review's orders; empty for no limit.",
+    )  # fmt: skip
+    overstock_days = forms.IntegerField(
+        min_value=7, max_value=3650, label="Overstock above (days of cover)"
+    )
+    stale_days = forms.IntegerField(
+        min_value=1, max_value=365, label="Stale data after (days without new data)"
+    )
+    digest_enabled = forms.BooleanField(
+        required=False, label="Email owners and planners a morning digest of open alerts"
+    )
+
+    def __init__(self, *args, suppliers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suppliers = list(suppliers)
+        for code in CLASSES:
+            self.fields[f"level_{code}"] = forms.DecimalField(
+                min_value=Decimal("0.5"), max_value=Decimal("0.999"), decimal_places=3,
+                label=f"{code}", help_text=f"Fill-rate target of class {code}",
+            )  # fmt: skip
+        for supplier in self.suppliers:
+            self.fields[f"supplier_{supplier.pk}"] = forms.DecimalField(
+                required=False, min_value=Decimal("0"), decimal_places=2, max_digits=14,
+                label=f"{supplier.name} ({supplier.code})",
+            )  # fmt: skip
+
+    @classmethod
+    def initial_from(cls, settings) -> dict:
+        initial = {
+            "budget": settings.budget,
+            "overstock_days": settings.overstock_days,
+            "stale_days": settings.stale_days,
+            "digest_enabled": settings.digest_enabled,
+        }
+        for code in CLASSES:
+            initial[f"level_{code}"] = settings.service_levels.get(
+                code, DEFAULT_SERVICE_LEVELS[code]
+            )
+        for supplier, amount in settings.supplier_budgets.items():
+            initial[f"supplier_{supplier}"] = amount
+        return initial
+
+    def level_fields(self):
+        return [self[f"level_{code}"] for code in CLASSES]
+
+    def supplier_fields(self):
+        return [self[f"supplier_{supplier.pk}"] for supplier in self.suppliers]
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "service_levels": {code: float(data[f"level_{code}"]) for code in CLASSES},
+            "budget": data["budget"],
+            "supplier_budgets": {
+                supplier.pk: data[f"supplier_{supplier.pk}"]
+                for supplier in self.suppliers
+                if data.get(f"supplier_{supplier.pk}") is not None
+            },
+            "overstock_days": data["overstock_days"],
+            "stale_days": data["stale_days"],
+            "digest_enabled": data["digest_enabled"],
+        }

@@ -1,0 +1,136 @@
+"""The store's planning settings: service levels per class, budgets (total and per
+supplier), alert limits and the digest, in the portal and the API; webhooks in the portal."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.test import TestCase
+from django.urls import reverse
+
+from accounts.errors import DomainError
+from accounts.roles import Role
+from accounts.services import api_token_create
+from accounts.tenancy import tenant_context
+from planning import services
+from planning.models import PlanningSettings, WebhookEndpoint
+from tests.factories import MerchantFactory, SupplierFactory, member
+
+
+class PlanningSettingsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(slug="shop")
+        cls.owner = member(cls.merchant, Role.OWNER)
+        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.acme = SupplierFactory(merchant=cls.merchant, code="ACME", name="Acme")
+        cls.other = SupplierFactory(merchant=MerchantFactory(), code="FAR")
+
+    def stored(self) -> PlanningSettings:
+        with tenant_context(self.merchant):
+            return PlanningSettings.objects.for_merchant(self.merchant).get()
+
+    def update(self, **values):
+        with tenant_context(self.merchant):
+            return services.planning_settings_update(
+                merchant=self.merchant, actor=self.owner, **values
+            )
+
+    def test_the_service_checks_what_it_is_given(self):
+        self.update(service_levels={"AX": 0.99}, supplier_budgets={self.acme.pk: "500"})
+        stored = self.stored()
+        self.assertEqual((stored.service_levels["AX"], stored.service_levels["CZ"]), (0.99, 0.9))
+        self.assertEqual(stored.supplier_budgets, {str(self.acme.pk): "500"})
+        for values, message in [
+            ({"service_levels": {"AX": 1.2}}, "service_levels.AX: must be between"),
+            ({"service_levels": {"QQ": 0.9}}, "unknown class QQ"),
+            ({"supplier_budgets": {self.other.pk: 10}}, "no such supplier"),
+            ({"supplier_budgets": {"x": 10}}, "are numbers"),
+            ({"supplier_budgets": {self.acme.pk: -1}}, "must not be negative"),
+        ]:
+            with self.subTest(values=values), self.assertRaisesMessage(DomainError, message):
+                self.update(**values)
+        self.assertEqual(self.stored().supplier_budgets, {str(self.acme.pk): "500"})
+
+    def test_an_owner_saves_the_page_and_errors_show_by_their_field(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:settings", args=["shop"])
+        page = self.client.get(url)
+        self.assertContains(page, "Acme (ACME)")
+        data = {
+            f"level_{code}": "0.95"
+            for code in ("AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ")
+        }
+        data.update(budget="1000", overstock_days="90", stale_days="2", digest_enabled="on")
+        data[f"supplier_{self.acme.pk}"] = "250"
+        response = self.client.post(url, data)
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+        stored = self.stored()
+        self.assertEqual(
+            (stored.budget, stored.overstock_days, stored.stale_days, stored.digest_enabled),
+            (Decimal("1000"), 90, 2, True),
+        )
+        self.assertEqual(stored.supplier_budgets, {str(self.acme.pk): "250"})
+        data.update(level_AX="1.5", budget="")
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "less than or equal to 0.999", status_code=400)
+        self.assertEqual(self.stored().budget, Decimal("1000"))  # nothing saved
+
+    def test_planners_cannot_change_settings(self):
+        self.client.force_login(self.planner)
+        response = self.client.get(reverse("planning:settings", args=["shop"]))
+        self.assertEqual(response.status_code, 403)
+
+    def test_the_api_reads_and_patches(self):
+        token = api_token_create(
+            merchant=self.merchant, name="ops", role=Role.OWNER, actor=self.owner
+        ).secret
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        url = reverse("planning-settings")
+        self.assertEqual(self.client.get(url, **headers).json()["service_levels"]["AX"], 0.98)
+        patch = self.client.patch(
+            url, json.dumps({"budget": "300", "service_levels": {"BZ": 0.9}}),
+            content_type="application/json", **headers,
+        )  # fmt: skip
+        self.assertEqual(patch.status_code, 200, patch.content)
+        self.assertEqual(
+            (patch.json()["budget"], patch.json()["service_levels"]["BZ"]), ("300.0000", 0.9)
+        )
+        cleared = self.client.patch(
+            url, json.dumps({"budget": None}), content_type="application/json", **headers
+        )
+        self.assertIsNone(cleared.json()["budget"])
+        bad = self.client.patch(
+            url, json.dumps({"service_levels": {"AX": 2}}), content_type="application/json",
+            **headers,
+        )  # fmt: skip
+        self.assertEqual(bad.status_code, 400)
+        self.assertIn("service_levels.AX", bad.json()["detail"])
+        planner = api_token_create(
+            merchant=self.merchant, name="erp", role=Role.PLANNER, actor=self.owner
+        ).secret
+        forbidden = self.client.patch(
+            url, json.dumps({"budget": "1"}), content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {planner}",
+        )  # fmt: skip
+        self.assertEqual(forbidden.status_code, 403)
+
+    def test_webhooks_are_added_with_a_secret_shown_once_and_switched_off(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:webhooks", args=["shop"])
+        self.client.post(url, {"url": "http://127.0.0.1:9/hook", "description": "ops"})
+        with tenant_context(self.merchant):
+            endpoint = WebhookEndpoint.objects.for_merchant(self.merchant).get()
+        page = self.client.get(reverse("planning:settings", args=["shop"]))
+        self.assertContains(page, endpoint.secret)
+        again = self.client.get(reverse("planning:settings", args=["shop"]))
+        self.assertNotContains(again, endpoint.secret)
+        self.client.post(url, {"toggle": endpoint.pk})
+        with tenant_context(self.merchant):
+            self.assertFalse(WebhookEndpoint.objects.for_merchant(self.merchant).get().is_active)
+        response = self.client.post(url, {"url": "not a url"})
+        self.assertRedirects(
+            response, reverse("planning:settings", args=["shop"]), fetch_redirect_response=False
+        )
