@@ -357,6 +357,13 @@ class PromotionPlan(TenantOwned):
         max_length=16, help_text="Whose history the uplift comes from: sku, category, store."
     )
     evidence_days = models.PositiveIntegerField(default=0)
+    model_uplift = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="What the forecasting model expects the promotion to lift demand by.",
+    )
     expected_units = models.DecimalField(**QUANTITY)
     expected_revenue = models.DecimalField(**MONEY)
     expected_margin = models.DecimalField(**MONEY)

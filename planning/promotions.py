@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
+from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, SeriesForecast
 from inventory.models import SKU, Promotion, SalesDay
 from planning import promotion_math as math_
@@ -272,3 +273,40 @@ def promotion_plans_dismiss(*, merchant: Merchant, pks: list[int], actor: User |
             updated_at=timezone.now(),
         )
     )
+
+
+def promotion_plans_check(*, merchant: Merchant, run: ForecastRun) -> int:
+    """Set beside each proposed plan of ``run`` what the store's forecasting model expects it
+    to do to demand (through its price and promotion covariates), as a check on the
+    before/after estimate the plan was made with. Runs after planning, outside its
+    transaction (the model takes a moment)."""
+    from forecasting.scenarios import PlannedPromotion, promotion_uplift
+
+    with transaction.atomic(), tenant_context(merchant):
+        plans = list(
+            PromotionPlan.objects.for_merchant(merchant).filter(
+                forecast_run=run, status=PromotionPlan.Status.PROPOSED
+            )
+        )
+        uplifts = promotion_uplift(
+            merchant=merchant,
+            promotions=[
+                PlannedPromotion(
+                    plan.sku_id,
+                    plan.location_id,
+                    plan.start_date,
+                    plan.end_date,
+                    float(plan.discount_percent) / 100,
+                )
+                for plan in plans
+            ],
+        )
+        checked = 0
+        for plan, uplift in zip(plans, uplifts, strict=True):
+            if uplift is None:
+                continue
+            PromotionPlan.objects.for_merchant(merchant).filter(pk=plan.pk).update(
+                model_uplift=_decimal(uplift, Decimal("0.001"))
+            )
+            checked += 1
+    return checked

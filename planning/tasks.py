@@ -42,6 +42,7 @@ def plan_after_forecast_task(*, merchant_id: int, run_id: int) -> int:
         sku_ids = selectors.skus_to_explain(
             merchant=merchant, run=run, limit=settings.PLANNING_EXPLAIN_LIMIT
         )
+    promotions.promotion_plans_check(merchant=merchant, run=run)
     forecasting_services.explain_forecasts(merchant=merchant, run=run, sku_ids=sku_ids)
     return result.suggestions
 

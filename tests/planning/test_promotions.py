@@ -127,6 +127,15 @@ class PromotionPlanTests(TestCase):
         # never below cost: 10 less the discount stays at or above 4
         self.assertGreaterEqual(Decimal("10") * (1 - plan.discount_percent / 100), Decimal("4"))
 
+    def test_the_forecasting_model_checks_each_plan(self):
+        (plan,) = self.propose()
+        self.assertIsNone(plan.model_uplift)
+        self.assertEqual(promotions.promotion_plans_check(merchant=self.merchant, run=self.run), 1)
+        with tenant_context(self.merchant):
+            plan.refresh_from_db()
+        # a promotion flag and a price cut: the model expects more demand than without
+        self.assertGreater(plan.model_uplift, Decimal("1"))
+
     def test_plans_avoid_existing_promotions_and_accepting_one_reaches_the_forecast(self):
         with tenant_context(self.merchant):
             Promotion.objects.create(

@@ -1,0 +1,53 @@
+"""What the model expects a planned promotion to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+from django.test import TestCase
+
+from accounts.tenancy import tenant_context
+from forecasting.scenarios import PlannedPromotion, promotion_uplift
+from inventory.models import SalesDay
+from tests.factories import LocationFactory, MerchantFactory, SKUFactory
+
+END = dt.date(2024, 6, 30)
+
+
+class PromotionUpliftTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        cls.location = LocationFactory(merchant=cls.merchant)
+        cls.sku = SKUFactory(merchant=cls.merchant, unit_price=Decimal("10"))
+        rng = np.random.default_rng(4)
+        with tenant_context(cls.merchant):
+            SalesDay.objects.bulk_create(
+                SalesDay(merchant=cls.merchant, sku=cls.sku, location=cls.location,
+                         date=END - dt.timedelta(days=i), units=int(rng.poisson(6)),
+                         average_price=Decimal("10"))
+                for i in range(200)
+            )  # fmt: skip
+
+    def uplift(self, start_in: int, days: int, discount: float):
+        start = END + dt.timedelta(days=start_in)
+        with tenant_context(self.merchant):
+            return promotion_uplift(
+                merchant=self.merchant,
+                promotions=[
+                    PlannedPromotion(self.sku.pk, self.location.pk, start,
+                                     start + dt.timedelta(days=days - 1), discount)
+                ],
+            )[0]  # fmt: skip
+
+    def test_a_price_cut_lifts_and_a_deeper_one_lifts_more(self):
+        flag_only, some, deep = (self.uplift(8, 14, d) for d in (0.0, 0.2, 0.5))
+        self.assertGreater(some, 1.0)
+        self.assertGreater(deep, some)
+        self.assertGreater(some, flag_only)
+
+    def test_windows_the_model_cannot_reach_have_no_answer(self):
+        self.assertIsNone(self.uplift(60, 14, 0.2))  # ends beyond 64 days ahead
+        self.assertIsNone(self.uplift(-3, 7, 0.2))  # began in the past
