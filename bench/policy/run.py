@@ -41,7 +41,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "online-retail-uci"
-LEVELS_TO_TRACE = (0.80, 0.85, 0.90, 0.95, 0.98, 0.99)
+LEVELS_TO_TRACE = (0.60, 0.70, 0.80, 0.85, 0.90, 0.95, 0.98, 0.99)
 TARGET = 0.95  # the default target service level of a merchant
 INVENTORY_CUT_TARGET = 0.20
 # invoices 581483 / C581484 and 541431 / C541433: entered and cancelled within minutes
@@ -179,6 +179,34 @@ def main() -> None:
         f"inventory value than min/max: fill rate {ours.fill_rate:.3f}, inventory "
         f"{cut:+.1%} less -> {'met' if met else 'NOT met'}"
     )
+    # the curves at min/max's own fill rate and inventory (linear between traced levels)
+    for source in ("shelfcast", "seasonal_naive"):
+        fills = np.array([results[(source, level)].fill_rate for level in LEVELS_TO_TRACE])
+        stock = np.array(
+            [results[(source, level)].average_inventory_value for level in LEVELS_TO_TRACE]
+        )
+        order = np.argsort(fills)
+        at_fill = (
+            np.interp(min_max.fill_rate, fills[order], stock[order])
+            if fills.min() <= min_max.fill_rate <= fills.max()
+            else None
+        )
+        order = np.argsort(stock)
+        at_stock = (
+            np.interp(min_max.average_inventory_value, stock[order], fills[order])
+            if stock.min() <= min_max.average_inventory_value <= stock.max()
+            else None
+        )
+        print(
+            f"{source}: at min/max's fill rate {min_max.fill_rate:.3f} the curve holds "
+            + (
+                f"£{at_fill:,.0f} ({1 - at_fill / min_max.average_inventory_value:+.1%} less)"
+                if at_fill is not None
+                else "(outside the traced levels)"
+            )
+            + f"; at min/max's inventory £{min_max.average_inventory_value:,.0f} it fills "
+            + (f"{at_stock:.3f}" if at_stock is not None else "(outside the traced levels)")
+        )
     print(
         f"forecasting {reviews} reviews took {forecast_seconds:.0f} s; whole run "
         f"{time.perf_counter() - started:.0f} s"
