@@ -142,6 +142,9 @@ class ImportDetailView(MerchantViewMixin, TemplateView):
             job=job,
             done=done,
             total=total,
+            # in the file's order, which the form's map-<index> names follow (a JSON object
+            # read back from PostgreSQL has its keys in jsonb's order, not the file's)
+            columns=[(column, job.mapping.get(column, "")) for column in job.header],
             fields=imports.target_fields(job.resource),
             required=[c.name for c in imports.IMPORTABLE[job.resource].columns if c.required],
         )

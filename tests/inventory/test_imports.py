@@ -101,6 +101,17 @@ class ImportTests(TestCase):
             "3 created",
         )
 
+    def test_the_mapping_form_follows_the_files_column_order(self):
+        self.upload(SALES_CSV)
+        job = self.job()
+        page = self.client.get(reverse("inventory:import_detail", args=["shop", job.pk]))
+        for index, column in enumerate(job.header):  # map-<index> is the file's column index
+            self.assertContains(page, f'<label for="map-{index}">{column}</label>', html=True)
+        body = page.content.decode()
+        # the suggested field sits in the row of its own column (jsonb reorders keys by length)
+        row = body[body.index('for="map-0"') : body.index('for="map-1"')]
+        self.assertIn('<option value="sku" selected>', row)
+
     def test_gzip_files_are_read(self):
         self.upload(gzip.compress(SALES_CSV.encode()), name="sales.csv.gz")
         self.confirm(self.job())
