@@ -24,8 +24,18 @@ BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 @unittest.skipUnless(BROKER_URL, "no Celery broker configured (CELERY_BROKER_URL)")
 @override_settings(CELERY_TASK_ALWAYS_EAGER=False)
 class CeleryWorkerTests(TransactionTestCase):
+    @classmethod
+    def setUpClass(cls):
+        # read before the class's settings override is in force: that is what to restore
+        cls.eager, cls.broker = app.conf.task_always_eager, app.conf.broker_url
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        app.conf.task_always_eager, app.conf.broker_url = cls.eager, cls.broker
+
     def setUp(self):
-        self.eager = app.conf.task_always_eager
         app.conf.task_always_eager = False
         app.conf.broker_url = BROKER_URL
         app.connection_for_write().default_channel.client.flushdb()  # a clean test queue
