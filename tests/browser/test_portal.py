@@ -1,0 +1,204 @@
+"""The portal in a real browser: Debian's Chromium, headless, driven by Playwright (never a
+downloaded browser). A merchant signs in, uploads a CSV and watches it load, opens a SKU and
+sees its forecast chart, approves a suggestion, and switches stores without seeing the other
+store's data. A screenshot of each page goes to ``screenshots/`` for review.
+
+Chromium comes from Debian's package (``.ci/run`` installs it); set ``CHROMIUM_PATH`` to use
+another. Without it these tests are skipped, except under CI, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import unittest
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+from accounts.roles import Role
+from accounts.tenancy import tenant_context
+from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.quantiles import LEVELS
+from inventory.models import SalesDay
+from planning.models import ReorderSuggestion
+from tests.factories import (
+    LocationFactory,
+    MerchantFactory,
+    SKUFactory,
+    SupplierFactory,
+    UserFactory,
+    member,
+    reorder_suggestion,
+)
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
+PASSWORD = "correct-horse-battery-staple"
+END = dt.date.today() - dt.timedelta(days=1)
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - the dev extras install it
+    sync_playwright = None
+
+
+def _browser_missing() -> str | None:
+    if sync_playwright is None:
+        return "playwright is not installed"
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+MISSING = _browser_missing()
+if MISSING and os.environ.get("CI") == "true":
+    raise RuntimeError(f"browser tests must run in CI: {MISSING}")
+
+
+@unittest.skipIf(MISSING, MISSING or "")
+class PortalInTheBrowserTests(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        # Playwright's sync API keeps an event loop in this thread; the test's own database
+        # calls between browser steps are synchronous and safe
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        super().setUpClass()
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        SCREENSHOTS.mkdir(exist_ok=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    def setUp(self):
+        self.user = UserFactory(email="owner@shop.test", password=PASSWORD)
+        self.alpha = MerchantFactory(name="Alpha Homeware", slug="alpha")
+        self.beta = MerchantFactory(name="Beta Garden", slug="beta")
+        member(self.alpha, Role.OWNER, user=self.user)
+        member(self.beta, Role.OWNER, user=self.user)
+        location = LocationFactory(merchant=self.alpha, code="SHOP")
+        supplier = SupplierFactory(merchant=self.alpha, code="ACME", name="Acme Wholesale")
+        self.mug = SKUFactory(merchant=self.alpha, code="MUG-BLUE", name="Blue mug",
+                              unit_price=Decimal("6"))  # fmt: skip
+        SKUFactory(merchant=self.beta, code="BETA-ONLY", name="Garden hose")
+        rng = np.random.default_rng(1)
+        with tenant_context(self.alpha):
+            SalesDay.objects.bulk_create(
+                SalesDay(merchant=self.alpha, sku=self.mug, location=location,
+                         date=END - dt.timedelta(days=i), units=int(rng.poisson(8)),
+                         revenue=Decimal("48"))
+                for i in range(90)
+            )  # fmt: skip
+            run = ForecastRun.objects.create(
+                merchant=self.alpha, status=ForecastRun.Status.SUCCEEDED, history_end=END
+            )
+            spread = np.linspace(0.4, 1.8, len(LEVELS))[:, None] * 8
+            SeriesForecast.objects.create(
+                merchant=self.alpha, run=run, sku=self.mug, location=location,
+                first_date=END + dt.timedelta(days=1), model="ensemble",
+                quantiles=SeriesForecast.pack(np.repeat(spread, 56, axis=1)),
+            )  # fmt: skip
+        self.suggestion = reorder_suggestion(self.alpha, run, self.mug, location, supplier)
+        self.page = self.browser.new_page(viewport={"width": 1280, "height": 900})
+
+    def tearDown(self):
+        self.page.close()
+
+    def go(self, path: str) -> None:
+        self.page.goto(f"{self.live_server_url}{path}")
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def sign_in(self) -> None:
+        self.go("/accounts/login/")
+        self.page.fill("#id_username", self.user.email)
+        self.page.fill("#id_password", PASSWORD)
+        self.shot("01-sign-in")
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def test_a_merchants_morning_in_the_portal(self):
+        self.sign_in()
+        self.go("/m/alpha/")
+        expect(self.page.locator("h1")).to_be_visible()
+        self.shot("02-dashboard")
+
+        # upload a CSV, map its columns and watch it load
+        self.go("/m/alpha/data/")
+        self.page.select_option("#id_resource", "sales")
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
+            handle.write("sku,location,date,units\n")
+            handle.write(f"MUG-BLUE,SHOP,{END.isoformat()},11\n")
+        self.page.set_input_files("#id_file", handle.name)
+        self.page.click("text=Upload and map columns")
+        expect(self.page.locator("text=Match the file's columns to fields")).to_be_visible()
+        self.shot("03-import-mapping")
+        self.page.click("text=Start the import")
+        expect(self.page.get_by_role("heading", name="Loaded", exact=True)).to_be_visible(
+            timeout=20_000
+        )
+        self.shot("04-import-loaded")
+        Path(handle.name).unlink()
+        with tenant_context(self.alpha):
+            self.assertEqual(
+                SalesDay.objects.for_merchant(self.alpha).get(sku=self.mug, date=END).units, 11
+            )
+
+        # the SKU's forecast chart is drawn
+        self.go(f"/m/alpha/forecasts/skus/{self.mug.pk}/")
+        chart = self.page.locator("svg.chart").first
+        expect(chart).to_be_visible()
+        self.assertGreater(chart.bounding_box()["height"], 100)
+        self.assertGreater(len(chart.locator("polyline").nth(1).get_attribute("points")), 100)
+        self.shot("05-sku-forecast")
+
+        # approve the suggestion
+        self.go("/m/alpha/planning/orders/")
+        self.page.check(f"#pick-{self.suggestion.pk}")
+        self.shot("06-orders")
+        self.page.click("button[name=decision][value=approve]")
+        expect(self.page.locator(".messages")).to_contain_text("1 approved")
+        with tenant_context(self.alpha):
+            status = ReorderSuggestion.objects.for_merchant(self.alpha).get(pk=self.suggestion.pk)
+        self.assertEqual(status.status, "approved")
+
+        for name, path in (
+            ("07-alerts", "alerts"),
+            ("08-promotions", "promotions"),
+            ("09-replay", "replay"),
+            ("10-planning-settings", "settings"),
+        ):
+            self.go(f"/m/alpha/planning/{path}/")
+            expect(self.page.locator("h1")).to_be_visible()
+            self.shot(name)  # fmt: skip
+
+        # switch stores: nothing of Alpha's shows in Beta
+        self.go("/merchants/")
+        self.shot("11-switch-store")
+        self.page.click("text=Beta Garden")
+        self.go("/m/beta/skus/")
+        expect(self.page.locator("text=BETA-ONLY")).to_be_visible()
+        self.assertNotIn("MUG-BLUE", self.page.content())
+        self.assertNotIn("Alpha Homeware", self.page.locator("main").inner_text())
+        self.shot("12-other-store-skus")
+
+    def test_the_portal_fits_a_phone(self):
+        self.page.set_viewport_size({"width": 390, "height": 844})
+        self.sign_in()
+        self.go("/m/alpha/planning/orders/")
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        self.assertLessEqual(width, 390 + 1)  # no sideways scrolling of the page itself
+        self.shot("13-orders-phone")
