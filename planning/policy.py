@@ -94,11 +94,20 @@ def demand_from_forecast(
     return demand_from_paths(paths, lead_days(terms, count, rng), terms.review_days)
 
 
+def mean_excess(values: np.ndarray, levels: float | np.ndarray) -> np.ndarray:
+    """E[(D - s)+] over the drawn ``values`` of D, for each s in ``levels``: from the sorted
+    draws and their tail sums, so many levels cost one sort instead of a pass each."""
+    ordered = np.sort(np.asarray(values, dtype=float))
+    tail = np.concatenate([np.cumsum(ordered[::-1])[::-1], [0.0]])  # sum of ordered[k:]
+    levels = np.atleast_1d(np.asarray(levels, dtype=float))
+    above = np.searchsorted(ordered, levels, side="right")
+    return np.maximum(tail[above] - levels * (len(ordered) - above), 0.0) / max(len(ordered), 1)
+
+
 def expected_short(demand: Demand, level: float | np.ndarray) -> np.ndarray:
     """Expected units short in one cycle when the position after ordering is ``level``."""
-    level = np.atleast_1d(np.asarray(level, dtype=float))[:, None]
-    cycle = np.maximum(demand.over_cycle[None, :] - level, 0).mean(axis=1)
-    before = np.maximum(demand.over_lead[None, :] - level, 0).mean(axis=1)
+    cycle = mean_excess(demand.over_cycle, level)
+    before = mean_excess(demand.over_lead, level)
     return np.maximum(cycle - before, 0.0)
 
 
@@ -129,10 +138,9 @@ def order_levels(demand: Demand, target: float) -> Levels:
     """Order-up-to and reorder point for a fill-rate ``target`` (e.g. 0.95)."""
     allowed = (1 - target) * demand.per_review
     order_up_to = _lowest_level(demand.over_cycle, lambda s: expected_short(demand, s), allowed)
-    lead_short = lambda s: np.maximum(  # noqa: E731
-        demand.over_lead[None, :] - np.atleast_1d(s)[:, None], 0
-    ).mean(axis=1)
-    reorder_point = _lowest_level(demand.over_lead, lead_short, allowed)
+    reorder_point = _lowest_level(
+        demand.over_lead, lambda s: mean_excess(demand.over_lead, s), allowed
+    )
     cycle_demand = float(demand.over_cycle.mean())
     return Levels(
         reorder_point=reorder_point,

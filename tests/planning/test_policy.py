@@ -26,6 +26,15 @@ class RoundingTests(SimpleTestCase):
         self.assertEqual(policy.round_quantity(12, terms), 12)  # already whole packs
 
 
+class ExcessTests(SimpleTestCase):
+    def test_the_sorted_form_equals_the_plain_mean_over_draws(self):
+        rng = np.random.default_rng(8)
+        draws = np.concatenate([rng.gamma(0.5, 20, 997), [0.0, 0.0, 5.0]])  # ties and zeros
+        levels = np.concatenate([[-1.0, 0.0, 5.0, draws.max(), draws.max() + 1], draws[:50]])
+        plain = np.maximum(draws[None, :] - levels[:, None], 0).mean(axis=1)
+        np.testing.assert_allclose(policy.mean_excess(draws, levels), plain, atol=1e-9)
+
+
 class SuggestionTests(SimpleTestCase):
     def test_order_fills_the_gap_to_order_up_to_after_on_order_and_committed(self):
         demand = steady(10, lead=7, review=7)
