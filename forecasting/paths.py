@@ -91,6 +91,19 @@ def sample_paths(
     return paths
 
 
+def expected_demand(quantiles: np.ndarray) -> np.ndarray:
+    """Per day of quantiles (levels, horizon): the mean of the demand `sample_paths` draws,
+    without drawing. The quantile function integrated over (0, 1): linear between the
+    levels, flat below the lowest, and the exponential tail above the highest (whose mean
+    excess is its scale)."""
+    quantiles = np.asarray(quantiles, dtype=float)
+    widths = np.diff(LEVELS)[:, None]
+    inside = ((quantiles[1:] + quantiles[:-1]) / 2 * widths).sum(axis=0)
+    top, below = LEVELS[-1], LEVELS[-2]
+    scale = np.maximum(quantiles[-1] - quantiles[-2], 0.0) / np.log((1 - below) / (1 - top))
+    return LEVELS[0] * quantiles[0] + inside + (1 - top) * (quantiles[-1] + scale)
+
+
 def lead_time_demand(
     quantiles: np.ndarray,
     correlation: float,

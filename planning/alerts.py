@@ -22,7 +22,7 @@ from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from forecasting import selectors as forecasting_selectors
 from forecasting.models import ForecastRun, SeriesForecast, TrainingRun
-from forecasting.paths import sample_paths
+from forecasting.paths import expected_demand, sample_paths
 from forecasting.quantiles import LEVELS
 from inventory.models import SKU, ImportJob, SalesDay, StockLevel
 from planning.models import Alert
@@ -95,14 +95,15 @@ def _stock_causes(merchant: Merchant, run: ForecastRun, today: dt.date) -> dict[
         quantiles = SeriesForecast.unpack(packed)
         on_hand = stock.get((sku, location), NO_STOCK).available  # less what is promised
         price = float(prices.get(sku) or 0)
-        paths = sample_paths(quantiles, correlation, count=PATHS, seed=sku)
+        # only the stock-out window needs drawn paths; the daily mean comes from the quantiles
+        paths = sample_paths(quantiles[:, :STOCK_OUT_DAYS], correlation, count=PATHS, seed=sku)
         projected = _stock_out(paths, on_hand + arriving.get((sku, location), 0.0), first)
         if projected is not None:
             projected["lost_revenue"] = round(projected["lost_units"] * price, 2)
             projected["lost_units"] = round(projected["lost_units"], 2)
             projected["probability"] = round(projected["probability"], 3)
             found[(sku, location, Alert.Kind.STOCK_OUT)] = projected
-        daily = float(paths.mean())
+        daily = float(expected_demand(quantiles).mean())
         cover = on_hand / daily if daily > 0 else (np.inf if on_hand > 0 else 0.0)
         if cover > settings.overstock_days:
             excess = on_hand - daily * settings.overstock_days

@@ -8,7 +8,12 @@ from statistics import NormalDist
 import numpy as np
 from django.test import SimpleTestCase
 
-from forecasting.paths import lead_time_demand, sample_paths, shock_correlation
+from forecasting.paths import (
+    expected_demand,
+    lead_time_demand,
+    sample_paths,
+    shock_correlation,
+)
 from forecasting.quantiles import LEVELS
 
 
@@ -69,3 +74,11 @@ class PathTests(SimpleTestCase):
         independent, correlated = shock_correlation(values)
         self.assertLess(independent, 0.2)
         self.assertGreater(correlated, 0.5)
+
+
+class ExpectedDemandTests(SimpleTestCase):
+    def test_the_mean_without_drawing_matches_the_drawn_mean(self):
+        rng = np.random.default_rng(5)
+        quantiles = np.sort(rng.gamma(0.7, 6.0, (len(LEVELS), 20)), axis=0)
+        drawn = sample_paths(quantiles, 0.2, count=200_000, seed=1, common=0.0).mean(axis=0)
+        np.testing.assert_allclose(expected_demand(quantiles), drawn, rtol=0.02)
