@@ -88,10 +88,13 @@ def demand_from_forecast(
     quantiles: np.ndarray, correlation: float, terms: Terms, *, count: int = PATHS, seed: int = 0
 ) -> Demand:
     """`demand_from_paths` for a stored forecast: quantiles (levels, horizon) and the series'
-    shock correlation."""
+    shock correlation. Paths are drawn only as far as the longest lead time plus the review
+    period reaches (the rest of the horizon would be drawn for nothing)."""
     rng = np.random.default_rng(seed)
-    paths = sample_paths(quantiles, correlation, count=count, seed=seed)
-    return demand_from_paths(paths, lead_days(terms, count, rng), terms.review_days)
+    lead = lead_days(terms, count, rng)
+    days = min(quantiles.shape[1], int(lead.max()) + terms.review_days)
+    paths = sample_paths(quantiles[:, : max(days, 1)], correlation, count=count, seed=seed)
+    return demand_from_paths(paths, lead, terms.review_days)
 
 
 def mean_excess(values: np.ndarray, levels: float | np.ndarray) -> np.ndarray:
