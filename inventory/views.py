@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -27,6 +30,12 @@ class DashboardView(MerchantViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["overview"] = selectors.merchant_overview(merchant=self.merchant)
+        context["panels"] = [
+            render_to_string(template, {**context, **panel}, request=self.request)
+            for template, panel in (
+                import_string(path)(self.merchant) for path in settings.DASHBOARD_PANELS
+            )
+        ]
         return context
 
 

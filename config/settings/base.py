@@ -241,6 +241,10 @@ FORECAST_SIMILAR_PRODUCTS = env_bool("FORECAST_SIMILAR_PRODUCTS", True)
 # Tasks (by name) queued with merchant_id and run_id when a forecast run succeeds: planning
 # turns the forecasts into decisions, without forecasting importing planning.
 FORECAST_FOLLOW_UP_TASKS = ["planning.plan_after_forecast_task"]
+# Panels the dashboard shows under the catalogue's figures, by dotted path (apps further down
+# the dependency chain add theirs here, so inventory imports none of them): a callable
+# (merchant) -> (template name, context).
+DASHBOARD_PANELS = ["planning.dashboard.panel"]
 # How many of a night's suggestions get their forecast explained (SHAP) during the run, the
 # most valuable first; the others are explained when a merchant opens them.
 PLANNING_EXPLAIN_LIMIT = int(os.environ.get("PLANNING_EXPLAIN_LIMIT", "20"))

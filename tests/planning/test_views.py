@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import numpy as np
@@ -216,3 +217,57 @@ class AlertsPageTests(TestCase):
             self.url("alerts_act"), {"ids": [self.stale.pk], "action": "resolve"}
         )
         self.assertEqual(response.status_code, 403)
+
+
+class DashboardPanelTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(slug="shop")
+        cls.viewer = member(cls.merchant, Role.VIEWER)
+        cls.location = LocationFactory(merchant=cls.merchant, code="WH")
+        acme = SupplierFactory(merchant=cls.merchant, code="ACME")
+        with tenant_context(cls.merchant):
+            cls.forecast = ForecastRun.objects.create(
+                merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED, series_count=12
+            )
+        cls.skus = [SKUFactory(merchant=cls.merchant, code=f"S{i}") for i in range(6)]
+        for sku in cls.skus[:2]:  # 24 units at 2 each: 48 a line
+            reorder_suggestion(cls.merchant, cls.forecast, sku, cls.location, acme)
+        reorder_suggestion(
+            cls.merchant, cls.forecast, cls.skus[2], cls.location, acme, cut_by_budget=True
+        )
+        with tenant_context(cls.merchant):
+            for sku, kind, details in [
+                (cls.skus[3], "stock_out", {"lost_revenue": 120.5}),
+                (cls.skus[4], "stock_out", {"lost_revenue": 30.0}),
+                (cls.skus[5], "overstock", {"capital": 999.0}),
+                (cls.skus[5], "anomaly", {"actual_units": 9}),
+            ]:
+                Alert.objects.create(
+                    merchant=cls.merchant, kind=kind, sku=sku, location=cls.location,
+                    details=details,
+                )  # fmt: skip
+
+    def text(self) -> str:
+        response = self.client.get(reverse("inventory:dashboard", args=["shop"]))
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+    def test_the_dashboard_says_what_to_act_on_in_a_fixed_number_of_queries(self):
+        self.client.force_login(self.viewer)
+        text = self.text()
+        self.assertIn("2 SKUs expected to run out in the next 14 days · GBP 151 of sales", text)
+        self.assertIn("GBP 999 tied up in overstock (1 SKU)", text)
+        self.assertIn("GBP 96 to order: 2 lines from 1 supplier (1 over budget)", text)
+        self.assertIn("1 other open alerts", text)
+        self.assertIn("Last forecast run: done", text)
+        with CaptureQueriesContext(connection) as few:
+            self.text()
+        with tenant_context(self.merchant):
+            for sku in self.skus[:3]:
+                Alert.objects.create(
+                    merchant=self.merchant, kind="overstock", sku=sku, location=self.location,
+                    details={"capital": 1.0},
+                )  # fmt: skip
+        with CaptureQueriesContext(connection) as more:
+            self.assertIn("GBP 1,002 tied up in overstock (4 SKUs)", self.text())
+        self.assertEqual(len(few), len(more))  # no query per alert
