@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
 
 from accounts.models import Merchant
 from forecasting.models import ForecastRun, SeriesForecast
@@ -130,3 +132,18 @@ def webhook_endpoints(*, merchant: Merchant) -> list:
     from planning.models import WebhookEndpoint
 
     return list(WebhookEndpoint.objects.for_merchant(merchant).order_by("pk"))
+
+
+def suggestion_totals(*, merchant: Merchant, status: str) -> dict:
+    """The cost of every line with ``status``, and of those within the budget."""
+    cost = F("quantity") * F("unit_cost")
+    money = DecimalField(max_digits=24, decimal_places=4)
+    totals = (
+        ReorderSuggestion.objects.for_merchant(merchant)
+        .filter(status=status)
+        .aggregate(
+            total=Sum(cost, output_field=money),
+            kept=Sum(cost, filter=Q(cut_by_budget=False), output_field=money),
+        )
+    )
+    return {name: value or Decimal("0") for name, value in totals.items()}

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -44,17 +45,21 @@ EXPORT_COLUMNS = [
 
 
 class SuggestionsView(MerchantViewMixin, TemplateView):
+    """The suggestions by supplier, `page_size` lines a page (a store of thousands of SKUs
+    can have thousands of lines); the totals count every line."""
+
     template_name = "planning/suggestions.html"
+    page_size = 200
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", ReorderSuggestion.Status.PROPOSED)
         if status not in ReorderSuggestion.Status.values:
             status = ReorderSuggestion.Status.PROPOSED
-        rows = selectors.attach_explanations(
-            merchant=self.merchant,
-            rows=list(selectors.suggestions(merchant=self.merchant, status=status)),
-        )
+        lines = selectors.suggestions(merchant=self.merchant, status=status)
+        page = Paginator(lines, self.page_size).get_page(self.request.GET.get("page"))
+        rows = selectors.attach_explanations(merchant=self.merchant, rows=list(page.object_list))
+        totals = selectors.suggestion_totals(merchant=self.merchant, status=status)
         groups = []
         for supplier, items in groupby(rows, key=lambda s: s.supplier):
             items = list(items)
@@ -71,9 +76,10 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
             status=status,
             statuses=ReorderSuggestion.Status.choices,
             groups=groups,
+            page=page,
             budget=settings.budget,
-            total=sum((g["cost"] for g in groups), Decimal("0")),
-            kept=sum((s.cost for s in rows if not s.cut_by_budget), Decimal("0")),
+            total=totals["total"],
+            kept=totals["kept"],
         )
         return context
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
+from unittest import mock
 
 import numpy as np
 from django.db import connection
@@ -115,6 +116,20 @@ class OrdersPageTests(TestCase):
         self.assertEqual(response.status_code, 403)
         self.assertEqual(self.status_of(self.mug), "proposed")
         self.assertEqual(Decimal("24"), self.mug.quantity)
+
+    def test_long_lists_come_in_pages_and_the_totals_count_every_line(self):
+        from planning.views import SuggestionsView
+
+        self.client.force_login(self.viewer)
+        with mock.patch.object(SuggestionsView, "page_size", 1):
+            first = self.client.get(self.url("suggestions"))
+            second = self.client.get(self.url("suggestions"), {"page": 2})
+        self.assertContains(first, "Lines 1\u20131 of 2")  # an en dash
+        self.assertContains(first, "MUG")
+        self.assertNotContains(first, "=JUG")
+        self.assertContains(second, "=JUG")
+        for page in (first, second):
+            self.assertContains(page, "GBP 96.00")  # both lines, whichever page
 
     def test_each_line_shows_the_shap_values_of_its_forecast(self):
         with tenant_context(self.merchant):

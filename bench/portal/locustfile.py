@@ -1,0 +1,48 @@
+"""The portal's list pages under load: one signed-in member per simulated user (the session
+cookie comes from bench/portal/run.py), browsing as a merchant would in the morning. A SKU's
+forecast page is left out: its first view computes the forecast's SHAP values in the
+request (seconds of CPU), which is not what the list-page target measures."""
+
+import os
+import random
+
+from locust import HttpUser, between, task
+
+SLUG = os.environ["BENCH_SLUG"]
+COOKIE = os.environ["BENCH_SESSION_COOKIE"]
+
+
+class Merchant(HttpUser):
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        self.client.headers["Cookie"] = COOKIE  # a secure cookie, sent by hand over loopback
+
+    def page(self, path: str, name: str) -> None:
+        with self.client.get(f"/m/{SLUG}/{path}", name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
+    @task(3)
+    def dashboard(self):
+        self.page("", "dashboard")
+
+    @task(3)
+    def skus(self):
+        self.page(f"skus/?page={random.randint(1, 200)}", "skus list")
+
+    @task(2)
+    def skus_search(self):
+        self.page(f"skus/?q=Product+{random.randint(0, 96)}&sort=-units_28d", "skus search+sort")
+
+    @task(2)
+    def orders(self):
+        self.page("planning/orders/", "orders")
+
+    @task(2)
+    def alerts(self):
+        self.page("planning/alerts/", "alerts")
+
+    @task(1)
+    def promotions(self):
+        self.page("planning/promotions/", "promotions")
