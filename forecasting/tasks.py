@@ -11,6 +11,7 @@ from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import embeddings, fine_tuning, services
+from forecasting.models import SeriesForecast
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +104,25 @@ def embed_catalogues_task() -> int:
         with transaction.atomic(), tenant_context(merchant):
             embedded += embeddings.embed_catalogue(merchant)
     return embedded
+
+
+@shared_task(
+    name="forecasting.explain_forecast_task",
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def explain_forecast_task(*, merchant_id: int, forecast_id: int) -> bool:
+    """The SHAP explanation of one stored forecast, asked for by a portal page (kept with the
+    forecast; a repeated task finds it there and does nothing)."""
+    merchant = Merchant.objects.get(pk=merchant_id)
+    with transaction.atomic(), tenant_context(merchant):
+        forecast = SeriesForecast.objects.for_merchant(merchant).filter(pk=forecast_id).first()
+    if forecast is None or forecast.explanation:
+        return False
+    try:
+        services.series_forecast_explain(merchant=merchant, forecast=forecast)
+    except DomainError:
+        return False
+    return True

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
@@ -77,7 +79,18 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
         return context
 
     def explanation(self, forecast) -> dict | None:
-        """SHAP values, computed on first view and kept; None if it cannot be explained."""
+        """SHAP values, computed on first view and kept; None if it cannot be explained. With
+        a broker (production), the first view queues the computation (seconds of CPU) and the
+        page says so, rather than holding a web worker for it."""
+        if not forecast.explanation and not settings.EXPLAIN_IN_REQUEST:
+            from forecasting import tasks
+
+            transaction.on_commit(
+                lambda: tasks.explain_forecast_task.delay(
+                    merchant_id=self.merchant.pk, forecast_id=forecast.pk
+                )
+            )
+            return {"pending": True}
         try:
             explanation = services.series_forecast_explain(
                 merchant=self.merchant, forecast=forecast

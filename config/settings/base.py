@@ -248,6 +248,9 @@ DASHBOARD_PANELS = ["planning.dashboard.panel"]
 # How many of a night's suggestions get their forecast explained (SHAP) during the run, the
 # most valuable first; the others are explained when a merchant opens them.
 PLANNING_EXPLAIN_LIMIT = int(os.environ.get("PLANNING_EXPLAIN_LIMIT", "20"))
+# A SKU page whose forecast has no SHAP explanation yet computes it in the request only when
+# tasks run in-process (no broker); with workers it queues it and says so.
+EXPLAIN_IN_REQUEST = CELERY_TASK_ALWAYS_EAGER
 # Webhooks may go to http:// and to loopback or private addresses only where this is on
 # (development and tests); in production they must reach a public https host.
 WEBHOOK_ALLOW_PRIVATE_HOSTS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_HOSTS", "") == "1"

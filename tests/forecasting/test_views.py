@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -81,6 +82,34 @@ class ExplanationPageTests(ForecastPageTests):
         self.assertEqual(
             [g["value"] for g in stored["groups"]], [g["value"] for g in explanation["groups"]]
         )
+
+    def test_with_workers_the_first_view_queues_the_explanation(self):
+        self.client.force_login(self.planner)
+        self.forecast_now()
+        with tenant_context(self.merchant):  # (planning may have explained it during the night)
+            SeriesForecast.objects.for_merchant(self.merchant).update(explanation=None)
+        url = reverse("forecasting:sku_forecast", args=["shop", self.sku.pk])
+        with (
+            override_settings(EXPLAIN_IN_REQUEST=False),
+            mock.patch("forecasting.tasks.explain_forecast_task.delay") as queued,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            page = self.client.get(url)
+        self.assertContains(page, "is being computed")
+        with tenant_context(self.merchant):
+            forecast = SeriesForecast.objects.for_merchant(self.merchant).get()
+        self.assertIsNone(forecast.explanation)  # nothing computed in the request
+        queued.assert_called_once_with(merchant_id=self.merchant.pk, forecast_id=forecast.pk)
+        from forecasting.tasks import explain_forecast_task
+
+        self.assertTrue(
+            explain_forecast_task(merchant_id=self.merchant.pk, forecast_id=forecast.pk)
+        )
+        self.assertFalse(
+            explain_forecast_task(merchant_id=self.merchant.pk, forecast_id=forecast.pk)
+        )
+        with override_settings(EXPLAIN_IN_REQUEST=False):
+            self.assertContains(self.client.get(url), "Weekly pattern")
 
 
 class ModelsPageTests(TestCase):
