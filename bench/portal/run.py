@@ -4,7 +4,8 @@ Starts the real stack on loopback: a fresh PostgreSQL database (migrated; the ap
 role under row-level security), the store loaded through ingestion (365 days of sales), its
 nightly forecast and planning run, and gunicorn serving the production settings. Then locust
 (headless) plays 20 signed-in members browsing for ``--seconds`` and the script prints each
-page's requests, failures and p50/p95/p99 server response time beside the 300 ms target.
+page's requests, failures and p50/p95/p99 response time seen by the clients beside the
+300 ms target (the list pages' target; a SKU's forecast page is shown beside them).
 
     .venv/bin/python bench/portal/run.py [--skus 10000] [--users 20] [--seconds 90]
         [--workers 4]
@@ -59,6 +60,7 @@ def prepare(skus: int):
     from bench.forecast.run import load_merchant
     from forecasting.models import ForecastRun
     from forecasting.services import forecast_run_execute
+    from inventory.models import SKU
     from planning import alerts, promotions, services
 
     started = time.perf_counter()
@@ -70,6 +72,7 @@ def prepare(skus: int):
         services.reorder_suggestions_plan(merchant=merchant, run=run)
         alerts.alerts_refresh(merchant=merchant, run=run)
         promotions.promotion_plans_propose(merchant=merchant, run=run)
+        sku_ids = list(SKU.objects.for_merchant(merchant).values_list("pk", flat=True)[:500])
     print(f"store loaded, forecast and planned in {time.perf_counter() - started:.0f} s")
     user = User.objects.get(email="portal@forecast.test")
     engine = import_module(settings.SESSION_ENGINE)
@@ -78,7 +81,7 @@ def prepare(skus: int):
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return merchant.slug, f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return merchant.slug, f"{settings.SESSION_COOKIE_NAME}={session.session_key}", sku_ids
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
@@ -114,7 +117,7 @@ def main() -> None:
         DATABASE, env, commands=(("migrate", "-v0"), ("collectstatic", "--noinput", "-v0"))
     )
     database.django_setup(env)
-    slug, cookie = prepare(args.skus)
+    slug, cookie, sku_ids = prepare(args.skus)
     port = free_port()
     server = start_gunicorn(port, args.workers)
     out = Path(tempfile.mkdtemp()) / "portal"
@@ -128,7 +131,12 @@ def main() -> None:
         ]  # fmt: skip
         subprocess.run(
             command,
-            env={**os.environ, "BENCH_SLUG": slug, "BENCH_SESSION_COOKIE": cookie},
+            env={
+                **os.environ,
+                "BENCH_SLUG": slug,
+                "BENCH_SESSION_COOKIE": cookie,
+                "BENCH_SKU_IDS": ",".join(map(str, sku_ids)),
+            },
             check=False,
         )
     finally:
