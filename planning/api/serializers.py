@@ -35,8 +35,11 @@ class QuantitySerializer(serializers.Serializer):
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
 
 
-class DecisionSerializer(serializers.Serializer):
+class IdsSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+
+
+class DecisionSerializer(IdsSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -54,11 +57,7 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AlertActionSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
-
-
-class AlertSnoozeSerializer(AlertActionSerializer):
+class AlertSnoozeSerializer(IdsSerializer):
     until = serializers.DateField()
 
 
@@ -102,10 +101,6 @@ class PromotionPlanSerializer(serializers.ModelSerializer):
             "promotion", "decided_at", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
-
-
-class IdsSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
 
 
 class PlanningSettingsSerializer(serializers.ModelSerializer):

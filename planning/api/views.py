@@ -32,23 +32,26 @@ def _caller(request) -> dict:
     return {"actor": request.user, "via": "api"}
 
 
-class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
+class FilteredViewSet(MerchantReadOnlyViewSet):
+    """A list filtered by exact query parameters: ``filter_params`` maps each parameter to
+    its lookup (e.g. ``"sku": "sku__code"``)."""
+
+    filter_params: dict[str, str] = {}
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        params = self.request.query_params
+        wanted = {lookup: params.get(name) for name, lookup in self.filter_params.items()}
+        return queryset.filter(**{lookup: value for lookup, value in wanted.items() if value})
+
+
+class ReorderSuggestionViewSet(FilteredViewSet):
     queryset = ReorderSuggestion.objects.select_related("sku", "location", "supplier")
     serializer_class = s.ReorderSuggestionSerializer
     filter_backends = [filters.OrderingFilter]
     ordering_fields = ["id", "updated_at", "value"]
     ordering = "id"
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        params = self.request.query_params
-        if params.get("status"):
-            queryset = queryset.filter(status=params["status"])
-        if params.get("supplier"):
-            queryset = queryset.filter(supplier__code=params["supplier"])
-        if params.get("sku"):
-            queryset = queryset.filter(sku__code=params["sku"])
-        return queryset
+    filter_params = {"status": "status", "supplier": "supplier__code", "sku": "sku__code"}
 
     @extend_schema(request=s.QuantitySerializer, responses=s.ReorderSuggestionSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -91,7 +94,7 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
         return Response({"rejected": count})
 
 
-class AlertViewSet(MerchantReadOnlyViewSet):
+class AlertViewSet(FilteredViewSet):
     """Alerts, newest first; filter by ``state``, ``kind`` and ``sku`` (code). Acting on them
     (acknowledge, snooze, resolve) needs the plan permission."""
 
@@ -100,17 +103,7 @@ class AlertViewSet(MerchantReadOnlyViewSet):
     filter_backends = [filters.OrderingFilter]
     ordering_fields = ["id", "opened_at", "updated_at"]
     ordering = "-id"
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        params = self.request.query_params
-        if params.get("state"):
-            queryset = queryset.filter(state=params["state"])
-        if params.get("kind"):
-            queryset = queryset.filter(kind=params["kind"])
-        if params.get("sku"):
-            queryset = queryset.filter(sku__code=params["sku"])
-        return queryset
+    filter_params = {"state": "state", "kind": "kind", "sku": "sku__code"}
 
     def _act(self, request, action_name: str, body_class) -> Response:
         body = body_class(data=request.data)
@@ -124,20 +117,20 @@ class AlertViewSet(MerchantReadOnlyViewSet):
         )
         return Response({"changed": count})
 
-    @extend_schema(request=s.AlertActionSerializer, responses={200: dict})
+    @extend_schema(request=s.IdsSerializer, responses={200: dict})
     @action(detail=False, methods=["post"])
     def acknowledge(self, request, *args, **kwargs):
-        return self._act(request, alerts.ACKNOWLEDGE, s.AlertActionSerializer)
+        return self._act(request, alerts.ACKNOWLEDGE, s.IdsSerializer)
 
     @extend_schema(request=s.AlertSnoozeSerializer, responses={200: dict})
     @action(detail=False, methods=["post"])
     def snooze(self, request, *args, **kwargs):
         return self._act(request, alerts.SNOOZE, s.AlertSnoozeSerializer)
 
-    @extend_schema(request=s.AlertActionSerializer, responses={200: dict})
+    @extend_schema(request=s.IdsSerializer, responses={200: dict})
     @action(detail=False, methods=["post"])
     def resolve(self, request, *args, **kwargs):
-        return self._act(request, alerts.RESOLVE, s.AlertActionSerializer)
+        return self._act(request, alerts.RESOLVE, s.IdsSerializer)
 
 
 class WebhookEndpointViewSet(MerchantModelViewSet):
@@ -178,19 +171,17 @@ class WebhookDeliveryViewSet(MerchantReadOnlyViewSet):
         return super().get_queryset().order_by("-id")
 
 
-class PromotionPlanViewSet(MerchantReadOnlyViewSet):
+class PromotionPlanViewSet(FilteredViewSet):
     """Promotion plans for overstocked SKUs; filter by ``status``. Accepting one creates its
     promotion; dismissing says no (plan permission)."""
 
     queryset = PromotionPlan.objects.select_related("sku", "location")
     serializer_class = s.PromotionPlanSerializer
     ordering = "-id"
+    filter_params = {"status": "status"}
 
     def get_queryset(self):
-        queryset = super().get_queryset().order_by("-id")
-        if self.request.query_params.get("status"):
-            queryset = queryset.filter(status=self.request.query_params["status"])
-        return queryset
+        return super().get_queryset().order_by("-id")
 
     @extend_schema(request=None, responses=s.PromotionPlanSerializer)
     @action(detail=True, methods=["post"])
