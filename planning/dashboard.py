@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import Count, DecimalField, F, FloatField, Q, Sum
+from django.db.models import Count, FloatField, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from accounts.models import Merchant
 from forecasting.models import ForecastRun
+from planning import selectors
 from planning.models import Alert, PromotionPlan, ReorderSuggestion
 
 
@@ -32,20 +31,9 @@ def panel(merchant: Merchant) -> tuple[str, dict]:
         at_risk=detail_sum("lost_revenue", Alert.Kind.STOCK_OUT),
         capital=detail_sum("capital", Alert.Kind.OVERSTOCK),
     )
-    orders = ReorderSuggestion.objects.for_merchant(merchant).filter(
-        status=ReorderSuggestion.Status.PROPOSED
+    to_order = selectors.suggestion_totals(
+        merchant=merchant, status=ReorderSuggestion.Status.PROPOSED
     )
-    to_order = orders.aggregate(
-        lines=Count("pk", filter=Q(cut_by_budget=False)),
-        suppliers=Count("supplier", distinct=True, filter=Q(cut_by_budget=False)),
-        cut=Count("pk", filter=Q(cut_by_budget=True)),
-        value=Sum(
-            F("quantity") * F("unit_cost"),
-            filter=Q(cut_by_budget=False),
-            output_field=DecimalField(max_digits=24, decimal_places=4),
-        ),
-    )
-    value = to_order["value"] or Decimal("0")
     last_run = ForecastRun.objects.for_merchant(merchant).order_by("-created_at", "-pk").first()
     return "planning/dashboard_panel.html", {
         "stock_outs": alerts["stock_outs"],
@@ -56,7 +44,7 @@ def panel(merchant: Merchant) -> tuple[str, dict]:
         "order_lines": to_order["lines"],
         "order_suppliers": to_order["suppliers"],
         "order_cut": to_order["cut"],
-        "order_value": value,
+        "order_value": to_order["kept"],
         "plans": PromotionPlan.objects.for_merchant(merchant)
         .filter(status=PromotionPlan.Status.PROPOSED)
         .count(),

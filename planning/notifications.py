@@ -35,6 +35,7 @@ from accounts.models import Membership, Merchant
 from accounts.roles import Role
 from accounts.tenancy import all_merchants_context, tenant_context
 from planning.models import Alert, PlanningSettings, WebhookDelivery, WebhookEndpoint
+from planning.services import planning_settings
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY_SECONDS = 30  # then doubling: 30 s, 1 min, 2 min ... about an hour in all
@@ -230,9 +231,7 @@ def digest_send(*, merchant: Merchant, now: dt.datetime | None = None) -> int:
     if local.hour < DIGEST_HOUR:
         return 0
     with transaction.atomic(), tenant_context(merchant):
-        preferences, _ = PlanningSettings.objects.for_merchant(merchant).get_or_create(
-            merchant=merchant
-        )
+        preferences = planning_settings(merchant)
         preferences = (
             PlanningSettings.objects.for_merchant(merchant)
             .select_for_update()

@@ -27,16 +27,13 @@ from planning.services import (
     open_orders,
     planning_settings,
     primary_items,
+    to_decimal,
 )
 
 HISTORY_DAYS = 365  # history the uplift is estimated from
 TARGET_DAYS = 56  # the excess should be gone this many days after the last day of history
 QUIET_DAYS = 14  # a dismissed plan's SKU is not proposed again for this long
 MONEY_PLACES, QUANTITY_PLACES = Decimal("0.01"), Decimal("0.001")
-
-
-def _decimal(value: float, places: Decimal) -> Decimal:
-    return Decimal(str(round(float(value), 6))).quantize(places)
 
 
 def _series_days(merchant: Merchant, skus: set[int], first: dt.date, last: dt.date):
@@ -205,21 +202,21 @@ def promotion_plans_propose(*, merchant: Merchant, run: ForecastRun) -> int:
                 start_date=start,
                 end_date=start + dt.timedelta(days=plan.days - 1),
                 target_date=today + dt.timedelta(days=horizon),
-                discount_percent=_decimal(plan.depth * 100, MONEY_PLACES),
-                on_hand=_decimal(on_hand, QUANTITY_PLACES),
-                keep=_decimal(keep, QUANTITY_PLACES),
-                uplift=_decimal(plan.uplift, Decimal("0.001")),
-                elasticity=_decimal(effect.elasticity, Decimal("0.001")),
+                discount_percent=to_decimal(plan.depth * 100, MONEY_PLACES),
+                on_hand=to_decimal(on_hand, QUANTITY_PLACES),
+                keep=to_decimal(keep, QUANTITY_PLACES),
+                uplift=to_decimal(plan.uplift, Decimal("0.001")),
+                elasticity=to_decimal(effect.elasticity, Decimal("0.001")),
                 estimate_source=effect.source,
                 evidence_days=effect.days,
-                expected_units=_decimal(plan.outcome.units, QUANTITY_PLACES),
-                expected_revenue=_decimal(plan.outcome.revenue, MONEY_PLACES),
-                expected_margin=_decimal(plan.outcome.margin, MONEY_PLACES),
-                expected_stock_left=_decimal(plan.outcome.stock_left, QUANTITY_PLACES),
-                baseline_units=_decimal(nothing.units, QUANTITY_PLACES),
-                baseline_revenue=_decimal(nothing.revenue, MONEY_PLACES),
-                baseline_margin=_decimal(nothing.margin, MONEY_PLACES),
-                baseline_stock_left=_decimal(nothing.stock_left, QUANTITY_PLACES),
+                expected_units=to_decimal(plan.outcome.units, QUANTITY_PLACES),
+                expected_revenue=to_decimal(plan.outcome.revenue, MONEY_PLACES),
+                expected_margin=to_decimal(plan.outcome.margin, MONEY_PLACES),
+                expected_stock_left=to_decimal(plan.outcome.stock_left, QUANTITY_PLACES),
+                baseline_units=to_decimal(nothing.units, QUANTITY_PLACES),
+                baseline_revenue=to_decimal(nothing.revenue, MONEY_PLACES),
+                baseline_margin=to_decimal(nothing.margin, MONEY_PLACES),
+                baseline_stock_left=to_decimal(nothing.stock_left, QUANTITY_PLACES),
                 clears_excess=plan.clears,
             )
         )
@@ -306,7 +303,7 @@ def promotion_plans_check(*, merchant: Merchant, run: ForecastRun) -> int:
             if uplift is None:
                 continue
             PromotionPlan.objects.for_merchant(merchant).filter(pk=plan.pk).update(
-                model_uplift=_decimal(uplift, Decimal("0.001"))
+                model_uplift=to_decimal(uplift, Decimal("0.001"))
             )
             checked += 1
     return checked

@@ -135,15 +135,22 @@ def webhook_endpoints(*, merchant: Merchant) -> list:
 
 
 def suggestion_totals(*, merchant: Merchant, status: str) -> dict:
-    """The cost of every line with ``status``, and of those within the budget."""
+    """Over every line with ``status``, in one query: the cost of all of them (``total``) and
+    of those within the budget (``kept``), how many lines and suppliers are within it, and how
+    many lines the budget cut."""
     cost = F("quantity") * F("unit_cost")
     money = DecimalField(max_digits=24, decimal_places=4)
+    within = Q(cut_by_budget=False)
     totals = (
         ReorderSuggestion.objects.for_merchant(merchant)
         .filter(status=status)
         .aggregate(
             total=Sum(cost, output_field=money),
-            kept=Sum(cost, filter=Q(cut_by_budget=False), output_field=money),
+            kept=Sum(cost, filter=within, output_field=money),
+            lines=Count("pk", filter=within),
+            suppliers=Count("supplier", distinct=True, filter=within),
+            cut=Count("pk", filter=Q(cut_by_budget=True)),
         )
     )
-    return {name: value or Decimal("0") for name, value in totals.items()}
+    return {name: value or (Decimal("0") if name in ("total", "kept") else 0)
+            for name, value in totals.items()}  # fmt: skip

@@ -127,7 +127,7 @@ def primary_items(merchant: Merchant) -> dict[int, SupplierItem]:
     return chosen
 
 
-def _decimal(value: float | None, places: Decimal = QUANTITY_PLACES) -> Decimal | None:
+def to_decimal(value: float | None, places: Decimal = QUANTITY_PLACES) -> Decimal | None:
     if value is None:
         return None
     return Decimal(str(round(float(value), 6))).quantize(places)
@@ -215,25 +215,25 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
             location_id=location,
             supplier_id=item.supplier_id if item else None,
             service_class=service_class,
-            target_fill_rate=_decimal(target, Decimal("0.0001")),
-            on_hand=_decimal(stock.get((sku, location), NO_STOCK).on_hand),
-            committed=_decimal(stock.get((sku, location), NO_STOCK).committed),
-            on_order=_decimal(on_order.get((sku, location), 0.0)),
-            lead_time_days=_decimal(terms.lead_time_mean, Decimal("0.01")),
-            lead_demand=_decimal(suggestion.levels.lead_demand),
-            cycle_demand=_decimal(suggestion.levels.cycle_demand),
-            safety_stock=_decimal(suggestion.levels.safety_stock),
-            reorder_point=_decimal(suggestion.levels.reorder_point),
-            order_up_to=_decimal(suggestion.levels.order_up_to),
-            needed=_decimal(suggestion.needed),
-            pack_size=_decimal(terms.pack_size),
-            moq=_decimal(terms.moq),
-            suggested_quantity=_decimal(suggestion.quantity),
-            quantity=_decimal(suggestion.quantity),
-            unit_cost=_decimal(terms.unit_cost, Decimal("0.0001")),
-            expected_fill_rate=_decimal(suggestion.expected_fill_rate, Decimal("0.0001")),
-            days_of_cover=_decimal(suggestion.days_of_cover, Decimal("0.1")),
-            value=_decimal(suggestion.value, Decimal("0.0001")),
+            target_fill_rate=to_decimal(target, Decimal("0.0001")),
+            on_hand=to_decimal(stock.get((sku, location), NO_STOCK).on_hand),
+            committed=to_decimal(stock.get((sku, location), NO_STOCK).committed),
+            on_order=to_decimal(on_order.get((sku, location), 0.0)),
+            lead_time_days=to_decimal(terms.lead_time_mean, Decimal("0.01")),
+            lead_demand=to_decimal(suggestion.levels.lead_demand),
+            cycle_demand=to_decimal(suggestion.levels.cycle_demand),
+            safety_stock=to_decimal(suggestion.levels.safety_stock),
+            reorder_point=to_decimal(suggestion.levels.reorder_point),
+            order_up_to=to_decimal(suggestion.levels.order_up_to),
+            needed=to_decimal(suggestion.needed),
+            pack_size=to_decimal(terms.pack_size),
+            moq=to_decimal(terms.moq),
+            suggested_quantity=to_decimal(suggestion.quantity),
+            quantity=to_decimal(suggestion.quantity),
+            unit_cost=to_decimal(terms.unit_cost, Decimal("0.0001")),
+            expected_fill_rate=to_decimal(suggestion.expected_fill_rate, Decimal("0.0001")),
+            days_of_cover=to_decimal(suggestion.days_of_cover, Decimal("0.1")),
+            value=to_decimal(suggestion.value, Decimal("0.0001")),
             cut_by_budget=index in cut,
         )
         for index, ((sku, location, item, service_class, target, terms), suggestion) in enumerate(
@@ -244,7 +244,7 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
     return PlanResult(
         suggestions=len(created),
         cut_by_budget=len(cut),
-        spent=_decimal(plan.spent, Decimal("0.01")),
+        spent=to_decimal(plan.spent, Decimal("0.01")),
     )
 
 
@@ -281,7 +281,7 @@ def suggestion_quantity_set(
     if quantity <= 0:
         raise DomainError("The quantity must be above zero; reject the suggestion instead.")
     terms = policy.Terms(0, moq=float(suggestion.moq), pack_size=float(suggestion.pack_size))
-    rounded = _decimal(policy.round_quantity(float(quantity), terms))
+    rounded = to_decimal(policy.round_quantity(float(quantity), terms))
     before = suggestion.quantity
     suggestion.quantity = rounded
     suggestion.save(update_fields=["quantity", "updated_at"])
