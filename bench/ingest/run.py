@@ -17,10 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
-import os
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -29,32 +26,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from bench import database  # noqa: E402  (after the path that makes it importable)
+from bench import database, server  # noqa: E402  (after the path that makes it importable)
 
 DATABASE = "shelfcast_bench"
 OWNER_URL = database.urls(DATABASE)["DATABASE_OWNER_URL"]
 SKUS = 1000
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def environment() -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        **database.urls(DATABASE),
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "API_RATE_LIMIT": "100000/minute",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": "/tmp/shelfcast-bench-static",
-    }
+    return server.production_environment(DATABASE, API_RATE_LIMIT="100000/minute")
 
 
 def make_merchant(slug: str):
@@ -98,36 +78,6 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=environment(),
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/accounts/login/")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def post(port: int, token: str, body: bytes) -> tuple[int, bytes]:
@@ -265,10 +215,10 @@ def main() -> None:
     merchant, token = make_merchant("bench")
     rows = sales_rows(args.rows)
     batches = [orjson.dumps(rows[i : i + args.batch]) for i in range(0, len(rows), args.batch)]
-    port = free_port()
-    server = start_gunicorn(port)
+    port = server.free_port()
+    web = server.start_gunicorn(port, environment())
     try:
-        workers = worker_pids(server.pid)
+        workers = worker_pids(web.pid)
         # One 10,000-row request on a fresh worker first: its memory peak on its own.
         status, _ = post(port, token, orjson.dumps(sales_rows(10_000, dt.date(2015, 1, 1))))
         assert status == 200, status
@@ -280,8 +230,8 @@ def main() -> None:
         elapsed = end_to_end(port, token, batches, args.clients)
         overall_peak = max(peak_rss_mb(pid) for pid in workers)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        web.send_signal(signal.SIGTERM)
+        web.wait(timeout=30)
 
     from accounts.tenancy import tenant_context
     from inventory.models import SalesDay

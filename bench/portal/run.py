@@ -28,25 +28,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from bench import database  # noqa: E402
-from bench.ingest.run import free_port  # noqa: E402
+from bench import database, server  # noqa: E402
 
 DATABASE = "shelfcast_bench_portal"
 TARGET_MS = 300
 
 
 def environment() -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        **database.urls(DATABASE),
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": "/tmp/shelfcast-bench-static",
-    }
+    return server.production_environment(DATABASE)
 
 
 def prepare(skus: int):
@@ -84,27 +73,6 @@ def prepare(skus: int):
     return merchant.slug, f"{settings.SESSION_COOKIE_NAME}={session.session_key}", sku_ids
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    import http.client
-
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--workers",
-         str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=environment(),
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/accounts/login/")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skus", type=int, default=10_000)
@@ -118,8 +86,8 @@ def main() -> None:
     )
     database.django_setup(env)
     slug, cookie, sku_ids = prepare(args.skus)
-    port = free_port()
-    server = start_gunicorn(port, args.workers)
+    port = server.free_port()
+    web = server.start_gunicorn(port, env, workers=args.workers)
     out = Path(tempfile.mkdtemp()) / "portal"
     try:
         command = [
@@ -140,8 +108,8 @@ def main() -> None:
             check=False,
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        web.terminate()
+        web.wait(timeout=30)
         database.drop(DATABASE)
     with open(f"{out}_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
