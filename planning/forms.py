@@ -6,14 +6,25 @@ from decimal import Decimal
 
 from django import forms
 
-from planning.models import DEFAULT_SERVICE_LEVELS
+from planning.models import DEFAULT_SERVICE_LEVELS, PlanningSettings
 
 CLASSES = list(DEFAULT_SERVICE_LEVELS)
 
 
 class PlanningSettingsForm(forms.Form):
-    """Service levels per class, budgets (total and per supplier), alert limits, digest."""
+    """How fill rates are set (store-wide or per class), budgets (total and per supplier), alert
+    limits, digest."""
 
+    service_policy = forms.ChoiceField(
+        choices=PlanningSettings.ServicePolicy.choices,
+        widget=forms.RadioSelect,
+        label="How fill rates are set",
+    )
+    minimum_fill_rate = forms.DecimalField(
+        min_value=Decimal("0"), max_value=Decimal("0.99"), decimal_places=3,
+        label="Minimum fill rate of any SKU",
+        help_text="With one store-wide fill rate: no SKU is held below this. Between 0 and 0.99.",
+    )  # fmt: skip
     budget = forms.DecimalField(
         required=False, min_value=Decimal("0"), decimal_places=2, max_digits=14,
         label="Purchasing budget per review",
@@ -46,6 +57,8 @@ class PlanningSettingsForm(forms.Form):
     @classmethod
     def initial_from(cls, settings) -> dict:
         initial = {
+            "service_policy": settings.service_policy,
+            "minimum_fill_rate": settings.minimum_fill_rate,
             "budget": settings.budget,
             "overstock_days": settings.overstock_days,
             "stale_days": settings.stale_days,
@@ -68,6 +81,8 @@ class PlanningSettingsForm(forms.Form):
     def values(self) -> dict:
         data = self.cleaned_data
         return {
+            "service_policy": data["service_policy"],
+            "minimum_fill_rate": data["minimum_fill_rate"],
             "service_levels": {code: float(data[f"level_{code}"]) for code in CLASSES},
             "budget": data["budget"],
             "supplier_budgets": {

@@ -29,8 +29,28 @@ def default_service_levels() -> dict[str, float]:
 
 
 class PlanningSettings(TenantOwned):
-    """One per merchant: service levels per class, the purchasing budget and alert limits."""
+    """One per merchant: how fill-rate targets are set, the purchasing budget and alert
+    limits."""
 
+    class ServicePolicy(models.TextChoices):
+        STORE = "store", "One fill rate for the whole store, at the least stock value"
+        CLASSES = "classes", "A fill rate per class (ABC by revenue, XYZ by variability)"
+
+    service_policy = models.CharField(
+        max_length=8,
+        choices=ServicePolicy.choices,
+        default=ServicePolicy.STORE,
+        help_text="Store: the store's target service level is met across all its SKUs, each "
+        "held to the fill rate that buys the most service per unit of stock value, never below "
+        "the minimum. Classes: each SKU is held to its class's fill rate.",
+    )
+    minimum_fill_rate = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.700"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.99"))],
+        help_text="With one store-wide fill rate: the least any SKU is held to.",
+    )
     service_levels = models.JSONField(default=default_service_levels)
     budget = models.DecimalField(
         **MONEY,

@@ -130,6 +130,7 @@ def _lowest_level(over: np.ndarray, shortfall, allowed: float) -> float:
 
 @dataclass(frozen=True)
 class Levels:
+    target: float  # the fill rate the order-up-to level gives
     reorder_point: float
     order_up_to: float
     lead_demand: float  # expected demand over the lead time
@@ -137,21 +138,94 @@ class Levels:
     safety_stock: float  # order-up-to minus expected demand over lead time + review
 
 
-def order_levels(demand: Demand, target: float) -> Levels:
-    """Order-up-to and reorder point for a fill-rate ``target`` (e.g. 0.95)."""
+def order_levels(demand: Demand, target: float, order_up_to: float | None = None) -> Levels:
+    """Order-up-to and reorder point for a fill-rate ``target`` (e.g. 0.95); with
+    ``order_up_to`` given (chosen for the whole store by `allocate`), that level, and the
+    reorder point for the fill rate it gives."""
+    if order_up_to is not None:
+        target = fill_rate(demand, order_up_to)
     allowed = (1 - target) * demand.per_review
-    order_up_to = _lowest_level(demand.over_cycle, lambda s: expected_short(demand, s), allowed)
+    if order_up_to is None:
+        order_up_to = _lowest_level(demand.over_cycle, lambda s: expected_short(demand, s), allowed)
     reorder_point = _lowest_level(
         demand.over_lead, lambda s: mean_excess(demand.over_lead, s), allowed
     )
     cycle_demand = float(demand.over_cycle.mean())
     return Levels(
+        target=target,
         reorder_point=reorder_point,
         order_up_to=order_up_to,
         lead_demand=float(demand.over_lead.mean()),
         cycle_demand=cycle_demand,
         safety_stock=order_up_to - cycle_demand,
     )
+
+
+@dataclass(frozen=True)
+class ShortCurve:
+    """One series' candidate order-up-to levels (ascending) and the expected units short per
+    cycle at each, with what one unit of stock costs and the mean demand of one review."""
+
+    levels: np.ndarray
+    short: np.ndarray
+    unit_cost: float
+    per_review: float
+
+
+def short_curve(
+    demand: Demand, unit_cost: float, floor: float = 0.0, rounding: float = 0.0
+) -> ShortCurve:
+    """The candidates for `allocate`: every level from the one meeting the fill-rate
+    ``floor`` upwards (a series never goes below its floor, whatever it costs). An order is
+    rounded up to whole packs, so the position after ordering lies above the level asked for
+    by ``rounding`` units on average (half a pack): the shortfall is judged there."""
+    candidates = np.unique(np.quantile(demand.over_cycle, np.linspace(0, 1, GRID)))
+    short = expected_short(demand, candidates + rounding)
+    allowed = (1 - floor) * demand.per_review
+    first = np.flatnonzero(short <= allowed + 1e-9)
+    keep = slice(first[0] if len(first) else len(candidates) - 1, None)
+    return ShortCurve(candidates[keep], short[keep], float(unit_cost), demand.per_review)
+
+
+def allocate(curves: list[ShortCurve], target: float) -> np.ndarray:
+    """Order-up-to levels for many series so that together they serve ``target`` of their
+    demand (units served / units demanded, as a fill rate is measured across a store) with
+    the least stock value: each series takes the level minimising cost x level + price x
+    units short, and one shadow price of a unit short, found by bisection, makes the total
+    shortfall fit. A cheap, steady series is thus held to a higher fill rate than a dear,
+    erratic one, whose safety stock buys little service per pound. Each series keeps the
+    floor its curve was cut at."""
+    if not curves:
+        return np.zeros(0)
+    allowed = (1 - target) * sum(curve.per_review for curve in curves)
+    width = max(len(curve.levels) for curve in curves)
+
+    def padded(values: np.ndarray) -> np.ndarray:  # a short curve repeats its last candidate
+        return np.pad(values, (0, width - len(values)), mode="edge")
+
+    levels = np.stack([padded(curve.levels) for curve in curves])
+    short = np.stack([padded(curve.short) for curve in curves])
+    costs = np.array([max(curve.unit_cost, 1e-6) for curve in curves])[:, None] * levels
+    rows = np.arange(len(curves))
+
+    def choose(price: float) -> tuple[np.ndarray, float]:
+        best = np.argmin(costs + price * short, axis=1)
+        return levels[rows, best], float(short[rows, best].sum())
+
+    low, high = 1e-6, 1e9  # shadow prices: one short unit worth (almost) nothing .. everything
+    picks, total = choose(high)
+    if total > allowed:
+        return picks  # even the top of every curve falls short: the most that can be done
+    for _ in range(60):
+        middle = math.sqrt(low * high)
+        _, total = choose(middle)
+        if total > allowed:
+            low = middle
+        else:
+            high = middle
+        if high / low < 1.001:
+            break
+    return choose(high)[0]
 
 
 def round_quantity(needed: float, terms: Terms) -> float:
@@ -189,9 +263,11 @@ def suggest(
     on_order: float,
     committed: float,
     target: float,
+    order_up_to: float | None = None,
 ) -> Suggestion:
-    """The order that brings this SKU x location to its order-up-to level."""
-    levels = order_levels(demand, target)
+    """The order that brings this SKU x location to its order-up-to level: the one for its
+    own fill-rate ``target``, or ``order_up_to`` when the store's allocation set it."""
+    levels = order_levels(demand, target, order_up_to)
     position = on_hand + on_order - committed
     needed = max(levels.order_up_to - position, 0.0)
     quantity = round_quantity(needed, terms)

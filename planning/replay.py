@@ -2,8 +2,10 @@
 under our ordering policy, the same policy with seasonal-naive forecasts, and an ERP's
 min/max, with the same lead times, packs and MOQs, and compare what each served and held.
 
-At each weekly review our policy orders up to the level its forecasts of that day give for a
-fill-rate target (`planning.policy`), forecasting with only the history before that day
+At each weekly review our policy orders up to the levels its forecasts of that day give for a
+fill-rate target (`planning.policy`): met by the store as a whole at the least stock value
+(`policy.allocate`, each SKU at least at ``floor``), as the store-wide setting does; and, for
+comparison, the same target for every SKU. It forecasts with only the history before that day
 (`forecasting.backtest.forecast_chosen` over the candidates given). Orders arrive after a lead
 time drawn per order from the supplier's mean and spread, the same draws for every policy;
 demand is served from stock and the rest is lost (`planning.simulation`). `bench/policy` runs
@@ -28,6 +30,7 @@ from planning import policy, simulation
 HORIZON = 56
 SEASON = 7
 SOURCES = ("shelfcast", "seasonal_naive")
+PER_SKU = "shelfcast per-SKU"  # our forecasts, the same fill-rate target for every SKU
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ def closed_ahead(history: np.ndarray, horizon: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Replay:
-    outcomes: dict[str, simulation.Outcome]  # "shelfcast 0.95", "seasonal_naive 0.95", "min_max"
+    # "shelfcast 0.95", "seasonal_naive 0.95", "shelfcast per-SKU 0.95", "min_max"
+    outcomes: dict[str, simulation.Outcome]
     series: int
     days: int
     reviews: int
@@ -75,6 +79,7 @@ def replay_policies(
     levels: tuple[float, ...],
     paths: int = 500,
     seed: int = 7,
+    floor: float = 0.7,
     progress: Callable[[int, int], None] | None = None,
 ) -> Replay:
     """Replay the last ``days`` of ``values`` (series, periods; NaN = closed) under each
@@ -100,7 +105,8 @@ def replay_policies(
         daily = np.nan_to_num(np.nanmean(values[:, max(start - 28, 0) : start], axis=1))
     on_hand = np.ceil(daily * (terms.lead_mean + review))
     order_up_to = {
-        source: {level: np.zeros((reviews, series)) for level in levels} for source in SOURCES
+        source: {level: np.zeros((reviews, series)) for level in levels}
+        for source in (*SOURCES, PER_SKU)
     }
     forecast_seconds = 0.0
     for number in range(reviews):
@@ -113,6 +119,7 @@ def replay_policies(
         ours[:, :, closed] = 0.0
         naive[:, :, closed] = 0.0
         correlation = shock_correlation(history)
+        curves = {source: [] for source in SOURCES}
         for row in range(series):
             lead = policy.lead_days(
                 policy.Terms(terms.lead_mean[row], terms.lead_std[row]),
@@ -122,10 +129,19 @@ def replay_policies(
             for source, quantiles in (("shelfcast", ours), ("seasonal_naive", naive)):
                 drawn_paths = sample_paths(quantiles[row], correlation[row], paths, seed=row)
                 sums = policy.demand_from_paths(drawn_paths, lead, review)
-                for level in levels:
-                    order_up_to[source][level][number, row] = policy.order_levels(
-                        sums, level
-                    ).order_up_to
+                curves[source].append(
+                    policy.short_curve(
+                        sums, terms.unit_cost[row], floor, rounding=(terms.pack[row] - 1) / 2
+                    )
+                )
+                if source == "shelfcast":
+                    for level in levels:
+                        order_up_to[PER_SKU][level][number, row] = policy.order_levels(
+                            sums, level
+                        ).order_up_to
+        for source in SOURCES:
+            for level in levels:
+                order_up_to[source][level][number] = policy.allocate(curves[source], level)
         if progress is not None:
             progress(number + 1, reviews)
 
@@ -134,7 +150,7 @@ def replay_policies(
 
     outcomes = {}
     for level in levels:
-        for source in SOURCES:
+        for source in (*SOURCES, PER_SKU):
             outcomes[f"{source} {level:.2f}"] = simulation.replay(
                 demand,
                 setup=setup,

@@ -160,7 +160,8 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
         )
     }
     review = merchant.review_period_days
-    rows, suggestions = [], []
+    store_wide = settings.service_policy == PlanningSettings.ServicePolicy.STORE
+    series = []  # (sku, location, item, class, target, terms, demand) of every forecast
     forecasts = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
     for sku, location, packed, correlation in forecasts.values_list(
         "sku_id", "location_id", "quantiles", "path_correlation"
@@ -181,6 +182,23 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
         target = float(settings.service_levels.get(service_class, merchant.target_service_level))
         quantiles = SeriesForecast.unpack(packed)
         demand = policy.demand_from_forecast(quantiles, correlation, terms, count=PATHS, seed=sku)
+        series.append((sku, location, item, service_class, target, terms, demand))
+    levels = [None] * len(series)
+    if store_wide:
+        curves = [
+            policy.short_curve(
+                demand,
+                terms.unit_cost,
+                floor=float(settings.minimum_fill_rate),
+                rounding=max(terms.pack_size - 1, 0) / 2,
+            )
+            for *_rest, terms, demand in series
+        ]
+        levels = list(policy.allocate(curves, float(merchant.target_service_level)))
+    rows, suggestions = [], []
+    for (sku, location, item, service_class, target, terms, demand), level in zip(
+        series, levels, strict=True
+    ):
         here = stock.get((sku, location), NO_STOCK)
         suggestion = policy.suggest(
             demand,
@@ -189,9 +207,12 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
             on_order=on_order.get((sku, location), 0.0),
             committed=here.committed,
             target=target,
+            order_up_to=level,
         )
         if suggestion.quantity <= 0:
             continue
+        if level is not None:
+            target = suggestion.levels.target
         rows.append((sku, location, item, service_class, target, terms))
         suggestions.append(suggestion)
     budget = float(settings.budget) if settings.budget is not None else None
@@ -412,6 +433,7 @@ def policy_replay_execute(
             keys, history.days, history.values[rows], history.prices[rows], history.promoted[rows]
         )
         known = history_reads.covariates(merchant, history, 0)
+        floor = float(planning_settings(merchant).minimum_fill_rate)
         items = primary_items(merchant)
         skus = {
             pk: (price, cost)
@@ -438,6 +460,7 @@ def policy_replay_execute(
         warm_up=job.warm_up_days,
         review=job.review_days,
         levels=REPLAY_LEVELS,
+        floor=floor,
         progress=progress,
     )
     figures = {
@@ -492,10 +515,13 @@ def planning_settings_update(
     stale_days: int | None = None,
     digest_enabled: bool | None = None,
     clear_budget: bool = False,
+    service_policy: str | None = None,
+    minimum_fill_rate: Decimal | float | None = None,
 ) -> PlanningSettings:
     """Change the store's planning settings (only what is given; ``clear_budget`` removes the
     total budget). Service levels are fill rates between 0.5 and 0.999 for the classes AX to
-    CZ; supplier budgets name the store's own suppliers."""
+    CZ; supplier budgets name the store's own suppliers; the minimum fill rate (with one
+    store-wide fill rate) lies between 0 and 0.99 and below the store's target."""
     from inventory.models import Supplier
     from planning.models import DEFAULT_SERVICE_LEVELS
 
@@ -540,6 +566,25 @@ def planning_settings_update(
         if own.count() != len(cleaned):
             raise DomainError("supplier_budgets: no such supplier.")
         settings.supplier_budgets = cleaned
+    if service_policy is not None:
+        if service_policy not in PlanningSettings.ServicePolicy.values:
+            raise DomainError(
+                f"service_policy: one of {', '.join(PlanningSettings.ServicePolicy.values)}."
+            )
+        settings.service_policy = service_policy
+    if minimum_fill_rate is not None:
+        try:
+            minimum = Decimal(str(minimum_fill_rate))
+        except ArithmeticError as error:
+            raise DomainError("minimum_fill_rate: not a number.") from error
+        if not Decimal("0") <= minimum <= Decimal("0.99"):
+            raise DomainError("minimum_fill_rate: must be between 0 and 0.99.")
+        if minimum > merchant.target_service_level:
+            raise DomainError(
+                f"minimum_fill_rate: must not exceed the store's target service level "
+                f"({merchant.target_service_level:.3f})."
+            )
+        settings.minimum_fill_rate = minimum
     for name, value in (
         ("overstock_days", overstock_days),
         ("stale_days", stale_days),

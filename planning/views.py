@@ -264,8 +264,9 @@ class PromotionPlanDecideView(MerchantViewMixin, View):
 
 
 REPLAY_ROWS = [
-    ("shelfcast", "Shelfcast"),
-    ("seasonal_naive", "Shelfcast's policy with seasonal-naive forecasts"),
+    ("shelfcast", "Shelfcast, one fill rate for the store"),
+    ("shelfcast per-SKU", "Shelfcast, the same fill rate for every SKU"),
+    ("seasonal_naive", "Shelfcast's store-wide policy with seasonal-naive forecasts"),
 ]
 
 

@@ -107,7 +107,7 @@ class PlanningSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanningSettings
         fields = [
-            "service_levels", "budget", "supplier_budgets", "overstock_days", "stale_days",
-            "digest_enabled", "updated_at",
+            "service_policy", "minimum_fill_rate", "service_levels", "budget",
+            "supplier_budgets", "overstock_days", "stale_days", "digest_enabled", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["updated_at"]

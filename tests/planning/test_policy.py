@@ -86,7 +86,7 @@ class SuggestionTests(SimpleTestCase):
 
 class BudgetTests(SimpleTestCase):
     def make(self, quantity: float, unit_cost: float, value: float) -> policy.Suggestion:
-        levels = policy.Levels(0, 0, 0, 0, 0)
+        levels = policy.Levels(0.95, 0, 0, 0, 0, 0)
         return policy.Suggestion(0, levels, quantity, quantity, 1.0, None, value, unit_cost)
 
     def test_best_value_per_currency_unit_first_and_what_does_not_fit_is_cut(self):
@@ -116,3 +116,49 @@ class BudgetTests(SimpleTestCase):
         self.assertEqual((plan.kept, plan.cut, plan.spent), ([1], [0, 2, 3], 50))
         plan = policy.fit_budget(suggestions, 100, groups, {"A": 60, "B": 25})
         self.assertEqual((plan.kept, plan.cut, plan.spent), ([1, 3], [0, 2], 70))
+
+
+class AllocationTests(SimpleTestCase):
+    """One fill rate for a whole store, met at the least stock value."""
+
+    def demands(self, means, seed=3):
+        rng = np.random.default_rng(seed)
+        lead = np.full(2000, 7)
+        return [
+            policy.demand_from_paths(rng.poisson(mean, (2000, 30)).astype(float), lead, 7)
+            for mean in means
+        ]
+
+    def store_fill(self, demands, levels) -> float:
+        short = sum(policy.expected_short(d, s)[0] for d, s in zip(demands, levels, strict=True))
+        return 1 - short / sum(d.per_review for d in demands)
+
+    def test_the_store_meets_its_target_with_less_stock_value_than_one_rate_for_all(self):
+        demands = self.demands([20.0, 20.0, 2.0, 2.0])
+        costs = [1.0, 1.0, 50.0, 50.0]  # cheap fast movers and dear slow ones
+        curves = [policy.short_curve(d, c) for d, c in zip(demands, costs, strict=True)]
+        allocated = policy.allocate(curves, 0.95)
+        uniform = [policy.order_levels(d, 0.95).order_up_to for d in demands]
+        self.assertGreaterEqual(self.store_fill(demands, allocated), 0.95 - 1e-3)
+        value = float(np.dot(costs, allocated))
+        self.assertLess(value, float(np.dot(costs, uniform)))
+        # the cheap series carry the service: held above 95%, the dear ones below it
+        self.assertGreater(policy.fill_rate(demands[0], allocated[0]), 0.95)
+        self.assertLess(policy.fill_rate(demands[2], allocated[2]), 0.95)
+
+    def test_no_series_goes_below_the_floor(self):
+        demands = self.demands([20.0, 2.0])
+        curves = [
+            policy.short_curve(d, c, floor=0.8) for d, c in zip(demands, [1.0, 500.0], strict=True)
+        ]
+        allocated = policy.allocate(curves, 0.9)
+        self.assertGreaterEqual(policy.fill_rate(demands[1], allocated[1]), 0.8 - 1e-9)
+
+    def test_equal_series_get_equal_levels_and_a_higher_target_more_stock(self):
+        demands = self.demands([10.0, 10.0], seed=5)
+        demands[1] = demands[0]
+        curves = [policy.short_curve(d, 2.0) for d in demands]
+        low, high = policy.allocate(curves, 0.85), policy.allocate(curves, 0.98)
+        self.assertEqual(low[0], low[1])
+        self.assertTrue(np.all(high > low))
+        self.assertGreaterEqual(self.store_fill(demands, high), 0.98 - 1e-3)

@@ -109,7 +109,7 @@ class StoreReplayTests(TestCase):
         self.assertEqual((job.series_count, job.reviews_done, job.reviews_total), (3, 12, 12))
         self.assertEqual(
             set(job.figures),
-            {f"{source} {level:.2f}" for source in replay.SOURCES
+            {f"{source} {level:.2f}" for source in (*replay.SOURCES, replay.PER_SKU)
              for level in services.REPLAY_LEVELS} | {"min_max"},
         )  # fmt: skip
         self.assertGreater(job.figures["shelfcast 0.95"]["fill_rate"], 0.5)
@@ -117,6 +117,7 @@ class StoreReplayTests(TestCase):
         response = self.client.get(reverse("planning:replay", args=["shop"]))
         self.assertContains(response, "Min/max as ERPs do it")
         self.assertContains(response, "policy with seasonal-naive forecasts</td>", count=3)
+        self.assertContains(response, "the same fill rate for every SKU</td>", count=3)
         self.assertContains(response, f"{job.figures['min_max']['fill_rate']:.3f}")
         self.assertNotContains(response, "Replay now")  # viewers read only
 

@@ -216,3 +216,55 @@ class ReorderPlanTests(TestCase):
         with tenant_context(merchant):
             classes = services.service_classes(merchant, END)
         self.assertEqual(classes, {big.pk: "AX", small.pk: "CZ"})
+
+
+class StoreWideServiceTests(TestCase):
+    """One fill rate for the whole store: the cheap SKU is held higher than the dear one, and
+    the store's expected fill rate is its target; per class, each SKU gets its class's."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(review_period_days=7, target_service_level=Decimal("0.9"))
+        location = LocationFactory(merchant=cls.merchant)
+        cls.cheap = SKUFactory(merchant=cls.merchant, code="CHEAP", unit_price=Decimal("2"))
+        cls.dear = SKUFactory(merchant=cls.merchant, code="DEAR", unit_price=Decimal("300"))
+        for sku, cost in ((cls.cheap, "1"), (cls.dear, "200")):
+            SupplierItemFactory(
+                merchant=cls.merchant, sku=sku, unit_cost=Decimal(cost),
+                lead_time_mean_days=Decimal("7"), lead_time_std_days=Decimal("0"),
+                moq=Decimal("1"), pack_size=Decimal("1"),
+            )  # fmt: skip
+        spread = np.interp(LEVELS, [0.0, 0.5, 1.0], [0.0, 10.0, 30.0])[:, None]
+        with tenant_context(cls.merchant):
+            cls.night = ForecastRun.objects.create(
+                merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED, history_end=END
+            )
+            for sku in (cls.cheap, cls.dear):  # the same uncertain demand, nothing in stock
+                SeriesForecast.objects.create(
+                    merchant=cls.merchant, run=cls.night, sku=sku, location=location,
+                    first_date=END + dt.timedelta(days=1), model="ensemble",
+                    quantiles=SeriesForecast.pack(np.repeat(spread, 56, axis=1)),
+                )  # fmt: skip
+
+    def targets(self) -> dict[str, float]:
+        with tenant_context(self.merchant):
+            services.reorder_suggestions_plan(merchant=self.merchant, run=self.night)
+            rows = ReorderSuggestion.objects.for_merchant(self.merchant).filter(
+                status=ReorderSuggestion.Status.PROPOSED
+            )
+            return {row.sku.code: float(row.target_fill_rate) for row in rows}
+
+    def test_store_wide_the_cheap_sku_carries_the_service(self):
+        targets = self.targets()
+        self.assertGreater(targets["CHEAP"], 0.9)
+        self.assertLess(targets["DEAR"], 0.9)
+        self.assertGreaterEqual(targets["DEAR"], 0.7)  # the default minimum
+        self.assertAlmostEqual((targets["CHEAP"] + targets["DEAR"]) / 2, 0.9, delta=0.01)
+
+    def test_per_class_each_sku_gets_its_class_level(self):
+        with tenant_context(self.merchant):
+            services.planning_settings_update(
+                merchant=self.merchant, actor=None, service_policy="classes",
+                service_levels={"CZ": 0.93},
+            )  # fmt: skip
+        self.assertEqual(self.targets(), {"CHEAP": 0.93, "DEAR": 0.93})

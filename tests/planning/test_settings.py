@@ -63,6 +63,7 @@ class PlanningSettingsTests(TestCase):
             for code in ("AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ")
         }
         data.update(budget="1000", overstock_days="90", stale_days="2", digest_enabled="on")
+        data.update(service_policy="classes", minimum_fill_rate="0.6")
         data[f"supplier_{self.acme.pk}"] = "250"
         response = self.client.post(url, data)
         self.assertRedirects(response, url, fetch_redirect_response=False)
@@ -71,6 +72,15 @@ class PlanningSettingsTests(TestCase):
             (stored.budget, stored.overstock_days, stored.stale_days, stored.digest_enabled),
             (Decimal("1000"), 90, 2, True),
         )
+        self.assertEqual(
+            (stored.service_policy, stored.minimum_fill_rate), ("classes", Decimal("0.6"))
+        )
+        # a minimum above the store's own target (0.95) is refused, and nothing is saved
+        response = self.client.post(
+            url, {**data, "service_policy": "store", "minimum_fill_rate": "0.97"}
+        )
+        self.assertContains(response, "must not exceed the store&#x27;s target", status_code=400)
+        self.assertEqual(self.stored().service_policy, "classes")
         self.assertEqual(stored.supplier_budgets, {str(self.acme.pk): "250"})
         data.update(level_AX="1.5", budget="")
         response = self.client.post(url, data)
