@@ -187,6 +187,43 @@ def candidate_forecasts(
     return forecasts
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """The nightly choice: per series, the model chosen, its quantiles (series, levels,
+    horizon), and how it and seasonal naive scored on the selection windows (weighted
+    quantile loss; NaN where the history was too short to test, or sold nothing there)."""
+
+    models: np.ndarray
+    quantiles: np.ndarray
+    score: np.ndarray
+    naive_score: np.ndarray
+
+
+def selection_losses(
+    panel: np.ndarray,
+    horizon: int,
+    season: int,
+    candidates: dict[str, Model],
+    windows: int = SELECTION_WINDOWS,
+) -> tuple[list[str], np.ndarray | None, np.ndarray | None]:
+    """(candidate names, pinball loss per series and name summed over ``windows`` rolling
+    origins, the weighted quantile loss's scale per series); the losses are None when the
+    history is too short to hold a window out."""
+    names = list(candidates) + ([ENSEMBLE] if TRANSFORMER in candidates else [])
+    if panel.shape[1] - windows * horizon < max(season, 2):
+        return names, None, None
+    losses = np.zeros((panel.shape[0], len(names)))
+    scale = np.zeros(panel.shape[0])
+    for window in range(windows, 0, -1):
+        cut = panel.shape[1] - window * horizon
+        train, actual = panel[:, :cut], panel[:, cut : cut + horizon]
+        forecasts = candidate_forecasts(train, horizon, season, candidates)
+        for column, name in enumerate(names):
+            losses[:, column] += window_loss(actual, forecasts[name])
+        scale += np.nansum(np.abs(actual), axis=1) * len(LEVELS) / 2
+    return names, losses, scale
+
+
 def choose_per_series(
     panel: np.ndarray,
     horizon: int,
@@ -199,29 +236,36 @@ def choose_per_series(
     place unless another is clearly better: the ensemble when the transformer is a candidate,
     else the baseline the series' intermittency suggests. When the history is too short to
     test at all, the favoured candidate stands."""
-    names = list(candidates) + ([ENSEMBLE] if TRANSFORMER in candidates else [])
+    names, losses, _scale = selection_losses(panel, horizon, season, candidates, windows)
+    return _choose(panel, names, losses, candidates)
+
+
+def _choose(panel, names, losses, candidates) -> np.ndarray:
     prior = suggested(panel)
     if FAVOUR_ENSEMBLE and TRANSFORMER in candidates:
         prior = np.full(panel.shape[0], ENSEMBLE)
-    if panel.shape[1] - windows * horizon < max(season, 2):
+    if losses is None:
         return np.where(np.isin(prior, names), prior, names[0])
-    losses = np.zeros((panel.shape[0], len(names)))
-    for window in range(windows, 0, -1):
-        cut = panel.shape[1] - window * horizon
-        train, actual = panel[:, :cut], panel[:, cut : cut + horizon]
-        forecasts = candidate_forecasts(train, horizon, season, candidates)
-        for column, name in enumerate(names):
-            losses[:, column] += window_loss(actual, forecasts[name])
+    weighted = losses.copy()
     for column, name in enumerate(names):
-        losses[prior == name, column] *= 1 - SELECTION_MARGIN
-    return np.array(names)[np.argmin(losses, axis=1)]
+        weighted[prior == name, column] *= 1 - SELECTION_MARGIN
+    return np.array(names)[np.argmin(weighted, axis=1)]
 
 
-def forecast_chosen(
+def forecast_scored(
     panel: np.ndarray, horizon: int, season: int, candidates: dict[str, Model]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(the model chosen per series, its quantiles (series, levels, horizon))."""
-    chosen = choose_per_series(panel, horizon, season, candidates)
+) -> Chosen:
+    """Choose per series (`choose_per_series`), forecast with the choice, and keep the
+    selection window's scores of the chosen model and of seasonal naive."""
+    names, losses, scale = selection_losses(panel, horizon, season, candidates)
+    chosen = _choose(panel, names, losses, candidates)
+    score = naive_score = np.full(panel.shape[0], np.nan)
+    if losses is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = np.where(scale[:, None] > 0, losses / scale[:, None], np.nan)
+        score = scaled[np.arange(panel.shape[0]), [names.index(name) for name in chosen]]
+        if "seasonal_naive" in names:
+            naive_score = scaled[:, names.index("seasonal_naive")]
     prior = suggested(panel)
     quantiles = np.zeros((panel.shape[0], len(LEVELS), horizon))
     for name in np.unique(chosen):
@@ -234,7 +278,15 @@ def forecast_chosen(
             )[ENSEMBLE]
         else:
             quantiles[rows] = _run(candidates[name], panel, horizon, season, rows)
-    return chosen, quantiles
+    return Chosen(chosen, quantiles, score, naive_score)
+
+
+def forecast_chosen(
+    panel: np.ndarray, horizon: int, season: int, candidates: dict[str, Model]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the model chosen per series, its quantiles (series, levels, horizon))."""
+    result = forecast_scored(panel, horizon, season, candidates)
+    return result.models, result.quantiles
 
 
 @dataclass

@@ -1,71 +1,78 @@
-"""The forecast fan chart, drawn on the server as SVG (no JavaScript, no CDN): recent daily
-history, then the median forecast with its 80% and 95% bands."""
+"""The data behind a SKU's forecast charts, drawn in the browser by static/js/charts.js: the
+recent daily history with its stock-out days, the forecast's median and 80% / 95% bands,
+the promotions over both, and the projected stock on hand with the orders arriving."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import numpy as np
 
+from forecasting.projection import Projection
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 
-WIDTH, HEIGHT, PAD = 720, 220, 28
-BANDS = {"band95": (0.025, 0.975), "band80": (0.1, 0.9)}
+BANDS = {"q025": 0.025, "q10": 0.1, "q90": 0.9, "q975": 0.975}
 
 
 def _row(level: float) -> int:
     return int(np.flatnonzero(np.isclose(LEVELS, level))[0])
 
 
-@dataclass(frozen=True)
-class FanChart:
-    width: int
-    height: int
-    history_points: str
-    median_points: str
-    bands: dict[str, str]
-    split_x: float
-    top_value: float
-    first_label: str
-    split_label: str
-    last_label: str
+def _numbers(values) -> list[float | None]:
+    return [None if not np.isfinite(v) else round(float(v), 2) for v in values]
 
 
-def fan_chart(
-    history_days: list[dt.date], history: np.ndarray, first_date: dt.date, quantiles: np.ndarray
-) -> FanChart:
-    horizon = quantiles.shape[1]
-    total = len(history) + horizon
-    top = float(np.nanmax([np.nanmax(history) if len(history) else 0, quantiles[-2].max(), 1]))
-
-    def x(index: int) -> float:
-        return round(PAD + (WIDTH - 2 * PAD) * index / max(total - 1, 1), 1)
-
-    def y(value: float) -> float:
-        return round(HEIGHT - PAD - (HEIGHT - 2 * PAD) * min(value, top) / top, 1)
-
-    history_points = " ".join(f"{x(i)},{y(v)}" for i, v in enumerate(history) if not np.isnan(v))
+def forecast_chart(
+    *,
+    history_days: list[dt.date],
+    history: list[float],
+    stock_out: list[bool],
+    first_date: dt.date,
+    quantiles: np.ndarray,
+    promotions: list,
+    projection: Projection | None = None,
+    available: float | None = None,
+    arrivals: list[tuple[int, float, str]] = (),
+) -> dict:
+    """One JSON-ready dict: day 0 is the first history day; the forecast starts at index
+    ``len(history)``. ``arrivals`` are (day of the horizon, units, order number)."""
+    start = history_days[0] if history_days else first_date
     offset = len(history)
-    forecast_x = [x(offset + i) for i in range(horizon)]
-    bands = {}
-    for name, (low, high) in BANDS.items():
-        upper = [f"{fx},{y(v)}" for fx, v in zip(forecast_x, quantiles[_row(high)], strict=True)]
-        lower = [f"{fx},{y(v)}" for fx, v in zip(forecast_x, quantiles[_row(low)], strict=True)]
-        bands[name] = " ".join(upper + lower[::-1])
-    median = " ".join(
-        f"{fx},{y(v)}" for fx, v in zip(forecast_x, quantiles[MEDIAN_INDEX], strict=True)
-    )
-    last_day = first_date + dt.timedelta(days=horizon - 1)
-    return FanChart(
-        width=WIDTH,
-        height=HEIGHT,
-        history_points=history_points,
-        median_points=median,
-        bands=bands,
-        split_x=x(offset),
-        top_value=top,
-        first_label=f"{history_days[0]:%d %b}" if history_days else "",
-        split_label=f"{first_date:%d %b}",
-        last_label=f"{last_day:%d %b %Y}",
-    )
+    horizon = quantiles.shape[1]
+    end = first_date + dt.timedelta(days=horizon - 1)
+
+    def index(day: dt.date) -> int:
+        return (day - start).days
+
+    data = {
+        "start": start.isoformat(),
+        "forecast_start": offset,
+        "days": offset + horizon,
+        "history": _numbers(history),
+        "stock_out": [i for i, out in enumerate(stock_out) if out],
+        "median": _numbers(quantiles[MEDIAN_INDEX]),
+        **{name: _numbers(quantiles[_row(level)]) for name, level in BANDS.items()},
+        "promotions": [
+            {
+                "from": max(index(promotion.start_date), 0),
+                "to": min(index(promotion.end_date), offset + horizon - 1),
+                "label": promotion.name or promotion.code,
+                "discount": float(promotion.discount_percent),
+            }
+            for promotion in promotions
+            if promotion.end_date >= start and promotion.start_date <= end
+        ],
+    }
+    if projection is not None:
+        data["stock"] = {
+            "available": round(float(available or 0), 2),
+            "low": _numbers(projection.low),
+            "median": _numbers(projection.median),
+            "high": _numbers(projection.high),
+            "stock_out_by": _numbers(projection.stock_out_by),
+            "arrivals": [
+                {"day": offset + day, "units": round(units, 2), "label": label}
+                for day, units, label in arrivals
+            ],
+        }
+    return data

@@ -160,6 +160,15 @@ class SeriesForecast(TenantOwned):
     explanation = models.JSONField(
         null=True, blank=True, help_text="SHAP values of the forecast over feature groups."
     )
+    backtest_wql = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The chosen model's weighted quantile loss on the held-out weeks it was "
+        "chosen on (lower is better).",
+    )
+    naive_wql = models.FloatField(
+        null=True, blank=True, help_text="Seasonal naive's loss on the same weeks."
+    )
 
     class Meta:
         constraints = [

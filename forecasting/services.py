@@ -10,6 +10,7 @@ import time
 import zoneinfo
 from collections import Counter
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import embeddings, explanations, registry
 from forecasting import history as history_reads
-from forecasting.backtest import TRANSFORMER, forecast_chosen
+from forecasting.backtest import TRANSFORMER, forecast_scored
 from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.neural.inference import TransformerCandidate
@@ -89,18 +90,21 @@ def forecast_run_execute(
     with transaction.atomic(), tenant_context(merchant):
         candidates, version = candidates_for(merchant, history, run.horizon)
     lap("covariates")
-    chosen, quantiles = forecast_chosen(history.values, run.horizon, WEEK, candidates)
+    result = forecast_scored(history.values, run.horizon, WEEK, candidates)
+    chosen, quantiles = result.models, result.quantiles
     quantiles[:, :, history_reads.closed_days_ahead(history, run.horizon)] = 0.0
     correlation = shock_correlation(history.values)
     lap("forecast")
     with transaction.atomic(), tenant_context(merchant):
         SeriesForecast.objects.for_merchant(merchant).filter(run_id=run.pk).delete()
         rows = [
-            (sku, location, str(name), SeriesForecast.pack(series_quantiles), float(rho))
-            for (sku, location), name, series_quantiles, rho in zip(
-                history.keys, chosen, quantiles, correlation, strict=True
+            (sku, location, str(name), SeriesForecast.pack(series_quantiles), float(rho),
+             _score(score), _score(naive))
+            for (sku, location), name, series_quantiles, rho, score, naive in zip(
+                history.keys, chosen, quantiles, correlation, result.score, result.naive_score,
+                strict=True,
             )
-        ]
+        ]  # fmt: skip
         _write_forecasts(merchant, run, first_date, rows)
         timings["write"] = round(time.perf_counter() - clock, 3)
         run.status = ForecastRun.Status.SUCCEEDED
@@ -114,10 +118,14 @@ def forecast_run_execute(
     return run
 
 
+def _score(value: float) -> float | None:
+    return round(float(value), 4) if np.isfinite(value) else None
+
+
 def _write_forecasts(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> None:
     """Insert the run's forecasts, rows of (sku, location, model, packed quantiles,
-    correlation). On PostgreSQL one binary COPY (the packed arrays travel as raw bytes, not
-    as escaped SQL text); elsewhere a bulk insert."""
+    correlation, backtest score, seasonal naive's score). On PostgreSQL one binary COPY (the
+    packed arrays travel as raw bytes, not as escaped SQL text); elsewhere a bulk insert."""
     if connection.vendor != "postgresql":
         SeriesForecast.objects.bulk_create(
             [
@@ -130,15 +138,17 @@ def _write_forecasts(merchant: Merchant, run: ForecastRun, first_date: dt.date, 
                     model=model,
                     quantiles=packed,
                     path_correlation=rho,
+                    backtest_wql=score,
+                    naive_wql=naive,
                 )
-                for sku, location, model, packed, rho in rows
+                for sku, location, model, packed, rho, score, naive in rows
             ],
             batch_size=2000,
         )
         return
     columns = [
         "merchant_id", "run_id", "sku_id", "location_id", "first_date", "model", "quantiles",
-        "path_correlation",
+        "path_correlation", "backtest_wql", "naive_wql",
     ]  # fmt: skip
     table, names = SeriesForecast._meta.db_table, ", ".join(columns)
     with connection.cursor() as cursor:
@@ -152,9 +162,12 @@ def _write_forecasts(merchant: Merchant, run: ForecastRun, first_date: dt.date, 
         with cursor.cursor.copy(
             f"COPY stage_forecasts ({names}) FROM STDIN (FORMAT BINARY)"
         ) as copy:
-            copy.set_types(["int8", "int8", "int8", "int8", "date", "text", "bytea", "float8"])
-            for sku, location, model, packed, rho in rows:
-                copy.write_row((merchant.pk, run.pk, sku, location, first_date, model, packed, rho))
+            copy.set_types(
+                ["int8", "int8", "int8", "int8", "date", "text", "bytea", "float8", "float8",
+                 "float8"]
+            )  # fmt: skip
+            for row in rows:
+                copy.write_row((merchant.pk, run.pk, row[0], row[1], first_date, *row[2:]))
         cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM stage_forecasts")  # noqa: S608
 
 

@@ -18,12 +18,15 @@ from accounts.errors import DomainError
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
 from forecasting import fine_tuning, registry, selectors, services
-from forecasting.charts import fan_chart
+from forecasting.charts import forecast_chart
 from forecasting.models import ForecastRun, ModelVersion, TrainingRun
+from forecasting.projection import project_forecast
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from inventory import selectors as inventory_selectors
 
 HISTORY_DAYS = 84
+LOW_ROW = int(np.flatnonzero(np.isclose(LEVELS, 0.1))[0])
+HIGH_ROW = int(np.flatnonzero(np.isclose(LEVELS, 0.9))[0])
 
 
 class ForecastRunsView(MerchantViewMixin, TemplateView):
@@ -51,32 +54,99 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
         sku = inventory_selectors.sku_detail(merchant=self.merchant, pk=self.kwargs["pk"])
         if sku is None:
             raise Http404("No such SKU.")
+        stock = {
+            level.location_id: level
+            for level in inventory_selectors.sku_stock_by_location(merchant=self.merchant, sku=sku)
+        }
         charts = []
         for forecast in selectors.latest_forecasts_for_sku(merchant=self.merchant, sku_id=sku.pk):
-            quantiles = forecast.array()
-            start = forecast.first_date - dt.timedelta(days=HISTORY_DAYS)
-            days, history = inventory_selectors.sku_daily_units(
-                merchant=self.merchant,
-                sku=sku,
-                location_id=forecast.location_id,
-                start=start,
-                end=forecast.first_date - dt.timedelta(days=1),
-            )
-            charts.append(
-                {
-                    "forecast": forecast,
-                    "chart": fan_chart(
-                        days, np.array(history, dtype=float), forecast.first_date, quantiles
-                    ),
-                    "next_week": float(quantiles[MEDIAN_INDEX][:7].sum()),
-                    "next_four_weeks": float(quantiles[MEDIAN_INDEX][:28].sum()),
-                    "explanation": self.explanation(forecast),
-                    "levels": LEVELS,
-                }
-            )
+            charts.append(self.chart(sku, forecast, stock.get(forecast.location_id)))
         run = selectors.latest_run(merchant=self.merchant)
         context.update(sku=sku, charts=charts, run=run)
         return context
+
+    def chart(self, sku, forecast, stock_level) -> dict:
+        quantiles = forecast.array()
+        first, horizon = forecast.first_date, quantiles.shape[1]
+        start = first - dt.timedelta(days=HISTORY_DAYS)
+        history = inventory_selectors.sku_daily_history(
+            merchant=self.merchant,
+            sku=sku,
+            location_id=forecast.location_id,
+            start=start,
+            end=first - dt.timedelta(days=1),
+        )
+        promotions = inventory_selectors.sku_promotions(
+            merchant=self.merchant,
+            sku=sku,
+            location_id=forecast.location_id,
+            start=start,
+            end=first + dt.timedelta(days=horizon - 1),
+        )
+        incoming = inventory_selectors.sku_incoming(
+            merchant=self.merchant, sku=sku, location_id=forecast.location_id
+        )
+        arrivals, undated = np.zeros(horizon), []
+        dated = []
+        for order in incoming:
+            if order.expected is None:
+                undated.append(order)
+                continue
+            day = min(max((order.expected - first).days, 0), horizon - 1)
+            arrivals[day] += order.units
+            dated.append((day, order.units, order.number))
+        projection = available = None
+        if stock_level is not None:
+            available = float(stock_level.on_hand - stock_level.committed)
+            projection = project_forecast(
+                quantiles, forecast.path_correlation, available, arrivals, seed=sku.pk
+            )
+        stock_out_day = projection.first_stock_out() if projection is not None else None
+        return {
+            "forecast": forecast,
+            "chart_id": f"forecast-data-{forecast.pk}",
+            "horizon": horizon,
+            "data": forecast_chart(
+                history_days=history.days,
+                history=history.units,
+                stock_out=history.stock_out,
+                first_date=first,
+                quantiles=quantiles,
+                promotions=promotions,
+                projection=projection,
+                available=available,
+                arrivals=dated,
+            ),
+            "next_week": float(quantiles[MEDIAN_INDEX][:7].sum()),
+            "next_four_weeks": float(quantiles[MEDIAN_INDEX][:28].sum()),
+            "weekly": [
+                {
+                    "start": first + dt.timedelta(days=week),
+                    "median": float(quantiles[MEDIAN_INDEX][week : week + 7].sum()),
+                    "low": float(quantiles[LOW_ROW][week : week + 7].sum()),
+                    "high": float(quantiles[HIGH_ROW][week : week + 7].sum()),
+                }
+                for week in range(0, horizon - 6, 7)
+            ],
+            "stock_out_days": sum(history.stock_out),
+            "promotions": promotions,
+            "incoming": incoming,
+            "undated": undated,
+            "available": available,
+            "projection": projection,
+            "stock_out_date": (
+                first + dt.timedelta(days=stock_out_day) if stock_out_day is not None else None
+            ),
+            "stock_out_probability": (
+                float(projection.stock_out_by[-1]) if projection is not None else None
+            ),
+            "improvement": (
+                1 - forecast.backtest_wql / forecast.naive_wql
+                if forecast.backtest_wql is not None and forecast.naive_wql
+                else None
+            ),
+            "explanation": self.explanation(forecast),
+        }
 
     def explanation(self, forecast) -> dict | None:
         """SHAP values, computed on first view and kept; None if it cannot be explained. With

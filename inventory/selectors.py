@@ -22,7 +22,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import Merchant
-from inventory.models import SKU, Location, SalesDay, StockLevel, Supplier
+from inventory.models import (
+    SKU,
+    Location,
+    Promotion,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SalesDay,
+    StockLevel,
+    Supplier,
+)
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
 
@@ -228,18 +237,75 @@ def sync_status(*, merchant: Merchant) -> list[SyncStatus]:
     return statuses
 
 
-def sku_daily_units(
+@dataclass(frozen=True)
+class DailyHistory:
+    days: list[dt.date]
+    units: list[float]  # NaN where there is no row (closed, no sale recorded) or a stock-out
+    stock_out: list[bool]
+
+
+def sku_daily_history(
     *, merchant: Merchant, sku: SKU, location_id: int, start: dt.date, end: dt.date
-) -> tuple[list[dt.date], list[float]]:
-    """Units per calendar day from ``start`` to ``end``; NaN where there is no row (closed,
-    or no sale recorded) or the day was a stock-out."""
+) -> DailyHistory:
+    """One SKU's units per calendar day at one location from ``start`` to ``end``, and the
+    days it was out of stock (its sales then say nothing of its demand)."""
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     values = [float("nan")] * len(days)
-    for date, units, stock_out in (
+    stock_out = [False] * len(days)
+    for date, units, out in (
         SalesDay.objects.for_merchant(merchant)
         .filter(sku=sku, location_id=location_id, date__gte=start, date__lte=end)
         .values_list("date", "units", "stock_out")
     ):
-        if not stock_out:
+        if out:
+            stock_out[(date - start).days] = True
+        else:
             values[(date - start).days] = float(units)
-    return days, values
+    return DailyHistory(days, values, stock_out)
+
+
+def sku_promotions(
+    *, merchant: Merchant, sku: SKU, location_id: int, start: dt.date, end: dt.date
+) -> list[Promotion]:
+    """Promotions of the SKU or its category, at the location or everywhere, that overlap
+    ``start``..``end``."""
+    target = Q(sku=sku)
+    if sku.category:
+        target |= Q(sku__isnull=True, category=sku.category)
+    return list(
+        Promotion.objects.for_merchant(merchant)
+        .filter(target, Q(location_id=location_id) | Q(location__isnull=True))
+        .filter(start_date__lte=end, end_date__gte=start)
+        .order_by("start_date", "code")
+    )
+
+
+@dataclass(frozen=True)
+class Incoming:
+    number: str
+    expected: dt.date | None
+    units: float
+
+
+def sku_incoming(*, merchant: Merchant, sku: SKU, location_id: int) -> list[Incoming]:
+    """What open purchase orders still bring of the SKU to the location."""
+    lines = (
+        PurchaseOrderLine.objects.for_merchant(merchant)
+        .filter(
+            sku=sku,
+            purchase_order__location_id=location_id,
+            purchase_order__status=PurchaseOrder.Status.OPEN,
+        )
+        .values_list(
+            "purchase_order__number",
+            "purchase_order__expected_arrival",
+            "quantity_ordered",
+            "quantity_received",
+        )
+        .order_by("purchase_order__expected_arrival", "purchase_order__number")
+    )
+    return [
+        Incoming(number, expected, float(ordered - received))
+        for number, expected, ordered, received in lines
+        if ordered > received
+    ]

@@ -30,7 +30,11 @@ from planning.models import ReorderSuggestion
 from tests.factories import (
     LocationFactory,
     MerchantFactory,
+    PromotionFactory,
+    PurchaseOrderFactory,
+    PurchaseOrderLineFactory,
     SKUFactory,
+    StockLevelFactory,
     SupplierFactory,
     UserFactory,
     member,
@@ -111,6 +115,19 @@ class PortalInTheBrowserTests(StaticLiveServerTestCase):
                 quantiles=SeriesForecast.pack(np.repeat(spread, 56, axis=1)),
             )  # fmt: skip
         self.suggestion = reorder_suggestion(self.alpha, run, self.mug, location, supplier)
+        StockLevelFactory(merchant=self.alpha, sku=self.mug, location=location, on_hand=60)
+        order = PurchaseOrderFactory(
+            merchant=self.alpha, supplier=supplier, location=location,
+            expected_arrival=END + dt.timedelta(days=10),
+        )  # fmt: skip
+        PurchaseOrderLineFactory(
+            merchant=self.alpha, purchase_order=order, sku=self.mug, quantity_ordered=120
+        )
+        PromotionFactory(
+            merchant=self.alpha, sku=self.mug, name="Spring sale", location=None,
+            start_date=END + dt.timedelta(days=14), end_date=END + dt.timedelta(days=20),
+            discount_percent=Decimal("20"),
+        )  # fmt: skip
         self.page = self.browser.new_page(viewport={"width": 1280, "height": 900})
 
     def tearDown(self):
@@ -157,12 +174,23 @@ class PortalInTheBrowserTests(StaticLiveServerTestCase):
                 SalesDay.objects.for_merchant(self.alpha).get(sku=self.mug, date=END).units, 11
             )
 
-        # the SKU's forecast chart is drawn
+        # the SKU's charts are drawn in the browser from the page's data
         self.go(f"/m/alpha/forecasts/skus/{self.mug.pk}/")
-        chart = self.page.locator("svg.chart").first
+        chart = self.page.locator("#forecast-chart-1 svg.chart")
         expect(chart).to_be_visible()
         self.assertGreater(chart.bounding_box()["height"], 100)
-        self.assertGreater(len(chart.locator("polyline").nth(1).get_attribute("points")), 100)
+        self.assertGreater(len(chart.locator("path.history").get_attribute("d")), 300)
+        self.assertEqual(chart.locator("path.median").get_attribute("d").count("L"), 55)
+        expect(chart.locator("rect.promotion title")).to_have_text("Spring sale (20% off)")
+        stock = self.page.locator("#stock-chart-1 svg.chart")
+        expect(stock).to_be_visible()
+        expect(stock.locator("polygon.arrival title")).to_contain_text("120 units arrive")
+        # keyboard: focus the chart and step back a day to read it
+        chart.focus()
+        self.page.keyboard.press("ArrowLeft")
+        reading = self.page.locator("[data-chart-reading]").first
+        expect(reading).to_contain_text("forecast")
+        expect(reading).to_contain_text("80%:")
         self.shot("05-sku-forecast")
 
         # approve the suggestion

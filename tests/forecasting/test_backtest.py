@@ -9,7 +9,7 @@ import numpy as np
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 
-from forecasting.backtest import choose_per_series, load_long_csv, run_backtest
+from forecasting.backtest import choose_per_series, forecast_scored, load_long_csv, run_backtest
 from forecasting.baselines import BASELINES
 
 
@@ -48,6 +48,19 @@ class ChoiceTests(SimpleTestCase):
         self.assertEqual(
             list(choose_per_series(history[None, :], 7, 7, BASELINES)), ["seasonal_naive"]
         )
+
+    def test_the_choice_keeps_its_score_beside_seasonal_naives(self):
+        week = np.array([0.0, 0, 0, 0, 0, 40, 40])
+        rng = np.random.default_rng(4)
+        panel = np.stack([np.tile(week, 30), rng.poisson(5.0, 210).astype(float), np.zeros(210)])
+        result = forecast_scored(panel, 7, 7, BASELINES)
+        self.assertEqual(result.models[0], "seasonal_naive")
+        self.assertEqual((result.score[0], result.naive_score[0]), (0.0, 0.0))  # perfect
+        # the steady noisy series: the chosen model does better than repeating last week
+        self.assertLess(result.score[1], result.naive_score[1])
+        self.assertGreater(result.score[1], 0.0)
+        self.assertTrue(np.isnan(result.score[2]) and np.isnan(result.naive_score[2]))  # no sales
+        np.testing.assert_array_equal(result.models, choose_per_series(panel, 7, 7, BASELINES))
 
     def test_too_short_to_test_falls_back_to_the_suggested_baseline(self):
         lumpy = np.array([[0.0, 0, 3, 0, 0, 0, 2, 0, 0]])

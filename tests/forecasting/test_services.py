@@ -114,6 +114,11 @@ class ForecastServiceTests(TestCase):
         self.assertTrue(np.all(rare[MEDIAN_INDEX] < 1))  # 4 units one day in nine
         self.assertTrue(np.all(rare[-1][sunday_free] > 0))
         self.assertTrue(np.all(rare[:, sundays] == 0))
+        # each forecast keeps how its model and seasonal naive scored on the held-out week
+        for forecast in forecasts.values():
+            self.assertGreaterEqual(forecast.backtest_wql, 0.0)
+            self.assertGreaterEqual(forecast.naive_wql, 0.0)
+        self.assertGreater(forecasts["RARE"].naive_wql, 0.0)  # last week's lumps miss
 
     def test_nightly_task_queues_one_run_per_merchant_and_local_date(self):
         from unittest import mock
