@@ -134,6 +134,40 @@ class SKU(InventoryModel):
         return f"{self.code} {self.name}"
 
 
+class SkuSummary(TenantOwned):
+    """Per SKU, what the catalogue list shows and sorts by, kept beside it so a page of a
+    10,000-SKU catalogue reads 50 rows instead of summing every sale: units and revenue of the
+    28 days to the store's latest sales date, and stock on hand (latest snapshot per location,
+    summed). Rebuilt when sales or stock changed since (`inventory.summaries`)."""
+
+    sku = models.OneToOneField(SKU, on_delete=models.CASCADE, related_name="summary")
+    units_28d = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    revenue_28d = models.DecimalField(**MONEY, default=Decimal("0"))
+    on_hand = models.DecimalField(**QUANTITY, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "sku"], name="skusummary_unique")
+        ]
+        indexes = [
+            models.Index(fields=["merchant", "units_28d"], name="skusummary_units_idx"),
+            models.Index(fields=["merchant", "on_hand"], name="skusummary_on_hand_idx"),
+        ]
+
+
+class CatalogueState(TenantOwned):
+    """One per merchant: a counter that every write of sales or stock moves on, and the
+    counter the SKU summaries were last built at. Equal: the summaries are current."""
+
+    data_version = models.BigIntegerField(default=0)
+    summary_version = models.BigIntegerField(default=-1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["merchant"], name="cataloguestate_one_per_merchant")
+        ]
+
+
 class SupplierItem(InventoryModel):
     """What a supplier sells of a SKU, and on which terms."""
 

@@ -9,13 +9,13 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     F,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -29,9 +29,12 @@ from inventory.models import (
     PurchaseOrder,
     PurchaseOrderLine,
     SalesDay,
+    SkuSummary,
     StockLevel,
     Supplier,
+    SupplierItem,
 )
+from inventory.summaries import sku_summaries_refresh
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
 
@@ -48,20 +51,19 @@ SKU_SORTS = {
 }
 
 
-def latest_sales_date(*, merchant: Merchant) -> dt.date | None:
-    return SalesDay.objects.for_merchant(merchant).aggregate(last=Max("date"))["last"]
-
-
 def sku_list(
     *,
     merchant: Merchant,
     search: str = "",
     category: str = "",
+    supplier: int | None = None,
     active: bool | None = None,
     sort: str = "code",
 ) -> QuerySet[SKU]:
     """SKUs with units sold over the 28 days to the latest sales date and stock on hand (the
-    latest snapshot per location, summed)."""
+    latest snapshot per location, summed), from their summaries (rebuilt first if sales or
+    stock changed since)."""
+    sku_summaries_refresh(merchant=merchant)
     skus = SKU.objects.for_merchant(merchant)
     if search:
         skus = skus.filter(
@@ -69,38 +71,32 @@ def sku_list(
         )
     if category:
         skus = skus.filter(category=category)
+    if supplier is not None:
+        skus = skus.filter(
+            Exists(
+                SupplierItem.objects.for_merchant(merchant).filter(
+                    sku=OuterRef("pk"), supplier_id=supplier
+                )
+            )
+        )
     if active is not None:
         skus = skus.filter(active=active)
-    last = latest_sales_date(merchant=merchant)
-    if last is not None:
-        window_start = last - dt.timedelta(days=27)
-        units = (
-            SalesDay.objects.for_merchant(merchant)
-            .filter(sku=OuterRef("pk"), date__gte=window_start, date__lte=last)
-            .values("sku")
-            .annotate(total=Sum("units"))
-            .values("total")
-        )
-        skus = skus.annotate(units_28d=Coalesce(Subquery(units), ZERO))
-    else:
-        skus = skus.annotate(units_28d=ZERO)
-    latest_snapshot = (
-        StockLevel.objects.for_merchant(merchant)
-        .filter(sku=OuterRef("sku"), location=OuterRef("location"))
-        .order_by("-as_of")
-        .values("as_of")[:1]
+    skus = skus.annotate(
+        units_28d=Coalesce(F("summary__units_28d"), ZERO), on_hand=F("summary__on_hand")
     )
-    on_hand = (
-        StockLevel.objects.for_merchant(merchant)
-        .filter(sku=OuterRef("pk"))
-        .annotate(latest=Subquery(latest_snapshot))
-        .filter(as_of=F("latest"))
-        .values("sku")
-        .annotate(total=Sum("on_hand"))
-        .values("total")
-    )
-    skus = skus.annotate(on_hand=Subquery(on_hand))
-    return skus.order_by(SKU_SORTS.get(sort, "code"), "code")
+    field = SKU_SORTS.get(sort, "code")
+    order = F(field.lstrip("-"))
+    order = order.desc(nulls_last=True) if field.startswith("-") else order.asc(nulls_last=True)
+    return skus.order_by(order, "code")
+
+
+def supplier_choices(*, merchant: Merchant) -> list[tuple[int, str]]:
+    return [
+        (pk, f"{name} ({code})")
+        for pk, name, code in Supplier.objects.for_merchant(merchant)
+        .order_by("name", "code")
+        .values_list("pk", "name", "code")
+    ]
 
 
 def sku_categories(*, merchant: Merchant) -> list[str]:
@@ -181,12 +177,12 @@ def merchant_overview(*, merchant: Merchant) -> MerchantOverview:
     )
     sales = SalesDay.objects.for_merchant(merchant)
     span = sales.aggregate(first=Min("date"), last=Max("date"), synced=Max("updated_at"))
-    units_28d = revenue_28d = Decimal("0")
-    if span["last"] is not None:
-        window = sales.filter(date__gt=span["last"] - dt.timedelta(days=28)).aggregate(
-            units=Sum("units"), revenue=Sum("revenue")
-        )
-        units_28d, revenue_28d = window["units"] or units_28d, window["revenue"] or revenue_28d
+    sku_summaries_refresh(merchant=merchant)
+    window = SkuSummary.objects.for_merchant(merchant).aggregate(
+        units=Sum("units_28d"), revenue=Sum("revenue_28d")
+    )
+    units_28d = window["units"] or Decimal("0")
+    revenue_28d = window["revenue"] or Decimal("0")
     return MerchantOverview(
         sku_count=sku_counts["total"],
         active_sku_count=sku_counts["active"],

@@ -52,9 +52,28 @@ class SkuListView(MerchantViewMixin, TemplateView):
         sort = params.get("sort", "code")
         status = params.get("status", "active")
         active = {"active": True, "inactive": False}.get(status)
+        suppliers = selectors.supplier_choices(merchant=self.merchant)
+        supplier = params.get("supplier", "")
+        supplier_id = int(supplier) if supplier.isdigit() else None
+        if supplier_id not in {pk for pk, _name in suppliers}:
+            supplier, supplier_id = "", None
         skus = selectors.sku_list(
-            merchant=self.merchant, search=search, category=category, active=active, sort=sort
+            merchant=self.merchant,
+            search=search,
+            category=category,
+            supplier=supplier_id,
+            active=active,
+            sort=sort,
         )
+        extra = []
+        for path in settings.SKU_LIST_FILTERS:
+            for extra_filter in import_string(path)(self.merchant):
+                value = params.get(extra_filter.name, "")
+                if value not in {choice for choice, _label in extra_filter.choices}:
+                    value = ""
+                if value:
+                    skus = extra_filter.apply(skus, value)
+                extra.append({"filter": extra_filter, "value": value})
         page = Paginator(skus, self.page_size).get_page(params.get("page"))
         query = params.copy()
         query.pop("page", None)
@@ -63,6 +82,10 @@ class SkuListView(MerchantViewMixin, TemplateView):
             search=search,
             category=category,
             categories=selectors.sku_categories(merchant=self.merchant),
+            supplier=supplier,
+            suppliers=suppliers,
+            extra_filters=extra,
+            filtered=bool(search or category or supplier or any(f["value"] for f in extra)),
             sort=sort,
             status=status,
             querystring=query.urlencode(),

@@ -47,7 +47,7 @@ class PlanningSettings(TenantOwned):
     minimum_fill_rate = models.DecimalField(
         max_digits=4,
         decimal_places=3,
-        default=Decimal("0.700"),
+        default=Decimal("0.500"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.99"))],
         help_text="With one store-wide fill rate: the least any SKU is held to.",
     )
@@ -91,6 +91,19 @@ class PlanningSettings(TenantOwned):
 
     def __str__(self) -> str:
         return f"Planning settings of merchant {self.merchant_id}"
+
+
+class SkuClass(TenantOwned):
+    """Each SKU's service class as the last plan found it (ABC by revenue, XYZ by how steady
+    its weekly demand is), for filtering the catalogue by class."""
+
+    sku = models.OneToOneField("inventory.SKU", on_delete=models.CASCADE, related_name="+")
+    service_class = models.CharField(max_length=2)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["merchant", "sku"], name="skuclass_unique")]
+        indexes = [models.Index(fields=["merchant", "service_class"], name="skuclass_class_idx")]
 
 
 class ReorderSuggestion(TenantOwned):

@@ -79,7 +79,7 @@ def replay_policies(
     levels: tuple[float, ...],
     paths: int = 500,
     seed: int = 7,
-    floor: float = 0.7,
+    floor: float = 0.5,  # the store setting's default minimum fill rate
     progress: Callable[[int, int], None] | None = None,
 ) -> Replay:
     """Replay the last ``days`` of ``values`` (series, periods; NaN = closed) under each

@@ -30,7 +30,13 @@ from inventory.models import (
     SupplierItem,
 )
 from planning import policy
-from planning.models import Decision, PlanningSettings, PolicyReplay, ReorderSuggestion
+from planning.models import (
+    Decision,
+    PlanningSettings,
+    PolicyReplay,
+    ReorderSuggestion,
+    SkuClass,
+)
 
 CLASS_DAYS = 91  # history that sets a SKU's ABC and XYZ class
 PATHS = 500
@@ -140,6 +146,22 @@ class PlanResult:
     spent: Decimal
 
 
+def _keep_classes(merchant: Merchant, classes: dict[int, str]) -> None:
+    """Store each SKU's class (SKUs without sales in the window are CZ) for the catalogue's
+    class filter."""
+    rows = [
+        SkuClass(merchant=merchant, sku_id=sku, service_class=classes.get(sku, "CZ"))
+        for sku in SKU.objects.for_merchant(merchant).values_list("pk", flat=True)
+    ]
+    SkuClass.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["sku"],
+        update_fields=["service_class", "updated_at"],
+    )
+
+
 @transaction.atomic
 def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanResult:
     """Suggest an order for every series of ``run`` below its order-up-to level. The
@@ -151,6 +173,7 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
     settings = planning_settings(merchant)
     today = run.history_end or timezone.localdate()
     classes = service_classes(merchant, today)
+    _keep_classes(merchant, classes)
     stock, on_order = latest_stock(merchant), open_orders(merchant)
     items = primary_items(merchant)
     skus = {

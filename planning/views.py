@@ -49,7 +49,7 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
     can have thousands of lines); the totals count every line."""
 
     template_name = "planning/suggestions.html"
-    page_size = 200
+    page_size = 100
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

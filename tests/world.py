@@ -33,6 +33,7 @@ from forecasting.quantiles import LEVELS
 from inventory.models import (
     SKU,
     CalendarEvent,
+    CatalogueState,
     ImportJob,
     Location,
     OrderLine,
@@ -40,6 +41,7 @@ from inventory.models import (
     PurchaseOrder,
     PurchaseOrderLine,
     SalesDay,
+    SkuSummary,
     StockLevel,
     Supplier,
     SupplierItem,
@@ -51,6 +53,7 @@ from planning.models import (
     PolicyReplay,
     PromotionPlan,
     ReorderSuggestion,
+    SkuClass,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -306,6 +309,25 @@ def _sku_embedding(world: World, ids: dict) -> SkuEmbedding:
         digest=world.marker[:32],
         vector=np.ones(4, dtype="<f4").tobytes(),
         **ids,
+    )
+
+
+@builds(SkuSummary)
+def _sku_summary(world: World, ids: dict) -> SkuSummary:
+    return SkuSummary.objects.create(
+        merchant=world.merchant, sku=world.objects[SKU], units_28d=Decimal("5"), **ids
+    )
+
+
+@builds(CatalogueState)
+def _catalogue_state(world: World, ids: dict) -> CatalogueState:
+    return CatalogueState.objects.create(merchant=world.merchant, **ids)
+
+
+@builds(SkuClass)
+def _sku_class(world: World, ids: dict) -> SkuClass:
+    return SkuClass.objects.create(
+        merchant=world.merchant, sku=world.objects[SKU], service_class="AX", **ids
     )
 
 

@@ -13,10 +13,10 @@ the rest is lost. Figures count after a warm-up, and every policy starts with th
 
 Policies, each with the same lead times, packs and MOQs:
 - shelfcast: order-up-to levels for a fill-rate target met by the store as a whole at the
-  least stock value (planning/policy.py `allocate`; no SKU below the default minimum fill
-  rate, 0.7), from the forecasts a nightly run would have made that day (the base
-  transformer zero-shot, seasonal naive, exponential smoothing, TSB and their ensemble,
-  chosen per series by backtest);
+  least stock value (planning/policy.py `allocate`; no SKU below the minimum fill rate,
+  ``--floor``, by default the store setting's default, 0.5), from the forecasts a nightly
+  run would have made that day (the base transformer zero-shot, seasonal naive,
+  exponential smoothing, TSB and their ensemble, chosen per series by backtest);
 - shelfcast per-SKU: the same forecasts, every SKU held to the target itself;
 - the store-wide policy with seasonal-naive forecasts;
 - min/max as ERPs offer it: reorder at the 28-day average daily demand x lead time x 1.5,
@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--review", type=int, default=7)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--paths", type=int, default=500)
+    parser.add_argument("--floor", type=float, default=None, help="minimum fill rate of a SKU")
     args = parser.parse_args()
 
     import django
@@ -125,6 +126,12 @@ def main() -> None:
         f"({reviews} reviews every {args.review} days, first {args.warm_up} days warm-up)",
         flush=True,
     )
+    from planning.models import PlanningSettings
+
+    floor = args.floor
+    if floor is None:
+        floor = float(PlanningSettings._meta.get_field("minimum_fill_rate").default)
+    print(f"store-wide policy: no SKU below a fill rate of {floor:.2f}")
     base = registry.base_model()
     candidates = {
         **BASELINES,
@@ -142,6 +149,7 @@ def main() -> None:
         levels=LEVELS_TO_TRACE,
         paths=args.paths,
         seed=args.seed,
+        floor=floor,
         progress=lambda done, total: print(f"  review {done}/{total} planned", flush=True),
     )
     sources = ("shelfcast", replay.PER_SKU, "seasonal_naive")
@@ -193,7 +201,8 @@ def main() -> None:
         verdict = "met" if cut >= INVENTORY_CUT_TARGET else "not met"
         print(
             f"  target {level:.0%}: fill rate {ours.fill_rate:.3f}, inventory "
-            f"£{ours.average_inventory_value:,.0f} ({cut:+.1%} less) -> {verdict}"
+            f"£{ours.average_inventory_value:,.0f} "
+            f"({abs(cut):.1%} {'less' if cut >= 0 else 'more'}) -> {verdict}"
         )
     best = max(verdicts, key=lambda entry: entry[2], default=None)
     print("  -> " + ("met" if best is not None and best[2] >= INVENTORY_CUT_TARGET else "NOT met"))

@@ -4,8 +4,9 @@ Starts the real stack on loopback: a fresh PostgreSQL database (migrated; the ap
 role under row-level security), the store loaded through ingestion (365 days of sales), its
 nightly forecast and planning run, and gunicorn serving the production settings. Then locust
 (headless) plays 20 signed-in members browsing for ``--seconds`` and the script prints each
-page's requests, failures and p50/p95/p99 response time seen by the clients beside the
-300 ms target (the list pages' target; a SKU's forecast page is shown beside them).
+page's requests, failures and p50/p95/p99 response time, as the clients saw it and as the
+server spent it (its Server-Timing header), beside the 300 ms server-time target of the
+list pages (a SKU's forecast page is shown beside them).
 
     .venv/bin/python bench/portal/run.py [--skus 10000] [--users 20] [--seconds 90]
         [--workers 4]
@@ -117,16 +118,31 @@ def main() -> None:
         f"\n{args.skus:,} SKUs, {args.users} users for {args.seconds} s, gunicorn "
         f"{args.workers} workers, all on this {os.cpu_count()}-core machine"
     )
-    print(f"{'page':<20}{'requests':>9}{'failed':>8}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
-          f"{'p99 ms':>8}  target p95 < {TARGET_MS} ms")  # fmt: skip
+    print("server: the time Django spent (Server-Timing); client: what locust saw, queueing "
+          "for a free worker included")  # fmt: skip
+    print(f"{'page':<20}{'requests':>9}{'failed':>8}{'req/s':>7}{'client p50':>11}"
+          f"{'p95':>6}{'p99':>6}{'server p50':>11}{'p95':>6}{'p99':>6}"
+          f"  target: server p95 < {TARGET_MS} ms")  # fmt: skip
+    timed = {row["Name"]: row for row in rows if row["Type"] == "SERVER"}
     for row in rows:
-        p95 = float(row["95%"] or 0)
-        verdict = "" if row["Name"] == "Aggregated" else ("met" if p95 < TARGET_MS else "NOT met")
+        if row["Type"] == "SERVER" or row["Name"] == "Aggregated":
+            continue
+        own = timed.get(row["Name"], {})
+        p95 = float(own.get("95%") or 0)
+        verdict = "met" if own and p95 < TARGET_MS else "NOT met"
+        if row["Name"] == "sku forecast":
+            verdict = "(not a list page)"
         print(
             f"{row['Name']:<20}{int(row['Request Count']):>9,}{int(row['Failure Count']):>8,}"
-            f"{float(row['Requests/s']):>8.1f}{float(row['50%'] or 0):>8.0f}{p95:>8.0f}"
-            f"{float(row['99%'] or 0):>8.0f}  {verdict}"
+            f"{float(row['Requests/s']):>7.1f}{float(row['50%'] or 0):>11.0f}"
+            f"{float(row['95%'] or 0):>6.0f}{float(row['99%'] or 0):>6.0f}"
+            f"{float(own.get('50%') or 0):>11.0f}{p95:>6.0f}{float(own.get('99%') or 0):>6.0f}"
+            f"  {verdict}"
         )
+    overall = [row for row in rows if row["Type"] != "SERVER" and row["Name"] != "Aggregated"]
+    print(f"{'all pages':<20}{sum(int(r['Request Count']) for r in overall):>9,}"
+          f"{sum(int(r['Failure Count']) for r in overall):>8,}"
+          f"{sum(float(r['Requests/s']) for r in overall):>7.1f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.timing.ServerTimingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -248,6 +249,9 @@ FORECAST_FOLLOW_UP_TASKS = ["planning.plan_after_forecast_task"]
 # the dependency chain add theirs here, so inventory imports none of them): a callable
 # (merchant) -> (template name, context).
 DASHBOARD_PANELS = ["planning.dashboard.panel"]
+# Filters the catalogue list offers beyond its own, by dotted path, the same way: a callable
+# (merchant) -> filters, each with a name, label, choices and apply(queryset, value).
+SKU_LIST_FILTERS = ["planning.catalogue.sku_filters"]
 # How many of a night's suggestions get their forecast explained (SHAP) during the run, the
 # most valuable first; the others are explained when a merchant opens them.
 PLANNING_EXPLAIN_LIMIT = int(os.environ.get("PLANNING_EXPLAIN_LIMIT", "20"))

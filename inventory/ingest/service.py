@@ -27,12 +27,17 @@ from inventory.ingest.resources import (
     REFERENCES,
     RESOURCES,
     SALES,
+    SKUS,
     STOCK_LEVELS,
     Resource,
 )
 from inventory.ingest.upsert import UpsertCounts, lock_referenced, upsert
 from inventory.ingest.validation import RowError, Validated, validate
 from inventory.models import SalesDay, StockLevel
+from inventory.summaries import catalogue_changed
+
+# what the SKU summaries are built from (`inventory.summaries`)
+SUMMARISED = {SKUS.name, SALES.name, STOCK_LEVELS.name, order_lines.RESOURCE_NAME}
 
 MAX_ROWS = 50_000
 INGESTIBLE = (*RESOURCES, order_lines.RESOURCE_NAME)
@@ -85,13 +90,16 @@ def ingest(
     """Validate and write one batch as ``merchant``; raises `IngestRejected` with every bad
     row, having written nothing."""
     with transaction.atomic(), tenant_context(merchant):
-        return _ingest(
+        result = _ingest(
             merchant=merchant,
             resource_name=resource_name,
             rows=rows,
             row_offset=row_offset,
             line_counter=line_counter,
         )
+        if result.resource in SUMMARISED:
+            catalogue_changed(merchant=merchant)  # last: its row lock lasts only to the commit
+        return result
 
 
 def _ingest(

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='planningsettings',
             name='minimum_fill_rate',
-            field=models.DecimalField(decimal_places=3, default=Decimal('0.700'), help_text='With one store-wide fill rate: the least any SKU is held to.', max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('0.99'))]),
+            field=models.DecimalField(decimal_places=3, default=Decimal('0.500'), help_text='With one store-wide fill rate: the least any SKU is held to.', max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('0.99'))]),
         ),
         migrations.AddField(
             model_name='planningsettings',

@@ -71,14 +71,14 @@ class CatalogueTests(TestCase):
         self.add_skus(30, start=5)
         many = self.count_queries(self.list_url())
         self.assertEqual(few, many)
-        self.assertLessEqual(many, 18)
+        self.assertLessEqual(many, 20)  # one of them whether the SKU summaries are current
 
     def test_dashboard_and_detail_query_counts_are_bounded(self):
         skus = self.add_skus(3)
         SupplierItemFactory(merchant=self.merchant, sku=skus[0])
         SupplierItemFactory(merchant=self.merchant, sku=skus[0])
         dashboard = reverse("inventory:dashboard", args=["shop"])
-        self.assertLessEqual(self.count_queries(dashboard), 24)  # 4 of them the planning panel
+        self.assertLessEqual(self.count_queries(dashboard), 25)  # 4 of them the planning panel
         detail = reverse("inventory:sku_detail", args=["shop", skus[0].pk])
         self.assertLessEqual(self.count_queries(detail), 20)
 
