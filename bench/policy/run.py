@@ -77,6 +77,11 @@ def load_panel():
     return load_long_csv(subset, freq="D", id_col="series_id", date_col="date", target_col="units")
 
 
+def _less(value: float, reference: float) -> str:
+    cut = 1 - value / reference
+    return f"{abs(cut):.1%} {'less' if cut >= 0 else 'more'}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=112)
@@ -202,7 +207,7 @@ def main() -> None:
         print(
             f"  target {level:.0%}: fill rate {ours.fill_rate:.3f}, inventory "
             f"£{ours.average_inventory_value:,.0f} "
-            f"({abs(cut):.1%} {'less' if cut >= 0 else 'more'}) -> {verdict}"
+            f"({_less(ours.average_inventory_value, min_max.average_inventory_value)}) -> {verdict}"
         )
     best = max(verdicts, key=lambda entry: entry[2], default=None)
     print("  -> " + ("met" if best is not None and best[2] >= INVENTORY_CUT_TARGET else "NOT met"))
@@ -227,7 +232,7 @@ def main() -> None:
         print(
             f"{source}: at min/max's fill rate {min_max.fill_rate:.3f} the curve holds "
             + (
-                f"£{at_fill:,.0f} ({1 - at_fill / min_max.average_inventory_value:+.1%} less)"
+                f"£{at_fill:,.0f} ({_less(at_fill, min_max.average_inventory_value)})"
                 if at_fill is not None
                 else "(outside the traced levels)"
             )
