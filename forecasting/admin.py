@@ -1,10 +1,24 @@
 """Forecasting in the staff console: runs and model versions of every merchant, read-mostly
-(a version's weights are an artifact; activating one is the merchant's decision)."""
+(a version's weights are an artifact; activating one is the merchant's decision); failed runs
+can be retried and queued ones cancelled."""
 
 from django.contrib import admin
 
+from accounts.admin_jobs import job_actions
 from accounts.admin_site import TenantOwnedAdmin
 from forecasting.models import ForecastRun, ModelVersion, TrainingRun
+
+
+def _forecast(run: ForecastRun) -> None:
+    from forecasting.tasks import run_forecast_task
+
+    run_forecast_task.delay(merchant_id=run.merchant_id, run_id=run.pk)
+
+
+def _fine_tune(run: TrainingRun) -> None:
+    from forecasting.tasks import fine_tune_task
+
+    fine_tune_task.delay(merchant_id=run.merchant_id, run_id=run.pk)
 
 
 @admin.register(ForecastRun)
@@ -12,6 +26,7 @@ class ForecastRunAdmin(TenantOwnedAdmin):
     list_display = ["pk", "merchant", "status", "series_count", "local_date", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["model_counts", "timings", "model_version", "claimed_by"]
+    actions = job_actions(_forecast)
 
 
 @admin.register(TrainingRun)
@@ -19,6 +34,7 @@ class TrainingRunAdmin(TenantOwnedAdmin):
     list_display = ["pk", "merchant", "status", "mode", "steps_done", "steps", "device"]
     list_filter = ["status", "mode", "device"]
     readonly_fields = ["losses", "version", "corpus_loss_before", "corpus_loss_after"]
+    actions = job_actions(_fine_tune)
 
 
 @admin.register(ModelVersion)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
+from accounts.admin_jobs import job_actions
 from accounts.admin_site import TenantOwnedAdmin
 from inventory.models import (
     SKU,
@@ -16,6 +17,12 @@ from inventory.models import (
     Supplier,
     SupplierItem,
 )
+
+
+def _run_import(job: ImportJob) -> None:
+    from inventory.tasks import run_import_task
+
+    run_import_task.delay(merchant_id=job.merchant_id, job_id=job.pk)
 
 
 @admin.register(Location)
@@ -136,6 +143,7 @@ class ImportJobAdmin(TenantOwnedAdmin):
     ]
     list_filter = ["status", "resource"]
     search_fields = ["original_name", "merchant__name"]
+    actions = job_actions(_run_import)
     readonly_fields = [
         "header",
         "mapping",

@@ -1,17 +1,20 @@
-"""Planning in the staff console: cross-merchant alert statistics with merchants
-pseudonymised, and webhook deliveries by state (without their payloads) to follow up
-failures. Merchants' alerts, SKUs and figures are not shown by name."""
+"""Planning in the staff console: cross-merchant alert statistics and service health with
+merchants pseudonymised, webhook deliveries by state (without their payloads) to follow up
+failures, and policy replays (retry, cancel). Merchants' alerts, SKUs and figures are not
+shown by name."""
 
 from django.contrib import admin
 from django.template.response import TemplateResponse
 
+from accounts.admin_jobs import job_actions
 from accounts.admin_site import TenantOwnedAdmin
-from planning import statistics
-from planning.models import Alert, AlertStatistics, WebhookDelivery
+from planning import health, statistics
+from planning.models import Alert, AlertStatistics, PolicyReplay, ServiceHealth, WebhookDelivery
 
 
-@admin.register(AlertStatistics)
-class AlertStatisticsAdmin(admin.ModelAdmin):
+class ReadOnlyPage(admin.ModelAdmin):
+    """A console page of figures, not rows to edit."""
+
     def has_add_permission(self, request):
         return False
 
@@ -21,6 +24,9 @@ class AlertStatisticsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+@admin.register(AlertStatistics)
+class AlertStatisticsAdmin(ReadOnlyPage):
     def changelist_view(self, request, extra_context=None):
         rows = statistics.alert_statistics()
         context = {
@@ -53,3 +59,29 @@ class WebhookDeliveryAdmin(TenantOwnedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ServiceHealth)
+class ServiceHealthAdmin(ReadOnlyPage):
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Service health",
+            "opts": self.model._meta,
+            **health.service_health(),
+        }
+        return TemplateResponse(request, "admin/planning/service_health.html", context)
+
+
+def _replay(job: PolicyReplay) -> None:
+    from planning.tasks import policy_replay_task
+
+    policy_replay_task.delay(merchant_id=job.merchant_id, replay_id=job.pk)
+
+
+@admin.register(PolicyReplay)
+class PolicyReplayAdmin(TenantOwnedAdmin):
+    list_display = ["pk", "merchant", "status", "days", "reviews_done", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = ["figures", "claimed_by", "message"]
+    actions = job_actions(_replay)

@@ -456,3 +456,13 @@ class PolicyReplay(RunFields, TenantOwned):
 
     def __str__(self) -> str:
         return f"Policy replay {self.pk} ({self.status})"
+
+
+class ServiceHealth(PolicyReplay):
+    """The console's cross-merchant health page (queues, jobs, merchants pseudonymised); a
+    proxy only so that the page has its place in the console (planning.admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "service health"
+        verbose_name_plural = "service health"

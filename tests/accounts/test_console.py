@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.test import TestCase
 from django.urls import reverse
 
+from accounts.admin_jobs import CANCELLED_MESSAGE
 from accounts.tenancy import tenant_context
 from inventory.models import SKU
 from tests.factories import UserFactory
@@ -86,3 +87,50 @@ class ConsoleTests(TestCase):
         for world in (self.a, self.b):  # neither name, slug, SKUs nor the alert's figures
             for text in (world.merchant.name, f"/m/{world.merchant.slug}/", world.marker):
                 self.assertNotContains(response, text)
+
+    def test_service_health_counts_jobs_and_pseudonymises_merchants(self):
+        from forecasting.models import ForecastRun
+        from planning.statistics import pseudonym
+
+        with tenant_context(self.a.merchant):
+            ForecastRun.objects.create(merchant=self.a.merchant, status="failed", message="x")
+            ForecastRun.objects.create(merchant=self.a.merchant, status="queued")
+        self.client.force_login(self.staff)
+        response = self.client.get(reverse("admin:planning_servicehealth_changelist"))
+        self.assertEqual(response.status_code, 200)
+        jobs = {job.label: job for job in response.context["jobs"]}
+        self.assertEqual((jobs["Forecast runs"].failed, jobs["Forecast runs"].queued), (1, 1))
+        stores = {store.pseudonym: store for store in response.context["merchants"]}
+        self.assertEqual(stores[pseudonym(self.a.merchant.pk)].job_failures["Forecast runs"], 1)
+        beta = stores.get(pseudonym(self.b.merchant.pk))
+        self.assertEqual(beta.failed_jobs if beta else 0, 0)
+        self.assertEqual([q.name for q in response.context["queues"]],
+                         ["default", "ingest", "forecast", "gpu"])  # fmt: skip
+        for world in (self.a, self.b):
+            for text in (world.merchant.name, f"/m/{world.merchant.slug}/", world.marker):
+                self.assertNotContains(response, text)
+
+    def test_failed_jobs_are_retried_and_queued_ones_cancelled(self):
+        from unittest import mock
+
+        from forecasting.models import ForecastRun
+
+        with tenant_context(self.a.merchant):
+            failed = ForecastRun.objects.create(
+                merchant=self.a.merchant, status="failed", message="boom"
+            )
+            queued = ForecastRun.objects.create(merchant=self.a.merchant, status="queued")
+        self.client.force_login(self.staff)
+        url = reverse("admin:forecasting_forecastrun_changelist")
+        with mock.patch("forecasting.tasks.run_forecast_task.delay") as delay:
+            with self.captureOnCommitCallbacks(execute=True):
+                self.client.post(
+                    url, {"action": "retry", "_selected_action": [failed.pk, queued.pk]}
+                )
+        delay.assert_called_once_with(merchant_id=self.a.merchant.pk, run_id=failed.pk)
+        self.client.post(url, {"action": "cancel", "_selected_action": [queued.pk]})
+        with tenant_context(self.a.merchant):
+            failed.refresh_from_db()
+            queued.refresh_from_db()
+        self.assertEqual((failed.status, failed.message), ("queued", ""))
+        self.assertEqual((queued.status, queued.message), ("failed", CANCELLED_MESSAGE))

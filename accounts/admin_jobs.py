@@ -1,0 +1,59 @@
+"""Console actions on long jobs (imports, training and forecast runs, replays): retry a failed
+one, cancel a queued one.
+
+A retry puts the row back to queued and sends its task again once the change is committed;
+the task claims the row as usual (`accounts.runs`), so a retry of a row already picked up is
+a no-op. Cancelling marks a queued row failed with the reason; a worker that later receives
+its task finds nothing queued and stops. A running job is not cancelled from here: its
+worker holds it, and a redelivered task would resume it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils import timezone
+
+QUEUED, RUNNING, FAILED = "queued", "running", "failed"
+CANCELLED_MESSAGE = "Cancelled by platform staff."
+
+
+def job_actions(dispatch: Callable[[object], None]) -> list:
+    """The two admin actions for a job model whose rows have ``status``, ``message``,
+    ``started_at`` and ``finished_at``; ``dispatch(row)`` sends the row's task."""
+
+    @admin.action(description="Retry the selected failed jobs")
+    def retry(modeladmin, request, queryset):
+        rows = list(queryset.filter(status=FAILED))
+        fields = {"status": QUEUED, "message": "", "started_at": None, "finished_at": None}
+        if hasattr(queryset.model, "claimed_by"):
+            fields["claimed_by"] = ""
+        with transaction.atomic():
+            queryset.filter(pk__in=[row.pk for row in rows], status=FAILED).update(**fields)
+            for row in rows:
+                transaction.on_commit(lambda row=row: dispatch(row))
+        skipped = queryset.count() - len(rows)
+        modeladmin.message_user(
+            request,
+            f"{len(rows)} job(s) queued again"
+            + (f"; {skipped} not failed, left as they were" if skipped else "")
+            + ".",
+            messages.SUCCESS if rows else messages.WARNING,
+        )
+
+    @admin.action(description="Cancel the selected queued jobs")
+    def cancel(modeladmin, request, queryset):
+        count = queryset.filter(status=QUEUED).update(
+            status=FAILED, message=CANCELLED_MESSAGE, finished_at=timezone.now()
+        )
+        running = queryset.filter(status=RUNNING).count()
+        modeladmin.message_user(
+            request,
+            f"{count} job(s) cancelled"
+            + (f"; {running} running, not cancelled (their worker holds them)" if running else "")
+            + ".",
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    return [retry, cancel]

@@ -1,0 +1,142 @@
+"""The console's service health across merchants: queue lengths on the broker, long jobs by
+state, and per merchant (pseudonymised, as in `planning.statistics`) its last nightly run,
+its failed jobs and its open alerts. Counts and ages only: nothing of a store's catalogue or
+figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from accounts.tenancy import all_merchants_context
+from forecasting.models import ForecastRun, TrainingRun
+from inventory.models import ImportJob
+from planning.models import Alert, PolicyReplay
+from planning.statistics import pseudonym
+
+WINDOW_DAYS = 7
+JOBS = (
+    ("Imports", ImportJob),
+    ("Forecast runs", ForecastRun),
+    ("Training runs", TrainingRun),
+    ("Policy replays", PolicyReplay),
+)
+
+
+@dataclass(frozen=True)
+class QueueLength:
+    name: str
+    waiting: int | None  # None: the broker could not be asked
+
+
+def queue_lengths() -> tuple[list[QueueLength], str]:
+    """Tasks waiting per queue, and a note on where they were read (or why not)."""
+    from config.celery import app
+
+    names = [queue.name for queue in app.conf.task_queues]
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return [QueueLength(name, 0) for name in names], "no broker: tasks run in-process"
+    try:
+        with app.connection_for_read() as connection:
+            client = connection.default_channel.client  # Redis: a queue is a list
+            return [QueueLength(name, int(client.llen(name))) for name in names], "broker"
+    except Exception as error:  # the page still shows the rest
+        return [
+            QueueLength(name, None) for name in names
+        ], f"broker unavailable ({type(error).__name__})"
+
+
+@dataclass(frozen=True)
+class JobStates:
+    label: str
+    queued: int
+    running: int
+    failed: int
+    succeeded: int
+    oldest_queued: dt.datetime | None
+
+
+@dataclass
+class MerchantHealth:
+    pseudonym: str
+    last_night: str = "none yet"
+    last_night_at: dt.datetime | None = None
+    failed_jobs: int = 0
+    open_alerts: int = 0
+    job_failures: dict[str, int] = field(default_factory=dict)
+
+
+def service_health(now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=WINDOW_DAYS)
+    merchants: dict[int, MerchantHealth] = {}
+
+    def row(merchant_id: int) -> MerchantHealth:
+        return merchants.setdefault(merchant_id, MerchantHealth(pseudonym(merchant_id)))
+
+    jobs = []
+    # platform staff's view across merchants: only counts, states and times leave these queries
+    with all_merchants_context():
+        for label, model in JOBS:
+            recent = model.objects.unscoped().filter(
+                Q(created_at__gte=since) | Q(status__in=["queued", "running"])
+            )
+            states = recent.aggregate(
+                queued=Count("pk", filter=Q(status="queued")),
+                running=Count("pk", filter=Q(status="running")),
+                failed=Count("pk", filter=Q(status="failed")),
+                succeeded=Count("pk", filter=Q(status="succeeded")),
+                oldest=Min("created_at", filter=Q(status="queued")),
+            )
+            jobs.append(JobStates(label, states["queued"], states["running"], states["failed"],
+                                  states["succeeded"], states["oldest"]))  # fmt: skip
+            failures = (
+                recent.filter(status="failed").values("merchant_id").annotate(count=Count("pk"))
+            )
+            for entry in failures:
+                health = row(entry["merchant_id"])
+                health.failed_jobs += entry["count"]
+                health.job_failures[label] = entry["count"]
+        last_runs = (
+            ForecastRun.objects.unscoped()
+            .filter(local_date__isnull=False)
+            .values("merchant_id")
+            .annotate(latest=Max("created_at"))
+        )
+        latest = {entry["merchant_id"]: entry["latest"] for entry in last_runs}
+        for merchant_id, status, finished in (
+            ForecastRun.objects.unscoped()
+            .filter(local_date__isnull=False, created_at__in=list(latest.values()))
+            .values_list("merchant_id", "status", "finished_at")
+        ):
+            if latest.get(merchant_id) is not None:
+                health = row(merchant_id)
+                health.last_night = status
+                health.last_night_at = finished
+        open_alerts: dict[int, int] = defaultdict(int)
+        for merchant_id, count in (
+            Alert.objects.unscoped()
+            .filter(state=Alert.State.OPEN)
+            .values("merchant_id")
+            .annotate(count=Count("pk"))
+            .values_list("merchant_id", "count")
+        ):
+            open_alerts[merchant_id] = count
+        for merchant_id, count in open_alerts.items():
+            row(merchant_id).open_alerts = count
+    queues, source = queue_lengths()
+    return {
+        "queues": queues,
+        "queue_source": source,
+        "jobs": jobs,
+        "merchants": sorted(
+            merchants.values(), key=lambda m: (-m.failed_jobs, -m.open_alerts, m.pseudonym)
+        ),
+        "window_days": WINDOW_DAYS,
+        "now": now,
+    }
