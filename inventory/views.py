@@ -106,7 +106,7 @@ class SkuDetailView(MerchantViewMixin, TemplateView):
         context.update(
             sku=sku,
             weekly=weekly,
-            chart=charts.weekly_bars(weekly),
+            chart=charts.weekly_chart(weekly),
             stock=selectors.sku_stock_by_location(merchant=self.merchant, sku=sku),
             supplier_items=list(sku.supplier_items.all()),
         )

@@ -1,6 +1,7 @@
 // Draws a SKU's forecast charts as SVG from the JSON the page carries (no library, no CDN):
-// the fan chart (history, stock-out days, promotions, median and 80% / 95% bands) and the
-// projected stock on hand with the orders arriving. Hover or use the arrow keys to read a day.
+// the fan chart (history, stock-out days, promotions, median and 80% / 95% bands), the
+// projected stock on hand with the orders arriving, and weekly sales. Hover, or use the
+// arrow keys, to read a day or a week.
 (function () {
   "use strict";
   const SVG = "http://www.w3.org/2000/svg";
@@ -168,12 +169,37 @@
     }
   }
 
+  function weeksChart(box, data) {
+    const weeks = data.weeks;
+    const top = niceTop(Math.max(1, ...weeks.map((w) => w.units)));
+    const f = frame(box, 200, weeks.length + 1, top, "Units sold per week; weeks with stock-out days in orange");
+    const width = Math.max(f.x(1) - f.x(0) - 1, 1);
+    weeks.forEach((week, i) => {
+      titled(el("rect", {
+        x: f.x(i), y: f.y(week.units), width, height: Math.max(f.y(0) - f.y(week.units), 0),
+        class: week.stock_out_days ? "bar stockout" : "bar",
+      }, f.svg), `Week of ${label(new Date(week.week), true)}: ${number(week.units)} units${week.stock_out_days ? ` (${week.stock_out_days} stock-out days)` : ""}`);
+    });
+    const bottom = f.height - 8;
+    el("text", { x: PAD.left, y: bottom, class: "tick" }, f.svg).textContent = label(new Date(weeks[0].week), true);
+    el("text", { x: WIDTH - PAD.right, y: bottom, "text-anchor": "end", class: "tick" }, f.svg).textContent = label(new Date(weeks[weeks.length - 1].week), true);
+    const caption = box.parentElement.querySelector("[data-chart-reading]");
+    if (caption) {
+      reader(f, weeks.length, 0, (i) => {
+        const week = weeks[i];
+        return `Week of ${label(new Date(week.week), true)}: ${number(week.units)} units${week.stock_out_days ? `, ${week.stock_out_days} day(s) out of stock` : ""}`;
+      }, caption);
+    }
+  }
+
   for (const box of document.querySelectorAll("[data-chart]")) {
     const source = document.getElementById(box.dataset.chart);
     if (!source) continue;
     const data = JSON.parse(source.textContent);
     if (box.dataset.kind === "stock") {
       if (data.stock) stockChart(box, data);
+    } else if (box.dataset.kind === "weeks") {
+      weeksChart(box, data);
     } else {
       forecastChart(box, data);
     }

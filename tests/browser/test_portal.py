@@ -174,7 +174,12 @@ class PortalInTheBrowserTests(StaticLiveServerTestCase):
                 SalesDay.objects.for_merchant(self.alpha).get(sku=self.mug, date=END).units, 11
             )
 
-        # the SKU's charts are drawn in the browser from the page's data
+        # the SKU's weekly sales and forecast charts are drawn in the browser from the page's data
+        self.go(f"/m/alpha/skus/{self.mug.pk}/")
+        bars = self.page.locator("#sales-chart svg.chart rect.bar")
+        expect(bars.first).to_be_visible()
+        self.assertGreaterEqual(bars.count(), 13)  # 90 days of sales
+        self.shot("05a-sku-detail")
         self.go(f"/m/alpha/forecasts/skus/{self.mug.pk}/")
         chart = self.page.locator("#forecast-chart-1 svg.chart")
         expect(chart).to_be_visible()

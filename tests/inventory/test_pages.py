@@ -123,6 +123,10 @@ class CatalogueTests(TestCase):
         SupplierItemFactory(merchant=self.merchant, sku=sku, supplier__name="Wax & Wick Ltd")
         response = self.client.get(reverse("inventory:sku_detail", args=["shop", sku.pk]))
         self.assertContains(response, 'id="sales-chart"')
+        self.assertEqual(
+            response.context["chart"]["weeks"],
+            [{"week": "2024-05-27", "units": 1.0, "stock_out_days": 0}],  # 1 June: a Saturday
+        )
         self.assertContains(response, "Wax &amp; Wick Ltd")
         self.assertContains(response, "on hand at WH")
 
