@@ -1,11 +1,11 @@
 """The SKU summaries behind the catalogue list and the dashboard (`SkuSummary`), and when to
 rebuild them.
 
-Every write of sales or stock (ingestion, one place) moves the merchant's `CatalogueState`
-counter on; a read that finds the summaries built at an older counter rebuilds them first,
-under the state row's lock so that concurrent readers rebuild once. A store that syncs every
-few minutes pays one rebuild per sync, on the first page view after it, instead of summing
-every sale on every view."""
+Every committed write of sales or stock (ingestion, one place) moves the merchant's
+`CatalogueState` counter on; a read that finds the summaries built at an older counter
+rebuilds them first, under the state row's lock so that concurrent readers rebuild once. A
+store that syncs every few minutes pays one rebuild per sync, on the first page view after
+it, instead of summing every sale on every view."""
 
 from __future__ import annotations
 
@@ -16,22 +16,25 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, OuterRef, Subquery, Sum
 
 from accounts.models import Merchant
+from accounts.tenancy import tenant_context
 from inventory.models import SKU, CatalogueState, SalesDay, SkuSummary, StockLevel
 
 WINDOW_DAYS = 28
 
 
 def catalogue_changed(*, merchant: Merchant) -> None:
-    """Sales or stock changed: the summaries are out of date. Called inside the writing
-    transaction, last, so the state row is locked only while that transaction commits."""
-    states = CatalogueState.objects.for_merchant(merchant)
-    if states.update(data_version=F("data_version") + 1):
-        return
-    try:
-        with transaction.atomic():
-            CatalogueState.objects.create(merchant=merchant, data_version=1)
-    except IntegrityError:  # created meanwhile by a concurrent write
-        states.update(data_version=F("data_version") + 1)
+    """Sales or stock changed: the summaries are out of date. Run after the writing
+    transaction commits, in a short one of its own: a lock on the state row held through a
+    long import would stall every other sync of the store, and could deadlock with them."""
+    with transaction.atomic(), tenant_context(merchant):
+        states = CatalogueState.objects.for_merchant(merchant)
+        if states.update(data_version=F("data_version") + 1):
+            return
+        try:
+            with transaction.atomic():
+                CatalogueState.objects.create(merchant=merchant, data_version=1)
+        except IntegrityError:  # created meanwhile by a concurrent write
+            states.update(data_version=F("data_version") + 1)
 
 
 def sku_summaries_refresh(*, merchant: Merchant, force: bool = False) -> bool:

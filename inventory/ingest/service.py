@@ -98,7 +98,7 @@ def ingest(
             line_counter=line_counter,
         )
         if result.resource in SUMMARISED:
-            catalogue_changed(merchant=merchant)  # last: its row lock lasts only to the commit
+            transaction.on_commit(lambda: catalogue_changed(merchant=merchant))
         return result
 
 
