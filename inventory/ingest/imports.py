@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts import runs
@@ -191,6 +191,20 @@ class _Rejected(Exception):
     """Raised inside the import's transaction to roll all of it back."""
 
 
+IMPORT_LOCK = 0x53484C46  # the advisory-lock namespace of imports
+
+
+def _one_import_at_a_time(merchant: Merchant) -> None:
+    """Two imports of one store run one after the other, whatever their files hold: each is
+    one transaction writing rows in its file's order, so two at once could each wait for a
+    row the other holds (a deadlock, and one of them failed). A PostgreSQL advisory lock per
+    store, held until the import's transaction ends, queues the second behind the first; the
+    store's final state is that of the two in turn. Other stores import in parallel."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, merchant.pk])
+
+
 def import_run(*, merchant: Merchant, job_id: int) -> ImportJob | None:
     """Load the file of a queued job; returns None when another worker has it or it is done."""
     job = runs.claim(ImportJob, merchant=merchant, pk=job_id)
@@ -203,6 +217,7 @@ def import_run(*, merchant: Merchant, job_id: int) -> ImportJob | None:
         total = _count_rows(job)
         cache.set(_progress_key(job.pk), (0, total), timeout=24 * 3600)
         with transaction.atomic(), tenant_context(merchant):
+            _one_import_at_a_time(merchant)
             line_counter: Counter = Counter()
             done = 0
             chunk: list[dict] = []
