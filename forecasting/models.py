@@ -143,6 +143,28 @@ class ForecastRun(RunFields, TenantOwned):
         return f"forecast run {self.pk} ({self.status})"
 
 
+class ForecastChunk(RunFields, TenantOwned):
+    """One task's share of a large store's forecast run: these SKUs' series, forecast and
+    written on their own, so that workers on several machines share the night. The run
+    succeeds when its last chunk does (`forecasting.chunks`)."""
+
+    run = models.ForeignKey(ForecastRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    sku_ids = models.JSONField(default=list)
+    series_count = models.PositiveIntegerField(default=0)
+    model_counts = models.JSONField(default=dict, blank=True)
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "run", "number"], name="chunk_unique")
+        ]
+        indexes = [models.Index(fields=["merchant", "status"], name="chunk_status_idx")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} chunk {self.number} ({self.status})"
+
+
 class SeriesForecast(TenantOwned):
     """The forecast of one SKU at one location: quantiles (rows: LEVELS) of each day from
     ``first_date`` on (columns), as a float32 array, and the model the backtest chose."""

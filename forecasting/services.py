@@ -9,6 +9,7 @@ import datetime as dt
 import time
 import zoneinfo
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
@@ -69,53 +70,90 @@ def forecast_run_execute(
 ) -> ForecastRun | None:
     """Forecast every series of the merchant for the run; None if the run is not queued (it
     ran already, or another worker has it). The forecasts are written in one transaction, so
-    a run that dies midway leaves nothing half-written and can simply run again."""
+    a run that dies midway leaves nothing half-written and can simply run again. A store with
+    more than `FORECAST_CHUNK_SKUS` active SKUs is split into chunks, each its own task
+    (`forecasting.chunks`): the run is returned still running, and its last chunk ends it."""
     run = runs.claim(ForecastRun, merchant=merchant, pk=run_id, claimant=claimant)
     if run is None:
         return None
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(phase: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[phase] = round(now - clock, 3)
-        clock = now
-        runs.record(ForecastRun, merchant=merchant, pk=run.pk, timings={**timings, "phase": phase})
+    from forecasting import chunks
 
     with transaction.atomic(), tenant_context(merchant):
+        sku_ids = chunks.sku_order(merchant)
+    if settings.FORECAST_CHUNK_SKUS > 0 and len(sku_ids) > settings.FORECAST_CHUNK_SKUS:
+        chunks.fan_out(merchant=merchant, run=run, sku_ids=sku_ids)
+        return run
+    clock = Clock(lambda timings: runs.record(
+        ForecastRun, merchant=merchant, pk=run.pk, timings=timings
+    ))  # fmt: skip
+    with transaction.atomic(), tenant_context(merchant):
         history = history_reads.load_history(merchant)
-    lap("read")
+    clock.lap("read")
+    forecast = forecast_history(merchant, run, history, clock)
+    with transaction.atomic(), tenant_context(merchant):
+        SeriesForecast.objects.for_merchant(merchant).filter(run_id=run.pk).delete()
+        _write_forecasts(merchant, run, forecast.first_date, forecast.rows)
+        clock.lap("write", record=False)
+        run.status = ForecastRun.Status.SUCCEEDED
+        run.history_end = history.days[-1] if history.days else None
+        run.series_count = len(forecast.rows)
+        run.model_counts = forecast.model_counts
+        run.model_version = forecast.version
+        run.timings = clock.timings
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+class Clock:
+    """Seconds per phase of a run, each reported (``report(timings)``) as it ends, so the
+    portal shows where a long run is."""
+
+    def __init__(self, report=None):
+        self.timings: dict[str, float] = {}
+        self.report = report
+        self.started = time.perf_counter()
+
+    def lap(self, phase: str, *, record: bool = True) -> None:
+        now = time.perf_counter()
+        self.timings[phase] = round(now - self.started, 3)
+        self.started = now
+        if record and self.report is not None:
+            self.report({**self.timings, "phase": phase})
+
+
+@dataclass(frozen=True)
+class Forecast:
+    rows: list[tuple]  # what `_write_forecasts` takes
+    first_date: dt.date
+    model_counts: dict[str, int]
+    version: object  # the ModelVersion serving, None for the shipped base model
+
+
+def forecast_history(
+    merchant: Merchant, run: ForecastRun, history: history_reads.History, clock: Clock
+) -> Forecast:
+    """The run's forecasts of ``history``'s series (all the store's, or one chunk's): the
+    model chosen per series by backtest, its quantiles with closed days at zero, the shock
+    correlation, and the scores."""
     first_date = history.first_forecast_date or timezone.localdate()
     with transaction.atomic(), tenant_context(merchant):
         candidates, version = candidates_for(merchant, history, run.horizon)
-    lap("covariates")
+    clock.lap("covariates")
     result = forecast_scored(history.values, run.horizon, WEEK, candidates)
     chosen, quantiles = result.models, result.quantiles
     quantiles[:, :, history_reads.closed_days_ahead(history, run.horizon)] = 0.0
     correlation = shock_correlation(history.values)
-    lap("forecast")
-    with transaction.atomic(), tenant_context(merchant):
-        SeriesForecast.objects.for_merchant(merchant).filter(run_id=run.pk).delete()
-        rows = [
-            (sku, location, str(name), SeriesForecast.pack(series_quantiles), float(rho),
-             _score(score), _score(naive))
-            for (sku, location), name, series_quantiles, rho, score, naive in zip(
-                history.keys, chosen, quantiles, correlation, result.score, result.naive_score,
-                strict=True,
-            )
-        ]  # fmt: skip
-        _write_forecasts(merchant, run, first_date, rows)
-        timings["write"] = round(time.perf_counter() - clock, 3)
-        run.status = ForecastRun.Status.SUCCEEDED
-        run.history_end = history.days[-1] if history.days else None
-        run.series_count = len(rows)
-        run.model_counts = dict(Counter(str(name) for name in chosen))
-        run.model_version = version
-        run.timings = timings
-        run.finished_at = timezone.now()
-        run.save()
-    return run
+    clock.lap("forecast")
+    rows = [
+        (sku, location, str(name), SeriesForecast.pack(series_quantiles), float(rho),
+         _score(score), _score(naive))
+        for (sku, location), name, series_quantiles, rho, score, naive in zip(
+            history.keys, chosen, quantiles, correlation, result.score, result.naive_score,
+            strict=True,
+        )
+    ]  # fmt: skip
+    return Forecast(rows, first_date, dict(Counter(str(name) for name in chosen)), version)
 
 
 def _score(value: float) -> float | None:

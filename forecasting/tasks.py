@@ -10,10 +10,12 @@ from django.db import transaction
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from forecasting import embeddings, fine_tuning, services
+from forecasting import chunks, embeddings, fine_tuning, services
 from forecasting.models import SeriesForecast
 
 logger = logging.getLogger(__name__)
+# How long a chunk over its store's limit waits before it is queued again.
+CHUNK_RETRY_SECONDS = 5
 
 
 @shared_task(
@@ -38,6 +40,39 @@ def run_forecast_task(self, *, merchant_id: int, run_id: int) -> None:
         raise
     if run is not None and run.status == run.Status.SUCCEEDED:
         follow_up(merchant_id=merchant_id, run_id=run_id)
+
+
+@shared_task(
+    bind=True,
+    name="forecasting.forecast_chunk_task",
+    soft_time_limit=30 * 60,
+    time_limit=32 * 60,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
+def forecast_chunk_task(self, *, merchant_id: int, chunk_id: int) -> None:
+    """One chunk of a large store's night (`forecasting.chunks`). When the store already runs
+    its most chunks, the task goes back to the end of the queue: other stores' work, queued
+    meanwhile, comes first."""
+    merchant = Merchant.objects.get(pk=merchant_id)
+    try:
+        chunk = chunks.chunk_execute(
+            merchant=merchant, chunk_id=chunk_id, claimant=self.request.id or ""
+        )
+    except Exception:
+        logger.exception("forecast chunk %s of merchant %s failed", chunk_id, merchant_id)
+        chunks.chunk_fail(
+            merchant=merchant,
+            chunk_id=chunk_id,
+            message="The chunk stopped on an unexpected error.",
+        )
+        raise
+    if chunk == chunks.BUSY:
+        if self.request.is_eager:  # in-process, chunks run one by one: nothing to wait for
+            logger.warning("chunk %s of merchant %s found its store busy", chunk_id, merchant_id)
+            return
+        raise self.retry(countdown=CHUNK_RETRY_SECONDS)
 
 
 def follow_up(*, merchant_id: int, run_id: int, here: bool = False) -> list:
