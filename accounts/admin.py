@@ -3,7 +3,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from guardian.admin import GuardedModelAdmin
 
 from accounts.admin_site import TenantOwnedAdmin
-from accounts.models import ApiToken, Invitation, Membership, Merchant, User
+from accounts.models import (
+    AccountEvent,
+    ApiToken,
+    Invitation,
+    Membership,
+    Merchant,
+    SecurityEvent,
+    User,
+)
 
 
 @admin.register(User)
@@ -79,3 +87,37 @@ class InvitationAdmin(TenantOwnedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdminMixin:
+    """An audit log is read, never written or edited, in the console."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdminMixin, TenantOwnedAdmin):
+    list_display = ["created_at", "kind", "merchant", "actor", "ip_address", "details"]
+    list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["merchant", "actor"]
+    search_fields = ["merchant__name", "actor__email"]
+    date_hierarchy = "created_at"
+    # Details hold names, roles and ids only (services.security_event_record refuses secrets).
+    fields = ["created_at", "kind", "merchant", "actor", "ip_address", "details"]
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "kind", "email", "user", "ip_address"]
+    list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "kind", "email", "user", "ip_address", "details"]

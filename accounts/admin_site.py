@@ -9,10 +9,13 @@ from functools import update_wrapper
 
 from django.contrib import admin
 
+from accounts.forms import ConsoleSignInForm
 from accounts.tenancy import TenantOwned, all_merchants_context
 
 
 class ShelfcastAdminSite(admin.AdminSite):
+    # The console's sign-in is throttled like the portal's (accounts/sign_in_throttle.py).
+    login_form = ConsoleSignInForm
     site_header = "Shelfcast console"
     site_title = "Shelfcast console"
     index_title = "Platform administration"

@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Merchants and members"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from accounts import signals  # noqa: F401  connects the account event receivers
+
 
 class ShelfcastAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the console's site (runs across merchants, staff only)."""

@@ -1,10 +1,60 @@
 """Portal forms of accounts."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from accounts.models import Merchant
+from accounts import services, sign_in_throttle
+from accounts.client_address import client_ip
+from accounts.models import AccountEvent, Merchant
 from accounts.roles import Role
+
+
+class ThrottledSignInMixin:
+    """Sign-in throttling (accounts/sign_in_throttle.py) around Django's authentication form:
+    a paused address or client is refused before the password is checked; a failure is
+    counted; a success clears the address's count."""
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip()
+        ip = client_ip(self.request)
+        if email and sign_in_throttle.sign_in_refused(email=email, ip=ip):
+            raise self.throttled_error()
+        try:
+            data = super().clean()
+        except ValidationError:
+            # A right password refused for another reason (the console takes staff only)
+            # is not a guess.
+            guessed = bool(email) and self.user_cache is None
+            if guessed and sign_in_throttle.sign_in_failed(email=email, ip=ip):
+                services.account_event_record(
+                    kind=AccountEvent.Kind.SIGN_IN_LOCKED, email=email, ip_address=ip
+                )
+                raise self.throttled_error() from None
+            raise
+        sign_in_throttle.sign_in_succeeded(email=email)
+        return data
+
+    @staticmethod
+    def throttled_error() -> ValidationError:
+        # The same words whether or not an account has this address.
+        return ValidationError(
+            sign_in_throttle.REFUSED_MESSAGE.format(minutes=sign_in_throttle.lockout_minutes()),
+            code="throttled",
+        )
+
+    @property
+    def is_throttled(self) -> bool:
+        return any(error.code == "throttled" for error in self.non_field_errors().as_data())
+
+
+class SignInForm(ThrottledSignInMixin, AuthenticationForm):
+    pass
+
+
+class ConsoleSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
+    pass
 
 
 class InvitationForm(forms.Form):

@@ -234,3 +234,77 @@ class IdempotencyRecord(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status_code})"
+
+
+class SecurityEvent(TenantOwned):
+    """A security-relevant change inside one merchant: API tokens, invitations, members and
+    their roles. The merchant's owners and platform staff answer "who did this, and when".
+
+    Tenant-owned like every other merchant table (fail-closed manager, row-level security).
+    Events of a person's account that belong to no merchant (sign-ins, failed sign-ins for an
+    address that may not exist, password changes) are `AccountEvent`, a table of its own:
+    a nullable merchant here would put rows outside every tenant policy into a tenant table.
+    ``details`` holds names, roles and ids, never a secret (`services.security_event_record`
+    refuses keys that look like one).
+    """
+
+    class Kind(models.TextChoices):
+        TOKEN_CREATED = "token_created", "API token created"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        MEMBER_INVITED = "member_invited", "Member invited"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation withdrawn"
+        MEMBER_ADDED = "member_added", "Member added"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        MEMBER_REMOVED = "member_removed", "Member removed"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["merchant", "created_at"], name="securityevent_merchant_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class AccountEvent(models.Model):
+    """A security event of a person's account, outside any merchant: signing in and out,
+    failed sign-ins (the address may not even exist), a sign-in locked after repeated
+    failures, password changes and reset requests.
+
+    Not tenant-owned: a user is not a tenant's row (a person may belong to several merchants)
+    and a failed sign-in has no merchant at all. Only platform staff read it, in the console.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGN_IN_LOCKED = "sign_in_locked", "Sign-in locked after repeated failures"
+        SIGN_OUT = "sign_out", "Signed out"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The address typed, kept for failures where no user matches it.
+    email = models.CharField(max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email", "created_at"], name="accountevent_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.email} ({self.created_at:%Y-%m-%d %H:%M})"

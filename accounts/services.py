@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -14,8 +16,17 @@ from django.utils.text import slugify
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import secrets as token_secrets
-from accounts.models import ApiToken, Invitation, Membership, Merchant, User
+from accounts.models import (
+    AccountEvent,
+    ApiToken,
+    Invitation,
+    Membership,
+    Merchant,
+    SecurityEvent,
+    User,
+)
 from accounts.roles import CODENAMES, ROLE_PERMISSIONS, Permission, Role
+from accounts.tenancy import tenant_context
 
 API_TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
@@ -72,34 +83,65 @@ def _require_other_owner(*, merchant: Merchant, user: User) -> None:
 
 @transaction.atomic
 def membership_set_role(
-    *, merchant: Merchant, user: User, role: str, actor: User | None
+    *,
+    merchant: Merchant,
+    user: User,
+    role: str,
+    actor: User | None,
+    ip_address: str | None = None,
 ) -> Membership:
     """Add ``user`` to ``merchant`` with ``role``, or change their role; keeps guardian's
-    object permissions in step with the role."""
+    object permissions in step with the role. Records a member_added or role_changed event."""
     role = Role(role)
     membership = (
         Membership.objects.for_merchant(merchant).select_for_update().filter(user=user).first()
     )
+    member = {"user_id": user.pk, "email": user.email}
     if membership is None:
         membership = Membership.objects.create(merchant=merchant, user=user, role=role)
+        security_event_record(
+            merchant=merchant,
+            kind=SecurityEvent.Kind.MEMBER_ADDED,
+            actor=actor,
+            ip_address=ip_address,
+            details={**member, "role": role.value},
+        )
     elif membership.role != role:
         if membership.role == Role.OWNER:
             _require_other_owner(merchant=merchant, user=user)
+        previous = membership.role
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])
+        security_event_record(
+            merchant=merchant,
+            kind=SecurityEvent.Kind.ROLE_CHANGED,
+            actor=actor,
+            ip_address=ip_address,
+            details={**member, "from": previous, "to": role.value},
+        )
     _sync_object_permissions(merchant=merchant, user=user, role=role)
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, merchant: Merchant, user: User, actor: User) -> None:
+def membership_remove(
+    *, merchant: Merchant, user: User, actor: User, ip_address: str | None = None
+) -> None:
     membership = Membership.objects.for_merchant(merchant).filter(user=user).first()
     if membership is None:
         return
     if membership.role == Role.OWNER:
         _require_other_owner(merchant=merchant, user=user)
+    role = membership.role
     membership.delete()
     _sync_object_permissions(merchant=merchant, user=user, role=None)
+    security_event_record(
+        merchant=merchant,
+        kind=SecurityEvent.Kind.MEMBER_REMOVED,
+        actor=actor,
+        ip_address=ip_address,
+        details={"user_id": user.pk, "email": user.email, "role": role},
+    )
 
 
 # -- API tokens --------------------------------------------------------------------------------
@@ -110,7 +152,9 @@ class IssuedToken:
 
 
 @transaction.atomic
-def api_token_create(*, merchant: Merchant, name: str, role: str, actor: User) -> IssuedToken:
+def api_token_create(
+    *, merchant: Merchant, name: str, role: str, actor: User, ip_address: str | None = None
+) -> IssuedToken:
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the token a name, e.g. the system that uses it."})
@@ -127,15 +171,36 @@ def api_token_create(*, merchant: Merchant, name: str, role: str, actor: User) -
         digest=token_secrets.digest(secret),
         created_by=actor,
     )
+    security_event_record(
+        merchant=merchant,
+        kind=SecurityEvent.Kind.TOKEN_CREATED,
+        actor=actor,
+        ip_address=ip_address,
+        details=_token_details(token),
+    )
     return IssuedToken(token=token, secret=secret)
 
 
+def _token_details(token: ApiToken) -> dict[str, Any]:
+    # The prefix only identifies the token (it is stored and shown in clear); never the secret.
+    return {"token_id": token.pk, "name": token.name, "prefix": token.prefix, "role": token.role}
+
+
 @transaction.atomic
-def api_token_revoke(*, merchant: Merchant, token_id: int, actor: User) -> ApiToken:
+def api_token_revoke(
+    *, merchant: Merchant, token_id: int, actor: User, ip_address: str | None = None
+) -> ApiToken:
     token = ApiToken.objects.for_merchant(merchant).select_for_update().get(pk=token_id)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        security_event_record(
+            merchant=merchant,
+            kind=SecurityEvent.Kind.TOKEN_REVOKED,
+            actor=actor,
+            ip_address=ip_address,
+            details=_token_details(token),
+        )
     return token
 
 
@@ -157,7 +222,7 @@ class IssuedInvitation:
 
 @transaction.atomic
 def invitation_create(
-    *, merchant: Merchant, email: str, role: str, actor: User
+    *, merchant: Merchant, email: str, role: str, actor: User, ip_address: str | None = None
 ) -> IssuedInvitation:
     """Invite ``email``; the email with the link is sent once the transaction commits."""
     email = User.objects.normalize_email(email).strip().lower()
@@ -179,6 +244,13 @@ def invitation_create(
         invited_by=actor,
         expires_at=now + dt.timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
     )
+    security_event_record(
+        merchant=merchant,
+        kind=SecurityEvent.Kind.MEMBER_INVITED,
+        actor=actor,
+        ip_address=ip_address,
+        details={"invitation_id": invitation.pk, "email": email, "role": invitation.role},
+    )
     from accounts.tasks import send_invitation_email_task
 
     transaction.on_commit(
@@ -189,7 +261,12 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user: User | None, password: str = "", full_name: str = ""
+    *,
+    invitation: Invitation,
+    user: User | None,
+    password: str = "",
+    full_name: str = "",
+    ip_address: str | None = None,
 ) -> User:
     """Accept an open invitation, as a signed-in user with the invited address or by creating
     the account. Returns the member."""
@@ -218,18 +295,90 @@ def invitation_accept(
         raise ValidationError(
             f"This invitation is for {invitation.email}; you are signed in as {user.email}."
         )
-    membership_set_role(merchant=invitation.merchant, user=user, role=invitation.role, actor=user)
+    membership_set_role(
+        merchant=invitation.merchant,
+        user=user,
+        role=invitation.role,
+        actor=user,
+        ip_address=ip_address,
+    )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user
 
 
 @transaction.atomic
-def invitation_revoke(*, merchant: Merchant, invitation_id: int, actor: User) -> None:
+def invitation_revoke(
+    *, merchant: Merchant, invitation_id: int, actor: User, ip_address: str | None = None
+) -> None:
     invitation = Invitation.objects.for_merchant(merchant).select_for_update().get(pk=invitation_id)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        security_event_record(
+            merchant=merchant,
+            kind=SecurityEvent.Kind.INVITATION_REVOKED,
+            actor=actor,
+            ip_address=ip_address,
+            details={"invitation_id": invitation.pk, "email": invitation.email},
+        )
+
+
+# -- the security audit log ----------------------------------------------------------------------
+# Keys a detail may not have: the log names what changed, never a credential.
+_SECRET_DETAIL = re.compile(r"pass|secret|digest|credential|cookie|session", re.I)
+
+
+def _checked_details(details: dict[str, Any] | None) -> dict[str, Any]:
+    details = dict(details or {})
+    secret_like = sorted(key for key in details if _SECRET_DETAIL.search(key))
+    if secret_like:
+        raise ValueError(f"Security events never hold secrets: {', '.join(secret_like)}")
+    return details
+
+
+def security_event_record(
+    *,
+    merchant: Merchant,
+    kind: str,
+    actor: User | None,
+    ip_address: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> SecurityEvent:
+    """Record a security-relevant change in ``merchant``, in the caller's transaction (an
+    action that rolls back leaves no event). Written as the merchant: some callers (accepting
+    an invitation) run before any tenant is set, and row-level security checks the insert."""
+    with tenant_context(merchant):
+        return SecurityEvent.objects.create(
+            merchant=merchant,
+            kind=SecurityEvent.Kind(kind),
+            actor=actor if actor is not None and actor.pk else None,
+            ip_address=ip_address,
+            details=_checked_details(details),
+        )
+
+
+def account_event_record(
+    *,
+    kind: str,
+    user: User | None = None,
+    email: str = "",
+    ip_address: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AccountEvent:
+    """Record an event of a person's account (signing in and out, passwords)."""
+    email = (email or (user.email if user is not None else "")).strip().lower()
+    if "@" not in email:
+        # What was typed into the email field is kept only when it is an address: people
+        # sometimes type their password there.
+        email = ""
+    return AccountEvent.objects.create(
+        kind=AccountEvent.Kind(kind),
+        user=user if user is not None and user.pk else None,
+        email=email[:254],
+        ip_address=ip_address,
+        details=_checked_details(details),
+    )
 
 
 # -- housekeeping --------------------------------------------------------------------------------

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views
@@ -20,10 +19,19 @@ merchant_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("merchants/", views.merchant_switch, name="merchant_switch"),
+    # Four of Django's account pages with throttling or audit events added. They come before
+    # the include, whose patterns of the same name and path they shadow; it serves the rest.
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
+        "accounts/password_change/",
+        views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path(

@@ -1,11 +1,12 @@
-"""Portal pages of accounts: merchant switcher, members and roles, invitations, API tokens,
-merchant settings."""
+"""Portal pages of accounts: signing in and passwords, merchant switcher, members and roles,
+invitations, API tokens, merchant settings."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,20 +15,85 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts import selectors, services
+from accounts import selectors, services, sign_in_throttle
+from accounts.client_address import client_ip
 from accounts.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
     InvitationForm,
     MerchantSettingsForm,
     RoleForm,
+    SignInForm,
     add_form_errors,
 )
-from accounts.models import ApiToken, Invitation, Membership
+from accounts.models import AccountEvent, ApiToken, Invitation, Membership
 from accounts.portal import ACTIVE_MERCHANT_SESSION_KEY, MerchantViewMixin
 from accounts.roles import Permission
 
 
+# -- signing in and passwords ---------------------------------------------------------------------
+class SignInView(auth_views.LoginView):
+    """Django's sign-in with throttling (accounts/forms.py); a paused sign-in answers 429."""
+
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        status = 429 if form.is_throttled else 200
+        return self.render_to_response(self.get_context_data(form=form), status=status)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, counted per client address: past PASSWORD_RESET_MAX_PER_IP in
+    the window the form refuses (429) and sends nothing."""
+
+    def form_valid(self, form):
+        ip = client_ip(self.request)
+        if sign_in_throttle.password_reset_refused(ip=ip):
+            form.add_error(
+                None,
+                ValidationError(
+                    sign_in_throttle.RESET_REFUSED_MESSAGE.format(
+                        minutes=sign_in_throttle.lockout_minutes()
+                    ),
+                    code="throttled",
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        sign_in_throttle.password_reset_requested(ip=ip)
+        services.account_event_record(
+            kind=AccountEvent.Kind.PASSWORD_RESET_REQUESTED,
+            email=form.cleaned_data["email"],
+            ip_address=ip,
+        )
+        return super().form_valid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.account_event_record(
+            kind=AccountEvent.Kind.PASSWORD_CHANGED,
+            user=form.user,
+            ip_address=client_ip(self.request),
+            details={"via": "password_change"},
+        )
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.account_event_record(
+            kind=AccountEvent.Kind.PASSWORD_CHANGED,
+            user=form.user,
+            ip_address=client_ip(self.request),
+            details={"via": "password_reset"},
+        )
+        return response
+
+
+# -- merchants ------------------------------------------------------------------------------------
 @login_required
 def home(request):
     """Open the merchant last used, or the only one, or the switcher."""
@@ -67,6 +133,7 @@ class MembersView(MerchantViewMixin, TemplateView):
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     actor=request.user,
+                    ip_address=client_ip(request),
                 )
             except ValidationError as error:
                 add_form_errors(form, error)
@@ -92,6 +159,7 @@ class MemberRoleView(MerchantViewMixin, View):
                     user=membership.user,
                     role=form.cleaned_data["role"],
                     actor=request.user,
+                    ip_address=client_ip(request),
                 )
                 messages.success(request, f"{membership.user} is now {form.cleaned_data['role']}.")
             except ValidationError as error:
@@ -107,7 +175,10 @@ class MemberRemoveView(MerchantViewMixin, View):
         membership = self.get_object_or_404(pk, self.get_queryset().select_related("user"))
         try:
             services.membership_remove(
-                merchant=self.merchant, user=membership.user, actor=request.user
+                merchant=self.merchant,
+                user=membership.user,
+                actor=request.user,
+                ip_address=client_ip(request),
             )
             messages.success(request, f"{membership.user} was removed.")
         except ValidationError as error:
@@ -121,7 +192,12 @@ class InvitationRevokeView(MerchantViewMixin, View):
 
     def post(self, request, pk: int):
         self.get_object_or_404(pk)
-        services.invitation_revoke(merchant=self.merchant, invitation_id=pk, actor=request.user)
+        services.invitation_revoke(
+            merchant=self.merchant,
+            invitation_id=pk,
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
         messages.success(request, "Invitation withdrawn.")
         return redirect("members", merchant_slug=self.merchant.slug)
 
@@ -145,6 +221,7 @@ class ApiTokensView(MerchantViewMixin, TemplateView):
                     name=form.cleaned_data["name"],
                     role=form.cleaned_data["role"],
                     actor=request.user,
+                    ip_address=client_ip(request),
                 )
             except ValidationError as error:
                 add_form_errors(form, error)
@@ -161,7 +238,9 @@ class ApiTokenRevokeView(MerchantViewMixin, View):
 
     def post(self, request, pk: int):
         self.get_object_or_404(pk)
-        token = services.api_token_revoke(merchant=self.merchant, token_id=pk, actor=request.user)
+        token = services.api_token_revoke(
+            merchant=self.merchant, token_id=pk, actor=request.user, ip_address=client_ip(request)
+        )
         messages.success(request, f"Token '{token.name}' revoked: it no longer works.")
         return redirect("api_tokens", merchant_slug=self.merchant.slug)
 
@@ -213,13 +292,16 @@ class InvitationAcceptView(View):
             form = AcceptInvitationForm(request.POST)
         try:
             if request.user.is_authenticated:
-                user = services.invitation_accept(invitation=invitation, user=request.user)
+                user = services.invitation_accept(
+                    invitation=invitation, user=request.user, ip_address=client_ip(request)
+                )
             elif form.is_valid():
                 user = services.invitation_accept(
                     invitation=invitation,
                     user=None,
                     password=form.cleaned_data["password"],
                     full_name=form.cleaned_data["full_name"],
+                    ip_address=client_ip(request),
                 )
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             else:

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from accounts.forms import add_form_errors
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
+from config.uploads import uploads_too_large
 from inventory import charts, selectors
 from inventory.exports import spreadsheet_safe
 from inventory.forms import ImportUploadForm
@@ -138,7 +139,9 @@ class DataView(MerchantViewMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = ImportUploadForm(
+            request.POST, request.FILES, file_too_large="file" in uploads_too_large(request)
+        )
         if form.is_valid():
             try:
                 job = imports.import_create(
@@ -153,7 +156,8 @@ class DataView(MerchantViewMixin, TemplateView):
                 return redirect(
                     "inventory:import_detail", merchant_slug=self.merchant.slug, pk=job.pk
                 )
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        status = 413 if form.refused_for_size else 400
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
 class ImportDetailView(MerchantViewMixin, TemplateView):

@@ -19,10 +19,19 @@ import numpy as np
 from django.db import models
 
 from accounts import services as account_services
-from accounts.models import ApiToken, IdempotencyRecord, Invitation, Membership, Merchant, User
+from accounts.models import (
+    ApiToken,
+    IdempotencyRecord,
+    Invitation,
+    Membership,
+    Merchant,
+    SecurityEvent,
+    User,
+)
 from accounts.roles import Role
 from accounts.tenancy import all_merchants_context, tenant_context, tenant_models
 from forecasting.models import (
+    ForecastChunk,
     ForecastRun,
     ModelVersion,
     SeriesForecast,
@@ -254,11 +263,31 @@ def _idempotency_record(world: World, ids: dict) -> IdempotencyRecord:
     )
 
 
+@builds(SecurityEvent)
+def _security_event(world: World, ids: dict) -> SecurityEvent:
+    return SecurityEvent.objects.create(
+        merchant=world.merchant,
+        kind=SecurityEvent.Kind.ROLE_CHANGED,
+        actor=world.owner,
+        ip_address="192.0.2.7",
+        details={"note": world.marker},
+        **ids,
+    )
+
+
 @builds(ForecastRun)
 def _forecast_run(world: World, ids: dict) -> ForecastRun:
     return ForecastRun.objects.create(
         merchant=world.merchant, status=ForecastRun.Status.SUCCEEDED, message=world.marker, **ids
     )
+
+
+@builds(ForecastChunk)
+def _forecast_chunk(world: World, ids: dict) -> ForecastChunk:
+    return ForecastChunk.objects.create(
+        merchant=world.merchant, run=world.objects[ForecastRun], number=0,
+        sku_ids=[world.objects[SKU].pk], message=world.marker, **ids,
+    )  # fmt: skip
 
 
 @builds(SeriesForecast)

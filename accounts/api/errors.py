@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from accounts.api.parsers import RequestTooLarge, too_large_message
 from accounts.errors import DomainError
 
 
@@ -15,10 +17,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         set_rollback()  # an error answer leaves nothing of the request behind
         return Response(exc.response_data(), status=exc.status_code)
-    if isinstance(exc, RequestDataTooBig):
+    if isinstance(exc, RequestTooLarge | RequestDataTooBig):
         set_rollback()
+        limit = getattr(exc, "limit", settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return Response(
-            {"detail": "The body is too large: send fewer rows per request."},
+            {"detail": too_large_message(limit), "limit_bytes": limit},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     return drf_exception_handler(exc, context)

@@ -10,10 +10,22 @@ import orjson
 from django.conf import settings
 from rest_framework import exceptions, parsers
 
+from config.uploads import describe_size
+
 
 class RequestTooLarge(exceptions.APIException):
     status_code = 413
     default_code = "request_too_large"
+
+    def __init__(self, limit: int):
+        # The answer names the limit, in words and in bytes (accounts/api/errors.py), so a
+        # client can size its batches.
+        self.limit = limit
+        super().__init__(too_large_message(limit))
+
+
+def too_large_message(limit: int) -> str:
+    return f"The body is larger than {describe_size(limit)}: send fewer rows per request."
 
 
 def read_limited(stream, request_meta) -> bytes:
@@ -23,12 +35,11 @@ def read_limited(stream, request_meta) -> bytes:
         declared = int(declared)
     except ValueError:
         declared = 0
-    message = f"The body is larger than {limit // (1024 * 1024)} MB: send fewer rows per request."
     if declared > limit:
-        raise RequestTooLarge(message)
+        raise RequestTooLarge(limit)
     body = stream.read(limit + 1) if stream is not None else b""
     if len(body) > limit:
-        raise RequestTooLarge(message)
+        raise RequestTooLarge(limit)
     return body
 
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every answer of the middleware below it (redirects, CSRF refusals) has it.
+    "config.content_security_policy.ContentSecurityPolicyMiddleware",
     "config.timing.ServerTimingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,6 +117,21 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_MAX_AGE_DAYS = 14
 
+# Sign-in throttling (accounts/sign_in_throttle.py), counted in the cache (Redis in production,
+# so every web process sees the same counts): after this many failed sign-ins for one email
+# address, or from one client address, within the window, sign-ins are refused for the
+# lockout. A success clears the address's count. Password reset requests count per client
+# address in the same window.
+SIGN_IN_MAX_FAILURES = int(os.environ.get("SIGN_IN_MAX_FAILURES", "5"))
+SIGN_IN_MAX_FAILURES_PER_IP = int(os.environ.get("SIGN_IN_MAX_FAILURES_PER_IP", "30"))
+SIGN_IN_FAILURE_WINDOW_SECONDS = int(os.environ.get("SIGN_IN_FAILURE_WINDOW_SECONDS", "900"))
+SIGN_IN_LOCKOUT_SECONDS = int(os.environ.get("SIGN_IN_LOCKOUT_SECONDS", "900"))
+PASSWORD_RESET_MAX_PER_IP = int(os.environ.get("PASSWORD_RESET_MAX_PER_IP", "10"))
+# How many proxies in front of the application append to X-Forwarded-For: the client's address
+# is the one the outermost of them saw. 0: REMOTE_ADDR (no proxy; X-Forwarded-For is ignored,
+# since a client can send anything in it).
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Shelfcast <no-reply@shelfcast.local>")
@@ -137,6 +154,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- Request bodies and uploads ------------------------------------------------------------
+# Form bodies without files (the portal's largest, a page of 100 order lines, is a few kB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Uploaded files above this size stream to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The size limit runs while a file streams in (config/uploads.py): a file past the largest
+# accepted size is dropped, not written to disk, and the form says why.
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Cache ----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -190,12 +221,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "accounts.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Anonymous callers are throttled by address: the same proxy count as sign-ins, so a
+    # client cannot pick its own address with X-Forwarded-For.
+    "NUM_PROXIES": TRUSTED_PROXY_HOPS,
 }
 
 # How long a write's Idempotency-Key is remembered (at least 24 hours are promised).
 IDEMPOTENCY_KEY_RETENTION_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_RETENTION_HOURS", "48"))
 
-# The largest CSV file the portal accepts for an import (gzip counts compressed).
+# The largest CSV file the portal accepts for an import (gzip counts compressed); the only
+# file upload, so also the largest file any request may carry (config/uploads.py).
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
 
 # The largest API request body accepted (413 beyond): about 50,000 rows of daily sales.
@@ -245,6 +280,13 @@ FORECAST_SIMILAR_PRODUCTS = env_bool("FORECAST_SIMILAR_PRODUCTS", True)
 # Tasks (by name) queued with merchant_id and run_id when a forecast run succeeds: planning
 # turns the forecasts into decisions, without forecasting importing planning.
 FORECAST_FOLLOW_UP_TASKS = ["planning.plan_after_forecast_task"]
+# A store with more SKUs than this is forecast in chunks of this many, each its own task on
+# the forecast queue, so CPU workers on several machines share one night's work...
+FORECAST_CHUNK_SKUS = int(os.environ.get("FORECAST_CHUNK_SKUS", "2000"))
+# ...but at most this many chunks of one store run at once: a store with 100,000 SKUs does
+# not hold every worker while smaller stores wait (a chunk over the limit goes back to the
+# end of the queue).
+FORECAST_CHUNKS_PER_MERCHANT = int(os.environ.get("FORECAST_CHUNKS_PER_MERCHANT", "2"))
 # Panels the dashboard shows under the catalogue's figures, by dotted path (apps further down
 # the dependency chain add theirs here, so inventory imports none of them): a callable
 # (merchant) -> (template name, context).

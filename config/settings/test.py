@@ -33,3 +33,9 @@ REST_FRAMEWORK = {
 }
 
 WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+
+# Sign-in throttling has its own tests (tests/security/), which set small limits; everywhere
+# else failed sign-ins in one run must not pause another test's sign-in.
+SIGN_IN_MAX_FAILURES = 1000
+SIGN_IN_MAX_FAILURES_PER_IP = 1000
+PASSWORD_RESET_MAX_PER_IP = 1000

@@ -129,9 +129,18 @@ class PortalInTheBrowserTests(StaticLiveServerTestCase):
             discount_percent=Decimal("20"),
         )  # fmt: skip
         self.page = self.browser.new_page(viewport={"width": 1280, "height": 900})
+        # Whatever the Content-Security-Policy blocks, Chromium reports on the console: any
+        # such report fails the test (the policy broke something the page needs).
+        self.csp_violations: list[str] = []
+        self.page.on("console", self._on_console)
+
+    def _on_console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
 
     def tearDown(self):
         self.page.close()
+        self.assertEqual(self.csp_violations, [], "the Content-Security-Policy blocked these")
 
     def go(self, path: str) -> None:
         self.page.goto(f"{self.live_server_url}{path}")
@@ -227,6 +236,13 @@ class PortalInTheBrowserTests(StaticLiveServerTestCase):
         self.assertNotIn("MUG-BLUE", self.page.content())
         self.assertNotIn("Alpha Homeware", self.page.locator("main").inner_text())
         self.shot("12-other-store-skus")
+
+    def test_the_api_docs_and_the_console_work_under_the_policy(self):
+        self.go("/api/docs/")
+        expect(self.page.locator(".swagger-ui .info .title")).to_contain_text("Shelfcast API")
+        self.shot("14-api-docs")
+        self.go("/console/login/")
+        expect(self.page.locator("#login-form")).to_be_visible()
 
     def test_the_portal_fits_a_phone(self):
         self.page.set_viewport_size({"width": 390, "height": 844})
