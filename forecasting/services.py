@@ -66,13 +66,15 @@ def candidates_for(merchant: Merchant, history: history_reads.History, horizon: 
 
 
 def forecast_run_execute(
-    *, merchant: Merchant, run_id: int, claimant: str = ""
+    *, merchant: Merchant, run_id: int, claimant: str = "", chunked: bool = True
 ) -> ForecastRun | None:
     """Forecast every series of the merchant for the run; None if the run is not queued (it
     ran already, or another worker has it). The forecasts are written in one transaction, so
     a run that dies midway leaves nothing half-written and can simply run again. A store with
     more than `FORECAST_CHUNK_SKUS` active SKUs is split into chunks, each its own task
-    (`forecasting.chunks`): the run is returned still running, and its last chunk ends it."""
+    (`forecasting.chunks`): the run is returned still running, and its last chunk ends it and
+    queues what follows. ``chunked=False`` forecasts it in one piece here whatever its size
+    (`manage.py forecast`, the benchmarks)."""
     run = runs.claim(ForecastRun, merchant=merchant, pk=run_id, claimant=claimant)
     if run is None:
         return None
@@ -80,7 +82,7 @@ def forecast_run_execute(
 
     with transaction.atomic(), tenant_context(merchant):
         sku_ids = chunks.sku_order(merchant)
-    if settings.FORECAST_CHUNK_SKUS > 0 and len(sku_ids) > settings.FORECAST_CHUNK_SKUS:
+    if chunked and 0 < settings.FORECAST_CHUNK_SKUS < len(sku_ids):
         chunks.fan_out(merchant=merchant, run=run, sku_ids=sku_ids)
         return run
     clock = Clock(lambda timings: runs.record(

@@ -57,7 +57,7 @@ def prepare(skus: int):
     merchant = load_merchant("portal", skus, seed=3)
     with tenant_context(merchant):
         run = ForecastRun.objects.create(merchant=merchant, horizon=56)
-    run = forecast_run_execute(merchant=merchant, run_id=run.pk)
+    run = forecast_run_execute(merchant=merchant, run_id=run.pk, chunked=False)
     with transaction.atomic(), tenant_context(merchant):
         services.reorder_suggestions_plan(merchant=merchant, run=run)
         alerts.alerts_refresh(merchant=merchant, run=run)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             with tenant_context(target):
                 run = ForecastRun.objects.create(merchant=target, horizon=horizon)
-            run = forecast_run_execute(merchant=target, run_id=run.pk)
+            run = forecast_run_execute(merchant=target, run_id=run.pk, chunked=False)
             self.stdout.write(
                 f"{target.slug}: {run.series_count} series forecast in "
                 f"{time.perf_counter() - started:.1f} s ({run.model_counts})"
