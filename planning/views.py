@@ -49,7 +49,7 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
     can have thousands of lines); the totals count every line."""
 
     template_name = "planning/suggestions.html"
-    page_size = 100
+    page_size = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -152,11 +152,11 @@ class SuggestionExportView(MerchantViewMixin, View):
 
 
 class AlertsView(MerchantViewMixin, TemplateView):
-    """The alerts inbox: unresolved alerts by default, filtered by state and kind, with bulk
-    acknowledge, snooze and resolve."""
+    """The alerts inbox: unresolved alerts by default, newest first, filtered by state and
+    kind, `page_size` a page, with bulk acknowledge, snooze and resolve."""
 
     template_name = "planning/alerts.html"
-    page_size = 100
+    page_size = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -168,16 +168,20 @@ class AlertsView(MerchantViewMixin, TemplateView):
             kind = ""
         rows = selectors.alerts(merchant=self.merchant, state=state, kind=kind or None)
         counts = selectors.alert_counts(merchant=self.merchant)
+        page = Paginator(rows, self.page_size).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
         context.update(
             state=state,
             kind=kind,
             states=[("unresolved", "Unresolved"), *Alert.State.choices],
             kinds=Alert.Kind.choices,
             alerts=selectors.attach_explanations(
-                merchant=self.merchant, rows=list(rows[: self.page_size])
+                merchant=self.merchant, rows=list(page.object_list)
             ),
-            count=rows.count(),
-            page_size=self.page_size,
+            page=page,
+            count=page.paginator.count,
+            querystring=query.urlencode(),
             tomorrow=timezone.localdate() + dt.timedelta(days=1),
             kind_cards=[(kind, label, counts.get(kind, 0)) for kind, label in Alert.Kind.choices],
         )

@@ -289,3 +289,31 @@ class AlertActionTests(RunsMixin, TestCase):
     def test_an_unknown_action_is_refused(self):
         with self.assertRaisesMessage(DomainError, "Unknown action"):
             self.act("delete")
+
+
+class AlertInboxPagesTests(TestCase):
+    def test_the_inbox_pages_newest_first_and_keeps_its_filters(self):
+        from unittest import mock
+
+        from django.urls import reverse
+
+        from planning.views import AlertsView
+
+        merchant = MerchantFactory(slug="shop")
+        location = LocationFactory(merchant=merchant)
+        skus = [SKUFactory(merchant=merchant, code=f"S{n}") for n in range(3)]
+        with tenant_context(merchant):
+            for n, sku in enumerate(skus):
+                Alert.objects.create(
+                    merchant=merchant, kind=Alert.Kind.OVERSTOCK, sku=sku, location=location,
+                    opened_at=timezone.now() - dt.timedelta(days=n),
+                )  # fmt: skip
+        self.client.force_login(member(merchant))
+        url = reverse("planning:alerts", args=["shop"])
+        with mock.patch.object(AlertsView, "page_size", 2):
+            first = self.client.get(url, {"kind": "overstock"})
+            second = self.client.get(url, {"kind": "overstock", "page": 2})
+        self.assertEqual([a.sku.code for a in first.context["alerts"]], ["S0", "S1"])
+        self.assertEqual([a.sku.code for a in second.context["alerts"]], ["S2"])
+        self.assertContains(first, "3 alerts, newest first")
+        self.assertContains(first, "?kind=overstock&amp;page=2")
