@@ -14,6 +14,7 @@ similar established products (`forecasting.embeddings`) within their own chunk.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from django.conf import settings
@@ -49,13 +50,17 @@ def fan_out(*, merchant: Merchant, run: ForecastRun, sku_ids: list[int]) -> list
 
     size = max(settings.FORECAST_CHUNK_SKUS, 1)
     with transaction.atomic(), tenant_context(merchant):
+        # the store's calendar once for all chunks (each would read every sale for it)
+        calendar = {
+            day.isoformat(): sold for day, sold in history_reads.store_calendar(merchant).items()
+        }
         made = []
         for number, start in enumerate(range(0, len(sku_ids), size)):
             chunk, _created = ForecastChunk.objects.for_merchant(merchant).get_or_create(
                 merchant=merchant,
                 run=run,
                 number=number,
-                defaults={"sku_ids": sku_ids[start : start + size]},
+                defaults={"sku_ids": sku_ids[start : start + size], "calendar": calendar},
             )
             made.append(chunk)
         runs.record(
@@ -108,7 +113,10 @@ def chunk_execute(*, merchant: Merchant, chunk_id: int, claimant: str = ""):
         return None
     clock = Clock()
     with transaction.atomic(), tenant_context(merchant):
-        history = history_reads.load_history(merchant, sku_ids=chunk.sku_ids)
+        calendar = {dt.date.fromisoformat(day): sold for day, sold in chunk.calendar.items()}
+        history = history_reads.load_history(
+            merchant, sku_ids=chunk.sku_ids, calendar=calendar or None
+        )
     clock.lap("read")
     forecast = forecast_history(merchant, run, history, clock)
     with transaction.atomic(), tenant_context(merchant):

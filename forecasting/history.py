@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Q
 
 from accounts.models import Merchant
 from forecasting.gaps import fill_forward
@@ -36,9 +36,23 @@ class History:
         return self.days[-1] + dt.timedelta(days=1) if self.days else None
 
 
-def load_history(merchant: Merchant, *, sku_ids: list[int] | None = None) -> History:
+def store_calendar(merchant: Merchant) -> dict[dt.date, bool]:
+    """Every day of the store's sales record (of its active SKUs), and whether it sold
+    anything that day (a day nobody bought anything the shop was shut)."""
+    every = SalesDay.objects.for_merchant(merchant).filter(sku__active=True)
+    most = every.order_by().values("date").annotate(most=Max("units")).values_list("date", "most")
+    return {date: units > 0 for date, units in most}
+
+
+def load_history(
+    merchant: Merchant,
+    *,
+    sku_ids: list[int] | None = None,
+    calendar: dict[dt.date, bool] | None = None,
+) -> History:
     """Every series of the merchant as arrays (see `_sales_rows` for how rows are read). With
-    ``sku_ids``, only those SKUs' series (on the merchant's whole calendar)."""
+    ``sku_ids``, only those SKUs' series, on the store's whole calendar (`store_calendar`,
+    read here unless given: a night in chunks reads it once for all its chunks)."""
     every = SalesDay.objects.for_merchant(merchant).filter(sku__active=True)
     sales = every if sku_ids is None else every.filter(sku_id__in=sku_ids)
     rows = _sales_rows(merchant, sales, sku_ids)
@@ -50,7 +64,8 @@ def load_history(merchant: Merchant, *, sku_ids: list[int] | None = None) -> His
                 "last": EPOCH + dt.timedelta(days=int(rows.offset.max())),
             }
     else:
-        span = every.aggregate(first=Min("date"), last=Max("date"))
+        calendar = store_calendar(merchant) if calendar is None else calendar
+        span = {"first": min(calendar, default=None), "last": max(calendar, default=None)}
     if span["first"] is None:
         empty = np.zeros((0, 0))
         return History([], [], empty, empty, empty.astype(bool))
@@ -71,9 +86,9 @@ def load_history(merchant: Merchant, *, sku_ids: list[int] | None = None) -> His
     sold_any = np.zeros(len(days), dtype=bool)
     if sku_ids is None:
         sold_any[rows.offset[rows.units > 0]] = True
-    else:  # the shop was open on days anyone bought anything
-        for date in every.filter(units__gt=0).values_list("date", flat=True).distinct():
-            sold_any[(date - first).days] = True
+    else:
+        for date, sold in calendar.items():
+            sold_any[(date - first).days] = sold
     values[:, ~sold_any] = np.nan
     values[censored] = np.nan
     return History(keys, days, values, prices, promoted)
@@ -107,6 +122,13 @@ _PACKED = np.dtype(
     ]
 )
 _SKUS_PER_QUERY = 2000  # keeps each packed value far below PostgreSQL's 1 GB limit
+# One sales row as fixed-size binary (`_PACKED`), all of a query's rows in one value.
+_PACKED_ROWS = """SELECT string_agg(
+                int4send(s.sku_id::int4) || int4send(s.location_id::int4)
+                || int4send(s.date - %s::date) || int8send((s.units * 1000)::int8)
+                || int8send(coalesce((s.average_price * 10000)::int8, -1))
+                || int2send((s.stock_out::int + 2 * s.on_promotion::int)::int2),
+                ''::bytea)"""
 
 
 def _sales_rows(merchant: Merchant, sales, sku_ids: list[int] | None) -> SalesRows:
@@ -114,16 +136,19 @@ def _sales_rows(merchant: Merchant, sales, sku_ids: list[int] | None) -> SalesRo
     database (above), elsewhere streamed through the ORM."""
     if connection.vendor == "postgresql":
         query = f"""
-            SELECT string_agg(
-                int4send(s.sku_id::int4) || int4send(s.location_id::int4)
-                || int4send(s.date - %s::date) || int8send((s.units * 1000)::int8)
-                || int8send(coalesce((s.average_price * 10000)::int8, -1))
-                || int2send((s.stock_out::int + 2 * s.on_promotion::int)::int2),
-                ''::bytea)
+            {_PACKED_ROWS}
             FROM {SalesDay._meta.db_table} s
             WHERE s.merchant_id = %s AND s.sku_id BETWEEN %s AND %s
-              {"AND s.sku_id = ANY(%s)" if sku_ids is not None else ""}
-        """  # noqa: S608 (table names from the models; every value is a parameter)
+        """
+        # Some SKUs only (a chunk of a night, one SKU's explanation): joined to their ids, so
+        # the database looks each one up by its index instead of testing every row of a range
+        # against a list.
+        some = f"""
+            {_PACKED_ROWS}
+            FROM {SalesDay._meta.db_table} s JOIN unnest(%s::bigint[]) AS wanted(id)
+              ON s.sku_id = wanted.id
+            WHERE s.merchant_id = %s
+        """
         skus = SKU.objects.for_merchant(merchant).filter(active=True)
         if sku_ids is not None:
             skus = skus.filter(pk__in=sku_ids)
@@ -132,8 +157,10 @@ def _sales_rows(merchant: Merchant, sales, sku_ids: list[int] | None) -> SalesRo
         with connection.cursor() as cursor:
             for start in range(0, len(active), _SKUS_PER_QUERY):
                 chunk = active[start : start + _SKUS_PER_QUERY]
-                parameters = [EPOCH, merchant.pk, chunk[0], chunk[-1]]
-                cursor.execute(query, parameters + ([sku_ids] if sku_ids is not None else []))
+                if sku_ids is None:
+                    cursor.execute(query, [EPOCH, merchant.pk, chunk[0], chunk[-1]])
+                else:
+                    cursor.execute(some, [EPOCH, chunk, merchant.pk])
                 packed = cursor.fetchone()[0]
                 if packed:
                     parts.append(np.frombuffer(packed, dtype=_PACKED))

@@ -151,6 +151,9 @@ class ForecastChunk(RunFields, TenantOwned):
     run = models.ForeignKey(ForecastRun, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField()
     sku_ids = models.JSONField(default=list)
+    calendar = models.JSONField(
+        default=dict, blank=True, help_text="The store's days and whether it sold on each."
+    )
     series_count = models.PositiveIntegerField(default=0)
     model_counts = models.JSONField(default=dict, blank=True)
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
