@@ -61,7 +61,9 @@ def training_run_create(
         if busy.exists():
             return None
         if only_with_history:
-            days = SalesDay.objects.for_merchant(merchant).values("date").distinct().count()
+            days = (
+                SalesDay.objects.for_merchant(merchant).order_by().values("date").distinct().count()
+            )
             if days < MIN_DAYS:
                 return None
         run = TrainingRun.objects.create(

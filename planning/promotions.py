@@ -46,7 +46,7 @@ def _series_days(merchant: Merchant, skus: set[int], first: dt.date, last: dt.da
         .values_list("date", "units")
     )
     open_days = np.zeros(days, dtype=bool)
-    for day in rows.filter(units__gt=0).values_list("date", flat=True).distinct():
+    for day in rows.filter(units__gt=0).order_by().values_list("date", flat=True).distinct():
         open_days[(day - first).days] = True
     series: dict[tuple[int, int], dict[str, np.ndarray]] = defaultdict(
         lambda: {

@@ -197,8 +197,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60 * 10
 CELERY_TASK_TIME_LIMIT = 60 * 12
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Longer than the longest task, so an unacknowledged task is not handed out twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 6}
+# Longer than the longest task, so an unacknowledged task is not handed out twice; also how
+# long a task whose worker was killed waits before another worker gets it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(60 * 60 * 6)))
+}
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
