@@ -127,6 +127,12 @@ class ForecastRun(RunFields, TenantOwned):
         help_text="The transformer used; empty = the shipped base model.",
     )
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
+    accuracy = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="How the run made four weeks earlier did over the four weeks of sales to this "
+        "one, beside seasonal naive (forecasting.accuracy).",
+    )
 
     class Meta:
         ordering = ["-created_at"]

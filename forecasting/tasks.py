@@ -75,6 +75,15 @@ def forecast_chunk_task(self, *, merchant_id: int, chunk_id: int) -> None:
         raise self.retry(countdown=CHUNK_RETRY_SECONDS)
 
 
+@shared_task(name="forecasting.accuracy_task", soft_time_limit=10 * 60, time_limit=12 * 60)
+def accuracy_task(*, merchant_id: int, run_id: int) -> dict | None:
+    """After a night: how the forecasts of four weeks ago did (`forecasting.accuracy`)."""
+    from forecasting.accuracy import forecast_accuracy_record
+
+    merchant = Merchant.objects.get(pk=merchant_id)
+    return forecast_accuracy_record(merchant=merchant, run_id=run_id)
+
+
 def follow_up(*, merchant_id: int, run_id: int, here: bool = False) -> list:
     """Queue the tasks that follow a successful run (settings.FORECAST_FOLLOW_UP_TASKS), or,
     with ``here``, run them in this process and return their results."""

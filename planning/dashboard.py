@@ -7,6 +7,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from accounts.models import Merchant
+from forecasting.accuracy import latest_accuracy
 from forecasting.models import ForecastRun
 from planning import selectors
 from planning.models import Alert, PromotionPlan, ReorderSuggestion
@@ -14,8 +15,9 @@ from planning.models import Alert, PromotionPlan, ReorderSuggestion
 
 def panel(merchant: Merchant) -> tuple[str, dict]:
     """Expected stock-outs in the next 14 days and the sales at risk, the capital tied up in
-    overstock, the orders to place and their value, the promotion plans waiting, and the
-    last nightly run. A handful of aggregate queries, whatever the catalogue's size."""
+    overstock, the orders to place and their value, the promotion plans waiting, the
+    realized accuracy of the forecasts of four weeks ago against seasonal naive, and the last
+    nightly run. A handful of aggregate queries, whatever the catalogue's size."""
     open_alerts = Alert.objects.for_merchant(merchant).filter(state=Alert.State.OPEN)
     main = [Alert.Kind.STOCK_OUT, Alert.Kind.OVERSTOCK]
 
@@ -35,7 +37,14 @@ def panel(merchant: Merchant) -> tuple[str, dict]:
         merchant=merchant, status=ReorderSuggestion.Status.PROPOSED
     )
     last_run = ForecastRun.objects.for_merchant(merchant).order_by("-created_at", "-pk").first()
+    found = latest_accuracy(merchant=merchant)
+    accuracy = found[0] if found else None
+    gain = None
+    if accuracy and accuracy.get("wql") is not None and accuracy.get("naive_wql"):
+        gain = 100 * (1 - accuracy["wql"] / accuracy["naive_wql"])
     return "planning/dashboard_panel.html", {
+        "accuracy": accuracy,
+        "accuracy_gain": gain,
         "stock_outs": alerts["stock_outs"],
         "sales_at_risk": alerts["at_risk"] or 0,
         "overstock": alerts["overstock"],

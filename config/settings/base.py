@@ -281,8 +281,9 @@ FINE_TUNE_CORPUS_LOSS_BOUND = float(os.environ.get("FINE_TUNE_CORPUS_LOSS_BOUND"
 # New and sparse SKUs borrow the demand shape of similar products (by name and description).
 FORECAST_SIMILAR_PRODUCTS = env_bool("FORECAST_SIMILAR_PRODUCTS", True)
 # Tasks (by name) queued with merchant_id and run_id when a forecast run succeeds: planning
-# turns the forecasts into decisions, without forecasting importing planning.
-FORECAST_FOLLOW_UP_TASKS = ["planning.plan_after_forecast_task"]
+# turns the forecasts into decisions, without forecasting importing planning; the realized
+# accuracy of four weeks ago's forecasts is measured for the dashboard.
+FORECAST_FOLLOW_UP_TASKS = ["planning.plan_after_forecast_task", "forecasting.accuracy_task"]
 # A store with more SKUs than this is forecast in chunks of this many, each its own task on
 # the forecast queue, so CPU workers on several machines share one night's work...
 FORECAST_CHUNK_SKUS = int(os.environ.get("FORECAST_CHUNK_SKUS", "2000"))
