@@ -25,6 +25,15 @@ class PlanningSettingsForm(forms.Form):
         label="Minimum fill rate of any SKU",
         help_text="With one store-wide fill rate: no SKU is held below this. Between 0 and 0.99.",
     )  # fmt: skip
+    default_lead_time_days = forms.DecimalField(
+        min_value=Decimal("0"), max_value=Decimal("365"), decimal_places=2,
+        label="Default lead time (days)",
+        help_text="For SKUs without supplier terms.",
+    )  # fmt: skip
+    default_lead_time_std_days = forms.DecimalField(
+        min_value=Decimal("0"), max_value=Decimal("365"), decimal_places=2,
+        label="Its spread (days, standard deviation)",
+    )  # fmt: skip
     budget = forms.DecimalField(
         required=False, min_value=Decimal("0"), decimal_places=2, max_digits=14,
         label="Purchasing budget per review",
@@ -59,6 +68,8 @@ class PlanningSettingsForm(forms.Form):
         initial = {
             "service_policy": settings.service_policy,
             "minimum_fill_rate": settings.minimum_fill_rate,
+            "default_lead_time_days": settings.default_lead_time_days,
+            "default_lead_time_std_days": settings.default_lead_time_std_days,
             "budget": settings.budget,
             "overstock_days": settings.overstock_days,
             "stale_days": settings.stale_days,
@@ -83,6 +94,8 @@ class PlanningSettingsForm(forms.Form):
         return {
             "service_policy": data["service_policy"],
             "minimum_fill_rate": data["minimum_fill_rate"],
+            "default_lead_time_days": data["default_lead_time_days"],
+            "default_lead_time_std_days": data["default_lead_time_std_days"],
             "service_levels": {code: float(data[f"level_{code}"]) for code in CLASSES},
             "budget": data["budget"],
             "supplier_budgets": {

@@ -52,6 +52,20 @@ class PlanningSettings(TenantOwned):
         help_text="With one store-wide fill rate: the least any SKU is held to.",
     )
     service_levels = models.JSONField(default=default_service_levels)
+    default_lead_time_days = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("7"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("365"))],
+        help_text="Lead time assumed for a SKU without supplier terms.",
+    )
+    default_lead_time_std_days = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("365"))],
+        help_text="Its spread (standard deviation), in days.",
+    )
     budget = models.DecimalField(
         **MONEY,
         null=True,

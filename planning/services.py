@@ -193,8 +193,12 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
         price, sku_cost = skus.get(sku, (None, None))
         cost = item.unit_cost if item and item.unit_cost is not None else sku_cost
         terms = policy.Terms(
-            lead_time_mean=float(item.lead_time_mean_days) if item else 7.0,
-            lead_time_std=float(item.lead_time_std_days) if item else 0.0,
+            lead_time_mean=float(
+                item.lead_time_mean_days if item else settings.default_lead_time_days
+            ),
+            lead_time_std=float(
+                item.lead_time_std_days if item else settings.default_lead_time_std_days
+            ),
             review_days=review,
             moq=float(item.moq) if item else 0.0,
             pack_size=float(item.pack_size) if item else 1.0,
@@ -456,7 +460,8 @@ def policy_replay_execute(
             keys, history.days, history.values[rows], history.prices[rows], history.promoted[rows]
         )
         known = history_reads.covariates(merchant, history, 0)
-        floor = float(planning_settings(merchant).minimum_fill_rate)
+        settings = planning_settings(merchant)
+        floor = float(settings.minimum_fill_rate)
         items = primary_items(merchant)
         skus = {
             pk: (price, cost)
@@ -464,7 +469,7 @@ def policy_replay_execute(
             .filter(pk__in={sku for sku, _ in keys})
             .values_list("pk", "unit_price", "unit_cost")
         }
-    terms = _replay_terms(keys, items, skus, history)
+    terms = _replay_terms(keys, items, skus, history, settings)
     candidates = {
         **BASELINES,
         TRANSFORMER: TransformerCandidate(registry.base_model(), known),
@@ -500,13 +505,15 @@ def policy_replay_execute(
         return PolicyReplay.objects.for_merchant(merchant).get(pk=job.pk)
 
 
-def _replay_terms(keys, items, skus, history):
-    """The supplier terms of each replayed series (7 days, packs of 1 where none are set);
-    its cost, else 60% of its price; its price, else its median selling price."""
+def _replay_terms(keys, items, skus, history, settings: PlanningSettings):
+    """The supplier terms of each replayed series (the store's default lead time and packs of
+    1 where none are set); its cost, else 60% of its price; its price, else its median
+    selling price."""
     from planning import replay
 
     count = len(keys)
-    lead_mean, lead_std = np.full(count, 7.0), np.zeros(count)
+    lead_mean = np.full(count, float(settings.default_lead_time_days))
+    lead_std = np.full(count, float(settings.default_lead_time_std_days))
     pack, moq, cost, price = np.ones(count), np.zeros(count), np.zeros(count), np.ones(count)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -540,6 +547,8 @@ def planning_settings_update(
     clear_budget: bool = False,
     service_policy: str | None = None,
     minimum_fill_rate: Decimal | float | None = None,
+    default_lead_time_days: Decimal | float | None = None,
+    default_lead_time_std_days: Decimal | float | None = None,
 ) -> PlanningSettings:
     """Change the store's planning settings (only what is given; ``clear_budget`` removes the
     total budget). Service levels are fill rates between 0.5 and 0.999 for the classes AX to
@@ -608,6 +617,15 @@ def planning_settings_update(
                 f"({merchant.target_service_level:.3f})."
             )
         settings.minimum_fill_rate = minimum
+    for name, value in (
+        ("default_lead_time_days", default_lead_time_days),
+        ("default_lead_time_std_days", default_lead_time_std_days),
+    ):
+        if value is not None:
+            try:
+                setattr(settings, name, Decimal(str(value)))
+            except ArithmeticError as error:
+                raise DomainError(f"{name}: not a number.") from error
     for name, value in (
         ("overstock_days", overstock_days),
         ("stale_days", stale_days),

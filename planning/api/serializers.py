@@ -107,7 +107,8 @@ class PlanningSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanningSettings
         fields = [
-            "service_policy", "minimum_fill_rate", "service_levels", "budget",
+            "service_policy", "minimum_fill_rate", "service_levels", "default_lead_time_days",
+            "default_lead_time_std_days", "budget",
             "supplier_budgets", "overstock_days", "stale_days", "digest_enabled", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["updated_at"]

@@ -268,3 +268,25 @@ class StoreWideServiceTests(TestCase):
                 service_levels={"CZ": 0.93},
             )  # fmt: skip
         self.assertEqual(self.targets(), {"CHEAP": 0.93, "DEAR": 0.93})
+
+
+class DefaultLeadTimeTests(TestCase):
+    def test_a_sku_without_supplier_terms_takes_the_stores_default_lead_time(self):
+        merchant = MerchantFactory(review_period_days=7)
+        location = LocationFactory(merchant=merchant)
+        sku = SKUFactory(merchant=merchant, unit_price=Decimal("5"))
+        with tenant_context(merchant):
+            services.planning_settings_update(
+                merchant=merchant, actor=None, default_lead_time_days=Decimal("21"),
+                service_policy="classes",
+            )  # fmt: skip
+            run = ForecastRun.objects.create(merchant=merchant, status="succeeded", history_end=END)
+            SeriesForecast.objects.create(
+                merchant=merchant, run=run, sku=sku, location=location,
+                first_date=END + dt.timedelta(days=1), model="ensemble",
+                quantiles=SeriesForecast.pack(np.full((len(LEVELS), 56), 10.0)),
+            )  # fmt: skip
+            services.reorder_suggestions_plan(merchant=merchant, run=run)
+            (suggestion,) = ReorderSuggestion.objects.for_merchant(merchant)
+        self.assertEqual(suggestion.lead_time_days, Decimal("21"))
+        self.assertEqual(suggestion.order_up_to, 280)  # (21 + 7 days) x 10

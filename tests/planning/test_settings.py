@@ -64,6 +64,7 @@ class PlanningSettingsTests(TestCase):
         }
         data.update(budget="1000", overstock_days="90", stale_days="2", digest_enabled="on")
         data.update(service_policy="classes", minimum_fill_rate="0.6")
+        data.update(default_lead_time_days="10", default_lead_time_std_days="2.5")
         data[f"supplier_{self.acme.pk}"] = "250"
         response = self.client.post(url, data)
         self.assertRedirects(response, url, fetch_redirect_response=False)
@@ -74,6 +75,10 @@ class PlanningSettingsTests(TestCase):
         )
         self.assertEqual(
             (stored.service_policy, stored.minimum_fill_rate), ("classes", Decimal("0.6"))
+        )
+        self.assertEqual(
+            (stored.default_lead_time_days, stored.default_lead_time_std_days),
+            (Decimal("10"), Decimal("2.5")),
         )
         # a minimum above the store's own target (0.95) is refused, and nothing is saved
         response = self.client.post(
