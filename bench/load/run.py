@@ -67,7 +67,7 @@ def main() -> None:
             env={**os.environ, "PYTHONPATH": str(ROOT), "BENCH_SLUG": slug,
                  "BENCH_SESSION_COOKIE": cookie, "BENCH_SKU_IDS": ",".join(map(str, sku_ids)),
                  "BENCH_API_TOKEN": token.secret, "BENCH_SKU_CODES": ",".join(codes),
-                 "BENCH_TODAY": last.isoformat()},
+                 "BENCH_TODAY": last.isoformat(), "BENCH_SERVER_TIMES": "0"},
             check=False,
         )  # fmt: skip
     finally:
