@@ -113,7 +113,9 @@ def _upsert_postgresql(model, merchant_id, key, attributes, update, rows) -> Ups
         cursor.execute(
             f"WITH written AS ("  # noqa: S608 (names from models)
             f" INSERT INTO {table} ({column_list}, {', '.join(stamps)})"
-            f" SELECT {column_list}, now(), now() FROM {stage}"
+            # in key order: concurrent batches with rows in common lock them in the same
+            # order, so one waits for the other instead of each holding what the other needs
+            f" SELECT {column_list}, now(), now() FROM {stage} ORDER BY {conflict}"
             f" ON CONFLICT ({conflict}) {action}"
             f" RETURNING (xmax = 0) AS created)"
             f" SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created)"

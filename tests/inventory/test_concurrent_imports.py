@@ -87,3 +87,46 @@ class ConcurrentImportTests(TransactionTestCase):
             count = SalesDay.objects.for_merchant(self.merchant).count()
         self.assertEqual(count, len(SKUS) * len(DAYS))
         self.assertEqual(units, {1 if later.pk == low.pk else 7})  # the later one, whole
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "row locks")
+class ConcurrentSyncTests(TransactionTestCase):
+    """API syncs of one store at once, with rows in common in opposite orders: each batch
+    writes its rows in key order, so one waits for the other; none fails."""
+
+    def setUp(self):
+        self.merchant = MerchantFactory(slug="shop")
+        with tenant_context(self.merchant):
+            LocationFactory(merchant=self.merchant, code="WH")
+            for code in SKUS:
+                SKUFactory(merchant=self.merchant, code=code)
+
+    def test_overlapping_batches_in_opposite_orders_all_land(self):
+        from inventory.ingest.service import ingest
+
+        rows = [{"sku": sku, "location": "WH", "date": day, "units": 1}
+                for sku in SKUS for day in DAYS]  # fmt: skip
+        start = threading.Barrier(4)
+        problems = []
+
+        def work(batch: list[dict]) -> None:
+            try:
+                start.wait()
+                for _ in range(3):
+                    ingest(merchant=self.merchant, resource_name="sales", rows=batch)
+            except Exception as error:  # reported below, in the test's thread
+                problems.append(error)
+            finally:
+                connection.close()
+
+        batches = [rows, rows[::-1], rows[1::2] + rows[::2], rows[::-2] + rows[-2::-2]]
+        threads = [threading.Thread(target=work, args=(batch,)) for batch in batches]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(problems, [])
+        with tenant_context(self.merchant):
+            self.assertEqual(
+                SalesDay.objects.for_merchant(self.merchant).count(), len(SKUS) * len(DAYS)
+            )
