@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from guardian.admin import GuardedModelAdmin
 
-from accounts.admin_site import TenantOwnedAdmin
+from accounts.admin_site import ReadOnlyAdminMixin, TenantOwnedAdmin
 from accounts.models import (
     AccountEvent,
     ApiToken,
@@ -86,19 +86,6 @@ class InvitationAdmin(TenantOwnedAdmin):
     readonly_fields = ["invited_by", "created_at", "accepted_at"]
 
     def has_add_permission(self, request):
-        return False
-
-
-class ReadOnlyAdminMixin:
-    """An audit log is read, never written or edited, in the console."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -53,3 +53,16 @@ class TenantOwnedAdmin(admin.ModelAdmin):
 
     def get_list_filter(self, request):
         return ["merchant", *super().get_list_filter(request)]
+
+
+class ReadOnlyAdminMixin:
+    """Console pages that are read, never written or edited: audit logs, figures."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

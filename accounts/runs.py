@@ -18,6 +18,14 @@ from accounts.tenancy import tenant_context
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 
 
+def claimable(claimant: str = "") -> models.Q:
+    """The runs a task may claim: queued ones, and (with its id) one it was running."""
+    available = models.Q(status=QUEUED)
+    if claimant:
+        available |= models.Q(status=RUNNING, claimed_by=claimant)
+    return available
+
+
 def claim(model: type[models.Model], *, merchant: Merchant, pk: int, claimant: str = ""):
     """Move the run from queued to running and return it; None when it is not queued.
 
@@ -26,12 +34,14 @@ def claim(model: type[models.Model], *, merchant: Merchant, pk: int, claimant: s
     (acks late, rejected on worker loss), so the run resumes instead of being stranded. A
     duplicate task has another id and still finds the run taken."""
     with transaction.atomic(), tenant_context(merchant):
-        available = models.Q(status=QUEUED)
         changes = {"status": RUNNING, "started_at": timezone.now()}
         if claimant:
-            available |= models.Q(status=RUNNING, claimed_by=claimant)
             changes["claimed_by"] = claimant
-        claimed = model.objects.for_merchant(merchant).filter(available, pk=pk).update(**changes)
+        claimed = (
+            model.objects.for_merchant(merchant)
+            .filter(claimable(claimant), pk=pk)
+            .update(**changes)
+        )
         return model.objects.for_merchant(merchant).get(pk=pk) if claimed else None
 
 

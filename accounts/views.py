@@ -69,28 +69,28 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class RecordsPasswordChange:
+    """A password set through this view goes into the account's security log, with how."""
+
+    via = ""
+
     def form_valid(self, form):
         response = super().form_valid(form)
         services.account_event_record(
             kind=AccountEvent.Kind.PASSWORD_CHANGED,
             user=form.user,
             ip_address=client_ip(self.request),
-            details={"via": "password_change"},
+            details={"via": self.via},
         )
         return response
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        services.account_event_record(
-            kind=AccountEvent.Kind.PASSWORD_CHANGED,
-            user=form.user,
-            ip_address=client_ip(self.request),
-            details={"via": "password_reset"},
-        )
-        return response
+class PasswordChangeView(RecordsPasswordChange, auth_views.PasswordChangeView):
+    via = "password_change"
+
+
+class PasswordResetConfirmView(RecordsPasswordChange, auth_views.PasswordResetConfirmView):
+    via = "password_reset"
 
 
 # -- merchants ------------------------------------------------------------------------------------

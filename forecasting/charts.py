@@ -9,13 +9,9 @@ import datetime as dt
 import numpy as np
 
 from forecasting.projection import Projection
-from forecasting.quantiles import LEVELS, MEDIAN_INDEX
+from forecasting.quantiles import MEDIAN_INDEX, level_index
 
 BANDS = {"q025": 0.025, "q10": 0.1, "q90": 0.9, "q975": 0.975}
-
-
-def _row(level: float) -> int:
-    return int(np.flatnonzero(np.isclose(LEVELS, level))[0])
 
 
 def _numbers(values) -> list[float | None]:
@@ -51,7 +47,7 @@ def forecast_chart(
         "history": _numbers(history),
         "stock_out": [i for i, out in enumerate(stock_out) if out],
         "median": _numbers(quantiles[MEDIAN_INDEX]),
-        **{name: _numbers(quantiles[_row(level)]) for name, level in BANDS.items()},
+        **{name: _numbers(quantiles[level_index(level)]) for name, level in BANDS.items()},
         "promotions": [
             {
                 "from": max(index(promotion.start_date), 0),

@@ -19,7 +19,6 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts import runs
@@ -87,10 +86,7 @@ def chunk_claim(*, merchant: Merchant, chunk_id: int, claimant: str = ""):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHUNK_LOCK, merchant.pk])
         chunks = ForecastChunk.objects.for_merchant(merchant)
-        available = Q(status=runs.QUEUED)
-        if claimant:
-            available |= Q(status=runs.RUNNING, claimed_by=claimant)
-        if not chunks.filter(available, pk=chunk_id).exists():
+        if not chunks.filter(runs.claimable(claimant), pk=chunk_id).exists():
             return None
         running = chunks.filter(status=runs.RUNNING).exclude(claimed_by=claimant or None)
         if running.count() >= settings.FORECAST_CHUNKS_PER_MERCHANT:

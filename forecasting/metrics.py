@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecasting.quantiles import LEVELS, MEDIAN_INDEX, WQL_LEVELS
+from forecasting.quantiles import MEDIAN_INDEX, WQL_LEVELS, level_index
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def score(
     season: int,
 ) -> Scores:
     """``quantiles[i]`` has shape (len(LEVELS), horizon) for series i."""
-    wql_rows = [int(np.flatnonzero(np.isclose(LEVELS, level))[0]) for level in WQL_LEVELS]
+    wql_rows = [level_index(level) for level in WQL_LEVELS]
     ratios, skipped = [], 0
     loss_total, actual_total = 0.0, 0.0
     for history, actual, forecast in zip(histories, actuals, quantiles, strict=True):

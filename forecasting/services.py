@@ -78,13 +78,14 @@ def forecast_run_execute(
     run = runs.claim(ForecastRun, merchant=merchant, pk=run_id, claimant=claimant)
     if run is None:
         return None
-    from forecasting import chunks
+    if chunked and settings.FORECAST_CHUNK_SKUS > 0:
+        from forecasting import chunks
 
-    with transaction.atomic(), tenant_context(merchant):
-        sku_ids = chunks.sku_order(merchant)
-    if chunked and 0 < settings.FORECAST_CHUNK_SKUS < len(sku_ids):
-        chunks.fan_out(merchant=merchant, run=run, sku_ids=sku_ids)
-        return run
+        with transaction.atomic(), tenant_context(merchant):
+            sku_ids = chunks.sku_order(merchant)
+        if len(sku_ids) > settings.FORECAST_CHUNK_SKUS:
+            chunks.fan_out(merchant=merchant, run=run, sku_ids=sku_ids)
+            return run
     clock = Clock(lambda timings: runs.record(
         ForecastRun, merchant=merchant, pk=run.pk, timings=timings
     ))  # fmt: skip

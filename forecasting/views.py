@@ -21,12 +21,11 @@ from forecasting import fine_tuning, registry, selectors, services
 from forecasting.charts import forecast_chart
 from forecasting.models import ForecastRun, ModelVersion, TrainingRun
 from forecasting.projection import project_forecast
-from forecasting.quantiles import LEVELS, MEDIAN_INDEX
+from forecasting.quantiles import MEDIAN_INDEX, level_index
 from inventory import selectors as inventory_selectors
 
 HISTORY_DAYS = 84
-LOW_ROW = int(np.flatnonzero(np.isclose(LEVELS, 0.1))[0])
-HIGH_ROW = int(np.flatnonzero(np.isclose(LEVELS, 0.9))[0])
+LOW_ROW, HIGH_ROW = level_index(0.1), level_index(0.9)
 
 
 class ForecastRunsView(MerchantViewMixin, TemplateView):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Max, OuterRef, Subquery, Sum
 
 from accounts.models import Merchant
@@ -30,10 +30,8 @@ def catalogue_changed(*, merchant: Merchant) -> None:
         states = CatalogueState.objects.for_merchant(merchant)
         if states.update(data_version=F("data_version") + 1):
             return
-        try:
-            with transaction.atomic():
-                CatalogueState.objects.create(merchant=merchant, data_version=1)
-        except IntegrityError:  # created meanwhile by a concurrent write
+        _state, created = states.get_or_create(merchant=merchant, defaults={"data_version": 1})
+        if not created:  # created meanwhile by a concurrent write
             states.update(data_version=F("data_version") + 1)
 
 
@@ -45,11 +43,9 @@ def sku_summaries_refresh(*, merchant: Merchant, force: bool = False) -> bool:
         return False  # the common case: one query
     with transaction.atomic():
         if state is None:
-            try:
-                with transaction.atomic():
-                    state = CatalogueState.objects.create(merchant=merchant)
-            except IntegrityError:
-                state = CatalogueState.objects.for_merchant(merchant).get()
+            state, _created = CatalogueState.objects.for_merchant(merchant).get_or_create(
+                merchant=merchant
+            )
         state = CatalogueState.objects.for_merchant(merchant).select_for_update().get(pk=state.pk)
         if state.summary_version == state.data_version and not force:
             return False  # another reader rebuilt them while this one waited

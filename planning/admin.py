@@ -7,22 +7,13 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 
 from accounts.admin_jobs import job_actions
-from accounts.admin_site import TenantOwnedAdmin
+from accounts.admin_site import ReadOnlyAdminMixin, TenantOwnedAdmin
 from planning import health, statistics
 from planning.models import Alert, AlertStatistics, PolicyReplay, ServiceHealth, WebhookDelivery
 
 
-class ReadOnlyPage(admin.ModelAdmin):
+class ReadOnlyPage(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A console page of figures, not rows to edit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AlertStatistics)

@@ -23,7 +23,7 @@ from accounts.models import Merchant, User
 from forecasting import selectors as forecasting_selectors
 from forecasting.models import ForecastRun, SeriesForecast, TrainingRun
 from forecasting.paths import expected_demand, sample_paths
-from forecasting.quantiles import LEVELS
+from forecasting.quantiles import level_index
 from inventory.models import SKU, ImportJob, SalesDay, StockLevel
 from planning.models import Alert
 from planning.services import (
@@ -38,9 +38,7 @@ from planning.services import (
 STOCK_OUT_DAYS = 14  # how far ahead a projected stock-out is looked for
 STOCK_OUT_PROBABILITY = 0.2  # the chance of running out above which an alert opens
 # A day's demand outside the 98% interval its forecast gave the night before is an anomaly.
-LOW, Q10, MEDIAN, Q90, HIGH = (
-    int(np.flatnonzero(np.isclose(LEVELS, q))[0]) for q in (0.01, 0.1, 0.5, 0.9, 0.99)
-)
+LOW, Q10, MEDIAN, Q90, HIGH = (level_index(q) for q in (0.01, 0.1, 0.5, 0.9, 0.99))
 # Bias: over the next-day forecasts of the last BIAS_RUNS nights, demand above the forecast's
 # 90th percentile (or below its 10th) on far more than a tenth of the days. A calibrated
 # forecast does that on at most 10% of days, so the count is tested against Binomial(n, 0.1):
