@@ -121,5 +121,16 @@ def grant_application_role(using: str = "default") -> None:
             return  # one role for everything: a single-user setup without the second lock
         quoted = connection.ops.quote_name(role)
         privileges = "SELECT, INSERT, UPDATE, DELETE" + (", TRUNCATE" if include_truncate else "")
-        cursor.execute(f"GRANT {privileges} ON ALL TABLES IN SCHEMA public TO {quoted}")
+        # Tables, not their partitions: rows are reached through the partitioned table, where
+        # the tenant policy applies.
+        cursor.execute(
+            "SELECT quote_ident(relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+            " AND relkind IN ('r', 'p') AND NOT relispartition"
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        if tables:
+            cursor.execute(f"GRANT {privileges} ON {', '.join(tables)} TO {quoted}")
         cursor.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {quoted}")
+        # Our SECURITY DEFINER functions (e.g. adding a month to the sales table), revoked from
+        # PUBLIC where they are created.
+        cursor.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {quoted}")

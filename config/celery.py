@@ -50,6 +50,12 @@ app.conf.beat_schedule = {
         "task": "planning.merchant_checks_task",
         "schedule": crontab(minute="5-59/15"),
     },
+    # Creates the sales table's months ahead; history imported into the default partition
+    # moves into partitions of its own months (inventory/partitions.py).
+    "sales-partitions": {
+        "task": "inventory.maintain_sales_partitions_task",
+        "schedule": crontab(hour=1, minute=45),
+    },
     "purge-idempotency-records": {
         "task": "accounts.purge_idempotency_records_task",
         "schedule": crontab(hour=3, minute=15),

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from accounts.models import Merchant
+from inventory import partitions
 from inventory.ingest import imports
 
 logger = logging.getLogger(__name__)
@@ -30,3 +31,18 @@ def run_import_task(*, merchant_id: int, job_id: int) -> None:
             "Platform staff can see the error in the console; try again later.",
         )
         raise
+
+
+@shared_task(
+    name="inventory.maintain_sales_partitions_task",
+    soft_time_limit=20 * 60,
+    time_limit=22 * 60,
+)
+def maintain_sales_partitions_task() -> dict:
+    """Daily: the sales table's months ahead, and months found in its default partition."""
+    report = partitions.ensure_sales_partitions()
+    return {
+        "created": [month.isoformat() for month in report.created],
+        "rows_moved": report.rows_moved,
+        "skipped": [month.isoformat() for month in report.skipped],
+    }

@@ -110,19 +110,28 @@ def _upsert_postgresql(model, merchant_id, key, attributes, update, rows) -> Ups
             )
         else:
             action = "DO NOTHING"
+        # Rows already there are counted in the statement's own snapshot, before it writes
+        # (RETURNING xmax, the usual test for "inserted", is refused by partitioned tables).
+        matches = " AND ".join(
+            f"{table}.{column} = {stage}.{column}" for column in conflict.split(", ")
+        )
         cursor.execute(
-            f"WITH written AS ("  # noqa: S608 (names from models)
+            f"WITH existing AS ("  # noqa: S608 (names from models)
+            f" SELECT count(*) AS rows FROM {stage} JOIN {table} ON {matches}),"
+            f" written AS ("
             f" INSERT INTO {table} ({column_list}, {', '.join(stamps)})"
             # in key order: concurrent batches with rows in common lock them in the same
             # order, so one waits for the other instead of each holding what the other needs
             f" SELECT {column_list}, now(), now() FROM {stage} ORDER BY {conflict}"
             f" ON CONFLICT ({conflict}) {action}"
-            f" RETURNING (xmax = 0) AS created)"
-            f" SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created)"
-            f" FROM written"
+            f" RETURNING 1)"
+            f" SELECT (SELECT rows FROM existing), (SELECT count(*) FROM written)"
         )
-        created, updated = cursor.fetchone()
+        existing, written = cursor.fetchone()
         cursor.execute(f"DROP TABLE {stage}")
+    # A row that another sync inserted meanwhile counts as created; the totals stay whole.
+    created = min(len(rows) - existing, written)
+    updated = written - created
     return UpsertCounts(created, updated, len(rows) - created - updated)
 
 
