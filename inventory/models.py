@@ -161,6 +161,8 @@ class CatalogueState(TenantOwned):
 
     data_version = models.BigIntegerField(default=0)
     summary_version = models.BigIntegerField(default=-1)
+    changed_at = models.DateTimeField(null=True, blank=True)  # the last write's commit
+    summarised_at = models.DateTimeField(null=True, blank=True)  # the last rebuild
 
     class Meta:
         constraints = [

@@ -34,7 +34,7 @@ from inventory.models import (
     Supplier,
     SupplierItem,
 )
-from inventory.summaries import sku_summaries_refresh
+from inventory.summaries import SummaryFreshness, sku_summaries_current
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
 
@@ -61,9 +61,9 @@ def sku_list(
     sort: str = "code",
 ) -> QuerySet[SKU]:
     """SKUs with units sold over the 28 days to the latest sales date and stock on hand (the
-    latest snapshot per location, summed), from their summaries (rebuilt first if sales or
-    stock changed since)."""
-    sku_summaries_refresh(merchant=merchant)
+    latest snapshot per location, summed), from their summaries as they stand: call
+    `sku_summary_freshness` first (it builds them when there are none, and says whether
+    newer figures are on their way)."""
     skus = SKU.objects.for_merchant(merchant)
     if search:
         skus = skus.filter(
@@ -169,6 +169,12 @@ class MerchantOverview:
     units_28d: Decimal
     revenue_28d: Decimal
     last_sync_at: dt.datetime | None
+    figures: SummaryFreshness  # of the 28-day figures
+
+
+def sku_summary_freshness(*, merchant: Merchant) -> SummaryFreshness:
+    """The SKU summaries' state for a page, built first if there are none yet."""
+    return sku_summaries_current(merchant=merchant)
 
 
 def merchant_overview(*, merchant: Merchant) -> MerchantOverview:
@@ -177,7 +183,7 @@ def merchant_overview(*, merchant: Merchant) -> MerchantOverview:
     )
     sales = SalesDay.objects.for_merchant(merchant)
     span = sales.aggregate(first=Min("date"), last=Max("date"), synced=Max("updated_at"))
-    sku_summaries_refresh(merchant=merchant)
+    figures = sku_summaries_current(merchant=merchant)
     window = SkuSummary.objects.for_merchant(merchant).aggregate(
         units=Sum("units_28d"), revenue=Sum("revenue_28d")
     )
@@ -193,6 +199,7 @@ def merchant_overview(*, merchant: Merchant) -> MerchantOverview:
         units_28d=units_28d,
         revenue_28d=revenue_28d,
         last_sync_at=span["synced"],
+        figures=figures,
     )
 
 

@@ -2,18 +2,22 @@
 rebuild them.
 
 Every committed write of sales or stock (ingestion, one place) moves the merchant's
-`CatalogueState` counter on; a read that finds the summaries built at an older counter
-rebuilds them first, under the state row's lock so that concurrent readers rebuild once. A
-store that syncs every few minutes pays one rebuild per sync, on the first page view after
-it, instead of summing every sale on every view."""
+`CatalogueState` counter on and queues a rebuild on a worker. Pages read the summaries as
+they are: while a rebuild is on its way they show the previous figures and say so, so a store
+that syncs every few minutes never makes a page view wait for a whole-store rebuild. A page
+builds them itself only when there are none yet, or when the queued rebuild has not come
+within `SKU_SUMMARY_REFRESH_GRACE_SECONDS` (a broker away, a worker down)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, OuterRef, Subquery, Sum
+from django.utils import timezone
 
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
@@ -22,22 +26,50 @@ from inventory.models import SKU, CatalogueState, SalesDay, SkuSummary, StockLev
 WINDOW_DAYS = 28
 
 
+@dataclass(frozen=True)
+class SummaryFreshness:
+    summarised_at: dt.datetime | None
+    refreshing: bool  # newer sales or stock are being summarised; the figures shown are older
+
+
 def catalogue_changed(*, merchant: Merchant) -> None:
-    """Sales or stock changed: the summaries are out of date. Run after the writing
-    transaction commits, in a short one of its own: a lock on the state row held through a
-    long import would stall every other sync of the store, and could deadlock with them."""
+    """Sales or stock changed: the summaries are out of date, and a rebuild is queued. Run
+    after the writing transaction commits, in a short one of its own: a lock on the state row
+    held through a long import would stall every other sync of the store, and could deadlock
+    with them."""
+    # Imported here: the tasks module imports the ingestion that calls this function.
+    from inventory.tasks import refresh_sku_summaries_task
+
+    now = timezone.now()
     with transaction.atomic(), tenant_context(merchant):
         states = CatalogueState.objects.for_merchant(merchant)
-        if states.update(data_version=F("data_version") + 1):
-            return
-        _state, created = states.get_or_create(merchant=merchant, defaults={"data_version": 1})
-        if not created:  # created meanwhile by a concurrent write
-            states.update(data_version=F("data_version") + 1)
+        if not states.update(data_version=F("data_version") + 1, changed_at=now):
+            _state, created = states.get_or_create(
+                merchant=merchant, defaults={"data_version": 1, "changed_at": now}
+            )
+            if not created:  # created meanwhile by a concurrent write
+                states.update(data_version=F("data_version") + 1, changed_at=now)
+    refresh_sku_summaries_task.delay(merchant_id=merchant.pk)
+
+
+def sku_summaries_current(*, merchant: Merchant) -> SummaryFreshness:
+    """For the pages: the summaries as they stand, built first only if there are none yet or
+    if the rebuild queued after the last write is overdue. One query in the common case."""
+    state = CatalogueState.objects.for_merchant(merchant).first()
+    if state is not None and state.summary_version >= 0:
+        if state.summary_version == state.data_version:
+            return SummaryFreshness(state.summarised_at, refreshing=False)
+        grace = dt.timedelta(seconds=settings.SKU_SUMMARY_REFRESH_GRACE_SECONDS)
+        if state.changed_at is not None and timezone.now() - state.changed_at < grace:
+            return SummaryFreshness(state.summarised_at, refreshing=True)
+    sku_summaries_refresh(merchant=merchant)
+    return SummaryFreshness(timezone.now(), refreshing=False)
 
 
 def sku_summaries_refresh(*, merchant: Merchant, force: bool = False) -> bool:
     """Rebuild the merchant's SKU summaries if sales or stock changed since they were built
-    (or ``force``); True if they were rebuilt."""
+    (or ``force``); True if they were rebuilt. Concurrent callers rebuild once: the others
+    wait on the state row's lock and then find them current."""
     state = CatalogueState.objects.for_merchant(merchant).first()
     if state is not None and state.summary_version == state.data_version and not force:
         return False  # the common case: one query
@@ -51,7 +83,7 @@ def sku_summaries_refresh(*, merchant: Merchant, force: bool = False) -> bool:
             return False  # another reader rebuilt them while this one waited
         _rebuild(merchant)
         CatalogueState.objects.for_merchant(merchant).filter(pk=state.pk).update(
-            summary_version=state.data_version
+            summary_version=state.data_version, summarised_at=timezone.now()
         )
     return True
 

@@ -5,7 +5,8 @@ import logging
 from celery import shared_task
 
 from accounts.models import Merchant
-from inventory import partitions
+from accounts.tenancy import tenant_context
+from inventory import partitions, summaries
 from inventory.ingest import imports
 
 logger = logging.getLogger(__name__)
@@ -46,3 +47,18 @@ def maintain_sales_partitions_task() -> dict:
         "rows_moved": report.rows_moved,
         "skipped": [month.isoformat() for month in report.skipped],
     }
+
+
+@shared_task(
+    name="inventory.refresh_sku_summaries_task",
+    soft_time_limit=10 * 60,
+    time_limit=11 * 60,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def refresh_sku_summaries_task(*, merchant_id: int) -> bool:
+    """Queued after each write of sales or stock; a burst of syncs rebuilds once per write at
+    most, and fewer when the rebuilds overlap (each checks the counter under its lock)."""
+    merchant = Merchant.objects.get(pk=merchant_id)
+    with tenant_context(merchant):
+        return summaries.sku_summaries_refresh(merchant=merchant)

@@ -58,6 +58,7 @@ class SkuListView(MerchantViewMixin, TemplateView):
         supplier_id = int(supplier) if supplier.isdigit() else None
         if supplier_id not in {pk for pk, _name in suppliers}:
             supplier, supplier_id = "", None
+        figures = selectors.sku_summary_freshness(merchant=self.merchant)
         skus = selectors.sku_list(
             merchant=self.merchant,
             search=search,
@@ -90,6 +91,7 @@ class SkuListView(MerchantViewMixin, TemplateView):
             sort=sort,
             status=status,
             querystring=query.urlencode(),
+            figures=figures,
         )
         return context
 

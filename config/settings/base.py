@@ -300,6 +300,10 @@ DASHBOARD_PANELS = ["planning.dashboard.panel"]
 # Filters the catalogue list offers beyond its own, by dotted path, the same way: a callable
 # (merchant) -> filters, each with a name, label, choices and apply(queryset, value).
 SKU_LIST_FILTERS = ["planning.catalogue.sku_filters"]
+# The SKU summaries are rebuilt by a task queued after each write of sales or stock; pages show
+# the previous figures meanwhile, and rebuild them themselves only once this long has passed
+# without the task (inventory/summaries.py).
+SKU_SUMMARY_REFRESH_GRACE_SECONDS = int(os.environ.get("SKU_SUMMARY_REFRESH_GRACE_SECONDS", "120"))
 # How many of a night's suggestions get their forecast explained (SHAP) during the run, the
 # most valuable first; the others are explained when a merchant opens them.
 PLANNING_EXPLAIN_LIMIT = int(os.environ.get("PLANNING_EXPLAIN_LIMIT", "20"))

@@ -3,14 +3,18 @@ after a sync changes sales or stock, and left alone otherwise."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tenancy import tenant_context
 from inventory.ingest.service import ingest
 from inventory.models import SKU, CatalogueState, SkuSummary
 from inventory.summaries import sku_summaries_refresh
+from inventory.tasks import refresh_sku_summaries_task
 from tests.factories import SupplierFactory, SupplierItemFactory, member
 from tests.inventory.test_api import ApiTestCase
 
@@ -46,6 +50,41 @@ class SummaryTests(ApiTestCase):
             state = CatalogueState.objects.for_merchant(self.merchant).get()
             self.assertEqual(state.summary_version, state.data_version)
             self.assertEqual(SkuSummary.objects.for_merchant(self.merchant).count(), 3)
+
+    def test_pages_show_the_previous_figures_while_the_rebuild_is_queued(self):
+        self.sync_sales(2)
+        self.assertEqual(self.listed()["S2"], (Decimal("6"), None))
+        with mock.patch.object(refresh_sku_summaries_task, "delay") as queued:
+            self.sync_sales(5, date="2024-06-02")
+        queued.assert_called_once_with(merchant_id=self.merchant.pk)
+        page = self.client.get(reverse("inventory:sku_list", args=["shop"]))
+        self.assertTrue(page.context["figures"].refreshing)
+        self.assertContains(page, "Newer sales and stock are being added up")
+        self.assertEqual(self.listed()["S2"], (Decimal("6"), None))  # not rebuilt by the page
+        dashboard = self.client.get(reverse("inventory:dashboard", args=["shop"]))
+        self.assertEqual(dashboard.context["overview"].units_28d, Decimal("12"))
+        self.assertTrue(dashboard.context["overview"].figures.refreshing)
+
+        self.assertTrue(
+            refresh_sku_summaries_task.apply(kwargs={"merchant_id": self.merchant.pk}).get()
+        )
+        page = self.client.get(reverse("inventory:sku_list", args=["shop"]))
+        self.assertFalse(page.context["figures"].refreshing)
+        self.assertNotContains(page, "Newer sales and stock are being added up")
+        self.assertEqual(self.listed()["S2"], (Decimal("21"), None))
+
+    def test_a_page_rebuilds_when_the_queued_rebuild_is_overdue(self):
+        self.sync_sales(2)
+        self.listed()
+        with mock.patch.object(refresh_sku_summaries_task, "delay"):  # the broker lost it
+            self.sync_sales(5, date="2024-06-02")
+        self.assertEqual(self.listed()["S2"], (Decimal("6"), None))
+        overdue = timezone.now() - dt.timedelta(minutes=10)
+        with tenant_context(self.merchant):
+            CatalogueState.objects.for_merchant(self.merchant).update(changed_at=overdue)
+        page = self.client.get(reverse("inventory:sku_list", args=["shop"]))
+        self.assertFalse(page.context["figures"].refreshing)
+        self.assertEqual(self.listed()["S2"], (Decimal("21"), None))
 
     def test_the_window_follows_the_latest_sales_day(self):
         self.sync_sales(1, date="2024-05-01")
