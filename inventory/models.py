@@ -252,7 +252,8 @@ class SalesDay(FactModel):
     class Meta:
         verbose_name = "daily sales"
         verbose_name_plural = "daily sales"
-        ordering = ["sku_id", "location_id", "date"]
+        # No default ordering: on millions of rows it would sort every read, and it adds its
+        # columns to every .distinct(). A read that needs an order says so.
         constraints = [
             # Also the index for one SKU's history (merchant, sku, location, date range).
             models.UniqueConstraint(
