@@ -16,7 +16,9 @@ from accounts.errors import DomainError
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         set_rollback()  # an error answer leaves nothing of the request behind
-        return Response(exc.response_data(), status=exc.status_code)
+        return Response(
+            exc.response_data(), status=exc.status_code, headers=getattr(exc, "headers", None)
+        )
     if isinstance(exc, RequestTooLarge | RequestDataTooBig):
         set_rollback()
         limit = getattr(exc, "limit", settings.DATA_UPLOAD_MAX_MEMORY_SIZE)

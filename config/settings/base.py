@@ -304,6 +304,10 @@ SKU_LIST_FILTERS = ["planning.catalogue.sku_filters"]
 # the previous figures meanwhile, and rebuild them themselves only once this long has passed
 # without the task (inventory/summaries.py).
 SKU_SUMMARY_REFRESH_GRACE_SECONDS = int(os.environ.get("SKU_SUMMARY_REFRESH_GRACE_SECONDS", "120"))
+# An ERP sync that arrives during an import of its store waits this long for the import to
+# end, then is answered 503 with Retry-After (inventory/ingest/service.py).
+STORE_BUSY_WAIT_SECONDS = float(os.environ.get("STORE_BUSY_WAIT_SECONDS", "10"))
+STORE_BUSY_RETRY_AFTER_SECONDS = int(os.environ.get("STORE_BUSY_RETRY_AFTER_SECONDS", "30"))
 # How many of a night's suggestions get their forecast explained (SHAP) during the run, the
 # most valuable first; the others are explained when a merchant opens them.
 PLANNING_EXPLAIN_LIMIT = int(os.environ.get("PLANNING_EXPLAIN_LIMIT", "20"))

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import runs
@@ -25,7 +25,7 @@ from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
 from inventory.ingest.order_lines import ORDER_LINES
 from inventory.ingest.resources import RESOURCES, Resource
-from inventory.ingest.service import IngestRejected, ingest
+from inventory.ingest.service import IngestRejected, hold_store_writes, ingest
 from inventory.ingest.validation import RowError, resolve_codes
 from inventory.models import ImportJob
 
@@ -191,18 +191,14 @@ class _Rejected(Exception):
     """Raised inside the import's transaction to roll all of it back."""
 
 
-IMPORT_LOCK = 0x53484C46  # the advisory-lock namespace of imports
-
-
 def _one_import_at_a_time(merchant: Merchant) -> None:
     """Two imports of one store run one after the other, whatever their files hold: each is
     one transaction writing rows in its file's order, so two at once could each wait for a
-    row the other holds (a deadlock, and one of them failed). A PostgreSQL advisory lock per
-    store, held until the import's transaction ends, queues the second behind the first; the
-    store's final state is that of the two in turn. Other stores import in parallel."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, merchant.pk])
+    row the other holds (a deadlock, and one of them failed). The store's write lock, held
+    exclusively until the import's transaction ends, queues the second behind the first (the
+    store's final state is that of the two in turn) and holds syncs back meanwhile
+    (`hold_store_writes`). Other stores import in parallel."""
+    hold_store_writes(merchant, exclusive=True)
 
 
 def import_run(*, merchant: Merchant, job_id: int) -> ImportJob | None:

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 
 from accounts.errors import DomainError
 from accounts.models import Merchant
@@ -63,6 +64,63 @@ class IngestRejected(DomainError):
         }
 
 
+# The advisory-lock namespace of one store's writes of facts (imports and syncs).
+STORE_WRITES_LOCK = 0x53484C46
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+class StoreBusy(DomainError):
+    """An import of the store is running; the batch was not written. Sent again later (with
+    the same Idempotency-Key), it is written once."""
+
+    status_code = 503
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(
+            "An import of this store is running; nothing was written. "
+            f"Send the batch again in {retry_after} seconds."
+        )
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+    def response_data(self) -> dict[str, Any]:
+        return {"detail": str(self), "retry_after_seconds": self.retry_after}
+
+
+def hold_store_writes(merchant: Merchant, *, exclusive: bool) -> None:
+    """Until the transaction ends, hold the store's write lock: exclusive for an import,
+    shared for a sync. An import is one long transaction writing its file chunk by chunk, so
+    a sync writing some of the same rows meanwhile could hold one the import needs next while
+    waiting for one the import holds: a deadlock. Syncs share the lock (their rows go in key
+    order, so they only ever queue behind each other); an import waits for the syncs under
+    way, and syncs arriving during an import wait up to `STORE_BUSY_WAIT_SECONDS`, then are
+    answered `StoreBusy` (503, Retry-After). SQLite serialises writers: nothing to do."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if exclusive:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STORE_WRITES_LOCK, merchant.pk])
+            return
+        wait_ms = int(settings.STORE_BUSY_WAIT_SECONDS * 1000)
+        cursor.execute(
+            "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+            [f"{wait_ms}ms"],
+        )
+        previous = cursor.fetchone()[0]
+        try:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock_shared(%s, %s)", [STORE_WRITES_LOCK, merchant.pk]
+            )
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                raise StoreBusy(retry_after=settings.STORE_BUSY_RETRY_AFTER_SECONDS) from error
+            raise
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+
+
 @dataclass(frozen=True)
 class IngestResult:
     resource: str
@@ -90,6 +148,7 @@ def ingest(
     """Validate and write one batch as ``merchant``; raises `IngestRejected` with every bad
     row, having written nothing."""
     with transaction.atomic(), tenant_context(merchant):
+        hold_store_writes(merchant, exclusive=False)  # an import holds it already: no wait
         result = _ingest(
             merchant=merchant,
             resource_name=resource_name,

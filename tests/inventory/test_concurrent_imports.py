@@ -3,18 +3,23 @@ and the store's data is what running them one after the other gives."""
 
 from __future__ import annotations
 
+import json
 import threading
 import unittest
 from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test import TransactionTestCase
+from django.db import connection, transaction
+from django.test import TransactionTestCase, override_settings
+from django.urls import reverse
 
+from accounts.roles import Role
+from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from inventory.ingest import imports
+from inventory.ingest.service import hold_store_writes
 from inventory.models import ImportJob, SalesDay
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, UserFactory
+from tests.factories import LocationFactory, MerchantFactory, SKUFactory, UserFactory, member
 
 SKUS = [f"K{number:03d}" for number in range(120)]
 DAYS = [f"2024-05-{day:02d}" for day in range(1, 29)]
@@ -130,3 +135,84 @@ class ConcurrentSyncTests(TransactionTestCase):
             self.assertEqual(
                 SalesDay.objects.for_merchant(self.merchant).count(), len(SKUS) * len(DAYS)
             )
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "advisory locks")
+@override_settings(STORE_BUSY_WAIT_SECONDS=0.5, STORE_BUSY_RETRY_AFTER_SECONDS=7)
+class SyncDuringImportTests(TransactionTestCase):
+    """A sync that arrives while an import of its store holds the store's write lock waits,
+    then is answered 503 with Retry-After, having written nothing; syncs share the lock with
+    each other, and other stores are not held back."""
+
+    def setUp(self):
+        self.merchant = MerchantFactory(slug="shop")
+        self.other = MerchantFactory(slug="other")
+        owner = UserFactory()
+        self.tokens = {}
+        for merchant in (self.merchant, self.other):
+            member(merchant, Role.OWNER, user=owner)
+            with tenant_context(merchant):
+                LocationFactory(merchant=merchant, code="WH")
+                SKUFactory(merchant=merchant, code="K001")
+            self.tokens[merchant.pk] = api_token_create(
+                merchant=merchant, name="ERP", role=Role.PLANNER, actor=owner
+            ).secret
+
+    def sync(self, merchant, key: str):
+        rows = [{"sku": "K001", "location": "WH", "date": "2024-05-01", "units": 4}]
+        return self.client.post(
+            reverse("sales-day-bulk"),
+            json.dumps(rows),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {self.tokens[merchant.pk]}",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+
+    def holding(self, merchant, *, exclusive: bool):
+        """A thread that holds the store's write lock (as an import does) until released."""
+        held, release = threading.Event(), threading.Event()
+
+        def work() -> None:
+            try:
+                with transaction.atomic():
+                    hold_store_writes(merchant, exclusive=exclusive)
+                    held.set()
+                    release.wait(30)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        self.assertTrue(held.wait(10))
+        return thread, release
+
+    def sales(self, merchant) -> int:
+        with tenant_context(merchant):
+            return SalesDay.objects.for_merchant(merchant).count()
+
+    def test_a_sync_during_an_import_is_told_to_come_back_and_writes_nothing(self):
+        thread, release = self.holding(self.merchant, exclusive=True)
+        try:
+            busy = self.sync(self.merchant, "first-try")
+            elsewhere = self.sync(self.other, "other-store")
+        finally:
+            release.set()
+            thread.join()
+        self.assertEqual(busy.status_code, 503)
+        self.assertEqual(busy["Retry-After"], "7")
+        self.assertIn("import of this store is running", busy.json()["detail"])
+        self.assertEqual(self.sales(self.merchant), 0)
+        self.assertEqual(elsewhere.status_code, 200)
+        again = self.sync(self.merchant, "first-try")  # the client's retry, same key
+        self.assertEqual(again.status_code, 200, again.content)
+        self.assertEqual(self.sales(self.merchant), 1)
+
+    def test_syncs_share_the_lock(self):
+        thread, release = self.holding(self.merchant, exclusive=False)
+        try:
+            response = self.sync(self.merchant, "while-another-sync")
+        finally:
+            release.set()
+            thread.join()
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(self.sales(self.merchant), 1)
