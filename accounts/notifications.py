@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts import secrets as token_secrets
 from accounts.models import Invitation
 
 
@@ -13,7 +14,9 @@ def send_invitation_email(*, invitation_id: int, secret: str) -> None:
     invitation = (
         Invitation.objects.unscoped().select_related("merchant", "invited_by").get(pk=invitation_id)
     )
-    if not invitation.is_open:
+    # The link must be this invitation's own: with another's secret (a caller that mixed up
+    # its arguments) the invitee would be handed a way into that invitation's merchant.
+    if not invitation.is_open or not token_secrets.matches(secret, invitation.digest):
         return
     link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
         "invitation_accept", kwargs={"secret": secret}
