@@ -11,6 +11,7 @@ Rolling back activates an earlier version in one step.
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 
@@ -93,6 +94,13 @@ def holdout_scores(forecaster, values: np.ndarray, horizon: int = EVALUATION_DAY
     forecasts = forecaster(history, horizon, WEEK)
     result = score(list(history), list(actual), list(forecasts), WEEK)
     return {"WQL": round(result.wql, 5), "MASE": round(result.mase, 5)}
+
+
+def _storable(scores: dict[str, float]) -> dict[str, float | None]:
+    """Scores as JSON keeps them: an undefined one (MASE when every series repeats itself
+    exactly week on week, so the seasonal scale is 0) is None, not NaN, which PostgreSQL's
+    jsonb refuses."""
+    return {name: value if math.isfinite(value) else None for name, value in scores.items()}
 
 
 def evaluate(
@@ -216,9 +224,9 @@ def training_run_execute(
     metrics = {
         "evaluation_days": EVALUATION_DAYS,
         "series": len(history.keys),
-        "version": candidate,
-        "parent": reference,
-        "seasonal_naive": naive,
+        "version": _storable(candidate),
+        "parent": _storable(reference),
+        "seasonal_naive": _storable(naive),
         "corpus_loss_before": round(before, 5),
         "corpus_loss_after": round(after, 5),
         "train_seconds": round(log.seconds, 1),

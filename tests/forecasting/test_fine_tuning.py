@@ -202,3 +202,41 @@ class ResumeTests(MerchantWithHistory, TestCase):
             self.assertEqual(others.count(), 1)
         total = explained["base_value"] + sum(g["value"] for g in explained["groups"])
         self.assertAlmostEqual(total, explained["forecast"], places=2)
+
+
+@override_settings(FINE_TUNE_BATCH_SIZE=4)
+class PeriodicHistoryTests(TestCase):
+    """Sales that repeat exactly week on week: MASE is undefined (its seasonal scale is 0).
+    The version is still kept, its MASE stored as null (PostgreSQL's jsonb refuses NaN)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        location = LocationFactory(merchant=cls.merchant)
+        rows = []
+        for index in range(2):
+            sku = SKUFactory(merchant=cls.merchant, code=f"P{index}")
+            for day in range(90):
+                date = START + dt.timedelta(days=day)
+                rows.append(
+                    SalesDay(
+                        merchant=cls.merchant, sku=sku, location=location, date=date,
+                        units=Decimal(date.weekday() + index + 1),
+                    )
+                )  # fmt: skip
+        with tenant_context(cls.merchant):
+            SalesDay.objects.bulk_create(rows)
+
+    def test_an_undefined_score_is_stored_as_null(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            run = fine_tuning.training_run_create(merchant=self.merchant, steps=2)
+        with tenant_context(self.merchant):
+            run = (
+                TrainingRun.objects.for_merchant(self.merchant)
+                .select_related("version")
+                .get(pk=run.pk)
+            )
+            self.assertEqual(run.status, TrainingRun.Status.SUCCEEDED, run.message)
+            metrics = run.version.metrics
+        self.assertIsNone(metrics["seasonal_naive"]["MASE"])
+        self.assertGreaterEqual(metrics["version"]["WQL"], 0)
