@@ -76,6 +76,7 @@ class ExplanationPageTests(ForecastPageTests):
             ["Recent level", "Trend", "Weekly pattern", "Yearly pattern"],
         )
         self.assertContains(page, "Weekly pattern")
+        self.assertContains(page, "on average over the next")  # not the medians of the cards
         with tenant_context(self.merchant):
             stored = SeriesForecast.objects.for_merchant(self.merchant).get().explanation
         self.assertEqual(stored["forecast"], explanation["forecast"])  # computed once, kept
