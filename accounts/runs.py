@@ -31,8 +31,10 @@ def claim(model: type[models.Model], *, merchant: Merchant, pk: int, claimant: s
 
     With a ``claimant`` (the Celery task id), a run already running under that same id is
     taken over: the broker delivers a task again only when the worker that had it is gone
-    (acks late, rejected on worker loss), so the run resumes instead of being stranded. A
-    duplicate task has another id and still finds the run taken."""
+    (acks late, rejected on worker loss), and a task's retry keeps its id (sent again after
+    an error that rolled its work back, a lost database connection), so the run resumes
+    instead of being stranded. A duplicate task (the dispatch sweep may send one) has another
+    id and still finds the run taken."""
     with transaction.atomic(), tenant_context(merchant):
         changes = {"status": RUNNING, "started_at": timezone.now()}
         if claimant:
@@ -45,12 +47,16 @@ def claim(model: type[models.Model], *, merchant: Merchant, pk: int, claimant: s
         return model.objects.for_merchant(merchant).get(pk=pk) if claimed else None
 
 
-def fail(model: type[models.Model], *, merchant: Merchant, pk: int, message: str) -> None:
-    """Mark a run failed with ``message``, unless it had succeeded."""
+def fail(
+    model: type[models.Model], *, merchant: Merchant, pk: int, message: str, claimant: str = ""
+) -> None:
+    """Mark a run failed with ``message``, unless it had succeeded. With a ``claimant``, a run
+    that another task is running is left to that task: a duplicate's error is not the run's."""
     with transaction.atomic(), tenant_context(merchant):
-        model.objects.for_merchant(merchant).filter(pk=pk).exclude(status=SUCCEEDED).update(
-            status=FAILED, message=message, finished_at=timezone.now()
-        )
+        runs = model.objects.for_merchant(merchant).filter(pk=pk).exclude(status=SUCCEEDED)
+        if claimant:
+            runs = runs.exclude(models.Q(status=RUNNING) & ~models.Q(claimed_by=claimant))
+        runs.update(status=FAILED, message=message, finished_at=timezone.now())
 
 
 def record(model: type[models.Model], *, merchant: Merchant, pk: int, **fields) -> None:

@@ -56,6 +56,12 @@ app.conf.beat_schedule = {
         "task": "inventory.maintain_sales_partitions_task",
         "schedule": crontab(hour=1, minute=45),
     },
+    # Sends again the task of each long job still queued after CELERY_REDISPATCH_AFTER_SECONDS:
+    # its sending failed while the broker was away, or a Redis restart lost it.
+    "redispatch-stranded-jobs": {
+        "task": "accounts.redispatch_stranded_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "purge-idempotency-records": {
         "task": "accounts.purge_idempotency_records_task",
         "schedule": crontab(hour=3, minute=15),

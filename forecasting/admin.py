@@ -4,6 +4,7 @@ can be retried and queued ones cancelled."""
 
 from django.contrib import admin
 
+from accounts import dispatch
 from accounts.admin_jobs import job_actions
 from accounts.admin_site import TenantOwnedAdmin
 from forecasting.models import ForecastRun, ModelVersion, TrainingRun
@@ -12,13 +13,13 @@ from forecasting.models import ForecastRun, ModelVersion, TrainingRun
 def _forecast(run: ForecastRun) -> None:
     from forecasting.tasks import run_forecast_task
 
-    run_forecast_task.delay(merchant_id=run.merchant_id, run_id=run.pk)
+    dispatch.send(run_forecast_task, merchant_id=run.merchant_id, run_id=run.pk)
 
 
 def _fine_tune(run: TrainingRun) -> None:
     from forecasting.tasks import fine_tune_task
 
-    fine_tune_task.delay(merchant_id=run.merchant_id, run_id=run.pk)
+    dispatch.send(fine_tune_task, merchant_id=run.merchant_id, run_id=run.pk)
 
 
 @admin.register(ForecastRun)

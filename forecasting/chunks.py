@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts import runs
+from accounts import dispatch, runs
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import history as history_reads
@@ -70,12 +70,21 @@ def fan_out(*, merchant: Merchant, run: ForecastRun, sku_ids: list[int]) -> list
         )
         for chunk in made:
             if chunk.status != ForecastChunk.Status.SUCCEEDED:
-                transaction.on_commit(
-                    lambda chunk=chunk: forecast_chunk_task.delay(
-                        merchant_id=merchant.pk, chunk_id=chunk.pk
-                    )
+                dispatch.send_on_commit(
+                    forecast_chunk_task, merchant_id=merchant.pk, chunk_id=chunk.pk
                 )
     return made
+
+
+def chunks_stranded(*, queued_before: dt.datetime) -> list[tuple]:
+    """The task of each chunk queued before ``queued_before`` and still waiting: the broker
+    was away or lost it (`accounts.dispatch`)."""
+    from forecasting.tasks import forecast_chunk_task
+
+    return [
+        (forecast_chunk_task, {"merchant_id": merchant_id, "chunk_id": pk})
+        for merchant_id, pk in dispatch.stranded(ForecastChunk, queued_before=queued_before)
+    ]
 
 
 def chunk_claim(*, merchant: Merchant, chunk_id: int, claimant: str = ""):

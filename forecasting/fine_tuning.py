@@ -11,6 +11,7 @@ Rolling back activates an earlier version in one step.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 import uuid
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import runs
+from accounts import dispatch, runs
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
@@ -70,8 +71,19 @@ def training_run_create(
         run = TrainingRun.objects.create(
             merchant=merchant, mode=mode, steps=steps or settings.FINE_TUNE_STEPS
         )
-        transaction.on_commit(lambda: fine_tune_task.delay(merchant_id=merchant.pk, run_id=run.pk))
+        dispatch.send_on_commit(fine_tune_task, merchant_id=merchant.pk, run_id=run.pk)
     return run
+
+
+def training_runs_stranded(*, queued_before: dt.datetime) -> list[tuple]:
+    """The task of each training run queued before ``queued_before`` and still waiting: the
+    broker was away or lost it (`accounts.dispatch`)."""
+    from forecasting.tasks import fine_tune_task
+
+    return [
+        (fine_tune_task, {"merchant_id": merchant_id, "run_id": pk})
+        for merchant_id, pk in dispatch.stranded(TrainingRun, queued_before=queued_before)
+    ]
 
 
 def _with_lora(model: torch.nn.Module) -> torch.nn.Module:

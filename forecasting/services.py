@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts import runs
+from accounts import dispatch, runs
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
@@ -48,10 +48,19 @@ def forecast_run_create(
                 return None
         else:
             run = ForecastRun.objects.create(merchant=merchant, horizon=horizon)
-        transaction.on_commit(
-            lambda: run_forecast_task.delay(merchant_id=merchant.pk, run_id=run.pk)
-        )
+        dispatch.send_on_commit(run_forecast_task, merchant_id=merchant.pk, run_id=run.pk)
     return run
+
+
+def forecast_runs_stranded(*, queued_before: dt.datetime) -> list[tuple]:
+    """The task of each forecast run queued before ``queued_before`` and still waiting: the
+    broker was away or lost it (`accounts.dispatch`)."""
+    from forecasting.tasks import run_forecast_task
+
+    return [
+        (run_forecast_task, {"merchant_id": merchant_id, "run_id": pk})
+        for merchant_id, pk in dispatch.stranded(ForecastRun, queued_before=queued_before)
+    ]
 
 
 def candidates_for(merchant: Merchant, history: history_reads.History, horizon: int):

@@ -8,12 +8,12 @@ import numpy as np
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts import dispatch
 from accounts.errors import DomainError
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
@@ -154,10 +154,9 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
         if not forecast.explanation and not settings.EXPLAIN_IN_REQUEST:
             from forecasting import tasks
 
-            transaction.on_commit(
-                lambda: tasks.explain_forecast_task.delay(
-                    merchant_id=self.merchant.pk, forecast_id=forecast.pk
-                )
+            # with the broker away the page still answers; its next view queues it again
+            dispatch.send_on_commit(
+                tasks.explain_forecast_task, merchant_id=self.merchant.pk, forecast_id=forecast.pk
             )
             return {"pending": True}
         try:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
+from accounts import dispatch
 from accounts.admin_jobs import job_actions
 from accounts.admin_site import TenantOwnedAdmin
 from inventory.models import (
@@ -22,7 +23,7 @@ from inventory.models import (
 def _run_import(job: ImportJob) -> None:
     from inventory.tasks import run_import_task
 
-    run_import_task.delay(merchant_id=job.merchant_id, job_id=job.pk)
+    dispatch.send(run_import_task, merchant_id=job.merchant_id, job_id=job.pk)
 
 
 @admin.register(Location)

@@ -472,6 +472,9 @@ class ImportJob(InventoryModel):
     unchanged_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    claimed_by = models.CharField(
+        max_length=64, blank=True, help_text="The task that runs it; its redelivery may resume."
+    )
     message = models.TextField(blank=True)
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

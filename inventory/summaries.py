@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 
+from accounts import dispatch
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from inventory.models import SKU, CatalogueState, SalesDay, SkuSummary, StockLevel
@@ -49,7 +50,8 @@ def catalogue_changed(*, merchant: Merchant) -> None:
             )
             if not created:  # created meanwhile by a concurrent write
                 states.update(data_version=F("data_version") + 1, changed_at=now)
-    refresh_sku_summaries_task.delay(merchant_id=merchant.pk)
+    # with the broker away the pages rebuild the summaries themselves once the task is late
+    dispatch.send(refresh_sku_summaries_task, merchant_id=merchant.pk)
 
 
 def sku_summaries_current(*, merchant: Merchant) -> SummaryFreshness:

@@ -2,7 +2,9 @@
 
 import logging
 
+import psycopg
 from celery import shared_task
+from django.db import InterfaceError, OperationalError, connection
 
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
@@ -11,18 +13,50 @@ from inventory.ingest import imports
 
 logger = logging.getLogger(__name__)
 
+# The database went away (restarted, failed over, the connection cut): Django's errors, and
+# psycopg's own from COPY, which Django does not wrap. PostgreSQL rolled the import back.
+DATABASE_LOST = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+# Loads tried after a lost connection, 2, 4, ... 60 s apart (about 2 minutes in all).
+IMPORT_RETRIES = 6
+# Then attempts that only mark the job failed, a minute apart, until the database is back.
+VERDICT_RETRIES = 10
+DATABASE_LOST_MESSAGE = (
+    "The database could not be reached while loading this file; nothing was loaded. "
+    "Try again in a few minutes."
+)
+
 
 @shared_task(
+    bind=True,
     name="inventory.run_import_task",
     soft_time_limit=30 * 60,
     time_limit=32 * 60,
     acks_late=True,
     reject_on_worker_lost=True,
+    max_retries=IMPORT_RETRIES + VERDICT_RETRIES,
 )
-def run_import_task(*, merchant_id: int, job_id: int) -> None:
-    merchant = Merchant.objects.get(pk=merchant_id)
+def run_import_task(self, *, merchant_id: int, job_id: int) -> None:
+    """A lost database connection is transient: the task retries on a fresh connection, and
+    its retries (which keep its id) take over the job it was running (`runs.claim`); so does
+    the task delivered again after its worker died. A duplicate sent by the dispatch sweep
+    has another id and leaves a job that is running alone. Out of loads, the retries mark the
+    job failed as soon as the database answers, unless another task is running it."""
+    retries = self.request.retries
+    claimant = self.request.id or ""
     try:
-        imports.import_run(merchant=merchant, job_id=job_id)
+        merchant = Merchant.objects.get(pk=merchant_id)
+        if retries > IMPORT_RETRIES:
+            imports.fail_job(
+                merchant=merchant, job_id=job_id, message=DATABASE_LOST_MESSAGE, claimant=claimant
+            )
+            return
+        imports.import_run(merchant=merchant, job_id=job_id, claimant=claimant)
+    except DATABASE_LOST as error:
+        logger.warning("import %s of merchant %s lost the database: %s", job_id, merchant_id, error)
+        connection.close()  # dead or suspect: the next attempt opens a fresh one
+        raise self.retry(exc=error, countdown=min(2 ** (retries + 1), 60)) from error
+    except Merchant.DoesNotExist:
+        raise  # its jobs went with it: nothing to mark
     except Exception:
         logger.exception("import %s of merchant %s failed", job_id, merchant_id)
         imports.fail_job(
@@ -30,6 +64,7 @@ def run_import_task(*, merchant_id: int, job_id: int) -> None:
             job_id=job_id,
             message="The import stopped on an unexpected error; nothing was loaded. "
             "Platform staff can see the error in the console; try again later.",
+            claimant=claimant,
         )
         raise
 

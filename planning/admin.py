@@ -6,6 +6,7 @@ shown by name."""
 from django.contrib import admin
 from django.template.response import TemplateResponse
 
+from accounts import dispatch
 from accounts.admin_jobs import job_actions
 from accounts.admin_site import ReadOnlyAdminMixin, TenantOwnedAdmin
 from planning import health, statistics
@@ -67,7 +68,7 @@ class ServiceHealthAdmin(ReadOnlyPage):
 def _replay(job: PolicyReplay) -> None:
     from planning.tasks import policy_replay_task
 
-    policy_replay_task.delay(merchant_id=job.merchant_id, replay_id=job.pk)
+    dispatch.send(policy_replay_task, merchant_id=job.merchant_id, replay_id=job.pk)
 
 
 @admin.register(PolicyReplay)

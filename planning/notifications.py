@@ -30,6 +30,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts import dispatch
 from accounts.errors import DomainError
 from accounts.models import Membership, Merchant
 from accounts.roles import Role
@@ -143,12 +144,10 @@ def alerts_announce(*, merchant_id: int, alert_ids: list[int]) -> int:
         ]
         WebhookDelivery.objects.bulk_create(deliveries)
         ids = [delivery.pk for delivery in deliveries]
-        transaction.on_commit(
-            lambda: [
-                tasks.deliver_webhook_task.delay(merchant_id=merchant_id, delivery_id=pk)
-                for pk in ids
-            ]
-        )
+        for pk in ids:
+            dispatch.send_on_commit(
+                tasks.deliver_webhook_task, merchant_id=merchant_id, delivery_id=pk
+            )
     return len(ids)
 
 
@@ -220,6 +219,23 @@ def due_deliveries() -> list[tuple[int, int]]:
             .filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now())
             .values_list("merchant_id", "pk")[:1000]
         )
+
+
+def deliveries_stranded(*, queued_before: dt.datetime) -> list[tuple]:
+    """The first try of each delivery created before ``queued_before`` and never tried: the
+    broker was away or lost it (`accounts.dispatch`). Later tries are `due_deliveries`'."""
+    from planning import tasks
+
+    return [
+        (tasks.deliver_webhook_task, {"merchant_id": merchant_id, "delivery_id": pk})
+        for merchant_id, pk in dispatch.stranded(
+            WebhookDelivery,
+            queued_before=queued_before,
+            status=WebhookDelivery.Status.PENDING,
+            attempts=0,
+            next_attempt_at__isnull=True,
+        )
+    ]
 
 
 # -- the morning digest ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from accounts import runs
+from accounts import dispatch, runs
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
@@ -423,10 +423,19 @@ def policy_replay_create(*, merchant: Merchant, actor: User | None) -> PolicyRep
     if pending is not None:
         return pending
     job = PolicyReplay.objects.create(merchant=merchant, requested_by=actor)
-    transaction.on_commit(
-        lambda: tasks.policy_replay_task.delay(merchant_id=merchant.pk, replay_id=job.pk)
-    )
+    dispatch.send_on_commit(tasks.policy_replay_task, merchant_id=merchant.pk, replay_id=job.pk)
     return job
+
+
+def policy_replays_stranded(*, queued_before: dt.datetime) -> list[tuple]:
+    """The task of each replay queued before ``queued_before`` and still waiting: the broker
+    was away or lost it (`accounts.dispatch`)."""
+    from planning import tasks
+
+    return [
+        (tasks.policy_replay_task, {"merchant_id": merchant_id, "replay_id": pk})
+        for merchant_id, pk in dispatch.stranded(PolicyReplay, queued_before=queued_before)
+    ]
 
 
 def policy_replay_execute(

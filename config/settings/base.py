@@ -202,8 +202,37 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # Longer than the longest task, so an unacknowledged task is not handed out twice; also how
 # long a task whose worker was killed waits before another worker gets it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(60 * 60 * 6)))
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(60 * 60 * 6))),
+    # A send to a broker that is away gives up within about two seconds (a refused connection
+    # at once) instead of holding the request: the job waits queued for the sweep below.
+    # Without a socket timeout, a broker that accepts but never answers holds a send forever.
+    # Longer than the workers' one-second BRPOP wait.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
 }
+# A send retries once, at once (after a broker restart a pooled connection is dead: the retry
+# reconnects), then gives up (Celery: three retries 0.2 s apart).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# A long job still queued this long after it was queued has its task sent again by a sweep
+# every five minutes (accounts/dispatch.py): sending it failed while the broker was away, or
+# the broker lost it (Redis restarted: it keeps nothing on disk). A duplicate finds the job
+# claimed and does nothing.
+CELERY_REDISPATCH_AFTER_SECONDS = int(os.environ.get("CELERY_REDISPATCH_AFTER_SECONDS", "300"))
+# Where the sweep finds those jobs, by dotted path (each app lists its own, so accounts imports
+# none of them): a callable (queued_before=datetime) -> [(task, kwargs)].
+CELERY_REDISPATCH_SOURCES = [
+    "inventory.ingest.imports.imports_stranded",
+    "forecasting.services.forecast_runs_stranded",
+    "forecasting.chunks.chunks_stranded",
+    "forecasting.fine_tuning.training_runs_stranded",
+    "planning.services.policy_replays_stranded",
+    "planning.notifications.deliveries_stranded",
+]
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

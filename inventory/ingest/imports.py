@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import runs
+from accounts import dispatch, runs
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
 from inventory.ingest.order_lines import ORDER_LINES
@@ -150,8 +150,21 @@ def import_confirm(
         job.save(update_fields=["mapping", "options", "status", "updated_at"])
     from inventory.tasks import run_import_task
 
-    transaction.on_commit(lambda: run_import_task.delay(merchant_id=merchant.pk, job_id=job.pk))
+    dispatch.send_on_commit(run_import_task, merchant_id=merchant.pk, job_id=job.pk)
     return job
+
+
+def imports_stranded(*, queued_before) -> list[tuple]:
+    """The task of each import queued (its mapping confirmed) before ``queued_before`` and
+    still waiting: the broker was away or lost it (`accounts.dispatch`)."""
+    from inventory.tasks import run_import_task
+
+    return [
+        (run_import_task, {"merchant_id": merchant_id, "job_id": pk})
+        for merchant_id, pk in dispatch.stranded(
+            ImportJob, queued_before=queued_before, since="updated_at"
+        )
+    ]
 
 
 def _progress_key(job_id: int) -> str:
@@ -201,9 +214,15 @@ def _one_import_at_a_time(merchant: Merchant) -> None:
     hold_store_writes(merchant, exclusive=True)
 
 
-def import_run(*, merchant: Merchant, job_id: int) -> ImportJob | None:
-    """Load the file of a queued job; returns None when another worker has it or it is done."""
-    job = runs.claim(ImportJob, merchant=merchant, pk=job_id)
+def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> ImportJob | None:
+    """Load the file of a queued job; returns None when another worker has it or it is done.
+
+    The rows and the job's success commit in one transaction: a connection lost at any point
+    leaves either both or neither, never rows loaded under a job still running. With a
+    ``claimant`` (the task's id), a job left running under that id is taken over: the task
+    delivered again after its worker died, or its retry after the database went away
+    (`runs.claim`)."""
+    job = runs.claim(ImportJob, merchant=merchant, pk=job_id, claimant=claimant)
     if job is None:
         return None
     errors: list[dict] = []
@@ -231,6 +250,17 @@ def import_run(*, merchant: Merchant, job_id: int) -> ImportJob | None:
                 done += len(chunk)
             if error_count:
                 raise _Rejected
+            return _finish(
+                merchant,
+                job,
+                ImportJob.Status.SUCCEEDED,
+                total,
+                total,
+                totals,
+                [],
+                0,
+                f"Loaded {total:,} rows.",
+            )
     except _Rejected:
         return _finish(
             merchant,
@@ -256,17 +286,6 @@ def import_run(*, merchant: Merchant, job_id: int) -> ImportJob | None:
             0,
             f"The file could not be read: {error}",
         )
-    return _finish(
-        merchant,
-        job,
-        ImportJob.Status.SUCCEEDED,
-        total,
-        total,
-        totals,
-        [],
-        0,
-        f"Loaded {total:,} rows.",
-    )
 
 
 def _load_chunk(merchant, job, chunk, offset, line_counter, errors, totals) -> int:
@@ -326,10 +345,12 @@ def _finish(merchant, job, status, total, done, totals, errors, error_count, mes
         job.message = message
         job.finished_at = timezone.now()
         job.save()
-    cache.delete(_progress_key(job.pk))
+    # Inside the import's transaction, the progress goes when the verdict is visible.
+    transaction.on_commit(lambda: cache.delete(_progress_key(job.pk)))
     return job
 
 
-def fail_job(*, merchant: Merchant, job_id: int, message: str) -> None:
-    """Mark a job failed after an unexpected error (the task's last resort)."""
-    runs.fail(ImportJob, merchant=merchant, pk=job_id, message=message)
+def fail_job(*, merchant: Merchant, job_id: int, message: str, claimant: str = "") -> None:
+    """Mark a job failed after an unexpected error (the task's last resort); not one that
+    another task is running (`runs.fail`)."""
+    runs.fail(ImportJob, merchant=merchant, pk=job_id, message=message, claimant=claimant)

@@ -38,6 +38,7 @@ from unittest import mock
 
 import numpy as np
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.test import TestCase, override_settings
@@ -431,6 +432,9 @@ SWEEP_TESTS = {
     "planning.merchant_checks_task": "test_merchant_checks_write_to_each_store_alone",
     "accounts.purge_idempotency_records_task": "test_idempotency_purge_forgets_old_keys_of_each",
     "inventory.maintain_sales_partitions_task": "test_sales_partitioning_keeps_each_stores_sales",
+    "accounts.redispatch_stranded_task": (
+        "test_redispatch_sends_each_stores_stranded_jobs_with_its_own_merchant"
+    ),
 }
 OTHER_TESTS = {
     "accounts.send_invitation_email_task": "test_invitation_email_goes_out_only_with_its_secret",
@@ -699,6 +703,31 @@ class TaskIsolationTests(TestCase):
                     self.assertEqual(cursor.fetchall(), [(store.merchant.pk,)])
 
     # -- a task addressed by a row that names its merchant ----------------------------------------
+    @override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    )
+    def test_redispatch_sends_each_stores_stranded_jobs_with_its_own_merchant(self):
+        cache.clear()  # the sweep remembers its sends there
+        jobs = {}
+        for store in self.stores():
+            job = factories.ImportJobFactory(
+                merchant=store.merchant, status=ImportJob.Status.QUEUED
+            )
+            with tenant_context(store.merchant):
+                scoped(ImportJob, store).filter(pk=job.pk).update(
+                    updated_at=timezone.now() - dt.timedelta(hours=1)
+                )
+            jobs[store.merchant.pk] = job.pk
+        with mock.patch("celery.app.task.Task.delay", autospec=True) as delay:
+            sent = self.tasks["accounts.redispatch_stranded_task"].task.apply().result
+        self.assertEqual(sent, 2)  # under row-level security, the sweep sees both stores
+        self.assertEqual(
+            sorted(
+                (call.kwargs["merchant_id"], call.kwargs["job_id"]) for call in delay.call_args_list
+            ),
+            sorted(jobs.items()),
+        )
+
     def test_invitation_email_goes_out_only_with_its_secret(self):
         """The task takes the invitation and the secret of its link: an invitation of one
         store with the secret of another's must not send the invitee a way into that one."""

@@ -1,0 +1,142 @@
+"""Sending a long job's task without making the request that queued it depend on the broker.
+
+A job's run row (an import, a forecast or training run, a replay) is committed before its
+task is sent, and the row is the job: the broker only carries a reminder of it. So when the
+broker cannot be reached (Redis stopped, restarting, unreachable), sending gives up after one
+quick retry, with a warning, and the row stays queued; the request answers as usual. A sweep
+every few minutes (`redispatch_stranded`) sends again the task of every row still queued some
+minutes after it was queued: those whose sending failed, and those the broker lost (Redis
+keeps nothing on disk here, so a restart empties its queues). Sending twice is safe: a task
+claims its row queued -> running (`accounts.runs.claim`), and a duplicate finds it taken and
+does nothing.
+
+Each app says which of its rows are stranded (settings.CELERY_REDISPATCH_SOURCES), so that
+accounts imports none of the apps above it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from celery import Task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from kombu.exceptions import OperationalError
+
+from accounts.runs import QUEUED
+from accounts.tenancy import all_merchants_context
+
+logger = logging.getLogger(__name__)
+
+SWEEP_LIMIT = 500  # rows per source and sweep, the longest queued first
+# A job sent again waits twice as long as the previous time before the next send, up to this
+# many times CELERY_REDISPATCH_AFTER_SECONDS.
+BACKOFF_LIMIT = 16
+MARK_SECONDS = 24 * 3600  # how long a job's sends are remembered
+
+
+def _ids(kwargs: dict) -> dict:
+    """The ids among a task's arguments, for the log (others may be secrets)."""
+    return {name: value for name, value in kwargs.items() if name.endswith("_id")}
+
+
+def send(task: Task, *, run_here_if_unavailable: bool = False, **kwargs) -> bool:
+    """Send ``task`` with ``kwargs`` now. False, with a warning, when the broker could not be
+    reached: the job's row stays queued and the sweep sends it again. A short task with no
+    row to sweep (an invitation email) says ``run_here_if_unavailable``: it then runs in this
+    process instead, its errors logged."""
+    try:
+        # gives up within about two seconds (settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
+        task.delay(**kwargs)
+    except OperationalError as error:
+        if not run_here_if_unavailable:
+            logger.warning("broker unavailable (%s): %s %s not sent; a queued job waits for "
+                           "the sweep", error, task.name, _ids(kwargs))  # fmt: skip
+            return False
+        logger.warning("broker unavailable (%s): %s %s runs in this process",
+                       error, task.name, _ids(kwargs))  # fmt: skip
+        try:
+            task.apply(kwargs=kwargs, throw=True)
+        except Exception:
+            logger.exception("%s %s failed in this process", task.name, _ids(kwargs))
+        return False
+    return True
+
+
+def send_on_commit(task: Task, *, run_here_if_unavailable: bool = False, **kwargs) -> None:
+    """`send` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(
+        lambda: send(task, run_here_if_unavailable=run_here_if_unavailable, **kwargs)
+    )
+
+
+# -- the sweep ---------------------------------------------------------------------------------
+def stranded(
+    model: type[models.Model],
+    *,
+    queued_before: dt.datetime,
+    since: str = "created_at",
+    status: str = QUEUED,
+    **filters,
+) -> list[tuple[int, int]]:
+    """(merchant id, id) of ``model``'s rows in ``status`` whose ``since`` is before
+    ``queued_before``, the oldest first: what an app's source turns into tasks."""
+    # across merchants on purpose: the sweep collects ids only; each task runs scoped
+    with all_merchants_context():
+        return list(
+            model.objects.unscoped()
+            .filter(status=status, **{f"{since}__lt": queued_before}, **filters)
+            .order_by(since, "pk")
+            .values_list("merchant_id", "pk")[:SWEEP_LIMIT]
+        )
+
+
+def _sources() -> Iterable[tuple[str, object]]:
+    for path in settings.CELERY_REDISPATCH_SOURCES:
+        yield path, import_string(path)
+
+
+def _mark_key(task: Task, kwargs: dict) -> str:
+    arguments = ":".join(f"{name}={value}" for name, value in sorted(kwargs.items()))
+    return f"redispatch:{task.name}:{arguments}"
+
+
+def redispatch_stranded(*, now: dt.datetime | None = None) -> int:
+    """Send again the task of every job queued for longer than
+    settings.CELERY_REDISPATCH_AFTER_SECONDS; returns how many were sent. Stops at the first
+    send that fails: the broker is still away, and the next sweep tries again.
+
+    A job that is only waiting its turn (the week's fine-tunes on the one GPU worker, the
+    chunks of a large store) is sent again too; each send is remembered in the cache and the
+    next waits twice as long (up to `BACKOFF_LIMIT` times the setting), so such a job does not
+    gather a duplicate per sweep. The cache is the broker's Redis (REDIS_URL and
+    CELERY_BROKER_URL name one server in production): a restart that lost the queued tasks
+    loses these marks with them, and the next sweep sends every such job at once."""
+    now = now or timezone.now()
+    after = settings.CELERY_REDISPATCH_AFTER_SECONDS
+    queued_before = now - dt.timedelta(seconds=after)
+    sent = 0
+    for path, source in _sources():
+        try:
+            jobs = list(source(queued_before=queued_before))
+        except Exception:  # one app's trouble must not keep the others' jobs waiting
+            logger.exception("stranded jobs of %s could not be listed", path)
+            continue
+        for task, kwargs in jobs:
+            key = _mark_key(task, kwargs)
+            mark = cache.get(key)  # (sends so far, not before this timestamp)
+            if mark and now.timestamp() < mark[1]:
+                continue
+            if not send(task, **kwargs):
+                return sent
+            times = mark[0] + 1 if mark else 1
+            wait = after * min(2**times, BACKOFF_LIMIT)
+            cache.set(key, (times, now.timestamp() + wait), timeout=MARK_SECONDS)
+            logger.info("%s %s sent again (queued for over %s s)", task.name, _ids(kwargs), after)
+            sent += 1
+    return sent
