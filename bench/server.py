@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -57,3 +58,29 @@ def start_gunicorn(port: int, environment: dict[str, str], workers: int = 2) -> 
             time.sleep(0.3)
     process.kill()
     raise SystemExit("gunicorn did not start")
+
+
+# -- Celery workers, for the fault scripts and the load run ------------------------------------
+def start_worker(environment: dict, queues: str, name: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-Q", queues,
+         "-c", "1", "--prefetch-multiplier", "1", "-n", f"{name}@%h", "--loglevel", "WARNING"],
+        cwd=ROOT, env=environment, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=open(f"/tmp/{name}.log", "w"),
+    )  # fmt: skip
+
+
+def kill(worker: subprocess.Popen) -> None:
+    """SIGKILL to the worker's whole process group: its main process and its pool child."""
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+
+def wait_for(condition, timeout: float, every: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    return None

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -33,34 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from bench import database  # noqa: E402
+from bench.server import kill, start_worker, wait_for  # noqa: E402
 
 DATABASE = "shelfcast_bench_reliability"
 BROKER = "redis://127.0.0.1:6379/14"
-
-
-def start_worker(environment: dict, queues: str, name: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-Q", queues,
-         "-c", "1", "--prefetch-multiplier", "1", "-n", f"{name}@%h", "--loglevel", "WARNING"],
-        cwd=ROOT, env=environment, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=open(f"/tmp/{name}.log", "w"),
-    )  # fmt: skip
-
-
-def kill(worker: subprocess.Popen) -> None:
-    """SIGKILL to the worker's whole process group: its main process and its pool child."""
-    os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait()
-
-
-def wait_for(condition, timeout: float, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    return None
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ The real stack on loopback: a redis-server of its own on ``--redis-port`` (6390;
 no append-only file: a restart starts empty, as in production here), never the machine's
 Redis on 6379; a PostgreSQL database on the local server (`bench.database`, created and
 migrated); gunicorn with the production settings (`bench.server`); two `celery worker`s
-(`bench.reliability.kill_worker`), one on the ingest queue, one on the default queue, where
+(`bench.server`), one on the ingest queue, one on the default queue, where
 the sweep that sends stranded jobs again runs (`accounts.dispatch`). The sweep is sent every
 ``--sweep-every`` seconds, as beat sends it every five minutes in production, and sends jobs
 queued for over ``--redispatch-after`` seconds (CELERY_REDISPATCH_AFTER_SECONDS).
@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from bench import database, server  # noqa: E402
 from bench.ingest.run import make_merchant, post, sales_rows  # noqa: E402
-from bench.reliability.kill_worker import kill, start_worker, wait_for  # noqa: E402
+from bench.server import kill, start_worker, wait_for  # noqa: E402
 
 PASSWORD = "outage-bench-password-1"  # a throwaway store's member
 STARTED = time.monotonic()

@@ -45,7 +45,7 @@ SOCKET_DIRECTORY = "/tmp"
 os.environ["PGHOST"], os.environ["PGPORT"] = "127.0.0.1", str(PORT)
 sys.path.insert(0, str(ROOT))
 from bench import database  # noqa: E402
-from bench.reliability.kill_worker import kill, start_worker, wait_for  # noqa: E402
+from bench.server import kill, start_worker, wait_for  # noqa: E402
 
 DATABASE = "shelfcast_restart"
 BROKER = "redis://127.0.0.1:6379/7"
