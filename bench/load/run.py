@@ -7,8 +7,10 @@
 The store of bench/portal (10,000 SKUs x 365 days, forecast and planned) behind gunicorn
 with the production settings; locust plays ``--users`` users, two thirds merchants browsing
 the portal's pages (bench/portal/locustfile.py), one third an ERP reading the API and syncing
-sales in 200-row bulk batches (bench/load/locustfile.py). Run it alone: load generator and
-server share this machine.
+sales in 200-row bulk batches (bench/load/locustfile.py). A Celery worker runs the tasks the
+syncs queue (the catalogue figures' rebuild). Printed: the clients' figures per endpoint,
+then the portal pages' own time on the server (Server-Timing). Run it alone: load generator
+and server share this machine.
 """
 
 from __future__ import annotations
@@ -54,9 +56,16 @@ def main() -> None:
     with tenant_context(merchant):
         codes = list(SKU.objects.for_merchant(merchant).values_list("code", flat=True)[:2000])
         last = SalesDay.objects.for_merchant(merchant).latest("date").date
+    import redis
+
+    redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()  # no task of an earlier run
     port = server.free_port()
     web = server.start_gunicorn(port, env, workers=args.workers)
+    # the tasks a sync queues (the catalogue figures' rebuild) run on a worker, as in
+    # production, not in the request
+    worker = server.start_worker(env, "ingest,default", "load-worker")
     out = Path(tempfile.mkdtemp()) / "load"
+    server_times = Path(f"{out}_server.csv")
     try:
         subprocess.run(
             [str(Path(sys.executable).parent / "locust"),
@@ -67,12 +76,14 @@ def main() -> None:
             env={**os.environ, "PYTHONPATH": str(ROOT), "BENCH_SLUG": slug,
                  "BENCH_SESSION_COOKIE": cookie, "BENCH_SKU_IDS": ",".join(map(str, sku_ids)),
                  "BENCH_API_TOKEN": token.secret, "BENCH_SKU_CODES": ",".join(codes),
-                 "BENCH_TODAY": last.isoformat(), "BENCH_SERVER_TIMES": "0"},
+                 "BENCH_TODAY": last.isoformat(), "BENCH_SERVER_TIMES": "0",
+                 "BENCH_SERVER_TIMES_FILE": str(server_times)},
             check=False,
         )  # fmt: skip
     finally:
         web.terminate()
         web.wait(timeout=30)
+        server.kill(worker)
         database.drop(DATABASE)
     with open(f"{out}_stats.csv") as handle:
         rows = [row for row in csv.DictReader(handle) if row["Type"] != "SERVER"]
@@ -87,6 +98,24 @@ def main() -> None:
               f"{100 * failures / max(requests, 1):>7.2f}%{float(row['Requests/s']):>7.1f}"
               f"{float(row['50%'] or 0):>6.0f}{float(row['95%'] or 0):>6.0f}"
               f"{float(row['99%'] or 0):>7.0f}")  # fmt: skip
+
+    if server_times.exists():
+        print_server_times(server_times)
+
+
+def print_server_times(path: Path) -> None:
+    """The portal pages' own times on the server (their Server-Timing header) under this load."""
+    import numpy as np
+
+    times: dict[str, list[float]] = {}
+    for line in path.read_text().splitlines():
+        name, duration = line.rsplit(",", 1)
+        times.setdefault(name, []).append(float(duration))
+    print("\nportal pages, the server's own time (Server-Timing), ms")
+    print(f"{'page':<28}{'requests':>9}{'p50':>6}{'p95':>6}{'p99':>7}")
+    for name, values in sorted(times.items()):
+        p50, p95, p99 = np.percentile(values, [50, 95, 99])
+        print(f"{name:<28}{len(values):>9,}{p50:>6.0f}{p95:>6.0f}{p99:>7.0f}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
-"""A Celery worker killed with SIGKILL in the middle of a nightly forecast and of a
-fine-tune: the task is handed to the next worker, the run finishes, and it writes exactly
+"""A Celery worker killed with SIGKILL in the middle of a nightly forecast, a fine-tune and an
+import: the task is handed to the next worker, the run finishes, and it writes exactly
 one result.
 
     .venv/bin/python bench/reliability/kill_worker.py [--skus 4000] [--visibility 20]
+        [--import-rows 200000]
 
 The real stack on loopback: a fresh PostgreSQL database, Redis as the broker (database 14,
 emptied first), and `celery worker` processes started and killed by this script. A store of
@@ -15,9 +16,13 @@ of 2,000 SKUs (`forecasting.chunks`).
    visibility timeout (``--visibility`` seconds here; production waits longer than the
    longest task); the redelivered task resumes the chunk (same task id), the run ends.
 2. Fine-tune: the same with a fine-tune on the gpu queue (on CPU here), killed mid-training.
+3. Import: a CSV import of ``--import-rows`` daily sales on the ingest queue, killed when half
+   its rows are loaded in its open transaction (which PostgreSQL then rolls back); the task
+   delivered again takes over the job it had claimed (same task id) and loads the file once.
 
 Printed for each: when the kill happened, when the run ended, and what was written: one
-forecast per series (no more, no fewer) and one model version for the training run.
+forecast per series (no more, no fewer), one model version for the training run, and the
+import's rows once each.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skus", type=int, default=4000)
     parser.add_argument("--visibility", type=int, default=20)
+    parser.add_argument("--import-rows", type=int, default=200_000)
     args = parser.parse_args()
     environment = {
         **os.environ,
@@ -137,6 +143,61 @@ def main() -> None:
         print(f"  training {done.status} {ended:.1f} s in ({ended - killed:.1f} s after the "
               f"kill), {done.steps_done} steps; {versions} model version(s) written -> "
               f"{verdict}")  # fmt: skip
+
+        # 3. an import
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from accounts.models import User
+        from bench.ingest.run import make_merchant
+        from bench.reliability.restart_postgres import sales_csv
+        from inventory.ingest import imports
+        from inventory.models import ImportJob, SalesDay
+
+        store, _token = make_merchant("reliability-import")
+        owner = User.objects.get(email="reliability-import@bench.test")
+        loader = start_worker(environment, "ingest", "ingest-first")
+        workers.append(loader)
+        with tenant_context(store):
+            job = imports.import_create(
+                merchant=store, resource_name="sales", actor=owner,
+                upload=SimpleUploadedFile("sales.csv", sales_csv(args.import_rows)),
+            )  # fmt: skip
+            job = imports.import_confirm(merchant=store, job=job, mapping=job.mapping, options={})
+        started = time.monotonic()
+
+        def job_now():
+            with tenant_context(store):
+                return ImportJob.objects.for_merchant(store).get(pk=job.pk)
+
+        def halfway():
+            current = job_now()
+            if current.status != ImportJob.Status.RUNNING:
+                return None
+            done, total = imports.import_progress(current)
+            return (done, total) if total and done >= total // 2 else None
+
+        progress = wait_for(halfway, 300, every=0.1)
+        if progress is None:
+            raise SystemExit("the import did not get halfway")
+        kill(loader)
+        killed = time.monotonic() - started
+        print(f"import: worker killed (SIGKILL) {killed:.1f} s in, {progress[0]:,} of "
+              f"{progress[1]:,} rows loaded in its open transaction")  # fmt: skip
+        again = start_worker(environment, "ingest", "ingest-second")
+        workers.append(again)
+        done = wait_for(lambda: job_now() if job_now().is_finished else None, 600, every=0.5)
+        if done is None:
+            raise SystemExit("the import did not finish")
+        ended = time.monotonic() - started
+        with tenant_context(store):
+            sales = SalesDay.objects.for_merchant(store)
+            rows = sales.count()
+            keys = sales.values("sku_id", "location_id", "date").distinct().count()
+        whole = rows == keys == args.import_rows and done.created_count == args.import_rows
+        print(f"  import {done.status} {ended:.1f} s in ({ended - killed:.1f} s after the "
+              f"kill), resumed by task {done.claimed_by[:8]}…; {rows:,} sales rows, {keys:,} "
+              f"distinct, {done.created_count:,} created by the job -> "
+              f"{'exactly one result' if whole else 'WRONG'}")  # fmt: skip
     finally:
         for worker in workers:
             if worker.poll() is None:
