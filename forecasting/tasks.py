@@ -6,6 +6,7 @@ import logging
 from celery import current_app, shared_task, signature
 from django.conf import settings
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.errors import DomainError
 from accounts.models import Merchant
@@ -91,7 +92,16 @@ def follow_up(*, merchant_id: int, run_id: int, here: bool = False) -> list:
     results = []
     for name in settings.FORECAST_FOLLOW_UP_TASKS:
         task = signature(name, kwargs={"merchant_id": merchant_id, "run_id": run_id})
-        results.append(task.apply().get() if here else task.delay())
+        if not here:
+            try:
+                results.append(task.delay())
+                continue
+            except BrokerUnavailable as error:
+                # No row waits for these to be sent again (the run has succeeded): with the
+                # broker away they run here, in the worker that made the run.
+                logger.warning("broker unavailable (%s): %s of run %s runs here", error, name,
+                               run_id)  # fmt: skip
+        results.append(task.apply().get())
     return results
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 from django.test import TestCase, override_settings
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.tenancy import tenant_context
 from forecasting import services as forecasting_services
@@ -80,3 +82,13 @@ class NightlyPlanningTests(TestCase):
         self.assertEqual(plan_after_forecast_task(merchant_id=self.merchant.pk, run_id=older.pk), 0)
         with tenant_context(self.merchant):
             self.assertEqual(ReorderSuggestion.objects.for_merchant(self.merchant).count(), before)
+
+    def test_with_the_broker_away_the_planning_runs_in_the_worker_that_made_the_run(self):
+        # The run's follow-ups cannot be sent: no row would find them again, so they run here.
+        unavailable = BrokerUnavailable("Error 111 connecting to 127.0.0.1:6379")
+        with mock.patch("celery.canvas.Signature.delay", side_effect=unavailable) as sent:
+            run = self.run_night()
+        self.assertTrue(sent.called)
+        with tenant_context(self.merchant):
+            suggestions = list(ReorderSuggestion.objects.for_merchant(self.merchant))
+        self.assertEqual([s.forecast_run_id for s in suggestions], [run.pk])
