@@ -43,6 +43,12 @@ def _parse_param(name: str, raw: str, kind: str) -> Any:
     return value
 
 
+STORE_BUSY = OpenApiResponse(
+    description="An import of the store is running; nothing was written. Send the same "
+    "request again (same Idempotency-Key) after the Retry-After header's seconds."
+)
+
+
 class ResourceViewSet(MerchantReadOnlyViewSet):
     resource_name: str = ""
     #: query parameter -> (lookup, kind) with kind in text|date|datetime
@@ -68,7 +74,11 @@ class ResourceViewSet(MerchantReadOnlyViewSet):
 
     @extend_schema(
         summary="Create or update one object by its natural key",
-        responses={200: OpenApiResponse(description="updated"), 400: s.IngestErrorSerializer},
+        responses={
+            200: OpenApiResponse(description="updated"),
+            400: s.IngestErrorSerializer,
+            503: STORE_BUSY,
+        },
     )
     def create(self, request, *args, **kwargs):
         if not isinstance(request.data, dict):
@@ -98,7 +108,12 @@ class ResourceViewSet(MerchantReadOnlyViewSet):
             "application/json": {"type": "array", "items": {"type": "object"}},
             "text/csv": {"type": "string"},
         },
-        responses={200: s.IngestResultSerializer, 400: s.IngestErrorSerializer, 413: None},
+        responses={
+            200: s.IngestResultSerializer,
+            400: s.IngestErrorSerializer,
+            413: None,
+            503: STORE_BUSY,
+        },
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request, *args, **kwargs):
