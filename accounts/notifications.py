@@ -9,11 +9,17 @@ from accounts import secrets as token_secrets
 from accounts.models import Invitation
 
 
-def send_invitation_email(*, invitation_id: int, secret: str) -> None:
-    # Across merchants on purpose: a worker receives only the id; the row names its merchant.
+def send_invitation_email(*, merchant_id: int, invitation_id: int, secret: str) -> None:
+    """Email the invitee the link to join; nothing for an invitation that is not the
+    merchant's, or no longer open."""
     invitation = (
-        Invitation.objects.unscoped().select_related("merchant", "invited_by").get(pk=invitation_id)
+        Invitation.objects.for_merchant(merchant_id)
+        .select_related("merchant", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
     )
+    if invitation is None:
+        return
     # The link must be this invitation's own: with another's secret (a caller that mixed up
     # its arguments) the invitee would be handed a way into that invitation's merchant.
     if not invitation.is_open or not token_secrets.matches(secret, invitation.digest):

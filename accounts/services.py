@@ -259,6 +259,7 @@ def invitation_create(
     dispatch.send_on_commit(
         send_invitation_email_task,
         run_here_if_unavailable=True,
+        merchant_id=merchant.pk,
         invitation_id=invitation.pk,
         secret=secret,
     )
