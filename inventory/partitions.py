@@ -241,6 +241,35 @@ class PartitionSalesByMonth(Operation):
         return "partition_sales_by_month"
 
 
+# --- what the console shows ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartitionState:
+    partitioned: bool
+    months: list[dt.date]  # the months with a partition of their own, in order
+    waiting: list[dt.date]  # months with rows in the default partition, for the next upkeep
+
+
+def partition_state() -> PartitionState:
+    """The sales table's months, from the catalogue (names only, no rows read)."""
+    if not is_partitioned():
+        return PartitionState(partitioned=False, months=[], waiting=[])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = %s::regclass",
+            [TABLE],
+        )
+        names = [row[0] for row in cursor.fetchall()]
+    prefix = f"{TABLE}_p"
+    months = sorted(
+        dt.datetime.strptime(name.removeprefix(prefix), "%Y_%m").date()
+        for name in names
+        if name.startswith(prefix)
+    )
+    return PartitionState(partitioned=True, months=months, waiting=default_partition_months())
+
+
 # --- the daily upkeep ----------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
-"""The console's service health across merchants: queue lengths on the broker, long jobs by
-state, and per merchant (pseudonymised, as in `planning.statistics`) its last nightly run,
-its failed jobs and its open alerts. Counts and ages only: nothing of a store's catalogue or
-figures."""
+"""The console's service health across merchants: queue lengths on the broker, the sales
+table's monthly partitions, long jobs by state, and per merchant (pseudonymised, as in
+`planning.statistics`) its last nightly run, its failed jobs and its open alerts. Counts and
+ages only: nothing of a store's catalogue or figures."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.tenancy import all_merchants_context
 from forecasting.models import ForecastRun, TrainingRun
 from inventory.models import ImportJob
+from inventory.partitions import partition_state
 from planning.models import Alert, PolicyReplay
 from planning.statistics import pseudonym
 
@@ -131,6 +132,7 @@ def service_health(now: dt.datetime | None = None) -> dict:
             row(merchant_id).open_alerts = count
     queues, source = queue_lengths()
     return {
+        "sales_table": partition_state(),
         "queues": queues,
         "queue_source": source,
         "jobs": jobs,

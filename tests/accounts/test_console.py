@@ -110,6 +110,33 @@ class ConsoleTests(TestCase):
             for text in (world.merchant.name, f"/m/{world.merchant.slug}/", world.marker):
                 self.assertNotContains(response, text)
 
+    def test_service_health_shows_the_sales_tables_months(self):
+        import datetime as dt
+        import unittest
+
+        from django.db import connection
+
+        from inventory import partitions
+        from tests.factories import SalesDayFactory
+
+        if connection.vendor != "postgresql":
+            raise unittest.SkipTest("partitions are PostgreSQL's")
+        with tenant_context(self.a.merchant):
+            SalesDayFactory(merchant=self.a.merchant, date=dt.date(2009, 3, 4))
+        self.client.force_login(self.staff)
+        url = reverse("admin:planning_servicehealth_changelist")
+        response = self.client.get(url)
+        waiting = response.context["sales_table"].waiting
+        self.assertIn(dt.date(2009, 3, 1), waiting)
+        self.assertContains(response, f"{len(waiting)} months in the default partition</strong>")
+        self.assertContains(response, "Mar 2009")
+        partitions.ensure_sales_partitions()
+        response = self.client.get(url)
+        self.assertIn(dt.date(2009, 3, 1), response.context["sales_table"].months)
+        self.assertEqual(response.context["sales_table"].waiting, [])
+        self.assertContains(response, "No rows wait in the default partition.")
+        self.assertContains(response, "Partitioned by month:")
+
     def test_failed_jobs_are_retried_and_queued_ones_cancelled(self):
         from unittest import mock
 
