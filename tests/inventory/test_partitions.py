@@ -4,10 +4,12 @@ that gives old months partitions of their own, and the rights of the application
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 import unittest
 from decimal import Decimal
 
+from django.core.management import call_command
 from django.db import ProgrammingError, connection, connections, transaction
 from django.test import TestCase
 
@@ -101,6 +103,14 @@ class SalesPartitionTests(TestCase):
         result = maintain_sales_partitions_task.apply().get()
         self.assertIn("2009-07-01", result["created"])
         self.assertEqual(result["rows_moved"], 1)
+
+    def test_the_command_does_the_upkeep_now_and_says_what_it_did(self):
+        self.sale(dt.date(2008, 2, 9))
+        out = io.StringIO()
+        call_command("maintain_sales_partitions", stdout=out)
+        self.assertIn("2008-02", out.getvalue())
+        self.assertIn("1 row moved", out.getvalue())
+        self.assertEqual(partitions.default_partition_months(), [])
 
     def test_an_upsert_after_the_move_updates_the_row_in_its_partition(self):
         sale = self.sale(dt.date(2010, 12, 6))
