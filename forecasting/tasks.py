@@ -3,11 +3,11 @@ id as the claimant, so a redelivery after its worker died resumes the run."""
 
 import logging
 
-from celery import current_app, shared_task, signature
+from celery import current_app, shared_task
 from django.conf import settings
 from django.db import transaction
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from accounts import dispatch
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
@@ -91,17 +91,14 @@ def follow_up(*, merchant_id: int, run_id: int, here: bool = False) -> list:
     current_app.loader.import_default_modules()  # the named tasks' modules (autodiscovery)
     results = []
     for name in settings.FORECAST_FOLLOW_UP_TASKS:
-        task = signature(name, kwargs={"merchant_id": merchant_id, "run_id": run_id})
-        if not here:
-            try:
-                results.append(task.delay())
-                continue
-            except BrokerUnavailable as error:
-                # No row waits for these to be sent again (the run has succeeded): with the
-                # broker away they run here, in the worker that made the run.
-                logger.warning("broker unavailable (%s): %s of run %s runs here", error, name,
-                               run_id)  # fmt: skip
-        results.append(task.apply().get())
+        task = current_app.tasks[name]
+        kwargs = {"merchant_id": merchant_id, "run_id": run_id}
+        if here:
+            results.append(task.apply(kwargs=kwargs).get())
+        else:
+            # No row waits for these to be sent again (the run has succeeded): with the broker
+            # away they run here, in the worker that made the run.
+            results.append(dispatch.send(task, run_here_if_unavailable=True, **kwargs))
     return results
 
 

@@ -86,7 +86,9 @@ class NightlyPlanningTests(TestCase):
     def test_with_the_broker_away_the_planning_runs_in_the_worker_that_made_the_run(self):
         # The run's follow-ups cannot be sent: no row would find them again, so they run here.
         unavailable = BrokerUnavailable("Error 111 connecting to 127.0.0.1:6379")
-        with mock.patch("celery.canvas.Signature.delay", side_effect=unavailable) as sent:
+        with mock.patch(
+            "celery.app.task.Task.delay", autospec=True, side_effect=unavailable
+        ) as sent:
             run = self.run_night()
         self.assertTrue(sent.called)
         with tenant_context(self.merchant):
