@@ -267,7 +267,7 @@ def partition_state() -> PartitionState:
         for name in names
         if name.startswith(prefix)
     )
-    return PartitionState(partitioned=True, months=months, waiting=default_partition_months())
+    return PartitionState(partitioned=True, months=months, waiting=_default_months())
 
 
 # --- the daily upkeep ----------------------------------------------------------------------
@@ -282,8 +282,11 @@ class PartitionReport:
 
 def default_partition_months() -> list[dt.date]:
     """Months that have rows in the default partition (each wants a partition of its own)."""
-    if not is_partitioned():
-        return []
+    return _default_months() if is_partitioned() else []
+
+
+def _default_months() -> list[dt.date]:
+    """`default_partition_months`, for callers that know the table is partitioned."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {DEFAULT_MONTHS_FUNCTION}()")
         return [row[0] for row in cursor.fetchall()]
@@ -299,7 +302,7 @@ def ensure_sales_partitions(*, today: dt.date | None = None) -> PartitionReport:
         return report
     this_month = month_start(today or timezone.now().date())
     wanted = {add_months(this_month, offset) for offset in range(MONTHS_AHEAD + 1)}
-    wanted |= set(default_partition_months())
+    wanted |= set(_default_months())
     for month in sorted(wanted):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
