@@ -78,22 +78,26 @@ def send_on_commit(task: Task, *, run_here_if_unavailable: bool = False, **kwarg
 # -- the sweep ---------------------------------------------------------------------------------
 def stranded(
     model: type[models.Model],
+    task: Task,
+    row_argument: str,
     *,
     queued_before: dt.datetime,
     since: str = "created_at",
     status: str = QUEUED,
     **filters,
-) -> list[tuple[int, int]]:
-    """(merchant id, id) of ``model``'s rows in ``status`` whose ``since`` is before
-    ``queued_before``, the oldest first: what an app's source turns into tasks."""
+) -> list[tuple[Task, dict]]:
+    """The task to send again, with its arguments (the merchant's id and the row's, as
+    ``row_argument``), for each of ``model``'s rows in ``status`` whose ``since`` is before
+    ``queued_before``, the oldest first: what an app's source returns."""
     # across merchants on purpose: the sweep collects ids only; each task runs scoped
     with all_merchants_context():
-        return list(
+        rows = list(
             model.objects.unscoped()
             .filter(status=status, **{f"{since}__lt": queued_before}, **filters)
             .order_by(since, "pk")
             .values_list("merchant_id", "pk")[:SWEEP_LIMIT]
         )
+    return [(task, {"merchant_id": merchant_id, row_argument: pk}) for merchant_id, pk in rows]
 
 
 def _sources() -> Iterable[tuple[str, object]]:

@@ -81,10 +81,9 @@ def chunks_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     was away or lost it (`accounts.dispatch`)."""
     from forecasting.tasks import forecast_chunk_task
 
-    return [
-        (forecast_chunk_task, {"merchant_id": merchant_id, "chunk_id": pk})
-        for merchant_id, pk in dispatch.stranded(ForecastChunk, queued_before=queued_before)
-    ]
+    return dispatch.stranded(
+        ForecastChunk, forecast_chunk_task, "chunk_id", queued_before=queued_before
+    )
 
 
 def chunk_claim(*, merchant: Merchant, chunk_id: int, claimant: str = ""):

@@ -80,10 +80,7 @@ def training_runs_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     broker was away or lost it (`accounts.dispatch`)."""
     from forecasting.tasks import fine_tune_task
 
-    return [
-        (fine_tune_task, {"merchant_id": merchant_id, "run_id": pk})
-        for merchant_id, pk in dispatch.stranded(TrainingRun, queued_before=queued_before)
-    ]
+    return dispatch.stranded(TrainingRun, fine_tune_task, "run_id", queued_before=queued_before)
 
 
 def _with_lora(model: torch.nn.Module) -> torch.nn.Module:

@@ -57,10 +57,7 @@ def forecast_runs_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     broker was away or lost it (`accounts.dispatch`)."""
     from forecasting.tasks import run_forecast_task
 
-    return [
-        (run_forecast_task, {"merchant_id": merchant_id, "run_id": pk})
-        for merchant_id, pk in dispatch.stranded(ForecastRun, queued_before=queued_before)
-    ]
+    return dispatch.stranded(ForecastRun, run_forecast_task, "run_id", queued_before=queued_before)
 
 
 def candidates_for(merchant: Merchant, history: history_reads.History, horizon: int):

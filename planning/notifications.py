@@ -226,16 +226,15 @@ def deliveries_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     broker was away or lost it (`accounts.dispatch`). Later tries are `due_deliveries`'."""
     from planning import tasks
 
-    return [
-        (tasks.deliver_webhook_task, {"merchant_id": merchant_id, "delivery_id": pk})
-        for merchant_id, pk in dispatch.stranded(
-            WebhookDelivery,
-            queued_before=queued_before,
-            status=WebhookDelivery.Status.PENDING,
-            attempts=0,
-            next_attempt_at__isnull=True,
-        )
-    ]
+    return dispatch.stranded(
+        WebhookDelivery,
+        tasks.deliver_webhook_task,
+        "delivery_id",
+        queued_before=queued_before,
+        status=WebhookDelivery.Status.PENDING,
+        attempts=0,
+        next_attempt_at__isnull=True,
+    )
 
 
 # -- the morning digest ------------------------------------------------------------------------

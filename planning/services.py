@@ -432,10 +432,9 @@ def policy_replays_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     was away or lost it (`accounts.dispatch`)."""
     from planning import tasks
 
-    return [
-        (tasks.policy_replay_task, {"merchant_id": merchant_id, "replay_id": pk})
-        for merchant_id, pk in dispatch.stranded(PolicyReplay, queued_before=queued_before)
-    ]
+    return dispatch.stranded(
+        PolicyReplay, tasks.policy_replay_task, "replay_id", queued_before=queued_before
+    )
 
 
 def policy_replay_execute(

@@ -159,12 +159,9 @@ def imports_stranded(*, queued_before) -> list[tuple]:
     still waiting: the broker was away or lost it (`accounts.dispatch`)."""
     from inventory.tasks import run_import_task
 
-    return [
-        (run_import_task, {"merchant_id": merchant_id, "job_id": pk})
-        for merchant_id, pk in dispatch.stranded(
-            ImportJob, queued_before=queued_before, since="updated_at"
-        )
-    ]
+    return dispatch.stranded(
+        ImportJob, run_import_task, "job_id", queued_before=queued_before, since="updated_at"
+    )
 
 
 def _progress_key(job_id: int) -> str:
