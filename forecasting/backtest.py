@@ -1,8 +1,8 @@
 """Backtests: hold out the last H periods of every series, forecast them from the rest, score.
 
-Also how a model is chosen per series (`choose_per_series`): a rolling-origin backtest on the
-history alone, before the held-out window, picks the candidate with the lowest quantile loss;
-that choice is what the merchant gets and is recorded.
+Every candidate alone and each served system (`forecasting.selection`: a choice among the
+candidates judged on windows before the held-out periods) are scored the same way, beside
+the point seasonal naive that published figures are divided by.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from forecasting.baselines import BASELINES, suggested
+from forecasting.baselines import BASELINES
 from forecasting.gaps import fill_forward
 from forecasting.metrics import Scores, score
 from forecasting.quantiles import LEVELS
+from forecasting.selection import forecast_scored, run_candidate
 
-Model = Callable[[np.ndarray, int, int], np.ndarray]
-SELECTION_MARGIN = 0.2
+Model = Callable[..., np.ndarray]
 
 
 class MissingColumns(ValueError):
@@ -129,164 +129,13 @@ def load_long_csv(path: Path, *, freq: str, id_col: str, date_col: str, target_c
     return Panel(ids=ids, periods=periods, values=values, known=known)
 
 
-def window_loss(actual: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
-    """Per series: the pinball loss summed over levels and observed periods.
-    ``actual`` is (series, horizon), ``quantiles`` (series, levels, horizon)."""
-    observed = ~np.isnan(actual)
-    filled = np.nan_to_num(actual)[:, None, :]
-    difference = filled - quantiles
-    levels = LEVELS[None, :, None]
-    loss = np.maximum(levels * difference, (levels - 1) * difference)
-    return (loss * observed[:, None, :]).sum(axis=(1, 2))
-
-
-TRANSFORMER = "transformer"
-ENSEMBLE = "ensemble"
-# With the transformer among the candidates, the ensemble keeps its place unless another
-# candidate is clearly better: averaging two different models is the safer default (on the
-# benchmark sets it beat favouring the intermittency-suggested baseline; bench/forecast).
-FAVOUR_ENSEMBLE = True
-# Rolling origins the per-series choice is judged on. One window of the horizon chose as well
-# as two on both benchmark sets (zero-shot transformer + baselines: Online Retail WQL 0.6705
-# against 0.6703, MASE 1.0505 against 1.0512; carparts WQL 0.932 against 0.934, MASE 0.805
-# against 0.835) and saves the nightly run a third of its transformer passes.
-SELECTION_WINDOWS = 1
-
-
-def _run(model: Model, panel: np.ndarray, horizon: int, season: int, rows: np.ndarray):
-    """A candidate's forecasts for ``rows`` of the panel."""
-    if getattr(model, "takes_rows", False):
-        return model(panel, horizon, season, rows=rows)
-    return model(panel[rows], horizon, season)
-
-
-def candidate_forecasts(
-    panel: np.ndarray,
-    horizon: int,
-    season: int,
-    candidates: dict[str, Model],
-    rows: np.ndarray | None = None,
-    prior: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    """Every candidate's quantiles for ``rows`` (all by default). With a transformer among
-    them, also the ensemble: the average of its quantiles and those of the baseline the
-    series' intermittency suggests."""
-    rows = np.arange(panel.shape[0]) if rows is None else rows
-    forecasts = {
-        name: _run(model, panel, horizon, season, rows) for name, model in candidates.items()
-    }
-    if TRANSFORMER in forecasts:
-        prior = suggested(panel[rows]) if prior is None else prior[rows]
-        partner = np.zeros_like(forecasts[TRANSFORMER])
-        for name in np.unique(prior):
-            chosen = prior == name
-            partner[chosen] = (
-                forecasts[name][chosen] if name in forecasts else forecasts[TRANSFORMER][chosen]
-            )
-        forecasts[ENSEMBLE] = 0.5 * (forecasts[TRANSFORMER] + partner)
-    return forecasts
-
-
-@dataclass(frozen=True)
-class Chosen:
-    """The nightly choice: per series, the model chosen, its quantiles (series, levels,
-    horizon), and how it and seasonal naive scored on the selection windows (weighted
-    quantile loss; NaN where the history was too short to test, or sold nothing there)."""
-
-    models: np.ndarray
-    quantiles: np.ndarray
-    score: np.ndarray
-    naive_score: np.ndarray
-
-
-def selection_losses(
-    panel: np.ndarray,
-    horizon: int,
-    season: int,
-    candidates: dict[str, Model],
-    windows: int = SELECTION_WINDOWS,
-) -> tuple[list[str], np.ndarray | None, np.ndarray | None]:
-    """(candidate names, pinball loss per series and name summed over ``windows`` rolling
-    origins, the weighted quantile loss's scale per series); the losses are None when the
-    history is too short to hold a window out."""
-    names = list(candidates) + ([ENSEMBLE] if TRANSFORMER in candidates else [])
-    if panel.shape[1] - windows * horizon < max(season, 2):
-        return names, None, None
-    losses = np.zeros((panel.shape[0], len(names)))
-    scale = np.zeros(panel.shape[0])
-    for window in range(windows, 0, -1):
-        cut = panel.shape[1] - window * horizon
-        train, actual = panel[:, :cut], panel[:, cut : cut + horizon]
-        forecasts = candidate_forecasts(train, horizon, season, candidates)
-        for column, name in enumerate(names):
-            losses[:, column] += window_loss(actual, forecasts[name])
-        scale += np.nansum(np.abs(actual), axis=1) * len(LEVELS) / 2
-    return names, losses, scale
-
-
-def choose_per_series(
-    panel: np.ndarray,
-    horizon: int,
-    season: int,
-    candidates: dict[str, Model],
-    windows: int = SELECTION_WINDOWS,
-) -> np.ndarray:
-    """Per series, the candidate with the lowest quantile loss over ``windows`` rolling origins
-    inside the history. Short windows are a noisy judge, so a favoured candidate keeps its
-    place unless another is clearly better: the ensemble when the transformer is a candidate,
-    else the baseline the series' intermittency suggests. When the history is too short to
-    test at all, the favoured candidate stands."""
-    names, losses, _scale = selection_losses(panel, horizon, season, candidates, windows)
-    return _choose(panel, names, losses, candidates)
-
-
-def _choose(panel, names, losses, candidates) -> np.ndarray:
-    prior = suggested(panel)
-    if FAVOUR_ENSEMBLE and TRANSFORMER in candidates:
-        prior = np.full(panel.shape[0], ENSEMBLE)
-    if losses is None:
-        return np.where(np.isin(prior, names), prior, names[0])
-    weighted = losses.copy()
-    for column, name in enumerate(names):
-        weighted[prior == name, column] *= 1 - SELECTION_MARGIN
-    return np.array(names)[np.argmin(weighted, axis=1)]
-
-
-def forecast_scored(
-    panel: np.ndarray, horizon: int, season: int, candidates: dict[str, Model]
-) -> Chosen:
-    """Choose per series (`choose_per_series`), forecast with the choice, and keep the
-    selection window's scores of the chosen model and of seasonal naive."""
-    names, losses, scale = selection_losses(panel, horizon, season, candidates)
-    chosen = _choose(panel, names, losses, candidates)
-    score = naive_score = np.full(panel.shape[0], np.nan)
-    if losses is not None:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scaled = np.where(scale[:, None] > 0, losses / scale[:, None], np.nan)
-        score = scaled[np.arange(panel.shape[0]), [names.index(name) for name in chosen]]
-        if "seasonal_naive" in names:
-            naive_score = scaled[:, names.index("seasonal_naive")]
-    prior = suggested(panel)
-    quantiles = np.zeros((panel.shape[0], len(LEVELS), horizon))
-    for name in np.unique(chosen):
-        rows = np.flatnonzero(chosen == name)
-        if name == ENSEMBLE:
-            needed = {TRANSFORMER: candidates[TRANSFORMER]}
-            needed.update({n: candidates[n] for n in np.unique(prior[rows]) if n in candidates})
-            quantiles[rows] = candidate_forecasts(
-                panel, horizon, season, needed, rows=rows, prior=prior
-            )[ENSEMBLE]
-        else:
-            quantiles[rows] = _run(candidates[name], panel, horizon, season, rows)
-    return Chosen(chosen, quantiles, score, naive_score)
-
-
-def forecast_chosen(
-    panel: np.ndarray, horizon: int, season: int, candidates: dict[str, Model]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(the model chosen per series, its quantiles (series, levels, horizon))."""
-    result = forecast_scored(panel, horizon, season, candidates)
-    return result.models, result.quantiles
+def seasonal_naive_point(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """The last season repeated, every quantile equal to it (missing periods as zero): the
+    reference the Chronos and fev benchmarks divide each model's MASE and WQL by."""
+    values = np.nan_to_num(np.asarray(panel, dtype=float))
+    period = min(season, values.shape[1]) or 1
+    point = values[:, -period:][:, np.arange(horizon) % period]
+    return np.repeat(point[:, None, :], len(LEVELS), axis=1)
 
 
 @dataclass
@@ -300,6 +149,12 @@ class BacktestResult:
     notes: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
+        """Per model its MASE and WQL, and their ratios to the point seasonal naive's."""
+        reference = self.models.get(REFERENCE)
+
+        def ratio(value: float, base: float | None) -> float | None:
+            return round(value / base, 4) if base and np.isfinite(value) else None
+
         return {
             "n_series": self.n_series,
             "horizon": self.horizon,
@@ -308,6 +163,8 @@ class BacktestResult:
                 name: {
                     "MASE": round(scores.mase, 4),
                     "WQL": round(scores.wql, 4),
+                    "MASE_ratio": ratio(scores.mase, reference and reference.mase),
+                    "WQL_ratio": ratio(scores.wql, reference and reference.wql),
                     "seconds": round(self.seconds[name], 2),
                     "zero_scale_series": scores.zero_scale_series,
                 }
@@ -316,6 +173,49 @@ class BacktestResult:
             "choices": self.choices,
             **self.notes,
         }
+
+
+DEPLOYED = "shelfcast"
+REFERENCE = "seasonal_naive_point"
+
+
+def report_table(report: dict) -> str:
+    """One table of a backtest report: every model alone and the deployed system, MASE and
+    WQL and their ratios to the point seasonal naive (as published Chronos/fev figures are)."""
+    lines = [
+        f"{report['n_series']} series, horizon {report['horizon']}, season {report['season']}; "
+        f"ratios to the point seasonal naive (the last season repeated, every quantile)",
+        f"{'model':<30}{'MASE':>8}{'WQL':>8}{'MASE/SN':>9}{'WQL/SN':>8}{'seconds':>9}",
+    ]
+    for name, figures in report["models"].items():
+        label = f"{name} (deployed)" if name == DEPLOYED else name
+        mase, wql = (
+            "—" if figures.get(key) is None else f"{figures[key]:.3f}"
+            for key in ("MASE_ratio", "WQL_ratio")
+        )
+        lines.append(
+            f"{label:<30}{figures['MASE']:>8.3f}{figures['WQL']:>8.3f}{mase:>9}{wql:>8}"
+            f"{figures['seconds']:>9.1f}"
+        )
+    deployed = report["models"].get(DEPLOYED)
+    if deployed is not None:
+        singles = {
+            name: figures
+            for name, figures in report["models"].items()
+            if name not in (DEPLOYED, REFERENCE, "shelfcast_baselines_only")
+        }
+        for measure in ("MASE", "WQL"):
+            beaten = [n for n, f in singles.items() if deployed[measure] < f[measure]]
+            missed = sorted(set(singles) - set(beaten))
+            lines.append(
+                f"deployed beats {len(beaten)} of {len(singles)} single models on {measure}"
+                + (f"; not {', '.join(missed)}" if missed else "")
+            )
+    for name, choices in report["choices"].items():
+        lines.append(f"{name} served: {choices}")
+    for name, strategy in report.get("strategies", {}).items():
+        lines.append(f"{name} by demand class: {strategy}")
+    return "\n".join(lines)
 
 
 def auto_ets(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
@@ -349,32 +249,47 @@ def auto_ets(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
     return np.maximum.accumulate(quantiles, axis=1)
 
 
+@dataclass(frozen=True)
+class System:
+    """A served system: the candidates that forecast, and those that judge them on the
+    selection windows (the same ones unless a candidate was cross-fitted)."""
+
+    served: dict[str, Model]
+    judged: dict[str, Model] | None = None
+
+
 def run_backtest(
     panel: Panel,
     *,
     horizon: int,
     season: int,
     extra: dict[str, Model] | None = None,
-    system: dict[str, dict[str, Model]] | None = None,
+    system: dict[str, System] | None = None,
 ) -> BacktestResult:
-    """Score every baseline, any ``extra`` models, and each per-series choice system
-    (name -> its candidates; by default "shelfcast" over the baselines) on the last
-    ``horizon`` periods, each seeing only what came before."""
+    """Score the point seasonal naive, every baseline, any ``extra`` models, and each served
+    system (by default "shelfcast" over the baselines) on the last ``horizon`` periods, each
+    seeing only what came before."""
     history, actual = panel.values[:, :-horizon], panel.values[:, -horizon:]
     histories, actuals = list(history), list(actual)
     result = BacktestResult(horizon=horizon, season=season, n_series=len(histories))
-    for name, model in {**BASELINES, **(extra or {})}.items():
+    singles = {"seasonal_naive_point": seasonal_naive_point, **BASELINES, **(extra or {})}
+    for name, model in singles.items():
         started = time.perf_counter()
-        forecasts = _run(model, history, horizon, season, np.arange(history.shape[0]))
+        forecasts = run_candidate(model, history, horizon, season)
         result.seconds[name] = time.perf_counter() - started
         result.models[name] = score(histories, actuals, list(forecasts), season)
-    for name, candidates in (system or {"shelfcast": BASELINES}).items():
+    for name, served in (system or {"shelfcast": System(dict(BASELINES))}).items():
         started = time.perf_counter()
-        chosen, forecasts = forecast_chosen(history, horizon, season, candidates)
+        chosen = forecast_scored(history, horizon, season, served.served, served.judged)
         result.seconds[name] = time.perf_counter() - started
-        result.models[name] = score(histories, actuals, list(forecasts), season)
-        names, counts = np.unique(chosen, return_counts=True)
+        result.models[name] = score(histories, actuals, list(chosen.quantiles), season)
+        names, counts = np.unique(chosen.models, return_counts=True)
         result.choices[name] = {
             str(model): int(count) for model, count in zip(names, counts, strict=True)
         }
+        if chosen.choice is not None:
+            result.notes.setdefault("strategies", {})[name] = {
+                "overall": chosen.choice.overall,
+                "by_class": chosen.choice.by_class,
+            }
     return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
@@ -70,7 +71,10 @@ def seasonal_naive(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
 
 def _seasonal_profiles(values: np.ndarray, season: int) -> np.ndarray:
     """Multiplicative index per position in the season from the last 8 seasons, per row; ones
-    where the history is too short or has no demand to tell."""
+    where the history is too short or has no demand to tell. Each row's index is shrunk
+    towards flat by how much of its spread the noise would make alone (the positions' means
+    vary by their sampling error even with no pattern): an exact pattern is kept whole, a
+    pattern no stronger than the noise is flattened."""
     series, length = values.shape
     profiles = np.ones((series, max(season, 1)))
     if season <= 1 or length < 3 * season:
@@ -81,21 +85,43 @@ def _seasonal_profiles(values: np.ndarray, season: int) -> np.ndarray:
         # A position never observed (closed every week) has no mean: it takes the overall one.
         warnings.simplefilter("ignore", RuntimeWarning)
         overall = np.nanmean(recent, axis=1)
-        means = np.stack([np.nanmean(recent[:, positions == p], axis=1) for p in range(season)], 1)
+        columns = [recent[:, positions == p] for p in range(season)]
+        means = np.stack([np.nanmean(column, axis=1) for column in columns], 1)
+        noise = np.stack(
+            [
+                np.nanvar(column, axis=1, ddof=1) / np.sum(~np.isnan(column), axis=1)
+                for column in columns
+            ],
+            1,
+        )
+        between = np.nanvar(means, axis=1, ddof=1)
+        within = np.nanmean(noise, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weight = np.clip(1 - np.nan_to_num(within / between, nan=1.0, posinf=1.0), 0.0, 1.0)
+    weight = np.where(np.nan_to_num(within) == 0, 1.0, weight)  # an exact pattern
     usable = np.isfinite(overall) & (overall > 0)
     means = np.where(np.isfinite(means), means, overall[:, None])
     with np.errstate(invalid="ignore", divide="ignore"):
         ratios = means / overall[:, None]
         ratios = ratios / ratios.mean(axis=1, keepdims=True)
+        ratios = 1 + weight[:, None] * (ratios - 1)
     profiles[usable] = ratios[usable]
     return profiles
 
 
-def exponential_smoothing(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
-    """Simple exponential smoothing of each deseasonalised series, its smoothing constant
-    chosen by one-step error, the seasonal profile put back; normal quantiles with the SES
-    variance."""
-    values = np.asarray(panel, dtype=float)
+@dataclass(frozen=True)
+class _Smoothing:
+    """Simple exponential smoothing of the deseasonalised series, fitted per row."""
+
+    profiles: np.ndarray  # (series, period) multiplicative seasonal index
+    alpha: np.ndarray  # (series,) the smoothing constant with the least one-step error
+    level: np.ndarray  # (series,) the level after the last period
+    sigma: np.ndarray  # (series,) the one-step error's standard deviation (deseasonalised)
+    counts: np.ndarray  # (series,) periods observed
+    fitted: np.ndarray | None  # (series, periods) one-step-ahead fit, when asked for
+
+
+def _smooth(values: np.ndarray, season: int, fitted: bool = False) -> _Smoothing:
     series, length = values.shape
     profiles = _seasonal_profiles(values, season)
     period = profiles.shape[1]
@@ -103,7 +129,8 @@ def exponential_smoothing(panel: np.ndarray, horizon: int, season: int) -> np.nd
     # A position with no demand at all (a weekday the shop is closed) tells nothing about the
     # level: it is left out of the smoothing.
     adjusted = np.divide(values, divisor, out=np.full_like(values, np.nan), where=divisor > 0)
-    levels = np.repeat(_first_observed_mean(values, np.full(series, 7))[:, None], len(ALPHAS), 1)
+    start = _first_observed_mean(values, np.full(series, 7))
+    levels = np.repeat(start[:, None], len(ALPHAS), 1)
     squared = np.zeros((series, len(ALPHAS)))
     counts = np.zeros(series)
     for column in adjusted.T:
@@ -114,14 +141,47 @@ def exponential_smoothing(panel: np.ndarray, horizon: int, season: int) -> np.nd
         levels += ALPHAS * error
     best = np.argmin(squared, axis=1)
     rows = np.arange(series)
-    alpha, level = ALPHAS[best], levels[rows, best]
+    alpha = ALPHAS[best]
     sigma = np.sqrt(squared[rows, best] / np.maximum(counts - 1, 1))
+    fit = None
+    if fitted:  # a second pass with each row's own constant, keeping the level before each step
+        fit = np.zeros((series, length))
+        level = start.copy()
+        for position, column in enumerate(adjusted.T):
+            fit[:, position] = level * divisor[:, position]
+            valid = ~np.isnan(column)
+            level = np.where(valid, level + alpha * (np.nan_to_num(column) - level), level)
+    return _Smoothing(profiles, alpha, levels[rows, best], sigma, counts, fit)
+
+
+def exponential_smoothing(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """Simple exponential smoothing of each deseasonalised series, its smoothing constant
+    chosen by one-step error, the seasonal profile put back; normal quantiles with the SES
+    variance."""
+    values = np.asarray(panel, dtype=float)
+    length = values.shape[1]
+    fit = _smooth(values, season)
+    period = fit.profiles.shape[1]
     steps = np.arange(horizon)
-    spread = sigma[:, None] * np.sqrt(1 + steps[None, :] * alpha[:, None] ** 2)
-    quantiles = level[:, None, None] + _Z[None, :, None] * spread[:, None, :]
-    quantiles = quantiles * profiles[:, (length + steps) % period][:, None, :]
-    quantiles[counts == 0] = 0.0
+    spread = fit.sigma[:, None] * np.sqrt(1 + steps[None, :] * fit.alpha[:, None] ** 2)
+    quantiles = fit.level[:, None, None] + _Z[None, :, None] * spread[:, None, :]
+    quantiles = quantiles * fit.profiles[:, (length + steps) % period][:, None, :]
+    quantiles[fit.counts == 0] = 0.0
     return _tidy(quantiles)
+
+
+def smoothing_path(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """(series, periods + horizon): exponential smoothing's one-step-ahead fit over the history
+    and its forecast (the expected value) over the horizon, never negative; NaN for a row
+    with nothing observed. The transformer reads it as its anchor (forecasting.neural)."""
+    values = np.asarray(panel, dtype=float)
+    length = values.shape[1]
+    fit = _smooth(values, season, fitted=True)
+    period = fit.profiles.shape[1]
+    ahead = fit.level[:, None] * fit.profiles[:, (length + np.arange(horizon)) % period]
+    path = np.maximum(np.concatenate([fit.fitted, ahead], axis=1), 0.0)
+    path[fit.counts == 0] = np.nan
+    return path
 
 
 def tsb(

@@ -1,20 +1,21 @@
-"""The public evaluation (the `backtest` command and bench/forecast): the baselines, AutoETS,
-the base transformer alone (zero-shot), the transformer fine-tuned on the file's own history
-as a merchant's would be, and Shelfcast as deployed (the per-series choice among the
-baselines, the fine-tuned transformer and their ensemble)."""
+"""The public evaluation (the `backtest` command and bench/forecast): the last H periods held
+out; every candidate alone (the baselines, AutoETS, the base transformer zero-shot, the
+transformer fine-tuned on the file's own history as a merchant's would be), and Shelfcast as
+deployed, by the nightly run's own code: the choice among the baselines and the transformer
+judged on windows before the held-out periods (`forecasting.selection`), with the fine-tuned
+version cross-fitted and accepted or rejected as `forecasting.fine_tuning` does at night."""
 
 from __future__ import annotations
-
-import time
 
 import torch
 from django.conf import settings
 
 from forecasting import fine_tuning, registry
-from forecasting.backtest import TRANSFORMER, Panel, auto_ets, run_backtest
+from forecasting.backtest import Panel, System, auto_ets, run_backtest
 from forecasting.baselines import BASELINES
 from forecasting.neural.inference import Covariates, TransformerCandidate
-from forecasting.neural.network import MAX_HORIZON, PATCH
+from forecasting.neural.network import MAX_HORIZON
+from forecasting.selection import TRANSFORMER
 
 
 def evaluate(
@@ -27,6 +28,7 @@ def evaluate(
     mode: str | None = None,
     with_auto_ets: bool = True,
     base: torch.nn.Module | None = None,
+    progress=None,
 ) -> dict:
     if horizon > MAX_HORIZON:
         raise ValueError(f"The transformer forecasts at most {MAX_HORIZON} periods ahead.")
@@ -38,32 +40,35 @@ def evaluate(
     notes: dict = {}
     if with_auto_ets:
         extra["auto_ets"] = auto_ets
-    served = zero_shot
+    deployed = System({**BASELINES, TRANSFORMER: zero_shot})
     if fine_tune:
-        history = panel.values[:, :-horizon]
-        started = time.perf_counter()
-        tuned, log = fine_tuning.fine_tune(
-            parent=base,
-            values=history,
+        mode = mode or settings.FINE_TUNE_MODE
+        fit = fine_tuning.cross_fit(
+            base=base,
+            values=panel.values[:, :-horizon],
             covariates=covariates,
-            mode=mode or settings.FINE_TUNE_MODE,
+            mode=mode,
             steps=steps or settings.FINE_TUNE_STEPS,
             batch_size=settings.FINE_TUNE_BATCH_SIZE,
+            horizon=horizon,
+            season=season,
             device=settings.FINE_TUNE_DEVICE,
-            horizons=(-(-horizon // PATCH) * PATCH,),
+            progress=progress,
         )
         notes["fine_tune"] = {
-            "mode": mode or settings.FINE_TUNE_MODE,
-            "steps": log.steps,
-            "seconds": round(time.perf_counter() - started, 1),
-            "device": log.device,
+            "mode": mode,
+            "accepted": fit.accepted,
+            "reason": fit.reason,
+            "seconds": round(fit.seconds, 1),
+            "device": fit.device,
+            **fine_tuning.version_metrics(fit, series=panel.values.shape[0]),
         }
-        served = TransformerCandidate(tuned, covariates)
-        extra["shelfcast_fine_tuned"] = served
-    system = {
-        "shelfcast": {**BASELINES, TRANSFORMER: served},
-        "shelfcast_baselines_only": dict(BASELINES),
-    }
+        tuned = TransformerCandidate(fit.served or fit.judged, covariates)
+        extra["shelfcast_fine_tuned"] = tuned
+        if fit.accepted:
+            judged = TransformerCandidate(fit.judged, covariates)
+            deployed = System({**BASELINES, TRANSFORMER: tuned}, {**BASELINES, TRANSFORMER: judged})
+    system = {"shelfcast": deployed, "shelfcast_baselines_only": System(dict(BASELINES))}
     result = run_backtest(panel, horizon=horizon, season=season, extra=extra, system=system)
     result.notes.update(notes)
     return result.as_dict()

@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 import shap
 
-from forecasting.backtest import ENSEMBLE, TRANSFORMER, candidate_forecasts
+from forecasting import selection
 from forecasting.neural.inference import Covariates
 from forecasting.quantiles import MEDIAN_INDEX
 
@@ -133,13 +133,14 @@ def explain(
     def value(masks: np.ndarray) -> np.ndarray:
         panel, covariates = build(np.asarray(masks) > 0.5)
         local = dict(candidates)
-        if TRANSFORMER in local:
-            transformer = local[TRANSFORMER]
-            local[TRANSFORMER] = type(transformer)(transformer.model, covariates)
-        # the ensemble is built from the transformer and the baselines; any other model alone
-        needed = local if model_name == ENSEMBLE else {model_name: local[model_name]}
-        forecasts = candidate_forecasts(panel, DAYS, season, needed)
-        return forecasts[model_name][:, MEDIAN_INDEX, :].sum(axis=1)
+        if selection.TRANSFORMER in local:
+            transformer = local[selection.TRANSFORMER]
+            local[selection.TRANSFORMER] = type(transformer)(transformer.model, covariates)
+        forecasts = {
+            name: selection.run_candidate(local[name], panel, DAYS, season)
+            for name in selection.parts(model_name)
+        }
+        return selection.combine(forecasts, model_name)[:, MEDIAN_INDEX, :].sum(axis=1)
 
     size = len(groups)
     explainer = shap.KernelExplainer(value, np.zeros((1, size)))

@@ -1,20 +1,30 @@
 """Fine-tuning a merchant's transformer on its own history, and the versions that result.
 
-A training run starts from the merchant's active version (the shipped base model when there
-is none), trains on the history before the last `EVALUATION_DAYS` days with a share of the
-pretraining corpus replayed, then backtests on those held-out days. The new version becomes
-active only if it forecasts them better than its parent AND its loss on a fixed sample of the
-pretraining corpus has not grown by more than `FINE_TUNE_CORPUS_LOSS_BOUND` (it must not
-forget what the base model knew); otherwise it is kept, marked rejected, with the reason.
-Rolling back activates an earlier version in one step.
+Cross-fitted (`cross_fit`), so that no candidate is ever judged on days it was trained on:
+1. the shipped base model is fine-tuned on the history before the selection windows (the
+   last `SELECTION_WINDOWS` windows of up to 28 days: `forecasting.selection`), with a share
+   of the pretraining corpus replayed: the *judged* twin;
+2. the served choice (the per-class choice among the baselines and the transformer, each
+   window judged by a choice made on the other windows) is scored with that twin and with
+   the base model on the windows;
+3. the version is accepted only if the served choice improves on the base model's by more
+   than the improvement varies between windows, and its loss on a fixed sample of the
+   pretraining corpus has not grown by more than `FINE_TUNE_CORPUS_LOSS_BOUND`;
+4. an accepted version continues training on the whole history: the *served* twin.
+Both twins are kept: at night the served one forecasts, and the judged one (which never saw
+the windows the night judges on, as they come after its training days) stands for it in the
+choice. Training always starts from the base model, since a previous version has seen the
+windows. Rejected versions are kept with the reason; rolling back activates an earlier one.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import time
 import uuid
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -28,17 +38,28 @@ from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import history as history_reads
 from forecasting import registry
-from forecasting.baselines import seasonal_naive
+from forecasting.baselines import BASELINES, seasonal_naive
 from forecasting.metrics import score
 from forecasting.models import ModelVersion, TrainingRun
 from forecasting.neural import training
 from forecasting.neural.inference import TransformerCandidate
+from forecasting.neural.network import PATCH
+from forecasting.selection import (
+    SELECTION_PERIODS,
+    SELECTION_WINDOWS,
+    TRANSFORMER,
+    HonestScore,
+    demand_classes,
+    honest_score,
+    window_scores,
+)
 
-EVALUATION_DAYS = 28
-REPLAY_SHARE = 0.25
-LEARNING_RATE = {"full": 1e-4, "lora": 1e-3}
 WEEK = 7
-MIN_DAYS = 2 * EVALUATION_DAYS
+SELECTION_DAYS = SELECTION_WINDOWS * SELECTION_PERIODS  # the days the versions are judged on
+MIN_DAYS = SELECTION_DAYS + 4 * WEEK  # and at least four weeks to train the judged twin on
+REPLAY_SHARE = 0.25
+CONTINUE_SHARE = 0.25  # the served twin's extra steps, as a share of the judged twin's
+LEARNING_RATE = {"full": 1e-4, "lora": 1e-3}
 
 
 def training_run_create(
@@ -96,27 +117,11 @@ def _with_lora(model: torch.nn.Module) -> torch.nn.Module:
     return get_peft_model(model, config)
 
 
-def holdout_scores(forecaster, values: np.ndarray, horizon: int = EVALUATION_DAYS) -> dict:
-    """WQL and MASE of ``forecaster`` (panel, horizon, season) -> quantiles on the last
-    ``horizon`` days, fitted on what came before."""
-    history, actual = values[:, :-horizon], values[:, -horizon:]
-    forecasts = forecaster(history, horizon, WEEK)
-    result = score(list(history), list(actual), list(forecasts), WEEK)
-    return {"WQL": round(result.wql, 5), "MASE": round(result.mase, 5)}
-
-
-def _storable(scores: dict[str, float]) -> dict[str, float | None]:
-    """Scores as JSON keeps them: an undefined one (MASE when every series repeats itself
+def _storable(value: float) -> float | None:
+    """A score as JSON keeps it: an undefined one (MASE when every series repeats itself
     exactly week on week, so the seasonal scale is 0) is None, not NaN, which PostgreSQL's
     jsonb refuses."""
-    return {name: value if math.isfinite(value) else None for name, value in scores.items()}
-
-
-def evaluate(
-    model: torch.nn.Module, values: np.ndarray, covariates, horizon: int = EVALUATION_DAYS
-) -> dict[str, float]:
-    """The transformer's hold-out scores."""
-    return holdout_scores(TransformerCandidate(model, covariates), values, horizon)
+    return round(float(value), 5) if math.isfinite(value) else None
 
 
 def fine_tune(
@@ -133,8 +138,6 @@ def fine_tune(
     horizons: tuple[int, ...] = (16, 32, 64),
 ) -> tuple[torch.nn.Module, training.TrainingLog]:
     """A copy of ``parent`` trained on ``values`` (its known covariates with it)."""
-    import copy
-
     model = copy.deepcopy(parent)
     torch.manual_seed(seed)
     if mode == "lora":
@@ -162,6 +165,171 @@ def fine_tune(
     return model.to("cpu").eval(), log
 
 
+@dataclass
+class Judgement:
+    """The served choice's scores on the selection windows (each window judged by a choice
+    made on the others) with the fine-tuned twin and with the base model, and the verdict."""
+
+    version: HonestScore | None
+    base: HonestScore | None
+    naive: dict[str, float]
+    improvement: float  # mean over windows of the relative gain (WQL and MASE alike)
+    noise: float  # how much that gain varies between windows (standard deviation)
+
+    @property
+    def better(self) -> bool:
+        return math.isfinite(self.improvement) and self.improvement > max(self.noise, 0.0)
+
+
+def _gain(version: HonestScore | None, base: HonestScore | None) -> np.ndarray:
+    """Per window: 1 - the mean of the version's WQL and MASE ratios to the base model's."""
+    if version is None or base is None:
+        return np.array([np.nan])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.stack([version.wql / base.wql, version.mase / base.mase])
+    return 1 - np.nanmean(np.where(np.isfinite(ratios), ratios, np.nan), axis=0)
+
+
+def judge(
+    *,
+    values: np.ndarray,
+    covariates,
+    judged: torch.nn.Module,
+    base: torch.nn.Module,
+    horizon: int,
+    season: int,
+) -> Judgement:
+    """Score the served choice on the windows at the end of ``values`` with ``judged`` (which
+    must not have been trained on them) and with the base model."""
+    scores = {}
+    for name, model in (("version", judged), ("base", base)):
+        candidates = {**BASELINES, TRANSFORMER: TransformerCandidate(model, covariates)}
+        scores[name] = served_scores(values, horizon, season, candidates)
+    window = min(horizon, SELECTION_PERIODS)
+    naive = holdout_scores(seasonal_naive, values, window, season)
+    gains = _gain(scores["version"], scores["base"])
+    noise = float(np.std(gains, ddof=1)) if np.isfinite(gains).sum() > 1 else 0.0
+    improvement = float(np.mean(gains)) if np.isfinite(gains).all() else float("nan")
+    return Judgement(scores["version"], scores["base"], naive, improvement, noise)
+
+
+def served_scores(values: np.ndarray, horizon: int, season: int, candidates) -> HonestScore | None:
+    scores = window_scores(values, horizon, season, candidates)
+    if scores is None:
+        return None
+    return honest_score(scores, demand_classes(values, season, scores.window))
+
+
+def holdout_scores(forecaster, values: np.ndarray, horizon: int, season: int) -> dict:
+    """WQL and MASE of ``forecaster`` (panel, horizon, season) -> quantiles on the last
+    ``horizon`` periods, fitted on what came before."""
+    history, actual = values[:, :-horizon], values[:, -horizon:]
+    result = score(list(history), list(actual), list(forecaster(history, horizon, season)), season)
+    return {"WQL": _storable(result.wql), "MASE": _storable(result.mase)}
+
+
+@dataclass
+class CrossFit:
+    judged: torch.nn.Module  # trained on the days before the selection windows
+    served: torch.nn.Module | None  # the judged twin continued on every day (when accepted)
+    judgement: Judgement
+    corpus_loss_before: float
+    corpus_loss_after: float
+    accepted: bool
+    reason: str
+    device: str
+    seconds: float
+
+
+def cross_fit(
+    *,
+    base: torch.nn.Module,
+    values: np.ndarray,
+    covariates,
+    mode: str,
+    steps: int,
+    batch_size: int,
+    horizon: int = SELECTION_PERIODS,
+    season: int = WEEK,
+    seed: int = 0,
+    device: str = "auto",
+    progress=None,
+) -> CrossFit:
+    """Fine-tune ``base`` on ``values`` (series, periods) as the module docstring says. The
+    served twin is trained only when the version is accepted. ``progress(step, total, loss)``
+    counts both stages' steps."""
+    started = time.perf_counter()
+    span = SELECTION_WINDOWS * min(horizon, SELECTION_PERIODS)
+    extra = max(1, round(steps * CONTINUE_SHARE))
+    horizons = (-(-horizon // PATCH) * PATCH,)
+    judged, log = fine_tune(
+        parent=base,
+        values=values[:, :-span],
+        covariates=covariates,
+        mode=mode,
+        steps=steps,
+        batch_size=batch_size,
+        seed=seed,
+        device=device,
+        progress=None if progress is None else lambda s, _t, loss: progress(s, steps + extra, loss),
+        horizons=horizons,
+    )
+    judgement = judge(
+        values=values,
+        covariates=covariates,
+        judged=judged,
+        base=base,
+        horizon=horizon,
+        season=season,
+    )
+    before, after = training.corpus_loss(base), training.corpus_loss(judged)
+    bound = settings.FINE_TUNE_CORPUS_LOSS_BOUND
+    kept = after <= before * (1 + bound)
+    served = None
+    if not judgement.better:
+        reason = (
+            f"Not better than the base model on the last {span} days: the forecasts it would "
+            f"have served gained {judgement.improvement:+.1%} (WQL and MASE), within the "
+            f"{judgement.noise:.1%} they vary between windows."
+        )
+    elif not kept:
+        reason = (
+            f"It forgot too much: pretraining-corpus loss {after:.4f} against {before:.4f} "
+            f"(bound {bound:.0%})."
+        )
+    else:
+        reason = (
+            f"On the last {span} days, which it was not trained on, the forecasts it serves "
+            f"gained {judgement.improvement:+.1%} on the base model's (WQL and MASE; "
+            f"{judgement.noise:.1%} between windows)."
+        )
+        served, _log = fine_tune(
+            parent=judged,
+            values=values,
+            covariates=covariates,
+            mode=mode,
+            steps=extra,
+            batch_size=batch_size,
+            seed=seed + 1,
+            device=device,
+            progress=None
+            if progress is None
+            else lambda s, _t, loss: progress(steps + s, steps + extra, loss),
+            horizons=horizons,
+        )
+    return CrossFit(
+        judged,
+        served,
+        judgement,
+        before,
+        after,
+        served is not None,
+        reason,
+        log.device,
+        time.perf_counter() - started,
+    )
+
+
 def training_run_execute(
     *, merchant: Merchant, run_id: int, claimant: str = ""
 ) -> TrainingRun | None:
@@ -175,25 +343,18 @@ def training_run_execute(
         parent_version = registry.active_version(merchant)
     if len(history.days) < MIN_DAYS:
         raise DomainError(f"Fine-tuning needs at least {MIN_DAYS} days of sales history.")
-    parent = (
-        registry.version_model(parent_version)
-        if parent_version is not None
-        else registry.base_model()
-    )
     started = time.perf_counter()
-    before = training.corpus_loss(parent)
-    train_values = history.values[:, :-EVALUATION_DAYS]
 
     def progress(step: int, total: int, loss: float) -> None:
-        runs.record(
-            TrainingRun, merchant=merchant, pk=run.pk, steps_done=step, losses=[*run.losses, loss]
-        )
         run.losses.append(loss)
+        runs.record(
+            TrainingRun, merchant=merchant, pk=run.pk, steps_done=step, losses=list(run.losses)
+        )
 
     run.losses = []
-    model, log = fine_tune(
-        parent=parent,
-        values=train_values,
+    fit = cross_fit(
+        base=registry.base_model(),
+        values=history.values,
         covariates=covariates,
         mode=run.mode,
         steps=run.steps,
@@ -202,44 +363,7 @@ def training_run_execute(
         device=settings.FINE_TUNE_DEVICE,
         progress=progress,
     )
-    after = training.corpus_loss(model)
-    candidate = evaluate(model, history.values, covariates)
-    reference = evaluate(parent, history.values, covariates)
-    naive = holdout_scores(seasonal_naive, history.values)
-    bound = settings.FINE_TUNE_CORPUS_LOSS_BOUND
-    better = candidate["WQL"] < reference["WQL"]
-    kept = after <= before * (1 + bound)
-    if better and kept:
-        status, reason = (
-            ModelVersion.Status.ACTIVE,
-            (f"Backtest WQL {candidate['WQL']:.4f} against {reference['WQL']:.4f} for its parent."),
-        )
-    elif not better:
-        status, reason = (
-            ModelVersion.Status.REJECTED,
-            (
-                f"Not better on the last {EVALUATION_DAYS} days: WQL {candidate['WQL']:.4f} "
-                f"against {reference['WQL']:.4f} for its parent."
-            ),
-        )
-    else:
-        status, reason = (
-            ModelVersion.Status.REJECTED,
-            (
-                f"It forgot too much: pretraining-corpus loss {after:.4f} against {before:.4f} "
-                f"(bound {bound:.0%})."
-            ),
-        )
-    metrics = {
-        "evaluation_days": EVALUATION_DAYS,
-        "series": len(history.keys),
-        "version": _storable(candidate),
-        "parent": _storable(reference),
-        "seasonal_naive": _storable(naive),
-        "corpus_loss_before": round(before, 5),
-        "corpus_loss_after": round(after, 5),
-        "train_seconds": round(log.seconds, 1),
-    }
+    metrics = version_metrics(fit, series=len(history.keys))
     with transaction.atomic(), tenant_context(merchant):
         version = ModelVersion(
             merchant=merchant,
@@ -247,23 +371,64 @@ def training_run_execute(
             status=ModelVersion.Status.REJECTED,
             mode=run.mode,
             metrics=metrics,
-            reason=reason,
+            reason=fit.reason,
+            trained_through=history.days[-1],
         )
+        name = f"{merchant.pk}/{uuid.uuid4().hex}"
         version.artifact.save(
-            f"{merchant.pk}/{uuid.uuid4().hex}.safetensors", registry.artifact(model), save=False
+            f"{name}.safetensors", registry.artifact(fit.served or fit.judged), save=False
+        )
+        version.held_out_artifact.save(
+            f"{name}-held-out.safetensors", registry.artifact(fit.judged), save=False
         )
         version.save()
-        if status == ModelVersion.Status.ACTIVE:
+        if fit.accepted:
             _activate(merchant, version)
         run.status = TrainingRun.Status.SUCCEEDED
         run.version = version
-        run.device = log.device
-        run.steps_done = run.steps
-        run.corpus_loss_before, run.corpus_loss_after = before, after
+        run.device = fit.device
+        run.steps_done = run.steps_done or run.steps
+        run.corpus_loss_before, run.corpus_loss_after = (
+            fit.corpus_loss_before,
+            fit.corpus_loss_after,
+        )
         run.finished_at = timezone.now()
-        run.message = f"{reason} ({time.perf_counter() - started:.0f} s)"
+        run.message = f"{fit.reason} ({time.perf_counter() - started:.0f} s)"
         run.save()
     return run
+
+
+def version_metrics(fit: CrossFit, *, series: int) -> dict:
+    """What a version records of its judgement: the served choice's WQL and MASE on the
+    selection windows with it and with the base model (means and per window), seasonal
+    naive's on the last window, the gain and its noise, and the corpus losses."""
+
+    def summary(result: HonestScore | None) -> dict:
+        if result is None:
+            return {"WQL": None, "MASE": None}
+        return {
+            "WQL": _storable(float(np.nanmean(result.wql))),
+            "MASE": _storable(float(np.nanmean(result.mase))),
+            "windows": {
+                "WQL": [_storable(v) for v in result.wql],
+                "MASE": [_storable(v) for v in result.mase],
+            },
+        }
+
+    judgement = fit.judgement
+    return {
+        "selection_windows": SELECTION_WINDOWS,
+        "window_days": SELECTION_PERIODS,
+        "series": series,
+        "version": summary(judgement.version),
+        "parent": summary(judgement.base),  # the base model: every version starts from it
+        "seasonal_naive": judgement.naive,
+        "improvement": _storable(judgement.improvement),
+        "noise": _storable(judgement.noise),
+        "corpus_loss_before": round(fit.corpus_loss_before, 5),
+        "corpus_loss_after": round(fit.corpus_loss_after, 5),
+        "train_seconds": round(fit.seconds, 1),
+    }
 
 
 def _activate(merchant: Merchant, version: ModelVersion) -> None:

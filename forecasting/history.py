@@ -29,7 +29,9 @@ class History:
     days: list[dt.date]
     values: np.ndarray  # (series, days) units, NaN = not observed
     prices: np.ndarray  # (series, days) average selling price, NaN = unknown
-    promoted: np.ndarray  # (series, days) bool: sold on promotion
+    # (series, days) bool: the sales rows' own promotion flag, for planning's lift estimates;
+    # forecasts take promotions from the promotion calendar (`covariates`)
+    promoted: np.ndarray
 
     @property
     def first_forecast_date(self) -> dt.date | None:
@@ -226,47 +228,19 @@ def closed_days_ahead(history: History, horizon: int) -> np.ndarray:
 
 def covariates(merchant: Merchant, history: History, horizon: int) -> Covariates:
     """Known covariates for the series whose price moved, that were or will be promoted, or
-    whose location has calendar events: the selling price (future: the list price, less the
-    discount of a planned promotion), a promotion flag and, with events, an event flag, over
-    history and horizon. Others get none (they would only cost time)."""
+    whose location has calendar events: the selling price (recorded in history; ahead, the
+    list price less the discount of a planned promotion), a promotion flag and, with events,
+    an event flag, over history and horizon. Others get none (they would only cost time).
+
+    Promotions come from the promotion calendar, in history as ahead: never from the sales
+    rows' own flag, which exists only on days something sold and so would tell the model
+    which days did."""
     result = Covariates(recorded=len(history.days))
     if not history.keys:
         return result
-    first, total = history.days[0], len(history.days) + horizon
-    promo = np.zeros((len(history.keys), total))
-    promo[:, : len(history.days)] = history.promoted
-    discount = np.zeros((len(history.keys), total))
-    rows_of_sku: dict[int, list[int]] = {}
-    for i, (sku, _location) in enumerate(history.keys):
-        rows_of_sku.setdefault(sku, []).append(i)
-    last = history.days[-1] + dt.timedelta(days=horizon)
-    skus = SKU.objects.for_merchant(merchant).filter(pk__in=rows_of_sku)
+    promo, discount = _promotions(merchant, history, horizon)
+    skus = SKU.objects.for_merchant(merchant).filter(pk__in={sku for sku, _ in history.keys})
     list_price = {sku: float(price) for sku, price in skus.values_list("pk", "unit_price") if price}
-    category = dict(skus.values_list("pk", "category"))
-    promotions = Promotion.objects.for_merchant(merchant).filter(
-        Q(sku__isnull=False) | ~Q(category=""),
-        end_date__gte=history.days[-1] + dt.timedelta(days=1),
-        start_date__lte=last,
-    )
-    for promotion in promotions.values(
-        "sku_id", "category", "location_id", "start_date", "end_date", "discount_percent"
-    ):
-        if promotion["sku_id"] is not None:
-            targets = rows_of_sku.get(promotion["sku_id"], [])
-        else:
-            targets = [
-                row
-                for sku, rows in rows_of_sku.items()
-                if category.get(sku) == promotion["category"]
-                for row in rows
-            ]
-        if promotion["location_id"] is not None:
-            targets = [row for row in targets if history.keys[row][1] == promotion["location_id"]]
-        start = max((promotion["start_date"] - first).days, len(history.days))
-        stop = min((promotion["end_date"] - first).days + 1, total)
-        for row in targets:
-            promo[row, start:stop] = 1
-            discount[row, start:stop] = float(promotion["discount_percent"]) / 100
     # before the first recorded price: the list price, else the series' mean price, else 1
     fallback = np.array([list_price.get(sku, np.nan) for sku, _ in history.keys], dtype=float)
     with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -284,6 +258,44 @@ def covariates(merchant: Merchant, history: History, horizon: int) -> Covariates
         elif moved or promo[row].any():
             result.known[row] = np.stack([price[row], promo[row]])
     return result
+
+
+def _promotions(merchant: Merchant, history: History, horizon: int):
+    """(flags, discount fractions), each (series, days + horizon): the promotion calendar's
+    SKU and category promotions at each series' location (or everywhere) over history and
+    horizon."""
+    first, total = history.days[0], len(history.days) + horizon
+    promo, discount = np.zeros((2, len(history.keys), total))
+    rows_of_sku: dict[int, list[int]] = {}
+    for i, (sku, _location) in enumerate(history.keys):
+        rows_of_sku.setdefault(sku, []).append(i)
+    skus = SKU.objects.for_merchant(merchant).filter(pk__in=rows_of_sku)
+    category = dict(skus.values_list("pk", "category"))
+    promotions = Promotion.objects.for_merchant(merchant).filter(
+        Q(sku__isnull=False) | ~Q(category=""),
+        end_date__gte=first,
+        start_date__lte=first + dt.timedelta(days=total - 1),
+    )
+    for promotion in promotions.values(
+        "sku_id", "category", "location_id", "start_date", "end_date", "discount_percent"
+    ):
+        if promotion["sku_id"] is not None:
+            targets = rows_of_sku.get(promotion["sku_id"], [])
+        else:
+            targets = [
+                row
+                for sku, rows in rows_of_sku.items()
+                if category.get(sku) == promotion["category"]
+                for row in rows
+            ]
+        if promotion["location_id"] is not None:
+            targets = [row for row in targets if history.keys[row][1] == promotion["location_id"]]
+        start = max((promotion["start_date"] - first).days, 0)
+        stop = min((promotion["end_date"] - first).days + 1, total)
+        for row in targets:
+            promo[row, start:stop] = 1
+            discount[row, start:stop] = float(promotion["discount_percent"]) / 100
+    return promo, discount
 
 
 def _calendar_events(merchant: Merchant, history: History, horizon: int) -> np.ndarray | None:

@@ -42,9 +42,11 @@ class RunFields(models.Model):
 
 class ModelVersion(TenantOwned):
     """One merchant's fine-tuned transformer: its weights (an artifact in the configured
-    storage), where it came from, and its backtest against its parent and the baselines.
+    storage), where it came from, and its backtest against the base model and the baselines.
     At most one version of a merchant is active; the nightly run uses it (the shipped base
-    model when none is)."""
+    model when none is). ``held_out_artifact`` is its twin trained only up to the selection
+    windows (`forecasting.fine_tuning`), which stands for it when forecasts are judged;
+    versions from before it existed have none and are judged by themselves."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -57,6 +59,10 @@ class ModelVersion(TenantOwned):
     status = models.CharField(max_length=16, choices=Status.choices)
     mode = models.CharField(max_length=8, help_text="lora or full fine-tuning")
     artifact = models.FileField(upload_to="models/")
+    held_out_artifact = models.FileField(upload_to="models/", blank=True)
+    trained_through = models.DateField(
+        null=True, blank=True, help_text="The last day of history the served weights saw."
+    )
     metrics = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True, help_text="Why it was activated or rejected.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -10,6 +10,7 @@ import safetensors.torch
 import torch
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from accounts.models import Merchant
 from forecasting.models import ModelVersion
@@ -33,8 +34,6 @@ def base_model() -> torch.nn.Module:
 
 @functools.lru_cache(maxsize=8)
 def _version_model(version_id: int, name: str, directory: str) -> torch.nn.Module:
-    from django.core.files.storage import default_storage
-
     with default_storage.open(name, "rb") as handle:
         state = safetensors.torch.load(handle.read())
     model = network.load(directory)
@@ -47,6 +46,16 @@ def version_model(version: ModelVersion) -> torch.nn.Module:
     return _version_model(version.pk, version.artifact.name, str(settings.FORECAST_BASE_MODEL_DIR))
 
 
+def judging_model(version: ModelVersion) -> torch.nn.Module:
+    """The twin that stands for ``version`` on the selection windows: trained only on the
+    days before them (the version itself where it has none)."""
+    if not version.held_out_artifact:
+        return version_model(version)
+    configure_threads()
+    directory = str(settings.FORECAST_BASE_MODEL_DIR)
+    return _version_model(version.pk, version.held_out_artifact.name, directory)
+
+
 def active_version(merchant: Merchant) -> ModelVersion | None:
     return (
         ModelVersion.objects.for_merchant(merchant)
@@ -55,12 +64,16 @@ def active_version(merchant: Merchant) -> ModelVersion | None:
     )
 
 
-def serving_model(merchant: Merchant) -> tuple[torch.nn.Module, ModelVersion | None]:
-    """The transformer the merchant's forecasts use, and its version (None: the base)."""
+def serving_models(
+    merchant: Merchant,
+) -> tuple[torch.nn.Module, torch.nn.Module, ModelVersion | None]:
+    """The transformer that forecasts for the merchant, the one that stands for it on the
+    selection windows, and its version (None: the base model, which is both)."""
     version = active_version(merchant)
     if version is None:
-        return base_model(), None
-    return version_model(version), version
+        model = base_model()
+        return model, model, None
+    return version_model(version), judging_model(version), version
 
 
 def artifact(model: torch.nn.Module) -> ContentFile:

@@ -65,7 +65,7 @@ def promotion_uplift(
         windows.append((begin, stop))
     if not panel_rows:
         return [None] * len(promotions)
-    model, _version = registry.serving_model(merchant)
+    model, _judged, _version = registry.serving_models(merchant)
     panel = history.values[panel_rows]
     quantiles = TransformerCandidate(model, covariates)(panel, horizon, 7)
     result, pair = [], 0

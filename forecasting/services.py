@@ -22,11 +22,11 @@ from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import embeddings, explanations, registry
 from forecasting import history as history_reads
-from forecasting.backtest import TRANSFORMER, forecast_scored
 from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.neural.inference import TransformerCandidate
 from forecasting.paths import shock_correlation
+from forecasting.selection import TRANSFORMER, forecast_scored
 
 WEEK = 7
 
@@ -60,15 +60,24 @@ def forecast_runs_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     return dispatch.stranded(ForecastRun, run_forecast_task, "run_id", queued_before=queued_before)
 
 
-def candidates_for(merchant: Merchant, history: history_reads.History, horizon: int):
-    """The baselines, and the merchant's transformer with its covariates."""
-    candidates = dict(BASELINES)
-    model, version = registry.serving_model(merchant)
+@dataclass(frozen=True)
+class Candidates:
+    """The baselines and the merchant's transformer with its covariates: ``served`` forecast,
+    ``judged`` stand for them on the selection windows (`forecasting.selection`)."""
+
+    served: dict
+    judged: dict
+    version: object  # the ModelVersion serving, None for the shipped base model
+
+
+def candidates_for(merchant: Merchant, history: history_reads.History, horizon: int) -> Candidates:
+    served_model, judged_model, version = registry.serving_models(merchant)
     known = history_reads.covariates(merchant, history, horizon)
     if settings.FORECAST_SIMILAR_PRODUCTS:
         known.past.update(embeddings.similar_products(merchant, history.keys, history.values))
-    candidates[TRANSFORMER] = TransformerCandidate(model, known)
-    return candidates, version
+    served = {**BASELINES, TRANSFORMER: TransformerCandidate(served_model, known)}
+    judged = {**BASELINES, TRANSFORMER: TransformerCandidate(judged_model, known)}
+    return Candidates(served, judged, version)
 
 
 def forecast_run_execute(
@@ -147,9 +156,11 @@ def forecast_history(
     correlation, and the scores."""
     first_date = history.first_forecast_date or timezone.localdate()
     with transaction.atomic(), tenant_context(merchant):
-        candidates, version = candidates_for(merchant, history, run.horizon)
+        candidates = candidates_for(merchant, history, run.horizon)
     clock.lap("covariates")
-    result = forecast_scored(history.values, run.horizon, WEEK, candidates)
+    result = forecast_scored(
+        history.values, run.horizon, WEEK, candidates.served, candidates.judged
+    )
     chosen, quantiles = result.models, result.quantiles
     quantiles[:, :, history_reads.closed_days_ahead(history, run.horizon)] = 0.0
     correlation = shock_correlation(history.values)
@@ -162,7 +173,8 @@ def forecast_history(
             strict=True,
         )
     ]  # fmt: skip
-    return Forecast(rows, first_date, dict(Counter(str(name) for name in chosen)), version)
+    counts = dict(Counter(str(name) for name in chosen))
+    return Forecast(rows, first_date, counts, candidates.version)
 
 
 def _score(value: float) -> float | None:
@@ -240,7 +252,7 @@ def series_forecast_explain(*, merchant: Merchant, forecast: SeriesForecast) -> 
         return forecast.explanation
     with transaction.atomic(), tenant_context(merchant):
         history = history_reads.load_history(merchant, sku_ids=[forecast.sku_id])
-        candidates, _version = candidates_for(merchant, history, explanations.DAYS)
+        candidates = candidates_for(merchant, history, explanations.DAYS).served
     key = (forecast.sku_id, forecast.location_id)
     if key not in history.keys:
         raise DomainError("This SKU has no sales history to explain a forecast with.")

@@ -6,7 +6,7 @@ At each weekly review our policy orders up to the levels its forecasts of that d
 fill-rate target (`planning.policy`): met by the store as a whole at the least stock value
 (`policy.allocate`, each SKU at least at ``floor``), as the store-wide setting does; and, for
 comparison, the same target for every SKU. It forecasts with only the history before that day
-(`forecasting.backtest.forecast_chosen` over the candidates given). Orders arrive after a lead
+(`forecasting.selection.forecast_chosen` over the candidates given). Orders arrive after a lead
 time drawn per order from the supplier's mean and spread, the same draws for every policy;
 demand is served from stock and the rest is lost (`planning.simulation`). `bench/policy` runs
 it on Online Retail; the portal runs it on a store's own history.
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecasting.backtest import forecast_chosen
 from forecasting.baselines import seasonal_naive
 from forecasting.paths import sample_paths, shock_correlation
+from forecasting.selection import forecast_chosen
 from planning import policy, simulation
 
 HORIZON = 56

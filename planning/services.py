@@ -444,9 +444,9 @@ def policy_replay_execute(
     fine-tuned one: that one has learned from the very weeks being replayed."""
     from forecasting import history as history_reads
     from forecasting import registry
-    from forecasting.backtest import TRANSFORMER
     from forecasting.baselines import BASELINES
     from forecasting.neural.inference import TransformerCandidate
+    from forecasting.selection import TRANSFORMER
     from planning import replay
 
     job = runs.claim(PolicyReplay, merchant=merchant, pk=replay_id, claimant=claimant)

@@ -96,9 +96,9 @@ def main() -> None:
 
     django.setup()
     from forecasting import registry
-    from forecasting.backtest import TRANSFORMER
     from forecasting.baselines import BASELINES
     from forecasting.neural.inference import Covariates, TransformerCandidate
+    from forecasting.selection import TRANSFORMER
     from planning import replay
 
     started = time.perf_counter()

@@ -1,6 +1,9 @@
 """The pretraining corpus: synthetic demand from generators that cover what merchants' series
-do, plus the real daily series of the Online Retail data set (its last weeks kept out, since
-they are the benchmark's test window). Carparts is never used: it is kept for zero-shot tests.
+do, generic shapes composed from Gaussian-process kernels (KernelSynth-style: linear trends,
+periodic patterns of any period, smooth wanderings, noise, added and multiplied), plus the
+real daily series of the Online Retail data set alone and mixed (TSMixup-style), their last
+weeks kept out, since they are the benchmark's test and selection windows. Carparts is never
+used: it is kept for zero-shot tests.
 
 Every draw is from a seeded numpy Generator, so a corpus (and the model trained on it) can be
 rebuilt exactly.
@@ -19,7 +22,10 @@ import numpy as np
 from forecasting.gaps import fill_forward, window_rows
 from forecasting.neural.network import CONTEXT, Task
 
-RETAIL_HELD_OUT_DAYS = 56  # the benchmark holds out the last 28 days; keep twice that out
+# The benchmark holds out the last 28 days, and the choice among candidates is made on the
+# windows before them: keep four windows out.
+RETAIL_HELD_OUT_DAYS = 112
+SEASON_OF = {"daily": 7, "monthly": 12, "weekly": 52}
 
 
 def _seasonal_profile(rng: np.random.Generator, period: int, strength: float) -> np.ndarray:
@@ -69,6 +75,8 @@ def synthetic_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
         rate *= _seasonal_profile(rng, 12, rng.uniform(0.1, 0.8))[t % 12]
     elif kind == "weekly":
         rate *= _seasonal_profile(rng, 52, rng.uniform(0.1, 0.6))[t % 52]
+    if rng.random() < 0.15:  # a level shift (a new listing, a lost channel)
+        rate[rng.integers(total // 4, total) :] *= np.exp(rng.normal(0, 0.7))
     known = []
     # price changes with a price response; promotions with an uplift (known in advance)
     if rng.random() < 0.5:
@@ -122,7 +130,67 @@ def synthetic_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
     if kind == "daily" and rng.random() < 0.3:
         observed[(t % 7) == rng.integers(7)] = np.nan
     known_rows = np.stack(known) if known else None
-    return Task(history=observed[:length], known=known_rows, future=observed[length:])
+    season = SEASON_OF.get(str(kind)) or int(rng.choice([7, 12]))
+    return Task(
+        history=observed[:length], known=known_rows, future=observed[length:], season=season
+    )
+
+
+def _periodic(rng: np.random.Generator, t: np.ndarray, period: float) -> np.ndarray:
+    """A periodic function of ``period``: a few harmonics with decaying random amplitudes."""
+    result = np.zeros(len(t))
+    for harmonic in range(1, int(rng.integers(1, 5)) + 1):
+        amplitude = rng.normal(0, 1.0 / harmonic)
+        result += amplitude * np.sin(2 * np.pi * harmonic * t / period + rng.uniform(0, 2 * np.pi))
+    return result
+
+
+def _smooth(rng: np.random.Generator, t: np.ndarray, lengthscale: float) -> np.ndarray:
+    """A draw of a smooth Gaussian process (squared-exponential kernel), by random Fourier
+    features: cheap, and as smooth as ``lengthscale`` says."""
+    features = 32
+    frequencies = rng.normal(0, 1.0 / lengthscale, features)
+    phases = rng.uniform(0, 2 * np.pi, features)
+    return np.sqrt(2.0 / features) * np.cos(np.outer(t, frequencies) + phases).sum(axis=1)
+
+
+def kernel_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
+    """A generic shape in the spirit of KernelSynth: one to four kernels' draws (linear trend,
+    periodic of a calendar or a random period, smooth wandering, noise) joined by sums and
+    products, then shifted to be non-negative and either kept continuous or drawn as counts.
+    The season given is the period of a calendar component when there is one."""
+    total = length + horizon
+    t = np.arange(total, dtype=float)
+    periods = [7, 7, 12, 30.4, 52, float(rng.uniform(3, 120))]
+    season = None
+    parts = []
+    for _ in range(int(rng.integers(1, 5))):
+        kind = rng.choice(["linear", "periodic", "smooth", "noise"], p=[0.25, 0.4, 0.25, 0.1])
+        if kind == "linear":
+            part = rng.normal(0, 1) * (t - length) / total + rng.normal(0, 0.3)
+        elif kind == "periodic":
+            period = periods[int(rng.integers(len(periods)))]
+            if period in (7, 12, 52) and season is None:
+                season = int(period)
+            part = _periodic(rng, t, period)
+        elif kind == "smooth":
+            part = _smooth(rng, t, float(np.exp(rng.uniform(np.log(5), np.log(total)))))
+        else:
+            part = rng.normal(0, 1, total)
+        parts.append(part)
+    signal = parts[0]
+    for part in parts[1:]:
+        signal = signal + part if rng.random() < 0.6 else signal * part
+    signal = (signal - signal[:length].mean()) / (signal[:length].std() + 1e-6)
+    level = np.exp(rng.uniform(np.log(0.5), np.log(500)))
+    spread = rng.uniform(0.05, 0.6)
+    values = level * np.maximum(1 + spread * signal, 0.0)
+    if rng.random() < 0.5:  # counts around the shape, or the shape with a little noise
+        values = rng.poisson(values).astype(float)
+    else:
+        values = np.maximum(values + rng.normal(0, rng.uniform(0, 0.1) * level, total), 0.0)
+    season = season or int(rng.choice([7, 12]))
+    return Task(history=values[:length], future=values[length:], season=season)
 
 
 def family_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
@@ -136,7 +204,12 @@ def family_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
     target = rng.poisson(mean).astype(float)
     target[:launch] = np.nan
     siblings = rng.poisson(np.clip(shape, 0, None) * rng.uniform(2, 10)).astype(float)
-    return Task(history=target[:length], past=siblings[None, :length], future=target[length:])
+    return Task(
+        history=target[:length],
+        past=siblings[None, :length],
+        future=target[length:],
+        season=base.season,
+    )
 
 
 class RetailSeries:
@@ -192,11 +265,37 @@ class RetailSeries:
         price = window_rows(self.prices[row][None, :], start=start, cut=cut, end=cut + horizon)
         future = values[cut : cut + horizon]
         future = np.concatenate([future, np.full(horizon - len(future), np.nan)])
-        return Task(history=values[start:cut], known=price, future=future)
+        return Task(history=values[start:cut], known=price, future=future, season=7)
+
+    def mixed_task(self, rng: np.random.Generator, length: int, horizon: int) -> Task | None:
+        """TSMixup: a convex mix of two or three products over the same days, each scaled to
+        its own mean first, the mix scaled to a random level (closed days stay closed)."""
+        count = int(rng.integers(2, 4))
+        rows = rng.integers(len(self.units), size=count)
+        days = len(self.units[0])
+        cut = int(rng.integers(min(days - 7, 60), days - 7))
+        start = max(0, cut - length)
+        weights = rng.dirichlet(np.ones(count))
+        mix = np.zeros(cut + horizon - start)
+        for weight, row in zip(weights, rows, strict=True):
+            part = self.units[row][start : cut + horizon]
+            part = np.concatenate([part, np.full(cut + horizon - start - len(part), np.nan)])
+            seen = part[: cut - start][~np.isnan(part[: cut - start])]
+            if len(seen) < 14 or seen.sum() <= 0:  # not on sale yet, or nothing sold
+                return None
+            scale = seen.mean()
+            mix += weight * np.nan_to_num(part) / scale
+        shut = np.isnan(self.units[rows[0]][start : cut + horizon])
+        shut = np.concatenate([shut, np.zeros(len(mix) - len(shut), dtype=bool)])
+        mix = np.round(mix * np.exp(rng.uniform(np.log(0.5), np.log(50))))
+        mix[shut] = np.nan
+        history, future = mix[: cut - start], mix[cut - start :]
+        return Task(history=history, future=future, season=7)
 
 
 class Corpus:
-    """Batches of tasks: synthetic, family (new product with similar products) and real."""
+    """Batches of tasks: synthetic demand, generic kernel shapes, family (new product with
+    similar products), and real products alone or mixed."""
 
     def __init__(
         self, *, seed: int, retail: RetailSeries | None = None, real_share: float = 0.3
@@ -216,11 +315,16 @@ class Corpus:
         while len(tasks) < size:
             draw = rng.random()
             if draw < self.real_share:
-                task = self.retail.task(rng, length, horizon)
+                if rng.random() < 0.5:
+                    task = self.retail.task(rng, length, horizon)
+                else:
+                    task = self.retail.mixed_task(rng, length, horizon)
                 if task is None:
                     continue
             elif draw < self.real_share + 0.1:
                 task = family_task(rng, length, horizon)
+            elif draw < self.real_share + 0.3:
+                task = kernel_task(rng, length, horizon)
             else:
                 task = synthetic_task(rng, length, horizon)
             if np.all(np.isnan(task.future)) or np.all(np.isnan(task.history)):

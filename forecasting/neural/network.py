@@ -6,6 +6,15 @@ masked, not zeros), predicts all our quantile levels directly in one pass (no sa
 takes covariates as extra rows of a group: known future ones (price, promotion, calendar
 events) carry their future values, past-only ones (similar products' demand) carry history.
 
+Every target is anchored on a plain forecast: exponential smoothing with a seasonal profile
+(`forecasting.baselines.smoothing_path`, for the season the caller gives: 7 for daily data).
+A small model trained on a CPU learns a level and a spread long before it learns to find
+last week's Tuesday in its context or to read another row of its group, so the anchor is a
+skip connection (`AnchoredChronos2Model`): the network adds its corrections to it (trend,
+shifts, promotions, the shape of intermittent demand, the spread). Over the horizon the
+anchor is the target's own future input; over history and horizon alike it is also a known
+covariate row, where the model sees how well it fitted the past.
+
 A forecasting task is one target series with its covariate rows; `predict` batches many.
 """
 
@@ -18,8 +27,9 @@ from pathlib import Path
 import numpy as np
 import torch
 from chronos.chronos2.config import Chronos2CoreConfig
-from chronos.chronos2.model import Chronos2Model
+from chronos.chronos2.model import Chronos2Model, Chronos2Output
 
+from forecasting.baselines import smoothing_path
 from forecasting.quantiles import LEVELS
 
 BASE_DIRECTORY = Path(__file__).resolve().parent.parent / "weights" / "base"
@@ -55,22 +65,101 @@ class Task:
 
     ``history``: (T,) units per period, NaN where not observed. ``known``: (k, T + H) known
     covariates over history and horizon. ``past``: (m, T) covariates known only in the past.
-    ``future``: (H,) the actual future, for training and scoring only."""
+    ``future``: (H,) the actual future, for training and scoring only. ``season``: the
+    periods in a season (7 for daily data, 12 monthly, 52 weekly), for the anchor."""
 
     history: np.ndarray
     known: np.ndarray | None = None
     past: np.ndarray | None = None
     future: np.ndarray | None = None
+    season: int = 7
 
 
-def build(architecture: dict | None = None, *, seed: int = 0) -> Chronos2Model:
+def anchor_paths(tasks: list[Task], horizon: int) -> list[np.ndarray]:
+    """Per task, (T + H,): exponential smoothing's one-step fit over its history and its
+    forecast over the horizon; tasks of one season are smoothed together, left-padded with
+    NaN (which the smoothing skips) to their longest history."""
+    paths: list[np.ndarray] = [np.empty(0)] * len(tasks)
+    for season in {task.season for task in tasks}:
+        members = [i for i, task in enumerate(tasks) if task.season == season]
+        longest = max(len(tasks[i].history) for i in members)
+        panel = np.full((len(members), longest), np.nan)
+        for row, i in enumerate(members):
+            history = np.asarray(tasks[i].history, dtype=float)
+            panel[row, longest - len(history) :] = history
+        smoothed = smoothing_path(panel, horizon, season)
+        for row, i in enumerate(members):
+            paths[i] = smoothed[row, longest - len(tasks[i].history) :]
+    return paths
+
+
+class AnchoredChronos2Model(Chronos2Model):
+    """The Chronos-2 encoder with an anchor as a skip connection: every quantile it predicts
+    (in its normalised space) is the network's output plus the anchor, normalised the same
+    way. An untrained network forecasts the anchor, and training learns what to add to it.
+
+    A target's future patches carry its anchor as their input values; Chronos-2 leaves out of
+    the loss every period whose future value is an input (a known covariate's), so here the
+    loss counts every observed future period of every row that has a target (covariate rows
+    have none)."""
+
+    def forward(
+        self,
+        context: torch.Tensor,
+        context_mask: torch.Tensor | None = None,
+        group_ids: torch.Tensor | None = None,
+        future_covariates: torch.Tensor | None = None,
+        future_covariates_mask: torch.Tensor | None = None,
+        num_output_patches: int = 1,
+        future_target: torch.Tensor | None = None,
+        future_target_mask: torch.Tensor | None = None,
+        output_attentions: bool = False,
+    ) -> Chronos2Output:
+        encoded, loc_scale, covariates_mask, _patches = self.encode(
+            context=context,
+            context_mask=context_mask,
+            group_ids=group_ids,
+            future_covariates=future_covariates,
+            future_covariates_mask=future_covariates_mask,
+            num_output_patches=num_output_patches,
+            future_target=future_target,
+            future_target_mask=future_target_mask,
+        )
+        rows, patch = context.shape[0], self.chronos_config.output_patch_size
+        length = num_output_patches * patch
+        output = self.output_patch_embedding(encoded[0][:, -num_output_patches:])
+        output = output.view(rows, num_output_patches, self.num_quantiles, patch)
+        output = output.permute(0, 2, 1, 3).reshape(rows, self.num_quantiles, length)
+        anchor = torch.zeros(rows, length, device=output.device, dtype=output.dtype)
+        if future_covariates is not None:
+            scaled, _ = self.instance_norm(future_covariates, loc_scale)
+            width = min(scaled.shape[-1], length)
+            anchor[:, :width] = torch.nan_to_num(scaled[:, :width].to(output.dtype), nan=0.0)
+        output = output + anchor[:, None, :]
+        loss = None
+        if future_target is not None:
+            loss = self._compute_loss(
+                output,
+                future_target,
+                future_target_mask,
+                torch.zeros_like(covariates_mask),
+                loc_scale,
+                num_output_patches,
+            )
+        quantiles = self.instance_norm.inverse(output.reshape(rows, -1), loc_scale)
+        return Chronos2Output(
+            loss=loss, quantile_preds=quantiles.view(rows, self.num_quantiles, -1)
+        )
+
+
+def build(architecture: dict | None = None, *, seed: int = 0) -> AnchoredChronos2Model:
     torch.manual_seed(seed)
     config = Chronos2CoreConfig(**copy.deepcopy(architecture or ARCHITECTURE))
-    return Chronos2Model(config)
+    return AnchoredChronos2Model(config)
 
 
-def load(directory: Path | str = BASE_DIRECTORY) -> Chronos2Model:
-    model = Chronos2Model.from_pretrained(str(directory))
+def load(directory: Path | str = BASE_DIRECTORY) -> AnchoredChronos2Model:
+    model = AnchoredChronos2Model.from_pretrained(str(directory))
     return model.eval()
 
 
@@ -83,17 +172,21 @@ def parameter_count(model: torch.nn.Module) -> int:
 
 
 def collate(tasks: list[Task], horizon: int, device: str | torch.device = "cpu") -> dict:
-    """Stack tasks into the model's inputs: each task is a group (target row first, then its
-    known rows, then its past rows), histories left-padded with NaN to a common length."""
+    """Stack tasks into the model's inputs: each task is a group (target row first, its future
+    patches holding its anchor; then the anchor as a known row, the task's known rows, then
+    its past rows), histories left-padded with NaN to a common length."""
     length = min(max(len(task.history) for task in tasks), CONTEXT)
     rows, futures, targets, groups, target_rows = [], [], [], [], []
+    anchors = anchor_paths(tasks, horizon)
     for group, task in enumerate(tasks):
         history = np.asarray(task.history, dtype=np.float32)[-length:]
         pad = length - len(history)
         known = np.zeros((0, len(task.history) + horizon)) if task.known is None else task.known
+        hint = anchors[group]
+        known = np.concatenate([hint[None, :], known], axis=0)
         past = np.zeros((0, len(task.history))) if task.past is None else task.past
         target_rows.append(len(rows))
-        series = [(history, np.full(horizon, np.nan), task.future)]
+        series = [(history, hint[len(task.history) :], task.future)]
         for row in known:
             series.append((row[: len(task.history)][-length:], row[len(task.history) :], None))
         for row in past:
@@ -142,11 +235,13 @@ def predict(
         stop, rows = start, 0
         while stop < len(tasks) and (stop == start or rows < batch_rows):
             task = tasks[stop]
-            rows += 1 + (0 if task.known is None else len(task.known))
+            rows += 2 + (0 if task.known is None else len(task.known))
             rows += 0 if task.past is None else len(task.past)
             stop += 1
         batch = collate(
-            [Task(t.history, t.known, t.past) for t in tasks[start:stop]], horizon, device
+            [Task(t.history, t.known, t.past, season=t.season) for t in tasks[start:stop]],
+            horizon,
+            device,
         )
         predictions = model(**batch["inputs"]).quantile_preds
         quantiles = predictions[batch["target_rows"], :, :horizon].float().cpu().numpy()

@@ -35,6 +35,92 @@ def pick_device(preferred: str = "auto") -> torch.device:
     return torch.device(preferred)
 
 
+class Trainer:
+    """AdamW with warm-up and cosine decay over ``steps``, whose whole state (weights,
+    optimiser, schedule, step, log) can be saved and loaded, so a long run resumes where it
+    stopped."""
+
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        *,
+        steps: int,
+        learning_rate: float,
+        device: torch.device,
+        warmup: int = 50,
+        log_every: int = 25,
+    ) -> None:
+        self.model = model.to(device)
+        self.device = device
+        self.steps = steps
+        self.log_every = log_every
+        self.parameters = [p for p in model.parameters() if p.requires_grad]
+        self.optimiser = torch.optim.AdamW(self.parameters, lr=learning_rate, weight_decay=0.01)
+
+        def schedule(step: int) -> float:
+            if step < warmup:
+                return (step + 1) / warmup
+            done = (step - warmup) / max(1, steps - warmup)
+            return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(done, 1.0)))
+
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimiser, schedule)
+        self.step = 0
+        self.log = TrainingLog(device=str(device))
+        self._window: list[float] = []
+
+    def run(
+        self,
+        batches: Iterator[tuple[list[Task], int]],
+        *,
+        until: int | None = None,
+        progress: Progress | None = None,
+    ) -> TrainingLog:
+        """Train from the current step up to ``until`` (all ``steps`` by default)."""
+        until = self.steps if until is None else min(until, self.steps)
+        self.model.train()
+        started = time.perf_counter()
+        while self.step < until:
+            tasks, horizon = next(batches)
+            batch = collate(tasks, horizon, self.device)
+            loss = self.model(**batch["inputs"]).loss
+            self.optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.parameters, 1.0)
+            self.optimiser.step()
+            self.scheduler.step()
+            self.step += 1
+            self._window.append(float(loss.detach()))
+            if self.step % self.log_every == 0 or self.step == self.steps:
+                self.log.losses.append(round(float(np.mean(self._window)), 5))
+                self._window = []
+                if progress is not None:
+                    progress(self.step, self.steps, self.log.losses[-1])
+        self.log.steps = self.step
+        self.log.seconds += time.perf_counter() - started
+        self.model.eval()
+        return self.log
+
+    def state_dict(self) -> dict:
+        return {
+            "model": self.model.state_dict(),
+            "optimiser": self.optimiser.state_dict(),
+            "scheduler": self.scheduler.state_dict(),
+            "step": self.step,
+            "log": self.log,
+            "window": self._window,
+            "torch_rng": torch.get_rng_state(),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        self.model.load_state_dict(state["model"])
+        self.optimiser.load_state_dict(state["optimiser"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        self.step = state["step"]
+        self.log = state["log"]
+        self._window = state["window"]
+        torch.set_rng_state(state["torch_rng"])
+
+
 def train(
     model: torch.nn.Module,
     batches: Iterator[tuple[list[Task], int]],
@@ -47,38 +133,15 @@ def train(
     progress: Progress | None = None,
 ) -> TrainingLog:
     """Run ``steps`` optimiser steps over ``batches`` (tasks, horizon); cosine schedule."""
-    model.to(device).train()
-    parameters = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(parameters, lr=learning_rate, weight_decay=0.01)
-
-    def schedule(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        done = (step - warmup) / max(1, steps - warmup)
-        return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(done, 1.0)))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, schedule)
-    log = TrainingLog(device=str(device))
-    started, window = time.perf_counter(), []
-    for step in range(steps):
-        tasks, horizon = next(batches)
-        batch = collate(tasks, horizon, device)
-        loss = model(**batch["inputs"]).loss
-        optimiser.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(parameters, 1.0)
-        optimiser.step()
-        scheduler.step()
-        window.append(float(loss.detach()))
-        if (step + 1) % log_every == 0 or step + 1 == steps:
-            log.losses.append(round(float(np.mean(window)), 5))
-            window = []
-            if progress is not None:
-                progress(step + 1, steps, log.losses[-1])
-    log.steps = steps
-    log.seconds = time.perf_counter() - started
-    model.eval()
-    return log
+    trainer = Trainer(
+        model,
+        steps=steps,
+        learning_rate=learning_rate,
+        device=device,
+        warmup=warmup,
+        log_every=log_every,
+    )
+    return trainer.run(batches, progress=progress)
 
 
 @torch.inference_mode()

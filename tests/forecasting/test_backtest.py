@@ -1,4 +1,5 @@
-"""The backtest: reading long-form CSVs, the per-series choice, and the public command."""
+"""The backtest: reading long-form CSVs, the point seasonal naive, the report's table, and
+the public command (the served choice itself: test_selection)."""
 
 import io
 import json
@@ -9,8 +10,13 @@ import numpy as np
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 
-from forecasting.backtest import choose_per_series, forecast_scored, load_long_csv, run_backtest
-from forecasting.baselines import BASELINES
+from forecasting.backtest import (
+    Panel,
+    load_long_csv,
+    report_table,
+    run_backtest,
+    seasonal_naive_point,
+)
 
 
 def write(text: str) -> Path:
@@ -39,32 +45,6 @@ class LoadTests(SimpleTestCase):
         panel = load_long_csv(path, freq="M", id_col="part", date_col="month", target_col="qty")
         self.assertEqual(panel.periods, ["2001-11", "2001-12", "2002-01"])
         np.testing.assert_array_equal(panel.values, [[1, 0, 0], [0, 4, 0]])
-
-
-class ChoiceTests(SimpleTestCase):
-    def test_a_clear_winner_is_chosen(self):
-        week = np.array([0.0, 0, 0, 0, 0, 40, 40])
-        history = np.tile(week, 30)  # exactly seasonal: seasonal naive is perfect
-        self.assertEqual(
-            list(choose_per_series(history[None, :], 7, 7, BASELINES)), ["seasonal_naive"]
-        )
-
-    def test_the_choice_keeps_its_score_beside_seasonal_naives(self):
-        week = np.array([0.0, 0, 0, 0, 0, 40, 40])
-        rng = np.random.default_rng(4)
-        panel = np.stack([np.tile(week, 30), rng.poisson(5.0, 210).astype(float), np.zeros(210)])
-        result = forecast_scored(panel, 7, 7, BASELINES)
-        self.assertEqual(result.models[0], "seasonal_naive")
-        self.assertEqual((result.score[0], result.naive_score[0]), (0.0, 0.0))  # perfect
-        # the steady noisy series: the chosen model does better than repeating last week
-        self.assertLess(result.score[1], result.naive_score[1])
-        self.assertGreater(result.score[1], 0.0)
-        self.assertTrue(np.isnan(result.score[2]) and np.isnan(result.naive_score[2]))  # no sales
-        np.testing.assert_array_equal(result.models, choose_per_series(panel, 7, 7, BASELINES))
-
-    def test_too_short_to_test_falls_back_to_the_suggested_baseline(self):
-        lumpy = np.array([[0.0, 0, 3, 0, 0, 0, 2, 0, 0]])
-        self.assertEqual(list(choose_per_series(lumpy, 7, 7, BASELINES)), ["tsb"])
 
 
 class CommandTests(SimpleTestCase):
@@ -97,12 +77,14 @@ class CommandTests(SimpleTestCase):
             "2",
             stdout=printed,
         )
-        self.assertIn("shelfcast chose per series", printed.getvalue())
+        self.assertIn("shelfcast (deployed)", printed.getvalue())
+        self.assertIn("ratios to the point seasonal naive", printed.getvalue())
         report = json.loads(out.read_text())
         self.assertEqual((report["n_series"], report["horizon"]), (6, 14))
         self.assertEqual(
             set(report["models"]),
             {
+                "seasonal_naive_point",
                 "seasonal_naive",
                 "exponential_smoothing",
                 "tsb",
@@ -113,11 +95,13 @@ class CommandTests(SimpleTestCase):
                 "shelfcast_baselines_only",
             },
         )
+        reference = report["models"]["seasonal_naive_point"]
         for figures in report["models"].values():
-            self.assertGreater(figures["MASE"], 0)
-            self.assertGreater(figures["WQL"], 0)
+            self.assertAlmostEqual(figures["WQL_ratio"], figures["WQL"] / reference["WQL"], 3)
+            self.assertAlmostEqual(figures["MASE_ratio"], figures["MASE"] / reference["MASE"], 3)
         self.assertEqual(sum(report["choices"]["shelfcast"].values()), 6)
-        self.assertEqual(report["fine_tune"]["steps"], 2)
+        self.assertIn(report["fine_tune"]["accepted"], (True, False))
+        self.assertEqual(len(report["fine_tune"]["version"]["windows"]["WQL"]), 2)
 
     def test_price_and_promotion_columns_become_known_covariates(self):
         path = write(
@@ -148,11 +132,32 @@ class CommandTests(SimpleTestCase):
 
     def test_the_result_scores_only_the_held_out_periods(self):
         values = np.tile(np.array([1.0, 2, 3, 4, 5, 6, 7]), 10)[None, :]
-        from forecasting.backtest import Panel
-
         panel = Panel(ids=["x"], periods=[str(i) for i in range(70)], values=values)
         result = run_backtest(panel, horizon=7, season=7)
         # Seasonal naive repeats the pattern exactly: no loss; the flat history has no
         # seasonal scale, so the series is counted out of MASE rather than dividing by zero.
         self.assertAlmostEqual(result.models["seasonal_naive"].wql, 0.0)
         self.assertEqual(result.models["seasonal_naive"].zero_scale_series, 1)
+
+
+class ReportTests(SimpleTestCase):
+    def test_the_point_seasonal_naive_repeats_the_last_season_at_every_level(self):
+        history = np.array([[1.0, 2, 3, np.nan, 5, 6, 7, 8]])
+        forecast = seasonal_naive_point(history, 6, 4)
+        np.testing.assert_array_equal(forecast[0, 0], [5, 6, 7, 8, 5, 6])
+        np.testing.assert_array_equal(forecast[0, -1], forecast[0, 0])  # no spread
+        np.testing.assert_array_equal(seasonal_naive_point(history[:, :4], 2, 4)[0, 0], [1, 2])
+
+    def test_the_table_says_which_single_models_the_deployed_choice_beats(self):
+        figures = {
+            "seasonal_naive_point": {"MASE": 1.0, "WQL": 1.0, "seconds": 0.1},
+            "tsb": {"MASE": 0.8, "WQL": 0.7, "seconds": 0.1},
+            "shelfcast_zero_shot": {"MASE": 0.9, "WQL": 0.6, "seconds": 0.1},
+            "shelfcast": {"MASE": 0.7, "WQL": 0.65, "seconds": 0.1},
+        }
+        table = report_table(
+            {"n_series": 3, "horizon": 7, "season": 7, "models": figures, "choices": {}}
+        )
+        self.assertIn("deployed beats 2 of 2 single models on MASE\n", table)
+        self.assertIn("deployed beats 1 of 2 single models on WQL; not shelfcast_zero_shot", table)
+        self.assertIn("shelfcast (deployed)", table)

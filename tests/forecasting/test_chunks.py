@@ -1,6 +1,7 @@
-"""A large store's night in chunks: the same forecasts as in one piece, one end of the run,
-the follow-up once, a redelivered chunk resumed, and at most so many chunks of one store at
-once."""
+"""A large store's night in chunks: each chunk's forecasts those of its SKUs forecast in one
+piece (the choice among models is judged among the chunk's own series, cut category by
+category), one end of the run, the follow-up once, a redelivered chunk resumed, and at most
+so many chunks of one store at once."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.test import TestCase, override_settings
 
 from accounts.tenancy import tenant_context
 from forecasting import chunks, services
+from forecasting import history as history_reads
 from forecasting.models import ForecastChunk, ForecastRun, SeriesForecast
 from inventory.models import SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory
@@ -56,7 +58,7 @@ class ChunkTests(TestCase):
                 for f in SeriesForecast.objects.for_merchant(self.merchant).filter(run=run)
             }
 
-    def test_chunks_give_the_forecasts_of_one_piece(self):
+    def test_each_chunk_gives_the_forecasts_of_its_skus_in_one_piece(self):
         whole = self.night()
         self.assertEqual(whole.chunks.count(), 0)
         with override_settings(FORECAST_CHUNK_SKUS=2):
@@ -73,10 +75,17 @@ class ChunkTests(TestCase):
             ]
         self.assertEqual(sizes, [1, 2, 2])
         self.assertEqual(categories[0], {"A"})  # split category by category
-        one, many = self.forecasts(whole), self.forecasts(chunked)
-        self.assertEqual(set(one), set(many))
-        for sku in one:
-            np.testing.assert_allclose(many[sku], one[sku], rtol=1e-4, atol=1e-4)
+        many = self.forecasts(chunked)
+        self.assertEqual(set(many), set(self.forecasts(whole)))
+        with tenant_context(self.merchant):
+            parts = [chunk.sku_ids for chunk in chunked.chunks.order_by("number")]
+        for sku_ids in parts:
+            with tenant_context(self.merchant):
+                history = history_reads.load_history(self.merchant, sku_ids=sku_ids)
+            alone = services.forecast_history(self.merchant, whole, history, services.Clock())
+            for sku, _location, _model, packed, *_rest in alone.rows:
+                expected = SeriesForecast.unpack(packed)
+                np.testing.assert_allclose(many[sku], expected, rtol=1e-4, atol=1e-4)
 
     def test_a_redelivered_chunk_resumes_and_writes_its_rows_once(self):
         with (

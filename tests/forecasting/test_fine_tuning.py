@@ -1,6 +1,7 @@
-"""Fine-tuning a merchant's model: a run on the gpu queue's task trains, backtests and keeps
-a version; only a better one that did not forget becomes active; rollback is one step; a
-retried task does nothing twice."""
+"""Fine-tuning a merchant's model: a run on the gpu queue's task cross-fits (a twin trained
+before the selection windows is judged on them), keeps both twins; only a version better by
+more than the noise between windows, that did not forget, becomes active; the judged twin
+stands for it at night; rollback is one step; a retried task does nothing twice."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from django.test import TestCase, override_settings
 
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
-from forecasting import fine_tuning, registry
+from forecasting import fine_tuning, registry, services
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
+from forecasting.selection import HonestScore
 from forecasting.services import forecast_run_execute
 from forecasting.tasks import fine_tune_task
 from inventory.models import SalesDay
@@ -25,6 +27,8 @@ START = dt.date(2024, 1, 1)
 
 class MerchantWithHistory:
     """Three SKUs with 90 days of sales, busier at the end of the week."""
+
+    # 90 days: the two 28-day selection windows and 34 days before them
 
     @classmethod
     def setUpTestData(cls):
@@ -50,6 +54,15 @@ class MerchantWithHistory:
             SalesDay.objects.bulk_create(rows)
 
 
+def judgement(gains: list[float]) -> fine_tuning.Judgement:
+    """A judgement whose served choice gained ``gains`` per window on the base model's."""
+    base = HonestScore(np.ones(len(gains)), np.ones(len(gains)))
+    version = HonestScore(1 - np.array(gains), 1 - np.array(gains))
+    improvement = float(np.mean(gains))
+    noise = float(np.std(gains, ddof=1)) if len(gains) > 1 else 0.0
+    return fine_tuning.Judgement(version, base, {"WQL": 1.0, "MASE": 1.0}, improvement, noise)
+
+
 @override_settings(FINE_TUNE_BATCH_SIZE=4)
 class FineTuningTests(MerchantWithHistory, TestCase):
     def train(self, **options) -> TrainingRun:
@@ -62,63 +75,111 @@ class FineTuningTests(MerchantWithHistory, TestCase):
                 .get(pk=run.pk)
             )
 
-    def test_a_run_trains_backtests_and_keeps_a_version(self):
-        run = self.train()
+    def test_a_run_cross_fits_judges_and_keeps_both_twins(self):
+        trained = []
+        real = fine_tuning.fine_tune
+
+        def recording(**options):
+            trained.append(options["values"].shape[1])
+            return real(**options)
+
+        with mock.patch.object(fine_tuning, "fine_tune", side_effect=recording):
+            run = self.train()
         self.assertEqual(run.status, TrainingRun.Status.SUCCEEDED, run.message)
-        self.assertEqual((run.steps_done, run.device), (3, "cpu"))
+        self.assertEqual(run.device, "cpu")
         self.assertTrue(run.losses)
         with tenant_context(self.merchant):
             version = run.version
-        self.assertIn(version.status, {ModelVersion.Status.ACTIVE, ModelVersion.Status.REJECTED})
-        for key in ("version", "parent", "seasonal_naive"):
-            self.assertGreater(version.metrics[key]["WQL"], 0)
-        better = version.metrics["version"]["WQL"] < version.metrics["parent"]["WQL"]
-        bound = 1 + 0.10
-        kept = version.metrics["corpus_loss_after"] <= version.metrics["corpus_loss_before"] * bound
+        # the judged twin never saw the two 28-day windows it is judged on
+        self.assertEqual(trained[0], 90 - fine_tuning.SELECTION_DAYS)
+        metrics = version.metrics
+        for key in ("version", "parent"):
+            self.assertEqual(len(metrics[key]["windows"]["WQL"]), 2)
+            self.assertGreater(metrics[key]["WQL"], 0)
+        self.assertGreater(metrics["seasonal_naive"]["WQL"], 0)
+        gains = (
+            1
+            - (
+                np.array(metrics["version"]["windows"]["WQL"])
+                / np.array(metrics["parent"]["windows"]["WQL"])
+                + np.array(metrics["version"]["windows"]["MASE"])
+                / np.array(metrics["parent"]["windows"]["MASE"])
+            )
+            / 2
+        )
+        self.assertAlmostEqual(metrics["improvement"], gains.mean(), places=4)
+        better = gains.mean() > gains.std(ddof=1)
+        kept = metrics["corpus_loss_after"] <= metrics["corpus_loss_before"] * 1.10
         self.assertEqual(version.status == ModelVersion.Status.ACTIVE, better and kept)
+        # an accepted version continued on every day; a rejected one was not trained further
+        self.assertEqual(trained[1:], [90] if better and kept else [])
         self.assertTrue(version.artifact.name.endswith(".safetensors"))
-        registry.version_model(version)  # the artifact loads back
+        self.assertTrue(version.held_out_artifact.name.endswith("-held-out.safetensors"))
+        self.assertEqual(version.trained_through, START + dt.timedelta(days=89))
+        registry.version_model(version)  # the artifacts load back
+        registry.judging_model(version)
         fine_tune_task(merchant_id=self.merchant.pk, run_id=run.pk)  # a retry: nothing more
         with tenant_context(self.merchant):
             self.assertEqual(ModelVersion.objects.for_merchant(self.merchant).count(), 1)
 
     def test_lora_fine_tuning_also_yields_a_full_model(self):
-        run = self.train(mode="lora")
+        with mock.patch.object(fine_tuning, "judge", return_value=judgement([0.1, 0.1])):
+            run = self.train(mode="lora")
         self.assertEqual(run.status, TrainingRun.Status.SUCCEEDED, run.message)
         with tenant_context(self.merchant):
             model = registry.version_model(run.version)
         self.assertEqual(set(model.state_dict()), set(registry.base_model().state_dict()))
 
-    def scripted(self, version_wql: float, parent_wql: float, before: float, after: float):
-        scores = iter([{"WQL": version_wql, "MASE": 1.0}, {"WQL": parent_wql, "MASE": 1.0}])
+    def scripted(self, gains: list[float], before: float, after: float):
         losses = iter([before, after])
         return (
-            mock.patch.object(fine_tuning, "evaluate", side_effect=lambda *a, **k: next(scores)),
+            mock.patch.object(fine_tuning, "judge", return_value=judgement(gains)),
             mock.patch.object(
                 fine_tuning.training, "corpus_loss", side_effect=lambda *a, **k: next(losses)
             ),
         )
 
-    def test_only_a_better_version_that_did_not_forget_becomes_active(self):
+    def test_a_version_is_accepted_only_by_more_than_the_noise_between_windows(self):
         cases = [
-            (0.4, 0.5, 1.0, 1.05, ModelVersion.Status.ACTIVE, "Backtest WQL"),
-            (0.6, 0.5, 1.0, 1.0, ModelVersion.Status.REJECTED, "Not better"),
-            (0.4, 0.5, 1.0, 1.2, ModelVersion.Status.REJECTED, "forgot too much"),
+            ([0.05, 0.04], 1.0, 1.05, ModelVersion.Status.ACTIVE, "which it was not trained on"),
+            ([0.09, -0.01], 1.0, 1.0, ModelVersion.Status.REJECTED, "within the"),  # noisy
+            ([-0.02, -0.01], 1.0, 1.0, ModelVersion.Status.REJECTED, "Not better"),
+            ([0.05, 0.04], 1.0, 1.2, ModelVersion.Status.REJECTED, "forgot too much"),
         ]
-        for version_wql, parent_wql, before, after, status, reason in cases:
-            first, second = self.scripted(version_wql, parent_wql, before, after)
+        for gains, before, after, status, reason in cases:
+            first, second = self.scripted(gains, before, after)
             with first, second:
                 run = self.train()
             with tenant_context(self.merchant):
                 version = run.version
-            self.assertEqual(version.status, status)
+            self.assertEqual(version.status, status, gains)
             self.assertIn(reason, version.reason)
 
+    def test_the_judged_twin_stands_for_the_version_at_night(self):
+        first, second = self.scripted([0.05, 0.05], 1.0, 1.0)
+        with first, second:
+            version = self.train().version
+        seen = {}
+        real = services.forecast_scored
+
+        def spy(panel, horizon, season, served, judged):
+            seen["served"] = served["transformer"].model
+            seen["judged"] = judged["transformer"].model
+            return real(panel, horizon, season, served, judged)
+
+        with tenant_context(self.merchant):
+            run = ForecastRun.objects.create(merchant=self.merchant, horizon=7)
+        with mock.patch.object(services, "forecast_scored", side_effect=spy):
+            forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        self.assertIs(seen["served"], registry.version_model(version))
+        self.assertIs(seen["judged"], registry.judging_model(version))
+        self.assertIsNot(seen["served"], seen["judged"])
+
     def test_the_active_version_serves_forecasts_and_rollback_restores_its_parent(self):
-        first, second = self.scripted(0.4, 0.5, 1.0, 1.0)
+        first, second = self.scripted([0.05, 0.05], 1.0, 1.0)
         with first, second:
             v1 = self.train().version
-        first, second = self.scripted(0.3, 0.4, 1.0, 1.0)
+        first, second = self.scripted([0.06, 0.06], 1.0, 1.0)
         with first, second:
             v2 = self.train().version
         with tenant_context(self.merchant):
@@ -152,7 +213,19 @@ class FineTuningTests(MerchantWithHistory, TestCase):
         with tenant_context(empty):
             run = TrainingRun.objects.for_merchant(empty).get()
         self.assertEqual(run.status, TrainingRun.Status.FAILED)
-        self.assertIn("at least 56 days of sales history", run.message)
+        self.assertIn(f"at least {fine_tuning.MIN_DAYS} days of sales history", run.message)
+
+
+class JudgementTests(TestCase):
+    def test_the_gain_is_the_mean_of_the_wql_and_mase_ratios_per_window(self):
+        version = HonestScore(np.array([0.8, 0.9]), np.array([1.0, 0.7]))
+        base = HonestScore(np.array([1.0, 1.0]), np.array([1.0, 1.0]))
+        np.testing.assert_allclose(fine_tuning._gain(version, base), [0.1, 0.2])
+
+    def test_better_means_a_gain_larger_than_its_spread(self):
+        self.assertTrue(judgement([0.05, 0.04]).better)
+        self.assertFalse(judgement([0.10, -0.02]).better)
+        self.assertFalse(judgement([-0.01, -0.01]).better)
 
 
 @override_settings(FINE_TUNE_BATCH_SIZE=4)

@@ -7,17 +7,19 @@ import io
 import json
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import torch
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 
-from forecasting import registry
+from forecasting import capabilities, registry
+from forecasting.baselines import exponential_smoothing, smoothing_path
 from forecasting.neural import network, training
 from forecasting.neural.corpus import Corpus, family_task, synthetic_task
 from forecasting.neural.inference import Covariates, TransformerCandidate
-from forecasting.quantiles import LEVELS
+from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 
 
 class NetworkTests(SimpleTestCase):
@@ -26,7 +28,7 @@ class NetworkTests(SimpleTestCase):
         super().setUpClass()
         cls.model = registry.base_model()
 
-    def test_collate_groups_each_target_with_its_covariates(self):
+    def test_collate_groups_each_target_with_its_anchor_and_covariates(self):
         tasks = [
             network.Task(np.arange(20.0), known=np.ones((2, 27))),
             network.Task(np.arange(30.0), past=np.ones((1, 30))),
@@ -34,13 +36,42 @@ class NetworkTests(SimpleTestCase):
         ]
         batch = network.collate(tasks, 7)
         inputs = batch["inputs"]
-        self.assertEqual(batch["target_rows"], [0, 3, 5])
-        self.assertEqual(inputs["group_ids"].tolist(), [0, 0, 0, 1, 1, 2])
-        self.assertEqual(tuple(inputs["context"].shape), (6, 30))
+        # each group: target, its anchor row, its known rows, its past rows
+        self.assertEqual(batch["target_rows"], [0, 4, 7])
+        self.assertEqual(inputs["group_ids"].tolist(), [0, 0, 0, 0, 1, 1, 1, 2, 2])
+        self.assertEqual(tuple(inputs["context"].shape), (9, 30))
         future = inputs["future_covariates"]
-        self.assertTrue(torch.isnan(future[[0, 3, 4, 5]]).all())  # targets and past-only rows
-        self.assertTrue((future[[1, 2]] == 1).all())  # known rows carry their future
+        self.assertTrue(torch.isnan(future[6]).all())  # a past-only row has no future
+        self.assertTrue((future[[2, 3]] == 1).all())  # known rows carry their future
         self.assertTrue(torch.isnan(inputs["context"][0, :10]).all())  # left padding
+        anchors = network.anchor_paths(tasks, 7)
+        for group, target in enumerate(batch["target_rows"]):
+            ahead = torch.tensor(anchors[group][-7:], dtype=torch.float32)
+            # the target's own future input and its anchor row both carry smoothing's forecast
+            torch.testing.assert_close(future[target], ahead)
+            torch.testing.assert_close(future[target + 1], ahead)
+            fitted = torch.tensor(anchors[group][:-7], dtype=torch.float32)
+            torch.testing.assert_close(inputs["context"][target + 1, -len(fitted) :], fitted)
+
+    def test_anchors_are_smoothings_fit_and_forecast_whatever_the_batch(self):
+        rng = np.random.default_rng(3)
+        week = np.tile([1.0, 1, 1, 1, 2, 3, 0.5], 10)
+        short = network.Task(rng.poisson(5 * week[:35]).astype(float))
+        long = network.Task(rng.poisson(5 * week).astype(float))
+        monthly = network.Task(rng.poisson(5, 40).astype(float), season=12)
+        together = network.anchor_paths([short, long, monthly], 7)
+        for task, path in zip([short, long, monthly], together, strict=True):
+            alone = smoothing_path(task.history[None, :], 7, task.season)[0]
+            np.testing.assert_allclose(path, alone)
+        expected = exponential_smoothing(long.history[None, :], 7, 7)[0, MEDIAN_INDEX]
+        np.testing.assert_allclose(together[1][-7:], expected)
+
+    def test_an_untrained_network_forecasts_its_anchor(self):
+        # the skip connection: with the network's output near zero, the median is the anchor
+        history = np.tile([10.0, 12, 11, 13, 30, 40, 5], 12)
+        untrained = network.build(seed=0)
+        median = network.predict(untrained, [network.Task(history)], 14)[0, MEDIAN_INDEX]
+        np.testing.assert_allclose(median, np.tile([10.0, 12, 11, 13, 30, 40, 5], 2), rtol=0.05)
 
     def test_quantiles_are_ordered_non_negative_and_of_the_asked_horizon(self):
         rng = np.random.default_rng(0)
@@ -110,28 +141,72 @@ class CorpusTests(SimpleTestCase):
         self.assertTrue(np.isnan(family.history[:50]).all())  # launched late
 
 
+def pretrain(directory: str, steps: int, **options) -> str:
+    out = io.StringIO()
+    arguments = ["--steps", str(steps), "--batch-size", "4", "--seed", "2", "--out", directory]
+    arguments += ["--checkpoint", str(Path(directory) / "checkpoint.pt")]
+    arguments += ["--checkpoint-every", "2"]
+    call_command("pretrain_base_model", *arguments, stdout=out, **options)
+    return out.getvalue()
+
+
 class PretrainCommandTests(SimpleTestCase):
-    def test_the_command_trains_and_writes_weights_and_a_record(self):
+    def test_the_command_trains_and_writes_weights_a_record_and_the_gates(self):
         with tempfile.TemporaryDirectory() as directory:
-            out = io.StringIO()
-            call_command(
-                "pretrain_base_model",
-                "--steps",
-                "3",
-                "--batch-size",
-                "4",
-                "--seed",
-                "2",
-                "--out",
-                directory,
-                stdout=out,
-            )
+            printed = pretrain(directory, 3)
             record = json.loads((Path(directory) / "training.json").read_text())
             model = network.load(directory)
+            card = (Path(directory) / "MODEL_CARD.md").read_text()
+            self.assertFalse((Path(directory) / "checkpoint.pt").exists())  # replaced
         self.assertEqual((record["steps"], record["seed"]), (3, 2))
         self.assertEqual(record["parameters"], network.parameter_count(model))
         self.assertEqual(len(record["losses"]), 1)
-        self.assertIn("wrote", out.getvalue())
+        self.assertIn("wrote", printed)
+        cases = {gate["case"] for gate in record["gates"]}
+        self.assertEqual(cases, {case.name for case in capabilities.cases()})
+        self.assertIn("## Capability gates", card)
+        self.assertIn("weekly_pattern", card)
+
+    def test_an_interrupted_run_resumes_and_ends_where_an_uninterrupted_one_does(self):
+        with tempfile.TemporaryDirectory() as straight, tempfile.TemporaryDirectory() as broken:
+            pretrain(straight, 4)
+            real = training.Trainer.run
+
+            def crash_after_the_first_checkpoint(self, batches, *, until=None, progress=None):
+                if self.step >= 2:
+                    raise KeyboardInterrupt
+                return real(self, batches, until=until, progress=progress)
+
+            with (
+                mock.patch.object(training.Trainer, "run", crash_after_the_first_checkpoint),
+                self.assertRaises(KeyboardInterrupt),
+            ):
+                pretrain(broken, 4)
+            self.assertTrue((Path(broken) / "checkpoint.pt").exists())
+            printed = pretrain(broken, 4)
+            self.assertIn("resuming from step 2", printed)
+            first, second = network.load(straight), network.load(broken)
+        for (name, a), (_, b) in zip(
+            first.state_dict().items(), second.state_dict().items(), strict=True
+        ):
+            torch.testing.assert_close(a, b, msg=name)
+
+    def test_a_checkpoint_of_another_run_is_refused(self):
+        with tempfile.TemporaryDirectory() as directory:
+            real = training.Trainer.run
+
+            def crash(self, batches, *, until=None, progress=None):
+                if self.step >= 2:
+                    raise KeyboardInterrupt
+                return real(self, batches, until=until, progress=progress)
+
+            with (
+                mock.patch.object(training.Trainer, "run", crash),
+                self.assertRaises(KeyboardInterrupt),
+            ):
+                pretrain(directory, 4)
+            with self.assertRaisesMessage(CommandError, "belongs to another run"):
+                pretrain(directory, 6)
 
     def test_training_lowers_the_loss_on_what_it_sees(self):
         model = network.build(seed=0)

@@ -16,7 +16,13 @@ from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from forecasting.tasks import nightly_forecasts_task, run_forecast_task
 from inventory.models import SalesDay
-from tests.factories import CalendarEventFactory, LocationFactory, MerchantFactory, SKUFactory
+from tests.factories import (
+    CalendarEventFactory,
+    LocationFactory,
+    MerchantFactory,
+    PromotionFactory,
+    SKUFactory,
+)
 
 START = dt.date(2024, 1, 1)
 
@@ -81,6 +87,41 @@ class ForecastServiceTests(TestCase):
         events = known[here][2]
         days = len(history.days)
         self.assertEqual(np.flatnonzero(events).tolist(), [0, days + 2, days + 3])
+
+    def test_promotions_come_from_the_calendar_in_history_and_ahead(self):
+        with tenant_context(self.merchant):
+            PromotionFactory(
+                merchant=self.merchant,
+                sku=self.rare,
+                start_date=START + dt.timedelta(days=20),
+                end_date=START + dt.timedelta(days=29),
+            )
+            history = history_reads.load_history(self.merchant)
+            last = history.days[-1]
+            PromotionFactory(
+                merchant=self.merchant,
+                sku=self.rare,
+                start_date=last + dt.timedelta(days=2),
+                end_date=last + dt.timedelta(days=5),
+                discount_percent=Decimal("25"),
+            )
+            before = history_reads.covariates(self.merchant, history, 14).known
+            # the promoted days' sales rows go: the flags must not move with them
+            SalesDay.objects.for_merchant(self.merchant).filter(
+                sku=self.rare,
+                date__range=(START + dt.timedelta(days=20), START + dt.timedelta(days=25)),
+            ).delete()
+            after = history_reads.covariates(
+                self.merchant, history_reads.load_history(self.merchant), 14
+            ).known
+        row = history.keys.index((self.rare.pk, self.location.pk))
+        days = len(history.days)
+        promoted = list(range(20, 30)) + list(range(days + 1, days + 5))
+        self.assertEqual(np.flatnonzero(before[row][1]).tolist(), promoted)
+        np.testing.assert_array_equal(after[row][1], before[row][1])
+        # ahead, the price is the list price less the planned discount
+        price = before[row][0]
+        self.assertAlmostEqual(price[days + 1], 0.75 * price[days])
 
     def test_a_run_forecasts_every_series_once(self):
         run = services.forecast_run_create(merchant=self.merchant, horizon=14)

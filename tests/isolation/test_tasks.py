@@ -49,7 +49,6 @@ from accounts.models import IdempotencyRecord, Merchant, User
 from accounts.roles import Role
 from accounts.tenancy import TenantOwned, all_merchants_context, tenant_context, tenant_models
 from forecasting import embeddings
-from forecasting.backtest import TRANSFORMER
 from forecasting.models import (
     ForecastChunk,
     ForecastRun,
@@ -58,6 +57,7 @@ from forecasting.models import (
     TrainingRun,
 )
 from forecasting.quantiles import LEVELS
+from forecasting.selection import TRANSFORMER
 from forecasting.services import forecast_run_execute
 from inventory.models import SKU, ImportJob, Location, SalesDay, SkuSummary, StockLevel
 from inventory.summaries import WINDOW_DAYS as SUMMARY_WINDOW
@@ -67,7 +67,7 @@ from tests.isolation.task_catalogue import MERCHANT_ARGUMENT, RegisteredTask, al
 from tests.world import snapshot
 
 START = dt.date(2024, 1, 1)
-HISTORY_DAYS = 70  # fine-tuning needs 56 days; a 14-day policy replay 14 + 56
+HISTORY_DAYS = 90  # fine-tuning needs 84 days; a 14-day policy replay 14 + 56
 LAST_DAY = START + dt.timedelta(days=HISTORY_DAYS - 1)
 ACCURACY_WINDOW = 28
 MISSING_ID = 2_000_000_000  # an id no row has

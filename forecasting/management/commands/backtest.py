@@ -1,7 +1,9 @@
 """`manage.py backtest FILE --horizon H --season M --freq D|W|M [...]`: the public evaluation.
 
 Holds out the last H periods of every series in a long-form CSV, fits as Shelfcast would for a
-merchant on the rest, and prints (and optionally writes as JSON) MASE and WQL per model.
+merchant on the rest (`forecasting.evaluation`), and prints in one table (and optionally
+writes as JSON) MASE and WQL of every candidate alone and of the deployed choice, with their
+ratios to the point seasonal naive.
 """
 
 import json
@@ -9,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasting.backtest import MissingColumns, load_long_csv
+from forecasting.backtest import MissingColumns, load_long_csv, report_table
 from forecasting.evaluation import evaluate
 
 
@@ -65,17 +67,12 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            f"{report['n_series']} series, horizon {horizon}, season {options['season']}"
-        )
-        self.stdout.write(f"{'model':<24}{'MASE':>8}{'WQL':>8}{'seconds':>10}")
-        for name, figures in report["models"].items():
-            self.stdout.write(
-                f"{name:<24}{figures['MASE']:>8.3f}{figures['WQL']:>8.3f}{figures['seconds']:>10.1f}"
-            )
-        for name, choices in report["choices"].items():
-            self.stdout.write(f"{name} chose per series: {choices}")
+        self.stdout.write(report_table(report))
         if "fine_tune" in report:
-            self.stdout.write(f"fine-tuning: {report['fine_tune']}")
+            tuned = report["fine_tune"]
+            self.stdout.write(
+                f"fine-tuning ({tuned['mode']}, {tuned['seconds']:.0f} s, "
+                f"{'accepted' if tuned['accepted'] else 'rejected'}): {tuned['reason']}"
+            )
         if options["out"]:
             options["out"].write_text(json.dumps(report, indent=2))

@@ -1,8 +1,14 @@
 """`manage.py pretrain_base_model`: train the base forecasting transformer from scratch on the
 synthetic corpus and the Online Retail series, seeded, and write its weights and model card.
 
-    python manage.py pretrain_base_model --steps 4000 --seed 7 \
+    python manage.py pretrain_base_model --steps 12000 --seed 7 \
         --retail ../shared/data/online-retail-uci --out forecasting/weights/base
+
+A long run keeps a checkpoint (weights, optimiser, schedule, the corpus's random state) in
+``--checkpoint`` every ``--checkpoint-every`` steps and, started again with the same
+arguments, resumes from it: a restart costs at most that many steps, and the result is the
+same as an uninterrupted run's. At the end the capability gates (`forecasting.capabilities`)
+run on the new weights and go into the model card with everything else it says.
 """
 
 from __future__ import annotations
@@ -10,19 +16,21 @@ from __future__ import annotations
 import json
 import os
 import platform
-import shutil
 import time
 from pathlib import Path
 
 import torch
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from forecasting import capabilities
 from forecasting.neural import network, training
 from forecasting.neural.corpus import RETAIL_HELD_OUT_DAYS, Corpus, RetailSeries
 
 
 class Command(BaseCommand):
-    help = "Pretrain the base forecasting model (reproducible: seeded)."
+    help = "Pretrain the base forecasting model (reproducible: seeded, resumable)."
+    requires_system_checks = []  # a training job: it needs no URLs, admin or database
 
     def add_arguments(self, parser):
         parser.add_argument("--steps", type=int, default=4000)
@@ -33,56 +41,87 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=network.BASE_DIRECTORY)
         parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
         parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: all)")
+        parser.add_argument(
+            "--checkpoint",
+            type=Path,
+            default=Path(settings.BASE_DIR) / "var" / "pretraining" / "checkpoint.pt",
+        )
+        parser.add_argument("--checkpoint-every", type=int, default=250)
 
-    def handle(
-        self, *args, steps, batch_size, learning_rate, seed, retail, out, device, threads, **options
-    ):
-        if threads:
-            torch.set_num_threads(threads)
+    def handle(self, *args, **options):
+        if options["threads"]:
+            torch.set_num_threads(options["threads"])
+        retail = options["retail"]
         retail_series = None
         if retail is not None:
             if not (retail / "daily_sku_sales.csv.gz").exists():
                 raise CommandError(f"{retail} holds no daily_sku_sales.csv.gz")
             retail_series = RetailSeries(retail)
+        steps, seed, out = options["steps"], options["seed"], options["out"]
         corpus = Corpus(seed=seed, retail=retail_series)
         model = network.build(seed=seed)
-        target = training.pick_device(device)
-        self.stdout.write(
-            f"training {network.parameter_count(model):,} parameters on {target} for {steps} "
-            f"steps of {batch_size} series"
+        trainer = training.Trainer(
+            model,
+            steps=steps,
+            learning_rate=options["learning_rate"],
+            device=training.pick_device(options["device"]),
         )
+        recipe = {
+            "steps": steps,
+            "seed": seed,
+            "batch_size": options["batch_size"],
+            "learning_rate": options["learning_rate"],
+            "retail_series": 0 if retail_series is None else len(retail_series.units),
+            "architecture": network.ARCHITECTURE,
+        }
+        checkpoint: Path = options["checkpoint"]
+        if checkpoint.exists():
+            state = torch.load(checkpoint, map_location=trainer.device, weights_only=False)
+            if state["recipe"] != recipe:
+                raise CommandError(
+                    f"{checkpoint} belongs to another run ({state['recipe']}); remove it or "
+                    f"give another --checkpoint."
+                )
+            trainer.load_state_dict(state["trainer"])
+            corpus.rng.bit_generator.state = state["corpus_rng"]
+            self.stdout.write(f"resuming from step {trainer.step} ({checkpoint})")
+        self.stdout.write(
+            f"training {network.parameter_count(model):,} parameters on {trainer.device} for "
+            f"{steps} steps of {options['batch_size']} series"
+        )
+        batches = training.corpus_batches(corpus, options["batch_size"])
 
         def progress(step: int, total: int, loss: float) -> None:
             if step % 250 == 0 or step == total:
-                self.stdout.write(f"  step {step}/{total} loss {loss:.4f}")
-            if step % 1000 == 0 and step < total:  # to look at while it trains, or after a crash
-                network.save(model, out / "checkpoint")
+                self.stdout.write(f"  step {step}/{total} loss {loss:.4f}", ending="\n")
+                self.stdout.flush()
 
-        log = training.train(
-            model,
-            training.corpus_batches(corpus, batch_size),
-            steps=steps,
-            learning_rate=learning_rate,
-            device=target,
-            progress=progress,
-        )
+        every = max(1, options["checkpoint_every"])
+        while trainer.step < steps:
+            trainer.run(batches, until=(trainer.step // every + 1) * every, progress=progress)
+            if trainer.step < steps:
+                save_checkpoint(checkpoint, recipe, trainer, corpus)
         model.to("cpu")
         out.mkdir(parents=True, exist_ok=True)
         network.save(model, out)
-        shutil.rmtree(out / "checkpoint", ignore_errors=True)  # the final weights replace it
+        log = trainer.log
+        results = capabilities.gates(capabilities.transformer_forecaster(model))
         record = {
             "architecture": "Chronos-2 encoder (chronos-forecasting) built from config",
             "parameters": network.parameter_count(model),
             "config": network.ARCHITECTURE,
+            "inputs": "target anchored on exponential smoothing (a skip connection and a "
+            "known row: forecasting.neural.network.anchor_paths), known covariates, "
+            "past-only covariates",
             "corpus": {
                 "synthetic": "forecasting/neural/corpus.py generators",
-                "retail_series": 0 if retail_series is None else len(retail_series.units),
+                "retail_series": recipe["retail_series"],
                 "real_share": corpus.real_share,
                 "retail_days_held_out": RETAIL_HELD_OUT_DAYS,
             },
             "steps": steps,
-            "batch_size": batch_size,
-            "learning_rate": learning_rate,
+            "batch_size": options["batch_size"],
+            "learning_rate": options["learning_rate"],
             "seed": seed,
             "device": log.device,
             "hardware": f"{platform.machine()} {platform.processor() or ''} "
@@ -90,21 +129,50 @@ class Command(BaseCommand):
             "seconds": round(log.seconds, 1),
             "final_loss": log.losses[-1] if log.losses else None,
             "corpus_loss": round(training.corpus_loss(model), 5),
+            "gates": [
+                {
+                    "case": gate.case,
+                    "measure": gate.measure,
+                    "value": round(gate.value, 4),
+                    "threshold": round(gate.threshold, 4),
+                    "passed": gate.passed,
+                }
+                for gate in results
+            ],
             "losses": log.losses,
             "created": time.strftime("%Y-%m-%d %H:%M:%S"),
         }
         (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
-        (out / "MODEL_CARD.md").write_text(model_card(record))
+        (out / "MODEL_CARD.md").write_text(model_card(record, capabilities.table(results)))
+        checkpoint.unlink(missing_ok=True)  # the final weights replace it
+        self.stdout.write(capabilities.table(results))
         self.stdout.write(
             f"wrote {out} in {log.seconds:.0f} s (final loss {record['final_loss']}, "
-            f"corpus loss {record['corpus_loss']})"
+            f"corpus loss {record['corpus_loss']}, "
+            f"{sum(gate.passed for gate in results)}/{len(results)} gates passed)"
         )
 
 
-def model_card(record: dict) -> str:
+def save_checkpoint(path: Path, recipe: dict, trainer: training.Trainer, corpus: Corpus) -> None:
+    """Written beside and renamed over the last one: a crash while writing keeps the old."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    torch.save(
+        {
+            "recipe": recipe,
+            "trainer": trainer.state_dict(),
+            "corpus_rng": corpus.rng.bit_generator.state,
+        },
+        partial,
+    )
+    os.replace(partial, path)
+
+
+def model_card(record: dict, gates: str) -> str:
     config = record["config"]
     chronos = config["chronos_config"]
     corpus = record["corpus"]
+    passed = sum(gate["passed"] for gate in record["gates"])
     return f"""# Shelfcast base forecasting model
 
 ## Architecture
@@ -115,30 +183,46 @@ time and across a group (a target series with its covariate rows), patches of
 {chronos["max_output_patches"] * chronos["output_patch_size"]} periods ahead in one pass,
 {len(chronos["quantiles"])} quantile levels from {chronos["quantiles"][0]} to
 {chronos["quantiles"][-1]}. {record["parameters"]:,} parameters, float32 safetensors.
-Inputs: the history (NaN where demand was not observed: stock-outs, closed days), known future
-covariates (price, promotion, calendar events) and past-only covariates (the demand of similar
-products). Built from `forecasting/neural/network.py`; no downloaded weights.
+Inputs: the history (NaN where demand was not observed: stock-outs, closed days); an anchor,
+exponential smoothing with a seasonal profile for the season the caller gives (7 for daily
+data), whose forecast is a skip connection that the network's output corrects, and whose
+one-step fit over history and forecast over the horizon are a known covariate row; known
+future covariates (price, promotion, calendar events) and past-only covariates (the demand of
+similar products). Built from `forecasting/neural/network.py`; no downloaded weights.
 
 ## Corpus
-Synthetic series from `forecasting/neural/corpus.py` (smooth, weekly and yearly seasonal,
-monthly and weekly data, trends and changes of trend, intermittent and lumpy demand, price
-response and promotion uplift with their covariates, calendar events, launches and
-phase-outs, large one-off orders, stock-outs and closed days as censored values, new products
-with similar products' demand) and {corpus["retail_series"]:,} real daily series of the Online
-Retail (UCI) data set, {corpus["real_share"]:.0%} of each batch, with their last
-{corpus["retail_days_held_out"]} days held out (the benchmark's test window lies in them).
+Synthetic series from `forecasting/neural/corpus.py`: demand (smooth, weekly and yearly
+seasonal, monthly and weekly data, trends and changes of trend, level shifts, intermittent and
+lumpy demand, price response and promotion uplift with their covariates, calendar events,
+launches and phase-outs, large one-off orders, stock-outs and closed days as censored values,
+new products with similar products' demand) and generic shapes composed from kernels in the
+manner of KernelSynth (linear, periodic of calendar and random periods, smooth, noise; sums
+and products), 20% of each batch; and {corpus["retail_series"]:,} real daily series of the
+Online Retail (UCI) data set, alone or mixed two or three at a time (TSMixup),
+{corpus["real_share"]:.0%} of each batch, with their last {corpus["retail_days_held_out"]} days
+held out (the benchmark's test window and the selection windows before it lie in them).
 The carparts data set is never used: it is kept for zero-shot evaluation.
 
 ## Training
 {record["steps"]:,} steps of {record["batch_size"]} series, AdamW at {record["learning_rate"]}
 with warm-up and cosine decay, seed {record["seed"]}, on {record["device"]}
-({record["hardware"]}), {record["seconds"]:,.0f} s. Final training loss
+({record["hardware"]}), {record["seconds"]:,.0f} s of training. Final training loss
 {record["final_loss"]}; loss on the fixed corpus sample {record["corpus_loss"]}.
 Rebuild: `python manage.py pretrain_base_model --steps {record["steps"]} --seed {record["seed"]}
 --batch-size {record["batch_size"]} --retail ../shared/data/online-retail-uci` (bit-for-bit
-on the same hardware and thread count; CPU kernels may differ elsewhere).
+on the same hardware and thread count; CPU kernels may differ elsewhere). It keeps a
+checkpoint every 250 steps and resumes from it when started again.
+
+## Capability gates
+`forecasting/capabilities.py`: generated daily series with a known answer (24 per case, the
+last 28 days held out); the test suite runs them on these weights. {passed} of
+{len(record["gates"])} passed:
+
+```
+{gates}
+```
 
 ## Backtest scores
-`bench/forecast/run.py` measures them (carparts zero-shot, Online Retail) beside seasonal
-naive and AutoETS; see the section below when filled in for this build.
+`bench/forecast/run.py` measures them (carparts zero-shot, Online Retail) beside every
+baseline and the served choice; see the section below when filled in for this build.
 """

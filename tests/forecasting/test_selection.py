@@ -1,0 +1,158 @@
+"""The served choice: judged per demand class on rolling windows, averages where they do
+better, cross-fitted candidates, and each window's honest score."""
+
+import numpy as np
+from django.test import SimpleTestCase
+
+from forecasting import selection
+from forecasting.baselines import BASELINES
+from forecasting.quantiles import LEVELS
+
+
+def constant(value_of):
+    """A candidate forecasting, for each series, the value ``value_of(history)`` at every level."""
+
+    def forecast(panel, horizon, season):
+        values = np.array([value_of(row) for row in panel], dtype=float)
+        return np.repeat(values[:, None, None], len(LEVELS), 1).repeat(horizon, 2)
+
+    return forecast
+
+
+def steady_panel(series=40, level=10.0, length=140):
+    return np.full((series, length), level)
+
+
+class StrategyTests(SimpleTestCase):
+    def test_strategies_are_singles_pairs_and_the_transformer_triple(self):
+        names = ["seasonal_naive", "exponential_smoothing", "tsb", "transformer"]
+        found = selection.strategies(names)
+        self.assertEqual(found[:4], names)
+        self.assertIn("exponential_smoothing+transformer+tsb", found)
+        self.assertIn("seasonal_naive+tsb", found)
+        self.assertEqual(len(found), 4 + 6 + 1)
+        self.assertTrue(all(len(name) <= 40 for name in found))  # SeriesForecast.model
+
+    def test_an_average_is_the_mean_of_its_parts(self):
+        forecasts = {"a": np.full((2, 15, 3), 2.0), "b": np.full((2, 15, 3), 6.0)}
+        np.testing.assert_array_equal(selection.combine(forecasts, "a+b"), np.full((2, 15, 3), 4))
+
+    def test_demand_classes(self):
+        rng = np.random.default_rng(0)
+        smooth = rng.poisson(20, 200).astype(float)
+        intermittent = np.where(rng.random(200) < 0.2, 3.0, 0.0)
+        lumpy = np.where(rng.random(200) < 0.2, rng.choice([1.0, 40.0], 200), 0.0)
+        short = np.concatenate([np.full(180, np.nan), rng.poisson(5, 20)])
+        classes = selection.demand_classes(np.stack([smooth, intermittent, lumpy, short]), 7, 28)
+        self.assertEqual(list(classes), ["smooth", "intermittent", "lumpy", "short"])
+
+
+class ChoiceTests(SimpleTestCase):
+    def test_an_average_wins_where_it_forecasts_better_than_either_part(self):
+        panel = steady_panel()
+        candidates = {"high": constant(lambda h: 14.0), "low": constant(lambda h: 6.0)}
+        result = selection.forecast_scored(panel, 14, 7, candidates)
+        self.assertEqual(set(result.models), {"high+low"})
+        np.testing.assert_allclose(result.quantiles, 10.0)
+
+    def test_a_group_too_small_to_judge_takes_the_overall_choice(self):
+        # 40 steady series where "right" is exact, and 5 intermittent ones where "zero" is
+        # better: too few to be judged as a group, they get the overall choice.
+        steady = steady_panel(40)
+        rare = np.zeros((5, 140))
+        rare[:, ::9] = 10.0
+        candidates = {"right": constant(lambda h: 10.0), "zero": constant(lambda h: 0.0)}
+        result = selection.forecast_scored(np.vstack([steady, rare]), 14, 7, candidates)
+        self.assertEqual(set(result.models), {"right"})
+        self.assertNotIn("intermittent", result.choice.by_class)
+
+    def test_each_demand_class_gets_its_own_choice(self):
+        steady = steady_panel(40)
+        rare = np.zeros((40, 140))
+        rare[:, ::9] = 10.0  # median demand 0: the zero forecast's MASE and WQL are lower
+        candidates = {"right": constant(lambda h: 10.0), "zero": constant(lambda h: 0.0)}
+        result = selection.forecast_scored(np.vstack([steady, rare]), 14, 7, candidates)
+        self.assertEqual(result.choice.by_class["smooth"], "right")
+        self.assertEqual(result.choice.by_class["intermittent"], "zero")
+        self.assertEqual(list(result.models[:40]), ["right"] * 40)
+        self.assertEqual(list(result.models[40:]), ["zero"] * 40)
+
+    def test_the_judged_twin_is_scored_and_the_served_one_forecasts(self):
+        panel = steady_panel()
+        # Served alone, "model" would be exact; the twin that judges it is poor on the
+        # windows, so the choice must not take it, whatever the served one would have done.
+        served = {"model": constant(lambda h: 10.0), "other": constant(lambda h: 12.0)}
+        judged = {"model": constant(lambda h: 30.0), "other": constant(lambda h: 12.0)}
+        result = selection.forecast_scored(panel, 14, 7, served, judged)
+        self.assertEqual(set(result.models), {"other"})
+        # and where the judged twin is good, the quantiles served are the served one's
+        judged = {"model": constant(lambda h: 10.0), "other": constant(lambda h: 30.0)}
+        served = {"model": constant(lambda h: 11.0), "other": constant(lambda h: 30.0)}
+        result = selection.forecast_scored(panel, 14, 7, served, judged)
+        self.assertEqual(set(result.models), {"model"})
+        np.testing.assert_allclose(result.quantiles, 11.0)
+
+    def test_choice_is_judged_on_two_windows_before_the_end(self):
+        seen = []
+
+        def spy(panel, horizon, season):
+            seen.append((panel.shape[1], horizon))
+            return np.zeros((panel.shape[0], len(LEVELS), horizon))
+
+        selection.forecast_scored(steady_panel(3, length=100), 20, 7, {"spy": spy})
+        self.assertEqual(seen, [(60, 20), (80, 20), (100, 20)])  # two windows, then served
+
+    def test_windows_are_at_most_28_periods_for_a_longer_horizon(self):
+        seen = []
+
+        def spy(panel, horizon, season):
+            seen.append((panel.shape[1], horizon))
+            return np.zeros((panel.shape[0], len(LEVELS), horizon))
+
+        selection.forecast_scored(steady_panel(3, length=200), 56, 7, {"spy": spy})
+        self.assertEqual(seen, [(144, 28), (172, 28), (200, 56)])
+
+    def test_too_short_to_judge_takes_the_transformer_or_the_suggested_baseline(self):
+        lumpy = np.array([[0.0, 0, 3, 0, 0, 0, 2, 0, 0]])
+        result = selection.forecast_scored(lumpy, 7, 7, BASELINES)
+        self.assertEqual(list(result.models), ["tsb"])
+        self.assertIsNone(result.choice)
+        with_transformer = {**BASELINES, "transformer": constant(lambda h: 1.0)}
+        result = selection.forecast_scored(lumpy, 7, 7, with_transformer)
+        self.assertEqual(list(result.models), ["transformer"])
+
+    def test_the_choice_keeps_its_score_beside_seasonal_naives(self):
+        week = np.array([0.0, 0, 0, 0, 0, 40, 40])
+        rng = np.random.default_rng(4)
+        exact = np.tile(week, 30)
+        panel = np.vstack([np.tile(exact, (35, 1)), rng.poisson(5.0, (35, 210)).astype(float)])
+        result = selection.forecast_scored(panel, 7, 7, BASELINES)
+        self.assertEqual(result.models[0], "seasonal_naive")
+        self.assertEqual((result.score[0], result.naive_score[0]), (0.0, 0.0))  # exact
+        noisy = slice(35, 70)
+        # on the steady noisy series the chosen strategy beats repeating last week
+        self.assertLess(np.mean(result.score[noisy]), np.mean(result.naive_score[noisy]))
+
+
+class HonestScoreTests(SimpleTestCase):
+    def test_each_window_is_scored_by_a_choice_made_on_the_other(self):
+        # "lucky" is exact on the first window only, "steady" is a little off on both: a
+        # choice made on both windows takes lucky, but each window judged by the other's
+        # choice sees lucky's miss on the second.
+        panel = steady_panel(40, length=112)
+        panel[:, 98:] = 20.0  # the last window steps up
+
+        def lucky(history, horizon, season):
+            value = 10.0 if history.shape[1] == 84 else 0.0
+            return np.full((history.shape[0], len(LEVELS), horizon), value)
+
+        def steady(history, horizon, season):
+            return np.full((history.shape[0], len(LEVELS), horizon), 12.0)
+
+        scores = selection.window_scores(panel, 14, 7, {"lucky": lucky, "steady": steady})
+        classes = selection.demand_classes(panel, 7, 14)
+        honest = selection.honest_score(scores, classes)
+        # window 1 judged by window 2's choice (steady): 2/10 off; window 2 by window 1's
+        # choice (lucky, forecasting 0): all of it off
+        np.testing.assert_allclose(honest.wql, [0.2, 1.0])
+        self.assertTrue(np.isnan(honest.mase).all())  # flat histories: MASE has no scale
