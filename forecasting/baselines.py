@@ -110,7 +110,7 @@ def _seasonal_profiles(values: np.ndarray, season: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Smoothing:
+class Smoothing:
     """Simple exponential smoothing of the deseasonalised series, fitted per row."""
 
     profiles: np.ndarray  # (series, period) multiplicative seasonal index
@@ -121,7 +121,7 @@ class _Smoothing:
     fitted: np.ndarray | None  # (series, periods) one-step-ahead fit, when asked for
 
 
-def _smooth(values: np.ndarray, season: int, fitted: bool = False) -> _Smoothing:
+def smoothing_fit(values: np.ndarray, season: int, fitted: bool = False) -> Smoothing:
     series, length = values.shape
     profiles = _seasonal_profiles(values, season)
     period = profiles.shape[1]
@@ -151,7 +151,7 @@ def _smooth(values: np.ndarray, season: int, fitted: bool = False) -> _Smoothing
             fit[:, position] = level * divisor[:, position]
             valid = ~np.isnan(column)
             level = np.where(valid, level + alpha * (np.nan_to_num(column) - level), level)
-    return _Smoothing(profiles, alpha, levels[rows, best], sigma, counts, fit)
+    return Smoothing(profiles, alpha, levels[rows, best], sigma, counts, fit)
 
 
 def exponential_smoothing(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
@@ -160,7 +160,7 @@ def exponential_smoothing(panel: np.ndarray, horizon: int, season: int) -> np.nd
     variance."""
     values = np.asarray(panel, dtype=float)
     length = values.shape[1]
-    fit = _smooth(values, season)
+    fit = smoothing_fit(values, season)
     period = fit.profiles.shape[1]
     steps = np.arange(horizon)
     spread = fit.sigma[:, None] * np.sqrt(1 + steps[None, :] * fit.alpha[:, None] ** 2)
@@ -168,20 +168,6 @@ def exponential_smoothing(panel: np.ndarray, horizon: int, season: int) -> np.nd
     quantiles = quantiles * fit.profiles[:, (length + steps) % period][:, None, :]
     quantiles[fit.counts == 0] = 0.0
     return _tidy(quantiles)
-
-
-def smoothing_path(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
-    """(series, periods + horizon): exponential smoothing's one-step-ahead fit over the history
-    and its forecast (the expected value) over the horizon, never negative; NaN for a row
-    with nothing observed. The transformer reads it as its anchor (forecasting.neural)."""
-    values = np.asarray(panel, dtype=float)
-    length = values.shape[1]
-    fit = _smooth(values, season, fitted=True)
-    period = fit.profiles.shape[1]
-    ahead = fit.level[:, None] * fit.profiles[:, (length + np.arange(horizon)) % period]
-    path = np.maximum(np.concatenate([fit.fitted, ahead], axis=1), 0.0)
-    path[fit.counts == 0] = np.nan
-    return path
 
 
 def tsb(

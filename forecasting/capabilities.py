@@ -94,7 +94,8 @@ def cases(seed: int = SEED) -> list[Case]:
         for start in (*rng.choice(HISTORY - 10, 5, replace=False), HISTORY + rng.integers(3, 18)):
             promoted[row, start : start + int(rng.integers(4, 8))] = 1
     promotion = Case("promotion", rng.poisson(base * (1 + promoted)).astype(float))
-    promotion.known = {row: promoted[row][None, :] for row in range(SERIES)}
+    price = np.where(promoted > 0, 8.0, 10.0)  # known rows in their places: price, promotion
+    promotion.known = {row: np.stack([price[row], promoted[row]]) for row in range(SERIES)}
     result.append(promotion)
     poisson = rng.uniform(2, 40, (SERIES, 1)) * _profiles(rng)[:, t.astype(int) % WEEK]
     result.append(Case("poisson_weekly", rng.poisson(poisson).astype(float)))
@@ -169,7 +170,7 @@ def gates(forecaster: Forecaster, seed: int = SEED) -> list[Gate]:
             limit = 1.05 * _wql(case, tsb(case.history, HORIZON, WEEK))
             result.append(Gate(name, "WQL", _wql(case, ours), limit, "1.05 x TSB"))
         elif name == "promotion":
-            flags = np.stack([case.known[row][0, -HORIZON:] for row in range(SERIES)]) > 0
+            flags = np.stack([case.known[row][1, -HORIZON:] for row in range(SERIES)]) > 0
             median = ours[:, MEDIAN_INDEX]
             lifts = []
             for row in range(SERIES):

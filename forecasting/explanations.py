@@ -1,6 +1,8 @@
 """Why a forecast is what it is: SHAP values over feature groups a merchant understands.
 
-The explained number is the forecast's median demand summed over the first `DAYS` days. The
+The explained number is what the SKU's forecast page shows: the stored forecast's median
+demand summed over its first `DAYS` days (days the shop is closed count nothing), by the
+run's own model, history and horizon (`forecasting.services.series_forecast_explain`). The
 history is split into additive parts (the average level; a linear trend; a slow, yearly-like
 pattern; the weekly pattern; the recent level; and the day-to-day noise), the covariates
 into price, promotion and calendar rows, and similar products are the past-only row the
@@ -8,7 +10,8 @@ forecast borrowed from. A group that is "absent" is replaced by a neutral value:
 the history removed, the price held at its usual level, no promotion, no event, no similar
 products. The forecast with every group absent is the base value (the series' average level
 with its day-to-day noise). shap's KernelExplainer over all 2^groups coalitions (one batch
-through the model) gives exact Shapley values: base value + values = the forecast.
+through the model) gives exact Shapley values: base value + values = the forecast, which is
+computed by itself (every group present), not from the values.
 """
 
 from __future__ import annotations
@@ -91,13 +94,17 @@ def explain(
     past: np.ndarray | None,
     model_name: str,
     candidates: dict,
+    horizon: int = DAYS,
+    closed: np.ndarray | None = None,
     season: int = 7,
 ) -> dict:
     """The SHAP explanation of one series' forecast by the model that serves it.
 
-    ``known``: its known covariate rows (price, promotion[, events]) over history + DAYS, or
-    None; ``past``: its similar-products row(s), or None. Returns the base value, the
-    forecast and one value per group (groups the series does not have are left out)."""
+    ``known``: its known covariate rows (price, promotion[, events]) over history + horizon,
+    or None; ``past``: its similar-products row(s), or None; ``closed``: the days of the
+    horizon forecast as closed. Returns the base value, the forecast and one value per group
+    (groups the series does not have are left out)."""
+    open_days = np.ones(DAYS, dtype=bool) if closed is None else ~np.asarray(closed)[:DAYS]
     history = np.asarray(history, dtype=float)
     parts = decompose(history)
     groups = ["level", "trend", "weekly", "yearly"]
@@ -137,10 +144,11 @@ def explain(
             transformer = local[selection.TRANSFORMER]
             local[selection.TRANSFORMER] = type(transformer)(transformer.model, covariates)
         forecasts = {
-            name: selection.run_candidate(local[name], panel, DAYS, season)
+            name: selection.run_candidate(local[name], panel, horizon, season)
             for name in selection.parts(model_name)
         }
-        return selection.combine(forecasts, model_name)[:, MEDIAN_INDEX, :].sum(axis=1)
+        median = selection.combine(forecasts, model_name)[:, MEDIAN_INDEX, :DAYS]
+        return (median * open_days).sum(axis=1)
 
     size = len(groups)
     explainer = shap.KernelExplainer(value, np.zeros((1, size)))
@@ -149,11 +157,12 @@ def explain(
         values = explainer.shap_values(np.ones((1, size)), nsamples=2**size, silent=True)
     values = np.asarray(values).reshape(-1)
     base_value = float(np.asarray(explainer.expected_value).reshape(-1)[0])
+    forecast = float(value(np.ones((1, size)))[0])
     return {
         "days": DAYS,
         "model": model_name,
         "base_value": round(base_value, 4),
-        "forecast": round(base_value + float(values.sum()), 4),
+        "forecast": round(forecast, 4),
         "groups": [
             {"key": key, "label": GROUPS[key], "value": round(float(v), 4)}
             for key, v in zip(groups, values, strict=True)

@@ -58,7 +58,7 @@ WEEK = 7
 SELECTION_DAYS = SELECTION_WINDOWS * SELECTION_PERIODS  # the days the versions are judged on
 MIN_DAYS = SELECTION_DAYS + 4 * WEEK  # and at least four weeks to train the judged twin on
 REPLAY_SHARE = 0.25
-CONTINUE_SHARE = 0.25  # the served twin's extra steps, as a share of the judged twin's
+CONTINUE_SHARE = 0.2  # of a run's steps, those the served twin continues for
 LEARNING_RATE = {"full": 1e-4, "lora": 1e-3}
 
 
@@ -255,12 +255,14 @@ def cross_fit(
     device: str = "auto",
     progress=None,
 ) -> CrossFit:
-    """Fine-tune ``base`` on ``values`` (series, periods) as the module docstring says. The
-    served twin is trained only when the version is accepted. ``progress(step, total, loss)``
+    """Fine-tune ``base`` on ``values`` (series, periods) as the module docstring says, in
+    ``steps`` in all: the judged twin's, then (`CONTINUE_SHARE` of them) the served twin's,
+    which is trained only when the version is accepted. ``progress(step, total, loss)``
     counts both stages' steps."""
     started = time.perf_counter()
     span = SELECTION_WINDOWS * min(horizon, SELECTION_PERIODS)
-    extra = max(1, round(steps * CONTINUE_SHARE))
+    extra = max(1, round(steps * CONTINUE_SHARE)) if steps > 1 else 0
+    steps -= extra
     horizons = (-(-horizon // PATCH) * PATCH,)
     judged, log = fine_tune(
         parent=base,
@@ -331,8 +333,10 @@ def cross_fit(
 
 
 def training_run_execute(
-    *, merchant: Merchant, run_id: int, claimant: str = ""
+    *, merchant: Merchant, run_id: int, claimant: str = "", report=None
 ) -> TrainingRun | None:
+    """Fine-tune the merchant's model for the run (see the module docstring); ``report(step,
+    total, loss)`` hears of each logged step too (the `fine_tune` command prints them)."""
     run = runs.claim(TrainingRun, merchant=merchant, pk=run_id, claimant=claimant)
     if run is None:
         return None
@@ -350,6 +354,8 @@ def training_run_execute(
         runs.record(
             TrainingRun, merchant=merchant, pk=run.pk, steps_done=step, losses=list(run.losses)
         )
+        if report is not None:
+            report(step, total, loss)
 
     run.losses = []
     fit = cross_fit(

@@ -1,8 +1,9 @@
 """Reading a merchant's history for forecasting: every (SKU, location) series on one daily
 calendar, with the covariates the transformer takes (price and promotions, known ahead).
 
-Demand that was not observed is NaN, never zero: stock-out days (censored demand) and days
-the shop was closed (nothing sold by anyone)."""
+Demand that was not observed is NaN, never zero: stock-out days (censored demand), days the
+shop was closed (nothing sold by anyone) and days before a series' first sales row (it was
+not on sale yet)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,11 @@ def load_history(
             sold_any[(date - first).days] = sold
     values[:, ~sold_any] = np.nan
     values[censored] = np.nan
+    # before its first sales row a product was not on sale: not observed, rather than days of
+    # zero demand (a product launched ten days ago is new, not slow)
+    first = np.full(len(keys), len(days), dtype=np.int64)
+    np.minimum.at(first, series, rows.offset)
+    values[np.arange(len(days))[None, :] < first[:, None]] = np.nan
     return History(keys, days, values, prices, promoted)
 
 
@@ -204,6 +210,18 @@ def _sales_rows(merchant: Merchant, sales, sku_ids: list[int] | None) -> SalesRo
         price=np.array([np.nan if p is None else float(p) for p in price], dtype=float),
         stock_out=np.array(stock_out, dtype=bool),
         promoted=np.array(promoted, dtype=bool),
+    )
+
+
+def through(history: History, last_day: dt.date) -> History:
+    """``history`` as it was up to ``last_day`` (a run's last day, to explain its forecasts)."""
+    keep = sum(1 for day in history.days if day <= last_day)
+    return History(
+        history.keys,
+        history.days[:keep],
+        history.values[:, :keep],
+        history.prices[:, :keep],
+        history.promoted[:, :keep],
     )
 
 

@@ -70,10 +70,15 @@ def serving_models(
     """The transformer that forecasts for the merchant, the one that stands for it on the
     selection windows, and its version (None: the base model, which is both)."""
     version = active_version(merchant)
+    return *models_of(version), version
+
+
+def models_of(version: ModelVersion | None) -> tuple[torch.nn.Module, torch.nn.Module]:
+    """A version's served and judging transformers (the base model for both with none)."""
     if version is None:
         model = base_model()
-        return model, model, None
-    return version_model(version), judging_model(version), version
+        return model, model
+    return version_model(version), judging_model(version)
 
 
 def artifact(model: torch.nn.Module) -> ContentFile:

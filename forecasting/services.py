@@ -70,8 +70,19 @@ class Candidates:
     version: object  # the ModelVersion serving, None for the shipped base model
 
 
-def candidates_for(merchant: Merchant, history: history_reads.History, horizon: int) -> Candidates:
-    served_model, judged_model, version = registry.serving_models(merchant)
+def candidates_for(
+    merchant: Merchant,
+    history: history_reads.History,
+    horizon: int,
+    run: ForecastRun | None = None,
+) -> Candidates:
+    """With a ``run``, the transformer that run used (its version, or the base model);
+    without, the one that serves the merchant now."""
+    if run is None:
+        served_model, judged_model, version = registry.serving_models(merchant)
+    else:
+        version = run.model_version
+        served_model, judged_model = registry.models_of(version)
     known = history_reads.covariates(merchant, history, horizon)
     if settings.FORECAST_SIMILAR_PRODUCTS:
         known.past.update(embeddings.similar_products(merchant, history.keys, history.values))
@@ -246,24 +257,47 @@ def merchants_due(now: dt.datetime | None = None) -> list[tuple[Merchant, dt.dat
     return due
 
 
-def series_forecast_explain(*, merchant: Merchant, forecast: SeriesForecast) -> dict:
-    """The SHAP explanation of one stored forecast (computed once, then kept with it)."""
+@dataclass(frozen=True)
+class _Explaining:
+    """What explaining a run's forecasts needs, read once for many: the store's history as
+    the run saw it, the run's candidates, and the days ahead the run forecast as closed."""
+
+    history: history_reads.History
+    candidates: dict
+    closed: np.ndarray
+
+
+def _explaining(merchant: Merchant, run: ForecastRun) -> _Explaining:
+    with transaction.atomic(), tenant_context(merchant):
+        history = history_reads.load_history(merchant)
+        if run.history_end is not None:
+            history = history_reads.through(history, run.history_end)
+        candidates = candidates_for(merchant, history, run.horizon, run=run).served
+    return _Explaining(history, candidates, history_reads.closed_days_ahead(history, run.horizon))
+
+
+def series_forecast_explain(
+    *, merchant: Merchant, forecast: SeriesForecast, context: _Explaining | None = None
+) -> dict:
+    """The SHAP explanation of one stored forecast (computed once, then kept with it): of its
+    run's model version, on the history the run saw, over the run's horizon, with the store's
+    other products to borrow from, so that it explains the very number the page shows."""
     if forecast.explanation:
         return forecast.explanation
-    with transaction.atomic(), tenant_context(merchant):
-        history = history_reads.load_history(merchant, sku_ids=[forecast.sku_id])
-        candidates = candidates_for(merchant, history, explanations.DAYS).served
+    context = context or _explaining(merchant, forecast.run)
     key = (forecast.sku_id, forecast.location_id)
-    if key not in history.keys:
+    if key not in context.history.keys:
         raise DomainError("This SKU has no sales history to explain a forecast with.")
-    row = history.keys.index(key)
-    transformer = candidates[TRANSFORMER]
+    row = context.history.keys.index(key)
+    transformer = context.candidates[TRANSFORMER]
     explanation = explanations.explain(
-        history=history.values[row],
+        history=context.history.values[row],
         known=transformer.covariates.known.get(row),
         past=transformer.covariates.past.get(row),
         model_name=forecast.model,
-        candidates=candidates,
+        candidates=context.candidates,
+        horizon=forecast.run.horizon,
+        closed=context.closed,
     )
     with transaction.atomic(), tenant_context(merchant):
         SeriesForecast.objects.for_merchant(merchant).filter(pk=forecast.pk).update(
@@ -278,12 +312,13 @@ def explain_forecasts(*, merchant: Merchant, run: ForecastRun, sku_ids: list[int
     suggestions during the nightly run); returns how many were explained."""
     with transaction.atomic(), tenant_context(merchant):
         forecasts = list(
-            SeriesForecast.objects.for_merchant(merchant).filter(
-                run=run, sku_id__in=sku_ids, explanation__isnull=True
-            )
+            SeriesForecast.objects.for_merchant(merchant)
+            .filter(run=run, sku_id__in=sku_ids, explanation__isnull=True)
+            .select_related("run")
         )
-    count = 0
+    if not forecasts:
+        return 0
+    context = _explaining(merchant, run)
     for forecast in forecasts:
-        series_forecast_explain(merchant=merchant, forecast=forecast)
-        count += 1
-    return count
+        series_forecast_explain(merchant=merchant, forecast=forecast, context=context)
+    return len(forecasts)

@@ -100,6 +100,8 @@ def synthetic_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
             event[rng.integers(total)] = 1
         lead = np.convolve(event, np.array([1.0, 0.6, 0.3]), mode="full")[:total]
         rate *= 1 + rng.uniform(0.5, 3.0) * lead
+        if not known:  # the rows keep their places: price, promotion, event
+            known += [np.full(total, rng.uniform(1, 50)), np.zeros(total)]
         known.append(event)
     # launch and phase-out
     if rng.random() < 0.15:

@@ -6,14 +6,13 @@ masked, not zeros), predicts all our quantile levels directly in one pass (no sa
 takes covariates as extra rows of a group: known future ones (price, promotion, calendar
 events) carry their future values, past-only ones (similar products' demand) carry history.
 
-Every target is anchored on a plain forecast: exponential smoothing with a seasonal profile
-(`forecasting.baselines.smoothing_path`, for the season the caller gives: 7 for daily data).
-A small model trained on a CPU learns a level and a spread long before it learns to find
-last week's Tuesday in its context or to read another row of its group, so the anchor is a
-skip connection (`AnchoredChronos2Model`): the network adds its corrections to it (trend,
-shifts, promotions, the shape of intermittent demand, the spread). Over the horizon the
-anchor is the target's own future input; over history and horizon alike it is also a known
-covariate row, where the model sees how well it fitted the past.
+Every target is anchored on a plain statistical forecast (`forecasting.neural.anchor`:
+exponential smoothing with a seasonal profile for the season the caller gives, 7 for daily
+data, a trend and promotion and event effects where its history supports them). The anchor is
+a skip connection (`AnchoredChronos2Model`): the network adds its corrections to it (shifts,
+the shape of intermittent demand, the spread, what the anchor gets wrong). Over the horizon
+the anchor is the target's own future input; over history and horizon alike it is also a
+known covariate row, where the model sees how well it fitted the past.
 
 A forecasting task is one target series with its covariate rows; `predict` batches many.
 """
@@ -29,7 +28,7 @@ import torch
 from chronos.chronos2.config import Chronos2CoreConfig
 from chronos.chronos2.model import Chronos2Model, Chronos2Output
 
-from forecasting.baselines import smoothing_path
+from forecasting.neural.anchor import anchor_panel
 from forecasting.quantiles import LEVELS
 
 BASE_DIRECTORY = Path(__file__).resolve().parent.parent / "weights" / "base"
@@ -76,20 +75,27 @@ class Task:
 
 
 def anchor_paths(tasks: list[Task], horizon: int) -> list[np.ndarray]:
-    """Per task, (T + H,): exponential smoothing's one-step fit over its history and its
-    forecast over the horizon; tasks of one season are smoothed together, left-padded with
-    NaN (which the smoothing skips) to their longest history."""
+    """Per task, (T + H,): its anchor (`forecasting.neural.anchor`) over history and horizon.
+    Tasks of one season are computed together, left-padded with NaN (which the anchor
+    skips) to their longest history."""
     paths: list[np.ndarray] = [np.empty(0)] * len(tasks)
     for season in {task.season for task in tasks}:
         members = [i for i, task in enumerate(tasks) if task.season == season]
         longest = max(len(tasks[i].history) for i in members)
+        rows = max((len(tasks[i].known) for i in members if tasks[i].known is not None), default=0)
         panel = np.full((len(members), longest), np.nan)
-        for row, i in enumerate(members):
-            history = np.asarray(tasks[i].history, dtype=float)
-            panel[row, longest - len(history) :] = history
-        smoothed = smoothing_path(panel, horizon, season)
-        for row, i in enumerate(members):
-            paths[i] = smoothed[row, longest - len(tasks[i].history) :]
+        known = np.zeros((len(members), rows, longest + horizon)) if rows else None
+        for position, i in enumerate(members):
+            task = tasks[i]
+            pad = longest - len(task.history)
+            panel[position, pad:] = task.history
+            if task.known is not None:
+                known[position, : len(task.known), pad:] = task.known[
+                    :, : len(task.history) + horizon
+                ]
+        anchors = anchor_panel(panel, horizon, season, known)
+        for position, i in enumerate(members):
+            paths[i] = anchors[position, longest - len(tasks[i].history) :]
     return paths
 
 

@@ -3,13 +3,18 @@ neighbours at the same location; embeddings are kept and recomputed only when te
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import numpy as np
 from django.test import TestCase
 
 from accounts.tenancy import tenant_context
-from forecasting import embeddings
-from forecasting.models import SkuEmbedding
-from tests.factories import MerchantFactory, SKUFactory
+from forecasting import embeddings, services
+from forecasting.models import ForecastRun, SeriesForecast, SkuEmbedding
+from forecasting.quantiles import MEDIAN_INDEX
+from inventory.models import SalesDay
+from tests.factories import LocationFactory, MerchantFactory, SKUFactory
 
 
 class SimilarProductTests(TestCase):
@@ -69,3 +74,45 @@ class SimilarProductTests(TestCase):
             )
         self.assertEqual(embedded, {sku.pk for sku in self.skus})
         self.assertNotIn(retired.pk, embedded)
+
+
+class SimilarProductsExplainedTests(TestCase):
+    """A new SKU's forecast borrowed from similar products: its explanation shows it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        location = LocationFactory(merchant=cls.merchant)
+        names = ["RED HEART T-LIGHT HOLDER", "WHITE HANGING HEART T-LIGHT HOLDER",
+                 "PINK HEART CANDLE HOLDER"]  # fmt: skip
+        cls.skus = [
+            SKUFactory(merchant=cls.merchant, code=f"H{i}", name=name)
+            for i, name in enumerate(names)
+        ]
+        rng = np.random.default_rng(2)
+        start = dt.date(2024, 1, 1)
+        rows = [
+            SalesDay(merchant=cls.merchant, sku=sku, location=location,
+                     date=start + dt.timedelta(days=day), units=Decimal(int(rng.poisson(6))))
+            for index, sku in enumerate(cls.skus)
+            for day in range(120)
+            if index > 0 or day >= 110  # the first one was launched ten days ago
+        ]  # fmt: skip
+        with tenant_context(cls.merchant):
+            SalesDay.objects.bulk_create(rows)
+
+    def test_the_explanation_of_a_new_skus_forecast_has_similar_products(self):
+        with tenant_context(self.merchant):
+            run = ForecastRun.objects.create(merchant=self.merchant, horizon=28)
+        services.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        with tenant_context(self.merchant):
+            forecast = SeriesForecast.objects.for_merchant(self.merchant).get(
+                run=run, sku=self.skus[0]
+            )
+            explanation = services.series_forecast_explain(
+                merchant=self.merchant, forecast=forecast
+            )
+        keys = [group["key"] for group in explanation["groups"]]
+        self.assertIn("similar", keys)
+        median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
+        self.assertAlmostEqual(explanation["forecast"], float(median), places=2)

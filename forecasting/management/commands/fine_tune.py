@@ -32,12 +32,29 @@ class Command(BaseCommand):
                     steps=steps or settings.FINE_TUNE_STEPS,
                 )
             try:
-                run = fine_tuning.training_run_execute(merchant=target, run_id=run.pk)
+                run = fine_tuning.training_run_execute(
+                    merchant=target, run_id=run.pk, report=self.progress(target.slug)
+                )
             except DomainError as error:
                 fine_tuning.training_run_fail(merchant=target, run_id=run.pk, message=str(error))
                 self.stdout.write(f"{target.slug}: not trained: {error}")
                 continue
             self.stdout.write(
-                f"{target.slug}: {run.steps} steps on {run.device} in "
+                f"{target.slug}: {run.steps_done} steps on {run.device} in "
                 f"{time.perf_counter() - started:.0f} s: {run.message}"
             )
+
+    def progress(self, slug: str):
+        """A line per logged step: steps, loss, time so far and about how long is left."""
+        started = time.perf_counter()
+
+        def report(step: int, total: int, loss: float) -> None:
+            elapsed = time.perf_counter() - started
+            left = elapsed / step * (total - step)
+            self.stdout.write(
+                f"{slug}: step {step}/{total}, loss {loss:.3f}, {elapsed:.0f} s so far, "
+                f"about {left:.0f} s left"
+            )
+            self.stdout.flush()
+
+        return report
