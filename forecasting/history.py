@@ -12,6 +12,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Q
 
@@ -39,10 +40,21 @@ class History:
         return self.days[-1] + dt.timedelta(days=1) if self.days else None
 
 
-def store_calendar(merchant: Merchant) -> dict[dt.date, bool]:
-    """Every day of the store's sales record (of its active SKUs), and whether it sold
-    anything that day (a day nobody bought anything the shop was shut)."""
+def history_start(merchant: Merchant) -> dt.date | None:
+    """The first day forecasting reads: `FORECAST_HISTORY_DAYS` before the store's last day of
+    sales (of its active SKUs), so a night's arrays are bounded by what a model can use,
+    however far back a store's records go; None without sales."""
     every = SalesDay.objects.for_merchant(merchant).filter(sku__active=True)
+    last = every.aggregate(last=Max("date"))["last"]
+    return None if last is None else last - dt.timedelta(days=settings.FORECAST_HISTORY_DAYS - 1)
+
+
+def store_calendar(merchant: Merchant, since: dt.date | None = None) -> dict[dt.date, bool]:
+    """Every day of the store's sales record (of its active SKUs) from ``since`` (by default
+    `history_start`), and whether it sold anything that day (a day nobody bought anything the
+    shop was shut)."""
+    since = since or history_start(merchant)
+    every = SalesDay.objects.for_merchant(merchant).filter(sku__active=True, date__gte=since)
     most = every.order_by().values("date").annotate(most=Max("units")).values_list("date", "most")
     return {date: units > 0 for date, units in most}
 
@@ -55,10 +67,18 @@ def load_history(
 ) -> History:
     """Every series of the merchant as arrays (see `_sales_rows` for how rows are read). With
     ``sku_ids``, only those SKUs' series, on the store's whole calendar (`store_calendar`,
-    read here unless given: a night in chunks reads it once for all its chunks)."""
-    every = SalesDay.objects.for_merchant(merchant).filter(sku__active=True)
+    read here unless given: a night in chunks reads it once for all its chunks). Only the
+    last `FORECAST_HISTORY_DAYS` days are read (`history_start`)."""
+    if calendar:
+        since = min(calendar)
+    else:
+        since = history_start(merchant)
+        if since is None:
+            empty = np.zeros((0, 0))
+            return History([], [], empty, empty, empty.astype(bool))
+    every = SalesDay.objects.for_merchant(merchant).filter(sku__active=True, date__gte=since)
     sales = every if sku_ids is None else every.filter(sku_id__in=sku_ids)
-    rows = _sales_rows(merchant, sales, sku_ids)
+    rows = _sales_rows(merchant, sales, sku_ids, since)
     if sku_ids is None:  # the calendar spans the rows read
         span = {"first": None, "last": None}
         if len(rows.offset):
@@ -67,7 +87,7 @@ def load_history(
                 "last": EPOCH + dt.timedelta(days=int(rows.offset.max())),
             }
     else:
-        calendar = store_calendar(merchant) if calendar is None else calendar
+        calendar = store_calendar(merchant, since) if calendar is None else calendar
         span = {"first": min(calendar, default=None), "last": max(calendar, default=None)}
     if span["first"] is None:
         empty = np.zeros((0, 0))
@@ -139,14 +159,14 @@ _PACKED_ROWS = """SELECT string_agg(
                 ''::bytea)"""
 
 
-def _sales_rows(merchant: Merchant, sales, sku_ids: list[int] | None) -> SalesRows:
+def _sales_rows(merchant: Merchant, sales, sku_ids: list[int] | None, since: dt.date) -> SalesRows:
     """The sales rows' columns (days counted from `EPOCH`): on PostgreSQL packed by the
     database (above), elsewhere streamed through the ORM."""
     if connection.vendor == "postgresql":
         query = f"""
             {_PACKED_ROWS}
             FROM {SalesDay._meta.db_table} s
-            WHERE s.merchant_id = %s AND s.sku_id BETWEEN %s AND %s
+            WHERE s.merchant_id = %s AND s.sku_id BETWEEN %s AND %s AND s.date >= %s
         """
         # Some SKUs only (a chunk of a night, one SKU's explanation): joined to their ids, so
         # the database looks each one up by its index instead of testing every row of a range
@@ -155,7 +175,7 @@ def _sales_rows(merchant: Merchant, sales, sku_ids: list[int] | None) -> SalesRo
             {_PACKED_ROWS}
             FROM {SalesDay._meta.db_table} s JOIN unnest(%s::bigint[]) AS wanted(id)
               ON s.sku_id = wanted.id
-            WHERE s.merchant_id = %s
+            WHERE s.merchant_id = %s AND s.date >= %s
         """
         skus = SKU.objects.for_merchant(merchant).filter(active=True)
         if sku_ids is not None:
@@ -166,9 +186,9 @@ def _sales_rows(merchant: Merchant, sales, sku_ids: list[int] | None) -> SalesRo
             for start in range(0, len(active), _SKUS_PER_QUERY):
                 chunk = active[start : start + _SKUS_PER_QUERY]
                 if sku_ids is None:
-                    cursor.execute(query, [EPOCH, merchant.pk, chunk[0], chunk[-1]])
+                    cursor.execute(query, [EPOCH, merchant.pk, chunk[0], chunk[-1], since])
                 else:
-                    cursor.execute(some, [EPOCH, chunk, merchant.pk])
+                    cursor.execute(some, [EPOCH, chunk, merchant.pk, since])
                 packed = cursor.fetchone()[0]
                 if packed:
                     parts.append(np.frombuffer(packed, dtype=_PACKED))

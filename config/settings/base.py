@@ -303,6 +303,10 @@ FORECAST_BASE_MODEL_DIR = Path(
     os.environ.get("FORECAST_BASE_MODEL_DIR", BASE_DIR / "forecasting" / "weights" / "base")
 )
 FORECAST_TORCH_THREADS = int(os.environ.get("FORECAST_TORCH_THREADS", "0"))  # 0: all cores
+# Forecasting reads at most this many days back from a store's last day of sales: what the
+# model and the baselines can use (a context of 512 days and the selection windows), which
+# bounds a night's arrays whatever a store's records hold.
+FORECAST_HISTORY_DAYS = int(os.environ.get("FORECAST_HISTORY_DAYS", "730"))
 FINE_TUNE_MODE = os.environ.get("FINE_TUNE_MODE", "lora")  # lora or full (bench/forecast: lora)
 FINE_TUNE_STEPS = int(os.environ.get("FINE_TUNE_STEPS", "400"))
 FINE_TUNE_BATCH_SIZE = int(os.environ.get("FINE_TUNE_BATCH_SIZE", "32"))

@@ -3,7 +3,13 @@
 import numpy as np
 from django.test import SimpleTestCase
 
-from forecasting.baselines import BASELINES, average_demand_interval, forecast_one, suggested
+from forecasting.baselines import (
+    BASELINES,
+    average_demand_interval,
+    exponential_smoothing,
+    forecast_one,
+    suggested,
+)
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 
 RNG = np.random.default_rng(7)
@@ -30,6 +36,17 @@ class BaselineTests(SimpleTestCase):
         assert_well_formed(self, quantiles, 7)
         np.testing.assert_allclose(quantiles[MEDIAN_INDEX], week * 10, rtol=0.15)
         self.assertTrue(np.all(quantiles[-1] > quantiles[0]))
+
+    def test_a_weekly_profile_no_stronger_than_the_noise_is_flattened(self):
+        rng = np.random.default_rng(11)
+        noise = rng.poisson(3.0, (200, 140)).astype(float)  # no weekly pattern at all
+        median = exponential_smoothing(noise, 7, 7)[:, MEDIAN_INDEX]
+        # unshrunk, eight weeks of Poisson(3) give weekday means about 20% apart
+        spread = (median.max(axis=1) - median.min(axis=1)) / median.mean(axis=1)
+        self.assertLess(np.median(spread), 0.08)
+        pattern = np.tile([1.0, 1, 1, 1, 2, 3, 0.5], 20) * 30
+        strong = exponential_smoothing(rng.poisson(pattern[None]).astype(float), 7, 7)
+        np.testing.assert_allclose(strong[0, MEDIAN_INDEX], pattern[:7], rtol=0.2)  # kept whole
 
     def test_exponential_smoothing_of_a_constant(self):
         quantiles = forecast_one("exponential_smoothing", np.full(60, 4.0), 5, 1)
