@@ -81,7 +81,9 @@ def load_long_csv(path: Path, *, freq: str, id_col: str, date_col: str, target_c
     demand; an empty target is zero too (as the fev benchmark copies do). For daily data, a
     day on which no series has any row is a day the shop was closed: NaN, not demand.
     Optional columns ``price`` and ``promo`` become known covariates (price carried forward
-    over periods without a row; promo 0 there)."""
+    over periods without a row; promo 0 there). A promotion is read from every row that has
+    one, whatever its units: a promoted day with no sale needs its row with an empty units
+    cell, or the flag would only mark days that sold."""
     sums: dict[str, dict[str, float]] = defaultdict(dict)
     extras: dict[str, dict[str, dict[str, float]]] = {
         "price": defaultdict(dict),
