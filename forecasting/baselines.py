@@ -170,6 +170,31 @@ def exponential_smoothing(panel: np.ndarray, horizon: int, season: int) -> np.nd
     return _tidy(quantiles)
 
 
+def tsb_fit(
+    values: np.ndarray, alpha_p: float = 0.1, alpha_z: float = 0.1, fitted: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Teunter-Syntetos-Babai's smoothed probability of demand and demand size per row, after
+    the last period; with ``fitted``, also the one-step-ahead expected demand (probability x
+    size before each period), (series, periods)."""
+    observed = ~np.isnan(values)
+    positive = observed & (values > 0)
+    counts, demands = observed.sum(axis=1), positive.sum(axis=1)
+    demand_flags = np.where(observed, (values > 0).astype(float), np.nan)
+    probability = _first_observed_mean(demand_flags, np.maximum(counts // 4, 1))
+    probability = np.where(probability > 0, probability, 0.05)
+    sizes_only = np.where(positive, values, np.nan)
+    size = _first_observed_mean(sizes_only, np.maximum(demands // 4, 1))
+    fit = np.zeros(values.shape) if fitted else None
+    for position, (column, seen, sold) in enumerate(
+        zip(values.T, observed.T, positive.T, strict=True)
+    ):
+        if fit is not None:
+            fit[:, position] = probability * size
+        probability = np.where(seen, probability + alpha_p * (sold - probability), probability)
+        size = np.where(sold, size + alpha_z * (np.nan_to_num(column) - size), size)
+    return probability, size, fit
+
+
 def tsb(
     panel: np.ndarray, horizon: int, season: int, alpha_p: float = 0.1, alpha_z: float = 0.1
 ) -> np.ndarray:
@@ -177,18 +202,9 @@ def tsb(
     the forecast decays while no demand comes. Per-period quantiles from P(no demand) and the
     recent sizes."""
     values = np.asarray(panel, dtype=float)
-    observed = ~np.isnan(values)
-    positive = observed & (values > 0)
-    counts, demands = observed.sum(axis=1), positive.sum(axis=1)
-    first_quarter = np.maximum(counts // 4, 1)
-    demand_flags = np.where(observed, (values > 0).astype(float), np.nan)
-    probability = _first_observed_mean(demand_flags, first_quarter)
-    probability = np.where(probability > 0, probability, 0.05)
-    sizes_only = np.where(positive, values, np.nan)
-    size = _first_observed_mean(sizes_only, np.maximum(demands // 4, 1))
-    for column, seen, sold in zip(values.T, observed.T, positive.T, strict=True):
-        probability = np.where(seen, probability + alpha_p * (sold - probability), probability)
-        size = np.where(sold, size + alpha_z * (np.nan_to_num(column) - size), size)
+    positive = ~np.isnan(values) & (values > 0)
+    demands = positive.sum(axis=1)
+    probability, size, _fit = tsb_fit(values, alpha_p, alpha_z)
     # Sizes: the last 100 demands of each series, scaled to the smoothed size; a level below
     # the chance of no demand is zero, the others are quantiles of the sizes.
     from_end = np.cumsum(positive[:, ::-1], axis=1)[:, ::-1]

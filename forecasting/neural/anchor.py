@@ -6,10 +6,12 @@ week's Tuesday in its context, to extrapolate a trend, or to read a promotion fr
 row of its group. So the anchor does those plainly, each only as far as the series' own
 history supports it, and the network learns what to add:
 - exponential smoothing with a seasonal profile shrunk by its signal to noise
-  (`forecasting.baselines.smoothing_fit`);
-- a linear trend of the deseasonalised recent history, shrunk by its t-statistic (a trend no
-  clearer than the noise counts for nothing), added for the periods ahead and for the lag of
-  the smoothed level behind a trend;
+  (`forecasting.baselines.smoothing_fit`); for intermittent demand, TSB's expected demand
+  (probability times size, which decays while no demand comes, where a smoothed level would
+  keep forecasting a part nobody buys any more) under the same profile;
+- for other demand, a linear trend of the deseasonalised recent history, shrunk by its
+  t-statistic (a trend no clearer than the noise counts for nothing), added for the periods
+  ahead and for the lag of the smoothed level behind a trend;
 - a multiplicative effect of each known flag (promotion, calendar event): what the series
   sold on flagged days against the fit, shrunk towards none by how few such days it has
   (the smoothing, profile and trend are fitted on the other days, which flagged days would
@@ -26,7 +28,7 @@ import warnings
 
 import numpy as np
 
-from forecasting.baselines import smoothing_fit
+from forecasting.baselines import INTERMITTENT_ADI, average_demand_interval, smoothing_fit, tsb_fit
 
 PRICE_ROW, PROMOTION_ROW, EVENT_ROW = 0, 1, 2
 TREND_PERIODS = 56  # at most this many recent periods (and at least four seasons) for the trend
@@ -112,13 +114,17 @@ def anchor_panel(
     profile = fit.profiles[:, positions % period]
     divisor = profile[:, :length]
     adjusted = np.divide(ordinary, divisor, out=np.full_like(values, np.nan), where=divisor > 0)
-    slope = _trend(adjusted, season)
+    intermittent = average_demand_interval(ordinary) > INTERMITTENT_ADI
+    slope = np.where(intermittent, 0.0, _trend(adjusted, season))
     lag = np.minimum((1 - fit.alpha) / fit.alpha, TREND_PERIODS / 2)
     ahead = np.arange(1, horizon + 1)
     level = fit.level[:, None] + slope[:, None] * (lag[:, None] + ahead[None, :])
-    path = np.concatenate(
-        [fit.fitted + (slope * (lag + 1))[:, None] * divisor, level * profile[:, length:]], axis=1
-    )
+    fitted = fit.fitted + (slope * (lag + 1))[:, None] * divisor
+    if intermittent.any():
+        probability, size, expected = tsb_fit(adjusted[intermittent], fitted=True)
+        level[intermittent] = (probability * size)[:, None]
+        fitted[intermittent] = expected * divisor[intermittent]
+    path = np.concatenate([fitted, level * profile[:, length:]], axis=1)
     path = np.maximum(path, 0.0)
     for flagged in flags.values():
         effect = _effect(values, path[:, :length], flagged[:, :length])

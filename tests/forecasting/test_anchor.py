@@ -62,6 +62,14 @@ class AnchorTests(SimpleTestCase):
         path = anchor_panel(np.full((1, 140), 6.0), 7, 7, flags)[0]
         np.testing.assert_allclose(path[-7:], 6.0)
 
+    def test_intermittent_demand_that_stopped_fades(self):
+        history = np.zeros(140)
+        history[:100:6] = 5.0  # a part that sold every sixth day, then nobody bought it
+        ahead = anchor_panel(history[None], 14, 7)[0, -14:]
+        smoothing = exponential_smoothing(history[None], 14, 7)[0, MEDIAN_INDEX]
+        self.assertLess(ahead.max(), 0.02)  # TSB's chance of demand decayed over 40 days
+        self.assertGreater(smoothing.min(), 0.1)  # the smoothed level still forecasts it
+
     def test_a_series_with_nothing_observed_has_no_anchor(self):
         path = anchor_panel(np.full((1, 30), np.nan), 7, 7)
         self.assertTrue(np.isnan(path).all())
