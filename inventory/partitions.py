@@ -11,10 +11,13 @@ stays unique (one identity sequence for the whole table).
 Rows of a month without its own partition (an import of old history, a date far ahead) land
 in the default partition, so a write never fails for want of one. Each day
 `ensure_sales_partitions` creates the months ahead and moves any month found in the default
-partition into a partition of its own. Creating partitions needs the table's owner: two
-functions, ``SECURITY DEFINER`` and owned by the owner role, do it for the application role,
-which otherwise has no right on the partitions themselves (only on the table, where
-row-level security applies).
+partition into a partition of its own, if that month is inside the sales window
+(`inventory.sales_window`): ingestion refuses dates outside it, and rows there from before
+the rule (or written around it) stay in the default partition rather than each making a
+month of the thousands between year 1 and 9999. Creating partitions needs the table's
+owner: two functions, ``SECURITY DEFINER`` and owned by the owner role, do it for the
+application role, which otherwise has no right on the partitions themselves (only on the
+table, where row-level security applies).
 
 On SQLite the table stays a plain table and all of this is a no-op.
 """
@@ -30,6 +33,7 @@ from django.db.migrations.operations.base import Operation
 from django.utils import timezone
 
 from accounts.row_level_security import POLICY_NAME, policy_condition
+from inventory.sales_window import any_store_sales_window
 
 logger = logging.getLogger(__name__)
 
@@ -278,6 +282,8 @@ class PartitionReport:
     created: list[dt.date] = field(default_factory=list)
     rows_moved: int = 0
     skipped: list[dt.date] = field(default_factory=list)  # the lock was not free in time
+    # months with rows in the default partition but outside the sales window: left there
+    outside_window: list[dt.date] = field(default_factory=list)
 
 
 def default_partition_months() -> list[dt.date]:
@@ -294,15 +300,31 @@ def _default_months() -> list[dt.date]:
 
 def ensure_sales_partitions(*, today: dt.date | None = None) -> PartitionReport:
     """Create the months ahead of ``today`` and give every month found in the default
-    partition its own partition, moving its rows there. Each month is one short transaction
+    partition inside the sales window its own partition, moving its rows there (months
+    outside it stay, listed in the report). Each month is one short transaction
     of its own; a month whose lock is not free within the lock timeout is skipped (and found
     again the next day). Rows keep their ids, so nothing that refers to them changes."""
     report = PartitionReport()
     if not is_partitioned():
         return report
-    this_month = month_start(today or timezone.now().date())
+    today = today or timezone.now().date()
+    this_month = month_start(today)
+    window = any_store_sales_window(today=today)
+    first, last = month_start(window.first), month_start(window.last)
     wanted = {add_months(this_month, offset) for offset in range(MONTHS_AHEAD + 1)}
-    wanted |= set(_default_months())
+    for month in _default_months():
+        if first <= month <= last:
+            wanted.add(month)
+        elif month not in wanted:
+            report.outside_window.append(month)
+    if report.outside_window:
+        logger.warning(
+            "sales partitions: %d months of the default partition are outside the sales "
+            "window (%s to %s) and stay there",
+            len(report.outside_window),
+            f"{first:%Y-%m}",
+            f"{last:%Y-%m}",
+        )
     for month in sorted(wanted):
         try:
             with transaction.atomic(), connection.cursor() as cursor:

@@ -122,9 +122,9 @@ def _rebuild(merchant: Merchant) -> None:
         SkuSummary(
             merchant=merchant,
             sku_id=sku,
-            units_28d=units.get(sku, zero)[0],
-            revenue_28d=units.get(sku, zero)[1],
-            on_hand=on_hand.get(sku),
+            units_28d=_fitted(units.get(sku, zero)[0], "units_28d"),
+            revenue_28d=_fitted(units.get(sku, zero)[1], "revenue_28d"),
+            on_hand=_fitted(on_hand.get(sku), "on_hand"),
         )
         for sku in SKU.objects.for_merchant(merchant).values_list("pk", flat=True)
     ]
@@ -135,3 +135,16 @@ def _rebuild(merchant: Merchant) -> None:
         unique_fields=["sku"],
         update_fields=["units_28d", "revenue_28d", "on_hand"],
     )
+
+
+def _fitted(total: Decimal | None, attribute: str) -> Decimal | None:
+    """``total`` as the summary's column stores it. Each day's sales and each location's
+    stock fit their own columns, but 28 days or many locations of the largest ones add up
+    past the summary's: such a total shows as the largest the column holds, rather than
+    failing the rebuild and every page that waits for it."""
+    if total is None:
+        return None
+    field = SkuSummary._meta.get_field(attribute)
+    step = Decimal(1).scaleb(-field.decimal_places)
+    largest = Decimal(10) ** (field.max_digits - field.decimal_places) - step
+    return max(min(Decimal(total), largest), -largest).quantize(step)

@@ -81,6 +81,7 @@ def maintain_sales_partitions_task() -> dict:
         "created": [month.isoformat() for month in report.created],
         "rows_moved": report.rows_moved,
         "skipped": [month.isoformat() for month in report.skipped],
+        "outside_window": [month.isoformat() for month in report.outside_window],
     }
 
 

@@ -4,8 +4,11 @@ all or nothing, idempotent with an Idempotency-Key."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -14,7 +17,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api.base import MerchantReadOnlyViewSet
+from accounts.api.parsers import JSONParser
 from inventory.api import serializers as s
+from inventory.api.parsers import IngestCSVParser
 from inventory.ingest.resources import RESOURCES
 from inventory.ingest.service import ingest
 from inventory.ingest.validation import validate
@@ -36,10 +41,35 @@ UPDATED_SINCE = OpenApiParameter(
 )
 
 
+# C0 controls and DEL: never part of a code, a date or a cursor. PostgreSQL refuses a NUL
+# in a query outright (a server error), and CR/LF have no business in a filter.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _check_query_params(params) -> None:
+    """Every query parameter of a read, whatever uses it (filters, ordering, cursor): a 400
+    naming the parameter if it carries a control character."""
+    for name, values in params.lists():
+        if CONTROL_CHARACTERS.search(name):
+            raise exceptions.ValidationError(
+                {"query": "A parameter name contains a control character."}
+            )
+        if any(CONTROL_CHARACTERS.search(value) for value in values):
+            raise exceptions.ValidationError({name: "must not contain control characters"})
+
+
 def _parse_param(name: str, raw: str, kind: str) -> Any:
-    value = {"date": parse_date, "datetime": parse_datetime}.get(kind, str)(raw)
+    invalid = exceptions.ValidationError({name: f"'{raw}' is not a valid {kind}"})
+    try:
+        value = {"date": parse_date, "datetime": parse_datetime}.get(kind, str)(raw)
+        if isinstance(value, dt.datetime):
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            value.astimezone(dt.UTC)  # what the database compares with: year 1 at +05:00 has none
+    except (ValueError, OverflowError) as error:  # 2024-02-30, an offset past 24 hours
+        raise invalid from error
     if value is None:
-        raise exceptions.ValidationError({name: f"'{raw}' is not a valid {kind}"})
+        raise invalid
     return value
 
 
@@ -56,10 +86,13 @@ class ResourceViewSet(MerchantReadOnlyViewSet):
     filter_backends = [filters.OrderingFilter]
     ordering_fields = ["id", "updated_at"]
     ordering = "id"
+    # CSV bodies are read with the ingestion's limits (inventory/api/parsers.py).
+    parser_classes = [JSONParser, IngestCSVParser]
 
     def get_queryset(self):
         queryset = super().get_queryset()
         params = self.request.query_params
+        _check_query_params(params)
         lookups = {"updated_since": ("updated_at__gte", "datetime"), **self.filter_params}
         for name, (lookup, kind) in lookups.items():
             raw = params.get(name)

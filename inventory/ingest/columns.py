@@ -1,17 +1,36 @@
 """Readers for one field of an incoming row. Each takes the raw value (from JSON or CSV) and
-returns the typed value or raises `FieldError` with a message a person can act on."""
+returns the typed value or raises `FieldError` with a message a person can act on.
+
+Readers are the one check every door shares (API writes, CSV imports), so what the database
+or the arithmetic after them cannot take is refused here: numbers are bounded in length and
+exponent before any Decimal or int is made of them, text carries no NUL (PostgreSQL refuses
+it), dates that become daily sales lie inside the sales window (`inventory.sales_window`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from inventory.sales_window import SalesWindow, store_sales_window
+
 MISSING = object()
+
+# A number's text is at most this long (the widest column takes 14 digits, so this leaves
+# room for signs, a point, thousands separators and an exponent)...
+MAX_NUMBER_CHARACTERS = 50
+# ...and its exponent at most this large either way: "1e999999999" is a few characters, but
+# turning it into an integer takes minutes of CPU and gigabytes.
+MAX_EXPONENT = 50
+# ASCII digits only: Decimal() would also take "1_000" and other scripts' digits.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
+_NOT_FINITE = re.compile(r"[+-]?(?:inf(?:inity)?|s?nan)", re.IGNORECASE)
 
 
 class FieldError(ValueError):
@@ -20,9 +39,16 @@ class FieldError(ValueError):
 
 @dataclass(frozen=True)
 class ReadContext:
-    """What a reader may need besides the value: the merchant's time zone for naive times."""
+    """What a reader may need besides the value: the merchant's time zone for naive times,
+    and the store's sales window for dates that become daily sales."""
 
     timezone: ZoneInfo
+    sales_window: SalesWindow
+
+    @classmethod
+    def for_timezone(cls, zone: ZoneInfo) -> ReadContext:
+        """The context of a store in ``zone``, its sales window as of now."""
+        return cls(timezone=zone, sales_window=store_sales_window(zone))
 
 
 Reader = Callable[[Any, ReadContext], Any]
@@ -37,10 +63,56 @@ class Column:
     default: Any = None
     help: str = ""
     aliases: tuple[str, ...] = field(default=())
+    # Personal data (a customer id): an error on it never echoes the value, so no report,
+    # stored or sent back, carries it.
+    personal: bool = False
 
 
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number_text(value: Any, *, message: str, thousands: bool = False) -> str:
+    """The text of a number, checked for length and exponent before anything computes with
+    it; ``thousands`` drops "," separators ("1,234.5")."""
+    if isinstance(value, bool):
+        raise FieldError(message)
+    if isinstance(value, int):
+        if value.bit_length() > 3 * MAX_NUMBER_CHARACTERS:  # 3 bits < 1 digit
+            raise FieldError("is too large")
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise FieldError("must be a finite number")
+        text = repr(value)
+    elif isinstance(value, Decimal):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise FieldError(message)
+    if thousands:
+        text = text.replace(",", "")
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        raise FieldError(f"is too long for a number (at most {MAX_NUMBER_CHARACTERS} characters)")
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        if _NOT_FINITE.fullmatch(text):
+            raise FieldError("must be a finite number")
+        raise FieldError(message)
+    exponent = int(match.group(1) or 0)
+    if exponent > MAX_EXPONENT:
+        raise FieldError("is too large")
+    if exponent < -MAX_EXPONENT:
+        raise FieldError(f"is too small a number (its exponent is below -{MAX_EXPONENT})")
+    return text
+
+
+def _as_text(value: Any) -> str:
+    try:
+        return str(value)
+    except ValueError as error:  # an int past Python's 4,300 digits for str()
+        raise FieldError("is too long") from error
 
 
 def text(max_length: int, *, blank: bool = True) -> Reader:
@@ -51,7 +123,7 @@ def text(max_length: int, *, blank: bool = True) -> Reader:
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
             raise FieldError("must be text")
-        result = str(value).strip()
+        result = _as_text(value).strip()
         if len(result) > max_length:
             raise FieldError(f"is longer than {max_length} characters")
         if "\x00" in result:
@@ -74,18 +146,8 @@ def decimal(
     def read(value: Any, context: ReadContext) -> Decimal | None:
         if _is_blank(value):
             return None
-        if isinstance(value, bool):
-            raise FieldError("must be a number")
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise FieldError("must be a finite number")
-            value = repr(value)
-        try:
-            number = Decimal(str(value).strip().replace(",", ""))
-        except (InvalidOperation, ValueError) as error:
-            raise FieldError("must be a number") from error
-        if not number.is_finite():
-            raise FieldError("must be a finite number")
+        text = _number_text(value, message="must be a number", thousands=True)
+        number = Decimal(text)  # bounded: short, with a small exponent
         if abs(number) >= limit:
             raise FieldError(
                 f"is too large (at most {max_digits - places} digits before the point)"
@@ -111,20 +173,15 @@ def integer(*, minimum: int | None = None) -> Reader:
     def read(value: Any, context: ReadContext) -> int | None:
         if _is_blank(value):
             return None
-        if isinstance(value, bool):
+        text = _number_text(value, message="must be a whole number")
+        number = Decimal(text)  # bounded: short, with a small exponent
+        if number != number.to_integral_value():
             raise FieldError("must be a whole number")
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation as error:
-            raise FieldError("must be a whole number") from error
-        if not number.is_finite() or number != number.to_integral_value():
-            raise FieldError("must be a whole number")
-        result = int(number)
-        if minimum is not None and result < minimum:
+        if minimum is not None and number < minimum:
             raise FieldError("must not be negative" if minimum == 0 else f"must be ≥ {minimum}")
-        if abs(result) > 2**31 - 1:
+        if abs(number) > 2**31 - 1:  # the column's range, checked before int() is made
             raise FieldError("is too large")
-        return result
+        return int(number)
 
     return read
 
@@ -138,7 +195,7 @@ def boolean(value: Any, context: ReadContext) -> bool | None:
         return None
     if isinstance(value, bool):
         return value
-    lowered = str(value).strip().lower()
+    lowered = _as_text(value).strip().lower()
     if lowered in _TRUE:
         return True
     if lowered in _FALSE:
@@ -178,7 +235,39 @@ def datetime(value: Any, context: ReadContext) -> dt.datetime | None:
         ) from error
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=context.timezone)
+    try:
+        parsed.astimezone(dt.UTC)  # what the database stores; year 1 at +05:00 has none
+    except OverflowError as error:
+        raise FieldError("is out of range") from error
     return parsed
+
+
+def _check_sales_window(day: dt.date, context: ReadContext) -> None:
+    problem = context.sales_window.problem(day)
+    if problem is not None:
+        raise FieldError(problem)
+
+
+def sales_date(value: Any, context: ReadContext) -> dt.date | None:
+    """`date`, for a date that becomes daily sales: inside the store's sales window."""
+    day = date(value, context)
+    if day is not None:
+        _check_sales_window(day, context)
+    return day
+
+
+def sales_datetime(value: Any, context: ReadContext) -> dt.datetime | None:
+    """`datetime`, for a moment that becomes daily sales (an order line, a stock snapshot
+    that flags a stock-out day): its date in the store's time zone inside the sales
+    window."""
+    moment = datetime(value, context)
+    if moment is not None:
+        try:
+            day = moment.astimezone(context.timezone).date()
+        except OverflowError as error:
+            raise FieldError("is out of range") from error
+        _check_sales_window(day, context)
+    return moment
 
 
 def choice(values: dict[str, str]) -> Reader:
@@ -188,7 +277,7 @@ def choice(values: dict[str, str]) -> Reader:
     def read(value: Any, context: ReadContext) -> str | None:
         if _is_blank(value):
             return None
-        key = str(value).strip().lower()
+        key = _as_text(value).strip().lower()
         if key not in values:
             raise FieldError(f"must be one of: {readable}")
         return values[key]
@@ -202,7 +291,9 @@ def code(value: Any, context: ReadContext) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise FieldError("must be a code (text)")
-    result = str(value).strip()
+    result = _as_text(value).strip()
     if len(result) > 64:
         raise FieldError("is longer than 64 characters")
+    if "\x00" in result:
+        raise FieldError("contains a NUL character")
     return result

@@ -1,13 +1,18 @@
 """CSV imports from the portal: upload, map the columns, then a worker loads the file through
 the same ingestion path as the API, with the same guarantees: the whole file or nothing,
-every bad row named (by its line in the file)."""
+every bad row named (by its line in the file).
+
+The file is read within limits that hold while it is read (`inventory.ingest.csv_files`):
+IMPORT_MAX_DECOMPRESSED_BYTES of text after gzip, IMPORT_MAX_ROWS rows. Once an import has
+reached its verdict (loaded, or refused for its rows or for being unreadable) its stored
+file is deleted: it may hold raw customer ids, which are pseudonymised at the door and kept
+nowhere. A load cut short (a worker lost, the database away, an unexpected error) keeps the
+file, for the task delivered again or the retry that loads it.
+"""
 
 from __future__ import annotations
 
-import codecs
-import csv
-import gzip
-import io
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -23,11 +28,15 @@ from django.utils import timezone
 from accounts import dispatch, runs
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
+from config.uploads import describe_size
+from inventory.ingest import csv_files
 from inventory.ingest.order_lines import ORDER_LINES
 from inventory.ingest.resources import RESOURCES, Resource
 from inventory.ingest.service import IngestRejected, hold_store_writes, ingest
 from inventory.ingest.validation import RowError, resolve_codes
 from inventory.models import ImportJob
+
+logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 20_000
 MAX_REPORTED_ERRORS = 1000
@@ -70,27 +79,36 @@ def suggest_mapping(resource_name: str, header: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _text_stream(binary) -> io.TextIOBase:
-    start = binary.read(2)
-    binary.seek(0)
-    if start == b"\x1f\x8b":
-        binary = gzip.GzipFile(fileobj=binary)
-    return codecs.getreader("utf-8-sig")(binary, errors="strict")
+# A column name is stored (PostgreSQL refuses a NUL in JSON) and shown in the portal.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _records(binary) -> Iterator[csv_files.Record]:
+    text = csv_files.open_text(
+        binary, max_bytes=settings.IMPORT_MAX_DECOMPRESSED_BYTES, allow_gzip=True
+    )
+    return csv_files.records(text)
 
 
 def read_header(binary) -> list[str]:
     try:
-        stream = _text_stream(binary)
-        header = next(csv.reader(stream), None)
-    except (UnicodeDecodeError, OSError, csv.Error, EOFError) as error:
+        first = next(_records(binary), None)
+        names = csv_files.check_header(first.cells) if first else []
+    except csv_files.RecordTooLong as error:
+        raise ImportProblem(
+            f"The file's first line, its header, is longer than "
+            f"{describe_size(csv_files.MAX_RECORD_CHARACTERS)}: is it a CSV file?"
+        ) from error
+    except (csv_files.CSVProblem, OSError) as error:
         raise ImportProblem(
             f"This is not a readable CSV file (UTF-8, optionally gzip): {error}"
         ) from error
     finally:
         binary.seek(0)
-    if not header or not any(cell.strip() for cell in header):
+    if not any(names):
         raise ImportProblem("The file's first line must be a header naming its columns.")
-    names = [cell.strip() for cell in header]
+    if any(CONTROL_CHARACTERS.search(name) for name in names):
+        raise ImportProblem("A column name of the header contains a control character.")
     if len(set(names)) != len(names):
         raise ImportProblem("Two columns of the header have the same name.")
     return names
@@ -179,13 +197,24 @@ def import_progress(job: ImportJob) -> tuple[int, int]:
 
 
 def _rows(job: ImportJob) -> Iterator[dict[str, str]]:
+    """The file's rows as field -> cell. Reading stops with `csv_files.FileTooLarge` at the
+    first row past IMPORT_MAX_ROWS, or the first byte past IMPORT_MAX_DECOMPRESSED_BYTES."""
+    limit = settings.IMPORT_MAX_ROWS
     with job.file.open("rb") as binary:
-        reader = csv.reader(_text_stream(binary), strict=True)
-        header = [cell.strip() for cell in next(reader)]
-        fields = [job.mapping.get(name, "") for name in header]
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
+        records = _records(binary)
+        header = next(records, None)
+        if header is None:
+            return
+        fields = [job.mapping.get(name, "") for name in csv_files.check_header(header.cells)]
+        count = 0
+        for _line, cells in records:
+            if csv_files.is_blank(cells):
                 continue
+            count += 1
+            if count > limit:
+                raise csv_files.FileTooLarge(
+                    f"The file has more than {limit:,} rows: split it into smaller files."
+                )
             yield {
                 field: cell
                 for field, cell in zip(fields, cells, strict=False)
@@ -222,6 +251,10 @@ def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> Import
     job = runs.claim(ImportJob, merchant=merchant, pk=job_id, claimant=claimant)
     if job is None:
         return None
+    if not job.file.name:
+        return _finish(
+            merchant, job, ImportJob.Status.FAILED, 0, 0, Counter(), [], 0, FILE_GONE_MESSAGE
+        )
     errors: list[dict] = []
     error_count = 0
     totals = Counter()
@@ -271,7 +304,9 @@ def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> Import
             f"{error_count} problem{'s' if error_count != 1 else ''} in the file; "
             "nothing was loaded. Download the error report, fix the rows and upload again.",
         )
-    except (UnicodeDecodeError, csv.Error, OSError, EOFError) as error:
+    except csv_files.FileTooLarge as error:
+        return _finish(merchant, job, ImportJob.Status.FAILED, 0, 0, totals, [], 0, str(error))
+    except (csv_files.CSVProblem, OSError) as error:
         return _finish(
             merchant,
             job,
@@ -287,8 +322,9 @@ def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> Import
 
 def _load_chunk(merchant, job, chunk, offset, line_counter, errors, totals) -> int:
     names = [row.pop(SKU_NAME_FIELD, None) for row in chunk]
+    refused: list[RowError] = []
     if job.resource == ORDER_LINES.name and job.options.get("create_missing_skus"):
-        _create_missing_skus(merchant, chunk, names)
+        refused = _create_missing_skus(merchant, chunk, names, offset)
     try:
         result = ingest(
             merchant=merchant,
@@ -298,12 +334,17 @@ def _load_chunk(merchant, job, chunk, offset, line_counter, errors, totals) -> i
             line_counter=line_counter,
         )
     except IngestRejected as rejected:
-        for error in rejected.errors:
-            if len(errors) < MAX_REPORTED_ERRORS:
-                errors.append(_with_line(error))
-        return rejected.error_count
+        _report(errors, sorted([*refused, *rejected.errors], key=lambda error: error.row))
+        return len(refused) + rejected.error_count
+    _report(errors, refused)
     totals.update(result.counts.as_dict())
-    return 0
+    return len(refused)
+
+
+def _report(errors: list[dict], new: list[RowError]) -> None:
+    for error in new:
+        if len(errors) < MAX_REPORTED_ERRORS:
+            errors.append(_with_line(error))
 
 
 def _with_line(error: RowError) -> dict:
@@ -313,24 +354,70 @@ def _with_line(error: RowError) -> dict:
     return entry
 
 
-def _create_missing_skus(merchant: Merchant, chunk: list[dict], names: list) -> None:
+def _create_missing_skus(
+    merchant: Merchant, chunk: list[dict], names: list, offset: int
+) -> list[RowError]:
+    """Create the SKUs the chunk names that the merchant lacks; the rows whose SKU name
+    cannot be one come back as errors (their SKU is not created, so the line is refused
+    too). A code that cannot be one is left for the line's own check of its "sku"."""
     # Rows carry the mapped field names, so the code is under "sku".
-    codes = [(row.get("sku") or "").strip() for row in chunk]
+    codes = [_valid_code(row.get("sku")) for row in chunk]
     known = resolve_codes(merchant=merchant, reference="sku", codes=filter(None, codes))
     missing: dict[str, str] = {}
-    for code, name in zip(codes, names, strict=True):
-        if code and code not in known:
-            missing.setdefault(code, (name or "").strip()[:300] or code)
+    refused: list[RowError] = []
+    for index, (code, name) in enumerate(zip(codes, names, strict=True)):
+        if not code or code in known:
+            continue
+        name = (name or "").strip()[:300]
+        if "\x00" in name:
+            refused.append(
+                RowError(index + offset, SKU_NAME_FIELD, name, "contains a NUL character")
+            )
+            continue
+        missing.setdefault(code, name or code)
     if missing:
         ingest(
             merchant=merchant,
             resource_name="skus",
             rows=[{"code": code, "name": name} for code, name in missing.items()],
         )
+    return refused
+
+
+def _valid_code(raw: Any) -> str:
+    """The code a row names, or "" when it cannot be a SKU's code (the SKUs' own rules)."""
+    code = raw.strip() if isinstance(raw, str) else ""
+    return code if len(code) <= 64 and "\x00" not in code else ""
+
+
+FILE_GONE_MESSAGE = (
+    "The file of this import is no longer kept (an import's file is deleted once it has run, "
+    "as it may hold customer ids): upload it again."
+)
+
+
+def _drop_file(job: ImportJob) -> None:
+    """Forget the job's file with its verdict, and delete it once that is committed: a
+    transaction that does not commit leaves it for the load that runs again."""
+    name = job.file.name
+    if not name:
+        return
+    storage = job.file.storage
+    job.file = ""
+
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("import file %s could not be deleted", name, exc_info=True)
+
+    transaction.on_commit(delete)
 
 
 def _finish(merchant, job, status, total, done, totals, errors, error_count, message) -> ImportJob:
+    """Record the import's verdict; its file goes with it."""
     with transaction.atomic(), tenant_context(merchant):
+        _drop_file(job)
         job.status = status
         job.rows_total = total
         job.rows_done = done

@@ -46,7 +46,7 @@ ORDER_LINES = Resource(
         c.Column(
             "ordered_at",
             "ordered_at",
-            c.datetime,
+            c.sales_datetime,
             required=True,
             aliases=("invoicedate", "invoice_date", "order_date", "timestamp", "created"),
         ),
@@ -68,6 +68,7 @@ ORDER_LINES = Resource(
             c.text(128),
             default="",
             aliases=("customerid", "customer", "customer_number"),
+            personal=True,
         ),
         c.Column("country", "country", c.text(64), default=""),
     ),
@@ -162,13 +163,52 @@ def ingest(
         rows=[tuple(row[a] for a in STORED) for row in validated.rows],
     )
     touched |= {(row["sku_id"], row["location_id"], row["date"]) for row in validated.rows}
-    days = aggregate_days(merchant, touched)
+    try:
+        days = aggregate_days(merchant, touched)
+    except DayTotalsTooLarge as too_large:
+        raise IngestRejected(_rows_of_days(validated.rows, too_large.days, row_offset)) from None
     return IngestResult(
         resource=RESOURCE_NAME,
         rows=len(validated.rows),
         counts=counts,
         details={"sales_days": days.as_dict()},
     )
+
+
+class DayTotalsTooLarge(Exception):
+    """Some days' totals would not fit the daily sales columns; nothing of them was written.
+    ``days`` maps each such (sku_id, location_id, date) to the column it overflows."""
+
+    def __init__(self, days: dict[tuple, str]):
+        self.days = days
+        super().__init__(f"{len(days)} days too large for daily sales")
+
+
+def _digits_before_point(attribute: str) -> int:
+    field = SalesDay._meta.get_field(attribute)
+    return field.max_digits - field.decimal_places
+
+
+def _day_limit(attribute: str) -> Decimal:
+    """The first magnitude the daily sales column cannot store."""
+    return Decimal(10) ** _digits_before_point(attribute)
+
+
+def _rows_of_days(rows: list[dict], days: dict[tuple, str], row_offset: int) -> list[RowError]:
+    """Each line of the batch on a day whose totals overflow, named by its quantity (every
+    total is built from it)."""
+    errors = []
+    for index, row in enumerate(rows):
+        attribute = days.get((row["sku_id"], row["location_id"], row["date"]))
+        if attribute is None:
+            continue
+        message = (
+            f"makes its day's {attribute.replace('_', ' ')} (all lines of this SKU and "
+            "location that day) too large for daily sales (at most "
+            f"{_digits_before_point(attribute)} digits before the point)"
+        )
+        errors.append(RowError(index + row_offset, "quantity", str(row["quantity"]), message))
+    return errors or [RowError(-1, "quantity", None, "a day's totals are too large")]
 
 
 def _days_of_existing_lines(merchant: Merchant, rows: list[dict]) -> set[tuple]:
@@ -229,16 +269,33 @@ def aggregate_days(merchant: Merchant, days: set[tuple[int, int, dt.date]]) -> U
     ]
     rows = []
     found = set()
+    overflowing: dict[tuple, str] = {}
     for total in totals:
         key = (total["sku_id"], total["location_id"], total["date"])
         if key not in days:
             continue
         found.add(key)
-        units = Decimal(total["units"] or 0).quantize(Decimal("0.001"))
-        revenue = Decimal(total["revenue"] or 0).quantize(Decimal("0.0001"))
+        sums = {
+            "units": Decimal(total["units"] or 0),
+            "units_returned": Decimal(total["returned"] or 0),
+            "revenue": Decimal(total["revenue"] or 0),
+        }
+        # Each line fits its own columns, but a day's many lines (or a large quantity at a
+        # large price) need not fit the day's: checked before any rounding or writing.
+        too_large = [name for name, value in sums.items() if abs(value) >= _day_limit(name)]
+        if too_large:
+            overflowing[key] = too_large[0]
+            continue
+        units = sums["units"].quantize(Decimal("0.001"))
+        revenue = sums["revenue"].quantize(Decimal("0.0001"))
+        returned = sums["units_returned"].quantize(Decimal("0.001"))
         average = (revenue / units).quantize(Decimal("0.0001")) if units > 0 else None
-        returned = Decimal(total["returned"] or 0).quantize(Decimal("0.001"))
+        if average is not None and average >= _day_limit("average_price"):
+            overflowing[key] = "average_price"  # rounding can carry a price over the limit
+            continue
         rows.append((*key, units, returned, revenue, average, total["customers"], False, False))
+    if overflowing:
+        raise DayTotalsTooLarge(overflowing)
     zero = Decimal("0")
     # A day whose lines all moved elsewhere keeps its row, emptied.
     rows.extend((*key, zero, zero, zero, None, 0, False, False) for key in days - found)

@@ -203,7 +203,8 @@ STOCK_LEVELS = Resource(
             default=Decimal("0"),
             aliases=("allocated", "reserved", "qty_committed"),
         ),
-        c.Column("as_of", "as_of", c.datetime, required=True),
+        # a snapshot with no stock flags a stock-out day of sales: in the sales window
+        c.Column("as_of", "as_of", c.sales_datetime, required=True),
     ),
 )
 
@@ -215,7 +216,7 @@ SALES = Resource(
     columns=(
         SKU_CODE,
         LOCATION_CODE,
-        c.Column("date", "date", c.date, required=True, aliases=("day", "sales_date")),
+        c.Column("date", "date", c.sales_date, required=True, aliases=("day", "sales_date")),
         c.Column(
             "units",
             "units",

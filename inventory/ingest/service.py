@@ -64,6 +64,14 @@ class IngestRejected(DomainError):
         }
 
 
+def too_many_rows(count: int | None = None) -> IngestRejected:
+    """The refusal of a batch past `MAX_ROWS` (``count`` when known: a CSV body stops being
+    read at the limit)."""
+    return IngestRejected(
+        [RowError(-1, "", count, f"at most {MAX_ROWS:,} rows per request; split it")]
+    )
+
+
 # The advisory-lock namespace of one store's writes of facts (imports and syncs).
 STORE_WRITES_LOCK = 0x53484C46
 LOCK_NOT_AVAILABLE = "55P03"
@@ -172,9 +180,7 @@ def _ingest(
     if resource_name not in INGESTIBLE:
         raise IngestRejected([RowError(-1, "resource", resource_name, "unknown resource")])
     if isinstance(rows, list) and len(rows) > MAX_ROWS:
-        raise IngestRejected(
-            [RowError(-1, "", len(rows), f"at most {MAX_ROWS:,} rows per request; split it")]
-        )
+        raise too_many_rows(len(rows))
     if resource_name == order_lines.RESOURCE_NAME:
         return order_lines.ingest(
             merchant=merchant, rows=rows, row_offset=row_offset, line_counter=line_counter

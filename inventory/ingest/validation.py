@@ -13,6 +13,7 @@ from inventory.ingest import columns as c
 from inventory.ingest.resources import REFERENCES, Resource
 
 MAX_ERRORS = 1000  # a report longer than this helps nobody; the count is still exact
+NUL_SYMBOL = "\u2400"  # ␀
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,12 @@ class RowError:
         value = self.value
         if value is not None and not isinstance(value, str | int | float | bool):
             value = str(value)
-        if isinstance(value, str) and len(value) > 200:
-            value = value[:200] + "…"
+        if isinstance(value, str):
+            if len(value) > 200:
+                value = value[:200] + "…"
+            # An import's errors are stored as JSON, which PostgreSQL refuses with a NUL in
+            # it: shown as the symbol for one instead.
+            value = value.replace("\x00", NUL_SYMBOL)
         return {"row": self.row, "field": self.field, "value": value, "message": self.message}
 
 
@@ -71,7 +76,7 @@ def validate(
     if not isinstance(raw_rows, list):
         result.add_error(RowError(-1, "", None, "expected a list of rows"))
         return result
-    context = c.ReadContext(timezone=ZoneInfo(merchant.timezone))
+    context = c.ReadContext.for_timezone(ZoneInfo(merchant.timezone))
     known = {column.name for column in resource.columns}
     lookup = {alias: column.name for column in resource.columns for alias in column.aliases}
     columns = resource.columns
@@ -101,15 +106,16 @@ def validate(
                 row[column.attribute] = column.default
                 continue
             result.present.add(column.attribute)
+            shown = None if column.personal else value  # what an error may echo
             try:
                 parsed = column.read(value, context)
             except c.FieldError as error:
-                result.add_error(RowError(number, column.name, value, str(error)))
+                result.add_error(RowError(number, column.name, shown, str(error)))
                 row[column.attribute] = None  # the row is refused; later checks see no value
                 continue
             if parsed is None:
                 if column.required:
-                    result.add_error(RowError(number, column.name, value, "is required"))
+                    result.add_error(RowError(number, column.name, shown, "is required"))
                 parsed = column.default
             row[column.attribute] = parsed
         result.rows.append(row)

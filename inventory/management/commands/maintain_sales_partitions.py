@@ -20,6 +20,12 @@ class Command(BaseCommand):
         created = ", ".join(f"{month:%Y-%m}" for month in report.created) or "none"
         rows = f"{report.rows_moved:,} row{'' if report.rows_moved == 1 else 's'}"
         self.stdout.write(f"Months created: {created}; {rows} moved.")
+        if report.outside_window:
+            self.stdout.write(
+                f"Left in the default partition, outside the sales window: "
+                f"{len(report.outside_window)} months "
+                f"({report.outside_window[0]:%Y-%m} to {report.outside_window[-1]:%Y-%m})."
+            )
         if report.skipped:
             skipped = ", ".join(f"{month:%Y-%m}" for month in report.skipped)
             self.stdout.write(
