@@ -105,6 +105,7 @@ def explain(
     horizon forecast as closed. Returns the base value, the forecast and one value per group
     (groups the series does not have are left out)."""
     open_days = np.ones(DAYS, dtype=bool) if closed is None else ~np.asarray(closed)[:DAYS]
+    whole = bool(selection.whole_units(np.asarray(history, dtype=float)[None])[0])
     history = np.asarray(history, dtype=float)
     parts = decompose(history)
     groups = ["level", "trend", "weekly", "yearly"]
@@ -148,6 +149,8 @@ def explain(
             for name in selection.parts(model_name)
         }
         median = selection.combine(forecasts, model_name)[:, MEDIAN_INDEX, :DAYS]
+        if whole:  # served in whole units, as the stored forecast was
+            median = np.round(np.maximum(median, 0.0))
         return (median * open_days).sum(axis=1)
 
     size = len(groups)

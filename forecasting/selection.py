@@ -13,6 +13,12 @@ both the stock decisions and the median a planner reads.
 Why averages: quantile averages of different models are often better than either, and the
 choice only takes one where it did better on the windows: there is no blanket preference.
 
+Calibrated as served: each strategy is judged at a few spreads (its quantiles drawn in
+towards its median, or out), and the class gets the spread its own windows favour; series
+whose history is counts (whole units) are served whole-unit quantiles, since every quantile
+of a count is a whole number (a quantile of 0.4 units where demand is 0 or 1 loses at every
+level). The choice is among options "strategy@spread".
+
 Cross-fitting: the candidates that judge (``judged``) may differ from those that serve
 (``served``). A transformer fine-tuned on a merchant's history is judged by its twin trained
 only on the days before the windows, and serves as the twin that continued on all of it
@@ -39,6 +45,7 @@ SELECTION_PERIODS = 28  # periods per window at most (a 56-day night is judged o
 MIN_GROUP_SERIES = 30  # a smaller group takes the choice made for all series
 LUMPY_CV2 = 0.49  # Syntetos-Boylan: squared variation of demand sizes above this is lumpy
 CLASSES = ("smooth", "erratic", "intermittent", "lumpy", "short")
+SPREADS = (0.7, 0.85, 1.0, 1.2)  # the spreads a strategy's quantiles are judged at
 
 
 def strategies(names: list[str]) -> list[str]:
@@ -51,8 +58,37 @@ def strategies(names: list[str]) -> list[str]:
     return singles + pairs + triples
 
 
+def option(strategy: str, spread: float = 1.0) -> str:
+    return f"{strategy}@{spread:g}"
+
+
+def strategy_of(key: str) -> str:
+    """The strategy of an option ("transformer+tsb@0.85" -> "transformer+tsb")."""
+    return key.split("@")[0]
+
+
+def spread_of(key: str) -> float:
+    return float(key.split("@")[1]) if "@" in key else 1.0
+
+
 def parts(strategy: str) -> list[str]:
-    return strategy.split("+")
+    return strategy_of(strategy).split("+")
+
+
+def whole_units(panel: np.ndarray) -> np.ndarray:
+    """Per series: whether every observed value is a whole number (the series counts units)."""
+    values = np.asarray(panel, dtype=float)
+    observed = ~np.isnan(values)
+    return ~(observed & (np.abs(values - np.round(values)) > 1e-9)).any(axis=1)
+
+
+def served(quantiles: np.ndarray, spread: float, whole: np.ndarray) -> np.ndarray:
+    """Quantiles (series, levels, horizon) as served: drawn towards (spread < 1) or away from
+    their median, never negative, in whole units on the ``whole`` rows."""
+    median = quantiles[:, MEDIAN_INDEX : MEDIAN_INDEX + 1]
+    result = np.maximum(median + spread * (quantiles - median), 0.0)
+    result[whole] = np.round(result[whole])
+    return result
 
 
 def combine(forecasts: dict[str, np.ndarray], strategy: str, rows=slice(None)) -> np.ndarray:
@@ -153,34 +189,40 @@ def window_scores(
     candidates: dict[str, Model],
     windows: int = SELECTION_WINDOWS,
 ) -> WindowScores | None:
-    """Every strategy's scores on up to ``windows`` rolling windows at the end of ``panel``
-    (fewer when the history is short; None when not even one fits)."""
+    """Every option's scores (each strategy at each spread) on up to ``windows`` rolling
+    windows at the end of ``panel`` (fewer when the history is short; None when not even one
+    fits)."""
     window = min(horizon, SELECTION_PERIODS)
     while windows > 0 and panel.shape[1] - windows * window < max(2 * season, 2):
         windows -= 1
     if windows == 0:
         return None
     names = strategies(list(candidates))
+    keys = [option(name, spread) for name in names for spread in SPREADS]
     series = panel.shape[0]
-    shape = (windows, series, len(names))
+    shape = (windows, series, len(keys))
     scores = WindowScores(
-        names,
+        keys,
         window,
         np.zeros(shape),
         np.zeros(shape),
         np.zeros((windows, series)),
         np.zeros((windows, series)),
     )
+    whole = whole_units(panel)
     for position, back in enumerate(range(windows, 0, -1)):
         cut = panel.shape[1] - back * window
         train, actual = panel[:, :cut], panel[:, cut : cut + window]
         forecasts = {
             name: run_candidate(model, train, window, season) for name, model in candidates.items()
         }
-        for column, strategy in enumerate(names):
-            quantiles = combine(forecasts, strategy)
-            scores.loss[position, :, column] = window_loss(actual, quantiles)
-            scores.error[position, :, column] = _median_error(actual, quantiles)
+        for name in names:
+            combined = combine(forecasts, name)
+            for spread in SPREADS:
+                column = keys.index(option(name, spread))
+                quantiles = served(combined, spread, whole)
+                scores.loss[position, :, column] = window_loss(actual, quantiles)
+                scores.error[position, :, column] = _median_error(actual, quantiles)
         scores.volume[position] = np.nansum(np.abs(actual), axis=1)
         scores.scale[position] = [seasonal_scale(row, season) for row in train]
     return scores
@@ -188,7 +230,8 @@ def window_scores(
 
 @dataclass(frozen=True)
 class Choice:
-    """The strategy chosen for all series and for each demand class big enough to judge."""
+    """The option ("strategy@spread") chosen for all series and for each demand class big
+    enough to judge."""
 
     overall: str
     by_class: dict[str, str]
@@ -213,8 +256,8 @@ def default_strategy(panel: np.ndarray, names: list[str]) -> np.ndarray:
     """With no window to judge on: the transformer where there is one, else the baseline the
     series' intermittency suggests."""
     if TRANSFORMER in names:
-        return np.full(panel.shape[0], TRANSFORMER, dtype=object)
-    return suggested(panel).astype(object)
+        return np.full(panel.shape[0], option(TRANSFORMER), dtype=object)
+    return np.array([option(name) for name in suggested(panel)], dtype=object)
 
 
 @dataclass(frozen=True)
@@ -252,7 +295,8 @@ class Chosen:
     and how it and seasonal naive scored on the selection windows (weighted quantile loss;
     NaN where the history was too short to judge, or sold nothing there)."""
 
-    models: np.ndarray
+    models: np.ndarray  # strategies
+    options: np.ndarray  # the strategies with their spreads
     quantiles: np.ndarray
     score: np.ndarray
     naive_score: np.ndarray
@@ -264,40 +308,45 @@ def forecast_scored(
     panel: np.ndarray,
     horizon: int,
     season: int,
-    served: dict[str, Model],
+    served_by: dict[str, Model],
     judged: dict[str, Model] | None = None,
 ) -> Chosen:
-    """Judge the strategies with ``judged`` (``served`` by default) on the windows at the end
-    of ``panel``, choose per demand class, and forecast ``horizon`` periods with ``served``."""
-    judged = served if judged is None else judged
+    """Judge the options with ``judged`` (``served_by`` by default) on the windows at the end
+    of ``panel``, choose per demand class, and forecast ``horizon`` periods with
+    ``served_by``."""
+    judged = served_by if judged is None else judged
     scores = window_scores(panel, horizon, season, judged)
     series = panel.shape[0]
     classes = demand_classes(panel, season, min(horizon, SELECTION_PERIODS))
     score = naive_score = np.full(series, np.nan)
     choice = honest = None
     if scores is None:
-        chosen = default_strategy(panel, list(served))
+        chosen = default_strategy(panel, list(served_by))
     else:
         choice = choose(scores, classes)
         chosen = choice.for_classes(classes)
         honest = honest_score(scores, classes)
-        columns = [scores.strategies.index(name) for name in chosen]
+        columns = [scores.strategies.index(key) for key in chosen]
         with np.errstate(divide="ignore", invalid="ignore"):
             weight = scores.volume.sum(axis=0)[:, None] * len(LEVELS) / 2
             scaled = scores.loss.sum(axis=0) / weight
         scaled = np.where(np.isfinite(scaled), scaled, np.nan)
         score = scaled[np.arange(series), columns]
-        if SEASONAL_NAIVE in scores.strategies:
-            naive_score = scaled[:, scores.strategies.index(SEASONAL_NAIVE)]
+        naive = option(SEASONAL_NAIVE)
+        if naive in scores.strategies:
+            naive_score = scaled[:, scores.strategies.index(naive)]
     quantiles = np.zeros((series, len(LEVELS), horizon))
-    for strategy in np.unique(chosen.astype(str)):
-        rows = np.flatnonzero(chosen == strategy)
+    whole = whole_units(panel)
+    for key in np.unique(chosen.astype(str)):
+        rows = np.flatnonzero(chosen == key)
         forecasts = {
-            name: run_candidate(served[name], panel, horizon, season, rows)
-            for name in parts(strategy)
+            name: run_candidate(served_by[name], panel, horizon, season, rows)
+            for name in parts(key)
         }
-        quantiles[rows] = combine(forecasts, strategy)
-    return Chosen(chosen.astype(str), quantiles, score, naive_score, choice, honest)
+        quantiles[rows] = served(combine(forecasts, key), spread_of(key), whole[rows])
+    options = chosen.astype(str)
+    models = np.array([strategy_of(key) for key in options])
+    return Chosen(models, options, quantiles, score, naive_score, choice, honest)
 
 
 def forecast_chosen(

@@ -72,8 +72,8 @@ class ChoiceTests(SimpleTestCase):
         rare[:, ::9] = 10.0  # median demand 0: the zero forecast's MASE and WQL are lower
         candidates = {"right": constant(lambda h: 10.0), "zero": constant(lambda h: 0.0)}
         result = selection.forecast_scored(np.vstack([steady, rare]), 14, 7, candidates)
-        self.assertEqual(result.choice.by_class["smooth"], "right")
-        self.assertEqual(result.choice.by_class["intermittent"], "zero")
+        self.assertEqual(selection.strategy_of(result.choice.by_class["smooth"]), "right")
+        self.assertEqual(selection.strategy_of(result.choice.by_class["intermittent"]), "zero")
         self.assertEqual(list(result.models[:40]), ["right"] * 40)
         self.assertEqual(list(result.models[40:]), ["zero"] * 40)
 
@@ -132,6 +132,35 @@ class ChoiceTests(SimpleTestCase):
         noisy = slice(35, 70)
         # on the steady noisy series the chosen strategy beats repeating last week
         self.assertLess(np.mean(result.score[noisy]), np.mean(result.naive_score[noisy]))
+
+
+class ServedTests(SimpleTestCase):
+    def test_counts_are_served_in_whole_units_and_the_spread_scales_round_the_median(self):
+        levels = np.linspace(0.2, 1.8, len(LEVELS))
+        quantiles = levels[None, :, None]  # one series, one period
+        median = levels[7]
+        halved = selection.served(quantiles, 0.5, np.array([False]))[0, :, 0]
+        np.testing.assert_allclose(halved, median + 0.5 * (levels - median))
+        whole = selection.served(quantiles, 1.0, np.array([True]))[0, :, 0]
+        np.testing.assert_array_equal(whole, np.round(levels))
+
+    def test_whole_units_are_series_of_whole_numbers(self):
+        panel = np.array([[1.0, np.nan, 3.0], [1.0, 2.5, 0.0], [np.nan, np.nan, np.nan]])
+        self.assertEqual(list(selection.whole_units(panel)), [True, False, True])
+
+    def test_the_class_gets_the_spread_its_windows_favour(self):
+        rng = np.random.default_rng(8)
+        panel = rng.normal(100, 5, (40, 140))  # not counts: nothing is rounded
+
+        def too_wide(history, horizon, season):
+            offsets = np.array([-3, -2, -1.6, -1.3, -0.8, -0.5, -0.25, 0, 0.25, 0.5, 0.8, 1.3,
+                                1.6, 2, 3])  # fmt: skip
+            quantiles = 100 + 5 * 1.4 * offsets  # 1.4 times the true spread
+            return np.tile(quantiles[None, :, None], (history.shape[0], 1, horizon))
+
+        result = selection.forecast_scored(panel, 14, 7, {"wide": too_wide})
+        self.assertEqual(result.options[0], "wide@0.7")
+        np.testing.assert_allclose(result.quantiles[0, -1, 0], 100 + 5 * 1.4 * 3 * 0.7)
 
 
 class HonestScoreTests(SimpleTestCase):
