@@ -1,8 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from guardian.admin import GuardedModelAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
+from accounts import services
 from accounts.admin_site import ReadOnlyAdminMixin, TenantOwnedAdmin
+from accounts.client_address import client_ip
 from accounts.models import (
     AccountEvent,
     ApiToken,
@@ -12,6 +17,7 @@ from accounts.models import (
     SecurityEvent,
     User,
 )
+from accounts.roles import Role
 
 
 @admin.register(User)
@@ -29,32 +35,116 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    raw_id_fields = ["user"]
-
-    def get_queryset(self, request):
-        # The inline is filtered to its merchant by the admin itself.
-        return Membership.objects.unscoped().select_related("user")
-
-
 @admin.register(Merchant)
-class MerchantAdmin(GuardedModelAdmin):
+class MerchantAdmin(admin.ModelAdmin):
+    """Merchants and who belongs to them. Members are listed, not edited, here: roles and
+    removals are actions of the members' page, which go through the services. No guardian
+    object-permission pages either: a merchant's permissions follow its members' roles,
+    never a hand-made grant."""
+
     list_display = ["name", "slug", "currency", "timezone", "target_service_level", "created_at"]
     search_fields = ["name", "slug"]
     list_filter = ["currency"]
-    readonly_fields = ["created_at", "updated_at"]
-    inlines = [MembershipInline]
+    readonly_fields = ["members", "created_at", "updated_at"]
+
+    @admin.display(description="Members")
+    def members(self, merchant: Merchant) -> str:
+        if merchant.pk is None:
+            return "-"
+        memberships = (
+            Membership.objects.for_merchant(merchant).select_related("user").order_by("user__email")
+        )
+        listing = format_html_join(
+            "", "<li>{} ({})</li>", ((m.user.email, m.get_role_display()) for m in memberships)
+        )
+        link = (
+            reverse("admin:accounts_membership_changelist") + f"?merchant__id__exact={merchant.pk}"
+        )
+        return format_html('<ul>{}</ul><a href="{}">Change roles</a>', listing, link)
 
 
 @admin.register(Membership)
 class MembershipAdmin(TenantOwnedAdmin):
+    """Members and their roles across merchants, read-only: a role changes, and a member
+    leaves, only through this page's actions, which call the portal's services, so guardian's
+    object permissions and the merchant's security log (actor: the staff member) change in
+    the same transaction as the role. People join a merchant by invitation, in the portal."""
+
     list_display = ["user", "merchant", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "merchant__name"]
-    raw_id_fields = ["user"]
     list_select_related = ["merchant", "user"]
+    fields = readonly_fields = ["merchant", "user", "role", "created_at", "updated_at"]
+    actions = ["make_owner", "make_planner", "make_viewer", "remove_from_merchant"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the page shows the membership; the actions change it
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a plain delete would leave the member's object permissions behind
+
+    def has_manage_roles_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.change_membership")
+
+    def _set_role(self, request, queryset: QuerySet[Membership], role: Role) -> None:
+        done = 0
+        for membership in queryset.select_related("merchant", "user"):
+            try:
+                services.membership_set_role(
+                    merchant=membership.merchant,
+                    user=membership.user,
+                    role=role,
+                    actor=request.user,
+                    ip_address=client_ip(request),
+                )
+            except ValidationError as error:
+                self._refused(request, membership, error)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} member(s) are now {role.label.lower()}s.")
+
+    def _refused(self, request, membership: Membership, error: ValidationError) -> None:
+        self.message_user(
+            request,
+            f"{membership.user} in {membership.merchant}: {' '.join(error.messages)}",
+            messages.ERROR,
+        )
+
+    @admin.action(description="Make the selected members owners", permissions=["manage_roles"])
+    def make_owner(self, request, queryset):
+        self._set_role(request, queryset, Role.OWNER)
+
+    @admin.action(description="Make the selected members planners", permissions=["manage_roles"])
+    def make_planner(self, request, queryset):
+        self._set_role(request, queryset, Role.PLANNER)
+
+    @admin.action(description="Make the selected members viewers", permissions=["manage_roles"])
+    def make_viewer(self, request, queryset):
+        self._set_role(request, queryset, Role.VIEWER)
+
+    @admin.action(
+        description="Remove the selected members from their merchant", permissions=["manage_roles"]
+    )
+    def remove_from_merchant(self, request, queryset):
+        done = 0
+        for membership in queryset.select_related("merchant", "user"):
+            try:
+                services.membership_remove(
+                    merchant=membership.merchant,
+                    user=membership.user,
+                    actor=request.user,
+                    ip_address=client_ip(request),
+                )
+            except ValidationError as error:
+                self._refused(request, membership, error)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} member(s) removed.")
 
 
 @admin.register(ApiToken)

@@ -13,27 +13,36 @@ from accounts.roles import Role
 
 class ThrottledSignInMixin:
     """Sign-in throttling (accounts/sign_in_throttle.py) around Django's authentication form:
-    a paused address or client is refused before the password is checked; a failure is
-    counted; a success clears the address's count."""
+    the sign-in takes its place in the counts before the password is checked, and is refused
+    unchecked when a count is full; a wrong password keeps its place (the last one starts the
+    lockout); a right one clears the address's count. A form without both an address and a
+    password checks nothing, so it neither counts nor clears."""
 
     def clean(self):
         email = (self.cleaned_data.get("username") or "").strip()
+        if not (email and self.cleaned_data.get("password")):
+            return super().clean()
         ip = client_ip(self.request)
-        if email and sign_in_throttle.sign_in_refused(email=email, ip=ip):
+        attempt = sign_in_throttle.sign_in_begin(email=email, ip=ip)
+        if attempt is None:
             raise self.throttled_error()
         try:
             data = super().clean()
         except ValidationError:
-            # A right password refused for another reason (the console takes staff only)
-            # is not a guess.
-            guessed = bool(email) and self.user_cache is None
-            if guessed and sign_in_throttle.sign_in_failed(email=email, ip=ip):
+            if self.user_cache is not None:
+                # A right password refused for another reason (the console takes staff only)
+                # is not a guess.
+                sign_in_throttle.sign_in_not_guessed(attempt)
+            elif sign_in_throttle.sign_in_failed(attempt):
                 services.account_event_record(
                     kind=AccountEvent.Kind.SIGN_IN_LOCKED, email=email, ip_address=ip
                 )
                 raise self.throttled_error() from None
             raise
-        sign_in_throttle.sign_in_succeeded(email=email)
+        except Exception:
+            sign_in_throttle.sign_in_not_guessed(attempt)  # the check itself broke (database)
+            raise
+        sign_in_throttle.sign_in_succeeded(attempt)
         return data
 
     @staticmethod

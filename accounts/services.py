@@ -71,6 +71,13 @@ def _sync_object_permissions(*, merchant: Merchant, user: User, role: str | None
             remove_perm(codename, user, merchant)
 
 
+def _lock_members(merchant: Merchant) -> None:
+    """Serialise role changes within a merchant (the merchant's row is the lock): two owners
+    demoted at once from two doors would each see the other still an owner, and leave the
+    merchant with none."""
+    Merchant.objects.select_for_update().filter(pk=merchant.pk).values_list("pk").first()
+
+
 def _require_other_owner(*, merchant: Merchant, user: User) -> None:
     other_owners = (
         Membership.objects.for_merchant(merchant)
@@ -91,9 +98,12 @@ def membership_set_role(
     actor: User | None,
     ip_address: str | None = None,
 ) -> Membership:
-    """Add ``user`` to ``merchant`` with ``role``, or change their role; keeps guardian's
-    object permissions in step with the role. Records a member_added or role_changed event."""
+    """Add ``user`` to ``merchant`` with ``role``, or change their role: the one way a role
+    is set, from the portal, the console and invitations alike. Keeps guardian's object
+    permissions in step with the role and records a member_added or role_changed event, all
+    in one transaction."""
     role = Role(role)
+    _lock_members(merchant)
     membership = (
         Membership.objects.for_merchant(merchant).select_for_update().filter(user=user).first()
     )
@@ -128,6 +138,8 @@ def membership_set_role(
 def membership_remove(
     *, merchant: Merchant, user: User, actor: User, ip_address: str | None = None
 ) -> None:
+    """Take ``user`` out of ``merchant`` with their object permissions, and record it."""
+    _lock_members(merchant)
     membership = Membership.objects.for_merchant(merchant).filter(user=user).first()
     if membership is None:
         return

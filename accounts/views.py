@@ -49,7 +49,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         ip = client_ip(self.request)
-        if sign_in_throttle.password_reset_refused(ip=ip):
+        if not sign_in_throttle.password_reset_allowed(ip=ip):
             form.add_error(
                 None,
                 ValidationError(
@@ -60,7 +60,6 @@ class PasswordResetView(auth_views.PasswordResetView):
                 ),
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        sign_in_throttle.password_reset_requested(ip=ip)
         services.account_event_record(
             kind=AccountEvent.Kind.PASSWORD_RESET_REQUESTED,
             email=form.cleaned_data["email"],

@@ -137,8 +137,14 @@ class SuggestionQuantityView(MerchantViewMixin, View):
 
 
 class SuggestionExportView(MerchantViewMixin, View):
+    """The lines of one status as CSV (approved ones unless another known status is asked
+    for). The file name is built from the status only once it is one of the known ones: the
+    query string goes into a response header otherwise."""
+
     def get(self, request, *args, **kwargs):
-        status = request.GET.get("status", ReorderSuggestion.Status.APPROVED)
+        status = request.GET.get("status", "")
+        if status not in ReorderSuggestion.Status.values:
+            status = ReorderSuggestion.Status.APPROVED
         rows = selectors.suggestions(merchant=self.merchant, status=status)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="orders-{status}.csv"'
