@@ -20,7 +20,7 @@ from accounts import dispatch, runs
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from forecasting import embeddings, explanations, registry
+from forecasting import embeddings, explanations, registry, selection
 from forecasting import history as history_reads
 from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
@@ -288,6 +288,13 @@ def series_forecast_explain(
     key = (forecast.sku_id, forecast.location_id)
     if key not in context.history.keys:
         raise DomainError("This SKU has no sales history to explain a forecast with.")
+    missing = [name for name in selection.parts(forecast.model) if name not in context.candidates]
+    if missing:
+        # made before the model was retired (an older release served other candidates)
+        raise DomainError(
+            f"This forecast was made by a model ({forecast.model}) that is no longer served; "
+            "it cannot be explained. The next nightly forecast can."
+        )
     row = context.history.keys.index(key)
     transformer = context.candidates[TRANSFORMER]
     explanation = explanations.explain(

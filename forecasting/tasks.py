@@ -169,7 +169,12 @@ def explain_forecast_task(*, merchant_id: int, forecast_id: int) -> bool:
     forecast; a repeated task finds it there and does nothing)."""
     merchant = Merchant.objects.get(pk=merchant_id)
     with transaction.atomic(), tenant_context(merchant):
-        forecast = SeriesForecast.objects.for_merchant(merchant).filter(pk=forecast_id).first()
+        forecast = (
+            SeriesForecast.objects.for_merchant(merchant)
+            .select_related("run")
+            .filter(pk=forecast_id)
+            .first()
+        )
     if forecast is None or forecast.explanation:
         return False
     try:

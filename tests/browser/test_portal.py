@@ -111,7 +111,7 @@ class PortalInTheBrowserTests(StaticLiveServerTestCase):
             spread = np.linspace(0.4, 1.8, len(LEVELS))[:, None] * 8
             SeriesForecast.objects.create(
                 merchant=self.alpha, run=run, sku=self.mug, location=location,
-                first_date=END + dt.timedelta(days=1), model="ensemble",
+                first_date=END + dt.timedelta(days=1), model="transformer+tsb@0.85",
                 quantiles=SeriesForecast.pack(np.repeat(spread, 56, axis=1)),
             )  # fmt: skip
         self.suggestion = reorder_suggestion(self.alpha, run, self.mug, location, supplier)

@@ -44,7 +44,7 @@ class AccuracyTests(TestCase):
             for sku in skus:
                 SeriesForecast.objects.create(
                     merchant=cls.merchant, run=cls.old, sku=sku, location=location,
-                    first_date=START + dt.timedelta(days=84), model="ensemble",
+                    first_date=START + dt.timedelta(days=84), model="transformer+tsb@0.85",
                     quantiles=SeriesForecast.pack(truth),
                 )  # fmt: skip
             cls.latest = ForecastRun.objects.create(merchant=cls.merchant, status="succeeded")

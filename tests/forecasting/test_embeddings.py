@@ -9,6 +9,7 @@ from decimal import Decimal
 import numpy as np
 from django.test import TestCase
 
+from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
 from forecasting import embeddings, services
 from forecasting.models import ForecastRun, SeriesForecast, SkuEmbedding
@@ -116,3 +117,15 @@ class SimilarProductsExplainedTests(TestCase):
         self.assertIn("similar", keys)
         median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
         self.assertAlmostEqual(explanation["forecast"], float(median), places=2)
+
+    def test_a_forecast_by_a_retired_model_is_refused_not_a_server_error(self):
+        with tenant_context(self.merchant):
+            run = ForecastRun.objects.create(merchant=self.merchant, horizon=28)
+        services.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        with tenant_context(self.merchant):
+            forecast = SeriesForecast.objects.for_merchant(self.merchant).get(
+                run=run, sku=self.skus[1]
+            )
+            forecast.model = "ensemble"  # a name an earlier release served
+            with self.assertRaisesMessage(DomainError, "(ensemble) that is no longer served"):
+                services.series_forecast_explain(merchant=self.merchant, forecast=forecast)

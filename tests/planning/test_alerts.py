@@ -53,7 +53,7 @@ class RunsMixin:
                 spread = np.linspace(0.5, 1.5, len(LEVELS))[:, None] * daily
                 SeriesForecast.objects.create(
                     merchant=self.merchant, run=run, sku=sku, location=self.location,
-                    first_date=history_end + dt.timedelta(days=1), model="ensemble",
+                    first_date=history_end + dt.timedelta(days=1), model="transformer+tsb@0.85",
                     quantiles=SeriesForecast.pack(np.repeat(spread, horizon, axis=1)),
                 )  # fmt: skip
         return run

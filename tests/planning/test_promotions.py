@@ -84,7 +84,7 @@ class PromotionPlanTests(TestCase):
                 spread = np.linspace(0.5, 1.5, len(LEVELS))[:, None] * 2.0  # 2 a day
                 SeriesForecast.objects.create(
                     merchant=self.merchant, run=self.run, sku=sku, location=self.location,
-                    first_date=END + dt.timedelta(days=1), model="ensemble",
+                    first_date=END + dt.timedelta(days=1), model="transformer+tsb@0.85",
                     quantiles=SeriesForecast.pack(np.repeat(spread, 56, axis=1)),
                 )  # fmt: skip
                 StockLevelFactory(

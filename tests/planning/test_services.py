@@ -96,7 +96,7 @@ class ReorderPlanTests(TestCase):
                     sku=sku,
                     location=cls.location,
                     first_date=END + dt.timedelta(days=1),
-                    model="ensemble",
+                    model="transformer+tsb@0.85",
                     quantiles=SeriesForecast.pack(np.full((len(LEVELS), 56), 10.0)),
                 )
         return run
@@ -242,7 +242,7 @@ class StoreWideServiceTests(TestCase):
             for sku in (cls.cheap, cls.dear):  # the same uncertain demand, nothing in stock
                 SeriesForecast.objects.create(
                     merchant=cls.merchant, run=cls.night, sku=sku, location=location,
-                    first_date=END + dt.timedelta(days=1), model="ensemble",
+                    first_date=END + dt.timedelta(days=1), model="transformer+tsb@0.85",
                     quantiles=SeriesForecast.pack(np.repeat(spread, 56, axis=1)),
                 )  # fmt: skip
 
@@ -283,7 +283,7 @@ class DefaultLeadTimeTests(TestCase):
             run = ForecastRun.objects.create(merchant=merchant, status="succeeded", history_end=END)
             SeriesForecast.objects.create(
                 merchant=merchant, run=run, sku=sku, location=location,
-                first_date=END + dt.timedelta(days=1), model="ensemble",
+                first_date=END + dt.timedelta(days=1), model="transformer+tsb@0.85",
                 quantiles=SeriesForecast.pack(np.full((len(LEVELS), 56), 10.0)),
             )  # fmt: skip
             services.reorder_suggestions_plan(merchant=merchant, run=run)

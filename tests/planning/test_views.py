@@ -135,10 +135,12 @@ class OrdersPageTests(TestCase):
         with tenant_context(self.merchant):
             SeriesForecast.objects.create(
                 merchant=self.merchant, run=self.mug.forecast_run, sku=self.mug.sku,
-                location=self.mug.location, first_date=dt.date(2024, 7, 1), model="ensemble",
+                location=self.mug.location, first_date=dt.date(2024, 7, 1),
+                model="transformer+tsb@0.85",
                 quantiles=SeriesForecast.pack(np.ones((15, 56))),
                 explanation={
-                    "forecast": 140.0, "days": 28, "base_value": 100.0, "model": "ensemble",
+                    "forecast": 140.0, "days": 28, "base_value": 100.0,
+                    "model": "transformer+tsb@0.85",
                     "groups": [
                         {"name": "weekly", "label": "Weekly pattern", "value": 12.5},
                         {"name": "level", "label": "Level", "value": 30.0},
