@@ -192,6 +192,39 @@ class PretrainCommandTests(SimpleTestCase):
         ):
             torch.testing.assert_close(a, b, msg=name)
 
+    def test_finish_now_writes_the_checkpoints_weights_and_says_the_run_stopped_early(self):
+        with tempfile.TemporaryDirectory() as directory:
+            real = training.Trainer.run
+
+            def crash(self, batches, *, until=None, progress=None):
+                if self.step >= 2:
+                    raise KeyboardInterrupt
+                return real(self, batches, until=until, progress=progress)
+
+            with (
+                mock.patch.object(training.Trainer, "run", crash),
+                self.assertRaises(KeyboardInterrupt),
+            ):
+                pretrain(directory, 6)
+            saved = torch.load(Path(directory) / "checkpoint.pt", weights_only=False)
+            pretrain(directory, 6, finish_now=True)
+            record = json.loads((Path(directory) / "training.json").read_text())
+            card = (Path(directory) / "MODEL_CARD.md").read_text()
+            model = network.load(directory)
+            kept = (Path(directory) / "checkpoint.pt").exists()
+        self.assertEqual((record["steps"], record["planned_steps"]), (2, 6))
+        self.assertIn("2 steps (stopped early, of 6 planned", card)
+        self.assertTrue(kept)  # running on resumes from it
+        for name, weights in model.state_dict().items():
+            torch.testing.assert_close(weights, saved["trainer"]["model"][name], msg=name)
+
+    def test_finish_now_without_a_checkpoint_is_refused(self):
+        with (
+            tempfile.TemporaryDirectory() as directory,
+            self.assertRaisesMessage(CommandError, "--finish-now needs a checkpoint"),
+        ):
+            pretrain(directory, 6, finish_now=True)
+
     def test_a_checkpoint_of_another_run_is_refused(self):
         with tempfile.TemporaryDirectory() as directory:
             real = training.Trainer.run

@@ -7,7 +7,10 @@ synthetic corpus and the Online Retail series, seeded, and write its weights and
 A long run keeps a checkpoint (weights, optimiser, schedule, the corpus's random state) in
 ``--checkpoint`` every ``--checkpoint-every`` steps and, started again with the same
 arguments, resumes from it: a restart costs at most that many steps, and the result is the
-same as an uninterrupted run's. At the end the capability gates (`forecasting.capabilities`)
+same as an uninterrupted run's. ``--finish-now`` writes the weights as the checkpoint holds them
+(the card says how many of the planned steps ran, with the learning rate not yet decayed to
+its end), for when the time for a full run is not there; running on resumes from the same
+checkpoint. At the end the capability gates (`forecasting.capabilities`)
 run on the new weights and go into the model card with everything else it says.
 """
 
@@ -47,6 +50,11 @@ class Command(BaseCommand):
             default=Path(settings.BASE_DIR) / "var" / "pretraining" / "checkpoint.pt",
         )
         parser.add_argument("--checkpoint-every", type=int, default=250)
+        parser.add_argument(
+            "--finish-now",
+            action="store_true",
+            help="Write the weights and card from the checkpoint without training further.",
+        )
 
     def handle(self, *args, **options):
         if options["threads"]:
@@ -97,7 +105,9 @@ class Command(BaseCommand):
                 self.stdout.flush()
 
         every = max(1, options["checkpoint_every"])
-        while trainer.step < steps:
+        if options["finish_now"] and not checkpoint.exists():
+            raise CommandError(f"--finish-now needs a checkpoint; {checkpoint} does not exist.")
+        while trainer.step < steps and not options["finish_now"]:
             trainer.run(batches, until=(trainer.step // every + 1) * every, progress=progress)
             if trainer.step < steps:
                 save_checkpoint(checkpoint, recipe, trainer, corpus)
@@ -119,7 +129,8 @@ class Command(BaseCommand):
                 "real_share": corpus.real_share,
                 "retail_days_held_out": RETAIL_HELD_OUT_DAYS,
             },
-            "steps": steps,
+            "steps": trainer.step,
+            "planned_steps": steps,
             "batch_size": options["batch_size"],
             "learning_rate": options["learning_rate"],
             "seed": seed,
@@ -144,7 +155,8 @@ class Command(BaseCommand):
         }
         (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
         (out / "MODEL_CARD.md").write_text(model_card(record, capabilities.table(results)))
-        checkpoint.unlink(missing_ok=True)  # the final weights replace it
+        if trainer.step >= steps:
+            checkpoint.unlink(missing_ok=True)  # the final weights replace it
         self.stdout.write(capabilities.table(results))
         self.stdout.write(
             f"wrote {out} in {log.seconds:.0f} s (final loss {record['final_loss']}, "
@@ -173,6 +185,12 @@ def model_card(record: dict, gates: str) -> str:
     chronos = config["chronos_config"]
     corpus = record["corpus"]
     passed = sum(gate["passed"] for gate in record["gates"])
+    stopped = (
+        f" (stopped early, of {record['planned_steps']:,} planned: the learning rate had not "
+        "decayed to its end)"
+        if record["steps"] < record["planned_steps"]
+        else ""
+    )
     return f"""# Shelfcast base forecasting model
 
 ## Architecture
@@ -204,14 +222,15 @@ held out (the benchmark's test window and the selection windows before it lie in
 The carparts data set is never used: it is kept for zero-shot evaluation.
 
 ## Training
-{record["steps"]:,} steps of {record["batch_size"]} series, AdamW at {record["learning_rate"]}
-with warm-up and cosine decay, seed {record["seed"]}, on {record["device"]}
-({record["hardware"]}), {record["seconds"]:,.0f} s of training. Final training loss
-{record["final_loss"]}; loss on the fixed corpus sample {record["corpus_loss"]}.
-Rebuild: `python manage.py pretrain_base_model --steps {record["steps"]} --seed {record["seed"]}
---batch-size {record["batch_size"]} --retail ../shared/data/online-retail-uci` (bit-for-bit
-on the same hardware and thread count; CPU kernels may differ elsewhere). It keeps a
-checkpoint every 250 steps and resumes from it when started again.
+{record["steps"]:,} steps{stopped} of {record["batch_size"]} series, AdamW at
+{record["learning_rate"]} with warm-up and cosine decay, seed {record["seed"]}, on
+{record["device"]} ({record["hardware"]}), {record["seconds"]:,.0f} s of training. Final
+training loss {record["final_loss"]}; loss on the fixed corpus sample {record["corpus_loss"]}.
+Rebuild: `python manage.py pretrain_base_model --steps {record["planned_steps"]}
+--seed {record["seed"]} --batch-size {record["batch_size"]}
+--retail ../shared/data/online-retail-uci` (bit-for-bit on the same hardware and thread
+count; CPU kernels may differ elsewhere). It keeps a checkpoint every 250 steps and resumes
+from it when started again.
 
 ## Capability gates
 `forecasting/capabilities.py`: generated daily series with a known answer (24 per case, the
