@@ -4,6 +4,7 @@ and from the merchant's data and jobs (stale data, failed jobs); the merchant's 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 import numpy as np
@@ -95,8 +96,13 @@ class StockAlertTests(RunsMixin, TestCase):
         (alert,) = self.alerts()
         self.assertEqual((alert.kind, alert.state), ("stock_out", "open"))
         self.assertEqual(alert.details["date"], "2024-07-07")  # the 7th day runs out
-        self.assertGreater(alert.details["probability"], 0.9)
-        self.assertAlmostEqual(alert.details["lost_units"], 140 - 65, delta=10)
+        # every drawn day is at least the lowest quantile (5), so 14 days ask at least 70:
+        # more than the 65 in stock on every path
+        self.assertEqual(alert.details["probability"], 1.0)
+        # so the units lost are the mean 14-day demand less the stock: 14 x 10 x 1.00078 (the
+        # mean of the quantile function, worked out in the overstock test) - 65 = 75.1; the
+        # 500 drawn paths put about 1.5 units of noise on it
+        self.assertAlmostEqual(alert.details["lost_units"], 14 * 10 * 1.00078 - 65, delta=4)
         self.assertAlmostEqual(alert.details["lost_revenue"], 5 * alert.details["lost_units"], 1)
         self.assertLessEqual(set(alert.details), ALLOWED)
         with tenant_context(self.merchant):
@@ -122,10 +128,15 @@ class StockAlertTests(RunsMixin, TestCase):
         self.night(on_hand=2000, per_day=1.0)
         (alert,) = self.alerts()
         self.assertEqual(alert.kind, "overstock")
-        cover = alert.details["days_of_cover"]
-        self.assertAlmostEqual(cover, 2000, delta=60)  # about 1 a day (sampled paths)
-        daily = 2000 / cover  # beyond 120 days of that: excess, at a unit cost of 2
-        self.assertAlmostEqual(alert.details["capital"], (2000 - 120 * daily) * 2, delta=0.5)
+        # By hand, the mean of the forecast's quantile function (1 a day, 0.5 to 1.5 over the
+        # 15 levels): symmetric about 1 between the 1% and 99% levels (0.98 x 1), held flat at
+        # 0.5 below the 1% level, and above the 99% level 1.5 plus the scale of the exponential
+        # tail fitted to the top two quantiles, (1.5 - 1.4286) / log(0.025 / 0.01).
+        daily = 0.98 * 1.0 + 0.01 * 0.5 + 0.01 * (1.5 + (1 / 14) / math.log(2.5))  # 1.00078
+        self.assertAlmostEqual(alert.details["days_of_cover"], 2000 / daily, delta=0.05)
+        # beyond 120 days of that demand the stock is excess, tying up its unit cost of 2
+        self.assertAlmostEqual(alert.details["excess_units"], 2000 - 120 * daily, delta=0.005)
+        self.assertAlmostEqual(alert.details["capital"], (2000 - 120 * daily) * 2, delta=0.01)
         self.assertLessEqual(set(alert.details), ALLOWED)
 
 

@@ -13,7 +13,7 @@ from accounts.roles import Role
 from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun
-from planning.models import Alert, Decision
+from planning.models import Alert, Decision, ReorderSuggestion
 from tests.factories import (
     LocationFactory,
     MerchantFactory,
@@ -106,6 +106,12 @@ class SuggestionApiTests(TestCase):
             token=self.viewer_token,
         )
         self.assertEqual(response.status_code, 403)
+        with tenant_context(self.merchant):
+            self.assertEqual(
+                ReorderSuggestion.objects.for_merchant(self.merchant).get(pk=self.mugs.pk).status,
+                ReorderSuggestion.Status.PROPOSED,
+            )
+            self.assertFalse(Decision.objects.for_merchant(self.merchant).exists())
 
 
 class AlertApiTests(TestCase):
@@ -166,6 +172,9 @@ class AlertApiTests(TestCase):
         self.assertEqual(self.call("get", reverse("alert-list"), token=token).status_code, 200)
         response = self.call("post", reverse("alert-resolve"), {"ids": [self.mug.pk]}, token)
         self.assertEqual(response.status_code, 403)
+        with tenant_context(self.merchant):
+            mug = Alert.objects.for_merchant(self.merchant).get(pk=self.mug.pk)
+        self.assertEqual((mug.state, mug.handled_by_id), ("open", None))
 
 
 class WebhookApiTests(TestCase):

@@ -4,8 +4,11 @@ digest. Both carry SKU-level aggregates and never anything about a customer."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from django.core import mail
@@ -106,6 +109,16 @@ class WebhookTests(TestCase):
         self.assertFalse(
             notifications.signature_valid("0" * 64, headers["Shelfcast-Signature"], body)
         )
+        # signature_valid re-signs with the module's own `sign`: check the header against the
+        # documented format too, t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">, worked
+        # out here with hmac directly
+        fields = dict(part.split("=", 1) for part in headers["Shelfcast-Signature"].split(","))
+        self.assertEqual(set(fields), {"t", "v1"})
+        self.assertLess(abs(time.time() - int(fields["t"])), 60)
+        expected = hmac.new(
+            endpoint.secret.encode(), fields["t"].encode() + b"." + body, hashlib.sha256
+        ).hexdigest()
+        self.assertEqual(fields["v1"], expected)
         event = json.loads(body)
         self.assertEqual(event["event"], "alert.opened")
         self.assertEqual(headers["Shelfcast-Event-Id"], event["id"])

@@ -124,8 +124,30 @@ class PromotionPlanTests(TestCase):
         self.assertGreaterEqual(plan.start_date, END + dt.timedelta(days=1))
         self.assertLessEqual(plan.end_date, plan.target_date)
         self.assertEqual(plan.estimate_source, "category")
-        # never below cost: 10 less the discount stays at or above 4
-        self.assertGreaterEqual(Decimal("10") * (1 - plan.discount_percent / 100), Decimal("4"))
+        # Doing nothing, by hand: 2 a day (the mean of the levels, 1 to 3) for the 56 days to
+        # the target day, from 400 on hand, at 10 a unit and the supplier's cost of 4; the SKU
+        # should hold no more than 120 days of that demand on the target day.
+        self.assertEqual(plan.target_date, END + dt.timedelta(days=56))
+        self.assertEqual((plan.on_hand, plan.keep), (400, 240))
+        self.assertEqual(
+            (plan.baseline_revenue, plan.baseline_margin, plan.baseline_stock_left),
+            (1120, 112 * (10 - 4), 400 - 112),
+        )
+        # The plan, by hand from its window, depth and lift. A borrowed response has no depth
+        # of its own: the lift is (1 - depth) ** elasticity (at most 4x). Stock never runs out
+        # (at most 112 + 2 x 28 x 3 = 280 of 400), so every lifted unit sells.
+        days = (plan.end_date - plan.start_date).days + 1
+        depth = float(plan.discount_percent) / 100
+        uplift = float(plan.uplift)
+        self.assertAlmostEqual(uplift, min((1 - depth) ** float(plan.elasticity), 4.0), delta=0.002)
+        units = 112 + 2 * days * (uplift - 1)
+        revenue = 10 * (112 - 2 * days) + 10 * (1 - depth) * 2 * days * uplift
+        self.assertAlmostEqual(float(plan.expected_units), units, delta=0.05)
+        self.assertAlmostEqual(float(plan.expected_revenue), revenue, delta=0.5)
+        self.assertAlmostEqual(float(plan.expected_margin), revenue - 4 * units, delta=0.5)
+        self.assertAlmostEqual(float(plan.expected_stock_left), 400 - units, delta=0.05)
+        self.assertTrue(plan.clears_excess)
+        self.assertLessEqual(plan.expected_stock_left, plan.keep)
 
     def test_the_forecasting_model_checks_each_plan(self):
         (plan,) = self.propose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import numpy as np
 from django.test import TestCase
@@ -14,7 +15,7 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from forecasting.baselines import BASELINES
 from inventory.models import SalesDay
-from planning import replay, services
+from planning import replay, services, simulation
 from planning.models import PolicyReplay
 from tests.factories import (
     LocationFactory,
@@ -67,8 +68,28 @@ class ReplayPoliciesTests(TestCase):
                 seen.append(panel.shape[1])
                 return BASELINES["seasonal_naive"](panel, horizon, season)
 
-        replay.replay_policies(values, plain_terms(6), {"seasonal_naive": Spy()}, **kwargs)
-        self.assertLessEqual(max(seen), values.shape[1] - 7)  # the last review: 7 days before
+        # min/max reads its history through a function of the day: note what each day gets
+        asked = []
+        min_max_policy = simulation.min_max_policy  # the real one, wrapped, not replaced
+
+        def min_max_spied(history, lead_time_mean, *args, **kwargs):
+            def seen_by_min_max(day):
+                known = history(day)
+                asked.append((day, known.shape[1]))
+                return known
+
+            return min_max_policy(seen_by_min_max, lead_time_mean, *args, **kwargs)
+
+        with mock.patch.object(replay.simulation, "min_max_policy", min_max_spied):
+            replay.replay_policies(values, plain_terms(6), {"seasonal_naive": Spy()}, **kwargs)
+        # 200 days, the last 84 replayed: the reviews fall on days 116, 123, ..., 193, and the
+        # last one forecasts from the 193 days before it, never from the 7 after
+        self.assertTrue(seen)
+        self.assertEqual(max(seen), values.shape[1] - 84 + 11 * 7)
+        # min/max is asked on each of the 12 reviews, knowing only the days before it
+        self.assertEqual([day for day, _ in asked], list(range(0, 84, 7)))
+        for day, known in asked:
+            self.assertEqual(known, values.shape[1] - 84 + day)
         before = replay.replay_policies(values, plain_terms(6), dict(BASELINES), **kwargs)
         after = replay.replay_policies(spiked, plain_terms(6), dict(BASELINES), **kwargs)
         self.assertEqual(before.outcomes["min_max"].orders, after.outcomes["min_max"].orders)

@@ -258,8 +258,22 @@ class StoreWideServiceTests(TestCase):
         targets = self.targets()
         self.assertGreater(targets["CHEAP"], 0.9)
         self.assertLess(targets["DEAR"], 0.9)
-        self.assertGreaterEqual(targets["DEAR"], 0.5)  # the default minimum
         self.assertAlmostEqual((targets["CHEAP"] + targets["DEAR"]) / 2, 0.9, delta=0.01)
+        # a unit of CHEAP costs 1/200 of one of DEAR: CHEAP is held at (almost) full service,
+        # which leaves DEAR about 2 x 0.9 - 1 = 0.8, well above the default minimum of 0.5
+        # (which therefore does not bind here: see the next test)
+        self.assertGreater(targets["CHEAP"], 0.99)
+        self.assertAlmostEqual(targets["DEAR"], 0.8, delta=0.015)
+
+    def test_store_wide_no_sku_goes_below_the_stores_minimum(self):
+        # DEAR would get about 0.8 (above); a minimum of 0.85 lifts it to at least that
+        with tenant_context(self.merchant):
+            services.planning_settings_update(
+                merchant=self.merchant, actor=None, minimum_fill_rate=Decimal("0.85")
+            )
+        targets = self.targets()
+        self.assertGreaterEqual(targets["DEAR"], 0.85)
+        self.assertGreater(targets["CHEAP"], 0.9)
 
     def test_per_class_each_sku_gets_its_class_level(self):
         with tenant_context(self.merchant):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from django.db.models import Q
 from django.test import TestCase
 from django.urls import reverse
 
@@ -97,6 +98,16 @@ class PlanningSettingsTests(TestCase):
         self.client.force_login(self.planner)
         response = self.client.get(reverse("planning:settings", args=["shop"]))
         self.assertEqual(response.status_code, 403)
+        response = self.client.post(
+            reverse("planning:settings", args=["shop"]), {"budget": "1", "stale_days": "9"}
+        )
+        self.assertEqual(response.status_code, 403)
+        with tenant_context(self.merchant):
+            self.assertFalse(
+                PlanningSettings.objects.for_merchant(self.merchant)
+                .filter(Q(budget=Decimal("1")) | Q(stale_days=9))
+                .exists()
+            )
 
     def test_the_api_reads_and_patches(self):
         token = api_token_create(
@@ -149,3 +160,10 @@ class PlanningSettingsTests(TestCase):
         self.assertRedirects(
             response, reverse("planning:settings", args=["shop"]), fetch_redirect_response=False
         )
+        with tenant_context(self.merchant):  # refused: still only the first endpoint
+            self.assertEqual(
+                list(
+                    WebhookEndpoint.objects.for_merchant(self.merchant).values_list("pk", flat=True)
+                ),
+                [endpoint.pk],
+            )

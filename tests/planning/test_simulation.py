@@ -43,6 +43,12 @@ class ReplayTests(SimpleTestCase):
         self.assertAlmostEqual(outcome.lost_sales_cost, 145 * 3)
         # inventory at cost, end of day: 45, 35, 25, 15, 5, then 0
         self.assertAlmostEqual(outcome.average_inventory_value, (45 + 35 + 25 + 15 + 5) * 2 / 20)
+        # held at 25% of cost a year: the same end-of-day values, summed, for a day each
+        self.assertAlmostEqual(outcome.holding_cost, (45 + 35 + 25 + 15 + 5) * 2 * 0.25 / 365)
+        # the cycles closed by the reviews of days 7 and 14 (days 0-6 and 7-13) both lost
+        # sales; the last, unfinished one is not counted
+        self.assertEqual(outcome.cycle_service_level, 0.0)
+        self.assertEqual(outcome.orders, 0)
 
     def test_an_order_arrives_after_its_lead_time_in_whole_packs(self):
         demand = np.zeros((1, 14))

@@ -70,18 +70,40 @@ class NightlyPlanningTests(TestCase):
                 .values_list("sku__code", flat=True)
             )
         self.assertEqual([s.sku_id for s in suggestions], [self.empty.pk])  # 900 units last
-        self.assertEqual(suggestions[0].forecast_run_id, run.pk)
-        self.assertGreater(suggestions[0].quantity, 0)
+        (suggestion,) = suggestions
+        self.assertEqual(suggestion.forecast_run_id, run.pk)
+        self.assertGreater(suggestion.quantity, 0)
+        # nothing on hand or on order: the whole order-up-to level is needed, and ordered in
+        # whole packs of 6 (the supplier's terms), at least the MOQ of 12, less than a pack over
+        self.assertEqual((suggestion.on_hand, suggestion.on_order), (0, 0))
+        self.assertEqual(suggestion.needed, suggestion.order_up_to)
+        self.assertEqual(suggestion.quantity % 6, 0)
+        self.assertGreaterEqual(suggestion.quantity, max(suggestion.needed, 12))
+        self.assertLess(suggestion.quantity - suggestion.needed, 6)
         self.assertEqual(explained, ["EMPTY"])
 
     def test_an_older_run_is_not_planned_from(self):
         older = self.run_night()
-        self.run_night()
+        newer = self.run_night()
+
+        def proposed_from() -> list[int]:
+            with tenant_context(self.merchant):
+                rows = ReorderSuggestion.objects.for_merchant(self.merchant)
+                return list(
+                    rows.filter(status=ReorderSuggestion.Status.PROPOSED).values_list(
+                        "forecast_run", flat=True
+                    )
+                )
+
         with tenant_context(self.merchant):
             before = ReorderSuggestion.objects.for_merchant(self.merchant).count()
+        # one suggestion (EMPTY) per night; the newer one is proposed, the older superseded
+        self.assertEqual(before, 2)
+        self.assertEqual(proposed_from(), [newer.pk])
         self.assertEqual(plan_after_forecast_task(merchant_id=self.merchant.pk, run_id=older.pk), 0)
         with tenant_context(self.merchant):
             self.assertEqual(ReorderSuggestion.objects.for_merchant(self.merchant).count(), before)
+        self.assertEqual(proposed_from(), [newer.pk])
 
     def test_with_the_broker_away_the_planning_runs_in_the_worker_that_made_the_run(self):
         # The run's follow-ups cannot be sent: no row would find them again, so they run here.

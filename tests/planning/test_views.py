@@ -80,6 +80,11 @@ class OrdersPageTests(TestCase):
         self.assertContains(response, "Acme")
         self.assertContains(response, "Bolt")
         self.assertContains(response, "48.00")  # 24 x 2 per supplier
+        # the line's cost is 48.00 too: the supplier's own heading carries its total, one
+        # line of 24 at 2 each; the card adds both suppliers' lines, 2 x 48
+        self.assertContains(response, 'Acme <span class="sub">ACME</span> · GBP 48.00</h2>')
+        self.assertContains(response, 'Bolt <span class="sub">BOLT</span> · GBP 48.00</h2>')
+        self.assertContains(response, '<div class="value">GBP 96.00</div>')
         self.assertNotContains(response, 'name="decision"')  # viewers cannot decide
 
     def test_a_planner_edits_approves_and_rejects_and_exports(self):
@@ -115,7 +120,15 @@ class OrdersPageTests(TestCase):
         )
         self.assertEqual(response.status_code, 403)
         self.assertEqual(self.status_of(self.mug), "proposed")
-        self.assertEqual(Decimal("24"), self.mug.quantity)
+        # nor change a quantity: read back from the database (self.mug is the object as it
+        # was created, so comparing with it could never fail)
+        response = self.client.post(
+            self.url("suggestion_quantity", self.mug.pk), {"quantity": "60"}
+        )
+        self.assertEqual(response.status_code, 403)
+        with tenant_context(self.merchant):
+            stored = ReorderSuggestion.objects.for_merchant(self.merchant).get(pk=self.mug.pk)
+        self.assertEqual(stored.quantity, Decimal("24"))
 
     def test_long_lists_come_in_pages_and_the_totals_count_every_line(self):
         from planning.views import SuggestionsView
@@ -234,6 +247,9 @@ class AlertsPageTests(TestCase):
             self.url("alerts_act"), {"ids": [self.stale.pk], "action": "resolve"}
         )
         self.assertEqual(response.status_code, 403)
+        with tenant_context(self.merchant):
+            stale = Alert.objects.for_merchant(self.merchant).get(pk=self.stale.pk)
+        self.assertEqual((stale.state, stale.handled_by_id), ("open", None))
 
 
 class DashboardPanelTests(TestCase):
