@@ -12,6 +12,11 @@ does nothing.
 
 Each app says which of its rows are stranded (settings.CELERY_REDISPATCH_SOURCES), so that
 accounts imports none of the apps above it.
+
+A task is sent by its name ("forecasting.run_forecast_task"), so the sender never imports the
+module that defines it: a web process queues a forecast without loading the model code the
+task runs. Only where tasks run in this process (no broker: the embedded default, and tests)
+is the task itself looked up and run.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from celery import Task
+from celery import Task, current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
@@ -45,30 +50,52 @@ def _ids(kwargs: dict) -> dict:
     return {name: value for name, value in kwargs.items() if name.endswith("_id")}
 
 
-def send(task: Task, *, run_here_if_unavailable: bool = False, **kwargs) -> bool:
+TaskRef = Task | str  # a task, or its registered name
+
+
+def _name(task: TaskRef) -> str:
+    return task if isinstance(task, str) else task.name
+
+
+def _task(task: TaskRef) -> Task:
+    """The task itself, imported on demand: only to run it in this process."""
+    if not isinstance(task, str):
+        return task
+    current_app.loader.import_default_modules()  # the apps' tasks modules (autodiscovery)
+    return current_app.tasks[task]
+
+
+def _queue(task: TaskRef, kwargs: dict) -> None:
+    if isinstance(task, str) and not current_app.conf.task_always_eager:
+        current_app.send_task(task, kwargs=kwargs)  # by name: routed by config/celery.py
+    else:
+        _task(task).delay(**kwargs)
+
+
+def send(task: TaskRef, *, run_here_if_unavailable: bool = False, **kwargs) -> bool:
     """Send ``task`` with ``kwargs`` now. False, with a warning, when the broker could not be
     reached: the job's row stays queued and the sweep sends it again. A short task with no
     row to sweep (an invitation email) says ``run_here_if_unavailable``: it then runs in this
     process instead, its errors logged."""
     try:
         # gives up within about two seconds (settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
-        task.delay(**kwargs)
+        _queue(task, kwargs)
     except OperationalError as error:
         if not run_here_if_unavailable:
             logger.warning("broker unavailable (%s): %s %s not sent; a queued job waits for "
-                           "the sweep", error, task.name, _ids(kwargs))  # fmt: skip
+                           "the sweep", error, _name(task), _ids(kwargs))  # fmt: skip
             return False
         logger.warning("broker unavailable (%s): %s %s runs in this process",
-                       error, task.name, _ids(kwargs))  # fmt: skip
+                       error, _name(task), _ids(kwargs))  # fmt: skip
         try:
-            task.apply(kwargs=kwargs, throw=True)
+            _task(task).apply(kwargs=kwargs, throw=True)
         except Exception:
-            logger.exception("%s %s failed in this process", task.name, _ids(kwargs))
+            logger.exception("%s %s failed in this process", _name(task), _ids(kwargs))
         return False
     return True
 
 
-def send_on_commit(task: Task, *, run_here_if_unavailable: bool = False, **kwargs) -> None:
+def send_on_commit(task: TaskRef, *, run_here_if_unavailable: bool = False, **kwargs) -> None:
     """`send` once the current transaction commits (at once outside one)."""
     transaction.on_commit(
         lambda: send(task, run_here_if_unavailable=run_here_if_unavailable, **kwargs)
@@ -78,14 +105,14 @@ def send_on_commit(task: Task, *, run_here_if_unavailable: bool = False, **kwarg
 # -- the sweep ---------------------------------------------------------------------------------
 def stranded(
     model: type[models.Model],
-    task: Task,
+    task: TaskRef,
     row_argument: str,
     *,
     queued_before: dt.datetime,
     since: str = "created_at",
     status: str = QUEUED,
     **filters,
-) -> list[tuple[Task, dict]]:
+) -> list[tuple[TaskRef, dict]]:
     """The task to send again, with its arguments (the merchant's id and the row's, as
     ``row_argument``), for each of ``model``'s rows in ``status`` whose ``since`` is before
     ``queued_before``, the oldest first: what an app's source returns."""
@@ -105,9 +132,9 @@ def _sources() -> Iterable[tuple[str, object]]:
         yield path, import_string(path)
 
 
-def _mark_key(task: Task, kwargs: dict) -> str:
+def _mark_key(task: TaskRef, kwargs: dict) -> str:
     arguments = ":".join(f"{name}={value}" for name, value in sorted(kwargs.items()))
-    return f"redispatch:{task.name}:{arguments}"
+    return f"redispatch:{_name(task)}:{arguments}"
 
 
 def redispatch_stranded(*, now: dt.datetime | None = None) -> int:
@@ -141,6 +168,6 @@ def redispatch_stranded(*, now: dt.datetime | None = None) -> int:
             times = mark[0] + 1 if mark else 1
             wait = after * min(2**times, BACKOFF_LIMIT)
             cache.set(key, (times, now.timestamp() + wait), timeout=MARK_SECONDS)
-            logger.info("%s %s sent again (queued for over %s s)", task.name, _ids(kwargs), after)
+            logger.info("%s %s sent again (queued for over %s s)", _name(task), _ids(kwargs), after)
             sent += 1
     return sent

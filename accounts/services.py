@@ -264,12 +264,10 @@ def invitation_create(
         ip_address=ip_address,
         details={"invitation_id": invitation.pk, "email": email, "role": invitation.role},
     )
-    from accounts.tasks import send_invitation_email_task
-
     # the secret is in the message only (the row keeps its digest): with the broker away there
     # is nothing to send again later, so the email goes from this process
     dispatch.send_on_commit(
-        send_invitation_email_task,
+        "accounts.send_invitation_email_task",
         run_here_if_unavailable=True,
         merchant_id=merchant.pk,
         invitation_id=invitation.pk,

@@ -11,15 +11,13 @@ from forecasting.models import ForecastRun, ModelVersion, TrainingRun
 
 
 def _forecast(run: ForecastRun) -> None:
-    from forecasting.tasks import run_forecast_task
 
-    dispatch.send(run_forecast_task, merchant_id=run.merchant_id, run_id=run.pk)
+    dispatch.send("forecasting.run_forecast_task", merchant_id=run.merchant_id, run_id=run.pk)
 
 
 def _fine_tune(run: TrainingRun) -> None:
-    from forecasting.tasks import fine_tune_task
 
-    dispatch.send(fine_tune_task, merchant_id=run.merchant_id, run_id=run.pk)
+    dispatch.send("forecasting.fine_tune_task", merchant_id=run.merchant_id, run_id=run.pk)
 
 
 @admin.register(ForecastRun)

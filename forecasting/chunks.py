@@ -45,7 +45,6 @@ def sku_order(merchant: Merchant) -> list[int]:
 def fan_out(*, merchant: Merchant, run: ForecastRun, sku_ids: list[int]) -> list[ForecastChunk]:
     """Create the run's chunks (once: a redelivered run task finds them made) and queue those
     not done yet when the transaction commits."""
-    from forecasting.tasks import forecast_chunk_task
 
     size = max(settings.FORECAST_CHUNK_SKUS, 1)
     with transaction.atomic(), tenant_context(merchant):
@@ -71,7 +70,7 @@ def fan_out(*, merchant: Merchant, run: ForecastRun, sku_ids: list[int]) -> list
         for chunk in made:
             if chunk.status != ForecastChunk.Status.SUCCEEDED:
                 dispatch.send_on_commit(
-                    forecast_chunk_task, merchant_id=merchant.pk, chunk_id=chunk.pk
+                    "forecasting.forecast_chunk_task", merchant_id=merchant.pk, chunk_id=chunk.pk
                 )
     return made
 
@@ -79,10 +78,9 @@ def fan_out(*, merchant: Merchant, run: ForecastRun, sku_ids: list[int]) -> list
 def chunks_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     """The task of each chunk queued before ``queued_before`` and still waiting: the broker
     was away or lost it (`accounts.dispatch`)."""
-    from forecasting.tasks import forecast_chunk_task
 
     return dispatch.stranded(
-        ForecastChunk, forecast_chunk_task, "chunk_id", queued_before=queued_before
+        ForecastChunk, "forecasting.forecast_chunk_task", "chunk_id", queued_before=queued_before
     )
 
 
@@ -105,7 +103,7 @@ def chunk_claim(*, merchant: Merchant, chunk_id: int, claimant: str = ""):
 def chunk_execute(*, merchant: Merchant, chunk_id: int, claimant: str = ""):
     """Forecast one chunk and write it; end the run if it was the last. Returns the chunk, or
     None / `BUSY` as `chunk_claim` does."""
-    from forecasting.services import Clock, _write_forecasts, forecast_history
+    from forecasting.engine import Clock, _write_forecasts, forecast_history
 
     chunk = chunk_claim(merchant=merchant, chunk_id=chunk_id, claimant=claimant)
     if chunk is None or chunk == BUSY:

@@ -2,7 +2,7 @@
 
 The explained number is what the SKU's forecast page shows: the stored forecast's median
 demand summed over its first `DAYS` days (days the shop is closed count nothing), by the
-run's own model, history and horizon (`forecasting.services.series_forecast_explain`). The
+run's own model, history and horizon (`forecasting.engine.series_forecast_explain`). The
 history is split into additive parts (the average level; a linear trend; a slow, yearly-like
 pattern; the weekly pattern; the recent level; and the day-to-day noise), the covariates
 into price, promotion and calendar rows, and similar products are the past-only row the

@@ -20,7 +20,6 @@ windows. Rejected versions are kept with the reason; rolling back activates an e
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import math
 import time
 import uuid
@@ -32,12 +31,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import dispatch, runs
+from accounts import runs
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import history as history_reads
-from forecasting import registry
+from forecasting import registry, selectors, services
 from forecasting.baselines import BASELINES, seasonal_naive
 from forecasting.metrics import score
 from forecasting.models import ModelVersion, TrainingRun
@@ -53,55 +52,12 @@ from forecasting.selection import (
     honest_score,
     window_scores,
 )
+from forecasting.services import MIN_DAYS
 
 WEEK = 7
-SELECTION_DAYS = SELECTION_WINDOWS * SELECTION_PERIODS  # the days the versions are judged on
-MIN_DAYS = SELECTION_DAYS + 4 * WEEK  # and at least four weeks to train the judged twin on
 REPLAY_SHARE = 0.25
 CONTINUE_SHARE = 0.2  # of a run's steps, those the served twin continues for
-LEARNING_RATE = {"full": 1e-4, "lora": 1e-3}
-
-
-def training_run_create(
-    *,
-    merchant: Merchant,
-    mode: str | None = None,
-    steps: int | None = None,
-    only_with_history: bool = False,
-) -> TrainingRun | None:
-    """Queue a fine-tune on the gpu queue (dispatched on commit). None when one is already
-    queued or running for the merchant, or (``only_with_history``) it has too little data."""
-    from forecasting.tasks import fine_tune_task
-    from inventory.models import SalesDay
-
-    mode = mode or settings.FINE_TUNE_MODE
-    if mode not in LEARNING_RATE:
-        raise DomainError(f"Unknown fine-tuning mode {mode!r}: use full or lora.")
-    with transaction.atomic(), tenant_context(merchant):
-        busy = TrainingRun.objects.for_merchant(merchant).filter(
-            status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
-        )
-        if busy.exists():
-            return None
-        if only_with_history:
-            days = (
-                SalesDay.objects.for_merchant(merchant).order_by().values("date").distinct().count()
-            )
-            if days < MIN_DAYS:
-                return None
-        run = TrainingRun.objects.create(
-            merchant=merchant, mode=mode, steps=steps or settings.FINE_TUNE_STEPS
-        )
-        dispatch.send_on_commit(fine_tune_task, merchant_id=merchant.pk, run_id=run.pk)
-    return run
-
-
-def training_runs_stranded(*, queued_before: dt.datetime) -> list[tuple]:
-    """The task of each training run queued before ``queued_before`` and still waiting: the
-    broker was away or lost it (`accounts.dispatch`)."""
-    from forecasting.tasks import fine_tune_task
-
-    return dispatch.stranded(TrainingRun, fine_tune_task, "run_id", queued_before=queued_before)
+LEARNING_RATE = {"full": 1e-4, "lora": 1e-3}  # per mode (services.FINE_TUNE_MODES)
 
 
 def _with_lora(model: torch.nn.Module) -> torch.nn.Module:
@@ -344,7 +300,7 @@ def training_run_execute(
     with transaction.atomic(), tenant_context(merchant):
         history = history_reads.load_history(merchant)
         covariates = history_reads.covariates(merchant, history, 0)
-        parent_version = registry.active_version(merchant)
+        parent_version = selectors.active_version(merchant)
     if len(history.days) < MIN_DAYS:
         raise DomainError(f"Fine-tuning needs at least {MIN_DAYS} days of sales history.")
     started = time.perf_counter()
@@ -389,7 +345,7 @@ def training_run_execute(
         )
         version.save()
         if fit.accepted:
-            _activate(merchant, version)
+            services.model_version_make_active(merchant, version)
         run.status = TrainingRun.Status.SUCCEEDED
         run.version = version
         run.device = fit.device
@@ -435,39 +391,3 @@ def version_metrics(fit: CrossFit, *, series: int) -> dict:
         "corpus_loss_after": round(fit.corpus_loss_after, 5),
         "train_seconds": round(fit.seconds, 1),
     }
-
-
-def _activate(merchant: Merchant, version: ModelVersion) -> None:
-    ModelVersion.objects.for_merchant(merchant).filter(status=ModelVersion.Status.ACTIVE).exclude(
-        pk=version.pk
-    ).update(status=ModelVersion.Status.RETIRED)
-    version.status = ModelVersion.Status.ACTIVE
-    version.activated_at = timezone.now()
-    version.save(update_fields=["status", "activated_at"])
-
-
-def model_version_activate(*, merchant: Merchant, version_id: int) -> ModelVersion:
-    """Make a version (an earlier one: a rollback) the merchant's active model."""
-    with transaction.atomic(), tenant_context(merchant):
-        version = ModelVersion.objects.for_merchant(merchant).filter(pk=version_id).first()
-        if version is None:
-            raise ModelVersion.DoesNotExist("No such model version.")
-        _activate(merchant, version)
-    return version
-
-
-def model_version_rollback(*, merchant: Merchant) -> ModelVersion | None:
-    """Back to the version the active one was trained from (None: back to the base model)."""
-    with transaction.atomic(), tenant_context(merchant):
-        active = registry.active_version(merchant)
-        if active is None:
-            raise DomainError("The base model is in use already; there is nothing to roll back.")
-        if active.parent_id is None:
-            active.status = ModelVersion.Status.RETIRED
-            active.save(update_fields=["status"])
-            return None
-        return model_version_activate(merchant=merchant, version_id=active.parent_id)
-
-
-def training_run_fail(*, merchant: Merchant, run_id: int, message: str) -> None:
-    runs.fail(TrainingRun, merchant=merchant, pk=run_id, message=message)

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from accounts.models import Merchant
+from forecasting import selectors
 from forecasting.models import ModelVersion
 from forecasting.neural import network
 
@@ -56,20 +57,12 @@ def judging_model(version: ModelVersion) -> torch.nn.Module:
     return _version_model(version.pk, version.held_out_artifact.name, directory)
 
 
-def active_version(merchant: Merchant) -> ModelVersion | None:
-    return (
-        ModelVersion.objects.for_merchant(merchant)
-        .filter(status=ModelVersion.Status.ACTIVE)
-        .first()
-    )
-
-
 def serving_models(
     merchant: Merchant,
 ) -> tuple[torch.nn.Module, torch.nn.Module, ModelVersion | None]:
     """The transformer that forecasts for the merchant, the one that stands for it on the
     selection windows, and its version (None: the base model, which is both)."""
-    version = active_version(merchant)
+    version = selectors.active_version(merchant)
     return *models_of(version), version
 
 

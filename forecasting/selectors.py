@@ -8,7 +8,26 @@ import numpy as np
 from django.db.models import BinaryField, F, Func, Value
 
 from accounts.models import Merchant
-from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.models import ForecastRun, ModelVersion, SeriesForecast
+
+
+def active_version(merchant: Merchant) -> ModelVersion | None:
+    """The merchant's active fine-tuned version; None when the shipped base model serves."""
+    return (
+        ModelVersion.objects.for_merchant(merchant)
+        .filter(status=ModelVersion.Status.ACTIVE)
+        .first()
+    )
+
+
+def forecast_explanation(*, merchant: Merchant, forecast_id: int) -> dict | None:
+    """A stored forecast's SHAP explanation, None until a worker has computed it."""
+    return (
+        SeriesForecast.objects.for_merchant(merchant)
+        .filter(pk=forecast_id)
+        .values_list("explanation", flat=True)
+        .first()
+    )
 
 
 def latest_run(*, merchant: Merchant) -> ForecastRun | None:

@@ -11,7 +11,7 @@ from accounts import dispatch
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from forecasting import chunks, embeddings, fine_tuning, services
+from forecasting import chunks, embeddings, engine, fine_tuning, services
 from forecasting.models import SeriesForecast
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ CHUNK_RETRY_SECONDS = 5
 def run_forecast_task(self, *, merchant_id: int, run_id: int) -> None:
     merchant = Merchant.objects.get(pk=merchant_id)
     try:
-        run = services.forecast_run_execute(
+        run = engine.forecast_run_execute(
             merchant=merchant, run_id=run_id, claimant=self.request.id or ""
         )
     except Exception:
@@ -128,10 +128,10 @@ def fine_tune_task(self, *, merchant_id: int, run_id: int) -> None:
             merchant=merchant, run_id=run_id, claimant=self.request.id or ""
         )
     except DomainError as error:  # the merchant's data cannot be trained on: say why
-        fine_tuning.training_run_fail(merchant=merchant, run_id=run_id, message=str(error))
+        services.training_run_fail(merchant=merchant, run_id=run_id, message=str(error))
     except Exception:
         logger.exception("training run %s of merchant %s failed", run_id, merchant_id)
-        fine_tuning.training_run_fail(
+        services.training_run_fail(
             merchant=merchant, run_id=run_id, message="Training stopped on an unexpected error."
         )
         raise
@@ -142,7 +142,7 @@ def weekly_fine_tune_task() -> int:
     """Queue a fine-tune for each merchant with sales history (on the gpu queue)."""
     queued = 0
     for merchant in Merchant.objects.order_by("pk"):
-        if fine_tuning.training_run_create(merchant=merchant, only_with_history=True):
+        if services.training_run_create(merchant=merchant, only_with_history=True):
             queued += 1
     return queued
 
@@ -178,7 +178,7 @@ def explain_forecast_task(*, merchant_id: int, forecast_id: int) -> bool:
     if forecast is None or forecast.explanation:
         return False
     try:
-        services.series_forecast_explain(merchant=merchant, forecast=forecast)
+        engine.series_forecast_explain(merchant=merchant, forecast=forecast)
     except DomainError:
         return False
     return True

@@ -17,7 +17,7 @@ from accounts import dispatch
 from accounts.errors import DomainError
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
-from forecasting import fine_tuning, registry, selectors, services
+from forecasting import selectors, services
 from forecasting.charts import forecast_chart
 from forecasting.models import ForecastRun, ModelVersion, TrainingRun
 from forecasting.projection import project_forecast
@@ -148,23 +148,30 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
         }
 
     def explanation(self, forecast) -> dict | None:
-        """SHAP values, computed on first view and kept; None if it cannot be explained. With
-        a broker (production), the first view queues the computation (seconds of CPU) and the
-        page says so, rather than holding a web worker for it."""
-        if not forecast.explanation and not settings.EXPLAIN_IN_REQUEST:
-            from forecasting import tasks
-
-            # with the broker away the page still answers; its next view queues it again
-            dispatch.send_on_commit(
-                tasks.explain_forecast_task, merchant_id=self.merchant.pk, forecast_id=forecast.pk
+        """SHAP values, computed once by a worker and kept with the forecast; None if it
+        cannot be explained. The first view queues the computation (seconds of CPU) and the
+        page says so, rather than holding a web worker for it; where tasks run in this
+        process (no broker: EXPLAIN_IN_REQUEST) it has run by the time the page is drawn."""
+        explanation = forecast.explanation
+        if not explanation:
+            if not settings.EXPLAIN_IN_REQUEST:
+                # with the broker away the page still answers; its next view queues it again
+                dispatch.send_on_commit(
+                    "forecasting.explain_forecast_task",
+                    merchant_id=self.merchant.pk,
+                    forecast_id=forecast.pk,
+                )
+                return {"pending": True}
+            dispatch.send(
+                "forecasting.explain_forecast_task",
+                merchant_id=self.merchant.pk,
+                forecast_id=forecast.pk,
             )
-            return {"pending": True}
-        try:
-            explanation = services.series_forecast_explain(
-                merchant=self.merchant, forecast=forecast
+            explanation = selectors.forecast_explanation(
+                merchant=self.merchant, forecast_id=forecast.pk
             )
-        except DomainError:
-            return None
+            if not explanation:
+                return None
         largest = max((abs(group["value"]) for group in explanation["groups"]), default=0) or 1
         for group in explanation["groups"]:
             group["width"] = round(100 * abs(group["value"]) / largest)
@@ -188,7 +195,7 @@ class ModelsView(MerchantViewMixin, TemplateView):
         context.update(
             training_runs=training_runs,
             versions=self.get_queryset().select_related("parent").order_by("-created_at")[:20],
-            active=registry.active_version(self.merchant),
+            active=selectors.active_version(self.merchant),
             training_now=any(run.status in ("queued", "running") for run in training_runs),
             base_card=base_model_card(),
         )
@@ -197,7 +204,7 @@ class ModelsView(MerchantViewMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if not self.can(Permission.PLAN):
             raise PermissionDenied("Only planners and owners train models.")
-        run = fine_tuning.training_run_create(merchant=self.merchant)
+        run = services.training_run_create(merchant=self.merchant)
         if run is None:
             messages.info(request, "A training run is already queued or running.")
         else:
@@ -211,7 +218,7 @@ class ModelVersionActivateView(MerchantViewMixin, View):
 
     def post(self, request, *args, **kwargs):
         version = self.get_object_or_404(self.kwargs["pk"])
-        fine_tuning.model_version_activate(merchant=self.merchant, version_id=version.pk)
+        services.model_version_activate(merchant=self.merchant, version_id=version.pk)
         messages.success(request, f"Version {version.pk} now serves your forecasts.")
         return redirect("forecasting:models", merchant_slug=self.merchant.slug)
 
@@ -222,7 +229,7 @@ class ModelRollbackView(MerchantViewMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            version = fine_tuning.model_version_rollback(merchant=self.merchant)
+            version = services.model_version_rollback(merchant=self.merchant)
         except DomainError as error:
             messages.error(request, str(error))
         else:

@@ -21,9 +21,8 @@ from inventory.models import (
 
 
 def _run_import(job: ImportJob) -> None:
-    from inventory.tasks import run_import_task
 
-    dispatch.send(run_import_task, merchant_id=job.merchant_id, job_id=job.pk)
+    dispatch.send("inventory.run_import_task", merchant_id=job.merchant_id, job_id=job.pk)
 
 
 @admin.register(Location)

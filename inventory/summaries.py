@@ -38,8 +38,6 @@ def catalogue_changed(*, merchant: Merchant) -> None:
     after the writing transaction commits, in a short one of its own: a lock on the state row
     held through a long import would stall every other sync of the store, and could deadlock
     with them."""
-    # Imported here: the tasks module imports the ingestion that calls this function.
-    from inventory.tasks import refresh_sku_summaries_task
 
     now = timezone.now()
     with transaction.atomic(), tenant_context(merchant):
@@ -51,7 +49,7 @@ def catalogue_changed(*, merchant: Merchant) -> None:
             if not created:  # created meanwhile by a concurrent write
                 states.update(data_version=F("data_version") + 1, changed_at=now)
     # with the broker away the pages rebuild the summaries themselves once the task is late
-    dispatch.send(refresh_sku_summaries_task, merchant_id=merchant.pk)
+    dispatch.send("inventory.refresh_sku_summaries_task", merchant_id=merchant.pk)
 
 
 def sku_summaries_current(*, merchant: Merchant) -> SummaryFreshness:

@@ -66,9 +66,8 @@ class ServiceHealthAdmin(ReadOnlyPage):
 
 
 def _replay(job: PolicyReplay) -> None:
-    from planning.tasks import policy_replay_task
 
-    dispatch.send(policy_replay_task, merchant_id=job.merchant_id, replay_id=job.pk)
+    dispatch.send("planning.policy_replay_task", merchant_id=job.merchant_id, replay_id=job.pk)
 
 
 @admin.register(PolicyReplay)

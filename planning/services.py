@@ -413,7 +413,6 @@ REPLAY_MAX_SERIES = 2000  # the series with the most units sold, so a replay sta
 def policy_replay_create(*, merchant: Merchant, actor: User | None) -> PolicyReplay:
     """Queue a replay of the store's last weeks (one at a time: a queued or running one is
     returned instead of a second)."""
-    from planning import tasks
 
     pending = (
         PolicyReplay.objects.for_merchant(merchant)
@@ -423,17 +422,18 @@ def policy_replay_create(*, merchant: Merchant, actor: User | None) -> PolicyRep
     if pending is not None:
         return pending
     job = PolicyReplay.objects.create(merchant=merchant, requested_by=actor)
-    dispatch.send_on_commit(tasks.policy_replay_task, merchant_id=merchant.pk, replay_id=job.pk)
+    dispatch.send_on_commit(
+        "planning.policy_replay_task", merchant_id=merchant.pk, replay_id=job.pk
+    )
     return job
 
 
 def policy_replays_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     """The task of each replay queued before ``queued_before`` and still waiting: the broker
     was away or lost it (`accounts.dispatch`)."""
-    from planning import tasks
 
     return dispatch.stranded(
-        PolicyReplay, tasks.policy_replay_task, "replay_id", queued_before=queued_before
+        PolicyReplay, "planning.policy_replay_task", "replay_id", queued_before=queued_before
     )
 
 

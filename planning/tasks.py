@@ -10,7 +10,7 @@ from accounts import runs
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from forecasting import services as forecasting_services
+from forecasting import engine as forecasting_engine
 from forecasting.models import ForecastRun
 from planning import alerts, notifications, promotions, selectors, services
 from planning.models import PolicyReplay
@@ -43,7 +43,7 @@ def plan_after_forecast_task(*, merchant_id: int, run_id: int) -> int:
             merchant=merchant, run=run, limit=settings.PLANNING_EXPLAIN_LIMIT
         )
     promotions.promotion_plans_check(merchant=merchant, run=run)
-    forecasting_services.explain_forecasts(merchant=merchant, run=run, sku_ids=sku_ids)
+    forecasting_engine.explain_forecasts(merchant=merchant, run=run, sku_ids=sku_ids)
     return result.suggestions
 
 

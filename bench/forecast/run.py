@@ -243,10 +243,11 @@ def speed(skus: int, with_auto_ets: bool = True) -> None:
 
     from accounts.tenancy import tenant_context
     from forecasting import embeddings, fine_tuning
+    from forecasting import services as forecasting_services
     from forecasting.backtest import auto_ets
+    from forecasting.engine import forecast_run_execute
     from forecasting.history import load_history
     from forecasting.models import ForecastRun, TrainingRun
-    from forecasting.services import forecast_run_execute
     from planning import alerts, promotions, services
 
     print(f"\nLoading {skus:,} SKUs x 365 days …", flush=True)
@@ -304,7 +305,7 @@ def speed(skus: int, with_auto_ets: bool = True) -> None:
     small = load_merchant("tune", 1000, seed=2)
     with override_settings(CELERY_TASK_ALWAYS_EAGER=True):
         started = time.perf_counter()
-        training = fine_tuning.training_run_create(merchant=small)
+        training = forecasting_services.training_run_create(merchant=small)
         with tenant_context(small):
             training = TrainingRun.objects.for_merchant(small).get(pk=training.pk)
         if training.status == TrainingRun.Status.QUEUED:

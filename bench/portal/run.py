@@ -48,8 +48,8 @@ def prepare(skus: int):
     from accounts.models import User
     from accounts.tenancy import tenant_context
     from bench.forecast.run import load_merchant
+    from forecasting.engine import forecast_run_execute
     from forecasting.models import ForecastRun
-    from forecasting.services import forecast_run_execute
     from inventory.models import SKU
     from planning import alerts, promotions, services
 

@@ -67,7 +67,7 @@ def main() -> None:
 
         from accounts.tenancy import tenant_context
         from bench.forecast.run import load_merchant
-        from forecasting import fine_tuning, services
+        from forecasting import services
         from forecasting.models import (
             ForecastChunk,
             ForecastRun,
@@ -121,7 +121,7 @@ def main() -> None:
         # 2. the fine-tune
         gpu = start_worker(environment, "gpu", "gpu-first")
         workers.append(gpu)
-        training = fine_tuning.training_run_create(merchant=merchant)
+        training = services.training_run_create(merchant=merchant)
         started = time.monotonic()
         progressed = wait_for(lambda: one(TrainingRun, pk=training.pk, steps_done__gt=0), 300)
         if progressed is None:

@@ -48,8 +48,8 @@ def measure(skus: int) -> tuple[list[dict], dict, int]:
 
     from accounts.tenancy import tenant_context
     from bench.forecast.run import load_merchant
+    from forecasting.engine import forecast_run_execute
     from forecasting.models import ForecastChunk, ForecastRun
-    from forecasting.services import forecast_run_execute
 
     merchant = load_merchant("scaling", skus, seed=11)
     timings = {}

@@ -13,7 +13,7 @@ import numpy as np
 from django.test import TestCase, override_settings
 
 from accounts.tenancy import tenant_context
-from forecasting import chunks, services
+from forecasting import chunks, engine
 from forecasting import history as history_reads
 from forecasting.models import ForecastChunk, ForecastRun, SeriesForecast
 from inventory.models import SalesDay
@@ -46,7 +46,7 @@ class ChunkTests(TestCase):
             mock.patch("forecasting.tasks.follow_up") as follow_up,
             self.captureOnCommitCallbacks(execute=True),
         ):
-            services.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+            engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
         self.follow_ups = follow_up.call_count
         with tenant_context(self.merchant):
             return ForecastRun.objects.for_merchant(self.merchant).get(pk=run.pk)
@@ -82,7 +82,7 @@ class ChunkTests(TestCase):
         for sku_ids in parts:
             with tenant_context(self.merchant):
                 history = history_reads.load_history(self.merchant, sku_ids=sku_ids)
-            alone = services.forecast_history(self.merchant, whole, history, services.Clock())
+            alone = engine.forecast_history(self.merchant, whole, history, engine.Clock())
             for sku, _location, _model, packed, *_rest in alone.rows:
                 expected = SeriesForecast.unpack(packed)
                 np.testing.assert_allclose(many[sku], expected, rtol=1e-4, atol=1e-4)

@@ -11,7 +11,7 @@ from django.test import TestCase
 
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
-from forecasting import embeddings, services
+from forecasting import embeddings, engine
 from forecasting.models import ForecastRun, SeriesForecast, SkuEmbedding
 from forecasting.quantiles import MEDIAN_INDEX
 from inventory.models import SalesDay
@@ -105,14 +105,12 @@ class SimilarProductsExplainedTests(TestCase):
     def test_the_explanation_of_a_new_skus_forecast_has_similar_products(self):
         with tenant_context(self.merchant):
             run = ForecastRun.objects.create(merchant=self.merchant, horizon=28)
-        services.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
         with tenant_context(self.merchant):
             forecast = SeriesForecast.objects.for_merchant(self.merchant).get(
                 run=run, sku=self.skus[0]
             )
-            explanation = services.series_forecast_explain(
-                merchant=self.merchant, forecast=forecast
-            )
+            explanation = engine.series_forecast_explain(merchant=self.merchant, forecast=forecast)
         keys = [group["key"] for group in explanation["groups"]]
         self.assertIn("similar", keys)
         median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
@@ -121,11 +119,11 @@ class SimilarProductsExplainedTests(TestCase):
     def test_a_forecast_by_a_retired_model_is_refused_not_a_server_error(self):
         with tenant_context(self.merchant):
             run = ForecastRun.objects.create(merchant=self.merchant, horizon=28)
-        services.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
         with tenant_context(self.merchant):
             forecast = SeriesForecast.objects.for_merchant(self.merchant).get(
                 run=run, sku=self.skus[1]
             )
             forecast.model = "ensemble"  # a name an earlier release served
             with self.assertRaisesMessage(DomainError, "(ensemble) that is no longer served"):
-                services.series_forecast_explain(merchant=self.merchant, forecast=forecast)
+                engine.series_forecast_explain(merchant=self.merchant, forecast=forecast)

@@ -14,11 +14,11 @@ from django.test import TestCase, override_settings
 
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
-from forecasting import fine_tuning, registry, services
+from forecasting import engine, fine_tuning, registry, selectors, services
+from forecasting.engine import forecast_run_execute
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
 from forecasting.quantiles import MEDIAN_INDEX
 from forecasting.selection import HonestScore
-from forecasting.services import forecast_run_execute
 from forecasting.tasks import fine_tune_task
 from inventory.models import SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory
@@ -68,7 +68,7 @@ def judgement(gains: list[float]) -> fine_tuning.Judgement:
 class FineTuningTests(MerchantWithHistory, TestCase):
     def train(self, **options) -> TrainingRun:
         with self.captureOnCommitCallbacks(execute=True):
-            run = fine_tuning.training_run_create(merchant=self.merchant, steps=3, **options)
+            run = services.training_run_create(merchant=self.merchant, steps=3, **options)
         with tenant_context(self.merchant):
             return (
                 TrainingRun.objects.for_merchant(self.merchant)
@@ -92,7 +92,7 @@ class FineTuningTests(MerchantWithHistory, TestCase):
         with tenant_context(self.merchant):
             version = run.version
         # the judged twin never saw the two 28-day windows it is judged on
-        self.assertEqual(trained[0], 90 - fine_tuning.SELECTION_DAYS)
+        self.assertEqual(trained[0], 90 - services.SELECTION_DAYS)
         metrics = version.metrics
         for key in ("version", "parent"):
             self.assertEqual(len(metrics[key]["windows"]["WQL"]), 2)
@@ -161,7 +161,7 @@ class FineTuningTests(MerchantWithHistory, TestCase):
         with first, second:
             version = self.train().version
         seen = {}
-        real = services.forecast_scored
+        real = engine.forecast_scored
 
         def spy(panel, horizon, season, served, judged):
             seen["served"] = served["transformer"].model
@@ -170,7 +170,7 @@ class FineTuningTests(MerchantWithHistory, TestCase):
 
         with tenant_context(self.merchant):
             run = ForecastRun.objects.create(merchant=self.merchant, horizon=7)
-        with mock.patch.object(services, "forecast_scored", side_effect=spy):
+        with mock.patch.object(engine, "forecast_scored", side_effect=spy):
             forecast_run_execute(merchant=self.merchant, run_id=run.pk)
         self.assertIs(seen["served"], registry.version_model(version))
         self.assertIs(seen["judged"], registry.judging_model(version))
@@ -189,32 +189,32 @@ class FineTuningTests(MerchantWithHistory, TestCase):
             run = ForecastRun.objects.create(merchant=self.merchant, horizon=7)
         run = forecast_run_execute(merchant=self.merchant, run_id=run.pk)
         self.assertEqual(run.model_version_id, v2.pk)
-        self.assertEqual(fine_tuning.model_version_rollback(merchant=self.merchant), v1)
+        self.assertEqual(services.model_version_rollback(merchant=self.merchant), v1)
         with tenant_context(self.merchant):
-            self.assertEqual(registry.active_version(self.merchant), v1)
-        self.assertIsNone(fine_tuning.model_version_rollback(merchant=self.merchant))
+            self.assertEqual(selectors.active_version(self.merchant), v1)
+        self.assertIsNone(services.model_version_rollback(merchant=self.merchant))
         with tenant_context(self.merchant):
-            self.assertIsNone(registry.active_version(self.merchant))  # the base model again
+            self.assertIsNone(selectors.active_version(self.merchant))  # the base model again
         with self.assertRaisesMessage(DomainError, "nothing to roll back"):
-            fine_tuning.model_version_rollback(merchant=self.merchant)
+            services.model_version_rollback(merchant=self.merchant)
 
     def test_one_run_at_a_time_and_not_without_history(self):
         with tenant_context(self.merchant):
             TrainingRun.objects.create(merchant=self.merchant, steps=3)
-        self.assertIsNone(fine_tuning.training_run_create(merchant=self.merchant))
+        self.assertIsNone(services.training_run_create(merchant=self.merchant))
         empty = MerchantFactory()
-        self.assertIsNone(fine_tuning.training_run_create(merchant=empty, only_with_history=True))
+        self.assertIsNone(services.training_run_create(merchant=empty, only_with_history=True))
         with self.assertRaisesMessage(DomainError, "Unknown fine-tuning mode"):
-            fine_tuning.training_run_create(merchant=empty, mode="deep")
+            services.training_run_create(merchant=empty, mode="deep")
 
     def test_a_merchant_without_enough_history_gets_a_failed_run_with_the_reason(self):
         empty = MerchantFactory()
         with self.captureOnCommitCallbacks(execute=True):
-            fine_tuning.training_run_create(merchant=empty, steps=2)
+            services.training_run_create(merchant=empty, steps=2)
         with tenant_context(empty):
             run = TrainingRun.objects.for_merchant(empty).get()
         self.assertEqual(run.status, TrainingRun.Status.FAILED)
-        self.assertIn(f"at least {fine_tuning.MIN_DAYS} days of sales history", run.message)
+        self.assertIn(f"at least {services.MIN_DAYS} days of sales history", run.message)
 
 
 class JudgementTests(TestCase):
@@ -255,7 +255,7 @@ class ResumeTests(MerchantWithHistory, TestCase):
             self.assertEqual(ModelVersion.objects.for_merchant(self.merchant).count(), 1)
 
     def test_the_nightly_run_explains_the_skus_planning_asks_for(self):
-        from forecasting.services import explain_forecasts
+        from forecasting.engine import explain_forecasts
 
         with tenant_context(self.merchant):
             run = ForecastRun.objects.create(merchant=self.merchant, horizon=14)
@@ -307,7 +307,7 @@ class PeriodicHistoryTests(TestCase):
 
     def test_an_undefined_score_is_stored_as_null(self):
         with self.captureOnCommitCallbacks(execute=True):
-            run = fine_tuning.training_run_create(merchant=self.merchant, steps=2)
+            run = services.training_run_create(merchant=self.merchant, steps=2)
         with tenant_context(self.merchant):
             run = (
                 TrainingRun.objects.for_merchant(self.merchant)

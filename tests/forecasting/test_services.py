@@ -10,8 +10,8 @@ import numpy as np
 from django.test import TestCase, override_settings
 
 from accounts.tenancy import tenant_context
+from forecasting import engine, services
 from forecasting import history as history_reads
-from forecasting import services
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from forecasting.tasks import nightly_forecasts_task, run_forecast_task
@@ -205,11 +205,9 @@ class ForecastServiceTests(TestCase):
                 claimed_by="task-1",
             )
         self.assertIsNone(
-            services.forecast_run_execute(merchant=self.merchant, run_id=run.pk, claimant="other")
+            engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk, claimant="other")
         )
-        done = services.forecast_run_execute(
-            merchant=self.merchant, run_id=run.pk, claimant="task-1"
-        )
+        done = engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk, claimant="task-1")
         self.assertEqual(done.status, ForecastRun.Status.SUCCEEDED)
         with tenant_context(self.merchant):
             self.assertEqual(
@@ -219,7 +217,7 @@ class ForecastServiceTests(TestCase):
     def test_forecasts_record_the_transformer_version_and_path_correlation(self):
         with tenant_context(self.merchant):
             run = ForecastRun.objects.create(merchant=self.merchant, horizon=7)
-        run = services.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        run = engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
         self.assertIsNone(run.model_version)  # the shipped base model
         with tenant_context(self.merchant):
             forecasts = SeriesForecast.objects.for_merchant(self.merchant).filter(run=run)
@@ -242,4 +240,4 @@ class FailedRunTests(TestCase):
             run.refresh_from_db()
         self.assertEqual(run.status, ForecastRun.Status.FAILED)
         self.assertIn("unexpected error", run.message)
-        self.assertIsNone(services.forecast_run_execute(merchant=merchant, run_id=run.pk))
+        self.assertIsNone(engine.forecast_run_execute(merchant=merchant, run_id=run.pk))

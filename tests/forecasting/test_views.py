@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from forecasting import registry
+from forecasting import selectors
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
 from inventory.models import SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
@@ -159,10 +159,10 @@ class ModelsPageTests(TestCase):
         self.client.force_login(self.planner)
         self.client.post(reverse("forecasting:model_rollback", args=["shop"]))
         with tenant_context(self.merchant):
-            self.assertEqual(registry.active_version(self.merchant), self.old)
+            self.assertEqual(selectors.active_version(self.merchant), self.old)
         self.client.post(reverse("forecasting:model_activate", args=["shop", self.new.pk]))
         with tenant_context(self.merchant):
-            self.assertEqual(registry.active_version(self.merchant), self.new)
+            self.assertEqual(selectors.active_version(self.merchant), self.new)
 
     def test_a_viewer_cannot_change_the_model(self):
         self.client.force_login(self.viewer)
@@ -173,7 +173,7 @@ class ModelsPageTests(TestCase):
         ):
             self.assertEqual(self.client.post(url).status_code, 403)
         with tenant_context(self.merchant):
-            self.assertEqual(registry.active_version(self.merchant), self.new)
+            self.assertEqual(selectors.active_version(self.merchant), self.new)
             self.assertFalse(
                 TrainingRun.objects.for_merchant(self.merchant).exclude(steps=400).exists()
             )

@@ -49,6 +49,7 @@ from accounts.models import IdempotencyRecord, Merchant, User
 from accounts.roles import Role
 from accounts.tenancy import TenantOwned, all_merchants_context, tenant_context, tenant_models
 from forecasting import embeddings
+from forecasting.engine import forecast_run_execute
 from forecasting.models import (
     ForecastChunk,
     ForecastRun,
@@ -58,7 +59,6 @@ from forecasting.models import (
 )
 from forecasting.quantiles import LEVELS
 from forecasting.selection import TRANSFORMER
-from forecasting.services import forecast_run_execute
 from inventory.models import SKU, ImportJob, Location, SalesDay, SkuSummary, StockLevel
 from inventory.summaries import WINDOW_DAYS as SUMMARY_WINDOW
 from planning.models import Alert, PolicyReplay, ReorderSuggestion, WebhookDelivery, WebhookEndpoint

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
-from forecasting import fine_tuning
+from forecasting import fine_tuning, services
 from forecasting.management.merchants import by_slugs
 from forecasting.models import TrainingRun
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                     merchant=target, run_id=run.pk, report=self.progress(target.slug)
                 )
             except DomainError as error:
-                fine_tuning.training_run_fail(merchant=target, run_id=run.pk, message=str(error))
+                services.training_run_fail(merchant=target, run_id=run.pk, message=str(error))
                 self.stdout.write(f"{target.slug}: not trained: {error}")
                 continue
             self.stdout.write(

@@ -7,9 +7,9 @@ import time
 from django.core.management.base import BaseCommand
 
 from accounts.tenancy import tenant_context
+from forecasting.engine import forecast_run_execute
 from forecasting.management.merchants import by_slugs
 from forecasting.models import ForecastRun
-from forecasting.services import forecast_run_execute
 from forecasting.tasks import follow_up
 
 
