@@ -21,3 +21,6 @@ urlpatterns = [
     path("m/<slug:merchant_slug>/forecasts/", include("forecasting.urls")),
     path("m/<slug:merchant_slug>/planning/", include("planning.urls")),
 ]
+
+# JSON for the API's paths, the portal's page elsewhere.
+handler404 = "accounts.api.errors.not_found"

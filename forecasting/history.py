@@ -49,6 +49,23 @@ def history_start(merchant: Merchant) -> dt.date | None:
     return None if last is None else last - dt.timedelta(days=settings.FORECAST_HISTORY_DAYS - 1)
 
 
+def series_count(merchant: Merchant, *, at_most: int) -> int:
+    """How many series a forecast of the merchant would read now (see `load_history`): its
+    (SKU, location) pairs of active SKUs with a sales row since `history_start`, counted up
+    to ``at_most`` (a store far past a limit is not counted to its end)."""
+    since = history_start(merchant)
+    if since is None:
+        return 0
+    pairs = (
+        SalesDay.objects.for_merchant(merchant)
+        .filter(sku__active=True, date__gte=since)
+        .order_by()
+        .values_list("sku_id", "location_id")
+        .distinct()
+    )
+    return pairs[:at_most].count()
+
+
 def store_calendar(merchant: Merchant, since: dt.date | None = None) -> dict[dt.date, bool]:
     """Every day of the store's sales record (of its active SKUs) from ``since`` (by default
     `history_start`), and whether it sold anything that day (a day nobody bought anything the

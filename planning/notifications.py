@@ -38,7 +38,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts import dispatch
+from accounts import dispatch, quotas
 from accounts.errors import DomainError
 from accounts.models import Membership, Merchant
 from accounts.roles import Role
@@ -210,10 +210,21 @@ def _post(target: WebhookTarget, body: bytes, headers: dict[str, str]) -> int:
 def webhook_endpoint_create(
     *, merchant: Merchant, url: str, description: str = ""
 ) -> WebhookEndpoint:
-    """A new endpoint with a fresh secret (shown to the merchant once, to verify signatures)."""
+    """A new endpoint with a fresh secret (shown to the merchant once, to verify signatures).
+    A store has at most WEBHOOK_MAX_ENDPOINTS (on or off), counted under its row lock."""
     check_url(url)
-    if WebhookEndpoint.objects.for_merchant(merchant).filter(url=url).exists():
+    quotas.hold(merchant)
+    endpoints = WebhookEndpoint.objects.for_merchant(merchant)
+    if endpoints.filter(url=url).exists():
         raise DomainError("That URL already receives this store's webhooks.")
+    count, limit = endpoints.count(), settings.WEBHOOK_MAX_ENDPOINTS
+    if count >= limit:
+        raise quotas.QuotaExceeded(
+            f"This store has {count} webhook endpoints and may have at most {limit}: delete "
+            "one it no longer needs (DELETE /api/v1/webhook-endpoints/<id>/), then add this one.",
+            quota="webhook_endpoints",
+            limit=limit,
+        )
     return WebhookEndpoint.objects.create(
         merchant=merchant, url=url, description=description, secret=secrets.token_hex(32)
     )
@@ -261,7 +272,6 @@ def alert_payload(alert: Alert) -> dict:
 def alerts_announce(*, merchant_id: int, alert_ids: list[int]) -> int:
     """Queue an ``alert.opened`` event per new alert for every active endpoint, and send
     them. Runs after the transaction that opened the alerts has committed."""
-    from planning import tasks
 
     merchant = Merchant.objects.get(pk=merchant_id)
     with transaction.atomic(), tenant_context(merchant):
@@ -284,7 +294,7 @@ def alerts_announce(*, merchant_id: int, alert_ids: list[int]) -> int:
         ids = [delivery.pk for delivery in deliveries]
         for pk in ids:
             dispatch.send_on_commit(
-                tasks.deliver_webhook_task, merchant_id=merchant_id, delivery_id=pk
+                "planning.deliver_webhook_task", merchant_id=merchant_id, delivery_id=pk
             )
     return len(ids)
 
@@ -361,11 +371,10 @@ def due_deliveries() -> list[tuple[int, int]]:
 def deliveries_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     """The first try of each delivery created before ``queued_before`` and never tried: the
     broker was away or lost it (`accounts.dispatch`). Later tries are `due_deliveries`'."""
-    from planning import tasks
 
     return dispatch.stranded(
         WebhookDelivery,
-        tasks.deliver_webhook_task,
+        "planning.deliver_webhook_task",
         "delivery_id",
         queued_before=queued_before,
         status=WebhookDelivery.Status.PENDING,

@@ -3,11 +3,15 @@
 The merchant comes from the API token, or, for the portal's own calls with a session, from the
 ``X-Merchant`` header (a slug) or the merchant last opened in the portal. Reads need the view
 permission; writes need plan unless a view says otherwise. Objects of other merchants are
-simply not in the queryset, so they answer 404 like objects that do not exist.
+simply not in the queryset, so they answer 404 like objects that do not exist. A query
+parameter with a control character is a 400 naming it, whatever the view does with it.
+Requests are counted against the merchant's rate limit and the caller's
+(accounts/api/throttling.py), and every answer says what is left of them.
 """
 
 from __future__ import annotations
 
+import re
 from contextlib import ExitStack
 
 from django.http import Http404
@@ -15,11 +19,27 @@ from rest_framework import exceptions, permissions, viewsets
 from rest_framework.views import APIView
 
 from accounts import selectors
-from accounts.api import idempotency
+from accounts.api import idempotency, throttling
 from accounts.models import ApiToken
 from accounts.portal import ACTIVE_MERCHANT_SESSION_KEY
 from accounts.roles import Permission, role_grants
 from accounts.tenancy import tenant_context
+
+# C0 controls and DEL: never part of a code, a date or a cursor. PostgreSQL refuses a NUL
+# in a query outright (a server error), and CR/LF have no business in a filter.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _check_query_params(params) -> None:
+    """Every query parameter of every request, whatever uses it (filters, ordering, cursor): a
+    400 naming the parameter if it carries a control character."""
+    for name, values in params.lists():
+        if CONTROL_CHARACTERS.search(name):
+            raise exceptions.ValidationError(
+                {"query": "A parameter name contains a control character."}
+            )
+        if any(CONTROL_CHARACTERS.search(value) for value in values):
+            raise exceptions.ValidationError({name: "must not contain control characters"})
 
 
 class MerchantAPIMixin:
@@ -71,8 +91,7 @@ class MerchantAPIMixin:
         )
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.merchant = self._resolve_merchant(request)
+        super().initial(request, *args, **kwargs)  # resolves the merchant (`check_throttles`)
         needed = (
             self.read_permission
             if request.method in permissions.SAFE_METHODS
@@ -80,7 +99,25 @@ class MerchantAPIMixin:
         )
         if not self._caller_can(request, needed):
             raise exceptions.PermissionDenied("Your role in this merchant does not allow this.")
+        _check_query_params(request.query_params)
         self._tenant_stack.enter_context(tenant_context(self.merchant))
+
+    def check_throttles(self, request):
+        """DRF checks the throttles after authentication and the permission classes; the
+        merchant is resolved here, just before them, so that they count per merchant as well
+        as per caller (accounts/api/throttling.py)."""
+        self.merchant = self._resolve_merchant(request)
+        super().check_throttles(request)
+
+    def throttled(self, request, wait):
+        raise throttling.refusal(request, wait)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Every answer, refusals included, says the rate limits and what is left of them."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in throttling.headers(request).items():
+            response[name] = value
+        return response
 
     def _resolve_merchant(self, request):
         if isinstance(request.auth, ApiToken):

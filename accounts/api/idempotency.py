@@ -11,6 +11,7 @@ runs again from scratch.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -20,6 +21,7 @@ from accounts.models import IdempotencyRecord, Merchant
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class KeyReused(exceptions.APIException):
@@ -48,9 +50,14 @@ def replay(record: IdempotencyRecord) -> HttpResponse:
 
 def run_once(*, merchant: Merchant, key: str, fingerprint_: str, handler):
     """Run ``handler`` (returning a response) unless ``key`` was seen: then replay or refuse."""
-    if not key or len(key) > MAX_KEY_LENGTH:
+    # A control character (a NUL above all: PostgreSQL refuses it in text) is never part of
+    # a key a client means to send again.
+    if not key or len(key) > MAX_KEY_LENGTH or CONTROL_CHARACTERS.search(key):
         raise exceptions.ValidationError(
-            {HEADER: f"must be 1 to {MAX_KEY_LENGTH} characters (a UUID is a good choice)"}
+            {
+                HEADER: f"must be 1 to {MAX_KEY_LENGTH} characters and no control characters "
+                "(a UUID is a good choice)"
+            }
         )
     try:
         with transaction.atomic():

@@ -1,10 +1,8 @@
-"""Request body parsers for the API: JSON (fast, via orjson) and CSV, both with a size limit
-that answers 413 before the body is held in memory."""
+"""The request body parser of the API: JSON (fast, via orjson), with a size limit that answers
+413 before the body is held in memory. Only the ingestion's bulk writes also take CSV, with the
+ingestion's own limits (inventory/api/parsers.py)."""
 
 from __future__ import annotations
-
-import csv
-import io
 
 import orjson
 from django.conf import settings
@@ -57,42 +55,3 @@ class JSONParser(parsers.JSONParser):
             return orjson.loads(body)
         except orjson.JSONDecodeError as error:
             raise exceptions.ParseError(f"Malformed JSON: {error}") from error
-
-
-class CSVParser(parsers.BaseParser):
-    """A CSV body becomes a list of rows (dicts keyed by the header), like a JSON array."""
-
-    media_type = "text/csv"
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        request = parser_context["request"]
-        body = _keep(parser_context, read_limited(stream, request.META))
-        try:
-            text = body.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise exceptions.ParseError("Malformed CSV: the file is not UTF-8 text.") from error
-        return parse_csv_text(text)
-
-
-def parse_csv_text(text: str) -> list[dict[str, str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if not header or not any(cell.strip() for cell in header):
-            raise exceptions.ParseError("Malformed CSV: the first line must be a header.")
-        names = [cell.strip() for cell in header]
-        if len(set(names)) != len(names):
-            raise exceptions.ParseError("Malformed CSV: a column name appears twice in the header.")
-        rows = []
-        for line_number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(names):
-                raise exceptions.ParseError(
-                    f"Malformed CSV: line {line_number} has {len(cells)} cells, "
-                    f"the header has {len(names)}."
-                )
-            rows.append({name: cell for name, cell in zip(names, cells, strict=True) if cell != ""})
-    except csv.Error as error:
-        raise exceptions.ParseError(f"Malformed CSV: {error}") from error
-    return rows

@@ -229,7 +229,7 @@ CELERY_REDISPATCH_SOURCES = [
     "inventory.ingest.imports.imports_stranded",
     "forecasting.services.forecast_runs_stranded",
     "forecasting.chunks.chunks_stranded",
-    "forecasting.fine_tuning.training_runs_stranded",
+    "forecasting.services.training_runs_stranded",
     "planning.services.policy_replays_stranded",
     "planning.notifications.deliveries_stranded",
 ]
@@ -242,18 +242,24 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.StableCursorPagination",
-    "DEFAULT_PARSER_CLASSES": [
-        "accounts.api.parsers.JSONParser",
-        "accounts.api.parsers.CSVParser",
-    ],
+    "DEFAULT_PARSER_CLASSES": ["accounts.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.CallerRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("API_RATE_LIMIT", "1200/minute")},
+    # Requests per store (all its tokens and members together) and per caller (one token,
+    # user or anonymous address), in DRF's rate syntax: counted atomically in the cache and
+    # reported in RateLimit headers (accounts/api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.api.throttling.MerchantRateThrottle",
+        "accounts.api.throttling.CallerRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "merchant": os.environ.get("API_MERCHANT_RATE_LIMIT", "2400/minute"),
+        "api": os.environ.get("API_RATE_LIMIT", "1200/minute"),
+    },
     "EXCEPTION_HANDLER": "accounts.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.ApiAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Anonymous callers are throttled by address: the same proxy count as sign-ins, so a
     # client cannot pick its own address with X-Forwarded-For.
@@ -269,6 +275,10 @@ IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(200 * 10
 
 # The largest API request body accepted (413 beyond): about 50,000 rows of daily sales.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(16 * 1024 * 1024)))
+# The most rows one batch holds (a request to /bulk/; 400 beyond, counted while a CSV body is
+# read): one transaction's validation and upsert. Imports write their files in chunks no
+# larger (inventory/ingest/imports.py).
+API_MAX_ROWS_PER_REQUEST = int(os.environ.get("API_MAX_ROWS_PER_REQUEST", "50000"))
 
 # --- Ingestion limits (inventory/ingest/) ----------------------------------------------------
 # The sales window: every dated fact that becomes daily sales (a sale's date, an order line's
@@ -291,8 +301,13 @@ IMPORT_MAX_DECOMPRESSED_BYTES = int(
 )
 # ...or past this many rows: ten times the Online Retail transactions file, what a worker loads
 # well within the import task's 30 minutes. API bodies have their own, lower row limit
-# (50,000 per request, inventory/ingest/service.py), also counted while the body is read.
+# (API_MAX_ROWS_PER_REQUEST), also counted while the body is read.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000000"))
+# The most imports one store may have open at once: uploaded and waiting for their column
+# mapping (for a day; older uploads no longer count), queued or running. A store's imports
+# run one at a time, each holding its store's write lock, so a queue of them would only hold
+# workers of the ingest queue waiting while other stores' imports wait behind them.
+IMPORT_MAX_OPEN_JOBS = int(os.environ.get("IMPORT_MAX_OPEN_JOBS", "3"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shelfcast API",
@@ -350,6 +365,12 @@ FORECAST_CHUNK_SKUS = int(os.environ.get("FORECAST_CHUNK_SKUS", "2000"))
 # not hold every worker while smaller stores wait (a chunk over the limit goes back to the
 # end of the queue).
 FORECAST_CHUNKS_PER_MERCHANT = int(os.environ.get("FORECAST_CHUNKS_PER_MERCHANT", "2"))
+# The most series (SKU x location with sales in the FORECAST_HISTORY_DAYS read) one store's
+# forecast covers: a run of a store with more fails at its start, naming the limit, instead
+# of holding workers for hours and memory for arrays of that many rows. 200,000 series are
+# about ten minutes of one worker (docs/scaling.md measures about 3 ms per SKU at one
+# location) and four times the largest store the scaling benchmark assumes (50,000 SKUs).
+FORECAST_MAX_SERIES = int(os.environ.get("FORECAST_MAX_SERIES", "200000"))
 # Panels the dashboard shows under the catalogue's figures, by dotted path (apps further down
 # the dependency chain add theirs here, so inventory imports none of them): a callable
 # (merchant) -> (template name, context).
@@ -374,3 +395,6 @@ EXPLAIN_IN_REQUEST = CELERY_TASK_ALWAYS_EAGER
 # Webhooks may go to http:// and to loopback or private addresses only where this is on
 # (development and tests); in production they must reach a public https host.
 WEBHOOK_ALLOW_PRIVATE_HOSTS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_HOSTS", "") == "1"
+# The most webhook endpoints one store may have (on or off): every alert is sent to each of
+# them, with retries, by the shared default queue.
+WEBHOOK_MAX_ENDPOINTS = int(os.environ.get("WEBHOOK_MAX_ENDPOINTS", "10"))

@@ -29,7 +29,7 @@ EXPLAIN_IN_REQUEST = True  # tests/forecasting/test_views.py covers the queued p
 # Throttling has its own tests; everywhere else a generous limit keeps it out of the way.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"api": "100000/minute"},
+    "DEFAULT_THROTTLE_RATES": {"merchant": "100000/minute", "api": "100000/minute"},
 }
 
 WEBHOOK_ALLOW_PRIVATE_HOSTS = True

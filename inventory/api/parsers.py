@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from rest_framework import exceptions, parsers
 
 from accounts.api.parsers import read_limited
@@ -26,7 +27,7 @@ class IngestCSVParser(parsers.BaseParser):
         body = read_limited(stream, request.META)
         # The raw bytes stay on the request for the idempotency fingerprint.
         request.raw_body = body
-        return parse_csv_body(body, max_rows=service.MAX_ROWS)
+        return parse_csv_body(body, max_rows=settings.API_MAX_ROWS_PER_REQUEST)
 
 
 def parse_csv_body(body: bytes, *, max_rows: int) -> list[dict[str, str]]:

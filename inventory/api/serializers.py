@@ -197,6 +197,9 @@ class RowErrorSerializer(serializers.Serializer):
 
 
 class IngestErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    error_count = serializers.IntegerField()
-    errors = RowErrorSerializer(many=True)
+    """A refused batch has all three fields. Other invalid input (malformed JSON or CSV, a bad
+    query parameter) is answered as everywhere in the API: ``detail``, or the field named."""
+
+    detail = serializers.CharField(required=False)
+    error_count = serializers.IntegerField(required=False)
+    errors = RowErrorSerializer(many=True, required=False)

@@ -5,16 +5,21 @@ all or nothing, idempotent with an Idempotency-Key."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, filters, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accounts.api.base import MerchantReadOnlyViewSet
 from accounts.api.parsers import JSONParser
@@ -36,26 +41,7 @@ from inventory.models import (
     SupplierItem,
 )
 
-UPDATED_SINCE = OpenApiParameter(
-    "updated_since", OpenApiTypes.DATETIME, description="Only rows changed at or after this time."
-)
-
-
-# C0 controls and DEL: never part of a code, a date or a cursor. PostgreSQL refuses a NUL
-# in a query outright (a server error), and CR/LF have no business in a filter.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _check_query_params(params) -> None:
-    """Every query parameter of a read, whatever uses it (filters, ordering, cursor): a 400
-    naming the parameter if it carries a control character."""
-    for name, values in params.lists():
-        if CONTROL_CHARACTERS.search(name):
-            raise exceptions.ValidationError(
-                {"query": "A parameter name contains a control character."}
-            )
-        if any(CONTROL_CHARACTERS.search(value) for value in values):
-            raise exceptions.ValidationError({name: "must not contain control characters"})
+UPDATED_SINCE = {"updated_since": ("updated_at__gte", "datetime")}
 
 
 def _parse_param(name: str, raw: str, kind: str) -> Any:
@@ -65,7 +51,9 @@ def _parse_param(name: str, raw: str, kind: str) -> Any:
         if isinstance(value, dt.datetime):
             if timezone.is_naive(value):
                 value = timezone.make_aware(value)
-            value.astimezone(dt.UTC)  # what the database compares with: year 1 at +05:00 has none
+            # Compared in UTC, as the database stores it: PostgreSQL refuses an offset past
+            # 15:59 that Python reads (up to 23:59), and year 1 at +05:00 has no UTC at all.
+            value = value.astimezone(dt.UTC)
     except (ValueError, OverflowError) as error:  # 2024-02-30, an offset past 24 hours
         raise invalid from error
     if value is None:
@@ -79,21 +67,27 @@ STORE_BUSY = OpenApiResponse(
 )
 
 
+INVALID_BATCH = OpenApiResponse(
+    s.IngestErrorSerializer,
+    description="Nothing was written: every invalid row and field is listed in `errors`.",
+)
+
+
 class ResourceViewSet(MerchantReadOnlyViewSet):
     resource_name: str = ""
     #: query parameter -> (lookup, kind) with kind in text|date|datetime
     filter_params: dict[str, tuple[str, str]] = {}
+    #: query parameter -> its description in the schema, where the lookup does not say it all
+    filter_descriptions: dict[str, str] = {}
     filter_backends = [filters.OrderingFilter]
     ordering_fields = ["id", "updated_at"]
     ordering = "id"
-    # CSV bodies are read with the ingestion's limits (inventory/api/parsers.py).
-    parser_classes = [JSONParser, IngestCSVParser]
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         queryset = super().get_queryset()
         params = self.request.query_params
-        _check_query_params(params)
-        lookups = {"updated_since": ("updated_at__gte", "datetime"), **self.filter_params}
+        lookups = {**UPDATED_SINCE, **self.filter_params}
         for name, (lookup, kind) in lookups.items():
             raw = params.get(name)
             if raw:
@@ -105,17 +99,12 @@ class ResourceViewSet(MerchantReadOnlyViewSet):
             return data["rows"]
         return data
 
-    @extend_schema(
-        summary="Create or update one object by its natural key",
-        responses={
-            200: OpenApiResponse(description="updated"),
-            400: s.IngestErrorSerializer,
-            503: STORE_BUSY,
-        },
-    )
+    # Documented per resource (`resource_schema`): the answer is the resource's own object.
     def create(self, request, *args, **kwargs):
         if not isinstance(request.data, dict):
-            raise exceptions.ValidationError("Send one object; use /bulk/ for many.")
+            raise exceptions.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: ["Send one object; use /bulk/ for many."]}
+            )
         result = ingest(
             merchant=self.merchant, resource_name=self.resource_name, rows=[request.data]
         )
@@ -143,12 +132,12 @@ class ResourceViewSet(MerchantReadOnlyViewSet):
         },
         responses={
             200: s.IngestResultSerializer,
-            400: s.IngestErrorSerializer,
-            413: None,
+            400: INVALID_BATCH,
             503: STORE_BUSY,
         },
     )
-    @action(detail=False, methods=["post"])
+    # CSV bodies are read with the ingestion's limits (inventory/api/parsers.py).
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser, IngestCSVParser])
     def bulk(self, request, *args, **kwargs):
         result = ingest(
             merchant=self.merchant,
@@ -158,11 +147,58 @@ class ResourceViewSet(MerchantReadOnlyViewSet):
         return Response(result.as_dict(), status=status.HTTP_200_OK)
 
 
+PARAMETER_TYPES = {"text": str, "date": OpenApiTypes.DATE, "datetime": OpenApiTypes.DATETIME}
+COMPARISONS = {"gte": "at or after", "lte": "at or before"}
+
+
+def _filter_parameter(viewset, name: str, lookup: str, kind: str) -> OpenApiParameter:
+    field, _, comparison = lookup.rpartition("__")
+    if comparison not in COMPARISONS:
+        field, comparison = lookup, ""
+    description = viewset.filter_descriptions.get(name) or (
+        f"Only rows whose `{field.replace('__', '.')}` is "
+        f"{COMPARISONS.get(comparison, 'exactly')} this."
+    )
+    return OpenApiParameter(name, PARAMETER_TYPES[kind], description=description)
+
+
+def resource_schema(stored):
+    """Documents a resource's viewset: its list's filters (from `filter_params`, so what is
+    documented is what filters), and what its create answers: ``stored`` (the object as
+    stored), 201 when it was created, 200 when updated."""
+
+    def document(viewset):
+        filters = {**UPDATED_SINCE, **viewset.filter_params}
+        parameters = [
+            _filter_parameter(viewset, name, lookup, kind)
+            for name, (lookup, kind) in filters.items()
+        ]
+        return extend_schema_view(
+            list=extend_schema(parameters=parameters), create=_create_schema(stored)
+        )(viewset)
+
+    return document
+
+
+def _create_schema(stored):
+    return extend_schema(
+        summary="Create or update one object by its natural key",
+        responses={
+            200: OpenApiResponse(stored, description="Updated (or unchanged)."),
+            201: OpenApiResponse(stored, description="Created."),
+            400: INVALID_BATCH,
+            503: STORE_BUSY,
+        },
+    )
+
+
 CODE = {"code": ("code", "text")}
+# `start_date` on or before the day here, `end_date` on or after it in get_queryset.
+ACTIVE_ON = "Only those running on this date (started on or before it, ending on or after it)."
 BY_SKU = {"sku": ("sku__code", "text"), "location": ("location__code", "text")}
 
 
-@extend_schema(parameters=[UPDATED_SINCE])
+@resource_schema(s.SKUSerializer)
 class SKUViewSet(ResourceViewSet):
     resource_name = "skus"
     queryset = SKU.objects.all()
@@ -170,7 +206,7 @@ class SKUViewSet(ResourceViewSet):
     filter_params = {**CODE, "category": ("category", "text")}
 
 
-@extend_schema(parameters=[UPDATED_SINCE])
+@resource_schema(s.LocationSerializer)
 class LocationViewSet(ResourceViewSet):
     resource_name = "locations"
     queryset = Location.objects.all()
@@ -178,7 +214,7 @@ class LocationViewSet(ResourceViewSet):
     filter_params = CODE
 
 
-@extend_schema(parameters=[UPDATED_SINCE])
+@resource_schema(s.SupplierSerializer)
 class SupplierViewSet(ResourceViewSet):
     resource_name = "suppliers"
     queryset = Supplier.objects.all()
@@ -186,7 +222,7 @@ class SupplierViewSet(ResourceViewSet):
     filter_params = CODE
 
 
-@extend_schema(parameters=[UPDATED_SINCE])
+@resource_schema(s.SupplierItemSerializer)
 class SupplierItemViewSet(ResourceViewSet):
     resource_name = "supplier-items"
     queryset = SupplierItem.objects.select_related("supplier", "sku")
@@ -194,7 +230,7 @@ class SupplierItemViewSet(ResourceViewSet):
     filter_params = {"sku": ("sku__code", "text"), "supplier": ("supplier__code", "text")}
 
 
-@extend_schema(parameters=[UPDATED_SINCE])
+@resource_schema(s.StockLevelSerializer)
 class StockLevelViewSet(ResourceViewSet):
     resource_name = "stock-levels"
     queryset = StockLevel.objects.select_related("sku", "location")
@@ -206,7 +242,7 @@ class StockLevelViewSet(ResourceViewSet):
     }
 
 
-@extend_schema(parameters=[UPDATED_SINCE])
+@resource_schema(s.SalesDaySerializer)
 class SalesDayViewSet(ResourceViewSet):
     resource_name = "sales"
     queryset = SalesDay.objects.select_related("sku", "location")
@@ -214,7 +250,9 @@ class SalesDayViewSet(ResourceViewSet):
     filter_params = {**BY_SKU, "date_from": ("date__gte", "date"), "date_to": ("date__lte", "date")}
 
 
-@extend_schema(parameters=[UPDATED_SINCE])
+# Order lines have an ingestion of their own (customers pseudonymised, daily sales built), not
+# a `RESOURCES` entry to find the stored line by: the create answers with the batch's counts.
+@resource_schema(s.IngestResultSerializer)
 class OrderLineViewSet(ResourceViewSet):
     resource_name = "order-lines"
     queryset = OrderLine.objects.select_related("sku", "location")
@@ -227,7 +265,7 @@ class OrderLineViewSet(ResourceViewSet):
     }
 
 
-@extend_schema(parameters=[UPDATED_SINCE])
+@resource_schema(s.PromotionSerializer)
 class PromotionViewSet(ResourceViewSet):
     resource_name = "promotions"
     queryset = Promotion.objects.select_related("sku", "location")
@@ -237,6 +275,7 @@ class PromotionViewSet(ResourceViewSet):
         "sku": ("sku__code", "text"),
         "active_on": ("start_date__lte", "date"),
     }
+    filter_descriptions = {"active_on": ACTIVE_ON}
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -246,12 +285,13 @@ class PromotionViewSet(ResourceViewSet):
         return queryset
 
 
-@extend_schema(parameters=[UPDATED_SINCE])
+@resource_schema(s.CalendarEventSerializer)
 class CalendarEventViewSet(ResourceViewSet):
     resource_name = "calendar-events"
     queryset = CalendarEvent.objects.select_related("location")
     serializer_class = s.CalendarEventSerializer
     filter_params = {**CODE, "active_on": ("start_date__lte", "date")}
+    filter_descriptions = {"active_on": ACTIVE_ON}
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -261,7 +301,7 @@ class CalendarEventViewSet(ResourceViewSet):
         return queryset
 
 
-@extend_schema(parameters=[UPDATED_SINCE])
+@resource_schema(s.PurchaseOrderSerializer)
 class PurchaseOrderViewSet(ResourceViewSet):
     resource_name = "purchase-orders"
     queryset = PurchaseOrder.objects.select_related("supplier", "location").prefetch_related(

@@ -18,6 +18,9 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 from inventory.sales_window import SalesWindow, store_sales_window
 
 MISSING = object()
@@ -236,10 +239,11 @@ def datetime(value: Any, context: ReadContext) -> dt.datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=context.timezone)
     try:
-        parsed.astimezone(dt.UTC)  # what the database stores; year 1 at +05:00 has none
+        # In UTC, as the database stores it: PostgreSQL refuses an offset past 15:59 that
+        # Python reads (up to 23:59), and year 1 at +05:00 has no UTC at all.
+        return parsed.astimezone(dt.UTC)
     except OverflowError as error:
         raise FieldError("is out of range") from error
-    return parsed
 
 
 def _check_sales_window(day: dt.date, context: ReadContext) -> None:
@@ -268,6 +272,21 @@ def sales_datetime(value: Any, context: ReadContext) -> dt.datetime | None:
             raise FieldError("is out of range") from error
         _check_sales_window(day, context)
     return moment
+
+
+_email_text = text(254)
+
+
+def email(value: Any, context: ReadContext) -> str:
+    """An email address, or blank: checked as the model's EmailField checks it, so what the API
+    stores is what its schema says (``format: email``)."""
+    result = _email_text(value, context)
+    if result:
+        try:
+            validate_email(result)
+        except ValidationError as error:
+            raise FieldError("must be an email address") from error
+    return result
 
 
 def choice(values: dict[str, str]) -> Reader:

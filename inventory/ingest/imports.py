@@ -2,7 +2,9 @@
 the same ingestion path as the API, with the same guarantees: the whole file or nothing,
 every bad row named (by its line in the file).
 
-The file is read within limits that hold while it is read (`inventory.ingest.csv_files`):
+A store has at most IMPORT_MAX_OPEN_JOBS imports open at once (uploaded and waiting for their
+mapping, queued or running), counted under its row lock (`accounts.quotas`). The file is read
+within limits that hold while it is read (`inventory.ingest.csv_files`):
 IMPORT_MAX_DECOMPRESSED_BYTES of text after gzip, IMPORT_MAX_ROWS rows. Once an import has
 reached its verdict (loaded, or refused for its rows or for being unreadable) its stored
 file is deleted: it may hold raw customer ids, which are pseudonymised at the door and kept
@@ -12,6 +14,7 @@ file, for the task delivered again or the retry that loads it.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections import Counter
@@ -23,9 +26,10 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts import dispatch, runs
+from accounts import dispatch, quotas, runs
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
 from config.uploads import describe_size
@@ -38,7 +42,7 @@ from inventory.models import ImportJob
 
 logger = logging.getLogger(__name__)
 
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 20_000  # or API_MAX_ROWS_PER_REQUEST where lower: no batch is larger
 MAX_REPORTED_ERRORS = 1000
 SKU_NAME_FIELD = "sku_name"  # order lines only: names SKUs created from the file
 IMPORTABLE: dict[str, Resource] = {**RESOURCES, ORDER_LINES.name: ORDER_LINES}
@@ -114,6 +118,34 @@ def read_header(binary) -> list[str]:
     return names
 
 
+# An upload nobody has mapped for this long is taken as abandoned: it no longer counts against
+# IMPORT_MAX_OPEN_JOBS (an upload cannot be withdrawn, so forgotten ones would otherwise block
+# the store's imports for good).
+UNMAPPED_COUNTS_FOR = dt.timedelta(days=1)
+
+
+def _check_open_imports(merchant: Merchant, *, queueing: ImportJob | None = None) -> None:
+    """Refuse a new upload (or the queueing of one no longer counted) while the store has
+    IMPORT_MAX_OPEN_JOBS imports open; counted under the merchant's row lock, so two uploads
+    at once cannot both take the last place."""
+    quotas.hold(merchant)
+    limit = settings.IMPORT_MAX_OPEN_JOBS
+    recent = timezone.now() - UNMAPPED_COUNTS_FOR
+    open_jobs = ImportJob.objects.for_merchant(merchant).filter(
+        Q(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
+        | Q(status=ImportJob.Status.MAPPING, created_at__gte=recent)
+    )
+    if queueing is not None:
+        open_jobs = open_jobs.exclude(pk=queueing.pk)
+    count = open_jobs.count()
+    if count >= limit:
+        raise ImportProblem(
+            f"This store has {count} imports open (waiting for their column mapping, queued "
+            f"or running) and may have at most {limit} at once: wait for one to finish, then "
+            "try again."
+        )
+
+
 @transaction.atomic
 def import_create(
     *, merchant: Merchant, resource_name: str, upload: UploadedFile, actor: User
@@ -123,6 +155,8 @@ def import_create(
     if upload.size > settings.IMPORT_MAX_FILE_BYTES:
         limit = settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)
         raise ImportProblem({"file": f"The file is larger than {limit} MB: split it, or gzip it."})
+    with tenant_context(merchant):
+        _check_open_imports(merchant)
     header = read_header(upload)
     with tenant_context(merchant):
         return ImportJob.objects.create(
@@ -143,6 +177,8 @@ def import_confirm(
     """Check the mapping, then queue the job (dispatched when the transaction commits)."""
     if job.status != ImportJob.Status.MAPPING:
         raise ImportProblem("This import was started already.")
+    with tenant_context(merchant):
+        _check_open_imports(merchant, queueing=job)
     fields = target_fields(job.resource)
     chosen = [field for field in mapping.values() if field]
     unknown = sorted(set(chosen) - set(fields))
@@ -166,19 +202,21 @@ def import_confirm(
         job.options = {"create_missing_skus": bool(options.get("create_missing_skus"))}
         job.status = ImportJob.Status.QUEUED
         job.save(update_fields=["mapping", "options", "status", "updated_at"])
-    from inventory.tasks import run_import_task
 
-    dispatch.send_on_commit(run_import_task, merchant_id=merchant.pk, job_id=job.pk)
+    dispatch.send_on_commit("inventory.run_import_task", merchant_id=merchant.pk, job_id=job.pk)
     return job
 
 
 def imports_stranded(*, queued_before) -> list[tuple]:
     """The task of each import queued (its mapping confirmed) before ``queued_before`` and
     still waiting: the broker was away or lost it (`accounts.dispatch`)."""
-    from inventory.tasks import run_import_task
 
     return dispatch.stranded(
-        ImportJob, run_import_task, "job_id", queued_before=queued_before, since="updated_at"
+        ImportJob,
+        "inventory.run_import_task",
+        "job_id",
+        queued_before=queued_before,
+        since="updated_at",
     )
 
 
@@ -266,9 +304,10 @@ def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> Import
             line_counter: Counter = Counter()
             done = 0
             chunk: list[dict] = []
+            chunk_rows = min(CHUNK_ROWS, settings.API_MAX_ROWS_PER_REQUEST)
             for row in _rows(job):
                 chunk.append(row)
-                if len(chunk) == CHUNK_ROWS:
+                if len(chunk) == chunk_rows:
                     error_count += _load_chunk(
                         merchant, job, chunk, done, line_counter, errors, totals
                     )

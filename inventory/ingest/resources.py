@@ -143,7 +143,7 @@ SUPPLIERS = Resource(
     columns=(
         c.Column("code", "code", c.text(64, blank=False), required=True),
         c.Column("name", "name", c.text(200, blank=False), required=True),
-        c.Column("email", "email", c.text(254), default=""),
+        c.Column("email", "email", c.email, default=""),
         c.Column("currency", "currency", c.text(3), default=""),
     ),
 )

@@ -40,7 +40,6 @@ from inventory.summaries import catalogue_changed
 # what the SKU summaries are built from (`inventory.summaries`)
 SUMMARISED = {SKUS.name, SALES.name, STOCK_LEVELS.name, order_lines.RESOURCE_NAME}
 
-MAX_ROWS = 50_000
 INGESTIBLE = (*RESOURCES, order_lines.RESOURCE_NAME)
 
 
@@ -65,10 +64,11 @@ class IngestRejected(DomainError):
 
 
 def too_many_rows(count: int | None = None) -> IngestRejected:
-    """The refusal of a batch past `MAX_ROWS` (``count`` when known: a CSV body stops being
-    read at the limit)."""
+    """The refusal of a batch past `API_MAX_ROWS_PER_REQUEST` (``count`` when known: a CSV
+    body stops being read at the limit)."""
+    limit = settings.API_MAX_ROWS_PER_REQUEST
     return IngestRejected(
-        [RowError(-1, "", count, f"at most {MAX_ROWS:,} rows per request; split it")]
+        [RowError(-1, "", count, f"at most {limit:,} rows per request; split the batch")]
     )
 
 
@@ -179,7 +179,7 @@ def _ingest(
 ) -> IngestResult:
     if resource_name not in INGESTIBLE:
         raise IngestRejected([RowError(-1, "resource", resource_name, "unknown resource")])
-    if isinstance(rows, list) and len(rows) > MAX_ROWS:
+    if isinstance(rows, list) and len(rows) > settings.API_MAX_ROWS_PER_REQUEST:
         raise too_many_rows(len(rows))
     if resource_name == order_lines.RESOURCE_NAME:
         return order_lines.ingest(

@@ -5,7 +5,7 @@ endpoints that receive alert events. Writes need the plan permission; webhooks n
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -45,6 +45,19 @@ class FilteredViewSet(MerchantReadOnlyViewSet):
         return queryset.filter(**{lookup: value for lookup, value in wanted.items() if value})
 
 
+def documented_filters(viewset: type[FilteredViewSet]) -> type[FilteredViewSet]:
+    """Documents a `FilteredViewSet`'s `filter_params` as its list's query parameters, so the
+    schema names what filters."""
+    parameters = [
+        OpenApiParameter(
+            name, str, description=f"Only rows whose `{lookup.replace('__', '.')}` is this."
+        )
+        for name, lookup in viewset.filter_params.items()
+    ]
+    return extend_schema_view(list=extend_schema(parameters=parameters))(viewset)
+
+
+@documented_filters
 class ReorderSuggestionViewSet(FilteredViewSet):
     queryset = ReorderSuggestion.objects.select_related("sku", "location", "supplier")
     serializer_class = s.ReorderSuggestionSerializer
@@ -94,6 +107,7 @@ class ReorderSuggestionViewSet(FilteredViewSet):
         return Response({"rejected": count})
 
 
+@documented_filters
 class AlertViewSet(FilteredViewSet):
     """Alerts, newest first; filter by ``state``, ``kind`` and ``sku`` (code). Acting on them
     (acknowledge, snooze, resolve) needs the plan permission."""
@@ -171,6 +185,7 @@ class WebhookDeliveryViewSet(MerchantReadOnlyViewSet):
         return super().get_queryset().order_by("-id")
 
 
+@documented_filters
 class PromotionPlanViewSet(FilteredViewSet):
     """Promotion plans for overstocked SKUs; filter by ``status``. Accepting one creates its
     promotion; dismissing says no (plan permission)."""

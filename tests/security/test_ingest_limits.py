@@ -6,7 +6,6 @@ CSV body stops at the batch's row limit instead of building every row first."""
 from __future__ import annotations
 
 import gzip
-from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
@@ -14,7 +13,6 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from inventory.ingest import service
 from inventory.models import SKU, ImportJob, SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
 from tests.inventory.test_api import ApiTestCase
@@ -131,7 +129,7 @@ class ApiCsvLimitTests(ApiTestCase):
         rows = "".join(f"N{i},Name {i}\n" for i in range(8))
         # the line after the limit is malformed: a parser that stops there never reads it
         body = "code,name\n" + rows + "X,Y,Z\n"
-        with mock.patch.object(service, "MAX_ROWS", 5):
+        with override_settings(API_MAX_ROWS_PER_REQUEST=5):
             response = self.post_csv(body)
         self.assertEqual(response.status_code, 400, response.content)
         self.assertIn("at most 5 rows", response.json()["errors"][0]["message"])
