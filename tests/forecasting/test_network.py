@@ -3,6 +3,7 @@ censored days read as missing, weights that round-trip, and the pretraining comm
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import tempfile
@@ -151,6 +152,21 @@ def pretrain(directory: str, steps: int, **options) -> str:
     return out.getvalue()
 
 
+def interrupted(directory: str, steps: int) -> None:
+    """A pretraining run stopped after its first checkpoint (step 2)."""
+    real = training.Trainer.run
+
+    def crash(self, batches, *, until=None, progress=None):
+        if self.step >= 2:
+            raise KeyboardInterrupt
+        return real(self, batches, until=until, progress=progress)
+
+    with mock.patch.object(training.Trainer, "run", crash), contextlib.suppress(KeyboardInterrupt):
+        pretrain(directory, steps)
+    if not (Path(directory) / "checkpoint.pt").exists():
+        raise AssertionError("the interrupted run left no checkpoint")
+
+
 class PretrainCommandTests(SimpleTestCase):
     def test_the_command_trains_and_writes_weights_a_record_and_the_gates(self):
         with tempfile.TemporaryDirectory() as directory:
@@ -194,18 +210,7 @@ class PretrainCommandTests(SimpleTestCase):
 
     def test_finish_now_writes_the_checkpoints_weights_and_says_the_run_stopped_early(self):
         with tempfile.TemporaryDirectory() as directory:
-            real = training.Trainer.run
-
-            def crash(self, batches, *, until=None, progress=None):
-                if self.step >= 2:
-                    raise KeyboardInterrupt
-                return real(self, batches, until=until, progress=progress)
-
-            with (
-                mock.patch.object(training.Trainer, "run", crash),
-                self.assertRaises(KeyboardInterrupt),
-            ):
-                pretrain(directory, 6)
+            interrupted(directory, 6)
             saved = torch.load(Path(directory) / "checkpoint.pt", weights_only=False)
             pretrain(directory, 6, finish_now=True)
             record = json.loads((Path(directory) / "training.json").read_text())
@@ -227,18 +232,7 @@ class PretrainCommandTests(SimpleTestCase):
 
     def test_a_checkpoint_of_another_run_is_refused(self):
         with tempfile.TemporaryDirectory() as directory:
-            real = training.Trainer.run
-
-            def crash(self, batches, *, until=None, progress=None):
-                if self.step >= 2:
-                    raise KeyboardInterrupt
-                return real(self, batches, until=until, progress=progress)
-
-            with (
-                mock.patch.object(training.Trainer, "run", crash),
-                self.assertRaises(KeyboardInterrupt),
-            ):
-                pretrain(directory, 4)
+            interrupted(directory, 4)
             with self.assertRaisesMessage(CommandError, "belongs to another run"):
                 pretrain(directory, 6)
 
