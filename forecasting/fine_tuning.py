@@ -244,11 +244,18 @@ def cross_fit(
     bound = settings.FINE_TUNE_CORPUS_LOSS_BOUND
     kept = after <= before * (1 + bound)
     served = None
-    if not judgement.better:
+    unit = "days" if season == WEEK else "periods"
+    if not math.isfinite(judgement.improvement):
         reason = (
-            f"Not better than the base model on the last {span} days: the forecasts it would "
-            f"have served gained {judgement.improvement:+.1%} (WQL and MASE), within the "
-            f"{judgement.noise:.1%} they vary between windows."
+            f"Too little history to judge it: the last {span} {unit} do not make two "
+            f"windows with {2 * season} {unit} of history before them, so the base model "
+            "stays."
+        )
+    elif not judgement.better:
+        reason = (
+            f"Not better than the base model on the last {span} {unit}: the forecasts it "
+            f"would have served gained {judgement.improvement:+.1%} (WQL and MASE), within "
+            f"the {judgement.noise:.1%} they vary between windows."
         )
     elif not kept:
         reason = (
@@ -257,7 +264,7 @@ def cross_fit(
         )
     else:
         reason = (
-            f"On the last {span} days, which it was not trained on, the forecasts it serves "
+            f"On the last {span} {unit}, which it was not trained on, the forecasts it serves "
             f"gained {judgement.improvement:+.1%} on the base model's (WQL and MASE; "
             f"{judgement.noise:.1%} between windows)."
         )

@@ -17,6 +17,8 @@ from accounts.tenancy import tenant_context
 from forecasting import engine, fine_tuning, registry, selectors, services
 from forecasting.engine import forecast_run_execute
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
+from forecasting.neural import network
+from forecasting.neural.inference import Covariates
 from forecasting.quantiles import MEDIAN_INDEX
 from forecasting.selection import HonestScore
 from forecasting.tasks import fine_tune_task
@@ -227,6 +229,26 @@ class JudgementTests(TestCase):
         self.assertTrue(judgement([0.05, 0.04]).better)
         self.assertFalse(judgement([0.10, -0.02]).better)
         self.assertFalse(judgement([-0.01, -0.01]).better)
+
+    def test_a_history_too_short_for_two_windows_is_not_judged_and_says_so(self):
+        # 39 months, season 12: the last 24 leave 15 before them, under the 24 two windows
+        # need, so the served choice cannot be scored twice (carparts' backtest is this shape)
+        values = np.random.default_rng(3).poisson(3.0, (6, 39)).astype(float)
+        fit = fine_tuning.cross_fit(
+            base=network.build(seed=0),
+            values=values,
+            covariates=Covariates(),
+            mode="lora",
+            steps=2,
+            batch_size=2,
+            horizon=12,
+            season=12,
+            device="cpu",
+        )
+        self.assertFalse(fit.accepted)
+        self.assertIsNone(fit.served)
+        self.assertIn("Too little history to judge it: the last 24 periods", fit.reason)
+        self.assertNotIn("nan", fit.reason)
 
 
 @override_settings(FINE_TUNE_BATCH_SIZE=4)
