@@ -89,21 +89,27 @@ class MembershipAdmin(TenantOwnedAdmin):
     def has_manage_roles_permission(self, request) -> bool:
         return request.user.has_perm("accounts.change_membership")
 
-    def _set_role(self, request, queryset: QuerySet[Membership], role: Role) -> None:
+    def _each(self, request, queryset: QuerySet[Membership], change) -> int:
+        """Apply ``change(membership)`` (a membership service) to each selected membership;
+        a refusal is reported and the others go on. Returns how many were changed."""
         done = 0
         for membership in queryset.select_related("merchant", "user"):
             try:
-                services.membership_set_role(
-                    merchant=membership.merchant,
-                    user=membership.user,
-                    role=role,
-                    actor=request.user,
-                    ip_address=client_ip(request),
-                )
+                change(membership)
             except ValidationError as error:
                 self._refused(request, membership, error)
             else:
                 done += 1
+        return done
+
+    def _set_role(self, request, queryset: QuerySet[Membership], role: Role) -> None:
+        done = self._each(request, queryset, lambda membership: services.membership_set_role(
+            merchant=membership.merchant,
+            user=membership.user,
+            role=role,
+            actor=request.user,
+            ip_address=client_ip(request),
+        ))  # fmt: skip
         if done:
             self.message_user(request, f"{done} member(s) are now {role.label.lower()}s.")
 
@@ -130,19 +136,12 @@ class MembershipAdmin(TenantOwnedAdmin):
         description="Remove the selected members from their merchant", permissions=["manage_roles"]
     )
     def remove_from_merchant(self, request, queryset):
-        done = 0
-        for membership in queryset.select_related("merchant", "user"):
-            try:
-                services.membership_remove(
-                    merchant=membership.merchant,
-                    user=membership.user,
-                    actor=request.user,
-                    ip_address=client_ip(request),
-                )
-            except ValidationError as error:
-                self._refused(request, membership, error)
-            else:
-                done += 1
+        done = self._each(request, queryset, lambda membership: services.membership_remove(
+            merchant=membership.merchant,
+            user=membership.user,
+            actor=request.user,
+            ip_address=client_ip(request),
+        ))  # fmt: skip
         if done:
             self.message_user(request, f"{done} member(s) removed.")
 

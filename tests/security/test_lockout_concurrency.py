@@ -20,6 +20,7 @@ from accounts.forms import ConsoleSignInForm, SignInForm
 from accounts.models import AccountEvent
 from accounts.roles import Role
 from tests.factories import PASSWORD, MerchantFactory, UserFactory, member
+from tests.security.redis_cache import use_isolated_redis
 
 LIMITS = {
     "SIGN_IN_MAX_FAILURES": 5,
@@ -152,27 +153,7 @@ class RedisConcurrencyTests(ConcurrentGuessesMixin, SimpleTestCase):
     deleted afterwards (nothing else in that Redis is touched)."""
 
     def setUp(self):
-        if not settings.REDIS_URL:
-            self.skipTest("REDIS_URL is not set")
-        self.prefix = f"lockout-tests-{uuid.uuid4().hex}"
-        caches = {
-            "default": {
-                "BACKEND": "config.cache.ResilientRedisCache",
-                "LOCATION": settings.REDIS_URL,
-                "KEY_PREFIX": self.prefix,
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 5},
-            }
-        }
-        overrides = override_settings(CACHES=caches, **LIMITS)
-        overrides.enable()
-        self.addCleanup(overrides.disable)
-        self.addCleanup(self.forget_keys)
-
-    def forget_keys(self):
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(match=f"{self.prefix}:*"))
-        if keys:
-            client.delete(*keys)
+        use_isolated_redis(self, "lockout-tests", **LIMITS)
 
 
 @override_settings(

@@ -16,7 +16,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 from unittest import mock
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase, TestCase, override_settings
@@ -33,6 +32,7 @@ from forecasting.models import ForecastChunk, ForecastRun, SeriesForecast
 from inventory.models import SKU, ImportJob, SalesDay
 from planning.models import WebhookEndpoint
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
+from tests.security.redis_cache import use_isolated_redis
 
 # A cache of the tests' own: the counts never reach a shared Redis.
 LOCAL_CACHE = {
@@ -219,27 +219,7 @@ class RedisConcurrencyTests(ConcurrentRequestsMixin, SimpleTestCase):
     own that is deleted afterwards."""
 
     def setUp(self):
-        if not settings.REDIS_URL:
-            self.skipTest("REDIS_URL is not set")
-        self.prefix = f"quota-tests-{uuid.uuid4().hex}"
-        caches = {
-            "default": {
-                "BACKEND": "config.cache.ResilientRedisCache",
-                "LOCATION": settings.REDIS_URL,
-                "KEY_PREFIX": self.prefix,
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 5},
-            }
-        }
-        overrides = override_settings(CACHES=caches)
-        overrides.enable()
-        self.addCleanup(overrides.disable)
-        self.addCleanup(self.forget_keys)
-
-    def forget_keys(self):
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(match=f"{self.prefix}:*"))
-        if keys:
-            client.delete(*keys)
+        use_isolated_redis(self, "quota-tests")
 
 
 @override_settings(API_MAX_ROWS_PER_REQUEST=3)
