@@ -69,17 +69,46 @@ def seasonal_naive(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
     return _tidy(quantiles)
 
 
-def _seasonal_profiles(values: np.ndarray, season: int) -> np.ndarray:
+def detrended(values: np.ndarray) -> np.ndarray:
+    """Each row over its least-squares line (observed periods only), times the row's mean: a
+    trend's drift taken out, the scale kept. The slope is shrunk by max(0, 1 - 4 / t^2), so a
+    slope no clearer than the noise takes nothing out; a row whose line does not stay above
+    zero is returned as it is."""
+    seen = ~np.isnan(values)
+    t = np.broadcast_to(np.arange(values.shape[1], dtype=float), values.shape)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        t_mean = np.nanmean(np.where(seen, t, np.nan), axis=1, keepdims=True)
+        y_mean = np.nanmean(values, axis=1, keepdims=True)
+        dt = np.where(seen, t - t_mean, 0.0)
+        slope = (dt * np.where(seen, values - y_mean, 0.0)).sum(axis=1, keepdims=True) / (
+            dt**2
+        ).sum(axis=1, keepdims=True)
+        residual = np.where(seen, values - y_mean - slope * dt, 0.0)
+        variance = (residual**2).sum(axis=1, keepdims=True) / np.maximum(
+            seen.sum(axis=1, keepdims=True) - 2, 1
+        )
+        t_squared = slope**2 * (dt**2).sum(axis=1, keepdims=True) / variance
+        shrink = np.clip(1 - 4 / t_squared, 0.0, 1.0)
+        line = y_mean + np.nan_to_num(slope * shrink) * (t - t_mean)
+        positive = np.all(line > 0, axis=1, keepdims=True)
+        return np.where(positive, values / line * y_mean, values)
+
+
+def seasonal_profiles(values: np.ndarray, season: int, detrend: bool = False) -> np.ndarray:
     """Multiplicative index per position in the season from the last 8 seasons, per row; ones
     where the history is too short or has no demand to tell. Each row's index is shrunk
     towards flat by how much of its spread the noise would make alone (the positions' means
     vary by their sampling error even with no pattern): an exact pattern is kept whole, a
-    pattern no stronger than the noise is flattened."""
+    pattern no stronger than the noise is flattened. With ``detrend``, from the recent seasons
+    over their straight line (`detrended`), so that a trend's drift does not count as noise."""
     series, length = values.shape
     profiles = np.ones((series, max(season, 1)))
     if season <= 1 or length < 3 * season:
         return profiles
     recent = values[:, -8 * season :]
+    if detrend:
+        recent = detrended(recent)
     positions = (np.arange(recent.shape[1]) + length - recent.shape[1]) % season
     with warnings.catch_warnings():
         # A position never observed (closed every week) has no mean: it takes the overall one.
@@ -121,9 +150,11 @@ class Smoothing:
     fitted: np.ndarray | None  # (series, periods) one-step-ahead fit, when asked for
 
 
-def smoothing_fit(values: np.ndarray, season: int, fitted: bool = False) -> Smoothing:
+def smoothing_fit(
+    values: np.ndarray, season: int, fitted: bool = False, detrend: bool = False
+) -> Smoothing:
     series, length = values.shape
-    profiles = _seasonal_profiles(values, season)
+    profiles = seasonal_profiles(values, season, detrend)
     period = profiles.shape[1]
     divisor = profiles[:, np.arange(length) % period]
     # A position with no demand at all (a weekday the shop is closed) tells nothing about the

@@ -6,12 +6,16 @@ week's Tuesday in its context, to extrapolate a trend, or to read a promotion fr
 row of its group. So the anchor does those plainly, each only as far as the series' own
 history supports it, and the network learns what to add:
 - exponential smoothing with a seasonal profile shrunk by its signal to noise
-  (`forecasting.baselines.smoothing_fit`); for intermittent demand, TSB's expected demand
-  (probability times size, which decays while no demand comes, where a smoothed level would
-  keep forecasting a part nobody buys any more) under the same profile;
-- for other demand, a linear trend of the deseasonalised recent history, shrunk by its
-  t-statistic (a trend no clearer than the noise counts for nothing), added for the periods
-  ahead and for the lag of the smoothed level behind a trend;
+  (`forecasting.baselines.smoothing_fit`), the profile read from the recent seasons over their
+  line (a trend's drift is not noise on each weekday); for intermittent demand, TSB's expected
+  demand (probability times size, which decays while no demand comes, where a smoothed level
+  would keep forecasting a part nobody buys any more) under the same profile;
+- for other demand, a cycle longer than the season (a monthly wave in daily sales) where the
+  deseasonalised history repeats clearly at one period, over at least three whole cycles;
+- and a linear trend of the deseasonalised recent history, shrunk by its t-statistic (a
+  trend no clearer than the noise counts for nothing) and dropped where one step in level
+  explains the history better (a level that moved once will not go on moving), added for the
+  periods ahead and for the lag of the smoothed level behind a trend;
 - a multiplicative effect of each known flag (promotion, calendar event): what the series
   sold on flagged days against the fit, shrunk towards none by how few such days it has
   (the smoothing, profile and trend are fitted on the other days, which flagged days would
@@ -28,10 +32,19 @@ import warnings
 
 import numpy as np
 
-from forecasting.baselines import INTERMITTENT_ADI, average_demand_interval, smoothing_fit, tsb_fit
+from forecasting.baselines import (
+    INTERMITTENT_ADI,
+    average_demand_interval,
+    detrended,
+    seasonal_profiles,
+    smoothing_fit,
+    tsb_fit,
+)
 
 PRICE_ROW, PROMOTION_ROW, EVENT_ROW = 0, 1, 2
 TREND_PERIODS = 56  # at most this many recent periods (and at least four seasons) for the trend
+CYCLE_MIN_CORRELATION = 0.5  # a longer cycle is used only where it repeats at least this clearly
+CYCLE_MIN_REPEATS = 3  # … over at least this many whole cycles of the history
 EFFECT_PRIOR_DAYS = 3.0  # an effect seen on this many days is trusted halfway
 
 
@@ -54,24 +67,108 @@ def _slope(window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(enough, slope, np.nan), np.where(enough, t_statistic, np.nan)
 
 
+def _step_beats_line(window: np.ndarray, residual_line: np.ndarray) -> np.ndarray:
+    """Per row: whether one step in level (anywhere leaving a season on each side) explains
+    ``window`` better than a straight line, whose squared residuals are ``residual_line``: a
+    level that moved once is not a trend to carry on."""
+    seen = ~np.isnan(window)
+    x = np.where(seen, window, 0.0)
+    pad = ((0, 0), (1, 0))
+    n, s1, s2 = (np.cumsum(np.pad(a, pad), axis=1) for a in (seen.astype(float), x, x**2))
+    total_n, total_1, total_2 = n[:, -1:], s1[:, -1:], s2[:, -1:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        left = s2 - s1**2 / n
+        right = (total_2 - s2) - (total_1 - s1) ** 2 / (total_n - n)
+        sse = left + right
+    edge = 7
+    inner = sse[:, edge : window.shape[1] - edge + 1]
+    valid = (n[:, edge : window.shape[1] - edge + 1] >= 4) & (
+        (total_n - n)[:, edge : window.shape[1] - edge + 1] >= 4
+    )
+    best = np.where(valid, inner, np.inf).min(axis=1)
+    return best < residual_line
+
+
 def _trend(adjusted: np.ndarray, season: int) -> np.ndarray:
-    """Per row: the trend per period of the recent deseasonalised history, only where both
-    halves of it slope the same way (a level shift makes one steep slope over the whole, but
-    little within either half), the shallower half's slope shrunk by max(0, 1 - 4 / t^2)."""
+    """Per row: the trend per period of the recent deseasonalised history (at most
+    `TREND_PERIODS`, at least four seasons), shrunk by max(0, 1 - 4 / t^2) so that a trend no
+    clearer than the noise counts for nothing, and none where one step in level fits better
+    than the line (a level shift makes a steep slope over the window, but it will not go on)."""
     window = adjusted[:, -max(TREND_PERIODS, 4 * season) :]
+    slope, t_statistic = _slope(window)
+    t = np.arange(window.shape[1], dtype=float)[None, :]
+    seen = ~np.isnan(window)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        t_mean = np.nanmean(np.where(seen, t, np.nan), axis=1, keepdims=True)
+        y_mean = np.nanmean(window, axis=1, keepdims=True)
+    fitted_line = y_mean + np.nan_to_num(slope)[:, None] * (t - t_mean)
+    residual_line = np.where(seen, (window - fitted_line) ** 2, 0.0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shrink = np.clip(1 - 4 / t_statistic**2, 0.0, 1.0)
     half = window.shape[1] // 2
-    slopes, shrinks = [], []
-    for part in (window[:, :half], window[:, half:]):
-        slope, t_statistic = _slope(part)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shrinks.append(np.clip(1 - 4 / t_statistic**2, 0.0, 1.0))
-        slopes.append(slope)
-    first, second = slopes
-    agree = np.sign(first) == np.sign(second)
-    shallow = np.where(np.abs(first) < np.abs(second), first, second)
-    shrink = np.minimum(*shrinks)
-    trend = np.where(agree, shallow * shrink, 0.0)
-    return np.nan_to_num(trend)
+    first, _ = _slope(window[:, :half])
+    second, _ = _slope(window[:, half:])
+    agree = (np.sign(first) == np.sign(slope)) & (np.sign(second) == np.sign(slope))
+    keep = agree & ~_step_beats_line(window, residual_line)
+    return np.nan_to_num(np.where(keep, slope * shrink, 0.0))
+
+
+def _cycle(adjusted: np.ndarray, season: int, total: int) -> np.ndarray:
+    """(series, total): a multiplicative cycle longer than the season, where a row's
+    deseasonalised history repeats clearly at one period (its autocorrelation there at least
+    `CYCLE_MIN_CORRELATION`, over at least `CYCLE_MIN_REPEATS` whole cycles; multiples of the
+    season are the season's own business); ones elsewhere. Its index is the mean ratio to the
+    row's level per position in the cycle, shrunk by signal to noise like the season's."""
+    series, length = adjusted.shape
+    factor = np.ones((series, total))
+    longest = length // CYCLE_MIN_REPEATS
+    if longest <= season + 1 or series == 0:
+        return factor
+    seen = ~np.isnan(adjusted)
+    t = np.arange(length, dtype=float)[None, :]
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        slope, _ = _slope(adjusted)
+        t_mean = np.nanmean(np.where(seen, t, np.nan), axis=1, keepdims=True)
+        mean = np.nanmean(adjusted, axis=1, keepdims=True)
+        centred = np.where(seen, adjusted - mean - np.nan_to_num(slope)[:, None] * (t - t_mean), 0)
+        # autocorrelation at every lag at once, each lag over the pairs observed at both ends
+        size = 2 * length
+        spectrum = np.fft.rfft(centred, n=size, axis=1)
+        products = np.fft.irfft(spectrum * np.conj(spectrum), n=size, axis=1)[:, :length]
+        mask = np.fft.rfft(seen.astype(float), n=size, axis=1)
+        pairs = np.rint(np.fft.irfft(mask * np.conj(mask), n=size, axis=1)[:, :length])
+        variance = (centred**2).sum(axis=1, keepdims=True) / seen.sum(axis=1, keepdims=True)
+        correlation = products / np.maximum(pairs, 1) / variance
+    lags = np.arange(length)
+    allowed = (lags > season) & (lags <= longest) & ((lags % max(season, 1) != 0) | (season <= 1))
+    correlation = np.where(allowed[None, :] & (pairs >= 2 * lags[None, :]), correlation, -np.inf)
+    correlation = np.nan_to_num(correlation, nan=-np.inf)
+    best = correlation.argmax(axis=1)
+    clear = (correlation[np.arange(series), best] >= CYCLE_MIN_CORRELATION) & (mean[:, 0] > 0)
+    for row in np.flatnonzero(clear):
+        period = int(best[row])
+        factor[row] = _seasonal_index(adjusted[row], period)[np.arange(total) % period]
+    return factor
+
+
+def _seasonal_index(values: np.ndarray, period: int) -> np.ndarray:
+    """One row's multiplicative index over ``period`` (mean 1, positions counted from the
+    row's first period), from its detrended values, shrunk by signal to noise."""
+    ratios = detrended(values[None, :])[0]
+    positions = np.arange(len(values)) % period
+    columns = [ratios[positions == p] for p in range(period)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a position seen once has no variance
+        means = np.array([np.nanmean(c) for c in columns])
+        if not np.all(np.isfinite(means)) or means.mean() <= 0:
+            return np.ones(period)
+        noise = np.nanmean([np.nanvar(c, ddof=1) / np.sum(~np.isnan(c)) for c in columns])
+    between = np.var(means, ddof=1)
+    weight = 1.0 if noise == 0 else float(np.clip(1 - noise / between, 0.0, 1.0))
+    index = means / means.mean()
+    return np.maximum(1 + weight * (index - 1), 0.0)
 
 
 def _effect(values: np.ndarray, fitted: np.ndarray, flags: np.ndarray) -> np.ndarray:
@@ -108,13 +205,24 @@ def anchor_panel(
         left = (~np.isnan(ordinary) & ~on).sum(axis=1)
         enough = left >= np.maximum(14, (~np.isnan(ordinary)).sum(axis=1) / 2)
         ordinary[on & enough[:, None]] = np.nan
-    fit = smoothing_fit(ordinary, season, fitted=True)
+    total = length + horizon
+    intermittent = average_demand_interval(ordinary) > INTERMITTENT_ADI
+    cycle = np.ones((values.shape[0], total))
+    if (~intermittent).any():
+        weekly = seasonal_profiles(ordinary[~intermittent], season, detrend=True)
+        divisor = weekly[:, np.arange(length) % weekly.shape[1]]
+        deseasonalised = np.divide(
+            ordinary[~intermittent], divisor, out=np.full_like(divisor, np.nan), where=divisor > 0
+        )
+        cycle[~intermittent] = _cycle(deseasonalised, season, total)
+    fit = smoothing_fit(ordinary / cycle[:, :length], season, fitted=True, detrend=True)
     period = fit.profiles.shape[1]
-    positions = np.arange(length + horizon)
+    positions = np.arange(total)
     profile = fit.profiles[:, positions % period]
     divisor = profile[:, :length]
-    adjusted = np.divide(ordinary, divisor, out=np.full_like(values, np.nan), where=divisor > 0)
-    intermittent = average_demand_interval(ordinary) > INTERMITTENT_ADI
+    adjusted = np.divide(
+        ordinary / cycle[:, :length], divisor, out=np.full_like(values, np.nan), where=divisor > 0
+    )
     slope = np.where(intermittent, 0.0, _trend(adjusted, season))
     lag = np.minimum((1 - fit.alpha) / fit.alpha, TREND_PERIODS / 2)
     ahead = np.arange(1, horizon + 1)
@@ -124,7 +232,7 @@ def anchor_panel(
         probability, size, expected = tsb_fit(adjusted[intermittent], fitted=True)
         level[intermittent] = (probability * size)[:, None]
         fitted[intermittent] = expected * divisor[intermittent]
-    path = np.concatenate([fitted, level * profile[:, length:]], axis=1)
+    path = np.concatenate([fitted, level * profile[:, length:]], axis=1) * cycle
     path = np.maximum(path, 0.0)
     for flagged in flags.values():
         effect = _effect(values, path[:, :length], flagged[:, :length])

@@ -1,11 +1,11 @@
-"""The transformer's anchor: smoothing with a shrunk seasonal profile, a trend only where both
-halves of the recent history agree on it, and promotion and event effects learned from the
-series' own flagged days."""
+"""The transformer's anchor: smoothing with a shrunk seasonal profile, a trend only where the
+recent history supports it (not a level shift), a longer cycle only where it repeats clearly,
+and promotion and event effects learned from the series' own flagged days."""
 
 import numpy as np
 from django.test import SimpleTestCase
 
-from forecasting.baselines import exponential_smoothing
+from forecasting.baselines import detrended, exponential_smoothing, seasonal_profiles
 from forecasting.neural.anchor import PROMOTION_ROW, anchor_panel
 from forecasting.quantiles import MEDIAN_INDEX
 
@@ -39,6 +39,46 @@ class AnchorTests(SimpleTestCase):
         history = rng.poisson(8, (50, 140)).astype(float)
         ahead = anchor_panel(history, 28, 7)[:, -28:]
         self.assertLess(np.median(np.abs(ahead[:, -1] - ahead[:, 0])), 0.2)
+
+    def test_a_trend_times_a_weekly_pattern_is_carried_on(self):
+        rng = np.random.default_rng(5)
+        week = np.array([0.5, 0.8, 1.0, 1.0, 1.2, 1.5, 1.0])
+        level = 40 + 0.25 * np.arange(168)
+        truth = level * week[np.arange(168) % 7]
+        history = truth[:140] + rng.normal(0, 2.5, (20, 140))
+        profile = seasonal_profiles(history, 7, detrend=True)
+        np.testing.assert_allclose(profile, np.tile(week / week.mean(), (20, 1)), atol=0.04)
+        ahead = anchor_panel(history, 28, 7)[:, -28:]
+        error = np.abs(ahead - truth[140:]).mean() / truth[140:].mean()
+        self.assertLess(error, 0.025)  # a trend lost to the weekly pattern's noise: about 3.5%
+
+    def test_a_monthly_cycle_is_found_and_carried_on(self):
+        rng = np.random.default_rng(6)
+        t = np.arange(224)
+        wave = 30 * (1 + 0.5 * np.sin(2 * np.pi * t / 30)) + rng.normal(0, 1.5, 224)
+        ahead = anchor_panel(wave[None, :196], 28, 7)[0, -28:]
+        error = np.abs(ahead - wave[196:]).mean() / wave[196:].mean()
+        self.assertLess(error, 0.08)  # a flat level is about 30% off on a wave of this size
+        flat = np.abs(wave[168:196].mean() - wave[196:]).mean() / wave[196:].mean()
+        self.assertGreater(flat, 0.2)
+
+    def test_weekly_demand_and_noise_get_no_longer_cycle(self):
+        rng = np.random.default_rng(7)
+        weekly = rng.poisson(10 * np.tile([1.0, 1, 1, 1, 2, 3, 0.5], 28)).astype(float)
+        noise = rng.poisson(8, 196).astype(float)
+        panel = np.stack([weekly, noise])
+        path = anchor_panel(panel, 28, 7)[:, -28:]
+        expected = exponential_smoothing(panel, 28, 7)[:, MEDIAN_INDEX]
+        np.testing.assert_allclose(path, expected, rtol=0.05)
+
+    def test_detrending_takes_out_a_clear_line_and_leaves_noise_alone(self):
+        rng = np.random.default_rng(8)
+        line = (20 + 0.5 * np.arange(56) + rng.normal(0, 0.5, 56))[None]
+        self.assertLess(np.std(detrended(line)), 0.1 * np.std(line))
+        noise = rng.poisson(8, (1, 56)).astype(float)
+        slope = np.polyfit(np.arange(56), noise[0], 1)[0]
+        if abs(slope) < 0.02:  # a slope this faint is well inside the noise: nothing taken out
+            np.testing.assert_allclose(detrended(noise), noise, rtol=0.02)
 
     def test_a_promotion_lifts_by_what_past_promotions_did(self):
         rng = np.random.default_rng(4)
