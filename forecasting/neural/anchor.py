@@ -85,7 +85,7 @@ def _step_beats_line(window: np.ndarray, residual_line: np.ndarray) -> np.ndarra
     valid = (n[:, edge : window.shape[1] - edge + 1] >= 4) & (
         (total_n - n)[:, edge : window.shape[1] - edge + 1] >= 4
     )
-    best = np.where(valid, inner, np.inf).min(axis=1)
+    best = np.where(valid, inner, np.inf).min(axis=1, initial=np.inf)  # none: too short
     return best < residual_line
 
 

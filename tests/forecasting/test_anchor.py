@@ -110,6 +110,12 @@ class AnchorTests(SimpleTestCase):
         self.assertLess(ahead.max(), 0.02)  # TSB's chance of demand decayed over 40 days
         self.assertGreater(smoothing.min(), 0.1)  # the smoothed level still forecasts it
 
+    def test_a_history_shorter_than_two_seasons_is_anchored_too(self):
+        history = np.random.default_rng(9).poisson(3.0, (2, 12)).astype(float)
+        path = anchor_panel(history, 12, 12)
+        self.assertEqual(path.shape, (2, 24))
+        self.assertTrue(np.isfinite(path).all())
+
     def test_a_series_with_nothing_observed_has_no_anchor(self):
         path = anchor_panel(np.full((1, 30), np.nan), 7, 7)
         self.assertTrue(np.isnan(path).all())
