@@ -18,6 +18,8 @@ from accounts.models import Merchant
 class QuotaExceeded(DomainError):
     """A 400 naming the quota reached and its limit; the message says what to do."""
 
+    problem_type = "quota-exceeded"
+
     def __init__(self, message: str, *, quota: str, limit: int):
         self.quota = quota
         self.limit = limit

@@ -23,6 +23,8 @@ app.conf.task_queues = (
 )
 app.conf.task_default_queue = "default"
 app.conf.task_routes = {
+    # A purchase order's email is short, user-facing work (named routes win over patterns).
+    "inventory.send_purchase_order_task": {"queue": "default"},
     "inventory.*": {"queue": "ingest"},
     "forecasting.fine_tune*": {"queue": "gpu"},
     "forecasting.*": {"queue": "forecast"},
@@ -55,6 +57,12 @@ app.conf.beat_schedule = {
     "sales-partitions": {
         "task": "inventory.maintain_sales_partitions_task",
         "schedule": crontab(hour=1, minute=45),
+    },
+    # Writes each merchant's built-in calendars (public holidays, shopping festivals) as
+    # calendar events a year ahead, before the earliest nightly forecasts read them.
+    "extend-calendars": {
+        "task": "inventory.extend_calendars_task",
+        "schedule": crontab(hour=0, minute=30),
     },
     # Sends again the task of each long job still queued after CELERY_REDISPATCH_AFTER_SECONDS:
     # its sending failed while the broker was away, or a Redis restart lost it.

@@ -22,5 +22,8 @@ urlpatterns = [
     path("m/<slug:merchant_slug>/planning/", include("planning.urls")),
 ]
 
-# JSON for the API's paths, the portal's page elsewhere.
+# Problem details (application/problem+json) for the API's paths, the portal's page elsewhere.
+handler400 = "accounts.api.errors.bad_request"
+handler403 = "accounts.api.errors.permission_denied"
 handler404 = "accounts.api.errors.not_found"
+handler500 = "accounts.api.errors.server_error"

@@ -7,6 +7,7 @@ from accounts.admin_site import TenantOwnedAdmin
 from inventory.models import (
     SKU,
     CalendarEvent,
+    CalendarPreset,
     ImportJob,
     Location,
     OrderLine,
@@ -83,9 +84,16 @@ class PromotionAdmin(TenantOwnedAdmin):
 
 @admin.register(CalendarEvent)
 class CalendarEventAdmin(TenantOwnedAdmin):
-    list_display = ["code", "name", "location", "start_date", "end_date"]
-    raw_id_fields = ["location"]
+    list_display = ["code", "name", "location", "start_date", "end_date", "source"]
+    list_filter = ["source"]
+    raw_id_fields = ["location", "preset"]
     search_fields = ["code", "name"]
+
+
+@admin.register(CalendarPreset)
+class CalendarPresetAdmin(TenantOwnedAdmin):
+    list_display = ["merchant", "location", "country", "subdivision", "public_holidays"]
+    raw_id_fields = ["location"]
 
 
 class SameMerchantInlineFormSet(BaseInlineFormSet):

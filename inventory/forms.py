@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from config.uploads import describe_size
+from inventory import calendars
 from inventory.ingest.imports import IMPORTABLE
 
 RESOURCE_CHOICES = [("", "Choose…")] + [
@@ -19,9 +20,17 @@ def file_too_large_message() -> str:
 
 
 class ImportUploadForm(forms.Form):
-    resource = forms.ChoiceField(choices=RESOURCE_CHOICES, label="The file contains")
+    resource = forms.ChoiceField(
+        choices=RESOURCE_CHOICES,
+        label="The file contains",
+        required=False,
+        help_text="Not needed for an order export of Shopify, WooCommerce or Amazon Seller "
+        "Central: those are recognised from their columns.",
+    )
     file = forms.FileField(
-        label="CSV file", help_text="UTF-8 CSV with a header line; a .csv.gz is fine too."
+        label="CSV file",
+        help_text="UTF-8 CSV (or Amazon's tab-separated report) with a header line; a .gz of "
+        "one is fine too.",
     )
 
     def __init__(self, *args, file_too_large: bool = False, **kwargs):
@@ -46,3 +55,65 @@ class ImportUploadForm(forms.Form):
     @property
     def refused_for_size(self) -> bool:
         return any(error.code == "too_large" for error in self.errors.as_data().get("file", []))
+
+
+EVERY_LOCATION = ""
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "Choose…"), *calendars.countries()]
+
+
+class CalendarDefaultsForm(forms.Form):
+    """One click: a country's public holidays and usual festivals, for every location."""
+
+    country = forms.ChoiceField(choices=_country_choices)
+
+
+class CalendarPresetForm(forms.Form):
+    """Which built-in calendars one location (or every location) follows."""
+
+    location = forms.ChoiceField(label="For")
+    country = forms.ChoiceField(choices=_country_choices, required=False)
+    subdivision = forms.CharField(
+        label="Region",
+        required=False,
+        max_length=16,
+        help_text="A state or region code for its own holidays (BY for Bavaria, SCT for "
+        "Scotland); empty for national holidays only.",
+    )
+    public_holidays = forms.BooleanField(required=False, initial=True)
+    festivals = forms.MultipleChoiceField(
+        choices=calendars.FESTIVALS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Shopping festivals",
+    )
+    prime_day_dates = forms.CharField(
+        label="Prime Day dates",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One Prime Day a line, its first and last date: 2025-07-08 2025-07-11.",
+    )
+
+    def __init__(self, *args, locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [
+            (EVERY_LOCATION, "Every location"),
+            *((str(location.pk), str(location)) for location in locations),
+        ]
+
+    def clean_prime_day_dates(self) -> list[list[str]]:
+        spans = []
+        for number, line in enumerate(self.cleaned_data["prime_day_dates"].splitlines(), 1):
+            dates = line.replace(" to ", " ").split()
+            if not dates:
+                continue
+            if len(dates) != 2:
+                raise forms.ValidationError(f"Line {number}: give a first and a last date.")
+            spans.append(dates)
+        return spans
+
+    @staticmethod
+    def prime_day_text(spans: list) -> str:
+        return "\n".join(f"{start} {end}" for start, end in spans)

@@ -326,10 +326,84 @@ class Promotion(InventoryModel):
         return self.name or self.code
 
 
+class CalendarPreset(InventoryModel):
+    """The built-in calendars a merchant switched on for one location, or for all of them: the
+    public holidays of a country (and region) and shopping festivals. `inventory.calendars`
+    writes their days as calendar events marked with this preset, from the store's first day
+    of sales to a year ahead, and removes the ones of a calendar switched off."""
+
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_presets",
+        help_text="Empty = every location.",
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    subdivision = models.CharField(
+        max_length=16, blank=True, help_text="State, province or region code; empty = national."
+    )
+    public_holidays = models.BooleanField(default=True)
+    festivals = models.JSONField(
+        default=list, blank=True, help_text="The shopping festivals switched on, by key."
+    )
+    prime_day_dates = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Prime Day spans the merchant gave, as [start, end] ISO dates.",
+    )
+
+    class Meta:
+        ordering = ["location_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "location"],
+                condition=Q(location__isnull=False),
+                name="calendarpreset_one_per_location",
+            ),
+            models.UniqueConstraint(
+                fields=["merchant"],
+                condition=Q(location__isnull=True),
+                name="calendarpreset_one_storewide",
+            ),
+            models.CheckConstraint(
+                condition=Q(public_holidays=False) | ~Q(country=""),
+                name="calendarpreset_holidays_need_country",
+                violation_error_message="Public holidays need a country.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.location.code if self.location_id else "every location"
+        return f"Calendars of {where}"
+
+    @property
+    def festival_labels(self) -> list[str]:
+        labels = dict(CalendarEvent.Source.choices)
+        return [labels[key] for key in self.festivals if key in labels]
+
+
 class CalendarEvent(InventoryModel):
     """A day or span with unusual demand that the merchant knows of ahead: a public holiday,
     a sale day, a payday, a local event. Forecasts take it as a known covariate, in the past
-    (to learn what such days did) and in the horizon."""
+    (to learn what such days did) and in the horizon.
+
+    Entered by hand (`source` manual, no preset) or written by a built-in calendar of a
+    `CalendarPreset`, which rewrites and removes only its own."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Entered by hand"
+        PUBLIC_HOLIDAYS = "public_holidays", "Public holidays"
+        CHINESE_NEW_YEAR = "chinese_new_year", "Chinese New Year period"
+        SHOPPING_618 = "618", "618 mid-year shopping festival"
+        SINGLES_DAY = "singles_day", "Singles' Day (11.11)"
+        DOUBLE_TWELVE = "double_twelve", "12.12"
+        BLACK_FRIDAY = "black_friday", "Black Friday"
+        CYBER_MONDAY = "cyber_monday", "Cyber Monday"
+        BOXING_DAY = "boxing_day", "Boxing Day sales"
+        END_OF_SEASON_SALES = "end_of_season_sales", "End-of-season sales (winter and summer)"
+        PRIME_DAY = "prime_day", "Prime Day"
 
     code = models.CharField(max_length=64)
     name = models.CharField(max_length=200, blank=True)
@@ -343,11 +417,29 @@ class CalendarEvent(InventoryModel):
     )
     start_date = models.DateField()
     end_date = models.DateField()
+    # a database default too: ingestion's upsert inserts only the columns it was sent
+    source = models.CharField(
+        max_length=32, choices=Source.choices, default=Source.MANUAL, db_default=Source.MANUAL
+    )
+    preset = models.ForeignKey(
+        CalendarPreset,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text="The built-in calendars that wrote it; empty = entered by hand.",
+    )
 
     class Meta:
         ordering = ["-start_date"]
         constraints = [
             models.UniqueConstraint(fields=["merchant", "code"], name="calendarevent_unique_code"),
+            models.CheckConstraint(
+                condition=(Q(preset__isnull=True) & Q(source="manual"))
+                | (Q(preset__isnull=False) & ~Q(source="manual")),
+                name="calendarevent_generated_has_preset",
+                violation_error_message="A generated event names its preset; a manual one none.",
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="calendarevent_dates_ordered",
@@ -361,28 +453,71 @@ class CalendarEvent(InventoryModel):
 
 
 class PurchaseOrder(InventoryModel):
+    """An order to a supplier for one location: imported from the ERP (counted as sent), or
+    drafted from approved reorder suggestions and then sent, received and closed here
+    (`inventory.services`). Sent and partly received orders are the open ones: what they
+    still bring is on order for the projections and the next suggestions."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
+        SENT = "sent", "Sent"
+        PARTLY_RECEIVED = "partly_received", "Partly received"
         RECEIVED = "received", "Received"
         CANCELLED = "cancelled", "Cancelled"
+
+    class Source(models.TextChoices):
+        IMPORTED = "imported", "Imported"
+        SUGGESTED = "suggested", "From approved suggestions"
+
+    #: what is still to arrive counts as on order only in these
+    OPEN_STATUSES = (Status.SENT, Status.PARTLY_RECEIVED)
 
     number = models.CharField(max_length=64)
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="orders")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="orders")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
     order_date = models.DateField(default=timezone.localdate)
     expected_arrival = models.DateField(null=True, blank=True)
+    # Database defaults too: ingestion inserts orders with its own column list.
+    source = models.CharField(
+        max_length=16, choices=Source.choices, default=Source.IMPORTED, db_default="imported"
+    )
+    currency = models.CharField(
+        max_length=3, blank=True, default="", db_default="", help_text="ISO 4217; blank = store's"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    email_to = models.EmailField(
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Where the order was sent (the supplier's address then); blank = not emailed.",
+    )
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the email left; set once, so it is sent once."
+    )
+    email_error = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-order_date", "number"]
         constraints = [
             models.UniqueConstraint(fields=["merchant", "number"], name="purchaseorder_unique")
         ]
-        indexes = [models.Index(fields=["merchant", "status"], name="po_status_idx")]
+        indexes = [
+            models.Index(fields=["merchant", "status"], name="po_status_idx"),
+            models.Index(fields=["merchant", "updated_at"], name="po_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
 
 class PurchaseOrderLine(InventoryModel):
@@ -393,6 +528,11 @@ class PurchaseOrderLine(InventoryModel):
     quantity_ordered = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE)
     quantity_received = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE, default=0)
     unit_cost = models.DecimalField(**MONEY, validators=NON_NEGATIVE, null=True, blank=True)
+    # The supplier's terms when the line was drafted (1 and 0 for imported lines).
+    pack_size = models.DecimalField(**QUANTITY, default=Decimal("1"), db_default=Decimal("1"))
+    moq = models.DecimalField(
+        "minimum order quantity", **QUANTITY, default=Decimal("0"), db_default=Decimal("0")
+    )
 
     class Meta:
         ordering = ["purchase_order_id", "id"]
@@ -408,6 +548,42 @@ class PurchaseOrderLine(InventoryModel):
     @property
     def quantity_open(self) -> Decimal:
         return max(self.quantity_ordered - self.quantity_received, Decimal("0"))
+
+    @property
+    def cost(self) -> Decimal | None:
+        return None if self.unit_cost is None else self.quantity_ordered * self.unit_cost
+
+
+class PurchaseOrderEvent(TenantOwned):
+    """The audit of a purchase order: who did what to it, when, by which way (portal, API,
+    a token), and what changed."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Drafted"
+        LINES_ADDED = "lines_added", "Lines added"
+        EDITED = "edited", "Line edited"
+        SENT = "sent", "Sent"
+        EMAILED = "emailed", "Emailed to the supplier"
+        EMAIL_FAILED = "email_failed", "Email failed"
+        RECEIVED = "received", "Received"
+        CANCELLED = "cancelled", "Cancelled"
+
+    purchase_order = models.ForeignKey(
+        PurchaseOrder, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    via = models.CharField(max_length=80, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} purchase order {self.purchase_order_id}"
 
 
 class OrderLine(FactModel):
@@ -459,6 +635,12 @@ class ImportJob(InventoryModel):
         FAILED = "failed", "Failed"
 
     resource = models.CharField(max_length=32)
+    platform = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="The shop platform whose order export the file is (inventory.ingest.platforms); "
+        "blank for a file mapped column by column.",
+    )
     header = models.JSONField(default=list, help_text="The file's column names, in order.")
     options = models.JSONField(default=dict, blank=True)
     file = models.FileField(upload_to="imports/%Y/%m/")
@@ -471,6 +653,9 @@ class ImportJob(InventoryModel):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(
+        default=0, help_text="Lines left out of a loaded file (a platform's lines without a SKU)."
+    )
     errors = models.JSONField(default=list, blank=True)
     claimed_by = models.CharField(
         max_length=64, blank=True, help_text="The task that runs it; its redelivery may resume."
@@ -498,3 +683,25 @@ class ImportJob(InventoryModel):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+class ImportMapping(InventoryModel):
+    """The column mapping a merchant last confirmed for a file of one resource with one header:
+    offered again when a file with the same header is uploaded."""
+
+    resource = models.CharField(max_length=32)
+    header_key = models.CharField(
+        max_length=64, help_text="SHA-256 of the header's column names, in order."
+    )
+    header = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, help_text="CSV header -> resource field.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "resource", "header_key"], name="importmapping_unique_header"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} mapping of {len(self.header)} columns"

@@ -14,6 +14,7 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -27,6 +28,7 @@ from inventory.models import (
     Location,
     Promotion,
     PurchaseOrder,
+    PurchaseOrderEvent,
     PurchaseOrderLine,
     SalesDay,
     SkuSummary,
@@ -96,6 +98,16 @@ def supplier_choices(*, merchant: Merchant) -> list[tuple[int, str]]:
         for pk, name, code in Supplier.objects.for_merchant(merchant)
         .order_by("name", "code")
         .values_list("pk", "name", "code")
+    ]
+
+
+def location_choices(*, merchant: Merchant) -> list[tuple[str, str]]:
+    """(code, label) of the store's locations, for a form that names one by its code."""
+    return [
+        (code, f"{name} ({code})" if name else code)
+        for code, name in Location.objects.for_merchant(merchant)
+        .order_by("code")
+        .values_list("code", "name")
     ]
 
 
@@ -297,7 +309,7 @@ def sku_incoming(*, merchant: Merchant, sku: SKU, location_id: int) -> list[Inco
         .filter(
             sku=sku,
             purchase_order__location_id=location_id,
-            purchase_order__status=PurchaseOrder.Status.OPEN,
+            purchase_order__status__in=PurchaseOrder.OPEN_STATUSES,
         )
         .values_list(
             "purchase_order__number",
@@ -312,3 +324,55 @@ def sku_incoming(*, merchant: Merchant, sku: SKU, location_id: int) -> list[Inco
         for number, expected, ordered, received in lines
         if ordered > received
     ]
+
+
+# -- purchase orders ----------------------------------------------------------------------------
+ORDER_TOTAL = Sum(
+    F("lines__quantity_ordered") * F("lines__unit_cost"),
+    output_field=DecimalField(max_digits=28, decimal_places=7),
+)
+
+
+def purchase_orders(*, merchant: Merchant, status: str | None = None) -> QuerySet[PurchaseOrder]:
+    """The store's purchase orders, the latest first, each with ``line_count`` and ``total``
+    (lines without a unit cost count nothing)."""
+    orders = (
+        PurchaseOrder.objects.for_merchant(merchant)
+        .select_related("supplier", "location")
+        .annotate(line_count=Count("lines"), total=ORDER_TOTAL)
+        .order_by("-order_date", "-pk")
+    )
+    return orders.filter(status=status) if status else orders
+
+
+def purchase_order(*, merchant: Merchant, pk: int) -> PurchaseOrder | None:
+    """One order with its lines (SKU code order) and its audit trail (latest first)."""
+    return (
+        purchase_orders(merchant=merchant)
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=PurchaseOrderLine.objects.for_merchant(merchant)
+                .select_related("sku")
+                .order_by("sku__code"),
+            ),
+            Prefetch(
+                "events",
+                queryset=PurchaseOrderEvent.objects.for_merchant(merchant).select_related("actor"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def purchase_order_lines(
+    *, merchant: Merchant, status: str | None = None
+) -> QuerySet[PurchaseOrderLine]:
+    """Every line of the store's orders (of one status), with its order, for the export."""
+    lines = (
+        PurchaseOrderLine.objects.for_merchant(merchant)
+        .select_related("purchase_order__supplier", "purchase_order__location", "sku")
+        .order_by("-purchase_order__order_date", "purchase_order__number", "sku__code")
+    )
+    return lines.filter(purchase_order__status=status) if status else lines

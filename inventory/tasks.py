@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError, connection
 
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from inventory import partitions, summaries
+from inventory import calendars, partitions, services, summaries
 from inventory.ingest import imports
 
 logger = logging.getLogger(__name__)
@@ -98,3 +98,22 @@ def refresh_sku_summaries_task(*, merchant_id: int) -> bool:
     merchant = Merchant.objects.get(pk=merchant_id)
     with tenant_context(merchant):
         return summaries.sku_summaries_refresh(merchant=merchant)
+
+
+@shared_task(
+    name="inventory.extend_calendars_task",
+    soft_time_limit=20 * 60,
+    time_limit=22 * 60,
+)
+def extend_calendars_task() -> int:
+    """Daily: each merchant's built-in calendars (holidays, festivals) written a year ahead,
+    and back to its first sales; returns how many merchants were brought up to date."""
+    return calendars.calendar_events_refresh_all()
+
+
+@shared_task(name="inventory.send_purchase_order_task", soft_time_limit=60, time_limit=90)
+def send_purchase_order_task(*, merchant_id: int, purchase_order_id: int) -> bool:
+    """Email a sent purchase order to its supplier; the order's claim makes a duplicate
+    (a retry, the stranded-job sweep) send nothing."""
+    merchant = Merchant.objects.get(pk=merchant_id)
+    return services.purchase_order_email(merchant=merchant, purchase_order_id=purchase_order_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -18,11 +19,16 @@ from accounts.forms import add_form_errors
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
 from config.uploads import uploads_too_large
-from inventory import charts, selectors
+from inventory import calendars, charts, selectors
 from inventory.exports import spreadsheet_safe
-from inventory.forms import ImportUploadForm
+from inventory.forms import (
+    EVERY_LOCATION,
+    CalendarDefaultsForm,
+    CalendarPresetForm,
+    ImportUploadForm,
+)
 from inventory.ingest import imports
-from inventory.models import SKU, ImportJob, Location
+from inventory.models import SKU, CalendarPreset, ImportJob, Location
 
 
 class DashboardView(MerchantViewMixin, TemplateView):
@@ -126,6 +132,104 @@ class LocationListView(MerchantViewMixin, TemplateView):
         return context
 
 
+class CalendarSettingsView(MerchantViewMixin, TemplateView):
+    """The built-in calendars (public holidays, shopping festivals) each location follows:
+    one click for a country's defaults, or a choice per location. Saving writes their days
+    as calendar events at once (`inventory.calendars`)."""
+
+    template_name = "inventory/calendars.html"
+    model = CalendarPreset
+
+    def locations(self):
+        return Location.objects.for_merchant(self.merchant).order_by("code")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        locations = list(self.locations())
+        if "preset_form" not in kwargs:
+            scope = self.request.GET.get("location", EVERY_LOCATION)
+            location = next((loc for loc in locations if str(loc.pk) == scope), None)
+            preset = calendars.calendar_preset_for(merchant=self.merchant, location=location)
+            initial = {"location": str(location.pk) if location else EVERY_LOCATION}
+            if preset is not None:
+                initial.update(
+                    country=preset.country,
+                    subdivision=preset.subdivision,
+                    public_holidays=preset.public_holidays,
+                    festivals=preset.festivals,
+                    prime_day_dates=CalendarPresetForm.prime_day_text(preset.prime_day_dates),
+                )
+            context["preset_form"] = CalendarPresetForm(initial=initial, locations=locations)
+        context.setdefault(
+            "defaults_form",
+            CalendarDefaultsForm(
+                initial={"country": calendars.guess_country(self.merchant.timezone)}
+            ),
+        )
+        context["presets"] = calendars.calendar_presets(merchant=self.merchant)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.can(Permission.PLAN):
+            raise PermissionDenied("Only planners and owners change the calendars.")
+        if request.POST.get("action") == "defaults":
+            form = CalendarDefaultsForm(request.POST)
+            if form.is_valid():
+                return self._saved(
+                    lambda: calendars.calendar_preset_use_defaults(
+                        merchant=self.merchant,
+                        country=form.cleaned_data["country"],
+                        actor=request.user,
+                    ),
+                    form,
+                    "defaults_form",
+                )
+            return self.render_to_response(self.get_context_data(defaults_form=form), status=400)
+        locations = list(self.locations())
+        form = CalendarPresetForm(request.POST, locations=locations)
+        if form.is_valid():
+            data = form.cleaned_data
+            location = next((loc for loc in locations if str(loc.pk) == data["location"]), None)
+            return self._saved(
+                lambda: calendars.calendar_preset_save(
+                    merchant=self.merchant,
+                    location=location,
+                    country=data["country"],
+                    subdivision=data["subdivision"],
+                    public_holidays=data["public_holidays"],
+                    festivals=data["festivals"],
+                    prime_day_dates=data["prime_day_dates"],
+                    actor=request.user,
+                ),
+                form,
+                "preset_form",
+            )
+        return self.render_to_response(self.get_context_data(preset_form=form), status=400)
+
+    def _saved(self, save, form, name: str):
+        try:
+            preset = save()
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return self.render_to_response(self.get_context_data(**{name: form}), status=400)
+        where = preset.location.code if preset.location else "every location"
+        messages.success(self.request, f"Calendars of {where} saved; their days are in.")
+        return redirect("inventory:calendars", merchant_slug=self.merchant.slug)
+
+
+class CalendarPresetDeleteView(MerchantViewMixin, View):
+    """Switch off every built-in calendar of one location: its generated events go too."""
+
+    required_permission = Permission.PLAN
+    model = CalendarPreset
+
+    def post(self, request, pk: int):
+        preset = self.get_object_or_404(pk)
+        calendars.calendar_preset_delete(merchant=self.merchant, preset=preset, actor=request.user)
+        messages.success(request, "Those calendars are switched off and their days removed.")
+        return redirect("inventory:calendars", merchant_slug=self.merchant.slug)
+
+
 # -- data: CSV imports ---------------------------------------------------------------------------
 class DataView(MerchantViewMixin, TemplateView):
     """Upload a CSV (or gzip of one) of any resource; recent imports with their state."""
@@ -136,7 +240,11 @@ class DataView(MerchantViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", ImportUploadForm())
-        context["jobs"] = selectors.recent_imports(merchant=self.merchant)
+        jobs = list(selectors.recent_imports(merchant=self.merchant))
+        for job in jobs:
+            platform = imports.platform_of(job)
+            job.platform_label = platform.label if platform else ""
+        context["jobs"] = jobs
         context["sync"] = selectors.sync_status(merchant=self.merchant)
         return context
 
@@ -185,7 +293,10 @@ class ImportDetailView(MerchantViewMixin, TemplateView):
             columns=[(column, job.mapping.get(column, "")) for column in job.header],
             fields=imports.target_fields(job.resource),
             required=[c.name for c in imports.IMPORTABLE[job.resource].columns if c.required],
+            platform=imports.platform_of(job),
         )
+        if job.platform and job.status == ImportJob.Status.MAPPING:
+            context["locations"] = selectors.location_choices(merchant=self.merchant)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -198,10 +309,14 @@ class ImportDetailView(MerchantViewMixin, TemplateView):
                 merchant=self.merchant,
                 job=job,
                 mapping=mapping,
-                options={"create_missing_skus": request.POST.get("create_missing_skus") == "on"},
+                options={
+                    "create_missing_skus": request.POST.get("create_missing_skus") == "on",
+                    "location": request.POST.get("location", ""),
+                },
             )
         except ValidationError as error:
-            job.mapping = mapping
+            if not job.platform:
+                job.mapping = mapping
             context = self.get_context_data(job=job, mapping_errors=error.messages)
             return self.render_to_response(context, status=400)
         return redirect("inventory:import_detail", merchant_slug=self.merchant.slug, pk=job.pk)

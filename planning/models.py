@@ -172,6 +172,14 @@ class ReorderSuggestion(TenantOwned):
         **MONEY, help_text="Margin protected from lost sales minus holding cost, per review."
     )
     cut_by_budget = models.BooleanField(default=False)
+    purchase_order = models.ForeignKey(
+        "inventory.PurchaseOrder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        help_text="The draft order its approval put it on.",
+    )
     reason = models.TextField(blank=True, help_text="Why it was rejected.")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -343,6 +351,8 @@ class WebhookDelivery(TenantOwned):
     last_error = models.CharField(max_length=300, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Each attempt changes the delivery: an API client follows them with `updated_since`.
+    updated_at = models.DateTimeField(auto_now=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -30,7 +30,7 @@ def suggestions(*, merchant: Merchant, status: str | None = None) -> QuerySet:
     """Suggestions with their SKU, location and supplier, by supplier then SKU."""
     queryset = (
         ReorderSuggestion.objects.for_merchant(merchant)
-        .select_related("sku", "location", "supplier")
+        .select_related("sku", "location", "supplier", "purchase_order")
         .order_by("supplier__name", "sku__code", "location__code", "pk")
     )
     if status:

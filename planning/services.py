@@ -21,6 +21,7 @@ from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, SeriesForecast
+from inventory import services as inventory_services
 from inventory.models import (
     SKU,
     PurchaseOrder,
@@ -108,7 +109,7 @@ def open_orders(
     """Units ordered and not yet received on open purchase orders, per (SKU, location); with
     ``arriving_by``, only orders expected by then (or with no expected date)."""
     lines = PurchaseOrderLine.objects.for_merchant(merchant).filter(
-        purchase_order__status=PurchaseOrder.Status.OPEN
+        purchase_order__status__in=PurchaseOrder.OPEN_STATUSES
     )
     if arriving_by is not None:
         lines = lines.filter(
@@ -343,31 +344,76 @@ def suggestion_quantity_set(
     return suggestion
 
 
+@dataclass(frozen=True)
+class Approval:
+    approved: int
+    purchase_orders: list[PurchaseOrder]  # the drafts the approved lines went on
+    without_supplier: int  # approved lines of SKUs without a supplier: on no order
+
+
 @transaction.atomic
-def suggestions_approve(
+def suggestions_order(
     *, merchant: Merchant, pks: list[int], actor: User | None, via: str = ""
-) -> int:
-    """Approve proposed suggestions (those already decided are left as they are)."""
-    approved = 0
-    suggestions = (
+) -> Approval:
+    """Approve proposed suggestions (those already decided are left as they are) and put
+    them on draft purchase orders, one per supplier and location (added to the draft of an
+    earlier approval while it is still a draft), on the supplier's terms
+    (`inventory.services.purchase_order_draft_add`). Each suggestion keeps its order."""
+    suggestions = list(
         ReorderSuggestion.objects.for_merchant(merchant)
         .select_for_update()
         .filter(pk__in=pks, status=ReorderSuggestion.Status.PROPOSED)
+        .order_by("supplier_id", "location_id", "pk")
     )
     now = timezone.now()
+    groups: dict[tuple[int, int], list[ReorderSuggestion]] = defaultdict(list)
     for suggestion in suggestions:
         suggestion.status = ReorderSuggestion.Status.APPROVED
         suggestion.decided_by, suggestion.decided_at = actor, now
-        suggestion.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-        _decide(
-            suggestion,
+        if suggestion.supplier_id is not None:
+            groups[(suggestion.supplier_id, suggestion.location_id)].append(suggestion)
+    orders = []
+    for (supplier_id, location_id), members in groups.items():
+        order = inventory_services.purchase_order_draft_add(
+            merchant=merchant,
+            supplier_id=supplier_id,
+            location_id=location_id,
+            lines=[
+                inventory_services.DraftLine(
+                    sku_id=suggestion.sku_id,
+                    quantity=suggestion.quantity,
+                    unit_cost=suggestion.unit_cost,
+                    lead_time_days=suggestion.lead_time_days,
+                )
+                for suggestion in members
+            ],
             actor=actor,
             via=via,
-            action=Decision.Action.APPROVED,
-            changes={"quantity": str(suggestion.quantity)},
         )
-        approved += 1
-    return approved
+        orders.append(order)
+        for suggestion in members:
+            suggestion.purchase_order = order
+    for suggestion in suggestions:
+        suggestion.save(
+            update_fields=["status", "decided_by", "decided_at", "purchase_order", "updated_at"]
+        )
+        changes = {"quantity": str(suggestion.quantity)}
+        if suggestion.purchase_order is not None:
+            changes["purchase_order"] = suggestion.purchase_order.number
+        _decide(suggestion, actor=actor, via=via, action=Decision.Action.APPROVED, changes=changes)
+    return Approval(
+        approved=len(suggestions),
+        purchase_orders=orders,
+        without_supplier=sum(1 for s in suggestions if s.supplier_id is None),
+    )
+
+
+def suggestions_approve(
+    *, merchant: Merchant, pks: list[int], actor: User | None, via: str = ""
+) -> int:
+    """Approve proposed suggestions onto draft purchase orders (`suggestions_order`); how
+    many were approved."""
+    return suggestions_order(merchant=merchant, pks=pks, actor=actor, via=via).approved
 
 
 @transaction.atomic

@@ -84,6 +84,23 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
         return context
 
 
+def approval_message(approval: services.Approval) -> str:
+    """What approving did: how many lines, on which draft orders, and those on none."""
+    message = f"{approval.approved} approved"
+    if approval.purchase_orders:
+        orders = ", ".join(
+            f"{order.number} ({order.supplier.name})" for order in approval.purchase_orders
+        )
+        message += f", on draft purchase order{'s' if len(approval.purchase_orders) > 1 else ''} "
+        message += orders
+    if approval.without_supplier:
+        message += (
+            f"; {approval.without_supplier} without a supplier, so on no order (give their "
+            "SKUs supplier terms)"
+        )
+    return message + "."
+
+
 class SuggestionDecideView(MerchantViewMixin, View):
     """Approve or reject the ticked suggestions (a reason is required to reject)."""
 
@@ -94,10 +111,19 @@ class SuggestionDecideView(MerchantViewMixin, View):
         decision = request.POST.get("decision")
         try:
             if decision == "approve":
-                count = services.suggestions_approve(
+                approval = services.suggestions_order(
                     merchant=self.merchant, pks=pks, actor=request.user, via="portal"
                 )
-                messages.success(request, f"{count} approved.")
+                messages.success(request, approval_message(approval))
+                if approval.purchase_orders:
+                    # the drafts are where the approved lines go next: send them from there
+                    return redirect(
+                        reverse(
+                            "inventory:purchase_orders",
+                            kwargs={"merchant_slug": self.merchant.slug},
+                        )
+                        + "?status=draft"
+                    )
             elif decision == "reject":
                 count = services.suggestions_reject(
                     merchant=self.merchant,

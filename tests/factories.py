@@ -16,7 +16,9 @@ from accounts.tenancy import tenant_context
 from inventory.models import (
     SKU,
     CalendarEvent,
+    CalendarPreset,
     ImportJob,
+    ImportMapping,
     Location,
     OrderLine,
     Promotion,
@@ -164,6 +166,15 @@ class CalendarEventFactory(TenantFactory):
     end_date = dt.date(2024, 12, 26)
 
 
+class CalendarPresetFactory(TenantFactory):
+    class Meta:
+        model = CalendarPreset
+
+    country = "GB"
+    public_holidays = True
+    festivals = factory.LazyFunction(lambda: ["black_friday"])
+
+
 class PurchaseOrderFactory(TenantFactory):
     class Meta:
         model = PurchaseOrder
@@ -204,6 +215,16 @@ class ImportJobFactory(TenantFactory):
     resource = "sales"
     file = factory.django.FileField(filename="sales.csv", data=b"sku,location,date,units\n")
     original_name = "sales.csv"
+
+
+class ImportMappingFactory(TenantFactory):
+    class Meta:
+        model = ImportMapping
+
+    resource = "sales"
+    header = ["Item", "Depot", "Day", "Sold"]
+    header_key = factory.Sequence(lambda n: f"{n:064x}")
+    mapping = {"Item": "sku", "Depot": "location", "Day": "date", "Sold": "units"}
 
 
 class IdempotencyRecordFactory(TenantFactory):

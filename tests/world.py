@@ -42,12 +42,15 @@ from forecasting.quantiles import LEVELS
 from inventory.models import (
     SKU,
     CalendarEvent,
+    CalendarPreset,
     CatalogueState,
     ImportJob,
+    ImportMapping,
     Location,
     OrderLine,
     Promotion,
     PurchaseOrder,
+    PurchaseOrderEvent,
     PurchaseOrderLine,
     SalesDay,
     SkuSummary,
@@ -175,6 +178,13 @@ def _calendar_event(world: World, ids: dict) -> CalendarEvent:
     )
 
 
+@builds(CalendarPreset)
+def _calendar_preset(world: World, ids: dict) -> CalendarPreset:
+    return factories.CalendarPresetFactory(
+        merchant=world.merchant, location=world.objects[Location], country="DE", **ids
+    )
+
+
 @builds(PurchaseOrder)
 def _purchase_order(world: World, ids: dict) -> PurchaseOrder:
     return factories.PurchaseOrderFactory(
@@ -194,6 +204,19 @@ def _purchase_order_line(world: World, ids: dict) -> PurchaseOrderLine:
         sku=world.objects[SKU],
         **ids,
     )
+
+
+@builds(PurchaseOrderEvent)
+def _purchase_order_event(world: World, ids: dict) -> PurchaseOrderEvent:
+    with tenant_context(world.merchant):
+        return PurchaseOrderEvent.objects.create(
+            merchant=world.merchant,
+            purchase_order=world.objects[PurchaseOrder],
+            action=PurchaseOrderEvent.Action.SENT,
+            actor=world.owner,
+            changes={"note": world.marker},
+            **ids,
+        )
 
 
 @builds(Membership)
@@ -253,6 +276,13 @@ def _order_line(world: World, ids: dict) -> OrderLine:
 def _import_job(world: World, ids: dict) -> ImportJob:
     return factories.ImportJobFactory(
         merchant=world.merchant, original_name=f"{world.marker}-sales.csv", **ids
+    )
+
+
+@builds(ImportMapping)
+def _import_mapping(world: World, ids: dict) -> ImportMapping:
+    return factories.ImportMappingFactory(
+        merchant=world.merchant, header=[f"{world.marker}-Item", "Day", "Sold"], **ids
     )
 
 

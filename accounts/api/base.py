@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors
 from accounts.api import idempotency, throttling
+from accounts.api.problems import InvalidParameter
 from accounts.models import ApiToken
 from accounts.portal import ACTIVE_MERCHANT_SESSION_KEY
 from accounts.roles import Permission, role_grants
@@ -35,16 +36,17 @@ def _check_query_params(params) -> None:
     400 naming the parameter if it carries a control character."""
     for name, values in params.lists():
         if CONTROL_CHARACTERS.search(name):
-            raise exceptions.ValidationError(
-                {"query": "A parameter name contains a control character."}
-            )
+            raise InvalidParameter({"": "A parameter name contains a control character."})
         if any(CONTROL_CHARACTERS.search(value) for value in values):
-            raise exceptions.ValidationError({name: "must not contain control characters"})
+            raise InvalidParameter({name: "must not contain control characters"})
 
 
 class MerchantAPIMixin:
     read_permission: str = Permission.VIEW
     write_permission: str = Permission.PLAN
+    # What a list may be ordered by (`ordering`), unless a view says more: unique or
+    # monotonic fields only, which cursor pages need.
+    ordering_fields = ["id", "updated_at"]
 
     def dispatch(self, request, *args, **kwargs):
         """DRF's dispatch, with the handler run inside the merchant's tenant context (entered

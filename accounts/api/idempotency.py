@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from rest_framework import exceptions, status
 
+from accounts.api.problems import HEADER as HEADER_LOCATION
+from accounts.api.problems import InvalidParameter
 from accounts.models import IdempotencyRecord, Merchant
 
 HEADER = "Idempotency-Key"
@@ -30,6 +32,7 @@ class KeyReused(exceptions.APIException):
         "This Idempotency-Key was used for a different request. Use a new key for new data."
     )
     default_code = "idempotency_key_reused"
+    problem_type = "idempotency-key-reused"
 
 
 def fingerprint(*, method: str, path: str, body: bytes) -> str:
@@ -53,11 +56,12 @@ def run_once(*, merchant: Merchant, key: str, fingerprint_: str, handler):
     # A control character (a NUL above all: PostgreSQL refuses it in text) is never part of
     # a key a client means to send again.
     if not key or len(key) > MAX_KEY_LENGTH or CONTROL_CHARACTERS.search(key):
-        raise exceptions.ValidationError(
+        raise InvalidParameter(
             {
                 HEADER: f"must be 1 to {MAX_KEY_LENGTH} characters and no control characters "
                 "(a UUID is a good choice)"
-            }
+            },
+            location=HEADER_LOCATION,
         )
     try:
         with transaction.atomic():

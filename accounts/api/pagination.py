@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
+
+from accounts.api.problems import InvalidParameter
 
 INVALID_CURSOR = "is not a cursor of this list: follow the `next` and `previous` links."
 
@@ -21,7 +23,7 @@ class StableCursorPagination(CursorPagination):
         try:
             return super().decode_cursor(request)
         except NotFound as error:
-            raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]}) from error
+            raise InvalidParameter({self.cursor_query_param: [INVALID_CURSOR]}) from error
 
     def paginate_queryset(self, queryset, request, view=None):
         # The page's filter on the cursor's position is built here: a position of another
@@ -29,4 +31,4 @@ class StableCursorPagination(CursorPagination):
         try:
             return super().paginate_queryset(queryset, request, view)
         except (TypeError, ValueError, DjangoValidationError) as error:
-            raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]}) from error
+            raise InvalidParameter({self.cursor_query_param: [INVALID_CURSOR]}) from error

@@ -14,11 +14,13 @@ from config.uploads import describe_size
 class RequestTooLarge(exceptions.APIException):
     status_code = 413
     default_code = "request_too_large"
+    problem_type = "request-too-large"
 
     def __init__(self, limit: int):
-        # The answer names the limit, in words and in bytes (accounts/api/errors.py), so a
-        # client can size its batches.
+        # The answer names the limit, in words and in bytes (a member of the problem,
+        # accounts/api/errors.py), so a client can size its batches.
         self.limit = limit
+        self.extensions = {"limit_bytes": limit}
         super().__init__(too_large_message(limit))
 
 

@@ -155,18 +155,21 @@ def headers(request) -> dict[str, str]:
 
 
 class RateLimited(exceptions.Throttled):
-    """A 429 naming the limit reached; DRF's handler sends ``wait`` as Retry-After."""
+    """A 429 naming the limit reached: a rate-limited problem (accounts/api/errors.py) with
+    the limit in its extension members, and ``wait`` as Retry-After."""
 
     def __init__(self, state: RateLimitState):
-        super().__init__(wait=state.reset)
         period = PERIODS.get(state.window, f"every {state.window} seconds")
-        self.detail = {
-            "detail": (
+        super().__init__(
+            wait=state.reset,
+            detail=(
                 f"Too many requests: {state.who} may make {state.quota:,} requests {period}. "
                 f"Try again in {state.reset} second{'s' if state.reset != 1 else ''}."
             ),
-            "limit": state.policy,
-            "quota": state.quota,
+        )
+        self.extensions = {
+            "policy": state.policy,
+            "limit": state.quota,
             "window_seconds": state.window,
             "retry_after_seconds": state.reset,
         }

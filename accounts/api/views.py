@@ -1,9 +1,29 @@
+from django.http import Http404, JsonResponse
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts.api.base import MerchantAPIView
+from accounts.api.problems import PROBLEM_TYPES, type_uri
 from accounts.models import ApiToken
+
+
+@require_safe
+def problem_type(request, slug: str):
+    """What a problem ``type`` of the API's error answers means: the URI a client finds in
+    ``type`` answers with this, so the types document themselves."""
+    kind = PROBLEM_TYPES.get(slug)
+    if kind is None:
+        raise Http404("No such problem type.")
+    return JsonResponse(
+        {
+            "type": type_uri(request, slug),
+            "title": kind.title,
+            "status": kind.status,
+            "description": kind.description,
+        }
+    )
 
 
 class WhoAmIView(MerchantAPIView):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -227,6 +228,7 @@ CELERY_REDISPATCH_AFTER_SECONDS = int(os.environ.get("CELERY_REDISPATCH_AFTER_SE
 # none of them): a callable (queued_before=datetime) -> [(task, kwargs)].
 CELERY_REDISPATCH_SOURCES = [
     "inventory.ingest.imports.imports_stranded",
+    "inventory.services.purchase_order_emails_stranded",
     "forecasting.services.forecast_runs_stranded",
     "forecasting.chunks.chunks_stranded",
     "forecasting.services.training_runs_stranded",
@@ -242,6 +244,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.StableCursorPagination",
+    # Every list: the filters of its FilterSet (`updated_since` at least, accounts/api/
+    # filters.py) and `ordering`.
+    "DEFAULT_FILTER_BACKENDS": [
+        "accounts.api.filters.FilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
     "DEFAULT_PARSER_CLASSES": ["accounts.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

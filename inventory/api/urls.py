@@ -17,6 +17,7 @@ router.register("sales", views.SalesDayViewSet, basename="sales-day")
 router.register("order-lines", views.OrderLineViewSet, basename="order-line")
 router.register("promotions", views.PromotionViewSet, basename="promotion")
 router.register("calendar-events", views.CalendarEventViewSet, basename="calendar-event")
+router.register("calendar-presets", views.CalendarPresetViewSet, basename="calendar-preset")
 router.register("purchase-orders", views.PurchaseOrderViewSet, basename="purchase-order")
 
 urlpatterns = router.urls

@@ -1,28 +1,25 @@
-"""The inventory API: one viewset per resource. Reads filter and page with cursors; writes
+"""The inventory API: one viewset per resource. Reads filter (each resource's FilterSet,
+inventory/api/filters.py) and page with cursors; writes
 (one object, or a batch at /bulk/) go through the ingestion service: upsert by natural key,
 all or nothing, idempotent with an Idempotency-Key."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
-from rest_framework import exceptions, filters, status
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.api.base import MerchantReadOnlyViewSet
 from accounts.api.parsers import JSONParser
+from accounts.models import ApiToken
+from inventory import calendars, services
+from inventory.api import filters as f
 from inventory.api import serializers as s
 from inventory.api.parsers import IngestCSVParser
 from inventory.ingest.resources import RESOURCES
@@ -31,34 +28,25 @@ from inventory.ingest.validation import validate
 from inventory.models import (
     SKU,
     CalendarEvent,
+    CalendarPreset,
     Location,
     OrderLine,
     Promotion,
     PurchaseOrder,
+    PurchaseOrderLine,
     SalesDay,
     StockLevel,
     Supplier,
     SupplierItem,
 )
 
-UPDATED_SINCE = {"updated_since": ("updated_at__gte", "datetime")}
 
-
-def _parse_param(name: str, raw: str, kind: str) -> Any:
-    invalid = exceptions.ValidationError({name: f"'{raw}' is not a valid {kind}"})
-    try:
-        value = {"date": parse_date, "datetime": parse_datetime}.get(kind, str)(raw)
-        if isinstance(value, dt.datetime):
-            if timezone.is_naive(value):
-                value = timezone.make_aware(value)
-            # Compared in UTC, as the database stores it: PostgreSQL refuses an offset past
-            # 15:59 that Python reads (up to 23:59), and year 1 at +05:00 has no UTC at all.
-            value = value.astimezone(dt.UTC)
-    except (ValueError, OverflowError) as error:  # 2024-02-30, an offset past 24 hours
-        raise invalid from error
-    if value is None:
-        raise invalid
-    return value
+def _caller(request) -> dict:
+    """Who takes a step: a member, or an ERP through a token (recorded as the token, on
+    behalf of the member who created it)."""
+    if isinstance(request.auth, ApiToken):
+        return {"actor": request.auth.created_by, "via": f"api-token:{request.auth.prefix}"}
+    return {"actor": request.user, "via": "api"}
 
 
 STORE_BUSY = OpenApiResponse(
@@ -68,31 +56,16 @@ STORE_BUSY = OpenApiResponse(
 
 
 INVALID_BATCH = OpenApiResponse(
-    s.IngestErrorSerializer,
-    description="Nothing was written: every invalid row and field is listed in `errors`.",
+    description="Nothing was written: every invalid row and field is listed in `errors`, "
+    "each with its `row` (0-based) and `value`.",
 )
 
 
 class ResourceViewSet(MerchantReadOnlyViewSet):
     resource_name: str = ""
-    #: query parameter -> (lookup, kind) with kind in text|date|datetime
-    filter_params: dict[str, tuple[str, str]] = {}
-    #: query parameter -> its description in the schema, where the lookup does not say it all
-    filter_descriptions: dict[str, str] = {}
-    filter_backends = [filters.OrderingFilter]
     ordering_fields = ["id", "updated_at"]
     ordering = "id"
     parser_classes = [JSONParser]
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        params = self.request.query_params
-        lookups = {**UPDATED_SINCE, **self.filter_params}
-        for name, (lookup, kind) in lookups.items():
-            raw = params.get(name)
-            if raw:
-                queryset = queryset.filter(**{lookup: _parse_param(name, raw, kind)})
-        return queryset
 
     def _rows(self, data: Any) -> Any:
         if isinstance(data, dict) and set(data) == {"rows"}:
@@ -147,35 +120,13 @@ class ResourceViewSet(MerchantReadOnlyViewSet):
         return Response(result.as_dict(), status=status.HTTP_200_OK)
 
 
-PARAMETER_TYPES = {"text": str, "date": OpenApiTypes.DATE, "datetime": OpenApiTypes.DATETIME}
-COMPARISONS = {"gte": "at or after", "lte": "at or before"}
-
-
-def _filter_parameter(viewset, name: str, lookup: str, kind: str) -> OpenApiParameter:
-    field, _, comparison = lookup.rpartition("__")
-    if comparison not in COMPARISONS:
-        field, comparison = lookup, ""
-    description = viewset.filter_descriptions.get(name) or (
-        f"Only rows whose `{field.replace('__', '.')}` is "
-        f"{COMPARISONS.get(comparison, 'exactly')} this."
-    )
-    return OpenApiParameter(name, PARAMETER_TYPES[kind], description=description)
-
-
 def resource_schema(stored):
-    """Documents a resource's viewset: its list's filters (from `filter_params`, so what is
-    documented is what filters), and what its create answers: ``stored`` (the object as
-    stored), 201 when it was created, 200 when updated."""
+    """Documents what a resource's create answers: ``stored`` (the object as stored), 201
+    when it was created, 200 when updated. Its list's filters are documented from its
+    FilterSet."""
 
     def document(viewset):
-        filters = {**UPDATED_SINCE, **viewset.filter_params}
-        parameters = [
-            _filter_parameter(viewset, name, lookup, kind)
-            for name, (lookup, kind) in filters.items()
-        ]
-        return extend_schema_view(
-            list=extend_schema(parameters=parameters), create=_create_schema(stored)
-        )(viewset)
+        return extend_schema_view(create=_create_schema(stored))(viewset)
 
     return document
 
@@ -192,18 +143,12 @@ def _create_schema(stored):
     )
 
 
-CODE = {"code": ("code", "text")}
-# `start_date` on or before the day here, `end_date` on or after it in get_queryset.
-ACTIVE_ON = "Only those running on this date (started on or before it, ending on or after it)."
-BY_SKU = {"sku": ("sku__code", "text"), "location": ("location__code", "text")}
-
-
 @resource_schema(s.SKUSerializer)
 class SKUViewSet(ResourceViewSet):
     resource_name = "skus"
     queryset = SKU.objects.all()
     serializer_class = s.SKUSerializer
-    filter_params = {**CODE, "category": ("category", "text")}
+    filterset_class = f.SKUFilterSet
 
 
 @resource_schema(s.LocationSerializer)
@@ -211,7 +156,7 @@ class LocationViewSet(ResourceViewSet):
     resource_name = "locations"
     queryset = Location.objects.all()
     serializer_class = s.LocationSerializer
-    filter_params = CODE
+    filterset_class = f.LocationFilterSet
 
 
 @resource_schema(s.SupplierSerializer)
@@ -219,7 +164,7 @@ class SupplierViewSet(ResourceViewSet):
     resource_name = "suppliers"
     queryset = Supplier.objects.all()
     serializer_class = s.SupplierSerializer
-    filter_params = CODE
+    filterset_class = f.SupplierFilterSet
 
 
 @resource_schema(s.SupplierItemSerializer)
@@ -227,7 +172,7 @@ class SupplierItemViewSet(ResourceViewSet):
     resource_name = "supplier-items"
     queryset = SupplierItem.objects.select_related("supplier", "sku")
     serializer_class = s.SupplierItemSerializer
-    filter_params = {"sku": ("sku__code", "text"), "supplier": ("supplier__code", "text")}
+    filterset_class = f.SupplierItemFilterSet
 
 
 @resource_schema(s.StockLevelSerializer)
@@ -235,11 +180,7 @@ class StockLevelViewSet(ResourceViewSet):
     resource_name = "stock-levels"
     queryset = StockLevel.objects.select_related("sku", "location")
     serializer_class = s.StockLevelSerializer
-    filter_params = {
-        **BY_SKU,
-        "as_of_from": ("as_of__gte", "datetime"),
-        "as_of_to": ("as_of__lte", "datetime"),
-    }
+    filterset_class = f.StockLevelFilterSet
 
 
 @resource_schema(s.SalesDaySerializer)
@@ -247,7 +188,7 @@ class SalesDayViewSet(ResourceViewSet):
     resource_name = "sales"
     queryset = SalesDay.objects.select_related("sku", "location")
     serializer_class = s.SalesDaySerializer
-    filter_params = {**BY_SKU, "date_from": ("date__gte", "date"), "date_to": ("date__lte", "date")}
+    filterset_class = f.SalesDayFilterSet
 
 
 # Order lines have an ingestion of their own (customers pseudonymised, daily sales built), not
@@ -257,12 +198,7 @@ class OrderLineViewSet(ResourceViewSet):
     resource_name = "order-lines"
     queryset = OrderLine.objects.select_related("sku", "location")
     serializer_class = s.OrderLineSerializer
-    filter_params = {
-        **BY_SKU,
-        "order_id": ("order_id", "text"),
-        "date_from": ("date__gte", "date"),
-        "date_to": ("date__lte", "date"),
-    }
+    filterset_class = f.OrderLineFilterSet
 
 
 @resource_schema(s.PromotionSerializer)
@@ -270,19 +206,7 @@ class PromotionViewSet(ResourceViewSet):
     resource_name = "promotions"
     queryset = Promotion.objects.select_related("sku", "location")
     serializer_class = s.PromotionSerializer
-    filter_params = {
-        **CODE,
-        "sku": ("sku__code", "text"),
-        "active_on": ("start_date__lte", "date"),
-    }
-    filter_descriptions = {"active_on": ACTIVE_ON}
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        active_on = self.request.query_params.get("active_on")
-        if active_on:
-            queryset = queryset.filter(end_date__gte=_parse_param("active_on", active_on, "date"))
-        return queryset
+    filterset_class = f.PromotionFilterSet
 
 
 @resource_schema(s.CalendarEventSerializer)
@@ -290,26 +214,152 @@ class CalendarEventViewSet(ResourceViewSet):
     resource_name = "calendar-events"
     queryset = CalendarEvent.objects.select_related("location")
     serializer_class = s.CalendarEventSerializer
-    filter_params = {**CODE, "active_on": ("start_date__lte", "date")}
-    filter_descriptions = {"active_on": ACTIVE_ON}
+    filterset_class = f.CalendarEventFilterSet
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        active_on = self.request.query_params.get("active_on")
-        if active_on:
-            queryset = queryset.filter(end_date__gte=_parse_param("active_on", active_on, "date"))
-        return queryset
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Switch on built-in calendars for one location, or for every location",
+        description="Replaces that location's choice (by `location` code; null for every "
+        "location) and writes its days as calendar events at once; a calendar left out "
+        "loses the events it wrote. Events entered by hand are never touched.",
+        responses={
+            200: OpenApiResponse(s.CalendarPresetSerializer, description="Updated."),
+            201: OpenApiResponse(s.CalendarPresetSerializer, description="Created."),
+            400: OpenApiResponse(description="Unknown location, country, region or festival."),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Switch off a location's built-in calendars and remove the events they wrote",
+        responses={204: None},
+    ),
+)
+class CalendarPresetViewSet(MerchantReadOnlyViewSet):
+    """Built-in calendars (public holidays, shopping festivals) per location. Writes go
+    through `inventory.calendars`, which also writes and removes the generated events."""
+
+    queryset = CalendarPreset.objects.select_related("location")
+    serializer_class = s.CalendarPresetSerializer
+    parser_classes = [JSONParser]
+    ordering_fields = ["id", "updated_at"]
+    ordering = "id"
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        code = (data.get("location") or {}).get("code")
+        location = None
+        if code is not None:
+            location = Location.objects.for_merchant(self.merchant).filter(code=code).first()
+            if location is None:
+                raise exceptions.ValidationError({"location": [f"Unknown location {code!r}."]})
+        existed = CalendarPreset.objects.for_merchant(self.merchant).filter(location=location)
+        answer_status = status.HTTP_200_OK if existed.exists() else status.HTTP_201_CREATED
+        try:
+            preset = calendars.calendar_preset_save(
+                merchant=self.merchant,
+                location=location,
+                country=data["country"],
+                subdivision=data["subdivision"],
+                public_holidays=data["public_holidays"],
+                festivals=data["festivals"],
+                prime_day_dates=data["prime_day_dates"],
+                actor=request.user,
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from error
+        return Response(self.get_serializer(preset).data, status=answer_status)
+
+    def destroy(self, request, *args, **kwargs):
+        preset = self.get_object()
+        calendars.calendar_preset_delete(merchant=self.merchant, preset=preset, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @resource_schema(s.PurchaseOrderSerializer)
 class PurchaseOrderViewSet(ResourceViewSet):
+    """Purchase orders: the ERP's open ones (written by number, as every resource), and the
+    drafts made from approved reorder suggestions. Their steps (send, receive, cancel, a
+    draft's quantities) need the plan permission and are audited as the caller."""
+
     resource_name = "purchase-orders"
     queryset = PurchaseOrder.objects.select_related("supplier", "location").prefetch_related(
         "lines__sku"
     )
     serializer_class = s.PurchaseOrderSerializer
-    filter_params = {
-        "number": ("number", "text"),
-        "status": ("status", "text"),
-        "supplier": ("supplier__code", "text"),
-    }
+    filterset_class = f.PurchaseOrderFilterSet
+
+    def _step(self, request, step, **arguments) -> Response:
+        order = self.get_object()  # another merchant's or a missing order: 404 before anything
+        try:
+            step(merchant=self.merchant, pk=order.pk, **_caller(request), **arguments)
+        except PurchaseOrder.DoesNotExist as error:
+            raise Http404("No such purchase order.") from error
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def _line_ids(self, order_pk: int, lines: list[dict]) -> dict[int, Any]:
+        """The order's line id of each SKU code given, with its quantity."""
+        ids = dict(
+            PurchaseOrderLine.objects.for_merchant(self.merchant)
+            .filter(purchase_order_id=order_pk, sku__code__in=[line["sku"] for line in lines])
+            .values_list("sku__code", "pk")
+        )
+        unknown = sorted({line["sku"] for line in lines} - set(ids))
+        if unknown:
+            raise exceptions.ValidationError(
+                {"lines": [f"Not on this order: {', '.join(unknown)}."]}
+            )
+        return {ids[line["sku"]]: line["quantity"] for line in lines}
+
+    @extend_schema(request=s.PurchaseOrderSendSerializer, responses=s.PurchaseOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request, *args, **kwargs):
+        """Send a draft: emailed to the supplier with its PDF once committed (never twice),
+        unless ``email`` is false."""
+        body = s.PurchaseOrderSendSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._step(request, services.purchase_order_send, email=body.validated_data["email"])
+
+    @extend_schema(request=s.PurchaseOrderReceiveSerializer, responses=s.PurchaseOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def receive(self, request, *args, **kwargs):
+        """Receive what arrived (per SKU, or everything still open): stock at the order's
+        location grows by it, and only what is still to come stays on order. More than a line
+        still expects is refused."""
+        order = self.get_object()
+        body = s.PurchaseOrderReceiveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        lines = body.validated_data.get("lines")
+        quantities = None if lines is None else self._line_ids(order.pk, lines)
+        return self._step(request, services.purchase_order_receive, quantities=quantities)
+
+    @extend_schema(request=s.PurchaseOrderCancelSerializer, responses=s.PurchaseOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, *args, **kwargs):
+        """Cancel a draft or a sent order."""
+        body = s.PurchaseOrderCancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._step(
+            request, services.purchase_order_cancel, reason=body.validated_data["reason"]
+        )
+
+    @extend_schema(
+        request=s.PurchaseOrderLineQuantitySerializer, responses=s.PurchaseOrderSerializer
+    )
+    @action(detail=True, methods=["post"], url_path="set-quantity")
+    def set_quantity(self, request, *args, **kwargs):
+        """Change what a draft orders of one SKU: rounded up to the supplier's packs and at
+        least its MOQ; 0 removes the line."""
+        order = self.get_object()
+        body = s.PurchaseOrderLineQuantitySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ((line_pk, quantity),) = self._line_ids(order.pk, [body.validated_data]).items()
+        return self._step(
+            request,
+            services.purchase_order_line_quantity_set,
+            line_pk=line_pk,
+            quantity=quantity,
+        )

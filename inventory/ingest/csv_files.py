@@ -4,7 +4,8 @@ read: the caller stops at its limit instead of finding out after holding everyth
 - ``open_text``: UTF-8 text (a BOM is fine) from bytes, gunzipped where allowed, failing with
   `FileTooLarge` as soon as more than ``max_bytes`` have been read after decompression, so a
   small gzip cannot expand into hours of work.
-- ``records``: the file's records with the line each starts on. A record (a line, or the
+- ``records``: the file's records with the line each starts on (comma- or tab-separated,
+  `delimiter_of` telling which from the header). A record (a line, or the
   lines a quoted field spans) longer than `MAX_RECORD_CHARACTERS` fails at that point rather
   than growing with the file: a quote left open would otherwise make one record of the rest.
 - ``check_header``: a header's names, refused past `MAX_COLUMNS` of them.
@@ -102,8 +103,19 @@ class _Position:
         self.characters = 0  # the characters of that record so far
 
 
-def records(text: TextIO) -> Iterator[Record]:
-    """The records of ``text``, each with the line it starts on."""
+TAB = "\t"
+
+
+def delimiter_of(first_line: str) -> str:
+    """The delimiter of a file whose first line (its header) is ``first_line``: a tab where
+    the header splits into more columns on tabs than on commas (Amazon's flat-file reports),
+    else a comma."""
+    return TAB if first_line.count(TAB) > first_line.count(",") else ","
+
+
+def records(text: TextIO, *, delimiter: str = ",") -> Iterator[Record]:
+    """The records of ``text``, each with the line it starts on. Tab-separated text is read
+    unquoted, as the flat files that use tabs write it: a quote is part of its cell."""
     position = _Position()
 
     def lines() -> Iterator[str]:
@@ -120,7 +132,11 @@ def records(text: TextIO) -> Iterator[Record]:
             yield line
 
     try:
-        for cells in csv.reader(lines(), strict=True):
+        if delimiter == TAB:
+            reader = csv.reader(lines(), delimiter=TAB, quoting=csv.QUOTE_NONE, strict=True)
+        else:
+            reader = csv.reader(lines(), delimiter=delimiter, strict=True)
+        for cells in reader:
             record = Record(position.start, cells)
             position.start = position.lines + 1
             position.characters = 0

@@ -10,6 +10,10 @@ reached its verdict (loaded, or refused for its rows or for being unreadable) it
 file is deleted: it may hold raw customer ids, which are pseudonymised at the door and kept
 nowhere. A load cut short (a worker lost, the database away, an unexpected error) keeps the
 file, for the task delivered again or the retry that loads it.
+
+A shop platform's order export (`inventory.ingest.platforms`) is recognised from its header:
+it loads as order lines with no mapping to confirm. Any other file's mapping, once confirmed,
+is kept for the next file with the same header (`inventory.ingest.mappings`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -33,12 +38,12 @@ from accounts import dispatch, quotas, runs
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
 from config.uploads import describe_size
-from inventory.ingest import csv_files
+from inventory.ingest import csv_files, mappings, platforms
 from inventory.ingest.order_lines import ORDER_LINES
 from inventory.ingest.resources import RESOURCES, Resource
 from inventory.ingest.service import IngestRejected, hold_store_writes, ingest
 from inventory.ingest.validation import RowError, resolve_codes
-from inventory.models import ImportJob
+from inventory.models import ImportJob, Location
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +66,11 @@ def target_fields(resource_name: str) -> list[str]:
     if resource_name == ORDER_LINES.name:
         fields.append(SKU_NAME_FIELD)
     return fields
+
+
+def platform_of(job: ImportJob) -> platforms.Platform | None:
+    """The shop platform whose order export the job's file is, or None."""
+    return platforms.PLATFORMS.get(job.platform)
 
 
 def suggest_mapping(resource_name: str, header: list[str]) -> dict[str, str]:
@@ -87,11 +97,26 @@ def suggest_mapping(resource_name: str, header: list[str]) -> dict[str, str]:
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _records(binary) -> Iterator[csv_files.Record]:
-    text = csv_files.open_text(
+def _open_text(binary):
+    return csv_files.open_text(
         binary, max_bytes=settings.IMPORT_MAX_DECOMPRESSED_BYTES, allow_gzip=True
     )
-    return csv_files.records(text)
+
+
+def _delimiter(binary) -> str:
+    """Comma or tab, from the file's first line; ``binary`` is left at its start."""
+    try:
+        first = _open_text(binary).readline(csv_files.MAX_RECORD_CHARACTERS)
+    except (ValueError, OSError, EOFError, zlib.error):
+        first = ""  # read again by `records`, whose error says what is wrong
+    finally:
+        binary.seek(0)
+    return csv_files.delimiter_of(first)
+
+
+def _records(binary) -> Iterator[csv_files.Record]:
+    delimiter = _delimiter(binary)
+    return csv_files.records(_open_text(binary), delimiter=delimiter)
 
 
 def read_header(binary) -> list[str]:
@@ -150,22 +175,50 @@ def _check_open_imports(merchant: Merchant, *, queueing: ImportJob | None = None
 def import_create(
     *, merchant: Merchant, resource_name: str, upload: UploadedFile, actor: User
 ) -> ImportJob:
-    if resource_name not in IMPORTABLE:
-        raise ImportProblem({"resource": "Choose what the file contains."})
+    """A shop platform's order export, recognised from its header, is order lines whatever
+    ``resource_name`` says; any other file gets the mapping confirmed last for its header, or
+    one suggested from its column names."""
     if upload.size > settings.IMPORT_MAX_FILE_BYTES:
         limit = settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)
         raise ImportProblem({"file": f"The file is larger than {limit} MB: split it, or gzip it."})
     with tenant_context(merchant):
         _check_open_imports(merchant)
     header = read_header(upload)
+    platform = platforms.recognise(header)
+    options: dict[str, Any] = {}
+    if platform is not None:
+        resource_name = ORDER_LINES.name
+        mapping = platform.mapping(header)
+    elif resource_name not in IMPORTABLE:
+        raise ImportProblem(
+            {
+                "resource": "Choose what the file contains (only the order exports of "
+                "Shopify, WooCommerce and Amazon are recognised by themselves)."
+            }
+        )
+    else:
+        mapping = suggest_mapping(resource_name, header)
+        with tenant_context(merchant):
+            saved = mappings.saved_mapping(
+                merchant=merchant, resource_name=resource_name, header=header
+            )
+        if saved is not None:
+            fields = set(target_fields(resource_name))
+            mapping = {
+                column: saved.get(column, "") if saved.get(column, "") in fields else ""
+                for column in header
+            }
+            options["saved_mapping"] = True
     with tenant_context(merchant):
         return ImportJob.objects.create(
             merchant=merchant,
             resource=resource_name,
+            platform=platform.name if platform is not None else "",
             file=upload,
             original_name=upload.name[:255],
             header=header,
-            mapping=suggest_mapping(resource_name, header),
+            mapping=mapping,
+            options=options,
             created_by=actor,
         )
 
@@ -174,11 +227,50 @@ def import_create(
 def import_confirm(
     *, merchant: Merchant, job: ImportJob, mapping: dict[str, str], options: dict[str, Any]
 ) -> ImportJob:
-    """Check the mapping, then queue the job (dispatched when the transaction commits)."""
+    """Check the mapping, keep it for the next file with this header, then queue the job
+    (dispatched when the transaction commits). A platform's export has no mapping to check;
+    its ``options`` may name the location its orders were sold from."""
     if job.status != ImportJob.Status.MAPPING:
         raise ImportProblem("This import was started already.")
     with tenant_context(merchant):
         _check_open_imports(merchant, queueing=job)
+    create_missing_skus = bool(options.get("create_missing_skus"))
+    if job.platform:
+        with tenant_context(merchant):
+            location = _platform_location(merchant, options.get("location"))
+        job_options = {"create_missing_skus": create_missing_skus, **location}
+    else:
+        _check_mapping(job, mapping)
+        mapping = {column: mapping.get(column, "") for column in job.header}
+        job_options = {"create_missing_skus": create_missing_skus}
+        with tenant_context(merchant):
+            mappings.mapping_save(
+                merchant=merchant, resource_name=job.resource, header=job.header, mapping=mapping
+            )
+        job.mapping = mapping
+    with tenant_context(merchant):
+        job.options = job_options
+        job.status = ImportJob.Status.QUEUED
+        job.save(update_fields=["mapping", "options", "status", "updated_at"])
+
+    dispatch.send_on_commit("inventory.run_import_task", merchant_id=merchant.pk, job_id=job.pk)
+    return job
+
+
+def _platform_location(merchant: Merchant, code: Any) -> dict[str, str]:
+    """The location a platform's orders load into: the one chosen, or the store's only one
+    (`order_lines` fills it in)."""
+    code = code.strip() if isinstance(code, str) else ""
+    if not code:
+        if Location.objects.for_merchant(merchant).count() > 1:
+            raise ImportProblem("Choose the location these orders were sold from.")
+        return {}
+    if not resolve_codes(merchant=merchant, reference="location", codes=[code]):
+        raise ImportProblem("Choose one of the store's locations.")
+    return {"location": code}
+
+
+def _check_mapping(job: ImportJob, mapping: dict[str, str]) -> None:
     fields = target_fields(job.resource)
     chosen = [field for field in mapping.values() if field]
     unknown = sorted(set(chosen) - set(fields))
@@ -197,14 +289,6 @@ def import_confirm(
     ]
     if missing:
         raise ImportProblem(f"Map a column to each required field: {', '.join(missing)}.")
-    with tenant_context(merchant):
-        job.mapping = {column: mapping.get(column, "") for column in job.header}
-        job.options = {"create_missing_skus": bool(options.get("create_missing_skus"))}
-        job.status = ImportJob.Status.QUEUED
-        job.save(update_fields=["mapping", "options", "status", "updated_at"])
-
-    dispatch.send_on_commit("inventory.run_import_task", merchant_id=merchant.pk, job_id=job.pk)
-    return job
 
 
 def imports_stranded(*, queued_before) -> list[tuple]:
@@ -234,34 +318,64 @@ def import_progress(job: ImportJob) -> tuple[int, int]:
     return job.rows_done, job.rows_total
 
 
-def _rows(job: ImportJob) -> Iterator[dict[str, str]]:
-    """The file's rows as field -> cell. Reading stops with `csv_files.FileTooLarge` at the
-    first row past IMPORT_MAX_ROWS, or the first byte past IMPORT_MAX_DECOMPRESSED_BYTES."""
+Item = dict[str, str] | platforms.LineProblem
+
+
+def _data_records(records: Iterator[csv_files.Record]) -> Iterator[csv_files.Record]:
+    """The records after the header that are not blank. Reading stops with
+    `csv_files.FileTooLarge` at the first row past IMPORT_MAX_ROWS, or the first byte past
+    IMPORT_MAX_DECOMPRESSED_BYTES."""
     limit = settings.IMPORT_MAX_ROWS
+    count = 0
+    for record in records:
+        if csv_files.is_blank(record.cells):
+            continue
+        count += 1
+        if count > limit:
+            raise csv_files.FileTooLarge(
+                f"The file has more than {limit:,} rows: split it into smaller files."
+            )
+        yield record
+
+
+def _rows(job: ImportJob, merchant: Merchant) -> Iterator[tuple[int, Item]]:
+    """The file's rows with the line each starts on: as field -> cell through the mapping,
+    or, for a platform's export, the order line each makes or the `platforms.LineProblem`
+    that keeps it out."""
     with job.file.open("rb") as binary:
         records = _records(binary)
         header = next(records, None)
         if header is None:
             return
-        fields = [job.mapping.get(name, "") for name in csv_files.check_header(header.cells)]
-        count = 0
-        for _line, cells in records:
-            if csv_files.is_blank(cells):
-                continue
-            count += 1
-            if count > limit:
-                raise csv_files.FileTooLarge(
-                    f"The file has more than {limit:,} rows: split it into smaller files."
-                )
-            yield {
-                field: cell
-                for field, cell in zip(fields, cells, strict=False)
-                if field and cell.strip() != ""
-            }
+        names = csv_files.check_header(header.cells)
+        if job.platform:
+            translation = platforms.Translation(
+                platforms.PLATFORMS[job.platform], names, currency=merchant.currency
+            )
+            location = job.options.get("location")
+            for line, item in translation.rows(_data_records(records)):
+                if location and isinstance(item, dict):
+                    item["location"] = location
+                yield line, item
+            return
+        fields = [job.mapping.get(name, "") for name in names]
+        for line, cells in _data_records(records):
+            yield (
+                line,
+                {
+                    field: cell
+                    for field, cell in zip(fields, cells, strict=False)
+                    if field and cell.strip() != ""
+                },
+            )
 
 
 def _count_rows(job: ImportJob) -> int:
-    return sum(1 for _ in _rows(job))
+    with job.file.open("rb") as binary:
+        records = _records(binary)
+        if next(records, None) is None:
+            return 0
+        return sum(1 for _ in _data_records(records))
 
 
 class _Rejected(Exception):
@@ -276,6 +390,77 @@ def _one_import_at_a_time(merchant: Merchant) -> None:
     store's final state is that of the two in turn) and holds syncs back meanwhile
     (`hold_store_writes`). Other stores import in parallel."""
     hold_store_writes(merchant, exclusive=True)
+
+
+class _Load:
+    """A file's rows on their way to `ingest`, a chunk at a time, with what is reported of
+    them: the errors that refuse the file, and the lines left out of it."""
+
+    def __init__(self, merchant: Merchant, job: ImportJob):
+        self.merchant = merchant
+        self.job = job
+        self.rows: list[dict] = []
+        self.lines: list[int] = []
+        self.done = 0  # rows sent to `ingest` so far
+        self.line_counter: Counter = Counter()
+        self.errors: list[dict] = []
+        self.error_count = 0
+        self.skipped: list[dict] = []
+        self.skipped_count = 0
+        self.totals: Counter = Counter()
+        self.columns: dict[str, str] = {}  # field -> the file's column, named in reports
+        if job.platform:
+            self.columns = platforms.PLATFORMS[job.platform].source_columns(job.header)
+
+    def add(self, line: int, item: Item) -> None:
+        if isinstance(item, platforms.LineProblem):
+            entry = RowError(-1, item.field, item.value, item.message).as_dict()
+            entry["line"] = line
+            if item.skipped:
+                self.skipped_count += 1
+                if len(self.skipped) < MAX_REPORTED_ERRORS:
+                    self.skipped.append(entry)
+            else:
+                self.error_count += 1
+                if len(self.errors) < MAX_REPORTED_ERRORS:
+                    self.errors.append(entry)
+            return
+        self.rows.append(item)
+        self.lines.append(line)
+
+    def flush(self) -> None:
+        """Send the rows gathered so far to `ingest`."""
+        if not self.rows:
+            return
+        self.error_count += _load_chunk(
+            self.merchant, self.job, self.rows, self.done, self.line_counter, self, self.totals
+        )
+        self.done += len(self.rows)
+        self.rows, self.lines = [], []
+
+    def report(self, new: list[RowError]) -> None:
+        for error in new:
+            if len(self.errors) < MAX_REPORTED_ERRORS:
+                entry = error.as_dict()
+                index = error.row - self.done
+                entry["line"] = self.lines[index] if 0 <= index < len(self.lines) else None
+                entry["field"] = self.columns.get(entry["field"], entry["field"])
+                self.errors.append(entry)
+
+    def report_rows(self, *, with_skipped: bool) -> list[dict]:
+        """The reported rows in the file's order."""
+        entries = [*self.errors, *self.skipped] if with_skipped else list(self.skipped)
+        entries.sort(key=lambda entry: (entry["line"] is None, entry["line"] or 0))
+        return entries[:MAX_REPORTED_ERRORS]
+
+    def loaded_message(self) -> str:
+        message = f"Loaded {self.done:,} rows."
+        if self.skipped_count:
+            count = self.skipped_count
+            message += (
+                f" {count:,} line{'s' if count != 1 else ''} without a SKU left out (listed below)."
+            )
+        return message
 
 
 def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> ImportJob | None:
@@ -293,31 +478,20 @@ def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> Import
         return _finish(
             merchant, job, ImportJob.Status.FAILED, 0, 0, Counter(), [], 0, FILE_GONE_MESSAGE
         )
-    errors: list[dict] = []
-    error_count = 0
-    totals = Counter()
+    load = _Load(merchant, job)
     try:
         total = _count_rows(job)
         cache.set(_progress_key(job.pk), (0, total), timeout=24 * 3600)
         with transaction.atomic(), tenant_context(merchant):
             _one_import_at_a_time(merchant)
-            line_counter: Counter = Counter()
-            done = 0
-            chunk: list[dict] = []
             chunk_rows = min(CHUNK_ROWS, settings.API_MAX_ROWS_PER_REQUEST)
-            for row in _rows(job):
-                chunk.append(row)
-                if len(chunk) == chunk_rows:
-                    error_count += _load_chunk(
-                        merchant, job, chunk, done, line_counter, errors, totals
-                    )
-                    done += len(chunk)
-                    chunk = []
-                    cache.set(_progress_key(job.pk), (done, total), timeout=24 * 3600)
-            if chunk:
-                error_count += _load_chunk(merchant, job, chunk, done, line_counter, errors, totals)
-                done += len(chunk)
-            if error_count:
+            for line, item in _rows(job, merchant):
+                load.add(line, item)
+                if len(load.rows) == chunk_rows:
+                    load.flush()
+                    cache.set(_progress_key(job.pk), (load.done, total), timeout=24 * 3600)
+            load.flush()
+            if load.error_count:
                 raise _Rejected
             return _finish(
                 merchant,
@@ -325,26 +499,29 @@ def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> Import
                 ImportJob.Status.SUCCEEDED,
                 total,
                 total,
-                totals,
-                [],
+                load.totals,
+                load.report_rows(with_skipped=False),
                 0,
-                f"Loaded {total:,} rows.",
+                load.loaded_message(),
+                skipped_count=load.skipped_count,
             )
     except _Rejected:
+        error_count = load.error_count
         return _finish(
             merchant,
             job,
             ImportJob.Status.FAILED,
             total,
             0,
-            totals,
-            errors,
+            load.totals,
+            load.report_rows(with_skipped=True),
             error_count,
             f"{error_count} problem{'s' if error_count != 1 else ''} in the file; "
             "nothing was loaded. Download the error report, fix the rows and upload again.",
+            skipped_count=load.skipped_count,
         )
     except csv_files.FileTooLarge as error:
-        return _finish(merchant, job, ImportJob.Status.FAILED, 0, 0, totals, [], 0, str(error))
+        return _finish(merchant, job, ImportJob.Status.FAILED, 0, 0, load.totals, [], 0, str(error))
     except (csv_files.CSVProblem, OSError) as error:
         return _finish(
             merchant,
@@ -352,45 +529,34 @@ def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> Import
             ImportJob.Status.FAILED,
             0,
             0,
-            totals,
+            load.totals,
             [],
             0,
             f"The file could not be read: {error}",
         )
 
 
-def _load_chunk(merchant, job, chunk, offset, line_counter, errors, totals) -> int:
-    names = [row.pop(SKU_NAME_FIELD, None) for row in chunk]
+def _load_chunk(merchant, job, rows, offset, line_counter, load, totals) -> int:
+    """Send one chunk of rows to `ingest`; the number of errors that refuse them, reported
+    to ``load``."""
+    names = [row.pop(SKU_NAME_FIELD, None) for row in rows]
     refused: list[RowError] = []
     if job.resource == ORDER_LINES.name and job.options.get("create_missing_skus"):
-        refused = _create_missing_skus(merchant, chunk, names, offset)
+        refused = _create_missing_skus(merchant, rows, names, offset)
     try:
         result = ingest(
             merchant=merchant,
             resource_name=job.resource,
-            rows=chunk,
+            rows=rows,
             row_offset=offset,
             line_counter=line_counter,
         )
     except IngestRejected as rejected:
-        _report(errors, sorted([*refused, *rejected.errors], key=lambda error: error.row))
+        load.report(sorted([*refused, *rejected.errors], key=lambda error: error.row))
         return len(refused) + rejected.error_count
-    _report(errors, refused)
+    load.report(refused)
     totals.update(result.counts.as_dict())
     return len(refused)
-
-
-def _report(errors: list[dict], new: list[RowError]) -> None:
-    for error in new:
-        if len(errors) < MAX_REPORTED_ERRORS:
-            errors.append(_with_line(error))
-
-
-def _with_line(error: RowError) -> dict:
-    entry = error.as_dict()
-    # Line 1 is the header, so data row 0 is line 2 of the file.
-    entry["line"] = error.row + 2 if error.row >= 0 else None
-    return entry
 
 
 def _create_missing_skus(
@@ -453,7 +619,9 @@ def _drop_file(job: ImportJob) -> None:
     transaction.on_commit(delete)
 
 
-def _finish(merchant, job, status, total, done, totals, errors, error_count, message) -> ImportJob:
+def _finish(
+    merchant, job, status, total, done, totals, errors, error_count, message, *, skipped_count=0
+) -> ImportJob:
     """Record the import's verdict; its file goes with it."""
     with transaction.atomic(), tenant_context(merchant):
         _drop_file(job)
@@ -465,6 +633,7 @@ def _finish(merchant, job, status, total, done, totals, errors, error_count, mes
         job.unchanged_count = totals.get("unchanged", 0)
         job.errors = errors
         job.error_count = error_count
+        job.skipped_count = skipped_count
         job.message = message
         job.finished_at = timezone.now()
         job.save()

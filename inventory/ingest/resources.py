@@ -93,9 +93,10 @@ def optional(column: c.Column) -> c.Column:
     return dataclasses.replace(column, required=False)
 
 
-def _choices(choices: type[models.TextChoices]) -> c.Reader:
+def _choices(choices: type[models.TextChoices], aliases: dict | None = None) -> c.Reader:
     accepted = {value.lower(): value for value in choices.values}
     accepted.update({label.lower(): value for value, label in choices.choices})
+    accepted.update(aliases or {})
     return c.choice(accepted)
 
 
@@ -281,7 +282,13 @@ PURCHASE_ORDERS = Resource(
         c.Column("number", "number", c.text(64, blank=False), required=True),
         SUPPLIER_CODE,
         LOCATION_CODE,
-        c.Column("status", "status", _choices(PurchaseOrder.Status), default="open"),
+        # An ERP's open order is one sent to its supplier ("open" was this status's name).
+        c.Column(
+            "status",
+            "status",
+            _choices(PurchaseOrder.Status, aliases={"open": "sent"}),
+            default="sent",
+        ),
         c.Column("order_date", "order_date", c.date, required=True),
         c.Column("expected_arrival", "expected_arrival", c.date),
     ),

@@ -44,7 +44,11 @@ INGESTIBLE = (*RESOURCES, order_lines.RESOURCE_NAME)
 
 
 class IngestRejected(DomainError):
-    """The batch was refused; nothing was written."""
+    """The batch was refused; nothing was written. Its API answer lists every problem in
+    ``errors`` as invalid input does everywhere in the API, with the row (0-based; -1 for
+    the batch as a whole) and the value refused."""
+
+    problem_type = "validation-error"
 
     def __init__(self, errors: list[RowError], error_count: int | None = None):
         self.errors = errors
@@ -59,8 +63,20 @@ class IngestRejected(DomainError):
                 "Fix the rows listed and send it again."
             ),
             "error_count": count,
-            "errors": [error.as_dict() for error in self.errors],
+            "errors": [_problem_entry(error) for error in self.errors],
         }
+
+
+def _problem_entry(error: RowError) -> dict[str, Any]:
+    row = error.as_dict()
+    return {
+        "in": "body",
+        "row": row["row"],
+        "field": row["field"],
+        "value": row["value"],
+        "detail": row["message"],
+        "code": "invalid",
+    }
 
 
 def too_many_rows(count: int | None = None) -> IngestRejected:
@@ -82,6 +98,7 @@ class StoreBusy(DomainError):
     the same Idempotency-Key), it is written once."""
 
     status_code = 503
+    problem_type = "store-busy"
 
     def __init__(self, retry_after: int):
         self.retry_after = retry_after

@@ -186,6 +186,7 @@ class ReferenceVanished(DomainError):
     and sending the batch again gives a precise answer."""
 
     status_code = 409
+    problem_type = "conflict"
 
 
 def lock_referenced(model: type[models.Model], ids: set[int] | list[int]) -> None:

@@ -43,6 +43,14 @@ class DecisionSerializer(IdsSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ApprovalSerializer(serializers.Serializer):
+    approved = serializers.IntegerField(help_text="How many proposed suggestions were approved.")
+    purchase_orders = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The numbers of the draft purchase orders the approved lines went on.",
+    )
+
+
 class AlertSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(source="sku.code", allow_null=True, default=None)
     location = serializers.CharField(source="location.code", allow_null=True, default=None)
@@ -81,7 +89,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         model = WebhookDelivery
         fields = [
             "id", "endpoint", "event", "event_id", "status", "attempts", "response_code",
-            "last_error", "next_attempt_at", "created_at", "delivered_at",
+            "last_error", "next_attempt_at", "created_at", "updated_at", "delivered_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -5,8 +5,7 @@ endpoints that receive alert events. Writes need the plan permission; webhooks n
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -14,6 +13,7 @@ from accounts.api.base import MerchantAPIView, MerchantModelViewSet, MerchantRea
 from accounts.models import ApiToken
 from accounts.roles import Permission
 from planning import alerts, notifications, promotions, services
+from planning.api import filters as f
 from planning.api import serializers as s
 from planning.models import (
     Alert,
@@ -32,39 +32,12 @@ def _caller(request) -> dict:
     return {"actor": request.user, "via": "api"}
 
 
-class FilteredViewSet(MerchantReadOnlyViewSet):
-    """A list filtered by exact query parameters: ``filter_params`` maps each parameter to
-    its lookup (e.g. ``"sku": "sku__code"``)."""
-
-    filter_params: dict[str, str] = {}
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        params = self.request.query_params
-        wanted = {lookup: params.get(name) for name, lookup in self.filter_params.items()}
-        return queryset.filter(**{lookup: value for lookup, value in wanted.items() if value})
-
-
-def documented_filters(viewset: type[FilteredViewSet]) -> type[FilteredViewSet]:
-    """Documents a `FilteredViewSet`'s `filter_params` as its list's query parameters, so the
-    schema names what filters."""
-    parameters = [
-        OpenApiParameter(
-            name, str, description=f"Only rows whose `{lookup.replace('__', '.')}` is this."
-        )
-        for name, lookup in viewset.filter_params.items()
-    ]
-    return extend_schema_view(list=extend_schema(parameters=parameters))(viewset)
-
-
-@documented_filters
-class ReorderSuggestionViewSet(FilteredViewSet):
+class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
     queryset = ReorderSuggestion.objects.select_related("sku", "location", "supplier")
     serializer_class = s.ReorderSuggestionSerializer
-    filter_backends = [filters.OrderingFilter]
+    filterset_class = f.ReorderSuggestionFilterSet
     ordering_fields = ["id", "updated_at", "value"]
     ordering = "id"
-    filter_params = {"status": "status", "supplier": "supplier__code", "sku": "sku__code"}
 
     @extend_schema(request=s.QuantitySerializer, responses=s.ReorderSuggestionSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -83,15 +56,22 @@ class ReorderSuggestionViewSet(FilteredViewSet):
             raise Http404("No such suggestion.") from error
         return Response(s.ReorderSuggestionSerializer(suggestion).data)
 
-    @extend_schema(request=s.DecisionSerializer, responses={200: dict})
+    @extend_schema(request=s.DecisionSerializer, responses={200: s.ApprovalSerializer})
     @action(detail=False, methods=["post"])
     def approve(self, request, *args, **kwargs):
+        """Approve proposed suggestions; they go on draft purchase orders, one per supplier
+        and location (``purchase-orders/``), whose numbers the answer lists."""
         body = s.DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        count = services.suggestions_approve(
+        approval = services.suggestions_order(
             merchant=self.merchant, pks=body.validated_data["ids"], **_caller(request)
         )
-        return Response({"approved": count})
+        return Response(
+            {
+                "approved": approval.approved,
+                "purchase_orders": [order.number for order in approval.purchase_orders],
+            }
+        )
 
     @extend_schema(request=s.DecisionSerializer, responses={200: dict})
     @action(detail=False, methods=["post"])
@@ -107,17 +87,15 @@ class ReorderSuggestionViewSet(FilteredViewSet):
         return Response({"rejected": count})
 
 
-@documented_filters
-class AlertViewSet(FilteredViewSet):
-    """Alerts, newest first; filter by ``state``, ``kind`` and ``sku`` (code). Acting on them
-    (acknowledge, snooze, resolve) needs the plan permission."""
+class AlertViewSet(MerchantReadOnlyViewSet):
+    """Alerts, newest first; filtered by `f.AlertFilterSet`. Acting on them (acknowledge,
+    snooze, resolve) needs the plan permission."""
 
     queryset = Alert.objects.select_related("sku", "location")
     serializer_class = s.AlertSerializer
-    filter_backends = [filters.OrderingFilter]
+    filterset_class = f.AlertFilterSet
     ordering_fields = ["id", "opened_at", "updated_at"]
     ordering = "-id"
-    filter_params = {"state": "state", "kind": "kind", "sku": "sku__code"}
 
     def _act(self, request, action_name: str, body_class) -> Response:
         body = body_class(data=request.data)
@@ -178,6 +156,7 @@ class WebhookDeliveryViewSet(MerchantReadOnlyViewSet):
 
     queryset = WebhookDelivery.objects.all()
     serializer_class = s.WebhookDeliverySerializer
+    filterset_class = f.WebhookDeliveryFilterSet
     read_permission = Permission.MANAGE
     ordering = "-id"
 
@@ -185,15 +164,15 @@ class WebhookDeliveryViewSet(MerchantReadOnlyViewSet):
         return super().get_queryset().order_by("-id")
 
 
-@documented_filters
-class PromotionPlanViewSet(FilteredViewSet):
-    """Promotion plans for overstocked SKUs; filter by ``status``. Accepting one creates its
-    promotion; dismissing says no (plan permission)."""
+class PromotionPlanViewSet(MerchantReadOnlyViewSet):
+    """Promotion plans for overstocked SKUs, newest first; filtered by
+    `f.PromotionPlanFilterSet`. Accepting one creates its promotion; dismissing says no (plan
+    permission)."""
 
     queryset = PromotionPlan.objects.select_related("sku", "location")
     serializer_class = s.PromotionPlanSerializer
+    filterset_class = f.PromotionPlanFilterSet
     ordering = "-id"
-    filter_params = {"status": "status"}
 
     def get_queryset(self):
         return super().get_queryset().order_by("-id")

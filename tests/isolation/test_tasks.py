@@ -59,7 +59,18 @@ from forecasting.models import (
 )
 from forecasting.quantiles import LEVELS
 from forecasting.selection import TRANSFORMER
-from inventory.models import SKU, ImportJob, Location, SalesDay, SkuSummary, StockLevel
+from inventory.models import (
+    SKU,
+    CalendarEvent,
+    ImportJob,
+    Location,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SalesDay,
+    SkuSummary,
+    StockLevel,
+    Supplier,
+)
 from inventory.summaries import WINDOW_DAYS as SUMMARY_WINDOW
 from planning.models import Alert, PolicyReplay, ReorderSuggestion, WebhookDelivery, WebhookEndpoint
 from tests import factories
@@ -412,11 +423,45 @@ def check_invitation(test: TaskIsolationTests, store: Store, pk: int, result) ->
     test.assertIn(INVITATION_SECRETS[pk], email.body)
 
 
+def make_sent_order(store: Store) -> int:
+    """A purchase order sent to the store's supplier, its email not yet gone."""
+    with tenant_context(store.merchant):
+        order = PurchaseOrder.objects.create(
+            merchant=store.merchant,
+            number="SC-000001",
+            supplier=Supplier.objects.for_merchant(store.merchant).get(code="SUP"),
+            location=store.location,
+            status=PurchaseOrder.Status.SENT,
+            sent_at=timezone.now(),
+            email_to=f"orders@{store.merchant.slug}.example.test",
+        )
+        PurchaseOrderLine.objects.create(
+            merchant=store.merchant,
+            purchase_order=order,
+            sku=store.skus[0],
+            quantity_ordered=Decimal("12"),
+            unit_cost=Decimal("2"),
+        )
+    return order.pk
+
+
+def check_sent_order(test: TaskIsolationTests, store: Store, pk: int, result) -> None:
+    test.assertIs(result, True)
+    [email] = mail.outbox
+    test.assertEqual(email.to, [f"orders@{store.merchant.slug}.example.test"])
+    test.assertIn(store.merchant.name, email.subject)
+    [(name, content, mimetype)] = email.attachments
+    test.assertEqual((name, mimetype), ("SC-000001.pdf", "application/pdf"))
+    test.assertTrue(content.startswith(b"%PDF"))
+    test.assertIsNotNone(fetch(PurchaseOrder, store, pk).emailed_at)
+
+
 JOB_CASES: dict[str, JobCase] = {
     "accounts.send_invitation_email_task": JobCase(
         make_invitation, check_invitation, invitation_secret
     ),
     "inventory.run_import_task": JobCase(make_import, check_import),
+    "inventory.send_purchase_order_task": JobCase(make_sent_order, check_sent_order),
     "forecasting.run_forecast_task": JobCase(make_forecast_run, check_forecast_run),
     "forecasting.forecast_chunk_task": JobCase(make_chunk, check_chunk),
     "forecasting.accuracy_task": JobCase(make_finished_run, check_accuracy),
@@ -465,6 +510,7 @@ SWEEP_TESTS = {
     "planning.merchant_checks_task": "test_merchant_checks_write_to_each_store_alone",
     "accounts.purge_idempotency_records_task": "test_idempotency_purge_forgets_old_keys_of_each",
     "inventory.maintain_sales_partitions_task": "test_sales_partitioning_keeps_each_stores_sales",
+    "inventory.extend_calendars_task": "test_calendar_extension_writes_each_stores_own_events",
     "accounts.redispatch_stranded_task": (
         "test_redispatch_sends_each_stores_stranded_jobs_with_its_own_merchant"
     ),
@@ -735,6 +781,27 @@ class TaskIsolationTests(TestCase):
                     # the moved rows are still behind the tenant policy
                     cursor.execute("SELECT DISTINCT merchant_id FROM inventory_salesday")
                     self.assertEqual(cursor.fetchall(), [(store.merchant.pk,)])
+
+    def test_calendar_extension_writes_each_stores_own_events(self):
+        presets = {}
+        for store, country in ((self.a, "GB"), (self.b, "DE")):
+            presets[store.merchant.pk] = factories.CalendarPresetFactory(
+                merchant=store.merchant, location=store.location, country=country, festivals=[]
+            )
+        refreshed = self.tasks["inventory.extend_calendars_task"].task.apply().result
+        self.assertEqual(refreshed, 2)  # under row-level security, the sweep sees both stores
+        for store, holiday in ((self.a, "Boxing Day"), (self.b, "German Unity Day")):
+            with tenant_context(store.merchant):
+                events = list(
+                    scoped(CalendarEvent, store).values_list("preset", "location", "name")
+                )
+            self.assertTrue(events)
+            self.assertEqual(
+                {(preset, location) for preset, location, _name in events},
+                {(presets[store.merchant.pk].pk, store.location.pk)},
+            )
+            self.assertIn(holiday, {name for _preset, _location, name in events})
+        self.assertEqual(foreign_references(), [])
 
     # -- a task addressed by a row that names its merchant ----------------------------------------
     @override_settings(

@@ -69,7 +69,7 @@ class SuggestionApiTests(TestCase):
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["quantity"], "36.000")  # whole packs of 12
         response = self.call("post", reverse("reorder-suggestion-approve"), {"ids": [self.mugs.pk]})
-        self.assertEqual(response.json(), {"approved": 1})
+        self.assertEqual(response.json(), {"approved": 1, "purchase_orders": ["SC-000001"]})
         response = self.call("post", reverse("reorder-suggestion-reject"), {"ids": [self.jugs.pk]})
         self.assertEqual(response.status_code, 400)
         self.assertIn("why", response.json()["detail"])

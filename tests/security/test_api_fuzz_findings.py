@@ -83,8 +83,7 @@ class ForgedCursorTests(ApiTestCase):
 
     def assertCursorRefused(self, name: str, params: dict) -> None:
         response = self.call("get", name, params)
-        self.assertEqual(response.status_code, 400, response.content)
-        self.assertIn("cursor", response.json())
+        self.assertEqual(self.invalid_fields(response), ["cursor"])
 
     def test_a_cursor_that_is_not_one_is_a_400(self):
         for cursor in ("committed", base64.b64encode(b"o=-1").decode()):
@@ -119,15 +118,24 @@ class ForgedCursorTests(ApiTestCase):
 
 class ApiNotFoundTests(ApiTestCase):
     """A URL under /api/ that matches no route (an id with a dot in it) was Django's HTML page,
-    which the schema does not describe: it is JSON like every other API answer."""
+    which the schema does not describe: it is a problem like every other API error."""
 
-    def test_an_unmatched_api_url_is_a_json_404(self):
+    def test_an_unmatched_api_url_is_a_problem_404(self):
         for path in ("/api/v1/skus/4.2e-179/", "/api/v1/no-such-resource/", "/api/v2/"):
             with self.subTest(path=path):
                 response = self.call("get", path)
                 self.assertEqual(response.status_code, 404)
-                self.assertEqual(response["Content-Type"], "application/json")
-                self.assertEqual(response.json(), {"detail": "Not found."})
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+                self.assertEqual(
+                    response.json(),
+                    {
+                        "type": "http://testserver/api/v1/problems/not-found/",
+                        "title": "Not found",
+                        "status": 404,
+                        "detail": "No operation of the API has this path.",
+                        "instance": path,
+                    },
+                )
 
     def test_the_portal_keeps_its_page(self):
         response = self.client.get("/no-such-page/")
@@ -145,17 +153,16 @@ class RequestBodyShapeTests(ApiTestCase):
 
     def test_a_create_given_many_objects_names_the_problem_in_an_object(self):
         response = self.call("post", "sku-list", [{"code": "A", "name": "B"}])
-        self.assertEqual(response.status_code, 400, response.content)
-        self.assertEqual(
-            response.json(), {"non_field_errors": ["Send one object; use /bulk/ for many."]}
-        )
+        self.assertEqual(self.invalid_fields(response), [""])
+        self.assertEqual(response.json()["detail"], "Send one object; use /bulk/ for many.")
 
     def test_csv_is_refused_where_it_cannot_be_read(self):
         for name in ("sku-list", "alert-acknowledge", "reorder-suggestion-approve"):
             with self.subTest(name=name):
                 response = self.call("post", name, "ids\n1\n", content_type="text/csv")
                 self.assertEqual(response.status_code, 415, response.content)
-                self.assertIn("detail", response.json())
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+                self.assertTrue(response.json()["type"].endswith("/unsupported-media-type/"))
 
     def test_bulk_writes_still_read_csv(self):
         response = self.call("post", "sku-bulk", "code,name\nS9,Teapot\n", content_type="text/csv")
@@ -196,8 +203,7 @@ class PlanningQueryParameterTests(ApiTestCase):
             for value in ("open\x00", "open\r\nX-Injected: 1"):
                 with self.subTest(endpoint=name, parameter=parameter, value=value):
                     response = self.call("get", name, {parameter: value})
-                    self.assertEqual(response.status_code, 400, response.content)
-                    self.assertIn(parameter, response.json())
+                    self.assertEqual(self.invalid_fields(response), [parameter])
 
 
 class IdempotencyKeyTests(ApiTestCase):
@@ -207,8 +213,8 @@ class IdempotencyKeyTests(ApiTestCase):
                 response = self.bulk(
                     "location", [{"code": "WH", "name": "W"}], **{"Idempotency-Key": key}
                 )
-                self.assertEqual(response.status_code, 400, response.content)
-                self.assertIn("Idempotency-Key", response.json())
+                self.assertEqual(self.invalid_fields(response), ["Idempotency-Key"])
+                self.assertEqual(response.json()["errors"][0]["in"], "header")
 
     def test_a_printable_key_still_replays(self):
         rows = [{"code": "WH", "name": "W"}]

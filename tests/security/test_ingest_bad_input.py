@@ -39,7 +39,7 @@ class ApiNulTests(ApiTestCase):
         self.assertEqual(response.status_code, 400, response.content)
         errors = [e for e in response.json()["errors"] if e["field"] == field]
         self.assertTrue(errors, response.json())
-        self.assertIn(words, errors[0]["message"])
+        self.assertIn(words, errors[0]["detail"])
 
     def test_a_nul_in_a_code_is_a_400_naming_the_field(self):
         rows = [{"sku": "S0\x00", "location": "WH", "date": "2024-05-01", "units": 1}]
@@ -78,7 +78,7 @@ class ApiOverflowTests(ApiTestCase):
         self.assertEqual(response.status_code, 400, response.content)
         errors = {(e["row"], e["field"]) for e in response.json()["errors"]}
         self.assertEqual(errors, {(0, "quantity"), (1, "quantity")})
-        self.assertIn("day", response.json()["errors"][0]["message"])
+        self.assertIn("day", response.json()["errors"][0]["detail"])
         self.assertEqual((self.in_db(OrderLine), self.in_db(SalesDay)), ([], []))
 
     def test_catalogue_figures_survive_days_of_the_largest_sales(self):
@@ -111,8 +111,7 @@ class ApiQueryParameterTests(ApiTestCase):
                 for parameter in ("code", "sku", "number", "updated_since", "ordering", "cursor"):
                     with self.subTest(endpoint=name, parameter=parameter, value=value):
                         response = self.get(name, {parameter: value})
-                        self.assertEqual(response.status_code, 400, response.content)
-                        self.assertIn(parameter, response.json())
+                        self.assertIn(parameter, self.invalid_fields(response))
 
     def test_impossible_and_unrepresentable_dates_are_a_400(self):
         cases = [
@@ -127,8 +126,7 @@ class ApiQueryParameterTests(ApiTestCase):
         for name, parameter, value in cases:
             with self.subTest(parameter=parameter, value=value):
                 response = self.get(name, {parameter: value})
-                self.assertEqual(response.status_code, 400, response.content)
-                self.assertIn(parameter, response.json())
+                self.assertIn(parameter, self.invalid_fields(response))
 
     def test_ordinary_parameters_still_filter(self):
         response = self.get("sku-list", {"code": "S1", "updated_since": "2000-01-01T00:00:00Z"})

@@ -132,7 +132,7 @@ class ApiCsvLimitTests(ApiTestCase):
         with override_settings(API_MAX_ROWS_PER_REQUEST=5):
             response = self.post_csv(body)
         self.assertEqual(response.status_code, 400, response.content)
-        self.assertIn("at most 5 rows", response.json()["errors"][0]["message"])
+        self.assertIn("at most 5 rows", response.json()["errors"][0]["detail"])
         self.assertEqual(self.in_db(SKU, code__startswith="N"), [])
 
     def test_a_csv_body_with_too_many_columns_is_refused(self):

@@ -37,7 +37,7 @@ class ApiSalesWindowTests(ApiTestCase):
         errors = [e for e in response.json()["errors"] if e["row"] == row and e["field"] == field]
         self.assertTrue(errors, response.json())
         for word in words:
-            self.assertIn(word, errors[0]["message"])
+            self.assertIn(word, errors[0]["detail"])
 
     def sale(self, day: str, sku: str = "S0") -> dict:
         return {"sku": sku, "location": "WH", "date": day, "units": 2}

@@ -110,8 +110,13 @@ class MerchantRateLimitTests(ApiClientMixin, TestCase):
         retry_after = int(refused["Retry-After"])
         self.assertTrue(1 <= retry_after <= 60, retry_after)
         self.assertEqual(
-            {key: body[key] for key in ("limit", "quota", "window_seconds")},
-            {"limit": "merchant", "quota": 3, "window_seconds": 60},
+            {key: body[key] for key in ("type", "policy", "limit", "window_seconds")},
+            {
+                "type": "http://testserver/api/v1/problems/rate-limited/",
+                "policy": "merchant",
+                "limit": 3,
+                "window_seconds": 60,
+            },
         )
         self.assertEqual(body["retry_after_seconds"], retry_after)
         self.assertIn("this store (all its API tokens and members together)", body["detail"])
@@ -142,7 +147,7 @@ class MerchantRateLimitTests(ApiClientMixin, TestCase):
         codes = [self.skus(self.erp).status_code for _ in range(3)]
         self.assertEqual(codes, [200, 200, 429])
         refused = self.skus(self.erp).json()
-        self.assertEqual(refused["limit"], "caller")
+        self.assertEqual(refused["policy"], "caller")
         self.assertEqual(self.skus(self.bi).status_code, 200)  # the store's other token
 
 
@@ -243,7 +248,7 @@ class RowsPerRequestTests(ApiClientMixin, TestCase):
     def test_a_batch_past_the_limit_is_refused_naming_it(self):
         refused = self.bulk(4)
         self.assertEqual(refused.status_code, 400, refused.content)
-        self.assertIn("at most 3 rows per request", refused.json()["errors"][0]["message"])
+        self.assertIn("at most 3 rows per request", refused.json()["errors"][0]["detail"])
         self.assertEqual(self.codes(), [])
         self.assertEqual(self.bulk(3).status_code, 200)
         self.assertEqual(self.codes(), ["N0", "N1", "N2"])

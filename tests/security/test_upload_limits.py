@@ -98,7 +98,7 @@ class ApiBodyLimitTests(TestCase):
         ):
             response = self.post(body, content_type)
             self.assertEqual(response.status_code, 413, content_type)
-            self.assertEqual(response["Content-Type"], "application/json")
+            self.assertEqual(response["Content-Type"], "application/problem+json")
             answer = json.loads(response.content)
             self.assertEqual(answer["limit_bytes"], 2048)
             self.assertIn("larger than 2 kB", answer["detail"])

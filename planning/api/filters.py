@@ -1,0 +1,55 @@
+"""The list filters of the planning API, one FilterSet per resource (accounts/api/filters.py
+says what the names mean). Each filters the view's merchant-scoped queryset only."""
+
+from __future__ import annotations
+
+import django_filters
+
+from accounts.api.filters import ActiveOnFilter, ListFilterSet, code_filter, instant_range
+from planning.models import Alert, PromotionPlan, ReorderSuggestion, WebhookDelivery
+
+
+def _choice(choices, what: str = "status") -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(choices=choices, help_text=f"Only those of this {what}.")
+
+
+class ReorderSuggestionFilterSet(ListFilterSet):
+    status = _choice(ReorderSuggestion.Status.choices)
+    sku = code_filter("sku__code", "SKU")
+    location = code_filter("location__code", "location")
+    supplier = code_filter("supplier__code", "supplier")
+
+    class Meta:
+        model = ReorderSuggestion
+        fields = []
+
+
+class AlertFilterSet(ListFilterSet):
+    state = _choice(Alert.State.choices, "state")
+    kind = _choice(Alert.Kind.choices, "kind")
+    sku = code_filter("sku__code", "SKU")
+    location = code_filter("location__code", "location")
+    opened_from, opened_to = instant_range("opened_at", "opened")
+
+    class Meta:
+        model = Alert
+        fields = []
+
+
+class PromotionPlanFilterSet(ListFilterSet):
+    status = _choice(PromotionPlan.Status.choices)
+    sku = code_filter("sku__code", "SKU")
+    location = code_filter("location__code", "location")
+    active_on = ActiveOnFilter()
+
+    class Meta:
+        model = PromotionPlan
+        fields = []
+
+
+class WebhookDeliveryFilterSet(ListFilterSet):
+    status = _choice(WebhookDelivery.Status.choices)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = []
