@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("inventory.api.urls")),
+    path("api/v1/", include("forecasting.api.urls")),
     path("api/v1/", include("planning.api.urls")),
     path("", include("accounts.urls")),
     path("m/<slug:merchant_slug>/", include("inventory.urls")),

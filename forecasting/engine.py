@@ -280,7 +280,7 @@ def series_forecast_explain(
     )
     with transaction.atomic(), tenant_context(merchant):
         SeriesForecast.objects.for_merchant(merchant).filter(pk=forecast.pk).update(
-            explanation=explanation
+            explanation=explanation, updated_at=timezone.now()
         )
     forecast.explanation = explanation
     return explanation

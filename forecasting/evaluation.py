@@ -3,7 +3,10 @@ out; every candidate alone (the baselines, AutoETS, the base transformer zero-sh
 transformer fine-tuned on the file's own history as a merchant's would be), and Shelfcast as
 deployed, by the nightly run's own code: the choice among the baselines and the transformer
 judged on windows before the held-out periods (`forecasting.selection`), with the fine-tuned
-version cross-fitted and accepted or rejected as `forecasting.fine_tuning` does at night."""
+version cross-fitted and accepted or rejected as `forecasting.fine_tuning` does at night.
+A panel with calendar events (`forecasting.backtest.with_events`) gives the transformer its
+event row as a known covariate, and every model's report its error on event windows and on
+ordinary days apart."""
 
 from __future__ import annotations
 

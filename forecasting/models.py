@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from accounts.tenancy import TenantOwned
@@ -206,6 +207,10 @@ class SeriesForecast(TenantOwned):
     naive_wql = models.FloatField(
         null=True, blank=True, help_text="Seasonal naive's loss on the same weeks."
     )
+    # Written with the forecast and again when its explanation is stored, so that an API
+    # client's `updated_since` finds both. The database default covers the COPY of a run's
+    # forecasts on PostgreSQL, which names its columns (forecasting.engine).
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         constraints = [
@@ -214,7 +219,8 @@ class SeriesForecast(TenantOwned):
             )
         ]
         indexes = [
-            models.Index(fields=["merchant", "sku", "location"], name="seriesforecast_sku_idx")
+            models.Index(fields=["merchant", "sku", "location"], name="seriesforecast_sku_idx"),
+            models.Index(fields=["merchant", "updated_at"], name="seriesforecast_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ import numpy as np
 from django.db.models import BinaryField, F, Func, Value
 
 from accounts.models import Merchant
+from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast
 
 
@@ -88,3 +89,50 @@ def quantiles_on_day(
         for sku, location, *values in rows:
             found[(sku, location)] = np.frombuffer(b"".join(map(bytes, values)), dtype="<f4")
     return found
+
+
+def published_runs(*, merchant: Merchant):
+    """The merchant's forecast runs whose forecasts are all written (succeeded): a run still
+    running, or one that failed half way, holds only some series."""
+    return (
+        ForecastRun.objects.for_merchant(merchant)
+        .filter(status=ForecastRun.Status.SUCCEEDED)
+        .select_related("model_version")
+    )
+
+
+def published_forecasts(*, merchant: Merchant):
+    """The forecasts of `published_runs`, with what a reader shows beside the quantiles (the
+    SKU, the location, the run's model version) joined in one query."""
+    return (
+        SeriesForecast.objects.for_merchant(merchant)
+        .filter(run__status=ForecastRun.Status.SUCCEEDED)
+        .select_related("sku", "location", "run__model_version")
+    )
+
+
+def run_forecast_batches(
+    *, merchant: Merchant, run_id: int, batch_size: int = 500, location_code: str | None = None
+):
+    """A published run's forecasts in id order, ``batch_size`` at a time, each batch read in
+    its own tenant transaction: an export streams a whole run without holding it in memory,
+    and its rows are read after the request's own transaction has ended. Yields lists of
+    (sku code, location code, first date, model, quantiles (levels, days))."""
+    after = 0
+    while True:
+        with tenant_context(merchant):
+            rows = published_forecasts(merchant=merchant).filter(run_id=run_id, pk__gt=after)
+            if location_code is not None:
+                rows = rows.filter(location__code=location_code)
+            batch = list(
+                rows.order_by("pk").values_list(
+                    "pk", "sku__code", "location__code", "first_date", "model", "quantiles"
+                )[:batch_size]
+            )
+        if not batch:
+            return
+        after = batch[-1][0]
+        yield [
+            (sku, location, first_date, model, SeriesForecast.unpack(packed))
+            for _, sku, location, first_date, model, packed in batch
+        ]

@@ -18,7 +18,7 @@ from accounts.errors import DomainError
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
 from forecasting import selectors, services
-from forecasting.charts import forecast_chart
+from forecasting.charts import event_forecasts, forecast_chart
 from forecasting.models import ForecastRun, ModelVersion, TrainingRun
 from forecasting.projection import project_forecast
 from forecasting.quantiles import MEDIAN_INDEX, level_index
@@ -82,6 +82,12 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
             start=start,
             end=first + dt.timedelta(days=horizon - 1),
         )
+        events = inventory_selectors.location_calendar_events(
+            merchant=self.merchant,
+            location_id=forecast.location_id,
+            start=start,
+            end=first + dt.timedelta(days=horizon - 1),
+        )
         incoming = inventory_selectors.sku_incoming(
             merchant=self.merchant, sku=sku, location_id=forecast.location_id
         )
@@ -115,6 +121,7 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
                 projection=projection,
                 available=available,
                 arrivals=dated,
+                events=events,
             ),
             "next_week": float(quantiles[MEDIAN_INDEX][:7].sum()),
             "next_four_weeks": float(quantiles[MEDIAN_INDEX][:28].sum()),
@@ -129,6 +136,7 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
             ],
             "stock_out_days": sum(history.stock_out),
             "promotions": promotions,
+            "events_ahead": event_forecasts(events=events, first_date=first, quantiles=quantiles),
             "incoming": incoming,
             "undated": undated,
             "available": available,

@@ -251,17 +251,38 @@ def public_holiday_spans(country: str, subdivision: str, years: Iterable[int]) -
     return [Span(day, day, "; ".join(table.get_list(day))[:200]) for day in sorted(table.keys())]
 
 
-def preset_spans(preset: CalendarPreset, years: range) -> list[tuple[str, Span]]:
-    """(source, span) of every day or period the preset's calendars hold in those years;
-    Prime Day on the merchant's dates, whichever year."""
+def calendar_spans(
+    *,
+    country: str,
+    subdivision: str = "",
+    public_holidays: bool = True,
+    festivals: Iterable[str] = (),
+    years: Iterable[int],
+) -> list[tuple[str, Span]]:
+    """(source, span) of every public holiday (with a country) and festival day or period in
+    those years: dates only, no database (the backtest's ``--calendar`` reads them too)."""
+    years = list(years)
     found: list[tuple[str, Span]] = []
-    if preset.public_holidays and preset.country:
-        for span in public_holiday_spans(preset.country, preset.subdivision, years):
+    if public_holidays and country:
+        for span in public_holiday_spans(country, subdivision, years):
             found.append((Source.PUBLIC_HOLIDAYS, span))
-    for key in preset.festivals:
+    for key in festivals:
         if key in FESTIVAL_SPANS:
             for year in years:
                 found.extend((key, span) for span in FESTIVAL_SPANS[key](year))
+    return found
+
+
+def preset_spans(preset: CalendarPreset, years: range) -> list[tuple[str, Span]]:
+    """(source, span) of every day or period the preset's calendars hold in those years;
+    Prime Day on the merchant's dates, whichever year."""
+    found = calendar_spans(
+        country=preset.country,
+        subdivision=preset.subdivision,
+        public_holidays=preset.public_holidays,
+        festivals=preset.festivals,
+        years=years,
+    )
     for start, end in preset.prime_day_dates:
         found.append(
             (

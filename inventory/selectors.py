@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Merchant
 from inventory.models import (
     SKU,
+    CalendarEvent,
     Location,
     Promotion,
     PurchaseOrder,
@@ -290,6 +291,19 @@ def sku_promotions(
     return list(
         Promotion.objects.for_merchant(merchant)
         .filter(target, Q(location_id=location_id) | Q(location__isnull=True))
+        .filter(start_date__lte=end, end_date__gte=start)
+        .order_by("start_date", "code")
+    )
+
+
+def location_calendar_events(
+    *, merchant: Merchant, location_id: int, start: dt.date, end: dt.date
+) -> list[CalendarEvent]:
+    """Calendar events at the location or everywhere (hand-entered and built-in) that overlap
+    ``start``..``end``: the days a forecast of that location takes as events."""
+    return list(
+        CalendarEvent.objects.for_merchant(merchant)
+        .filter(Q(location_id=location_id) | Q(location__isnull=True))
         .filter(start_date__lte=end, end_date__gte=start)
         .order_by("start_date", "code")
     )

@@ -3,6 +3,24 @@
 same for the merchant as a whole (stale data, a failed job). Merchants acknowledge, snooze
 and resolve them.
 
+Each alert carries the money at risk, worked out when its cause is found and stored with a
+short basis, so that the inbox, the digest and the API can put the largest first:
+
+- projected stock-out: the margin lost, expected units short over the days without stock
+  (from the demand paths of the forecast the alert comes from) x (price - cost); at the price
+  when no cost is known, which the basis says.
+- overstock: the capital tied up, the units beyond the overstock limit x cost (the price when
+  no cost is known, said so).
+- forecast bias: what the miss costs over the next `STOCK_OUT_DAYS` if orders follow the
+  forecast: its average daily miss x those days, valued at the margin when it forecasts too
+  low (sales lost) and at cost when too high (stock bought for nothing).
+- demand anomaly, stale data, failed job: not valued (0, no basis). A single day's surprise
+  carries no money by itself, and the merchant-wide kinds make every other figure suspect.
+
+Valued alerts worth less than the store's `alert_minimum_value` are not raised; an open one
+whose value falls below it closes as if its cause had gone. Alerts that cannot be valued (no
+price known, or a kind that is never valued) are always raised.
+
 Alerts hold SKU-level aggregates only (units, money, dates, probabilities, counts of days),
 never anything about a customer: they travel on into emails and webhooks."""
 
@@ -11,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 from django.db import transaction
@@ -50,6 +69,9 @@ FAILED_JOB_DAYS = 7  # a failed job older than this no longer alerts
 
 SERIES_KINDS = (Alert.Kind.STOCK_OUT, Alert.Kind.OVERSTOCK, Alert.Kind.ANOMALY, Alert.Kind.BIAS)
 MERCHANT_KINDS = (Alert.Kind.STALE_DATA, Alert.Kind.FAILED_JOB)
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+CENT = Decimal("0.01")
+TIMES = "\N{MULTIPLICATION SIGN}"
 
 Key = tuple[int | None, int | None, str]  # (SKU, location, kind); merchant-wide: no SKU
 
@@ -60,6 +82,52 @@ class AlertCounts:
     updated: int = 0
     resolved: int = 0
     opened_ids: list[int] = field(default_factory=list)
+    below_minimum: int = 0  # causes found but worth less than the store's minimum
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What was found for one key, and what it puts at risk."""
+
+    details: dict
+    money_at_risk: Decimal = Decimal("0")
+    money_basis: str = ""
+    valued: bool = False  # False: no money figure could be worked out; never held back
+    supplier_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Economics:
+    """Per SKU: its price, its unit cost where known (the primary supplier item's, else the
+    SKU's own) and its supplier; and the store's currency for the basis text."""
+
+    prices: dict[int, float]
+    costs: dict[int, float]
+    suppliers: dict[int, int]
+    currency: str
+
+    def money(self, amount: float) -> str:
+        symbol = CURRENCY_SYMBOLS.get(self.currency)
+        return f"{symbol}{amount:,.2f}" if symbol else f"{self.currency} {amount:,.2f}"
+
+
+def _economics(merchant: Merchant) -> Economics:
+    items = primary_items(merchant)
+    prices, costs = {}, {}
+    for sku, price, cost in SKU.objects.for_merchant(merchant).values_list(
+        "pk", "unit_price", "unit_cost"
+    ):
+        prices[sku] = float(price or 0)
+        item = items.get(sku)
+        known = item.unit_cost if item is not None and item.unit_cost is not None else cost
+        if known is not None:
+            costs[sku] = float(known)
+    suppliers = {sku: item.supplier_id for sku, item in items.items()}
+    return Economics(prices, costs, suppliers, merchant.currency)
+
+
+def _units(value: float) -> str:
+    return f"{value:,.1f}".removesuffix(".0")
 
 
 # -- the causes --------------------------------------------------------------------------------
@@ -76,15 +144,16 @@ def _stock_out(paths: np.ndarray, available: float, first: dt.date) -> dict | No
             "lost_units": lost}  # fmt: skip
 
 
-def _stock_causes(merchant: Merchant, run: ForecastRun, today: dt.date) -> dict[Key, dict]:
+def _stock_causes(
+    merchant: Merchant, run: ForecastRun, today: dt.date, economics: Economics
+) -> dict[Key, dict]:
     """Projected stock-outs and overstock, from the run's demand paths and the stock on hand
     (plus what arrives within the stock-out window)."""
     settings = planning_settings(merchant)
     first = today + dt.timedelta(days=1)
     stock = latest_stock(merchant)
     arriving = open_orders(merchant, arriving_by=today + dt.timedelta(days=STOCK_OUT_DAYS))
-    prices = dict(SKU.objects.for_merchant(merchant).values_list("pk", "unit_price"))
-    costs = {pk: item.unit_cost for pk, item in primary_items(merchant).items()}
+    prices, costs = economics.prices, economics.costs
     found: dict[Key, dict] = {}
     forecasts = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
     for sku, location, packed, correlation in forecasts.values_list(
@@ -92,7 +161,7 @@ def _stock_causes(merchant: Merchant, run: ForecastRun, today: dt.date) -> dict[
     ):
         quantiles = SeriesForecast.unpack(packed)
         on_hand = stock.get((sku, location), NO_STOCK).available  # less what is promised
-        price = float(prices.get(sku) or 0)
+        price = prices.get(sku, 0.0)
         # only the stock-out window needs drawn paths; the daily mean comes from the quantiles
         paths = sample_paths(quantiles[:, :STOCK_OUT_DAYS], correlation, count=PATHS, seed=sku)
         projected = _stock_out(paths, on_hand + arriving.get((sku, location), 0.0), first)
@@ -108,7 +177,7 @@ def _stock_causes(merchant: Merchant, run: ForecastRun, today: dt.date) -> dict[
             found[(sku, location, Alert.Kind.OVERSTOCK)] = {
                 "days_of_cover": None if np.isinf(cover) else round(cover, 1),
                 "excess_units": round(excess, 2),
-                "capital": round(excess * float(costs.get(sku) or 0), 2),
+                "capital": round(excess * costs.get(sku, 0.0), 2),
             }
     return found
 
@@ -246,10 +315,57 @@ def _merchant_causes(merchant: Merchant, now: dt.datetime) -> dict[Key, dict]:
     return found
 
 
+# -- money at risk -----------------------------------------------------------------------------
+def _value(key: Key, details: dict, economics: Economics, first: dt.date) -> Cause:
+    """The cause with its money at risk and basis (the rules are in the module's docstring)."""
+    sku, _location, kind = key
+    if sku is None:
+        return Cause(details)
+    supplier = economics.suppliers.get(sku)
+    price, cost = economics.prices.get(sku, 0.0), economics.costs.get(sku)
+    # Without a cost, a unit is valued at its price (an upper bound), and the basis says so.
+    if cost is not None:
+        margin, margin_text, unit, unit_text = max(price - cost, 0.0), "margin", cost, "cost"
+    else:
+        margin, margin_text = price, "price, no cost known"
+        unit, unit_text = price, margin_text
+    if kind == Alert.Kind.STOCK_OUT and price > 0:
+        short = float(details["lost_units"])
+        days = STOCK_OUT_DAYS - (dt.date.fromisoformat(details["date"]) - first).days
+        amount, basis = (
+            short * margin,
+            (
+                f"{_units(short)} units short over {days} day{'s' if days != 1 else ''} "
+                f"{TIMES} {economics.money(margin)} {margin_text}"
+            ),
+        )
+    elif kind == Alert.Kind.OVERSTOCK and unit > 0:
+        excess = float(details["excess_units"])
+        amount, basis = (
+            excess * unit,
+            (f"{_units(excess)} units over the limit {TIMES} {economics.money(unit)} {unit_text}"),
+        )
+    elif kind == Alert.Kind.BIAS and price > 0:  # the average daily miss, over the window
+        daily = abs(details["actual_units"] - details["forecast_median_units"]) / details["days"]
+        low = details["direction"] == "under"
+        each, each_text = (margin, margin_text) if low else (unit, unit_text)
+        amount, basis = (
+            daily * STOCK_OUT_DAYS * each,
+            (
+                f"forecast {_units(daily)} units a day too {'low' if low else 'high'} {TIMES} "
+                f"{STOCK_OUT_DAYS} days {TIMES} {economics.money(each)} {each_text}"
+            ),
+        )
+    else:  # an anomaly, or no price to value it at
+        return Cause(details, supplier_id=supplier)
+    money = Decimal(str(round(amount, 2))).quantize(CENT)
+    return Cause(details, money, basis[:200], valued=True, supplier_id=supplier)
+
+
 # -- reconciling -------------------------------------------------------------------------------
 def _reconcile(
     merchant: Merchant,
-    found: dict[Key, dict],
+    found: dict[Key, Cause],
     *,
     kinds: tuple[str, ...],
     today: dt.date,
@@ -257,8 +373,15 @@ def _reconcile(
 ) -> AlertCounts:
     """Open an alert for each new cause, update those found again (an acknowledged or snoozed
     one keeps its state; a snooze that has ended opens again), resolve the unresolved alerts of
-    ``kinds`` whose cause is gone. New alerts are announced once the transaction commits."""
+    ``kinds`` whose cause is gone. A valued cause worth less than the store's minimum counts
+    as gone. New alerts are announced once the transaction commits."""
     now = timezone.now()
+    minimum = planning_settings(merchant).alert_minimum_value
+    counts = AlertCounts()
+    for key in [key for key, cause in found.items() if cause.valued]:
+        if found[key].money_at_risk < minimum:
+            del found[key]
+            counts.below_minimum += 1
     unresolved = {
         (alert.sku_id, alert.location_id, alert.kind): alert
         for alert in Alert.objects.for_merchant(merchant)
@@ -266,18 +389,20 @@ def _reconcile(
         .filter(kind__in=kinds)
         .exclude(state=Alert.State.RESOLVED)
     }
-    counts = AlertCounts()
-    for key, details in found.items():
+    for key, cause in found.items():
         alert = unresolved.pop(key, None)
         if alert is None:
             alert = Alert.objects.create(
                 merchant=merchant, sku_id=key[0], location_id=key[1], kind=key[2],
-                forecast_run=run, details=details,
+                forecast_run=run, details=cause.details, money_at_risk=cause.money_at_risk,
+                money_basis=cause.money_basis, supplier_id=cause.supplier_id,
             )  # fmt: skip
             counts.opened += 1
             counts.opened_ids.append(alert.pk)
             continue
-        alert.details = details
+        alert.details = cause.details
+        alert.money_at_risk, alert.money_basis = cause.money_at_risk, cause.money_basis
+        alert.supplier_id = cause.supplier_id
         alert.forecast_run = run if run is not None else alert.forecast_run
         if alert.state == Alert.State.SNOOZED and (
             alert.snoozed_until is None or alert.snoozed_until <= today
@@ -304,16 +429,19 @@ def alerts_refresh(*, merchant: Merchant, run: ForecastRun) -> AlertCounts:
     """The alerts of the run's series: projected stock-out, overstock, demand anomaly and
     forecast bias."""
     today = run.history_end or timezone.localdate()
-    found = _stock_causes(merchant, run, today)
+    economics = _economics(merchant)
+    found = _stock_causes(merchant, run, today, economics)
     found.update(_forecast_causes(merchant, run))
-    return _reconcile(merchant, found, kinds=SERIES_KINDS, today=today, run=run)
+    first = today + dt.timedelta(days=1)
+    valued = {key: _value(key, details, economics, first) for key, details in found.items()}
+    return _reconcile(merchant, valued, kinds=SERIES_KINDS, today=today, run=run)
 
 
 @transaction.atomic
 def merchant_alerts_refresh(*, merchant: Merchant, now: dt.datetime | None = None) -> AlertCounts:
     """The merchant-wide alerts: stale data and failed jobs."""
     now = now or timezone.now()
-    found = _merchant_causes(merchant, now)
+    found = {key: Cause(details) for key, details in _merchant_causes(merchant, now).items()}
     return _reconcile(merchant, found, kinds=MERCHANT_KINDS, today=now.date())
 
 

@@ -45,6 +45,12 @@ class PlanningSettingsForm(forms.Form):
     stale_days = forms.IntegerField(
         min_value=1, max_value=365, label="Stale data after (days without new data)"
     )
+    alert_minimum_value = forms.DecimalField(
+        min_value=Decimal("0"), decimal_places=2, max_digits=14,
+        label="Raise alerts worth at least",
+        help_text="Stock-outs, overstock and forecast bias putting less money than this at risk "
+        "raise no alert; 0 raises them all. Stale data and failed jobs always alert.",
+    )  # fmt: skip
     digest_enabled = forms.BooleanField(
         required=False, label="Email owners and planners a morning digest of open alerts"
     )
@@ -73,6 +79,7 @@ class PlanningSettingsForm(forms.Form):
             "budget": settings.budget,
             "overstock_days": settings.overstock_days,
             "stale_days": settings.stale_days,
+            "alert_minimum_value": settings.alert_minimum_value.quantize(Decimal("0.01")),
             "digest_enabled": settings.digest_enabled,
         }
         for code in CLASSES:
@@ -105,5 +112,6 @@ class PlanningSettingsForm(forms.Form):
             },
             "overstock_days": data["overstock_days"],
             "stale_days": data["stale_days"],
+            "alert_minimum_value": data["alert_minimum_value"],
             "digest_enabled": data["digest_enabled"],
         }

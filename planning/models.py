@@ -88,6 +88,13 @@ class PlanningSettings(TenantOwned):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="Days without new sales or stock data after which a stale-data alert opens.",
     )
+    alert_minimum_value = models.DecimalField(
+        **MONEY,
+        default=Decimal("20"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Stock-out, overstock and bias alerts worth less than this (money at risk, "
+        "in the store's currency) are not raised; 0 raises them all.",
+    )
     digest_enabled = models.BooleanField(
         default=True,
         help_text="Email owners and planners a morning digest of the open alerts.",
@@ -172,6 +179,18 @@ class ReorderSuggestion(TenantOwned):
         **MONEY, help_text="Margin protected from lost sales minus holding cost, per review."
     )
     cut_by_budget = models.BooleanField(default=False)
+    limit = models.CharField(
+        max_length=24,
+        choices=[
+            ("", "Within limits"),
+            ("capped_at_overstock", "Cut back to the overstock limit"),
+            ("moq_forces_overstock", "The MOQ forces cover past the overstock limit"),
+            ("pack_forces_overstock", "One pack forces cover past the overstock limit"),
+        ],
+        default="",
+        blank=True,
+        help_text="Why the quantity differs from what the fill-rate target asked for.",
+    )
     purchase_order = models.ForeignKey(
         "inventory.PurchaseOrder",
         on_delete=models.SET_NULL,
@@ -276,6 +295,22 @@ class Alert(TenantOwned):
         help_text="The run that last found the cause.",
     )
     details = models.JSONField(default=dict, blank=True)
+    # What the alert is worth, worked out each time its cause is found (planning.alerts):
+    # the margin a stock-out loses, the capital overstock ties up, what a biased forecast
+    # puts at risk; 0 with an empty basis for kinds not valued in money.
+    money_at_risk = models.DecimalField(**MONEY, default=Decimal("0"))
+    money_basis = models.CharField(
+        max_length=200, blank=True, help_text="How the money at risk was worked out."
+    )
+    supplier = models.ForeignKey(
+        "inventory.Supplier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        help_text="The SKU's supplier when the alert was last found: alerts of one supplier "
+        "share a cause (its lead time, a late order).",
+    )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -290,7 +325,7 @@ class Alert(TenantOwned):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-opened_at", "-id"]
+        ordering = ["-money_at_risk", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["merchant", "sku", "location", "kind"],
@@ -304,7 +339,12 @@ class Alert(TenantOwned):
                 name="alert_one_unresolved_merchant_wide",
             ),
         ]
-        indexes = [models.Index(fields=["merchant", "state", "kind"], name="alert_state_idx")]
+        indexes = [
+            models.Index(fields=["merchant", "state", "kind"], name="alert_state_idx"),
+            models.Index(
+                fields=["merchant", "state", "-money_at_risk"], name="alert_money_at_risk_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         subject = f"{self.sku_id}@{self.location_id}" if self.sku_id else "merchant"

@@ -29,12 +29,13 @@ import time
 import uuid
 import zoneinfo
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -264,6 +265,8 @@ def alert_payload(alert: Alert) -> dict:
         "state": alert.state,
         "sku": None if alert.sku is None else {"code": alert.sku.code, "name": alert.sku.name},
         "location": None if alert.location is None else alert.location.code,
+        "money_at_risk": f"{alert.money_at_risk:.2f}",
+        "money_basis": alert.money_basis,
         "details": alert.details,
         "opened_at": alert.opened_at.isoformat(),
     }
@@ -386,7 +389,7 @@ def deliveries_stranded(*, queued_before: dt.datetime) -> list[tuple]:
 # -- the morning digest ------------------------------------------------------------------------
 def digest_send(*, merchant: Merchant, now: dt.datetime | None = None) -> int:
     """Email the open alerts to the merchant's owners and planners, once per local day after
-    `DIGEST_HOUR`. Returns the number of emails sent."""
+    `DIGEST_HOUR`, the most money at risk first. Returns the number of emails sent."""
     now = now or timezone.now()
     local = now.astimezone(zoneinfo.ZoneInfo(merchant.timezone))
     if local.hour < DIGEST_HOUR:
@@ -401,10 +404,12 @@ def digest_send(*, merchant: Merchant, now: dt.datetime | None = None) -> int:
         if not preferences.digest_enabled or preferences.digest_sent_on == local.date():
             return 0
         open_alerts = Alert.objects.for_merchant(merchant).filter(state=Alert.State.OPEN)
-        counts = {
-            row["kind"]: row["count"]
-            for row in open_alerts.values("kind").annotate(count=Count("pk"))
-        }
+        counts, at_risk = {}, Decimal("0")
+        for row in open_alerts.values("kind").annotate(
+            count=Count("pk"), money=Sum("money_at_risk")
+        ):
+            counts[row["kind"]] = row["count"]
+            at_risk += row["money"] or 0
         preferences.digest_sent_on = local.date()
         preferences.save(update_fields=["digest_sent_on", "updated_at"])
         if not counts:
@@ -421,18 +426,21 @@ def digest_send(*, merchant: Merchant, now: dt.datetime | None = None) -> int:
         lines = [
             alert_payload(alert)
             for alert in open_alerts.select_related("sku", "location").order_by(
-                "kind", "-opened_at", "-pk"
+                "-money_at_risk", "-opened_at", "-pk"
             )[:DIGEST_LINES]
         ]
         context = {
             "merchant": merchant,
             "counts": [(Alert.Kind(kind).label, count) for kind, count in sorted(counts.items())],
             "total": sum(counts.values()),
+            "at_risk": f"{at_risk:,.2f}",
             "alerts": lines,
             "link": f"{settings.PORTAL_BASE_URL}/m/{merchant.slug}/planning/alerts/",
         }
         body = render_to_string("planning/email/digest.txt", context)
         subject = f"{merchant.name}: {context['total']} open alert(s)"
+        if at_risk > 0:
+            subject += f", {merchant.currency} {context['at_risk']} at risk"
         transaction.on_commit(
             lambda: send_mail(subject, body, None, recipients, fail_silently=False)
         )

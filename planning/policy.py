@@ -6,12 +6,17 @@ position (on hand + on order - committed) is raised to the order-up-to level S, 
 the supplier's pack and MOQ. An order placed now arrives after the lead time L, and the next
 order can only arrive after R + L, so S protects demand over L + R.
 
-S is set for a fill-rate target (the share of demand served from stock), not a quantile: per
-cycle, the expected units short are E[(D(L+R) - S)+] - E[(D(L) - S)+] (what runs out before
-this order arrives is the previous order's shortfall), and S is the lowest level whose
-expected shortfall is at most (1 - target) x the expected demand of one review period. Both
-sums come from the same sample paths (`forecasting.paths`), with one lead time drawn per path
-when the supplier's lead time is uncertain. The reorder point is the stock below which demand
+S is set for a fill-rate target (the share of demand served from stock), not a quantile, in
+a lost-sales world (a web shop's customer who finds nothing buys elsewhere; nothing is owed
+later). Demand that finds no stock before today's order arrives is lost, not carried, so what
+is left when it arrives is max(P - D(L), 0) for a position P, never below zero; the units
+short in the review period it protects are E[(D(L+R) - D(L) - max(P - D(L), 0) - q)+] for an
+order q (the back-order formula E[(D(L+R) - S)+] - E[(D(L) - S)+] counts a shortfall before
+arrival against the order, which overstocks low targets). The order is the smallest one, in
+whole packs and at least the MOQ, whose expected shortfall is at most (1 - target) x the
+expected demand of one review period; S is the position after it. Both sums come from the
+same sample paths (`forecasting.paths`), with one lead time drawn per path when the
+supplier's lead time is uncertain. The reorder point is the stock below which demand
 over the lead time alone would exceed the target: below it, the SKU is at risk before any
 order placed today can arrive.
 """
@@ -107,18 +112,37 @@ def mean_excess(values: np.ndarray, levels: float | np.ndarray) -> np.ndarray:
     return np.maximum(tail[above] - levels * (len(ordered) - above), 0.0) / max(len(ordered), 1)
 
 
-def expected_short(demand: Demand, level: float | np.ndarray) -> np.ndarray:
-    """Expected units short in one cycle when the position after ordering is ``level``."""
-    cycle = mean_excess(demand.over_cycle, level)
-    before = mean_excess(demand.over_lead, level)
+def uncovered(demand: Demand, position: float) -> np.ndarray:
+    """Per path: the units of the protected review period's demand that a ``position`` held
+    today leaves uncovered when sales that find no stock are lost: what is left when today's
+    order arrives is max(position - D(L), 0), and the review period after it asks
+    D(L+R) - D(L). The units short after an order q are then E[(uncovered - q)+]."""
+    review = np.maximum(demand.over_cycle - demand.over_lead, 0.0)
+    return review - np.maximum(position - demand.over_lead, 0.0)
+
+
+def expected_short(
+    demand: Demand, level: float | np.ndarray, position: float | None = None
+) -> np.ndarray:
+    """Expected units short in one review period when the position after ordering is
+    ``level`` and was ``position`` before (lost sales, `uncovered`). Without a position (a
+    level judged for no particular day: the steady-state curves of `short_curve`), the
+    back-order form E[(D(L+R) - S)+] - E[(D(L) - S)+], which errs on the side of stock."""
+    levels = np.atleast_1d(np.asarray(level, dtype=float))
+    if position is not None:
+        quantity = np.maximum(levels - position, 0.0)
+        return mean_excess(uncovered(demand, position), quantity)
+    cycle = mean_excess(demand.over_cycle, levels)
+    before = mean_excess(demand.over_lead, levels)
     return np.maximum(cycle - before, 0.0)
 
 
-def fill_rate(demand: Demand, level: float) -> float:
-    """Expected share of one review period's demand served from stock at this position."""
+def fill_rate(demand: Demand, level: float, position: float | None = None) -> float:
+    """Expected share of one review period's demand served from stock at this position
+    after ordering (``position`` before ordering, `expected_short`)."""
     if demand.per_review <= 0:
         return 1.0
-    return float(1 - expected_short(demand, level)[0] / demand.per_review)
+    return float(1 - expected_short(demand, level, position)[0] / demand.per_review)
 
 
 def _lowest_level(over: np.ndarray, shortfall, allowed: float) -> float:
@@ -138,14 +162,26 @@ class Levels:
     safety_stock: float  # order-up-to minus expected demand over lead time + review
 
 
-def order_levels(demand: Demand, target: float, order_up_to: float | None = None) -> Levels:
+def order_levels(
+    demand: Demand,
+    target: float,
+    order_up_to: float | None = None,
+    position: float | None = None,
+) -> Levels:
     """Order-up-to and reorder point for a fill-rate ``target`` (e.g. 0.95); with
     ``order_up_to`` given (chosen for the whole store by `allocate`), that level, and the
-    reorder point for the fill rate it gives."""
+    reorder point for the fill rate it gives. With today's ``position``, the level is that
+    position plus the smallest order meeting the target (`expected_short`); without it, the
+    steady state's."""
     if order_up_to is not None:
-        target = fill_rate(demand, order_up_to)
+        target = fill_rate(demand, order_up_to, position)
     allowed = (1 - target) * demand.per_review
-    if order_up_to is None:
+    if order_up_to is None and position is not None:
+        gap = uncovered(demand, position)
+        candidates = np.unique(np.quantile(np.maximum(gap, 0.0), np.linspace(0, 1, GRID)))
+        meets = np.flatnonzero(mean_excess(gap, candidates) <= allowed + 1e-9)
+        order_up_to = position + float(candidates[meets[0]] if len(meets) else candidates[-1])
+    elif order_up_to is None:
         order_up_to = _lowest_level(demand.over_cycle, lambda s: expected_short(demand, s), allowed)
     reorder_point = _lowest_level(
         demand.over_lead, lambda s: mean_excess(demand.over_lead, s), allowed
@@ -185,6 +221,111 @@ def short_curve(
     first = np.flatnonzero(short <= allowed + 1e-9)
     keep = slice(first[0] if len(first) else len(candidates) - 1, None)
     return ShortCurve(candidates[keep], short[keep], float(unit_cost), demand.per_review)
+
+
+def feasible_quantities(wanted: np.ndarray, pack: np.ndarray, moq: np.ndarray) -> np.ndarray:
+    """Per row (a series): nothing where nothing is wanted, else at least the MOQ in whole
+    packs (`round_quantity` for many series at once)."""
+    pack = np.where(pack > 0, pack, 1.0)[:, None]
+    quantity = np.where(wanted > 1e-9, np.maximum(wanted, moq[:, None]), 0.0)
+    return np.ceil(quantity / pack - 1e-9) * pack
+
+
+@dataclass(frozen=True)
+class OrderChoices:
+    """Per series (rows): the orders it can place today, ascending (nothing first, then whole
+    packs of at least the MOQ), and the expected units short in the review period each
+    protects (lost sales, `uncovered`)."""
+
+    quantities: np.ndarray  # (series, choices)
+    short: np.ndarray  # (series, choices)
+    per_review: np.ndarray  # (series,) mean demand of one review period
+
+
+def order_choices(
+    over_lead: np.ndarray,
+    over_cycle: np.ndarray,
+    position: np.ndarray,
+    pack: np.ndarray,
+    moq: np.ndarray,
+) -> OrderChoices:
+    """`OrderChoices` for many series at once from their drawn sums (series, paths): the
+    candidates are the paths' uncovered units rounded to what the supplier sells, so the
+    pack and the MOQ are in the fill rate an order is judged by (a rounding up serves more,
+    and the allocation knows it)."""
+    series, count = over_cycle.shape
+    review = np.maximum(over_cycle - over_lead, 0.0)
+    gap = np.sort(review - np.maximum(position[:, None] - over_lead, 0.0), axis=1)
+    wanted = np.concatenate([np.zeros((series, 1)), np.maximum(gap, 0.0)], axis=1)
+    quantities = feasible_quantities(wanted, pack, moq)
+    # E[(gap - q)+] per row from the sorted gaps and their tail sums: one search for all rows
+    tail = np.concatenate([np.cumsum(gap[:, ::-1], axis=1)[:, ::-1], np.zeros((series, 1))], 1)
+    lowest = float(gap.min()) if gap.size else 0.0
+    span = float(gap.max() - lowest) + 1.0 if gap.size else 1.0
+    offset = (np.arange(series) * span)[:, None]
+    probe = np.clip(quantities, lowest, gap[:, -1:]) + offset
+    above = (
+        np.searchsorted((gap + offset).ravel(), probe.ravel(), side="right").reshape(probe.shape)
+        - np.arange(series)[:, None] * count
+    )
+    above = np.clip(above, 0, count)
+    rows = np.arange(series)[:, None]
+    short = np.maximum(tail[rows, above] - quantities * (count - above), 0.0) / max(count, 1)
+    return OrderChoices(quantities, short, review.mean(axis=1))
+
+
+def choose_orders(
+    choices: OrderChoices,
+    unit_cost: np.ndarray,
+    target: float,
+    *,
+    store_wide: bool = True,
+    floor: float = 0.0,
+) -> np.ndarray:
+    """Today's order per series: with ``store_wide``, the orders that together serve
+    ``target`` of the store's demand at the least stock value (`allocate`), no series below
+    ``floor``; else the smallest order that holds each series to ``target`` itself."""
+    quantities, short = choices.quantities, choices.short
+    rows = np.arange(len(quantities))
+    if not store_wide:
+        meets = short <= ((1 - target) * choices.per_review)[:, None] + 1e-9
+        first = np.where(meets.any(axis=1), meets.argmax(axis=1), quantities.shape[1] - 1)
+        return quantities[rows, first]
+    below_floor = short > ((1 - floor) * choices.per_review)[:, None] + 1e-9
+    below_floor[:, -1] = False  # the largest order stays a choice even if it falls short
+    penalised = np.where(below_floor, np.inf, short)
+    allowed = (1 - target) * float(choices.per_review.sum())
+    picks = _cheapest_within(quantities, penalised, unit_cost, allowed)
+    return quantities[rows, picks]
+
+
+def _cheapest_within(
+    levels: np.ndarray, short: np.ndarray, unit_cost: np.ndarray, allowed: float
+) -> np.ndarray:
+    """Per row, the column minimising cost x level + price x short for the one shadow price
+    of a unit short (bisection) at which the rows' shortfalls together fit ``allowed``."""
+    costs = np.maximum(np.asarray(unit_cost, dtype=float), 1e-6)[:, None] * levels
+    rows = np.arange(len(levels))
+
+    def choose(price: float) -> tuple[np.ndarray, float]:
+        with np.errstate(invalid="ignore"):
+            best = np.argmin(costs + price * short, axis=1)
+        return best, float(np.nan_to_num(short[rows, best], posinf=0.0).sum())
+
+    low, high = 1e-6, 1e9
+    best, total = choose(high)
+    if total > allowed:
+        return best
+    for _ in range(60):
+        middle = math.sqrt(low * high)
+        _, total = choose(middle)
+        if total > allowed:
+            low = middle
+        else:
+            high = middle
+        if high / low < 1.001:
+            break
+    return choose(high)[0]
 
 
 def allocate(curves: list[ShortCurve], target: float) -> np.ndarray:
@@ -237,6 +378,47 @@ def round_quantity(needed: float, terms: Terms) -> float:
     return math.ceil(quantity / pack - 1e-9) * pack
 
 
+# Why a line's quantity is not the one its fill-rate target asked for (`limited_quantity`).
+WITHIN_LIMITS = ""
+CAPPED_AT_OVERSTOCK = "capped_at_overstock"  # cut back to whole packs within the limit
+MOQ_FORCES_OVERSTOCK = "moq_forces_overstock"  # the least the supplier takes passes the limit
+PACK_FORCES_OVERSTOCK = "pack_forces_overstock"  # one pack passes the limit
+
+
+def smallest_order(terms: Terms) -> float:
+    """The least the supplier sells: the MOQ in whole packs, at least one pack."""
+    pack = terms.pack_size if terms.pack_size > 0 else 1.0
+    return max(math.ceil(terms.moq / pack - 1e-9), 1) * pack
+
+
+@dataclass(frozen=True)
+class Limited:
+    quantity: float
+    limit: str  # WITHIN_LIMITS or why the quantity differs from the target's
+
+
+def limited_quantity(needed: float, terms: Terms, room: float | None = None) -> Limited:
+    """The one place where the MOQ, the pack size and the store's overstock limit meet (the
+    budget then keeps or cuts whole lines at these quantities, `fit_budget`). ``room`` is
+    how many units the position may still grow before projected cover passes the overstock
+    limit. The target's quantity is rounded up to the MOQ and whole packs; if that passes
+    the limit, it is cut back to the most whole packs within it; if even the smallest order
+    the supplier takes passes it, that smallest order stands, labelled with what forces it
+    (the MOQ, or a single pack); with no room left at all, nothing is ordered."""
+    quantity = round_quantity(needed, terms)
+    if quantity <= 0 or room is None or quantity <= room + 1e-9:
+        return Limited(quantity, WITHIN_LIMITS)
+    if room <= 1e-9:
+        return Limited(0.0, CAPPED_AT_OVERSTOCK)
+    pack = terms.pack_size if terms.pack_size > 0 else 1.0
+    least = smallest_order(terms)
+    within = math.floor(room / pack + 1e-9) * pack
+    if within >= least:
+        return Limited(within, CAPPED_AT_OVERSTOCK)
+    forced_by_moq = terms.moq > pack + 1e-9
+    return Limited(least, MOQ_FORCES_OVERSTOCK if forced_by_moq else PACK_FORCES_OVERSTOCK)
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """One SKU x location's order and the arithmetic behind it."""
@@ -249,6 +431,7 @@ class Suggestion:
     days_of_cover: float | None  # after the order arrives
     value: float  # margin protected from lost sales minus holding cost, per cycle
     unit_cost: float
+    limit: str = WITHIN_LIMITS  # why the quantity is not what the target asked for
 
     @property
     def cost(self) -> float:
@@ -264,29 +447,40 @@ def suggest(
     committed: float,
     target: float,
     order_up_to: float | None = None,
+    overstock_days: float | None = None,
 ) -> Suggestion:
     """The order that brings this SKU x location to its order-up-to level: the one for its
-    own fill-rate ``target``, or ``order_up_to`` when the store's allocation set it."""
-    levels = order_levels(demand, target, order_up_to)
+    own fill-rate ``target``, or ``order_up_to`` when the store's allocation set it; within
+    ``overstock_days`` of projected cover after it arrives (`limited_quantity`)."""
     position = on_hand + on_order - committed
+    levels = order_levels(demand, target, order_up_to, position=position)
     needed = max(levels.order_up_to - position, 0.0)
-    quantity = round_quantity(needed, terms)
+    # what is left when the order arrives: sales that find no stock before are lost
+    left = max(position - levels.lead_demand, 0.0)
+    room = None
+    if overstock_days is not None and demand.per_day > 0:
+        room = overstock_days * demand.per_day - left
+    limited = limited_quantity(needed, terms, room)
+    quantity = limited.quantity
     after = position + quantity
     cover = None
     if demand.per_day > 0:
-        cover = max(after - levels.lead_demand, 0.0) / demand.per_day
+        cover = (left + quantity) / demand.per_day
     margin = max(terms.unit_price - terms.unit_cost, 0.0)
-    saved_units = float(expected_short(demand, position)[0] - expected_short(demand, after)[0])
+    saved_units = float(
+        expected_short(demand, position, position)[0] - expected_short(demand, after, position)[0]
+    )
     holding = quantity * terms.unit_cost * terms.holding_rate * terms.review_days / 365
     return Suggestion(
         position=position,
         levels=levels,
         needed=needed,
         quantity=quantity,
-        expected_fill_rate=fill_rate(demand, after),
+        expected_fill_rate=fill_rate(demand, after, position),
         days_of_cover=cover,
         value=saved_units * margin - holding,
         unit_cost=terms.unit_cost,
+        limit=limited.limit,
     )
 
 

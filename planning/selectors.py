@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
@@ -54,17 +55,66 @@ def planning_settings(*, merchant: Merchant) -> PlanningSettings:
     return found if found is not None else PlanningSettings(merchant=merchant)
 
 
-def alerts(*, merchant: Merchant, state: str = "unresolved", kind: str | None = None) -> QuerySet:
-    """Alerts with their SKU and location, newest first; ``state`` "unresolved" is every
-    state but resolved."""
-    queryset = Alert.objects.for_merchant(merchant).select_related("sku", "location")
+def _alerts_in_state(merchant: Merchant, state: str) -> QuerySet:
+    queryset = Alert.objects.for_merchant(merchant)
     if state == "unresolved":
-        queryset = queryset.exclude(state=Alert.State.RESOLVED)
-    elif state:
-        queryset = queryset.filter(state=state)
+        return queryset.exclude(state=Alert.State.RESOLVED)
+    return queryset.filter(state=state) if state else queryset
+
+
+def alerts(
+    *,
+    merchant: Merchant,
+    state: str = "unresolved",
+    kind: str | None = None,
+    exclude_kind: str | None = None,
+) -> QuerySet:
+    """Alerts with their SKU, location and supplier, the most money at risk first (then the
+    newest); ``state`` "unresolved" is every state but resolved."""
+    queryset = _alerts_in_state(merchant, state).select_related("sku", "location", "supplier")
     if kind:
         queryset = queryset.filter(kind=kind)
-    return queryset.order_by("-opened_at", "-pk")
+    if exclude_kind:
+        queryset = queryset.exclude(kind=exclude_kind)
+    return queryset.order_by("-money_at_risk", "-opened_at", "-pk")
+
+
+@dataclass
+class AlertGroup:
+    """Alerts sharing a cause: the stock-outs of one supplier (its lead time, its late
+    orders). ``count`` and ``total`` cover the whole group, ``alerts`` its largest ones."""
+
+    supplier_id: int | None
+    supplier_name: str
+    count: int
+    total: Decimal
+    alerts: list = field(default_factory=list)
+
+
+def stock_out_groups(
+    *, merchant: Merchant, state: str = "unresolved", rows: int = 500
+) -> list[AlertGroup]:
+    """The stock-out alerts by supplier, the group with the most money at risk first, each
+    with its alerts largest first; at most ``rows`` alerts in all are loaded (two queries)."""
+    stock_outs = _alerts_in_state(merchant, state).filter(kind=Alert.Kind.STOCK_OUT)
+    totals = (
+        stock_outs.values("supplier_id", "supplier__name")
+        .annotate(count=Count("pk"), total=Sum("money_at_risk"))
+        .order_by("-total", "supplier__name", "supplier_id")
+    )
+    groups = {
+        row["supplier_id"]: AlertGroup(
+            row["supplier_id"], row["supplier__name"] or "No supplier", row["count"], row["total"]
+        )
+        for row in totals
+    }
+    for alert in stock_outs.select_related("sku", "location", "supplier").order_by(
+        "-money_at_risk", "-opened_at", "-pk"
+    )[:rows]:
+        group = groups.get(alert.supplier_id)  # None: opened between the two queries
+        if group is not None:
+            group.alerts.append(alert)
+    return list(groups.values())
 
 
 def alert_counts(*, merchant: Merchant) -> dict[str, int]:

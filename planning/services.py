@@ -4,7 +4,6 @@ history."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import warnings
 from collections import defaultdict
@@ -212,17 +211,29 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
         demand = policy.demand_from_forecast(quantiles, correlation, terms, count=PATHS, seed=sku)
         series.append((sku, location, item, service_class, target, terms, demand))
     levels = [None] * len(series)
-    if store_wide:
-        curves = [
-            policy.short_curve(
-                demand,
-                terms.unit_cost,
-                floor=float(settings.minimum_fill_rate),
-                rounding=max(terms.pack_size - 1, 0) / 2,
-            )
-            for *_rest, terms, demand in series
-        ]
-        levels = list(policy.allocate(curves, float(merchant.target_service_level)))
+    if store_wide and series:
+        # today's orders for the store's target from today's positions (lost sales, packs
+        # and MOQs in the choices: `policy.order_choices`)
+        positions = np.array(
+            [
+                stock.get((sku, location), NO_STOCK).available + on_order.get((sku, location), 0.0)
+                for sku, location, *_rest in series
+            ]
+        )
+        choices = policy.order_choices(
+            np.stack([demand.over_lead for *_rest, demand in series]),
+            np.stack([demand.over_cycle for *_rest, demand in series]),
+            positions,
+            np.array([terms.pack_size for *_rest, terms, _demand in series]),
+            np.array([terms.moq for *_rest, terms, _demand in series]),
+        )
+        quantities = policy.choose_orders(
+            choices,
+            np.array([terms.unit_cost for *_rest, terms, _demand in series]),
+            float(merchant.target_service_level),
+            floor=float(settings.minimum_fill_rate),
+        )
+        levels = list(positions + quantities)
     rows, suggestions = [], []
     for (sku, location, item, service_class, target, terms, demand), level in zip(
         series, levels, strict=True
@@ -236,6 +247,7 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
             committed=here.committed,
             target=target,
             order_up_to=level,
+            overstock_days=float(settings.overstock_days),
         )
         if suggestion.quantity <= 0:
             continue
@@ -284,6 +296,7 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
             days_of_cover=to_decimal(suggestion.days_of_cover, Decimal("0.1")),
             value=to_decimal(suggestion.value, Decimal("0.0001")),
             cut_by_budget=index in cut,
+            limit=suggestion.limit,
         )
         for index, ((sku, location, item, service_class, target, terms), suggestion) in enumerate(
             zip(rows, suggestions, strict=True)
@@ -545,10 +558,7 @@ def policy_replay_execute(
         floor=floor,
         progress=progress,
     )
-    figures = {
-        name: {**dataclasses.asdict(outcome), "total_cost": outcome.total_cost}
-        for name, outcome in result.outcomes.items()
-    }
+    figures = {name: outcome.figures() for name, outcome in result.outcomes.items()}
     with transaction.atomic(), tenant_context(merchant):
         PolicyReplay.objects.for_merchant(merchant).filter(pk=job.pk).update(
             status=PolicyReplay.Status.SUCCEEDED,
@@ -603,6 +613,7 @@ def planning_settings_update(
     minimum_fill_rate: Decimal | float | None = None,
     default_lead_time_days: Decimal | float | None = None,
     default_lead_time_std_days: Decimal | float | None = None,
+    alert_minimum_value: Decimal | float | None = None,
 ) -> PlanningSettings:
     """Change the store's planning settings (only what is given; ``clear_budget`` removes the
     total budget). Service levels are fill rates between 0.5 and 0.999 for the classes AX to
@@ -674,6 +685,7 @@ def planning_settings_update(
     for name, value in (
         ("default_lead_time_days", default_lead_time_days),
         ("default_lead_time_std_days", default_lead_time_std_days),
+        ("alert_minimum_value", alert_minimum_value),
     ):
         if value is not None:
             try:

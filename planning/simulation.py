@@ -11,7 +11,7 @@ arrays, one step per day.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -48,10 +48,20 @@ class Outcome:
     holding_cost: float
     lost_sales_cost: float  # lost units x unit margin
     orders: int
+    served: np.ndarray | None = None  # units served per series (for fill rates by class)
+    demanded: np.ndarray | None = None  # units demanded per series
 
     @property
     def total_cost(self) -> float:
         return self.holding_cost + self.lost_sales_cost
+
+    def figures(self) -> dict[str, float]:
+        """The store-wide figures (not the per-series arrays), with the total cost."""
+        return {
+            field.name: getattr(self, field.name)
+            for field in fields(self)
+            if field.name not in ("served", "demanded")
+        } | {"total_cost": self.total_cost}
 
 
 def replay(
@@ -70,6 +80,7 @@ def replay(
     pipeline = np.zeros((series, days + int(setup.lead_days.max()) + 1))
     rows = np.arange(series)
     served_total = demanded_total = 0.0
+    served_by_series, demanded_by_series = np.zeros(series), np.zeros(series)
     inventory_value = lost_value = 0.0
     stock_out_days = np.zeros(series)
     cycle_short = np.zeros(series, dtype=bool)
@@ -96,6 +107,8 @@ def replay(
         if day >= measure_from:
             served_total += served.sum()
             demanded_total += demand[:, day].sum()
+            served_by_series += served
+            demanded_by_series += demand[:, day]
             inventory_value += float((stock * setup.unit_cost).sum())
             lost_value += float((lost * np.maximum(setup.unit_price - setup.unit_cost, 0)).sum())
             stock_out_days += lost > 1e-9
@@ -109,6 +122,8 @@ def replay(
         holding_cost=inventory_value * setup.holding_rate / 365,
         lost_sales_cost=lost_value,
         orders=orders,
+        served=served_by_series,
+        demanded=demanded_by_series,
     )
 
 
@@ -124,5 +139,33 @@ def min_max_policy(
         average = np.nan_to_num(np.nanmean(recent, axis=1)) if recent.shape[1] else 0.0
         reorder_point = average * np.maximum(lead_time_mean, 1) * 1.5
         return np.where(position < reorder_point, 2 * reorder_point - position, 0.0)
+
+    return policy
+
+
+def fair_min_max_policy(
+    history: Callable[[int], np.ndarray],
+    lead_time_mean: np.ndarray,
+    review_days: int,
+    safety: float,
+    window: int = 28,
+) -> Policy:
+    """Min/max done properly for a periodic review: the reorder point covers the lead time
+    plus the review period (an order placed at this review is the last before the next one
+    can arrive) at ``safety`` standard deviations of that span's demand (daily spread over
+    the last ``window`` days, days taken as independent), and the order goes up to the
+    reorder point plus one review period's mean demand."""
+
+    def policy(day: int, position: np.ndarray) -> np.ndarray:
+        recent = history(day)[:, -window:]
+        if not recent.shape[1]:
+            return np.zeros_like(position)
+        with np.errstate(all="ignore"):
+            average = np.nan_to_num(np.nanmean(recent, axis=1))
+            spread = np.nan_to_num(np.nanstd(recent, axis=1))
+        span = np.maximum(lead_time_mean, 1) + review_days
+        reorder_point = average * span + safety * spread * np.sqrt(span)
+        top = reorder_point + average * review_days
+        return np.where(position < reorder_point, top - position, 0.0)
 
     return policy

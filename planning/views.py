@@ -184,8 +184,10 @@ class SuggestionExportView(MerchantViewMixin, View):
 
 
 class AlertsView(MerchantViewMixin, TemplateView):
-    """The alerts inbox: unresolved alerts by default, newest first, filtered by state and
-    kind, `page_size` a page, with bulk acknowledge, snooze and resolve."""
+    """The alerts inbox: unresolved alerts by default, the most money at risk first, filtered
+    by state and kind, `page_size` a page, with bulk acknowledge, snooze and resolve. Stock-outs
+    are grouped by supplier (collapsible, each group with its total at risk) above the other
+    alerts, unless ``group=off`` lists every alert in one table."""
 
     template_name = "planning/alerts.html"
     page_size = 50
@@ -198,24 +200,38 @@ class AlertsView(MerchantViewMixin, TemplateView):
             state = "unresolved"
         if kind not in Alert.Kind.values:
             kind = ""
-        rows = selectors.alerts(merchant=self.merchant, state=state, kind=kind or None)
+        grouped = self.request.GET.get("group") != "off" and kind in ("", Alert.Kind.STOCK_OUT)
+        groups = []
+        if grouped:
+            groups = selectors.stock_out_groups(merchant=self.merchant, state=state)
+            rows = selectors.alerts(
+                merchant=self.merchant, state=state, exclude_kind=Alert.Kind.STOCK_OUT
+            )
+            if kind:  # stock-outs only: all of them are in the groups
+                rows = rows.none()
+        else:
+            rows = selectors.alerts(merchant=self.merchant, state=state, kind=kind or None)
         counts = selectors.alert_counts(merchant=self.merchant)
         page = Paginator(rows, self.page_size).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        listed = list(page.object_list)
+        shown = listed + [alert for group in groups for alert in group.alerts]
+        selectors.attach_explanations(merchant=self.merchant, rows=shown)
         context.update(
             state=state,
             kind=kind,
+            grouped=grouped,
+            groups=groups,
             states=[("unresolved", "Unresolved"), *Alert.State.choices],
             kinds=Alert.Kind.choices,
-            alerts=selectors.attach_explanations(
-                merchant=self.merchant, rows=list(page.object_list)
-            ),
+            alerts=listed,
             page=page,
             count=page.paginator.count,
             querystring=query.urlencode(),
             tomorrow=timezone.localdate() + dt.timedelta(days=1),
             kind_cards=[(kind, label, counts.get(kind, 0)) for kind, label in Alert.Kind.choices],
+            minimum=selectors.planning_settings(merchant=self.merchant).alert_minimum_value,
         )
         return context
 

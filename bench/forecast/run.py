@@ -14,12 +14,23 @@ naive (as the published Chronos-Bolt-base ratios on carparts, printed beside the
 Then the capability gates on the shipped weights, full against LoRA fine-tuning, and new
 products with and without the demand of similar products (by name) as a covariate.
 
+Calendar (`calendar_comparison`; alone with --calendar-only, which needs no database): on
+Online Retail, the error on event windows (`forecasting.backtest.event_windows`: an event's
+days and the three days either side) and on ordinary days, with and without the built-in
+calendar (England's public holidays, Black Friday, Cyber Monday, Boxing Day) as the models'
+known covariate, side by side. The last 28 days hold only Black Friday and Cyber Monday, so
+the comparison is run at four origins, each holding out the 28 days up to: 13 May 2011
+(Good Friday, Easter Monday, the royal wedding, May Day), 10 June (the spring bank holiday),
+9 September (the summer bank holiday) and 9 December (Black Friday, Cyber Monday). The data's
+only Christmas (December 2010) is its first month: never held out.
+
 Speed: a fresh PostgreSQL database with one merchant of --skus SKUs x 365 days of daily sales
 (loaded through the ingestion path), then one nightly forecast run timed end to end (history
 read from the database, forecasts written back), AutoETS on the same series, and fine-tuning
 a merchant of 1,000 SKUs x 365 days on this machine's CPU.
 
     .venv/bin/python bench/forecast/run.py [--skus 10000] [--skip-speed] [--skip-accuracy]
+        [--skip-calendar] [--calendar-only]
 """
 
 from __future__ import annotations
@@ -42,6 +53,9 @@ DATABASE = "shelfcast_bench_forecast"
 # published zero-shot ratios to the point seasonal naive on carparts, and the issue's targets
 CHRONOS_BOLT_BASE = {"MASE": 0.712, "WQL": 0.622}
 CARPARTS_TARGET = {"MASE": 0.65, "WQL": 0.55}
+# Online Retail's calendar (a London shop), and the last held-out day of each origin
+RETAIL_CALENDAR = "GB-ENG,festivals"
+CALENDAR_ORIGINS = ["2011-05-13", "2011-06-10", "2011-09-09", "2011-12-09"]
 sys.path.insert(0, str(ROOT))
 from bench import database  # noqa: E402  (after the path that makes it importable)
 
@@ -94,7 +108,7 @@ def gates() -> None:
     print(capabilities.table(results))
 
 
-def accuracy(modes: bool = True) -> None:
+def accuracy(modes: bool = True, calendar: bool = True) -> None:
     from forecasting.backtest import load_long_csv
     from forecasting.evaluation import evaluate
 
@@ -125,9 +139,78 @@ def accuracy(modes: bool = True) -> None:
     )
     result = evaluate(retail, horizon=28, season=7)
     print_table("Online Retail (daily, products sold on at least 100 days)", result)
+    if calendar:
+        calendar_comparison(retail)
     if modes:
         fine_tune_modes(retail)
     cold_start(retail, names)
+
+
+def calendar_comparison(panel, origins: list[str] = CALENDAR_ORIGINS) -> None:
+    """At each origin, the transformer zero-shot and Shelfcast as deployed (the choice among
+    the baselines and the transformer, `evaluate` without fine-tuning or AutoETS) scored on
+    the held-out event windows and ordinary days, with and without the calendar as a known
+    covariate; the windows are the calendar's in both runs."""
+    from forecasting import registry
+    from forecasting.backtest import Panel, calendar_flags, with_events
+    from forecasting.evaluation import evaluate
+
+    flags = calendar_flags(panel.periods, "D", RETAIL_CALENDAR)
+    base = registry.base_model()
+    shown = {"shelfcast_zero_shot": "zero-shot", "shelfcast": "deployed"}
+    print(
+        f"\ncalendar ({RETAIL_CALENDAR}: {int(flags.sum())} event days) on Online Retail, "
+        f"{len(panel.ids)} products, 28 days held out at each origin; WQL (MASE) on event "
+        f"windows and on ordinary days, without -> with the calendar"
+    )
+    print(f"{'held out to':<13}{'model':<11}{'event windows':>32}{'ordinary days':>32}")
+    means: dict[tuple[str, str, str], list[float]] = {}
+    for origin in origins:
+        end = panel.periods.index(origin) + 1
+        cut = Panel(
+            ids=panel.ids,
+            periods=panel.periods[:end],
+            values=panel.values[:, :end],
+            known={row: rows[:, :end] for row, rows in panel.known.items()},
+            freq=panel.freq,
+        )
+        started = time.perf_counter()
+        reports = {
+            used: evaluate(
+                with_events(cut, flags[:end], covariate=used),
+                horizon=28,
+                season=7,
+                fine_tune=False,
+                with_auto_ets=False,
+                base=base,
+            )
+            for used in (False, True)
+        }
+        seconds = time.perf_counter() - started
+        days = len(reports[True]["event_windows"]["periods"])
+        for name, label in shown.items():
+            cells = []
+            for part in ("event_window", "ordinary"):
+                pair = [reports[used]["models"][name][part] for used in (False, True)]
+                for measure in ("WQL", "MASE"):
+                    means.setdefault((name, part, measure), []).append(
+                        pair[1][measure] - pair[0][measure]
+                    )
+                cells.append(
+                    f"{pair[0]['WQL']:.3f} ({pair[0]['MASE']:.3f}) -> "
+                    f"{pair[1]['WQL']:.3f} ({pair[1]['MASE']:.3f})"
+                )
+            print(f"{origin:<13}{label:<11}{cells[0]:>32}{cells[1]:>32}")
+        print(f"{'':<13}({days} of the 28 held-out days in a window; {seconds:.0f} s)")
+    for name, label in shown.items():
+        change = {key: sum(values) / len(values) for key, values in means.items() if key[0] == name}
+        print(
+            f"{label}: mean change with the calendar over {len(origins)} origins: event windows "
+            f"WQL {change[(name, 'event_window', 'WQL')]:+.3f}, MASE "
+            f"{change[(name, 'event_window', 'MASE')]:+.3f}; ordinary days WQL "
+            f"{change[(name, 'ordinary', 'WQL')]:+.3f}, MASE "
+            f"{change[(name, 'ordinary', 'MASE')]:+.3f} (negative: the calendar helps)"
+        )
 
 
 def fine_tune_modes(panel) -> None:
@@ -330,9 +413,29 @@ def main() -> None:
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-modes", action="store_true", help="Skip full against LoRA.")
     parser.add_argument(
+        "--skip-calendar", action="store_true", help="Skip the calendar's comparison."
+    )
+    parser.add_argument(
+        "--calendar-only",
+        action="store_true",
+        help="Only the calendar's comparison on Online Retail (no database needed).",
+    )
+    parser.add_argument(
         "--skip-auto-ets", action="store_true", help="Skip AutoETS in the speed part (13 min)."
     )
     args = parser.parse_args()
+    if args.calendar_only:
+        # nothing is read from or written to a database: the default settings' SQLite will do
+        database.django_setup(
+            {"DJANGO_SETTINGS_MODULE": "config.settings.local", "LOG_LEVEL": "WARNING"}
+        )
+        subset, _names = retail_subset()
+        from forecasting.backtest import load_long_csv
+
+        calendar_comparison(
+            load_long_csv(subset, freq="D", id_col="series_id", date_col="date", target_col="units")
+        )
+        return
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
@@ -345,7 +448,7 @@ def main() -> None:
     try:
         if not args.skip_accuracy:
             gates()
-            accuracy(modes=not args.skip_modes)
+            accuracy(modes=not args.skip_modes, calendar=not args.skip_calendar)
         if not args.skip_speed:
             speed(args.skus, with_auto_ets=not args.skip_auto_ets)
     finally:

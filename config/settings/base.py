@@ -287,6 +287,9 @@ API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(16 * 1024 * 10
 # read): one transaction's validation and upsert. Imports write their files in chunks no
 # larger (inventory/ingest/imports.py).
 API_MAX_ROWS_PER_REQUEST = int(os.environ.get("API_MAX_ROWS_PER_REQUEST", "50000"))
+# The most series one forecast export streams (400 beyond: export the run one location at a
+# time); rows are read and written a batch at a time, so memory does not grow with it.
+API_FORECAST_EXPORT_MAX_SERIES = int(os.environ.get("API_FORECAST_EXPORT_MAX_SERIES", "200000"))
 
 # --- Ingestion limits (inventory/ingest/) ----------------------------------------------------
 # The sales window: every dated fact that becomes daily sales (a sale's date, an order line's
@@ -311,6 +314,7 @@ IMPORT_MAX_DECOMPRESSED_BYTES = int(
 # well within the import task's 30 minutes. API bodies have their own, lower row limit
 # (API_MAX_ROWS_PER_REQUEST), also counted while the body is read.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000000"))
+IMPORT_MAX_BLANK_LINES = int(os.environ.get("IMPORT_MAX_BLANK_LINES", "10000"))
 # The most imports one store may have open at once: uploaded and waiting for their column
 # mapping (for a day; older uploads no longer count), queued or running. A store's imports
 # run one at a time, each holding its store's write lock, so a queue of them would only hold

@@ -323,12 +323,19 @@ Item = dict[str, str] | platforms.LineProblem
 
 def _data_records(records: Iterator[csv_files.Record]) -> Iterator[csv_files.Record]:
     """The records after the header that are not blank. Reading stops with
-    `csv_files.FileTooLarge` at the first row past IMPORT_MAX_ROWS, or the first byte past
+    `csv_files.FileTooLarge` at the first row past IMPORT_MAX_ROWS, the first blank line past
+    IMPORT_MAX_BLANK_LINES (blank lines cost reading time too: a small gzip of nothing but
+    line ends would otherwise keep a worker reading for minutes), or the first byte past
     IMPORT_MAX_DECOMPRESSED_BYTES."""
-    limit = settings.IMPORT_MAX_ROWS
-    count = 0
+    limit, blank_limit = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_BLANK_LINES
+    count = blanks = 0
     for record in records:
         if csv_files.is_blank(record.cells):
+            blanks += 1
+            if blanks > blank_limit:
+                raise csv_files.FileTooLarge(
+                    f"The file has more than {blank_limit:,} blank lines: remove them."
+                )
             continue
         count += 1
         if count > limit:

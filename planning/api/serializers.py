@@ -25,7 +25,7 @@ class ReorderSuggestionSerializer(serializers.ModelSerializer):
             "target_fill_rate", "on_hand", "on_order", "committed", "lead_time_days",
             "lead_demand", "cycle_demand", "safety_stock", "reorder_point", "order_up_to",
             "needed", "pack_size", "moq", "suggested_quantity", "quantity", "unit_cost", "cost",
-            "expected_fill_rate", "days_of_cover", "value", "cut_by_budget", "reason",
+            "expected_fill_rate", "days_of_cover", "value", "cut_by_budget", "limit", "reason",
             "decided_at", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -55,12 +55,14 @@ class AlertSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(source="sku.code", allow_null=True, default=None)
     location = serializers.CharField(source="location.code", allow_null=True, default=None)
     title = serializers.CharField(source="get_kind_display", read_only=True)
+    supplier = serializers.CharField(source="supplier.code", allow_null=True, default=None)
 
     class Meta:
         model = Alert
         fields = [
-            "id", "kind", "title", "sku", "location", "state", "snoozed_until", "details",
-            "forecast_run", "opened_at", "updated_at", "handled_at", "resolved_at",
+            "id", "kind", "title", "sku", "location", "supplier", "state", "snoozed_until",
+            "money_at_risk", "money_basis", "details", "forecast_run", "opened_at",
+            "updated_at", "handled_at", "resolved_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -117,6 +119,7 @@ class PlanningSettingsSerializer(serializers.ModelSerializer):
         fields = [
             "service_policy", "minimum_fill_rate", "service_levels", "default_lead_time_days",
             "default_lead_time_std_days", "budget",
-            "supplier_budgets", "overstock_days", "stale_days", "digest_enabled", "updated_at",
+            "supplier_budgets", "overstock_days", "stale_days", "alert_minimum_value",
+            "digest_enabled", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["updated_at"]

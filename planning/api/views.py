@@ -88,14 +88,16 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
 
 
 class AlertViewSet(MerchantReadOnlyViewSet):
-    """Alerts, newest first; filtered by `f.AlertFilterSet`. Acting on them (acknowledge,
-    snooze, resolve) needs the plan permission."""
+    """Alerts, the most money at risk first; filtered by `f.AlertFilterSet`. Acting on them
+    (acknowledge, snooze, resolve) needs the plan permission. An alert's money at risk changes
+    each night: a client that syncs every alert pages with ``ordering=id`` (or
+    ``updated_since``), whose cursors stay stable."""
 
-    queryset = Alert.objects.select_related("sku", "location")
+    queryset = Alert.objects.select_related("sku", "location", "supplier")
     serializer_class = s.AlertSerializer
     filterset_class = f.AlertFilterSet
-    ordering_fields = ["id", "opened_at", "updated_at"]
-    ordering = "-id"
+    ordering_fields = ["id", "opened_at", "updated_at", "money_at_risk"]
+    ordering = ("-money_at_risk", "-id")
 
     def _act(self, request, action_name: str, body_class) -> Response:
         body = body_class(data=request.data)

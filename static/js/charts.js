@@ -1,6 +1,6 @@
 // Draws a SKU's forecast charts as SVG from the JSON the page carries (no library, no CDN):
-// the fan chart (history, stock-out days, promotions, median and 80% / 95% bands), the
-// projected stock on hand with the orders arriving, and weekly sales. Hover, or use the
+// the fan chart (history, stock-out days, promotions, calendar events, median and 80% / 95%
+// bands), the projected stock on hand with the orders arriving, and weekly sales. Hover, or use the
 // arrow keys, to read a day or a week.
 (function () {
   "use strict";
@@ -114,6 +114,12 @@
         `${promotion.label}${promotion.discount ? ` (${promotion.discount}% off)` : ""}`);
       el("text", { x: left + 2, y: PAD.top - 6, class: "tick" }, f.svg).textContent = promotion.label;
     }
+    for (const event of data.events || []) {
+      const left = f.x(event.from) - 2;
+      const width = Math.max(f.x(event.to) - f.x(event.from) + 4, 3);
+      titled(el("rect", { x: left, y: PAD.top, width, height: f.height - PAD.top - PAD.bottom, class: "event" }, f.svg), event.label);
+      el("text", { x: left + 2, y: PAD.top - 6, class: "tick" }, f.svg).textContent = event.label;
+    }
     for (const index of data.stock_out) {
       titled(el("rect", { x: f.x(index) - 2, y: f.height - PAD.bottom, width: 4, height: 6, class: "stock-out" }, f.svg),
         `Out of stock on ${label(dateOf(data.start, index))}`);
@@ -130,7 +136,8 @@
     const caption = box.parentElement.querySelector("[data-chart-reading]");
     if (caption) {
       reader(f, days, 0, (i) => {
-        const day = label(dateOf(data.start, i), true);
+        const events = (data.events || []).filter((event) => event.from <= i && i <= event.to);
+        const day = label(dateOf(data.start, i), true) + events.map((event) => ` (${event.label})`).join("");
         if (i < offset) {
           const out = data.stock_out.includes(i) ? " (out of stock)" : "";
           return `${day}: ${data.history[i] === null ? "no sales recorded" : `${number(data.history[i])} sold`}${out}`;

@@ -12,11 +12,16 @@ from django.test import SimpleTestCase
 
 from forecasting.backtest import (
     Panel,
+    calendar_flags,
+    event_windows,
     load_long_csv,
+    parse_calendar,
     report_table,
     run_backtest,
     seasonal_naive_point,
+    with_events,
 )
+from forecasting.quantiles import LEVELS
 
 
 def write(text: str) -> Path:
@@ -161,3 +166,145 @@ class ReportTests(SimpleTestCase):
         self.assertIn("deployed beats 2 of 2 single models on MASE\n", table)
         self.assertIn("deployed beats 1 of 2 single models on WQL; not shelfcast_zero_shot", table)
         self.assertIn("shelfcast (deployed)", table)
+
+
+def days_from(first: str, count: int) -> list[str]:
+    return [str(np.datetime64(first) + day) for day in range(count)]
+
+
+def repeat_every_other_day(panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """Each series' last two days repeated, at every quantile: exact on the test's panels
+    except on the day of the event."""
+    length = panel.shape[1]
+    point = panel[:, length - 2 + np.arange(horizon) % 2]
+    return np.repeat(point[:, None, :], len(LEVELS), axis=1)
+
+
+class EventWindowTests(SimpleTestCase):
+    def test_a_window_is_the_events_days_and_three_days_either_side_on_daily_data(self):
+        events = np.zeros((1, 20))
+        events[0, 9:11] = 1  # a two-day event
+        daily = Panel(ids=["a"], periods=days_from("2024-01-01", 20), values=np.ones((1, 20)))
+        windows = event_windows(with_events(daily, events, covariate=False))
+        np.testing.assert_array_equal(np.flatnonzero(windows[0]), np.arange(6, 14))
+        weekly = Panel(ids=["a"], periods=[str(i) for i in range(20)], values=np.ones((1, 20)))
+        weekly.freq = "W"
+        windows = event_windows(with_events(weekly, events, covariate=False))
+        np.testing.assert_array_equal(np.flatnonzero(windows[0]), [9, 10])
+        self.assertIsNone(event_windows(daily))
+
+    def test_errors_on_event_windows_and_on_ordinary_days_are_scored_apart(self):
+        # two series that alternate every other day (seasonal scale at lag 7: 1 and 2); on the
+        # event, day 35 (the 8th of 14 held out), they sell 20 and 6 more than their pattern
+        day = np.arange(42)
+        values = np.stack([10 + day % 2, 4 + 2 * (day % 2)]).astype(float)
+        values[:, 35] += [20, 6]
+        flags = np.zeros(42)
+        flags[35] = 1
+        panel = with_events(
+            Panel(ids=["a", "b"], periods=days_from("2024-01-01", 42), values=values), flags
+        )
+        result = run_backtest(
+            panel, horizon=14, season=7, extra={"pattern": repeat_every_other_day}
+        )
+        event, ordinary = (result.split["pattern"][part] for part in ("event_window", "ordinary"))
+        # the window is days 32..38: one day off by 20 (scale 1) and by 6 (scale 2) in seven
+        self.assertAlmostEqual(event.mase, (20 / 7 / 1 + 6 / 7 / 2) / 2)
+        # pinball over the nine levels 0.1..0.9 with every quantile 20 (6) short: 4.5 x 26;
+        # what the window sold: 10+11+10+31+10+11+10 and 4+6+4+12+4+6+4
+        self.assertAlmostEqual(event.wql, 2 * 4.5 * 26 / (9 * (93 + 40)))
+        self.assertEqual((ordinary.mase, ordinary.wql), (0.0, 0.0))
+        self.assertAlmostEqual(result.models["pattern"].mase, (20 / 14 / 1 + 6 / 14 / 2) / 2)
+        report = result.as_dict()
+        self.assertEqual(
+            report["event_windows"],
+            {"before": 3, "after": 3, "periods": days_from("2024-02-02", 7)},
+        )
+        self.assertAlmostEqual(report["models"]["pattern"]["event_window"]["MASE"], 1.6429)
+        self.assertIn("ordinary", report["models"]["shelfcast"])
+        table = report_table(report)
+        self.assertIn("event windows (3 days before to 3 days after each event): 7 held-out", table)
+        self.assertRegex(table, r"pattern\s+1\.643\s+0\.196\s+0\.000\s+0\.000")
+        # the calendar seen as a known covariate: price (none: 1), promotion (none), event
+        np.testing.assert_array_equal(panel.known[0][2], flags)
+        np.testing.assert_array_equal(panel.known[0][:2], [np.ones(42), np.zeros(42)])
+
+    def test_without_events_the_table_has_no_split(self):
+        panel = Panel(ids=["a"], periods=days_from("2024-01-01", 28), values=np.ones((1, 28)))
+        report = run_backtest(panel, horizon=7, season=7).as_dict()
+        self.assertNotIn("event_windows", report)
+        self.assertNotIn("event_window", report["models"]["seasonal_naive"])
+        self.assertNotIn("event windows", report_table(report))
+
+    def test_an_event_column_marks_its_series_days_as_a_known_covariate(self):
+        path = write(
+            "series_id,date,units,price,event\n"
+            "a,2024-01-01,3,2.0,0\n"
+            "a,2024-01-03,5,2.0,1\n"
+            "b,2024-01-02,1,,\n"
+        )
+        panel = load_long_csv(
+            path, freq="D", id_col="series_id", date_col="date", target_col="units"
+        )
+        np.testing.assert_array_equal(panel.events, [[0, 0, 1], [0, 0, 0]])
+        np.testing.assert_allclose(panel.known[0], [[2, 2, 2], [0, 0, 0], [0, 0, 1]])
+        np.testing.assert_allclose(panel.known[1][2], [0, 0, 0])
+
+    def test_a_calendar_flags_its_public_holidays_and_festivals(self):
+        periods = days_from("2023-11-20", 42)  # to 31 December 2023
+        self.assertEqual(
+            parse_calendar("gb-eng,festivals"),
+            ("GB", "ENG", ["black_friday", "cyber_monday", "boxing_day"]),
+        )
+        flagged = [p for p, f in zip(periods, calendar_flags(periods, "D", "GB"), strict=True) if f]
+        self.assertEqual(flagged, ["2023-12-25", "2023-12-26"])
+        flags = calendar_flags(periods, "D", "GB,black_friday")
+        flagged = [p for p, f in zip(periods, flags, strict=True) if f]
+        self.assertEqual(flagged, ["2023-11-24", "2023-12-25", "2023-12-26"])
+        weeks = ["2023-11-20", "2023-11-27", "2023-12-04"]
+        np.testing.assert_array_equal(calendar_flags(weeks, "W", "GB,festivals"), [1, 1, 0])
+        self.assertEqual(calendar_flags(["2023-11", "2023-12"], "M", "US").tolist(), [1, 1])
+
+    def test_an_unknown_calendar_is_refused(self):
+        for spec, message in (
+            ("XX", "No public holidays are known for 'XX'"),
+            ("GB-XYZ", "GB has no region 'XYZ'"),
+            ("GB,carnival", "Unknown festival 'carnival'"),
+        ):
+            with self.subTest(spec), self.assertRaisesMessage(ValueError, message):
+                parse_calendar(spec)
+        path = write("series_id,date,units\na,2024-01-01,3\na,2024-01-02,4\n")
+        with self.assertRaisesMessage(CommandError, "--calendar: No public holidays"):
+            call_command(
+                "backtest",
+                str(path),
+                *("--horizon", "1", "--season", "1", "--freq", "D", "--calendar", "XX"),
+            )
+
+    def test_the_command_scores_event_windows_with_a_calendar(self):
+        rng = np.random.default_rng(5)
+        lines = ["series_id,date,units"]
+        for series in range(4):
+            for day in range(100):  # 2023-09-01 to 2023-12-09: Black Friday held out
+                lines.append(f"s{series},{np.datetime64('2023-09-01') + day},{rng.poisson(4)}")
+        path = write("\n".join(lines) + "\n")
+        out = Path(tempfile.mkdtemp()) / "scores.json"
+        printed = io.StringIO()
+        call_command(
+            "backtest",
+            str(path),
+            *("--horizon", "28", "--season", "7", "--freq", "D"),
+            *("--no-finetune", "--no-auto-ets", "--calendar", "GB,festivals"),
+            "--out",
+            str(out),
+            stdout=printed,
+        )
+        report = json.loads(out.read_text())
+        # Black Friday 24 November, Cyber Monday 27: 21 to 30 November
+        self.assertEqual(report["event_windows"]["periods"], days_from("2023-11-21", 10))
+        for figures in report["models"].values():
+            self.assertEqual(
+                set(figures["event_window"]), {"MASE", "WQL", "MASE_ratio", "WQL_ratio"}
+            )
+        self.assertIn("10 held-out periods (2023-11-21, ", printed.getvalue())
+        self.assertIn("shelfcast (deployed)", printed.getvalue().split("event windows")[1])

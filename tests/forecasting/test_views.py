@@ -6,15 +6,24 @@ import datetime as dt
 from decimal import Decimal
 from unittest import mock
 
+import numpy as np
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from forecasting import selectors
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
+from forecasting.quantiles import LEVELS
 from inventory.models import SalesDay
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
+from tests.factories import (
+    CalendarEventFactory,
+    LocationFactory,
+    MerchantFactory,
+    SKUFactory,
+    member,
+)
 
 
 class ForecastPageTests(TestCase):
@@ -177,3 +186,83 @@ class ModelsPageTests(TestCase):
             self.assertFalse(
                 TrainingRun.objects.for_merchant(self.merchant).exclude(steps=400).exists()
             )
+
+
+class EventsAheadPageTests(TestCase):
+    """The SKU page marks calendar events on the chart and lists those in the horizon with
+    the forecast on their days."""
+
+    FIRST = dt.date(2024, 11, 18)  # a Monday; Black Friday is the 12th day of the horizon
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(slug="shop")
+        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.location = LocationFactory(merchant=cls.merchant, code="WH")
+        elsewhere = LocationFactory(merchant=cls.merchant, code="SHOP")
+        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG")
+        other = MerchantFactory(slug="other")
+        median = np.full(28, 5.0)
+        median[11] = 20.0
+        with tenant_context(cls.merchant):
+            run = ForecastRun.objects.create(
+                merchant=cls.merchant,
+                horizon=28,
+                status=ForecastRun.Status.SUCCEEDED,
+                finished_at=timezone.now(),
+            )
+            SeriesForecast.objects.create(
+                merchant=cls.merchant,
+                run=run,
+                sku=cls.sku,
+                location=cls.location,
+                first_date=cls.FIRST,
+                model="transformer",
+                # every level a multiple of the median: the 10% quantile 0.6x, the 90% 1.4x
+                quantiles=SeriesForecast.pack(np.outer(0.5 + np.array(LEVELS), median)),
+                explanation={"groups": [], "forecast": 0, "base_value": 0, "days": 28},
+            )
+            for name, day, location in (
+                ("Bonfire Night", dt.date(2024, 11, 5), None),  # in the history shown
+                ("Black Friday", dt.date(2024, 11, 29), None),
+                ("Shop anniversary", dt.date(2024, 12, 6), elsewhere),  # not this location
+                ("Christmas Day", dt.date(2024, 12, 25), None),  # after the horizon
+            ):
+                CalendarEventFactory(
+                    merchant=cls.merchant,
+                    name=name,
+                    location=location,
+                    start_date=day,
+                    end_date=day,
+                )
+        with tenant_context(other):
+            CalendarEventFactory(
+                merchant=other, name="Other store's sale", start_date=cls.FIRST, end_date=cls.FIRST
+            )
+
+    def test_an_upcoming_event_is_listed_with_the_forecast_on_its_days(self):
+        self.client.force_login(self.planner)
+        page = self.client.get(reverse("forecasting:sku_forecast", args=["shop", self.sku.pk]))
+        chart = page.context["charts"][0]
+        [ahead] = chart["events_ahead"]
+        self.assertEqual(ahead["event"].name, "Black Friday")
+        black_friday = self.FIRST + dt.timedelta(days=11)
+        self.assertEqual((ahead["first"], ahead["last"], ahead["days"]), (black_friday,) * 2 + (1,))
+        self.assertAlmostEqual(ahead["median"], 20.0, places=4)
+        self.assertAlmostEqual(ahead["low"], 12.0, places=4)
+        self.assertAlmostEqual(ahead["high"], 28.0, places=4)
+        # the horizon's other Fridays (22 November, 6 and 13 December) forecast 5 each
+        self.assertAlmostEqual(ahead["ordinary_day"], 5.0, places=4)
+        self.assertContains(page, "Events ahead")
+        self.assertContains(page, "<td>Black Friday</td><td>Fri 29 Nov</td>", html=False)
+        self.assertContains(page, '<span class="key event"></span> calendar event')
+        # marked on the chart: day 0 is 84 days before the forecast's first day
+        self.assertEqual(
+            chart["data"]["events"],
+            [
+                {"from": 84 - 13, "to": 84 - 13, "label": "Bonfire Night"},
+                {"from": 84 + 11, "to": 84 + 11, "label": "Black Friday"},
+            ],
+        )
+        self.assertNotContains(page, "Shop anniversary")
+        self.assertNotContains(page, "Other store")

@@ -303,7 +303,7 @@ class AlertActionTests(RunsMixin, TestCase):
 
 
 class AlertInboxPagesTests(TestCase):
-    def test_the_inbox_pages_newest_first_and_keeps_its_filters(self):
+    def test_the_inbox_pages_the_largest_first_and_keeps_its_filters(self):
         from unittest import mock
 
         from django.urls import reverse
@@ -314,17 +314,18 @@ class AlertInboxPagesTests(TestCase):
         location = LocationFactory(merchant=merchant)
         skus = [SKUFactory(merchant=merchant, code=f"S{n}") for n in range(3)]
         with tenant_context(merchant):
-            for n, sku in enumerate(skus):
+            for n, sku in enumerate(skus):  # the newest is worth the least
                 Alert.objects.create(
                     merchant=merchant, kind=Alert.Kind.OVERSTOCK, sku=sku, location=location,
                     opened_at=timezone.now() - dt.timedelta(days=n),
+                    money_at_risk=Decimal(100 * n),
                 )  # fmt: skip
         self.client.force_login(member(merchant))
         url = reverse("planning:alerts", args=["shop"])
         with mock.patch.object(AlertsView, "page_size", 2):
             first = self.client.get(url, {"kind": "overstock"})
             second = self.client.get(url, {"kind": "overstock", "page": 2})
-        self.assertEqual([a.sku.code for a in first.context["alerts"]], ["S0", "S1"])
-        self.assertEqual([a.sku.code for a in second.context["alerts"]], ["S2"])
-        self.assertContains(first, "3 alerts, newest first")
+        self.assertEqual([a.sku.code for a in first.context["alerts"]], ["S2", "S1"])
+        self.assertEqual([a.sku.code for a in second.context["alerts"]], ["S0"])
+        self.assertContains(first, "3 alerts, most money at risk first")
         self.assertContains(first, "?kind=overstock&amp;page=2")

@@ -183,3 +183,131 @@ class AllocationTests(SimpleTestCase):
         self.assertEqual(low[0], low[1])
         self.assertTrue(np.all(high > low))
         self.assertGreaterEqual(self.store_fill(demands, high), 0.98 - 1e-3)
+
+
+class LostSalesTests(SimpleTestCase):
+    def test_sales_lost_before_arrival_are_not_ordered_again(self):
+        demand = steady(10, lead=7, review=7)
+        terms = Terms(7, review_days=7)
+        # 30 in position, 70 sold over the lead time: 40 customers go elsewhere, the order
+        # arrives to an empty shelf and must cover the 70 of the week after (a back-order
+        # formula would ask 140 - 30 = 110 and leave 40 over)
+        suggestion = policy.suggest(demand, terms, on_hand=30, on_order=0, committed=0, target=0.99)
+        self.assertEqual(suggestion.quantity, 70)
+        self.assertEqual(suggestion.days_of_cover, 7.0)
+        # 100 in position: 30 left on arrival, 40 more to cover the week
+        suggestion = policy.suggest(
+            demand, terms, on_hand=100, on_order=0, committed=0, target=0.99
+        )
+        self.assertEqual(suggestion.quantity, 40)
+
+    def test_the_choices_of_many_series_match_the_short_by_hand(self):
+        rng = np.random.default_rng(4)
+        over_lead = rng.gamma(2.0, 10.0, (3, 200))
+        over_cycle = over_lead + rng.gamma(2.0, 5.0, (3, 200))
+        position = np.array([0.0, 25.0, 80.0])
+        pack, moq = np.array([1.0, 6.0, 12.0]), np.array([0.0, 6.0, 24.0])
+        choices = policy.order_choices(over_lead, over_cycle, position, pack, moq)
+        for row in range(3):
+            quantities = choices.quantities[row]
+            self.assertEqual(quantities[0], 0.0)
+            ordered = quantities[quantities > 0]
+            np.testing.assert_allclose(ordered % pack[row], 0.0)  # whole packs
+            self.assertTrue(np.all(ordered >= moq[row]))  # at least the MOQ
+            left = np.maximum(position[row] - over_lead[row], 0.0)
+            review = over_cycle[row] - over_lead[row]
+            by_hand = [np.maximum(review - left - q, 0.0).mean() for q in quantities]
+            np.testing.assert_allclose(choices.short[row], by_hand, atol=1e-9)
+
+    def test_per_sku_orders_meet_each_target_and_the_store_wide_ones_the_total(self):
+        rng = np.random.default_rng(6)
+        over_lead = rng.poisson(40.0, (4, 400)).astype(float)
+        over_cycle = over_lead + rng.poisson(40.0, (4, 400))
+        position = np.full(4, 40.0)
+        ones = np.ones(4)
+        choices = policy.order_choices(over_lead, over_cycle, position, ones, ones * 0)
+        cost = np.array([1.0, 1.0, 20.0, 20.0])
+        own = policy.choose_orders(choices, cost, 0.9, store_wide=False)
+        rows = np.arange(4)
+        short = choices.short[rows, [np.flatnonzero(choices.quantities[r] == own[r])[0]
+                                     for r in rows]]  # fmt: skip
+        self.assertTrue(np.all(short <= 0.1 * choices.per_review + 1e-9))
+        shared = policy.choose_orders(choices, cost, 0.9, store_wide=True)
+        short = [choices.short[r][np.flatnonzero(choices.quantities[r] == shared[r])[0]]
+                 for r in rows]  # fmt: skip
+        self.assertLessEqual(sum(short), 0.1 * choices.per_review.sum() + 1e-9)
+        # the cheap series carry the service, the dear ones hold less than their own target
+        self.assertGreater(shared[0], own[0])
+        self.assertLess(shared[2], own[2])
+
+
+class LimitTests(SimpleTestCase):
+    """The MOQ, the pack size, the overstock limit and the budget, each pair together."""
+
+    def test_moq_and_pack(self):
+        terms = Terms(7, moq=10, pack_size=6)
+        self.assertEqual(policy.limited_quantity(3, terms), policy.Limited(12, ""))
+
+    def test_overstock_cuts_back_to_whole_packs_within_the_limit(self):  # pack x overstock
+        terms = Terms(7, pack_size=6)
+        self.assertEqual(
+            policy.limited_quantity(40, terms, room=27),
+            policy.Limited(24, policy.CAPPED_AT_OVERSTOCK),
+        )
+
+    def test_one_pack_past_the_limit_is_kept_and_says_so(self):  # pack x overstock
+        terms = Terms(7, pack_size=12)
+        self.assertEqual(
+            policy.limited_quantity(5, terms, room=4),
+            policy.Limited(12, policy.PACK_FORCES_OVERSTOCK),
+        )
+
+    def test_the_moq_past_the_limit_is_kept_and_says_so(self):  # moq x overstock
+        terms = Terms(7, moq=30, pack_size=6)
+        self.assertEqual(
+            policy.limited_quantity(8, terms, room=20),
+            policy.Limited(30, policy.MOQ_FORCES_OVERSTOCK),
+        )
+        # room for the MOQ: cut back to the most whole packs within the limit
+        self.assertEqual(
+            policy.limited_quantity(80, terms, room=40),
+            policy.Limited(36, policy.CAPPED_AT_OVERSTOCK),
+        )
+
+    def test_no_room_orders_nothing_and_within_the_limit_nothing_changes(self):
+        terms = Terms(7, moq=10, pack_size=6)
+        self.assertEqual(policy.limited_quantity(8, terms, room=0).quantity, 0)
+        self.assertEqual(policy.limited_quantity(8, terms, room=50), policy.Limited(12, ""))
+
+    def test_a_suggestion_stops_at_the_overstock_limit(self):
+        demand = steady(10, lead=7, review=7)
+        terms = Terms(7, review_days=7, pack_size=12)
+        # 99% of a week needs 70 on arrival; the limit, 5 days of cover, allows 50: four packs
+        suggestion = policy.suggest(
+            demand, terms, on_hand=0, on_order=0, committed=0, target=0.99, overstock_days=5
+        )
+        self.assertEqual((suggestion.quantity, suggestion.limit), (48, "capped_at_overstock"))
+        self.assertEqual(suggestion.days_of_cover, 4.8)
+
+    def make(self, quantity, unit_cost, value=10.0, limit=""):
+        levels = policy.Levels(0.95, 0, 0, 0, 0, 0)
+        return policy.Suggestion(0, levels, quantity, quantity, 1.0, None, value, unit_cost, limit)
+
+    def test_the_budget_judges_the_moq_rounded_cost(self):  # budget x moq
+        terms = Terms(7, moq=50, unit_cost=2)
+        quantity = policy.limited_quantity(5, terms).quantity  # 50 for 100, not 5 for 10
+        plan = policy.fit_budget([self.make(quantity, 2)], 60)
+        self.assertEqual((plan.kept, plan.cut), ([], [0]))
+
+    def test_the_budget_judges_the_pack_rounded_cost(self):  # budget x pack
+        terms = Terms(7, pack_size=24, unit_cost=2)
+        quantity = policy.limited_quantity(10, terms).quantity  # one pack, 24 for 48
+        self.assertEqual(policy.fit_budget([self.make(quantity, 2)], 40).cut, [0])
+        self.assertEqual(policy.fit_budget([self.make(quantity, 2)], 48).kept, [0])
+
+    def test_the_budget_judges_the_quantity_after_the_overstock_cut(self):  # budget x overstock
+        terms = Terms(7, pack_size=6, unit_cost=1)
+        capped = policy.limited_quantity(100, terms, room=30)
+        self.assertEqual(capped.quantity, 30)
+        plan = policy.fit_budget([self.make(capped.quantity, 1, limit=capped.limit)], 40)
+        self.assertEqual((plan.kept, plan.spent), ([0], 30))

@@ -119,11 +119,32 @@ class ReorderPlanTests(TestCase):
         self.assertEqual(suggestion.supplier_id, self.item.supplier_id)
         self.assertEqual(suggestion.on_hand, 20)  # the latest snapshot, not the older 99
         self.assertEqual(suggestion.on_order, 30)  # 40 ordered - 10 received; received POs out
-        self.assertEqual(suggestion.order_up_to, 140)  # (7 + 7 days) x 10
-        self.assertEqual(suggestion.needed, 90)
-        self.assertEqual(suggestion.quantity, 96)  # 8 packs of 12
-        self.assertEqual(suggestion.cost, Decimal("192"))
-        self.assertEqual(suggestion.days_of_cover, Decimal("7.6"))  # (146 - 70) / 10
+        # 50 in position, 70 sold over the 7-day lead time: the last 20 customers find
+        # nothing and buy elsewhere (lost, not owed), so the order arrives to an empty shelf
+        # and covers the review period after it: 7 days x 10 = 70, six packs of 12
+        self.assertEqual(suggestion.needed, 72)
+        self.assertEqual(suggestion.quantity, 72)
+        self.assertEqual(suggestion.order_up_to, 122)  # 50 + 72
+        self.assertEqual(suggestion.cost, Decimal("144"))
+        self.assertEqual(suggestion.days_of_cover, Decimal("7.2"))  # 72 on arrival / 10
+        self.assertEqual(suggestion.limit, "")
+
+    def test_no_line_passes_the_overstock_limit_unless_forced_and_then_it_says_so(self):
+        with tenant_context(self.merchant):
+            services.planning_settings_update(merchant=self.merchant, actor=None, overstock_days=7)
+        self.plan()
+        (suggestion,) = self.suggestions()
+        # 72 (six packs) would arrive as 7.2 days of cover; 7 is the limit: five packs
+        self.assertEqual(suggestion.quantity, 60)
+        self.assertEqual(suggestion.limit, "capped_at_overstock")
+        self.assertEqual(suggestion.days_of_cover, Decimal("6.0"))
+        with tenant_context(self.merchant):
+            self.item.moq = Decimal("120")
+            self.item.save()
+        self.plan(self.forecast_run())
+        (suggestion,) = self.suggestions(status="proposed")
+        self.assertEqual(suggestion.quantity, 120)  # the MOQ: 12 days, past the limit
+        self.assertEqual(suggestion.limit, "moq_forces_overstock")
 
     def test_stock_promised_to_customers_is_not_available(self):
         StockLevelFactory(
@@ -133,8 +154,11 @@ class ReorderPlanTests(TestCase):
         self.plan()
         (suggestion,) = self.suggestions()
         self.assertEqual((suggestion.on_hand, suggestion.committed), (20, 15))
-        self.assertEqual(suggestion.needed, 105)  # 140 - (20 + 30 - 15)
-        self.assertEqual(suggestion.quantity, 108)  # 9 packs of 12
+        # position 20 + 30 - 15 = 35, less than the lead time's 70: an empty shelf on
+        # arrival, as with 50; the 15 promised make no difference to the order, only to the
+        # sales lost before it arrives
+        self.assertEqual(suggestion.order_up_to - suggestion.needed, 35)
+        self.assertEqual(suggestion.quantity, 72)
 
     def test_a_new_run_supersedes_proposed_suggestions_and_keeps_decided_ones(self):
         self.plan()
@@ -196,7 +220,7 @@ class ReorderPlanTests(TestCase):
             log,
             [
                 ("rejected", {"reason": "Overstocked"}),
-                ("edited", {"quantity": ["96.000", "60.000"], "asked": "50"}),
+                ("edited", {"quantity": ["72.000", "60.000"], "asked": "50"}),
             ],
         )
 
@@ -303,4 +327,7 @@ class DefaultLeadTimeTests(TestCase):
             services.reorder_suggestions_plan(merchant=merchant, run=run)
             (suggestion,) = ReorderSuggestion.objects.for_merchant(merchant)
         self.assertEqual(suggestion.lead_time_days, Decimal("21"))
-        self.assertEqual(suggestion.order_up_to, 280)  # (21 + 7 days) x 10
+        self.assertEqual(suggestion.lead_demand, 210)  # 21 days x 10
+        # nothing held: the 21 days before arrival are lost sales whatever is ordered, and
+        # the order covers the week after it
+        self.assertEqual(suggestion.order_up_to, 70)

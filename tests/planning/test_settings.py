@@ -66,10 +66,12 @@ class PlanningSettingsTests(TestCase):
         data.update(budget="1000", overstock_days="90", stale_days="2", digest_enabled="on")
         data.update(service_policy="classes", minimum_fill_rate="0.6")
         data.update(default_lead_time_days="10", default_lead_time_std_days="2.5")
+        data.update(alert_minimum_value="35.50")
         data[f"supplier_{self.acme.pk}"] = "250"
         response = self.client.post(url, data)
         self.assertRedirects(response, url, fetch_redirect_response=False)
         stored = self.stored()
+        self.assertEqual(stored.alert_minimum_value, Decimal("35.50"))
         self.assertEqual(
             (stored.budget, stored.overstock_days, stored.stale_days, stored.digest_enabled),
             (Decimal("1000"), 90, 2, True),

@@ -88,6 +88,23 @@ class ImportLimitTests(TestCase):
         self.assertIn("more than 3 rows", job.message)
         self.assertEqual(self.sales(), 0)
 
+    @override_settings(IMPORT_MAX_BLANK_LINES=1000)
+    def test_a_gzip_of_blank_lines_stops_at_the_blank_line_limit(self):
+        # line ends only, after one real row: nothing counts as a row, so only a limit on
+        # blank lines stops the reading before the decompressed-size limit
+        bomb = gzip.compress(HEADER + ROW + b"\n" * 2_000_000)
+        self.assertLess(len(bomb), 8 * 1024)
+        job = self.run_import(bomb, name="sales.csv.gz")
+        self.assertEqual(job.status, ImportJob.Status.FAILED)
+        self.assertIn("more than 1,000 blank lines", job.message)
+        self.assertEqual(self.sales(), 0)
+
+    @override_settings(IMPORT_MAX_BLANK_LINES=2)
+    def test_a_few_blank_lines_are_allowed(self):
+        job = self.run_import(HEADER + ROW + b"\n\n")
+        self.assertEqual(job.status, ImportJob.Status.SUCCEEDED, job.message)
+        self.assertEqual(self.sales(), 1)
+
     @override_settings(IMPORT_MAX_ROWS=3)
     def test_a_file_at_the_row_limit_loads(self):
         content = HEADER + b"".join(b"A1,WH,2024-05-0%d,1\n" % day for day in (1, 2, 3))

@@ -3,7 +3,10 @@
 Holds out the last H periods of every series in a long-form CSV, fits as Shelfcast would for a
 merchant on the rest (`forecasting.evaluation`), and prints in one table (and optionally
 writes as JSON) MASE and WQL of every candidate alone and of the deployed choice, with their
-ratios to the point seasonal naive.
+ratios to the point seasonal naive. With calendar events (an ``event`` column, or
+``--calendar COUNTRY[,festivals]`` for the built-in public holidays and festivals) the models
+see them as a known covariate, and a second table scores the held-out periods on event windows
+and on ordinary days apart (`forecasting.backtest.event_windows`).
 """
 
 import json
@@ -11,7 +14,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasting.backtest import MissingColumns, load_long_csv, report_table
+from forecasting.backtest import (
+    MissingColumns,
+    calendar_flags,
+    load_long_csv,
+    report_table,
+    with_events,
+)
 from forecasting.evaluation import evaluate
 
 
@@ -35,6 +44,14 @@ class Command(BaseCommand):
         parser.add_argument("--steps", type=int, help="Fine-tuning steps (default: settings).")
         parser.add_argument("--mode", choices=["full", "lora"], help="Fine-tuning mode.")
         parser.add_argument("--no-auto-ets", action="store_true", help="Skip AutoETS.")
+        parser.add_argument(
+            "--calendar",
+            metavar="COUNTRY[-REGION][,festivals]",
+            help="Calendar events from the built-in calendars: the country's (or region's: "
+            "GB-ENG) public holidays, with ',festivals' its usual shopping festivals too (or "
+            "name them: ',black_friday,cyber_monday'). The models see them; event windows are "
+            "scored apart.",
+        )
 
     def handle(self, *args, **options):
         path: Path = options["file"]
@@ -52,6 +69,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except ValueError as error:
             raise CommandError(f"Unreadable value in the file: {error}") from error
+        if options["calendar"]:
+            try:
+                flags = calendar_flags(panel.periods, options["freq"], options["calendar"])
+            except ValueError as error:
+                raise CommandError(f"--calendar: {error}") from error
+            panel = with_events(panel, flags)
         horizon = options["horizon"]
         if panel.values.shape[1] <= horizon:
             raise CommandError("The series are not longer than the horizon.")

@@ -1,0 +1,18 @@
+from enum import StrEnum
+
+
+class CalendarEventSourceEnum(StrEnum):
+    BLACK_FRIDAY = "black_friday"
+    BOXING_DAY = "boxing_day"
+    CHINESE_NEW_YEAR = "chinese_new_year"
+    CYBER_MONDAY = "cyber_monday"
+    DOUBLE_TWELVE = "double_twelve"
+    END_OF_SEASON_SALES = "end_of_season_sales"
+    MANUAL = "manual"
+    PRIME_DAY = "prime_day"
+    PUBLIC_HOLIDAYS = "public_holidays"
+    SINGLES_DAY = "singles_day"
+    VALUE_3 = "618"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="IngestResult")
+
+
+@_attrs_define
+class IngestResult:
+    """
+    Attributes:
+        resource (str):
+        rows (int):
+        created (int):
+        updated (int):
+        unchanged (int):
+    """
+
+    resource: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        resource = self.resource
+
+        rows = self.rows
+
+        created = self.created
+
+        updated = self.updated
+
+        unchanged = self.unchanged
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "resource": resource,
+                "rows": rows,
+                "created": created,
+                "updated": updated,
+                "unchanged": unchanged,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        resource = d.pop("resource")
+
+        rows = d.pop("rows")
+
+        created = d.pop("created")
+
+        updated = d.pop("updated")
+
+        unchanged = d.pop("unchanged")
+
+        ingest_result = cls(
+            resource=resource,
+            rows=rows,
+            created=created,
+            updated=updated,
+            unchanged=unchanged,
+        )
+
+        ingest_result.additional_properties = d
+        return ingest_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

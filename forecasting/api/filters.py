@@ -1,0 +1,42 @@
+"""The list filters of the forecasting API (accounts/api/filters.py says what the names mean).
+Each filters the view's merchant-scoped queryset only."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from accounts.api.filters import InstantFilter, ListFilterSet, code_filter
+from forecasting.models import ForecastRun, SeriesForecast
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object's id: a whole number (the schema says integer, read from the model field)."""
+
+    field_class = forms.IntegerField
+
+
+class ForecastFilterSet(ListFilterSet):
+    sku = code_filter("sku__code", "SKU")
+    location = code_filter("location__code", "location")
+    run = IdFilter(field_name="run__id", help_text="Only those of this forecast run (its id).")
+
+    class Meta:
+        model = SeriesForecast
+        fields = []
+
+
+class ForecastRunFilterSet(ListFilterSet):
+    # A run is written once, when it finishes; its `accuracy` follows within minutes.
+    updated_since = InstantFilter(
+        field_name="finished_at",
+        lookup_expr="gte",
+        help_text=(
+            "Only those finished at or after this moment (ISO 8601; without an offset, UTC): "
+            "pass the time of your last sync to fetch the runs made since."
+        ),
+    )
+
+    class Meta:
+        model = ForecastRun
+        fields = []
