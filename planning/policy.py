@@ -299,6 +299,27 @@ def choose_orders(
     return quantities[rows, picks]
 
 
+def _at_shadow_price(choose, allowed: float):
+    """What ``choose(price)`` picks (it returns picks and their total shortfall) at the
+    lowest shadow price of a unit short, found by bisection, whose shortfall fits within
+    ``allowed``; the picks at the highest price when even those fall short (the most that
+    can be done)."""
+    low, high = 1e-6, 1e9  # one short unit worth (almost) nothing .. everything
+    picks, total = choose(high)
+    if total > allowed:
+        return picks
+    for _ in range(60):
+        middle = math.sqrt(low * high)
+        _, total = choose(middle)
+        if total > allowed:
+            low = middle
+        else:
+            high = middle
+        if high / low < 1.001:
+            break
+    return choose(high)[0]
+
+
 def _cheapest_within(
     levels: np.ndarray, short: np.ndarray, unit_cost: np.ndarray, allowed: float
 ) -> np.ndarray:
@@ -312,20 +333,7 @@ def _cheapest_within(
             best = np.argmin(costs + price * short, axis=1)
         return best, float(np.nan_to_num(short[rows, best], posinf=0.0).sum())
 
-    low, high = 1e-6, 1e9
-    best, total = choose(high)
-    if total > allowed:
-        return best
-    for _ in range(60):
-        middle = math.sqrt(low * high)
-        _, total = choose(middle)
-        if total > allowed:
-            low = middle
-        else:
-            high = middle
-        if high / low < 1.001:
-            break
-    return choose(high)[0]
+    return _at_shadow_price(choose, allowed)
 
 
 def allocate(curves: list[ShortCurve], target: float) -> np.ndarray:
@@ -353,20 +361,7 @@ def allocate(curves: list[ShortCurve], target: float) -> np.ndarray:
         best = np.argmin(costs + price * short, axis=1)
         return levels[rows, best], float(short[rows, best].sum())
 
-    low, high = 1e-6, 1e9  # shadow prices: one short unit worth (almost) nothing .. everything
-    picks, total = choose(high)
-    if total > allowed:
-        return picks  # even the top of every curve falls short: the most that can be done
-    for _ in range(60):
-        middle = math.sqrt(low * high)
-        _, total = choose(middle)
-        if total > allowed:
-            low = middle
-        else:
-            high = middle
-        if high / low < 1.001:
-            break
-    return choose(high)[0]
+    return _at_shadow_price(choose, allowed)
 
 
 def round_quantity(needed: float, terms: Terms) -> float:
