@@ -48,9 +48,9 @@ CYCLE_MIN_REPEATS = 3  # … over at least this many whole cycles of the history
 EFFECT_PRIOR_DAYS = 3.0  # an effect seen on this many days is trusted halfway
 
 
-def _slope(window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _slope(window: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row: the least-squares slope per period of ``window`` and its t-statistic (NaN
-    where fewer than 8 periods were observed)."""
+    where fewer than 8 periods were observed), and the line's sum of squared residuals."""
     t = np.arange(window.shape[1], dtype=float)[None, :]
     seen = ~np.isnan(window)
     count = seen.sum(axis=1)
@@ -61,10 +61,11 @@ def _slope(window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sxx = (dt**2).sum(axis=1)
         slope = (dt * dy).sum(axis=1) / sxx
         residual = np.where(seen, dy - slope[:, None] * dt, 0.0)
-        variance = (residual**2).sum(axis=1) / np.maximum(count - 2, 1)
+        squares = (residual**2).sum(axis=1)
+        variance = squares / np.maximum(count - 2, 1)
         t_statistic = np.where(variance > 0, slope / np.sqrt(variance / sxx), np.inf)
     enough = (count >= 8) & np.isfinite(slope)
-    return np.where(enough, slope, np.nan), np.where(enough, t_statistic, np.nan)
+    return np.where(enough, slope, np.nan), np.where(enough, t_statistic, np.nan), squares
 
 
 def _step_beats_line(window: np.ndarray, residual_line: np.ndarray) -> np.ndarray:
@@ -95,20 +96,12 @@ def _trend(adjusted: np.ndarray, season: int) -> np.ndarray:
     clearer than the noise counts for nothing, and none where one step in level fits better
     than the line (a level shift makes a steep slope over the window, but it will not go on)."""
     window = adjusted[:, -max(TREND_PERIODS, 4 * season) :]
-    slope, t_statistic = _slope(window)
-    t = np.arange(window.shape[1], dtype=float)[None, :]
-    seen = ~np.isnan(window)
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        t_mean = np.nanmean(np.where(seen, t, np.nan), axis=1, keepdims=True)
-        y_mean = np.nanmean(window, axis=1, keepdims=True)
-    fitted_line = y_mean + np.nan_to_num(slope)[:, None] * (t - t_mean)
-    residual_line = np.where(seen, (window - fitted_line) ** 2, 0.0).sum(axis=1)
+    slope, t_statistic, residual_line = _slope(window)
     with np.errstate(divide="ignore", invalid="ignore"):
         shrink = np.clip(1 - 4 / t_statistic**2, 0.0, 1.0)
     half = window.shape[1] // 2
-    first, _ = _slope(window[:, :half])
-    second, _ = _slope(window[:, half:])
+    first = _slope(window[:, :half])[0]
+    second = _slope(window[:, half:])[0]
     agree = (np.sign(first) == np.sign(slope)) & (np.sign(second) == np.sign(slope))
     keep = agree & ~_step_beats_line(window, residual_line)
     return np.nan_to_num(np.where(keep, slope * shrink, 0.0))
@@ -129,7 +122,7 @@ def _cycle(adjusted: np.ndarray, season: int, total: int) -> np.ndarray:
     t = np.arange(length, dtype=float)[None, :]
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        slope, _ = _slope(adjusted)
+        slope = _slope(adjusted)[0]
         t_mean = np.nanmean(np.where(seen, t, np.nan), axis=1, keepdims=True)
         mean = np.nanmean(adjusted, axis=1, keepdims=True)
         centred = np.where(seen, adjusted - mean - np.nan_to_num(slope)[:, None] * (t - t_mean), 0)
