@@ -219,7 +219,7 @@ def collate(tasks: list[Task], horizon: int, device: str | torch.device = "cpu")
         inputs["future_target"] = as_tensor(targets)
         if "future_covariates" not in inputs:
             inputs["future_covariates"] = future_covariates
-    return {"inputs": inputs, "target_rows": target_rows}
+    return {"inputs": inputs, "target_rows": target_rows, "anchors": anchors}
 
 
 @torch.inference_mode()
@@ -230,12 +230,15 @@ def predict(
     *,
     batch_rows: int = 512,
     device: str | torch.device = "cpu",
-) -> np.ndarray:
-    """Quantiles (tasks, len(LEVELS), horizon): never negative, non-decreasing over levels."""
+    with_anchors: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Quantiles (tasks, len(LEVELS), horizon): never negative, non-decreasing over levels;
+    ``with_anchors`` adds each task's anchor over the horizon, (tasks, horizon)."""
     if horizon > MAX_HORIZON:
         raise ValueError(f"The transformer forecasts at most {MAX_HORIZON} periods ahead.")
     model.eval()
     output = np.zeros((len(tasks), len(LEVELS), horizon), dtype=np.float32)
+    anchors = np.zeros((len(tasks), horizon))
     start = 0
     while start < len(tasks):
         stop, rows = start, 0
@@ -252,6 +255,7 @@ def predict(
         predictions = model(**batch["inputs"]).quantile_preds
         quantiles = predictions[batch["target_rows"], :, :horizon].float().cpu().numpy()
         output[start:stop] = quantiles
+        anchors[start:stop] = [path[-horizon:] for path in batch["anchors"]]
         start = stop
-    output = np.maximum(np.nan_to_num(output, nan=0.0), 0.0)
-    return np.sort(output, axis=1)
+    output = np.sort(np.maximum(np.nan_to_num(output, nan=0.0), 0.0), axis=1)
+    return (output, anchors) if with_anchors else output

@@ -207,6 +207,8 @@ data), whose forecast is a skip connection that the network's output corrects, a
 one-step fit over history and forecast over the horizon are a known covariate row; known
 future covariates (price, promotion, calendar events) and past-only covariates (the demand of
 similar products). Built from `forecasting/neural/network.py`; no downloaded weights.
+As served (`forecasting/neural/inference.py`), each series keeps the share of the network's
+correction to its anchor that served it best one horizon before the origin.
 
 ## Corpus
 Synthetic series from `forecasting/neural/corpus.py`: demand (smooth, weekly and yearly

@@ -1,0 +1,104 @@
+"""How much of the network's correction each series keeps: chosen on the periods before the
+origin, weighed with the whole panel's choice, moving the whole fan with its median."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.test import SimpleTestCase
+
+from forecasting import capabilities, registry
+from forecasting.metrics import score
+from forecasting.neural.inference import (
+    CORRECTION_SHARES,
+    TransformerCandidate,
+    correction_shares,
+    keep_share,
+    tasks_for,
+)
+from forecasting.quantiles import LEVELS, MEDIAN_INDEX, level_index
+
+
+class ShareChoiceTests(SimpleTestCase):
+    def test_each_series_takes_its_own_best_share_when_the_panel_is_indifferent(self):
+        rising = np.arange(len(CORRECTION_SHARES), dtype=float)
+        losses = np.stack([rising, rising[::-1]])  # the panel's total is the same at each share
+        np.testing.assert_array_equal(correction_shares(losses), [0.0, 1.0])
+
+    def test_the_panel_outweighs_a_series_that_barely_prefers_otherwise(self):
+        # ten series lose far less with the whole correction; one barely prefers none
+        losses = np.tile([10.0, 8.0, 6.0, 4.0, 1.0], (10, 1))
+        losses = np.vstack([losses, [1.00, 1.01, 1.02, 1.03, 1.04]])
+        shares = correction_shares(losses)
+        np.testing.assert_array_equal(shares, np.ones(11))
+
+    def test_a_series_with_nothing_observed_follows_the_panel(self):
+        losses = np.array([[5.0, 4.0, 3.0, 2.0, 9.0], [0.0, 0.0, 0.0, 0.0, 0.0]])
+        np.testing.assert_array_equal(correction_shares(losses), [0.75, 0.75])
+
+
+class KeepShareTests(SimpleTestCase):
+    def setUp(self):
+        self.quantiles = np.stack([np.full((1, 4), 10.0 + 2 * i) for i in range(len(LEVELS))], 1)
+        self.anchors = np.full((1, 4), 6.0)
+
+    def test_no_share_puts_the_median_on_the_anchor_and_keeps_the_spread(self):
+        moved = keep_share(self.quantiles, self.anchors, np.array([0.0]))
+        np.testing.assert_allclose(moved[0, MEDIAN_INDEX], 6.0)
+        upper, lower = level_index(0.9), level_index(0.1)
+        np.testing.assert_allclose(
+            moved[0, upper] - moved[0, MEDIAN_INDEX],
+            self.quantiles[0, upper] - self.quantiles[0, MEDIAN_INDEX],
+        )
+        # the lowest levels would fall below zero: they stop there
+        self.assertEqual(moved[0, lower].min(), max(0.0, 6.0 - 2 * (MEDIAN_INDEX - lower)))
+        self.assertGreaterEqual(moved.min(), 0.0)
+
+    def test_the_whole_share_changes_nothing_and_half_goes_halfway(self):
+        np.testing.assert_allclose(
+            keep_share(self.quantiles, self.anchors, np.array([1.0])), self.quantiles
+        )
+        half = keep_share(self.quantiles, self.anchors, np.array([0.5]))
+        median = self.quantiles[0, MEDIAN_INDEX, 0]
+        np.testing.assert_allclose(half[0, MEDIAN_INDEX], (median + 6.0) / 2)
+
+
+class CheckedCandidateTests(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.model = registry.base_model()
+        cls.cases = {case.name: case for case in capabilities.cases()}
+
+    def test_tasks_carry_the_callers_season_to_the_anchor(self):
+        (task,) = tasks_for(np.ones((1, 40)), 12, season=12)
+        self.assertEqual(task.season, 12)
+
+    def test_where_the_anchor_fits_the_check_gives_a_better_forecast(self):
+        # a level that stepped weeks ago: exponential smoothing has it, the correction adds noise
+        case = self.cases["level_shift"]
+        checked = TransformerCandidate(self.model)(case.history, 28, 7)
+        unchecked = TransformerCandidate(self.model, checked=False)(case.history, 28, 7)
+        mase = lambda q: score(list(case.history), list(case.actual), list(q), 7).mase  # noqa: E731
+        self.assertLess(mase(checked), mase(unchecked) - 0.05)
+
+    def test_a_clean_trend_keeps_less_than_the_whole_correction(self):
+        case = self.cases["trend_weekly"]
+        shares = TransformerCandidate(self.model).shares(
+            case.history, 28, 7, np.arange(len(case.history))
+        )
+        self.assertTrue(set(shares) <= set(CORRECTION_SHARES))
+        self.assertLess(shares.mean(), 0.75)
+
+    def test_a_subset_of_rows_gets_the_same_forecast_as_in_the_whole_panel(self):
+        case = self.cases["poisson_weekly"]
+        candidate = TransformerCandidate(self.model)
+        whole = candidate(case.history, 28, 7)
+        rows = np.array([5, 2])
+        # the panel-wide prior is the subset's own, so compare against a panel of those rows
+        alone = candidate(case.history[rows], 28, 7)
+        np.testing.assert_allclose(candidate(case.history, 28, 7, rows=rows), alone, atol=1e-4)
+        self.assertEqual(whole.shape, (len(case.history), len(LEVELS), 28))
+
+    def test_too_short_to_look_back_keeps_the_whole_correction(self):
+        candidate = TransformerCandidate(self.model)
+        np.testing.assert_array_equal(candidate.shares(np.ones((2, 2)), 7, 7, np.arange(2)), 1.0)
