@@ -1,13 +1,16 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
-from accounts import services
-from accounts.admin_site import ReadOnlyAdminMixin, TenantOwnedAdmin
+from accounts import selectors, services
+from accounts.admin_site import ReadOnlyAdminMixin, StoreDataAdminMixin, TenantOwnedAdmin
 from accounts.client_address import client_ip
+from accounts.forms import OnboardMerchantForm, add_form_errors
 from accounts.models import (
     AccountEvent,
     ApiToken,
@@ -15,6 +18,7 @@ from accounts.models import (
     Membership,
     Merchant,
     SecurityEvent,
+    SupportAccess,
     User,
 )
 from accounts.roles import Role
@@ -36,16 +40,84 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(StoreDataAdminMixin, admin.ModelAdmin):
     """Merchants and who belongs to them. Members are listed, not edited, here: roles and
     removals are actions of the members' page, which go through the services. No guardian
     object-permission pages either: a merchant's permissions follow its members' roles,
-    never a hand-made grant."""
+    never a hand-made grant.
+
+    A store's settings are its data: read-only unless it grants support access. Adding a
+    merchant is onboarding a store (`add_view`)."""
 
     list_display = ["name", "slug", "currency", "timezone", "target_service_level", "created_at"]
     search_fields = ["name", "slug"]
     list_filter = ["currency"]
-    readonly_fields = ["members", "created_at", "updated_at"]
+    readonly_fields = ["members", "support_access", "created_at", "updated_at"]
+
+    def store_id(self, obj) -> int:
+        return obj.pk
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Onboard a store from one form: the merchant, an invitation for its owner, an API
+        token (its secret shown on the answer to this form, once, and kept nowhere) and,
+        if asked, the sample data loaded by a worker."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = OnboardMerchantForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                onboarded = services.merchant_onboard(
+                    name=data["name"],
+                    slug=data["slug"],
+                    owner_email=data["owner_email"],
+                    timezone_name=data["timezone"],
+                    currency=data["currency"],
+                    token_name=data["token_name"],
+                    token_role=data["token_role"],
+                    load_sample_data=data["load_sample_data"],
+                    actor=request.user,
+                    ip_address=client_ip(request),
+                )
+            except ValidationError as error:
+                add_form_errors(form, error)
+            else:
+                self.log_addition(request, onboarded.merchant, [{"added": {}}])
+                response = TemplateResponse(
+                    request,
+                    "admin/accounts/merchant/onboarded.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "title": _("Store onboarded"),
+                        "opts": self.model._meta,
+                        "onboarded": onboarded,
+                    },
+                )
+                response["Cache-Control"] = "no-store"  # the page holds the token's secret
+                return response
+        return TemplateResponse(
+            request,
+            "admin/accounts/merchant/onboard.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Onboard a store"),
+                "opts": self.model._meta,
+                "form": form,
+            },
+            status=400 if form.is_bound else 200,
+        )
+
+    @admin.display(description=_("Support access"))
+    def support_access(self, merchant: Merchant) -> str:
+        if merchant.pk is None:
+            return "-"
+        grant = selectors.support_access_active(merchant=merchant)
+        if grant is None:
+            return _("Not granted: the store's data is read-only here.")
+        return _("Granted by %(person)s until %(until)s.") % {
+            "person": grant.granted_by or _("an owner"),
+            "until": f"{grant.expires_at:%Y-%m-%d %H:%M} UTC",
+        }
 
     @admin.display(description="Members")
     def members(self, merchant: Merchant) -> str:
@@ -197,3 +269,14 @@ class AccountEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["email"]
     date_hierarchy = "created_at"
     fields = ["created_at", "kind", "email", "user", "ip_address", "details"]
+
+
+@admin.register(SupportAccess)
+class SupportAccessAdmin(ReadOnlyAdminMixin, TenantOwnedAdmin):
+    """Stores' grants of support access: granted and withdrawn by their owners in the
+    portal, never here."""
+
+    list_display = ["merchant", "granted_by", "created_at", "expires_at", "revoked_at"]
+    list_select_related = ["merchant", "granted_by"]
+    search_fields = ["merchant__name"]
+    fields = ["merchant", "granted_by", "created_at", "expires_at", "revoked_by", "revoked_at"]

@@ -1,5 +1,7 @@
 """Console actions on long jobs (imports, training and forecast runs, replays): retry a failed
-one, cancel a queued one.
+one, cancel a queued one. A job refused for its input (an import whose file was judged and
+turned down) is not a failure of the platform: it is shown as refused and never retried, as
+a retry would only reach the same verdict; the store fixes its file and uploads it again.
 
 A retry puts the row back to queued and sends its task again once the change is committed;
 the task claims the row as usual (`accounts.runs`), so a retry of a row already picked up is
@@ -13,19 +15,24 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 QUEUED, RUNNING, FAILED = "queued", "running", "failed"
 CANCELLED_MESSAGE = "Cancelled by platform staff."
 
 
-def job_actions(dispatch: Callable[[object], None]) -> list:
+def job_actions(dispatch: Callable[[object], None], *, refused: Q | None = None) -> list:
     """The two admin actions for a job model whose rows have ``status``, ``message``,
-    ``started_at`` and ``finished_at``; ``dispatch(row)`` sends the row's task."""
+    ``started_at`` and ``finished_at``; ``dispatch(row)`` sends the row's task. ``refused``
+    picks the failed rows that were refused for their input: those are not retried."""
 
     @admin.action(description="Retry the selected failed jobs")
     def retry(modeladmin, request, queryset):
-        rows = list(queryset.filter(status=FAILED))
+        retryable = queryset.filter(status=FAILED)
+        if refused is not None:
+            retryable = retryable.exclude(refused)
+        rows = list(retryable)
         fields = {"status": QUEUED, "message": "", "started_at": None, "finished_at": None}
         if hasattr(queryset.model, "claimed_by"):
             fields["claimed_by"] = ""
@@ -33,10 +40,12 @@ def job_actions(dispatch: Callable[[object], None]) -> list:
             queryset.filter(pk__in=[row.pk for row in rows], status=FAILED).update(**fields)
             for row in rows:
                 transaction.on_commit(lambda row=row: dispatch(row))
-        skipped = queryset.count() - len(rows)
+        turned_down = queryset.filter(refused).count() if refused is not None else 0
+        skipped = queryset.count() - len(rows) - turned_down
         modeladmin.message_user(
             request,
             f"{len(rows)} job(s) queued again"
+            + (f"; {turned_down} refused for their input, not retried" if turned_down else "")
             + (f"; {skipped} not failed, left as they were" if skipped else "")
             + ".",
             messages.SUCCESS if rows else messages.WARNING,

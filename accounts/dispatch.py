@@ -17,18 +17,29 @@ A task is sent by its name ("forecasting.run_forecast_task"), so the sender neve
 module that defines it: a web process queues a forecast without loading the model code the
 task runs. Only where tasks run in this process (no broker: the embedded default, and tests)
 is the task itself looked up and run.
+
+Long work never holds a page. Without a broker (the embedded default) there is no worker,
+so a task of the long queues (imports, forecasts, fine-tunes, replays: `LONG_QUEUES`) runs
+on one thread of this process kept for them (settings.LONG_JOBS_IN_BACKGROUND_THREAD), one
+job at a time as a worker with concurrency 1 would; the request that queued it answers at
+once and its page follows the job's run row. A job that thread was running when the process
+stopped stays running: there is no sweep without a broker's beat. Tests run every task in
+the request (the setting is off), so what a job did is there to assert when the view returns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import logging
+import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from celery import Task, current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
@@ -65,21 +76,70 @@ def _task(task: TaskRef) -> Task:
     return current_app.tasks[task]
 
 
-def _queue(task: TaskRef, kwargs: dict) -> None:
+# The queues of long work (config/celery.py): in the embedded setup their tasks run on the
+# background thread, never in the request that queued them.
+LONG_QUEUES = frozenset({"ingest", "forecast", "gpu"})
+
+
+def queue_of(name: str) -> str:
+    """The queue config/celery.py routes the task ``name`` to: its own route, else the first
+    pattern that matches, else the default queue (Celery's order)."""
+    routes = current_app.conf.task_routes or {}
+    route = routes.get(name) or next(
+        (route for pattern, route in routes.items() if fnmatch.fnmatchcase(name, pattern)), None
+    )
+    return (route or {}).get("queue") or current_app.conf.task_default_queue
+
+
+_background: ThreadPoolExecutor | None = None
+_background_lock = threading.Lock()
+
+
+def _background_executor() -> ThreadPoolExecutor:
+    global _background
+    with _background_lock:
+        if _background is None:
+            _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shelfcast-job")
+        return _background
+
+
+def _run_in_background(task: TaskRef, kwargs: dict) -> None:
+    try:
+        _task(task).apply(kwargs=kwargs, throw=True)
+    except Exception:  # the job's own row says it failed (its task marks it)
+        logger.exception("%s %s failed in the background", _name(task), _ids(kwargs))
+    finally:
+        connections.close_all()  # this thread's own connections, not the requests'
+
+
+def _queue(task: TaskRef, kwargs: dict, *, in_this_request: bool = False) -> None:
     if isinstance(task, str) and not current_app.conf.task_always_eager:
         current_app.send_task(task, kwargs=kwargs)  # by name: routed by config/celery.py
+    elif (
+        settings.LONG_JOBS_IN_BACKGROUND_THREAD
+        and not in_this_request
+        and queue_of(_name(task)) in LONG_QUEUES
+    ):
+        _background_executor().submit(_run_in_background, task, kwargs)
     else:
         _task(task).delay(**kwargs)
 
 
-def send(task: TaskRef, *, run_here_if_unavailable: bool = False, **kwargs) -> bool:
+def send(
+    task: TaskRef,
+    *,
+    run_here_if_unavailable: bool = False,
+    in_this_request: bool = False,
+    **kwargs,
+) -> bool:
     """Send ``task`` with ``kwargs`` now. False, with a warning, when the broker could not be
     reached: the job's row stays queued and the sweep sends it again. A short task with no
     row to sweep (an invitation email) says ``run_here_if_unavailable``: it then runs in this
-    process instead, its errors logged."""
+    process instead, its errors logged. Without a broker, ``in_this_request`` keeps a task of
+    a long queue in the request, for a caller that reads its result next."""
     try:
         # gives up within about two seconds (settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
-        _queue(task, kwargs)
+        _queue(task, kwargs, in_this_request=in_this_request)
     except OperationalError as error:
         if not run_here_if_unavailable:
             logger.warning("broker unavailable (%s): %s %s not sent; a queued job waits for "

@@ -4,10 +4,11 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services, sign_in_throttle
 from accounts.client_address import client_ip
-from accounts.models import AccountEvent, Merchant
+from accounts.models import TIMEZONE_CHOICES, AccountEvent, Merchant
 from accounts.roles import Role
 
 
@@ -67,34 +68,35 @@ class ConsoleSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER, label=_("Role"))
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
 
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        max_length=100, help_text="What uses it, e.g. 'ERP nightly sync'.", label="Token name"
+        max_length=100, help_text=_("What uses it, e.g. 'ERP nightly sync'."), label=_("Token name")
     )
     role = forms.ChoiceField(
         choices=Role.choices,
         initial=Role.PLANNER,
-        help_text="Viewer tokens read; planner tokens also write data.",
+        label=_("Role"),
+        help_text=_("Viewer tokens read; planner tokens also write data."),
     )
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(max_length=150, required=False, label="Your name")
-    password = forms.CharField(widget=forms.PasswordInput, label="Choose a password")
-    password_again = forms.CharField(widget=forms.PasswordInput, label="Password again")
+    full_name = forms.CharField(max_length=150, required=False, label=_("Your name"))
+    password = forms.CharField(widget=forms.PasswordInput, label=_("Choose a password"))
+    password_again = forms.CharField(widget=forms.PasswordInput, label=_("Password again"))
 
     def clean(self):
         data = super().clean()
         if data.get("password") != data.get("password_again"):
-            self.add_error("password_again", "The two passwords differ.")
+            self.add_error("password_again", _("The two passwords differ."))
         return data
 
 
@@ -110,10 +112,21 @@ class MerchantSettingsForm(forms.ModelForm):
             "nightly_forecast_time",
         ]
         widgets = {"nightly_forecast_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        labels = {
+            "name": _("Store name"),
+            "timezone": _("Timezone"),
+            "currency": _("Currency"),
+            "target_service_level": _("Target service level"),
+            "review_period_days": _("Review period (days)"),
+            "nightly_forecast_time": _("Nightly forecast time"),
+        }
         help_texts = {
-            "nightly_forecast_time": "When the nightly forecast starts, in the store's timezone.",
-            "target_service_level": "Between 0.5 and 0.999, e.g. 0.95 for 95%.",
-            "review_period_days": "How often you place orders, in days.",
+            "currency": _("ISO 4217 code, e.g. GBP, EUR, USD or CNY."),
+            "nightly_forecast_time": _(
+                "When the nightly forecast starts, in the store's timezone."
+            ),
+            "target_service_level": _("Between 0.5 and 0.999, e.g. 0.95 for 95%."),
+            "review_period_days": _("How often you place orders, in days."),
         }
 
 
@@ -124,3 +137,39 @@ def add_form_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+class OnboardMerchantForm(forms.Form):
+    """The console's one form to open a store: the merchant, its owner's invitation, an API
+    token and, if asked, the sample data."""
+
+    name = forms.CharField(max_length=200, label=_("Store name"))
+    slug = forms.SlugField(
+        max_length=60,
+        required=False,
+        label=_("Address"),
+        help_text=_("The store's part of the portal's URLs; left blank, made from the name."),
+    )
+    owner_email = forms.EmailField(label=_("Owner's email address"))
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, initial="UTC", label=_("Timezone"))
+    currency = forms.CharField(max_length=3, min_length=3, initial="GBP", label=_("Currency"))
+    token_name = forms.CharField(max_length=100, initial="ERP", label=_("API token name"))
+    token_role = forms.ChoiceField(
+        choices=[(Role.PLANNER, Role.PLANNER.label), (Role.VIEWER, Role.VIEWER.label)],
+        initial=Role.PLANNER,
+        label=_("API token role"),
+    )
+    load_sample_data = forms.BooleanField(
+        required=False,
+        label=_("Load the sample data"),
+        help_text=_("The sample gift shop's catalogue, suppliers and sales, loaded by a worker."),
+    )
+
+
+class SupportAccessForm(forms.Form):
+    days = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(1, _("1 day")), (3, _("3 days")), (7, _("7 days")), (14, _("14 days"))],
+        initial=1,
+        label=_("For"),
+    )

@@ -7,12 +7,14 @@ import secrets
 import zoneinfo
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.roles import Role
@@ -53,6 +55,8 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
+    # The portal's language for this person; blank follows the browser's Accept-Language.
+    language = models.CharField(max_length=10, blank=True, default="", choices=settings.LANGUAGES)
     first_name = None
     last_name = None
 
@@ -249,13 +253,17 @@ class SecurityEvent(TenantOwned):
     """
 
     class Kind(models.TextChoices):
-        TOKEN_CREATED = "token_created", "API token created"
-        TOKEN_REVOKED = "token_revoked", "API token revoked"
-        MEMBER_INVITED = "member_invited", "Member invited"
-        INVITATION_REVOKED = "invitation_revoked", "Invitation withdrawn"
-        MEMBER_ADDED = "member_added", "Member added"
-        ROLE_CHANGED = "role_changed", "Role changed"
-        MEMBER_REMOVED = "member_removed", "Member removed"
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        MEMBER_INVITED = "member_invited", _("Member invited")
+        INVITATION_REVOKED = "invitation_revoked", _("Invitation withdrawn")
+        MEMBER_ADDED = "member_added", _("Member added")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+        SUPPORT_ACCESS_GRANTED = "support_access_granted", _("Support access granted")
+        SUPPORT_ACCESS_REVOKED = "support_access_revoked", _("Support access withdrawn")
+        STAFF_VIEWED = "staff_viewed", _("Platform staff viewed store data")
+        STAFF_CHANGED = "staff_changed", _("Platform staff changed store data")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     actor = models.ForeignKey(
@@ -275,6 +283,34 @@ class SecurityEvent(TenantOwned):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class SupportAccess(TenantOwned):
+    """A store's leave for platform staff to change its data in the console, until
+    ``expires_at`` or until an owner withdraws it. Without one, staff read the store's data
+    and change nothing; with or without, each staff view and change is a `SecurityEvent` of
+    the store (`accounts.admin_site`)."""
+
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["merchant", "expires_at"], name="supportaccess_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"support access to {self.merchant_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
 class AccountEvent(models.Model):
     """A security event of a person's account, outside any merchant: signing in and out,
     failed sign-ins (the address may not even exist), a sign-in locked after repeated
@@ -285,12 +321,12 @@ class AccountEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SIGN_IN = "sign_in", "Signed in"
-        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
-        SIGN_IN_LOCKED = "sign_in_locked", "Sign-in locked after repeated failures"
-        SIGN_OUT = "sign_out", "Signed out"
-        PASSWORD_CHANGED = "password_changed", "Password changed"
-        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGN_IN_LOCKED = "sign_in_locked", _("Sign-in locked after repeated failures")
+        SIGN_OUT = "sign_out", _("Signed out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     user = models.ForeignKey(

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts import secrets as token_secrets
 from accounts.models import Invitation
@@ -28,9 +30,16 @@ def send_invitation_email(*, merchant_id: int, invitation_id: int, secret: str) 
         "invitation_accept", kwargs={"secret": secret}
     )
     context = {"invitation": invitation, "link": link}
+    # The invitee has no account yet: the email speaks the language of whoever invited them.
+    inviter = invitation.invited_by
+    with translation.override((inviter.language if inviter else "") or settings.LANGUAGE_CODE):
+        subject = gettext("You are invited to %(store)s on Shelfcast") % {
+            "store": invitation.merchant.name
+        }
+        message = render_to_string("accounts/email/invitation.txt", context)
     send_mail(
-        subject=f"You are invited to {invitation.merchant.name} on Shelfcast",
-        message=render_to_string("accounts/email/invitation.txt", context),
+        subject=subject,
+        message=message,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[invitation.email],
     )

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
+from django.views import View
 
-from accounts import selectors
+from accounts import runs, selectors
 from accounts.roles import Permission
 from accounts.tenancy import tenant_context
 
@@ -34,13 +36,13 @@ class MerchantViewMixin(LoginRequiredMixin):
             selectors.membership_for(user=request.user, merchant=merchant) if merchant else None
         )
         if membership is None:
-            raise Http404("No such merchant.")
+            raise Http404(gettext("No such merchant."))
         # One lookup of the user's object permissions on the merchant serves the whole request.
         self.granted = selectors.granted_permissions(user=request.user, merchant=merchant)
         self.merchant = merchant
         self.membership = membership
         if not self.can(self.required_permission):
-            raise PermissionDenied("Your role in this merchant does not allow this.")
+            raise PermissionDenied(gettext("Your role in this merchant does not allow this."))
         request.merchant = merchant
         request.membership = membership
         if request.session.get(ACTIVE_MERCHANT_SESSION_KEY) != merchant.slug:
@@ -64,7 +66,10 @@ class MerchantViewMixin(LoginRequiredMixin):
         """The merchant's object with this id; another merchant's answers like a missing one."""
         found = (queryset if queryset is not None else self.get_queryset()).filter(pk=pk).first()
         if found is None:
-            raise Http404(f"No such {self.model._meta.verbose_name}.")
+            raise Http404(
+                gettext("No such %(verbose_name)s.")
+                % {"verbose_name": self.model._meta.verbose_name}
+            )
         return found
 
     def get_context_data(self, **kwargs):
@@ -74,3 +79,20 @@ class MerchantViewMixin(LoginRequiredMixin):
         context["can_plan"] = self.can(Permission.PLAN)
         context["can_manage"] = self.can(Permission.MANAGE)
         return context
+
+
+class RunStatusView(MerchantViewMixin, View):
+    """A long job's progress as JSON, polled by its page's progress bar
+    (static/js/job-progress.js). Set ``model`` (a run model, `accounts.runs`) and
+    ``progress``; another merchant's run answers 404 like a missing one."""
+
+    def progress(self, run) -> tuple[int, int, str]:
+        """Steps done, steps in all, and what they are, for the bar's label."""
+        raise NotImplementedError
+
+    def get(self, request, pk: int):
+        run = self.get_object_or_404(pk)
+        done, total, label = self.progress(run)
+        response = JsonResponse(runs.progress(run, done=done, total=total, label=label))
+        response["Cache-Control"] = "no-store"
+        return response

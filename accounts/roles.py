@@ -5,18 +5,19 @@ permissions on the Merchant in step. Views ask for a permission, never for a rol
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    PLANNER = "planner", "Planner"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", _("Owner")
+    PLANNER = "planner", _("Planner")
+    VIEWER = "viewer", _("Viewer")
 
 
 class Permission(models.TextChoices):
-    VIEW = "view", "View the catalogue, forecasts and decisions"
-    PLAN = "plan", "Plan: approve orders, acknowledge alerts, upload data"
-    MANAGE = "manage", "Manage members, API tokens and settings"
+    VIEW = "view", _("View the catalogue, forecasts and decisions")
+    PLAN = "plan", _("Plan: approve orders, acknowledge alerts, upload data")
+    MANAGE = "manage", _("Manage members, API tokens and settings")
 
 
 # codename on accounts.Merchant for each permission

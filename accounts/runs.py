@@ -49,14 +49,20 @@ def claim(model: type[models.Model], *, merchant: Merchant, pk: int, claimant: s
 
 def fail(
     model: type[models.Model], *, merchant: Merchant, pk: int, message: str, claimant: str = ""
-) -> None:
+) -> bool:
     """Mark a run failed with ``message``, unless it had succeeded. With a ``claimant``, a run
-    that another task is running is left to that task: a duplicate's error is not the run's."""
+    that another task is running is left to that task: a duplicate's error is not the run's.
+    True when this call ended the run (not when it had failed already), so that its end is
+    announced once."""
     with transaction.atomic(), tenant_context(merchant):
         runs = model.objects.for_merchant(merchant).filter(pk=pk).exclude(status=SUCCEEDED)
         if claimant:
             runs = runs.exclude(models.Q(status=RUNNING) & ~models.Q(claimed_by=claimant))
-        runs.update(status=FAILED, message=message, finished_at=timezone.now())
+        changes = {"status": FAILED, "message": message, "finished_at": timezone.now()}
+        ended = runs.exclude(status=FAILED).update(**changes)
+        if not ended:
+            runs.update(**changes)  # a failed run takes the latest reason
+        return ended > 0
 
 
 def record(model: type[models.Model], *, merchant: Merchant, pk: int, **fields) -> None:
@@ -64,3 +70,22 @@ def record(model: type[models.Model], *, merchant: Merchant, pk: int, **fields) 
     transaction, so the portal sees them while the run goes on."""
     with transaction.atomic(), tenant_context(merchant):
         model.objects.for_merchant(merchant).filter(pk=pk).update(**fields)
+
+
+def progress(run: models.Model, *, done: int, total: int, label: str) -> dict:
+    """What a page's progress bar shows of a run (its JSON status): ``done`` of ``total``
+    steps, as a percentage that reaches 100 only once the run has succeeded, and ``label``
+    saying what the steps are."""
+    percent = min(99, int(100 * done / total)) if total else 0
+    if run.status == SUCCEEDED:
+        percent = 100
+    return {
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "label": label,
+        "finished": run.status in (SUCCEEDED, FAILED),
+        "message": run.message,
+    }

@@ -7,7 +7,7 @@ from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 
 from accounts import secrets as token_secrets
-from accounts.models import ApiToken, Invitation, Membership, Merchant, User
+from accounts.models import ApiToken, Invitation, Membership, Merchant, SupportAccess, User
 from accounts.roles import CODENAMES
 
 
@@ -81,3 +81,25 @@ def invitation_by_secret(*, secret: str) -> Invitation | None:
         .filter(digest=token_secrets.digest(secret))
         .first()
     )
+
+
+def support_access_active(*, merchant: Merchant | int) -> SupportAccess | None:
+    """The store's grant of support access in force now, if any."""
+    return (
+        SupportAccess.objects.for_merchant(merchant)
+        .filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("granted_by")
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def merchants_with_support_access(*, merchant_ids: list[int] | None = None) -> set[int]:
+    """Which stores (of ``merchant_ids``, or of all) grant support access now."""
+    # across merchants on purpose: the console asks for the stores of the rows it shows
+    grants = SupportAccess.objects.unscoped().filter(
+        revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    if merchant_ids is not None:
+        grants = grants.filter(merchant_id__in=merchant_ids)
+    return set(grants.values_list("merchant_id", flat=True))

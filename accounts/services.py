@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import dispatch
@@ -24,6 +26,7 @@ from accounts.models import (
     Membership,
     Merchant,
     SecurityEvent,
+    SupportAccess,
     User,
 )
 from accounts.roles import CODENAMES, ROLE_PERMISSIONS, Permission, Role
@@ -44,7 +47,9 @@ def merchant_create(
 ) -> Merchant:
     slug = slug or _unique_slug(name)
     if Merchant.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": f"The address '{slug}' is taken."})
+        raise ValidationError(
+            {"slug": gettext("The address “%(slug)s” is taken.") % {"slug": slug}}
+        )
     merchant = Merchant(name=name, slug=slug, timezone=timezone_name, currency=currency.upper())
     merchant.full_clean()
     merchant.save()
@@ -86,7 +91,7 @@ def _require_other_owner(*, merchant: Merchant, user: User) -> None:
         .exists()
     )
     if not other_owners:
-        raise ValidationError("A merchant must keep at least one owner.")
+        raise ValidationError(gettext("A merchant must keep at least one owner."))
 
 
 @transaction.atomic
@@ -170,11 +175,25 @@ def api_token_create(
 ) -> IssuedToken:
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the token a name, e.g. the system that uses it."})
+        raise ValidationError(
+            {"name": gettext("Give the token a name, e.g. the system that uses it.")}
+        )
     if Membership.objects.for_merchant(merchant).filter(user=actor, role=Role.OWNER).count() == 0:
-        raise PermissionDenied("Only owners create API tokens.")
+        raise PermissionDenied(gettext("Only owners create API tokens."))
+    return _api_token_issue(
+        merchant=merchant, name=name, role=role, actor=actor, ip_address=ip_address
+    )
+
+
+def _api_token_issue(
+    *, merchant: Merchant, name: str, role: str, actor: User, ip_address: str | None
+) -> IssuedToken:
+    """A new token, its digest stored and its secret returned, audited; the caller has
+    checked that ``actor`` may issue it (an owner, or platform staff onboarding the store)."""
     if ApiToken.objects.for_merchant(merchant).filter(name=name).exists():
-        raise ValidationError({"name": f"A token named '{name}' exists already."})
+        raise ValidationError(
+            {"name": gettext("A token named “%(name)s” exists already.") % {"name": name}}
+        )
     prefix, secret = token_secrets.new_api_token()
     token = ApiToken.objects.create(
         merchant=merchant,
@@ -240,9 +259,11 @@ def invitation_create(
     """Invite ``email``; the email with the link is sent once the transaction commits."""
     email = User.objects.normalize_email(email).strip().lower()
     if not email:
-        raise ValidationError({"email": "Enter an email address."})
+        raise ValidationError({"email": gettext("Enter an email address.")})
     if Membership.objects.for_merchant(merchant).filter(user__email=email).exists():
-        raise ValidationError({"email": f"{email} is already a member."})
+        raise ValidationError(
+            {"email": gettext("%(email)s is already a member.") % {"email": email}}
+        )
     now = timezone.now()
     # A new invitation replaces any open one for the same address.
     Invitation.objects.for_merchant(merchant).filter(
@@ -293,12 +314,12 @@ def invitation_accept(
         .get(pk=invitation.pk)
     )
     if not invitation.is_open:
-        raise ValidationError("This invitation has expired or was already used.")
+        raise ValidationError(gettext("This invitation has expired or was already used."))
     if user is None:
         user = User.objects.filter(email=invitation.email).first()
         if user is not None:
             raise ValidationError(
-                "An account with this address exists: sign in to accept the invitation."
+                gettext("An account with this address exists: sign in to accept the invitation.")
             )
         candidate = User(email=invitation.email, full_name=full_name.strip())
         try:
@@ -310,7 +331,8 @@ def invitation_accept(
         )
     elif user.email.lower() != invitation.email:
         raise ValidationError(
-            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+            gettext("This invitation is for %(email)s; you are signed in as %(email_2)s.")
+            % {"email": invitation.email, "email_2": user.email}
         )
     membership_set_role(
         merchant=invitation.merchant,
@@ -338,6 +360,152 @@ def invitation_revoke(
             actor=actor,
             ip_address=ip_address,
             details={"invitation_id": invitation.pk, "email": invitation.email},
+        )
+
+
+# -- onboarding (platform staff) ----------------------------------------------------------------
+SAMPLE_DATA_TASK = "inventory.load_sample_data_task"
+ONBOARDING_TOKEN_NAME = "ERP"  # the name of the API token a new store's ERP gets
+
+
+@dataclass(frozen=True)
+class OnboardedMerchant:
+    merchant: Merchant
+    invitation: IssuedInvitation
+    token: IssuedToken  # its secret is shown once, to the staff member who onboarded
+    sample_data_queued: bool
+
+
+@transaction.atomic
+def merchant_onboard(
+    *,
+    name: str,
+    owner_email: str,
+    actor: User,
+    slug: str = "",
+    timezone_name: str = "UTC",
+    currency: str = "GBP",
+    token_name: str = ONBOARDING_TOKEN_NAME,
+    token_role: str = Role.PLANNER,
+    load_sample_data: bool = False,
+    ip_address: str | None = None,
+) -> OnboardedMerchant:
+    """Open a store for a new customer in one step: the merchant, an invitation for its owner
+    (emailed once this commits; the owner becomes a member by accepting it), an API token
+    for its ERP, and optionally the sample catalogue and sales loaded by a worker
+    (`SAMPLE_DATA_TASK`, sent by name once this commits). All of it, or nothing."""
+    if not actor.is_staff:
+        raise PermissionDenied(gettext("Only platform staff onboard stores."))
+    slug = slug or _unique_slug(name)
+    if Merchant.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("The address '%(slug)s' is taken.") % {"slug": slug}})
+    merchant = Merchant(
+        name=name.strip(), slug=slug, timezone=timezone_name, currency=currency.upper()
+    )
+    merchant.full_clean()
+    merchant.save()
+    invitation = invitation_create(
+        merchant=merchant, email=owner_email, role=Role.OWNER, actor=actor, ip_address=ip_address
+    )
+    token_name = token_name.strip() or ONBOARDING_TOKEN_NAME
+    token = _api_token_issue(
+        merchant=merchant, name=token_name, role=token_role, actor=actor, ip_address=ip_address
+    )
+    if load_sample_data:
+        dispatch.send_on_commit(SAMPLE_DATA_TASK, merchant_id=merchant.pk)
+    return OnboardedMerchant(
+        merchant=merchant,
+        invitation=invitation,
+        token=token,
+        sample_data_queued=load_sample_data,
+    )
+
+
+# -- support access ------------------------------------------------------------------------------
+SUPPORT_ACCESS_MAX_DAYS = 14
+
+
+@transaction.atomic
+def support_access_grant(
+    *, merchant: Merchant, days: int, actor: User, ip_address: str | None = None
+) -> SupportAccess:
+    """Let platform staff change the store's data in the console for ``days`` days. An
+    active grant is replaced (its end moves), so there is one at a time."""
+    if not 1 <= days <= SUPPORT_ACCESS_MAX_DAYS:
+        raise ValidationError(
+            {"days": _("Grant between 1 and %(days)s days.") % {"days": SUPPORT_ACCESS_MAX_DAYS}}
+        )
+    now = timezone.now()
+    with tenant_context(merchant):
+        _support_access_end(merchant=merchant, actor=actor, now=now)
+        grant = SupportAccess.objects.create(
+            merchant=merchant,
+            granted_by=actor,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
+        )
+    security_event_record(
+        merchant=merchant,
+        kind=SecurityEvent.Kind.SUPPORT_ACCESS_GRANTED,
+        actor=actor,
+        ip_address=ip_address,
+        details={"grant_id": grant.pk, "expires_at": grant.expires_at.isoformat()},
+    )
+    return grant
+
+
+@transaction.atomic
+def support_access_revoke(*, merchant: Merchant, actor: User, ip_address: str | None = None) -> int:
+    """End the store's active grant now; returns how many ended (0 or 1)."""
+    with tenant_context(merchant):
+        ended = _support_access_end(merchant=merchant, actor=actor, now=timezone.now())
+    if ended:
+        security_event_record(
+            merchant=merchant,
+            kind=SecurityEvent.Kind.SUPPORT_ACCESS_REVOKED,
+            actor=actor,
+            ip_address=ip_address,
+        )
+    return ended
+
+
+def _support_access_end(*, merchant: Merchant, actor: User, now: dt.datetime) -> int:
+    return (
+        SupportAccess.objects.for_merchant(merchant)
+        .filter(revoked_at__isnull=True, expires_at__gt=now)
+        .update(revoked_at=now, revoked_by=actor)
+    )
+
+
+def staff_access_record(
+    *,
+    merchants: dict[int, int],
+    changed: bool,
+    actor: User,
+    model: str,
+    object_id: str | None = None,
+    fields: list[str] | None = None,
+    ip_address: str | None = None,
+) -> None:
+    """Audit a staff member's look at (or change to) stores' data in the console: one event
+    per store, naming the model, the object or how many rows were shown, and the fields
+    changed. ``merchants`` maps each store's id to the rows of it shown."""
+    kind = SecurityEvent.Kind.STAFF_CHANGED if changed else SecurityEvent.Kind.STAFF_VIEWED
+    stores = Merchant.objects.in_bulk(list(merchants))
+    for merchant_id, rows in merchants.items():
+        details: dict[str, Any] = {"model": model}
+        if object_id is not None:
+            details["object_id"] = object_id
+        else:
+            details["rows"] = rows
+        if fields:
+            details["fields"] = fields
+        security_event_record(
+            merchant=stores[merchant_id],
+            kind=kind,
+            actor=actor,
+            ip_address=ip_address,
+            details=details,
         )
 
 
@@ -396,6 +564,17 @@ def account_event_record(
         ip_address=ip_address,
         details=_checked_details(details),
     )
+
+
+# -- people ------------------------------------------------------------------------------------
+def user_set_language(*, user: User, language: str) -> User:
+    """The person's portal language; blank returns to the browser's."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": gettext("Choose one of the portal's languages.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
 
 
 # -- housekeeping --------------------------------------------------------------------------------

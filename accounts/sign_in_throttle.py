@@ -29,12 +29,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-REFUSED_MESSAGE = (
+REFUSED_MESSAGE = _(
     "Too many failed sign-ins. For your security, signing in is paused for {minutes}: "
     "try again later, or reset your password."
 )
-RESET_REFUSED_MESSAGE = "Too many requests from your network. Try again in {minutes}."
+RESET_REFUSED_MESSAGE = _("Too many requests from your network. Try again in {minutes}.")
 NOT_COUNTED = 0  # the place of an attempt that no limit counts (no address, or no limit)
 
 
@@ -73,7 +75,7 @@ def _count_key(limit: Limit, value: str) -> str:
 def _increment(key: str) -> int:
     """Add one to the count at ``key`` and return the new count, in one atomic step."""
     window = settings.SIGN_IN_FAILURE_WINDOW_SECONDS
-    for _ in range(3):
+    for _attempt in range(3):
         # The window starts at the first event: add() sets the expiry only when the key is new.
         cache.add(key, 0, timeout=window)
         try:
@@ -119,7 +121,7 @@ def _start_lockout(limit: Limit, value: str | None, place: int) -> bool:
 
 def lockout_minutes() -> str:
     minutes = max(1, round(settings.SIGN_IN_LOCKOUT_SECONDS / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 # -- sign-in ---------------------------------------------------------------------------------

@@ -14,11 +14,17 @@ merchant_patterns = [
     path("tokens/", views.ApiTokensView.as_view(), name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.ApiTokenRevokeView.as_view(), name="api_token_revoke"),
     path("settings/", views.MerchantSettingsView.as_view(), name="merchant_settings"),
+    path(
+        "settings/support-access/",
+        views.SupportAccessView.as_view(),
+        name="merchant_support_access",
+    ),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("merchants/", views.merchant_switch, name="merchant_switch"),
+    path("language/", views.language_switch, name="language_switch"),
     # Four of Django's account pages with throttling or audit events added. They come before
     # the include, whose patterns of the same name and path they shadow; it serves the rest.
     path("accounts/login/", views.SignInView.as_view(), name="login"),

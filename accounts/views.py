@@ -4,6 +4,7 @@ invitations, API tokens, merchant settings."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -12,10 +13,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from accounts import selectors, services, sign_in_throttle
+from accounts import languages, selectors, services, sign_in_throttle
 from accounts.client_address import client_ip
 from accounts.forms import (
     AcceptInvitationForm,
@@ -24,11 +31,12 @@ from accounts.forms import (
     MerchantSettingsForm,
     RoleForm,
     SignInForm,
+    SupportAccessForm,
     add_form_errors,
 )
 from accounts.models import AccountEvent, ApiToken, Invitation, Membership
 from accounts.portal import ACTIVE_MERCHANT_SESSION_KEY, MerchantViewMixin
-from accounts.roles import Permission
+from accounts.roles import Permission, Role
 
 
 # -- signing in and passwords ---------------------------------------------------------------------
@@ -92,6 +100,35 @@ class PasswordResetConfirmView(RecordsPasswordChange, auth_views.PasswordResetCo
     via = "password_reset"
 
 
+# -- language -------------------------------------------------------------------------------------
+@require_POST
+def language_switch(request):
+    """The header's language switcher: remembered on the account of a signed-in person and in
+    the language cookie (which the sign-in page reads), then back to the page it came from."""
+    language = request.POST.get("language", "")
+    if not languages.is_supported(language):
+        language = ""
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=language)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    response = redirect(next_url)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
+
+
 # -- merchants ------------------------------------------------------------------------------------
 @login_required
 def home(request):
@@ -137,7 +174,10 @@ class MembersView(MerchantViewMixin, TemplateView):
             except ValidationError as error:
                 add_form_errors(form, error)
             else:
-                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
                 return redirect("members", merchant_slug=self.merchant.slug)
         return self.render_to_response(self.get_context_data(invite_form=form), status=400)
 
@@ -150,7 +190,7 @@ class MemberRoleView(MerchantViewMixin, View):
         membership = self.get_object_or_404(pk, self.get_queryset().select_related("user"))
         form = RoleForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a valid role.")
+            messages.error(request, _("Choose a valid role."))
         else:
             try:
                 services.membership_set_role(
@@ -160,7 +200,11 @@ class MemberRoleView(MerchantViewMixin, View):
                     actor=request.user,
                     ip_address=client_ip(request),
                 )
-                messages.success(request, f"{membership.user} is now {form.cleaned_data['role']}.")
+                messages.success(
+                    request,
+                    _("%(person)s is now %(role)s.")
+                    % {"person": membership.user, "role": Role(form.cleaned_data["role"]).label},
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
         return redirect("members", merchant_slug=self.merchant.slug)
@@ -179,7 +223,7 @@ class MemberRemoveView(MerchantViewMixin, View):
                 actor=request.user,
                 ip_address=client_ip(request),
             )
-            messages.success(request, f"{membership.user} was removed.")
+            messages.success(request, _("%(person)s was removed.") % {"person": membership.user})
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("members", merchant_slug=self.merchant.slug)
@@ -197,7 +241,7 @@ class InvitationRevokeView(MerchantViewMixin, View):
             actor=request.user,
             ip_address=client_ip(request),
         )
-        messages.success(request, "Invitation withdrawn.")
+        messages.success(request, _("Invitation withdrawn."))
         return redirect("members", merchant_slug=self.merchant.slug)
 
 
@@ -240,7 +284,9 @@ class ApiTokenRevokeView(MerchantViewMixin, View):
         token = services.api_token_revoke(
             merchant=self.merchant, token_id=pk, actor=request.user, ip_address=client_ip(request)
         )
-        messages.success(request, f"Token '{token.name}' revoked: it no longer works.")
+        messages.success(
+            request, _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name}
+        )
         return redirect("api_tokens", merchant_slug=self.merchant.slug)
 
 
@@ -251,15 +297,47 @@ class MerchantSettingsView(MerchantViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", MerchantSettingsForm(instance=self.merchant))
+        context["support_access"] = selectors.support_access_active(merchant=self.merchant)
+        context["support_form"] = SupportAccessForm()
         return context
 
     def post(self, request, *args, **kwargs):
         form = MerchantSettingsForm(request.POST, instance=self.merchant)
         if form.is_valid():
             form.save()
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("merchant_settings", merchant_slug=self.merchant.slug)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SupportAccessView(MerchantViewMixin, View):
+    """An owner lets platform staff change the store's data for a time, or ends that now."""
+
+    required_permission = Permission.MANAGE
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("revoke"):
+            if services.support_access_revoke(
+                merchant=self.merchant, actor=request.user, ip_address=client_ip(request)
+            ):
+                messages.success(request, _("Support access withdrawn."))
+        else:
+            form = SupportAccessForm(request.POST)
+            if form.is_valid():
+                grant = services.support_access_grant(
+                    merchant=self.merchant,
+                    days=form.cleaned_data["days"],
+                    actor=request.user,
+                    ip_address=client_ip(request),
+                )
+                messages.success(
+                    request,
+                    _("Platform staff may change your store's data until %(until)s.")
+                    % {"until": date_format(localtime(grant.expires_at), "DATETIME_FORMAT")},
+                )
+            else:
+                messages.error(request, _("Choose for how long."))
+        return redirect("merchant_settings", merchant_slug=self.merchant.slug)
 
 
 class InvitationAcceptView(View):
@@ -270,7 +348,7 @@ class InvitationAcceptView(View):
     def _invitation(self, secret: str) -> Invitation:
         invitation = selectors.invitation_by_secret(secret=secret)
         if invitation is None:
-            raise Http404("No such invitation.")
+            raise Http404(gettext("No such invitation."))
         return invitation
 
     def get(self, request, secret: str):
@@ -315,7 +393,7 @@ class InvitationAcceptView(View):
                 {"invitation": invitation, "form": form},
                 status=400,
             )
-        messages.success(request, f"Welcome to {invitation.merchant.name}.")
+        messages.success(request, _("Welcome to %(store)s.") % {"store": invitation.merchant.name})
         return redirect(
             reverse("inventory:dashboard", kwargs={"merchant_slug": invitation.merchant.slug})
         )

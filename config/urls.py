@@ -2,12 +2,15 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The portal scripts' translations (locale/*/LC_MESSAGES/djangojs.po), as gettext() in JS.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("console/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's start-up script from its own URL (?script) instead

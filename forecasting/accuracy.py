@@ -4,8 +4,6 @@ since, beside seasonal naive forecasting from the same day. Computed after each 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 from django.db import transaction
 
@@ -82,15 +80,3 @@ def forecast_accuracy_record(*, merchant: Merchant, run_id: int) -> dict | None:
     with transaction.atomic(), tenant_context(merchant):
         ForecastRun.objects.for_merchant(merchant).filter(pk=run_id).update(accuracy=accuracy)
     return accuracy
-
-
-def latest_accuracy(*, merchant: Merchant) -> tuple[dict, dt.datetime] | None:
-    """The accuracy kept on the newest run that has one, and when that run finished."""
-    run = (
-        ForecastRun.objects.for_merchant(merchant)
-        .filter(accuracy__isnull=False)
-        .order_by("-created_at", "-pk")
-        .only("accuracy", "finished_at")
-        .first()
-    )
-    return (run.accuracy, run.finished_at) if run is not None else None

@@ -1,7 +1,8 @@
 """The data behind a SKU's forecast charts, drawn in the browser by static/js/charts.js: the
 recent daily history with its stock-out days, the forecast's median and 80% / 95% bands,
-the promotions and calendar events over both, and the projected stock on hand with the
-orders arriving; and the forecast on the days of each event ahead (`event_forecasts`)."""
+the promotions and calendar events over both, the median with the planners' overrides
+beside the model's on the days they change, and the projected stock on hand with the orders
+arriving; and the forecast on the days of each event ahead (`event_forecasts`)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,13 @@ def forecast_chart(
     available: float | None = None,
     arrivals: list[tuple[int, float, str]] = (),
     events: list = (),
+    override: np.ndarray | None = None,
 ) -> dict:
     """One JSON-ready dict: day 0 is the first history day; the forecast starts at index
     ``len(history)``. ``arrivals`` are (day of the horizon, units, order number); ``events``
-    calendar events (anything with ``start_date``, ``end_date``, ``name``, ``code``)."""
+    calendar events (anything with ``start_date``, ``end_date``, ``name``, ``code``);
+    ``override`` the median with the overrides per day of the horizon (NaN on days no
+    override changes), given as ``override`` beside the model's ``median``."""
     start = history_days[0] if history_days else first_date
     offset = len(history)
     horizon = quantiles.shape[1]
@@ -73,6 +77,8 @@ def forecast_chart(
             if event.end_date >= start and event.start_date <= end
         ],
     }
+    if override is not None:
+        data["override"] = _numbers(override)
     if projection is not None:
         data["stock"] = {
             "available": round(float(available or 0), 2),

@@ -25,6 +25,7 @@ from accounts import dispatch, runs
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting import history as history_reads
+from forecasting import services
 from forecasting.models import ForecastChunk, ForecastRun, SeriesForecast
 from inventory.models import SKU
 
@@ -168,6 +169,7 @@ def _finish_run(merchant: Merchant, run_id: int, history, version) -> None:
         }
         run.finished_at = timezone.now()
         run.save()
+        services.forecast_run_finished_emit(merchant=merchant, run=run)
         transaction.on_commit(lambda: follow_up(merchant_id=merchant.pk, run_id=run_id))
 
 
@@ -176,4 +178,6 @@ def chunk_fail(*, merchant: Merchant, chunk_id: int, message: str) -> None:
     runs.fail(ForecastChunk, merchant=merchant, pk=chunk_id, message=message)
     with tenant_context(merchant):
         run_id = ForecastChunk.objects.for_merchant(merchant).get(pk=chunk_id).run_id
-    runs.fail(ForecastRun, merchant=merchant, pk=run_id, message=f"A chunk failed: {message}")
+    services.forecast_run_fail(
+        merchant=merchant, run_id=run_id, message=f"A chunk failed: {message}"
+    )

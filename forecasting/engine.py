@@ -20,7 +20,7 @@ from accounts import runs
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from forecasting import embeddings, explanations, registry, selection
+from forecasting import embeddings, explanations, registry, selection, services
 from forecasting import history as history_reads
 from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
@@ -89,7 +89,7 @@ def forecast_run_execute(
     with transaction.atomic(), tenant_context(merchant):
         series = history_reads.series_count(merchant, at_most=limit + 1)
     if series > limit:
-        runs.fail(ForecastRun, merchant=merchant, pk=run.pk, message=too_many_series(limit))
+        services.forecast_run_fail(merchant=merchant, run_id=run.pk, message=too_many_series(limit))
         with tenant_context(merchant):
             return ForecastRun.objects.for_merchant(merchant).get(pk=run.pk)
     if chunked and settings.FORECAST_CHUNK_SKUS > 0:
@@ -119,6 +119,7 @@ def forecast_run_execute(
         run.timings = clock.timings
         run.finished_at = timezone.now()
         run.save()
+        services.forecast_run_finished_emit(merchant=merchant, run=run)
     return run
 
 
@@ -269,6 +270,9 @@ def series_forecast_explain(
         )
     row = context.history.keys.index(key)
     transformer = context.candidates[TRANSFORMER]
+    share = None
+    if TRANSFORMER in selection.parts(forecast.model):
+        share = float(transformer.shares(context.history.values, forecast.run.horizon, WEEK)[row])
     explanation = explanations.explain(
         history=context.history.values[row],
         known=transformer.covariates.known.get(row),
@@ -277,6 +281,7 @@ def series_forecast_explain(
         candidates=context.candidates,
         horizon=forecast.run.horizon,
         closed=context.closed,
+        share=share,
     )
     with transaction.atomic(), tenant_context(merchant):
         SeriesForecast.objects.for_merchant(merchant).filter(pk=forecast.pk).update(

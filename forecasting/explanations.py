@@ -20,6 +20,7 @@ import warnings
 
 import numpy as np
 import shap
+from django.utils.translation import gettext_noop
 
 from forecasting import selection
 from forecasting.neural.inference import Covariates
@@ -28,15 +29,16 @@ from forecasting.quantiles import MEDIAN_INDEX
 DAYS = 28
 RECENT = 28
 SMOOTH = 28
+# Stored in English with each explanation; the portal translates them as it shows them.
 GROUPS = {
-    "level": "Recent level",
-    "trend": "Trend",
-    "weekly": "Weekly pattern",
-    "yearly": "Yearly pattern",
-    "price": "Price",
-    "promotion": "Promotion",
-    "events": "Calendar events",
-    "similar": "Similar products",
+    "level": gettext_noop("Recent level"),
+    "trend": gettext_noop("Trend"),
+    "weekly": gettext_noop("Weekly pattern"),
+    "yearly": gettext_noop("Yearly pattern"),
+    "price": gettext_noop("Price"),
+    "promotion": gettext_noop("Promotion"),
+    "events": gettext_noop("Calendar events"),
+    "similar": gettext_noop("Similar products"),
 }
 PRICE_ROW, PROMOTION_ROW, EVENT_ROW = 0, 1, 2
 
@@ -97,13 +99,16 @@ def explain(
     horizon: int = DAYS,
     closed: np.ndarray | None = None,
     season: int = 7,
+    share: float | None = None,
 ) -> dict:
     """The SHAP explanation of one series' forecast by the model that serves it.
 
     ``known``: its known covariate rows (price, promotion[, events]) over history + horizon,
     or None; ``past``: its similar-products row(s), or None; ``closed``: the days of the
-    horizon forecast as closed. Returns the base value, the forecast and one value per group
-    (groups the series does not have are left out)."""
+    horizon forecast as closed; ``share``: the share of the transformer's correction the
+    series kept in its forecast (`forecasting.neural.inference`), held for every variant so
+    that the whole explains that forecast. Returns the base value, the forecast and one value
+    per group (groups the series does not have are left out)."""
     open_days = np.ones(DAYS, dtype=bool) if closed is None else ~np.asarray(closed)[:DAYS]
     whole = bool(selection.whole_units(np.asarray(history, dtype=float)[None])[0])
     history = np.asarray(history, dtype=float)
@@ -143,7 +148,9 @@ def explain(
         local = dict(candidates)
         if selection.TRANSFORMER in local:
             transformer = local[selection.TRANSFORMER]
-            local[selection.TRANSFORMER] = type(transformer)(transformer.model, covariates)
+            local[selection.TRANSFORMER] = type(transformer)(
+                transformer.model, covariates, share=share
+            )
         forecasts = {
             name: selection.run_candidate(local[name], panel, horizon, season)
             for name in selection.parts(model_name)

@@ -7,6 +7,7 @@ import numpy as np
 from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantOwned
 from forecasting.quantiles import LEVELS
@@ -17,10 +18,10 @@ class RunFields(models.Model):
     """What every long job's run row has (see `accounts.runs`)."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Done")
+        FAILED = "failed", _("Failed")
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     claimed_by = models.CharField(
@@ -50,9 +51,9 @@ class ModelVersion(TenantOwned):
     versions from before it existed have none and are judged by themselves."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        REJECTED = "rejected", "Rejected"
-        RETIRED = "retired", "Retired"
+        ACTIVE = "active", _("Active")
+        REJECTED = "rejected", _("Rejected")
+        RETIRED = "retired", _("Retired")
 
     parent = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
@@ -254,3 +255,110 @@ class SkuEmbedding(TenantOwned):
 
     def __str__(self) -> str:
         return f"embedding of SKU {self.sku_id}"
+
+
+class ForecastOverride(TenantOwned):
+    """A planner's correction of the forecast of one SKU, at one location or at all of them
+    (``location`` empty), on the days from ``start_date`` to ``end_date``: a demand in units
+    per day, or a percent change of the model's. It is in force from the day it is set until
+    ``expires_on`` (that day included) unless ended before. The stored model forecasts are
+    never rewritten: `forecasting.overrides` applies an override as a forecast is read, so
+    accuracy can compare the model with the override (`forecasting.value_added`). Every
+    change is a `ForecastOverrideEvent`."""
+
+    class Kind(models.TextChoices):
+        VALUE = "value", _("Units per day")
+        PERCENT = "percent", _("Percent change")
+
+    sku = models.ForeignKey(
+        "inventory.SKU", on_delete=models.CASCADE, related_name="forecast_overrides"
+    )
+    location = models.ForeignKey(
+        "inventory.Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="forecast_overrides",
+        help_text="Empty: every location of the SKU.",
+    )
+    start_date = models.DateField(help_text="The first day of demand it changes.")
+    end_date = models.DateField(help_text="The last day of demand it changes.")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        help_text="Units per day (value), or the change in percent (percent: 20 is 20% more, "
+        "-30 is 30% less).",
+    )
+    reason = models.TextField()
+    expires_on = models.DateField(help_text="The last day it is in force.")
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="forecastoverride_period",
+                violation_error_message="The end date is before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="value", amount__gte=0)
+                | models.Q(kind="percent", amount__gte=-100),
+                name="forecastoverride_amount",
+                violation_error_message="Units per day must not be negative, nor a change "
+                "below -100%.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["merchant", "sku", "end_date"], name="override_sku_idx"),
+            models.Index(fields=["merchant", "updated_at"], name="override_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        where = self.location_id or "all"
+        return f"override {self.pk} of {self.sku_id}@{where} ({self.kind} {self.amount})"
+
+    def state_on(self, today) -> str:
+        """``ended``, ``expired``, ``over`` (its period has passed) or ``in_force`` on the
+        store's day ``today``."""
+        if self.ended_at is not None:
+            return "ended"
+        if self.expires_on < today:
+            return "expired"
+        if self.end_date < today:
+            return "over"
+        return "in_force"
+
+
+class ForecastOverrideEvent(TenantOwned):
+    """The audit of a forecast override: who did what to it, when, by which way (portal, API,
+    a token), and what changed (field: [before, after])."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Set")
+        CHANGED = "changed", _("Changed")
+        ENDED = "ended", _("Ended")
+
+    override = models.ForeignKey(ForecastOverride, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    via = models.CharField(max_length=80, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} forecast override {self.override_id}"

@@ -1,15 +1,28 @@
-"""Reads of forecasts."""
+"""Reads of forecasts. Whoever reads a forecast to act on it (suggestions, alerts, the chart)
+reads it here with the planners' overrides applied (`forecasting.overrides`): `run_forecasts`,
+`quantiles_on_day`, `overrides_in_force`."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import BinaryField, F, Func, Value
+from django.db.models import BinaryField, F, Func, Prefetch, Q, Value
+from django.utils import timezone
 
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from forecasting.models import ForecastRun, ModelVersion, SeriesForecast
+from forecasting.models import (
+    ForecastOverride,
+    ForecastOverrideEvent,
+    ForecastRun,
+    ModelVersion,
+    SeriesForecast,
+)
+from forecasting.overrides import Adjustment, Adjustments
+from forecasting.quantiles import MEDIAN_INDEX
 
 
 def active_version(merchant: Merchant) -> ModelVersion | None:
@@ -29,6 +42,19 @@ def forecast_explanation(*, merchant: Merchant, forecast_id: int) -> dict | None
         .values_list("explanation", flat=True)
         .first()
     )
+
+
+def latest_accuracy(*, merchant: Merchant) -> tuple[dict, dt.datetime] | None:
+    """The accuracy kept on the newest run that has one (`forecasting.accuracy` measures it),
+    and when that run finished."""
+    run = (
+        ForecastRun.objects.for_merchant(merchant)
+        .filter(accuracy__isnull=False)
+        .order_by("-created_at", "-pk")
+        .only("accuracy", "finished_at")
+        .first()
+    )
+    return (run.accuracy, run.finished_at) if run is not None else None
 
 
 def latest_run(*, merchant: Merchant) -> ForecastRun | None:
@@ -55,9 +81,14 @@ def quantiles_on_day(
     *, merchant: Merchant, run: ForecastRun, day: dt.date, levels: list[int]
 ) -> dict[tuple[int, int], np.ndarray]:
     """Per series of ``run`` whose forecast covers ``day``: its quantiles at the level
-    indexes ``levels`` on that day. The database cuts the 4-byte values out of the packed
-    arrays (levels x horizon, row by row), so checking yesterday's forecast against
-    yesterday's sales does not move whole forecasts."""
+    indexes ``levels`` on that day, with the overrides in force on that day applied. The
+    database cuts the 4-byte values out of the packed arrays (levels x horizon, row by row),
+    so checking yesterday's forecast against yesterday's sales does not move whole
+    forecasts."""
+    adjustments = overrides_in_force(merchant=merchant, on=day)
+    # an override of a value scales by the median: cut it too when it is not asked for
+    cut = list(levels) if MEDIAN_INDEX in levels else [*levels, MEDIAN_INDEX]
+    median_at = cut.index(MEDIAN_INDEX)
     offset = {}
     for first_date in (
         SeriesForecast.objects.for_merchant(merchant)
@@ -78,7 +109,7 @@ def quantiles_on_day(
                 function="substr",
                 output_field=BinaryField(),
             )
-            for level in levels
+            for level in cut
         }
         rows = (
             SeriesForecast.objects.for_merchant(merchant)
@@ -87,8 +118,129 @@ def quantiles_on_day(
             .values_list("sku_id", "location_id", *cuts)
         )
         for sku, location, *values in rows:
-            found[(sku, location)] = np.frombuffer(b"".join(map(bytes, values)), dtype="<f4")
+            model = np.frombuffer(b"".join(map(bytes, values)), dtype="<f4")
+            if adjustments:
+                model = adjustments.apply_on_day(sku, location, day, model, model[median_at])
+            found[(sku, location)] = model[: len(levels)]
     return found
+
+
+def merchant_today(merchant: Merchant) -> dt.date:
+    return timezone.localdate(timezone=ZoneInfo(merchant.timezone))
+
+
+def adjustment_of(override: ForecastOverride, zone: ZoneInfo) -> Adjustment:
+    return Adjustment(
+        override_id=override.pk,
+        sku_id=override.sku_id,
+        location_id=override.location_id,
+        start_date=override.start_date,
+        end_date=override.end_date,
+        kind=override.kind,
+        amount=float(override.amount),
+        set_on=timezone.localdate(override.created_at, timezone=zone),
+        expires_on=override.expires_on,
+        ended_on=(
+            timezone.localdate(override.ended_at, timezone=zone) if override.ended_at else None
+        ),
+        planner_id=override.created_by_id,
+    )
+
+
+def overrides_in_force(
+    *, merchant: Merchant, on: dt.date | None = None, sku_ids: Iterable[int] | None = None
+) -> Adjustments:
+    """The merchant's overrides in force on ``on`` (the store's today by default), of the SKUs
+    ``sku_ids`` (all by default), ready to apply (`forecasting.overrides`). One query; the
+    day bounds are widened by a day in the query and checked exactly in the store's zone."""
+    on = on or merchant_today(merchant)
+    margin = dt.datetime.combine(on + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC)
+    found = ForecastOverride.objects.for_merchant(merchant).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=margin - dt.timedelta(days=4)),
+        expires_on__gte=on,
+        created_at__lt=margin,
+    )
+    if sku_ids is not None:
+        found = found.filter(sku_id__in=list(sku_ids))
+    zone = ZoneInfo(merchant.timezone)
+    adjustments = (adjustment_of(override, zone) for override in found)
+    return Adjustments.of(adjustment for adjustment in adjustments if adjustment.in_force(on))
+
+
+def run_forecasts(
+    *,
+    merchant: Merchant,
+    run: ForecastRun,
+    on: dt.date | None = None,
+    sku_ids: Iterable[int] | None = None,
+) -> Iterator[tuple[int, int, np.ndarray, float]]:
+    """Every forecast of ``run`` (of the SKUs ``sku_ids``, all by default) in SKU and
+    location order, as (SKU id, location id, quantiles (levels, horizon), path correlation),
+    with the overrides in force on ``on`` (the store's today by default) applied: what
+    suggestions, alerts and promotion plans plan from."""
+    sku_ids = None if sku_ids is None else list(sku_ids)
+    adjustments = overrides_in_force(merchant=merchant, on=on, sku_ids=sku_ids)
+    rows = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
+    if sku_ids is not None:
+        rows = rows.filter(sku_id__in=sku_ids)
+    rows = rows.order_by("sku_id", "location_id").values_list(
+        "sku_id", "location_id", "first_date", "quantiles", "path_correlation"
+    )
+    for sku, location, first_date, packed, correlation in rows:
+        quantiles = SeriesForecast.unpack(packed)
+        if adjustments:
+            quantiles = adjustments.apply(sku, location, first_date, quantiles)
+        yield sku, location, quantiles, correlation
+
+
+def forecasts_of_series(
+    *, merchant: Merchant, keys: Iterable[tuple[int, int, int]], on: dt.date | None = None
+) -> dict[tuple[int, int, int], tuple[np.ndarray, float]]:
+    """The stored forecasts of the (run id, SKU id, location id) ``keys``, as (quantiles,
+    path correlation) with the overrides in force on ``on`` (the store's today by default)
+    applied, as `run_forecasts` gives them: for what is worked out again from a planned
+    line's forecast (its fill rate at another quantity). One query per thousand keys."""
+    keys = list(dict.fromkeys(keys))
+    adjustments = overrides_in_force(merchant=merchant, on=on, sku_ids={k[1] for k in keys})
+    found: dict[tuple[int, int, int], tuple[np.ndarray, float]] = {}
+    for start in range(0, len(keys), 1000):
+        wanted = Q()
+        for run, sku, location in keys[start : start + 1000]:
+            wanted |= Q(run_id=run, sku_id=sku, location_id=location)
+        rows = (
+            SeriesForecast.objects.for_merchant(merchant)
+            .filter(wanted)
+            .values_list(
+                "run_id", "sku_id", "location_id", "first_date", "quantiles", "path_correlation"
+            )
+        )
+        for run, sku, location, first_date, packed, correlation in rows:
+            quantiles = SeriesForecast.unpack(packed)
+            if adjustments:
+                quantiles = adjustments.apply(sku, location, first_date, quantiles)
+            found[(run, sku, location)] = (quantiles, correlation)
+    return found
+
+
+def forecast_overrides(*, merchant: Merchant, with_events: bool = False):
+    """The merchant's overrides, newest first, with what a list shows joined (and each one's
+    audit events, newest first, with ``with_events``)."""
+    found = (
+        ForecastOverride.objects.for_merchant(merchant)
+        .select_related("sku", "location", "created_by", "ended_by")
+        .order_by("-created_at", "-pk")
+    )
+    if with_events:
+        events = ForecastOverrideEvent.objects.for_merchant(merchant).select_related("actor")
+        found = found.prefetch_related(Prefetch("events", queryset=events))
+    return found
+
+
+def sku_forecast_overrides(*, merchant: Merchant, sku_id: int, limit: int = 50):
+    """A SKU's overrides, newest first, each with its audit events."""
+    return list(
+        forecast_overrides(merchant=merchant, with_events=True).filter(sku_id=sku_id)[:limit]
+    )
 
 
 def published_runs(*, merchant: Merchant):

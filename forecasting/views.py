@@ -1,4 +1,5 @@
-"""Portal pages of forecasting: the runs, and one SKU's forecast as a fan chart."""
+"""Portal pages of forecasting: the runs, one SKU's forecast as a fan chart with the planners'
+overrides, and how the forecasts and the overrides did (accuracy)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import dispatch
 from accounts.errors import DomainError
-from accounts.portal import MerchantViewMixin
+from accounts.portal import MerchantViewMixin, RunStatusView
 from accounts.roles import Permission
 from forecasting import selectors, services
 from forecasting.charts import event_forecasts, forecast_chart
-from forecasting.models import ForecastRun, ModelVersion, TrainingRun
+from forecasting.forms import ForecastOverrideForm
+from forecasting.models import ForecastOverride, ForecastRun, ModelVersion, TrainingRun
 from forecasting.projection import project_forecast
 from forecasting.quantiles import MEDIAN_INDEX, level_index
+from forecasting.value_added import forecast_value_added
 from inventory import selectors as inventory_selectors
 
 HISTORY_DAYS = 84
@@ -34,39 +39,126 @@ class ForecastRunsView(MerchantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["runs"] = self.get_queryset().order_by("-created_at")[:20]
+        context["runs"] = runs = list(self.get_queryset().order_by("-created_at")[:20])
+        context["active_run"] = next(
+            (run for run in runs if run.status in (run.Status.QUEUED, run.Status.RUNNING)), None
+        )
         return context
 
     def post(self, request, *args, **kwargs):
         if not self.can(Permission.PLAN):
-            raise PermissionDenied("Only planners and owners start forecast runs.")
+            raise PermissionDenied(gettext("Only planners and owners start forecast runs."))
         services.forecast_run_create(merchant=self.merchant)
-        messages.success(request, "A forecast run is queued; it appears below when it is done.")
+        messages.success(request, _("A forecast run is queued; it appears below when it is done."))
         return redirect("forecasting:runs", merchant_slug=self.merchant.slug)
 
 
+class ForecastRunStatusView(RunStatusView):
+    """A forecast run's progress bar: the chunks of a large store's run done of all; a run
+    forecast in one piece has no count (the bar runs without one)."""
+
+    model = ForecastRun
+
+    def progress(self, run: ForecastRun) -> tuple[int, int, str]:
+        chunks = run.chunks.all()
+        total = chunks.count()
+        done = chunks.filter(status=ForecastRun.Status.SUCCEEDED).count()
+        if total:
+            label = _("Forecasting: part %(done)s of %(total)s done.") % {
+                "done": done,
+                "total": total,
+            }
+        else:
+            label = _("Forecasting: %(state)s.") % {"state": run.get_status_display().lower()}
+        return done, total, label
+
+
 class SkuForecastView(MerchantViewMixin, TemplateView):
+    """A SKU's forecast per location, with the planners' overrides beside the model's
+    forecast, and (plan permission) the form to set one."""
+
     template_name = "forecasting/sku_forecast.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sku = inventory_selectors.sku_detail(merchant=self.merchant, pk=self.kwargs["pk"])
         if sku is None:
-            raise Http404("No such SKU.")
-        stock = {
-            level.location_id: level
-            for level in inventory_selectors.sku_stock_by_location(merchant=self.merchant, sku=sku)
-        }
+            raise Http404(gettext("No such SKU."))
+        levels = inventory_selectors.sku_stock_by_location(merchant=self.merchant, sku=sku)
+        stock = {level.location_id: level for level in levels}
+        forecasts = selectors.latest_forecasts_for_sku(merchant=self.merchant, sku_id=sku.pk)
+        adjustments = selectors.overrides_in_force(merchant=self.merchant, sku_ids=[sku.pk])
         charts = []
-        for forecast in selectors.latest_forecasts_for_sku(merchant=self.merchant, sku_id=sku.pk):
-            charts.append(self.chart(sku, forecast, stock.get(forecast.location_id)))
+        for forecast in forecasts:
+            charts.append(self.chart(sku, forecast, stock.get(forecast.location_id), adjustments))
         run = selectors.latest_run(merchant=self.merchant)
-        context.update(sku=sku, charts=charts, run=run)
+        locations = {forecast.location.pk: forecast.location for forecast in forecasts}
+        locations.update((level.location.pk, level.location) for level in levels)
+        today = selectors.merchant_today(self.merchant)
+        if "override_form" not in context and self.can(Permission.PLAN):
+            context["override_form"] = self.override_form(None, locations, today)
+        overrides = selectors.sku_forecast_overrides(merchant=self.merchant, sku_id=sku.pk)
+        for override in overrides:
+            override.state = override.state_on(today)
+        context.update(sku=sku, charts=charts, run=run, overrides=overrides, today=today)
+        context.setdefault("override_locations", locations)
         return context
 
-    def chart(self, sku, forecast, stock_level) -> dict:
-        quantiles = forecast.array()
+    def override_form(self, data, locations: dict, today) -> ForecastOverrideForm:
+        ordered = sorted(locations.values(), key=lambda location: location.code)
+        return ForecastOverrideForm(data, locations=ordered, today=today)
+
+    def post(self, request, *args, **kwargs):
+        """Set an override (plan permission); the page again with the errors if refused."""
+        sku = inventory_selectors.sku_detail(merchant=self.merchant, pk=self.kwargs["pk"])
+        if sku is None:
+            raise Http404(gettext("No such SKU."))
+        if not self.can(Permission.PLAN):
+            raise PermissionDenied(gettext("Only planners and owners override forecasts."))
+        locations = {
+            forecast.location.pk: forecast.location
+            for forecast in selectors.latest_forecasts_for_sku(
+                merchant=self.merchant, sku_id=sku.pk
+            )
+        }
+        locations.update(
+            (level.location.pk, level.location)
+            for level in inventory_selectors.sku_stock_by_location(merchant=self.merchant, sku=sku)
+        )
+        form = self.override_form(request.POST, locations, selectors.merchant_today(self.merchant))
+        if form.is_valid():
+            try:
+                services.forecast_override_create(
+                    merchant=self.merchant,
+                    sku_id=sku.pk,
+                    actor=request.user,
+                    via="portal",
+                    **form.values(),
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Override set: suggestions and alerts take it from their next update."),
+                )
+                return redirect(
+                    "forecasting:sku_forecast", merchant_slug=self.merchant.slug, pk=sku.pk
+                )
+        context = self.get_context_data(override_form=form)
+        return self.render_to_response(context, status=400)
+
+    def chart(self, sku, forecast, stock_level, adjustments) -> dict:
+        quantiles = forecast.array()  # the model's, as stored
         first, horizon = forecast.first_date, quantiles.shape[1]
+        # what planning acts on: the forecast with the overrides in force today
+        adjusted = adjustments.apply(sku.pk, forecast.location_id, first, quantiles)
+        overridden = [
+            adjustments.on_day(sku.pk, forecast.location_id, first + dt.timedelta(days=step))
+            is not None
+            for step in range(horizon)
+        ]
+        override = np.where(overridden, adjusted[MEDIAN_INDEX], np.nan) if any(overridden) else None
         start = first - dt.timedelta(days=HISTORY_DAYS)
         history = inventory_selectors.sku_daily_history(
             merchant=self.merchant,
@@ -104,7 +196,7 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
         if stock_level is not None:
             available = float(stock_level.on_hand - stock_level.committed)
             projection = project_forecast(
-                quantiles, forecast.path_correlation, available, arrivals, seed=sku.pk
+                adjusted, forecast.path_correlation, available, arrivals, seed=sku.pk
             )
         stock_out_day = projection.first_stock_out() if projection is not None else None
         return {
@@ -122,7 +214,10 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
                 available=available,
                 arrivals=dated,
                 events=events,
+                override=override,
             ),
+            "overridden": override is not None,
+            "next_four_weeks_adjusted": float(adjusted[MEDIAN_INDEX][:28].sum()),
             "next_week": float(quantiles[MEDIAN_INDEX][:7].sum()),
             "next_four_weeks": float(quantiles[MEDIAN_INDEX][:28].sum()),
             "weekly": [
@@ -172,6 +267,7 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
                 return {"pending": True}
             dispatch.send(
                 "forecasting.explain_forecast_task",
+                in_this_request=True,
                 merchant_id=self.merchant.pk,
                 forecast_id=forecast.pk,
             )
@@ -184,6 +280,50 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
         for group in explanation["groups"]:
             group["width"] = round(100 * abs(group["value"]) / largest)
         return explanation
+
+
+class ForecastOverrideEndView(MerchantViewMixin, View):
+    """End an override now (plan permission): the model's forecast stands again."""
+
+    required_permission = Permission.PLAN
+    model = ForecastOverride
+
+    def post(self, request, *args, **kwargs):
+        override = self.get_object_or_404(self.kwargs["pk"])
+        services.forecast_override_end(
+            merchant=self.merchant, pk=override.pk, actor=request.user, via="portal"
+        )
+        messages.success(request, _("Override ended: the model's forecast stands again."))
+        return redirect(
+            "forecasting:sku_forecast", merchant_slug=self.merchant.slug, pk=override.sku_id
+        )
+
+
+class AccuracyView(MerchantViewMixin, TemplateView):
+    """How the forecasts did: the model against seasonal naive over the last four weeks of
+    sales, and the planners' overrides against both (forecast value added), overall and per
+    planner; with the latest overrides."""
+
+    template_name = "forecasting/accuracy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = selectors.latest_accuracy(merchant=self.merchant)
+        accuracy = found[0] if found else None
+        today = selectors.merchant_today(self.merchant)
+        overrides = list(selectors.forecast_overrides(merchant=self.merchant)[:20])
+        for override in overrides:
+            override.state = override.state_on(today)
+        gain = None
+        if accuracy and accuracy.get("wql") is not None and accuracy.get("naive_wql"):
+            gain = 1 - accuracy["wql"] / accuracy["naive_wql"]
+        context.update(
+            accuracy=accuracy,
+            accuracy_gain=gain,
+            value_added=forecast_value_added(merchant=self.merchant),
+            overrides=overrides,
+        )
+        return context
 
 
 class ModelsView(MerchantViewMixin, TemplateView):
@@ -211,12 +351,12 @@ class ModelsView(MerchantViewMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if not self.can(Permission.PLAN):
-            raise PermissionDenied("Only planners and owners train models.")
+            raise PermissionDenied(gettext("Only planners and owners train models."))
         run = services.training_run_create(merchant=self.merchant)
         if run is None:
-            messages.info(request, "A training run is already queued or running.")
+            messages.info(request, _("A training run is already queued or running."))
         else:
-            messages.success(request, "Fine-tuning is queued; its progress shows below.")
+            messages.success(request, _("Fine-tuning is queued; its progress shows below."))
         return redirect("forecasting:models", merchant_slug=self.merchant.slug)
 
 
@@ -227,7 +367,9 @@ class ModelVersionActivateView(MerchantViewMixin, View):
     def post(self, request, *args, **kwargs):
         version = self.get_object_or_404(self.kwargs["pk"])
         services.model_version_activate(merchant=self.merchant, version_id=version.pk)
-        messages.success(request, f"Version {version.pk} now serves your forecasts.")
+        messages.success(
+            request, _("Version %(version)s now serves your forecasts.") % {"version": version.pk}
+        )
         return redirect("forecasting:models", merchant_slug=self.merchant.slug)
 
 
@@ -243,9 +385,9 @@ class ModelRollbackView(MerchantViewMixin, View):
         else:
             messages.success(
                 request,
-                f"Rolled back to version {version.pk}."
+                _("Rolled back to version %(version)s.") % {"version": version.pk}
                 if version
-                else "Rolled back to the shipped base model.",
+                else _("Rolled back to the shipped base model."),
             )
         return redirect("forecasting:models", merchant_slug=self.merchant.slug)
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from accounts import dispatch
 from accounts.admin_jobs import job_actions
-from accounts.admin_site import TenantOwnedAdmin
+from accounts.admin_site import ReadOnlyAdminMixin, StoreDataInlineMixin, TenantOwnedAdmin
 from inventory.models import (
+    REFUSED_IMPORTS,
     SKU,
     CalendarEvent,
     CalendarPreset,
@@ -13,6 +15,7 @@ from inventory.models import (
     OrderLine,
     Promotion,
     PurchaseOrder,
+    PurchaseOrderEvent,
     PurchaseOrderLine,
     SalesDay,
     StockLevel,
@@ -105,7 +108,7 @@ class SameMerchantInlineFormSet(BaseInlineFormSet):
         return form
 
 
-class PurchaseOrderLineInline(admin.TabularInline):
+class PurchaseOrderLineInline(StoreDataInlineMixin, admin.TabularInline):
     model = PurchaseOrderLine
     formset = SameMerchantInlineFormSet
     extra = 0
@@ -127,6 +130,18 @@ class PurchaseOrderAdmin(TenantOwnedAdmin):
     list_select_related = ["merchant", "supplier"]
 
 
+@admin.register(PurchaseOrderEvent)
+class PurchaseOrderEventAdmin(ReadOnlyAdminMixin, TenantOwnedAdmin):
+    """The purchase orders' audit: read, never written, here."""
+
+    list_display = ["created_at", "purchase_order", "action", "actor", "via", "merchant"]
+    list_filter = ["action"]
+    list_select_related = ["merchant", "purchase_order", "actor"]
+    search_fields = ["purchase_order__number"]
+    raw_id_fields = ["purchase_order"]
+    fields = ["created_at", "merchant", "purchase_order", "action", "actor", "via", "changes"]
+
+
 @admin.register(OrderLine)
 class OrderLineAdmin(TenantOwnedAdmin):
     list_display = ["order_id", "line", "ordered_at", "sku", "location", "quantity", "unit_price"]
@@ -137,22 +152,50 @@ class OrderLineAdmin(TenantOwnedAdmin):
     show_full_result_count = False
 
 
+class ImportOutcomeFilter(admin.SimpleListFilter):
+    """The status, with the imports refused for their input apart from those that failed."""
+
+    title = _("outcome")
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [
+            *ImportJob.Status.choices[:-1],
+            ("refused", _("Refused (bad input)")),
+            (ImportJob.Status.FAILED, _("Failed")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "refused":
+            return queryset.filter(REFUSED_IMPORTS)
+        if self.value() == ImportJob.Status.FAILED:
+            return queryset.filter(status=ImportJob.Status.FAILED).exclude(REFUSED_IMPORTS)
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(ImportJob)
 class ImportJobAdmin(TenantOwnedAdmin):
+    """Imports across stores. One refused for its input (bad rows, an unreadable or too large
+    file) shows as refused and is not offered a retry: the store fixes the file. One that
+    failed on the platform (a worker lost, the database away) may be retried."""
+
     list_display = [
         "original_name",
         "merchant",
         "resource",
-        "status",
+        "outcome_badge",
         "rows_total",
         "error_count",
         "created_at",
         "finished_at",
     ]
-    list_filter = ["status", "resource"]
+    list_filter = [ImportOutcomeFilter, "resource"]
     search_fields = ["original_name", "merchant__name"]
-    actions = job_actions(_run_import)
+    actions = job_actions(_run_import, refused=REFUSED_IMPORTS)
     readonly_fields = [
+        "outcome_badge",
         "header",
         "mapping",
         "options",
@@ -168,3 +211,9 @@ class ImportJobAdmin(TenantOwnedAdmin):
         "finished_at",
         "created_by",
     ]
+
+    @admin.display(description=_("Outcome"), ordering="status")
+    def outcome_badge(self, job: ImportJob) -> str:
+        if job.is_refused:
+            return _("Refused (bad input)")
+        return job.get_status_display()

@@ -47,6 +47,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Min, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Merchant
 from accounts.tenancy import all_merchants_context, tenant_context
@@ -378,7 +379,7 @@ def calendar_events_refresh(*, merchant: Merchant, today: dt.date | None = None)
 
 def _check_location(merchant: Merchant, location: Location | None) -> None:
     if location is not None and location.merchant_id != merchant.pk:
-        raise ValidationError({"location": "Not found."})
+        raise ValidationError({"location": gettext("Not found.")})
 
 
 def _clean_prime_days(spans: Iterable) -> list[list[str]]:
@@ -394,7 +395,12 @@ def _clean_prime_days(spans: Iterable) -> list[list[str]]:
                 {"prime_day_dates": "Give each Prime Day as a start and an end date."}
             ) from error
         if end < start:
-            raise ValidationError({"prime_day_dates": f"{end} is before {start}."})
+            raise ValidationError(
+                {
+                    "prime_day_dates": gettext("%(end)s is before %(start)s.")
+                    % {"end": end, "start": start}
+                }
+            )
         if (end - start).days >= PRIME_DAY_LONGEST:
             raise ValidationError(
                 {"prime_day_dates": f"A Prime Day lasts at most {PRIME_DAY_LONGEST} days."}
@@ -422,7 +428,12 @@ def calendar_preset_save(
     country = country.strip().upper()
     subdivision = subdivision.strip()
     if country and country not in dict(countries()):
-        raise ValidationError({"country": f"No public holidays are known for {country!r}."})
+        raise ValidationError(
+            {
+                "country": gettext("No public holidays are known for “%(country)s”.")
+                % {"country": country}
+            }
+        )
     if subdivision:
         known = dict(subdivisions(country)) if country else {}
         matches = [code for code in known if code.upper() == subdivision.upper()]
@@ -432,11 +443,16 @@ def calendar_preset_save(
             )
         subdivision = matches[0]
     if public_holidays and not country:
-        raise ValidationError({"country": "Public holidays need a country."})
+        raise ValidationError({"country": gettext("Public holidays need a country.")})
     festivals = sorted(set(festivals))
     unknown = [key for key in festivals if key not in FESTIVAL_SPANS]
     if unknown:
-        raise ValidationError({"festivals": f"Unknown festivals: {', '.join(map(str, unknown))}."})
+        raise ValidationError(
+            {
+                "festivals": gettext("Unknown festivals: %(festivals)s.")
+                % {"festivals": ", ".join(map(str, unknown))}
+            }
+        )
     values = {
         "country": country,
         "subdivision": subdivision,
@@ -471,7 +487,7 @@ def calendar_preset_delete(*, merchant: Merchant, preset: CalendarPreset, actor=
     """Switch off every built-in calendar of the preset's location: the preset goes, and with
     it every event it wrote (hand-entered events stay). Returns how many events went."""
     if preset.merchant_id != merchant.pk:
-        raise ValidationError("Not found.")
+        raise ValidationError(gettext("Not found."))
     removed, _ = CalendarEvent.objects.for_merchant(merchant).filter(preset=preset).delete()
     CalendarPreset.objects.for_merchant(merchant).filter(pk=preset.pk).delete()
     return removed

@@ -336,6 +336,24 @@ def demo_load(*, reset: bool = False, stdout: TextIO | None = None) -> DemoResul
     )
 
 
+def sample_data_load(*, merchant: Merchant) -> bool:
+    """Load the sample's catalogue, suppliers, sales and stock into a store onboarded with
+    it (`accounts.services.merchant_onboard`); False, loading nothing, when the store has a
+    catalogue already (the task ran before, or the store imported its own)."""
+    with transaction.atomic(), tenant_context(merchant):
+        if SKU.objects.for_merchant(merchant).exists():
+            return False
+        sample = read_sample()
+        _load_merchant_data(
+            merchant=merchant,
+            sample=sample,
+            products=sample.products,
+            location=("UK-WH", "UK warehouse", Location.Kind.WAREHOUSE),
+        )
+    partitions.ensure_sales_partitions()  # the sample's months get partitions of their own
+    return True
+
+
 def _second_shop_products(sample: Sample) -> list[dict[str, str]]:
     """Every k-th regular product by code: a handful with steady sales."""
     regular = [row for row in sample.products if row["series"] == "regular"]

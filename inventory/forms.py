@@ -2,35 +2,44 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.uploads import describe_size
 from inventory import calendars
 from inventory.ingest.imports import IMPORTABLE
 
-RESOURCE_CHOICES = [("", "Choose…")] + [
-    (name, resource.label[:1].upper() + resource.label[1:]) for name, resource in IMPORTABLE.items()
-]
+
+def resource_choices() -> list[tuple[str, str]]:
+    # The resources' labels are English in messages; here they are read in the reader's language.
+    return [("", gettext("Choose…"))] + [
+        (name, capfirst(gettext(resource.label))) for name, resource in IMPORTABLE.items()
+    ]
 
 
 def file_too_large_message() -> str:
-    return (
-        f"The file is larger than {describe_size(settings.IMPORT_MAX_FILE_BYTES)}: "
-        "split it, or gzip it."
-    )
+    return _("The file is larger than %(size)s: split it, or gzip it.") % {
+        "size": describe_size(settings.IMPORT_MAX_FILE_BYTES)
+    }
 
 
 class ImportUploadForm(forms.Form):
     resource = forms.ChoiceField(
-        choices=RESOURCE_CHOICES,
-        label="The file contains",
+        choices=resource_choices,
+        label=_("The file contains"),
         required=False,
-        help_text="Not needed for an order export of Shopify, WooCommerce or Amazon Seller "
-        "Central: those are recognised from their columns.",
+        help_text=_(
+            "Not needed for an order export of Shopify, WooCommerce or Amazon Seller "
+            "Central: those are recognised from their columns."
+        ),
     )
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 CSV (or Amazon's tab-separated report) with a header line; a .gz of "
-        "one is fine too.",
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8 CSV (or Amazon's tab-separated report) with a header line; a .gz of "
+            "one is fine too."
+        ),
     )
 
     def __init__(self, *args, file_too_large: bool = False, **kwargs):
@@ -61,45 +70,47 @@ EVERY_LOCATION = ""
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    return [("", "Choose…"), *calendars.countries()]
+    return [("", _("Choose…")), *calendars.countries()]
 
 
 class CalendarDefaultsForm(forms.Form):
     """One click: a country's public holidays and usual festivals, for every location."""
 
-    country = forms.ChoiceField(choices=_country_choices)
+    country = forms.ChoiceField(choices=_country_choices, label=_("Country"))
 
 
 class CalendarPresetForm(forms.Form):
     """Which built-in calendars one location (or every location) follows."""
 
-    location = forms.ChoiceField(label="For")
-    country = forms.ChoiceField(choices=_country_choices, required=False)
+    location = forms.ChoiceField(label=_("For"))
+    country = forms.ChoiceField(choices=_country_choices, required=False, label=_("Country"))
     subdivision = forms.CharField(
-        label="Region",
+        label=_("Region"),
         required=False,
         max_length=16,
-        help_text="A state or region code for its own holidays (BY for Bavaria, SCT for "
-        "Scotland); empty for national holidays only.",
+        help_text=_(
+            "A state or region code for its own holidays (BY for Bavaria, SCT for "
+            "Scotland); empty for national holidays only."
+        ),
     )
-    public_holidays = forms.BooleanField(required=False, initial=True)
+    public_holidays = forms.BooleanField(required=False, initial=True, label=_("Public holidays"))
     festivals = forms.MultipleChoiceField(
         choices=calendars.FESTIVALS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Shopping festivals",
+        label=_("Shopping festivals"),
     )
     prime_day_dates = forms.CharField(
-        label="Prime Day dates",
+        label=_("Prime Day dates"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One Prime Day a line, its first and last date: 2025-07-08 2025-07-11.",
+        help_text=_("One Prime Day a line, its first and last date: 2025-07-08 2025-07-11."),
     )
 
     def __init__(self, *args, locations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].choices = [
-            (EVERY_LOCATION, "Every location"),
+            (EVERY_LOCATION, _("Every location")),
             *((str(location.pk), str(location)) for location in locations),
         ]
 
@@ -110,7 +121,9 @@ class CalendarPresetForm(forms.Form):
             if not dates:
                 continue
             if len(dates) != 2:
-                raise forms.ValidationError(f"Line {number}: give a first and a last date.")
+                raise forms.ValidationError(
+                    _("Line %(number)d: give a first and a last date.") % {"number": number}
+                )
             spans.append(dates)
         return spans
 

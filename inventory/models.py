@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantOwned
 
@@ -80,8 +81,8 @@ class FactModel(InventoryModel):
 
 class Location(InventoryModel):
     class Kind(models.TextChoices):
-        WAREHOUSE = "warehouse", "Warehouse"
-        STORE = "store", "Store"
+        WAREHOUSE = "warehouse", _("Warehouse")
+        STORE = "store", _("Store")
 
     code = models.CharField(max_length=64)
     name = models.CharField(max_length=200)
@@ -103,6 +104,20 @@ class Supplier(InventoryModel):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217; blank = merchant's")
+    minimum_order_value = models.DecimalField(
+        **MONEY,
+        validators=NON_NEGATIVE,
+        null=True,
+        blank=True,
+        help_text="The least the supplier accepts on one order, in its currency; empty = none.",
+    )
+    free_shipping_threshold = models.DecimalField(
+        **MONEY,
+        validators=NON_NEGATIVE,
+        null=True,
+        blank=True,
+        help_text="Orders of at least this value ship free; empty = none.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -275,10 +290,10 @@ class Promotion(InventoryModel):
     """A promotion of one SKU or of a whole category, at one location or everywhere."""
 
     class Kind(models.TextChoices):
-        PRICE_DISCOUNT = "price_discount", "Price discount"
-        MULTIBUY = "multibuy", "Multi-buy"
-        FEATURE = "feature", "Featured / display"
-        OTHER = "other", "Other"
+        PRICE_DISCOUNT = "price_discount", _("Price discount")
+        MULTIBUY = "multibuy", _("Multi-buy")
+        FEATURE = "feature", _("Featured / display")
+        OTHER = "other", _("Other")
 
     code = models.CharField(max_length=64)
     name = models.CharField(max_length=200, blank=True)
@@ -393,17 +408,17 @@ class CalendarEvent(InventoryModel):
     `CalendarPreset`, which rewrites and removes only its own."""
 
     class Source(models.TextChoices):
-        MANUAL = "manual", "Entered by hand"
-        PUBLIC_HOLIDAYS = "public_holidays", "Public holidays"
-        CHINESE_NEW_YEAR = "chinese_new_year", "Chinese New Year period"
-        SHOPPING_618 = "618", "618 mid-year shopping festival"
-        SINGLES_DAY = "singles_day", "Singles' Day (11.11)"
-        DOUBLE_TWELVE = "double_twelve", "12.12"
-        BLACK_FRIDAY = "black_friday", "Black Friday"
-        CYBER_MONDAY = "cyber_monday", "Cyber Monday"
-        BOXING_DAY = "boxing_day", "Boxing Day sales"
-        END_OF_SEASON_SALES = "end_of_season_sales", "End-of-season sales (winter and summer)"
-        PRIME_DAY = "prime_day", "Prime Day"
+        MANUAL = "manual", _("Entered by hand")
+        PUBLIC_HOLIDAYS = "public_holidays", _("Public holidays")
+        CHINESE_NEW_YEAR = "chinese_new_year", _("Chinese New Year period")
+        SHOPPING_618 = "618", _("618 mid-year shopping festival")
+        SINGLES_DAY = "singles_day", _("Singles' Day (11.11)")
+        DOUBLE_TWELVE = "double_twelve", _("12.12")
+        BLACK_FRIDAY = "black_friday", _("Black Friday")
+        CYBER_MONDAY = "cyber_monday", _("Cyber Monday")
+        BOXING_DAY = "boxing_day", _("Boxing Day sales")
+        END_OF_SEASON_SALES = "end_of_season_sales", _("End-of-season sales (winter and summer)")
+        PRIME_DAY = "prime_day", _("Prime Day")
 
     code = models.CharField(max_length=64)
     name = models.CharField(max_length=200, blank=True)
@@ -459,15 +474,15 @@ class PurchaseOrder(InventoryModel):
     still bring is on order for the projections and the next suggestions."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENT = "sent", "Sent"
-        PARTLY_RECEIVED = "partly_received", "Partly received"
-        RECEIVED = "received", "Received"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        PARTLY_RECEIVED = "partly_received", _("Partly received")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Source(models.TextChoices):
-        IMPORTED = "imported", "Imported"
-        SUGGESTED = "suggested", "From approved suggestions"
+        IMPORTED = "imported", _("Imported")
+        SUGGESTED = "suggested", _("From approved suggestions")
 
     #: what is still to arrive counts as on order only in these
     OPEN_STATUSES = (Status.SENT, Status.PARTLY_RECEIVED)
@@ -559,14 +574,14 @@ class PurchaseOrderEvent(TenantOwned):
     a token), and what changed."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "Drafted"
-        LINES_ADDED = "lines_added", "Lines added"
-        EDITED = "edited", "Line edited"
-        SENT = "sent", "Sent"
-        EMAILED = "emailed", "Emailed to the supplier"
-        EMAIL_FAILED = "email_failed", "Email failed"
-        RECEIVED = "received", "Received"
-        CANCELLED = "cancelled", "Cancelled"
+        CREATED = "created", _("Drafted")
+        LINES_ADDED = "lines_added", _("Lines added")
+        EDITED = "edited", _("Line edited")
+        SENT = "sent", _("Sent")
+        EMAILED = "emailed", _("Emailed to the supplier")
+        EMAIL_FAILED = "email_failed", _("Email failed")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
 
     purchase_order = models.ForeignKey(
         PurchaseOrder, on_delete=models.CASCADE, related_name="events"
@@ -628,11 +643,11 @@ class ImportJob(InventoryModel):
     """A CSV file being validated and loaded by a worker, with its progress and error report."""
 
     class Status(models.TextChoices):
-        MAPPING = "mapping", "Waiting for the column mapping"
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Loaded"
-        FAILED = "failed", "Failed"
+        MAPPING = "mapping", _("Waiting for the column mapping")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Loaded")
+        FAILED = "failed", _("Failed")
 
     resource = models.CharField(max_length=32)
     platform = models.CharField(
@@ -683,6 +698,23 @@ class ImportJob(InventoryModel):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+    @property
+    def is_refused(self) -> bool:
+        """Failed on its input (`REFUSED_IMPORTS`), not on the platform."""
+        return self.status == self.Status.FAILED and not self.file.name
+
+    @property
+    def outcome(self) -> str:
+        """The job's state as the console shows it: refused apart from failed."""
+        return "refused" if self.is_refused else self.status
+
+
+# An import failed on its input: its file was read and judged (bad rows, unreadable, too
+# large) and the verdict dropped the file with it (`inventory.ingest.imports`). A retry would
+# reach the same verdict, or find no file. A failure of the platform (a worker lost, the
+# database away, an unexpected error, a cancel) keeps the file for the retry that loads it.
+REFUSED_IMPORTS = models.Q(status=ImportJob.Status.FAILED, file="")
 
 
 class ImportMapping(InventoryModel):

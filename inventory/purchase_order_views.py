@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -59,7 +60,13 @@ class PurchaseOrderListView(MerchantViewMixin, TemplateView):
         status = _status(self.request.GET.get("status", ""))
         orders = selectors.purchase_orders(merchant=self.merchant, status=status or None)
         page = Paginator(orders, self.page_size).get_page(self.request.GET.get("page"))
-        context.update(status=status, statuses=Status.choices, orders=page.object_list, page=page)
+        context.update(
+            status=status,
+            status_label=Status(status).label if status else "",
+            statuses=Status.choices,
+            orders=page.object_list,
+            page=page,
+        )
         return context
 
 
@@ -114,18 +121,21 @@ class PurchaseOrderActView(PurchaseOrderView):
                 services.purchase_order_send(**caller, email=action == "send")
                 messages.success(
                     request,
-                    f"{order.number} sent to {order.supplier.email}; the email leaves shortly."
+                    _("%(number)s sent to %(email)s; the email leaves shortly.")
+                    % {"number": order.number, "email": order.supplier.email}
                     if action == "send"
-                    else f"{order.number} marked sent.",
+                    else _("%(number)s marked sent.") % {"number": order.number},
                 )
             elif action == "cancel":
                 services.purchase_order_cancel(**caller, reason=request.POST.get("reason", ""))
-                messages.success(request, f"{order.number} cancelled.")
+                messages.success(request, _("%(number)s cancelled.") % {"number": order.number})
             elif action == "email":
                 services.purchase_order_email_again(**caller)
-                messages.success(request, f"{order.number} will be emailed again.")
+                messages.success(
+                    request, _("%(number)s will be emailed again.") % {"number": order.number}
+                )
             else:
-                messages.error(request, "Choose what to do with the order.")
+                messages.error(request, _("Choose what to do with the order."))
         except PurchaseOrder.DoesNotExist as error:
             raise Http404("No such purchase order.") from error
         except DomainError as error:
@@ -141,9 +151,9 @@ def _quantity(raw: str) -> Decimal | None:
     try:
         value = Decimal(raw)
     except InvalidOperation as error:
-        raise DomainError(f"'{raw[:20]}' is not a quantity.") from error
+        raise DomainError(_("“%(text)s” is not a quantity.") % {"text": raw[:20]}) from error
     if not value.is_finite():
-        raise DomainError(f"'{raw[:20]}' is not a quantity.")
+        raise DomainError(_("“%(text)s” is not a quantity.") % {"text": raw[:20]})
     return value
 
 
@@ -169,8 +179,11 @@ class PurchaseOrderReceiveView(PurchaseOrderView):
                 actor=request.user,
                 via="portal",
             )
-            state = received.get_status_display().lower()
-            messages.success(request, f"Received into stock; {order.number} is {state}.")
+            messages.success(
+                request,
+                _("Received into stock; %(number)s is %(state)s.")
+                % {"number": order.number, "state": received.get_status_display().lower()},
+            )
         except PurchaseOrder.DoesNotExist as error:
             raise Http404("No such purchase order.") from error
         except DomainError as error:
@@ -188,7 +201,7 @@ class PurchaseOrderLineView(PurchaseOrderView):
         try:
             quantity = _quantity(request.POST.get("quantity", ""))
             if quantity is None:
-                raise DomainError("Give a quantity (0 removes the line).")
+                raise DomainError(_("Give a quantity (0 removes the line)."))
             edit = services.purchase_order_line_quantity_set(
                 merchant=self.merchant,
                 pk=order.pk,
@@ -200,7 +213,7 @@ class PurchaseOrderLineView(PurchaseOrderView):
             if edit.note:
                 messages.warning(request, edit.note)
             else:
-                messages.success(request, "Quantity set.")
+                messages.success(request, _("Quantity set."))
         except PurchaseOrder.DoesNotExist as error:
             raise Http404("No such line.") from error
         except DomainError as error:

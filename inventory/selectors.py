@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from accounts.models import Merchant
 from inventory.models import (
@@ -234,15 +235,15 @@ def sync_status(*, merchant: Merchant) -> list[SyncStatus]:
     from inventory.models import OrderLine, Promotion, PurchaseOrder, SupplierItem
 
     resources = [
-        ("SKUs", SKU),
-        ("Locations", Location),
-        ("Suppliers", Supplier),
-        ("Supplier items", SupplierItem),
-        ("Stock levels", StockLevel),
-        ("Daily sales", SalesDay),
-        ("Order lines", OrderLine),
-        ("Promotions", Promotion),
-        ("Purchase orders", PurchaseOrder),
+        (gettext("SKUs"), SKU),
+        (gettext("Locations"), Location),
+        (gettext("Suppliers"), Supplier),
+        (gettext("Supplier items"), SupplierItem),
+        (gettext("Stock levels"), StockLevel),
+        (gettext("Daily sales"), SalesDay),
+        (gettext("Order lines"), OrderLine),
+        (gettext("Promotions"), Promotion),
+        (gettext("Purchase orders"), PurchaseOrder),
     ]
     statuses = []
     for label, model in resources:

@@ -25,8 +25,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
-from accounts import dispatch
+from accounts import dispatch, workflow_events
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
@@ -61,11 +62,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.RECEIVED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
+# The steps that change an order's state, each announced (`_emit_state`).
+STATE_ACTIONS = frozenset({Action.CREATED, Action.SENT, Action.RECEIVED, Action.CANCELLED})
 VERBS = {
-    Status.SENT: "sent",
-    Status.RECEIVED: "received",
-    Status.PARTLY_RECEIVED: "received",
-    Status.CANCELLED: "cancelled",
+    Status.SENT: gettext_lazy("sent"),
+    Status.RECEIVED: gettext_lazy("received"),
+    Status.PARTLY_RECEIVED: gettext_lazy("received"),
+    Status.CANCELLED: gettext_lazy("cancelled"),
 }
 
 
@@ -89,6 +92,10 @@ def round_to_terms(quantity: Decimal, *, pack_size: Decimal, moq: Decimal) -> De
 def _record(
     order: PurchaseOrder, action: str, *, actor: User | None, via: str, changes: dict
 ) -> PurchaseOrderEvent:
+    """Keep the step in the order's history; a change of state (and the drafting) is
+    announced as ``purchase_order.<state>`` once the transaction commits."""
+    if action in STATE_ACTIONS:
+        _emit_state(order, "created" if action == Action.CREATED else order.status, changes)
     return PurchaseOrderEvent.objects.create(
         merchant_id=order.merchant_id,
         purchase_order=order,
@@ -96,6 +103,32 @@ def _record(
         actor=actor,
         via=via,
         changes=changes,
+    )
+
+
+def _emit_state(order: PurchaseOrder, state: str, changes: dict) -> None:
+    """What a receiver needs to fetch the order (GET /api/v1/purchase-orders/<id>/): its id,
+    number, states, supplier and location codes and dates; not its lines, nor the supplier's
+    address."""
+    before = changes.get("status", [None])[0]
+    workflow_events.emit(
+        merchant_id=order.merchant_id,
+        event_type=f"purchase_order.{state}",
+        data={
+            "purchase_order": order.pk,
+            "number": order.number,
+            "status": order.status,
+            "previous_status": before,
+            "source": order.source,
+            "supplier": order.supplier.code,
+            "location": order.location.code,
+            "currency": order.currency,
+            "order_date": order.order_date,
+            "expected_arrival": order.expected_arrival,
+            "sent_at": order.sent_at,
+            "received_at": order.received_at,
+            "cancelled_at": order.cancelled_at,
+        },
     )
 
 
@@ -116,8 +149,12 @@ def _locked(merchant: Merchant, pk: int) -> PurchaseOrder:
 def _check_transition(order: PurchaseOrder, to: str) -> None:
     if to not in TRANSITIONS[order.status]:
         raise TransitionRefused(
-            f"Purchase order {order.number} is {order.get_status_display().lower()}: "
-            f"it cannot be {VERBS.get(to, to)}."
+            gettext("Purchase order %(number)s is %(state)s: it cannot be %(value)s.")
+            % {
+                "number": order.number,
+                "state": order.get_status_display().lower(),
+                "value": VERBS.get(to, to),
+            }
         )
 
 
@@ -146,7 +183,7 @@ def _create_order(merchant: Merchant, **fields) -> PurchaseOrder:
                 )
         except IntegrityError:
             continue
-    raise DomainError("Could not number the purchase order; try again.")
+    raise DomainError(gettext("Could not number the purchase order; try again."))
 
 
 # -- drafts -------------------------------------------------------------------------------------
@@ -183,7 +220,7 @@ def purchase_order_draft_add(
     sku_ids = {line.sku_id for line in lines}
     skus = {sku.pk: sku for sku in SKU.objects.for_merchant(merchant).filter(pk__in=sku_ids)}
     if len(skus) != len(sku_ids):
-        raise DomainError("No such SKU.")
+        raise DomainError(gettext("No such SKU."))
     items = {
         item.sku_id: item
         for item in SupplierItem.objects.for_merchant(merchant).filter(
@@ -223,6 +260,8 @@ def purchase_order_draft_add(
     }
     lead_days = (order.expected_arrival - order.order_date).days if order.expected_arrival else 0
     added: dict[str, str] = {}
+    new_lines: list[PurchaseOrderLine] = []
+    changed_lines: dict[int, PurchaseOrderLine] = {}
     for draft in lines:
         item = items.get(draft.sku_id)
         sku = skus[draft.sku_id]
@@ -245,9 +284,19 @@ def purchase_order_draft_add(
         if line is None:
             line = PurchaseOrderLine(merchant=merchant, purchase_order=order, sku=sku)
             existing[draft.sku_id] = line
+            new_lines.append(line)
+        elif line.pk is not None:
+            changed_lines[line.pk] = line
         line.quantity_ordered, line.unit_cost, line.pack_size, line.moq = quantity, cost, pack, moq
-        line.save()
+        line.updated_at = timezone.now()
         added[sku.code] = str(quantity)
+    # set-based: approving every line of a large store drafts thousands of order lines
+    PurchaseOrderLine.objects.bulk_create(new_lines, batch_size=1000)
+    PurchaseOrderLine.objects.for_merchant(merchant).bulk_update(
+        list(changed_lines.values()),
+        ["quantity_ordered", "unit_cost", "pack_size", "moq", "updated_at"],
+        batch_size=1000,
+    )
     order.expected_arrival = order.order_date + dt.timedelta(days=lead_days)
     order.save(update_fields=["expected_arrival", "updated_at"])
     _record(
@@ -291,11 +340,11 @@ def purchase_order_line_quantity_set(
         raise PurchaseOrder.DoesNotExist
     if order.status != Status.DRAFT:
         raise TransitionRefused(
-            f"Purchase order {order.number} is {order.get_status_display().lower()}: only a "
-            "draft's lines can be changed."
+            gettext("Purchase order %(number)s is %(state)s: only a draft's lines can be changed.")
+            % {"number": order.number, "state": order.get_status_display().lower()}
         )
     if quantity < 0:
-        raise DomainError("The quantity must not be negative; zero removes the line.")
+        raise DomainError(gettext("The quantity must not be negative; zero removes the line."))
     before = line.quantity_ordered
     note = ""
     if quantity == 0:
@@ -343,11 +392,16 @@ def purchase_order_send(
     _check_transition(order, Status.SENT)
     lines = list(PurchaseOrderLine.objects.for_merchant(merchant).filter(purchase_order=order))
     if not lines or any(line.quantity_ordered <= 0 for line in lines):
-        raise DomainError(f"Purchase order {order.number} has nothing to order.")
+        raise DomainError(
+            gettext("Purchase order %(number)s has nothing to order.") % {"number": order.number}
+        )
     if email and not order.supplier.email:
         raise DomainError(
-            f"{order.supplier.name} has no email address: add one to the supplier (import or "
-            "API), or mark the order sent without emailing it."
+            gettext(
+                "%(name)s has no email address: add one to the supplier (import or "
+                "API), or mark the order sent without emailing it."
+            )
+            % {"name": order.supplier.name}
         )
     today = merchant_today(merchant)
     if order.expected_arrival is not None:
@@ -388,17 +442,21 @@ def purchase_order_email_again(
     order = _locked(merchant, pk)
     if order.status == Status.DRAFT or order.status == Status.CANCELLED:
         raise TransitionRefused(
-            f"Purchase order {order.number} is {order.get_status_display().lower()}: "
-            "there is nothing to email."
+            gettext("Purchase order %(number)s is %(state)s: there is nothing to email.")
+            % {"number": order.number, "state": order.get_status_display().lower()}
         )
     if order.emailed_at is not None:
         raise DomainError(
-            f"Purchase order {order.number} was emailed to {order.email_to} on "
-            f"{timezone.localtime(order.emailed_at):%Y-%m-%d %H:%M}."
+            gettext("Purchase order %(number)s was emailed to %(email_to)s on %(when)s.")
+            % {
+                "number": order.number,
+                "email_to": order.email_to,
+                "when": format(timezone.localtime(order.emailed_at), "%Y-%m-%d %H:%M"),
+            }
         )
     address = order.email_to or order.supplier.email
     if not address:
-        raise DomainError(f"{order.supplier.name} has no email address.")
+        raise DomainError(gettext("%(name)s has no email address.") % {"name": order.supplier.name})
     order.email_to, order.email_error = address, ""
     order.save(update_fields=["email_to", "email_error", "updated_at"])
     _queue_email(order)
@@ -511,8 +569,8 @@ def purchase_order_receive(
     order = _locked(merchant, pk)
     if order.status not in PurchaseOrder.OPEN_STATUSES:
         raise TransitionRefused(
-            f"Purchase order {order.number} is {order.get_status_display().lower()}: "
-            "only a sent order can be received."
+            gettext("Purchase order %(number)s is %(state)s: only a sent order can be received.")
+            % {"number": order.number, "state": order.get_status_display().lower()}
         )
     lines = {
         line.pk: line
@@ -524,12 +582,14 @@ def purchase_order_receive(
     if quantities is None:
         quantities = {pk: line.quantity_open for pk, line in lines.items()}
     if set(quantities) - set(lines):
-        raise DomainError(f"Not a line of purchase order {order.number}.")
+        raise DomainError(
+            gettext("Not a line of purchase order %(number)s.") % {"number": order.number}
+        )
     if any(quantity < 0 for quantity in quantities.values()):
-        raise DomainError("A received quantity must not be negative.")
+        raise DomainError(gettext("A received quantity must not be negative."))
     arrived = {pk: quantity for pk, quantity in quantities.items() if quantity > 0}
     if not arrived:
-        raise DomainError("Nothing to receive: give a quantity above zero.")
+        raise DomainError(gettext("Nothing to receive: give a quantity above zero."))
     over = [
         f"{lines[pk].sku.code}: {quantity.normalize():f} arrived but only "
         f"{lines[pk].quantity_open.normalize():f} of {lines[pk].quantity_ordered.normalize():f}"
@@ -539,8 +599,11 @@ def purchase_order_receive(
     ]
     if over:
         raise DomainError(
-            "More than ordered cannot be received; check the delivery or raise the order "
-            f"in the ERP. {'; '.join(over)}."
+            gettext(
+                "More than ordered cannot be received; check the delivery or raise the "
+                "order in the ERP. %(lines)s."
+            )
+            % {"lines": "; ".join(over)}
         )
     now = timezone.now()
     for pk, quantity in arrived.items():

@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError, connection
 
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from inventory import calendars, partitions, services, summaries
+from inventory import calendars, demo, partitions, services, summaries
 from inventory.ingest import imports
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,20 @@ def run_import_task(self, *, merchant_id: int, job_id: int) -> None:
             claimant=claimant,
         )
         raise
+
+
+@shared_task(
+    name="inventory.load_sample_data_task",
+    soft_time_limit=10 * 60,
+    time_limit=11 * 60,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def load_sample_data_task(*, merchant_id: int) -> bool:
+    """The sample data of a store onboarded with it; loads nothing into a store that has a
+    catalogue already, so a redelivered task is harmless."""
+    merchant = Merchant.objects.get(pk=merchant_id)
+    return demo.sample_data_load(merchant=merchant)
 
 
 @shared_task(

@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -110,7 +112,7 @@ class SkuDetailView(MerchantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         sku = selectors.sku_detail(merchant=self.merchant, pk=self.kwargs["pk"])
         if sku is None:
-            raise Http404("No such SKU.")
+            raise Http404(gettext("No such SKU."))
         weekly = selectors.sku_weekly_sales(merchant=self.merchant, sku=sku)
         context.update(
             sku=sku,
@@ -171,7 +173,7 @@ class CalendarSettingsView(MerchantViewMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if not self.can(Permission.PLAN):
-            raise PermissionDenied("Only planners and owners change the calendars.")
+            raise PermissionDenied(gettext("Only planners and owners change the calendars."))
         if request.POST.get("action") == "defaults":
             form = CalendarDefaultsForm(request.POST)
             if form.is_valid():
@@ -212,8 +214,13 @@ class CalendarSettingsView(MerchantViewMixin, TemplateView):
         except ValidationError as error:
             add_form_errors(form, error)
             return self.render_to_response(self.get_context_data(**{name: form}), status=400)
-        where = preset.location.code if preset.location else "every location"
-        messages.success(self.request, f"Calendars of {where} saved; their days are in.")
+        if preset.location:
+            message = _("Calendars of %(location)s saved; their days are in.") % {
+                "location": preset.location.code
+            }
+        else:
+            message = _("Calendars of every location saved; their days are in.")
+        messages.success(self.request, message)
         return redirect("inventory:calendars", merchant_slug=self.merchant.slug)
 
 
@@ -226,7 +233,7 @@ class CalendarPresetDeleteView(MerchantViewMixin, View):
     def post(self, request, pk: int):
         preset = self.get_object_or_404(pk)
         calendars.calendar_preset_delete(merchant=self.merchant, preset=preset, actor=request.user)
-        messages.success(request, "Those calendars are switched off and their days removed.")
+        messages.success(request, _("Those calendars are switched off and their days removed."))
         return redirect("inventory:calendars", merchant_slug=self.merchant.slug)
 
 

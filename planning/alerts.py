@@ -35,16 +35,19 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 from scipy.stats import binom
 
+from accounts import workflow_events
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from forecasting import selectors as forecasting_selectors
-from forecasting.models import ForecastRun, SeriesForecast, TrainingRun
+from forecasting.models import ForecastRun, TrainingRun
 from forecasting.paths import expected_demand, sample_paths
 from forecasting.quantiles import level_index
 from inventory.models import SKU, ImportJob, SalesDay, StockLevel
 from planning.models import Alert
+from planning.notifications import alert_payload
 from planning.services import (
     NO_STOCK,
     PATHS,
@@ -155,11 +158,10 @@ def _stock_causes(
     arriving = open_orders(merchant, arriving_by=today + dt.timedelta(days=STOCK_OUT_DAYS))
     prices, costs = economics.prices, economics.costs
     found: dict[Key, dict] = {}
-    forecasts = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
-    for sku, location, packed, correlation in forecasts.values_list(
-        "sku_id", "location_id", "quantiles", "path_correlation"
+    # the run's forecasts with the planners' overrides in force (`forecasting.overrides`)
+    for sku, location, quantiles, correlation in forecasting_selectors.run_forecasts(
+        merchant=merchant, run=run
     ):
-        quantiles = SeriesForecast.unpack(packed)
         on_hand = stock.get((sku, location), NO_STOCK).available  # less what is promised
         price = prices.get(sku, 0.0)
         # only the stock-out window needs drawn paths; the daily mean comes from the quantiles
@@ -414,14 +416,26 @@ def _reconcile(
         alert.state, alert.resolved_at = Alert.State.RESOLVED, now
         alert.save(update_fields=["state", "resolved_at", "updated_at"])
         counts.resolved += 1
-    if counts.opened_ids:
-        from planning import notifications
-
-        ids = list(counts.opened_ids)
-        transaction.on_commit(
-            lambda: notifications.alerts_announce(merchant_id=merchant.pk, alert_ids=ids)
-        )
+    _alerts_emit(merchant, "alert.opened", counts.opened_ids)
+    _alerts_emit(merchant, "alert.resolved", [alert.pk for alert in unresolved.values()])
     return counts
+
+
+def _alerts_emit(merchant: Merchant, event_type: str, ids: list[int]) -> None:
+    """An event per alert of ``ids`` once the transaction commits (webhooks)."""
+    if not ids:
+        return
+    alerts = (
+        Alert.objects.for_merchant(merchant)
+        .filter(pk__in=ids)
+        .select_related("sku", "location")
+        .order_by("pk")
+    )
+    workflow_events.emit_many(
+        merchant_id=merchant.pk,
+        event_type=event_type,
+        items=[alert_payload(alert) for alert in alerts],
+    )
 
 
 @transaction.atomic
@@ -462,11 +476,15 @@ def alerts_act(
     """Acknowledge, snooze (until a later day) or resolve unresolved alerts. A resolved
     alert whose cause is still there is opened anew by the next check."""
     if action not in ACTIONS:
-        raise DomainError(f"Unknown action {action!r}: use {', '.join(ACTIONS)}.")
+        raise DomainError(
+            gettext("Unknown action %(action)s: use %(values)s.")
+            % {"action": repr(action), "values": ", ".join(ACTIONS)}
+        )
     if action == SNOOZE and (until is None or until <= timezone.localdate()):
-        raise DomainError("Snooze until a day after today.")
+        raise DomainError(gettext("Snooze until a day after today."))
     now = timezone.now()
     changed = 0
+    resolved: list[int] = []
     for alert in (
         Alert.objects.for_merchant(merchant)
         .select_for_update()
@@ -481,6 +499,8 @@ def alerts_act(
             alert.state = Alert.State.SNOOZED
         else:
             alert.state, alert.resolved_at = Alert.State.RESOLVED, now
+            resolved.append(alert.pk)
         alert.save()
         changed += 1
+    _alerts_emit(merchant, "alert.resolved", resolved)
     return changed

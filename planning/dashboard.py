@@ -7,8 +7,8 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from accounts.models import Merchant
-from forecasting.accuracy import latest_accuracy
 from forecasting.models import ForecastRun
+from forecasting.selectors import latest_accuracy
 from planning import selectors
 from planning.models import Alert, PromotionPlan, ReorderSuggestion
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from planning.models import DEFAULT_SERVICE_LEVELS, PlanningSettings
 
@@ -18,41 +19,45 @@ class PlanningSettingsForm(forms.Form):
     service_policy = forms.ChoiceField(
         choices=PlanningSettings.ServicePolicy.choices,
         widget=forms.RadioSelect,
-        label="How fill rates are set",
+        label=_("How fill rates are set"),
     )
     minimum_fill_rate = forms.DecimalField(
         min_value=Decimal("0"), max_value=Decimal("0.99"), decimal_places=3,
-        label="Minimum fill rate of any SKU",
-        help_text="With one store-wide fill rate: no SKU is held below this. Between 0 and 0.99.",
+        label=_("Minimum fill rate of any SKU"),
+        help_text=_(
+            "With one store-wide fill rate: no SKU is held below this. Between 0 and 0.99."
+        ),
     )  # fmt: skip
     default_lead_time_days = forms.DecimalField(
         min_value=Decimal("0"), max_value=Decimal("365"), decimal_places=2,
-        label="Default lead time (days)",
-        help_text="For SKUs without supplier terms.",
+        label=_("Default lead time (days)"),
+        help_text=_("For SKUs without supplier terms."),
     )  # fmt: skip
     default_lead_time_std_days = forms.DecimalField(
         min_value=Decimal("0"), max_value=Decimal("365"), decimal_places=2,
-        label="Its spread (days, standard deviation)",
+        label=_("Its spread (days, standard deviation)"),
     )  # fmt: skip
     budget = forms.DecimalField(
         required=False, min_value=Decimal("0"), decimal_places=2, max_digits=14,
-        label="Purchasing budget per review",
-        help_text="The most to spend on one review's orders; empty for no limit.",
+        label=_("Purchasing budget per review"),
+        help_text=_("The most to spend on one review's orders; empty for no limit."),
     )  # fmt: skip
     overstock_days = forms.IntegerField(
-        min_value=7, max_value=3650, label="Overstock above (days of cover)"
+        min_value=7, max_value=3650, label=_("Overstock above (days of cover)")
     )
     stale_days = forms.IntegerField(
-        min_value=1, max_value=365, label="Stale data after (days without new data)"
+        min_value=1, max_value=365, label=_("Stale data after (days without new data)")
     )
     alert_minimum_value = forms.DecimalField(
         min_value=Decimal("0"), decimal_places=2, max_digits=14,
-        label="Raise alerts worth at least",
-        help_text="Stock-outs, overstock and forecast bias putting less money than this at risk "
-        "raise no alert; 0 raises them all. Stale data and failed jobs always alert.",
+        label=_("Raise alerts worth at least"),
+        help_text=_(
+            "Stock-outs, overstock and forecast bias putting less money than this at risk "
+            "raise no alert; 0 raises them all. Stale data and failed jobs always alert."
+        ),
     )  # fmt: skip
     digest_enabled = forms.BooleanField(
-        required=False, label="Email owners and planners a morning digest of open alerts"
+        required=False, label=_("Email owners and planners a morning digest of open alerts")
     )
 
     def __init__(self, *args, suppliers=(), **kwargs):
@@ -61,7 +66,8 @@ class PlanningSettingsForm(forms.Form):
         for code in CLASSES:
             self.fields[f"level_{code}"] = forms.DecimalField(
                 min_value=Decimal("0.5"), max_value=Decimal("0.999"), decimal_places=3,
-                label=f"{code}", help_text=f"Fill-rate target of class {code}",
+                label=f"{code}",
+                help_text=_("Fill-rate target of class %(class)s") % {"class": code},
             )  # fmt: skip
         for supplier in self.suppliers:
             self.fields[f"supplier_{supplier.pk}"] = forms.DecimalField(

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.tenancy import all_merchants_context
 from forecasting.models import ForecastRun, TrainingRun
-from inventory.models import ImportJob
+from inventory.models import REFUSED_IMPORTS, ImportJob
 from inventory.partitions import partition_state
 from planning.models import Alert, PolicyReplay
 from planning.statistics import pseudonym
@@ -27,6 +27,9 @@ JOBS = (
     ("Training runs", TrainingRun),
     ("Policy replays", PolicyReplay),
 )
+# Failed on their input, not on the platform: counted apart, never as failures.
+REFUSED = {ImportJob: REFUSED_IMPORTS}
+NOTHING = Q(pk__isnull=True)  # a primary key is never null: no row
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class JobStates:
     failed: int
     succeeded: int
     oldest_queued: dt.datetime | None
+    refused: int = 0
 
 
 @dataclass
@@ -87,18 +91,20 @@ def service_health(now: dt.datetime | None = None) -> dict:
             recent = model.objects.unscoped().filter(
                 Q(created_at__gte=since) | Q(status__in=["queued", "running"])
             )
+            refused = REFUSED.get(model, NOTHING)
+            failed = Q(status="failed") & ~refused
             states = recent.aggregate(
                 queued=Count("pk", filter=Q(status="queued")),
                 running=Count("pk", filter=Q(status="running")),
-                failed=Count("pk", filter=Q(status="failed")),
+                failed=Count("pk", filter=failed),
+                refused=Count("pk", filter=refused),
                 succeeded=Count("pk", filter=Q(status="succeeded")),
                 oldest=Min("created_at", filter=Q(status="queued")),
             )
             jobs.append(JobStates(label, states["queued"], states["running"], states["failed"],
-                                  states["succeeded"], states["oldest"]))  # fmt: skip
-            failures = (
-                recent.filter(status="failed").values("merchant_id").annotate(count=Count("pk"))
-            )
+                                  states["succeeded"], states["oldest"],
+                                  refused=states["refused"]))  # fmt: skip
+            failures = recent.filter(failed).values("merchant_id").annotate(count=Count("pk"))
             for entry in failures:
                 health = row(entry["merchant_id"])
                 health.failed_jobs += entry["count"]

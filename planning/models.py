@@ -9,8 +9,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantOwned
+from accounts.workflow_events import EVENT_TYPES
 from forecasting.models import RunFields
 from inventory.models import MONEY, QUANTITY
 
@@ -33,8 +35,8 @@ class PlanningSettings(TenantOwned):
     limits."""
 
     class ServicePolicy(models.TextChoices):
-        STORE = "store", "One fill rate for the whole store, at the least stock value"
-        CLASSES = "classes", "A fill rate per class (ABC by revenue, XYZ by variability)"
+        STORE = "store", _("One fill rate for the whole store, at the least stock value")
+        CLASSES = "classes", _("A fill rate per class (ABC by revenue, XYZ by variability)")
 
     service_policy = models.CharField(
         max_length=8,
@@ -134,10 +136,10 @@ class ReorderSuggestion(TenantOwned):
     decided ones stay as the record."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        SUPERSEDED = "superseded", "Superseded"
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Superseded")
 
     forecast_run = models.ForeignKey(
         "forecasting.ForecastRun", on_delete=models.CASCADE, related_name="suggestions"
@@ -200,6 +202,24 @@ class ReorderSuggestion(TenantOwned):
         help_text="The draft order its approval put it on.",
     )
     reason = models.TextField(blank=True, help_text="Why it was rejected.")
+    deferred_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Left off the orders page until this day; the next plans keep it deferred.",
+    )
+    # What a changed quantity's cover and fill rate are recomputed from (`planning.outcomes`);
+    # empty on lines planned before they were kept.
+    review_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The review period the order covers, in days."
+    )
+    lead_time_std_days = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    daily_demand = models.DecimalField(
+        max_digits=16,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="Mean daily demand after the lead time (days of cover divide by it).",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -231,9 +251,10 @@ class Decision(TenantOwned):
     """The audit of a decision: who did what to which suggestion, when, and what changed."""
 
     class Action(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        EDITED = "edited", "Quantity edited"
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        EDITED = "edited", _("Quantity edited")
+        DEFERRED = "deferred", _("Deferred")
 
     suggestion = models.ForeignKey(
         ReorderSuggestion, on_delete=models.CASCADE, related_name="decisions"
@@ -260,18 +281,18 @@ class Alert(TenantOwned):
     only, never anything about a customer."""
 
     class Kind(models.TextChoices):
-        STOCK_OUT = "stock_out", "Projected stock-out"
-        OVERSTOCK = "overstock", "Overstock"
-        ANOMALY = "anomaly", "Demand anomaly"
-        BIAS = "bias", "Forecast bias"
-        STALE_DATA = "stale_data", "Stale data"
-        FAILED_JOB = "failed_job", "Failed job"
+        STOCK_OUT = "stock_out", _("Projected stock-out")
+        OVERSTOCK = "overstock", _("Overstock")
+        ANOMALY = "anomaly", _("Demand anomaly")
+        BIAS = "bias", _("Forecast bias")
+        STALE_DATA = "stale_data", _("Stale data")
+        FAILED_JOB = "failed_job", _("Failed job")
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        SNOOZED = "snoozed", "Snoozed"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        SNOOZED = "snoozed", _("Snoozed")
+        RESOLVED = "resolved", _("Resolved")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     sku = models.ForeignKey(
@@ -351,13 +372,23 @@ class Alert(TenantOwned):
         return f"{self.get_kind_display()}: {subject} ({self.state})"
 
 
+def every_event_type() -> list[str]:
+    """What a new webhook endpoint subscribes to: every event of the workflow."""
+    return list(EVENT_TYPES)
+
+
 class WebhookEndpoint(TenantOwned):
-    """A URL of the merchant's that receives alert events as JSON, signed with HMAC-SHA256
-    of the body under the endpoint's secret (header ``Shelfcast-Signature``)."""
+    """A URL of the merchant's that receives the workflow's events as JSON, signed with
+    HMAC-SHA256 of the body under the endpoint's secret (header ``Shelfcast-Signature``)."""
 
     url = models.URLField(max_length=500)
     secret = models.CharField(max_length=64, editable=False)
     is_active = models.BooleanField(default=True)
+    event_types = models.JSONField(
+        default=every_event_type,
+        blank=True,
+        help_text="The event types it receives (accounts.workflow_events.EVENT_TYPES).",
+    )
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -375,9 +406,9 @@ class WebhookDelivery(TenantOwned):
     event id is sent with it, so a receiver can drop a delivery it already has."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
@@ -425,10 +456,10 @@ class PromotionPlan(TenantOwned):
     forecast takes into account."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACCEPTED = "accepted", "Accepted"
-        DISMISSED = "dismissed", "Dismissed"
-        SUPERSEDED = "superseded", "Superseded"
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DISMISSED = "dismissed", _("Dismissed")
+        SUPERSEDED = "superseded", _("Superseded")
 
     forecast_run = models.ForeignKey(
         "forecasting.ForecastRun", on_delete=models.CASCADE, related_name="promotion_plans"

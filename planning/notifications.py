@@ -1,11 +1,16 @@
-"""Telling merchants about alerts: webhooks (signed, retried with backoff, each event sent
-once per endpoint) and a morning email digest. Both carry what the alert holds, SKU-level
-aggregates, and never anything about a customer.
+"""Telling merchants what happened: webhooks (signed, retried with backoff, each event sent
+once per endpoint) and a morning email digest of the alerts. Both carry ids, codes, counts,
+states and SKU-level aggregates, and never anything about a customer.
 
-A webhook request is a JSON POST with the headers ``Shelfcast-Event`` (e.g. alert.opened),
-``Shelfcast-Event-Id`` (the same on every retry of one event, so a receiver can drop a repeat)
-and ``Shelfcast-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the
-endpoint's secret>``.
+A webhook request is a JSON POST of ``{"event": <type>, "id": <event id>, "created_at":
+<ISO 8601>, "data": {...}}`` (the types and what they say: `accounts.workflow_events`; the
+data is at most `accounts.workflow_events.MAX_DATA_BYTES`) with the headers
+``Shelfcast-Event`` (e.g. alert.opened), ``Shelfcast-Event-Id`` (the same on every retry of
+one event, so a receiver can drop a repeat) and ``Shelfcast-Signature: t=<unix time>,v1=<hex
+HMAC-SHA256 of "<t>.<body>" under the endpoint's secret>``. A receiver checks the signature
+against the body exactly as received, and refuses a timestamp more than a few minutes old
+(`signature_valid`). A try that is not answered 2xx is tried again after 30 s, 1 min, 2 min
+... (doubling), `MAX_ATTEMPTS` tries in all, then the delivery is failed.
 
 A webhook URL is the merchant's, so it must not become a way into the network Shelfcast runs
 in. Each attempt looks its host up once, refuses it unless every address found is public
@@ -26,7 +31,6 @@ import secrets
 import socket
 import ssl
 import time
-import uuid
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,15 +41,18 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from accounts import dispatch, quotas
 from accounts.errors import DomainError
+from accounts.formatting import format_money
 from accounts.models import Membership, Merchant
 from accounts.roles import Role
 from accounts.tenancy import all_merchants_context, tenant_context
 from planning.models import Alert, PlanningSettings, WebhookDelivery, WebhookEndpoint
 from planning.services import planning_settings
+from planning.webhook_events import event_types_checked
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY_SECONDS = 30  # then doubling: 30 s, 1 min, 2 min ... about an hour in all
@@ -123,26 +130,31 @@ def webhook_target(url: str) -> WebhookTarget:
     parts = urlsplit(url)
     allow_private = getattr(settings, "WEBHOOK_ALLOW_PRIVATE_HOSTS", False)
     if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
-        raise DomainError("A webhook URL must start with https://.")
+        raise DomainError(gettext("A webhook URL must start with https://."))
     host = parts.hostname
     if not host:
-        raise DomainError("A webhook URL needs a host name.")
+        raise DomainError(gettext("A webhook URL needs a host name."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
-        raise DomainError("The webhook URL's port is not a valid port number.") from error
+        raise DomainError(gettext("The webhook URL's port is not a valid port number.")) from error
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
-        raise DomainError(f"The host {host!r} cannot be resolved.") from error
+        raise DomainError(
+            gettext("The host %(host)s cannot be resolved.") % {"host": repr(host)}
+        ) from error
     addresses = tuple(dict.fromkeys(str(info[4][0]) for info in found))
     if not addresses:
-        raise DomainError(f"The host {host!r} cannot be resolved.")
+        raise DomainError(gettext("The host %(host)s cannot be resolved.") % {"host": repr(host)})
     if not allow_private and not all(address_is_public(address) for address in addresses):
         raise DomainError(
-            f"The host {host!r} is not a public address: webhooks go to servers on the "
-            "internet, never to private, loopback, link-local, multicast or cloud metadata "
-            "addresses."
+            gettext(
+                "The host %(host)s is not a public address: webhooks go to servers on "
+                "the internet, never to private, loopback, link-local, multicast or "
+                "cloud metadata addresses."
+            )
+            % {"host": repr(host)}
         )
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return WebhookTarget(parts.scheme, host, port, path, addresses)
@@ -209,25 +221,39 @@ def _post(target: WebhookTarget, body: bytes, headers: dict[str, str]) -> int:
 
 @transaction.atomic
 def webhook_endpoint_create(
-    *, merchant: Merchant, url: str, description: str = ""
+    *,
+    merchant: Merchant,
+    url: str,
+    description: str = "",
+    event_types: list[str] | None = None,
 ) -> WebhookEndpoint:
-    """A new endpoint with a fresh secret (shown to the merchant once, to verify signatures).
-    A store has at most WEBHOOK_MAX_ENDPOINTS (on or off), counted under its row lock."""
+    """A new endpoint with a fresh secret (shown to the merchant once, to verify signatures),
+    receiving ``event_types`` (None: every type). A store has at most WEBHOOK_MAX_ENDPOINTS
+    (on or off), counted under its row lock."""
     check_url(url)
+    chosen = {} if event_types is None else {"event_types": event_types_checked(event_types)}
     quotas.hold(merchant)
     endpoints = WebhookEndpoint.objects.for_merchant(merchant)
     if endpoints.filter(url=url).exists():
-        raise DomainError("That URL already receives this store's webhooks.")
+        raise DomainError(gettext("That URL already receives this store's webhooks."))
     count, limit = endpoints.count(), settings.WEBHOOK_MAX_ENDPOINTS
     if count >= limit:
         raise quotas.QuotaExceeded(
-            f"This store has {count} webhook endpoints and may have at most {limit}: delete "
-            "one it no longer needs (DELETE /api/v1/webhook-endpoints/<id>/), then add this one.",
+            gettext(
+                "This store has %(count)s webhook endpoints and may have at most "
+                "%(limit)s: delete one it no longer needs (DELETE "
+                "/api/v1/webhook-endpoints/<id>/), then add this one."
+            )
+            % {"count": count, "limit": limit},
             quota="webhook_endpoints",
             limit=limit,
         )
     return WebhookEndpoint.objects.create(
-        merchant=merchant, url=url, description=description, secret=secrets.token_hex(32)
+        merchant=merchant,
+        url=url,
+        description=description,
+        secret=secrets.token_hex(32),
+        **chosen,
     )
 
 
@@ -269,37 +295,8 @@ def alert_payload(alert: Alert) -> dict:
         "money_basis": alert.money_basis,
         "details": alert.details,
         "opened_at": alert.opened_at.isoformat(),
+        "resolved_at": alert.resolved_at.isoformat() if alert.resolved_at else None,
     }
-
-
-def alerts_announce(*, merchant_id: int, alert_ids: list[int]) -> int:
-    """Queue an ``alert.opened`` event per new alert for every active endpoint, and send
-    them. Runs after the transaction that opened the alerts has committed."""
-
-    merchant = Merchant.objects.get(pk=merchant_id)
-    with transaction.atomic(), tenant_context(merchant):
-        endpoints = list(WebhookEndpoint.objects.for_merchant(merchant).filter(is_active=True))
-        if not endpoints:
-            return 0
-        alerts = Alert.objects.for_merchant(merchant).filter(pk__in=alert_ids)
-        deliveries = [
-            WebhookDelivery(
-                merchant=merchant,
-                endpoint=endpoint,
-                event="alert.opened",
-                event_id=uuid.uuid4(),
-                payload=alert_payload(alert),
-            )
-            for alert in alerts.select_related("sku", "location")
-            for endpoint in endpoints
-        ]
-        WebhookDelivery.objects.bulk_create(deliveries)
-        ids = [delivery.pk for delivery in deliveries]
-        for pk in ids:
-            dispatch.send_on_commit(
-                "planning.deliver_webhook_task", merchant_id=merchant_id, delivery_id=pk
-            )
-    return len(ids)
 
 
 def webhook_deliver(*, merchant: Merchant, delivery_id: int) -> float | None:
@@ -316,7 +313,12 @@ def webhook_deliver(*, merchant: Merchant, delivery_id: int) -> float | None:
         if delivery is None:  # delivered, given up, or another worker has it now
             return None
         body = json.dumps(
-            {"event": delivery.event, "id": str(delivery.event_id), "data": delivery.payload},
+            {
+                "event": delivery.event,
+                "id": str(delivery.event_id),
+                "created_at": delivery.created_at.isoformat(),
+                "data": delivery.payload,
+            },
             sort_keys=True,
         ).encode()
         headers = {
@@ -414,13 +416,15 @@ def digest_send(*, merchant: Merchant, now: dt.datetime | None = None) -> int:
         preferences.save(update_fields=["digest_sent_on", "updated_at"])
         if not counts:
             return 0
-        recipients = sorted(
-            email
-            for email in Membership.objects.for_merchant(merchant)
+        # Each member reads the digest in the language they chose for the portal.
+        recipients: dict[str, list[str]] = {}
+        for email, language in sorted(
+            Membership.objects.for_merchant(merchant)
             .filter(role__in=[Role.OWNER, Role.PLANNER], user__is_active=True)
-            .values_list("user__email", flat=True)
-            if email
-        )
+            .values_list("user__email", "user__language")
+        ):
+            if email:
+                recipients.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
         if not recipients:
             return 0
         lines = [
@@ -433,15 +437,25 @@ def digest_send(*, merchant: Merchant, now: dt.datetime | None = None) -> int:
             "merchant": merchant,
             "counts": [(Alert.Kind(kind).label, count) for kind, count in sorted(counts.items())],
             "total": sum(counts.values()),
-            "at_risk": f"{at_risk:,.2f}",
+            "at_risk": at_risk,
             "alerts": lines,
             "link": f"{settings.PORTAL_BASE_URL}/m/{merchant.slug}/planning/alerts/",
         }
-        body = render_to_string("planning/email/digest.txt", context)
-        subject = f"{merchant.name}: {context['total']} open alert(s)"
-        if at_risk > 0:
-            subject += f", {merchant.currency} {context['at_risk']} at risk"
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, recipients, fail_silently=False)
-        )
+        for language, emails in recipients.items():
+            with translation.override(language):
+                body = render_to_string("planning/email/digest.txt", context)
+                subject = ngettext(
+                    "%(store)s: %(count)d open alert",
+                    "%(store)s: %(count)d open alerts",
+                    context["total"],
+                ) % {"store": merchant.name, "count": context["total"]}
+                if at_risk > 0:
+                    subject += gettext(", %(money)s at risk") % {
+                        "money": format_money(at_risk, merchant.currency)
+                    }
+            transaction.on_commit(
+                lambda subject=subject, body=body, emails=emails: send_mail(
+                    subject, body, None, emails, fail_silently=False
+                )
+            )
     return 1

@@ -263,7 +263,9 @@ def order_choices(
     lowest = float(gap.min()) if gap.size else 0.0
     span = float(gap.max() - lowest) + 1.0 if gap.size else 1.0
     offset = (np.arange(series) * span)[:, None]
-    probe = np.clip(quantities, lowest, gap[:, -1:]) + offset
+    # below the row's smallest gap every gap is above it: half a unit under the lowest gap
+    # stays clear of the row before (the span leaves a whole unit between rows)
+    probe = np.clip(quantities, lowest - 0.5, gap[:, -1:]) + offset
     above = (
         np.searchsorted((gap + offset).ravel(), probe.ravel(), side="right").reshape(probe.shape)
         - np.arange(series)[:, None] * count

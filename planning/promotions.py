@@ -13,11 +13,13 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
-from forecasting.models import ForecastRun, SeriesForecast
+from forecasting import selectors as forecasting_selectors
+from forecasting.models import ForecastRun
 from inventory.models import SKU, Promotion, SalesDay
 from planning import promotion_math as math_
 from planning.models import Alert, PromotionPlan
@@ -164,11 +166,11 @@ def promotion_plans_propose(*, merchant: Merchant, run: ForecastRun) -> int:
     effects = promotion_effects(merchant=merchant, skus=set(skus), today=today)
     stock, arriving = latest_stock(merchant), open_orders(merchant)
     items = primary_items(merchant)
-    forecasts = {
-        (sku, location): SeriesForecast.unpack(packed)
-        for sku, location, packed in SeriesForecast.objects.for_merchant(merchant)
-        .filter(run=run, sku_id__in=skus)
-        .values_list("sku_id", "location_id", "quantiles")
+    forecasts = {  # with the planners' overrides in force (`forecasting.overrides`)
+        (sku, location): quantiles
+        for sku, location, quantiles, _correlation in forecasting_selectors.run_forecasts(
+            merchant=merchant, run=run, sku_ids=skus
+        )
     }
     first = today + dt.timedelta(days=1)
     created = []
@@ -236,10 +238,13 @@ def promotion_plan_accept(*, merchant: Merchant, pk: int, actor: User | None) ->
         .get(pk=pk)
     )
     if plan.status != PromotionPlan.Status.PROPOSED:
-        raise DomainError(f"This plan is {plan.get_status_display().lower()}, not proposed.")
+        raise DomainError(
+            gettext("This plan is %(state)s, not proposed.")
+            % {"state": plan.get_status_display().lower()}
+        )
     days = (plan.end_date - plan.start_date).days + 1
     if _blocked(merchant, plan.sku, plan.location_id, plan.start_date, days).any():
-        raise DomainError("Another promotion now covers part of this window.")
+        raise DomainError(gettext("Another promotion now covers part of this window."))
     plan.promotion = Promotion.objects.create(
         merchant=merchant,
         code=f"PLAN-{plan.pk}",

@@ -15,6 +15,8 @@ from planning.models import (
     PolicyReplay,
     PromotionPlan,
     ReorderSuggestion,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 
@@ -179,9 +181,21 @@ def suppliers(*, merchant: Merchant) -> list:
 
 
 def webhook_endpoints(*, merchant: Merchant) -> list:
-    from planning.models import WebhookEndpoint
-
     return list(WebhookEndpoint.objects.for_merchant(merchant).order_by("pk"))
+
+
+def webhook_endpoint(*, merchant: Merchant, pk: int) -> WebhookEndpoint | None:
+    """The merchant's endpoint, None for a missing one or another merchant's."""
+    return WebhookEndpoint.objects.for_merchant(merchant).filter(pk=pk).first()
+
+
+def webhook_deliveries(*, merchant: Merchant, endpoint_id: int) -> QuerySet:
+    """The endpoint's delivery log, newest first."""
+    return (
+        WebhookDelivery.objects.for_merchant(merchant)
+        .filter(endpoint_id=endpoint_id)
+        .order_by("-created_at", "-pk")
+    )
 
 
 def suggestion_totals(*, merchant: Merchant, status: str) -> dict:

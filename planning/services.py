@@ -14,12 +14,14 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from accounts import dispatch, runs
+from accounts import dispatch, runs, workflow_events
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
-from forecasting.models import ForecastRun, SeriesForecast
+from forecasting import selectors as forecasting_selectors
+from forecasting.models import ForecastRun
 from inventory import services as inventory_services
 from inventory.models import (
     SKU,
@@ -29,7 +31,7 @@ from inventory.models import (
     StockLevel,
     SupplierItem,
 )
-from planning import policy
+from planning import outcomes, policy
 from planning.models import (
     Decision,
     PlanningSettings,
@@ -169,7 +171,7 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
     With a budget, the orders worth most per currency unit are kept and the rest are marked
     as cut by the budget (still shown, quantity unchanged, for the merchant to see)."""
     if run.status != ForecastRun.Status.SUCCEEDED:
-        raise DomainError("Only a finished forecast run can be planned from.")
+        raise DomainError(gettext("Only a finished forecast run can be planned from."))
     settings = planning_settings(merchant)
     today = run.history_end or timezone.localdate()
     classes = service_classes(merchant, today)
@@ -185,10 +187,10 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
     review = merchant.review_period_days
     store_wide = settings.service_policy == PlanningSettings.ServicePolicy.STORE
     series = []  # (sku, location, item, class, target, terms, demand) of every forecast
-    forecasts = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
-    for sku, location, packed, correlation in forecasts.values_list(
-        "sku_id", "location_id", "quantiles", "path_correlation"
-    ).order_by("sku_id", "location_id"):
+    # the run's forecasts with the planners' overrides in force (`forecasting.overrides`)
+    for sku, location, quantiles, correlation in forecasting_selectors.run_forecasts(
+        merchant=merchant, run=run
+    ):
         item = items.get(sku)
         price, sku_cost = skus.get(sku, (None, None))
         cost = item.unit_cost if item and item.unit_cost is not None else sku_cost
@@ -207,7 +209,6 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
         )
         service_class = classes.get(sku, "CZ")
         target = float(settings.service_levels.get(service_class, merchant.target_service_level))
-        quantiles = SeriesForecast.unpack(packed)
         demand = policy.demand_from_forecast(quantiles, correlation, terms, count=PATHS, seed=sku)
         series.append((sku, location, item, service_class, target, terms, demand))
     levels = [None] * len(series)
@@ -234,7 +235,7 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
             floor=float(settings.minimum_fill_rate),
         )
         levels = list(positions + quantities)
-    rows, suggestions = [], []
+    rows, suggestions, per_day = [], [], []
     for (sku, location, item, service_class, target, terms, demand), level in zip(
         series, levels, strict=True
     ):
@@ -255,6 +256,7 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
             target = suggestion.levels.target
         rows.append((sku, location, item, service_class, target, terms))
         suggestions.append(suggestion)
+        per_day.append(demand.per_day)
     budget = float(settings.budget) if settings.budget is not None else None
     plan = policy.fit_budget(
         suggestions,
@@ -265,9 +267,17 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
         },
     )
     cut = set(plan.cut)
-    ReorderSuggestion.objects.for_merchant(merchant).filter(
+    proposed = ReorderSuggestion.objects.for_merchant(merchant).filter(
         status=ReorderSuggestion.Status.PROPOSED
-    ).update(status=ReorderSuggestion.Status.SUPERSEDED, updated_at=timezone.now())
+    )
+    # a line the planner deferred stays deferred on the plan that replaces it
+    deferred = {
+        (sku, location): until
+        for sku, location, until in proposed.filter(
+            deferred_until__gt=inventory_services.merchant_today(merchant)
+        ).values_list("sku_id", "location_id", "deferred_until")
+    }
+    proposed.update(status=ReorderSuggestion.Status.SUPERSEDED, updated_at=timezone.now())
     created = [
         ReorderSuggestion(
             merchant=merchant,
@@ -297,16 +307,45 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
             value=to_decimal(suggestion.value, Decimal("0.0001")),
             cut_by_budget=index in cut,
             limit=suggestion.limit,
+            deferred_until=deferred.get((sku, location)),
+            review_days=terms.review_days,
+            lead_time_std_days=to_decimal(terms.lead_time_std, Decimal("0.01")),
+            daily_demand=to_decimal(per_day[index], Decimal("0.000001")),
         )
         for index, ((sku, location, item, service_class, target, terms), suggestion) in enumerate(
             zip(rows, suggestions, strict=True)
         )
     ]
     ReorderSuggestion.objects.bulk_create(created, batch_size=2000)
-    return PlanResult(
+    result = PlanResult(
         suggestions=len(created),
         cut_by_budget=len(cut),
         spent=to_decimal(plan.spent, Decimal("0.01")),
+    )
+    if created:
+        _suggestions_created_emit(merchant, run, created, result)
+    return result
+
+
+def _suggestions_created_emit(
+    merchant: Merchant, run: ForecastRun, created: list[ReorderSuggestion], result: PlanResult
+) -> None:
+    """One ``suggestion.created`` for the whole plan, once it commits: how many lines, what
+    they cost, for how many suppliers. The lines themselves are read from GET
+    /api/v1/reorder-suggestions/?status=proposed, however many there are."""
+    workflow_events.emit(
+        merchant_id=merchant.pk,
+        event_type="suggestion.created",
+        data={
+            "forecast_run": run.pk,
+            "count": result.suggestions,
+            "cut_by_budget": result.cut_by_budget,
+            "cost": sum((line.cost for line in created), Decimal("0")).quantize(Decimal("0.01")),
+            "spent": result.spent,
+            "currency": merchant.currency,
+            "suppliers": len({line.supplier_id for line in created if line.supplier_id}),
+            "without_supplier": sum(1 for line in created if line.supplier_id is None),
+        },
     )
 
 
@@ -329,7 +368,10 @@ def _open_suggestion(merchant: Merchant, pk: int) -> ReorderSuggestion:
     if suggestion is None:
         raise ReorderSuggestion.DoesNotExist
     if suggestion.status != ReorderSuggestion.Status.PROPOSED:
-        raise DomainError(f"This suggestion is already {suggestion.get_status_display().lower()}.")
+        raise DomainError(
+            gettext("This suggestion is already %(state)s.")
+            % {"state": suggestion.get_status_display().lower()}
+        )
     return suggestion
 
 
@@ -341,12 +383,19 @@ def suggestion_quantity_set(
     refused: reject the suggestion instead)."""
     suggestion = _open_suggestion(merchant, pk)
     if quantity <= 0:
-        raise DomainError("The quantity must be above zero; reject the suggestion instead.")
+        raise DomainError(
+            gettext("The quantity must be above zero; reject the suggestion instead.")
+        )
     terms = policy.Terms(0, moq=float(suggestion.moq), pack_size=float(suggestion.pack_size))
     rounded = to_decimal(policy.round_quantity(float(quantity), terms))
     before = suggestion.quantity
     suggestion.quantity = rounded
-    suggestion.save(update_fields=["quantity", "updated_at"])
+    # what the new quantity gives, shown beside it (`planning.outcomes`)
+    result = outcomes.outcome(suggestion, rounded, paths=PATHS)
+    suggestion.days_of_cover = result.days_of_cover
+    if result.expected_fill_rate is not None:
+        suggestion.expected_fill_rate = result.expected_fill_rate
+    suggestion.save(update_fields=["quantity", "days_of_cover", "expected_fill_rate", "updated_at"])
     _decide(
         suggestion,
         actor=actor,
@@ -437,7 +486,7 @@ def suggestions_reject(
     from)."""
     reason = reason.strip()
     if not reason:
-        raise DomainError("Say why the suggestion is rejected.")
+        raise DomainError(gettext("Say why the suggestion is rejected."))
     rejected = 0
     suggestions = (
         ReorderSuggestion.objects.for_merchant(merchant)
@@ -517,8 +566,10 @@ def policy_replay_execute(
         needed = job.days + 56
         if len(history.days) < needed:
             raise DomainError(
-                f"A replay needs at least {needed} days of sales history "
-                f"({len(history.days)} so far)."
+                gettext(
+                    "A replay needs at least %(needed)s days of sales history (%(count)s so far)."
+                )
+                % {"needed": needed, "count": len(history.days)}
             )
         sold = np.nansum(history.values, axis=1)
         rows = np.sort(np.argsort(-sold, kind="stable")[:REPLAY_MAX_SERIES])
@@ -628,58 +679,75 @@ def planning_settings_update(
     )
     if service_levels is not None:
         if not isinstance(service_levels, dict):
-            raise DomainError("service_levels: an object of class to fill rate.")
+            raise DomainError(gettext("service_levels: an object of class to fill rate."))
         unknown = sorted(set(service_levels) - set(DEFAULT_SERVICE_LEVELS))
         if unknown:
-            raise DomainError(f"service_levels: unknown class {', '.join(unknown)} (AX to CZ).")
+            raise DomainError(
+                gettext("service_levels: unknown class %(values)s (AX to CZ).")
+                % {"values": ", ".join(unknown)}
+            )
         levels = {**settings.service_levels}
         for code, value in service_levels.items():
             try:
                 level = float(value)
             except (TypeError, ValueError) as error:
-                raise DomainError(f"service_levels.{code}: not a number.") from error
+                raise DomainError(
+                    gettext("service_levels.%(code)s: not a number.") % {"code": code}
+                ) from error
             if not 0.5 <= level <= 0.999:
-                raise DomainError(f"service_levels.{code}: must be between 0.5 and 0.999.")
+                raise DomainError(
+                    gettext("service_levels.%(code)s: must be between 0.5 and 0.999.")
+                    % {"code": code}
+                )
             levels[code] = level
         settings.service_levels = levels
     if budget is not None or clear_budget:
         if budget is not None and Decimal(budget) < 0:
-            raise DomainError("budget: must not be negative.")
+            raise DomainError(gettext("budget: must not be negative."))
         settings.budget = None if clear_budget else Decimal(budget)
     if supplier_budgets is not None:
         if not isinstance(supplier_budgets, dict):
-            raise DomainError("supplier_budgets: an object of supplier id to amount.")
+            raise DomainError(gettext("supplier_budgets: an object of supplier id to amount."))
         cleaned = {}
         try:
             for supplier, amount in supplier_budgets.items():
                 if amount is None or amount == "":
                     continue
                 if Decimal(str(amount)) < 0:
-                    raise DomainError(f"supplier_budgets.{supplier}: must not be negative.")
+                    raise DomainError(
+                        gettext("supplier_budgets.%(supplier)s: must not be negative.")
+                        % {"supplier": supplier}
+                    )
                 cleaned[str(int(supplier))] = str(Decimal(str(amount)))
         except (TypeError, ValueError, ArithmeticError) as error:
-            raise DomainError("supplier_budgets: supplier ids and amounts are numbers.") from error
+            raise DomainError(
+                gettext("supplier_budgets: supplier ids and amounts are numbers.")
+            ) from error
         own = Supplier.objects.for_merchant(merchant).filter(pk__in=[int(k) for k in cleaned])
         if own.count() != len(cleaned):
-            raise DomainError("supplier_budgets: no such supplier.")
+            raise DomainError(gettext("supplier_budgets: no such supplier."))
         settings.supplier_budgets = cleaned
     if service_policy is not None:
         if service_policy not in PlanningSettings.ServicePolicy.values:
             raise DomainError(
-                f"service_policy: one of {', '.join(PlanningSettings.ServicePolicy.values)}."
+                gettext("service_policy: one of %(values)s.")
+                % {"values": ", ".join(PlanningSettings.ServicePolicy.values)}
             )
         settings.service_policy = service_policy
     if minimum_fill_rate is not None:
         try:
             minimum = Decimal(str(minimum_fill_rate))
         except ArithmeticError as error:
-            raise DomainError("minimum_fill_rate: not a number.") from error
+            raise DomainError(gettext("minimum_fill_rate: not a number.")) from error
         if not Decimal("0") <= minimum <= Decimal("0.99"):
-            raise DomainError("minimum_fill_rate: must be between 0 and 0.99.")
+            raise DomainError(gettext("minimum_fill_rate: must be between 0 and 0.99."))
         if minimum > merchant.target_service_level:
             raise DomainError(
-                f"minimum_fill_rate: must not exceed the store's target service level "
-                f"({merchant.target_service_level:.3f})."
+                gettext(
+                    "minimum_fill_rate: must not exceed the store's target service level "
+                    "(%(target_service_level)s)."
+                )
+                % {"target_service_level": format(merchant.target_service_level, ".3f")}
             )
         settings.minimum_fill_rate = minimum
     for name, value in (
@@ -691,7 +759,7 @@ def planning_settings_update(
             try:
                 setattr(settings, name, Decimal(str(value)))
             except ArithmeticError as error:
-                raise DomainError(f"{name}: not a number.") from error
+                raise DomainError(gettext("%(name)s: not a number.") % {"name": name}) from error
     for name, value in (
         ("overstock_days", overstock_days),
         ("stale_days", stale_days),

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import models
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import (
@@ -26,12 +27,15 @@ from accounts.models import (
     Membership,
     Merchant,
     SecurityEvent,
+    SupportAccess,
     User,
 )
 from accounts.roles import Role
 from accounts.tenancy import all_merchants_context, tenant_context, tenant_models
 from forecasting.models import (
     ForecastChunk,
+    ForecastOverride,
+    ForecastOverrideEvent,
     ForecastRun,
     ModelVersion,
     SeriesForecast,
@@ -293,6 +297,19 @@ def _idempotency_record(world: World, ids: dict) -> IdempotencyRecord:
     )
 
 
+@builds(SupportAccess)
+def _support_access(world: World, ids: dict) -> SupportAccess:
+    # an ended grant: the world's stores give staff no leave to change their data
+    started = timezone.now() - dt.timedelta(days=10)
+    return SupportAccess.objects.create(
+        merchant=world.merchant,
+        granted_by=world.owner,
+        created_at=started,
+        expires_at=started + dt.timedelta(days=1),
+        **ids,
+    )
+
+
 @builds(SecurityEvent)
 def _security_event(world: World, ids: dict) -> SecurityEvent:
     return SecurityEvent.objects.create(
@@ -367,6 +384,35 @@ def _sku_embedding(world: World, ids: dict) -> SkuEmbedding:
         sku=world.objects[SKU],
         digest=world.marker[:32],
         vector=np.ones(4, dtype="<f4").tobytes(),
+        **ids,
+    )
+
+
+@builds(ForecastOverride)
+def _forecast_override(world: World, ids: dict) -> ForecastOverride:
+    return ForecastOverride.objects.create(
+        merchant=world.merchant,
+        sku=world.objects[SKU],
+        location=world.objects[Location],
+        start_date=dt.date(2024, 5, 2),
+        end_date=dt.date(2024, 5, 4),
+        kind=ForecastOverride.Kind.PERCENT,
+        amount=Decimal("20"),
+        reason=f"{world.marker} fair",
+        expires_on=dt.date(2024, 5, 4),
+        created_by=world.owner,
+        **ids,
+    )
+
+
+@builds(ForecastOverrideEvent)
+def _forecast_override_event(world: World, ids: dict) -> ForecastOverrideEvent:
+    return ForecastOverrideEvent.objects.create(
+        merchant=world.merchant,
+        override=world.objects[ForecastOverride],
+        action=ForecastOverrideEvent.Action.CREATED,
+        actor=world.owner,
+        changes={"reason": [None, world.marker]},
         **ids,
     )
 

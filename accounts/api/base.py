@@ -15,6 +15,7 @@ import re
 from contextlib import ExitStack
 
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.views import APIView
 
@@ -100,7 +101,9 @@ class MerchantAPIMixin:
             else self.write_permission
         )
         if not self._caller_can(request, needed):
-            raise exceptions.PermissionDenied("Your role in this merchant does not allow this.")
+            raise exceptions.PermissionDenied(
+                gettext("Your role in this merchant does not allow this.")
+            )
         _check_query_params(request.query_params)
         self._tenant_stack.enter_context(tenant_context(self.merchant))
 
@@ -130,7 +133,7 @@ class MerchantAPIMixin:
             merchant is None
             or selectors.membership_for(user=request.user, merchant=merchant) is None
         ):
-            raise Http404("No such merchant.")
+            raise Http404(gettext("No such merchant."))
         return merchant
 
     def _caller_can(self, request, permission: str) -> bool:

@@ -9,6 +9,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.views import set_rollback
@@ -85,7 +86,7 @@ def not_found(request, exception):
     (an id with a dot, a misspelt resource) is answered with a problem like every API error,
     not with the portal's HTML page."""
     if request.path.startswith(API_PREFIX):
-        return _problem_response(request, 404, "No operation of the API has this path.")
+        return _problem_response(request, 404, gettext("No operation of the API has this path."))
     return defaults.page_not_found(request, exception)
 
 

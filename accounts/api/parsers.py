@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import orjson
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import exceptions, parsers
 
 from config.uploads import describe_size
@@ -56,4 +57,6 @@ class JSONParser(parsers.JSONParser):
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError as error:
-            raise exceptions.ParseError(f"Malformed JSON: {error}") from error
+            raise exceptions.ParseError(
+                gettext("Malformed JSON: %(error)s") % {"error": error}
+            ) from error

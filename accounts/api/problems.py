@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, renderers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -32,6 +34,7 @@ MEDIA_TYPE = "application/problem+json"
 class ProblemType:
     slug: str
     status: int
+    # Lazy: read in the language of the request that is answered.
     title: str
     description: str
 
@@ -42,103 +45,113 @@ PROBLEM_TYPES = {
         ProblemType(
             "validation-error",
             400,
-            "The request is not valid",
-            "A body field, a query parameter or a header is invalid, or rows of a batch are "
-            "(nothing of the batch was written): `errors` lists every problem.",
+            _("The request is not valid"),
+            _(
+                "A body field, a query parameter or a header is invalid, or rows of a batch are "
+                "(nothing of the batch was written): `errors` lists every problem."
+            ),
         ),
         ProblemType(
             "malformed-request",
             400,
-            "The body cannot be read",
-            "The body is not well-formed JSON or CSV; `detail` says where.",
+            _("The body cannot be read"),
+            _("The body is not well-formed JSON or CSV; `detail` says where."),
         ),
         ProblemType(
             "request-refused",
             400,
-            "The request cannot be carried out",
-            "The request is well-formed but the store's data or rules do not allow it; "
-            "`detail` says why.",
+            _("The request cannot be carried out"),
+            _(
+                "The request is well-formed but the store's data or rules do not allow it; "
+                "`detail` says why."
+            ),
         ),
         ProblemType(
             "quota-exceeded",
             400,
-            "A quota of the store is used up",
-            "The store holds as many of something as it may (`quota`, `limit`).",
+            _("A quota of the store is used up"),
+            _("The store holds as many of something as it may (`quota`, `limit`)."),
         ),
         ProblemType(
             "not-authenticated",
             401,
-            "Authentication is required",
-            "No valid API token (or signed-in session) came with the request.",
+            _("Authentication is required"),
+            _("No valid API token (or signed-in session) came with the request."),
         ),
         ProblemType(
             "permission-denied",
             403,
-            "The caller's role does not allow this",
-            "The token's or member's role lacks the permission this operation needs.",
+            _("The caller's role does not allow this"),
+            _("The token's or member's role lacks the permission this operation needs."),
         ),
         ProblemType(
             "not-found",
             404,
-            "Not found",
-            "Nothing is here, or it is another store's: the two are not told apart.",
+            _("Not found"),
+            _("Nothing is here, or it is another store's: the two are not told apart."),
         ),
         ProblemType(
             "method-not-allowed",
             405,
-            "Method not allowed",
-            "This path does not take this HTTP method; the Allow header lists those it does.",
+            _("Method not allowed"),
+            _("This path does not take this HTTP method; the Allow header lists those it does."),
         ),
         ProblemType(
             "not-acceptable",
             406,
-            "Not acceptable",
-            "The answer cannot be given in a media type the Accept header allows.",
+            _("Not acceptable"),
+            _("The answer cannot be given in a media type the Accept header allows."),
         ),
         ProblemType(
             "conflict",
             409,
-            "The request conflicts with a concurrent change",
-            "Something the request refers to changed while it ran; nothing was written. "
-            "Send it again.",
+            _("The request conflicts with a concurrent change"),
+            _(
+                "Something the request refers to changed while it ran; nothing was written. "
+                "Send it again."
+            ),
         ),
         ProblemType(
             "request-too-large",
             413,
-            "The body is too large",
-            "The body is larger than the API accepts (`limit_bytes`): send fewer rows.",
+            _("The body is too large"),
+            _("The body is larger than the API accepts (`limit_bytes`): send fewer rows."),
         ),
         ProblemType(
             "unsupported-media-type",
             415,
-            "Unsupported media type",
-            "The body is not of a media type this operation reads.",
+            _("Unsupported media type"),
+            _("The body is not of a media type this operation reads."),
         ),
         ProblemType(
             "idempotency-key-reused",
             422,
-            "The Idempotency-Key was used for another request",
-            "A retry must repeat the first request exactly; use a new key for new data.",
+            _("The Idempotency-Key was used for another request"),
+            _("A retry must repeat the first request exactly; use a new key for new data."),
         ),
         ProblemType(
             "rate-limited",
             429,
-            "Too many requests",
-            "A rate limit is used up (`policy`, `limit` requests per `window_seconds`); "
-            "try again after the Retry-After header's seconds.",
+            _("Too many requests"),
+            _(
+                "A rate limit is used up (`policy`, `limit` requests per `window_seconds`); "
+                "try again after the Retry-After header's seconds."
+            ),
         ),
         ProblemType(
             "server-error",
             500,
-            "Internal server error",
-            "Something went wrong on Shelfcast's side; nothing was written.",
+            _("Internal server error"),
+            _("Something went wrong on Shelfcast's side; nothing was written."),
         ),
         ProblemType(
             "store-busy",
             503,
-            "The store is busy",
-            "An import of the store is running; nothing was written. Send the same request "
-            "again (same Idempotency-Key) after the Retry-After header's seconds.",
+            _("The store is busy"),
+            _(
+                "An import of the store is running; nothing was written. Send the same request "
+                "again (same Idempotency-Key) after the Retry-After header's seconds."
+            ),
         ),
     ]
 }
@@ -214,9 +227,9 @@ def problem(
     kind = PROBLEM_TYPES[slug]
     return {
         "type": type_uri(request, slug),
-        "title": kind.title,
+        "title": str(kind.title),
         "status": status,
-        "detail": detail or kind.description,
+        "detail": str(detail or kind.description),
         "instance": request.path if request is not None else "",
         **members,
     }
@@ -280,4 +293,6 @@ def summary(errors: list[dict[str, Any]]) -> str:
     if len(errors) == 1:
         (error,) = errors
         return f"{error['field']}: {error['detail']}" if error["field"] else error["detail"]
-    return f"{len(errors)} problems in the request; `errors` lists them."
+    return gettext("%(count)d problems in the request; `errors` lists them.") % {
+        "count": len(errors)
+    }

@@ -1,4 +1,5 @@
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -15,7 +16,7 @@ def problem_type(request, slug: str):
     ``type`` answers with this, so the types document themselves."""
     kind = PROBLEM_TYPES.get(slug)
     if kind is None:
-        raise Http404("No such problem type.")
+        raise Http404(gettext("No such problem type."))
     return JsonResponse(
         {
             "type": type_uri(request, slug),

@@ -55,6 +55,15 @@ class Merchant(HttpUser):
     def orders(self):
         self.page("planning/orders/", "orders")
 
+    @task(1)
+    def orders_deep_page(self):
+        # a late page: the database pages, the subtotals still sum every matching line
+        self.page(f"planning/orders/?page={random.randint(2, 40)}", "orders page n")
+
+    @task(1)
+    def orders_search(self):
+        self.page(f"planning/orders/?q=Product+{random.randint(0, 96)}", "orders search")
+
     @task(2)
     def alerts(self):
         self.page("planning/alerts/", "alerts")

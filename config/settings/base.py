@@ -57,9 +57,13 @@ MIDDLEWARE = [
     "config.content_security_policy.ContentSecurityPolicyMiddleware",
     "config.timing.ServerTimingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the answer: the language cookie, else the Accept-Language header.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's chosen language wins over the browser's (portal pages only).
+    "accounts.languages.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -141,6 +145,10 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The languages of the portal, the emails and the API. English is the source language; the
+# catalogues are locale/<locale>/LC_MESSAGES/django.po, compiled by scripts/setup.
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -192,6 +200,9 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"  # never used while tasks run eagerly
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker, long jobs (imports, forecasts, replays) run on a background thread of the
+# web process, so the page that queued one answers at once (accounts/dispatch.py).
+LONG_JOBS_IN_BACKGROUND_THREAD = CELERY_TASK_ALWAYS_EAGER
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -410,3 +421,7 @@ WEBHOOK_ALLOW_PRIVATE_HOSTS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_HOSTS", "") 
 # The most webhook endpoints one store may have (on or off): every alert is sent to each of
 # them, with retries, by the shared default queue.
 WEBHOOK_MAX_ENDPOINTS = int(os.environ.get("WEBHOOK_MAX_ENDPOINTS", "10"))
+# Who hears the workflow's events once their transaction commits, by dotted path (so the apps
+# that emit import none of the listeners): a callable (events) -> None
+# (accounts/workflow_events.py).
+WORKFLOW_EVENT_RECEIVERS = ["planning.webhook_events.events_record"]

@@ -24,6 +24,8 @@ LOGGING = {
 # Tasks run in-process in tests; tests/accounts/test_celery_worker.py runs a real worker
 # against the broker when CELERY_BROKER_URL is set.
 CELERY_TASK_ALWAYS_EAGER = True
+# ...in the request that queued them, long jobs too: a test asserts what the job did.
+LONG_JOBS_IN_BACKGROUND_THREAD = False
 EXPLAIN_IN_REQUEST = True  # tests/forecasting/test_views.py covers the queued path too
 
 # Throttling has its own tests; everywhere else a generous limit keeps it out of the way.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
-from accounts.api.filters import InstantFilter, ListFilterSet, code_filter
-from forecasting.models import ForecastRun, SeriesForecast
+from accounts.api.filters import ActiveOnFilter, InstantFilter, ListFilterSet, code_filter
+from forecasting.models import ForecastOverride, ForecastRun, SeriesForecast
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -39,4 +39,20 @@ class ForecastRunFilterSet(ListFilterSet):
 
     class Meta:
         model = ForecastRun
+        fields = []
+
+
+class ForecastOverrideFilterSet(ListFilterSet):
+    sku = code_filter("sku__code", "SKU")
+    location = code_filter("location__code", "location")
+    kind = django_filters.ChoiceFilter(
+        choices=ForecastOverride.Kind.choices, help_text="Only those of this kind."
+    )
+    active_on = ActiveOnFilter(
+        help_text="Only those whose days include this date (starting on or before it, ending "
+        "on or after it)."
+    )
+
+    class Meta:
+        model = ForecastOverride
         fields = []

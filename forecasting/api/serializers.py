@@ -1,16 +1,26 @@
-"""Read serializers of the forecasting API: stored forecasts and the runs that made them.
-Nothing here computes a forecast or an explanation; the quantiles are the stored arrays."""
+"""Serializers of the forecasting API: stored forecasts and the runs that made them (read),
+planners' forecast overrides (read and write) and forecast value added. Nothing here computes
+a forecast or an explanation; the quantiles are the stored arrays."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import numpy as np
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from forecasting.models import ForecastRun, ModelVersion, SeriesForecast
+from accounts.api.base import CONTROL_CHARACTERS
+from forecasting.models import (
+    ForecastOverride,
+    ForecastOverrideEvent,
+    ForecastRun,
+    ModelVersion,
+    SeriesForecast,
+)
 from forecasting.quantiles import LEVELS
+from inventory.models import SKU, Location
 
 # float32 values, rounded as the portal shows them: a unit count needs no more.
 DECIMALS = 4
@@ -191,3 +201,129 @@ class ForecastSerializer(serializers.ModelSerializer):
     def get_lead_time_demand(self, forecast: SeriesForecast) -> dict | None:
         sums = self.context.get("lead_time_demand", {})
         return sums.get(forecast.pk)
+
+
+class ForecastOverrideEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(
+        slug_field="email", read_only=True, help_text="Who did it (null: a removed member)."
+    )
+    changes = serializers.DictField(
+        read_only=True,
+        help_text="Each changed field: [before, after] (codes, ISO dates, decimal strings).",
+    )
+
+    class Meta:
+        model = ForecastOverrideEvent
+        fields = ["action", "actor", "via", "changes", "created_at"]
+        read_only_fields = fields
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A related object by its code; a control character (never part of a code, and a NUL
+    PostgreSQL refuses in a query) is a validation error naming the field."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and CONTROL_CHARACTERS.search(data):
+            raise serializers.ValidationError(gettext("must not contain control characters"))
+        return super().to_internal_value(data)
+
+
+class ForecastOverrideSerializer(serializers.ModelSerializer):
+    """A planner's override of a SKU's forecast (forecasting/overrides.py says how it changes
+    the forecast). Written by SKU and location codes; ``location`` null is every location."""
+
+    sku = CodeRelatedField(
+        slug_field="code", queryset=SKU.objects.none(), help_text="The SKU's code."
+    )
+    location = CodeRelatedField(
+        slug_field="code",
+        queryset=Location.objects.none(),
+        allow_null=True,
+        required=False,
+        help_text="The location's code; null (or left out): every location of the SKU.",
+    )
+    kind = serializers.ChoiceField(
+        choices=ForecastOverride.Kind.choices,
+        help_text="`value`: `amount` is the demand in units per day (the median; the other "
+        "quantiles scale with it). `percent`: `amount` is the change of every quantile in "
+        "percent (-100 to 1000).",
+    )
+    state = serializers.SerializerMethodField()
+    created_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    ended_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    events = ForecastOverrideEventSerializer(
+        many=True, read_only=True, help_text="The audit: every change, newest first."
+    )
+
+    class Meta:
+        model = ForecastOverride
+        fields = [
+            "id", "sku", "location", "start_date", "end_date", "kind", "amount", "reason",
+            "expires_on", "state", "created_by", "created_at", "ended_by", "ended_at",
+            "updated_at", "events",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "ended_at", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        merchant = self.context.get("merchant")
+        if merchant is not None:  # codes of the caller's merchant only
+            self.fields["sku"].queryset = SKU.objects.for_merchant(merchant)
+            self.fields["location"].queryset = Location.objects.for_merchant(merchant)
+
+    @extend_schema_field(
+        serializers.CharField(
+            help_text="On the store's today: `in_force` (changes forecasts from today), "
+            "`ended`, `expired`, or `over` (its days have passed)."
+        )
+    )
+    def get_state(self, override: ForecastOverride) -> str:
+        return override.state_on(self.context["today"])
+
+
+class ValueAddedScoreSerializer(serializers.Serializer):
+    mae = serializers.FloatField(allow_null=True, help_text="Mean absolute error, units.")
+    wape = serializers.FloatField(
+        allow_null=True, help_text="Absolute errors over units sold (null with none sold)."
+    )
+
+
+class ValueAddedSerializer(serializers.Serializer):
+    """Scores of the median of the model, the override and seasonal naive on the SKU-days
+    the overrides changed (forecasting/value_added.py)."""
+
+    sku_days = serializers.IntegerField()
+    actual_units = serializers.FloatField()
+    model = ValueAddedScoreSerializer()
+    override = ValueAddedScoreSerializer()
+    seasonal_naive = ValueAddedScoreSerializer()
+    value_added = serializers.FloatField(
+        allow_null=True,
+        help_text="The model's WAPE less the override's: above 0, the overrides helped.",
+    )
+    value_added_over_naive = serializers.FloatField(
+        allow_null=True, help_text="Seasonal naive's WAPE less the override's."
+    )
+
+
+class PlannerValueAddedSerializer(ValueAddedSerializer):
+    planner = serializers.IntegerField(
+        allow_null=True, help_text="The user id of the planner who set the overrides."
+    )
+    name = serializers.CharField()
+
+
+class ForecastValueAddedSerializer(serializers.Serializer):
+    """Forecast value added over a window of days with sales."""
+
+    # `from` is a keyword of Python: declared in get_fields.
+    to = serializers.DateField(allow_null=True, help_text="The last day measured.")
+    overall = ValueAddedSerializer()
+    planners = PlannerValueAddedSerializer(many=True, help_text="Most SKU-days first.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {
+            "from": serializers.DateField(allow_null=True, help_text="The first day measured."),
+            **fields,
+        }

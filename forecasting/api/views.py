@@ -1,7 +1,9 @@
 """The forecasting API: the stored forecasts (quantiles per SKU, location and day, with the
 model, version, accuracy and explanation behind them), the runs that made them, and a run's
-forecasts as one streamed CSV. Read-only: the view permission (viewer tokens) is enough.
-Only succeeded runs are shown; nothing is forecast or explained in a request."""
+forecasts as one streamed CSV or Parquet file; the planners' forecast overrides and the
+forecast value added they gave. Reads need the view permission (viewer tokens); writing an
+override needs plan, and is audited as the caller. Only succeeded runs are shown; nothing is
+forecast or explained in a request."""
 
 from __future__ import annotations
 
@@ -9,26 +11,44 @@ import csv
 import datetime as dt
 import io
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.api.base import MerchantReadOnlyViewSet
+from accounts.api.base import MerchantAPIView, MerchantModelViewSet, MerchantReadOnlyViewSet
 from accounts.api.problems import QUERY, InvalidParameter
 from accounts.errors import DomainError
-from forecasting import selectors
+from accounts.models import ApiToken
+from forecasting import selectors, services
 from forecasting.api import filters as f
 from forecasting.api import serializers as s
-from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.models import ForecastOverride, ForecastRun, SeriesForecast
 from forecasting.paths import lead_time_demand
 from forecasting.quantiles import LEVELS
+from forecasting.value_added import forecast_value_added
 
 EXPORT_COLUMNS = ["run", "sku", "location", "date", "model", *(f"q{level:g}" for level in LEVELS)]
 EXPORT_BATCH_SERIES = 500
+# The Parquet export's columns: those of the CSV, typed (a row group per batch of series).
+PARQUET_SCHEMA = pa.schema(
+    [
+        ("run", pa.int64()),
+        ("sku", pa.string()),
+        ("location", pa.string()),
+        ("date", pa.date32()),
+        ("model", pa.string()),
+        *((name, pa.float64()) for name in EXPORT_COLUMNS[5:]),
+    ]
+)
+PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -38,6 +58,18 @@ class CSVRenderer(renderers.BaseRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class ParquetRenderer(renderers.BaseRenderer):
+    """As `CSVRenderer`, for the Parquet export."""
+
+    media_type = PARQUET_MEDIA_TYPE
+    format = "parquet"
+    charset = None
+    render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return data
@@ -138,6 +170,52 @@ class ForecastRunViewSet(MerchantReadOnlyViewSet):
     )
     @action(detail=True, methods=["get"], renderer_classes=[CSVRenderer])
     def export(self, request, *args, **kwargs):
+        run, location = self._export_scope(request)
+        response = StreamingHttpResponse(
+            _csv_lines(self.merchant, run.pk, location), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="forecast-run-{run.pk}.csv"'
+        return response
+
+    @extend_schema(
+        summary="All of a run's forecasts as Parquet",
+        description="The rows and columns of the CSV export, typed: `run` (int64), `sku`, "
+        "`location` and `model` (string), `date` (date32), `q0.01` ... `q0.99` (float64, the "
+        "same rounded values as the CSV). Streamed, a row group per batch of series, with the "
+        "same limit as the CSV export (API_FORECAST_EXPORT_MAX_SERIES): a larger run is "
+        "exported one `location` at a time.",
+        parameters=[
+            OpenApiParameter(
+                "location", str, description="Only the forecasts of the location with this code."
+            )
+        ],
+        responses={
+            (200, PARQUET_MEDIA_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The forecasts, one Parquet file."
+            ),
+            400: OpenApiResponse(
+                description="An invalid parameter, or more series than an export holds."
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="export/parquet",
+        url_name="export-parquet",
+        renderer_classes=[ParquetRenderer],
+    )
+    def export_parquet(self, request, *args, **kwargs):
+        run, location = self._export_scope(request)
+        response = StreamingHttpResponse(
+            _parquet_parts(self.merchant, run.pk, location), content_type=PARQUET_MEDIA_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="forecast-run-{run.pk}.parquet"'
+        return response
+
+    def _export_scope(self, request) -> tuple[ForecastRun, str | None]:
+        """The run to export and the location asked for; refuses a run of more series than
+        an export holds (API_FORECAST_EXPORT_MAX_SERIES)."""
         run = self.get_object()
         query = ExportQuerySerializer(data=request.query_params)
         if not query.is_valid():
@@ -149,14 +227,119 @@ class ForecastRunViewSet(MerchantReadOnlyViewSet):
         limit = settings.API_FORECAST_EXPORT_MAX_SERIES
         if series.count() > limit:
             raise ExportTooLarge(
-                f"This export holds more than {limit:,} series: export the run one location "
-                "at a time (`location`)."
+                gettext(
+                    "This export holds more than %(limit)s series: export the run one "
+                    "location at a time (`location`)."
+                )
+                % {"limit": format(limit, ",")}
             )
-        response = StreamingHttpResponse(
-            _csv_lines(self.merchant, run.pk, location), content_type="text/csv; charset=utf-8"
+        return run, location
+
+
+def _caller(request) -> dict:
+    """Who writes: a member, or an ERP through a token (recorded as the token, on behalf of
+    the member who created it)."""
+    if isinstance(request.auth, ApiToken):
+        return {"actor": request.auth.created_by, "via": f"api-token:{request.auth.prefix}"}
+    return {"actor": request.user, "via": "api"}
+
+
+class ForecastOverrideViewSet(MerchantModelViewSet):
+    """Planners' overrides of the forecast, newest first, each with its audit. Setting,
+    changing and ending one needs the plan permission; suggestions and alerts take it from
+    their next update. DELETE ends an override (from today on the model's forecast stands
+    again) and keeps it, with its audit, for forecast value added; an ended one cannot change."""
+
+    queryset = ForecastOverride.objects.all()
+    serializer_class = s.ForecastOverrideSerializer
+    filterset_class = f.ForecastOverrideFilterSet
+    ordering = "-id"
+
+    def get_queryset(self):
+        return selectors.forecast_overrides(merchant=self.merchant, with_events=True).order_by(
+            "-id"
         )
-        response["Content-Disposition"] = f'attachment; filename="forecast-run-{run.pk}.csv"'
-        return response
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["merchant"] = self.merchant
+        context["today"] = selectors.merchant_today(self.merchant)
+        return context
+
+    def _answer(self, override: ForecastOverride, status: int = 200) -> Response:
+        stored = self.get_queryset().get(pk=override.pk)
+        return Response(self.get_serializer(stored).data, status=status)
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        sku, location = values.pop("sku"), values.pop("location", None)
+        override = services.forecast_override_create(
+            merchant=self.merchant,
+            sku_id=sku.pk,
+            location_id=location.pk if location else None,
+            **values,
+            **_caller(request),
+        )
+        return self._answer(override, status=201)
+
+    def update(self, request, *args, **kwargs):
+        override = self.get_object()  # another merchant's or a missing one: 404 first
+        body = self.get_serializer(override, data=request.data, partial=kwargs.get("partial"))
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        sku = values.pop("sku", override.sku)
+        if sku.pk != override.sku_id:
+            raise serializers.ValidationError(
+                {"sku": ["An override's SKU does not change: end it and set a new one."]}
+            )
+        try:
+            override = services.forecast_override_update(
+                merchant=self.merchant, pk=override.pk, **values, **_caller(request)
+            )
+        except ForecastOverride.DoesNotExist as error:
+            raise Http404("No such forecast override.") from error
+        return self._answer(override)
+
+    def destroy(self, request, *args, **kwargs):
+        override = self.get_object()
+        services.forecast_override_end(merchant=self.merchant, pk=override.pk, **_caller(request))
+        return Response(status=204)
+
+
+class ValueAddedQuerySerializer(serializers.Serializer):
+    date_from = serializers.DateField(
+        required=False, help_text="The first day measured (default: 90 days before the last)."
+    )
+    date_to = serializers.DateField(
+        required=False, help_text="The last day measured (default: the last day with sales)."
+    )
+
+    def validate(self, attrs):
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"date_to": ["On or after date_from."]})
+        return attrs
+
+
+class ForecastValueAddedView(MerchantAPIView):
+    """Forecast value added: on the SKU-days the planners' overrides changed and whose sales
+    are in, the median of the model's forecast, of the forecast with the override and of
+    seasonal naive against what sold (MAE, WAPE), overall and per planner
+    (forecasting/value_added.py)."""
+
+    @extend_schema(parameters=[ValueAddedQuerySerializer], responses=s.ForecastValueAddedSerializer)
+    def get(self, request, *args, **kwargs):
+        query = ValueAddedQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise InvalidParameter(query.errors, location=QUERY)
+        report = forecast_value_added(
+            merchant=self.merchant,
+            start=query.validated_data.get("date_from"),
+            end=query.validated_data.get("date_to"),
+        )
+        return Response(s.ForecastValueAddedSerializer(report).data)
 
 
 def _csv_lines(merchant, run_id: int, location: str | None):
@@ -179,3 +362,71 @@ def _csv_lines(merchant, run_id: int, location: str | None):
                 day = (first_date + dt.timedelta(days=step)).isoformat()
                 writer.writerow([run_id, sku, location_code, day, model, *values])
         yield buffer.getvalue()
+
+
+class _Drain(io.RawIOBase):
+    """Where the Parquet writer writes: keeps what was written until `take` hands it on, so
+    the response streams the file as it is made."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[bytes] = []
+        self.position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        chunk = bytes(data)
+        self.parts.append(chunk)
+        self.position += len(chunk)
+        return len(chunk)
+
+    def tell(self) -> int:
+        return self.position
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def _parquet_parts(merchant, run_id: int, location: str | None):
+    """The export as Parquet, a row group per batch of series, each handed on as soon as it is
+    written (`selectors.run_forecast_batches` reads the batches as the CSV export does); the
+    file's footer comes last."""
+    sink = _Drain()
+    writer = pq.ParquetWriter(sink, PARQUET_SCHEMA, compression="zstd")
+    try:
+        for batch in selectors.run_forecast_batches(
+            merchant=merchant,
+            run_id=run_id,
+            batch_size=EXPORT_BATCH_SERIES,
+            location_code=location,
+        ):
+            writer.write_table(_parquet_table(run_id, batch))
+            yield sink.take()
+    finally:
+        writer.close()
+    yield sink.take()
+
+
+def _parquet_table(run_id: int, batch) -> pa.Table:
+    skus, locations, dates, models, values = [], [], [], [], []
+    for sku, location_code, first_date, model, quantiles in batch:
+        days = quantiles.shape[1]
+        skus += [sku] * days
+        locations += [location_code] * days
+        models += [model] * days
+        dates += [first_date + dt.timedelta(days=step) for step in range(days)]
+        values.append(np.asarray(s.rounded(quantiles), dtype=np.float64))
+    matrix = np.concatenate(values, axis=1) if values else np.empty((len(LEVELS), 0))
+    columns = {
+        "run": pa.array([run_id] * len(skus), pa.int64()),
+        "sku": pa.array(skus, pa.string()),
+        "location": pa.array(locations, pa.string()),
+        "date": pa.array(dates, pa.date32()),
+        "model": pa.array(models, pa.string()),
+    }
+    for index, name in enumerate(EXPORT_COLUMNS[5:]):
+        columns[name] = pa.array(matrix[index], pa.float64())
+    return pa.table(columns, schema=PARQUET_SCHEMA)

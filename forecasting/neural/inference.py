@@ -14,7 +14,12 @@ history), where the periods that followed are known, and each series keeps the s
 median's correction (`CORRECTION_SHARES`) that would have served it best there, by quantile
 loss. One window of one series is a noisy judge, so each series' own losses are weighed
 together with the whole panel's (`CORRECTION_PRIOR`). The whole quantile fan moves with its
-median, so the network's spread is kept. Nothing after the origin is read."""
+median, so the network's spread is kept. Nothing after the origin is read.
+
+On days with something known ahead (a promotion or calendar event flagged, a price other than
+the last one) the network's own response is what the check must not cut: the window behind
+the origin rarely holds such a day to judge it on. There the network's fan is kept, scaled by
+how much the check moved the series' ordinary days of the horizon."""
 
 from __future__ import annotations
 
@@ -88,6 +93,37 @@ def keep_share(quantiles: np.ndarray, anchors: np.ndarray, shares: np.ndarray) -
     return np.maximum(moved, 0.0)
 
 
+def known_days(tasks: list[Task], horizon: int) -> np.ndarray:
+    """(tasks, horizon): the days ahead with a promotion or event flagged, or a price other
+    than the last one before the origin (rows in `forecasting.neural.anchor`'s places)."""
+    days = np.zeros((len(tasks), horizon), dtype=bool)
+    for position, task in enumerate(tasks):
+        if task.known is None or len(task.known) == 0:
+            continue
+        at = len(task.history)
+        ahead = task.known[:, at : at + horizon]
+        flagged = (np.nan_to_num(ahead[1:]) != 0).any(axis=0)
+        last = task.known[0, at - 1] if at > 0 else np.nan
+        with np.errstate(invalid="ignore"):
+            priced = np.isfinite(ahead[0]) & np.isfinite(last) & ~np.isclose(ahead[0], last)
+        days[position, : ahead.shape[1]] = flagged | priced
+    return days
+
+
+def hold_known_days(original: np.ndarray, moved: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """``moved`` with the ``days`` (series, horizon) of each series given back the network's
+    fan (``original``), scaled by the ratio of the moved median to the original over the
+    series' other days (unscaled where it has none, or they sum to nothing)."""
+    if not days.any():
+        return moved
+    ordinary = ~days
+    before = (original[:, MEDIAN_INDEX] * ordinary).sum(axis=1)
+    after = (moved[:, MEDIAN_INDEX] * ordinary).sum(axis=1)
+    scale = np.divide(after, before, out=np.ones_like(before), where=before > 0)
+    held = original * scale[:, None, None]
+    return np.where(days[:, None, :], held, moved)
+
+
 def correction_shares(losses: np.ndarray) -> np.ndarray:
     """Per series, from its losses (series, shares) at each of `CORRECTION_SHARES`: the share
     that minimises its own losses and the panel's, each scaled to a largest of 1. A series
@@ -114,39 +150,56 @@ class TransformerCandidate:
         batch_rows=128,
         *,
         checked: bool = True,
+        share: float | None = None,
     ) -> None:
         self.model = model
         self.covariates = covariates
         self.batch_rows = batch_rows
         self.checked = checked  # False: every series keeps the network's whole correction
+        self.share = share  # one share for every series, instead of each one's own
+        self._checked_panel: tuple | None = None  # (panel, horizon, season, shares)
 
-    def _forecast(self, panel, horizon, season, rows) -> tuple[np.ndarray, np.ndarray]:
+    def _forecast(self, panel, horizon, season, rows):
         tasks = tasks_for(panel, horizon, self.covariates, rows, season)
         quantiles, anchors = predict(
             self.model, tasks, horizon, batch_rows=self.batch_rows, with_anchors=True
         )
-        return quantiles.astype(float), anchors
+        return quantiles.astype(float), anchors, tasks
 
-    def shares(self, panel: np.ndarray, horizon: int, season: int, rows) -> np.ndarray:
-        """Per row: the share of its correction that served it best one horizon earlier
-        (the whole correction where the history is too short to look back)."""
+    def shares(self, panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
+        """Per row of the panel: the share of its correction that served it best one
+        horizon earlier (the whole correction where the history is too short to look back).
+        Every row of the panel is judged, so a series' share does not depend on which rows a
+        call asks for; the last panel's shares are kept for its next call."""
+        if self.share is not None:
+            return np.full(panel.shape[0], float(self.share))
         back = min(horizon, panel.shape[1] // 3)
         if not self.checked or back < 1:
-            return np.ones(len(rows))
-        quantiles, anchors = self._forecast(panel[:, :-back], back, season, rows)
-        actual = panel[rows, -back:]
+            return np.ones(panel.shape[0])
+        kept = self._checked_panel
+        if kept is not None and kept[0] is panel and kept[1:3] == (horizon, season):
+            return kept[3]
+        quantiles, anchors, _tasks = self._forecast(
+            panel[:, :-back], back, season, np.arange(panel.shape[0])
+        )
+        actual = panel[:, -back:]
+        every = np.ones(len(panel))
         losses = np.stack(
             [
-                pinball_losses(actual, keep_share(quantiles, anchors, np.full(len(rows), share)))
+                pinball_losses(actual, keep_share(quantiles, anchors, share * every))
                 for share in CORRECTION_SHARES
             ],
             axis=1,
         )
-        return correction_shares(losses)
+        result = correction_shares(losses)
+        self._checked_panel = (panel, horizon, season, result)
+        return result
 
     def __call__(self, panel: np.ndarray, horizon: int, season: int, rows=None) -> np.ndarray:
         if panel.shape[0] == 0:
             return np.zeros((0, len(LEVELS), horizon))
         rows = np.arange(panel.shape[0]) if rows is None else np.asarray(rows)
-        quantiles, anchors = self._forecast(panel, horizon, season, rows)
-        return keep_share(quantiles, anchors, self.shares(panel, horizon, season, rows))
+        quantiles, anchors, tasks = self._forecast(panel, horizon, season, rows)
+        shares = self.shares(panel, horizon, season)[rows]
+        moved = keep_share(quantiles, anchors, shares)
+        return hold_known_days(quantiles, moved, known_days(tasks, horizon))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import exceptions, parsers
 
 from accounts.api.parsers import read_limited
@@ -38,22 +39,29 @@ def parse_csv_body(body: bytes, *, max_rows: int) -> list[dict[str, str]]:
         records = csv_files.records(text)
         first = next(records, None)
         if first is None or csv_files.is_blank(first.cells):
-            raise exceptions.ParseError("Malformed CSV: the first line must be a header.")
+            raise exceptions.ParseError(gettext("Malformed CSV: the first line must be a header."))
         names = csv_files.check_header(first.cells)
         if len(set(names)) != len(names):
-            raise exceptions.ParseError("Malformed CSV: a column name appears twice in the header.")
+            raise exceptions.ParseError(
+                gettext("Malformed CSV: a column name appears twice in the header.")
+            )
         rows = []
         for line, cells in records:
             if csv_files.is_blank(cells):
                 continue
             if len(cells) != len(names):
                 raise exceptions.ParseError(
-                    f"Malformed CSV: line {line} has {len(cells)} cells, "
-                    f"the header has {len(names)}."
+                    gettext(
+                        "Malformed CSV: line %(line)s has %(count)s cells, the header has "
+                        "%(count_2)s."
+                    )
+                    % {"line": line, "count": len(cells), "count_2": len(names)}
                 )
             if len(rows) == max_rows:
                 raise service.too_many_rows()
             rows.append({name: cell for name, cell in zip(names, cells, strict=True) if cell != ""})
     except csv_files.CSVProblem as problem:
-        raise exceptions.ParseError(f"Malformed CSV: {problem}.") from problem
+        raise exceptions.ParseError(
+            gettext("Malformed CSV: %(problem)s.") % {"problem": problem}
+        ) from problem
     return rows

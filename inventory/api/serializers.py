@@ -3,6 +3,7 @@ key, codes for references), so these only describe what is returned."""
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from inventory import calendars
@@ -265,7 +266,7 @@ class PurchaseOrderReceiveSerializer(serializers.Serializer):
     def validate_lines(self, lines):
         codes = [line["sku"] for line in lines]
         if len(codes) != len(set(codes)):
-            raise serializers.ValidationError("A SKU appears on two lines.")
+            raise serializers.ValidationError(gettext("A SKU appears on two lines."))
         return lines
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -253,7 +254,9 @@ class CalendarPresetViewSet(MerchantReadOnlyViewSet):
         if code is not None:
             location = Location.objects.for_merchant(self.merchant).filter(code=code).first()
             if location is None:
-                raise exceptions.ValidationError({"location": [f"Unknown location {code!r}."]})
+                raise exceptions.ValidationError(
+                    {"location": [gettext("Unknown location “%(code)s”.") % {"code": code}]}
+                )
         existed = CalendarPreset.objects.for_merchant(self.merchant).filter(location=location)
         answer_status = status.HTTP_200_OK if existed.exists() else status.HTTP_201_CREATED
         try:
@@ -297,7 +300,7 @@ class PurchaseOrderViewSet(ResourceViewSet):
         try:
             step(merchant=self.merchant, pk=order.pk, **_caller(request), **arguments)
         except PurchaseOrder.DoesNotExist as error:
-            raise Http404("No such purchase order.") from error
+            raise Http404(gettext("No such purchase order.")) from error
         return Response(self.get_serializer(self.get_object()).data)
 
     def _line_ids(self, order_pk: int, lines: list[dict]) -> dict[int, Any]:

@@ -34,7 +34,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import dispatch, quotas, runs
+from accounts import dispatch, quotas, runs, workflow_events
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
 from config.uploads import describe_size
@@ -644,6 +644,8 @@ def _finish(
         job.message = message
         job.finished_at = timezone.now()
         job.save()
+        outcome = "succeeded" if status == ImportJob.Status.SUCCEEDED else "refused"
+        import_finished_emit(merchant=merchant, job=job, outcome=outcome)
     # Inside the import's transaction, the progress goes when the verdict is visible.
     transaction.on_commit(lambda: cache.delete(_progress_key(job.pk)))
     return job
@@ -651,5 +653,34 @@ def _finish(
 
 def fail_job(*, merchant: Merchant, job_id: int, message: str, claimant: str = "") -> None:
     """Mark a job failed after an unexpected error (the task's last resort); not one that
-    another task is running (`runs.fail`)."""
-    runs.fail(ImportJob, merchant=merchant, pk=job_id, message=message, claimant=claimant)
+    another task is running (`runs.fail`). The first time, its end is announced."""
+    with transaction.atomic(), tenant_context(merchant):
+        if runs.fail(ImportJob, merchant=merchant, pk=job_id, message=message, claimant=claimant):
+            job = ImportJob.objects.for_merchant(merchant).get(pk=job_id)
+            import_finished_emit(merchant=merchant, job=job, outcome="failed")
+
+
+def import_finished_emit(*, merchant: Merchant, job: ImportJob, outcome: str) -> None:
+    """``import.finished`` once the verdict commits: ``succeeded`` (loaded), ``refused`` (rows
+    with problems, or a file that could not be read: nothing loaded) or ``failed`` (an
+    unexpected error). Counts and the job's kind only: neither the file's name, its rows nor
+    the problems found in them, which may hold a customer's details."""
+    workflow_events.emit(
+        merchant_id=merchant.pk,
+        event_type="import.finished",
+        data={
+            "import": job.pk,
+            "status": outcome,
+            "resource": job.resource,
+            "platform": job.platform,
+            "rows_total": job.rows_total,
+            "rows_loaded": job.rows_done,
+            "created": job.created_count,
+            "updated": job.updated_count,
+            "unchanged": job.unchanged_count,
+            "problems": job.error_count,
+            "skipped": job.skipped_count,
+            "started_at": job.started_at,
+            "finished_at": job.finished_at,
+        },
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from inventory.ingest import columns as c
 from inventory.models import (
@@ -102,7 +103,7 @@ def _choices(choices: type[models.TextChoices], aliases: dict | None = None) -> 
 
 SKUS = Resource(
     name="skus",
-    label="SKUs",
+    label=gettext_noop("SKUs"),
     model=SKU,
     key=("code",),
     columns=(
@@ -125,7 +126,7 @@ SKUS = Resource(
 
 LOCATIONS = Resource(
     name="locations",
-    label="locations",
+    label=gettext_noop("locations"),
     model=Location,
     key=("code",),
     columns=(
@@ -138,7 +139,7 @@ LOCATIONS = Resource(
 
 SUPPLIERS = Resource(
     name="suppliers",
-    label="suppliers",
+    label=gettext_noop("suppliers"),
     model=Supplier,
     key=("code",),
     columns=(
@@ -151,7 +152,7 @@ SUPPLIERS = Resource(
 
 SUPPLIER_ITEMS = Resource(
     name="supplier-items",
-    label="supplier items",
+    label=gettext_noop("supplier items"),
     model=SupplierItem,
     key=("supplier_id", "sku_id"),
     columns=(
@@ -184,7 +185,7 @@ SUPPLIER_ITEMS = Resource(
 
 STOCK_LEVELS = Resource(
     name="stock-levels",
-    label="stock levels",
+    label=gettext_noop("stock levels"),
     model=StockLevel,
     key=("sku_id", "location_id", "as_of"),
     columns=(
@@ -211,7 +212,7 @@ STOCK_LEVELS = Resource(
 
 SALES = Resource(
     name="sales",
-    label="daily sales",
+    label=gettext_noop("daily sales"),
     model=SalesDay,
     key=("sku_id", "location_id", "date"),
     columns=(
@@ -238,7 +239,7 @@ SALES = Resource(
 
 PROMOTIONS = Resource(
     name="promotions",
-    label="promotions",
+    label=gettext_noop("promotions"),
     model=Promotion,
     key=("code",),
     columns=(
@@ -261,7 +262,7 @@ PROMOTIONS = Resource(
 
 CALENDAR_EVENTS = Resource(
     name="calendar-events",
-    label="calendar events",
+    label=gettext_noop("calendar events"),
     model=CalendarEvent,
     key=("code",),
     columns=(
@@ -275,7 +276,7 @@ CALENDAR_EVENTS = Resource(
 
 PURCHASE_ORDERS = Resource(
     name="purchase-orders",
-    label="purchase orders",
+    label=gettext_noop("purchase orders"),
     model=PurchaseOrder,
     key=("number",),
     columns=(
@@ -296,7 +297,7 @@ PURCHASE_ORDERS = Resource(
 
 PURCHASE_ORDER_LINES = Resource(
     name="purchase-order-lines",
-    label="purchase order lines",
+    label=gettext_noop("purchase order lines"),
     model=None,  # loaded with their order
     key=("purchase_order_id", "sku_id"),
     columns=(

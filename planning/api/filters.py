@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 
 from accounts.api.filters import ActiveOnFilter, ListFilterSet, code_filter, instant_range
+from accounts.workflow_events import EVENT_TYPES, TEST_EVENT
 from planning.models import Alert, PromotionPlan, ReorderSuggestion, WebhookDelivery
 
 
@@ -49,6 +50,13 @@ class PromotionPlanFilterSet(ListFilterSet):
 
 class WebhookDeliveryFilterSet(ListFilterSet):
     status = _choice(WebhookDelivery.Status.choices)
+    endpoint = django_filters.NumberFilter(
+        field_name="endpoint_id", help_text="Only those to the endpoint with this id."
+    )
+    event = django_filters.ChoiceFilter(
+        choices=[(name, name) for name in (*EVENT_TYPES, TEST_EVENT)],
+        help_text="Only those of this event type.",
+    )
 
     class Meta:
         model = WebhookDelivery

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accounts.workflow_events import EVENT_TYPES
 from planning.models import (
     Alert,
     PlanningSettings,
@@ -72,10 +73,22 @@ class AlertSnoozeSerializer(IdsSerializer):
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(EVENT_TYPES)),
+        required=False,
+        help_text="The event types it receives (every type when left out of a create). "
+        "Test events (`webhook.test`) reach it whatever it subscribes to.",
+    )
+
     class Meta:
         model = WebhookEndpoint
-        fields = ["id", "url", "description", "is_active", "created_at", "updated_at"]
+        fields = [
+            "id", "url", "description", "is_active", "event_types", "created_at", "updated_at",
+        ]  # fmt: skip
         read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate_event_types(self, value: list[str]) -> list[str]:
+        return [event_type for event_type in EVENT_TYPES if event_type in set(value)]
 
 
 class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):

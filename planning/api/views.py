@@ -1,10 +1,12 @@
 """The planning API: reorder suggestions for the ERP to read and the decisions on them (edit
 a quantity, approve or reject in bulk), alerts and the actions on them, and the webhook
-endpoints that receive alert events. Writes need the plan permission; webhooks need manage."""
+endpoints that receive the workflow's events, with their deliveries and a test event. Writes
+need the plan permission; webhooks need manage."""
 
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,7 +14,7 @@ from rest_framework.response import Response
 from accounts.api.base import MerchantAPIView, MerchantModelViewSet, MerchantReadOnlyViewSet
 from accounts.models import ApiToken
 from accounts.roles import Permission
-from planning import alerts, notifications, promotions, services
+from planning import alerts, notifications, promotions, services, webhook_events
 from planning.api import filters as f
 from planning.api import serializers as s
 from planning.models import (
@@ -53,7 +55,7 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
                 **_caller(request),
             )
         except ReorderSuggestion.DoesNotExist as error:
-            raise Http404("No such suggestion.") from error
+            raise Http404(gettext("No such suggestion.")) from error
         return Response(s.ReorderSuggestionSerializer(suggestion).data)
 
     @extend_schema(request=s.DecisionSerializer, responses={200: s.ApprovalSerializer})
@@ -144,8 +146,22 @@ class WebhookEndpointViewSet(MerchantModelViewSet):
             merchant=self.merchant,
             url=body.validated_data["url"],
             description=body.validated_data.get("description", ""),
+            event_types=body.validated_data.get("event_types"),
         )
         return Response(s.WebhookEndpointCreatedSerializer(endpoint).data, status=201)
+
+    @extend_schema(request=None, responses={202: s.WebhookDeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def test(self, request, *args, **kwargs):
+        """Send the endpoint a signed `webhook.test` event now (whatever it subscribes to);
+        its delivery is in the answer and in `webhook-deliveries`."""
+        try:
+            delivery = webhook_events.webhook_endpoint_test(
+                merchant=self.merchant, pk=int(kwargs["pk"])
+            )
+        except (ValueError, WebhookEndpoint.DoesNotExist) as error:
+            raise Http404(gettext("No such webhook endpoint.")) from error
+        return Response(s.WebhookDeliverySerializer(delivery).data, status=202)
 
     def perform_update(self, serializer):
         if "url" in serializer.validated_data:

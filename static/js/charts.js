@@ -16,23 +16,36 @@
     return node;
   }
 
+  // The portal's translations (Django's JavaScript catalogue, /jsi18n/); English without it.
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate
+    || ((format, values) => format.replace(/%\((\w+)\)s/g, (match, key) => values[key]));
+  const say = (format, values) => interpolate(format, values, true);
+  // xgettext:no-javascript-format
+  const OUTCOMES_95 = gettext("95% of outcomes");
+  // xgettext:no-javascript-format
+  const OUTCOMES_80 = gettext("80% of outcomes");
+
   function titled(node, text) {
     el("title", {}, node).textContent = text;
     return node;
   }
+
+  // Dates and numbers in the page's language (the portal's, on <html lang>).
+  const LOCALE = document.documentElement.lang || undefined;
 
   function dateOf(start, index) {
     return new Date(Date.parse(start) + index * DAY);
   }
 
   function label(date, withYear) {
-    return date.toLocaleDateString(undefined, withYear
+    return date.toLocaleDateString(LOCALE, withYear
       ? { day: "numeric", month: "short", year: "numeric" }
       : { day: "numeric", month: "short" });
   }
 
   function number(value) {
-    return value === null || value === undefined ? "–" : Math.round(value).toLocaleString();
+    return value === null || value === undefined ? "–" : Math.round(value).toLocaleString(LOCALE);
   }
 
   function niceTop(value) {
@@ -103,15 +116,17 @@
   function forecastChart(box, data) {
     const offset = data.forecast_start;
     const days = data.days;
-    const values = data.history.filter((v) => v !== null).concat(data.q975);
+    const values = data.history.filter((v) => v !== null).concat(data.q975, (data.override || []).filter((v) => v !== null));
     const top = niceTop(Math.max(1, ...values));
     const f = frame(box, 250, days, top,
-      "Daily units: recent sales and the forecast with its 80% and 95% ranges");
+      gettext("Daily units: recent sales and the forecast with its 80% and 95% ranges"));
     for (const promotion of data.promotions) {
       const left = f.x(promotion.from) - 2;
       const width = Math.max(f.x(promotion.to) - f.x(promotion.from) + 4, 3);
       titled(el("rect", { x: left, y: PAD.top, width, height: f.height - PAD.top - PAD.bottom, class: "promotion" }, f.svg),
-        `${promotion.label}${promotion.discount ? ` (${promotion.discount}% off)` : ""}`);
+        promotion.discount
+          ? say(gettext("%(name)s (%(discount)s% off)"), { name: promotion.label, discount: promotion.discount })
+          : promotion.label);
       el("text", { x: left + 2, y: PAD.top - 6, class: "tick" }, f.svg).textContent = promotion.label;
     }
     for (const event of data.events || []) {
@@ -122,12 +137,15 @@
     }
     for (const index of data.stock_out) {
       titled(el("rect", { x: f.x(index) - 2, y: f.height - PAD.bottom, width: 4, height: 6, class: "stock-out" }, f.svg),
-        `Out of stock on ${label(dateOf(data.start, index))}`);
+        say(gettext("Out of stock on %(day)s"), { day: label(dateOf(data.start, index)) }));
     }
-    titled(el("polygon", { points: band(f, offset, data.q025, data.q975), class: "band95" }, f.svg), "95% of outcomes");
-    titled(el("polygon", { points: band(f, offset, data.q10, data.q90), class: "band80" }, f.svg), "80% of outcomes");
-    titled(el("path", { d: path(data.history.map((v, i) => (v === null ? null : [f.x(i), f.y(v)]))), class: "history" }, f.svg), "units sold");
-    titled(el("path", { d: path(data.median.map((v, i) => [f.x(offset + i), f.y(v)])), class: "median" }, f.svg), "median forecast");
+    titled(el("polygon", { points: band(f, offset, data.q025, data.q975), class: "band95" }, f.svg), OUTCOMES_95);
+    titled(el("polygon", { points: band(f, offset, data.q10, data.q90), class: "band80" }, f.svg), OUTCOMES_80);
+    titled(el("path", { d: path(data.history.map((v, i) => (v === null ? null : [f.x(i), f.y(v)]))), class: "history" }, f.svg), gettext("units sold"));
+    titled(el("path", { d: path(data.median.map((v, i) => [f.x(offset + i), f.y(v)])), class: "median" }, f.svg), gettext("median forecast"));
+    if (data.override) {
+      titled(el("path", { d: path(data.override.map((v, i) => (v === null ? null : [f.x(offset + i), f.y(v)]))), class: "override" }, f.svg), gettext("median with overrides"));
+    }
     el("line", { x1: f.x(offset), x2: f.x(offset), y1: PAD.top, y2: f.height - PAD.bottom, class: "split" }, f.svg);
     const bottom = f.height - 8;
     el("text", { x: PAD.left, y: bottom, class: "tick" }, f.svg).textContent = label(dateOf(data.start, 0));
@@ -139,11 +157,20 @@
         const events = (data.events || []).filter((event) => event.from <= i && i <= event.to);
         const day = label(dateOf(data.start, i), true) + events.map((event) => ` (${event.label})`).join("");
         if (i < offset) {
-          const out = data.stock_out.includes(i) ? " (out of stock)" : "";
-          return `${day}: ${data.history[i] === null ? "no sales recorded" : `${number(data.history[i])} sold`}${out}`;
+          const out = data.stock_out.includes(i) ? gettext(" (out of stock)") : "";
+          const sold = data.history[i] === null
+            ? gettext("no sales recorded")
+            : say(gettext("%(units)s sold"), { units: number(data.history[i]) });
+          return `${day}: ${sold}${out}`;
         }
         const j = i - offset;
-        return `${day}: forecast ${number(data.median[j])} (80%: ${number(data.q10[j])}–${number(data.q90[j])}, 95%: ${number(data.q025[j])}–${number(data.q975[j])})`;
+        const overridden = data.override && data.override[j] !== null
+          ? say(gettext("; with overrides %(units)s"), { units: number(data.override[j]) })
+          : "";
+        return say(gettext("%(day)s: forecast %(median)s (80%: %(low80)s–%(high80)s, 95%: %(low95)s–%(high95)s)"), {
+          day, median: number(data.median[j]), low80: number(data.q10[j]), high80: number(data.q90[j]),
+          low95: number(data.q025[j]), high95: number(data.q975[j]),
+        }) + overridden;
       }, caption);
     }
   }
@@ -154,38 +181,45 @@
     const days = stock.median.length;
     const arriving = stock.arrivals.reduce((sum, a) => sum + a.units, 0);
     const top = niceTop(Math.max(1, stock.available + arriving, ...stock.high));
-    const f = frame(box, 200, days, top, "Projected stock on hand with the orders arriving");
-    titled(el("polygon", { points: band(f, 0, stock.low, stock.high), class: "band80" }, f.svg), "80% of outcomes");
-    titled(el("path", { d: path(stock.median.map((v, i) => [f.x(i), f.y(v)])), class: "median" }, f.svg), "median stock on hand");
+    const f = frame(box, 200, days, top, gettext("Projected stock on hand with the orders arriving"));
+    titled(el("polygon", { points: band(f, 0, stock.low, stock.high), class: "band80" }, f.svg), OUTCOMES_80);
+    titled(el("path", { d: path(stock.median.map((v, i) => [f.x(i), f.y(v)])), class: "median" }, f.svg), gettext("median stock on hand"));
     // the chance of having run out by each day, on the right-hand scale (0-100%)
     const share = (p) => f.height - PAD.bottom - (f.height - PAD.top - PAD.bottom) * p;
-    titled(el("path", { d: path(stock.stock_out_by.map((p, i) => [f.x(i), share(p)])), class: "risk" }, f.svg), "chance of a stock-out by then");
+    titled(el("path", { d: path(stock.stock_out_by.map((p, i) => [f.x(i), share(p)])), class: "risk" }, f.svg), gettext("chance of a stock-out by then"));
     el("text", { x: WIDTH - PAD.right + 6, y: share(1) + 4, class: "tick" }, f.svg).textContent = "100%";
     el("text", { x: WIDTH - PAD.right + 6, y: share(0) + 4, class: "tick" }, f.svg).textContent = "0%";
     for (const arrival of stock.arrivals) {
       const ax = f.x(arrival.day - offset);
       titled(el("polygon", { points: `${ax - 6},${PAD.top} ${ax + 6},${PAD.top} ${ax},${PAD.top + 10}`, class: "arrival" }, f.svg),
-        `${arrival.label}: ${number(arrival.units)} units arrive`);
+        say(gettext("%(order)s: %(units)s units arrive"), { order: arrival.label, units: number(arrival.units) }));
     }
     const bottom = f.height - 8;
     el("text", { x: PAD.left, y: bottom, class: "tick" }, f.svg).textContent = label(dateOf(data.start, offset));
     el("text", { x: WIDTH - PAD.right, y: bottom, "text-anchor": "end", class: "tick" }, f.svg).textContent = label(dateOf(data.start, offset + days - 1), true);
     const caption = box.parentElement.querySelector("[data-chart-reading]");
     if (caption) {
-      reader(f, days, 0, (i) => `${label(dateOf(data.start, offset + i), true)}: ${number(stock.median[i])} on hand (80%: ${number(stock.low[i])}–${number(stock.high[i])}); ${Math.round(100 * stock.stock_out_by[i])}% chance of having run out by then`, caption);
+      reader(f, days, 0, (i) => say(
+        gettext("%(day)s: %(units)s on hand (80%: %(low)s–%(high)s); %(chance)s% chance of having run out by then"),
+        {
+          day: label(dateOf(data.start, offset + i), true), units: number(stock.median[i]),
+          low: number(stock.low[i]), high: number(stock.high[i]),
+          chance: Math.round(100 * stock.stock_out_by[i]),
+        }), caption);
     }
   }
 
   function weeksChart(box, data) {
     const weeks = data.weeks;
     const top = niceTop(Math.max(1, ...weeks.map((w) => w.units)));
-    const f = frame(box, 200, weeks.length + 1, top, "Units sold per week; weeks with stock-out days in orange");
+    const f = frame(box, 200, weeks.length + 1, top, gettext("Units sold per week; weeks with stock-out days in orange"));
     const width = Math.max(f.x(1) - f.x(0) - 1, 1);
     weeks.forEach((week, i) => {
       titled(el("rect", {
         x: f.x(i), y: f.y(week.units), width, height: Math.max(f.y(0) - f.y(week.units), 0),
         class: week.stock_out_days ? "bar stockout" : "bar",
-      }, f.svg), `Week of ${label(new Date(week.week), true)}: ${number(week.units)} units${week.stock_out_days ? ` (${week.stock_out_days} stock-out days)` : ""}`);
+      }, f.svg), say(gettext("Week of %(week)s: %(units)s units"), { week: label(new Date(week.week), true), units: number(week.units) })
+        + (week.stock_out_days ? say(gettext(" (%(days)s stock-out days)"), { days: week.stock_out_days }) : ""));
     });
     const bottom = f.height - 8;
     el("text", { x: PAD.left, y: bottom, class: "tick" }, f.svg).textContent = label(new Date(weeks[0].week), true);
@@ -194,7 +228,8 @@
     if (caption) {
       reader(f, weeks.length, 0, (i) => {
         const week = weeks[i];
-        return `Week of ${label(new Date(week.week), true)}: ${number(week.units)} units${week.stock_out_days ? `, ${week.stock_out_days} day(s) out of stock` : ""}`;
+        return say(gettext("Week of %(week)s: %(units)s units"), { week: label(new Date(week.week), true), units: number(week.units) })
+          + (week.stock_out_days ? say(gettext(", %(days)s day(s) out of stock"), { days: week.stock_out_days }) : "");
       }, caption);
     }
   }

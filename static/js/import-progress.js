@@ -4,6 +4,11 @@
   if (!box) return;
   const bar = box.querySelector("progress");
   const label = box.querySelector("[data-label]");
+  // The portal's translations (Django's JavaScript catalogue, /jsi18n/); English without it.
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate
+    || ((format, values) => format.replace(/%\((\w+)\)s/g, (match, key) => values[key]));
+  const locale = document.documentElement.lang || undefined;
   async function poll() {
     try {
       const response = await fetch(box.dataset.importStatusUrl, { credentials: "same-origin" });
@@ -12,10 +17,14 @@
       bar.value = state.percent;
       label.textContent = state.finished
         ? state.message
-        : `${state.status_label}: ${state.rows_done.toLocaleString()} of ${state.rows_total.toLocaleString()} rows`;
+        : interpolate(gettext("%(state)s: %(done)s of %(total)s rows"), {
+          state: state.status_label,
+          done: state.rows_done.toLocaleString(locale),
+          total: state.rows_total.toLocaleString(locale),
+        }, true);
       if (state.finished) { window.location.reload(); return; }
     } catch (error) {
-      label.textContent = "Checking progress again shortly…";
+      label.textContent = gettext("Checking progress again shortly…");
     }
     setTimeout(poll, 1000);
   }

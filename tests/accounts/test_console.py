@@ -28,11 +28,14 @@ class ConsoleTests(TestCase):
         self.assertContains(response, "BETA-SKU")
         self.assertNotContains(response, "ALPHA-SKU")
 
-    def test_staff_open_and_edit_a_tenant_object(self):
+    def test_staff_open_a_tenant_object_and_edit_it_while_the_store_grants_access(self):
+        from accounts import services
+
         self.client.force_login(self.staff)
         sku = self.b.objects[SKU]
         url = reverse("admin:inventory_sku_change", args=[sku.pk])
         self.assertContains(self.client.get(url), "BETA teapot")
+        services.support_access_grant(merchant=self.b.merchant, days=1, actor=self.b.owner)
         response = self.client.post(
             url,
             {

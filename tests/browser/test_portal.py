@@ -46,6 +46,39 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 PASSWORD = "correct-horse-battery-staple"
 END = dt.date.today() - dt.timedelta(days=1)
 
+# The main pages, each with a heading it shows in Chinese and in English.
+MAIN_PAGES = [
+    ("dashboard", "/m/alpha/", "今日概况", "This morning"),
+    ("skus", "/m/alpha/skus/", "SKU", "SKUs"),
+    ("sku", "/m/alpha/skus/{sku}/", "每周销量", "Weekly sales"),
+    ("forecast", "/m/alpha/forecasts/skus/{sku}/", "每日销量", "Daily units"),
+    ("forecasts", "/m/alpha/forecasts/", "运行记录", "Runs"),
+    ("forecasting-model", "/m/alpha/forecasts/models/", "预测模型", "Forecasting model"),
+    ("orders", "/m/alpha/planning/orders/", "待下订单", "Orders to place"),
+    ("alerts", "/m/alpha/planning/alerts/", "预警", "Alerts"),
+    ("promotions", "/m/alpha/planning/promotions/", "促销方案", "Promotion plans"),
+    (
+        "replay",
+        "/m/alpha/planning/replay/",
+        "订货策略的历史表现",
+        "How the ordering policy would have done",
+    ),
+    ("planning-settings", "/m/alpha/planning/settings/", "计划设置", "Planning settings"),
+    ("locations", "/m/alpha/locations/", "地点", "Locations"),
+    ("calendars", "/m/alpha/locations/calendars/", "日历", "Calendars"),
+    ("data", "/m/alpha/data/", "上传 CSV 文件", "Upload a CSV file"),
+    ("members", "/m/alpha/members/", "成员", "Members"),
+    ("stores", "/merchants/", "我的店铺", "Your stores"),
+]
+# The main navigation's name and its Forecasts link, [language code, Chinese, English].
+NAVIGATION = ["", "主导航", "Main"]
+FORECASTS = ["", "预测", "Forecasts"]
+FORECAST_CHART = [
+    "",
+    "每日销量：近期销售及预测，含 80% 和 95% 区间",
+    "Daily units: recent sales and the forecast with its 80% and 95% ranges",
+]
+
 try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - the dev extras install it
@@ -153,7 +186,7 @@ class PortalInTheBrowserTests(StaticLiveServerTestCase):
         self.page.fill("#id_username", self.user.email)
         self.page.fill("#id_password", PASSWORD)
         self.shot("01-sign-in")
-        self.page.click("button[type=submit]")
+        self.page.click("main button[type=submit]")
         self.page.wait_for_load_state()
 
     def test_a_merchants_morning_in_the_portal(self):
@@ -236,6 +269,73 @@ class PortalInTheBrowserTests(StaticLiveServerTestCase):
         self.assertNotIn("MUG-BLUE", self.page.content())
         self.assertNotIn("Alpha Homeware", self.page.locator("main").inner_text())
         self.shot("12-other-store-skus")
+
+    def test_select_all_across_pages_approves_onto_draft_orders(self):
+        from unittest import mock
+
+        from inventory.models import PurchaseOrder
+        from planning.views import SuggestionsView
+
+        with tenant_context(self.alpha):
+            run = ReorderSuggestion.objects.for_merchant(self.alpha).get().forecast_run
+            supplier = ReorderSuggestion.objects.for_merchant(self.alpha).get().supplier
+            location = ReorderSuggestion.objects.for_merchant(self.alpha).get().location
+        cup, *_others = (
+            reorder_suggestion(
+                self.alpha, run, SKUFactory(merchant=self.alpha, code=code), location, supplier
+            )
+            for code in ("CUP-RED", "JUG-TALL", "PLATE-WIDE")
+        )
+        self.sign_in()
+        with mock.patch.object(SuggestionsView, "page_size", 2):
+            self.go("/m/alpha/planning/orders/")
+            expect(self.page.locator(".pager")).to_contain_text("of 4")
+            # typing a quantity shows what it gives before it is saved (packs of 12)
+            self.page.locator(f"#quantity-{cup.pk}").fill("30")
+            row = self.page.locator(f"tr[data-line='{cup.pk}']")
+            expect(row.locator("[data-shown=cost]")).to_have_text("£72.00")
+            row.locator("details.why summary").click()
+            expect(row.locator("table.why-steps")).to_contain_text("Rounded up to packs of 12")
+            self.page.check("#select-all")
+            self.shot("15-orders-select-all")
+            self.page.click("button[name=decision][value=approve]")
+        expect(self.page.locator(".messages")).to_contain_text("4 approved")
+        self.shot("16-orders-approved-drafts")
+        with tenant_context(self.alpha):
+            statuses = set(
+                ReorderSuggestion.objects.for_merchant(self.alpha).values_list("status", flat=True)
+            )
+            order = PurchaseOrder.objects.for_merchant(self.alpha).get(status="draft")
+            self.assertEqual(order.lines.count(), 4)
+        self.assertEqual(statuses, {"approved"})
+
+    def test_the_main_pages_in_english_and_in_chinese(self):
+        """The header's switcher turns every page Chinese and back; a screenshot of each page
+        in each language goes to screenshots/<language>/."""
+        self.sign_in()
+        self.go("/m/alpha/")
+        for language, button, column in (("zh-hans", "Change language", 1), ("en", "切换语言", 2)):
+            self.page.select_option("#language", language)
+            self.page.get_by_role("button", name=button).click()
+            self.page.wait_for_load_state()
+            folder = SCREENSHOTS / language
+            folder.mkdir(exist_ok=True)
+            for name, path, *headings in MAIN_PAGES:
+                self.go(path.format(sku=self.mug.pk))
+                if path.startswith("/m/"):  # a store's page: its navigation
+                    nav = self.page.get_by_role("navigation", name=NAVIGATION[column])
+                    link = nav.get_by_role("link", name=FORECASTS[column], exact=True)
+                    expect(link).to_be_visible()
+                expect(
+                    self.page.get_by_role("heading", name=headings[column - 1], exact=True).first
+                ).to_be_visible()
+                self.assertEqual(self.page.locator("html").get_attribute("lang"), language)
+                if name == "forecast":  # the chart's words come from the scripts' catalogue
+                    chart = self.page.locator("#forecast-chart-1 svg.chart")
+                    expect(chart).to_have_attribute("aria-label", FORECAST_CHART[column])
+                self.page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        self.user.refresh_from_db()
+        self.assertEqual(self.user.language, "en")
 
     def test_the_api_docs_and_the_console_work_under_the_policy(self):
         self.go("/api/docs/")

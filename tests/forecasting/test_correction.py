@@ -10,11 +10,15 @@ from forecasting import capabilities, registry
 from forecasting.metrics import score
 from forecasting.neural.inference import (
     CORRECTION_SHARES,
+    Covariates,
     TransformerCandidate,
     correction_shares,
+    hold_known_days,
     keep_share,
+    known_days,
     tasks_for,
 )
+from forecasting.neural.network import Task
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX, level_index
 
 
@@ -83,22 +87,60 @@ class CheckedCandidateTests(SimpleTestCase):
 
     def test_a_clean_trend_keeps_less_than_the_whole_correction(self):
         case = self.cases["trend_weekly"]
-        shares = TransformerCandidate(self.model).shares(
-            case.history, 28, 7, np.arange(len(case.history))
-        )
+        shares = TransformerCandidate(self.model).shares(case.history, 28, 7)
         self.assertTrue(set(shares) <= set(CORRECTION_SHARES))
         self.assertLess(shares.mean(), 0.75)
 
     def test_a_subset_of_rows_gets_the_same_forecast_as_in_the_whole_panel(self):
         case = self.cases["poisson_weekly"]
-        candidate = TransformerCandidate(self.model)
-        whole = candidate(case.history, 28, 7)
+        whole = TransformerCandidate(self.model)(case.history, 28, 7)
         rows = np.array([5, 2])
-        # the panel-wide prior is the subset's own, so compare against a panel of those rows
-        alone = candidate(case.history[rows], 28, 7)
-        np.testing.assert_allclose(candidate(case.history, 28, 7, rows=rows), alone, atol=1e-4)
-        self.assertEqual(whole.shape, (len(case.history), len(LEVELS), 28))
+        # a fresh candidate asked for two rows still judges them within the whole panel
+        some = TransformerCandidate(self.model)(case.history, 28, 7, rows=rows)
+        np.testing.assert_allclose(some, whole[rows], atol=1e-4)
+        alone = TransformerCandidate(self.model)(case.history[rows], 28, 7)
+        self.assertFalse(np.allclose(alone, whole[rows], atol=1e-4))
+
+    def test_a_fixed_share_is_used_for_every_series(self):
+        case = self.cases["level_shift"]
+        network = TransformerCandidate(self.model, checked=False)(case.history, 28, 7)
+        anchor = TransformerCandidate(self.model, share=0.0)(case.history, 28, 7)
+        whole = TransformerCandidate(self.model, share=1.0)(case.history, 28, 7)
+        np.testing.assert_allclose(whole, network, atol=1e-5)
+        self.assertGreater(np.abs(anchor - network).max(), 0.5)
 
     def test_too_short_to_look_back_keeps_the_whole_correction(self):
         candidate = TransformerCandidate(self.model)
-        np.testing.assert_array_equal(candidate.shares(np.ones((2, 2)), 7, 7, np.arange(2)), 1.0)
+        np.testing.assert_array_equal(candidate.shares(np.ones((2, 2)), 7, 7), 1.0)
+
+
+class KnownDaysTests(SimpleTestCase):
+    def test_flags_and_price_changes_ahead_are_known_days(self):
+        known = np.zeros((3, 14))
+        known[0] = 10.0
+        known[0, 12] = 8.0  # a price cut on the third day ahead
+        known[1, 10] = 1  # a promotion on the first day ahead
+        known[2, 13] = 1  # an event on the fourth
+        known[0, 11] = np.nan  # no price planned: not a change
+        (days,) = known_days([Task(np.ones(10), known=known)], 4)
+        np.testing.assert_array_equal(days, [True, False, True, True])
+        (none,) = known_days([Task(np.ones(10))], 4)
+        self.assertFalse(none.any())
+
+    def test_known_days_keep_the_networks_response_scaled_with_the_level(self):
+        original = np.ones((1, len(LEVELS), 4)) * np.array([10.0, 10.0, 20.0, 10.0])
+        moved = original * 0.5  # the check halved the ordinary days
+        days = np.array([[False, False, True, False]])
+        held = hold_known_days(original, moved, days)
+        np.testing.assert_allclose(held[0, MEDIAN_INDEX], [5.0, 5.0, 10.0, 5.0])
+        np.testing.assert_allclose(hold_known_days(original, moved, ~days | days), original)
+
+    def test_a_promotion_ahead_keeps_its_lift_through_the_check(self):
+        case = next(c for c in capabilities.cases() if c.name == "promotion")
+        model = registry.base_model()
+        covariates = Covariates(known=case.known)
+        checked = TransformerCandidate(model, covariates)(case.history, 28, 7)
+        network = TransformerCandidate(model, covariates, checked=False)(case.history, 28, 7)
+        flags = np.stack([case.known[row][1, -28:] for row in range(len(case.history))]) > 0
+        lift = lambda q: q[:, MEDIAN_INDEX][flags].mean() / q[:, MEDIAN_INDEX][~flags].mean()  # noqa: E731
+        self.assertAlmostEqual(lift(checked), lift(network), delta=0.1 * lift(network))

@@ -497,8 +497,17 @@ def check_summaries(test: TaskIsolationTests, store: Store, result) -> None:
     test.assertEqual(summarised, sold)  # each of its SKUs, from its own sales
 
 
+def check_sample_data(test: TaskIsolationTests, store: Store, result) -> None:
+    # the store has its catalogue: the sample is not loaded over it, nor into another store
+    test.assertIs(result, False)
+    with tenant_context(store.merchant):
+        codes = set(scoped(SKU, store).values_list("code", flat=True))
+    test.assertEqual(codes, {sku.code for sku in store.skus})
+
+
 MERCHANT_CASES: dict[str, MerchantCase] = {
     "inventory.refresh_sku_summaries_task": MerchantCase(check_summaries),
+    "inventory.load_sample_data_task": MerchantCase(check_sample_data),
 }
 
 # Sweeps over all merchants, and tasks addressed by a row that names its merchant: the test

@@ -226,7 +226,7 @@ class LargestFirstTests(TestCase):
             [a.sku.code if a.sku else a.kind for a in page.context["alerts"]],
             ["O2", "O1", "stale_data"],
         )
-        self.assertContains(page, "<strong>GBP 150.00</strong> at risk", html=False)
+        self.assertContains(page, "<strong>£150.00</strong> at risk", html=False)
         self.assertContains(page, "<details", count=3)
 
     def test_ungrouped_the_inbox_lists_every_alert_largest_first(self):
@@ -266,9 +266,9 @@ class LargestFirstTests(TestCase):
             self.assertEqual(notifications.digest_send(merchant=self.merchant, now=now), 1)
         (email,) = mail.outbox
         # 100 + 120 + 50 + 30 + 40 + 900
-        self.assertEqual(email.subject, "Corner Shop: 7 open alert(s), GBP 1,240.00 at risk")
+        self.assertEqual(email.subject, "Corner Shop: 7 open alerts, £1,240.00 at risk")
         lines = [line for line in email.body.splitlines() if line.startswith("- ")]
-        self.assertTrue(lines[0].startswith("- GBP 900.00 at risk (O2 basis): Overstock: O2"))
+        self.assertTrue(lines[0].startswith("- £900.00 at risk (O2 basis): Overstock: O2"))
         self.assertEqual([line.split(": ")[2].split()[0] for line in lines[:6]],
                          ["O2", "B1", "A1", "A2", "O1", "N1"])  # fmt: skip
         self.assertTrue(lines[6].startswith("- Stale data"))

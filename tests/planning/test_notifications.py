@@ -9,17 +9,19 @@ import hmac
 import json
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from django.core import mail
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
+from accounts import workflow_events
 from accounts.errors import DomainError
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory.models import OrderLine
-from planning import notifications
+from planning import notifications, webhook_events
 from planning.models import Alert, PlanningSettings, WebhookDelivery
 from tests.factories import (
     LocationFactory,
@@ -90,6 +92,20 @@ class WebhookTests(TestCase):
                 merchant=self.merchant, url=self.receiver.url
             )
 
+    def announce(self, alert: Alert) -> int:
+        """What opening ``alert`` hands the webhooks once it commits."""
+        with tenant_context(self.merchant):
+            alert = (
+                Alert.objects.for_merchant(self.merchant)
+                .select_related("sku", "location")
+                .get(pk=alert.pk)
+            )
+        event = workflow_events.Event(
+            uuid.uuid4(), "alert.opened", self.merchant.pk,
+            workflow_events.bounded(notifications.alert_payload(alert)), timezone.now(),
+        )  # fmt: skip
+        return webhook_events.events_record([event])
+
     def deliveries(self) -> list[WebhookDelivery]:
         with tenant_context(self.merchant):
             return list(WebhookDelivery.objects.for_merchant(self.merchant).order_by("pk"))
@@ -98,9 +114,7 @@ class WebhookTests(TestCase):
         endpoint = self.endpoint()
         alert = self.open_alert()
         with self.captureOnCommitCallbacks(execute=True):
-            queued = notifications.alerts_announce(
-                merchant_id=self.merchant.pk, alert_ids=[alert.pk]
-            )
+            queued = self.announce(alert)
         self.assertEqual(queued, 1)
         ((headers, body),) = self.receiver.received
         self.assertTrue(
@@ -136,7 +150,7 @@ class WebhookTests(TestCase):
         self.receiver.codes = [500, 503]
         self.endpoint()
         alert = self.open_alert()
-        notifications.alerts_announce(merchant_id=self.merchant.pk, alert_ids=[alert.pk])
+        self.announce(alert)
         (delivery,) = self.deliveries()
         waits = [
             notifications.webhook_deliver(merchant=self.merchant, delivery_id=delivery.pk)
@@ -156,9 +170,7 @@ class WebhookTests(TestCase):
     def test_after_the_last_attempt_the_delivery_fails(self):
         self.receiver.codes = [500] * notifications.MAX_ATTEMPTS
         self.endpoint()
-        notifications.alerts_announce(
-            merchant_id=self.merchant.pk, alert_ids=[self.open_alert().pk]
-        )
+        self.announce(self.open_alert())
         (delivery,) = self.deliveries()
         for _ in range(notifications.MAX_ATTEMPTS):
             notifications.webhook_deliver(merchant=self.merchant, delivery_id=delivery.pk)
@@ -168,9 +180,7 @@ class WebhookTests(TestCase):
     def test_due_retries_are_found_for_the_sweep(self):
         self.receiver.codes = [500]
         self.endpoint()
-        notifications.alerts_announce(
-            merchant_id=self.merchant.pk, alert_ids=[self.open_alert().pk]
-        )
+        self.announce(self.open_alert())
         (delivery,) = self.deliveries()
         notifications.webhook_deliver(merchant=self.merchant, delivery_id=delivery.pk)
         self.assertEqual(notifications.due_deliveries(), [])  # not yet: 30 s to wait
@@ -221,7 +231,7 @@ class DigestTests(TestCase):
         self.assertEqual(self.send(hour=9), 0)  # already sent today
         (email,) = mail.outbox
         self.assertEqual(email.to, ["o@x.test"])
-        self.assertEqual(email.subject, "Corner Shop: 2 open alert(s)")
+        self.assertEqual(email.subject, "Corner Shop: 2 open alerts")
         self.assertIn("MUG Blue mug at SHOP", email.body)
         self.assertIn("no new data for 4 days", email.body)
         self.assertIn("/m/", email.body)

@@ -219,6 +219,17 @@ class LostSalesTests(SimpleTestCase):
             by_hand = [np.maximum(review - left - q, 0.0).mean() for q in quantities]
             np.testing.assert_allclose(choices.short[row], by_hand, atol=1e-9)
 
+    def test_a_certain_forecast_is_short_of_its_whole_gap_when_nothing_is_ordered(self):
+        # every path the same (a flat, certain forecast): ordering nothing leaves the whole
+        # review period's demand unserved, and the store-wide choice orders it
+        over_lead, over_cycle = np.full((2, 50), 14.0), np.full((2, 50), 21.0)
+        position = np.array([0.0, 14.0])
+        ones = np.ones(2)
+        choices = policy.order_choices(over_lead, over_cycle, position, ones, ones * 0)
+        np.testing.assert_allclose(choices.short[:, 0], [7.0, 7.0])
+        orders = policy.choose_orders(choices, ones, 0.95, store_wide=True)
+        np.testing.assert_allclose(orders, [7.0, 7.0])
+
     def test_per_sku_orders_meet_each_target_and_the_store_wide_ones_the_total(self):
         rng = np.random.default_rng(6)
         over_lead = rng.poisson(40.0, (4, 400)).astype(float)

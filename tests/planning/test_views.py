@@ -82,9 +82,9 @@ class OrdersPageTests(TestCase):
         self.assertContains(response, "48.00")  # 24 x 2 per supplier
         # the line's cost is 48.00 too: the supplier's own heading carries its total, one
         # line of 24 at 2 each; the card adds both suppliers' lines, 2 x 48
-        self.assertContains(response, 'Acme <span class="sub">ACME</span> · GBP 48.00</h2>')
-        self.assertContains(response, 'Bolt <span class="sub">BOLT</span> · GBP 48.00</h2>')
-        self.assertContains(response, '<div class="value">GBP 96.00</div>')
+        self.assertContains(response, 'Acme <span class="sub">ACME</span> · £48.00</h2>')
+        self.assertContains(response, 'Bolt <span class="sub">BOLT</span> · £48.00</h2>')
+        self.assertContains(response, '<div class="value" data-total>£96.00</div>')
         self.assertNotContains(response, 'name="decision"')  # viewers cannot decide
 
     def test_a_planner_edits_approves_and_rejects_and_exports(self):
@@ -142,7 +142,7 @@ class OrdersPageTests(TestCase):
         self.assertNotContains(first, "=JUG")
         self.assertContains(second, "=JUG")
         for page in (first, second):
-            self.assertContains(page, "GBP 96.00")  # both lines, whichever page
+            self.assertContains(page, "£96.00")  # both lines, whichever page
 
     def test_each_line_shows_the_shap_values_of_its_forecast(self):
         with tenant_context(self.merchant):
@@ -209,7 +209,7 @@ class AlertsPageTests(TestCase):
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(self.url("alerts"))
         self.assertContains(response, "SKU4")
-        self.assertContains(response, "Runs out around 2024-07-07 (80% chance)")
+        self.assertContains(response, "Runs out around 7 Jul 2024 (80% chance)")
         self.assertContains(response, "No new sales or stock data for 6 days")
         self.assertNotContains(response, 'name="ids"')  # viewers cannot act
         with tenant_context(self.merchant):
@@ -288,9 +288,9 @@ class DashboardPanelTests(TestCase):
     def test_the_dashboard_says_what_to_act_on_in_a_fixed_number_of_queries(self):
         self.client.force_login(self.viewer)
         text = self.text()
-        self.assertIn("2 SKUs expected to run out in the next 14 days · GBP 151 of sales", text)
-        self.assertIn("GBP 999 tied up in overstock (1 SKU)", text)
-        self.assertIn("GBP 96 to order: 2 lines from 1 supplier (1 over budget)", text)
+        self.assertIn("2 SKUs expected to run out in the next 14 days · £151 of sales", text)
+        self.assertIn("£999 tied up in overstock (1 SKU)", text)
+        self.assertIn("£96 to order: 2 lines from 1 supplier (1 over budget)", text)
         self.assertIn("1 other open alerts", text)
         self.assertIn("Last forecast run: done", text)
         with CaptureQueriesContext(connection) as few:
@@ -302,5 +302,5 @@ class DashboardPanelTests(TestCase):
                     details={"capital": 1.0},
                 )  # fmt: skip
         with CaptureQueriesContext(connection) as more:
-            self.assertIn("GBP 1,002 tied up in overstock (4 SKUs)", self.text())
+            self.assertIn("£1,002 tied up in overstock (4 SKUs)", self.text())
         self.assertEqual(len(few), len(more))  # no query per alert

@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .action_enum import ActionEnum
 from .alert import Alert
 from .alert_kind_enum import AlertKindEnum
 from .alert_snooze_request import AlertSnoozeRequest
@@ -11,14 +12,21 @@ from .calendar_event_source_enum import CalendarEventSourceEnum
 from .calendar_preset import CalendarPreset
 from .calendar_preset_request import CalendarPresetRequest
 from .decision_request import DecisionRequest
+from .event_types_enum import EventTypesEnum
 from .explanation import Explanation
 from .explanation_group import ExplanationGroup
 from .festivals_enum import FestivalsEnum
 from .forecast import Forecast
 from .forecast_day import ForecastDay
+from .forecast_override import ForecastOverride
+from .forecast_override_event import ForecastOverrideEvent
+from .forecast_override_event_changes import ForecastOverrideEventChanges
+from .forecast_override_kind_enum import ForecastOverrideKindEnum
+from .forecast_override_request import ForecastOverrideRequest
 from .forecast_run import ForecastRun
 from .forecast_run_model_counts import ForecastRunModelCounts
 from .forecast_run_status_enum import ForecastRunStatusEnum
+from .forecast_value_added import ForecastValueAdded
 from .ids_request import IdsRequest
 from .in_enum import InEnum
 from .ingest_result import IngestResult
@@ -35,6 +43,7 @@ from .paginated_alert_list import PaginatedAlertList
 from .paginated_calendar_event_list import PaginatedCalendarEventList
 from .paginated_calendar_preset_list import PaginatedCalendarPresetList
 from .paginated_forecast_list import PaginatedForecastList
+from .paginated_forecast_override_list import PaginatedForecastOverrideList
 from .paginated_forecast_run_list import PaginatedForecastRunList
 from .paginated_location_list import PaginatedLocationList
 from .paginated_order_line_list import PaginatedOrderLineList
@@ -49,9 +58,11 @@ from .paginated_supplier_item_list import PaginatedSupplierItemList
 from .paginated_supplier_list import PaginatedSupplierList
 from .paginated_webhook_delivery_list import PaginatedWebhookDeliveryList
 from .paginated_webhook_endpoint_list import PaginatedWebhookEndpointList
+from .patched_forecast_override_request import PatchedForecastOverrideRequest
 from .patched_planning_settings_request import PatchedPlanningSettingsRequest
 from .patched_quantity_request import PatchedQuantityRequest
 from .patched_webhook_endpoint_request import PatchedWebhookEndpointRequest
+from .planner_value_added import PlannerValueAdded
 from .planning_settings import PlanningSettings
 from .problem_details import ProblemDetails
 from .problem_error import ProblemError
@@ -95,6 +106,7 @@ from .v1_alerts_snooze_create_response_200 import V1AlertsSnoozeCreateResponse20
 from .v1_calendar_events_bulk_create_json_body_item import (
     V1CalendarEventsBulkCreateJsonBodyItem,
 )
+from .v1_forecast_overrides_list_kind import V1ForecastOverridesListKind
 from .v1_locations_bulk_create_json_body_item import V1LocationsBulkCreateJsonBodyItem
 from .v1_order_lines_bulk_create_json_body_item import (
     V1OrderLinesBulkCreateJsonBodyItem,
@@ -121,7 +133,10 @@ from .v1_supplier_items_bulk_create_json_body_item import (
     V1SupplierItemsBulkCreateJsonBodyItem,
 )
 from .v1_suppliers_bulk_create_json_body_item import V1SuppliersBulkCreateJsonBodyItem
+from .v1_webhook_deliveries_list_event import V1WebhookDeliveriesListEvent
 from .v1_webhook_deliveries_list_status import V1WebhookDeliveriesListStatus
+from .value_added import ValueAdded
+from .value_added_score import ValueAddedScore
 from .webhook_delivery import WebhookDelivery
 from .webhook_delivery_status_enum import WebhookDeliveryStatusEnum
 from .webhook_endpoint import WebhookEndpoint
@@ -133,6 +148,7 @@ from .who_am_i_merchant import WhoAmIMerchant
 
 __all__ = (
     "SKU",
+    "ActionEnum",
     "Alert",
     "AlertKindEnum",
     "AlertSnoozeRequest",
@@ -144,14 +160,21 @@ __all__ = (
     "CalendarPreset",
     "CalendarPresetRequest",
     "DecisionRequest",
+    "EventTypesEnum",
     "Explanation",
     "ExplanationGroup",
     "FestivalsEnum",
     "Forecast",
     "ForecastDay",
+    "ForecastOverride",
+    "ForecastOverrideEvent",
+    "ForecastOverrideEventChanges",
+    "ForecastOverrideKindEnum",
+    "ForecastOverrideRequest",
     "ForecastRun",
     "ForecastRunModelCounts",
     "ForecastRunStatusEnum",
+    "ForecastValueAdded",
     "IdsRequest",
     "InEnum",
     "IngestResult",
@@ -168,6 +191,7 @@ __all__ = (
     "PaginatedCalendarEventList",
     "PaginatedCalendarPresetList",
     "PaginatedForecastList",
+    "PaginatedForecastOverrideList",
     "PaginatedForecastRunList",
     "PaginatedLocationList",
     "PaginatedOrderLineList",
@@ -182,9 +206,11 @@ __all__ = (
     "PaginatedSupplierList",
     "PaginatedWebhookDeliveryList",
     "PaginatedWebhookEndpointList",
+    "PatchedForecastOverrideRequest",
     "PatchedPlanningSettingsRequest",
     "PatchedQuantityRequest",
     "PatchedWebhookEndpointRequest",
+    "PlannerValueAdded",
     "PlanningSettings",
     "ProblemDetails",
     "ProblemError",
@@ -223,6 +249,7 @@ __all__ = (
     "V1AlertsResolveCreateResponse200",
     "V1AlertsSnoozeCreateResponse200",
     "V1CalendarEventsBulkCreateJsonBodyItem",
+    "V1ForecastOverridesListKind",
     "V1LocationsBulkCreateJsonBodyItem",
     "V1OrderLinesBulkCreateJsonBodyItem",
     "V1PromotionPlansDismissCreateResponse200",
@@ -237,7 +264,10 @@ __all__ = (
     "V1StockLevelsBulkCreateJsonBodyItem",
     "V1SupplierItemsBulkCreateJsonBodyItem",
     "V1SuppliersBulkCreateJsonBodyItem",
+    "V1WebhookDeliveriesListEvent",
     "V1WebhookDeliveriesListStatus",
+    "ValueAdded",
+    "ValueAddedScore",
     "WebhookDelivery",
     "WebhookDeliveryStatusEnum",
     "WebhookEndpoint",

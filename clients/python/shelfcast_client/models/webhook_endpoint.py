@@ -7,6 +7,7 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.event_types_enum import EventTypesEnum
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookEndpoint")
@@ -22,6 +23,8 @@ class WebhookEndpoint:
         updated_at (datetime.datetime):
         description (str | Unset):
         is_active (bool | Unset):
+        event_types (list[EventTypesEnum] | Unset): The event types it receives (every type when left out of a create).
+            Test events (`webhook.test`) reach it whatever it subscribes to.
     """
 
     id: int
@@ -30,6 +33,7 @@ class WebhookEndpoint:
     updated_at: datetime.datetime
     description: str | Unset = UNSET
     is_active: bool | Unset = UNSET
+    event_types: list[EventTypesEnum] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,6 +49,13 @@ class WebhookEndpoint:
 
         is_active = self.is_active
 
+        event_types: list[str] | Unset = UNSET
+        if not isinstance(self.event_types, Unset):
+            event_types = []
+            for event_types_item_data in self.event_types:
+                event_types_item = event_types_item_data.value
+                event_types.append(event_types_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -59,6 +70,8 @@ class WebhookEndpoint:
             field_dict["description"] = description
         if is_active is not UNSET:
             field_dict["is_active"] = is_active
+        if event_types is not UNSET:
+            field_dict["event_types"] = event_types
 
         return field_dict
 
@@ -77,6 +90,15 @@ class WebhookEndpoint:
 
         is_active = d.pop("is_active", UNSET)
 
+        _event_types = d.pop("event_types", UNSET)
+        event_types: list[EventTypesEnum] | Unset = UNSET
+        if _event_types is not UNSET:
+            event_types = []
+            for event_types_item_data in _event_types:
+                event_types_item = EventTypesEnum(event_types_item_data)
+
+                event_types.append(event_types_item)
+
         webhook_endpoint = cls(
             id=id,
             url=url,
@@ -84,6 +106,7 @@ class WebhookEndpoint:
             updated_at=updated_at,
             description=description,
             is_active=is_active,
+            event_types=event_types,
         )
 
         webhook_endpoint.additional_properties = d

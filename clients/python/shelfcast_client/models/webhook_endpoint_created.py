@@ -7,6 +7,9 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.event_types_enum import EventTypesEnum
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="WebhookEndpointCreated")
 
 
@@ -22,6 +25,8 @@ class WebhookEndpointCreated:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         secret (str):
+        event_types (list[EventTypesEnum] | Unset): The event types it receives (every type when left out of a create).
+            Test events (`webhook.test`) reach it whatever it subscribes to.
     """
 
     id: int
@@ -31,6 +36,7 @@ class WebhookEndpointCreated:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     secret: str
+    event_types: list[EventTypesEnum] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,6 +54,13 @@ class WebhookEndpointCreated:
 
         secret = self.secret
 
+        event_types: list[str] | Unset = UNSET
+        if not isinstance(self.event_types, Unset):
+            event_types = []
+            for event_types_item_data in self.event_types:
+                event_types_item = event_types_item_data.value
+                event_types.append(event_types_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -61,6 +74,8 @@ class WebhookEndpointCreated:
                 "secret": secret,
             }
         )
+        if event_types is not UNSET:
+            field_dict["event_types"] = event_types
 
         return field_dict
 
@@ -81,6 +96,15 @@ class WebhookEndpointCreated:
 
         secret = d.pop("secret")
 
+        _event_types = d.pop("event_types", UNSET)
+        event_types: list[EventTypesEnum] | Unset = UNSET
+        if _event_types is not UNSET:
+            event_types = []
+            for event_types_item_data in _event_types:
+                event_types_item = EventTypesEnum(event_types_item_data)
+
+                event_types.append(event_types_item)
+
         webhook_endpoint_created = cls(
             id=id,
             url=url,
@@ -89,6 +113,7 @@ class WebhookEndpointCreated:
             created_at=created_at,
             updated_at=updated_at,
             secret=secret,
+            event_types=event_types,
         )
 
         webhook_endpoint_created.additional_properties = d

@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.paginated_webhook_delivery_list import PaginatedWebhookDeliveryList
 from ...models.problem_details import ProblemDetails
+from ...models.v1_webhook_deliveries_list_event import V1WebhookDeliveriesListEvent
 from ...models.v1_webhook_deliveries_list_status import V1WebhookDeliveriesListStatus
 from ...types import UNSET, Response, Unset
 
@@ -15,6 +16,8 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     cursor: str | Unset = UNSET,
+    endpoint: float | Unset = UNSET,
+    event: V1WebhookDeliveriesListEvent | Unset = UNSET,
     ordering: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
     status: V1WebhookDeliveriesListStatus | Unset = UNSET,
@@ -24,6 +27,14 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["cursor"] = cursor
+
+    params["endpoint"] = endpoint
+
+    json_event: str | Unset = UNSET
+    if not isinstance(event, Unset):
+        json_event = event.value
+
+    params["event"] = json_event
 
     params["ordering"] = ordering
 
@@ -110,6 +121,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
+    endpoint: float | Unset = UNSET,
+    event: V1WebhookDeliveriesListEvent | Unset = UNSET,
     ordering: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
     status: V1WebhookDeliveriesListStatus | Unset = UNSET,
@@ -119,6 +132,8 @@ def sync_detailed(
 
     Args:
         cursor (str | Unset):
+        endpoint (float | Unset):
+        event (V1WebhookDeliveriesListEvent | Unset):
         ordering (str | Unset):
         page_size (int | Unset):
         status (V1WebhookDeliveriesListStatus | Unset):
@@ -134,6 +149,8 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         cursor=cursor,
+        endpoint=endpoint,
+        event=event,
         ordering=ordering,
         page_size=page_size,
         status=status,
@@ -151,6 +168,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
+    endpoint: float | Unset = UNSET,
+    event: V1WebhookDeliveriesListEvent | Unset = UNSET,
     ordering: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
     status: V1WebhookDeliveriesListStatus | Unset = UNSET,
@@ -160,6 +179,8 @@ def sync(
 
     Args:
         cursor (str | Unset):
+        endpoint (float | Unset):
+        event (V1WebhookDeliveriesListEvent | Unset):
         ordering (str | Unset):
         page_size (int | Unset):
         status (V1WebhookDeliveriesListStatus | Unset):
@@ -176,6 +197,8 @@ def sync(
     return sync_detailed(
         client=client,
         cursor=cursor,
+        endpoint=endpoint,
+        event=event,
         ordering=ordering,
         page_size=page_size,
         status=status,
@@ -187,6 +210,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
+    endpoint: float | Unset = UNSET,
+    event: V1WebhookDeliveriesListEvent | Unset = UNSET,
     ordering: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
     status: V1WebhookDeliveriesListStatus | Unset = UNSET,
@@ -196,6 +221,8 @@ async def asyncio_detailed(
 
     Args:
         cursor (str | Unset):
+        endpoint (float | Unset):
+        event (V1WebhookDeliveriesListEvent | Unset):
         ordering (str | Unset):
         page_size (int | Unset):
         status (V1WebhookDeliveriesListStatus | Unset):
@@ -211,6 +238,8 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         cursor=cursor,
+        endpoint=endpoint,
+        event=event,
         ordering=ordering,
         page_size=page_size,
         status=status,
@@ -226,6 +255,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
+    endpoint: float | Unset = UNSET,
+    event: V1WebhookDeliveriesListEvent | Unset = UNSET,
     ordering: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
     status: V1WebhookDeliveriesListStatus | Unset = UNSET,
@@ -235,6 +266,8 @@ async def asyncio(
 
     Args:
         cursor (str | Unset):
+        endpoint (float | Unset):
+        event (V1WebhookDeliveriesListEvent | Unset):
         ordering (str | Unset):
         page_size (int | Unset):
         status (V1WebhookDeliveriesListStatus | Unset):
@@ -252,6 +285,8 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             cursor=cursor,
+            endpoint=endpoint,
+            event=event,
             ordering=ordering,
             page_size=page_size,
             status=status,

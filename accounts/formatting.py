@@ -1,0 +1,115 @@
+"""Numbers, dates and money for the reader: Babel's CLDR data in the active language (the
+portal's, or the API caller's), money in the store's currency. Templates use them through
+``{% load formatting %}`` (accounts/templatetags/formatting.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from django.utils import timezone, translation
+
+# Django's language codes that Babel should read as a more specific locale: the portal's
+# English is British (day before month, as it has always been shown).
+BABEL_LOCALES = {"en": "en_GB"}
+
+Number = int | float | Decimal
+
+
+def current_locale(language: str | None = None) -> Locale:
+    """The Babel locale of ``language`` (a Django language code), else the active language."""
+    code = language or translation.get_language() or "en"
+    name = BABEL_LOCALES.get(code, translation.to_locale(code))
+    try:
+        return Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en_GB")
+
+
+def _number(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def format_money(amount, currency: str, *, whole: bool = False, language: str | None = None) -> str:
+    """``amount`` of ``currency`` (ISO 4217) as the reader writes money: £1,234.50 in
+    English, the currency's own digits and sign in every locale. ``whole``: rounded to whole
+    units (£1,235), for summary figures."""
+    number = _number(amount)
+    if number is None:
+        return ""
+    locale = current_locale(language)
+    if not whole:
+        return babel_numbers.format_currency(number, currency, locale=locale)
+    pattern = locale.currency_formats["standard"].pattern
+    pattern = re.sub(r"\.0+", "", pattern)
+    return babel_numbers.format_currency(
+        number.quantize(Decimal(1), ROUND_HALF_UP),
+        currency,
+        format=pattern,
+        locale=locale,
+        currency_digits=False,
+    )
+
+
+def format_number(value, *, decimals: int | None = None, language: str | None = None) -> str:
+    """A number with the locale's grouping and decimal sign; ``decimals`` fixes the places
+    (negative: up to that many, as Django's floatformat), else up to three are shown."""
+    number = _number(value)
+    if number is None:
+        return ""
+    if decimals is None:
+        decimals = -3
+    places = "0" * decimals if decimals > 0 else "#" * -decimals
+    pattern = "#,##0" + ("." + places if places else "")
+    return babel_numbers.format_decimal(number, format=pattern, locale=current_locale(language))
+
+
+def format_percent(value, *, decimals: int = 0, language: str | None = None) -> str:
+    """A fraction (0.95) as a percentage (95%)."""
+    number = _number(value)
+    if number is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
+    return babel_numbers.format_percent(number, format=pattern, locale=current_locale(language))
+
+
+# Shorter dates by CLDR skeleton, for tables: "weekday" is Fri 29 Nov / 11月29日周五, "day_month"
+# 29 Nov / 11月29日.
+SKELETONS = {"weekday": "MMMEd", "day_month": "MMMd"}
+
+
+def format_day(value, *, length: str = "medium", language: str | None = None) -> str:
+    """A date (or the local date of a datetime): 4 Dec 2026, 2026年12月4日; ``length`` is a
+    Babel format (short, medium, long, full) or one of `SKELETONS`."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):  # an ISO date kept in a JSON field
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if length in SKELETONS:
+        return babel_dates.format_skeleton(
+            SKELETONS[length], value, locale=current_locale(language)
+        )
+    return babel_dates.format_date(value, format=length, locale=current_locale(language))
+
+
+def format_moment(value, *, length: str = "medium", language: str | None = None) -> str:
+    """A date and time in the current timezone."""
+    if value is None or value == "":
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return babel_dates.format_datetime(value, format=length, locale=current_locale(language))

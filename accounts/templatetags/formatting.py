@@ -1,0 +1,40 @@
+"""Template filters for numbers, dates and money in the reader's locale
+(accounts/formatting.py): ``{{ total|money:merchant.currency }}``, ``{{ total|money_whole:
+merchant.currency }}`` (whole units, for summary figures), ``{{ units|number }}``,
+``{{ share|percent }}``, ``{{ day|day }}``, ``{{ day|day:"weekday" }}``."""
+
+from django import template
+
+from accounts import formatting
+
+register = template.Library()
+
+
+@register.filter
+def money(amount, currency):
+    return formatting.format_money(amount, currency or "GBP")
+
+
+@register.filter
+def money_whole(amount, currency):
+    return formatting.format_money(amount, currency or "GBP", whole=True)
+
+
+@register.filter
+def number(value, decimals=None):
+    return formatting.format_number(value, decimals=None if decimals is None else int(decimals))
+
+
+@register.filter
+def percent(value, decimals=0):
+    return formatting.format_percent(value, decimals=int(decimals))
+
+
+@register.filter
+def day(value, length="medium"):
+    return formatting.format_day(value, length=length)
+
+
+@register.filter
+def moment(value, length="medium"):
+    return formatting.format_moment(value, length=length)

@@ -1,0 +1,46 @@
+"""The morning digest speaks each recipient's portal language: one email per language, in
+the store's currency for that language's locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import mail
+from django.test import TestCase
+
+from accounts.roles import Role
+from accounts.tenancy import tenant_context
+from planning import notifications
+from planning.models import Alert
+from tests.factories import LocationFactory, MerchantFactory, SKUFactory, UserFactory, member
+
+
+class DigestLanguageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(name="Corner Shop", timezone="Asia/Shanghai", currency="CNY")
+        member(cls.merchant, Role.OWNER, user=UserFactory(email="en@x.test"))
+        member(cls.merchant, Role.PLANNER, user=UserFactory(email="zh@x.test", language="zh-hans"))
+        location = LocationFactory(merchant=cls.merchant, code="SHOP")
+        sku = SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
+        with tenant_context(cls.merchant):
+            Alert.objects.create(
+                merchant=cls.merchant, kind=Alert.Kind.STOCK_OUT, sku=sku, location=location,
+                details={"date": "2024-11-11", "probability": 0.9, "lost_units": 12.0},
+                money_at_risk=1234.5, money_basis="12 units short",
+            )  # fmt: skip
+
+    def test_each_recipient_reads_the_digest_in_their_language(self):
+        now = dt.datetime(2024, 11, 10, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shanghai
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(notifications.digest_send(merchant=self.merchant, now=now), 1)
+        emails = {tuple(email.to): email for email in mail.outbox}
+        self.assertEqual(set(emails), {("en@x.test",), ("zh@x.test",)})
+        english, chinese = emails[("en@x.test",)], emails[("zh@x.test",)]
+        self.assertEqual(english.subject, "Corner Shop: 1 open alert, CN¥1,234.50 at risk")
+        self.assertIn("Good morning,", english.body)
+        self.assertIn("(from 11 Nov 2024, chance 90%, about 12 units short)", english.body)
+        self.assertEqual(chinese.subject, "Corner Shop：1 条未处理预警，¥1,234.50 面临风险")
+        self.assertIn("早上好：", chinese.body)
+        self.assertIn("预计断货", chinese.body)
+        self.assertIn("（自 2024年11月11日 起，概率 90%，约缺货 12 件）", chinese.body)

@@ -1,0 +1,214 @@
+"""Forecast overrides flow into planning: reorder suggestions and stock alerts plan from the
+forecast with the overrides in force (forecasting.selectors.run_forecasts), by the amounts
+worked out by hand; an expired or ended override changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+from django.test import TestCase
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.tenancy import tenant_context
+from forecasting import selectors as forecasting_selectors
+from forecasting import services as forecasting_services
+from forecasting.models import ForecastOverride, ForecastRun, SeriesForecast
+from forecasting.quantiles import LEVELS
+from planning import alerts, services
+from planning.models import Alert, PlanningSettings, ReorderSuggestion
+from tests.factories import (
+    LocationFactory,
+    MerchantFactory,
+    PurchaseOrderFactory,
+    PurchaseOrderLineFactory,
+    SalesDayFactory,
+    SKUFactory,
+    StockLevelFactory,
+    SupplierItemFactory,
+    member,
+)
+
+
+class OverrideMixin:
+    def override(self, *, sku, kind: str, amount: str, **fields) -> ForecastOverride:
+        values = {
+            "merchant": self.merchant,
+            "sku_id": sku.pk,
+            "location_id": None,
+            "start_date": self.today,
+            "end_date": self.today + dt.timedelta(days=55),
+            "kind": kind,
+            "amount": Decimal(amount),
+            "reason": "Known event",
+            "expires_on": self.today + dt.timedelta(days=30),
+            "actor": self.planner,
+        }
+        return forecasting_services.forecast_override_create(**{**values, **fields})
+
+    def expire(self, override: ForecastOverride) -> None:
+        with tenant_context(self.merchant):
+            ForecastOverride.objects.for_merchant(self.merchant).filter(pk=override.pk).update(
+                expires_on=self.today - dt.timedelta(days=1)
+            )
+
+
+class SuggestionOverrideTests(OverrideMixin, TestCase):
+    """As tests/planning/test_services.py's plan: 20 on hand and 30 on order of SHORT, a 7-day
+    lead time and review, packs of 12, ten a day for sure. The order arrives to an empty shelf
+    and covers the review period: 7 x 10 = 70, six packs: 72. Fill rates per class: the
+    store-wide allocation of a store of one SKU whose demand is certain is another matter."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(review_period_days=7)
+        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.today = forecasting_selectors.merchant_today(cls.merchant)
+        end = cls.today - dt.timedelta(days=1)
+        cls.location = LocationFactory(merchant=cls.merchant)
+        cls.short = SKUFactory(merchant=cls.merchant, code="SHORT", unit_price=Decimal("5"))
+        item = SupplierItemFactory(
+            merchant=cls.merchant,
+            sku=cls.short,
+            lead_time_mean_days=Decimal("7"),
+            lead_time_std_days=Decimal("0"),
+            moq=Decimal("24"),
+            pack_size=Decimal("12"),
+            unit_cost=Decimal("2"),
+        )
+        StockLevelFactory(merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=20)
+        order = PurchaseOrderFactory(
+            merchant=cls.merchant, supplier=item.supplier, location=cls.location
+        )
+        PurchaseOrderLineFactory(
+            merchant=cls.merchant,
+            purchase_order=order,
+            sku=cls.short,
+            quantity_ordered=Decimal("40"),
+            quantity_received=Decimal("10"),
+        )
+        SalesDayFactory(
+            merchant=cls.merchant, sku=cls.short, location=cls.location, date=end, units=10
+        )
+        with tenant_context(cls.merchant):
+            services.planning_settings_update(
+                merchant=cls.merchant,
+                actor=None,
+                service_policy=PlanningSettings.ServicePolicy.CLASSES,
+            )
+
+    def quantity(self) -> Decimal:
+        """The quantity suggested from a new night's run (each run is planned once)."""
+        with tenant_context(self.merchant):
+            night = ForecastRun.objects.create(
+                merchant=self.merchant,
+                status=ForecastRun.Status.SUCCEEDED,
+                history_end=self.today - dt.timedelta(days=1),
+            )
+            self.forecast = SeriesForecast.objects.create(
+                merchant=self.merchant,
+                run=night,
+                sku=self.short,
+                location=self.location,
+                first_date=self.today,
+                model="transformer",
+                quantiles=SeriesForecast.pack(np.full((len(LEVELS), 56), 10.0)),
+            )
+            services.reorder_suggestions_plan(merchant=self.merchant, run=night)
+            (suggestion,) = ReorderSuggestion.objects.for_merchant(self.merchant).filter(
+                status=ReorderSuggestion.Status.PROPOSED
+            )
+        return suggestion.quantity
+
+    def test_without_an_override_the_model_forecast_orders_six_packs(self):
+        self.assertEqual(self.quantity(), 72)
+
+    def test_a_percent_override_scales_the_demand_planned_for(self):
+        self.override(sku=self.short, kind="percent", amount="50")
+        # 15 a day: the 50 in position still run out before the order comes; it covers
+        # the review's 7 x 15 = 105 units, nine packs
+        self.assertEqual(self.quantity(), 108)
+
+    def test_a_value_override_sets_the_demand_planned_for(self):
+        self.override(sku=self.short, kind="value", amount="20", location_id=self.location.pk)
+        self.assertEqual(self.quantity(), 144)  # 7 x 20 = 140: twelve packs
+
+    def test_an_override_for_days_after_the_order_cycle_changes_nothing(self):
+        later = self.today + dt.timedelta(days=30)
+        self.override(sku=self.short, kind="value", amount="20", start_date=later)
+        self.assertEqual(self.quantity(), 72)
+
+    def test_an_expired_or_ended_override_changes_nothing(self):
+        expired = self.override(sku=self.short, kind="percent", amount="50")
+        self.expire(expired)
+        self.assertEqual(self.quantity(), 72)
+        ended = self.override(sku=self.short, kind="percent", amount="50")
+        self.assertEqual(self.quantity(), 108)
+        forecasting_services.forecast_override_end(
+            merchant=self.merchant, pk=ended.pk, actor=self.planner
+        )
+        self.assertEqual(self.quantity(), 72)
+
+    def test_the_stored_forecast_is_not_rewritten(self):
+        self.override(sku=self.short, kind="value", amount="20")
+        self.quantity()
+        with tenant_context(self.merchant):
+            self.forecast.refresh_from_db()
+        np.testing.assert_array_equal(self.forecast.array(), np.full((len(LEVELS), 56), 10.0))
+
+
+class AlertOverrideTests(OverrideMixin, TestCase):
+    """100 on hand of a SKU forecast at five a day (2.5 to 7.5): 14 days ask 70, rarely 100.
+    A value of 20 a day makes every quantile four times the model's (10 to 30): 14 days
+    ask at least 140, more than the stock on every path."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.today = forecasting_selectors.merchant_today(cls.merchant)
+        cls.location = LocationFactory(merchant=cls.merchant)
+        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG", unit_price=Decimal("5"))
+        SupplierItemFactory(merchant=cls.merchant, sku=cls.sku, unit_cost=Decimal("2"))
+        StockLevelFactory(merchant=cls.merchant, sku=cls.sku, location=cls.location, on_hand=100)
+        spread = np.linspace(0.5, 1.5, len(LEVELS))[:, None] * 5.0
+        with tenant_context(cls.merchant):
+            cls.night = ForecastRun.objects.create(
+                merchant=cls.merchant,
+                status=ForecastRun.Status.SUCCEEDED,
+                history_end=cls.today - dt.timedelta(days=1),
+                finished_at=timezone.now(),
+            )
+            SeriesForecast.objects.create(
+                merchant=cls.merchant,
+                run=cls.night,
+                sku=cls.sku,
+                location=cls.location,
+                first_date=cls.today,
+                model="transformer",
+                quantiles=SeriesForecast.pack(np.repeat(spread, 56, axis=1)),
+            )
+
+    def stock_outs(self) -> list[Alert]:
+        with tenant_context(self.merchant):
+            alerts.alerts_refresh(merchant=self.merchant, run=self.night)
+            return list(
+                Alert.objects.for_merchant(self.merchant).filter(
+                    kind=Alert.Kind.STOCK_OUT, state=Alert.State.OPEN
+                )
+            )
+
+    def test_alerts_see_the_override(self):
+        self.assertEqual(self.stock_outs(), [])
+        override = self.override(sku=self.sku, kind="value", amount="20")
+        (alert,) = self.stock_outs()
+        self.assertEqual(alert.details["probability"], 1.0)
+        # units lost: the mean 14-day demand less the stock, 14 x 20 x 1.00078 (the mean of
+        # the quantile function over its median, tests/planning/test_alerts.py) - 100 = 180.2;
+        # the model's forecast would lose 14 x 5 x 1.00078 - 100 < 0. The 500 drawn paths put
+        # a few units of noise on it.
+        self.assertAlmostEqual(alert.details["lost_units"], 14 * 20 * 1.00078 - 100, delta=8)
+        self.expire(override)
+        self.assertEqual(self.stock_outs(), [])  # the cause went: the alert resolved
