@@ -31,6 +31,7 @@ import torch
 from forecasting.gaps import window_rows
 from forecasting.neural.network import CONTEXT, Task, predict
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
+from forecasting.selection import window_loss
 
 CORRECTION_SHARES = np.linspace(0.0, 1.0, 5)  # the shares of the correction a series may keep
 CORRECTION_PRIOR = 1.0  # weight of the panel's losses beside a series' own, both scaled to 1
@@ -75,14 +76,6 @@ def tasks_for(
                 past = covariates.past[row][:, start:length]
         tasks.append(Task(history=panel[row, start:], known=known, past=past, season=season))
     return tasks
-
-
-def pinball_losses(actual: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
-    """Per series: the pinball loss summed over every level and observed period."""
-    levels = np.asarray(LEVELS)[None, :, None]
-    difference = actual[:, None, :] - quantiles
-    loss = np.maximum(levels * difference, (levels - 1) * difference)
-    return np.nansum(loss, axis=(1, 2))
 
 
 def keep_share(quantiles: np.ndarray, anchors: np.ndarray, shares: np.ndarray) -> np.ndarray:
@@ -186,7 +179,7 @@ class TransformerCandidate:
         every = np.ones(len(panel))
         losses = np.stack(
             [
-                pinball_losses(actual, keep_share(quantiles, anchors, share * every))
+                window_loss(actual, keep_share(quantiles, anchors, share * every))
                 for share in CORRECTION_SHARES
             ],
             axis=1,
