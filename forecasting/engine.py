@@ -57,8 +57,12 @@ def candidates_for(
     known = history_reads.covariates(merchant, history, horizon)
     if settings.FORECAST_SIMILAR_PRODUCTS:
         known.past.update(embeddings.similar_products(merchant, history.keys, history.values))
-    served = {**BASELINES, TRANSFORMER: TransformerCandidate(served_model, known)}
-    judged = {**BASELINES, TRANSFORMER: TransformerCandidate(judged_model, known)}
+    serving = TransformerCandidate(served_model, known)
+    # one model both serving and judging (the base model) is one candidate, so the forecasts
+    # it made on the selection windows serve its check of the served forecast
+    judging = serving if judged_model is served_model else TransformerCandidate(judged_model, known)
+    served = {**BASELINES, TRANSFORMER: serving}
+    judged = {**BASELINES, TRANSFORMER: judging}
     return Candidates(served, judged, version)
 
 

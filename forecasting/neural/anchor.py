@@ -159,7 +159,12 @@ def _seasonal_index(values: np.ndarray, period: int) -> np.ndarray:
             return np.ones(period)
         noise = np.nanmean([np.nanvar(c, ddof=1) / np.sum(~np.isnan(c)) for c in columns])
     between = np.var(means, ddof=1)
-    weight = 1.0 if noise == 0 else float(np.clip(1 - noise / between, 0.0, 1.0))
+    if noise == 0:
+        weight = 1.0
+    elif not between > 0:  # every position alike: nothing to tell from the noise
+        weight = 0.0
+    else:
+        weight = float(np.clip(1 - noise / between, 0.0, 1.0))
     index = means / means.mean()
     return np.maximum(1 + weight * (index - 1), 0.0)
 

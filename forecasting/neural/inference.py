@@ -9,8 +9,9 @@ window.
 How much of the network's correction a series keeps: the network adds a correction to its
 anchor (`forecasting.neural.network`), and where the anchor already fits a series (a clean
 trend, a step in level, a plain weekly pattern) that correction can only add noise. So every
-forecast is first made once more from an origin one horizon earlier (at most a third of the
-history), where the periods that followed are known, and each series keeps the share of its
+forecast is first made once more from an origin one horizon earlier (at most a selection
+window, `SELECTION_PERIODS`, and a third of the history), where the periods that followed are
+known, and each series keeps the share of its
 median's correction (`CORRECTION_SHARES`) that would have served it best there, by quantile
 loss. One window of one series is a noisy judge, so each series' own losses are weighed
 together with the whole panel's (`CORRECTION_PRIOR`). The whole quantile fan moves with its
@@ -23,6 +24,7 @@ how much the check moved the series' ordinary days of the horizon."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,10 +33,11 @@ import torch
 from forecasting.gaps import window_rows
 from forecasting.neural.network import CONTEXT, Task, predict
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
-from forecasting.selection import window_loss
+from forecasting.selection import SELECTION_PERIODS, window_loss
 
 CORRECTION_SHARES = np.linspace(0.0, 1.0, 5)  # the shares of the correction a series may keep
 CORRECTION_PRIOR = 1.0  # weight of the panel's losses beside a series' own, both scaled to 1
+KEPT_FORECASTS = 3  # whole-panel forecasts a candidate keeps for a repeated origin
 
 
 @dataclass
@@ -132,7 +135,9 @@ class TransformerCandidate:
     """A callable (panel, horizon, season, rows=None) -> quantiles for `forecasting.backtest`;
     the season is the anchor's (its seasonal profile; the network finds others in the
     context). ``panel`` is always the whole panel (so covariates keep their row numbers);
-    ``rows`` narrows a call to some of its series."""
+    ``rows`` narrows a call to some of its series. A panel is read, never changed: one
+    called for again (the same array, or the same view of it) is answered from the forecast
+    kept for it."""
 
     takes_rows = True
 
@@ -151,13 +156,27 @@ class TransformerCandidate:
         self.checked = checked  # False: every series keeps the network's whole correction
         self.share = share  # one share for every series, instead of each one's own
         self._checked_panel: tuple | None = None  # (panel, horizon, season, shares)
+        # the last whole-panel forecasts by origin: a selection window's origin is the check's
+        # origin of the window after it, and the last window's is the served forecast's check
+        self._kept: OrderedDict = OrderedDict()
 
     def _forecast(self, panel, horizon, season, rows):
+        whole = len(rows) == panel.shape[0] and np.array_equal(rows, np.arange(panel.shape[0]))
+        key = (*_origin(panel), horizon, season) if whole else None
+        if key is not None and key in self._kept:
+            self._kept.move_to_end(key)
+            return self._kept[key][1:]
         tasks = tasks_for(panel, horizon, self.covariates, rows, season)
         quantiles, anchors = predict(
             self.model, tasks, horizon, batch_rows=self.batch_rows, with_anchors=True
         )
-        return quantiles.astype(float), anchors, tasks
+        result = (quantiles.astype(float), anchors, tasks)
+        if key is not None:
+            # the root array is held with its forecast, so its address is not reused meanwhile
+            self._kept[key] = (_root(panel), *result)
+            while len(self._kept) > KEPT_FORECASTS:
+                self._kept.popitem(last=False)
+        return result
 
     def shares(self, panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
         """Per row of the panel: the share of its correction that served it best one
@@ -166,7 +185,7 @@ class TransformerCandidate:
         call asks for; the last panel's shares are kept for its next call."""
         if self.share is not None:
             return np.full(panel.shape[0], float(self.share))
-        back = min(horizon, panel.shape[1] // 3)
+        back = min(horizon, SELECTION_PERIODS, panel.shape[1] // 3)
         if not self.checked or back < 1:
             return np.ones(panel.shape[0])
         kept = self._checked_panel
@@ -196,3 +215,20 @@ class TransformerCandidate:
         shares = self.shares(panel, horizon, season)[rows]
         moved = keep_share(quantiles, anchors, shares)
         return hold_known_days(quantiles, moved, known_days(tasks, horizon))
+
+
+def _root(array: np.ndarray) -> np.ndarray:
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def _origin(panel: np.ndarray) -> tuple:
+    """What identifies a panel's values while its root array lives: the root, where the view
+    starts in it, its shape and its steps (a backtest's cut panels are views of one panel)."""
+    return (
+        id(_root(panel)),
+        panel.__array_interface__["data"][0],
+        panel.shape,
+        panel.strides,
+    )

@@ -115,6 +115,15 @@ class NetworkTests(SimpleTestCase):
             network.predict(self.model, tasks, 7), network.predict(again, tasks, 7), rtol=1e-6
         )
 
+    def test_bfloat16_products_stay_within_a_percent_of_float32(self):
+        rng = np.random.default_rng(5)
+        tasks = [network.Task(rng.poisson(rate, 200).astype(float)) for rate in (0.5, 4, 40, 400)]
+        exact = network.predict(self.model, tasks, 28, bfloat16=False)
+        lower = network.predict(self.model, tasks, 28, bfloat16=True)
+        self.assertFalse(np.array_equal(exact, lower))  # the products did run in bfloat16
+        scale = np.abs(exact).mean(axis=(1, 2), keepdims=True)
+        self.assertLess((np.abs(lower - exact) / scale).mean(axis=(1, 2)).max(), 0.01)
+
     def test_the_horizon_is_bounded(self):
         with self.assertRaisesMessage(ValueError, "at most 64"):
             network.predict(self.model, [network.Task(np.ones(10))], 65)
