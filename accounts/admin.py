@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from accounts import selectors, services
+from accounts import onboarding, selectors, services
 from accounts.admin_site import ReadOnlyAdminMixin, StoreDataAdminMixin, TenantOwnedAdmin
 from accounts.client_address import client_ip
 from accounts.forms import OnboardMerchantForm, add_form_errors
@@ -67,7 +67,7 @@ class MerchantAdmin(StoreDataAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                onboarded = services.merchant_onboard(
+                onboarded = onboarding.merchant_onboard(
                     name=data["name"],
                     slug=data["slug"],
                     owner_email=data["owner_email"],
@@ -257,7 +257,7 @@ class SecurityEventAdmin(ReadOnlyAdminMixin, TenantOwnedAdmin):
     list_select_related = ["merchant", "actor"]
     search_fields = ["merchant__name", "actor__email"]
     date_hierarchy = "created_at"
-    # Details hold names, roles and ids only (services.security_event_record refuses secrets).
+    # Details hold names, roles and ids only (audit.security_event_record refuses secrets).
     fields = ["created_at", "kind", "merchant", "actor", "ip_address", "details"]
 
 

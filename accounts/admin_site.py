@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 
-from accounts import selectors, services
+from accounts import audit, selectors
 from accounts.client_address import client_ip
 from accounts.forms import ConsoleSignInForm
 from accounts.models import Merchant
@@ -137,7 +137,7 @@ class StoreDataAdminMixin:
     # -- the audit -----------------------------------------------------------------------------
     def _audit(self, request, store_rows: dict[int, int], *, changed: bool, **details) -> None:
         if store_rows:
-            services.staff_access_record(
+            audit.staff_access_record(
                 merchants=store_rows,
                 changed=changed,
                 actor=request.user,

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # signals imports the models, which load only once the app registry is ready
         from accounts import signals  # noqa: F401  connects the account event receivers
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services, sign_in_throttle
+from accounts import audit, sign_in_throttle
 from accounts.client_address import client_ip
 from accounts.models import TIMEZONE_CHOICES, AccountEvent, Merchant
 from accounts.roles import Role
@@ -35,7 +35,7 @@ class ThrottledSignInMixin:
                 # is not a guess.
                 sign_in_throttle.sign_in_not_guessed(attempt)
             elif sign_in_throttle.sign_in_failed(attempt):
-                services.account_event_record(
+                audit.account_event_record(
                     kind=AccountEvent.Kind.SIGN_IN_LOCKED, email=email, ip_address=ip
                 )
                 raise self.throttled_error() from None

@@ -248,7 +248,7 @@ class SecurityEvent(TenantOwned):
     Events of a person's account that belong to no merchant (sign-ins, failed sign-ins for an
     address that may not exist, password changes) are `AccountEvent`, a table of its own:
     a nullable merchant here would put rows outside every tenant policy into a tenant table.
-    ``details`` holds names, roles and ids, never a secret (`services.security_event_record`
+    ``details`` holds names, roles and ids, never a secret (`audit.security_event_record`
     refuses keys that look like one).
     """
 

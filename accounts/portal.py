@@ -14,9 +14,10 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext
 from django.views import View
 
-from accounts import runs, selectors
+from accounts import selectors
 from accounts.roles import Permission
 from accounts.tenancy import tenant_context
+from core import runs
 
 ACTIVE_MERCHANT_SESSION_KEY = "active_merchant"
 
@@ -83,7 +84,7 @@ class MerchantViewMixin(LoginRequiredMixin):
 
 class RunStatusView(MerchantViewMixin, View):
     """A long job's progress as JSON, polled by its page's progress bar
-    (static/js/job-progress.js). Set ``model`` (a run model, `accounts.runs`) and
+    (static/js/job-progress.js). Set ``model`` (a run model, `core.runs`) and
     ``progress``; another merchant's run answers 404 like a missing one."""
 
     def progress(self, run) -> tuple[int, int, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,23 +13,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
-from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from accounts import dispatch
 from accounts import secrets as token_secrets
+from accounts.audit import security_event_record
 from accounts.models import (
-    AccountEvent,
     ApiToken,
+    IdempotencyRecord,
     Invitation,
     Membership,
     Merchant,
     SecurityEvent,
-    SupportAccess,
     User,
 )
 from accounts.roles import CODENAMES, ROLE_PERMISSIONS, Permission, Role
-from accounts.tenancy import tenant_context
+from accounts.tenancy import all_merchants_context
+from core import dispatch
 
 API_TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
@@ -40,11 +38,13 @@ API_TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 def merchant_create(
     *,
     name: str,
-    owner: User,
+    owner: User | None,
     slug: str | None = None,
     timezone_name: str = "UTC",
     currency: str = "GBP",
 ) -> Merchant:
+    """A new store, with ``owner`` as its first owner; with none, its owner joins later by
+    invitation (`accounts.onboarding`)."""
     slug = slug or _unique_slug(name)
     if Merchant.objects.filter(slug=slug).exists():
         raise ValidationError(
@@ -53,7 +53,8 @@ def merchant_create(
     merchant = Merchant(name=name, slug=slug, timezone=timezone_name, currency=currency.upper())
     merchant.full_clean()
     merchant.save()
-    membership_set_role(merchant=merchant, user=owner, role=Role.OWNER, actor=None)
+    if owner is not None:
+        membership_set_role(merchant=merchant, user=owner, role=Role.OWNER, actor=None)
     return merchant
 
 
@@ -180,12 +181,12 @@ def api_token_create(
         )
     if Membership.objects.for_merchant(merchant).filter(user=actor, role=Role.OWNER).count() == 0:
         raise PermissionDenied(gettext("Only owners create API tokens."))
-    return _api_token_issue(
+    return api_token_issue(
         merchant=merchant, name=name, role=role, actor=actor, ip_address=ip_address
     )
 
 
-def _api_token_issue(
+def api_token_issue(
     *, merchant: Merchant, name: str, role: str, actor: User, ip_address: str | None
 ) -> IssuedToken:
     """A new token, its digest stored and its secret returned, audited; the caller has
@@ -363,209 +364,6 @@ def invitation_revoke(
         )
 
 
-# -- onboarding (platform staff) ----------------------------------------------------------------
-SAMPLE_DATA_TASK = "inventory.load_sample_data_task"
-ONBOARDING_TOKEN_NAME = "ERP"  # the name of the API token a new store's ERP gets
-
-
-@dataclass(frozen=True)
-class OnboardedMerchant:
-    merchant: Merchant
-    invitation: IssuedInvitation
-    token: IssuedToken  # its secret is shown once, to the staff member who onboarded
-    sample_data_queued: bool
-
-
-@transaction.atomic
-def merchant_onboard(
-    *,
-    name: str,
-    owner_email: str,
-    actor: User,
-    slug: str = "",
-    timezone_name: str = "UTC",
-    currency: str = "GBP",
-    token_name: str = ONBOARDING_TOKEN_NAME,
-    token_role: str = Role.PLANNER,
-    load_sample_data: bool = False,
-    ip_address: str | None = None,
-) -> OnboardedMerchant:
-    """Open a store for a new customer in one step: the merchant, an invitation for its owner
-    (emailed once this commits; the owner becomes a member by accepting it), an API token
-    for its ERP, and optionally the sample catalogue and sales loaded by a worker
-    (`SAMPLE_DATA_TASK`, sent by name once this commits). All of it, or nothing."""
-    if not actor.is_staff:
-        raise PermissionDenied(gettext("Only platform staff onboard stores."))
-    slug = slug or _unique_slug(name)
-    if Merchant.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": _("The address '%(slug)s' is taken.") % {"slug": slug}})
-    merchant = Merchant(
-        name=name.strip(), slug=slug, timezone=timezone_name, currency=currency.upper()
-    )
-    merchant.full_clean()
-    merchant.save()
-    invitation = invitation_create(
-        merchant=merchant, email=owner_email, role=Role.OWNER, actor=actor, ip_address=ip_address
-    )
-    token_name = token_name.strip() or ONBOARDING_TOKEN_NAME
-    token = _api_token_issue(
-        merchant=merchant, name=token_name, role=token_role, actor=actor, ip_address=ip_address
-    )
-    if load_sample_data:
-        dispatch.send_on_commit(SAMPLE_DATA_TASK, merchant_id=merchant.pk)
-    return OnboardedMerchant(
-        merchant=merchant,
-        invitation=invitation,
-        token=token,
-        sample_data_queued=load_sample_data,
-    )
-
-
-# -- support access ------------------------------------------------------------------------------
-SUPPORT_ACCESS_MAX_DAYS = 14
-
-
-@transaction.atomic
-def support_access_grant(
-    *, merchant: Merchant, days: int, actor: User, ip_address: str | None = None
-) -> SupportAccess:
-    """Let platform staff change the store's data in the console for ``days`` days. An
-    active grant is replaced (its end moves), so there is one at a time."""
-    if not 1 <= days <= SUPPORT_ACCESS_MAX_DAYS:
-        raise ValidationError(
-            {"days": _("Grant between 1 and %(days)s days.") % {"days": SUPPORT_ACCESS_MAX_DAYS}}
-        )
-    now = timezone.now()
-    with tenant_context(merchant):
-        _support_access_end(merchant=merchant, actor=actor, now=now)
-        grant = SupportAccess.objects.create(
-            merchant=merchant,
-            granted_by=actor,
-            created_at=now,
-            expires_at=now + dt.timedelta(days=days),
-        )
-    security_event_record(
-        merchant=merchant,
-        kind=SecurityEvent.Kind.SUPPORT_ACCESS_GRANTED,
-        actor=actor,
-        ip_address=ip_address,
-        details={"grant_id": grant.pk, "expires_at": grant.expires_at.isoformat()},
-    )
-    return grant
-
-
-@transaction.atomic
-def support_access_revoke(*, merchant: Merchant, actor: User, ip_address: str | None = None) -> int:
-    """End the store's active grant now; returns how many ended (0 or 1)."""
-    with tenant_context(merchant):
-        ended = _support_access_end(merchant=merchant, actor=actor, now=timezone.now())
-    if ended:
-        security_event_record(
-            merchant=merchant,
-            kind=SecurityEvent.Kind.SUPPORT_ACCESS_REVOKED,
-            actor=actor,
-            ip_address=ip_address,
-        )
-    return ended
-
-
-def _support_access_end(*, merchant: Merchant, actor: User, now: dt.datetime) -> int:
-    return (
-        SupportAccess.objects.for_merchant(merchant)
-        .filter(revoked_at__isnull=True, expires_at__gt=now)
-        .update(revoked_at=now, revoked_by=actor)
-    )
-
-
-def staff_access_record(
-    *,
-    merchants: dict[int, int],
-    changed: bool,
-    actor: User,
-    model: str,
-    object_id: str | None = None,
-    fields: list[str] | None = None,
-    ip_address: str | None = None,
-) -> None:
-    """Audit a staff member's look at (or change to) stores' data in the console: one event
-    per store, naming the model, the object or how many rows were shown, and the fields
-    changed. ``merchants`` maps each store's id to the rows of it shown."""
-    kind = SecurityEvent.Kind.STAFF_CHANGED if changed else SecurityEvent.Kind.STAFF_VIEWED
-    stores = Merchant.objects.in_bulk(list(merchants))
-    for merchant_id, rows in merchants.items():
-        details: dict[str, Any] = {"model": model}
-        if object_id is not None:
-            details["object_id"] = object_id
-        else:
-            details["rows"] = rows
-        if fields:
-            details["fields"] = fields
-        security_event_record(
-            merchant=stores[merchant_id],
-            kind=kind,
-            actor=actor,
-            ip_address=ip_address,
-            details=details,
-        )
-
-
-# -- the security audit log ----------------------------------------------------------------------
-# Keys a detail may not have: the log names what changed, never a credential.
-_SECRET_DETAIL = re.compile(r"pass|secret|digest|credential|cookie|session", re.I)
-
-
-def _checked_details(details: dict[str, Any] | None) -> dict[str, Any]:
-    details = dict(details or {})
-    secret_like = sorted(key for key in details if _SECRET_DETAIL.search(key))
-    if secret_like:
-        raise ValueError(f"Security events never hold secrets: {', '.join(secret_like)}")
-    return details
-
-
-def security_event_record(
-    *,
-    merchant: Merchant,
-    kind: str,
-    actor: User | None,
-    ip_address: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> SecurityEvent:
-    """Record a security-relevant change in ``merchant``, in the caller's transaction (an
-    action that rolls back leaves no event). Written as the merchant: some callers (accepting
-    an invitation) run before any tenant is set, and row-level security checks the insert."""
-    with tenant_context(merchant):
-        return SecurityEvent.objects.create(
-            merchant=merchant,
-            kind=SecurityEvent.Kind(kind),
-            actor=actor if actor is not None and actor.pk else None,
-            ip_address=ip_address,
-            details=_checked_details(details),
-        )
-
-
-def account_event_record(
-    *,
-    kind: str,
-    user: User | None = None,
-    email: str = "",
-    ip_address: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> AccountEvent:
-    """Record an event of a person's account (signing in and out, passwords)."""
-    email = (email or (user.email if user is not None else "")).strip().lower()
-    if "@" not in email:
-        # What was typed into the email field is kept only when it is an address: people
-        # sometimes type their password there.
-        email = ""
-    return AccountEvent.objects.create(
-        kind=AccountEvent.Kind(kind),
-        user=user if user is not None and user.pk else None,
-        email=email[:254],
-        ip_address=ip_address,
-        details=_checked_details(details),
-    )
-
-
 # -- people ------------------------------------------------------------------------------------
 def user_set_language(*, user: User, language: str) -> User:
     """The person's portal language; blank returns to the browser's."""
@@ -580,9 +378,6 @@ def user_set_language(*, user: User, language: str) -> User:
 # -- housekeeping --------------------------------------------------------------------------------
 def idempotency_records_purge(*, older_than: dt.timedelta | None = None) -> int:
     """Forget Idempotency-Keys older than the retention period; returns how many."""
-    from accounts.models import IdempotencyRecord
-    from accounts.tenancy import all_merchants_context
-
     age = older_than or dt.timedelta(hours=settings.IDEMPOTENCY_KEY_RETENTION_HOURS)
     with transaction.atomic(), all_merchants_context():
         # Across merchants on purpose: one nightly sweep of expired keys.

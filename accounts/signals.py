@@ -12,14 +12,14 @@ from __future__ import annotations
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from accounts import services
+from accounts import audit
 from accounts.client_address import client_ip
 from accounts.models import AccountEvent
 
 
 @receiver(user_logged_in, dispatch_uid="accounts-sign-in-event")
 def record_sign_in(sender, request, user, **kwargs) -> None:
-    services.account_event_record(
+    audit.account_event_record(
         kind=AccountEvent.Kind.SIGN_IN, user=user, ip_address=client_ip(request)
     )
 
@@ -28,14 +28,14 @@ def record_sign_in(sender, request, user, **kwargs) -> None:
 def record_sign_out(sender, request, user, **kwargs) -> None:
     if user is None:
         return  # signing out while signed out
-    services.account_event_record(
+    audit.account_event_record(
         kind=AccountEvent.Kind.SIGN_OUT, user=user, ip_address=client_ip(request)
     )
 
 
 @receiver(user_login_failed, dispatch_uid="accounts-sign-in-failed-event")
 def record_sign_in_failure(sender, credentials, request=None, **kwargs) -> None:
-    services.account_event_record(
+    audit.account_event_record(
         kind=AccountEvent.Kind.SIGN_IN_FAILED,
         email=str(credentials.get("username") or credentials.get("email") or ""),
         ip_address=client_ip(request),

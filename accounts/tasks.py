@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from accounts import dispatch, notifications, services
+from accounts import notifications, services
 
 
 @shared_task(name="accounts.send_invitation_email_task", soft_time_limit=60, time_limit=90)
@@ -15,9 +15,3 @@ def send_invitation_email_task(*, merchant_id: int, invitation_id: int, secret: 
 @shared_task(name="accounts.purge_idempotency_records_task", soft_time_limit=300, time_limit=360)
 def purge_idempotency_records_task() -> int:
     return services.idempotency_records_purge()
-
-
-@shared_task(name="accounts.redispatch_stranded_task", soft_time_limit=120, time_limit=150)
-def redispatch_stranded_task() -> int:
-    """Every few minutes: send again the tasks of long jobs still queued (`accounts.dispatch`)."""
-    return dispatch.redispatch_stranded()

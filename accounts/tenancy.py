@@ -11,22 +11,35 @@ Two locks keep one merchant's rows away from another:
    on the transaction-local setting ``shelfcast.merchant_id``. `tenant_context` sets it for the
    duration of a block (the base portal view and API viewset do so for each request), and the
    application connects as a role that does not own the tables, so a query that escaped the
-   ORM lock still sees nothing of another merchant.
+   ORM lock still sees nothing of another merchant. The block itself is `core.database_tenant`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from django.apps import apps
+from django.db import models
 
-from django.conf import settings
-from django.db import connections, models, transaction
+# The database lock, in core so that core's job machinery can open its blocks; named here too,
+# as this module is where every app finds tenant scoping.
+from core.database_tenant import (
+    ALL_MERCHANTS_DB_SETTING,
+    UnscopedQueryError,
+    all_merchants_context,
+    merchant_pk,
+    tenant_context,
+)
 
-if TYPE_CHECKING:
-    from accounts.models import Merchant
-
-ALL_MERCHANTS_DB_SETTING = "shelfcast.all_merchants"
+__all__ = [
+    "ALL_MERCHANTS_DB_SETTING",
+    "TenantManager",
+    "TenantOwned",
+    "TenantQuerySet",
+    "UnscopedQueryError",
+    "all_merchants_context",
+    "merchant_pk",
+    "tenant_context",
+    "tenant_models",
+]
 
 # Lookups that pin a query to exactly one merchant.
 _SCOPING_LOOKUPS = frozenset(
@@ -43,19 +56,6 @@ _SCOPING_LOOKUPS = frozenset(
 )
 
 
-class UnscopedQueryError(RuntimeError):
-    """A tenant-owned model was queried without saying which merchant the query is for."""
-
-
-def merchant_pk(merchant: Merchant | int) -> int:
-    if merchant is None:
-        raise UnscopedQueryError("A merchant is required, got None.")
-    pk = merchant if isinstance(merchant, int) else merchant.pk
-    if pk is None:
-        raise UnscopedQueryError("The merchant has not been saved yet.")
-    return int(pk)
-
-
 class TenantQuerySet(models.QuerySet):
     """A queryset that must be pinned to one merchant before it touches the database."""
 
@@ -69,7 +69,7 @@ class TenantQuerySet(models.QuerySet):
         return clone
 
     # -- scoping ------------------------------------------------------------------------------
-    def for_merchant(self, merchant: Merchant | int) -> TenantQuerySet:
+    def for_merchant(self, merchant: models.Model | int) -> TenantQuerySet:
         return self.filter(merchant_id=merchant_pk(merchant))
 
     def unscoped(self) -> TenantQuerySet:
@@ -166,69 +166,8 @@ class TenantOwned(models.Model):
 
 
 def tenant_models() -> list[type[TenantOwned]]:
-    from django.apps import apps
-
     return [
         model
         for model in apps.get_models()
         if issubclass(model, TenantOwned) and not model._meta.proxy
     ]
-
-
-# -- the database tenant -----------------------------------------------------------------------
-def _read_settings(cursor, names: list[str]) -> list[str]:
-    cursor.execute(
-        "SELECT " + ", ".join(["current_setting(%s, true)"] * len(names)),
-        names,
-    )
-    return [value or "" for value in cursor.fetchone()]
-
-
-def _write_settings(cursor, values: dict[str, str]) -> None:
-    cursor.execute(
-        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(values)),
-        [item for pair in values.items() for item in pair],
-    )
-
-
-@contextmanager
-def _transaction_settings(values: dict[str, str], using: str = "default") -> Iterator[None]:
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            previous = dict(zip(values, _read_settings(cursor, list(values)), strict=True))
-            _write_settings(cursor, values)
-        yield
-        # Restore on a normal exit so an enclosing transaction (a test, a request that touches
-        # several merchants' public data) goes on with its own tenant. On an exception, or when
-        # the block was marked for rollback, the savepoint rollback undoes the setting itself.
-        if connection.needs_rollback:
-            return
-        with connection.cursor() as cursor:
-            _write_settings(cursor, previous)
-
-
-@contextmanager
-def tenant_context(merchant: Merchant | int, using: str = "default") -> Iterator[None]:
-    """Run a block as ``merchant``: row-level security shows only its rows.
-
-    Opens a transaction (or savepoint) for the block; a no-op on databases without RLS.
-    """
-    pk = merchant_pk(merchant)
-    with _transaction_settings(
-        {settings.TENANT_DB_SETTING: str(pk), ALL_MERCHANTS_DB_SETTING: "off"}, using=using
-    ):
-        yield
-
-
-@contextmanager
-def all_merchants_context(using: str = "default") -> Iterator[None]:
-    """Lift row-level security for a block: platform staff in the admin console and the rare
-    cross-merchant sweep (nightly fan-out). Pair it with ``.unscoped()`` and say why."""
-    with _transaction_settings(
-        {settings.TENANT_DB_SETTING: "", ALL_MERCHANTS_DB_SETTING: "on"}, using=using
-    ):
-        yield

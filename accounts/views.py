@@ -22,7 +22,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from accounts import languages, selectors, services, sign_in_throttle
+from accounts import audit, languages, selectors, services, sign_in_throttle, support_access
 from accounts.client_address import client_ip
 from accounts.forms import (
     AcceptInvitationForm,
@@ -68,7 +68,7 @@ class PasswordResetView(auth_views.PasswordResetView):
                 ),
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        services.account_event_record(
+        audit.account_event_record(
             kind=AccountEvent.Kind.PASSWORD_RESET_REQUESTED,
             email=form.cleaned_data["email"],
             ip_address=ip,
@@ -83,7 +83,7 @@ class RecordsPasswordChange:
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.account_event_record(
+        audit.account_event_record(
             kind=AccountEvent.Kind.PASSWORD_CHANGED,
             user=form.user,
             ip_address=client_ip(self.request),
@@ -317,14 +317,14 @@ class SupportAccessView(MerchantViewMixin, View):
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("revoke"):
-            if services.support_access_revoke(
+            if support_access.support_access_revoke(
                 merchant=self.merchant, actor=request.user, ip_address=client_ip(request)
             ):
                 messages.success(request, _("Support access withdrawn."))
         else:
             form = SupportAccessForm(request.POST)
             if form.is_valid():
-                grant = services.support_access_grant(
+                grant = support_access.support_access_grant(
                     merchant=self.merchant,
                     days=form.cleaned_data["days"],
                     actor=request.user,

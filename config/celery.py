@@ -67,7 +67,7 @@ app.conf.beat_schedule = {
     # Sends again the task of each long job still queued after CELERY_REDISPATCH_AFTER_SECONDS:
     # its sending failed while the broker was away, or a Redis restart lost it.
     "redispatch-stranded-jobs": {
-        "task": "accounts.redispatch_stranded_task",
+        "task": "core.redispatch_stranded_task",
         "schedule": crontab(minute="*/5"),
     },
     "purge-idempotency-records": {

@@ -4,9 +4,9 @@ can be retried and queued ones cancelled."""
 
 from django.contrib import admin
 
-from accounts import dispatch
-from accounts.admin_jobs import job_actions
 from accounts.admin_site import TenantOwnedAdmin
+from core import dispatch
+from core.admin_jobs import job_actions
 from forecasting.models import ForecastRun, ModelVersion, TrainingRun
 
 

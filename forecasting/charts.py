@@ -7,13 +7,17 @@ arriving; and the forecast on the days of each event ahead (`event_forecasts`)."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 
-from forecasting.projection import Projection
+from forecasting.projection import Projection, project_forecast
 from forecasting.quantiles import MEDIAN_INDEX, level_index
+from inventory import selectors as inventory_selectors
 
 LOW_ROW, HIGH_ROW = level_index(0.1), level_index(0.9)
+# The days of history drawn before the forecast.
+HISTORY_DAYS = 84
 
 BANDS = {"q025": 0.025, "q10": 0.1, "q90": 0.9, "q975": 0.975}
 
@@ -45,10 +49,7 @@ def forecast_chart(
     offset = len(history)
     horizon = quantiles.shape[1]
     end = first_date + dt.timedelta(days=horizon - 1)
-
-    def index(day: dt.date) -> int:
-        return (day - start).days
-
+    last = offset + horizon - 1
     data = {
         "start": start.isoformat(),
         "forecast_start": offset,
@@ -58,21 +59,12 @@ def forecast_chart(
         "median": _numbers(quantiles[MEDIAN_INDEX]),
         **{name: _numbers(quantiles[level_index(level)]) for name, level in BANDS.items()},
         "promotions": [
-            {
-                "from": max(index(promotion.start_date), 0),
-                "to": min(index(promotion.end_date), offset + horizon - 1),
-                "label": promotion.name or promotion.code,
-                "discount": float(promotion.discount_percent),
-            }
+            {**_span(promotion, start, last), "discount": float(promotion.discount_percent)}
             for promotion in promotions
             if promotion.end_date >= start and promotion.start_date <= end
         ],
         "events": [
-            {
-                "from": max(index(event.start_date), 0),
-                "to": min(index(event.end_date), offset + horizon - 1),
-                "label": event.name or event.code,
-            }
+            _span(event, start, last)
             for event in events
             if event.end_date >= start and event.start_date <= end
         ],
@@ -80,18 +72,39 @@ def forecast_chart(
     if override is not None:
         data["override"] = _numbers(override)
     if projection is not None:
-        data["stock"] = {
-            "available": round(float(available or 0), 2),
-            "low": _numbers(projection.low),
-            "median": _numbers(projection.median),
-            "high": _numbers(projection.high),
-            "stock_out_by": _numbers(projection.stock_out_by),
-            "arrivals": [
-                {"day": offset + day, "units": round(units, 2), "label": label}
-                for day, units, label in arrivals
-            ],
-        }
+        data["stock"] = _stock_data(projection, available, arrivals, offset)
     return data
+
+
+def _span(item, start: dt.date, last: int) -> dict:
+    """A promotion's or an event's days as the chart's indexes (day 0 is ``start``), clipped
+    to the chart's ``last`` index, with its label."""
+    return {
+        "from": max((item.start_date - start).days, 0),
+        "to": min((item.end_date - start).days, last),
+        "label": item.name or item.code,
+    }
+
+
+def _stock_data(
+    projection: Projection,
+    available: float | None,
+    arrivals: list[tuple[int, float, str]],
+    offset: int,
+) -> dict:
+    """The projected stock on hand and the orders arriving, the horizon's days counted from
+    ``offset`` (the forecast's first index)."""
+    return {
+        "available": round(float(available or 0), 2),
+        "low": _numbers(projection.low),
+        "median": _numbers(projection.median),
+        "high": _numbers(projection.high),
+        "stock_out_by": _numbers(projection.stock_out_by),
+        "arrivals": [
+            {"day": offset + day, "units": round(units, 2), "label": label}
+            for day, units, label in arrivals
+        ],
+    }
 
 
 def event_forecasts(*, events: list, first_date: dt.date, quantiles: np.ndarray) -> list[dict]:
@@ -133,3 +146,154 @@ def event_forecasts(*, events: list, first_date: dt.date, quantiles: np.ndarray)
             }
         )
     return found
+
+
+def sku_forecast_chart(*, merchant, sku, forecast, stock_level, adjustments) -> dict:
+    """One location's forecast of ``sku`` for its page: the chart's data, and the sums,
+    weeks, incoming orders and projected stock shown beside it. ``adjustments`` are the
+    overrides in force (`selectors.overrides_in_force`); ``stock_level`` the latest stock
+    at the location, or None."""
+    quantiles = forecast.array()  # the model's, as stored
+    first, horizon = forecast.first_date, quantiles.shape[1]
+    # what planning acts on: the forecast with the overrides in force today
+    adjusted, override = _with_overrides(adjustments, sku, forecast.location_id, first, quantiles)
+    around = _surroundings(merchant, sku, forecast.location_id, first, horizon)
+    arrivals, dated, undated = _arrivals(around.incoming, first, horizon)
+    available, projection = _projected_stock(stock_level, adjusted, forecast, arrivals, sku.pk)
+    stock_out_day = projection.first_stock_out() if projection is not None else None
+    return {
+        "forecast": forecast,
+        "chart_id": f"forecast-data-{forecast.pk}",
+        "horizon": horizon,
+        "data": forecast_chart(
+            history_days=around.history.days,
+            history=around.history.units,
+            stock_out=around.history.stock_out,
+            first_date=first,
+            quantiles=quantiles,
+            promotions=around.promotions,
+            projection=projection,
+            available=available,
+            arrivals=dated,
+            events=around.events,
+            override=override,
+        ),
+        "overridden": override is not None,
+        "next_four_weeks_adjusted": float(adjusted[MEDIAN_INDEX][:28].sum()),
+        "next_week": float(quantiles[MEDIAN_INDEX][:7].sum()),
+        "next_four_weeks": float(quantiles[MEDIAN_INDEX][:28].sum()),
+        "weekly": _weekly(first, quantiles),
+        "stock_out_days": sum(around.history.stock_out),
+        "promotions": around.promotions,
+        "events_ahead": event_forecasts(
+            events=around.events, first_date=first, quantiles=quantiles
+        ),
+        "incoming": around.incoming,
+        "undated": undated,
+        "available": available,
+        "projection": projection,
+        "stock_out_date": (
+            first + dt.timedelta(days=stock_out_day) if stock_out_day is not None else None
+        ),
+        "stock_out_probability": (
+            float(projection.stock_out_by[-1]) if projection is not None else None
+        ),
+        "improvement": (
+            1 - forecast.backtest_wql / forecast.naive_wql
+            if forecast.backtest_wql is not None and forecast.naive_wql
+            else None
+        ),
+    }
+
+
+def _projected_stock(
+    stock_level, adjusted: np.ndarray, forecast, arrivals: np.ndarray, seed: int
+) -> tuple[float | None, Projection | None]:
+    """The units available now (on hand less committed) and the stock projected from them
+    over the horizon; both None when the location has no stock level."""
+    if stock_level is None:
+        return None, None
+    available = float(stock_level.on_hand - stock_level.committed)
+    projection = project_forecast(
+        adjusted, forecast.path_correlation, available, arrivals, seed=seed
+    )
+    return available, projection
+
+
+def _with_overrides(
+    adjustments, sku, location_id: int, first: dt.date, quantiles: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The quantiles with the overrides in force, and their median on the days an override
+    changes (NaN on the others), or None when no override changes any day."""
+    adjusted = adjustments.apply(sku.pk, location_id, first, quantiles)
+    overridden = [
+        adjustments.on_day(sku.pk, location_id, first + dt.timedelta(days=step)) is not None
+        for step in range(quantiles.shape[1])
+    ]
+    override = np.where(overridden, adjusted[MEDIAN_INDEX], np.nan) if any(overridden) else None
+    return adjusted, override
+
+
+@dataclass(frozen=True)
+class _Surroundings:
+    """What the page draws around a forecast: the SKU's recent daily history, the promotions
+    and calendar events over that history and the horizon, and the orders coming in."""
+
+    history: inventory_selectors.DailyHistory
+    promotions: list
+    events: list
+    incoming: list
+
+
+def _surroundings(merchant, sku, location_id: int, first: dt.date, horizon: int) -> _Surroundings:
+    start = first - dt.timedelta(days=HISTORY_DAYS)
+    history = inventory_selectors.sku_daily_history(
+        merchant=merchant,
+        sku=sku,
+        location_id=location_id,
+        start=start,
+        end=first - dt.timedelta(days=1),
+    )
+    promotions = inventory_selectors.sku_promotions(
+        merchant=merchant,
+        sku=sku,
+        location_id=location_id,
+        start=start,
+        end=first + dt.timedelta(days=horizon - 1),
+    )
+    events = inventory_selectors.location_calendar_events(
+        merchant=merchant,
+        location_id=location_id,
+        start=start,
+        end=first + dt.timedelta(days=horizon - 1),
+    )
+    incoming = inventory_selectors.sku_incoming(merchant=merchant, sku=sku, location_id=location_id)
+    return _Surroundings(history=history, promotions=promotions, events=events, incoming=incoming)
+
+
+def _arrivals(incoming, first: dt.date, horizon: int) -> tuple[np.ndarray, list, list]:
+    """Units arriving per day of the horizon (an order due before it counts on its first
+    day, one due after on its last), the dated orders as (day, units, number), and the
+    orders with no expected date."""
+    arrivals, dated, undated = np.zeros(horizon), [], []
+    for order in incoming:
+        if order.expected is None:
+            undated.append(order)
+            continue
+        day = min(max((order.expected - first).days, 0), horizon - 1)
+        arrivals[day] += order.units
+        dated.append((day, order.units, order.number))
+    return arrivals, dated, undated
+
+
+def _weekly(first: dt.date, quantiles: np.ndarray) -> list[dict]:
+    """The median and 80% band of each whole week of the horizon."""
+    return [
+        {
+            "start": first + dt.timedelta(days=week),
+            "median": float(quantiles[MEDIAN_INDEX][week : week + 7].sum()),
+            "low": float(quantiles[LOW_ROW][week : week + 7].sum()),
+            "high": float(quantiles[HIGH_ROW][week : week + 7].sum()),
+        }
+        for week in range(0, quantiles.shape[1] - 6, 7)
+    ]

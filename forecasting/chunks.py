@@ -21,12 +21,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts import dispatch, runs
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
+from core import dispatch, runs
 from forecasting import history as history_reads
-from forecasting import services
-from forecasting.models import ForecastChunk, ForecastRun, SeriesForecast
+from forecasting import night, services
+from forecasting.models import ForecastChunk, ForecastRun
 from inventory.models import SKU
 
 CHUNK_LOCK = 0x53484643  # the advisory-lock namespace of chunk claims
@@ -78,7 +78,7 @@ def fan_out(*, merchant: Merchant, run: ForecastRun, sku_ids: list[int]) -> list
 
 def chunks_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     """The task of each chunk queued before ``queued_before`` and still waiting: the broker
-    was away or lost it (`accounts.dispatch`)."""
+    was away or lost it (`core.dispatch`)."""
 
     return dispatch.stranded(
         ForecastChunk, "forecasting.forecast_chunk_task", "chunk_id", queued_before=queued_before
@@ -104,8 +104,6 @@ def chunk_claim(*, merchant: Merchant, chunk_id: int, claimant: str = ""):
 def chunk_execute(*, merchant: Merchant, chunk_id: int, claimant: str = ""):
     """Forecast one chunk and write it; end the run if it was the last. Returns the chunk, or
     None / `BUSY` as `chunk_claim` does."""
-    from forecasting.engine import Clock, _write_forecasts, forecast_history
-
     chunk = chunk_claim(merchant=merchant, chunk_id=chunk_id, claimant=claimant)
     if chunk is None or chunk == BUSY:
         return chunk
@@ -114,19 +112,16 @@ def chunk_execute(*, merchant: Merchant, chunk_id: int, claimant: str = ""):
     if run.status != ForecastRun.Status.RUNNING:  # the run failed meanwhile: nothing to add
         runs.fail(ForecastChunk, merchant=merchant, pk=chunk.pk, message="The run had ended.")
         return None
-    clock = Clock()
+    clock = night.Clock()
     with transaction.atomic(), tenant_context(merchant):
         calendar = {dt.date.fromisoformat(day): sold for day, sold in chunk.calendar.items()}
         history = history_reads.load_history(
             merchant, sku_ids=chunk.sku_ids, calendar=calendar or None
         )
     clock.lap("read")
-    forecast = forecast_history(merchant, run, history, clock)
+    forecast = night.forecast_history(merchant, run, history, clock)
     with transaction.atomic(), tenant_context(merchant):
-        SeriesForecast.objects.for_merchant(merchant).filter(
-            run_id=run.pk, sku_id__in=chunk.sku_ids
-        ).delete()
-        _write_forecasts(merchant, run, forecast.first_date, forecast.rows)
+        night.forecasts_write(merchant, run, forecast, sku_ids=chunk.sku_ids)
         clock.lap("write", record=False)
         ForecastChunk.objects.for_merchant(merchant).filter(pk=chunk.pk).update(
             status=ForecastChunk.Status.SUCCEEDED,
@@ -143,8 +138,6 @@ def chunk_execute(*, merchant: Merchant, chunk_id: int, claimant: str = ""):
 def _finish_run(merchant: Merchant, run_id: int, history, version) -> None:
     """End the run if every chunk is done (once, under the run row's lock), and queue what
     follows a night."""
-    from forecasting.tasks import follow_up
-
     with transaction.atomic(), tenant_context(merchant):
         run = ForecastRun.objects.for_merchant(merchant).select_for_update().get(pk=run_id)
         chunks = list(ForecastChunk.objects.for_merchant(merchant).filter(run_id=run_id))
@@ -157,20 +150,20 @@ def _finish_run(merchant: Merchant, run_id: int, history, version) -> None:
         for chunk in chunks:
             counts.update(chunk.model_counts)
             phases.update({k: v for k, v in chunk.timings.items() if isinstance(v, float)})
-        run.status = ForecastRun.Status.SUCCEEDED
-        run.history_end = history.days[-1] if history.days else None
-        run.series_count = sum(chunk.series_count for chunk in chunks)
-        run.model_counts = dict(counts)
-        run.model_version = version
-        run.timings = {
-            **{phase: round(seconds, 3) for phase, seconds in phases.items()},
-            "chunks": len(chunks),
-            "wall": round((timezone.now() - run.started_at).total_seconds(), 3),
-        }
-        run.finished_at = timezone.now()
-        run.save()
-        services.forecast_run_finished_emit(merchant=merchant, run=run)
-        transaction.on_commit(lambda: follow_up(merchant_id=merchant.pk, run_id=run_id))
+        night.run_succeed(
+            merchant=merchant,
+            run=run,
+            history_end=history.days[-1] if history.days else None,
+            series_count=sum(chunk.series_count for chunk in chunks),
+            model_counts=dict(counts),
+            version=version,
+            timings={
+                **{phase: round(seconds, 3) for phase, seconds in phases.items()},
+                "chunks": len(chunks),
+                "wall": round((timezone.now() - run.started_at).total_seconds(), 3),
+            },
+        )
+        transaction.on_commit(lambda: night.follow_up(merchant_id=merchant.pk, run_id=run_id))
 
 
 def chunk_fail(*, merchant: Merchant, chunk_id: int, message: str) -> None:

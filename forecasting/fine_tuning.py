@@ -6,7 +6,7 @@ Cross-fitted (`cross_fit`), so that no candidate is ever judged on days it was t
    of the pretraining corpus replayed: the *judged* twin;
 2. the served choice (the per-class choice among the baselines and the transformer, each
    window judged by a choice made on the other windows) is scored with that twin and with
-   the base model on the windows;
+   the base model on the windows (`forecasting.judging`);
 3. the version is accepted only if the served choice improves on the base model's by more
    than the improvement varies between windows, and its loss on a fixed sample of the
    pretraining corpus has not grown by more than `FINE_TUNE_CORPUS_LOSS_BOUND`;
@@ -20,6 +20,7 @@ windows. Rejected versions are kept with the reason; rolling back activates an e
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import time
 import uuid
@@ -30,28 +31,19 @@ import torch
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from peft import LoraConfig, get_peft_model
 
-from accounts import runs
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
+from core import runs
 from forecasting import history as history_reads
 from forecasting import registry, selectors, services
-from forecasting.baselines import BASELINES, seasonal_naive
-from forecasting.metrics import score
+from forecasting.judging import Judgement, judge, storable
 from forecasting.models import ModelVersion, TrainingRun
 from forecasting.neural import training
-from forecasting.neural.inference import TransformerCandidate
 from forecasting.neural.network import PATCH
-from forecasting.selection import (
-    SELECTION_PERIODS,
-    SELECTION_WINDOWS,
-    TRANSFORMER,
-    HonestScore,
-    demand_classes,
-    honest_score,
-    window_scores,
-)
+from forecasting.selection import SELECTION_PERIODS, SELECTION_WINDOWS, HonestScore
 from forecasting.services import MIN_DAYS
 
 WEEK = 7
@@ -61,8 +53,6 @@ LEARNING_RATE = {"full": 1e-4, "lora": 1e-3}  # per mode (services.FINE_TUNE_MOD
 
 
 def _with_lora(model: torch.nn.Module) -> torch.nn.Module:
-    from peft import LoraConfig, get_peft_model
-
     config = LoraConfig(
         r=8,
         lora_alpha=16,
@@ -71,13 +61,6 @@ def _with_lora(model: torch.nn.Module) -> torch.nn.Module:
         modules_to_save=["output_patch_embedding"],
     )
     return get_peft_model(model, config)
-
-
-def _storable(value: float) -> float | None:
-    """A score as JSON keeps it: an undefined one (MASE when every series repeats itself
-    exactly week on week, so the seasonal scale is 0) is None, not NaN, which PostgreSQL's
-    jsonb refuses."""
-    return round(float(value), 5) if math.isfinite(value) else None
 
 
 def fine_tune(
@@ -122,69 +105,6 @@ def fine_tune(
 
 
 @dataclass
-class Judgement:
-    """The served choice's scores on the selection windows (each window judged by a choice
-    made on the others) with the fine-tuned twin and with the base model, and the verdict."""
-
-    version: HonestScore | None
-    base: HonestScore | None
-    naive: dict[str, float]
-    improvement: float  # mean over windows of the relative gain (WQL and MASE alike)
-    noise: float  # how much that gain varies between windows (standard deviation)
-
-    @property
-    def better(self) -> bool:
-        return math.isfinite(self.improvement) and self.improvement > max(self.noise, 0.0)
-
-
-def _gain(version: HonestScore | None, base: HonestScore | None) -> np.ndarray:
-    """Per window: 1 - the mean of the version's WQL and MASE ratios to the base model's."""
-    if version is None or base is None:
-        return np.array([np.nan])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.stack([version.wql / base.wql, version.mase / base.mase])
-    return 1 - np.nanmean(np.where(np.isfinite(ratios), ratios, np.nan), axis=0)
-
-
-def judge(
-    *,
-    values: np.ndarray,
-    covariates,
-    judged: torch.nn.Module,
-    base: torch.nn.Module,
-    horizon: int,
-    season: int,
-) -> Judgement:
-    """Score the served choice on the windows at the end of ``values`` with ``judged`` (which
-    must not have been trained on them) and with the base model."""
-    scores = {}
-    for name, model in (("version", judged), ("base", base)):
-        candidates = {**BASELINES, TRANSFORMER: TransformerCandidate(model, covariates)}
-        scores[name] = served_scores(values, horizon, season, candidates)
-    window = min(horizon, SELECTION_PERIODS)
-    naive = holdout_scores(seasonal_naive, values, window, season)
-    gains = _gain(scores["version"], scores["base"])
-    noise = float(np.std(gains, ddof=1)) if np.isfinite(gains).sum() > 1 else 0.0
-    improvement = float(np.mean(gains)) if np.isfinite(gains).all() else float("nan")
-    return Judgement(scores["version"], scores["base"], naive, improvement, noise)
-
-
-def served_scores(values: np.ndarray, horizon: int, season: int, candidates) -> HonestScore | None:
-    scores = window_scores(values, horizon, season, candidates)
-    if scores is None:
-        return None
-    return honest_score(scores, demand_classes(values, season, scores.window))
-
-
-def holdout_scores(forecaster, values: np.ndarray, horizon: int, season: int) -> dict:
-    """WQL and MASE of ``forecaster`` (panel, horizon, season) -> quantiles on the last
-    ``horizon`` periods, fitted on what came before."""
-    history, actual = values[:, :-horizon], values[:, -horizon:]
-    result = score(list(history), list(actual), list(forecaster(history, horizon, season)), season)
-    return {"WQL": _storable(result.wql), "MASE": _storable(result.mase)}
-
-
-@dataclass
 class CrossFit:
     judged: torch.nn.Module  # trained on the days before the selection windows
     served: torch.nn.Module | None  # the judged twin continued on every day (when accepted)
@@ -220,16 +140,15 @@ def cross_fit(
     extra = max(1, round(steps * CONTINUE_SHARE)) if steps > 1 else 0
     steps -= extra
     horizons = (-(-horizon // PATCH) * PATCH,)
-    judged, log = fine_tune(
+    tune = functools.partial(  # what both twins' training shares
+        fine_tune, covariates=covariates, mode=mode, batch_size=batch_size, device=device
+    )
+    judged, log = tune(
         parent=base,
         values=values[:, :-span],
-        covariates=covariates,
-        mode=mode,
         steps=steps,
-        batch_size=batch_size,
         seed=seed,
-        device=device,
-        progress=None if progress is None else lambda s, _t, loss: progress(s, steps + extra, loss),
+        progress=_staged(progress, 0, steps + extra),
         horizons=horizons,
     )
     judgement = judge(
@@ -241,57 +160,61 @@ def cross_fit(
         season=season,
     )
     before, after = training.corpus_loss(base), training.corpus_loss(judged)
+    accepted, reason = verdict(judgement, before=before, after=after, span=span, season=season)
+    served = None
+    if accepted:
+        served, _log = tune(
+            parent=judged,
+            values=values,
+            steps=extra,
+            seed=seed + 1,
+            progress=_staged(progress, steps, steps + extra),
+            horizons=horizons,
+        )
+    seconds = time.perf_counter() - started
+    return CrossFit(
+        judged, served, judgement, before, after, served is not None, reason, log.device, seconds
+    )
+
+
+def _staged(progress, done: int, total: int):
+    """``progress(step, total, loss)`` for one stage of a run of ``total`` steps whose earlier
+    stages took ``done``; None without ``progress``."""
+    if progress is None:
+        return None
+    return lambda step, _total, loss: progress(done + step, total, loss)
+
+
+def verdict(
+    judgement: Judgement, *, before: float, after: float, span: int, season: int
+) -> tuple[bool, str]:
+    """Whether the judged twin is accepted (better than the base model by more than the gain
+    varies between windows, and its pretraining-corpus loss grown by no more than
+    `FINE_TUNE_CORPUS_LOSS_BOUND` from ``before`` to ``after``), and the reason in words."""
     bound = settings.FINE_TUNE_CORPUS_LOSS_BOUND
     kept = after <= before * (1 + bound)
-    served = None
     unit = "days" if season == WEEK else "periods"
     if not math.isfinite(judgement.improvement):
-        reason = (
+        return False, (
             f"Too little history to judge it: the last {span} {unit} do not make two "
             f"windows with {2 * season} {unit} of history before them, so the base model "
             "stays."
         )
-    elif not judgement.better:
-        reason = (
+    if not judgement.better:
+        return False, (
             f"Not better than the base model on the last {span} {unit}: the forecasts it "
             f"would have served gained {judgement.improvement:+.1%} (WQL and MASE), within "
             f"the {judgement.noise:.1%} they vary between windows."
         )
-    elif not kept:
-        reason = (
+    if not kept:
+        return False, (
             f"It forgot too much: pretraining-corpus loss {after:.4f} against {before:.4f} "
             f"(bound {bound:.0%})."
         )
-    else:
-        reason = (
-            f"On the last {span} {unit}, which it was not trained on, the forecasts it serves "
-            f"gained {judgement.improvement:+.1%} on the base model's (WQL and MASE; "
-            f"{judgement.noise:.1%} between windows)."
-        )
-        served, _log = fine_tune(
-            parent=judged,
-            values=values,
-            covariates=covariates,
-            mode=mode,
-            steps=extra,
-            batch_size=batch_size,
-            seed=seed + 1,
-            device=device,
-            progress=None
-            if progress is None
-            else lambda s, _t, loss: progress(steps + s, steps + extra, loss),
-            horizons=horizons,
-        )
-    return CrossFit(
-        judged,
-        served,
-        judgement,
-        before,
-        after,
-        served is not None,
-        reason,
-        log.device,
-        time.perf_counter() - started,
+    return True, (
+        f"On the last {span} {unit}, which it was not trained on, the forecasts it serves "
+        f"gained {judgement.improvement:+.1%} on the base model's (WQL and MASE; "
+        f"{judgement.noise:.1%} between windows)."
     )
 
 
@@ -332,6 +255,14 @@ def training_run_execute(
         device=settings.FINE_TUNE_DEVICE,
         progress=progress,
     )
+    return _training_run_finish(merchant, run, fit, history, parent_version, started)
+
+
+def _training_run_finish(
+    merchant: Merchant, run: TrainingRun, fit: CrossFit, history, parent_version, started: float
+) -> TrainingRun:
+    """Stores the version ``fit`` made (active when accepted, kept with its reason when not)
+    and marks ``run`` succeeded; ``started`` is when training began (`time.perf_counter`)."""
     metrics = version_metrics(fit, series=len(history.keys))
     with transaction.atomic(), tenant_context(merchant):
         version = ModelVersion(
@@ -376,11 +307,11 @@ def version_metrics(fit: CrossFit, *, series: int) -> dict:
         if result is None:
             return {"WQL": None, "MASE": None}
         return {
-            "WQL": _storable(float(np.nanmean(result.wql))),
-            "MASE": _storable(float(np.nanmean(result.mase))),
+            "WQL": storable(float(np.nanmean(result.wql))),
+            "MASE": storable(float(np.nanmean(result.mase))),
             "windows": {
-                "WQL": [_storable(v) for v in result.wql],
-                "MASE": [_storable(v) for v in result.mase],
+                "WQL": [storable(v) for v in result.wql],
+                "MASE": [storable(v) for v in result.mase],
             },
         }
 
@@ -392,8 +323,8 @@ def version_metrics(fit: CrossFit, *, series: int) -> dict:
         "version": summary(judgement.version),
         "parent": summary(judgement.base),  # the base model: every version starts from it
         "seasonal_naive": judgement.naive,
-        "improvement": _storable(judgement.improvement),
-        "noise": _storable(judgement.noise),
+        "improvement": storable(judgement.improvement),
+        "noise": storable(judgement.noise),
         "corpus_loss_before": round(fit.corpus_loss_before, 5),
         "corpus_loss_after": round(fit.corpus_loss_after, 5),
         "train_seconds": round(fit.seconds, 1),

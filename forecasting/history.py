@@ -96,20 +96,12 @@ def load_history(
     every = SalesDay.objects.for_merchant(merchant).filter(sku__active=True, date__gte=since)
     sales = every if sku_ids is None else every.filter(sku_id__in=sku_ids)
     rows = _sales_rows(merchant, sales, sku_ids, since)
-    if sku_ids is None:  # the calendar spans the rows read
-        span = {"first": None, "last": None}
-        if len(rows.offset):
-            span = {
-                "first": EPOCH + dt.timedelta(days=int(rows.offset.min())),
-                "last": EPOCH + dt.timedelta(days=int(rows.offset.max())),
-            }
-    else:
+    if sku_ids is not None:
         calendar = store_calendar(merchant, since) if calendar is None else calendar
-        span = {"first": min(calendar, default=None), "last": max(calendar, default=None)}
-    if span["first"] is None:
+    first, last = _history_span(rows, None if sku_ids is None else calendar)
+    if first is None:
         empty = np.zeros((0, 0))
         return History([], [], empty, empty, empty.astype(bool))
-    first, last = span["first"], span["last"]
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     rows.offset -= (first - EPOCH).days
     # one row per (SKU, location), in that order; every sales row lands in its cell at once
@@ -137,6 +129,19 @@ def load_history(
     np.minimum.at(first, series, rows.offset)
     values[np.arange(len(days))[None, :] < first[:, None]] = np.nan
     return History(keys, days, values, prices, promoted)
+
+
+def _history_span(
+    rows: SalesRows, calendar: dict[dt.date, bool] | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of the history: the store's ``calendar``'s when given (some SKUs
+    only), else those of the rows read; None and None when there are none."""
+    if calendar is not None:
+        return min(calendar, default=None), max(calendar, default=None)
+    if not len(rows.offset):
+        return None, None
+    first = EPOCH + dt.timedelta(days=int(rows.offset.min()))
+    return first, EPOCH + dt.timedelta(days=int(rows.offset.max()))
 
 
 @dataclass
@@ -180,47 +185,58 @@ def _sales_rows(merchant: Merchant, sales, sku_ids: list[int] | None, since: dt.
     """The sales rows' columns (days counted from `EPOCH`): on PostgreSQL packed by the
     database (above), elsewhere streamed through the ORM."""
     if connection.vendor == "postgresql":
-        query = f"""
-            {_PACKED_ROWS}
-            FROM {SalesDay._meta.db_table} s
-            WHERE s.merchant_id = %s AND s.sku_id BETWEEN %s AND %s AND s.date >= %s
-        """
-        # Some SKUs only (a chunk of a night, one SKU's explanation): joined to their ids, so
-        # the database looks each one up by its index instead of testing every row of a range
-        # against a list.
-        some = f"""
-            {_PACKED_ROWS}
-            FROM {SalesDay._meta.db_table} s JOIN unnest(%s::bigint[]) AS wanted(id)
-              ON s.sku_id = wanted.id
-            WHERE s.merchant_id = %s AND s.date >= %s
-        """
-        skus = SKU.objects.for_merchant(merchant).filter(active=True)
-        if sku_ids is not None:
-            skus = skus.filter(pk__in=sku_ids)
-        active = list(skus.order_by("pk").values_list("pk", flat=True))
-        parts = []
-        with connection.cursor() as cursor:
-            for start in range(0, len(active), _SKUS_PER_QUERY):
-                chunk = active[start : start + _SKUS_PER_QUERY]
-                if sku_ids is None:
-                    cursor.execute(query, [EPOCH, merchant.pk, chunk[0], chunk[-1], since])
-                else:
-                    cursor.execute(some, [EPOCH, chunk, merchant.pk, since])
-                packed = cursor.fetchone()[0]
-                if packed:
-                    parts.append(np.frombuffer(packed, dtype=_PACKED))
-        records = np.concatenate(parts) if parts else np.zeros(0, dtype=_PACKED)
-        records = records[np.isin(records["sku"], active)]  # inactive SKUs inside a range
-        price = records["price"].astype(float) / 10_000
-        return SalesRows(
-            sku=records["sku"].astype(np.int64),
-            location=records["location"].astype(np.int64),
-            offset=records["offset"].astype(np.int64),
-            units=records["units"].astype(float) / 1000,
-            price=np.where(records["price"] < 0, np.nan, price),
-            stock_out=(records["flags"] & 1).astype(bool),
-            promoted=(records["flags"] & 2).astype(bool),
-        )
+        return _packed_sales_rows(merchant, sku_ids, since)
+    return _streamed_sales_rows(sales)
+
+
+def _packed_sales_rows(merchant: Merchant, sku_ids: list[int] | None, since: dt.date) -> SalesRows:
+    """The active SKUs' sales rows (``sku_ids``' only when given) from ``since``, packed by
+    the database (`_PACKED_ROWS`) a chunk of SKUs per query."""
+    query = f"""
+        {_PACKED_ROWS}
+        FROM {SalesDay._meta.db_table} s
+        WHERE s.merchant_id = %s AND s.sku_id BETWEEN %s AND %s AND s.date >= %s
+    """
+    # Some SKUs only (a chunk of a night, one SKU's explanation): joined to their ids, so
+    # the database looks each one up by its index instead of testing every row of a range
+    # against a list.
+    some = f"""
+        {_PACKED_ROWS}
+        FROM {SalesDay._meta.db_table} s JOIN unnest(%s::bigint[]) AS wanted(id)
+          ON s.sku_id = wanted.id
+        WHERE s.merchant_id = %s AND s.date >= %s
+    """
+    skus = SKU.objects.for_merchant(merchant).filter(active=True)
+    if sku_ids is not None:
+        skus = skus.filter(pk__in=sku_ids)
+    active = list(skus.order_by("pk").values_list("pk", flat=True))
+    parts = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(active), _SKUS_PER_QUERY):
+            chunk = active[start : start + _SKUS_PER_QUERY]
+            if sku_ids is None:
+                cursor.execute(query, [EPOCH, merchant.pk, chunk[0], chunk[-1], since])
+            else:
+                cursor.execute(some, [EPOCH, chunk, merchant.pk, since])
+            packed = cursor.fetchone()[0]
+            if packed:
+                parts.append(np.frombuffer(packed, dtype=_PACKED))
+    records = np.concatenate(parts) if parts else np.zeros(0, dtype=_PACKED)
+    records = records[np.isin(records["sku"], active)]  # inactive SKUs inside a range
+    price = records["price"].astype(float) / 10_000
+    return SalesRows(
+        sku=records["sku"].astype(np.int64),
+        location=records["location"].astype(np.int64),
+        offset=records["offset"].astype(np.int64),
+        units=records["units"].astype(float) / 1000,
+        price=np.where(records["price"] < 0, np.nan, price),
+        stock_out=(records["flags"] & 1).astype(bool),
+        promoted=(records["flags"] & 2).astype(bool),
+    )
+
+
+def _streamed_sales_rows(sales) -> SalesRows:
+    """The rows of ``sales`` (a SalesDay queryset) streamed through the ORM."""
     columns = (
         list(
             zip(

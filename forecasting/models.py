@@ -15,7 +15,7 @@ from inventory.models import fact_reference
 
 
 class RunFields(models.Model):
-    """What every long job's run row has (see `accounts.runs`)."""
+    """What every long job's run row has (see `core.runs`)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -1,6 +1,13 @@
 """Reads of forecasts. Whoever reads a forecast to act on it (suggestions, alerts, the chart)
 reads it here with the planners' overrides applied (`forecasting.overrides`): `run_forecasts`,
-`quantiles_on_day`, `overrides_in_force`."""
+`quantiles_on_day`, `overrides_in_force`.
+
+It also names the forecast maths that other apps plan with, so that forecasting can move its
+insides without breaking them; all pure numpy (no model, no torch), safe in a web process:
+`sample_paths` (correlated demand paths from a quantile forecast), `expected_demand`,
+`shock_correlation`, `level_index` (a quantile level's row), the replay's candidates
+`BASELINES`, `seasonal_naive`, `TRANSFORMER` (the neural one's name), `demand_classes` and
+`forecast_chosen` (each series' forecast from the candidate that served it best)."""
 
 from __future__ import annotations
 
@@ -14,6 +21,8 @@ from django.utils import timezone
 
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
+from forecasting.baselines import BASELINES as BASELINES  # statistical candidates by name
+from forecasting.baselines import seasonal_naive as seasonal_naive  # last season repeated
 from forecasting.models import (
     ForecastOverride,
     ForecastOverrideEvent,
@@ -22,7 +31,14 @@ from forecasting.models import (
     SeriesForecast,
 )
 from forecasting.overrides import Adjustment, Adjustments
+from forecasting.paths import expected_demand as expected_demand  # mean daily demand
+from forecasting.paths import sample_paths as sample_paths  # correlated demand paths
+from forecasting.paths import shock_correlation as shock_correlation  # misses' correlation
 from forecasting.quantiles import MEDIAN_INDEX
+from forecasting.quantiles import level_index as level_index  # a quantile level's row
+from forecasting.selection import TRANSFORMER as TRANSFORMER  # the neural candidate's name
+from forecasting.selection import demand_classes as demand_classes  # smooth, intermittent..
+from forecasting.selection import forecast_chosen as forecast_chosen  # best candidate's forecast
 
 
 def active_version(merchant: Merchant) -> ModelVersion | None:

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from accounts import dispatch, runs, workflow_events
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
+from core import dispatch, runs, workflow_events
 from forecasting import selectors
 from forecasting.models import (
     ForecastOverride,
@@ -61,7 +61,7 @@ def forecast_run_create(
 
 def forecast_runs_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     """The task of each forecast run queued before ``queued_before`` and still waiting: the
-    broker was away or lost it (`accounts.dispatch`)."""
+    broker was away or lost it (`core.dispatch`)."""
 
     return dispatch.stranded(
         ForecastRun, "forecasting.run_forecast_task", "run_id", queued_before=queued_before
@@ -147,7 +147,7 @@ def training_run_create(
 
 def training_runs_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     """The task of each training run queued before ``queued_before`` and still waiting: the
-    broker was away or lost it (`accounts.dispatch`)."""
+    broker was away or lost it (`core.dispatch`)."""
 
     return dispatch.stranded(
         TrainingRun, "forecasting.fine_tune_task", "run_id", queued_before=queued_before

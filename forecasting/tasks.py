@@ -3,15 +3,14 @@ id as the claimant, so a redelivery after its worker died resumes the run."""
 
 import logging
 
-from celery import current_app, shared_task
-from django.conf import settings
+from celery import shared_task
 from django.db import transaction
 
-from accounts import dispatch
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from forecasting import chunks, embeddings, engine, fine_tuning, services
+from forecasting import chunks, embeddings, engine, fine_tuning, night, services
+from forecasting.accuracy import forecast_accuracy_record
 from forecasting.models import SeriesForecast
 
 logger = logging.getLogger(__name__)
@@ -40,7 +39,7 @@ def run_forecast_task(self, *, merchant_id: int, run_id: int) -> None:
         )
         raise
     if run is not None and run.status == run.Status.SUCCEEDED:
-        follow_up(merchant_id=merchant_id, run_id=run_id)
+        night.follow_up(merchant_id=merchant_id, run_id=run_id)
 
 
 @shared_task(
@@ -79,27 +78,8 @@ def forecast_chunk_task(self, *, merchant_id: int, chunk_id: int) -> None:
 @shared_task(name="forecasting.accuracy_task", soft_time_limit=10 * 60, time_limit=12 * 60)
 def accuracy_task(*, merchant_id: int, run_id: int) -> dict | None:
     """After a night: how the forecasts of four weeks ago did (`forecasting.accuracy`)."""
-    from forecasting.accuracy import forecast_accuracy_record
-
     merchant = Merchant.objects.get(pk=merchant_id)
     return forecast_accuracy_record(merchant=merchant, run_id=run_id)
-
-
-def follow_up(*, merchant_id: int, run_id: int, here: bool = False) -> list:
-    """Queue the tasks that follow a successful run (settings.FORECAST_FOLLOW_UP_TASKS), or,
-    with ``here``, run them in this process and return their results."""
-    current_app.loader.import_default_modules()  # the named tasks' modules (autodiscovery)
-    results = []
-    for name in settings.FORECAST_FOLLOW_UP_TASKS:
-        task = current_app.tasks[name]
-        kwargs = {"merchant_id": merchant_id, "run_id": run_id}
-        if here:
-            results.append(task.apply(kwargs=kwargs).get())
-        else:
-            # No row waits for these to be sent again (the run has succeeded): with the broker
-            # away they run here, in the worker that made the run.
-            results.append(dispatch.send(task, run_here_if_unavailable=True, **kwargs))
-    return results
 
 
 @shared_task(name="forecasting.nightly_forecasts_task", soft_time_limit=300, time_limit=360)

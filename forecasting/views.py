@@ -3,9 +3,8 @@ overrides, and how the forecasts and the overrides did (accuracy)."""
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 
-import numpy as np
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,21 +15,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts import dispatch
 from accounts.errors import DomainError
 from accounts.portal import MerchantViewMixin, RunStatusView
 from accounts.roles import Permission
+from core import dispatch
 from forecasting import selectors, services
-from forecasting.charts import event_forecasts, forecast_chart
+from forecasting.charts import sku_forecast_chart
 from forecasting.forms import ForecastOverrideForm
 from forecasting.models import ForecastOverride, ForecastRun, ModelVersion, TrainingRun
-from forecasting.projection import project_forecast
-from forecasting.quantiles import MEDIAN_INDEX, level_index
 from forecasting.value_added import forecast_value_added
 from inventory import selectors as inventory_selectors
-
-HISTORY_DAYS = 84
-LOW_ROW, HIGH_ROW = level_index(0.1), level_index(0.9)
 
 
 class ForecastRunsView(MerchantViewMixin, TemplateView):
@@ -90,7 +84,15 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
         adjustments = selectors.overrides_in_force(merchant=self.merchant, sku_ids=[sku.pk])
         charts = []
         for forecast in forecasts:
-            charts.append(self.chart(sku, forecast, stock.get(forecast.location_id), adjustments))
+            chart = sku_forecast_chart(
+                merchant=self.merchant,
+                sku=sku,
+                forecast=forecast,
+                stock_level=stock.get(forecast.location_id),
+                adjustments=adjustments,
+            )
+            chart["explanation"] = self.explanation(forecast)
+            charts.append(chart)
         run = selectors.latest_run(merchant=self.merchant)
         locations = {forecast.location.pk: forecast.location for forecast in forecasts}
         locations.update((level.location.pk, level.location) for level in levels)
@@ -147,108 +149,6 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
                 )
         context = self.get_context_data(override_form=form)
         return self.render_to_response(context, status=400)
-
-    def chart(self, sku, forecast, stock_level, adjustments) -> dict:
-        quantiles = forecast.array()  # the model's, as stored
-        first, horizon = forecast.first_date, quantiles.shape[1]
-        # what planning acts on: the forecast with the overrides in force today
-        adjusted = adjustments.apply(sku.pk, forecast.location_id, first, quantiles)
-        overridden = [
-            adjustments.on_day(sku.pk, forecast.location_id, first + dt.timedelta(days=step))
-            is not None
-            for step in range(horizon)
-        ]
-        override = np.where(overridden, adjusted[MEDIAN_INDEX], np.nan) if any(overridden) else None
-        start = first - dt.timedelta(days=HISTORY_DAYS)
-        history = inventory_selectors.sku_daily_history(
-            merchant=self.merchant,
-            sku=sku,
-            location_id=forecast.location_id,
-            start=start,
-            end=first - dt.timedelta(days=1),
-        )
-        promotions = inventory_selectors.sku_promotions(
-            merchant=self.merchant,
-            sku=sku,
-            location_id=forecast.location_id,
-            start=start,
-            end=first + dt.timedelta(days=horizon - 1),
-        )
-        events = inventory_selectors.location_calendar_events(
-            merchant=self.merchant,
-            location_id=forecast.location_id,
-            start=start,
-            end=first + dt.timedelta(days=horizon - 1),
-        )
-        incoming = inventory_selectors.sku_incoming(
-            merchant=self.merchant, sku=sku, location_id=forecast.location_id
-        )
-        arrivals, undated = np.zeros(horizon), []
-        dated = []
-        for order in incoming:
-            if order.expected is None:
-                undated.append(order)
-                continue
-            day = min(max((order.expected - first).days, 0), horizon - 1)
-            arrivals[day] += order.units
-            dated.append((day, order.units, order.number))
-        projection = available = None
-        if stock_level is not None:
-            available = float(stock_level.on_hand - stock_level.committed)
-            projection = project_forecast(
-                adjusted, forecast.path_correlation, available, arrivals, seed=sku.pk
-            )
-        stock_out_day = projection.first_stock_out() if projection is not None else None
-        return {
-            "forecast": forecast,
-            "chart_id": f"forecast-data-{forecast.pk}",
-            "horizon": horizon,
-            "data": forecast_chart(
-                history_days=history.days,
-                history=history.units,
-                stock_out=history.stock_out,
-                first_date=first,
-                quantiles=quantiles,
-                promotions=promotions,
-                projection=projection,
-                available=available,
-                arrivals=dated,
-                events=events,
-                override=override,
-            ),
-            "overridden": override is not None,
-            "next_four_weeks_adjusted": float(adjusted[MEDIAN_INDEX][:28].sum()),
-            "next_week": float(quantiles[MEDIAN_INDEX][:7].sum()),
-            "next_four_weeks": float(quantiles[MEDIAN_INDEX][:28].sum()),
-            "weekly": [
-                {
-                    "start": first + dt.timedelta(days=week),
-                    "median": float(quantiles[MEDIAN_INDEX][week : week + 7].sum()),
-                    "low": float(quantiles[LOW_ROW][week : week + 7].sum()),
-                    "high": float(quantiles[HIGH_ROW][week : week + 7].sum()),
-                }
-                for week in range(0, horizon - 6, 7)
-            ],
-            "stock_out_days": sum(history.stock_out),
-            "promotions": promotions,
-            "events_ahead": event_forecasts(events=events, first_date=first, quantiles=quantiles),
-            "incoming": incoming,
-            "undated": undated,
-            "available": available,
-            "projection": projection,
-            "stock_out_date": (
-                first + dt.timedelta(days=stock_out_day) if stock_out_day is not None else None
-            ),
-            "stock_out_probability": (
-                float(projection.stock_out_by[-1]) if projection is not None else None
-            ),
-            "improvement": (
-                1 - forecast.backtest_wql / forecast.naive_wql
-                if forecast.backtest_wql is not None and forecast.naive_wql
-                else None
-            ),
-            "explanation": self.explanation(forecast),
-        }
 
     def explanation(self, forecast) -> dict | None:
         """SHAP values, computed once by a worker and kept with the forecast; None if it
@@ -394,10 +294,6 @@ class ModelRollbackView(MerchantViewMixin, View):
 
 def base_model_card() -> dict:
     """The shipped base model's training record (steps, seed, time, scores)."""
-    import json
-
-    from django.conf import settings
-
     path = settings.FORECAST_BASE_MODEL_DIR / "training.json"
     if not path.exists():
         return {}

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from accounts import dispatch
-from accounts.admin_jobs import job_actions
 from accounts.admin_site import ReadOnlyAdminMixin, StoreDataInlineMixin, TenantOwnedAdmin
+from core import dispatch
+from core.admin_jobs import job_actions
 from inventory.models import (
     REFUSED_IMPORTS,
     SKU,

@@ -6,9 +6,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.uploads import describe_size
-from inventory import calendars
-from inventory.ingest.imports import IMPORTABLE
+from core.uploads import describe_size
+from inventory import calendar_dates
+from inventory.ingest.import_uploads import IMPORTABLE
 
 
 def resource_choices() -> list[tuple[str, str]]:
@@ -44,7 +44,7 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, file_too_large: bool = False, **kwargs):
         """``file_too_large``: the upload handler dropped the file while it streamed in
-        (config/uploads.py), so the field is empty and its error is the size."""
+        (core/uploads.py), so the field is empty and its error is the size."""
         super().__init__(*args, **kwargs)
         self.file_too_large = file_too_large
 
@@ -70,7 +70,7 @@ EVERY_LOCATION = ""
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    return [("", _("Choose…")), *calendars.countries()]
+    return [("", _("Choose…")), *calendar_dates.countries()]
 
 
 class CalendarDefaultsForm(forms.Form):
@@ -95,7 +95,7 @@ class CalendarPresetForm(forms.Form):
     )
     public_holidays = forms.BooleanField(required=False, initial=True, label=_("Public holidays"))
     festivals = forms.MultipleChoiceField(
-        choices=calendars.FESTIVALS,
+        choices=calendar_dates.FESTIVALS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Shopping festivals"),

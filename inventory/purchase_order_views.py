@@ -20,8 +20,8 @@ from django.views.generic import TemplateView
 from accounts.errors import DomainError
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
+from core.spreadsheets import spreadsheet_safe
 from inventory import selectors, services
-from inventory.exports import spreadsheet_safe
 from inventory.models import PurchaseOrder
 from inventory.purchase_order_pdf import purchase_order_pdf
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Count,
@@ -21,13 +22,16 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Merchant
 from inventory.models import (
     SKU,
     CalendarEvent,
+    ImportJob,
     Location,
+    OrderLine,
     Promotion,
     PurchaseOrder,
     PurchaseOrderEvent,
@@ -41,6 +45,12 @@ from inventory.models import (
 from inventory.summaries import SummaryFreshness, sku_summaries_current
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
+
+
+def merchant_today(merchant: Merchant) -> dt.date:
+    """Today in the store's time zone: the day its sales, orders and calendars count in."""
+    return timezone.localdate(timezone=ZoneInfo(merchant.timezone))
+
 
 SKU_SORTS = {
     "code": "code",
@@ -218,8 +228,6 @@ def merchant_overview(*, merchant: Merchant) -> MerchantOverview:
 
 
 def recent_imports(*, merchant: Merchant, limit: int = 20) -> QuerySet:
-    from inventory.models import ImportJob
-
     return ImportJob.objects.for_merchant(merchant).select_related("created_by")[:limit]
 
 
@@ -232,8 +240,6 @@ class SyncStatus:
 
 def sync_status(*, merchant: Merchant) -> list[SyncStatus]:
     """Per resource: how many rows Shelfcast holds and when the last one changed."""
-    from inventory.models import OrderLine, Promotion, PurchaseOrder, SupplierItem
-
     resources = [
         (gettext("SKUs"), SKU),
         (gettext("Locations"), Location),

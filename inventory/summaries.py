@@ -19,9 +19,9 @@ from django.db import transaction
 from django.db.models import F, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from accounts import dispatch
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
+from core import dispatch
 from inventory.models import SKU, CatalogueState, SalesDay, SkuSummary, StockLevel
 
 WINDOW_DAYS = 28

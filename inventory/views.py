@@ -20,16 +20,16 @@ from django.views.generic import TemplateView
 from accounts.forms import add_form_errors
 from accounts.portal import MerchantViewMixin
 from accounts.roles import Permission
-from config.uploads import uploads_too_large
-from inventory import calendars, charts, selectors
-from inventory.exports import spreadsheet_safe
+from core.spreadsheets import spreadsheet_safe
+from core.uploads import uploads_too_large
+from inventory import calendar_dates, calendars, charts, selectors
 from inventory.forms import (
     EVERY_LOCATION,
     CalendarDefaultsForm,
     CalendarPresetForm,
     ImportUploadForm,
 )
-from inventory.ingest import imports
+from inventory.ingest import import_uploads, imports
 from inventory.models import SKU, CalendarPreset, ImportJob, Location
 
 
@@ -165,7 +165,7 @@ class CalendarSettingsView(MerchantViewMixin, TemplateView):
         context.setdefault(
             "defaults_form",
             CalendarDefaultsForm(
-                initial={"country": calendars.guess_country(self.merchant.timezone)}
+                initial={"country": calendar_dates.guess_country(self.merchant.timezone)}
             ),
         )
         context["presets"] = calendars.calendar_presets(merchant=self.merchant)
@@ -249,7 +249,7 @@ class DataView(MerchantViewMixin, TemplateView):
         context.setdefault("form", ImportUploadForm())
         jobs = list(selectors.recent_imports(merchant=self.merchant))
         for job in jobs:
-            platform = imports.platform_of(job)
+            platform = import_uploads.platform_of(job)
             job.platform_label = platform.label if platform else ""
         context["jobs"] = jobs
         context["sync"] = selectors.sync_status(merchant=self.merchant)
@@ -261,7 +261,7 @@ class DataView(MerchantViewMixin, TemplateView):
         )
         if form.is_valid():
             try:
-                job = imports.import_create(
+                job = import_uploads.import_create(
                     merchant=self.merchant,
                     resource_name=form.cleaned_data["resource"],
                     upload=form.cleaned_data["file"],
@@ -298,9 +298,11 @@ class ImportDetailView(MerchantViewMixin, TemplateView):
             # in the file's order, which the form's map-<index> names follow (a JSON object
             # read back from PostgreSQL has its keys in jsonb's order, not the file's)
             columns=[(column, job.mapping.get(column, "")) for column in job.header],
-            fields=imports.target_fields(job.resource),
-            required=[c.name for c in imports.IMPORTABLE[job.resource].columns if c.required],
-            platform=imports.platform_of(job),
+            fields=import_uploads.target_fields(job.resource),
+            required=[
+                c.name for c in import_uploads.IMPORTABLE[job.resource].columns if c.required
+            ],
+            platform=import_uploads.platform_of(job),
         )
         if job.platform and job.status == ImportJob.Status.MAPPING:
             context["locations"] = selectors.location_choices(merchant=self.merchant)
@@ -312,7 +314,7 @@ class ImportDetailView(MerchantViewMixin, TemplateView):
             column: request.POST.get(f"map-{index}", "") for index, column in enumerate(job.header)
         }
         try:
-            imports.import_confirm(
+            import_uploads.import_confirm(
                 merchant=self.merchant,
                 job=job,
                 mapping=mapping,

@@ -6,9 +6,9 @@ shown by name."""
 from django.contrib import admin
 from django.template.response import TemplateResponse
 
-from accounts import dispatch
-from accounts.admin_jobs import job_actions
 from accounts.admin_site import ReadOnlyAdminMixin, TenantOwnedAdmin
+from core import dispatch
+from core.admin_jobs import job_actions
 from planning import health, statistics
 from planning.models import Alert, AlertStatistics, PolicyReplay, ServiceHealth, WebhookDelivery
 

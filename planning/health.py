@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from celery import current_app as app
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -40,8 +41,6 @@ class QueueLength:
 
 def queue_lengths() -> tuple[list[QueueLength], str]:
     """Tasks waiting per queue, and a note on where they were read (or why not)."""
-    from config.celery import app
-
     names = [queue.name for queue in app.conf.task_queues]
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return [QueueLength(name, 0) for name in names], "no broker: tasks run in-process"
@@ -77,65 +76,17 @@ class MerchantHealth:
 
 
 def service_health(now: dt.datetime | None = None) -> dict:
+    """What the console's service health page shows: the broker's queues, the sales table's
+    partitions, the long jobs of the last `WINDOW_DAYS` (and any still waiting or running) by
+    state, and the merchants, the most failed jobs and open alerts first."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=WINDOW_DAYS)
     merchants: dict[int, MerchantHealth] = {}
-
-    def row(merchant_id: int) -> MerchantHealth:
-        return merchants.setdefault(merchant_id, MerchantHealth(pseudonym(merchant_id)))
-
-    jobs = []
     # platform staff's view across merchants: only counts, states and times leave these queries
     with all_merchants_context():
-        for label, model in JOBS:
-            recent = model.objects.unscoped().filter(
-                Q(created_at__gte=since) | Q(status__in=["queued", "running"])
-            )
-            refused = REFUSED.get(model, NOTHING)
-            failed = Q(status="failed") & ~refused
-            states = recent.aggregate(
-                queued=Count("pk", filter=Q(status="queued")),
-                running=Count("pk", filter=Q(status="running")),
-                failed=Count("pk", filter=failed),
-                refused=Count("pk", filter=refused),
-                succeeded=Count("pk", filter=Q(status="succeeded")),
-                oldest=Min("created_at", filter=Q(status="queued")),
-            )
-            jobs.append(JobStates(label, states["queued"], states["running"], states["failed"],
-                                  states["succeeded"], states["oldest"],
-                                  refused=states["refused"]))  # fmt: skip
-            failures = recent.filter(failed).values("merchant_id").annotate(count=Count("pk"))
-            for entry in failures:
-                health = row(entry["merchant_id"])
-                health.failed_jobs += entry["count"]
-                health.job_failures[label] = entry["count"]
-        last_runs = (
-            ForecastRun.objects.unscoped()
-            .filter(local_date__isnull=False)
-            .values("merchant_id")
-            .annotate(latest=Max("created_at"))
-        )
-        latest = {entry["merchant_id"]: entry["latest"] for entry in last_runs}
-        for merchant_id, status, finished in (
-            ForecastRun.objects.unscoped()
-            .filter(local_date__isnull=False, created_at__in=list(latest.values()))
-            .values_list("merchant_id", "status", "finished_at")
-        ):
-            if latest.get(merchant_id) is not None:
-                health = row(merchant_id)
-                health.last_night = status
-                health.last_night_at = finished
-        open_alerts: dict[int, int] = defaultdict(int)
-        for merchant_id, count in (
-            Alert.objects.unscoped()
-            .filter(state=Alert.State.OPEN)
-            .values("merchant_id")
-            .annotate(count=Count("pk"))
-            .values_list("merchant_id", "count")
-        ):
-            open_alerts[merchant_id] = count
-        for merchant_id, count in open_alerts.items():
-            row(merchant_id).open_alerts = count
+        jobs = [_job_states(label, model, since, merchants) for label, model in JOBS]
+        _last_nights(merchants)
+        _open_alerts(merchants)
     queues, source = queue_lengths()
     return {
         "sales_table": partition_state(),
@@ -148,3 +99,68 @@ def service_health(now: dt.datetime | None = None) -> dict:
         "window_days": WINDOW_DAYS,
         "now": now,
     }
+
+
+def _merchant(merchants: dict[int, MerchantHealth], merchant_id: int) -> MerchantHealth:
+    return merchants.setdefault(merchant_id, MerchantHealth(pseudonym(merchant_id)))
+
+
+def _job_states(
+    label: str, model, since: dt.datetime, merchants: dict[int, MerchantHealth]
+) -> JobStates:
+    """One kind of job by state, created since ``since`` or still waiting or running; each
+    merchant's failures of it are added to its row in ``merchants``."""
+    recent = model.objects.unscoped().filter(
+        Q(created_at__gte=since) | Q(status__in=["queued", "running"])
+    )
+    refused = REFUSED.get(model, NOTHING)
+    failed = Q(status="failed") & ~refused
+    states = recent.aggregate(
+        queued=Count("pk", filter=Q(status="queued")),
+        running=Count("pk", filter=Q(status="running")),
+        failed=Count("pk", filter=failed),
+        refused=Count("pk", filter=refused),
+        succeeded=Count("pk", filter=Q(status="succeeded")),
+        oldest=Min("created_at", filter=Q(status="queued")),
+    )
+    for entry in recent.filter(failed).values("merchant_id").annotate(count=Count("pk")):
+        health = _merchant(merchants, entry["merchant_id"])
+        health.failed_jobs += entry["count"]
+        health.job_failures[label] = entry["count"]
+    return JobStates(label, states["queued"], states["running"], states["failed"],
+                     states["succeeded"], states["oldest"], refused=states["refused"])  # fmt: skip
+
+
+def _last_nights(merchants: dict[int, MerchantHealth]) -> None:
+    """Each merchant's latest nightly run: its state and when it finished, on its row."""
+    last_runs = (
+        ForecastRun.objects.unscoped()
+        .filter(local_date__isnull=False)
+        .values("merchant_id")
+        .annotate(latest=Max("created_at"))
+    )
+    latest = {entry["merchant_id"]: entry["latest"] for entry in last_runs}
+    for merchant_id, status, finished in (
+        ForecastRun.objects.unscoped()
+        .filter(local_date__isnull=False, created_at__in=list(latest.values()))
+        .values_list("merchant_id", "status", "finished_at")
+    ):
+        if latest.get(merchant_id) is not None:
+            health = _merchant(merchants, merchant_id)
+            health.last_night = status
+            health.last_night_at = finished
+
+
+def _open_alerts(merchants: dict[int, MerchantHealth]) -> None:
+    """Each merchant's count of open alerts, on its row."""
+    open_alerts: dict[int, int] = defaultdict(int)
+    for merchant_id, count in (
+        Alert.objects.unscoped()
+        .filter(state=Alert.State.OPEN)
+        .values("merchant_id")
+        .annotate(count=Count("pk"))
+        .values_list("merchant_id", "count")
+    ):
+        open_alerts[merchant_id] = count
+    for merchant_id, count in open_alerts.items():
+        _merchant(merchants, merchant_id).open_alerts = count

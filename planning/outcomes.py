@@ -180,9 +180,8 @@ class Why:
 
 
 def why(suggestion: ReorderSuggestion) -> Why:
+    """The line's arithmetic step by step, each step with its running total (`Why`)."""
     s = suggestion
-    days = review_days(s)
-    lead_days = s.lead_time_days.normalize()
     steps: list[Step] = []
     total = ZERO
 
@@ -191,29 +190,8 @@ def why(suggestion: ReorderSuggestion) -> Why:
         total += quantity
         steps.append(Step(label, quantity, total))
 
-    add(
-        ngettext(
-            "Forecast demand over the lead time (%(days)s day)",
-            "Forecast demand over the lead time (%(days)s days)",
-            int(lead_days),
-        )
-        % {"days": lead_days},
-        s.lead_demand,
-    )
-    add(
-        ngettext(
-            "Forecast demand over the review period (%(days)s day)",
-            "Forecast demand over the review period (%(days)s days)",
-            days,
-        )
-        % {"days": days},
-        s.cycle_demand - s.lead_demand,
-    )
-    add(
-        _("Safety stock for the %(rate)s fill-rate target")
-        % {"rate": f"{s.target_fill_rate * 100:.1f}%"},
-        s.order_up_to - s.cycle_demand,
-    )
+    for label, quantity in _order_up_to_parts(s):
+        add(label, quantity)
     order_up_to = total
     add(_("On hand"), -s.on_hand)
     add(_("On order"), -s.on_order)
@@ -223,16 +201,7 @@ def why(suggestion: ReorderSuggestion) -> Why:
     if total < 0:
         add(_("Nothing is needed below zero"), -total)
     rounding = s.suggested_quantity - needed
-    pack, moq = s.pack_size.normalize(), s.moq.normalize()
-    if s.limit:
-        label = s.get_limit_display()
-    elif s.moq > 0:
-        label = _("Rounded up to packs of %(pack)s, at least the MOQ of %(moq)s") % {
-            "pack": pack,
-            "moq": moq,
-        }
-    else:
-        label = _("Rounded up to packs of %(pack)s") % {"pack": pack}
+    label = _rounding_label(s)
     add(label, rounding)
     edited = s.quantity if s.quantity != s.suggested_quantity else None
     return Why(
@@ -244,3 +213,48 @@ def why(suggestion: ReorderSuggestion) -> Why:
         rounding_label=label,
         edited=edited,
     )
+
+
+def _order_up_to_parts(s: ReorderSuggestion) -> list[tuple[str, Decimal]]:
+    """What the order-up-to level adds up from: demand over the lead time, over the review
+    period, and the safety stock for the fill-rate target."""
+    days = review_days(s)
+    lead_days = s.lead_time_days.normalize()
+    return [
+        (
+            ngettext(
+                "Forecast demand over the lead time (%(days)s day)",
+                "Forecast demand over the lead time (%(days)s days)",
+                int(lead_days),
+            )
+            % {"days": lead_days},
+            s.lead_demand,
+        ),
+        (
+            ngettext(
+                "Forecast demand over the review period (%(days)s day)",
+                "Forecast demand over the review period (%(days)s days)",
+                days,
+            )
+            % {"days": days},
+            s.cycle_demand - s.lead_demand,
+        ),
+        (
+            _("Safety stock for the %(rate)s fill-rate target")
+            % {"rate": f"{s.target_fill_rate * 100:.1f}%"},
+            s.order_up_to - s.cycle_demand,
+        ),
+    ]
+
+
+def _rounding_label(s: ReorderSuggestion) -> str:
+    """Why the suggested quantity differs from what is needed: a limit, or packs and the MOQ."""
+    pack, moq = s.pack_size.normalize(), s.moq.normalize()
+    if s.limit:
+        return s.get_limit_display()
+    if s.moq > 0:
+        return _("Rounded up to packs of %(pack)s, at least the MOQ of %(moq)s") % {
+            "pack": pack,
+            "moq": moq,
+        }
+    return _("Rounded up to packs of %(pack)s") % {"pack": pack}

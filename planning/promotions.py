@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -17,20 +18,21 @@ from django.utils.translation import gettext
 
 from accounts.errors import DomainError
 from accounts.models import Merchant, User
-from accounts.tenancy import tenant_context
 from forecasting import selectors as forecasting_selectors
 from forecasting.models import ForecastRun
 from inventory.models import SKU, Promotion, SalesDay
 from planning import promotion_math as math_
+from planning.decimals import to_decimal
 from planning.models import Alert, PromotionPlan
-from planning.services import (
+from planning.positions.selectors import (
     NO_STOCK,
+    Prices,
     latest_stock,
     open_orders,
-    planning_settings,
     primary_items,
-    to_decimal,
+    unit_cost,
 )
+from planning.preferences.selectors import planning_settings
 
 HISTORY_DAYS = 365  # history the uplift is estimated from
 TARGET_DAYS = 56  # the excess should be gone this many days after the last day of history
@@ -132,14 +134,10 @@ def _blocked(
     return blocked
 
 
-@transaction.atomic
-def promotion_plans_propose(*, merchant: Merchant, run: ForecastRun) -> int:
-    """A plan for each SKU and location of the run with an unresolved overstock alert and no
-    stock-out alert. Earlier proposed plans are superseded; accepted and dismissed ones stay.
-    A SKU whose plan was dismissed in the last `QUIET_DAYS`, or whose accepted promotion has
-    not ended, gets none."""
-    today = run.history_end or timezone.localdate()
-    settings = planning_settings(merchant)
+def _overstocked(merchant: Merchant, today: dt.date) -> list[tuple[int, int]]:
+    """The (SKU, location) pairs with an unresolved overstock alert and no stock-out alert,
+    less those whose plan was dismissed in the last `QUIET_DAYS` or whose accepted promotion
+    has not ended."""
     unresolved = Alert.objects.for_merchant(merchant).exclude(state=Alert.State.RESOLVED)
     at_risk = set(unresolved.filter(kind=Alert.Kind.STOCK_OUT).values_list("sku_id", "location_id"))
     decided = PromotionPlan.objects.for_merchant(merchant)
@@ -150,11 +148,70 @@ def promotion_plans_propose(*, merchant: Merchant, run: ForecastRun) -> int:
             | Q(status=PromotionPlan.Status.ACCEPTED, end_date__gte=today)
         ).values_list("sku_id", "location_id")
     )  # fmt: skip
-    overstocked = [
+    return [
         key
         for key in unresolved.filter(kind=Alert.Kind.OVERSTOCK).values_list("sku_id", "location_id")
         if key not in at_risk and key not in quiet
     ]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The best plan found for one SKU at one location, and what it was worked out from."""
+
+    plan: math_.Plan
+    nothing: math_.Outcome  # what doing nothing gives by the target day
+    effect: math_.Effect
+    on_hand: float  # available now plus what arrives
+    keep: float  # the stock the overstock limit allows
+
+
+def _plan_row(
+    merchant: Merchant,
+    run: ForecastRun,
+    key: tuple[int, int],
+    today: dt.date,
+    horizon: int,
+    found: Proposal,
+) -> PromotionPlan:
+    plan, nothing, effect = found.plan, found.nothing, found.effect
+    start = today + dt.timedelta(days=plan.start)
+    return PromotionPlan(
+        merchant=merchant,
+        forecast_run=run,
+        sku_id=key[0],
+        location_id=key[1],
+        start_date=start,
+        end_date=start + dt.timedelta(days=plan.days - 1),
+        target_date=today + dt.timedelta(days=horizon),
+        discount_percent=to_decimal(plan.depth * 100, MONEY_PLACES),
+        on_hand=to_decimal(found.on_hand, QUANTITY_PLACES),
+        keep=to_decimal(found.keep, QUANTITY_PLACES),
+        uplift=to_decimal(plan.uplift, Decimal("0.001")),
+        elasticity=to_decimal(effect.elasticity, Decimal("0.001")),
+        estimate_source=effect.source,
+        evidence_days=effect.days,
+        expected_units=to_decimal(plan.outcome.units, QUANTITY_PLACES),
+        expected_revenue=to_decimal(plan.outcome.revenue, MONEY_PLACES),
+        expected_margin=to_decimal(plan.outcome.margin, MONEY_PLACES),
+        expected_stock_left=to_decimal(plan.outcome.stock_left, QUANTITY_PLACES),
+        baseline_units=to_decimal(nothing.units, QUANTITY_PLACES),
+        baseline_revenue=to_decimal(nothing.revenue, MONEY_PLACES),
+        baseline_margin=to_decimal(nothing.margin, MONEY_PLACES),
+        baseline_stock_left=to_decimal(nothing.stock_left, QUANTITY_PLACES),
+        clears_excess=plan.clears,
+    )
+
+
+@transaction.atomic
+def promotion_plans_propose(*, merchant: Merchant, run: ForecastRun) -> int:
+    """A plan for each SKU and location of the run with an unresolved overstock alert and no
+    stock-out alert. Earlier proposed plans are superseded; accepted and dismissed ones stay.
+    A SKU whose plan was dismissed in the last `QUIET_DAYS`, or whose accepted promotion has
+    not ended, gets none."""
+    today = run.history_end or timezone.localdate()
+    settings = planning_settings(merchant=merchant)
+    overstocked = _overstocked(merchant, today)
     PromotionPlan.objects.for_merchant(merchant).filter(
         status=PromotionPlan.Status.PROPOSED
     ).update(status=PromotionPlan.Status.SUPERSEDED, updated_at=timezone.now())
@@ -174,54 +231,22 @@ def promotion_plans_propose(*, merchant: Merchant, run: ForecastRun) -> int:
     }
     first = today + dt.timedelta(days=1)
     created = []
-    for sku_id, location in overstocked:
-        quantiles, sku = forecasts.get((sku_id, location)), skus.get(sku_id)
+    for key in overstocked:
+        quantiles, sku = forecasts.get(key), skus.get(key[0])
         if quantiles is None or sku is None or not sku.unit_price:
             continue
         horizon = min(TARGET_DAYS, quantiles.shape[1])
         daily = quantiles[:, :horizon].mean(axis=0)  # the mean of the levels: about the mean
-        item = items.get(sku_id)
-        cost = float(item.unit_cost if item and item.unit_cost is not None else sku.unit_cost or 0)
-        price = float(sku.unit_price)
-        on_hand = stock.get((sku_id, location), NO_STOCK).available + arriving.get(
-            (sku_id, location), 0.0
-        )
+        cost = unit_cost(items.get(key[0]), Prices(sku.unit_price, sku.unit_cost))
+        on_hand = stock.get(key, NO_STOCK).available + arriving.get(key, 0.0)
         keep = float(daily.mean()) * settings.overstock_days
-        effect = effects[sku_id]
         plan, nothing = math_.best_plan(
-            daily, on_hand, price, cost, effect, keep,
-            _blocked(merchant, sku, location, first, horizon),
+            daily, on_hand, float(sku.unit_price), float(cost or 0), effects[key[0]], keep,
+            _blocked(merchant, sku, key[1], first, horizon),
         )  # fmt: skip
-        if plan is None:
-            continue
-        start = today + dt.timedelta(days=plan.start)
-        created.append(
-            PromotionPlan(
-                merchant=merchant,
-                forecast_run=run,
-                sku_id=sku_id,
-                location_id=location,
-                start_date=start,
-                end_date=start + dt.timedelta(days=plan.days - 1),
-                target_date=today + dt.timedelta(days=horizon),
-                discount_percent=to_decimal(plan.depth * 100, MONEY_PLACES),
-                on_hand=to_decimal(on_hand, QUANTITY_PLACES),
-                keep=to_decimal(keep, QUANTITY_PLACES),
-                uplift=to_decimal(plan.uplift, Decimal("0.001")),
-                elasticity=to_decimal(effect.elasticity, Decimal("0.001")),
-                estimate_source=effect.source,
-                evidence_days=effect.days,
-                expected_units=to_decimal(plan.outcome.units, QUANTITY_PLACES),
-                expected_revenue=to_decimal(plan.outcome.revenue, MONEY_PLACES),
-                expected_margin=to_decimal(plan.outcome.margin, MONEY_PLACES),
-                expected_stock_left=to_decimal(plan.outcome.stock_left, QUANTITY_PLACES),
-                baseline_units=to_decimal(nothing.units, QUANTITY_PLACES),
-                baseline_revenue=to_decimal(nothing.revenue, MONEY_PLACES),
-                baseline_margin=to_decimal(nothing.margin, MONEY_PLACES),
-                baseline_stock_left=to_decimal(nothing.stock_left, QUANTITY_PLACES),
-                clears_excess=plan.clears,
-            )
-        )
+        if plan is not None:
+            found = Proposal(plan, nothing, effects[key[0]], on_hand, keep)
+            created.append(_plan_row(merchant, run, key, today, horizon, found))
     PromotionPlan.objects.bulk_create(created)
     return len(created)
 
@@ -275,40 +300,3 @@ def promotion_plans_dismiss(*, merchant: Merchant, pks: list[int], actor: User |
             updated_at=timezone.now(),
         )
     )
-
-
-def promotion_plans_check(*, merchant: Merchant, run: ForecastRun) -> int:
-    """Set beside each proposed plan of ``run`` what the store's forecasting model expects it
-    to do to demand (through its price and promotion covariates), as a check on the
-    before/after estimate the plan was made with. Runs after planning, outside its
-    transaction (the model takes a moment)."""
-    from forecasting.scenarios import PlannedPromotion, promotion_uplift
-
-    with transaction.atomic(), tenant_context(merchant):
-        plans = list(
-            PromotionPlan.objects.for_merchant(merchant).filter(
-                forecast_run=run, status=PromotionPlan.Status.PROPOSED
-            )
-        )
-        uplifts = promotion_uplift(
-            merchant=merchant,
-            promotions=[
-                PlannedPromotion(
-                    plan.sku_id,
-                    plan.location_id,
-                    plan.start_date,
-                    plan.end_date,
-                    float(plan.discount_percent) / 100,
-                )
-                for plan in plans
-            ],
-        )
-        checked = 0
-        for plan, uplift in zip(plans, uplifts, strict=True):
-            if uplift is None:
-                continue
-            PromotionPlan.objects.for_merchant(merchant).filter(pk=plan.pk).update(
-                model_uplift=to_decimal(uplift, Decimal("0.001"))
-            )
-            checked += 1
-    return checked

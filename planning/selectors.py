@@ -1,23 +1,36 @@
-"""Reads of planning: suggestions grouped for review, what to explain, and alerts."""
+"""Planning's reads, one door for planning's views and API and for the code outside planning:
+alerts, promotion plans, replays, webhooks and explanations here; the reads of each room
+named from it (`planning.suggestions.selectors`: the lines for review, their filter and
+totals; `planning.preferences.selectors`: the store's settings; `planning.positions.selectors`:
+stock, open orders and supplier items)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from accounts.models import Merchant
 from forecasting.models import ForecastRun, SeriesForecast
+from inventory.models import Supplier
 from planning.models import (
     Alert,
-    PlanningSettings,
     PolicyReplay,
     PromotionPlan,
-    ReorderSuggestion,
     WebhookDelivery,
     WebhookEndpoint,
 )
+from planning.preferences.selectors import planning_settings as planning_settings
+from planning.suggestions.selectors import LineFilter as LineFilter
+from planning.suggestions.selectors import Subtotals as Subtotals
+from planning.suggestions.selectors import chosen as chosen
+from planning.suggestions.selectors import listed as listed
+from planning.suggestions.selectors import matching as matching
+from planning.suggestions.selectors import skus_to_explain as skus_to_explain
+from planning.suggestions.selectors import subtotals as subtotals
+from planning.suggestions.selectors import suggestion_totals as suggestion_totals
+from planning.suggestions.selectors import suggestions as suggestions
 
 
 def latest_forecast_run(*, merchant: Merchant) -> ForecastRun | None:
@@ -27,34 +40,6 @@ def latest_forecast_run(*, merchant: Merchant) -> ForecastRun | None:
         .order_by("-finished_at", "-pk")
         .first()
     )
-
-
-def suggestions(*, merchant: Merchant, status: str | None = None) -> QuerySet:
-    """Suggestions with their SKU, location and supplier, by supplier then SKU."""
-    queryset = (
-        ReorderSuggestion.objects.for_merchant(merchant)
-        .select_related("sku", "location", "supplier", "purchase_order")
-        .order_by("supplier__name", "sku__code", "location__code", "pk")
-    )
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset
-
-
-def skus_to_explain(*, merchant: Merchant, run: ForecastRun, limit: int) -> list[int]:
-    """The SKUs of the run's most valuable proposed suggestions."""
-    return list(
-        ReorderSuggestion.objects.for_merchant(merchant)
-        .filter(forecast_run=run, status=ReorderSuggestion.Status.PROPOSED)
-        .order_by("-value", "pk")
-        .values_list("sku_id", flat=True)[:limit]
-    )
-
-
-def planning_settings(*, merchant: Merchant) -> PlanningSettings:
-    """The merchant's settings, or the defaults (unsaved) when none were set yet."""
-    found = PlanningSettings.objects.for_merchant(merchant).first()
-    return found if found is not None else PlanningSettings(merchant=merchant)
 
 
 def _alerts_in_state(merchant: Merchant, state: str) -> QuerySet:
@@ -175,8 +160,6 @@ def latest_policy_replay(*, merchant: Merchant) -> PolicyReplay | None:
 
 
 def suppliers(*, merchant: Merchant) -> list:
-    from inventory.models import Supplier
-
     return list(Supplier.objects.for_merchant(merchant).order_by("name", "pk"))
 
 
@@ -196,25 +179,3 @@ def webhook_deliveries(*, merchant: Merchant, endpoint_id: int) -> QuerySet:
         .filter(endpoint_id=endpoint_id)
         .order_by("-created_at", "-pk")
     )
-
-
-def suggestion_totals(*, merchant: Merchant, status: str) -> dict:
-    """Over every line with ``status``, in one query: the cost of all of them (``total``) and
-    of those within the budget (``kept``), how many lines and suppliers are within it, and how
-    many lines the budget cut."""
-    cost = F("quantity") * F("unit_cost")
-    money = DecimalField(max_digits=24, decimal_places=4)
-    within = Q(cut_by_budget=False)
-    totals = (
-        ReorderSuggestion.objects.for_merchant(merchant)
-        .filter(status=status)
-        .aggregate(
-            total=Sum(cost, output_field=money),
-            kept=Sum(cost, filter=within, output_field=money),
-            lines=Count("pk", filter=within),
-            suppliers=Count("supplier", distinct=True, filter=within),
-            cut=Count("pk", filter=Q(cut_by_budget=True)),
-        )
-    )
-    return {name: value or (Decimal("0") if name in ("total", "kept") else 0)
-            for name, value in totals.items()}  # fmt: skip

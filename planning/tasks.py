@@ -6,14 +6,23 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from accounts import runs
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from forecasting import engine as forecasting_engine
+from core import runs
+from forecasting import workers
 from forecasting.models import ForecastRun
-from planning import alerts, notifications, promotions, selectors, services
+from planning import (
+    alerts,
+    digest,
+    notifications,
+    promotion_checks,
+    promotions,
+    selectors,
+    services,
+)
 from planning.models import PolicyReplay
+from planning.replays import execute
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +51,8 @@ def plan_after_forecast_task(*, merchant_id: int, run_id: int) -> int:
         sku_ids = selectors.skus_to_explain(
             merchant=merchant, run=run, limit=settings.PLANNING_EXPLAIN_LIMIT
         )
-    promotions.promotion_plans_check(merchant=merchant, run=run)
-    forecasting_engine.explain_forecasts(merchant=merchant, run=run, sku_ids=sku_ids)
+    promotion_checks.promotion_plans_check(merchant=merchant, run=run)
+    workers.explain_forecasts(merchant=merchant, run=run, sku_ids=sku_ids)
     return result.suggestions
 
 
@@ -78,7 +87,7 @@ def merchant_checks_task() -> dict:
             with transaction.atomic(), tenant_context(merchant):
                 counts = alerts.merchant_alerts_refresh(merchant=merchant)
             done["alerts_opened"] += counts.opened
-            done["digests"] += notifications.digest_send(merchant=merchant)
+            done["digests"] += digest.digest_send(merchant=merchant)
         except Exception:  # one merchant's trouble must not stop the others' checks
             logger.exception("checks of merchant %s failed", merchant.pk)
     for merchant_id, delivery_id in notifications.due_deliveries():
@@ -98,7 +107,7 @@ def merchant_checks_task() -> dict:
 def policy_replay_task(self, *, merchant_id: int, replay_id: int) -> None:
     merchant = Merchant.objects.get(pk=merchant_id)
     try:
-        services.policy_replay_execute(
+        execute.policy_replay_execute(
             merchant=merchant, replay_id=replay_id, claimant=self.request.id or ""
         )
     except DomainError as error:  # the store's data cannot be replayed: say why

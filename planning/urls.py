@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import views, webhook_views
+from planning import views
 
 app_name = "planning"
 
@@ -13,12 +13,12 @@ urlpatterns = [
     path("settings/webhooks/", views.WebhookEndpointsView.as_view(), name="webhooks"),
     path(
         "settings/webhooks/<int:pk>/",
-        webhook_views.WebhookEndpointDetailView.as_view(),
+        views.WebhookEndpointDetailView.as_view(),
         name="webhook_detail",
     ),
     path(
         "settings/webhooks/<int:pk>/test/",
-        webhook_views.WebhookEndpointTestView.as_view(),
+        views.WebhookEndpointTestView.as_view(),
         name="webhook_test",
     ),
     path("replay/start/", views.PolicyReplayStartView.as_view(), name="replay_start"),

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import dispatch
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
-from accounts.workflow_events import EVENT_TYPES, TEST_EVENT, Event
+from core import dispatch
+from core.workflow_events import EVENT_TYPES, TEST_EVENT, Event
 from planning.models import WebhookDelivery, WebhookEndpoint
 
 DELIVER_TASK = "planning.deliver_webhook_task"

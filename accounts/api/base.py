@@ -11,7 +11,6 @@ Requests are counted against the merchant's rate limit and the caller's
 
 from __future__ import annotations
 
-import re
 from contextlib import ExitStack
 
 from django.http import Http404
@@ -22,14 +21,11 @@ from rest_framework.views import APIView
 from accounts import selectors
 from accounts.api import idempotency, throttling
 from accounts.api.problems import InvalidParameter
+from accounts.control_characters import CONTROL_CHARACTERS
 from accounts.models import ApiToken
 from accounts.portal import ACTIVE_MERCHANT_SESSION_KEY
 from accounts.roles import Permission, role_grants
 from accounts.tenancy import tenant_context
-
-# C0 controls and DEL: never part of a code, a date or a cursor. PostgreSQL refuses a NUL
-# in a query outright (a server error), and CR/LF have no business in a filter.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _check_query_params(params) -> None:

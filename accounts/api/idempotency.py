@@ -11,7 +11,6 @@ runs again from scratch.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -19,11 +18,11 @@ from rest_framework import exceptions, status
 
 from accounts.api.problems import HEADER as HEADER_LOCATION
 from accounts.api.problems import InvalidParameter
+from accounts.control_characters import CONTROL_CHARACTERS
 from accounts.models import IdempotencyRecord, Merchant
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class KeyReused(exceptions.APIException):

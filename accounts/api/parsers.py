@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from rest_framework import exceptions, parsers
 
-from config.uploads import describe_size
+from core.uploads import describe_size
 
 
 class RequestTooLarge(exceptions.APIException):

@@ -61,11 +61,12 @@ from chronos.chronos_bolt import ChronosBoltModelForForecasting, InstanceNorm  #
 from transformers import PatchTSTConfig, PatchTSTModel, T5Config  # noqa: E402
 
 from bench.forecast.run import DATA, retail_subset  # noqa: E402
-from forecasting.backtest import Panel, load_long_csv, run_backtest  # noqa: E402
+from forecasting.backtest import run_backtest  # noqa: E402
 from forecasting.neural import network, training  # noqa: E402
 from forecasting.neural.corpus import Corpus, RetailSeries  # noqa: E402
 from forecasting.neural.inference import Covariates, TransformerCandidate  # noqa: E402
 from forecasting.neural.network import CONTEXT, MAX_HORIZON, PATCH, Task  # noqa: E402
+from forecasting.panels import Panel, load_long_csv  # noqa: E402
 from forecasting.quantiles import LEVELS  # noqa: E402
 
 SIZE = network.ARCHITECTURE  # d_model, d_kv, d_ff, layers, heads, dropout: shared by all

@@ -35,7 +35,7 @@ def main() -> None:
 
     from accounts.models import User
     from accounts.services import merchant_create
-    from inventory.ingest import imports
+    from inventory.ingest import import_uploads, imports
     from inventory.ingest.service import ingest
 
     owner = User.objects.create_user(email="bench@transactions.test", password=None)
@@ -44,7 +44,7 @@ def main() -> None:
     )
     ingest(merchant=merchant, resource_name="locations", rows=[{"code": "UK", "name": "UK"}])
     upload = SimpleUploadedFile(SOURCE.name, SOURCE.read_bytes())
-    job = imports.import_create(
+    job = import_uploads.import_create(
         merchant=merchant, resource_name="order-lines", upload=upload, actor=owner
     )
     job.status = job.Status.QUEUED  # what import_confirm does, without dispatching a task

@@ -14,7 +14,7 @@ the rest is lost. Figures count after a warm-up, and every policy starts with th
 
 Policies, each with the same lead times, packs and MOQs:
 - shelfcast: order-up-to levels for a fill-rate target met by the store as a whole at the
-  least stock value (planning/policy.py `allocate`; no SKU below the minimum fill rate,
+  least stock value (planning/allocation.py `allocate`; no SKU below the minimum fill rate,
   ``--floor``, by default the store setting's default, 0.5), from the forecasts a nightly
   run would have made that day (the base transformer zero-shot, seasonal naive,
   exponential smoothing, TSB and their ensemble, chosen per series by backtest);
@@ -24,10 +24,10 @@ Policies, each with the same lead times, packs and MOQs:
   order up to twice that;
 - min/max done properly, the baseline at equal fill: the reorder point covers lead time plus
   the review period at a safety factor (swept, `MIN_MAX_SAFETY`), order up to it plus one
-  review's demand (`planning.simulation.fair_min_max_policy`).
+  review's demand (`planning.replays.simulation.fair_min_max_policy`).
 
 Orders are for a lost-sales world and corrected by what earlier reviews' forecasts missed
-(`planning.calibration`); the calibration table prints each target's realised fill rate,
+(`planning.replays.calibration`); the calibration table prints each target's realised fill rate,
 store-wide and per demand class, and is "met" only when every one of 80, 90, 95 and 98% is
 within 2 points.
 
@@ -71,7 +71,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
 def load_panel():
-    from forecasting.backtest import load_long_csv
+    from forecasting.panels import load_long_csv
 
     with gzip.open(DATA / "products.csv.gz", "rt") as products:
         frequent = {
@@ -121,7 +121,7 @@ def cached_forecaster(args, candidates):
     (keyed by the replayed days, the review period and the history's length), else made and
     kept there."""
     from forecasting.selection import forecast_chosen
-    from planning import replay
+    from planning.replays import replay
 
     args.cache.mkdir(parents=True, exist_ok=True)
 
@@ -145,7 +145,7 @@ def _less(value: float, reference: float) -> str:
 def retail_world(args):
     """Online Retail's frequent products with the terms the data does not give (module
     docstring): (values, terms, known covariates, recorded periods)."""
-    from planning import replay
+    from planning.replays import replay
 
     panel = load_panel()
     values = panel.values
@@ -241,8 +241,8 @@ def main() -> None:
     from forecasting.baselines import BASELINES
     from forecasting.neural.inference import Covariates, TransformerCandidate
     from forecasting.selection import TRANSFORMER
-    from planning import replay
     from planning.models import PlanningSettings
+    from planning.replays import replay
 
     started = time.perf_counter()
     if args.world == "retail":

@@ -150,7 +150,7 @@ def main() -> None:
         from accounts.models import User
         from bench.ingest.run import make_merchant
         from bench.reliability.restart_postgres import sales_csv
-        from inventory.ingest import imports
+        from inventory.ingest import import_uploads, imports
         from inventory.models import ImportJob, SalesDay
 
         store, _token = make_merchant("reliability-import")
@@ -158,11 +158,13 @@ def main() -> None:
         loader = start_worker(environment, "ingest", "ingest-first")
         workers.append(loader)
         with tenant_context(store):
-            job = imports.import_create(
+            job = import_uploads.import_create(
                 merchant=store, resource_name="sales", actor=owner,
                 upload=SimpleUploadedFile("sales.csv", sales_csv(args.import_rows)),
             )  # fmt: skip
-            job = imports.import_confirm(merchant=store, job=job, mapping=job.mapping, options={})
+            job = import_uploads.import_confirm(
+                merchant=store, job=job, mapping=job.mapping, options={}
+            )
         started = time.monotonic()
 
         def job_now():

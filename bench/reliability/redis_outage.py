@@ -11,7 +11,7 @@ no append-only file: a restart starts empty, as in production here), never the m
 Redis on 6379; a PostgreSQL database on the local server (`bench.database`, created and
 migrated); gunicorn with the production settings (`bench.server`); two `celery worker`s
 (`bench.server`), one on the ingest queue, one on the default queue, where
-the sweep that sends stranded jobs again runs (`accounts.dispatch`). The sweep is sent every
+the sweep that sends stranded jobs again runs (`core.dispatch`). The sweep is sent every
 ``--sweep-every`` seconds, as beat sends it every five minutes in production, and sends jobs
 queued for over ``--redispatch-after`` seconds (CELERY_REDISPATCH_AFTER_SECONDS).
 
@@ -149,7 +149,7 @@ class Sweeper(threading.Thread):
     def run(self) -> None:
         from kombu.exceptions import OperationalError
 
-        from accounts.tasks import redispatch_stranded_task
+        from core.tasks import redispatch_stranded_task
 
         while not self.stopping.wait(self.every):
             try:
@@ -195,9 +195,9 @@ def main() -> None:
         import redis
         from django.db.models import Sum
 
-        from accounts import dispatch
         from accounts.models import User
         from accounts.tenancy import tenant_context
+        from core import dispatch
         from inventory.models import ImportJob, SalesDay
         from inventory.tasks import run_import_task
 

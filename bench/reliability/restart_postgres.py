@@ -156,7 +156,7 @@ def main() -> None:
         from accounts.models import User
         from accounts.tenancy import tenant_context
         from bench.ingest.run import make_merchant
-        from inventory.ingest import imports
+        from inventory.ingest import import_uploads, imports
         from inventory.models import ImportJob, SalesDay
 
         for url in (BROKER, CACHE):
@@ -188,12 +188,12 @@ def main() -> None:
 
         def submit(merchant) -> ImportJob:
             owner = User.objects.get(email=f"{merchant.slug}@bench.test")
-            job = imports.import_create(
+            job = import_uploads.import_create(
                 merchant=merchant, resource_name="sales", actor=owner,
                 upload=SimpleUploadedFile("sales.csv", content),
             )  # fmt: skip
             # Queued, and its task sent to the broker once this commits.
-            return imports.import_confirm(
+            return import_uploads.import_confirm(
                 merchant=merchant, job=job, mapping=job.mapping, options={}
             )
 

@@ -31,8 +31,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # accounts comes first so that its `migrate` command (which runs migrations as the
-    # database owner role) overrides Django's own.
+    # Dependency order (docs/architecture.md): core <- accounts <- inventory <- forecasting <-
+    # planning. accounts comes before Django's apps so that its `migrate` command (which runs
+    # migrations as the database owner role) overrides Django's own.
+    "core",
     "accounts",
     "inventory",
     "forecasting",
@@ -170,10 +172,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Uploaded files above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# The size limit runs while a file streams in (config/uploads.py): a file past the largest
+# The size limit runs while a file streams in (core/uploads.py): a file past the largest
 # accepted size is dropped, not written to disk, and the form says why.
 FILE_UPLOAD_HANDLERS = [
-    "config.uploads.SizeLimitedUploadHandler",
+    "core.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -201,7 +203,7 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"  # never used while tasks run eagerly
 CELERY_TASK_EAGER_PROPAGATES = True
 # Without a broker, long jobs (imports, forecasts, replays) run on a background thread of the
-# web process, so the page that queued one answers at once (accounts/dispatch.py).
+# web process, so the page that queued one answers at once (core/dispatch.py).
 LONG_JOBS_IN_BACKGROUND_THREAD = CELERY_TASK_ALWAYS_EAGER
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
@@ -231,14 +233,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 # A long job still queued this long after it was queued has its task sent again by a sweep
-# every five minutes (accounts/dispatch.py): sending it failed while the broker was away, or
+# every five minutes (core/dispatch.py): sending it failed while the broker was away, or
 # the broker lost it (Redis restarted: it keeps nothing on disk). A duplicate finds the job
 # claimed and does nothing.
 CELERY_REDISPATCH_AFTER_SECONDS = int(os.environ.get("CELERY_REDISPATCH_AFTER_SECONDS", "300"))
 # Where the sweep finds those jobs, by dotted path (each app lists its own, so accounts imports
 # none of them): a callable (queued_before=datetime) -> [(task, kwargs)].
 CELERY_REDISPATCH_SOURCES = [
-    "inventory.ingest.imports.imports_stranded",
+    "inventory.ingest.import_uploads.imports_stranded",
     "inventory.services.purchase_order_emails_stranded",
     "forecasting.services.forecast_runs_stranded",
     "forecasting.chunks.chunks_stranded",
@@ -288,49 +290,8 @@ REST_FRAMEWORK = {
 # How long a write's Idempotency-Key is remembered (at least 24 hours are promised).
 IDEMPOTENCY_KEY_RETENTION_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_RETENTION_HOURS", "48"))
 
-# The largest CSV file the portal accepts for an import (gzip counts compressed); the only
-# file upload, so also the largest file any request may carry (config/uploads.py).
-IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
-
-# The largest API request body accepted (413 beyond): about 50,000 rows of daily sales.
-API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(16 * 1024 * 1024)))
-# The most rows one batch holds (a request to /bulk/; 400 beyond, counted while a CSV body is
-# read): one transaction's validation and upsert. Imports write their files in chunks no
-# larger (inventory/ingest/imports.py).
-API_MAX_ROWS_PER_REQUEST = int(os.environ.get("API_MAX_ROWS_PER_REQUEST", "50000"))
-# The most series one forecast export streams (400 beyond: export the run one location at a
-# time); rows are read and written a batch at a time, so memory does not grow with it.
-API_FORECAST_EXPORT_MAX_SERIES = int(os.environ.get("API_FORECAST_EXPORT_MAX_SERIES", "200000"))
-
-# --- Ingestion limits (inventory/ingest/) ----------------------------------------------------
-# The sales window: every dated fact that becomes daily sales (a sale's date, an order line's
-# ordered_at, a stock snapshot's as_of, which flags stock-out days) must fall on a day from
-# SALES_HISTORY_MAX_YEARS years before today to SALES_FUTURE_MAX_DAYS days after it, today
-# being the store's own (its time zone); outside it a row is refused, naming its field.
-# Partition upkeep makes monthly partitions of the sales table only inside the same window
-# (inventory/partitions.py), so no batch can make it create a partition per month between
-# year 1 and 9999. 20 years keep the bundled Online Retail sample (2010-2011) and other long
-# histories importable; forecasting reads at most FORECAST_HISTORY_DAYS of them. 1 day ahead
-# covers a till whose clock runs ahead; sales are facts, never plans.
-SALES_HISTORY_MAX_YEARS = int(os.environ.get("SALES_HISTORY_MAX_YEARS", "20"))
-SALES_FUTURE_MAX_DAYS = int(os.environ.get("SALES_FUTURE_MAX_DAYS", "1"))
-# A CSV import stops reading (and fails, nothing loaded) past this much text, counted after
-# gzip decompression, so a small gzip cannot expand into hours of work: 1 GB is about 20
-# million rows of daily sales, five times the largest file IMPORT_MAX_FILE_BYTES lets through
-# uncompressed...
-IMPORT_MAX_DECOMPRESSED_BYTES = int(
-    os.environ.get("IMPORT_MAX_DECOMPRESSED_BYTES", str(1024 * 1024 * 1024))
-)
-# ...or past this many rows: ten times the Online Retail transactions file, what a worker loads
-# well within the import task's 30 minutes. API bodies have their own, lower row limit
-# (API_MAX_ROWS_PER_REQUEST), also counted while the body is read.
-IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000000"))
-IMPORT_MAX_BLANK_LINES = int(os.environ.get("IMPORT_MAX_BLANK_LINES", "10000"))
-# The most imports one store may have open at once: uploaded and waiting for their column
-# mapping (for a day; older uploads no longer count), queued or running. A store's imports
-# run one at a time, each holding its store's write lock, so a queue of them would only hold
-# workers of the ingest queue waiting while other stores' imports wait behind them.
-IMPORT_MAX_OPEN_JOBS = int(os.environ.get("IMPORT_MAX_OPEN_JOBS", "3"))
+# Request, API and ingestion limits: config/settings/limits.py.
+from config.settings.limits import *  # noqa: E402, F403
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shelfcast API",
@@ -423,5 +384,5 @@ WEBHOOK_ALLOW_PRIVATE_HOSTS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_HOSTS", "") 
 WEBHOOK_MAX_ENDPOINTS = int(os.environ.get("WEBHOOK_MAX_ENDPOINTS", "10"))
 # Who hears the workflow's events once their transaction commits, by dotted path (so the apps
 # that emit import none of the listeners): a callable (events) -> None
-# (accounts/workflow_events.py).
+# (core/workflow_events.py).
 WORKFLOW_EVENT_RECEIVERS = ["planning.webhook_events.events_record"]

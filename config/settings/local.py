@@ -1,6 +1,7 @@
 """Settings for a developer's machine and the demo: debug on, a generated secret key."""
 
 import os
+import secrets
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import VAR_DIR, env_bool
@@ -10,8 +11,6 @@ DEBUG = env_bool("DEBUG", True)
 
 def _development_secret_key() -> str:
     """A random key kept in var/, so sessions survive restarts; never used in production."""
-    import secrets
-
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.base import CONTROL_CHARACTERS
+from accounts.control_characters import CONTROL_CHARACTERS
 from forecasting.models import (
     ForecastOverride,
     ForecastOverrideEvent,

@@ -54,18 +54,44 @@ def _seasonal_profile(rng: np.random.Generator, period: int, strength: float) ->
 
 
 def synthetic_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
-    """One synthetic series of ``length + horizon`` periods with its covariates."""
+    """One synthetic series of ``length + horizon`` periods with its covariates.
+
+    The parts below draw from ``rng`` in a fixed order: keep it, or a seed no longer rebuilds
+    the same corpus (and the same pretrained model)."""
     total = length + horizon
     t = np.arange(total)
+    rate = _trend(rng, t, length)
+    kind = _add_seasonality(rng, rate, t)
+    if rng.random() < 0.15:  # a level shift (a new listing, a lost channel)
+        rate[rng.integers(total // 4, total) :] *= np.exp(rng.normal(0, 0.7))
+    known = _add_prices_and_promotions(rng, rate)
+    if kind == "daily" and rng.random() < 0.3:
+        _add_calendar_events(rng, rate, known)
+    _add_launch_and_phase_out(rng, rate, t, length)
+    observed = _censor(rng, _demand(rng, rate), t, kind)
+    known_rows = np.stack(known) if known else None
+    season = SEASON_OF.get(str(kind)) or int(rng.choice([7, 12]))
+    return Task(
+        history=observed[:length], known=known_rows, future=observed[length:], season=season
+    )
+
+
+def _trend(rng: np.random.Generator, t: np.ndarray, length: int) -> np.ndarray:
+    """A level with a trend, and the odd change of direction."""
+    total = len(t)
     level = np.exp(rng.uniform(np.log(0.05), np.log(300)))
     rate = np.full(total, level)
-    # trend, with the odd change of direction
     slope = rng.normal(0, 1.5 / total) if rng.random() < 0.6 else 0.0
     rate *= np.exp(slope * (t - length))
     if rng.random() < 0.2:
         knee = rng.integers(total // 3, total)
         rate[knee:] *= np.exp(rng.normal(0, 2.0 / total) * (t[knee:] - knee))
-    # seasonality: daily data (weekly, yearly), monthly (12), weekly data (52)
+    return rate
+
+
+def _add_seasonality(rng: np.random.Generator, rate: np.ndarray, t: np.ndarray) -> str:
+    """Scales ``rate`` in place by a seasonal profile: daily data (weekly, yearly), monthly
+    (12), weekly data (52), or none; returns which kind was drawn."""
     kind = rng.choice(["daily", "monthly", "weekly", "none"], p=[0.55, 0.2, 0.1, 0.15])
     if kind == "daily":
         rate *= _seasonal_profile(rng, 7, rng.uniform(0.0, 1.0))[t % 7]
@@ -75,35 +101,51 @@ def synthetic_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
         rate *= _seasonal_profile(rng, 12, rng.uniform(0.1, 0.8))[t % 12]
     elif kind == "weekly":
         rate *= _seasonal_profile(rng, 52, rng.uniform(0.1, 0.6))[t % 52]
-    if rng.random() < 0.15:  # a level shift (a new listing, a lost channel)
-        rate[rng.integers(total // 4, total) :] *= np.exp(rng.normal(0, 0.7))
-    known = []
-    # price changes with a price response; promotions with an uplift (known in advance)
-    if rng.random() < 0.5:
-        price = np.full(total, rng.uniform(1, 50))
-        for _ in range(rng.integers(0, 4)):
-            start = rng.integers(total)
-            price[start:] *= rng.uniform(0.8, 1.2)
-        promo = np.zeros(total)
-        for _ in range(rng.integers(0, 6)):
-            start, width = rng.integers(total), rng.integers(3, 15)
-            promo[start : start + width] = 1
-        price_seen = price * np.where(promo > 0, 1 - rng.uniform(0.1, 0.4), 1.0)
-        elasticity = rng.uniform(-3.0, -0.3)
-        rate *= (price_seen / price) ** elasticity
-        rate *= np.where(promo > 0, rng.uniform(1.0, 2.0), 1.0)  # display and mailing effect
-        known += [price_seen, promo]
-    # calendar events (a known date with extra demand), for daily series
-    if kind == "daily" and rng.random() < 0.3:
-        event = np.zeros(total)
-        for _ in range(rng.integers(1, 5)):
-            event[rng.integers(total)] = 1
-        lead = np.convolve(event, np.array([1.0, 0.6, 0.3]), mode="full")[:total]
-        rate *= 1 + rng.uniform(0.5, 3.0) * lead
-        if not known:  # the rows keep their places: price, promotion, event
-            known += [np.full(total, rng.uniform(1, 50)), np.zeros(total)]
-        known.append(event)
-    # launch and phase-out
+    return kind
+
+
+def _add_prices_and_promotions(rng: np.random.Generator, rate: np.ndarray) -> list[np.ndarray]:
+    """Half the time, price changes with a price response and promotions with an uplift,
+    applied to ``rate`` in place; returns the known rows (price seen, promotion) or none."""
+    total = len(rate)
+    if rng.random() >= 0.5:
+        return []
+    price = np.full(total, rng.uniform(1, 50))
+    for _ in range(rng.integers(0, 4)):
+        start = rng.integers(total)
+        price[start:] *= rng.uniform(0.8, 1.2)
+    promo = np.zeros(total)
+    for _ in range(rng.integers(0, 6)):
+        start, width = rng.integers(total), rng.integers(3, 15)
+        promo[start : start + width] = 1
+    price_seen = price * np.where(promo > 0, 1 - rng.uniform(0.1, 0.4), 1.0)
+    elasticity = rng.uniform(-3.0, -0.3)
+    rate *= (price_seen / price) ** elasticity
+    rate *= np.where(promo > 0, rng.uniform(1.0, 2.0), 1.0)  # display and mailing effect
+    return [price_seen, promo]
+
+
+def _add_calendar_events(
+    rng: np.random.Generator, rate: np.ndarray, known: list[np.ndarray]
+) -> None:
+    """Calendar events (a known date with extra demand): scales ``rate`` and appends the
+    event row to ``known`` in place."""
+    total = len(rate)
+    event = np.zeros(total)
+    for _ in range(rng.integers(1, 5)):
+        event[rng.integers(total)] = 1
+    lead = np.convolve(event, np.array([1.0, 0.6, 0.3]), mode="full")[:total]
+    rate *= 1 + rng.uniform(0.5, 3.0) * lead
+    if not known:  # the rows keep their places: price, promotion, event
+        known += [np.full(total, rng.uniform(1, 50)), np.zeros(total)]
+    known.append(event)
+
+
+def _add_launch_and_phase_out(
+    rng: np.random.Generator, rate: np.ndarray, t: np.ndarray, length: int
+) -> None:
+    """Now and then a launch inside the history and a phase-out, applied to ``rate`` in place."""
+    total = len(rate)
     if rng.random() < 0.15:
         launch = rng.integers(0, length)
         rate[:launch] = 0
@@ -111,7 +153,12 @@ def synthetic_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
     if rng.random() < 0.08:
         end = rng.integers(length // 2, total)
         rate[end:] *= np.exp(-(t[end:] - end) / rng.uniform(5, 60))
-    # demand: negative binomial counts, or intermittent/lumpy sizes
+
+
+def _demand(rng: np.random.Generator, rate: np.ndarray) -> np.ndarray:
+    """Demand around ``rate``: negative binomial counts, or intermittent/lumpy sizes, with the
+    odd large one-off order."""
+    total = len(rate)
     if rng.random() < 0.35:
         occurs = rng.random(total) < rng.uniform(0.03, 0.6)
         sizes = rng.gamma(rng.uniform(0.5, 5.0), np.maximum(rate, 1e-3) * rng.uniform(1, 5))
@@ -123,19 +170,21 @@ def synthetic_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
     if rng.random() < 0.2:  # large one-off orders
         spikes = rng.random(total) < 0.01
         demand[spikes] *= rng.uniform(3, 20)
+    return demand
+
+
+def _censor(rng: np.random.Generator, demand: np.ndarray, t: np.ndarray, kind: str) -> np.ndarray:
+    """What was observed of ``demand``: stock-outs are censored (NaN), never zero demand;
+    closed days are NaN too."""
+    total = len(demand)
     observed = demand.copy()
-    # stock-outs: censored (NaN), never zero demand; closed days: NaN too
     if rng.random() < 0.25:
         for _ in range(rng.integers(1, 4)):
             start, width = rng.integers(total), rng.integers(2, 30)
             observed[start : start + width] = np.nan
     if kind == "daily" and rng.random() < 0.3:
         observed[(t % 7) == rng.integers(7)] = np.nan
-    known_rows = np.stack(known) if known else None
-    season = SEASON_OF.get(str(kind)) or int(rng.choice([7, 12]))
-    return Task(
-        history=observed[:length], known=known_rows, future=observed[length:], season=season
-    )
+    return observed
 
 
 def _periodic(rng: np.random.Generator, t: np.ndarray, period: float) -> np.ndarray:

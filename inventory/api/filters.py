@@ -32,6 +32,13 @@ def _code() -> django_filters.CharFilter:
     return django_filters.CharFilter(field_name="code", help_text=CODE_HELP)
 
 
+class _SKUAtLocationFilterSet(ListFilterSet):
+    """The lists of what one SKU does at one location: filtered by either code."""
+
+    sku = code_filter("sku__code", "SKU")
+    location = code_filter("location__code", "location")
+
+
 class SKUFilterSet(ListFilterSet):
     code = _code()
     category = django_filters.CharFilter(help_text="Only those of this category.")
@@ -66,9 +73,7 @@ class SupplierItemFilterSet(ListFilterSet):
         fields = []
 
 
-class StockLevelFilterSet(ListFilterSet):
-    sku = code_filter("sku__code", "SKU")
-    location = code_filter("location__code", "location")
+class StockLevelFilterSet(_SKUAtLocationFilterSet):
     as_of_from, as_of_to = instant_range("as_of", "counted")
 
     class Meta:
@@ -76,9 +81,7 @@ class StockLevelFilterSet(ListFilterSet):
         fields = []
 
 
-class SalesDayFilterSet(ListFilterSet):
-    sku = code_filter("sku__code", "SKU")
-    location = code_filter("location__code", "location")
+class SalesDayFilterSet(_SKUAtLocationFilterSet):
     date_from, date_to = date_range("date", "sold")
 
     class Meta:
@@ -86,9 +89,7 @@ class SalesDayFilterSet(ListFilterSet):
         fields = []
 
 
-class OrderLineFilterSet(ListFilterSet):
-    sku = code_filter("sku__code", "SKU")
-    location = code_filter("location__code", "location")
+class OrderLineFilterSet(_SKUAtLocationFilterSet):
     order_id = django_filters.CharFilter(help_text="Only the lines of this order.")
     date_from, date_to = date_range("date", "ordered")
 
@@ -97,10 +98,8 @@ class OrderLineFilterSet(ListFilterSet):
         fields = []
 
 
-class PromotionFilterSet(ListFilterSet):
+class PromotionFilterSet(_SKUAtLocationFilterSet):
     code = _code()
-    sku = code_filter("sku__code", "SKU")
-    location = code_filter("location__code", "location")
     active_on = ActiveOnFilter()
 
     class Meta:

@@ -6,7 +6,19 @@ from decimal import Decimal
 from django.utils.translation import gettext
 from rest_framework import serializers
 
-from inventory import calendars
+from inventory import calendar_dates
+from inventory.ingest.resources import (
+    CALENDAR_EVENTS,
+    LOCATIONS,
+    PROMOTIONS,
+    PURCHASE_ORDER_LINES,
+    PURCHASE_ORDERS,
+    SALES,
+    SKUS,
+    STOCK_LEVELS,
+    SUPPLIER_ITEMS,
+    SUPPLIERS,
+)
 from inventory.models import (
     SKU,
     CalendarEvent,
@@ -22,36 +34,27 @@ from inventory.models import (
     SupplierItem,
 )
 
+# A resource's fields are the columns its import and API writes take, named and ordered as they
+# take them (`inventory.ingest.resources`; references by code), between its id and its stamps.
 STAMPS = ["created_at", "updated_at"]
 
 
 class LocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Location
-        fields = ["id", "code", "name", "kind", "active", *STAMPS]
+        fields = ["id", *LOCATIONS.column_names, *STAMPS]
 
 
 class SupplierSerializer(serializers.ModelSerializer):
     class Meta:
         model = Supplier
-        fields = ["id", "code", "name", "email", "currency", *STAMPS]
+        fields = ["id", *SUPPLIERS.column_names, *STAMPS]
 
 
 class SKUSerializer(serializers.ModelSerializer):
     class Meta:
         model = SKU
-        fields = [
-            "id",
-            "code",
-            "name",
-            "description",
-            "category",
-            "brand",
-            "unit_price",
-            "unit_cost",
-            "active",
-            *STAMPS,
-        ]
+        fields = ["id", *SKUS.column_names, *STAMPS]
 
 
 class SupplierItemSerializer(serializers.ModelSerializer):
@@ -60,19 +63,7 @@ class SupplierItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SupplierItem
-        fields = [
-            "id",
-            "supplier",
-            "sku",
-            "supplier_code",
-            "lead_time_mean_days",
-            "lead_time_std_days",
-            "moq",
-            "pack_size",
-            "unit_cost",
-            "is_primary",
-            *STAMPS,
-        ]
+        fields = ["id", *SUPPLIER_ITEMS.column_names, *STAMPS]
 
 
 class StockLevelSerializer(serializers.ModelSerializer):
@@ -81,7 +72,7 @@ class StockLevelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StockLevel
-        fields = ["id", "sku", "location", "on_hand", "committed", "as_of", *STAMPS]
+        fields = ["id", *STOCK_LEVELS.column_names, *STAMPS]
 
 
 class SalesDaySerializer(serializers.ModelSerializer):
@@ -90,20 +81,7 @@ class SalesDaySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SalesDay
-        fields = [
-            "id",
-            "sku",
-            "location",
-            "date",
-            "units",
-            "units_returned",
-            "revenue",
-            "average_price",
-            "customers",
-            "on_promotion",
-            "stock_out",
-            *STAMPS,
-        ]
+        fields = ["id", *SALES.column_names, *STAMPS]
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
@@ -135,19 +113,7 @@ class PromotionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Promotion
-        fields = [
-            "id",
-            "code",
-            "name",
-            "sku",
-            "category",
-            "location",
-            "start_date",
-            "end_date",
-            "discount_percent",
-            "kind",
-            *STAMPS,
-        ]
+        fields = ["id", *PROMOTIONS.column_names, *STAMPS]
 
 
 class CalendarEventSerializer(serializers.ModelSerializer):
@@ -155,7 +121,7 @@ class CalendarEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CalendarEvent
-        fields = ["id", "code", "name", "location", "start_date", "end_date", "source", *STAMPS]
+        fields = ["id", *CALENDAR_EVENTS.column_names, "source", *STAMPS]
         # manual, or the built-in calendar that wrote it (calendar-presets/)
         read_only_fields = ["source"]
 
@@ -171,7 +137,7 @@ class CalendarPresetSerializer(serializers.ModelSerializer):
     subdivision = serializers.CharField(max_length=16, allow_blank=True, default="")
     public_holidays = serializers.BooleanField(default=True)
     festivals = serializers.ListField(
-        child=serializers.ChoiceField(choices=calendars.FESTIVALS), default=list
+        child=serializers.ChoiceField(choices=calendar_dates.FESTIVALS), default=list
     )
     prime_day_dates = serializers.ListField(
         child=serializers.ListField(child=serializers.DateField(), min_length=2, max_length=2),
@@ -199,7 +165,7 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PurchaseOrderLine
-        fields = ["sku", "quantity_ordered", "quantity_received", "unit_cost"]
+        fields = PURCHASE_ORDER_LINES.column_names
 
 
 class PurchaseOrderSerializer(serializers.ModelSerializer):
@@ -214,12 +180,7 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
         model = PurchaseOrder
         fields = [
             "id",
-            "number",
-            "supplier",
-            "location",
-            "status",
-            "order_date",
-            "expected_arrival",
+            *PURCHASE_ORDERS.column_names,
             "lines",
             "source",
             "currency",

@@ -62,18 +62,36 @@ INVALID_BATCH = OpenApiResponse(
 )
 
 
+def _create_schema(stored):
+    return extend_schema(
+        summary="Create or update one object by its natural key",
+        responses={
+            200: OpenApiResponse(stored, description="Updated (or unchanged)."),
+            201: OpenApiResponse(stored, description="Created."),
+            400: INVALID_BATCH,
+            503: STORE_BUSY,
+        },
+    )
+
+
 class ResourceViewSet(MerchantReadOnlyViewSet):
     resource_name: str = ""
-    ordering_fields = ["id", "updated_at"]
+    # What a create answers, documented for each subclass: the object as stored
+    # (``serializer_class`` unless this says otherwise), 201 when created, 200 when updated.
+    stored_serializer = None
     ordering = "id"
     parser_classes = [JSONParser]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        stored = cls.stored_serializer or cls.serializer_class
+        extend_schema_view(create=_create_schema(stored))(cls)
 
     def _rows(self, data: Any) -> Any:
         if isinstance(data, dict) and set(data) == {"rows"}:
             return data["rows"]
         return data
 
-    # Documented per resource (`resource_schema`): the answer is the resource's own object.
     def create(self, request, *args, **kwargs):
         if not isinstance(request.data, dict):
             raise exceptions.ValidationError(
@@ -121,30 +139,6 @@ class ResourceViewSet(MerchantReadOnlyViewSet):
         return Response(result.as_dict(), status=status.HTTP_200_OK)
 
 
-def resource_schema(stored):
-    """Documents what a resource's create answers: ``stored`` (the object as stored), 201
-    when it was created, 200 when updated. Its list's filters are documented from its
-    FilterSet."""
-
-    def document(viewset):
-        return extend_schema_view(create=_create_schema(stored))(viewset)
-
-    return document
-
-
-def _create_schema(stored):
-    return extend_schema(
-        summary="Create or update one object by its natural key",
-        responses={
-            200: OpenApiResponse(stored, description="Updated (or unchanged)."),
-            201: OpenApiResponse(stored, description="Created."),
-            400: INVALID_BATCH,
-            503: STORE_BUSY,
-        },
-    )
-
-
-@resource_schema(s.SKUSerializer)
 class SKUViewSet(ResourceViewSet):
     resource_name = "skus"
     queryset = SKU.objects.all()
@@ -152,7 +146,6 @@ class SKUViewSet(ResourceViewSet):
     filterset_class = f.SKUFilterSet
 
 
-@resource_schema(s.LocationSerializer)
 class LocationViewSet(ResourceViewSet):
     resource_name = "locations"
     queryset = Location.objects.all()
@@ -160,7 +153,6 @@ class LocationViewSet(ResourceViewSet):
     filterset_class = f.LocationFilterSet
 
 
-@resource_schema(s.SupplierSerializer)
 class SupplierViewSet(ResourceViewSet):
     resource_name = "suppliers"
     queryset = Supplier.objects.all()
@@ -168,7 +160,6 @@ class SupplierViewSet(ResourceViewSet):
     filterset_class = f.SupplierFilterSet
 
 
-@resource_schema(s.SupplierItemSerializer)
 class SupplierItemViewSet(ResourceViewSet):
     resource_name = "supplier-items"
     queryset = SupplierItem.objects.select_related("supplier", "sku")
@@ -176,7 +167,6 @@ class SupplierItemViewSet(ResourceViewSet):
     filterset_class = f.SupplierItemFilterSet
 
 
-@resource_schema(s.StockLevelSerializer)
 class StockLevelViewSet(ResourceViewSet):
     resource_name = "stock-levels"
     queryset = StockLevel.objects.select_related("sku", "location")
@@ -184,7 +174,6 @@ class StockLevelViewSet(ResourceViewSet):
     filterset_class = f.StockLevelFilterSet
 
 
-@resource_schema(s.SalesDaySerializer)
 class SalesDayViewSet(ResourceViewSet):
     resource_name = "sales"
     queryset = SalesDay.objects.select_related("sku", "location")
@@ -194,15 +183,14 @@ class SalesDayViewSet(ResourceViewSet):
 
 # Order lines have an ingestion of their own (customers pseudonymised, daily sales built), not
 # a `RESOURCES` entry to find the stored line by: the create answers with the batch's counts.
-@resource_schema(s.IngestResultSerializer)
 class OrderLineViewSet(ResourceViewSet):
     resource_name = "order-lines"
+    stored_serializer = s.IngestResultSerializer
     queryset = OrderLine.objects.select_related("sku", "location")
     serializer_class = s.OrderLineSerializer
     filterset_class = f.OrderLineFilterSet
 
 
-@resource_schema(s.PromotionSerializer)
 class PromotionViewSet(ResourceViewSet):
     resource_name = "promotions"
     queryset = Promotion.objects.select_related("sku", "location")
@@ -210,7 +198,6 @@ class PromotionViewSet(ResourceViewSet):
     filterset_class = f.PromotionFilterSet
 
 
-@resource_schema(s.CalendarEventSerializer)
 class CalendarEventViewSet(ResourceViewSet):
     resource_name = "calendar-events"
     queryset = CalendarEvent.objects.select_related("location")
@@ -242,7 +229,6 @@ class CalendarPresetViewSet(MerchantReadOnlyViewSet):
     queryset = CalendarPreset.objects.select_related("location")
     serializer_class = s.CalendarPresetSerializer
     parser_classes = [JSONParser]
-    ordering_fields = ["id", "updated_at"]
     ordering = "id"
 
     def create(self, request, *args, **kwargs):
@@ -282,7 +268,6 @@ class CalendarPresetViewSet(MerchantReadOnlyViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@resource_schema(s.PurchaseOrderSerializer)
 class PurchaseOrderViewSet(ResourceViewSet):
     """Purchase orders: the ERP's open ones (written by number, as every resource), and the
     drafts made from approved reorder suggestions. Their steps (send, receive, cancel, a

@@ -139,12 +139,14 @@ def text(max_length: int, *, blank: bool = True) -> Reader:
 def decimal(
     *,
     max_digits: int = 14,
-    places: int = 3,
+    decimal_places: int = 3,
     minimum: Decimal | None = None,
     maximum: Decimal | None = None,
     minimum_exclusive: bool = False,
 ) -> Reader:
-    limit = Decimal(10) ** (max_digits - places)
+    """A number of a model's DecimalField: its shape as the model declares it
+    (``**inventory.models.QUANTITY``, ``**MONEY``)."""
+    limit = Decimal(10) ** (max_digits - decimal_places)
 
     def read(value: Any, context: ReadContext) -> Decimal | None:
         if _is_blank(value):
@@ -153,12 +155,12 @@ def decimal(
         number = Decimal(text)  # bounded: short, with a small exponent
         if abs(number) >= limit:
             raise FieldError(
-                f"is too large (at most {max_digits - places} digits before the point)"
+                f"is too large (at most {max_digits - decimal_places} digits before the point)"
             )
-        number = number.quantize(Decimal(1).scaleb(-places))
+        number = number.quantize(Decimal(1).scaleb(-decimal_places))
         if abs(number) >= limit:  # rounding can carry 99.9995 over the limit
             raise FieldError(
-                f"is too large (at most {max_digits - places} digits before the point)"
+                f"is too large (at most {max_digits - decimal_places} digits before the point)"
             )
         if minimum is not None:
             if minimum_exclusive and number <= minimum:

@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple, TextIO
 
-from config.uploads import describe_size
+from core.uploads import describe_size
 
 # The widest file of ours has a dozen fields; ERP exports carry extra columns, ignored here.
 MAX_COLUMNS = 500

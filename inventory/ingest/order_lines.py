@@ -13,11 +13,10 @@ from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 
 from accounts.models import Merchant
 from inventory.ingest import columns as c
+from inventory.ingest.batches import IngestRejected, IngestResult
 from inventory.ingest.pseudonyms import pseudonymise
 from inventory.ingest.resources import (
     LOCATION_CODE,
-    MONEY,
-    QUANTITY,
     SALES,
     SKU_CODE,
     Resource,
@@ -25,7 +24,7 @@ from inventory.ingest.resources import (
 )
 from inventory.ingest.upsert import UpsertCounts, lock_referenced, upsert
 from inventory.ingest.validation import RowError, validate
-from inventory.models import SKU, Location, OrderLine, SalesDay
+from inventory.models import MONEY, QUANTITY, SKU, Location, OrderLine, SalesDay
 
 RESOURCE_NAME = "order-lines"
 
@@ -99,8 +98,6 @@ def ingest(
 ):
     """``line_counter`` carries line numbering across the chunks of one file, so an order
     split between two chunks still numbers its lines once."""
-    from inventory.ingest.service import IngestRejected, IngestResult
-
     validated = validate(ORDER_LINES, merchant, rows, row_offset=row_offset)
     default_location = None
     if any(row is not None and row.get("location_id") is None for row in validated.rows):
@@ -255,18 +252,7 @@ def aggregate_days(merchant: Merchant, days: set[tuple[int, int, dt.date]]) -> U
     )
     if len(sku_ids) <= 5000:
         totals = totals.filter(sku_id__in=sku_ids)
-    attributes = [
-        "sku_id",
-        "location_id",
-        "date",
-        "units",
-        "units_returned",
-        "revenue",
-        "average_price",
-        "customers",
-        "on_promotion",
-        "stock_out",
-    ]
+    attributes = SALES.attributes
     rows = []
     found = set()
     overflowing: dict[tuple, str] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import Merchant
+from inventory.ingest.batches import IngestRejected, IngestResult, write_rows
 from inventory.ingest.resources import PURCHASE_ORDER_LINES, PURCHASE_ORDERS
 from inventory.ingest.upsert import upsert
 from inventory.ingest.validation import RowError, validate
@@ -22,8 +23,6 @@ LINE_ATTRIBUTES = [
 
 
 def ingest(*, merchant: Merchant, rows: Any, row_offset: int = 0):
-    from inventory.ingest.service import IngestRejected, IngestResult, write_rows
-
     if not isinstance(rows, list):
         raise IngestRejected([RowError(-1, "", None, "expected a list of rows")])
     headers, line_sets = [], []

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_noop
 
 from inventory.ingest import columns as c
 from inventory.models import (
+    MONEY,
+    QUANTITY,
     SKU,
     CalendarEvent,
     Location,
@@ -28,8 +30,6 @@ from inventory.models import (
 )
 
 ZERO = Decimal("0")
-QUANTITY = {"max_digits": 14, "places": 3}
-MONEY = {"max_digits": 14, "places": 4}
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,15 @@ class Resource:
     def reference_columns(self) -> list[c.Column]:
         return [column for column in self.columns if column.attribute in REFERENCES]
 
+    @property
+    def attributes(self) -> list[str]:
+        """The model attributes the columns write, in order (references as <name>_id): the
+        one list of a table's columns that every write of its rows uses."""
+        return [
+            f"{column.attribute}_id" if column.attribute in REFERENCES else column.attribute
+            for column in self.columns
+        ]
+
 
 # References by code, shared by every resource that has them.
 SKU_CODE = c.Column(
@@ -90,6 +99,16 @@ SUPPLIER_CODE = c.Column(
 )
 
 
+# Readers and columns of the same meaning in several resources.
+_units = c.decimal(**QUANTITY, minimum=ZERO)
+_days = c.decimal(max_digits=6, decimal_places=2, minimum=ZERO)
+CODE = c.Column("code", "code", c.text(64, blank=False), required=True)
+ACTIVE = c.Column("active", "active", c.boolean, default=True)
+UNIT_COST = c.Column("unit_cost", "unit_cost", c.decimal(**MONEY, minimum=ZERO))
+START_DATE = c.Column("start_date", "start_date", c.date, required=True)
+END_DATE = c.Column("end_date", "end_date", c.date, required=True)
+
+
 def optional(column: c.Column) -> c.Column:
     return dataclasses.replace(column, required=False)
 
@@ -107,7 +126,7 @@ SKUS = Resource(
     model=SKU,
     key=("code",),
     columns=(
-        c.Column("code", "code", c.text(64, blank=False), required=True),
+        CODE,
         c.Column(
             "name",
             "name",
@@ -119,8 +138,8 @@ SKUS = Resource(
         c.Column("category", "category", c.text(120), default=""),
         c.Column("brand", "brand", c.text(120), default=""),
         c.Column("unit_price", "unit_price", c.decimal(**MONEY, minimum=ZERO)),
-        c.Column("unit_cost", "unit_cost", c.decimal(**MONEY, minimum=ZERO)),
-        c.Column("active", "active", c.boolean, default=True),
+        UNIT_COST,
+        ACTIVE,
     ),
 )
 
@@ -130,10 +149,10 @@ LOCATIONS = Resource(
     model=Location,
     key=("code",),
     columns=(
-        c.Column("code", "code", c.text(64, blank=False), required=True),
+        CODE,
         c.Column("name", "name", c.text(200, blank=False), required=True),
         c.Column("kind", "kind", _choices(Location.Kind), default=Location.Kind.WAREHOUSE),
-        c.Column("active", "active", c.boolean, default=True),
+        ACTIVE,
     ),
 )
 
@@ -143,7 +162,7 @@ SUPPLIERS = Resource(
     model=Supplier,
     key=("code",),
     columns=(
-        c.Column("code", "code", c.text(64, blank=False), required=True),
+        CODE,
         c.Column("name", "name", c.text(200, blank=False), required=True),
         c.Column("email", "email", c.email, default=""),
         c.Column("currency", "currency", c.text(3), default=""),
@@ -159,26 +178,16 @@ SUPPLIER_ITEMS = Resource(
         SUPPLIER_CODE,
         SKU_CODE,
         c.Column("supplier_code", "supplier_code", c.text(64), default=""),
-        c.Column(
-            "lead_time_mean_days",
-            "lead_time_mean_days",
-            c.decimal(max_digits=6, places=2, minimum=ZERO),
-            default=Decimal("7"),
-        ),
-        c.Column(
-            "lead_time_std_days",
-            "lead_time_std_days",
-            c.decimal(max_digits=6, places=2, minimum=ZERO),
-            default=ZERO,
-        ),
-        c.Column("moq", "moq", c.decimal(**QUANTITY, minimum=ZERO), default=Decimal("1")),
+        c.Column("lead_time_mean_days", "lead_time_mean_days", _days, default=Decimal("7")),
+        c.Column("lead_time_std_days", "lead_time_std_days", _days, default=ZERO),
+        c.Column("moq", "moq", _units, default=Decimal("1")),
         c.Column(
             "pack_size",
             "pack_size",
             c.decimal(**QUANTITY, minimum=ZERO, minimum_exclusive=True),
             default=Decimal("1"),
         ),
-        c.Column("unit_cost", "unit_cost", c.decimal(**MONEY, minimum=ZERO)),
+        UNIT_COST,
         c.Column("is_primary", "is_primary", c.boolean, default=True),
     ),
 )
@@ -194,14 +203,14 @@ STOCK_LEVELS = Resource(
         c.Column(
             "on_hand",
             "on_hand",
-            c.decimal(**QUANTITY, minimum=ZERO),
+            _units,
             required=True,
             aliases=("stock", "quantity_on_hand", "qty_on_hand"),
         ),
         c.Column(
             "committed",
             "committed",
-            c.decimal(**QUANTITY, minimum=ZERO),
+            _units,
             default=Decimal("0"),
             aliases=("allocated", "reserved", "qty_committed"),
         ),
@@ -222,13 +231,11 @@ SALES = Resource(
         c.Column(
             "units",
             "units",
-            c.decimal(**QUANTITY, minimum=ZERO),
+            _units,
             required=True,
             aliases=("units_sold", "quantity", "qty"),
         ),
-        c.Column(
-            "units_returned", "units_returned", c.decimal(**QUANTITY, minimum=ZERO), default=ZERO
-        ),
+        c.Column("units_returned", "units_returned", _units, default=ZERO),
         c.Column("revenue", "revenue", c.decimal(**MONEY), default=ZERO),
         c.Column("average_price", "average_price", c.decimal(**MONEY, minimum=ZERO)),
         c.Column("customers", "customers", c.integer(minimum=0)),
@@ -243,17 +250,17 @@ PROMOTIONS = Resource(
     model=Promotion,
     key=("code",),
     columns=(
-        c.Column("code", "code", c.text(64, blank=False), required=True),
+        CODE,
         c.Column("name", "name", c.text(200), default=""),
         optional(SKU_CODE),
         c.Column("category", "category", c.text(120), default=""),
         optional(LOCATION_CODE),
-        c.Column("start_date", "start_date", c.date, required=True),
-        c.Column("end_date", "end_date", c.date, required=True),
+        START_DATE,
+        END_DATE,
         c.Column(
             "discount_percent",
             "discount_percent",
-            c.decimal(max_digits=5, places=2, minimum=ZERO, maximum=Decimal("100")),
+            c.decimal(max_digits=5, decimal_places=2, minimum=ZERO, maximum=Decimal("100")),
             default=ZERO,
         ),
         c.Column("kind", "kind", _choices(Promotion.Kind), default=Promotion.Kind.PRICE_DISCOUNT),
@@ -266,11 +273,11 @@ CALENDAR_EVENTS = Resource(
     model=CalendarEvent,
     key=("code",),
     columns=(
-        c.Column("code", "code", c.text(64, blank=False), required=True),
+        CODE,
         c.Column("name", "name", c.text(200), default=""),
         optional(LOCATION_CODE),
-        c.Column("start_date", "start_date", c.date, required=True),
-        c.Column("end_date", "end_date", c.date, required=True),
+        START_DATE,
+        END_DATE,
     ),
 )
 
@@ -302,19 +309,9 @@ PURCHASE_ORDER_LINES = Resource(
     key=("purchase_order_id", "sku_id"),
     columns=(
         SKU_CODE,
-        c.Column(
-            "quantity_ordered",
-            "quantity_ordered",
-            c.decimal(**QUANTITY, minimum=ZERO),
-            required=True,
-        ),
-        c.Column(
-            "quantity_received",
-            "quantity_received",
-            c.decimal(**QUANTITY, minimum=ZERO),
-            default=ZERO,
-        ),
-        c.Column("unit_cost", "unit_cost", c.decimal(**MONEY, minimum=ZERO)),
+        c.Column("quantity_ordered", "quantity_ordered", _units, required=True),
+        c.Column("quantity_received", "quantity_received", _units, default=ZERO),
+        UNIT_COST,
     ),
 )
 

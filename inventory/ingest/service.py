@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,17 +21,16 @@ from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from inventory.ingest import order_lines, purchase_orders
+from inventory.ingest.batches import IngestRejected, IngestResult, write_rows
 from inventory.ingest.resources import (
     CALENDAR_EVENTS,
     PROMOTIONS,
-    REFERENCES,
     RESOURCES,
     SALES,
     SKUS,
     STOCK_LEVELS,
-    Resource,
 )
-from inventory.ingest.upsert import UpsertCounts, lock_referenced, upsert
+from inventory.ingest.upsert import upsert
 from inventory.ingest.validation import RowError, Validated, validate
 from inventory.models import SalesDay, StockLevel
 from inventory.summaries import catalogue_changed
@@ -41,42 +39,6 @@ from inventory.summaries import catalogue_changed
 SUMMARISED = {SKUS.name, SALES.name, STOCK_LEVELS.name, order_lines.RESOURCE_NAME}
 
 INGESTIBLE = (*RESOURCES, order_lines.RESOURCE_NAME)
-
-
-class IngestRejected(DomainError):
-    """The batch was refused; nothing was written. Its API answer lists every problem in
-    ``errors`` as invalid input does everywhere in the API, with the row (0-based; -1 for
-    the batch as a whole) and the value refused."""
-
-    problem_type = "validation-error"
-
-    def __init__(self, errors: list[RowError], error_count: int | None = None):
-        self.errors = errors
-        self.error_count = error_count if error_count is not None else len(errors)
-        super().__init__(f"{self.error_count} invalid rows")
-
-    def response_data(self) -> dict[str, Any]:
-        count = self.error_count
-        return {
-            "detail": (
-                f"{count} problem{'s' if count != 1 else ''} in the batch; nothing was written. "
-                "Fix the rows listed and send it again."
-            ),
-            "error_count": count,
-            "errors": [_problem_entry(error) for error in self.errors],
-        }
-
-
-def _problem_entry(error: RowError) -> dict[str, Any]:
-    row = error.as_dict()
-    return {
-        "in": "body",
-        "row": row["row"],
-        "field": row["field"],
-        "value": row["value"],
-        "detail": row["message"],
-        "code": "invalid",
-    }
 
 
 def too_many_rows(count: int | None = None) -> IngestRejected:
@@ -146,22 +108,6 @@ def hold_store_writes(merchant: Merchant, *, exclusive: bool) -> None:
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
-@dataclass(frozen=True)
-class IngestResult:
-    resource: str
-    rows: int
-    counts: UpsertCounts
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "resource": self.resource,
-            "rows": self.rows,
-            **self.counts.as_dict(),
-            **self.details,
-        }
-
-
 def ingest(
     *,
     merchant: Merchant,
@@ -220,30 +166,6 @@ def _ingest(
     return IngestResult(resource=resource.name, rows=len(validated.rows), counts=counts)
 
 
-def attributes_of(resource: Resource) -> list[str]:
-    return [
-        f"{column.attribute}_id" if column in resource.reference_columns else column.attribute
-        for column in resource.columns
-    ]
-
-
-def write_rows(*, resource: Resource, merchant: Merchant, validated: Validated) -> UpsertCounts:
-    attributes = attributes_of(resource)
-    for reference in resource.reference_columns:
-        lock_referenced(
-            REFERENCES[reference.attribute].model,
-            {row[f"{reference.attribute}_id"] for row in validated.rows},
-        )
-    return upsert(
-        model=resource.model,
-        merchant_id=merchant.pk,
-        key=resource.key,
-        attributes=attributes,
-        update=[attribute for attribute in attributes if attribute in validated.present],
-        rows=[tuple(row[attribute] for attribute in attributes) for row in validated.rows],
-    )
-
-
 def _check_date_spans(validated: Validated, row_offset: int) -> None:
     for index, row in enumerate(validated.rows):
         if row is None:
@@ -276,18 +198,7 @@ def _local_date(moment: dt.datetime, zone: ZoneInfo) -> dt.date:
 def mark_stock_out_days(merchant: Merchant, days: Iterable[tuple[int, int, dt.date]]) -> int:
     """Flag (sku_id, location_id, date) as stock-out days, creating zero-sales days where the
     day has no row yet, so forecasting reads them as censored, not as zero demand."""
-    attributes = [
-        "sku_id",
-        "location_id",
-        "date",
-        "units",
-        "units_returned",
-        "revenue",
-        "average_price",
-        "customers",
-        "on_promotion",
-        "stock_out",
-    ]
+    attributes = SALES.attributes
     zero = Decimal("0")
     rows = [
         (sku, location, date, zero, zero, zero, None, None, False, True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import django_filters
 
 from accounts.api.filters import ActiveOnFilter, ListFilterSet, code_filter, instant_range
-from accounts.workflow_events import EVENT_TYPES, TEST_EVENT
+from core.workflow_events import EVENT_TYPES, TEST_EVENT
 from planning.models import Alert, PromotionPlan, ReorderSuggestion, WebhookDelivery
 
 

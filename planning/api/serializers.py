@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.workflow_events import EVENT_TYPES
+from core.workflow_events import EVENT_TYPES
 from planning.models import (
     Alert,
     PlanningSettings,

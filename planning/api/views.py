@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from accounts.api.base import MerchantAPIView, MerchantModelViewSet, MerchantReadOnlyViewSet
 from accounts.models import ApiToken
 from accounts.roles import Permission
-from planning import alerts, notifications, promotions, services, webhook_events
+from planning import alerts, notifications, promotions, services, webhook_events, webhook_targets
 from planning.api import filters as f
 from planning.api import serializers as s
 from planning.models import (
@@ -165,7 +165,7 @@ class WebhookEndpointViewSet(MerchantModelViewSet):
 
     def perform_update(self, serializer):
         if "url" in serializer.validated_data:
-            notifications.check_url(serializer.validated_data["url"])
+            webhook_targets.check_url(serializer.validated_data["url"])
         serializer.save()
 
 
@@ -225,7 +225,9 @@ class PlanningSettingsView(MerchantAPIView):
     @extend_schema(responses=s.PlanningSettingsSerializer)
     def get(self, request, *args, **kwargs):
         return Response(
-            s.PlanningSettingsSerializer(services.planning_settings(self.merchant)).data
+            s.PlanningSettingsSerializer(
+                services.planning_settings_stored(merchant=self.merchant)
+            ).data
         )
 
     @extend_schema(request=s.PlanningSettingsSerializer, responses=s.PlanningSettingsSerializer)

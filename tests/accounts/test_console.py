@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.test import TestCase
 from django.urls import reverse
 
-from accounts.admin_jobs import CANCELLED_MESSAGE
 from accounts.tenancy import tenant_context
+from core.admin_jobs import CANCELLED_MESSAGE
 from inventory.models import SKU
 from tests.factories import UserFactory
 from tests.world import build_world
@@ -29,13 +29,13 @@ class ConsoleTests(TestCase):
         self.assertNotContains(response, "ALPHA-SKU")
 
     def test_staff_open_a_tenant_object_and_edit_it_while_the_store_grants_access(self):
-        from accounts import services
+        from accounts import support_access
 
         self.client.force_login(self.staff)
         sku = self.b.objects[SKU]
         url = reverse("admin:inventory_sku_change", args=[sku.pk])
         self.assertContains(self.client.get(url), "BETA teapot")
-        services.support_access_grant(merchant=self.b.merchant, days=1, actor=self.b.owner)
+        support_access.support_access_grant(merchant=self.b.merchant, days=1, actor=self.b.owner)
         response = self.client.post(
             url,
             {

@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services
+from accounts import support_access
 from accounts.models import Merchant, SecurityEvent, SupportAccess
 from accounts.roles import Role
 from accounts.tenancy import all_merchants_context, tenant_context
@@ -53,7 +53,7 @@ class ConsoleSupportAccessTests(TestCase):
             return list(SecurityEvent.objects.for_merchant(merchant).filter(kind=kind))
 
     def grant(self, days: int = 1) -> SupportAccess:
-        return services.support_access_grant(
+        return support_access.support_access_grant(
             merchant=self.b.merchant, days=days, actor=self.b.owner
         )
 
@@ -104,7 +104,7 @@ class ConsoleSupportAccessTests(TestCase):
         response = self.client.post(self.url, sku_form(self.sku, self.b.merchant, "Late"))
         self.assertEqual(response.status_code, 403)
         self.grant()
-        services.support_access_revoke(merchant=self.b.merchant, actor=self.b.owner)
+        support_access.support_access_revoke(merchant=self.b.merchant, actor=self.b.owner)
         response = self.client.post(self.url, sku_form(self.sku, self.b.merchant, "Revoked"))
         self.assertEqual(response.status_code, 403)
         self.assertNotIn(self.sku_name(), {"Late", "Revoked"})

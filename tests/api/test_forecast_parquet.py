@@ -81,7 +81,7 @@ class ForecastParquetTests(forecasts.ForecastTestCase):
         self.assertEqual(table.column("date")[0].as_py(), dt.date(2024, 6, 3))
 
     def test_a_row_group_per_batch_of_series_and_nothing_lost(self):
-        with mock.patch("forecasting.api.views.EXPORT_BATCH_SERIES", 2):
+        with mock.patch("forecasting.api.exports.EXPORT_BATCH_SERIES", 2):
             url = reverse("forecast-run-export-parquet", args=[self.made.pk])
             response = self.get(url)
             parts = [part for part in response.streaming_content if part]

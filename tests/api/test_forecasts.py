@@ -157,8 +157,8 @@ class ForecastApiTests(ForecastTestCase):
 
     def test_an_unexplained_forecast_says_null_and_nothing_is_explained(self):
         with (
-            mock.patch("accounts.dispatch.send") as send,
-            mock.patch("accounts.dispatch.send_on_commit") as send_on_commit,
+            mock.patch("core.dispatch.send") as send,
+            mock.patch("core.dispatch.send_on_commit") as send_on_commit,
         ):
             (row,) = self.listed({"sku": "JUG"})
         self.assertIsNone(row["explanation"])
@@ -279,7 +279,7 @@ class ForecastExportTests(ForecastTestCase):
         self.assertEqual(rows[-1][1:4], ["JUG", "WH", "2024-06-06"])
 
     def test_batches_do_not_lose_or_repeat_series(self):
-        with mock.patch("forecasting.api.views.EXPORT_BATCH_SERIES", 2):
+        with mock.patch("forecasting.api.exports.EXPORT_BATCH_SERIES", 2):
             _, *rows = self.export()
         self.assertEqual(
             [(row[1], row[2]) for row in rows[::HORIZON]],

@@ -10,15 +10,13 @@ import numpy as np
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 
-from forecasting.backtest import (
+from forecasting.backtest import report_table, run_backtest, seasonal_naive_point
+from forecasting.panels import (
     Panel,
     calendar_flags,
     event_windows,
     load_long_csv,
     parse_calendar,
-    report_table,
-    run_backtest,
-    seasonal_naive_point,
     with_events,
 )
 from forecasting.quantiles import LEVELS

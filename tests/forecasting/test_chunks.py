@@ -13,7 +13,7 @@ import numpy as np
 from django.test import TestCase, override_settings
 
 from accounts.tenancy import tenant_context
-from forecasting import chunks, engine
+from forecasting import chunks, engine, night
 from forecasting import history as history_reads
 from forecasting.models import ForecastChunk, ForecastRun, SeriesForecast
 from inventory.models import SalesDay
@@ -43,7 +43,7 @@ class ChunkTests(TestCase):
         with tenant_context(self.merchant):
             run = ForecastRun.objects.create(merchant=self.merchant, horizon=14)
         with (
-            mock.patch("forecasting.tasks.follow_up") as follow_up,
+            mock.patch("forecasting.night.follow_up") as follow_up,
             self.captureOnCommitCallbacks(execute=True),
         ):
             engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
@@ -82,7 +82,7 @@ class ChunkTests(TestCase):
         for sku_ids in parts:
             with tenant_context(self.merchant):
                 history = history_reads.load_history(self.merchant, sku_ids=sku_ids)
-            alone = engine.forecast_history(self.merchant, whole, history, engine.Clock())
+            alone = night.forecast_history(self.merchant, whole, history, night.Clock())
             for sku, _location, _model, packed, *_rest in alone.rows:
                 expected = SeriesForecast.unpack(packed)
                 np.testing.assert_allclose(many[sku], expected, rtol=1e-4, atol=1e-4)
@@ -101,7 +101,7 @@ class ChunkTests(TestCase):
         self.assertIsNone(
             chunks.chunk_claim(merchant=self.merchant, chunk_id=first.pk, claimant="t-2")
         )
-        with mock.patch("forecasting.tasks.follow_up") as follow_up:
+        with mock.patch("forecasting.night.follow_up") as follow_up:
             with self.captureOnCommitCallbacks(execute=True):
                 for chunk, claimant in [(first, "t-1"), *[(c, f"t-{c.pk}") for c in rest]]:
                     chunks.chunk_execute(

@@ -14,7 +14,7 @@ from django.test import TestCase, override_settings
 
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
-from forecasting import engine, fine_tuning, registry, selectors, services
+from forecasting import fine_tuning, judging, night, registry, selectors, services
 from forecasting.engine import forecast_run_execute
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
 from forecasting.neural import network
@@ -163,7 +163,7 @@ class FineTuningTests(MerchantWithHistory, TestCase):
         with first, second:
             version = self.train().version
         seen = {}
-        real = engine.forecast_scored
+        real = night.forecast_scored
 
         def spy(panel, horizon, season, served, judged):
             seen["served"] = served["transformer"].model
@@ -172,7 +172,7 @@ class FineTuningTests(MerchantWithHistory, TestCase):
 
         with tenant_context(self.merchant):
             run = ForecastRun.objects.create(merchant=self.merchant, horizon=7)
-        with mock.patch.object(engine, "forecast_scored", side_effect=spy):
+        with mock.patch.object(night, "forecast_scored", side_effect=spy):
             forecast_run_execute(merchant=self.merchant, run_id=run.pk)
         self.assertIs(seen["served"], registry.version_model(version))
         self.assertIs(seen["judged"], registry.judging_model(version))
@@ -223,7 +223,7 @@ class JudgementTests(TestCase):
     def test_the_gain_is_the_mean_of_the_wql_and_mase_ratios_per_window(self):
         version = HonestScore(np.array([0.8, 0.9]), np.array([1.0, 0.7]))
         base = HonestScore(np.array([1.0, 1.0]), np.array([1.0, 1.0]))
-        np.testing.assert_allclose(fine_tuning._gain(version, base), [0.1, 0.2])
+        np.testing.assert_allclose(judging._gain(version, base), [0.1, 0.2])
 
     def test_better_means_a_gain_larger_than_its_spread(self):
         self.assertTrue(judgement([0.05, 0.04]).better)

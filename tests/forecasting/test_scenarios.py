@@ -49,17 +49,18 @@ class PromotionUpliftTests(TestCase):
         self.assertGreater(some, 1.1 * flag_only)
 
     # A known defect of the shipped weights (8,000 steps): on a series whose price never
-    # moved, the flag alone lifts 1.40 and a 20% cut 1.69, but a 50% cut no more than that
-    # (1.6937 against 1.6939): the price response saturates. Planning plans promotions with
-    # its own elasticity estimate (planning/promotion_math.py) and uses this figure as a
-    # check beside it. When retrained weights
-    # learn the price response this test passes, and the unexpected success fails the suite
-    # until this marker goes.
+    # moved, the flag alone lifts 1.28 and a 20% cut 1.50, but a 50% cut no more than that
+    # (1.498 against 1.498, the last digits going either way with the arithmetic's rounding):
+    # the price response saturates. Planning plans promotions with its own elasticity estimate
+    # (planning/promotion_math.py) and uses this figure as a check beside it. A deeper cut must
+    # lift clearly more (by 5%), not by rounding. When retrained weights learn the price
+    # response this test passes, and the unexpected success fails the suite until this marker
+    # goes.
     @unittest.expectedFailure
     def test_a_price_cut_lifts_and_a_deeper_one_lifts_more(self):
         flag_only, some, deep = (self.uplift(8, 14, d) for d in (0.0, 0.2, 0.5))
         self.assertGreater(some, 1.0)
-        self.assertGreater(deep, some)
+        self.assertGreater(deep, 1.05 * some)
         self.assertGreater(some, flag_only)
 
     def test_windows_the_model_cannot_reach_have_no_answer(self):

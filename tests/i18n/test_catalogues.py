@@ -24,7 +24,7 @@ LOCALES = ("zh_Hans", "en")
 # What scripts/update-catalogues extracts each domain from: the apps, the project's templates
 # and config; the portal's scripts.
 DOMAINS = {
-    "django": (("accounts", "inventory", "forecasting", "planning", "config", "templates"),
+    "django": (("core", "accounts", "inventory", "forecasting", "planning", "config", "templates"),
                ("py", "html", "txt")),
     "djangojs": (("static/js",), ("js",)),
 }  # fmt: skip

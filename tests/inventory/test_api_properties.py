@@ -14,7 +14,7 @@ from hypothesis.extra.django import TestCase
 from accounts.roles import Role
 from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
-from inventory.ingest.imports import IMPORTABLE
+from inventory.ingest.import_uploads import IMPORTABLE
 from inventory.models import SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
 

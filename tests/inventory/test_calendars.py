@@ -19,7 +19,7 @@ from accounts.roles import Role
 from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting import history as history_reads
-from inventory import calendars
+from inventory import calendar_dates, calendars
 from inventory.models import CalendarEvent, CalendarPreset, SalesDay
 from tests.factories import (
     CalendarEventFactory,
@@ -44,16 +44,16 @@ class AsOfToday(TestCase):
 
 
 def spans(festival: str, year: int) -> list[tuple[dt.date, dt.date]]:
-    return [(span.start, span.end) for span in calendars.FESTIVAL_SPANS[festival](year)]
+    return [(span.start, span.end) for span in calendar_dates.FESTIVAL_SPANS[festival](year)]
 
 
 class FestivalDateTests(TestCase):
     """Each date below is the published one for that year."""
 
     def test_chinese_new_year_comes_from_the_china_calendar(self):
-        self.assertEqual(calendars.chinese_new_year(2024), dt.date(2024, 2, 10))
-        self.assertEqual(calendars.chinese_new_year(2025), dt.date(2025, 1, 29))
-        self.assertEqual(calendars.chinese_new_year(2026), dt.date(2026, 2, 17))
+        self.assertEqual(calendar_dates.chinese_new_year(2024), dt.date(2024, 2, 10))
+        self.assertEqual(calendar_dates.chinese_new_year(2025), dt.date(2025, 1, 29))
+        self.assertEqual(calendar_dates.chinese_new_year(2026), dt.date(2026, 2, 17))
         # 14 days before New Year's Day through the sixth day after it
         self.assertEqual(
             spans(Source.CHINESE_NEW_YEAR, 2025), [(dt.date(2025, 1, 15), dt.date(2025, 2, 4))]
@@ -84,22 +84,22 @@ class FestivalDateTests(TestCase):
             ],
         )
         # 2026: the second Wednesday of January is the 14th, after the 12th: the first instead
-        self.assertEqual(calendars.winter_sales_start(2026), dt.date(2026, 1, 7))
-        self.assertEqual(calendars.winter_sales_start(2024), dt.date(2024, 1, 10))
-        self.assertEqual(calendars.summer_sales_start(2024), dt.date(2024, 6, 26))
+        self.assertEqual(calendar_dates.winter_sales_start(2026), dt.date(2026, 1, 7))
+        self.assertEqual(calendar_dates.winter_sales_start(2024), dt.date(2024, 1, 10))
+        self.assertEqual(calendar_dates.summer_sales_start(2024), dt.date(2024, 6, 26))
         # June 2022's last Wednesday is the 29th, after the 28th: the one before
-        self.assertEqual(calendars.summer_sales_start(2022), dt.date(2022, 6, 22))
+        self.assertEqual(calendar_dates.summer_sales_start(2022), dt.date(2022, 6, 22))
 
     def test_country_of_a_time_zone(self):
-        self.assertEqual(calendars.guess_country("Asia/Shanghai"), "CN")
-        self.assertEqual(calendars.guess_country("Europe/Berlin"), "DE")
-        self.assertEqual(calendars.guess_country("UTC"), "")
+        self.assertEqual(calendar_dates.guess_country("Asia/Shanghai"), "CN")
+        self.assertEqual(calendar_dates.guess_country("Europe/Berlin"), "DE")
+        self.assertEqual(calendar_dates.guess_country("UTC"), "")
 
     def test_default_festivals_by_country(self):
-        self.assertIn(Source.CHINESE_NEW_YEAR, calendars.default_festivals("CN"))
-        self.assertIn(Source.SINGLES_DAY, calendars.default_festivals("cn"))
-        self.assertIn(Source.BOXING_DAY, calendars.default_festivals("GB"))
-        self.assertNotIn(Source.BOXING_DAY, calendars.default_festivals("US"))
+        self.assertIn(Source.CHINESE_NEW_YEAR, calendar_dates.default_festivals("CN"))
+        self.assertIn(Source.SINGLES_DAY, calendar_dates.default_festivals("cn"))
+        self.assertIn(Source.BOXING_DAY, calendar_dates.default_festivals("GB"))
+        self.assertNotIn(Source.BOXING_DAY, calendar_dates.default_festivals("US"))
 
 
 class CalendarServiceTests(AsOfToday):
@@ -395,7 +395,7 @@ class CalendarPageTests(AsOfToday):
         self.assertRedirects(response, self.url())
         (preset,) = self.presets()
         self.assertEqual((preset.location, preset.country), (None, "CN"))
-        self.assertEqual(sorted(preset.festivals), sorted(calendars.default_festivals("CN")))
+        self.assertEqual(sorted(preset.festivals), sorted(calendar_dates.default_festivals("CN")))
         with tenant_context(self.merchant):
             new_year = CalendarEvent.objects.for_merchant(self.merchant).filter(
                 source=Source.CHINESE_NEW_YEAR, start_date=dt.date(2025, 1, 15)

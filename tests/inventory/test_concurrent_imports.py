@@ -16,7 +16,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
-from inventory.ingest import imports
+from inventory.ingest import import_uploads, imports
 from inventory.ingest.service import hold_store_writes
 from inventory.models import ImportJob, SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory, UserFactory, member
@@ -41,12 +41,12 @@ class ConcurrentImportTests(TransactionTestCase):
                 SKUFactory(merchant=self.merchant, code=code)
 
     def queued(self, content: str) -> ImportJob:
-        job = imports.import_create(
+        job = import_uploads.import_create(
             merchant=self.merchant, resource_name="sales", actor=self.user,
             upload=SimpleUploadedFile("sales.csv", content.encode()),
         )  # fmt: skip
         with mock.patch("inventory.tasks.run_import_task.delay"):  # queued, run below
-            job = imports.import_confirm(
+            job = import_uploads.import_confirm(
                 merchant=self.merchant, job=job, mapping=job.mapping, options={}
             )
         self.assertEqual(job.status, ImportJob.Status.QUEUED)

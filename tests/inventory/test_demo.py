@@ -22,10 +22,10 @@ from django.test import SimpleTestCase, TestCase
 from accounts.models import Membership, Merchant, User
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from inventory import demo
+from inventory import demo, sample_catalogue
 from inventory.models import SKU, Location, SalesDay, StockLevel, Supplier, SupplierItem
 
-SAMPLE_DIR = demo.SAMPLE_DIR
+SAMPLE_DIR = sample_catalogue.SAMPLE_DIR
 BUILD_SCRIPT = Path(settings.BASE_DIR) / "scripts" / "build_demo_sample.py"
 SOURCE_DIR = Path(settings.BASE_DIR).parent / "shared" / "data" / "online-retail-uci"
 
@@ -221,7 +221,7 @@ class DemoNamesTests(SimpleTestCase):
         }
         for description, name in cases.items():
             with self.subTest(description):
-                self.assertEqual(demo.display_name(description), name)
+                self.assertEqual(sample_catalogue.display_name(description), name)
 
     def test_categories_take_the_first_matching_rule(self):
         cases = {
@@ -235,7 +235,7 @@ class DemoNamesTests(SimpleTestCase):
         }
         for description, category in cases.items():
             with self.subTest(description):
-                self.assertEqual(demo.category_for(description), category)
+                self.assertEqual(sample_catalogue.category_for(description), category)
 
 
 class DemoSampleTests(SimpleTestCase):

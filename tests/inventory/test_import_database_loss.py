@@ -20,7 +20,7 @@ from django.test import TransactionTestCase
 
 from accounts.tenancy import tenant_context
 from inventory import tasks
-from inventory.ingest import imports
+from inventory.ingest import import_uploads, imports
 from inventory.models import ImportJob, SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory, UserFactory
 
@@ -80,12 +80,12 @@ class ImportDatabaseLossTests(TransactionTestCase):
         return merchant
 
     def queued(self, merchant) -> ImportJob:
-        job = imports.import_create(
+        job = import_uploads.import_create(
             merchant=merchant, resource_name="sales", actor=self.user,
             upload=SimpleUploadedFile("sales.csv", CSV.encode()),
         )  # fmt: skip
         with mock.patch.object(tasks.run_import_task, "apply_async"):  # queued, run below
-            return imports.import_confirm(
+            return import_uploads.import_confirm(
                 merchant=merchant, job=job, mapping=job.mapping, options={}
             )
 

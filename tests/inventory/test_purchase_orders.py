@@ -24,7 +24,7 @@ from forecasting.models import ForecastRun
 from inventory import services
 from inventory.models import PurchaseOrder, PurchaseOrderEvent, StockLevel
 from inventory.purchase_order_pdf import printable, purchase_order_pdf
-from planning.services import open_orders
+from planning.positions.selectors import open_orders
 from tests.factories import (
     LocationFactory,
     MerchantFactory,

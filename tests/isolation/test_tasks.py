@@ -520,7 +520,7 @@ SWEEP_TESTS = {
     "accounts.purge_idempotency_records_task": "test_idempotency_purge_forgets_old_keys_of_each",
     "inventory.maintain_sales_partitions_task": "test_sales_partitioning_keeps_each_stores_sales",
     "inventory.extend_calendars_task": "test_calendar_extension_writes_each_stores_own_events",
-    "accounts.redispatch_stranded_task": (
+    "core.redispatch_stranded_task": (
         "test_redispatch_sends_each_stores_stranded_jobs_with_its_own_merchant"
     ),
 }
@@ -829,7 +829,7 @@ class TaskIsolationTests(TestCase):
                 )
             jobs[store.merchant.pk] = job.pk
         with mock.patch("celery.app.task.Task.delay", autospec=True) as delay:
-            sent = self.tasks["accounts.redispatch_stranded_task"].task.apply().result
+            sent = self.tasks["core.redispatch_stranded_task"].task.apply().result
         self.assertEqual(sent, 2)  # under row-level security, the sweep sees both stores
         self.assertEqual(
             sorted(

@@ -19,7 +19,7 @@ from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
-from planning import alerts, notifications
+from planning import alerts, digest
 from planning.models import Alert, PlanningSettings
 from tests.factories import (
     LocationFactory,
@@ -263,7 +263,7 @@ class LargestFirstTests(TestCase):
     def test_the_digest_leads_with_the_largest(self):
         now = dt.datetime(2024, 7, 2, 8, 30, tzinfo=dt.UTC)
         with self.captureOnCommitCallbacks(execute=True), tenant_context(self.merchant):
-            self.assertEqual(notifications.digest_send(merchant=self.merchant, now=now), 1)
+            self.assertEqual(digest.digest_send(merchant=self.merchant, now=now), 1)
         (email,) = mail.outbox
         # 100 + 120 + 50 + 30 + 40 + 900
         self.assertEqual(email.subject, "Corner Shop: 7 open alerts, £1,240.00 at risk")

@@ -16,7 +16,7 @@ from accounts.tenancy import tenant_context
 from forecasting import selectors as forecasting_selectors
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
-from planning import alerts
+from planning import alert_causes, alerts
 from planning.models import Alert
 from tests.factories import (
     LocationFactory,
@@ -212,7 +212,7 @@ class ForecastAlertTests(RunsMixin, TestCase):
         self.assertLessEqual(set(alert.details), ALLOWED)
 
     def test_too_few_days_are_no_bias(self):
-        for back in range(alerts.BIAS_MIN_DAYS - 1, 0, -1):
+        for back in range(alert_causes.BIAS_MIN_DAYS - 1, 0, -1):
             history_end = END - dt.timedelta(days=back)
             self.forecast_run(history_end, {self.sku: 10.0})
             self.sold(self.sku, history_end + dt.timedelta(days=1), 14)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from django.test import SimpleTestCase
 
-from planning import calibration
+from planning.replays import calibration
 
 
 def past(rng, count: int, actual_scale: float, drift: float = 0.0):

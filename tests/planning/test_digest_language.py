@@ -10,7 +10,7 @@ from django.test import TestCase
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from planning import notifications
+from planning import digest
 from planning.models import Alert
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory, UserFactory, member
 
@@ -33,7 +33,7 @@ class DigestLanguageTests(TestCase):
     def test_each_recipient_reads_the_digest_in_their_language(self):
         now = dt.datetime(2024, 11, 10, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shanghai
         with self.captureOnCommitCallbacks(execute=True):
-            self.assertEqual(notifications.digest_send(merchant=self.merchant, now=now), 1)
+            self.assertEqual(digest.digest_send(merchant=self.merchant, now=now), 1)
         emails = {tuple(email.to): email for email in mail.outbox}
         self.assertEqual(set(emails), {("en@x.test",), ("zh@x.test",)})
         english, chinese = emails[("en@x.test",)], emails[("zh@x.test",)]

@@ -9,9 +9,9 @@ from celery import current_app
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from accounts import dispatch
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
+from core import dispatch
 from forecasting.models import ForecastChunk, ForecastRun
 from planning.models import PolicyReplay
 from tests.factories import MerchantFactory, member
@@ -50,7 +50,7 @@ class LongJobTests(TestCase):
         background = Submissions()
         with (
             mock.patch.object(dispatch, "_background_executor", return_value=background),
-            mock.patch("planning.services.policy_replay_execute") as execute,
+            mock.patch("planning.replays.execute.policy_replay_execute") as execute,
         ):
             with self.captureOnCommitCallbacks(execute=True):
                 response = self.client.post(self.url("planning:replay_start"))
@@ -74,7 +74,7 @@ class LongJobTests(TestCase):
         self.addCleanup(setattr, current_app.conf, "task_always_eager", eager)
         with (
             mock.patch.object(current_app, "send_task") as send_task,
-            mock.patch("planning.services.policy_replay_execute") as execute,
+            mock.patch("planning.replays.execute.policy_replay_execute") as execute,
             self.captureOnCommitCallbacks(execute=True),
         ):
             self.client.post(self.url("planning:replay_start"))

@@ -1,5 +1,6 @@
-"""Webhooks (signed, retried with backoff, each event once per endpoint) and the morning
-digest. Both carry SKU-level aggregates and never anything about a customer."""
+"""Webhooks (signed, retried with backoff, each event once per endpoint, only to public
+addresses) and the morning digest. Both carry SKU-level aggregates and never anything about
+a customer."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from django.core import mail
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from accounts import workflow_events
 from accounts.errors import DomainError
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
+from core import workflow_events
 from inventory.models import OrderLine
-from planning import notifications, webhook_events
+from planning import digest, notifications, webhook_events, webhook_targets
 from planning.models import Alert, PlanningSettings, WebhookDelivery
 from tests.factories import (
     LocationFactory,
@@ -199,7 +200,7 @@ class WebhookTests(TestCase):
             ("https://[::1]/x", "not a public address"),
         ]:
             with self.subTest(url=url), self.assertRaisesMessage(DomainError, message):
-                notifications.check_url(url)
+                webhook_targets.check_url(url)
 
 
 class DigestTests(TestCase):
@@ -223,7 +224,7 @@ class DigestTests(TestCase):
     def send(self, hour: int, day: int = 2) -> int:
         now = dt.datetime(2024, 7, day, hour, 30, tzinfo=dt.UTC)  # London is UTC+1 in July
         with self.captureOnCommitCallbacks(execute=True):
-            return notifications.digest_send(merchant=self.merchant, now=now)
+            return digest.digest_send(merchant=self.merchant, now=now)
 
     def test_one_digest_a_morning_to_owners_and_planners(self):
         self.assertEqual(self.send(hour=5), 0)  # 06:30 in London: too early

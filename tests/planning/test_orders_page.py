@@ -19,7 +19,7 @@ from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
 from inventory.models import PurchaseOrder
 from inventory.services import merchant_today
-from planning import orders, outcomes, selectors
+from planning import outcomes, selectors
 from planning.models import Decision, ReorderSuggestion
 from planning.services import planning_settings_update
 from planning.views import SuggestionsView
@@ -121,7 +121,7 @@ class OrdersPageWorkTests(TestCase):
         self.assertEqual(self.stored(deferred[0]).status, "proposed")
         self.assertEqual(self.stored(self.acme_lines[2]).status, "approved")
         # on the day, they are back
-        with mock.patch("planning.views.merchant_today", return_value=until):
+        with mock.patch("planning.views.orders.merchant_today", return_value=until):
             back = self.client.get(self.url("suggestions")).content.decode()
         self.assertIn("A0", back)
 
@@ -199,9 +199,9 @@ class OrdersPageWorkTests(TestCase):
             planning_settings_update(
                 merchant=self.merchant, actor=None, supplier_budgets={self.acme.pk: "100"}
             )
-            found = orders.subtotals(
+            found = selectors.subtotals(
                 merchant=self.merchant,
-                line_filter=orders.LineFilter(),
+                line_filter=selectors.LineFilter(),
                 today=merchant_today(self.merchant),
                 settings=selectors.planning_settings(merchant=self.merchant),
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from django.test import SimpleTestCase
 
-from planning import policy
+from planning import allocation, policy
 from planning.policy import Demand, Terms
 
 
@@ -157,8 +157,8 @@ class AllocationTests(SimpleTestCase):
     def test_the_store_meets_its_target_with_less_stock_value_than_one_rate_for_all(self):
         demands = self.demands([20.0, 20.0, 2.0, 2.0])
         costs = [1.0, 1.0, 50.0, 50.0]  # cheap fast movers and dear slow ones
-        curves = [policy.short_curve(d, c) for d, c in zip(demands, costs, strict=True)]
-        allocated = policy.allocate(curves, 0.95)
+        curves = [allocation.short_curve(d, c) for d, c in zip(demands, costs, strict=True)]
+        allocated = allocation.allocate(curves, 0.95)
         uniform = [policy.order_levels(d, 0.95).order_up_to for d in demands]
         self.assertGreaterEqual(self.store_fill(demands, allocated), 0.95 - 1e-3)
         value = float(np.dot(costs, allocated))
@@ -170,16 +170,17 @@ class AllocationTests(SimpleTestCase):
     def test_no_series_goes_below_the_floor(self):
         demands = self.demands([20.0, 2.0])
         curves = [
-            policy.short_curve(d, c, floor=0.8) for d, c in zip(demands, [1.0, 500.0], strict=True)
+            allocation.short_curve(d, c, floor=0.8)
+            for d, c in zip(demands, [1.0, 500.0], strict=True)
         ]
-        allocated = policy.allocate(curves, 0.9)
+        allocated = allocation.allocate(curves, 0.9)
         self.assertGreaterEqual(fill_by_hand(demands[1], allocated[1]), 0.8 - 1e-9)
 
     def test_equal_series_get_equal_levels_and_a_higher_target_more_stock(self):
         demands = self.demands([10.0, 10.0], seed=5)
         demands[1] = demands[0]
-        curves = [policy.short_curve(d, 2.0) for d in demands]
-        low, high = policy.allocate(curves, 0.85), policy.allocate(curves, 0.98)
+        curves = [allocation.short_curve(d, 2.0) for d in demands]
+        low, high = allocation.allocate(curves, 0.85), allocation.allocate(curves, 0.98)
         self.assertEqual(low[0], low[1])
         self.assertTrue(np.all(high > low))
         self.assertGreaterEqual(self.store_fill(demands, high), 0.98 - 1e-3)
@@ -207,7 +208,7 @@ class LostSalesTests(SimpleTestCase):
         over_cycle = over_lead + rng.gamma(2.0, 5.0, (3, 200))
         position = np.array([0.0, 25.0, 80.0])
         pack, moq = np.array([1.0, 6.0, 12.0]), np.array([0.0, 6.0, 24.0])
-        choices = policy.order_choices(over_lead, over_cycle, position, pack, moq)
+        choices = allocation.order_choices(over_lead, over_cycle, position, pack, moq)
         for row in range(3):
             quantities = choices.quantities[row]
             self.assertEqual(quantities[0], 0.0)
@@ -225,9 +226,9 @@ class LostSalesTests(SimpleTestCase):
         over_lead, over_cycle = np.full((2, 50), 14.0), np.full((2, 50), 21.0)
         position = np.array([0.0, 14.0])
         ones = np.ones(2)
-        choices = policy.order_choices(over_lead, over_cycle, position, ones, ones * 0)
+        choices = allocation.order_choices(over_lead, over_cycle, position, ones, ones * 0)
         np.testing.assert_allclose(choices.short[:, 0], [7.0, 7.0])
-        orders = policy.choose_orders(choices, ones, 0.95, store_wide=True)
+        orders = allocation.choose_orders(choices, ones, 0.95, store_wide=True)
         np.testing.assert_allclose(orders, [7.0, 7.0])
 
     def test_per_sku_orders_meet_each_target_and_the_store_wide_ones_the_total(self):
@@ -236,14 +237,14 @@ class LostSalesTests(SimpleTestCase):
         over_cycle = over_lead + rng.poisson(40.0, (4, 400))
         position = np.full(4, 40.0)
         ones = np.ones(4)
-        choices = policy.order_choices(over_lead, over_cycle, position, ones, ones * 0)
+        choices = allocation.order_choices(over_lead, over_cycle, position, ones, ones * 0)
         cost = np.array([1.0, 1.0, 20.0, 20.0])
-        own = policy.choose_orders(choices, cost, 0.9, store_wide=False)
+        own = allocation.choose_orders(choices, cost, 0.9, store_wide=False)
         rows = np.arange(4)
         short = choices.short[rows, [np.flatnonzero(choices.quantities[r] == own[r])[0]
                                      for r in rows]]  # fmt: skip
         self.assertTrue(np.all(short <= 0.1 * choices.per_review + 1e-9))
-        shared = policy.choose_orders(choices, cost, 0.9, store_wide=True)
+        shared = allocation.choose_orders(choices, cost, 0.9, store_wide=True)
         short = [choices.short[r][np.flatnonzero(choices.quantities[r] == shared[r])[0]]
                  for r in rows]  # fmt: skip
         self.assertLessEqual(sum(short), 0.1 * choices.per_review.sum() + 1e-9)

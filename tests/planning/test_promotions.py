@@ -21,7 +21,7 @@ from forecasting import history as history_reads
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
 from inventory.models import Promotion, SalesDay
-from planning import promotions
+from planning import promotion_checks, promotions
 from planning.models import Alert, PromotionPlan
 from tests.factories import (
     LocationFactory,
@@ -152,7 +152,9 @@ class PromotionPlanTests(TestCase):
     def test_the_forecasting_model_checks_each_plan(self):
         (plan,) = self.propose()
         self.assertIsNone(plan.model_uplift)
-        self.assertEqual(promotions.promotion_plans_check(merchant=self.merchant, run=self.run), 1)
+        self.assertEqual(
+            promotion_checks.promotion_plans_check(merchant=self.merchant, run=self.run), 1
+        )
         with tenant_context(self.merchant):
             plan.refresh_from_db()
         # a promotion flag and a price cut: the model expects more demand than without

@@ -15,8 +15,9 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from forecasting.baselines import BASELINES
 from inventory.models import SalesDay
-from planning import replay, services, simulation
+from planning import services
 from planning.models import PolicyReplay
+from planning.replays import replay, simulation
 from tests.factories import (
     LocationFactory,
     MerchantFactory,

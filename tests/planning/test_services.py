@@ -17,6 +17,7 @@ from forecasting.quantiles import LEVELS
 from inventory.models import PurchaseOrder
 from planning import services
 from planning.models import Decision, ReorderSuggestion
+from planning.positions import selectors as positions
 from tests.factories import (
     LocationFactory,
     MerchantFactory,
@@ -174,7 +175,7 @@ class ReorderPlanTests(TestCase):
 
     def test_the_budget_marks_what_does_not_fit(self):
         with tenant_context(self.merchant):
-            settings = services.planning_settings(self.merchant)
+            settings = services.planning_settings_stored(merchant=self.merchant)
             settings.budget = Decimal("100")
             settings.save()
         result = self.plan()
@@ -238,7 +239,7 @@ class ReorderPlanTests(TestCase):
                     merchant=merchant, sku=small, location=location, date=date, units=5, revenue=5
                 )
         with tenant_context(merchant):
-            classes = services.service_classes(merchant, END)
+            classes = positions.service_classes(merchant, END)
         self.assertEqual(classes, {big.pk: "AX", small.pk: "CZ"})
 
 

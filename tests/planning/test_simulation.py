@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from django.test import SimpleTestCase
 
-from planning import simulation
-from planning.simulation import Setup
+from planning.replays import simulation
+from planning.replays.simulation import Setup
 
 
 def setup(series: int = 1, lead: int = 3, review: int = 7, **overrides) -> Setup:

@@ -21,17 +21,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import workflow_events
 from accounts.roles import Role
 from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
-from accounts.workflow_events import EVENT_TYPES, Event
-from forecasting import engine
+from core import workflow_events
+from core.workflow_events import EVENT_TYPES, Event
+from forecasting import engine, night
 from forecasting import services as forecasting_services
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
 from inventory import services as inventory_services
-from inventory.ingest import imports
+from inventory.ingest import import_uploads, imports
 from inventory.models import ImportJob, PurchaseOrder
 from planning import alerts, notifications, webhook_events
 from planning import services as planning_services
@@ -127,7 +127,7 @@ class EmittedOnCommitTests(TestCase):
                     merchant=self.merchant, run_id=run.pk, chunked=False
                 )
 
-        with mock.patch.object(engine, "forecast_history", return_value=nothing):
+        with mock.patch.object(night, "forecast_history", return_value=nothing):
             self.assert_nothing_on_rollback(execute)
             run, heard = self.committed(execute)
         data = self.assert_once(heard, "forecast_run.finished")
@@ -151,10 +151,10 @@ class EmittedOnCommitTests(TestCase):
     # -- imports -----------------------------------------------------------------------------
     def queued_import(self, content: str) -> ImportJob:
         upload = SimpleUploadedFile("sales.csv", content.encode())
-        job = imports.import_create(
+        job = import_uploads.import_create(
             merchant=self.merchant, resource_name="sales", upload=upload, actor=self.owner
         )
-        return imports.import_confirm(
+        return import_uploads.import_confirm(
             merchant=self.merchant, job=job, mapping=job.mapping, options={}
         )
 

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import TestCase
 from django.urls import reverse
 
-from accounts import services
+from accounts import audit, services
 from accounts.models import AccountEvent, ApiToken, Invitation, Membership, SecurityEvent
 from accounts.roles import Role
 from accounts.tenancy import all_merchants_context, tenant_context
@@ -123,7 +123,7 @@ class MerchantEventTests(TestCase):
 
     def test_details_that_look_like_secrets_are_refused(self):
         with self.assertRaises(ValueError):
-            services.security_event_record(
+            audit.security_event_record(
                 merchant=self.merchant,
                 kind=SecurityEvent.Kind.TOKEN_CREATED,
                 actor=self.owner,

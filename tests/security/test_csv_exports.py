@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
+from core.spreadsheets import spreadsheet_safe
 from forecasting.models import ForecastRun
-from inventory.exports import spreadsheet_safe
 from inventory.models import ImportJob
 from planning.models import ReorderSuggestion
 from tests.factories import (

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.test import SimpleTestCase
 
 from inventory.ingest import columns as c
-from inventory.ingest.resources import MONEY, QUANTITY
+from inventory.models import MONEY, QUANTITY
 from tests.inventory.test_api import ApiTestCase
 
 HOSTILE = [

@@ -29,8 +29,9 @@ from rest_framework.exceptions import ParseError
 from accounts.tenancy import tenant_context
 from inventory.api.parsers import parse_csv_body
 from inventory.ingest import columns as c
-from inventory.ingest import csv_files, imports
-from inventory.ingest.imports import IMPORTABLE, ImportProblem
+from inventory.ingest import csv_files, import_files
+from inventory.ingest.import_files import ImportProblem
+from inventory.ingest.import_uploads import IMPORTABLE
 from inventory.ingest.service import IngestRejected, ingest
 from inventory.ingest.validation import validate
 from inventory.models import SKU, SalesDay
@@ -111,7 +112,7 @@ class CsvParserProperties(TestCase):
     def test_an_import_file_reads_as_records_or_a_csv_problem(self, content, gzipped):
         data = gzip.compress(content) if gzipped else content
         try:
-            names = imports.read_header(io.BytesIO(data))
+            names = import_files.read_header(io.BytesIO(data))
         except ImportProblem:
             names = None
         if names is not None:

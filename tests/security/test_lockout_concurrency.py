@@ -80,7 +80,7 @@ class Burst:
         ]
         with (
             mock.patch("django.contrib.auth.forms.authenticate", self.authenticate),
-            mock.patch("accounts.forms.services.account_event_record", self.record_event),
+            mock.patch("accounts.forms.audit.account_event_record", self.record_event),
         ):
             for thread in threads:
                 thread.start()
@@ -104,7 +104,7 @@ class ConcurrentGuessesMixin:
         form = SignInForm(request, data={"username": email, "password": PASSWORD})
         with (
             mock.patch("django.contrib.auth.forms.authenticate", return_value=user) as check,
-            mock.patch("accounts.forms.services.account_event_record"),
+            mock.patch("accounts.forms.audit.account_event_record"),
         ):
             refused = not form.is_valid() and form.is_throttled
         return refused and not check.called

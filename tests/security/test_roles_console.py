@@ -117,10 +117,10 @@ class ConsoleRoleChangeTests(TestCase):
         self.assertEqual(self.events(SecurityEvent.Kind.ROLE_CHANGED), [])
 
     def test_the_merchant_page_does_not_write_roles_either(self):
-        from accounts import services
+        from accounts import support_access
 
         # the store lets staff change its settings; roles still change only by the actions
-        services.support_access_grant(merchant=self.merchant_a, days=1, actor=self.owner)
+        support_access.support_access_grant(merchant=self.merchant_a, days=1, actor=self.owner)
         url = reverse("admin:accounts_merchant_change", args=[self.merchant_a.pk])
         page = self.client.get(url)
         self.assertContains(page, "viewer@a.test (Viewer)")

@@ -22,7 +22,7 @@ from django.test import TestCase, override_settings
 
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
-from planning import notifications
+from planning import notifications, webhook_targets
 from planning.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import MerchantFactory
 
@@ -198,12 +198,12 @@ class AddressCheckTests(WebhookTestCase):
             literal = f"[{address}]" if ":" in address else address
             with self.subTest(address=address):
                 with self.assertRaisesMessage(DomainError, "not a public address"):
-                    notifications.check_url(f"https://{literal}/hook")
+                    webhook_targets.check_url(f"https://{literal}/hook")
 
     def test_public_addresses_are_accepted(self):
         for literal in [PUBLIC, f"[{PUBLIC_V6}]", "[::ffff:93.184.215.14]"]:
             with self.subTest(literal=literal):
-                notifications.check_url(f"https://{literal}/hook")
+                webhook_targets.check_url(f"https://{literal}/hook")
 
     def test_a_name_is_refused_if_any_of_its_addresses_is_internal(self):
         self.patch_network(FakeDNS([PUBLIC, "10.0.0.5"]))
@@ -238,7 +238,7 @@ class PinnedDeliveryTests(WebhookTestCase):
         dns = FakeDNS([PUBLIC], ["169.254.169.254"])
         network = self.patch_network(dns)
         delivery = self.delivery_to(f"https://{HOST}/hook")
-        notifications.check_url(delivery.endpoint.url)  # as when it was created
+        webhook_targets.check_url(delivery.endpoint.url)  # as when it was created
         for attempt in range(1, 4):
             delivery = self.deliver(delivery)
             self.assertEqual(delivery.attempts, attempt)

@@ -6,7 +6,7 @@ writes as JSON) MASE and WQL of every candidate alone and of the deployed choice
 ratios to the point seasonal naive. With calendar events (an ``event`` column, or
 ``--calendar COUNTRY[,festivals]`` for the built-in public holidays and festivals) the models
 see them as a known covariate, and a second table scores the held-out periods on event windows
-and on ordinary days apart (`forecasting.backtest.event_windows`).
+and on ordinary days apart (`forecasting.panels.event_windows`).
 """
 
 import json
@@ -14,14 +14,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasting.backtest import (
-    MissingColumns,
-    calendar_flags,
-    load_long_csv,
-    report_table,
-    with_events,
-)
+from forecasting.backtest import report_table
 from forecasting.evaluation import evaluate
+from forecasting.panels import MissingColumns, calendar_flags, load_long_csv, with_events
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from accounts.tenancy import tenant_context
 from forecasting.engine import forecast_run_execute
 from forecasting.management.merchants import by_slugs
 from forecasting.models import ForecastRun
-from forecasting.tasks import follow_up
+from forecasting.night import follow_up
 
 
 class Command(BaseCommand):

@@ -59,12 +59,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["threads"]:
             torch.set_num_threads(options["threads"])
-        retail = options["retail"]
-        retail_series = None
-        if retail is not None:
-            if not (retail / "daily_sku_sales.csv.gz").exists():
-                raise CommandError(f"{retail} holds no daily_sku_sales.csv.gz")
-            retail_series = RetailSeries(retail)
+        retail_series = load_retail(options["retail"])
         steps, seed, out = options["steps"], options["seed"], options["out"]
         corpus = Corpus(seed=seed, retail=retail_series)
         model = network.build(seed=seed)
@@ -84,85 +79,126 @@ class Command(BaseCommand):
         }
         checkpoint: Path = options["checkpoint"]
         if checkpoint.exists():
-            state = torch.load(checkpoint, map_location=trainer.device, weights_only=False)
-            if state["recipe"] != recipe:
-                raise CommandError(
-                    f"{checkpoint} belongs to another run ({state['recipe']}); remove it or "
-                    f"give another --checkpoint."
-                )
-            trainer.load_state_dict(state["trainer"])
-            corpus.rng.bit_generator.state = state["corpus_rng"]
-            self.stdout.write(f"resuming from step {trainer.step} ({checkpoint})")
+            self.resume(checkpoint, recipe, trainer, corpus)
         self.stdout.write(
             f"training {network.parameter_count(model):,} parameters on {trainer.device} for "
             f"{steps} steps of {options['batch_size']} series"
         )
-        batches = training.corpus_batches(corpus, options["batch_size"])
-
-        def progress(step: int, total: int, loss: float) -> None:
-            if step % 250 == 0 or step == total:
-                self.stdout.write(f"  step {step}/{total} loss {loss:.4f}", ending="\n")
-                self.stdout.flush()
-
-        every = max(1, options["checkpoint_every"])
-        if options["finish_now"] and not checkpoint.exists():
-            raise CommandError(f"--finish-now needs a checkpoint; {checkpoint} does not exist.")
-        while trainer.step < steps and not options["finish_now"]:
-            trainer.run(batches, until=(trainer.step // every + 1) * every, progress=progress)
-            if trainer.step < steps:
-                save_checkpoint(checkpoint, recipe, trainer, corpus)
+        self.train(trainer, corpus, recipe, checkpoint, options)
         model.to("cpu")
         out.mkdir(parents=True, exist_ok=True)
         network.save(model, out)
-        log = trainer.log
         results = capabilities.gates(capabilities.transformer_forecaster(model))
-        record = {
-            "architecture": "Chronos-2 encoder (chronos-forecasting) built from config",
-            "parameters": network.parameter_count(model),
-            "config": network.ARCHITECTURE,
-            "inputs": "target anchored on exponential smoothing (a skip connection and a "
-            "known row: forecasting.neural.network.anchor_paths), known covariates, "
-            "past-only covariates",
-            "corpus": {
-                "synthetic": "forecasting/neural/corpus.py generators",
-                "retail_series": recipe["retail_series"],
-                "real_share": corpus.real_share,
-                "retail_days_held_out": RETAIL_HELD_OUT_DAYS,
-            },
-            "steps": trainer.step,
-            "planned_steps": steps,
-            "batch_size": options["batch_size"],
-            "learning_rate": options["learning_rate"],
-            "seed": seed,
-            "device": log.device,
-            "hardware": f"{platform.machine()} {platform.processor() or ''} "
-            f"{os.cpu_count()} cores, torch threads {torch.get_num_threads()}",
-            "seconds": round(log.seconds, 1),
-            "final_loss": log.losses[-1] if log.losses else None,
-            "corpus_loss": round(training.corpus_loss(model), 5),
-            "gates": [
-                {
-                    "case": gate.case,
-                    "measure": gate.measure,
-                    "value": round(gate.value, 4),
-                    "threshold": round(gate.threshold, 4),
-                    "passed": gate.passed,
-                }
-                for gate in results
-            ],
-            "losses": log.losses,
-            "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-        }
+        record = training_record(model, trainer, corpus, recipe, options, results)
         (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
         (out / "MODEL_CARD.md").write_text(model_card(record, capabilities.table(results)))
         if trainer.step >= steps:
             checkpoint.unlink(missing_ok=True)  # the final weights replace it
         self.stdout.write(capabilities.table(results))
         self.stdout.write(
-            f"wrote {out} in {log.seconds:.0f} s (final loss {record['final_loss']}, "
+            f"wrote {out} in {trainer.log.seconds:.0f} s (final loss {record['final_loss']}, "
             f"corpus loss {record['corpus_loss']}, "
             f"{sum(gate.passed for gate in results)}/{len(results)} gates passed)"
         )
+
+    def resume(
+        self, checkpoint: Path, recipe: dict, trainer: training.Trainer, corpus: Corpus
+    ) -> None:
+        """Loads the trainer's state and the corpus's random state from ``checkpoint``, which
+        must belong to a run with the same ``recipe``."""
+        state = torch.load(checkpoint, map_location=trainer.device, weights_only=False)
+        if state["recipe"] != recipe:
+            raise CommandError(
+                f"{checkpoint} belongs to another run ({state['recipe']}); remove it or "
+                f"give another --checkpoint."
+            )
+        trainer.load_state_dict(state["trainer"])
+        corpus.rng.bit_generator.state = state["corpus_rng"]
+        self.stdout.write(f"resuming from step {trainer.step} ({checkpoint})")
+
+    def train(
+        self,
+        trainer: training.Trainer,
+        corpus: Corpus,
+        recipe: dict,
+        checkpoint: Path,
+        options: dict,
+    ) -> None:
+        """Trains to the planned steps (none with ``--finish-now``), saving a checkpoint every
+        ``--checkpoint-every`` steps until the last."""
+        batches = training.corpus_batches(corpus, options["batch_size"])
+        every = max(1, options["checkpoint_every"])
+        if options["finish_now"] and not checkpoint.exists():
+            raise CommandError(f"--finish-now needs a checkpoint; {checkpoint} does not exist.")
+        while trainer.step < recipe["steps"] and not options["finish_now"]:
+            trainer.run(
+                batches, until=(trainer.step // every + 1) * every, progress=self.report_progress
+            )
+            if trainer.step < recipe["steps"]:
+                save_checkpoint(checkpoint, recipe, trainer, corpus)
+
+    def report_progress(self, step: int, total: int, loss: float) -> None:
+        if step % 250 == 0 or step == total:
+            self.stdout.write(f"  step {step}/{total} loss {loss:.4f}", ending="\n")
+            self.stdout.flush()
+
+
+def load_retail(directory: Path | None) -> RetailSeries | None:
+    """The Online Retail series from ``directory``, or none when no folder is given."""
+    if directory is None:
+        return None
+    if not (directory / "daily_sku_sales.csv.gz").exists():
+        raise CommandError(f"{directory} holds no daily_sku_sales.csv.gz")
+    return RetailSeries(directory)
+
+
+def training_record(
+    model: torch.nn.Module,
+    trainer: training.Trainer,
+    corpus: Corpus,
+    recipe: dict,
+    options: dict,
+    results: list[capabilities.Gate],
+) -> dict:
+    """What `training.json` holds and the model card is written from."""
+    log = trainer.log
+    return {
+        "architecture": "Chronos-2 encoder (chronos-forecasting) built from config",
+        "parameters": network.parameter_count(model),
+        "config": network.ARCHITECTURE,
+        "inputs": "target anchored on exponential smoothing (a skip connection and a "
+        "known row: forecasting.neural.network.anchor_paths), known covariates, "
+        "past-only covariates",
+        "corpus": {
+            "synthetic": "forecasting/neural/corpus.py generators",
+            "retail_series": recipe["retail_series"],
+            "real_share": corpus.real_share,
+            "retail_days_held_out": RETAIL_HELD_OUT_DAYS,
+        },
+        "steps": trainer.step,
+        "planned_steps": recipe["steps"],
+        "batch_size": options["batch_size"],
+        "learning_rate": options["learning_rate"],
+        "seed": recipe["seed"],
+        "device": log.device,
+        "hardware": f"{platform.machine()} {platform.processor() or ''} "
+        f"{os.cpu_count()} cores, torch threads {torch.get_num_threads()}",
+        "seconds": round(log.seconds, 1),
+        "final_loss": log.losses[-1] if log.losses else None,
+        "corpus_loss": round(training.corpus_loss(model), 5),
+        "gates": [
+            {
+                "case": gate.case,
+                "measure": gate.measure,
+                "value": round(gate.value, 4),
+                "threshold": round(gate.threshold, 4),
+                "passed": gate.passed,
+            }
+            for gate in results
+        ],
+        "losses": log.losses,
+        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
 
 
 def save_checkpoint(path: Path, recipe: dict, trainer: training.Trainer, corpus: Corpus) -> None:
@@ -181,19 +217,20 @@ def save_checkpoint(path: Path, recipe: dict, trainer: training.Trainer, corpus:
 
 
 def model_card(record: dict, gates: str) -> str:
+    """The model card (Markdown) for a training ``record``, with the gates' ``table``."""
+    return (
+        "# Shelfcast base forecasting model\n\n"
+        + _architecture_section(record)
+        + _corpus_section(record)
+        + _training_section(record)
+        + _gates_section(record, gates)
+    )
+
+
+def _architecture_section(record: dict) -> str:
     config = record["config"]
     chronos = config["chronos_config"]
-    corpus = record["corpus"]
-    passed = sum(gate["passed"] for gate in record["gates"])
-    stopped = (
-        f" (stopped early, of {record['planned_steps']:,} planned: the learning rate had not "
-        "decayed to its end)"
-        if record["steps"] < record["planned_steps"]
-        else ""
-    )
-    return f"""# Shelfcast base forecasting model
-
-## Architecture
+    return f"""## Architecture
 {record["architecture"]}: an encoder of {config["num_layers"]} layers (model width
 {config["d_model"]}, {config["num_heads"]} heads, feed-forward {config["d_ff"]}), attention over
 time and across a group (a target series with its covariate rows), patches of
@@ -210,7 +247,12 @@ similar products). Built from `forecasting/neural/network.py`; no downloaded wei
 As served (`forecasting/neural/inference.py`), each series keeps the share of the network's
 correction to its anchor that served it best one horizon before the origin.
 
-## Corpus
+"""
+
+
+def _corpus_section(record: dict) -> str:
+    corpus = record["corpus"]
+    return f"""## Corpus
 Synthetic series from `forecasting/neural/corpus.py`: demand (smooth, weekly and yearly
 seasonal, monthly and weekly data, trends and changes of trend, level shifts, intermittent and
 lumpy demand, price response and promotion uplift with their covariates, calendar events,
@@ -223,7 +265,17 @@ Online Retail (UCI) data set, alone or mixed two or three at a time (TSMixup),
 held out (the benchmark's test window and the selection windows before it lie in them).
 The carparts data set is never used: it is kept for zero-shot evaluation.
 
-## Training
+"""
+
+
+def _training_section(record: dict) -> str:
+    stopped = (
+        f" (stopped early, of {record['planned_steps']:,} planned: the learning rate had not "
+        "decayed to its end)"
+        if record["steps"] < record["planned_steps"]
+        else ""
+    )
+    return f"""## Training
 {record["steps"]:,} steps{stopped} of {record["batch_size"]} series, AdamW at
 {record["learning_rate"]} with warm-up and cosine decay, seed {record["seed"]}, on
 {record["device"]} ({record["hardware"]}), {record["seconds"]:,.0f} s of training. Final
@@ -234,7 +286,12 @@ Rebuild: `python manage.py pretrain_base_model --steps {record["planned_steps"]}
 count; CPU kernels may differ elsewhere). It keeps a checkpoint every 250 steps and resumes
 from it when started again.
 
-## Capability gates
+"""
+
+
+def _gates_section(record: dict, gates: str) -> str:
+    passed = sum(gate["passed"] for gate in record["gates"])
+    return f"""## Capability gates
 `forecasting/capabilities.py`: generated daily series with a known answer (24 per case, the
 last 28 days held out); the test suite runs them on these weights. {passed} of
 {len(record["gates"])} passed:

@@ -1,0 +1,93 @@
+"""Judging a fine-tuned version (`forecasting.fine_tuning`, steps 2 and 3): the served choice
+scored on the selection windows with the fine-tuned twin and with the base model, the gain
+between them and how much it varies between windows."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from forecasting.baselines import BASELINES, seasonal_naive
+from forecasting.metrics import score
+from forecasting.neural.inference import TransformerCandidate
+from forecasting.selection import (
+    SELECTION_PERIODS,
+    TRANSFORMER,
+    HonestScore,
+    demand_classes,
+    honest_score,
+    window_scores,
+)
+
+
+def storable(value: float) -> float | None:
+    """A score as JSON keeps it: an undefined one (MASE when every series repeats itself
+    exactly week on week, so the seasonal scale is 0) is None, not NaN, which PostgreSQL's
+    jsonb refuses."""
+    return round(float(value), 5) if math.isfinite(value) else None
+
+
+@dataclass
+class Judgement:
+    """The served choice's scores on the selection windows (each window judged by a choice
+    made on the others) with the fine-tuned twin and with the base model, and the verdict."""
+
+    version: HonestScore | None
+    base: HonestScore | None
+    naive: dict[str, float]
+    improvement: float  # mean over windows of the relative gain (WQL and MASE alike)
+    noise: float  # how much that gain varies between windows (standard deviation)
+
+    @property
+    def better(self) -> bool:
+        return math.isfinite(self.improvement) and self.improvement > max(self.noise, 0.0)
+
+
+def _gain(version: HonestScore | None, base: HonestScore | None) -> np.ndarray:
+    """Per window: 1 - the mean of the version's WQL and MASE ratios to the base model's."""
+    if version is None or base is None:
+        return np.array([np.nan])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.stack([version.wql / base.wql, version.mase / base.mase])
+    return 1 - np.nanmean(np.where(np.isfinite(ratios), ratios, np.nan), axis=0)
+
+
+def judge(
+    *,
+    values: np.ndarray,
+    covariates,
+    judged: torch.nn.Module,
+    base: torch.nn.Module,
+    horizon: int,
+    season: int,
+) -> Judgement:
+    """Score the served choice on the windows at the end of ``values`` with ``judged`` (which
+    must not have been trained on them) and with the base model."""
+    scores = {}
+    for name, model in (("version", judged), ("base", base)):
+        candidates = {**BASELINES, TRANSFORMER: TransformerCandidate(model, covariates)}
+        scores[name] = served_scores(values, horizon, season, candidates)
+    window = min(horizon, SELECTION_PERIODS)
+    naive = holdout_scores(seasonal_naive, values, window, season)
+    gains = _gain(scores["version"], scores["base"])
+    noise = float(np.std(gains, ddof=1)) if np.isfinite(gains).sum() > 1 else 0.0
+    improvement = float(np.mean(gains)) if np.isfinite(gains).all() else float("nan")
+    return Judgement(scores["version"], scores["base"], naive, improvement, noise)
+
+
+def served_scores(values: np.ndarray, horizon: int, season: int, candidates) -> HonestScore | None:
+    scores = window_scores(values, horizon, season, candidates)
+    if scores is None:
+        return None
+    return honest_score(scores, demand_classes(values, season, scores.window))
+
+
+def holdout_scores(forecaster, values: np.ndarray, horizon: int, season: int) -> dict:
+    """WQL and MASE of ``forecaster`` (panel, horizon, season) -> quantiles on the last
+    ``horizon`` periods, fitted on what came before."""
+    history, actual = values[:, :-horizon], values[:, -horizon:]
+    result = score(list(history), list(actual), list(forecaster(history, horizon, season)), season)
+    return {"WQL": storable(result.wql), "MASE": storable(result.mase)}

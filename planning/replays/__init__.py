@@ -1,0 +1,5 @@
+"""Policy replays: a store's last weeks replayed day by day under the ordering policy and its
+rivals, as the proof behind the suggestions. `planning.replays.services` queues one (web),
+`planning.replays.execute` runs it (worker: it forecasts with the model); the replay maths
+lives beside them: `replay` (the policies compared), `simulation` (a policy replayed day by
+day) and `calibration` (the drawn sums corrected by past forecasts)."""

@@ -1,0 +1,339 @@
+"""The proof behind the reorder suggestions: replay the last weeks of a history day by day
+under our ordering policy, the same policy with seasonal-naive forecasts, and an ERP's
+min/max, with the same lead times, packs and MOQs, and compare what each served and held.
+
+At each weekly review our policy orders up to the levels its forecasts of that day give for a
+fill-rate target (`planning.policy`): met by the store as a whole at the least stock value
+(`allocation.allocate`, each SKU at least at ``floor``), as the store-wide setting does; and, for
+comparison, the same target for every SKU. It forecasts with only the history before that day
+(`forecasting.selection.forecast_chosen` over the candidates given). Orders arrive after a lead
+time drawn per order from the supplier's mean and spread, the same draws for every policy;
+demand is served from stock and the rest is lost (`planning.replays.simulation`).
+`bench/policy` runs it on Online Retail; the portal runs it on a store's own history.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from forecasting.selectors import (
+    demand_classes,
+    forecast_chosen,
+    sample_paths,
+    seasonal_naive,
+    shock_correlation,
+)
+from planning import allocation, policy
+from planning.replays import calibration, simulation
+
+HORIZON = 56
+SEASON = 7
+SOURCES = ("shelfcast", "seasonal_naive")
+PER_SKU = "shelfcast per-SKU"  # our forecasts, the same fill-rate target for every SKU
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Per series: the supplier's lead time (mean, spread, days), pack, MOQ, unit cost and
+    the selling price."""
+
+    lead_mean: np.ndarray
+    lead_std: np.ndarray
+    pack: np.ndarray
+    moq: np.ndarray
+    unit_cost: np.ndarray
+    unit_price: np.ndarray
+
+
+def closed_ahead(history: np.ndarray, horizon: int) -> np.ndarray:
+    """Days of the horizon on a weekday the shop was shut on for the last eight weeks."""
+    shut = np.all(np.isnan(history[:, -56:]), axis=0)
+    length = history.shape[1]
+    weekdays = np.arange(length - shut.size, length) % 7
+    closed = {d for d in range(7) if (weekdays == d).any() and shut[weekdays == d].all()}
+    return np.array([(length + i) % 7 in closed for i in range(horizon)])
+
+
+@dataclass(frozen=True)
+class Replay:
+    # "shelfcast 0.95", "seasonal_naive 0.95", "shelfcast per-SKU 0.95", "min_max"
+    outcomes: dict[str, simulation.Outcome]
+    series: int
+    days: int
+    reviews: int
+    forecast_seconds: float
+    classes: np.ndarray  # each series' demand class before the replay (`demand_classes`)
+
+    def name(self, source: str, level: float) -> str:
+        return f"{source} {level:.2f}"
+
+
+def replay_policies(
+    values: np.ndarray,
+    terms: Terms,
+    candidates: dict,
+    *,
+    days: int,
+    warm_up: int,
+    review: int,
+    levels: tuple[float, ...],
+    paths: int = 500,
+    seed: int = 7,
+    floor: float = 0.5,  # the store setting's default minimum fill rate
+    progress: Callable[[int, int], None] | None = None,
+    forecaster: Callable[[int, np.ndarray], np.ndarray] | None = None,
+    calibrate: bool = True,
+    min_max_safety: tuple[float, ...] = (),
+) -> Replay:
+    """Replay the last ``days`` of ``values`` (series, periods; NaN = closed) under each
+    policy; figures count after ``warm_up`` days. Every policy starts from the same stock:
+    the mean demand of the four weeks before, times lead time plus review. ``forecaster``
+    (review number, history) -> quantiles stands in for choosing among ``candidates`` (the
+    bench keeps each review's forecasts to replay policy changes without forecasting again).
+    With ``calibrate``, each review's drawn sums are corrected by what the earlier reviews'
+    forecasts missed (`planning.replays.calibration`), as the nightly plan corrects them by
+    the store's past forecasts. Each of ``min_max_safety`` adds a properly set min/max at
+    that safety factor ("fair_min_max 1.64", `simulation.fair_min_max_policy`): its curve is
+    the baseline to compare with at equal fill rate."""
+    series, length = values.shape
+    start = length - days
+    reviews = math.ceil(days / review)
+    setup = _setup(terms, series, reviews, review, seed)
+    on_hand = _starting_stock(values, terms, start, review)
+    classes = demand_classes(values[:, :start], SEASON, HORIZON)
+    sums, forecast_seconds = _drawn_sums(
+        values,
+        terms,
+        candidates,
+        Reviews(start, reviews, review),
+        classes,
+        paths=paths,
+        forecaster=forecaster,
+        calibrate=calibrate,
+        progress=progress,
+    )
+    outcomes = _outcomes(
+        values,
+        sums,
+        terms,
+        setup,
+        on_hand,
+        start=start,
+        warm_up=warm_up,
+        review=review,
+        levels=levels,
+        floor=floor,
+        min_max_safety=min_max_safety,
+    )
+    return Replay(outcomes, series, days, reviews, forecast_seconds, classes)
+
+
+def _outcomes(
+    values: np.ndarray,
+    sums: dict[str, list],
+    terms: Terms,
+    setup: simulation.Setup,
+    on_hand: np.ndarray,
+    *,
+    start: int,
+    warm_up: int,
+    review: int,
+    levels: tuple[float, ...],
+    floor: float,
+    min_max_safety: tuple[float, ...],
+) -> dict[str, simulation.Outcome]:
+    """Each policy replayed over the days from ``start`` on, from the same stock: ours and
+    seasonal naive's at each of ``levels`` store-wide, ours per SKU, an ERP's min/max, and
+    min/max done properly at each of ``min_max_safety``."""
+    demand = np.nan_to_num(values[:, start:])
+
+    def replayed(ordering: simulation.Policy) -> simulation.Outcome:
+        return simulation.replay(
+            demand, setup=setup, policy=ordering, on_hand=on_hand, measure_from=warm_up
+        )
+
+    def known(day: int) -> np.ndarray:  # the history min/max knows on a day of the replay
+        return values[:, : start + day]
+
+    outcomes = {}
+    for level in levels:
+        for source, store_wide in (*((name, True) for name in SOURCES), (PER_SKU, False)):
+            drawn = sums["shelfcast" if source == PER_SKU else source]
+            outcomes[f"{source} {level:.2f}"] = replayed(
+                _ordering(drawn, terms, review, level, store_wide=store_wide, floor=floor)
+            )
+    outcomes["min_max"] = replayed(simulation.min_max_policy(known, terms.lead_mean))
+    for safety in min_max_safety:
+        outcomes[f"fair_min_max {safety:.2f}"] = replayed(
+            simulation.fair_min_max_policy(known, terms.lead_mean, review, safety)
+        )
+    return outcomes
+
+
+@dataclass(frozen=True)
+class Reviews:
+    """When the replay reviews: from period ``start`` on, ``count`` reviews ``every`` days."""
+
+    start: int
+    count: int
+    every: int
+
+    def day(self, number: int) -> int:
+        """The period of review ``number``: its history is everything before it."""
+        return self.start + number * self.every
+
+
+def _setup(terms: Terms, series: int, reviews: int, review: int, seed: int) -> simulation.Setup:
+    """The replay's terms, each order's lead time drawn from the supplier's mean and spread
+    (whole days, at least one): the same draws for every policy."""
+    rng = np.random.default_rng(seed)
+    drawn = rng.normal(terms.lead_mean[:, None], terms.lead_std[:, None], (series, reviews))
+    return simulation.Setup(
+        lead_days=np.maximum(np.rint(drawn), 1).astype(int),
+        pack_size=terms.pack,
+        moq=terms.moq,
+        unit_cost=terms.unit_cost,
+        unit_price=terms.unit_price,
+        review_days=review,
+    )
+
+
+def _starting_stock(values: np.ndarray, terms: Terms, start: int, review: int) -> np.ndarray:
+    """Every policy's stock on the first day: the mean demand of the four weeks before, times
+    lead time plus review."""
+    with warnings.catch_warnings():  # a series with no open day before: no demand
+        warnings.simplefilter("ignore", RuntimeWarning)
+        daily = np.nan_to_num(np.nanmean(values[:, max(start - 28, 0) : start], axis=1))
+    return np.ceil(daily * (terms.lead_mean + review))
+
+
+def _drawn_sums(
+    values: np.ndarray,
+    terms: Terms,
+    candidates: dict,
+    reviews: Reviews,
+    classes: np.ndarray,
+    *,
+    paths: int,
+    forecaster: Callable[[int, np.ndarray], np.ndarray] | None,
+    calibrate: bool,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[dict[str, list], float]:
+    """Per forecast source, per review: the drawn demand sums (over the lead time, over lead
+    time plus review) its orders are chosen from, each forecast made from only the history
+    before the review; and the seconds spent forecasting."""
+    # one span per series for the calibration: its mean lead time plus the review period
+    span = np.maximum(np.rint(terms.lead_mean), 0).astype(int) + reviews.every
+    sums = {source: [] for source in SOURCES}  # per review: (over_lead, over_cycle) matrices
+    past = {source: [] for source in SOURCES}  # per review: the drawn sums over `span`
+    forecast_seconds = 0.0
+    for number in range(reviews.count):
+        history = values[:, : reviews.day(number)]
+        clock = time.perf_counter()
+        if forecaster is not None:
+            ours = np.array(forecaster(number, history), dtype=float)
+        else:
+            _chosen, ours = forecast_chosen(history, HORIZON, SEASON, candidates)
+        forecast_seconds += time.perf_counter() - clock
+        naive = seasonal_naive(history, HORIZON, SEASON)
+        closed = closed_ahead(history, HORIZON)
+        ours[:, :, closed] = 0.0
+        naive[:, :, closed] = 0.0
+        correlation = shock_correlation(history)
+        for source, quantiles in (("shelfcast", ours), ("seasonal_naive", naive)):
+            lead_sums, cycle_sums, span_sums = _path_sums(
+                quantiles, correlation, terms, reviews.every, span, paths
+            )
+            past[source].append(span_sums.astype(np.float32))
+            if calibrate:
+                fitted = _learnt(values, past[source], reviews, number, span, classes)
+                _calibrated(fitted, classes, lead_sums, cycle_sums)
+            sums[source].append((lead_sums.astype(np.float32), cycle_sums.astype(np.float32)))
+        if progress is not None:
+            progress(number + 1, reviews.count)
+    return sums, forecast_seconds
+
+
+def _path_sums(
+    quantiles: np.ndarray,
+    correlation: np.ndarray,
+    terms: Terms,
+    review: int,
+    span: np.ndarray,
+    paths: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per series, ``paths`` drawn demand sums over its drawn lead time, over that lead time
+    plus the review, and over its calibration ``span`` (each series seeded by its row)."""
+    series = len(quantiles)
+    lead_sums = np.zeros((series, paths))
+    cycle_sums = np.zeros((series, paths))
+    span_sums = np.zeros((series, paths))
+    for row in range(series):
+        lead = policy.lead_days(
+            policy.Terms(terms.lead_mean[row], terms.lead_std[row]),
+            paths,
+            np.random.default_rng(row),
+        )
+        drawn_paths = sample_paths(quantiles[row], correlation[row], paths, seed=row)
+        drawn = policy.demand_from_paths(drawn_paths, lead, review)
+        lead_sums[row], cycle_sums[row] = drawn.over_lead, drawn.over_cycle
+        span_sums[row] = policy.demand_from_paths(
+            drawn_paths, np.full(paths, span[row] - review), review
+        ).over_cycle
+    return lead_sums, cycle_sums, span_sums
+
+
+def _calibrated(
+    fitted: dict, classes: np.ndarray, lead_sums: np.ndarray, cycle_sums: np.ndarray
+) -> None:
+    """Correct the drawn sums in place, each demand class by its own correction, else the
+    store's (`calibration.for_class`)."""
+    for name in np.unique(classes):
+        rows = classes == name
+        lead_sums[rows], cycle_sums[rows] = calibration.for_class(fitted, str(name)).apply(
+            lead_sums[rows], cycle_sums[rows]
+        )
+
+
+def _ordering(
+    sums: list, terms: Terms, review: int, level: float, *, store_wide: bool, floor: float
+) -> simulation.Policy:
+    """The ordering policy at fill-rate target ``level``: on each review day, the orders
+    chosen from that review's drawn sums (`allocation.choose_orders`)."""
+
+    def policy_today(day: int, position: np.ndarray) -> np.ndarray:
+        over_lead, over_cycle = sums[day // review]
+        choices = allocation.order_choices(
+            over_lead.astype(float), over_cycle.astype(float), position, terms.pack, terms.moq
+        )
+        return allocation.choose_orders(
+            choices, terms.unit_cost, level, store_wide=store_wide, floor=floor
+        )
+
+    return policy_today
+
+
+def _learnt(values, past, reviews: Reviews, number, span, classes) -> dict:
+    """The calibration known at review ``number``: the PITs of the earlier reviews' drawn
+    sums whose span has passed by then (`planning.replays.calibration`), per demand class."""
+    today = reviews.day(number)
+    found, kinds = [], []
+    for earlier, drawn in enumerate(past[:-1]):
+        made = reviews.day(earlier)
+        done = made + span <= today
+        if not done.any():
+            continue
+        actual = np.array(
+            [np.nansum(values[row, made : made + span[row]]) for row in np.flatnonzero(done)]
+        )
+        found.append(calibration.pits(drawn[done], actual, seed=earlier))
+        kinds.append(classes[done])
+    if not found:
+        return {}
+    return calibration.fit_by_class(np.concatenate(found), np.concatenate(kinds))

@@ -1,0 +1,69 @@
+"""Portal pages of the policy replay: its figures, its progress, and starting one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.portal import MerchantViewMixin, RunStatusView
+from accounts.roles import Permission
+from planning import selectors, services
+from planning.models import PolicyReplay
+
+REPLAY_ROWS = [
+    ("shelfcast", "Shelfcast, one fill rate for the store"),
+    ("shelfcast per-SKU", "Shelfcast, the same fill rate for every SKU"),
+    ("seasonal_naive", "Shelfcast's store-wide policy with seasonal-naive forecasts"),
+]
+
+
+class PolicyReplayView(MerchantViewMixin, TemplateView):
+    """The latest replay of the store's history under our policy and the alternatives."""
+
+    template_name = "planning/replay.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = selectors.latest_policy_replay(merchant=self.merchant)
+        rows = []
+        if job is not None and job.figures:
+            for level in services.REPLAY_LEVELS:
+                for source, label in REPLAY_ROWS:
+                    figures = job.figures.get(f"{source} {level:.2f}")
+                    if figures:
+                        rows.append({"label": label, "level": level, **figures})
+            if "min_max" in job.figures:
+                rows.append(
+                    {"label": "Min/max as ERPs do it", "level": None, **job.figures["min_max"]}
+                )
+        context.update(job=job, rows=rows, levels=services.REPLAY_LEVELS)
+        return context
+
+
+class PolicyReplayStatusView(RunStatusView):
+    """The replay's progress bar: weekly reviews forecast of all."""
+
+    model = PolicyReplay
+
+    def progress(self, run: PolicyReplay) -> tuple[int, int, str]:
+        total = run.reviews_total or 0
+        label = _("Replaying: review %(done)s of %(total)s forecast.") % {
+            "done": run.reviews_done,
+            "total": total or "…",
+        }
+        return run.reviews_done, total, label
+
+
+class PolicyReplayStartView(MerchantViewMixin, View):
+    """Queues the replay (a job: `planning.policy_replay_task`) and answers at once; the
+    replay's page follows it."""
+
+    required_permission = Permission.PLAN
+
+    def post(self, request, *args, **kwargs):
+        services.policy_replay_create(merchant=self.merchant, actor=request.user)
+        messages.success(request, _("The replay is queued; this page follows it."))
+        return redirect("planning:replay", merchant_slug=self.merchant.slug)
