@@ -49,7 +49,9 @@ from forecasting.services import MIN_DAYS
 WEEK = 7
 REPLAY_SHARE = 0.25
 CONTINUE_SHARE = 0.2  # of a run's steps, those the served twin continues for
-LEARNING_RATE = {"full": 1e-4, "lora": 1e-3}  # per mode (services.FINE_TUNE_MODES)
+# per mode (services.FINE_TUNE_MODES). At 1e-3 the adapters learned upper quantiles that burst
+# (a 90% interval 28 times as wide as the base model's on Online Retail, WQL 0.913 against 0.678)
+LEARNING_RATE = {"full": 1e-4, "lora": 1e-4}
 
 
 def _with_lora(model: torch.nn.Module) -> torch.nn.Module:
