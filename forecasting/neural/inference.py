@@ -20,7 +20,11 @@ median, so the network's spread is kept. Nothing after the origin is read.
 On days with something known ahead (a promotion or calendar event flagged, a price other than
 the last one) the network's own response is what the check must not cut: the window behind
 the origin rarely holds such a day to judge it on. There the network's fan is kept, scaled by
-how much the check moved the series' ordinary days of the horizon."""
+how much the check moved the series' ordinary days of the horizon.
+
+No quantile the network gives exceeds `TAIL_CEILING` times the largest period of demand in the
+series' context: on a series that sold a unit or two in a year its scaling can otherwise send
+the upper levels to thousands of units."""
 
 from __future__ import annotations
 
@@ -38,6 +42,11 @@ from forecasting.selection import SELECTION_PERIODS, window_loss
 CORRECTION_SHARES = np.linspace(0.0, 1.0, 5)  # the shares of the correction a series may keep
 CORRECTION_PRIOR = 1.0  # weight of the panel's losses beside a series' own, both scaled to 1
 KEPT_FORECASTS = 3  # whole-panel forecasts a candidate keeps for a repeated origin
+# No quantile of the network's above this many times the largest period of demand in the
+# context (at least one unit): on a series that sold a unit or two a year, the network's
+# scaling can otherwise turn its upper levels into thousands of units, and an order would
+# follow them.
+TAIL_CEILING = 4.0
 
 
 @dataclass
@@ -79,6 +88,17 @@ def tasks_for(
                 past = covariates.past[row][:, start:length]
         tasks.append(Task(history=panel[row, start:], known=known, past=past, season=season))
     return tasks
+
+
+def ceilings(tasks: list[Task]) -> np.ndarray:
+    """(tasks, 1, 1): `TAIL_CEILING` times the largest demand in each task's context, at
+    least one unit's worth."""
+    largest = np.ones(len(tasks))
+    for position, task in enumerate(tasks):
+        observed = task.history[~np.isnan(task.history)]
+        if observed.size:
+            largest[position] = max(1.0, float(observed.max()))
+    return (TAIL_CEILING * largest)[:, None, None]
 
 
 def keep_share(quantiles: np.ndarray, anchors: np.ndarray, shares: np.ndarray) -> np.ndarray:
@@ -170,7 +190,7 @@ class TransformerCandidate:
         quantiles, anchors = predict(
             self.model, tasks, horizon, batch_rows=self.batch_rows, with_anchors=True
         )
-        result = (quantiles.astype(float), anchors, tasks)
+        result = (np.minimum(quantiles.astype(float), ceilings(tasks)), anchors, tasks)
         if key is not None:
             # the root array is held with its forecast, so its address is not reused meanwhile
             self._kept[key] = (_root(panel), *result)

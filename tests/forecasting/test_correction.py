@@ -162,6 +162,35 @@ class KeptForecastTests(SimpleTestCase):
         self.assertFalse(np.allclose(first, second))
 
 
+class TailCeilingTests(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.model = registry.base_model()
+
+    def test_a_series_that_almost_never_sells_gets_no_burst_of_thousands(self):
+        panel = np.zeros((3, 365))
+        panel[0, 332] = 1.0  # one unit in a year, a month ago
+        panel[1, [315, 316]] = [2.0, 1.0]
+        panel[2] = np.random.default_rng(6).poisson(20.0, 365)  # an ordinary seller
+        for checked in (True, False):
+            quantiles = TransformerCandidate(self.model, checked=checked)(panel, 56, 7)
+            self.assertLessEqual(quantiles[0].max(), inference.TAIL_CEILING * 1.0)
+            self.assertLessEqual(quantiles[1].max(), inference.TAIL_CEILING * 2.0)
+        with mock.patch.object(inference, "TAIL_CEILING", np.inf):
+            free = TransformerCandidate(self.model, checked=False)(panel, 56, 7)
+        self.assertGreater(free[:2].max(), 100.0)  # without it, it bursts
+        # where the network stays within it, the ceiling changes nothing
+        np.testing.assert_array_equal(quantiles[2], free[2])
+
+    def test_the_ceiling_is_the_largest_observed_demand_and_at_least_one_unit(self):
+        history = np.array([np.nan, 0.0, 7.0, 3.0])
+        ceilings = inference.ceilings(
+            [Task(history), Task(np.zeros(5)), Task(np.full(4, np.nan))]
+        ).ravel()
+        np.testing.assert_array_equal(ceilings, inference.TAIL_CEILING * np.array([7.0, 1.0, 1.0]))
+
+
 class KnownDaysTests(SimpleTestCase):
     def test_flags_and_price_changes_ahead_are_known_days(self):
         known = np.zeros((3, 14))

@@ -4,6 +4,7 @@ censored days read as missing, weights that round-trip, and the pretraining comm
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
 import tempfile
@@ -12,6 +13,8 @@ from unittest import mock
 
 import numpy as np
 import torch
+from chronos.chronos2.layers import GroupSelfAttention
+from chronos.chronos2.model import Chronos2Encoder
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 
@@ -114,6 +117,26 @@ class NetworkTests(SimpleTestCase):
         np.testing.assert_allclose(
             network.predict(self.model, tasks, 7), network.predict(again, tasks, 7), rtol=1e-6
         )
+
+    def test_group_attention_by_blocks_equals_chronos2s_masked_attention(self):
+        plain = copy.deepcopy(self.model)
+        plain.encoder.__class__ = Chronos2Encoder
+        for block in plain.encoder.block:
+            block.layer[1].__class__ = GroupSelfAttention
+        rng = np.random.default_rng(7)
+        history = rng.poisson(5, (6, 90)).astype(float)
+        history[0, :30] = np.nan  # a shorter series: padded periods are masked
+        price = np.full((1, 104), 4.0)
+        price[0, 95:] = 3.0
+        equal = [network.Task(row) for row in history]  # equal groups: attended by blocks
+        mixed = [*equal[:3], network.Task(history[3], known=price)]  # unequal: masked
+        for tasks in (equal, mixed):
+            np.testing.assert_allclose(
+                network.predict(self.model, tasks, 14, bfloat16=False),
+                network.predict(plain, tasks, 14, bfloat16=False),
+                rtol=1e-4,
+                atol=1e-4,
+            )
 
     def test_bfloat16_products_stay_within_a_percent_of_float32(self):
         rng = np.random.default_rng(5)
