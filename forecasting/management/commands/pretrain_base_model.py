@@ -245,7 +245,9 @@ one-step fit over history and forecast over the horizon are a known covariate ro
 future covariates (price, promotion, calendar events) and past-only covariates (the demand of
 similar products). Built from `forecasting/neural/network.py`; no downloaded weights.
 As served (`forecasting/neural/inference.py`), each series keeps the share of the network's
-correction to its anchor that served it best one horizon before the origin.
+correction to its anchor that served it best one horizon (at most 28 periods) before the
+origin, and no quantile above four times the largest demand in its context; on CPUs that
+multiply bfloat16 natively the encoder's products run in bfloat16, the quantile head in float32.
 
 """
 
