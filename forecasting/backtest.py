@@ -261,8 +261,5 @@ def run_backtest(
             str(model): int(count) for model, count in zip(names, counts, strict=True)
         }
         if chosen.choice is not None:
-            result.notes.setdefault("strategies", {})[name] = {
-                "overall": chosen.choice.overall,
-                "by_class": chosen.choice.by_class,
-            }
+            result.notes.setdefault("strategies", {})[name] = chosen.choice.strategies()
     return result

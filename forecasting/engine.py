@@ -136,6 +136,7 @@ def series_forecast_explain(
         horizon=forecast.run.horizon,
         closed=context.closed,
         share=share,
+        median_level=forecast.median_level,
     )
     with transaction.atomic(), tenant_context(merchant):
         SeriesForecast.objects.for_merchant(merchant).filter(pk=forecast.pk).update(

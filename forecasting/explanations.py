@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 
 from forecasting import selection
 from forecasting.neural.inference import Covariates
-from forecasting.quantiles import MEDIAN_INDEX
+from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 
 DAYS = 28
 RECENT = 28
@@ -169,6 +169,7 @@ def explain(
     closed: np.ndarray | None = None,
     season: int = 7,
     share: float | None = None,
+    median_level: float = 0.5,
 ) -> dict:
     """The SHAP explanation of one series' forecast by the model that serves it.
 
@@ -176,8 +177,10 @@ def explain(
     or None; ``past``: its similar-products row(s), or None; ``closed``: the days of the
     horizon forecast as closed; ``share``: the share of the transformer's correction the
     series kept in its forecast (`forecasting.neural.inference`), held for every variant so
-    that the whole explains that forecast. Returns the base value, the forecast and one value
-    per group (groups the series does not have are left out)."""
+    that the whole explains that forecast; ``median_level``: the level of the model's
+    quantiles that the forecast serves as its median (`forecasting.selection`). Returns the
+    base value, the forecast and one value per group (groups the series does not have are
+    left out)."""
     open_days = np.ones(DAYS, dtype=bool) if closed is None else ~np.asarray(closed)[:DAYS]
     whole = bool(selection.whole_units(np.asarray(history, dtype=float)[None])[0])
     history = np.asarray(history, dtype=float)
@@ -198,10 +201,12 @@ def explain(
             name: selection.run_candidate(local[name], panel, horizon, season)
             for name in selection.parts(model_name)
         }
-        median = selection.combine(forecasts, model_name)[:, MEDIAN_INDEX, :DAYS]
-        if whole:  # served in whole units, as the stored forecast was
-            median = np.round(np.maximum(median, 0.0))
-        return (median * open_days).sum(axis=1)
+        combined = selection.combine(forecasts, model_name)[:, :, :DAYS]
+        levels = LEVELS.copy()
+        levels[MEDIAN_INDEX] = median_level
+        # served as the stored forecast was: read at its level, whole units where it counts
+        median = selection.served(combined, np.full(len(combined), whole), levels)
+        return (median[:, MEDIAN_INDEX] * open_days).sum(axis=1)
 
     size = len(groups)
     values, base_value = _shapley_values(value, size)

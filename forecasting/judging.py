@@ -19,7 +19,7 @@ from forecasting.selection import (
     HonestScore,
     demand_classes,
     honest_score,
-    window_scores,
+    window_forecasts,
 )
 
 
@@ -79,10 +79,10 @@ def judge(
 
 
 def served_scores(values: np.ndarray, horizon: int, season: int, candidates) -> HonestScore | None:
-    scores = window_scores(values, horizon, season, candidates)
-    if scores is None:
+    windows = window_forecasts(values, horizon, season, candidates)
+    if windows is None:
         return None
-    return honest_score(scores, demand_classes(values, season, scores.window))
+    return honest_score(windows, demand_classes(values, season, windows.window))
 
 
 def holdout_scores(forecaster, values: np.ndarray, horizon: int, season: int) -> dict:

@@ -208,6 +208,11 @@ class SeriesForecast(TenantOwned):
     naive_wql = models.FloatField(
         null=True, blank=True, help_text="Seasonal naive's loss on the same weeks."
     )
+    median_level = models.FloatField(
+        default=0.5,
+        help_text="The level of the chosen model's quantiles served as the median: its demand "
+        "class's selection weeks may read it lower or higher (forecasting.selection).",
+    )
     # Written with the forecast and again when its explanation is stored, so that an API
     # client's `updated_since` finds both. The database default covers the COPY of a run's
     # forecasts on PostgreSQL, which names its columns (forecasting.engine).

@@ -24,6 +24,7 @@ from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.neural.inference import TransformerCandidate
 from forecasting.paths import shock_correlation
+from forecasting.quantiles import MEDIAN_INDEX
 from forecasting.selection import TRANSFORMER, forecast_scored
 
 WEEK = 7
@@ -108,10 +109,10 @@ def forecast_history(
     clock.lap("forecast")
     rows = [
         (sku, location, str(name), SeriesForecast.pack(series_quantiles), float(rho),
-         _score(score), _score(naive))
-        for (sku, location), name, series_quantiles, rho, score, naive in zip(
+         _score(score), _score(naive), float(levels[MEDIAN_INDEX]))
+        for (sku, location), name, series_quantiles, rho, score, naive, levels in zip(
             history.keys, chosen, quantiles, correlation, result.score, result.naive_score,
-            strict=True,
+            result.levels, strict=True,
         )
     ]  # fmt: skip
     counts = dict(Counter(str(name) for name in chosen))
@@ -123,9 +124,10 @@ def _score(value: float) -> float | None:
 
 
 def _insert(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> None:
-    """Insert forecasts, rows of (sku, location, model, packed quantiles,
-    correlation, backtest score, seasonal naive's score). On PostgreSQL one binary COPY (the
-    packed arrays travel as raw bytes, not as escaped SQL text); elsewhere a bulk insert."""
+    """Insert forecasts, rows of (sku, location, model, packed quantiles, correlation,
+    backtest score, seasonal naive's score, the level served as the median). On PostgreSQL
+    one binary COPY (the packed arrays travel as raw bytes, not as escaped SQL text);
+    elsewhere a bulk insert."""
     if connection.vendor != "postgresql":
         SeriesForecast.objects.bulk_create(
             [
@@ -140,15 +142,16 @@ def _insert(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> 
                     path_correlation=rho,
                     backtest_wql=score,
                     naive_wql=naive,
+                    median_level=median_level,
                 )
-                for sku, location, model, packed, rho, score, naive in rows
+                for sku, location, model, packed, rho, score, naive, median_level in rows
             ],
             batch_size=2000,
         )
         return
     columns = [
         "merchant_id", "run_id", "sku_id", "location_id", "first_date", "model", "quantiles",
-        "path_correlation", "backtest_wql", "naive_wql",
+        "path_correlation", "backtest_wql", "naive_wql", "median_level",
     ]  # fmt: skip
     table, names = SeriesForecast._meta.db_table, ", ".join(columns)
     with connection.cursor() as cursor:
@@ -164,7 +167,7 @@ def _insert(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> 
         ) as copy:
             copy.set_types(
                 ["int8", "int8", "int8", "int8", "date", "text", "bytea", "float8", "float8",
-                 "float8"]
+                 "float8", "float8"]
             )  # fmt: skip
             for row in rows:
                 copy.write_row((merchant.pk, run.pk, row[0], row[1], first_date, *row[2:]))

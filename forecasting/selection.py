@@ -1,6 +1,7 @@
 """Choosing what each series is served: one of the candidates, or the average of two or three
 of them, chosen for groups of similar series on rolling windows that no candidate was fitted
-on. The nightly run and the `backtest` command both go through `forecast_scored`.
+on, and read at the levels that those windows show it should be. The nightly run and the
+`backtest` command both go through `forecast_scored`.
 
 Why groups and not series: one or two windows of one short, noisy series are a poor judge
 (per-series choice on carparts did worse than giving every series TSB), while a group of
@@ -13,16 +14,20 @@ both the stock decisions and the median a planner reads.
 Why averages: quantile averages of different models are often better than either, and the
 choice only takes one where it did better on the windows: there is no blanket preference.
 
-Calibrated as served: each strategy is judged at a few spreads (its quantiles drawn in
-towards its median, or out), and the class gets the spread its own windows favour; series
-whose history is counts (whole units) are served whole-unit quantiles, since every quantile
-of a count is a whole number (a quantile of 0.4 units where demand is 0 or 1 loses at every
-level). The choice is among options "strategy@spread".
+Calibrated as served: a model's quantiles can be too wide, too narrow or shifted (demand for
+a part going out of use falls below what its own past says; a model trained on other data
+can be too sure). For each group and strategy the windows fit a level map: each served level
+is read from the strategy's quantile function at the level that had the least loss at it on
+the windows (the 0.5 served may be the strategy's 0.42), shrunk towards no change where few
+periods were judged (`fit_levels`). Series whose history is counts (whole units) are served
+whole-unit quantiles, since every quantile of a count is a whole number (a quantile of 0.4
+units where demand is 0 or 1 loses at every level).
 
 Cross-fitting: the candidates that judge (``judged``) may differ from those that serve
 (``served``). A transformer fine-tuned on a merchant's history is judged by its twin trained
 only on the days before the windows, and serves as the twin that continued on all of it
-(`forecasting.fine_tuning`): nothing is scored on periods it was fitted on.
+(`forecasting.fine_tuning`): nothing is scored on periods it was fitted on. The honest score
+(`honest_score`) scores each window by a choice and level maps made on the other windows.
 """
 
 from __future__ import annotations
@@ -45,7 +50,9 @@ SELECTION_PERIODS = 28  # periods per window at most (a 56-day night is judged o
 MIN_GROUP_SERIES = 30  # a smaller group takes the choice made for all series
 LUMPY_CV2 = 0.49  # Syntetos-Boylan: squared variation of demand sizes above this is lumpy
 CLASSES = ("smooth", "erratic", "intermittent", "lumpy", "short")
-SPREADS = (0.7, 0.85, 1.0, 1.2)  # the spreads a strategy's quantiles are judged at
+GRID = np.union1d(np.linspace(0.01, 0.99, 99), LEVELS)  # levels a served one may be read at
+MAP_PRIOR_PERIODS = 200  # a level map fitted on n judged periods moves n / (n + 200) of the way
+MAP_PERIODS = 40_000  # at most this many judged periods (an even sample) fit a level map
 
 
 def strategies(names: list[str]) -> list[str]:
@@ -58,21 +65,8 @@ def strategies(names: list[str]) -> list[str]:
     return singles + pairs + triples
 
 
-def option(strategy: str, spread: float = 1.0) -> str:
-    return f"{strategy}@{spread:g}"
-
-
-def strategy_of(key: str) -> str:
-    """The strategy of an option ("transformer+tsb@0.85" -> "transformer+tsb")."""
-    return key.split("@")[0]
-
-
-def spread_of(key: str) -> float:
-    return float(key.split("@")[1]) if "@" in key else 1.0
-
-
 def parts(strategy: str) -> list[str]:
-    return strategy_of(strategy).split("+")
+    return strategy.split("+")
 
 
 def whole_units(panel: np.ndarray) -> np.ndarray:
@@ -82,11 +76,48 @@ def whole_units(panel: np.ndarray) -> np.ndarray:
     return ~(observed & (np.abs(values - np.round(values)) > 1e-9)).any(axis=1)
 
 
-def served(quantiles: np.ndarray, spread: float, whole: np.ndarray) -> np.ndarray:
-    """Quantiles (series, levels, horizon) as served: drawn towards (spread < 1) or away from
-    their median, never negative, in whole units on the ``whole`` rows."""
-    median = quantiles[:, MEDIAN_INDEX : MEDIAN_INDEX + 1]
-    result = np.maximum(median + spread * (quantiles - median), 0.0)
+def read_at(quantiles: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Quantiles (series, len(LEVELS), ...) read at other ``levels`` (k,) in [0.01, 0.99], by
+    linear interpolation between the neighbouring levels: (series, k, ...)."""
+    position = np.interp(levels, LEVELS, np.arange(len(LEVELS), dtype=float))
+    below = np.minimum(np.floor(position).astype(int), len(LEVELS) - 2)
+    weight = (position - below).astype(quantiles.dtype)
+    weight = weight.reshape((1, -1) + (1,) * (quantiles.ndim - 2))
+    return quantiles[:, below] * (1 - weight) + quantiles[:, below + 1] * weight
+
+
+def fit_levels(quantiles: np.ndarray, actual: np.ndarray) -> np.ndarray:
+    """The level map that ``actual`` (series, periods; NaN not observed) favours for
+    ``quantiles`` (series, len(LEVELS), periods): for each served level, the level of the
+    quantile function (on `GRID`) with the least pinball loss at the served level, summed over
+    the observed periods; shrunk towards each level itself by n / (n + MAP_PRIOR_PERIODS) for
+    n periods, and non-decreasing. Where the quantile function is flat, ties keep the level."""
+    observed = ~np.isnan(actual)
+    count = int(observed.sum())
+    if count == 0:
+        return LEVELS.copy()
+    cells = np.moveaxis(quantiles, 1, -1)[observed]  # (periods judged, levels)
+    values = actual[observed]
+    if count > MAP_PERIODS:
+        taken = np.linspace(0, count - 1, MAP_PERIODS).astype(int)
+        cells, values = cells[taken], values[taken]
+    difference = values[:, None] - read_at(cells, GRID)  # (periods, grid)
+    # the pinball loss at level t of a difference d is t * d - min(d, 0)
+    over = difference.sum(axis=0, dtype=float)
+    under = np.minimum(difference, 0).sum(axis=0, dtype=float)
+    loss = LEVELS[:, None] * over[None, :] - under[None, :]
+    tie = 1e-9 * (np.abs(loss).max() + 1.0) * np.abs(GRID[None, :] - LEVELS[:, None])
+    best = GRID[np.argmin(loss + tie, axis=1)]
+    weight = count / (count + MAP_PRIOR_PERIODS)
+    return np.maximum.accumulate(LEVELS + weight * (best - LEVELS))
+
+
+def served(quantiles: np.ndarray, whole: np.ndarray, levels: np.ndarray | None = None):
+    """Quantiles (series, levels, horizon) as served: read at ``levels`` (a level map; the
+    levels themselves by default), never negative, in whole units on the ``whole`` rows."""
+    unchanged = levels is None or np.array_equal(levels, LEVELS)
+    result = quantiles if unchanged else read_at(quantiles, levels)
+    result = np.maximum(result, 0.0)
     result[whole] = np.round(result[whole])
     return result
 
@@ -94,10 +125,10 @@ def served(quantiles: np.ndarray, spread: float, whole: np.ndarray) -> np.ndarra
 def combine(forecasts: dict[str, np.ndarray], strategy: str, rows=slice(None)) -> np.ndarray:
     """The strategy's quantiles: the mean of its parts' (ordered, since each part's are)."""
     members = parts(strategy)
-    total = forecasts[members[0]][rows].copy()
+    total = np.array(forecasts[members[0]][rows])
     for name in members[1:]:
         total += forecasts[name][rows]
-    return total / len(members)
+    return total / np.asarray(len(members), dtype=total.dtype)
 
 
 def demand_classes(panel: np.ndarray, season: int, window: int) -> np.ndarray:
@@ -128,11 +159,11 @@ def window_loss(actual: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
     """Per series: the pinball loss summed over levels and observed periods.
     ``actual`` is (series, horizon), ``quantiles`` (series, levels, horizon)."""
     observed = ~np.isnan(actual)
-    filled = np.nan_to_num(actual)[:, None, :]
-    difference = filled - quantiles
-    levels = LEVELS[None, :, None]
-    loss = np.maximum(levels * difference, (levels - 1) * difference)
-    return (loss * observed[:, None, :]).sum(axis=(1, 2))
+    difference = np.nan_to_num(actual)[:, None, :] - quantiles
+    # t * d - min(d, 0) is the pinball loss at level t
+    levels = LEVELS.astype(difference.dtype)[None, :, None]
+    loss = levels * difference - np.minimum(difference, 0)
+    return (loss * observed[:, None, :]).sum(axis=(1, 2), dtype=float)
 
 
 def _median_error(actual: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
@@ -152,103 +183,154 @@ def run_candidate(model: Model, panel: np.ndarray, horizon: int, season: int, ro
 
 
 @dataclass
-class WindowScores:
-    """How every strategy did on every selection window."""
+class Windows:
+    """Every candidate's forecasts of the selection windows, and what happened there."""
 
     strategies: list[str]
     window: int  # periods per window
-    loss: np.ndarray  # (windows, series, strategies): pinball loss, every level and period
-    error: np.ndarray  # (windows, series, strategies): mean absolute error of the median
+    forecasts: list[dict[str, np.ndarray]]  # per window: candidate -> (series, levels, window)
+    actual: np.ndarray  # (windows, series, window)
     volume: np.ndarray  # (windows, series): sum of |actual|
     scale: np.ndarray  # (windows, series): the MASE scale of the history before the window
+    whole: np.ndarray  # (series,): counts, served in whole units
 
-    def criterion(self, rows: np.ndarray, windows: list[int]) -> np.ndarray:
-        """Per strategy, over ``rows`` and ``windows``: its weighted quantile loss relative to
-        the best strategy's plus its MASE relative to the best's (2.0 for the best at both)."""
-        loss = self.loss[windows][:, rows].sum(axis=(0, 1))
-        volume = self.volume[windows][:, rows].sum()
-        wql = loss / volume if volume > 0 else loss
-        scale = self.scale[windows][:, rows][..., None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratios = np.where(scale > 0, self.error[windows][:, rows] / scale, np.nan)
-        usable = ~np.isnan(ratios).all(axis=-1)
-        mase = (
-            np.nanmean(ratios[usable], axis=0) if usable.any() else np.zeros(len(self.strategies))
+    @property
+    def count(self) -> int:
+        return len(self.forecasts)
+
+    def quantiles(self, strategy: str, window: int, rows: np.ndarray) -> np.ndarray:
+        return combine(self.forecasts[window], strategy, rows)
+
+    def fit(self, strategy: str, rows: np.ndarray, windows: list[int]) -> np.ndarray:
+        """The level map that ``windows`` favour for ``strategy`` on ``rows`` (an even sample
+        of them where they hold more than MAP_PERIODS periods)."""
+        most = -(-MAP_PERIODS // (self.window * len(windows)))
+        if len(rows) > most:
+            rows = rows[np.linspace(0, len(rows) - 1, most).astype(int)]
+        return fit_levels(
+            np.concatenate([self.quantiles(strategy, w, rows) for w in windows], axis=-1),
+            np.concatenate([self.actual[w, rows] for w in windows], axis=-1),
         )
-        criterion = np.zeros(len(self.strategies))
-        for measure in (wql, mase):
-            best = np.min(measure)
-            criterion += measure / best if best > 0 else (measure > 0).astype(float)
-        return criterion
+
+    def losses(self, strategy: str, levels: np.ndarray, rows: np.ndarray, window: int):
+        """(pinball loss, median's mean absolute error) per row on ``window``, served at
+        ``levels``."""
+        quantiles = served(self.quantiles(strategy, window, rows), self.whole[rows], levels)
+        actual = self.actual[window, rows]
+        return window_loss(actual, quantiles), _median_error(actual, quantiles)
 
 
-def window_scores(
+def window_forecasts(
     panel: np.ndarray,
     horizon: int,
     season: int,
     candidates: dict[str, Model],
     windows: int = SELECTION_WINDOWS,
-) -> WindowScores | None:
-    """Every option's scores (each strategy at each spread) on up to ``windows`` rolling
-    windows at the end of ``panel`` (fewer when the history is short; None when not even one
-    fits)."""
+) -> Windows | None:
+    """Every candidate's forecasts of up to ``windows`` rolling windows at the end of
+    ``panel`` (fewer when the history is short; None when not even one fits)."""
     window = min(horizon, SELECTION_PERIODS)
     while windows > 0 and panel.shape[1] - windows * window < max(2 * season, 2):
         windows -= 1
     if windows == 0:
         return None
-    names = strategies(list(candidates))
-    keys = [option(name, spread) for name in names for spread in SPREADS]
-    series = panel.shape[0]
-    shape = (windows, series, len(keys))
-    scores = WindowScores(
-        keys,
-        window,
-        np.zeros(shape),
-        np.zeros(shape),
-        np.zeros((windows, series)),
-        np.zeros((windows, series)),
-    )
-    whole = whole_units(panel)
-    for position, back in enumerate(range(windows, 0, -1)):
+    forecasts, actual, volume, scale = [], [], [], []
+    for back in range(windows, 0, -1):
         cut = panel.shape[1] - back * window
-        train, actual = panel[:, :cut], panel[:, cut : cut + window]
-        forecasts = {
-            name: run_candidate(model, train, window, season) for name, model in candidates.items()
-        }
-        for name in names:
-            combined = combine(forecasts, name)
-            for spread in SPREADS:
-                column = keys.index(option(name, spread))
-                quantiles = served(combined, spread, whole)
-                scores.loss[position, :, column] = window_loss(actual, quantiles)
-                scores.error[position, :, column] = _median_error(actual, quantiles)
-        scores.volume[position] = np.nansum(np.abs(actual), axis=1)
-        scores.scale[position] = [seasonal_scale(row, season) for row in train]
-    return scores
+        train = panel[:, :cut]
+        forecasts.append(
+            {
+                name: run_candidate(model, train, window, season).astype(np.float32)
+                for name, model in candidates.items()
+            }
+        )
+        actual.append(panel[:, cut : cut + window])
+        volume.append(np.nansum(np.abs(actual[-1]), axis=1))
+        scale.append([seasonal_scale(row, season) for row in train])
+    return Windows(
+        strategies(list(candidates)),
+        window,
+        forecasts,
+        np.stack(actual).astype(np.float32),
+        np.stack(volume),
+        np.array(scale, dtype=float),
+        whole_units(panel),
+    )
+
+
+def criterion(
+    loss: np.ndarray, error: np.ndarray, volume: np.ndarray, scale: np.ndarray
+) -> np.ndarray:
+    """Per strategy: its weighted quantile loss relative to the best strategy's plus its MASE
+    relative to the best's (2.0 for the best at both). ``loss`` and ``error`` are (windows,
+    rows, strategies), ``volume`` and ``scale`` (windows, rows)."""
+    total = volume.sum()
+    wql = loss.sum(axis=(0, 1)) / total if total > 0 else loss.sum(axis=(0, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(scale[..., None] > 0, error / scale[..., None], np.nan)
+    usable = ~np.isnan(ratios).all(axis=-1)
+    mase = np.nanmean(ratios[usable], axis=0) if usable.any() else np.zeros(loss.shape[-1])
+    result = np.zeros(loss.shape[-1])
+    for measure in (wql, mase):
+        best = np.min(measure)
+        result += measure / best if best > 0 else (measure > 0).astype(float)
+    return result
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One group's strategy, its level map and its loss per row and judged window."""
+
+    strategy: str
+    levels: np.ndarray
+    loss: np.ndarray  # (windows judged, rows)
 
 
 @dataclass(frozen=True)
 class Choice:
-    """The option ("strategy@spread") chosen for all series and for each demand class big
+    """The strategy and level map chosen for all series, and for each demand class big
     enough to judge."""
 
-    overall: str
-    by_class: dict[str, str]
+    overall: Judged
+    by_class: dict[str, Judged]
 
-    def for_classes(self, classes: np.ndarray) -> np.ndarray:
-        return np.array([self.by_class.get(c, self.overall) for c in classes], dtype=object)
+    def of(self, klass: str) -> Judged:
+        return self.by_class.get(klass, self.overall)
+
+    def strategies(self) -> dict:
+        """For a report: the strategy chosen for all series and for each class."""
+        return {
+            "overall": self.overall.strategy,
+            "by_class": {name: judged.strategy for name, judged in self.by_class.items()},
+        }
 
 
-def choose(scores: WindowScores, classes: np.ndarray, windows: list[int] | None = None) -> Choice:
-    windows = list(range(scores.loss.shape[0])) if windows is None else windows
-    everyone = np.arange(len(classes))
-    overall = scores.strategies[int(np.argmin(scores.criterion(everyone, windows)))]
+def _judge(windows: Windows, rows: np.ndarray, judged_on: list[int]) -> Judged:
+    """The strategy with the best criterion on ``rows`` over ``judged_on``, each strategy
+    served at the level map that those windows favour for it."""
+    shape = (len(judged_on), len(rows), len(windows.strategies))
+    loss, error = np.zeros(shape), np.zeros(shape)
+    maps = []
+    for column, strategy in enumerate(windows.strategies):
+        maps.append(windows.fit(strategy, rows, judged_on))
+        for position, window in enumerate(judged_on):
+            loss[position, :, column], error[position, :, column] = windows.losses(
+                strategy, maps[-1], rows, window
+            )
+    volume = windows.volume[judged_on][:, rows]
+    scale = windows.scale[judged_on][:, rows]
+    best = int(np.argmin(criterion(loss, error, volume, scale)))
+    return Judged(windows.strategies[best], maps[best], loss[:, :, best])
+
+
+def choose(windows: Windows, classes: np.ndarray, judged_on: list[int] | None = None) -> Choice:
+    judged_on = list(range(windows.count)) if judged_on is None else judged_on
+    overall = _judge(windows, np.arange(len(classes)), judged_on)
     by_class = {}
     for name in CLASSES:
         rows = np.flatnonzero(classes == name)
         if len(rows) >= MIN_GROUP_SERIES:
-            by_class[name] = scores.strategies[int(np.argmin(scores.criterion(rows, windows)))]
+            by_class[name] = _judge(windows, rows, judged_on)
     return Choice(overall, by_class)
 
 
@@ -256,8 +338,8 @@ def default_strategy(panel: np.ndarray, names: list[str]) -> np.ndarray:
     """With no window to judge on: the transformer where there is one, else the baseline the
     series' intermittency suggests."""
     if TRANSFORMER in names:
-        return np.full(panel.shape[0], option(TRANSFORMER), dtype=object)
-    return np.array([option(name) for name in suggested(panel)], dtype=object)
+        return np.full(panel.shape[0], TRANSFORMER, dtype=object)
+    return suggested(panel).astype(object)
 
 
 @dataclass(frozen=True)
@@ -269,21 +351,29 @@ class HonestScore:
     mase: np.ndarray  # (windows,)
 
 
-def honest_score(scores: WindowScores, classes: np.ndarray) -> HonestScore | None:
-    """None with fewer than two windows (nothing is left to choose on)."""
-    count = scores.loss.shape[0]
+def honest_score(windows: Windows, classes: np.ndarray) -> HonestScore | None:
+    """Each window scored by the strategies and level maps chosen on the other windows; None
+    with fewer than two windows (nothing is left to choose on)."""
+    count = windows.count
     if count < 2:
         return None
     wql, mase = np.zeros(count), np.zeros(count)
+    series = len(classes)
     for held in range(count):
-        choice = choose(scores, classes, [w for w in range(count) if w != held])
-        columns = [scores.strategies.index(s) for s in choice.for_classes(classes)]
-        rows = np.arange(len(classes))
-        loss = scores.loss[held, rows, columns].sum()
-        volume = scores.volume[held].sum()
-        wql[held] = 2 * loss / (len(LEVELS) * volume) if volume > 0 else np.nan
-        scale = scores.scale[held]
-        error = scores.error[held, rows, columns]
+        choice = choose(windows, classes, [w for w in range(count) if w != held])
+        loss, error = np.zeros(series), np.zeros(series)
+        groups = {name: np.flatnonzero(classes == name) for name in CLASSES}
+        groups = {name: rows for name, rows in groups.items() if name not in choice.by_class}
+        rest = np.concatenate([np.zeros(0, dtype=int), *groups.values()])
+        for judged, rows in [
+            *((choice.by_class[name], np.flatnonzero(classes == name)) for name in choice.by_class),
+            (choice.overall, np.sort(rest)),
+        ]:
+            if len(rows):
+                loss[rows], error[rows] = windows.losses(judged.strategy, judged.levels, rows, held)
+        volume = windows.volume[held].sum()
+        wql[held] = 2 * loss.sum() / (len(LEVELS) * volume) if volume > 0 else np.nan
+        scale = windows.scale[held]
         usable = (scale > 0) & ~np.isnan(error)
         mase[held] = np.mean(error[usable] / scale[usable]) if usable.any() else np.nan
     return HonestScore(wql, mase)
@@ -296,12 +386,11 @@ class Chosen:
     NaN where the history was too short to judge, or sold nothing there)."""
 
     models: np.ndarray  # strategies
-    options: np.ndarray  # the strategies with their spreads
     quantiles: np.ndarray
+    levels: np.ndarray  # (series, len(LEVELS)): the level map each series was served at
     score: np.ndarray
     naive_score: np.ndarray
     choice: Choice | None
-    honest: HonestScore | None
 
 
 def forecast_scored(
@@ -311,42 +400,49 @@ def forecast_scored(
     served_by: dict[str, Model],
     judged: dict[str, Model] | None = None,
 ) -> Chosen:
-    """Judge the options with ``judged`` (``served_by`` by default) on the windows at the end
-    of ``panel``, choose per demand class, and forecast ``horizon`` periods with
-    ``served_by``."""
+    """Judge the strategies with ``judged`` (``served_by`` by default) on the windows at the
+    end of ``panel``, choose a strategy and level map per demand class, and forecast
+    ``horizon`` periods with ``served_by``."""
     judged = served_by if judged is None else judged
-    scores = window_scores(panel, horizon, season, judged)
+    windows = window_forecasts(panel, horizon, season, judged)
     series = panel.shape[0]
     classes = demand_classes(panel, season, min(horizon, SELECTION_PERIODS))
     score = naive_score = np.full(series, np.nan)
-    choice = honest = None
-    if scores is None:
+    choice = None
+    levels = np.tile(LEVELS, (series, 1))
+    if windows is None:
         chosen = default_strategy(panel, list(served_by))
     else:
-        choice = choose(scores, classes)
-        chosen = choice.for_classes(classes)
-        honest = honest_score(scores, classes)
-        columns = [scores.strategies.index(key) for key in chosen]
+        choice = choose(windows, classes)
+        chosen = np.array([choice.of(c).strategy for c in classes], dtype=object)
+        loss = choice.overall.loss.sum(axis=0)  # judged on every row
+        for name in {*classes}:
+            rows = np.flatnonzero(classes == name)
+            levels[rows] = choice.of(name).levels
+            if name in choice.by_class:
+                loss[rows] = choice.by_class[name].loss.sum(axis=0)
+        weight = windows.volume.sum(axis=0) * len(LEVELS) / 2
         with np.errstate(divide="ignore", invalid="ignore"):
-            weight = scores.volume.sum(axis=0)[:, None] * len(LEVELS) / 2
-            scaled = scores.loss.sum(axis=0) / weight
-        scaled = np.where(np.isfinite(scaled), scaled, np.nan)
-        score = scaled[np.arange(series), columns]
-        naive = option(SEASONAL_NAIVE)
-        if naive in scores.strategies:
-            naive_score = scaled[:, scores.strategies.index(naive)]
+            score = np.where(weight > 0, loss / weight, np.nan)
+        if SEASONAL_NAIVE in judged:
+            naive = sum(
+                windows.losses(SEASONAL_NAIVE, LEVELS, np.arange(series), w)[0]
+                for w in range(windows.count)
+            )
+            with np.errstate(divide="ignore", invalid="ignore"):
+                naive_score = np.where(weight > 0, naive / weight, np.nan)
     quantiles = np.zeros((series, len(LEVELS), horizon))
     whole = whole_units(panel)
-    for key in np.unique(chosen.astype(str)):
-        rows = np.flatnonzero(chosen == key)
-        forecasts = {
-            name: run_candidate(served_by[name], panel, horizon, season, rows)
-            for name in parts(key)
-        }
-        quantiles[rows] = served(combine(forecasts, key), spread_of(key), whole[rows])
-    options = chosen.astype(str)
-    models = np.array([strategy_of(key) for key in options])
-    return Chosen(models, options, quantiles, score, naive_score, choice, honest)
+    for strategy in np.unique(chosen.astype(str)):
+        picked = chosen == strategy
+        for map_levels in np.unique(levels[picked], axis=0):
+            rows = np.flatnonzero(picked & np.all(levels == map_levels, axis=1))
+            forecasts = {
+                name: run_candidate(served_by[name], panel, horizon, season, rows)
+                for name in parts(strategy)
+            }
+            quantiles[rows] = served(combine(forecasts, strategy), whole[rows], map_levels)
+    return Chosen(chosen.astype(str), quantiles, levels, score, naive_score, choice)
 
 
 def forecast_chosen(

@@ -1,5 +1,8 @@
 """The served choice: judged per demand class on rolling windows, averages where they do
-better, cross-fitted candidates, and each window's honest score."""
+better, level maps that the windows favour, cross-fitted candidates, and each window's honest
+score."""
+
+from statistics import NormalDist
 
 import numpy as np
 from django.test import SimpleTestCase
@@ -72,8 +75,8 @@ class ChoiceTests(SimpleTestCase):
         rare[:, ::9] = 10.0  # median demand 0: the zero forecast's MASE and WQL are lower
         candidates = {"right": constant(lambda h: 10.0), "zero": constant(lambda h: 0.0)}
         result = selection.forecast_scored(np.vstack([steady, rare]), 14, 7, candidates)
-        self.assertEqual(selection.strategy_of(result.choice.by_class["smooth"]), "right")
-        self.assertEqual(selection.strategy_of(result.choice.by_class["intermittent"]), "zero")
+        self.assertEqual(result.choice.by_class["smooth"].strategy, "right")
+        self.assertEqual(result.choice.by_class["intermittent"].strategy, "zero")
         self.assertEqual(list(result.models[:40]), ["right"] * 40)
         self.assertEqual(list(result.models[40:]), ["zero"] * 40)
 
@@ -134,33 +137,80 @@ class ChoiceTests(SimpleTestCase):
         self.assertLess(np.mean(result.score[noisy]), np.mean(result.naive_score[noisy]))
 
 
+def normal_forecast(mean, sd, width=1.0):
+    """A candidate forecasting a normal(mean, ``width`` x sd) at every period."""
+    z = np.array([NormalDist().inv_cdf(level) for level in LEVELS])
+
+    def forecast(history, horizon, season):
+        quantiles = mean + sd * width * z
+        return np.tile(quantiles[None, :, None], (history.shape[0], 1, horizon))
+
+    return forecast
+
+
 class ServedTests(SimpleTestCase):
-    def test_counts_are_served_in_whole_units_and_the_spread_scales_round_the_median(self):
-        levels = np.linspace(0.2, 1.8, len(LEVELS))
-        quantiles = levels[None, :, None]  # one series, one period
-        median = levels[7]
-        halved = selection.served(quantiles, 0.5, np.array([False]))[0, :, 0]
-        np.testing.assert_allclose(halved, median + 0.5 * (levels - median))
-        whole = selection.served(quantiles, 1.0, np.array([True]))[0, :, 0]
-        np.testing.assert_array_equal(whole, np.round(levels))
+    def test_a_level_map_reads_between_levels_and_counts_are_whole(self):
+        quantiles = np.linspace(0.2, 1.8, len(LEVELS))[None, :, None]  # one series, one period
+        levels = LEVELS.copy()
+        levels[7] = 0.45  # the median read halfway between the 0.4 and 0.5 quantiles
+        read = selection.served(quantiles, np.array([False]), levels)[0, :, 0]
+        np.testing.assert_allclose(read[7], (quantiles[0, 6, 0] + quantiles[0, 7, 0]) / 2)
+        np.testing.assert_allclose(np.delete(read, 7), np.delete(quantiles[0, :, 0], 7))
+        whole = selection.served(quantiles, np.array([True]))[0, :, 0]
+        np.testing.assert_array_equal(whole, np.round(quantiles[0, :, 0]))
 
     def test_whole_units_are_series_of_whole_numbers(self):
         panel = np.array([[1.0, np.nan, 3.0], [1.0, 2.5, 0.0], [np.nan, np.nan, np.nan]])
         self.assertEqual(list(selection.whole_units(panel)), [True, False, True])
 
-    def test_the_class_gets_the_spread_its_windows_favour(self):
+
+class LevelMapTests(SimpleTestCase):
+    def test_a_forecast_too_wide_is_drawn_in_to_the_spread_that_happened(self):
         rng = np.random.default_rng(8)
         panel = rng.normal(100, 5, (40, 140))  # not counts: nothing is rounded
+        result = selection.forecast_scored(panel, 14, 7, {"wide": normal_forecast(100, 5, 1.4)})
+        levels = result.choice.overall.levels
+        # the 0.9 served is read where 1.4 z(level) = z(0.9): level 0.82
+        self.assertAlmostEqual(levels[LEVELS.tolist().index(0.9)], 0.82, delta=0.03)
+        self.assertLess(abs(result.quantiles[0, -1, 0] - (100 + 5 * 2.326)), 1.0)  # not 116.3
+        np.testing.assert_allclose(result.quantiles[0, 7, 0], 100, atol=0.5)  # median kept
 
-        def too_wide(history, horizon, season):
-            offsets = np.array([-3, -2, -1.6, -1.3, -0.8, -0.5, -0.25, 0, 0.25, 0.5, 0.8, 1.3,
-                                1.6, 2, 3])  # fmt: skip
-            quantiles = 100 + 5 * 1.4 * offsets  # 1.4 times the true spread
-            return np.tile(quantiles[None, :, None], (history.shape[0], 1, horizon))
+    def test_a_forecast_too_high_is_read_lower(self):
+        rng = np.random.default_rng(3)
+        actual = rng.normal(95, 5, (40, 28))  # a normal(100, 5) forecast, 1 sd too high
+        quantiles = normal_forecast(100, 5)(actual, 28, 7)
+        levels = selection.fit_levels(quantiles, actual)
+        # the served median is the forecast's 0.16 quantile (z = -1), shrunk a little
+        self.assertAlmostEqual(levels[7], 0.16 + 0.34 * 200 / (1120 + 200), delta=0.04)
+        self.assertTrue(np.all(np.diff(levels) >= 0))
 
-        result = selection.forecast_scored(panel, 14, 7, {"wide": too_wide})
-        self.assertEqual(result.options[0], "wide@0.7")
-        np.testing.assert_allclose(result.quantiles[0, -1, 0], 100 + 5 * 1.4 * 3 * 0.7)
+    def test_few_periods_move_the_map_little_and_none_not_at_all(self):
+        rng = np.random.default_rng(3)
+        quantiles = normal_forecast(100, 5)(np.zeros((1, 1)), 10, 7)
+        few = selection.fit_levels(quantiles, rng.normal(95, 5, (1, 10)))
+        self.assertGreater(few[7], 0.45)  # 10 periods: 10 / 210 of the way at most
+        self.assertLess(few[7], 0.5)
+        unseen = selection.fit_levels(quantiles, np.full((1, 10), np.nan))
+        np.testing.assert_array_equal(unseen, LEVELS)
+
+    def test_a_flat_quantile_function_keeps_its_levels(self):
+        # every level of a constant forecast is the same number: no level is better than
+        # another, and the map stays where it is
+        quantiles = np.full((40, len(LEVELS), 14), 10.0)
+        actual = np.random.default_rng(1).poisson(10, (40, 14)).astype(float)
+        np.testing.assert_allclose(selection.fit_levels(quantiles, actual), LEVELS)
+
+    def test_the_map_makes_the_choice_and_is_judged_with_it(self):
+        # "shifted" has the right shape one sd too high; "flat" the right median and a
+        # spread that is far too narrow. Read at the right levels, shifted is exact.
+        rng = np.random.default_rng(5)
+        panel = rng.normal(100, 5, (40, 140))
+        candidates = {"shifted": normal_forecast(105, 5), "flat": normal_forecast(100, 5, 0.2)}
+        result = selection.forecast_scored(panel, 14, 7, candidates)
+        self.assertEqual(result.choice.overall.strategy, "shifted")
+        # its median read near the 0.16 level (z = -1), a little higher for the shrinkage
+        median = result.quantiles[:, 7]
+        self.assertTrue(np.all((median > 99.5) & (median < 101.5)), median[:, 0])
 
 
 class HonestScoreTests(SimpleTestCase):
@@ -178,9 +228,9 @@ class HonestScoreTests(SimpleTestCase):
         def steady(history, horizon, season):
             return np.full((history.shape[0], len(LEVELS), horizon), 12.0)
 
-        scores = selection.window_scores(panel, 14, 7, {"lucky": lucky, "steady": steady})
+        windows = selection.window_forecasts(panel, 14, 7, {"lucky": lucky, "steady": steady})
         classes = selection.demand_classes(panel, 7, 14)
-        honest = selection.honest_score(scores, classes)
+        honest = selection.honest_score(windows, classes)
         # window 1 judged by window 2's choice (steady): 2/10 off; window 2 by window 1's
         # choice (lucky, forecasting 0): all of it off
         np.testing.assert_allclose(honest.wql, [0.2, 1.0])
