@@ -99,7 +99,12 @@ if MISSING and os.environ.get("CI") == "true":
 
 
 @unittest.skipIf(MISSING, MISSING or "")
-class PortalInTheBrowserTests(StaticLiveServerTestCase):
+class BrowserTestCase(StaticLiveServerTestCase):
+    """The browser, Alpha's store (a mug with 90 days of sales, a forecast, a suggestion to
+    order it from Acme, 60 on hand and an imported order of 120 on its way) and Beta's, and
+    the helpers to sign in, open a page and take a screenshot. No tests of its own: the
+    browser test modules subclass it."""
+
     @classmethod
     def setUpClass(cls):
         # Playwright's sync API keeps an event loop in this thread; the test's own database
@@ -181,14 +186,16 @@ class PortalInTheBrowserTests(StaticLiveServerTestCase):
     def shot(self, name: str) -> None:
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
-    def sign_in(self) -> None:
+    def sign_in(self, screenshot: str = "01-sign-in") -> None:
         self.go("/accounts/login/")
         self.page.fill("#id_username", self.user.email)
         self.page.fill("#id_password", PASSWORD)
-        self.shot("01-sign-in")
+        self.shot(screenshot)
         self.page.click("main button[type=submit]")
         self.page.wait_for_load_state()
 
+
+class PortalInTheBrowserTests(BrowserTestCase):
     def test_a_merchants_morning_in_the_portal(self):
         self.sign_in()
         self.go("/m/alpha/")
