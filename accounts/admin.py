@@ -5,7 +5,8 @@ from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import onboarding, selectors, services
 from accounts.admin_site import ReadOnlyAdminMixin, StoreDataAdminMixin, TenantOwnedAdmin
@@ -23,6 +24,20 @@ from accounts.models import (
 )
 from accounts.roles import Role
 
+# What the members' page says once roles are set, by role (each a sentence of its own, so that
+# every language can say it whole).
+ROLE_SET_MESSAGES = {
+    Role.OWNER: lambda count: ngettext(
+        "%(count)s member is now an owner.", "%(count)s members are now owners.", count
+    ),
+    Role.PLANNER: lambda count: ngettext(
+        "%(count)s member is now a planner.", "%(count)s members are now planners.", count
+    ),
+    Role.VIEWER: lambda count: ngettext(
+        "%(count)s member is now a viewer.", "%(count)s members are now viewers.", count
+    ),
+}
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
@@ -32,9 +47,9 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["full_name"]}),
-        ("Platform access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Profile"), {"fields": ["full_name"]}),
+        (_("Platform access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
@@ -88,7 +103,7 @@ class MerchantAdmin(StoreDataAdminMixin, admin.ModelAdmin):
                     "admin/accounts/merchant/onboarded.html",
                     {
                         **self.admin_site.each_context(request),
-                        "title": _("Store onboarded"),
+                        "title": gettext("Store onboarded"),
                         "opts": self.model._meta,
                         "onboarded": onboarded,
                     },
@@ -100,7 +115,7 @@ class MerchantAdmin(StoreDataAdminMixin, admin.ModelAdmin):
             "admin/accounts/merchant/onboard.html",
             {
                 **self.admin_site.each_context(request),
-                "title": _("Onboard a store"),
+                "title": gettext("Onboard a store"),
                 "opts": self.model._meta,
                 "form": form,
             },
@@ -113,13 +128,13 @@ class MerchantAdmin(StoreDataAdminMixin, admin.ModelAdmin):
             return "-"
         grant = selectors.support_access_active(merchant=merchant)
         if grant is None:
-            return _("Not granted: the store's data is read-only here.")
-        return _("Granted by %(person)s until %(until)s.") % {
-            "person": grant.granted_by or _("an owner"),
+            return gettext("Not granted: the store's data is read-only here.")
+        return gettext("Granted by %(person)s until %(until)s.") % {
+            "person": grant.granted_by or gettext("an owner"),
             "until": f"{grant.expires_at:%Y-%m-%d %H:%M} UTC",
         }
 
-    @admin.display(description="Members")
+    @admin.display(description=_("Members"))
     def members(self, merchant: Merchant) -> str:
         if merchant.pk is None:
             return "-"
@@ -132,7 +147,7 @@ class MerchantAdmin(StoreDataAdminMixin, admin.ModelAdmin):
         link = (
             reverse("admin:accounts_membership_changelist") + f"?merchant__id__exact={merchant.pk}"
         )
-        return format_html('<ul>{}</ul><a href="{}">Change roles</a>', listing, link)
+        return format_html('<ul>{}</ul><a href="{}">{}</a>', listing, link, gettext("Change roles"))
 
 
 @admin.register(Membership)
@@ -183,29 +198,35 @@ class MembershipAdmin(TenantOwnedAdmin):
             ip_address=client_ip(request),
         ))  # fmt: skip
         if done:
-            self.message_user(request, f"{done} member(s) are now {role.label.lower()}s.")
+            self.message_user(request, ROLE_SET_MESSAGES[role](done) % {"count": done})
 
     def _refused(self, request, membership: Membership, error: ValidationError) -> None:
         self.message_user(
             request,
-            f"{membership.user} in {membership.merchant}: {' '.join(error.messages)}",
+            gettext("%(person)s in %(store)s: %(reason)s")
+            % {
+                "person": membership.user,
+                "store": membership.merchant,
+                "reason": " ".join(error.messages),
+            },
             messages.ERROR,
         )
 
-    @admin.action(description="Make the selected members owners", permissions=["manage_roles"])
+    @admin.action(description=_("Make the selected members owners"), permissions=["manage_roles"])
     def make_owner(self, request, queryset):
         self._set_role(request, queryset, Role.OWNER)
 
-    @admin.action(description="Make the selected members planners", permissions=["manage_roles"])
+    @admin.action(description=_("Make the selected members planners"), permissions=["manage_roles"])
     def make_planner(self, request, queryset):
         self._set_role(request, queryset, Role.PLANNER)
 
-    @admin.action(description="Make the selected members viewers", permissions=["manage_roles"])
+    @admin.action(description=_("Make the selected members viewers"), permissions=["manage_roles"])
     def make_viewer(self, request, queryset):
         self._set_role(request, queryset, Role.VIEWER)
 
     @admin.action(
-        description="Remove the selected members from their merchant", permissions=["manage_roles"]
+        description=_("Remove the selected members from their merchant"),
+        permissions=["manage_roles"],
     )
     def remove_from_merchant(self, request, queryset):
         done = self._each(request, queryset, lambda membership: services.membership_remove(
@@ -215,7 +236,11 @@ class MembershipAdmin(TenantOwnedAdmin):
             ip_address=client_ip(request),
         ))  # fmt: skip
         if done:
-            self.message_user(request, f"{done} member(s) removed.")
+            self.message_user(
+                request,
+                ngettext("%(count)s member removed.", "%(count)s members removed.", done)
+                % {"count": done},
+            )
 
 
 @admin.register(ApiToken)

@@ -19,6 +19,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, selectors
 from accounts.client_address import client_ip
@@ -30,9 +31,9 @@ from accounts.tenancy import TenantOwned, all_merchants_context
 class ShelfcastAdminSite(admin.AdminSite):
     # The console's sign-in is throttled like the portal's (accounts/sign_in_throttle.py).
     login_form = ConsoleSignInForm
-    site_header = "Shelfcast console"
-    site_title = "Shelfcast console"
-    index_title = "Platform administration"
+    site_header = _("Shelfcast console")
+    site_title = _("Shelfcast console")
+    index_title = _("Platform administration")
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

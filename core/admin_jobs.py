@@ -17,10 +17,14 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from core.runs import FAILED, QUEUED, RUNNING
 
-CANCELLED_MESSAGE = "Cancelled by platform staff."
+# Stored on the job as its reason in English, not in the staff member's language; a page
+# translates it as it shows it.
+CANCELLED_MESSAGE = gettext_noop("Cancelled by platform staff.")
 
 
 def job_actions(dispatch: Callable[[object], None], *, refused: Q | None = None) -> list:
@@ -28,7 +32,7 @@ def job_actions(dispatch: Callable[[object], None], *, refused: Q | None = None)
     ``started_at`` and ``finished_at``; ``dispatch(row)`` sends the row's task. ``refused``
     picks the failed rows that were refused for their input: those are not retried."""
 
-    @admin.action(description="Retry the selected failed jobs")
+    @admin.action(description=_("Retry the selected failed jobs"))
     def retry(modeladmin, request, queryset):
         retryable = queryset.filter(status=FAILED)
         if refused is not None:
@@ -43,26 +47,41 @@ def job_actions(dispatch: Callable[[object], None], *, refused: Q | None = None)
                 transaction.on_commit(lambda row=row: dispatch(row))
         turned_down = queryset.filter(refused).count() if refused is not None else 0
         skipped = queryset.count() - len(rows) - turned_down
+        parts = [
+            ngettext("%(count)s job queued again", "%(count)s jobs queued again", len(rows))
+            % {"count": len(rows)}
+        ]
+        # The counts of the rows left alone read the same for one row or many.
+        if turned_down:
+            parts.append(
+                gettext("%(count)s refused for their input, not retried") % {"count": turned_down}
+            )
+        if skipped:
+            parts.append(gettext("%(count)s not failed, left as they were") % {"count": skipped})
         modeladmin.message_user(
             request,
-            f"{len(rows)} job(s) queued again"
-            + (f"; {turned_down} refused for their input, not retried" if turned_down else "")
-            + (f"; {skipped} not failed, left as they were" if skipped else "")
-            + ".",
+            gettext("%(parts)s.") % {"parts": gettext("; ").join(parts)},
             messages.SUCCESS if rows else messages.WARNING,
         )
 
-    @admin.action(description="Cancel the selected queued jobs")
+    @admin.action(description=_("Cancel the selected queued jobs"))
     def cancel(modeladmin, request, queryset):
         count = queryset.filter(status=QUEUED).update(
             status=FAILED, message=CANCELLED_MESSAGE, finished_at=timezone.now()
         )
         running = queryset.filter(status=RUNNING).count()
+        parts = [
+            ngettext("%(count)s job cancelled", "%(count)s jobs cancelled", count)
+            % {"count": count}
+        ]
+        if running:
+            parts.append(
+                gettext("%(count)s running, not cancelled (their worker holds them)")
+                % {"count": running}
+            )
         modeladmin.message_user(
             request,
-            f"{count} job(s) cancelled"
-            + (f"; {running} running, not cancelled (their worker holds them)" if running else "")
-            + ".",
+            gettext("%(parts)s.") % {"parts": gettext("; ").join(parts)},
             messages.SUCCESS if count else messages.WARNING,
         )
 

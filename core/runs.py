@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.database_tenant import HasPrimaryKey, tenant_context
 
@@ -74,7 +75,8 @@ def record(model: type[models.Model], *, merchant: HasPrimaryKey, pk: int, **fie
 def progress(run: models.Model, *, done: int, total: int, label: str) -> dict:
     """What a page's progress bar shows of a run (its JSON status): ``done`` of ``total``
     steps, as a percentage that reaches 100 only once the run has succeeded, and ``label``
-    saying what the steps are."""
+    saying what the steps are. The run's stored (English) message is translated where it is a
+    known text (a cancel by staff)."""
     percent = min(99, int(100 * done / total)) if total else 0
     if run.status == SUCCEEDED:
         percent = 100
@@ -86,5 +88,5 @@ def progress(run: models.Model, *, done: int, total: int, label: str) -> dict:
         "percent": percent,
         "label": label,
         "finished": run.status in (SUCCEEDED, FAILED),
-        "message": run.message,
+        "message": gettext(run.message) if run.message else "",
     }

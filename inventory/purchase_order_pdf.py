@@ -8,6 +8,11 @@ only). Nothing is downloaded. A character no available font can show is never dr
 silently: accented letters fall back to their base letter (é -> e) and anything else (a
 Chinese product name without a CJK font) is marked ``[?]``, with a note under the lines
 that the SKU code identifies the product.
+
+Its fixed texts are in the active language (the sending service chooses the supplier's:
+`inventory.services.sending`), with the reader's numbers and dates. Where the fonts cannot
+show that language's own headings (Chinese without a CJK font), the document is in English,
+so that no heading turns into `MARK`.
 """
 
 from __future__ import annotations
@@ -18,10 +23,13 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop, ngettext
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from accounts.formatting import format_day, format_number
 from accounts.models import Merchant
 from inventory.models import PurchaseOrder, PurchaseOrderLine
 
@@ -52,10 +60,12 @@ FOLDS = {
     "ħ": "h",
 }  # fmt: skip
 MARK = "[?]"
-NOTE = (
-    f"{MARK} stands for characters this document's fonts cannot show; the SKU code "
+NOTE = gettext_noop(
+    "%(mark)s stands for characters this document's fonts cannot show; the SKU code "
     "identifies the product."
 )
+# The language the document falls back to where its fonts cannot show the active one.
+FALLBACK_LANGUAGE = "en"
 
 
 def _first_existing(paths: Iterable[str]) -> str | None:
@@ -128,11 +138,29 @@ def printable(text: str, can_show: Callable[[str], bool]) -> tuple[str, bool]:
 
 
 def _quantity(value: Decimal) -> str:
-    return f"{value.normalize():,f}" if value == value.to_integral() else f"{value:,.3f}"
+    return format_number(value, decimals=0 if value == value.to_integral() else 3)
 
 
 def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:,.2f}"
+    return "" if value is None else format_number(value, decimals=2)
+
+
+def _headings() -> tuple[str, ...]:
+    return (
+        gettext("SKU"),
+        gettext("Supplier code"),
+        gettext("Product"),
+        gettext("Quantity"),
+        gettext("Unit cost"),
+        gettext("Line total"),
+    )
+
+
+def _language(fonts: _Fonts) -> str:
+    """The active language if the fonts can show its headings, else `FALLBACK_LANGUAGE`."""
+    language = translation.get_language() or FALLBACK_LANGUAGE
+    words = "".join([gettext("Purchase order %(number)s"), *_headings()])
+    return language if all(fonts.can_show(character) for character in words) else FALLBACK_LANGUAGE
 
 
 def purchase_order_pdf(
@@ -146,6 +174,18 @@ def purchase_order_pdf(
     """The order's PDF. ``lines`` come with their SKUs; ``supplier_codes`` maps SKU ids to
     the supplier's own codes. The title in the document's metadata names the order."""
     fonts = _Fonts()
+    with translation.override(_language(fonts)):
+        return _document(merchant, order, lines, supplier_codes, compress, fonts)
+
+
+def _document(
+    merchant: Merchant,
+    order: PurchaseOrder,
+    lines: list[PurchaseOrderLine],
+    supplier_codes: dict[int, str] | None,
+    compress: bool,
+    fonts: _Fonts,
+) -> bytes:
     marked = False
 
     def text(value) -> str:
@@ -157,9 +197,13 @@ def purchase_order_pdf(
     currency = order.currency or merchant.currency
     pdf = FPDF(format="A4")
     pdf.set_compression(compress)
-    pdf.set_title(f"Purchase order {order.number}")
+    title = gettext("Purchase order %(number)s") % {"number": order.number}
+    pdf.set_title(title)
     pdf.set_author(merchant.name)
-    pdf.set_subject(f"Purchase order {order.number} to {order.supplier.name}")
+    pdf.set_subject(
+        gettext("Purchase order %(number)s to %(supplier)s")
+        % {"number": order.number, "supplier": order.supplier.name}
+    )
     pdf.set_creator("Shelfcast")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -169,18 +213,18 @@ def purchase_order_pdf(
     pdf.set_font(family, "B", 16)
     pdf.cell(0, 9, text(merchant.name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "B", 13)
-    pdf.cell(0, 8, text(f"Purchase order {order.number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 10)
     details = [
-        ("Order date", order.order_date.isoformat()),
+        (gettext("Order date"), format_day(order.order_date)),
         (
-            "Expected delivery",
-            order.expected_arrival.isoformat() if order.expected_arrival else "as agreed",
+            gettext("Expected delivery"),
+            format_day(order.expected_arrival) if order.expected_arrival else gettext("as agreed"),
         ),
-        ("Supplier", f"{order.supplier.name} ({order.supplier.code})"),
-        ("Supplier email", order.email_to or order.supplier.email or "-"),
-        ("Deliver to", f"{order.location.name} ({order.location.code})"),
-        ("Currency", currency),
+        (gettext("Supplier"), f"{order.supplier.name} ({order.supplier.code})"),
+        (gettext("Supplier email"), order.email_to or order.supplier.email or "-"),
+        (gettext("Deliver to"), f"{order.location.name} ({order.location.code})"),
+        (gettext("Currency"), currency),
     ]
     for label, value in details:
         pdf.set_font(family, "B", 10)
@@ -192,7 +236,7 @@ def purchase_order_pdf(
     codes = supplier_codes or {}
     total = Decimal("0")
     pdf.set_font(family, "", 9)
-    headings = ("SKU", "Supplier code", "Product", "Quantity", "Unit cost", "Line total")
+    headings = _headings()
     with pdf.table(
         col_widths=(28, 26, 62, 20, 21, 23),
         text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
@@ -216,14 +260,27 @@ def purchase_order_pdf(
     pdf.ln(3)
     pdf.set_font(family, "B", 11)
     pdf.cell(
-        0, 7, text(f"Total {currency} {_money(total)}"), align="R", new_x="LMARGIN", new_y="NEXT"
+        0,
+        7,
+        text(
+            gettext("Total %(currency)s %(amount)s")
+            % {"currency": currency, "amount": _money(total)}
+        ),
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     units = sum((line.quantity_ordered for line in lines), Decimal("0"))
     pdf.set_font(family, "", 9)
     pdf.cell(
         0,
         6,
-        f"{len(lines)} line{'s' if len(lines) != 1 else ''}, {_quantity(units)} units",
+        text(
+            ngettext(
+                "%(count)s line, %(units)s units", "%(count)s lines, %(units)s units", len(lines)
+            )
+            % {"count": len(lines), "units": _quantity(units)}
+        ),
         align="R",
         new_x="LMARGIN",
         new_y="NEXT",
@@ -231,5 +288,5 @@ def purchase_order_pdf(
     if marked:
         pdf.ln(3)
         pdf.set_font(family, "", 8)
-        pdf.multi_cell(0, 4.5, NOTE, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4.5, text(gettext(NOTE) % {"mark": MARK}), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+from inventory.ingest.row_messages import RowMessage
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -39,20 +38,27 @@ class SalesWindow:
     def __contains__(self, day: dt.date) -> bool:
         return self.first <= day <= self.last
 
-    def problem(self, day: dt.date) -> str | None:
+    def problem(self, day: dt.date) -> RowMessage | None:
         """Why ``day`` is refused, in words a person can act on; None inside the window."""
         if day < self.first:
-            years = settings.SALES_HISTORY_MAX_YEARS
-            return (
-                f"is before {self.first:%Y-%m-%d}: sales go back at most {_plural(years, 'year')}"
+            return RowMessage(
+                gettext_noop("is before %(date)s: sales go back at most %(count)s year"),
+                {"date": f"{self.first:%Y-%m-%d}", "count": settings.SALES_HISTORY_MAX_YEARS},
+                plural=gettext_noop("is before %(date)s: sales go back at most %(count)s years"),
             )
         if day > self.last:
             days = settings.SALES_FUTURE_MAX_DAYS
             if days <= 0:
-                return f"is after today ({self.last:%Y-%m-%d}, in the store's time zone)"
-            return (
-                f"is after {self.last:%Y-%m-%d}: sales go at most "
-                f"{_plural(days, 'day')} ahead of today"
+                return RowMessage(
+                    gettext_noop("is after today (%(date)s, in the store's time zone)"),
+                    {"date": f"{self.last:%Y-%m-%d}"},
+                )
+            return RowMessage(
+                gettext_noop("is after %(date)s: sales go at most %(count)s day ahead of today"),
+                {"date": f"{self.last:%Y-%m-%d}", "count": days},
+                plural=gettext_noop(
+                    "is after %(date)s: sales go at most %(count)s days ahead of today"
+                ),
             )
         return None
 

@@ -348,7 +348,7 @@ class ImportStatusView(MerchantViewMixin, View):
                 "rows_total": total,
                 "percent": job.percent(done, total),
                 "finished": job.is_finished,
-                "message": job.message,
+                "message": job.message_text,
                 "error_count": job.error_count,
             }
         )
@@ -367,7 +367,7 @@ class ImportErrorReportView(MerchantViewMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{name}-errors.csv"'
         writer = csv.writer(response)
         writer.writerow(["line", "field", "value", "message"])
-        for error in job.errors:
+        for error in job.errors_shown:  # in the reader's language
             writer.writerow(
                 spreadsheet_safe(error.get(key)) for key in ("line", "field", "value", "message")
             )

@@ -5,6 +5,7 @@ shown by name."""
 
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 
 from accounts.admin_site import ReadOnlyAdminMixin, TenantOwnedAdmin
 from core import dispatch
@@ -23,7 +24,7 @@ class AlertStatisticsAdmin(ReadOnlyPage):
         rows = statistics.alert_statistics()
         context = {
             **self.admin_site.each_context(request),
-            "title": "Alert statistics",
+            "title": gettext("Alert statistics"),
             "opts": self.model._meta,
             "kinds": Alert.Kind.choices,
             "rows": [
@@ -58,7 +59,7 @@ class ServiceHealthAdmin(ReadOnlyPage):
     def changelist_view(self, request, extra_context=None):
         context = {
             **self.admin_site.each_context(request),
-            "title": "Service health",
+            "title": gettext("Service health"),
             "opts": self.model._meta,
             **health.service_health(),
         }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
@@ -18,7 +18,7 @@ from accounts.models import Merchant
 from forecasting import selectors as forecasting_selectors
 from forecasting.models import ForecastRun, TrainingRun
 from inventory.models import ImportJob, SalesDay, StockLevel
-from planning import policy
+from planning import alert_basis, policy
 from planning.models import Alert
 from planning.positions.selectors import (
     NO_STOCK,
@@ -45,9 +45,7 @@ BIAS_MIN_DAYS = 14
 BIAS_P_VALUE = 0.001
 FAILED_JOB_DAYS = 7  # a failed job older than this no longer alerts
 
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 CENT = Decimal("0.01")
-TIMES = "\N{MULTIPLICATION SIGN}"
 
 Key = tuple[int | None, int | None, str]  # (SKU, location, kind); merchant-wide: no SKU
 # Per day, per (SKU, location): a forecast's quantiles at LOW, Q10, MEDIAN, Q90, HIGH.
@@ -63,6 +61,8 @@ class Cause:
     money_basis: str = ""
     valued: bool = False  # False: no money figure could be worked out; never held back
     supplier_id: int | None = None
+    # The basis's figures, put into words in the reader's language (`planning.alert_basis`)
+    money_basis_parameters: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,6 @@ class Economics:
     suppliers: dict[int, int]
     currency: str
 
-    def money(self, amount: float) -> str:
-        symbol = CURRENCY_SYMBOLS.get(self.currency)
-        return f"{symbol}{amount:,.2f}" if symbol else f"{self.currency} {amount:,.2f}"
-
 
 def economics(merchant: Merchant) -> Economics:
     items = primary_items(merchant)
@@ -90,10 +86,6 @@ def economics(merchant: Merchant) -> Economics:
             costs[sku] = float(known)
     suppliers = {sku: item.supplier_id for sku, item in items.items()}
     return Economics(prices, costs, suppliers, merchant.currency)
-
-
-def _units(value: float) -> str:
-    return f"{value:,.1f}".removesuffix(".0")
 
 
 # -- the causes --------------------------------------------------------------------------------
@@ -317,41 +309,47 @@ def valued(key: Key, details: dict, economics: Economics, first: dt.date) -> Cau
     price, cost = economics.prices.get(sku, 0.0), economics.costs.get(sku)
     # Without a cost, a unit is valued at its price (an upper bound), and the basis says so.
     if cost is not None:
-        margin, margin_text, unit, unit_text = max(price - cost, 0.0), "margin", cost, "cost"
+        margin, margin_basis, unit, unit_basis = (
+            max(price - cost, 0.0),
+            alert_basis.MARGIN,
+            cost,
+            alert_basis.COST,
+        )
     else:
-        margin, margin_text = price, "price, no cost known"
-        unit, unit_text = price, margin_text
+        margin, margin_basis = price, alert_basis.PRICE
+        unit, unit_basis = price, margin_basis
     if kind == Alert.Kind.STOCK_OUT and price > 0:
         short = float(details["lost_units"])
         days = STOCK_OUT_DAYS - (dt.date.fromisoformat(details["date"]) - first).days
-        amount, basis = (
-            short * margin,
-            (
-                f"{_units(short)} units short over {days} day{'s' if days != 1 else ''} "
-                f"{TIMES} {economics.money(margin)} {margin_text}"
-            ),
-        )
+        amount = short * margin
+        parameters = {"units": short, "days": days, "each": margin, "each_basis": margin_basis}
     elif kind == Alert.Kind.OVERSTOCK and unit > 0:
         excess = float(details["excess_units"])
-        amount, basis = (
-            excess * unit,
-            (f"{_units(excess)} units over the limit {TIMES} {economics.money(unit)} {unit_text}"),
-        )
+        amount = excess * unit
+        parameters = {"units": excess, "each": unit, "each_basis": unit_basis}
     elif kind == Alert.Kind.BIAS and price > 0:  # the average daily miss, over the window
         daily = abs(details["actual_units"] - details["forecast_median_units"]) / details["days"]
         low = details["direction"] == "under"
-        each, each_text = (margin, margin_text) if low else (unit, unit_text)
-        amount, basis = (
-            daily * STOCK_OUT_DAYS * each,
-            (
-                f"forecast {_units(daily)} units a day too {'low' if low else 'high'} {TIMES} "
-                f"{STOCK_OUT_DAYS} days {TIMES} {economics.money(each)} {each_text}"
-            ),
-        )
+        each, each_basis = (margin, margin_basis) if low else (unit, unit_basis)
+        amount = daily * STOCK_OUT_DAYS * each
+        parameters = {
+            "units": daily, "days": STOCK_OUT_DAYS, "each": each, "each_basis": each_basis,
+            "direction": "low" if low else "high",
+        }  # fmt: skip
     else:  # an anomaly, or no price to value it at
         return Cause(details, supplier_id=supplier)
     money = Decimal(str(round(amount, 2))).quantize(CENT)
-    return Cause(details, money, basis[:200], valued=True, supplier_id=supplier)
+    parameters.update(
+        kind=str(kind),
+        units=round(parameters["units"], 1),
+        each=str(Decimal(str(round(parameters["each"], 2))).quantize(CENT)),
+        currency=economics.currency,
+    )
+    basis = alert_basis.stored_money_basis(parameters)[:200]
+    return Cause(
+        details, money, basis, valued=True, supplier_id=supplier,
+        money_basis_parameters=parameters,
+    )  # fmt: skip
 
 
 # -- reconciling -------------------------------------------------------------------------------

@@ -88,12 +88,14 @@ def _reconcile(
                 merchant=merchant, sku_id=key[0], location_id=key[1], kind=key[2],
                 forecast_run=run, details=cause.details, money_at_risk=cause.money_at_risk,
                 money_basis=cause.money_basis, supplier_id=cause.supplier_id,
+                money_basis_parameters=cause.money_basis_parameters,
             )  # fmt: skip
             counts.opened += 1
             counts.opened_ids.append(alert.pk)
             continue
         alert.details = cause.details
         alert.money_at_risk, alert.money_basis = cause.money_at_risk, cause.money_basis
+        alert.money_basis_parameters = cause.money_basis_parameters
         alert.supplier_id = cause.supplier_id
         alert.forecast_run = run if run is not None else alert.forecast_run
         if alert.state == Alert.State.SNOOZED and (

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 
 from accounts.formatting import format_money
@@ -90,8 +91,14 @@ def _digest_context(
 ) -> dict:
     """What the digest's template shows: the counts by kind and the `DIGEST_LINES` alerts with
     the most money at risk."""
+    # The context is built once and rendered in each recipient's language: the words of each
+    # line are lazy, put into that language as the template reads them.
     lines = [
-        alert_payload(alert)
+        {
+            **alert_payload(alert),
+            "title": Alert.Kind(alert.kind).label,
+            "money_basis": lazy(lambda alert=alert: alert.money_basis_text, str)(),
+        }
         for alert in open_alerts.select_related("sku", "location").order_by(
             "-money_at_risk", "-opened_at", "-pk"
         )[:DIGEST_LINES]

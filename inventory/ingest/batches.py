@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import ngettext
+
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from inventory.ingest.resources import REFERENCES, Resource
+from inventory.ingest.row_messages import shown
 from inventory.ingest.upsert import UpsertCounts, lock_referenced, upsert
 from inventory.ingest.validation import RowError, Validated
 
@@ -18,7 +21,7 @@ from inventory.ingest.validation import RowError, Validated
 class IngestRejected(DomainError):
     """The batch was refused; nothing was written. Its API answer lists every problem in
     ``errors`` as invalid input does everywhere in the API, with the row (0-based; -1 for
-    the batch as a whole) and the value refused."""
+    the batch as a whole) and the value refused, in the caller's language."""
 
     problem_type = "validation-error"
 
@@ -30,10 +33,14 @@ class IngestRejected(DomainError):
     def response_data(self) -> dict[str, Any]:
         count = self.error_count
         return {
-            "detail": (
-                f"{count} problem{'s' if count != 1 else ''} in the batch; nothing was written. "
-                "Fix the rows listed and send it again."
-            ),
+            "detail": ngettext(
+                "%(count)s problem in the batch; nothing was written. Fix the rows listed and "
+                "send it again.",
+                "%(count)s problems in the batch; nothing was written. Fix the rows listed and "
+                "send it again.",
+                count,
+            )
+            % {"count": count},
             "error_count": count,
             "errors": [_problem_entry(error) for error in self.errors],
         }
@@ -46,7 +53,7 @@ def _problem_entry(error: RowError) -> dict[str, Any]:
         "row": row["row"],
         "field": row["field"],
         "value": row["value"],
-        "detail": row["message"],
+        "detail": shown(row),  # in the caller's language (Accept-Language)
         "code": "invalid",
     }
 

@@ -20,7 +20,9 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_noop
 
+from inventory.ingest.row_messages import RowMessage
 from inventory.sales_window import SalesWindow, store_sales_window
 
 MISSING = object()
@@ -37,7 +39,12 @@ _NOT_FINITE = re.compile(r"[+-]?(?:inf(?:inity)?|s?nan)", re.IGNORECASE)
 
 
 class FieldError(ValueError):
-    pass
+    """A value refused, with what to say about it (``message``: English as ``str(error)``,
+    in the reader's language when an import's page shows it)."""
+
+    def __init__(self, text: str | RowMessage, **params):
+        self.message = text if isinstance(text, RowMessage) else RowMessage(text, params)
+        super().__init__(str(self.message))
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,12 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _below(minimum) -> FieldError:
+    if minimum == 0:
+        return FieldError(gettext_noop("must not be negative"))
+    return FieldError(gettext_noop("must be ≥ %(minimum)s"), minimum=minimum)
+
+
 def _number_text(value: Any, *, message: str, thousands: bool = False) -> str:
     """The text of a number, checked for length and exponent before anything computes with
     it; ``thousands`` drops "," separators ("1,234.5")."""
@@ -82,11 +95,11 @@ def _number_text(value: Any, *, message: str, thousands: bool = False) -> str:
         raise FieldError(message)
     if isinstance(value, int):
         if value.bit_length() > 3 * MAX_NUMBER_CHARACTERS:  # 3 bits < 1 digit
-            raise FieldError("is too large")
+            raise FieldError(gettext_noop("is too large"))
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise FieldError("must be a finite number")
+            raise FieldError(gettext_noop("must be a finite number"))
         text = repr(value)
     elif isinstance(value, Decimal):
         text = str(value)
@@ -97,17 +110,23 @@ def _number_text(value: Any, *, message: str, thousands: bool = False) -> str:
     if thousands:
         text = text.replace(",", "")
     if len(text) > MAX_NUMBER_CHARACTERS:
-        raise FieldError(f"is too long for a number (at most {MAX_NUMBER_CHARACTERS} characters)")
+        raise FieldError(
+            gettext_noop("is too long for a number (at most %(count)s characters)"),
+            count=MAX_NUMBER_CHARACTERS,
+        )
     match = _NUMBER.fullmatch(text)
     if match is None:
         if _NOT_FINITE.fullmatch(text):
-            raise FieldError("must be a finite number")
+            raise FieldError(gettext_noop("must be a finite number"))
         raise FieldError(message)
     exponent = int(match.group(1) or 0)
     if exponent > MAX_EXPONENT:
-        raise FieldError("is too large")
+        raise FieldError(gettext_noop("is too large"))
     if exponent < -MAX_EXPONENT:
-        raise FieldError(f"is too small a number (its exponent is below -{MAX_EXPONENT})")
+        raise FieldError(
+            gettext_noop("is too small a number (its exponent is below -%(limit)s)"),
+            limit=MAX_EXPONENT,
+        )
     return text
 
 
@@ -115,22 +134,22 @@ def _as_text(value: Any) -> str:
     try:
         return str(value)
     except ValueError as error:  # an int past Python's 4,300 digits for str()
-        raise FieldError("is too long") from error
+        raise FieldError(gettext_noop("is too long")) from error
 
 
 def text(max_length: int, *, blank: bool = True) -> Reader:
     def read(value: Any, context: ReadContext) -> str:
         if _is_blank(value):
             if not blank:
-                raise FieldError("must not be empty")
+                raise FieldError(gettext_noop("must not be empty"))
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-            raise FieldError("must be text")
+            raise FieldError(gettext_noop("must be text"))
         result = _as_text(value).strip()
         if len(result) > max_length:
-            raise FieldError(f"is longer than {max_length} characters")
+            raise FieldError(gettext_noop("is longer than %(count)s characters"), count=max_length)
         if "\x00" in result:
-            raise FieldError("contains a NUL character")
+            raise FieldError(gettext_noop("contains a NUL character"))
         return result
 
     return read
@@ -151,24 +170,26 @@ def decimal(
     def read(value: Any, context: ReadContext) -> Decimal | None:
         if _is_blank(value):
             return None
-        text = _number_text(value, message="must be a number", thousands=True)
+        text = _number_text(value, message=gettext_noop("must be a number"), thousands=True)
         number = Decimal(text)  # bounded: short, with a small exponent
         if abs(number) >= limit:
             raise FieldError(
-                f"is too large (at most {max_digits - decimal_places} digits before the point)"
+                gettext_noop("is too large (at most %(count)s digits before the point)"),
+                count=max_digits - decimal_places,
             )
         number = number.quantize(Decimal(1).scaleb(-decimal_places))
         if abs(number) >= limit:  # rounding can carry 99.9995 over the limit
             raise FieldError(
-                f"is too large (at most {max_digits - decimal_places} digits before the point)"
+                gettext_noop("is too large (at most %(count)s digits before the point)"),
+                count=max_digits - decimal_places,
             )
         if minimum is not None:
             if minimum_exclusive and number <= minimum:
-                raise FieldError(f"must be greater than {minimum}")
+                raise FieldError(gettext_noop("must be greater than %(minimum)s"), minimum=minimum)
             if number < minimum:
-                raise FieldError("must not be negative" if minimum == 0 else f"must be ≥ {minimum}")
+                raise _below(minimum)
         if maximum is not None and number > maximum:
-            raise FieldError(f"must be at most {maximum}")
+            raise FieldError(gettext_noop("must be at most %(maximum)s"), maximum=maximum)
         return number
 
     return read
@@ -178,14 +199,14 @@ def integer(*, minimum: int | None = None) -> Reader:
     def read(value: Any, context: ReadContext) -> int | None:
         if _is_blank(value):
             return None
-        text = _number_text(value, message="must be a whole number")
+        text = _number_text(value, message=gettext_noop("must be a whole number"))
         number = Decimal(text)  # bounded: short, with a small exponent
         if number != number.to_integral_value():
-            raise FieldError("must be a whole number")
+            raise FieldError(gettext_noop("must be a whole number"))
         if minimum is not None and number < minimum:
-            raise FieldError("must not be negative" if minimum == 0 else f"must be ≥ {minimum}")
+            raise _below(minimum)
         if abs(number) > 2**31 - 1:  # the column's range, checked before int() is made
-            raise FieldError("is too large")
+            raise FieldError(gettext_noop("is too large"))
         return int(number)
 
     return read
@@ -205,14 +226,14 @@ def boolean(value: Any, context: ReadContext) -> bool | None:
         return True
     if lowered in _FALSE:
         return False
-    raise FieldError("must be true or false")
+    raise FieldError(gettext_noop("must be true or false"))
 
 
 def date(value: Any, context: ReadContext) -> dt.date | None:
     if _is_blank(value):
         return None
     if not isinstance(value, str):
-        raise FieldError("must be a date written YYYY-MM-DD")
+        raise FieldError(gettext_noop("must be a date written YYYY-MM-DD"))
     raw = value.strip()
     try:
         return dt.date.fromisoformat(raw)
@@ -221,7 +242,7 @@ def date(value: Any, context: ReadContext) -> dt.date | None:
     try:
         return dt.datetime.fromisoformat(raw).date()
     except ValueError as error:
-        raise FieldError("must be a real date written YYYY-MM-DD") from error
+        raise FieldError(gettext_noop("must be a real date written YYYY-MM-DD")) from error
 
 
 def datetime(value: Any, context: ReadContext) -> dt.datetime | None:
@@ -230,13 +251,15 @@ def datetime(value: Any, context: ReadContext) -> dt.datetime | None:
     if _is_blank(value):
         return None
     if not isinstance(value, str):
-        raise FieldError("must be a date-time in ISO 8601, e.g. 2024-05-01T18:00:00+01:00")
+        raise FieldError(
+            gettext_noop("must be a date-time in ISO 8601, e.g. 2024-05-01T18:00:00+01:00")
+        )
     raw = value.strip()
     try:
         parsed = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError as error:
         raise FieldError(
-            "must be a real date-time in ISO 8601, e.g. 2024-05-01T18:00:00+01:00"
+            gettext_noop("must be a real date-time in ISO 8601, e.g. 2024-05-01T18:00:00+01:00")
         ) from error
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=context.timezone)
@@ -245,12 +268,12 @@ def datetime(value: Any, context: ReadContext) -> dt.datetime | None:
         # Python reads (up to 23:59), and year 1 at +05:00 has no UTC at all.
         return parsed.astimezone(dt.UTC)
     except OverflowError as error:
-        raise FieldError("is out of range") from error
+        raise FieldError(gettext_noop("is out of range")) from error
 
 
 def _check_sales_window(day: dt.date, context: ReadContext) -> None:
     problem = context.sales_window.problem(day)
-    if problem is not None:
+    if problem is not None:  # a RowMessage
         raise FieldError(problem)
 
 
@@ -271,7 +294,7 @@ def sales_datetime(value: Any, context: ReadContext) -> dt.datetime | None:
         try:
             day = moment.astimezone(context.timezone).date()
         except OverflowError as error:
-            raise FieldError("is out of range") from error
+            raise FieldError(gettext_noop("is out of range")) from error
         _check_sales_window(day, context)
     return moment
 
@@ -287,7 +310,7 @@ def email(value: Any, context: ReadContext) -> str:
         try:
             validate_email(result)
         except ValidationError as error:
-            raise FieldError("must be an email address") from error
+            raise FieldError(gettext_noop("must be an email address")) from error
     return result
 
 
@@ -300,7 +323,7 @@ def choice(values: dict[str, str]) -> Reader:
             return None
         key = _as_text(value).strip().lower()
         if key not in values:
-            raise FieldError(f"must be one of: {readable}")
+            raise FieldError(gettext_noop("must be one of: %(values)s"), values=readable)
         return values[key]
 
     return read
@@ -311,10 +334,10 @@ def code(value: Any, context: ReadContext) -> str | None:
     if _is_blank(value):
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise FieldError("must be a code (text)")
+        raise FieldError(gettext_noop("must be a code (text)"))
     result = _as_text(value).strip()
     if len(result) > 64:
-        raise FieldError("is longer than 64 characters")
+        raise FieldError(gettext_noop("is longer than 64 characters"))
     if "\x00" in result:
-        raise FieldError("contains a NUL character")
+        raise FieldError(gettext_noop("contains a NUL character"))
     return result

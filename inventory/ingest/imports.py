@@ -25,7 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
@@ -37,6 +38,7 @@ from inventory.ingest.order_lines import ORDER_LINES
 from inventory.ingest.service import IngestRejected, hold_store_writes, ingest
 from inventory.ingest.validation import RowError, resolve_codes
 from inventory.models import ImportJob
+from inventory.models.imports import FILE_GONE_MESSAGE, loaded_message, refused_message
 
 logger = logging.getLogger(__name__)
 
@@ -135,13 +137,7 @@ class _Load:
         return entries[:MAX_REPORTED_ERRORS]
 
     def loaded_message(self) -> str:
-        message = f"Loaded {self.done:,} rows."
-        if self.skipped_count:
-            count = self.skipped_count
-            message += (
-                f" {count:,} line{'s' if count != 1 else ''} without a SKU left out (listed below)."
-            )
-        return message
+        return _stored(loaded_message, self.done, self.skipped_count)
 
 
 def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> ImportJob | None:
@@ -213,8 +209,7 @@ def _refuse_rows(load: _Load, total: int) -> ImportJob:
         load.totals,
         load.report_rows(with_skipped=True),
         error_count,
-        f"{error_count} problem{'s' if error_count != 1 else ''} in the file; "
-        "nothing was loaded. Download the error report, fix the rows and upload again.",
+        _stored(refused_message, error_count),
         skipped_count=load.skipped_count,
     )
 
@@ -259,7 +254,9 @@ def _create_missing_skus(
         name = (name or "").strip()[:300]
         if "\x00" in name:
             refused.append(
-                RowError(index + offset, SKU_NAME_FIELD, name, "contains a NUL character")
+                RowError(
+                    index + offset, SKU_NAME_FIELD, name, gettext_noop("contains a NUL character")
+                )
             )
             continue
         missing.setdefault(code, name or code)
@@ -278,10 +275,14 @@ def _valid_code(raw: Any) -> str:
     return code if len(code) <= 64 and "\x00" not in code else ""
 
 
-FILE_GONE_MESSAGE = (
-    "The file of this import is no longer kept (an import's file is deleted once it has run, "
-    "as it may hold customer ids): upload it again."
-)
+# A job's message is stored in English; its page says it in the reader's language
+# (`ImportJob.message_text`).
+STORED_LANGUAGE = "en"
+
+
+def _stored(message, *args) -> str:
+    with translation.override(STORED_LANGUAGE):
+        return message(*args)
 
 
 def _drop_file(job: ImportJob) -> None:

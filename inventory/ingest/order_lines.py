@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.utils.translation import gettext_noop
 
 from accounts.models import Merchant
 from inventory.ingest import columns as c
@@ -22,6 +23,7 @@ from inventory.ingest.resources import (
     Resource,
     optional,
 )
+from inventory.ingest.row_messages import RowMessage
 from inventory.ingest.upsert import UpsertCounts, lock_referenced, upsert
 from inventory.ingest.validation import RowError, validate
 from inventory.models import MONEY, QUANTITY, SKU, Location, OrderLine, SalesDay
@@ -118,7 +120,7 @@ def ingest(
                         number,
                         "location",
                         None,
-                        "is required (the store has several locations, or none yet)",
+                        gettext_noop("is required (the store has several locations, or none yet)"),
                     )
                 )
             row["location_id"] = default_location
@@ -136,7 +138,10 @@ def ingest(
                         number,
                         "line",
                         row["line"],
-                        f"duplicates row {first + row_offset} (same order, SKU and line)",
+                        RowMessage(
+                            gettext_noop("duplicates row %(row)s (same order, SKU and line)"),
+                            {"row": first + row_offset},
+                        ),
                     )
                 )
         if row.get("ordered_at") is not None:
@@ -181,6 +186,15 @@ class DayTotalsTooLarge(Exception):
         super().__init__(f"{len(days)} days too large for daily sales")
 
 
+# A day's totals an order line adds to, as an error names them.
+DAY_TOTALS = {
+    "units": gettext_noop("units"),
+    "units_returned": gettext_noop("units returned"),
+    "revenue": gettext_noop("revenue"),
+    "average_price": gettext_noop("average price"),
+}
+
+
 def _digits_before_point(attribute: str) -> int:
     field = SalesDay._meta.get_field(attribute)
     return field.max_digits - field.decimal_places
@@ -199,13 +213,18 @@ def _rows_of_days(rows: list[dict], days: dict[tuple, str], row_offset: int) -> 
         attribute = days.get((row["sku_id"], row["location_id"], row["date"]))
         if attribute is None:
             continue
-        message = (
-            f"makes its day's {attribute.replace('_', ' ')} (all lines of this SKU and "
-            "location that day) too large for daily sales (at most "
-            f"{_digits_before_point(attribute)} digits before the point)"
+        message = RowMessage(
+            gettext_noop(
+                "makes its day's %(label)s (all lines of this SKU and location that day) too "
+                "large for daily sales (at most %(count)s digits before the point)"
+            ),
+            {
+                "label": DAY_TOTALS.get(attribute, attribute),
+                "count": _digits_before_point(attribute),
+            },
         )
         errors.append(RowError(index + row_offset, "quantity", str(row["quantity"]), message))
-    return errors or [RowError(-1, "quantity", None, "a day's totals are too large")]
+    return errors or [RowError(-1, "quantity", None, gettext_noop("a day's totals are too large"))]
 
 
 def _days_of_existing_lines(merchant: Merchant, rows: list[dict]) -> set[tuple]:

@@ -29,8 +29,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
+from django.utils.translation import gettext_noop
+
 from inventory.ingest import columns as c
 from inventory.ingest.platforms import Outcome, Platform
+from inventory.ingest.row_messages import RowMessage
 from inventory.models import MONEY, QUANTITY
 
 
@@ -41,7 +44,7 @@ class LineProblem:
 
     field: str  # the platform's column name
     value: str | None
-    message: str
+    message: str | RowMessage  # English marked for translation, or with values
     skipped: bool = False
 
 
@@ -118,8 +121,10 @@ class Translation:
             return LineProblem(
                 self.column("sku"),
                 name or None,
-                "has no SKU, so its sales cannot be counted against a product: left out "
-                "(give the product a SKU on the platform to include such lines)",
+                gettext_noop(
+                    "has no SKU, so its sales cannot be counted against a product: left out "
+                    "(give the product a SKU on the platform to include such lines)"
+                ),
                 skipped=True,
             )
         if refund_amount_bad is not None:
@@ -129,13 +134,18 @@ class Translation:
             return LineProblem(
                 self.column("currency"),
                 currency,
-                f"is not the store's currency ({self.currency}): Shelfcast does not convert "
-                "currencies; import only orders paid in the store's currency",
+                RowMessage(
+                    gettext_noop(
+                        "is not the store's currency (%(currency)s): Shelfcast does not convert "
+                        "currencies; import only orders paid in the store's currency"
+                    ),
+                    {"currency": self.currency},
+                ),
             )
         try:
             quantity = _read_quantity(values.get("quantity"), None)
         except c.FieldError as error:
-            return LineProblem(self.column("quantity"), values.get("quantity"), str(error))
+            return LineProblem(self.column("quantity"), values.get("quantity"), error.message)
         try:
             price = self._unit_price(values, quantity)
         except _Refused as refused:
@@ -148,7 +158,9 @@ class Translation:
             try:
                 quantity = _read_quantity(values["net_quantity"], None)
             except c.FieldError as error:
-                return LineProblem(self.column("net_quantity"), values["net_quantity"], str(error))
+                return LineProblem(
+                    self.column("net_quantity"), values["net_quantity"], error.message
+                )
         elif outcome is Outcome.PARTLY_REFUNDED and quantity and price and price > 0:
             back = min(quantity, (self.order.refund_left / price).to_integral_value(ROUND_FLOOR))
             if back > 0:
@@ -173,7 +185,7 @@ class Translation:
         try:
             _read_money(raw, None)
         except c.FieldError as error:
-            return LineProblem(self.column("refunded_amount"), raw, str(error))
+            return LineProblem(self.column("refunded_amount"), raw, error.message)
         return None
 
     def _unit_price(self, values: dict[str, str], quantity: Decimal | None) -> Decimal | None:
@@ -187,7 +199,9 @@ class Translation:
             amount = _read_money(total, None)
         except c.FieldError as error:
             role = "unit_price" if values.get("unit_price") else "line_total"
-            raise _Refused(LineProblem(self.column(role), values.get(role), str(error))) from None
+            raise _Refused(
+                LineProblem(self.column(role), values.get(role), error.message)
+            ) from None
         if not quantity:
             return Decimal("0")
         return (amount / quantity).quantize(_UNIT)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from accounts.models import Merchant
 from inventory.ingest.batches import IngestRejected, IngestResult, write_rows
 from inventory.ingest.resources import PURCHASE_ORDER_LINES, PURCHASE_ORDERS
@@ -24,7 +26,7 @@ LINE_ATTRIBUTES = [
 
 def ingest(*, merchant: Merchant, rows: Any, row_offset: int = 0):
     if not isinstance(rows, list):
-        raise IngestRejected([RowError(-1, "", None, "expected a list of rows")])
+        raise IngestRejected([RowError(-1, "", None, gettext_noop("expected a list of rows"))])
     headers, line_sets = [], []
     for row in rows:
         if isinstance(row, dict):
@@ -38,7 +40,9 @@ def ingest(*, merchant: Merchant, rows: Any, row_offset: int = 0):
     for index, lines in enumerate(line_sets):
         number = index + row_offset
         if not isinstance(lines, list):
-            validated.add_error(RowError(number, "lines", None, "must be a list of lines"))
+            validated.add_error(
+                RowError(number, "lines", None, gettext_noop("must be a list of lines"))
+            )
             continue
         checked = validate(PURCHASE_ORDER_LINES, merchant, lines)
         for error in checked.errors:
@@ -47,7 +51,9 @@ def ingest(*, merchant: Merchant, rows: Any, row_offset: int = 0):
             )
         skus = [line.get("sku_id") for line in checked.rows if line]
         if len(skus) != len(set(skus)):
-            validated.add_error(RowError(number, "lines", None, "a SKU appears on two lines"))
+            validated.add_error(
+                RowError(number, "lines", None, gettext_noop("a SKU appears on two lines"))
+            )
         all_lines.extend((index, line) for line in checked.rows if line)
     if validated.error_count:
         raise IngestRejected(validated.errors, validated.error_count)

@@ -35,13 +35,14 @@ ZERO = Decimal("0")
 @dataclass(frozen=True)
 class Reference:
     model: type[models.Model]
-    label: str  # in messages: "unknown SKU code 'X'"
+    label: str
+    unknown: str  # the error on a code the store does not have (marked for translation)
 
 
 REFERENCES = {
-    "sku": Reference(SKU, "SKU"),
-    "location": Reference(Location, "location"),
-    "supplier": Reference(Supplier, "supplier"),
+    "sku": Reference(SKU, "SKU", gettext_noop("unknown SKU code")),
+    "location": Reference(Location, "location", gettext_noop("unknown location code")),
+    "supplier": Reference(Supplier, "supplier", gettext_noop("unknown supplier code")),
 }
 
 

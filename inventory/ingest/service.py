@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
+from django.utils.translation import gettext_noop
 
 from accounts.errors import DomainError
 from accounts.models import Merchant
@@ -30,6 +31,7 @@ from inventory.ingest.resources import (
     SKUS,
     STOCK_LEVELS,
 )
+from inventory.ingest.row_messages import RowMessage
 from inventory.ingest.upsert import upsert
 from inventory.ingest.validation import RowError, Validated, validate
 from inventory.models import SalesDay, StockLevel
@@ -46,7 +48,17 @@ def too_many_rows(count: int | None = None) -> IngestRejected:
     body stops being read at the limit)."""
     limit = settings.API_MAX_ROWS_PER_REQUEST
     return IngestRejected(
-        [RowError(-1, "", count, f"at most {limit:,} rows per request; split the batch")]
+        [
+            RowError(
+                -1,
+                "",
+                count,
+                RowMessage(
+                    gettext_noop("at most %(limit)s rows per request; split the batch"),
+                    {"limit": f"{limit:,}"},
+                ),
+            )
+        ]
     )
 
 
@@ -141,7 +153,9 @@ def _ingest(
     line_counter: Counter | None,
 ) -> IngestResult:
     if resource_name not in INGESTIBLE:
-        raise IngestRejected([RowError(-1, "resource", resource_name, "unknown resource")])
+        raise IngestRejected(
+            [RowError(-1, "resource", resource_name, gettext_noop("unknown resource"))]
+        )
     if isinstance(rows, list) and len(rows) > settings.API_MAX_ROWS_PER_REQUEST:
         raise too_many_rows(len(rows))
     if resource_name == order_lines.RESOURCE_NAME:
@@ -173,7 +187,9 @@ def _check_date_spans(validated: Validated, row_offset: int) -> None:
         start, end = row.get("start_date"), row.get("end_date")
         if start and end and end < start:
             validated.add_error(
-                RowError(index + row_offset, "end_date", str(end), "is before start_date")
+                RowError(
+                    index + row_offset, "end_date", str(end), gettext_noop("is before start_date")
+                )
             )
 
 
@@ -186,7 +202,12 @@ def _check_promotions(validated: Validated, row_offset: int) -> None:
         has_category = bool(row.get("category"))
         if has_sku == has_category:
             validated.add_error(
-                RowError(number, "sku", row.get("sku"), "give either a sku or a category, not both")
+                RowError(
+                    number,
+                    "sku",
+                    row.get("sku"),
+                    gettext_noop("give either a sku or a category, not both"),
+                )
             )
 
 

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_noop
+
 from accounts.models import Merchant
 from inventory.ingest import columns as c
 from inventory.ingest.resources import REFERENCES, Resource
+from inventory.ingest.row_messages import RowMessage
 
 MAX_ERRORS = 1000  # a report longer than this helps nobody; the count is still exact
 NUL_SYMBOL = "\u2400"  # ␀
@@ -21,9 +24,16 @@ class RowError:
     row: int  # 0-based index in the batch (CSV imports add the header and 1-based offset)
     field: str
     value: Any
-    message: str
+    # English text marked for translation, or one with values (`row_messages`).
+    message: str | RowMessage
+
+    @property
+    def row_message(self) -> RowMessage:
+        return self.message if isinstance(self.message, RowMessage) else RowMessage(self.message)
 
     def as_dict(self) -> dict[str, Any]:
+        """As an import stores it: the English words, and what says them in the reader's
+        language (`row_messages.shown`)."""
         value = self.value
         if value is not None and not isinstance(value, str | int | float | bool):
             value = str(value)
@@ -33,7 +43,14 @@ class RowError:
             # An import's errors are stored as JSON, which PostgreSQL refuses with a NUL in
             # it: shown as the symbol for one instead.
             value = value.replace("\x00", NUL_SYMBOL)
-        return {"row": self.row, "field": self.field, "value": value, "message": self.message}
+        message = self.row_message
+        return {
+            "row": self.row,
+            "field": self.field,
+            "value": value,
+            "message": str(message),
+            **message.as_dict(),
+        }
 
 
 @dataclass
@@ -74,7 +91,7 @@ def validate(
 ) -> Validated:
     result = Validated()
     if not isinstance(raw_rows, list):
-        result.add_error(RowError(-1, "", None, "expected a list of rows"))
+        result.add_error(RowError(-1, "", None, gettext_noop("expected a list of rows")))
         return result
     context = c.ReadContext.for_timezone(ZoneInfo(merchant.timezone))
     known = {column.name for column in resource.columns}
@@ -83,7 +100,7 @@ def validate(
     for index, raw in enumerate(raw_rows):
         number = index + row_offset
         if not isinstance(raw, dict):
-            result.add_error(RowError(number, "", raw, "each row must be an object"))
+            result.add_error(RowError(number, "", raw, gettext_noop("each row must be an object")))
             result.rows.append(None)  # keeps indexes aligned; the batch is refused anyway
             continue
         row: dict[str, Any] = {}
@@ -91,7 +108,14 @@ def validate(
             canonical = lookup.get(name, name)
             if canonical not in known and name not in resource.read_only:
                 result.add_error(
-                    RowError(number, str(name), raw[name], "is not a field of " + resource.label)
+                    RowError(
+                        number,
+                        str(name),
+                        raw[name],
+                        RowMessage(
+                            gettext_noop("is not a field of %(label)s"), {"label": resource.label}
+                        ),
+                    )
                 )
         for column in columns:
             value = raw.get(column.name, c.MISSING)
@@ -102,7 +126,9 @@ def validate(
                         break
             if value is c.MISSING:
                 if column.required:
-                    result.add_error(RowError(number, column.name, None, "is required"))
+                    result.add_error(
+                        RowError(number, column.name, None, gettext_noop("is required"))
+                    )
                 row[column.attribute] = column.default
                 continue
             result.present.add(column.attribute)
@@ -110,12 +136,14 @@ def validate(
             try:
                 parsed = column.read(value, context)
             except c.FieldError as error:
-                result.add_error(RowError(number, column.name, shown, str(error)))
+                result.add_error(RowError(number, column.name, shown, error.message))
                 row[column.attribute] = None  # the row is refused; later checks see no value
                 continue
             if parsed is None:
                 if column.required:
-                    result.add_error(RowError(number, column.name, shown, "is required"))
+                    result.add_error(
+                        RowError(number, column.name, shown, gettext_noop("is required"))
+                    )
                 parsed = column.default
             row[column.attribute] = parsed
         result.rows.append(row)
@@ -132,7 +160,7 @@ def _resolve_references(
         name = column.attribute
         codes = {row[name] for row in result.rows if row and row.get(name)}
         ids = resolve_codes(merchant=merchant, reference=name, codes=codes) if codes else {}
-        label = REFERENCES[name].label
+        unknown = REFERENCES[name].unknown
         for index, row in enumerate(result.rows):
             if row is None:
                 continue
@@ -142,9 +170,7 @@ def _resolve_references(
                 continue
             object_id = ids.get(value)
             if object_id is None:
-                result.add_error(
-                    RowError(index + row_offset, column.name, value, f"unknown {label} code")
-                )
+                result.add_error(RowError(index + row_offset, column.name, value, unknown))
             row[f"{name}_id"] = object_id
         if name in result.present:
             result.present.discard(name)
@@ -171,6 +197,9 @@ def _check_duplicate_keys(resource: Resource, result: Validated, row_offset: int
                     index + row_offset,
                     ",".join(key),
                     ", ".join(str(value) for value in values),
-                    f"duplicates row {first + row_offset}: each key may appear once per batch",
+                    RowMessage(
+                        gettext_noop("duplicates row %(row)s: each key may appear once per batch"),
+                        {"row": first + row_offset},
+                    ),
                 )
             )

@@ -4,8 +4,41 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext
 
+from accounts.formatting import format_number
+from inventory.ingest.row_messages import known_text, shown_entries
 from inventory.models.base import InventoryModel
+
+FILE_GONE_MESSAGE = gettext_noop(
+    "The file of this import is no longer kept (an import's file is deleted once it has run, "
+    "as it may hold customer ids): upload it again."
+)
+
+
+def loaded_message(rows: int, skipped: int) -> str:
+    """What a loaded import says, in the active language."""
+    message = ngettext("Loaded %(count)s row.", "Loaded %(count)s rows.", rows) % {
+        "count": format_number(rows)
+    }
+    if skipped:
+        message += " " + ngettext(
+            "%(count)s line without a SKU left out (listed below).",
+            "%(count)s lines without a SKU left out (listed below).",
+            skipped,
+        ) % {"count": format_number(skipped)}
+    return message
+
+
+def refused_message(problems: int) -> str:
+    """What an import refused for its rows says, in the active language."""
+    return ngettext(
+        "%(count)s problem in the file; nothing was loaded. Download the error report, fix "
+        "the rows and upload again.",
+        "%(count)s problems in the file; nothing was loaded. Download the error report, fix "
+        "the rows and upload again.",
+        problems,
+    ) % {"count": format_number(problems)}
 
 
 class ImportJob(InventoryModel):
@@ -63,6 +96,22 @@ class ImportJob(InventoryModel):
         if self.status == self.Status.SUCCEEDED:
             return 100
         return min(99, int(100 * done / total)) if total else 0
+
+    @property
+    def message_text(self) -> str:
+        """``message`` in the active language: said again from the counts where they say
+        it all, else its stored English words translated where they are a known text (a
+        file no longer kept, a cancel), else as stored."""
+        if self.status == self.Status.SUCCEEDED:
+            return loaded_message(self.rows_done, self.skipped_count)
+        if self.status == self.Status.FAILED and self.error_count:
+            return refused_message(self.error_count)
+        return known_text(self.message)
+
+    @property
+    def errors_shown(self) -> list[dict]:
+        """The reported rows with their messages in the active language."""
+        return shown_entries(self.errors if isinstance(self.errors, list) else [])
 
     @property
     def is_finished(self) -> bool:

@@ -8,10 +8,11 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.errors import DomainError
+from accounts.formatting import format_day
 from accounts.models import Merchant, User
 from accounts.tenancy import tenant_context
 from core import dispatch
@@ -130,8 +131,12 @@ def purchase_order_email(*, merchant: Merchant, purchase_order_id: int) -> bool:
             .order_by("sku__code")
         )
         codes = supplier_codes(merchant, order)
-    document = purchase_order_pdf(merchant=merchant, order=order, lines=lines, supplier_codes=codes)
-    message = _email_message(merchant, order)
+    # In the store's language, as the person who drafted the order reads Shelfcast.
+    with translation.override(order_language(order)):
+        document = purchase_order_pdf(
+            merchant=merchant, order=order, lines=lines, supplier_codes=codes
+        )
+        message = _email_message(merchant, order)
     message.attach(f"{order.number}.pdf", document, "application/pdf")
     try:
         message.send(fail_silently=False)
@@ -161,17 +166,41 @@ def _claim_email(merchant: Merchant, purchase_order_id: int) -> PurchaseOrder | 
     )
     if not claimed:
         return None
-    return orders.select_related("supplier", "location").get(pk=purchase_order_id)
+    return orders.select_related("supplier", "location", "created_by").get(pk=purchase_order_id)
+
+
+def order_language(order: PurchaseOrder) -> str:
+    """The language an order goes to its supplier in: the store's, as the person who drafted
+    it chose it for the portal; the site's language where no choice was made (suppliers
+    have no language of their own)."""
+    chosen = order.created_by.language if order.created_by is not None else ""
+    return chosen or settings.LANGUAGE_CODE
 
 
 def _email_message(merchant: Merchant, order: PurchaseOrder) -> EmailMessage:
-    expected = f", expected by {order.expected_arrival:%d %B %Y}" if order.expected_arrival else ""
+    """The supplier's email, in the active language."""
+    values = {
+        "supplier": order.supplier.name,
+        "number": order.number,
+        "location": order.location.name,
+        "store": merchant.name,
+    }
+    if order.expected_arrival:
+        body = gettext(
+            "Dear %(supplier)s,\n\nPlease find attached our purchase order %(number)s for "
+            "delivery to %(location)s, expected by %(date)s.\n\n%(store)s\n"
+        ) % {**values, "date": format_day(order.expected_arrival, length="long")}
+    else:
+        body = (
+            gettext(
+                "Dear %(supplier)s,\n\nPlease find attached our purchase order %(number)s for "
+                "delivery to %(location)s.\n\n%(store)s\n"
+            )
+            % values
+        )
     return EmailMessage(
-        subject=f"Purchase order {order.number} from {merchant.name}",
-        body=(
-            f"Dear {order.supplier.name},\n\nPlease find attached our purchase order "
-            f"{order.number} for delivery to {order.location.name}{expected}.\n\n{merchant.name}\n"
-        ),
+        subject=gettext("Purchase order %(number)s from %(store)s") % values,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[order.email_to],
     )

@@ -57,6 +57,10 @@ class AlertSerializer(serializers.ModelSerializer):
     location = serializers.CharField(source="location.code", allow_null=True, default=None)
     title = serializers.CharField(source="get_kind_display", read_only=True)
     supplier = serializers.CharField(source="supplier.code", allow_null=True, default=None)
+    # In the caller's language (Accept-Language).
+    money_basis = serializers.CharField(
+        source="money_basis_text", read_only=True, help_text="How the money at risk was worked out."
+    )
 
     class Meta:
         model = Alert

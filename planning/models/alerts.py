@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantOwned
 from inventory.models import MONEY
+from planning.alert_basis import money_basis_text
 
 
 class Alert(TenantOwned):
@@ -64,6 +65,13 @@ class Alert(TenantOwned):
     money_basis = models.CharField(
         max_length=200, blank=True, help_text="How the money at risk was worked out."
     )
+    # The English words above are stored; the figures here are put into the reader's words
+    # (`money_basis_text`).
+    money_basis_parameters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The figures of the money basis: units, value of each, currency.",
+    )
     supplier = models.ForeignKey(
         "inventory.Supplier",
         on_delete=models.SET_NULL,
@@ -111,6 +119,12 @@ class Alert(TenantOwned):
     def __str__(self) -> str:
         subject = f"{self.sku_id}@{self.location_id}" if self.sku_id else "merchant"
         return f"{self.get_kind_display()}: {subject} ({self.state})"
+
+    @property
+    def money_basis_text(self) -> str:
+        """How the money at risk was worked out, in the active language (the stored English
+        words for an alert stored without its figures)."""
+        return money_basis_text(self.money_basis_parameters, self.money_basis)
 
 
 class AlertStatistics(Alert):
