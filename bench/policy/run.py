@@ -3,7 +3,7 @@ policies and print their service and inventory side by side, with our policy's t
 curve over service levels.
 
     .venv/bin/python bench/policy/run.py [--days 112] [--warm-up 28] [--review 7] [--seed 7]
-        [--world retail|synthetic] [--baselines-only] [--cache DIR] [--json PATH]
+        [--world retail|synthetic] [--baselines-only] [--cache DIR] [--json PATH] [--svg PATH]
 
 Data: ../shared/data/online-retail-uci, the products with sales on at least 100 days, daily;
 the two huge orders cancelled within minutes (README "Known quirks") are netted out. The last
@@ -30,6 +30,13 @@ Orders are for a lost-sales world and corrected by what earlier reviews' forecas
 (`planning.replays.calibration`); the calibration table prints each target's realised fill rate,
 store-wide and per demand class, and is "met" only when every one of 80, 90, 95 and 98% is
 within 2 points.
+
+The frontier is drawn as an SVG (`bench/policy/frontier_svg.py`): average inventory value against
+realised fill rate for each policy over its knob (the store-wide and per-SKU policies and the
+seasonal-naive forecasts over the targets, the fair min/max over its safety factor, the ERP's
+min/max as one point), with the inventory the store-wide policy saves against the fair min/max
+at equal fill written at each target. It goes to ``--svg PATH``, by default
+``shelfcast-policy-frontier-<world>.svg`` in the system's temporary folder; the path is printed.
 
 What the data does not say is set here and stated: lead times (mean 3-14 days, spread 20% of
 the mean, seeded), pack sizes (1, 6 or 12 by the series' volume; the MOQ is one pack), unit
@@ -62,12 +69,17 @@ CALIBRATION_TOLERANCE = 0.02  # realised fill within 2 points of the target
 MIN_MAX_SAFETY = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
 TARGET = 0.95  # the default target service level of a merchant
 INVENTORY_CUT_TARGET = 0.20
+# the frontier's legend: the replay's sources, and the baseline read at equal fill
+SOURCE_NAMES = ("Shelfcast store-wide", "Shelfcast per-SKU", "seasonal-naive forecasts")
+FAIR_MIN_MAX = "min/max done properly (L+R, z swept)"
 # invoices 581483 / C581484 and 541431 / C541433: entered and cancelled within minutes
 CANCELLED_ORDERS = {("23843", "2011-12-09"), ("23166", "2011-01-18")}
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from bench.policy.frontier_svg import Curve, at_fill, less_than, write_frontier  # noqa: E402
 
 
 def load_panel():
@@ -137,11 +149,6 @@ def cached_forecaster(args, candidates):
     return forecast
 
 
-def _less(value: float, reference: float) -> str:
-    cut = 1 - value / reference
-    return f"{abs(cut):.1%} {'less' if cut >= 0 else 'more'}"
-
-
 def retail_world(args):
     """Online Retail's frequent products with the terms the data does not give (module
     docstring): (values, terms, known covariates, recorded periods)."""
@@ -176,17 +183,6 @@ def _terms(values, lead_mean, price, start, replay):
         unit_cost=0.6 * price,
         unit_price=price,
     )
-
-
-def at_fill(curve: list, fill: float) -> float | None:
-    """Inventory value read off a policy's curve [(fill rate, inventory)] at ``fill``
-    (linear between its points); None outside them."""
-    fills = np.array([point[0] for point in curve])
-    stock = np.array([point[1] for point in curve])
-    order = np.argsort(fills)
-    if not len(fills) or not fills.min() <= fill <= fills.max():
-        return None
-    return float(np.interp(fill, fills[order], stock[order]))
 
 
 def by_class(outcome, classes: np.ndarray) -> dict[str, float]:
@@ -231,6 +227,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--json", type=Path, default=None, help="also write the per-target figures here"
+    )
+    parser.add_argument(
+        "--svg",
+        type=Path,
+        default=None,
+        help="write the frontier (inventory against realised fill per policy) here; by "
+        "default shelfcast-policy-frontier-<world>.svg in the system's temporary folder",
     )
     args = parser.parse_args()
 
@@ -295,6 +298,22 @@ def main() -> None:
     min_max = result.outcomes["min_max"]
     fair = [(safety, result.outcomes[f"fair_min_max {safety:.2f}"]) for safety in MIN_MAX_SAFETY]
     fair_curve = [(o.fill_rate, o.average_inventory_value) for _safety, o in fair]
+    # the same outcomes as the tables below, as the frontier's curves (one per source)
+    curves = {
+        source: Curve(
+            name,
+            [
+                (
+                    results[(source, level)].fill_rate,
+                    results[(source, level)].average_inventory_value,
+                )
+                for level in LEVELS_TO_TRACE
+            ],
+            [f"target {level:.0%}" for level in LEVELS_TO_TRACE],
+        )
+        for source, name in zip(sources, SOURCE_NAMES, strict=True)
+    }
+    min_max_point = (min_max.fill_rate, min_max.average_inventory_value)
 
     header = (
         f"{'policy':<30}{'fill rate':>10}{'cycle SL':>10}{'stock-out d':>12}"
@@ -376,7 +395,7 @@ def main() -> None:
         print(
             f"  target {level:.0%}: fill {ours.fill_rate:.3f}, £{ours.average_inventory_value:,.0f}"
             + (
-                f" against £{baseline:,.0f} ({_less(ours.average_inventory_value, baseline)})"
+                f" against £{baseline:,.0f} ({less_than(ours.average_inventory_value, baseline)})"
                 if baseline is not None
                 else " (outside min/max's curve)"
             )
@@ -392,6 +411,20 @@ def main() -> None:
             f">= {INVENTORY_CUT_TARGET:.0%} at every compared fill: "
             + ("met" if min(cuts) >= INVENTORY_CUT_TARGET else "NOT met")
         )
+    svg = args.svg or Path(tempfile.gettempdir()) / f"shelfcast-policy-frontier-{args.world}.svg"
+    write_frontier(
+        svg,
+        [*curves.values(), Curve(FAIR_MIN_MAX, fair_curve, [f"z = {z:g}" for z in MIN_MAX_SAFETY])],
+        ours=curves["shelfcast"].label,
+        baseline=FAIR_MIN_MAX,
+        references={"min/max (ERP, 1.5 x lead time)": min_max_point},
+        title=f"Inventory against realised fill rate: {label}",
+        subtitle=f"last {args.days} days replayed, {args.review}-day reviews, "
+        f"{series} products; "
+        + ("statistical forecasts only" if args.baselines_only else "transformer forecasts")
+        + (", uncalibrated" if args.no_calibration else ", calibrated"),
+    )
+    print(f"frontier drawn to {svg}")
     if args.json is not None:
         args.json.write_text(
             json.dumps(
