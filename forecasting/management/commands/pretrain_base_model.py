@@ -304,5 +304,6 @@ last 28 days held out); the test suite runs them on these weights. {passed} of
 
 ## Backtest scores
 `bench/forecast/run.py` measures them (carparts zero-shot, Online Retail) beside every
-baseline and the served choice; see the section below when filled in for this build.
+baseline and the served choice. A new build has none until that bench is run on it; its
+figures are then added here with the date and the code they were measured on.
 """
