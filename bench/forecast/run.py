@@ -58,6 +58,7 @@ RETAIL_CALENDAR = "GB-ENG,festivals"
 CALENDAR_ORIGINS = ["2011-05-13", "2011-06-10", "2011-09-09", "2011-12-09"]
 sys.path.insert(0, str(ROOT))
 from bench import database  # noqa: E402  (after the path that makes it importable)
+from bench.forecast.bounds import mase_bounds  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -133,6 +134,8 @@ def accuracy(modes: bool = True, calendar: bool = True) -> None:
         )
         + ")"
     )
+    for name, ratio in mase_bounds(carparts, horizon=12, season=12).items():
+        print(f"MASE ratio of {name}: {ratio:.3f}")
     subset, names = retail_subset()
     retail = load_long_csv(
         subset, freq="D", id_col="series_id", date_col="date", target_col="units"
