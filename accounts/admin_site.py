@@ -147,6 +147,18 @@ class StoreDataAdminMixin:
                 **details,
             )
 
+    def audit_job_action(self, request, jobs, *, action: str, reason: str) -> None:
+        """Record a console action on long jobs (`core.admin_jobs`: retry, cancel) in each
+        job's store's security log, with the reason the staff member gave."""
+        audit.staff_job_action_record(
+            jobs=[(self.store_id(job), job.pk) for job in jobs],
+            model=self.model._meta.label,
+            action=action,
+            reason=reason,
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", None) or {}

@@ -4,6 +4,7 @@ events of a person's account (signing in and out, passwords). Neither ever holds
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from typing import Any
 
 from accounts.models import AccountEvent, Merchant, SecurityEvent, User
@@ -95,3 +96,44 @@ def staff_access_record(
             ip_address=ip_address,
             details=details,
         )
+
+
+def staff_job_action_record(
+    *,
+    jobs: list[tuple[int, int]],
+    model: str,
+    action: str,
+    reason: str,
+    actor: User,
+    ip_address: str | None = None,
+) -> None:
+    """Audit a staff member's retry or cancel of jobs in the console (`core.admin_jobs`):
+    one event per job, (store id, job id) in ``jobs``, in its store's security log, naming
+    the job (``model``, ``object_id``), the ``action`` and the ``reason`` given; the event's
+    actor and time say who and when. One insert per store, in the caller's transaction."""
+    by_store: dict[int, list[int]] = defaultdict(list)
+    for merchant_id, job_id in jobs:
+        by_store[merchant_id].append(job_id)
+    stores = Merchant.objects.in_bulk(list(by_store))
+    for merchant_id, job_ids in by_store.items():
+        merchant = stores[merchant_id]
+        with tenant_context(merchant):
+            SecurityEvent.objects.bulk_create(
+                [
+                    SecurityEvent(
+                        merchant=merchant,
+                        kind=SecurityEvent.Kind.STAFF_CHANGED,
+                        actor=actor,
+                        ip_address=ip_address,
+                        details=_checked_details(
+                            {
+                                "model": model,
+                                "object_id": str(job_id),
+                                "action": action,
+                                "reason": reason,
+                            }
+                        ),
+                    )
+                    for job_id in job_ids
+                ]
+            )

@@ -29,5 +29,6 @@ from planning.suggestions.services import (
 )
 from planning.suggestions.services import suggestion_quantity_set as suggestion_quantity_set
 from planning.suggestions.services import suggestions_approve as suggestions_approve
+from planning.suggestions.services import suggestions_defer as suggestions_defer
 from planning.suggestions.services import suggestions_order as suggestions_order
 from planning.suggestions.services import suggestions_reject as suggestions_reject

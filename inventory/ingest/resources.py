@@ -103,9 +103,10 @@ SUPPLIER_CODE = c.Column(
 # Readers and columns of the same meaning in several resources.
 _units = c.decimal(**QUANTITY, minimum=ZERO)
 _days = c.decimal(max_digits=6, decimal_places=2, minimum=ZERO)
+_money = c.decimal(**MONEY, minimum=ZERO)
 CODE = c.Column("code", "code", c.text(64, blank=False), required=True)
 ACTIVE = c.Column("active", "active", c.boolean, default=True)
-UNIT_COST = c.Column("unit_cost", "unit_cost", c.decimal(**MONEY, minimum=ZERO))
+UNIT_COST = c.Column("unit_cost", "unit_cost", _money)
 START_DATE = c.Column("start_date", "start_date", c.date, required=True)
 END_DATE = c.Column("end_date", "end_date", c.date, required=True)
 
@@ -167,6 +168,20 @@ SUPPLIERS = Resource(
         c.Column("name", "name", c.text(200, blank=False), required=True),
         c.Column("email", "email", c.email, default=""),
         c.Column("currency", "currency", c.text(3), default=""),
+        # Terms in the supplier's currency; empty = none. The orders page sets each
+        # supplier's subtotal against them.
+        c.Column(
+            "minimum_order_value",
+            "minimum_order_value",
+            _money,
+            aliases=("min_order_value",),
+        ),
+        c.Column(
+            "free_shipping_threshold",
+            "free_shipping_threshold",
+            _money,
+            aliases=("free_shipping_from",),
+        ),
     ),
 )
 

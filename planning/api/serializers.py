@@ -27,7 +27,7 @@ class ReorderSuggestionSerializer(serializers.ModelSerializer):
             "lead_demand", "cycle_demand", "safety_stock", "reorder_point", "order_up_to",
             "needed", "pack_size", "moq", "suggested_quantity", "quantity", "unit_cost", "cost",
             "expected_fill_rate", "days_of_cover", "value", "cut_by_budget", "limit", "reason",
-            "decided_at", "created_at", "updated_at",
+            "deferred_until", "decided_at", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -42,6 +42,20 @@ class IdsSerializer(serializers.Serializer):
 
 class DecisionSerializer(IdsSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeferSerializer(IdsSerializer):
+    until = serializers.DateField(
+        allow_null=True,
+        help_text="The day the lines come back (after the store's today); null brings "
+        "deferred lines back now.",
+    )
+
+
+class DeferralSerializer(serializers.Serializer):
+    deferred = serializers.IntegerField(
+        help_text="How many proposed suggestions were deferred (or brought back)."
+    )
 
 
 class ApprovalSerializer(serializers.Serializer):

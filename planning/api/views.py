@@ -1,5 +1,5 @@
 """The planning API: reorder suggestions for the ERP to read and the decisions on them (edit
-a quantity, approve or reject in bulk), alerts and the actions on them, and the webhook
+a quantity, approve, reject or defer in bulk), alerts and the actions on them, and the webhook
 endpoints that receive the workflow's events, with their deliveries and a test event. Writes
 need the plan permission; webhooks need manage."""
 
@@ -87,6 +87,22 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
             **_caller(request),
         )
         return Response({"rejected": count})
+
+    @extend_schema(request=s.DeferSerializer, responses={200: s.DeferralSerializer})
+    @action(detail=False, methods=["post"])
+    def defer(self, request, *args, **kwargs):
+        """Leave proposed suggestions off the orders page until a day (``until``, after the
+        store's today; the night's re-plan keeps the deferral), or bring them back now
+        (``until`` null). Each line's deferral is audited."""
+        body = s.DeferSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        count = services.suggestions_defer(
+            merchant=self.merchant,
+            pks=body.validated_data["ids"],
+            until=body.validated_data["until"],
+            **_caller(request),
+        )
+        return Response({"deferred": count})
 
 
 class AlertViewSet(MerchantReadOnlyViewSet):

@@ -278,6 +278,19 @@ def suggestion_lines_defer(
     return len(pks)
 
 
+def suggestions_defer(
+    *,
+    merchant: Merchant,
+    pks: list[int],
+    until: dt.date | None,
+    actor: User | None,
+    via: str = "",
+) -> int:
+    """`suggestion_lines_defer` of the merchant's suggestions ``pks``."""
+    lines = ReorderSuggestion.objects.for_merchant(merchant).filter(pk__in=pks)
+    return suggestion_lines_defer(merchant=merchant, lines=lines, until=until, actor=actor, via=via)
+
+
 # -- quantities of many lines ------------------------------------------------------------------
 QUANTITY_FIELD = DecimalField(max_digits=14, decimal_places=3)
 ROUNDING_SLACK = Decimal("0.000001")  # packs: 1.1 / 0.1 may come out as 11.000000000000002

@@ -155,10 +155,24 @@ class ConsoleTests(TestCase):
         with mock.patch("forecasting.tasks.run_forecast_task.delay") as delay:
             with self.captureOnCommitCallbacks(execute=True):
                 self.client.post(
-                    url, {"action": "retry", "_selected_action": [failed.pk, queued.pk]}
+                    url,
+                    {
+                        "action": "retry",
+                        "_selected_action": [failed.pk, queued.pk],
+                        "post": "yes",
+                        "reason": "Worker lost",
+                    },
                 )
         delay.assert_called_once_with(merchant_id=self.a.merchant.pk, run_id=failed.pk)
-        self.client.post(url, {"action": "cancel", "_selected_action": [queued.pk]})
+        self.client.post(
+            url,
+            {
+                "action": "cancel",
+                "_selected_action": [queued.pk],
+                "post": "yes",
+                "reason": "Duplicate",
+            },
+        )
         with tenant_context(self.a.merchant):
             failed.refresh_from_db()
             queued.refresh_from_db()

@@ -75,7 +75,12 @@ class RefusedImportTests(TestCase):
         ):
             response = self.client.post(
                 url,
-                {"action": "retry", "_selected_action": [self.refused.pk, self.failed.pk]},
+                {
+                    "action": "retry",
+                    "_selected_action": [self.refused.pk, self.failed.pk],
+                    "post": "yes",
+                    "reason": "Worker lost",
+                },
                 follow=True,
             )
         delay.assert_called_once_with(merchant_id=self.merchant.pk, job_id=self.failed.pk)

@@ -13,6 +13,7 @@ from accounts.roles import Role
 from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun
+from inventory.services import merchant_today
 from planning.models import Alert, Decision, ReorderSuggestion
 from tests.factories import (
     LocationFactory,
@@ -24,7 +25,9 @@ from tests.factories import (
 )
 
 
-class SuggestionApiTests(TestCase):
+class SuggestionApiTestCase(TestCase):
+    """A store with two proposed suggestions (MUG and JUG at WH, from ACME) and two tokens."""
+
     @classmethod
     def setUpTestData(cls):
         cls.merchant = MerchantFactory()
@@ -56,6 +59,8 @@ class SuggestionApiTests(TestCase):
             url, json.dumps(body), content_type="application/json", **headers
         )
 
+
+class SuggestionApiTests(SuggestionApiTestCase):
     def test_an_erp_reads_the_suggestions_with_codes(self):
         response = self.call("get", reverse("reorder-suggestion-list"), {"sku": "MUG"})
         self.assertEqual(response.status_code, 200)
@@ -112,6 +117,75 @@ class SuggestionApiTests(TestCase):
                 ReorderSuggestion.Status.PROPOSED,
             )
             self.assertFalse(Decision.objects.for_merchant(self.merchant).exists())
+
+
+class SuggestionDeferApiTests(SuggestionApiTestCase):
+    """Deferring through the API, as the orders page does: until a day, or back now."""
+
+    def deferred_until(self) -> dict[str, str | None]:
+        rows = self.call("get", reverse("reorder-suggestion-list")).json()["results"]
+        return {row["sku"]: row["deferred_until"] for row in rows}
+
+    def test_defer_until_a_day_then_bring_back_audited_as_the_token(self):
+        self.assertEqual(self.deferred_until(), {"MUG": None, "JUG": None})
+        day = merchant_today(self.merchant) + dt.timedelta(days=7)
+        url = reverse("reorder-suggestion-defer")
+        response = self.call("post", url, {"ids": [self.mugs.pk], "until": day.isoformat()})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json(), {"deferred": 1})
+        self.assertEqual(self.deferred_until(), {"MUG": day.isoformat(), "JUG": None})
+        response = self.call("post", url, {"ids": [self.mugs.pk, self.jugs.pk], "until": None})
+        self.assertEqual(response.json(), {"deferred": 2})
+        self.assertEqual(self.deferred_until(), {"MUG": None, "JUG": None})
+        with tenant_context(self.merchant):
+            log = list(
+                Decision.objects.for_merchant(self.merchant)
+                .order_by("id")
+                .values_list("suggestion", "action", "actor", "changes")
+            )
+        via = f"api-token:{self.planner_token.token.prefix}"
+        self.assertEqual(
+            log,
+            [
+                (self.mugs.pk, "deferred", self.owner.pk, {"until": day.isoformat(), "via": via}),
+                (self.mugs.pk, "deferred", self.owner.pk, {"until": None, "via": via}),
+                (self.jugs.pk, "deferred", self.owner.pk, {"until": None, "via": via}),
+            ],
+        )
+
+    def test_a_day_not_after_today_or_no_until_is_refused(self):
+        url = reverse("reorder-suggestion-defer")
+        today = merchant_today(self.merchant).isoformat()
+        response = self.call("post", url, {"ids": [self.mugs.pk], "until": today})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("after today", response.json()["detail"])
+        response = self.call("post", url, {"ids": [self.mugs.pk]})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual([error["field"] for error in response.json()["errors"]], ["until"])
+        self.assertEqual(self.deferred_until(), {"MUG": None, "JUG": None})
+
+    def test_only_proposed_lines_of_the_store_are_deferred_and_only_by_planners(self):
+        other = MerchantFactory()
+        with tenant_context(other):
+            run = ForecastRun.objects.create(merchant=other, status=ForecastRun.Status.SUCCEEDED)
+        theirs = reorder_suggestion(
+            other,
+            run,
+            SKUFactory(merchant=other, code="MUG"),
+            LocationFactory(merchant=other, code="WH"),
+            SupplierFactory(merchant=other, code="ACME"),
+        )
+        self.call("post", reverse("reorder-suggestion-approve"), {"ids": [self.jugs.pk]})
+        day = (merchant_today(self.merchant) + dt.timedelta(days=3)).isoformat()
+        url = reverse("reorder-suggestion-defer")
+        body = {"ids": [self.mugs.pk, self.jugs.pk, theirs.pk], "until": day}
+        self.assertEqual(self.call("post", url, body, token=self.viewer_token).status_code, 403)
+        self.assertEqual(self.deferred_until(), {"MUG": None, "JUG": None})
+        self.assertEqual(self.call("post", url, body).json(), {"deferred": 1})
+        self.assertEqual(self.deferred_until(), {"MUG": day, "JUG": None})
+        with tenant_context(other):
+            theirs.refresh_from_db()
+        self.assertIsNone(theirs.deferred_until)
 
 
 class AlertApiTests(TestCase):

@@ -12,6 +12,8 @@ from .calendar_event_source_enum import CalendarEventSourceEnum
 from .calendar_preset import CalendarPreset
 from .calendar_preset_request import CalendarPresetRequest
 from .decision_request import DecisionRequest
+from .defer_request import DeferRequest
+from .deferral import Deferral
 from .event_types_enum import EventTypesEnum
 from .explanation import Explanation
 from .explanation_group import ExplanationGroup
@@ -160,6 +162,8 @@ __all__ = (
     "CalendarPreset",
     "CalendarPresetRequest",
     "DecisionRequest",
+    "DeferRequest",
+    "Deferral",
     "EventTypesEnum",
     "Explanation",
     "ExplanationGroup",

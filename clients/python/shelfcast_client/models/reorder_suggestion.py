@@ -56,6 +56,7 @@ class ReorderSuggestion:
             * `moq_forces_overstock` - The MOQ forces cover past the overstock limit
             * `pack_forces_overstock` - One pack forces cover past the overstock limit
         reason (str): Why it was rejected.
+        deferred_until (datetime.date | None): Left off the orders page until this day; the next plans keep it deferred.
         decided_at (datetime.datetime | None):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
@@ -91,6 +92,7 @@ class ReorderSuggestion:
     cut_by_budget: bool
     limit: BlankEnum | LimitEnum
     reason: str
+    deferred_until: datetime.date | None
     decided_at: datetime.datetime | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -161,6 +163,12 @@ class ReorderSuggestion:
 
         reason = self.reason
 
+        deferred_until: None | str
+        if isinstance(self.deferred_until, datetime.date):
+            deferred_until = self.deferred_until.isoformat()
+        else:
+            deferred_until = self.deferred_until
+
         decided_at: None | str
         if isinstance(self.decided_at, datetime.datetime):
             decided_at = self.decided_at.isoformat()
@@ -210,6 +218,7 @@ class ReorderSuggestion:
                 "cut_by_budget": cut_by_budget,
                 "limit": limit,
                 "reason": reason,
+                "deferred_until": deferred_until,
                 "decided_at": decided_at,
                 "created_at": created_at,
                 "updated_at": updated_at,
@@ -301,6 +310,21 @@ class ReorderSuggestion:
 
         reason = d.pop("reason")
 
+        def _parse_deferred_until(data: object) -> datetime.date | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                deferred_until_type_0 = datetime.date.fromisoformat(data)
+
+                return deferred_until_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None, data)
+
+        deferred_until = _parse_deferred_until(d.pop("deferred_until"))
+
         def _parse_decided_at(data: object) -> datetime.datetime | None:
             if data is None:
                 return data
@@ -359,6 +383,7 @@ class ReorderSuggestion:
             cut_by_budget=cut_by_budget,
             limit=limit,
             reason=reason,
+            deferred_until=deferred_until,
             decided_at=decided_at,
             created_at=created_at,
             updated_at=updated_at,

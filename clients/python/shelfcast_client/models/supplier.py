@@ -23,6 +23,9 @@ class Supplier:
         updated_at (datetime.datetime):
         email (str | Unset):
         currency (str | Unset): ISO 4217; blank = merchant's
+        minimum_order_value (None | str | Unset): The least the supplier accepts on one order, in its currency; empty =
+            none.
+        free_shipping_threshold (None | str | Unset): Orders of at least this value ship free; empty = none.
     """
 
     id: int
@@ -32,6 +35,8 @@ class Supplier:
     updated_at: datetime.datetime
     email: str | Unset = UNSET
     currency: str | Unset = UNSET
+    minimum_order_value: None | str | Unset = UNSET
+    free_shipping_threshold: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,6 +58,18 @@ class Supplier:
 
         currency = self.currency
 
+        minimum_order_value: None | str | Unset
+        if isinstance(self.minimum_order_value, Unset):
+            minimum_order_value = UNSET
+        else:
+            minimum_order_value = self.minimum_order_value
+
+        free_shipping_threshold: None | str | Unset
+        if isinstance(self.free_shipping_threshold, Unset):
+            free_shipping_threshold = UNSET
+        else:
+            free_shipping_threshold = self.free_shipping_threshold
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -68,6 +85,10 @@ class Supplier:
             field_dict["email"] = email
         if currency is not UNSET:
             field_dict["currency"] = currency
+        if minimum_order_value is not UNSET:
+            field_dict["minimum_order_value"] = minimum_order_value
+        if free_shipping_threshold is not UNSET:
+            field_dict["free_shipping_threshold"] = free_shipping_threshold
 
         return field_dict
 
@@ -93,6 +114,28 @@ class Supplier:
 
         currency = d.pop("currency", UNSET)
 
+        def _parse_minimum_order_value(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        minimum_order_value = _parse_minimum_order_value(
+            d.pop("minimum_order_value", UNSET)
+        )
+
+        def _parse_free_shipping_threshold(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        free_shipping_threshold = _parse_free_shipping_threshold(
+            d.pop("free_shipping_threshold", UNSET)
+        )
+
         supplier = cls(
             id=id,
             code=code,
@@ -101,6 +144,8 @@ class Supplier:
             updated_at=updated_at,
             email=email,
             currency=currency,
+            minimum_order_value=minimum_order_value,
+            free_shipping_threshold=free_shipping_threshold,
         )
 
         supplier.additional_properties = d

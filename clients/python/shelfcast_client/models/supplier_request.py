@@ -19,12 +19,17 @@ class SupplierRequest:
         name (str):
         email (str | Unset):
         currency (str | Unset): ISO 4217; blank = merchant's
+        minimum_order_value (None | str | Unset): The least the supplier accepts on one order, in its currency; empty =
+            none.
+        free_shipping_threshold (None | str | Unset): Orders of at least this value ship free; empty = none.
     """
 
     code: str
     name: str
     email: str | Unset = UNSET
     currency: str | Unset = UNSET
+    minimum_order_value: None | str | Unset = UNSET
+    free_shipping_threshold: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,6 +45,18 @@ class SupplierRequest:
 
         currency = self.currency
 
+        minimum_order_value: None | str | Unset
+        if isinstance(self.minimum_order_value, Unset):
+            minimum_order_value = UNSET
+        else:
+            minimum_order_value = self.minimum_order_value
+
+        free_shipping_threshold: None | str | Unset
+        if isinstance(self.free_shipping_threshold, Unset):
+            free_shipping_threshold = UNSET
+        else:
+            free_shipping_threshold = self.free_shipping_threshold
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -52,6 +69,10 @@ class SupplierRequest:
             field_dict["email"] = email
         if currency is not UNSET:
             field_dict["currency"] = currency
+        if minimum_order_value is not UNSET:
+            field_dict["minimum_order_value"] = minimum_order_value
+        if free_shipping_threshold is not UNSET:
+            field_dict["free_shipping_threshold"] = free_shipping_threshold
 
         return field_dict
 
@@ -71,11 +92,35 @@ class SupplierRequest:
 
         currency = d.pop("currency", UNSET)
 
+        def _parse_minimum_order_value(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        minimum_order_value = _parse_minimum_order_value(
+            d.pop("minimum_order_value", UNSET)
+        )
+
+        def _parse_free_shipping_threshold(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        free_shipping_threshold = _parse_free_shipping_threshold(
+            d.pop("free_shipping_threshold", UNSET)
+        )
+
         supplier_request = cls(
             code=code,
             name=name,
             email=email,
             currency=currency,
+            minimum_order_value=minimum_order_value,
+            free_shipping_threshold=free_shipping_threshold,
         )
 
         supplier_request.additional_properties = d
