@@ -1,6 +1,6 @@
 """The model's check of proposed promotion plans, in a worker: what the store's forecasting
 model expects each plan to do to demand (`forecasting.workers`), set beside the
-before/after estimate the plan was made with (`planning.promotions`)."""
+uplift estimated from past promotions that the plan was made with (`planning.promotions`)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from planning.models import PromotionPlan
 def promotion_plans_check(*, merchant: Merchant, run: ForecastRun) -> int:
     """Set beside each proposed plan of ``run`` what the store's forecasting model expects it
     to do to demand (through its price and promotion covariates), as a check on the
-    before/after estimate the plan was made with. Runs after planning, outside its
-    transaction (the model takes a moment)."""
+    uplift estimated from past promotions that the plan was made with. Runs after planning,
+    outside its transaction (the model takes a moment)."""
     with transaction.atomic(), tenant_context(merchant):
         plans = list(
             PromotionPlan.objects.for_merchant(merchant).filter(

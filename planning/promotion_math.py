@@ -1,17 +1,20 @@
 """The arithmetic of promotion plans, apart from the database: how much a promotion lifts a
-SKU's demand (estimated from its history and its category's), and which window and discount
-clear an overstock at the best margin.
+SKU's demand, and which window and discount clear an overstock at the best margin.
 
-Uplift. Each promotion day of a SKU at a location is set against that series' baseline: its
-mean demand on the open, unpromoted, in-stock days within `BASELINE_DAYS` either side. The
-SKU's uplift is the ratio of its promoted demand to that baseline over all its promotion days
-(before/after, day by day). Few promotion days make a noisy ratio, so the log-uplift is
-shrunk toward the category's (and the category's toward the merchant's, and that toward a
-prior) with weight n / (n + `SHRINK_DAYS`).
+Uplift. Plans use the controlled estimate of `planning.promotion_uplift` (`evidence`,
+`estimate`): each past promotion against a counterfactual fitted on the days around it with
+weekday, trend and seasonal terms, pooled empirical-Bayes style, with an interval. The crude
+before/after estimate stays here for comparison (bench/promotions): each promotion day of a SKU
+at a location is set against that series' mean demand on the open, unpromoted, in-stock days
+within `BASELINE_DAYS` either side; the SKU's uplift is the ratio of its promoted demand to that
+baseline over all its promotion days, and its log-uplift is shrunk toward the category's (and
+the category's toward the merchant's, and that toward a prior) with weight n / (n +
+`SHRINK_DAYS`). Before/after is biased wherever demand around a promotion is not flat: a
+promotion at a seasonal peak looks like a triumph, one in a trough like a failure.
 
 Price response. A promotion at discount d lifting demand by U gives the constant-elasticity
-response U = (1 - d) ** elasticity, so elasticity = log U / log(1 - d); it is pooled the same
-way and bounded to `ELASTICITY_BOUNDS`. The uplift at another depth is (1 - d') ** elasticity.
+response U = (1 - d) ** elasticity, so elasticity = log U / log(1 - d); it is pooled and bounded
+to `ELASTICITY_BOUNDS`. The uplift at another depth is (1 - d') ** elasticity.
 """
 
 from __future__ import annotations
@@ -21,10 +24,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planning.promotion_uplift import (
+    ELASTICITY_BOUNDS,
+    PRIOR_ELASTICITY,
+    Effect,
+    Evidence,
+    SeriesDays,
+    estimate,
+    evidence,
+    evidence_by_sku,
+)
+
+__all__ = [
+    "Effect",
+    "Evidence",
+    "SeriesDays",
+    "before_after_evidence",
+    "best_plan",
+    "estimate",
+    "estimate_before_after",
+    "evidence",
+    "evidence_by_sku",
+    "outcome",
+    "plan_value",
+]
+
 BASELINE_DAYS = 28
 SHRINK_DAYS = 14.0
-PRIOR_ELASTICITY = -2.0  # a common promotional price elasticity in retail
-ELASTICITY_BOUNDS = (-6.0, -0.3)
 DEPTHS = (0.1, 0.2, 0.3, 0.4, 0.5)
 DURATIONS = (7, 14, 21, 28)
 STARTS = (1, 8, 15, 22, 29)  # days after the last day of history
@@ -33,34 +59,8 @@ STARTS = (1, 8, 15, 22, 29)  # days after the last day of history
 MAX_UPLIFT = 4.0
 
 
-@dataclass(frozen=True)
-class SeriesDays:
-    """One SKU at one location: per day, units, whether promoted, its discount (0..1) and
-    whether the day counts (open, in stock)."""
-
-    units: np.ndarray
-    promoted: np.ndarray
-    discount: np.ndarray
-    usable: np.ndarray
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A SKU's before/after evidence: promoted units, their baseline, the days, and the mean
-    discount of those days."""
-
-    promoted_units: float
-    baseline_units: float
-    days: int
-    discount: float
-
-    @property
-    def log_uplift(self) -> float:
-        return math.log(max(self.promoted_units, 1e-6) / max(self.baseline_units, 1e-6))
-
-
-def evidence(series: list[SeriesDays]) -> Evidence | None:
-    """Before/after evidence over the promotion days of a SKU's series."""
+def before_after_evidence(series: list[SeriesDays]) -> Evidence | None:
+    """Before/after evidence over the promotion days of a SKU's series (for comparison)."""
     promoted_units = baseline_units = discount_sum = 0.0
     days = 0
     for one in series:
@@ -81,24 +81,6 @@ def evidence(series: list[SeriesDays]) -> Evidence | None:
     if days == 0 or baseline_units <= 0:
         return None
     return Evidence(promoted_units, baseline_units, days, discount_sum / days)
-
-
-@dataclass(frozen=True)
-class Effect:
-    """What a promotion does to one SKU's demand."""
-
-    uplift: float  # at `discount`
-    discount: float
-    elasticity: float
-    days: int  # promotion days behind the SKU's own estimate
-    source: str  # "sku", "category", "store" or "prior"
-
-    def uplift_at(self, depth: float) -> float:
-        """The demand multiplier at discount ``depth`` (0..1)."""
-        if self.discount > 0:
-            # scale the observed uplift by the price response between the two depths
-            return self.uplift * ((1 - depth) / (1 - self.discount)) ** self.elasticity
-        return (1 - depth) ** self.elasticity
 
 
 def _elasticity(found: Evidence) -> float | None:
@@ -128,9 +110,12 @@ def _shrink(own: float | None, days: int, toward: float) -> float:
     return weight * own + (1 - weight) * toward
 
 
-def estimate(per_sku: dict[int, Evidence | None], category: dict[int, str]) -> dict[int, Effect]:
-    """Each SKU's promotion effect: its own evidence shrunk toward its category's, the
-    category's toward the whole store's, and the store's toward the prior elasticity."""
+def estimate_before_after(
+    per_sku: dict[int, Evidence | None], category: dict[int, str]
+) -> dict[int, Effect]:
+    """The crude estimate (for comparison): each SKU's own before/after evidence shrunk toward
+    its category's by n / (n + `SHRINK_DAYS`), the category's toward the whole store's, and
+    the store's toward the prior elasticity."""
     store = _pooled(list(per_sku.values()))
     store_elasticity = _shrink(
         _elasticity(store) if store else None, store.days if store else 0, PRIOR_ELASTICITY

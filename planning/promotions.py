@@ -34,7 +34,9 @@ from planning.positions.selectors import (
 )
 from planning.preferences.selectors import planning_settings
 
-HISTORY_DAYS = 365  # history the uplift is estimated from
+# history the uplift is estimated from: three years, so that the same weeks of the two years
+# before a promotion control its counterfactual for season (`planning.promotion_uplift`)
+HISTORY_DAYS = 3 * 365
 TARGET_DAYS = 56  # the excess should be gone this many days after the last day of history
 QUIET_DAYS = 14  # a dismissed plan's SKU is not proposed again for this long
 MONEY_PLACES, QUANTITY_PLACES = Decimal("0.01"), Decimal("0.001")
@@ -111,7 +113,8 @@ def promotion_effects(
         .filter(pk__in=promoted | skus)
         .values_list("pk", "category")
     )
-    evidence = {sku: math_.evidence(series.get(sku, [])) for sku in promoted | skus}
+    # every promotion's counterfactual fitted in one batch (`planning.promotion_uplift`)
+    evidence = math_.evidence_by_sku({sku: series.get(sku, []) for sku in promoted | skus})
     effects = math_.estimate(evidence, categories)
     return {sku: effects[sku] for sku in skus}
 
