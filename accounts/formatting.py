@@ -74,11 +74,13 @@ def format_number(value, *, decimals: int | None = None, language: str | None = 
 
 
 def format_percent(value, *, decimals: int = 0, language: str | None = None) -> str:
-    """A fraction (0.95) as a percentage (95%)."""
+    """A fraction (0.95) as a percentage (95%); ``decimals`` fixes the places (negative: up to
+    that many, so 0.955 is 95.5% and 0.95 is 95%)."""
     number = _number(value)
     if number is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
+    places = "0" * decimals if decimals > 0 else "#" * -decimals
+    pattern = "#,##0" + ("." + places if places else "") + "%"
     return babel_numbers.format_percent(number, format=pattern, locale=current_locale(language))
 
 

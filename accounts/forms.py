@@ -1,5 +1,7 @@
 """Portal forms of accounts."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, sign_in_throttle
 from accounts.client_address import client_ip
 from accounts.models import TIMEZONE_CHOICES, AccountEvent, Merchant
+from accounts.percent_field import PercentField
 from accounts.roles import Role
 
 
@@ -101,6 +104,14 @@ class AcceptInvitationForm(forms.Form):
 
 
 class MerchantSettingsForm(forms.ModelForm):
+    """The store's own settings; its target service level is typed and shown in percent."""
+
+    target_service_level = PercentField(
+        minimum=Decimal("50"), maximum=Decimal("99.9"), decimal_places=2,
+        label=_("Target service level (%)"),
+        help_text=_("The share of demand to serve from stock, from 50% to 99.9%, e.g. 95."),
+    )  # fmt: skip
+
     class Meta:
         model = Merchant
         fields = [
@@ -116,7 +127,6 @@ class MerchantSettingsForm(forms.ModelForm):
             "name": _("Store name"),
             "timezone": _("Timezone"),
             "currency": _("Currency"),
-            "target_service_level": _("Target service level"),
             "review_period_days": _("Review period (days)"),
             "nightly_forecast_time": _("Nightly forecast time"),
         }
@@ -125,7 +135,6 @@ class MerchantSettingsForm(forms.ModelForm):
             "nightly_forecast_time": _(
                 "When the nightly forecast starts, in the store's timezone."
             ),
-            "target_service_level": _("Between 0.5 and 0.999, e.g. 0.95 for 95%."),
             "review_period_days": _("How often you place orders, in days."),
         }
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("merchants/", views.merchant_switch, name="merchant_switch"),
     path("language/", views.language_switch, name="language_switch"),
+    path("help/glossary/", views.glossary_page, name="glossary"),
     # Four of Django's account pages with throttling or audit events added. They come before
     # the include, whose patterns of the same name and path they shadow; it serves the rest.
     path("accounts/login/", views.SignInView.as_view(), name="login"),

@@ -1,5 +1,5 @@
 """Portal pages of accounts: signing in and passwords, merchant switcher, members and roles,
-invitations, API tokens, merchant settings."""
+invitations, API tokens, merchant settings, the glossary."""
 
 from __future__ import annotations
 
@@ -22,7 +22,15 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from accounts import audit, languages, selectors, services, sign_in_throttle, support_access
+from accounts import (
+    audit,
+    glossary,
+    languages,
+    selectors,
+    services,
+    sign_in_throttle,
+    support_access,
+)
 from accounts.client_address import client_ip
 from accounts.forms import (
     AcceptInvitationForm,
@@ -127,6 +135,13 @@ def language_switch(request):
     else:
         response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
     return response
+
+
+# -- help ---------------------------------------------------------------------------------------
+def glossary_page(request):
+    """The planning words in plain language, one anchored entry each (the help marks link
+    here). Open to anyone: it holds no store's data, and a link to it works when shared."""
+    return render(request, "accounts/glossary.html", {"terms": glossary.TERMS})
 
 
 # -- merchants ------------------------------------------------------------------------------------

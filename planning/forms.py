@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.percent_field import PercentField, plain_decimal
 from planning.models import DEFAULT_SERVICE_LEVELS, PlanningSettings
 
 CLASSES = list(DEFAULT_SERVICE_LEVELS)
@@ -14,18 +15,19 @@ CLASSES = list(DEFAULT_SERVICE_LEVELS)
 
 class PlanningSettingsForm(forms.Form):
     """How fill rates are set (store-wide or per class), budgets (total and per supplier), alert
-    limits, digest."""
+    limits, digest. Fill rates are typed and shown in percent and handed on as fractions."""
 
     service_policy = forms.ChoiceField(
         choices=PlanningSettings.ServicePolicy.choices,
         widget=forms.RadioSelect,
         label=_("How fill rates are set"),
     )
-    minimum_fill_rate = forms.DecimalField(
-        min_value=Decimal("0"), max_value=Decimal("0.99"), decimal_places=3,
-        label=_("Minimum fill rate of any SKU"),
+    minimum_fill_rate = PercentField(
+        minimum=Decimal("0"), maximum=Decimal("99"), decimal_places=1,
+        label=_("Minimum fill rate of any SKU (%)"),
         help_text=_(
-            "With one store-wide fill rate: no SKU is held below this. Between 0 and 0.99."
+            "With one store-wide fill rate: no SKU is held below this. From 0% to 99%, and "
+            "not above the store's target service level."
         ),
     )  # fmt: skip
     default_lead_time_days = forms.DecimalField(
@@ -60,12 +62,14 @@ class PlanningSettingsForm(forms.Form):
         required=False, label=_("Email owners and planners a morning digest of open alerts")
     )
 
-    def __init__(self, *args, suppliers=(), **kwargs):
+    def __init__(self, *args, suppliers=(), target_service_level=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.suppliers = list(suppliers)
+        #: the store's target (a fraction), above which no minimum may be set
+        self.target_service_level = target_service_level
         for code in CLASSES:
-            self.fields[f"level_{code}"] = forms.DecimalField(
-                min_value=Decimal("0.5"), max_value=Decimal("0.999"), decimal_places=3,
+            self.fields[f"level_{code}"] = PercentField(
+                minimum=Decimal("50"), maximum=Decimal("99.9"), decimal_places=1,
                 label=f"{code}",
                 help_text=_("Fill-rate target of class %(class)s") % {"class": code},
             )  # fmt: skip
@@ -95,6 +99,18 @@ class PlanningSettingsForm(forms.Form):
         for supplier, amount in settings.supplier_budgets.items():
             initial[f"supplier_{supplier}"] = amount
         return initial
+
+    def clean_minimum_fill_rate(self):
+        # The service refuses it too (for the API); here the error is in percent, by its field.
+        minimum = self.cleaned_data["minimum_fill_rate"]
+        target = self.target_service_level
+        if target is not None and minimum is not None and minimum > target:
+            raise forms.ValidationError(
+                _("Not above the store's target service level, %(target)s%%."),
+                code="above_target",
+                params={"target": plain_decimal(Decimal(target) * 100)},
+            )
+        return minimum
 
     def level_fields(self):
         return [self[f"level_{code}"] for code in CLASSES]

@@ -30,6 +30,7 @@ class PlanningSettingsView(MerchantViewMixin, TemplateView):
             data,
             initial=PlanningSettingsForm.initial_from(settings),
             suppliers=selectors.suppliers(merchant=self.merchant),
+            target_service_level=self.merchant.target_service_level,
         )
 
     def get_context_data(self, **kwargs):

@@ -61,6 +61,10 @@
       viewBox: `0 0 ${WIDTH} ${height}`, width: "100%", role: "img", "aria-label": ariaLabel,
       tabindex: "0", class: "chart",
     }, box);
+    // The drawing shrinks to the box: on a phone, labels drawn at 11 units would read at about
+    // 5 px, so they are drawn larger by as much as the box is narrower than the drawing.
+    const shrink = WIDTH / Math.max(box.clientWidth || WIDTH, 1);
+    if (shrink > 1) svg.style.setProperty("--tick-size", `${Math.min(11 * shrink, 28).toFixed(1)}px`);
     const x = (index) => PAD.left + (WIDTH - PAD.left - PAD.right) * index / Math.max(days - 1, 1);
     const y = (value) => height - PAD.bottom - (height - PAD.top - PAD.bottom) * Math.min(Math.max(value, 0), top) / top;
     for (const share of [0, 0.5, 1]) {

@@ -290,14 +290,14 @@ class MerchantSettingsTests(TestCase):
             "name": "Shop",
             "timezone": "Europe/London",
             "currency": "EUR",
-            "target_service_level": "1.5",
+            "target_service_level": "150",  # percent: the form takes 50 to 99.9
             "review_period_days": "7",
             "nightly_forecast_time": "03:30",
         }
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 400)
         self.assertIn("target_service_level", response.context["form"].errors)
-        data["target_service_level"] = "0.98"
+        data["target_service_level"] = "98"
         self.assertEqual(self.client.post(url, data).status_code, 302)
         merchant.refresh_from_db()
         self.assertEqual(str(merchant.target_service_level), "0.9800")

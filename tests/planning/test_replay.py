@@ -140,7 +140,8 @@ class StoreReplayTests(TestCase):
         self.assertContains(response, "Min/max as ERPs do it")
         self.assertContains(response, "policy with seasonal-naive forecasts</td>", count=3)
         self.assertContains(response, "the same fill rate for every SKU</td>", count=3)
-        self.assertContains(response, f"{job.figures['min_max']['fill_rate']:.3f}")
+        # fill rates in percent, as people read them (0.9512 -> 95.1%)
+        self.assertContains(response, f"{job.figures['min_max']['fill_rate'] * 100:.1f}%")
         self.assertNotContains(response, "Replay now")  # viewers read only
 
     def test_too_short_a_history_fails_with_the_reason(self):

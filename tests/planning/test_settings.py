@@ -9,12 +9,14 @@ from decimal import Decimal
 from django.db.models import Q
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.errors import DomainError
 from accounts.roles import Role
 from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from planning import services
+from planning.forms import CLASSES, PlanningSettingsForm
 from planning.models import PlanningSettings, WebhookEndpoint
 from tests.factories import MerchantFactory, SupplierFactory, member
 
@@ -60,11 +62,10 @@ class PlanningSettingsTests(TestCase):
         page = self.client.get(url)
         self.assertContains(page, "Acme (ACME)")
         data = {
-            f"level_{code}": "0.95"
-            for code in ("AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ")
+            f"level_{code}": "95" for code in ("AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ")
         }
         data.update(budget="1000", overstock_days="90", stale_days="2", digest_enabled="on")
-        data.update(service_policy="classes", minimum_fill_rate="0.6")
+        data.update(service_policy="classes", minimum_fill_rate="60")
         data.update(default_lead_time_days="10", default_lead_time_std_days="2.5")
         data.update(alert_minimum_value="35.50")
         data[f"supplier_{self.acme.pk}"] = "250"
@@ -85,15 +86,17 @@ class PlanningSettingsTests(TestCase):
         )
         # a minimum above the store's own target (0.95) is refused, and nothing is saved
         response = self.client.post(
-            url, {**data, "service_policy": "store", "minimum_fill_rate": "0.97"}
+            url, {**data, "service_policy": "store", "minimum_fill_rate": "97"}
         )
-        self.assertContains(response, "must not exceed the store&#x27;s target", status_code=400)
+        self.assertContains(
+            response, "Not above the store&#x27;s target service level, 95%.", status_code=400
+        )
         self.assertEqual(self.stored().service_policy, "classes")
         self.assertEqual(stored.supplier_budgets, {str(self.acme.pk): "250"})
-        data.update(level_AX="1.5", budget="")
+        data.update(level_AX="150", budget="")
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "less than or equal to 0.999", status_code=400)
+        self.assertContains(response, "Enter a percentage from 50% to 99.9%.", status_code=400)
         self.assertEqual(self.stored().budget, Decimal("1000"))  # nothing saved
 
     def test_planners_cannot_change_settings(self):
@@ -169,3 +172,83 @@ class PlanningSettingsTests(TestCase):
                 ),
                 [endpoint.pk],
             )
+
+
+class PercentInputTests(TestCase):
+    """Fill rates and the target service level are typed and shown in percent, stored as
+    fractions; out-of-range entries are refused with the range in percent."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory(slug="shop")
+        cls.owner = member(cls.merchant, Role.OWNER)
+
+    def data(self, **changes) -> dict:
+        data = {f"level_{code}": "95" for code in CLASSES}
+        data.update(service_policy="classes", minimum_fill_rate="60", overstock_days="120")
+        data.update(stale_days="3", default_lead_time_days="7", default_lead_time_std_days="1")
+        data.update(alert_minimum_value="0")
+        data.update(changes)
+        return data
+
+    def test_the_form_turns_percent_into_the_stored_fraction(self):
+        form = PlanningSettingsForm(
+            self.data(level_AX="95", level_BY="97.5%", minimum_fill_rate="60"),
+            target_service_level=Decimal("0.95"),
+        )
+        self.assertTrue(form.is_valid(), form.errors)
+        values = form.values()
+        self.assertEqual(values["service_levels"]["AX"], 0.95)
+        self.assertEqual(values["service_levels"]["BY"], 0.975)
+        self.assertEqual(values["minimum_fill_rate"], Decimal("0.6"))
+
+    def test_out_of_range_percentages_are_refused_in_percent(self):
+        form = PlanningSettingsForm(
+            self.data(level_AX="150", level_CZ="0.95", minimum_fill_rate="96"),
+            target_service_level=Decimal("0.95"),
+        )
+        self.assertFalse(form.is_valid())
+        self.assertEqual(form.errors["level_AX"], ["Enter a percentage from 50% to 99.9%."])
+        # a fraction typed out of habit is refused too, not read as 0.95%
+        self.assertEqual(form.errors["level_CZ"], ["Enter a percentage from 50% to 99.9%."])
+        self.assertEqual(
+            form.errors["minimum_fill_rate"],
+            ["Not above the store's target service level, 95%."],
+        )
+        with translation.override("zh-hans"):
+            form = PlanningSettingsForm(self.data(level_AX="150"))
+            self.assertFalse(form.is_valid())
+            self.assertNotEqual(form.errors["level_AX"], ["Enter a percentage from 50% to 99.9%."])
+            self.assertIn("99.9%", form.errors["level_AX"][0])
+
+    def test_the_page_shows_percent_and_saves_the_fraction(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:settings", args=["shop"])
+        page = self.client.get(url).content.decode()
+        self.assertIn('name="level_AX" value="98"', page)  # stored 0.98
+        self.assertIn('name="minimum_fill_rate" value="50"', page)
+        self.assertNotIn("0.9500", page)
+        self.assertIn("(95%, set in the store", page)
+        response = self.client.post(url, self.data(level_AX="96.5", minimum_fill_rate="70"))
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+        with tenant_context(self.merchant):
+            stored = PlanningSettings.objects.for_merchant(self.merchant).get()
+        self.assertEqual(stored.service_levels["AX"], 0.965)
+        self.assertEqual(stored.minimum_fill_rate, Decimal("0.7"))
+        refused = self.client.post(url, self.data(level_AX="150"))
+        self.assertContains(refused, "Enter a percentage from 50% to 99.9%.", status_code=400)
+        self.assertContains(refused, 'name="level_AX" value="150"', status_code=400)
+
+    def test_the_store_settings_take_the_target_service_level_in_percent(self):
+        self.client.force_login(self.owner)
+        url = reverse("merchant_settings", args=["shop"])
+        self.assertContains(self.client.get(url), 'name="target_service_level" value="95"')
+        data = {
+            "name": "Shop", "timezone": "UTC", "currency": "GBP", "review_period_days": "7",
+            "nightly_forecast_time": "02:00", "target_service_level": "97.5",
+        }  # fmt: skip
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.merchant.refresh_from_db()
+        self.assertEqual(self.merchant.target_service_level, Decimal("0.975"))
+        refused = self.client.post(url, {**data, "target_service_level": "150"})
+        self.assertContains(refused, "Enter a percentage from 50% to 99.9%.", status_code=400)
