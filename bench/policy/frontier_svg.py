@@ -26,7 +26,7 @@ LEGEND_X = 755
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442")
 REFERENCE_COLOUR = "#D55E00"
 SAVING_COLOUR = "#444444"
-MARKERS = ("circle", "square", "triangle", "diamond")
+MARKERS = ("circle", "square", "triangle", "diamond", "down")  # "down": a triangle on its tip
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,9 @@ def _marker(shape: str, x: float, y: float, colour: str, tooltip: str, fill: str
         return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" {style}>{title}</rect>'
     if shape == "triangle":
         points = f"{x:.1f},{y - 5:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}"
+        return f'<polygon points="{points}" {style}>{title}</polygon>'
+    if shape == "down":
+        points = f"{x:.1f},{y + 5:.1f} {x - 5:.1f},{y - 4:.1f} {x + 5:.1f},{y - 4:.1f}"
         return f'<polygon points="{points}" {style}>{title}</polygon>'
     if shape == "diamond":
         points = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"

@@ -178,3 +178,31 @@ def fair_min_max_policy(
         return np.where(position < reorder_point, top - position, 0.0)
 
     return policy
+
+
+def days_of_cover_policy(
+    history: Callable[[int], np.ndarray],
+    lead_time_mean: np.ndarray,
+    review_days: int,
+    cover_days: float,
+    window: int = 28,
+) -> Policy:
+    """The merchant's own rule, "keep N days of cover", as merchants run it: at a review,
+    when the stock position (on hand plus on order) is below the average daily demand of the
+    last ``window`` days x (lead time + review period), so that it would run out before an
+    order placed at the next review could arrive, order up to that average x (lead time +
+    ``cover_days``). No safety stock but the cover itself: ``cover_days`` is the knob. Packs
+    and MOQs are the replay's rounding, as for every policy."""
+
+    def policy(day: int, position: np.ndarray) -> np.ndarray:
+        recent = history(day)[:, -window:]
+        if not recent.shape[1]:
+            return np.zeros_like(position)
+        with np.errstate(all="ignore"):
+            average = np.nan_to_num(np.nanmean(recent, axis=1))
+        lead = np.maximum(lead_time_mean, 1)
+        reorder_point = average * (lead + review_days)
+        top = average * (lead + cover_days)
+        return np.where(position < reorder_point, np.maximum(top - position, 0.0), 0.0)
+
+    return policy

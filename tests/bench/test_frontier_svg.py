@@ -77,3 +77,47 @@ class FrontierSvgTests(SimpleTestCase):
         self.assertEqual(
             savings, [("10.0% more", 0.80), ("20.0% less", 0.85), ("11.6% less", 0.95)]
         )
+
+
+def marker_shape(marker) -> tuple:
+    """A marker's element and, for a polygon, its corners relative to the first: the same
+    tuple for the same shape wherever it is drawn."""
+    if marker.tag != f"{SVG}polygon":
+        return (marker.tag,)
+    corners = [tuple(map(float, pair.split(","))) for pair in marker.get("points").split()]
+    x0, y0 = corners[0]
+    return (marker.tag, *((round(x - x0, 1), round(y - y0, 1)) for x, y in corners))
+
+
+class FrontierWithCoverTests(SimpleTestCase):
+    def test_the_days_of_cover_curve_is_one_more_line_told_apart_from_the_others(self):
+        # as the bench passes them: three of our curves, the fair min/max, then days of cover
+        curves = [*CURVES[:2], Curve("seasonal naive", [(0.7, 900.0), (0.9, 2600.0)]), CURVES[2]]
+        cover = Curve(
+            "days of cover",
+            [(0.75, 900.0), (0.90, 2500.0), (0.96, 3600.0)],
+            ["N = 7 days", "N = 28 days", "N = 56 days"],
+        )
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        options = {"ours": OURS, "baseline": FAIR, "title": "with and without days of cover"}
+        without = ET.parse(write_frontier(Path(folder.name) / "a.svg", curves, **options))
+        root = ET.parse(
+            write_frontier(Path(folder.name) / "b.svg", [*curves, cover], **options)
+        ).getroot()
+        polylines = list(root.iter(f"{SVG}polyline"))
+        self.assertEqual(len(polylines), len(list(without.getroot().iter(f"{SVG}polyline"))) + 1)
+        line = next(p for p in polylines if p.get("data-policy") == "days of cover")
+        self.assertEqual(len(points(line)), 3)
+        # its own colour and its own marker: no other policy's
+        styles = {}
+        for group in root.iter(f"{SVG}g"):
+            if group.get("class") == "policy":
+                marker = next(e for e in group if e.tag != f"{SVG}polyline")
+                styles[group.get("data-policy")] = (marker.get("stroke"), marker_shape(marker))
+        self.assertEqual(len(styles), len(curves) + 1)
+        colour, shape = styles.pop("days of cover")
+        self.assertNotIn(colour, {other for other, _shape in styles.values()})
+        self.assertNotIn(shape, {other for _colour, other in styles.values()})
+        texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+        self.assertIn("days of cover", texts)  # in the legend

@@ -80,3 +80,61 @@ class ReplayTests(SimpleTestCase):
         rule = simulation.min_max_policy(history, np.array([4.0]))
         self.assertEqual(rule(0, np.array([61.0]))[0], 0.0)  # reorder point 60
         self.assertEqual(rule(0, np.array([50.0]))[0], 70.0)  # up to 120
+
+
+class DaysOfCoverTests(SimpleTestCase):
+    """The merchant's rule: below the average x (lead time + review), up to the average x
+    (lead time + N)."""
+
+    def rule(self, cover_days: int = 14):
+        # 100 a day long ago, 10 a day over the last 28 days: only the last 28 count
+        def history(day: int) -> np.ndarray:
+            return np.concatenate([np.full((1, 30), 100.0), np.full((1, 28), 10.0)], axis=1)
+
+        return simulation.days_of_cover_policy(history, np.array([4.0]), 7, cover_days)
+
+    def test_orders_up_to_the_lead_time_plus_n_days_of_average_demand(self):
+        # reorder point 10 x (4 + 7) = 110, up to 10 x (4 + 14) = 180
+        self.assertEqual(self.rule()(0, np.array([50.0]))[0], 130.0)
+        self.assertEqual(self.rule(cover_days=28)(0, np.array([50.0]))[0], 270.0)
+
+    def test_orders_nothing_at_or_above_the_reorder_point(self):
+        self.assertEqual(self.rule()(0, np.array([110.0]))[0], 0.0)
+        self.assertEqual(self.rule()(0, np.array([111.0]))[0], 0.0)
+        self.assertEqual(self.rule()(0, np.array([109.0]))[0], 71.0)
+
+    def test_the_order_is_rounded_up_to_whole_packs_of_at_least_the_moq(self):
+        terms = setup(pack_size=np.array([12.0]), moq=np.array([100.0]))
+        # 130 wanted -> 11 packs of 12
+        self.assertEqual(simulation.rounded(self.rule()(0, np.array([50.0])), terms)[0], 132.0)
+        # 71 wanted, below the MOQ of 100 -> 100 -> 9 packs of 12
+        self.assertEqual(simulation.rounded(self.rule()(0, np.array([109.0])), terms)[0], 108.0)
+
+    def test_more_days_of_cover_hold_more_and_serve_more(self):
+        # eight products of steady demand (2-12 a day), four weeks known before 20 replayed,
+        # lead time 5 days, packs of 6
+        rng = np.random.default_rng(5)
+        values = rng.poisson(rng.uniform(2, 12, 8)[:, None], (8, 28 + 140)).astype(float)
+        world = setup(series=8, lead=5, pack_size=np.full(8, 6.0), moq=np.full(8, 6.0))
+
+        def known(day: int) -> np.ndarray:
+            return values[:, : 28 + day]
+
+        outcomes = [
+            simulation.replay(
+                values[:, 28:],
+                setup=world,
+                policy=simulation.days_of_cover_policy(known, np.full(8, 5.0), 7, cover),
+                on_hand=np.zeros(8),
+                measure_from=28,
+            )
+            for cover in (7, 21, 56)
+        ]
+        week, three_weeks, eight_weeks = outcomes
+        self.assertLess(week.average_inventory_value, three_weeks.average_inventory_value)
+        self.assertLess(three_weeks.average_inventory_value, eight_weeks.average_inventory_value)
+        self.assertLess(week.fill_rate, three_weeks.fill_rate)
+        self.assertLess(three_weeks.fill_rate, eight_weeks.fill_rate)
+        # a week's cover at a weekly review holds no safety stock: it runs short
+        self.assertLess(week.fill_rate, 0.97)
+        self.assertGreater(eight_weeks.fill_rate, 0.99)
