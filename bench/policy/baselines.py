@@ -21,7 +21,7 @@ from planning.replays import replay, simulation
 
 # the days-of-cover rule's knob (N, days of average demand beyond the lead time), swept wide
 # enough for its curve to span the fill rates the targets reach
-COVER_DAYS = (7, 14, 21, 28, 42, 56, 84)
+COVER_DAYS = (7, 14, 21, 28, 42, 56, 84, 112, 168)
 DAYS_OF_COVER = "days of cover (merchant's rule, N swept)"
 
 # (the history known on a day of the replay, by day) -> the policy replayed
