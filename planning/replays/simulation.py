@@ -10,6 +10,7 @@ arrays, one step per day.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
@@ -152,6 +153,19 @@ def min_max_policy(
     return policy
 
 
+def _recent_demand(
+    history: Callable[[int], np.ndarray], day: int, window: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per series, the mean and standard deviation of daily demand over the last ``window``
+    days known before ``day`` (0 where nothing was observed); None before any day is known."""
+    recent = history(day)[:, -window:]
+    if not recent.shape[1]:
+        return None
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nan_to_num(np.nanmean(recent, axis=1)), np.nan_to_num(np.nanstd(recent, axis=1))
+
+
 def fair_min_max_policy(
     history: Callable[[int], np.ndarray],
     lead_time_mean: np.ndarray,
@@ -166,12 +180,10 @@ def fair_min_max_policy(
     reorder point plus one review period's mean demand."""
 
     def policy(day: int, position: np.ndarray) -> np.ndarray:
-        recent = history(day)[:, -window:]
-        if not recent.shape[1]:
+        recent = _recent_demand(history, day, window)
+        if recent is None:
             return np.zeros_like(position)
-        with np.errstate(all="ignore"):
-            average = np.nan_to_num(np.nanmean(recent, axis=1))
-            spread = np.nan_to_num(np.nanstd(recent, axis=1))
+        average, spread = recent
         span = np.maximum(lead_time_mean, 1) + review_days
         reorder_point = average * span + safety * spread * np.sqrt(span)
         top = reorder_point + average * review_days
@@ -195,11 +207,10 @@ def days_of_cover_policy(
     and MOQs are the replay's rounding, as for every policy."""
 
     def policy(day: int, position: np.ndarray) -> np.ndarray:
-        recent = history(day)[:, -window:]
-        if not recent.shape[1]:
+        recent = _recent_demand(history, day, window)
+        if recent is None:
             return np.zeros_like(position)
-        with np.errstate(all="ignore"):
-            average = np.nan_to_num(np.nanmean(recent, axis=1))
+        average, _spread = recent
         lead = np.maximum(lead_time_mean, 1)
         reorder_point = average * (lead + review_days)
         top = average * (lead + cover_days)
