@@ -5,6 +5,7 @@ portal's, or the API caller's), money in the store's currency. Templates use the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -22,7 +23,12 @@ Number = int | float | Decimal
 
 def current_locale(language: str | None = None) -> Locale:
     """The Babel locale of ``language`` (a Django language code), else the active language."""
-    code = language or translation.get_language() or "en"
+    return _locale(language or translation.get_language() or "en")
+
+
+@functools.lru_cache(maxsize=64)
+def _locale(code: str) -> Locale:
+    """Parsed once per language: a page of 500 alerts formats a thousand figures."""
     name = BABEL_LOCALES.get(code, translation.to_locale(code))
     try:
         return Locale.parse(name)
