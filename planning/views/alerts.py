@@ -31,6 +31,7 @@ class AlertsView(MerchantViewMixin, TemplateView):
 
     template_name = "planning/alerts.html"
     page_size = 50
+    group_rows = 100  # the largest stock-outs shown in the groups; the rest page ungrouped
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -43,7 +44,9 @@ class AlertsView(MerchantViewMixin, TemplateView):
         grouped = self.request.GET.get("group") != "off" and kind in ("", Alert.Kind.STOCK_OUT)
         groups = []
         if grouped:
-            groups = selectors.stock_out_groups(merchant=self.merchant, state=state)
+            groups = selectors.stock_out_groups(
+                merchant=self.merchant, state=state, rows=self.group_rows
+            )
             rows = selectors.alerts(
                 merchant=self.merchant, state=state, exclude_kind=Alert.Kind.STOCK_OUT
             )

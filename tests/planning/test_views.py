@@ -224,6 +224,27 @@ class AlertsPageTests(TestCase):
         self.assertContains(response, "whole store")
         self.assertNotContains(response, "SKU4")
 
+    def test_the_groups_show_the_largest_stock_outs_and_say_how_many_more(self):
+        from unittest import mock
+
+        from planning.views import AlertsView
+
+        with tenant_context(self.merchant):
+            for rank, alert in enumerate(self.alerts):
+                Alert.objects.for_merchant(self.merchant).filter(pk=alert.pk).update(
+                    money_at_risk=10 * (rank + 1)
+                )
+        self.client.force_login(self.viewer)
+        with mock.patch.object(AlertsView, "group_rows", 2):
+            response = self.client.get(self.url("alerts"))
+        self.assertContains(response, "The largest 2 of 5")
+        self.assertContains(response, "SKU4")  # the most money at risk
+        self.assertContains(response, "SKU3")
+        self.assertNotContains(response, "SKU0")
+        # ungrouped, every stock-out pages through
+        response = self.client.get(self.url("alerts"), {"group": "off"})
+        self.assertContains(response, "SKU0")
+
     def test_a_planner_snoozes_and_resolves_in_bulk(self):
         self.client.force_login(self.planner)
         until = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
