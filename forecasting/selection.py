@@ -297,6 +297,13 @@ class Choice:
     def of(self, klass: str) -> Judged:
         return self.by_class.get(klass, self.overall)
 
+    def groups(self, classes: np.ndarray):
+        """(class, what serves it, its rows) for each class among ``classes``."""
+        for name in CLASSES:
+            rows = np.flatnonzero(classes == name)
+            if len(rows):
+                yield name, self.of(name), rows
+
     def strategies(self) -> dict:
         """For a report: the strategy chosen for all series and for each class."""
         return {
@@ -362,15 +369,8 @@ def honest_score(windows: Windows, classes: np.ndarray) -> HonestScore | None:
     for held in range(count):
         choice = choose(windows, classes, [w for w in range(count) if w != held])
         loss, error = np.zeros(series), np.zeros(series)
-        groups = {name: np.flatnonzero(classes == name) for name in CLASSES}
-        groups = {name: rows for name, rows in groups.items() if name not in choice.by_class}
-        rest = np.concatenate([np.zeros(0, dtype=int), *groups.values()])
-        for judged, rows in [
-            *((choice.by_class[name], np.flatnonzero(classes == name)) for name in choice.by_class),
-            (choice.overall, np.sort(rest)),
-        ]:
-            if len(rows):
-                loss[rows], error[rows] = windows.losses(judged.strategy, judged.levels, rows, held)
+        for _name, serving, rows in choice.groups(classes):
+            loss[rows], error[rows] = windows.losses(serving.strategy, serving.levels, rows, held)
         volume = windows.volume[held].sum()
         wql[held] = 2 * loss.sum() / (len(LEVELS) * volume) if volume > 0 else np.nan
         scale = windows.scale[held]
@@ -416,11 +416,10 @@ def forecast_scored(
         choice = choose(windows, classes)
         chosen = np.array([choice.of(c).strategy for c in classes], dtype=object)
         loss = choice.overall.loss.sum(axis=0)  # judged on every row
-        for name in {*classes}:
-            rows = np.flatnonzero(classes == name)
-            levels[rows] = choice.of(name).levels
+        for name, serving, rows in choice.groups(classes):
+            levels[rows] = serving.levels
             if name in choice.by_class:
-                loss[rows] = choice.by_class[name].loss.sum(axis=0)
+                loss[rows] = serving.loss.sum(axis=0)
         weight = windows.volume.sum(axis=0) * len(LEVELS) / 2
         with np.errstate(divide="ignore", invalid="ignore"):
             score = np.where(weight > 0, loss / weight, np.nan)
