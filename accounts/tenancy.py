@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
 
 # The database lock, in core so that core's job machinery can open its blocks; named here too,
 # as this module is where every app finds tenant scoping.
@@ -163,6 +164,22 @@ class TenantOwned(models.Model):
         abstract = True
         # No base_manager_name: Django's plain base manager serves related-object access and
         # cascading deletes, which start from an object that was already loaded in scope.
+
+
+class AuditEvent(TenantOwned):
+    """Base of an audit trail's rows: who did it (``actor``), by which way (``via``: portal,
+    API, a token), what changed and when. A subclass adds what it audits and its actions."""
+
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    via = models.CharField(max_length=80, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta(TenantOwned.Meta):
+        abstract = True
+        ordering = ["-created_at", "-id"]
 
 
 def tenant_models() -> list[type[TenantOwned]]:

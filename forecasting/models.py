@@ -9,7 +9,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tenancy import TenantOwned
+from accounts.tenancy import AuditEvent, TenantOwned
 from forecasting.quantiles import LEVELS
 from inventory.models import fact_reference
 
@@ -344,7 +344,7 @@ class ForecastOverride(TenantOwned):
         return "in_force"
 
 
-class ForecastOverrideEvent(TenantOwned):
+class ForecastOverrideEvent(AuditEvent):
     """The audit of a forecast override: who did what to it, when, by which way (portal, API,
     a token), and what changed (field: [before, after])."""
 
@@ -355,15 +355,6 @@ class ForecastOverrideEvent(TenantOwned):
 
     override = models.ForeignKey(ForecastOverride, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action.choices)
-    actor = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    via = models.CharField(max_length=80, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.action} forecast override {self.override_id}"

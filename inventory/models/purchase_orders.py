@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tenancy import TenantOwned
+from accounts.tenancy import AuditEvent
 from inventory.models.base import MONEY, NON_NEGATIVE, QUANTITY, InventoryModel
 from inventory.models.catalogue import SKU, Location, Supplier
 
@@ -115,7 +115,7 @@ class PurchaseOrderLine(InventoryModel):
         return None if self.unit_cost is None else self.quantity_ordered * self.unit_cost
 
 
-class PurchaseOrderEvent(TenantOwned):
+class PurchaseOrderEvent(AuditEvent):
     """The audit of a purchase order: who did what to it, when, by which way (portal, API,
     a token), and what changed."""
 
@@ -133,15 +133,6 @@ class PurchaseOrderEvent(TenantOwned):
         PurchaseOrder, on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField(max_length=16, choices=Action.choices)
-    actor = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    via = models.CharField(max_length=80, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.action} purchase order {self.purchase_order_id}"
