@@ -178,7 +178,7 @@ def explain(
     horizon forecast as closed; ``share``: the share of the transformer's correction the
     series kept in its forecast (`forecasting.neural.inference`), held for every variant so
     that the whole explains that forecast; ``median_level``: the level of the model's
-    quantiles that the forecast serves as its median (`forecasting.selection`). Returns the
+    quantiles that the forecast serves as its median (`forecasting.levels`). Returns the
     base value, the forecast and one value per group (groups the series does not have are
     left out)."""
     open_days = np.ones(DAYS, dtype=bool) if closed is None else ~np.asarray(closed)[:DAYS]
@@ -208,9 +208,13 @@ def explain(
         median = selection.served(combined, np.full(len(combined), whole), levels)
         return (median[:, MEDIAN_INDEX] * open_days).sum(axis=1)
 
-    size = len(groups)
-    values, base_value = _shapley_values(value, size)
-    forecast = float(value(np.ones((1, size)))[0])
+    values, base_value = _shapley_values(value, len(groups))
+    forecast = float(value(np.ones((1, len(groups))))[0])
+    return _stored(model_name, base_value, forecast, dict(zip(groups, values, strict=True)))
+
+
+def _stored(model_name: str, base_value: float, forecast: float, values: dict) -> dict:
+    """An explanation as it is stored: the base value, the forecast and each group's value."""
     return {
         "days": DAYS,
         "model": model_name,
@@ -218,6 +222,6 @@ def explain(
         "forecast": round(forecast, 4),
         "groups": [
             {"key": key, "label": GROUPS[key], "value": round(float(v), 4)}
-            for key, v in zip(groups, values, strict=True)
+            for key, v in values.items()
         ],
     }

@@ -39,11 +39,11 @@ from accounts.tenancy import tenant_context
 from core import runs
 from forecasting import history as history_reads
 from forecasting import registry, selectors, services
-from forecasting.judging import Judgement, judge, storable
+from forecasting.judging import HonestScore, Judgement, judge, storable
 from forecasting.models import ModelVersion, TrainingRun
 from forecasting.neural import training
 from forecasting.neural.network import PATCH
-from forecasting.selection import SELECTION_PERIODS, SELECTION_WINDOWS, HonestScore
+from forecasting.selection import SELECTION_PERIODS, SELECTION_WINDOWS
 from forecasting.services import MIN_DAYS
 
 WEEK = 7

@@ -19,7 +19,7 @@ a part going out of use falls below what its own past says; a model trained on o
 can be too sure). For each group and strategy the windows fit a level map: each served level
 is read from the strategy's quantile function at the level that had the least loss at it on
 the windows (the 0.5 served may be the strategy's 0.42), shrunk towards no change where few
-periods were judged (`fit_levels`). Series whose history is counts (whole units) are served
+periods were judged (`forecasting.levels`). Series whose history is counts (whole units) are served
 whole-unit quantiles, since every quantile of a count is a whole number (a quantile of 0.4
 units where demand is 0 or 1 loses at every level).
 
@@ -27,7 +27,8 @@ Cross-fitting: the candidates that judge (``judged``) may differ from those that
 (``served``). A transformer fine-tuned on a merchant's history is judged by its twin trained
 only on the days before the windows, and serves as the twin that continued on all of it
 (`forecasting.fine_tuning`): nothing is scored on periods it was fitted on. The honest score
-(`honest_score`) scores each window by a choice and level maps made on the other windows.
+(`forecasting.judging.honest_score`) scores each window by a choice and level maps made on the
+other windows.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from forecasting.baselines import INTERMITTENT_ADI, suggested
+from forecasting.levels import MAP_PERIODS, fit_levels, served
 from forecasting.metrics import seasonal_scale
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 
@@ -50,9 +52,6 @@ SELECTION_PERIODS = 28  # periods per window at most (a 56-day night is judged o
 MIN_GROUP_SERIES = 30  # a smaller group takes the choice made for all series
 LUMPY_CV2 = 0.49  # Syntetos-Boylan: squared variation of demand sizes above this is lumpy
 CLASSES = ("smooth", "erratic", "intermittent", "lumpy", "short")
-GRID = np.union1d(np.linspace(0.01, 0.99, 99), LEVELS)  # levels a served one may be read at
-MAP_PRIOR_PERIODS = 200  # a level map fitted on n judged periods moves n / (n + 200) of the way
-MAP_PERIODS = 40_000  # at most this many judged periods (an even sample) fit a level map
 
 
 def strategies(names: list[str]) -> list[str]:
@@ -74,52 +73,6 @@ def whole_units(panel: np.ndarray) -> np.ndarray:
     values = np.asarray(panel, dtype=float)
     observed = ~np.isnan(values)
     return ~(observed & (np.abs(values - np.round(values)) > 1e-9)).any(axis=1)
-
-
-def read_at(quantiles: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """Quantiles (series, len(LEVELS), ...) read at other ``levels`` (k,) in [0.01, 0.99], by
-    linear interpolation between the neighbouring levels: (series, k, ...)."""
-    position = np.interp(levels, LEVELS, np.arange(len(LEVELS), dtype=float))
-    below = np.minimum(np.floor(position).astype(int), len(LEVELS) - 2)
-    weight = (position - below).astype(quantiles.dtype)
-    weight = weight.reshape((1, -1) + (1,) * (quantiles.ndim - 2))
-    return quantiles[:, below] * (1 - weight) + quantiles[:, below + 1] * weight
-
-
-def fit_levels(quantiles: np.ndarray, actual: np.ndarray) -> np.ndarray:
-    """The level map that ``actual`` (series, periods; NaN not observed) favours for
-    ``quantiles`` (series, len(LEVELS), periods): for each served level, the level of the
-    quantile function (on `GRID`) with the least pinball loss at the served level, summed over
-    the observed periods; shrunk towards each level itself by n / (n + MAP_PRIOR_PERIODS) for
-    n periods, and non-decreasing. Where the quantile function is flat, ties keep the level."""
-    observed = ~np.isnan(actual)
-    count = int(observed.sum())
-    if count == 0:
-        return LEVELS.copy()
-    cells = np.moveaxis(quantiles, 1, -1)[observed]  # (periods judged, levels)
-    values = actual[observed]
-    if count > MAP_PERIODS:
-        taken = np.linspace(0, count - 1, MAP_PERIODS).astype(int)
-        cells, values = cells[taken], values[taken]
-    difference = values[:, None] - read_at(cells, GRID)  # (periods, grid)
-    # the pinball loss at level t of a difference d is t * d - min(d, 0)
-    over = difference.sum(axis=0, dtype=float)
-    under = np.minimum(difference, 0).sum(axis=0, dtype=float)
-    loss = LEVELS[:, None] * over[None, :] - under[None, :]
-    tie = 1e-9 * (np.abs(loss).max() + 1.0) * np.abs(GRID[None, :] - LEVELS[:, None])
-    best = GRID[np.argmin(loss + tie, axis=1)]
-    weight = count / (count + MAP_PRIOR_PERIODS)
-    return np.maximum.accumulate(LEVELS + weight * (best - LEVELS))
-
-
-def served(quantiles: np.ndarray, whole: np.ndarray, levels: np.ndarray | None = None):
-    """Quantiles (series, levels, horizon) as served: read at ``levels`` (a level map; the
-    levels themselves by default), never negative, in whole units on the ``whole`` rows."""
-    unchanged = levels is None or np.array_equal(levels, LEVELS)
-    result = quantiles if unchanged else read_at(quantiles, levels)
-    result = np.maximum(result, 0.0)
-    result[whole] = np.round(result[whole])
-    return result
 
 
 def combine(forecasts: dict[str, np.ndarray], strategy: str, rows=slice(None)) -> np.ndarray:
@@ -347,36 +300,6 @@ def default_strategy(panel: np.ndarray, names: list[str]) -> np.ndarray:
     if TRANSFORMER in names:
         return np.full(panel.shape[0], TRANSFORMER, dtype=object)
     return suggested(panel).astype(object)
-
-
-@dataclass(frozen=True)
-class HonestScore:
-    """The served choice scored on each window by a choice made on the other windows only:
-    pooled weighted quantile loss (every level) and MASE per window."""
-
-    wql: np.ndarray  # (windows,)
-    mase: np.ndarray  # (windows,)
-
-
-def honest_score(windows: Windows, classes: np.ndarray) -> HonestScore | None:
-    """Each window scored by the strategies and level maps chosen on the other windows; None
-    with fewer than two windows (nothing is left to choose on)."""
-    count = windows.count
-    if count < 2:
-        return None
-    wql, mase = np.zeros(count), np.zeros(count)
-    series = len(classes)
-    for held in range(count):
-        choice = choose(windows, classes, [w for w in range(count) if w != held])
-        loss, error = np.zeros(series), np.zeros(series)
-        for _name, serving, rows in choice.groups(classes):
-            loss[rows], error[rows] = windows.losses(serving.strategy, serving.levels, rows, held)
-        volume = windows.volume[held].sum()
-        wql[held] = 2 * loss.sum() / (len(LEVELS) * volume) if volume > 0 else np.nan
-        scale = windows.scale[held]
-        usable = (scale > 0) & ~np.isnan(error)
-        mase[held] = np.mean(error[usable] / scale[usable]) if usable.any() else np.nan
-    return HonestScore(wql, mase)
 
 
 @dataclass(frozen=True)

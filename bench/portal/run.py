@@ -47,7 +47,7 @@ def prepare(skus: int):
 
     from accounts.models import User
     from accounts.tenancy import tenant_context
-    from bench.forecast.run import load_merchant
+    from bench.forecast.speed import load_merchant
     from forecasting.engine import forecast_run_execute
     from forecasting.models import ForecastRun
     from inventory.models import SKU

@@ -66,7 +66,7 @@ def main() -> None:
         import redis
 
         from accounts.tenancy import tenant_context
-        from bench.forecast.run import load_merchant
+        from bench.forecast.speed import load_merchant
         from forecasting import services
         from forecasting.models import (
             ForecastChunk,

@@ -47,7 +47,7 @@ def measure(skus: int) -> tuple[list[dict], dict, int]:
     from django.test.utils import override_settings
 
     from accounts.tenancy import tenant_context
-    from bench.forecast.run import load_merchant
+    from bench.forecast.speed import load_merchant
     from forecasting.engine import forecast_run_execute
     from forecasting.models import ForecastChunk, ForecastRun
 

@@ -16,11 +16,11 @@ from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
 from forecasting import fine_tuning, judging, night, registry, selectors, services
 from forecasting.engine import forecast_run_execute
+from forecasting.judging import HonestScore
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
 from forecasting.neural import network
 from forecasting.neural.inference import Covariates
 from forecasting.quantiles import MEDIAN_INDEX
-from forecasting.selection import HonestScore
 from forecasting.tasks import fine_tune_task
 from inventory.models import SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory

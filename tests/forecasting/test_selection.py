@@ -7,7 +7,7 @@ from statistics import NormalDist
 import numpy as np
 from django.test import SimpleTestCase
 
-from forecasting import selection
+from forecasting import judging, selection
 from forecasting.baselines import BASELINES
 from forecasting.quantiles import LEVELS
 
@@ -230,7 +230,7 @@ class HonestScoreTests(SimpleTestCase):
 
         windows = selection.window_forecasts(panel, 14, 7, {"lucky": lucky, "steady": steady})
         classes = selection.demand_classes(panel, 7, 14)
-        honest = selection.honest_score(windows, classes)
+        honest = judging.honest_score(windows, classes)
         # window 1 judged by window 2's choice (steady): 2/10 off; window 2 by window 1's
         # choice (lucky, forecasting 0): all of it off
         np.testing.assert_allclose(honest.wql, [0.2, 1.0])

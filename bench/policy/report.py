@@ -1,0 +1,206 @@
+"""What the policy bench prints and writes from one replay: the policies side by side at the
+default target and over every target, the calibration table, the inventory saved at equal
+realised fill against both baselines, the frontier SVG and the ``--json`` figures."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from bench.policy import baselines
+from bench.policy.frontier_svg import Curve, write_frontier
+
+LEVELS_TO_TRACE = (0.60, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 0.98, 0.99)
+CALIBRATION_TARGETS = (0.80, 0.90, 0.95, 0.98)
+CALIBRATION_TOLERANCE = 0.02  # realised fill within 2 points of the target
+# the fair min/max's knob (safety factor of its reorder point), swept wide enough for its
+# curve to span the fill rates the targets reach
+MIN_MAX_SAFETY = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
+TARGET = 0.95  # the default target service level of a merchant
+INVENTORY_CUT_TARGET = 0.20
+# the frontier's legend: the replay's sources, and the baseline read at equal fill
+SOURCE_NAMES = ("Shelfcast store-wide", "Shelfcast per-SKU", "seasonal-naive forecasts")
+FAIR_MIN_MAX = "min/max done properly (L+R, z swept)"
+ERP_MIN_MAX = "min/max (ERP, 1.5 x lead time)"
+HEADER = (
+    f"{'policy':<30}{'fill rate':>10}{'cycle SL':>10}{'stock-out d':>12}"
+    f"{'avg inv £':>12}{'holding+lost £':>16}{'orders':>8}"
+)
+
+
+def by_class(outcome, classes: np.ndarray) -> dict[str, float]:
+    return {
+        str(name): float(outcome.served[classes == name].sum() / demanded)
+        for name in sorted(set(classes))
+        if (demanded := outcome.demanded[classes == name].sum()) > 0
+    }
+
+
+def line(name: str, outcome) -> str:
+    return (
+        f"{name:<30}{outcome.fill_rate:>10.3f}{outcome.cycle_service_level:>10.3f}"
+        f"{outcome.stock_out_days:>12.1f}{outcome.average_inventory_value:>12,.0f}"
+        f"{outcome.total_cost:>16,.0f}{outcome.orders:>8}"
+    )
+
+
+def curve(outcomes) -> list[tuple[float, float]]:
+    """(realised fill, average inventory value) of each outcome: a policy's curve."""
+    return [(outcome.fill_rate, outcome.average_inventory_value) for outcome in outcomes]
+
+
+def report(args, result, cover, *, label: str, series: int) -> None:
+    """Print every figure of the replay ``result`` (and days of cover's ``cover``), draw the
+    frontier and, with ``--json``, write the per-target figures."""
+    from planning.replays import replay
+
+    sources = ("shelfcast", replay.PER_SKU, "seasonal_naive")
+    results = {
+        (source, level): result.outcomes[result.name(source, level)]
+        for source in sources
+        for level in LEVELS_TO_TRACE
+    }
+    fair = [(safety, result.outcomes[f"fair_min_max {safety:.2f}"]) for safety in MIN_MAX_SAFETY]
+    tables(results, sources, result.outcomes["min_max"], fair, cover)
+    calibration(results, result.classes)
+    ours = [(level, results[("shelfcast", level)]) for level in LEVELS_TO_TRACE]
+    rows = equal_fill(ours, results, fair, cover, result.classes)
+    curves = [
+        Curve(name, curve(results[(source, level)] for level in LEVELS_TO_TRACE),
+              [f"target {level:.0%}" for level in LEVELS_TO_TRACE])
+        for source, name in zip(sources, SOURCE_NAMES, strict=True)
+    ]  # fmt: skip
+    min_max = result.outcomes["min_max"]
+    svg = args.svg or Path(tempfile.gettempdir()) / f"shelfcast-policy-frontier-{args.world}.svg"
+    write_frontier(
+        svg,
+        [
+            *curves,
+            Curve(FAIR_MIN_MAX, curve(o for _z, o in fair), [f"z = {z:g}" for z, _o in fair]),
+            Curve(
+                baselines.DAYS_OF_COVER,
+                curve(o for _n, o in cover),
+                [f"N = {n} days" for n, _o in cover],
+            ),
+        ],
+        ours=curves[0].label,
+        baseline=FAIR_MIN_MAX,
+        references={ERP_MIN_MAX: (min_max.fill_rate, min_max.average_inventory_value)},
+        title=f"Inventory against realised fill rate: {label}",
+        subtitle=f"last {args.days} days replayed, {args.review}-day reviews, "
+        f"{series} products; "
+        + ("statistical forecasts only" if args.baselines_only else "transformer forecasts")
+        + (", uncalibrated" if args.no_calibration else ", calibrated"),
+    )
+    print(f"frontier drawn to {svg}")
+    if args.json is not None:
+        write_json(args, rows)
+
+
+def tables(results, sources, min_max, fair, cover) -> None:
+    """The policies at the default target, then every policy over its knob."""
+    print(f"\nAt the default target service level {TARGET:.0%} (fill rate):")
+    print(HEADER)
+    print(line(f"shelfcast {TARGET:.0%}", results[("shelfcast", TARGET)]))
+    print(line(f"shelfcast per-SKU {TARGET:.0%}", results[(sources[1], TARGET)]))
+    print(line(f"seasonal-naive forecasts {TARGET:.0%}", results[("seasonal_naive", TARGET)]))
+    print(line(ERP_MIN_MAX, min_max))
+    print("\nTrade-off over service levels:")
+    print(HEADER)
+    for level in LEVELS_TO_TRACE:
+        for source in sources:
+            print(line(f"{source} {level:.0%}", results[(source, level)]))
+    for safety, outcome in fair:
+        print(line(f"min/max (L+R, z={safety:.2f})", outcome))
+    for cover_days, outcome in cover:
+        print(line(f"days of cover (N={cover_days})", outcome))
+
+
+def calibration(results, classes: np.ndarray) -> None:
+    """The realised fill rate of each target, store-wide and per demand class, and whether
+    every calibration target is met."""
+    from planning.replays import replay
+
+    names = sorted(set(classes))
+    print(
+        f"\nCalibration: realised fill rate per target (met when within "
+        f"±{CALIBRATION_TOLERANCE * 100:.0f} points at every target "
+        f"{', '.join(f'{t:.0%}' for t in CALIBRATION_TARGETS)}); classes: "
+        + ", ".join(f"{name} {int((classes == name).sum())}" for name in names)
+    )
+    print(f"{'policy':<22}{'target':>8}{'realised':>10}" + "".join(f"{n:>14}" for n in names))
+    verdicts = {}
+    for source in ("shelfcast", replay.PER_SKU):
+        misses = []
+        for level in LEVELS_TO_TRACE:
+            outcome = results[(source, level)]
+            classes_fill = by_class(outcome, classes)
+            print(
+                f"{source:<22}{level:>8.2f}{outcome.fill_rate:>10.3f}"
+                + "".join(f"{classes_fill.get(name, float('nan')):>14.3f}" for name in names)
+            )
+            if level in CALIBRATION_TARGETS and (
+                abs(outcome.fill_rate - level) > CALIBRATION_TOLERANCE + 1e-9
+            ):
+                misses.append(f"{level:.0%} -> {outcome.fill_rate:.3f}")
+        verdicts[source] = misses
+    for source, misses in verdicts.items():
+        print(
+            f"  {source}: "
+            + ("met at every target" if not misses else "NOT met: " + "; ".join(misses))
+        )
+
+
+def equal_fill(ours, results, fair, cover, classes: np.ndarray) -> list[dict]:
+    """Print the inventory saved at equal realised fill against both baselines (read off
+    their curves); return the per-target rows of the JSON."""
+    from planning.replays import replay
+
+    print(
+        f"\nInventory at equal realised fill against min/max done properly (reorder point for "
+        f"lead time + review at z = {', '.join(f'{z:g}' for z in MIN_MAX_SAFETY)}):"
+    )
+    fair_at = baselines.at_equal_fill(
+        ours, curve(o for _z, o in fair), name="min/max", least_cut=INVENTORY_CUT_TARGET
+    )
+    print(
+        "\nInventory at equal realised fill against days of cover (reorder below the 28-day "
+        "average x (lead time + review), up to the average x (lead time + N), N = "
+        f"{', '.join(str(n) for n in baselines.COVER_DAYS)} days):"
+    )
+    cover_at = baselines.at_equal_fill(ours, curve(o for _n, o in cover), name="days of cover")
+    return [
+        {
+            "target": level,
+            "realised": round(outcome.fill_rate, 4),
+            "inventory": round(outcome.average_inventory_value, 2),
+            "baseline_inventory_at_same_fill": None if at_fair is None else round(at_fair, 2),
+            "cover_inventory_at_same_fill": None if at_cover is None else round(at_cover, 2),
+            "realised_by_class": {k: round(v, 4) for k, v in by_class(outcome, classes).items()},
+            "per_sku_realised": round(results[(replay.PER_SKU, level)].fill_rate, 4),
+        }
+        for (level, outcome), at_fair, at_cover in zip(ours, fair_at, cover_at, strict=True)
+    ]
+
+
+def write_json(args, rows: list[dict]) -> None:
+    args.json.write_text(
+        json.dumps(
+            {
+                "world": args.world,
+                "days": args.days,
+                "baselines_only": args.baselines_only,
+                "calibrated": not args.no_calibration,
+                "baseline": "min/max, reorder point for lead time + review at a safety "
+                "factor, swept",
+                "cover_baseline": "days of cover, reorder below the 28-day average x (lead "
+                "time + review), order up to the average x (lead time + N days), N swept",
+                "targets": rows,
+            },
+            indent=2,
+        )
+    )
+    print(f"figures written to {args.json}")
