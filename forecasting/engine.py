@@ -122,11 +122,11 @@ def series_forecast_explain(
         )
     row = context.history.keys.index(key)
     transformer = context.candidates[TRANSFORMER]
-    share = None
+    share = levels = None
     if TRANSFORMER in selection.parts(forecast.model):
-        share = float(
-            transformer.shares(context.history.values, forecast.run.horizon, night.WEEK)[row]
-        )
+        values, horizon = context.history.values, forecast.run.horizon
+        share = float(transformer.shares(values, horizon, night.WEEK)[row])
+        levels = transformer.levels(values, horizon, night.WEEK)[row]
     explanation = explanations.explain(
         history=context.history.values[row],
         known=transformer.covariates.known.get(row),
@@ -136,6 +136,7 @@ def series_forecast_explain(
         horizon=forecast.run.horizon,
         closed=context.closed,
         share=share,
+        transformer_levels=levels,
         median_level=forecast.median_level,
     )
     with transaction.atomic(), tenant_context(merchant):

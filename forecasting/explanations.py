@@ -135,13 +135,17 @@ def _variants(
     return panel, covariates
 
 
-def _with_covariates(candidates: dict, covariates: Covariates, share: float | None) -> dict:
-    """The candidates, the transformer among them given the variants' covariates and the
-    series' ``share`` of its correction."""
+def _with_covariates(
+    candidates: dict, covariates: Covariates, share: float | None, levels: np.ndarray | None
+) -> dict:
+    """The candidates, the transformer among them given the variants' covariates, the
+    series' ``share`` of its correction and the ``levels`` its fan is read at."""
     local = dict(candidates)
     if selection.TRANSFORMER in local:
         transformer = local[selection.TRANSFORMER]
-        local[selection.TRANSFORMER] = type(transformer)(transformer.model, covariates, share=share)
+        local[selection.TRANSFORMER] = type(transformer)(
+            transformer.model, covariates, share=share, levels=levels
+        )
     return local
 
 
@@ -169,6 +173,7 @@ def explain(
     closed: np.ndarray | None = None,
     season: int = 7,
     share: float | None = None,
+    transformer_levels: np.ndarray | None = None,
     median_level: float = 0.5,
 ) -> dict:
     """The SHAP explanation of one series' forecast by the model that serves it.
@@ -177,7 +182,8 @@ def explain(
     or None; ``past``: its similar-products row(s), or None; ``closed``: the days of the
     horizon forecast as closed; ``share``: the share of the transformer's correction the
     series kept in its forecast (`forecasting.neural.inference`), held for every variant so
-    that the whole explains that forecast; ``median_level``: the level of the model's
+    that the whole explains that forecast, as are ``transformer_levels``, the levels its
+    fan was read at (its demand class's check); ``median_level``: the level of the model's
     quantiles that the forecast serves as its median (`forecasting.levels`). Returns the
     base value, the forecast and one value per group (groups the series does not have are
     left out)."""
@@ -196,7 +202,7 @@ def explain(
             known=known,
             past=past,
         )
-        local = _with_covariates(candidates, covariates, share)
+        local = _with_covariates(candidates, covariates, share, transformer_levels)
         forecasts = {
             name: selection.run_candidate(local[name], panel, horizon, season)
             for name in selection.parts(model_name)

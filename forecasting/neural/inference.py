@@ -17,6 +17,13 @@ loss. One window of one series is a noisy judge, so each series' own losses are 
 together with the whole panel's (`CORRECTION_PRIOR`). The whole quantile fan moves with its
 median, so the network's spread is kept. Nothing after the origin is read.
 
+The same check calibrates the fan: for each demand class (`forecasting.selection.
+demand_classes`; a class of fewer than `MIN_GROUP_SERIES` series takes the whole panel's), the
+levels of the checked quantile function that would have served each level best there
+(`forecasting.levels.fit_levels`), so a class whose fan ran too high (parts going out of use)
+or too narrow is read where its own recent past says (`CALIBRATED`); a series with little
+history behind its check moves less (`check_weights`).
+
 On days with something known ahead (a promotion or calendar event flagged, a price other than
 the last one) the network's own response is what the check must not cut: the window behind
 the origin rarely holds such a day to judge it on. There the network's fan is kept, scaled by
@@ -35,12 +42,14 @@ import numpy as np
 import torch
 
 from forecasting.gaps import window_rows
+from forecasting.levels import fit_levels, read_at
 from forecasting.neural.network import CONTEXT, Task, predict
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
-from forecasting.selection import SELECTION_PERIODS, window_loss
+from forecasting.selection import MIN_GROUP_SERIES, SELECTION_PERIODS, demand_classes, window_loss
 
 CORRECTION_SHARES = np.linspace(0.0, 1.0, 5)  # the shares of the correction a series may keep
 CORRECTION_PRIOR = 1.0  # weight of the panel's losses beside a series' own, both scaled to 1
+CALIBRATED = True  # each demand class's fan read at the levels its check favoured
 KEPT_FORECASTS = 3  # whole-panel forecasts a candidate keeps for a repeated origin
 # No quantile of the network's above this many times the largest period of demand in the
 # context (at least one unit): on a series that sold a unit or two a year, the network's
@@ -140,6 +149,47 @@ def hold_known_days(original: np.ndarray, moved: np.ndarray, days: np.ndarray) -
     return np.where(days[:, None, :], held, moved)
 
 
+def class_levels(
+    quantiles: np.ndarray, actual: np.ndarray, classes: np.ndarray, weight: np.ndarray
+) -> np.ndarray:
+    """Per series (series, len(LEVELS)): the level map (`forecasting.levels.fit_levels`) that
+    the check's ``actual`` favours for the check's ``quantiles``, fitted per demand class
+    (``classes``) on its series of full ``weight`` where the class has at least
+    `MIN_GROUP_SERIES` of them, else on all such series of the panel; each series' map moved
+    its ``weight`` (0 to 1) of the way from the levels themselves."""
+    judged = weight >= 1.0
+    result = np.tile(LEVELS, (len(actual), 1))
+    if not judged.any():
+        return result
+    result[:] = fit_levels(quantiles[judged], actual[judged])
+    for name in np.unique(classes):
+        rows = np.flatnonzero(classes == name)
+        fitted = rows[judged[rows]]
+        if len(fitted) >= MIN_GROUP_SERIES:
+            result[rows] = fit_levels(quantiles[fitted], actual[fitted])
+    return LEVELS[None, :] + weight[:, None] * (result - LEVELS[None, :])
+
+
+def check_weights(panel: np.ndarray, back: int) -> np.ndarray:
+    """Per series, how far its check of the last ``back`` periods may move its level map (0 to
+    1): as far as the periods observed before the check cover the check. A new product's
+    first days tell more about its launch than about its fan."""
+    before = (~np.isnan(panel[:, :-back])).sum(axis=1)
+    return np.minimum(before / back, 1.0)
+
+
+def read_rows_at(quantiles: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Each row of ``quantiles`` (series, len(LEVELS), horizon) read at its own level map
+    (series, len(LEVELS)); rows whose map is the levels themselves are left as they are."""
+    result = np.array(quantiles)
+    maps, which = np.unique(levels, axis=0, return_inverse=True)
+    for number, level_map in enumerate(maps):
+        rows = np.flatnonzero(which.ravel() == number)
+        if not np.allclose(level_map, LEVELS):
+            result[rows] = read_at(quantiles[rows], level_map)
+    return result
+
+
 def correction_shares(losses: np.ndarray) -> np.ndarray:
     """Per series, from its losses (series, shares) at each of `CORRECTION_SHARES`: the share
     that minimises its own losses and the panel's, each scaled to a largest of 1. A series
@@ -169,12 +219,14 @@ class TransformerCandidate:
         *,
         checked: bool = True,
         share: float | None = None,
+        levels: np.ndarray | None = None,
     ) -> None:
         self.model = model
         self.covariates = covariates
         self.batch_rows = batch_rows
         self.checked = checked  # False: every series keeps the network's whole correction
         self.share = share  # one share for every series, instead of each one's own
+        self.fixed_levels = levels  # one level map for every series, instead of its class's
         self._checked_panel: tuple | None = None  # (panel, horizon, season, shares)
         # the last whole-panel forecasts by origin: a selection window's origin is the check's
         # origin of the window after it, and the last window's is the served forecast's check
@@ -224,7 +276,18 @@ class TransformerCandidate:
             axis=1,
         )
         result = correction_shares(losses)
-        self._checked_panel = (panel, horizon, season, result)
+        levels = np.tile(LEVELS, (panel.shape[0], 1))
+        if CALIBRATED:
+            moved = hold_known_days(
+                quantiles, keep_share(quantiles, anchors, result), known_days(_tasks, back)
+            )
+            levels = class_levels(
+                moved,
+                actual,
+                demand_classes(panel[:, :-back], season, back),
+                check_weights(panel, back),
+            )
+        self._checked_panel = (panel, horizon, season, result, levels)
         return result
 
     def __call__(self, panel: np.ndarray, horizon: int, season: int, rows=None) -> np.ndarray:
@@ -234,7 +297,21 @@ class TransformerCandidate:
         quantiles, anchors, tasks = self._forecast(panel, horizon, season, rows)
         shares = self.shares(panel, horizon, season)[rows]
         moved = keep_share(quantiles, anchors, shares)
-        return hold_known_days(quantiles, moved, known_days(tasks, horizon))
+        held = hold_known_days(quantiles, moved, known_days(tasks, horizon))
+        levels = self.levels(panel, horizon, season)[rows]
+        return read_rows_at(held, levels)
+
+    def levels(self, panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
+        """Per row of the panel (series, len(LEVELS)): the levels its fan is read at, fitted
+        for its demand class on the check one horizon earlier (`class_levels`); the levels
+        themselves where nothing was checked."""
+        if self.fixed_levels is not None:
+            return np.tile(self.fixed_levels, (panel.shape[0], 1))
+        self.shares(panel, horizon, season)
+        kept = self._checked_panel
+        if kept is None or kept[0] is not panel or kept[1:3] != (horizon, season):
+            return np.tile(LEVELS, (panel.shape[0], 1))
+        return kept[4]
 
 
 def _root(array: np.ndarray) -> np.ndarray:
