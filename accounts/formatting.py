@@ -36,6 +36,12 @@ def _locale(code: str) -> Locale:
         return Locale.parse("en_GB")
 
 
+@functools.lru_cache(maxsize=256)
+def _pattern(text: str) -> babel_numbers.NumberPattern:
+    """A number pattern parsed once, not once per figure formatted (a page formats hundreds)."""
+    return babel_numbers.parse_pattern(text)
+
+
 def _number(value) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -55,12 +61,11 @@ def format_money(amount, currency: str, *, whole: bool = False, language: str | 
     locale = current_locale(language)
     if not whole:
         return babel_numbers.format_currency(number, currency, locale=locale)
-    pattern = locale.currency_formats["standard"].pattern
-    pattern = re.sub(r"\.0+", "", pattern)
+    pattern = re.sub(r"\.0+", "", locale.currency_formats["standard"].pattern)
     return babel_numbers.format_currency(
         number.quantize(Decimal(1), ROUND_HALF_UP),
         currency,
-        format=pattern,
+        format=_pattern(pattern),
         locale=locale,
         currency_digits=False,
     )
@@ -76,7 +81,9 @@ def format_number(value, *, decimals: int | None = None, language: str | None = 
         decimals = -3
     places = "0" * decimals if decimals > 0 else "#" * -decimals
     pattern = "#,##0" + ("." + places if places else "")
-    return babel_numbers.format_decimal(number, format=pattern, locale=current_locale(language))
+    return babel_numbers.format_decimal(
+        number, format=_pattern(pattern), locale=current_locale(language)
+    )
 
 
 def format_percent(value, *, decimals: int = 0, language: str | None = None) -> str:
@@ -87,7 +94,9 @@ def format_percent(value, *, decimals: int = 0, language: str | None = None) -> 
         return ""
     places = "0" * decimals if decimals > 0 else "#" * -decimals
     pattern = "#,##0" + ("." + places if places else "") + "%"
-    return babel_numbers.format_percent(number, format=pattern, locale=current_locale(language))
+    return babel_numbers.format_percent(
+        number, format=_pattern(pattern), locale=current_locale(language)
+    )
 
 
 # Shorter dates by CLDR skeleton, for tables: "weekday" is Fri 29 Nov / 11月29日周五, "day_month"

@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.signals import request_started
+
+from core import dispatch
 
 
 class CoreConfig(AppConfig):
@@ -10,3 +14,11 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Shelfcast core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        if settings.LONG_JOBS_IN_BACKGROUND_THREAD:
+            # Without a broker, a process's first request starts its job thread, which first
+            # fails the jobs a stopped process left running (`dispatch.interrupted_sweep`).
+            # Not here: a process that only migrates must not touch run rows, and a thread
+            # started before gunicorn forks its workers would not survive the fork.
+            request_started.connect(dispatch.background_start, dispatch_uid="core.background_start")

@@ -23,8 +23,14 @@ so a task of the long queues (imports, forecasts, fine-tunes, replays: `LONG_QUE
 on one thread of this process kept for them (settings.LONG_JOBS_IN_BACKGROUND_THREAD), one
 job at a time as a worker with concurrency 1 would; the request that queued it answers at
 once and its page follows the job's run row. A job that thread was running when the process
-stopped stays running: there is no sweep without a broker's beat. Tests run every task in
-the request (the setting is off), so what a job did is there to assert when the view returns.
+stopped (a deploy, a crash) would stay running for ever, as no worker will ever take it up
+again: its run row names the thread's process as its claimant (`thread_claimant`), and when
+a process starts its thread, the thread first marks failed, with a message saying so, each
+running job whose claiming process is gone (`interrupted_sweep`), so that its page offers
+to run it again. Jobs claimed by Celery workers are never touched there: their claimant is
+a task id, and the broker redelivers such a job (`core.runs.claim`). Tests run every task
+in the request (the setting is off), so what a job did is there to assert when the view
+returns.
 """
 
 from __future__ import annotations
@@ -32,20 +38,26 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import logging
+import os
+import socket
 import threading
+import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from celery import Task, current_app
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError
 
+from core import runs
 from core.database_tenant import all_merchants_context
-from core.runs import QUEUED
+from core.runs import QUEUED, RUNNING
 
 logger = logging.getLogger(__name__)
 
@@ -92,24 +104,163 @@ def queue_of(name: str) -> str:
 
 
 _background: ThreadPoolExecutor | None = None
+_background_pid: int | None = None
 _background_lock = threading.Lock()
+_held: set[str] = set()  # the claimants of the jobs this process's thread is running
 
 
 def _background_executor() -> ThreadPoolExecutor:
-    global _background
+    """This process's job thread, started on first use; its first job is the sweep of the
+    jobs an earlier process left running (`interrupted_sweep`). A process forked from one
+    that had started it (gunicorn's preloading) starts its own: threads do not survive a
+    fork."""
+    global _background, _background_pid
     with _background_lock:
-        if _background is None:
+        if _background is None or _background_pid != os.getpid():
             _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shelfcast-job")
+            _background_pid = os.getpid()
+            _held.clear()
+            _background.submit(_sweep_in_background)
         return _background
 
 
+def background_start(**_signal_arguments) -> None:
+    """Start this process's job thread now, and with it the sweep of interrupted jobs: once
+    a process serves its first request (core.apps connects it), so that a job stranded by
+    a restart fails at once, not when the next job is queued."""
+    _background_executor()
+
+
 def _run_in_background(task: TaskRef, kwargs: dict) -> None:
+    claimant = thread_claimant()
+    _held.add(claimant)
     try:
-        _task(task).apply(kwargs=kwargs, throw=True)
+        # the task id is the claimant its run row records (`core.runs.claim`)
+        _task(task).apply(kwargs=kwargs, task_id=claimant, throw=True)
     except Exception:  # the job's own row says it failed (its task marks it)
         logger.exception("%s %s failed in the background", _name(task), _ids(kwargs))
     finally:
+        _held.discard(claimant)
         connections.close_all()  # this thread's own connections, not the requests'
+
+
+def _sweep_in_background() -> None:
+    try:
+        interrupted_sweep()
+    except Exception:  # a database not migrated yet, or away: the next process tries again
+        logger.exception("the jobs interrupted by a stopped process could not be swept")
+    finally:
+        connections.close_all()
+
+
+# -- jobs left running by a stopped process ----------------------------------------------------
+THREAD_PREFIX = "thread:"
+INTERRUPTED_MESSAGE = gettext_noop(
+    "Interrupted: the server restarted while this job ran. Start it again."
+)
+# A job claimed by a thread of another machine's process cannot be checked from here: it is
+# taken for interrupted once it has run this long, longer than any long job's time limit.
+OTHER_MACHINE_AFTER = dt.timedelta(hours=24)
+
+
+def _process_start(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks after boot, from /proc on Linux), so that a
+    later process given the same pid is told apart; None when there is no such process, ""
+    where this cannot be read (then the pid alone says whether it runs)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except FileNotFoundError:
+        if os.path.isdir("/proc/self"):
+            return None
+    except OSError:
+        return ""
+    else:
+        # the command name (field 2) may hold spaces: the fields after its ")" from field 3
+        return stat.rsplit(b")", 1)[1].split()[19].decode()
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except OSError:
+        pass  # it runs, as another user
+    return ""
+
+
+def _host() -> str:
+    return socket.gethostname().replace(":", "")[:20]
+
+
+_process_marks: dict[int, str] = {}
+
+
+def _process_mark() -> str:
+    """This process: machine, pid and start (a random token where /proc is not there)."""
+    pid = os.getpid()
+    if pid not in _process_marks:
+        start = _process_start(pid) or uuid.uuid4().hex[:12]
+        _process_marks[pid] = f"{_host()}:{pid}:{start}"
+    return _process_marks[pid]
+
+
+def thread_claimant() -> str:
+    """A job's claimant on this process's job thread (Celery's task ids are bare uuids)."""
+    return f"{THREAD_PREFIX}{_process_mark()}:{uuid.uuid4().hex[:8]}"
+
+
+def _claimant_alive(claimant: str, started_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether the job thread that claimed a run may still be running it."""
+    try:
+        host, pid, start, _job = claimant.removeprefix(THREAD_PREFIX).split(":")
+        pid = int(pid)
+    except ValueError:
+        return True  # not a claimant of ours: leave it
+    if host != _host():
+        return started_at is not None and now - started_at < OTHER_MACHINE_AFTER
+    if f"{host}:{pid}:{start}" == _process_mark():
+        return claimant in _held
+    running = _process_start(pid)
+    return running is not None and running in ("", start)
+
+
+def _run_models() -> list[type[models.Model]]:
+    """The models of long jobs' run rows (`core.runs`), from the app registry: core imports
+    none of the apps above it."""
+    needed = {"status", "claimed_by", "message", "started_at", "finished_at", "merchant"}
+    return [
+        model
+        for model in apps.get_models()
+        if needed <= {field.name for field in model._meta.get_fields()}
+        and hasattr(model.objects, "unscoped")
+    ]
+
+
+def interrupted_sweep(*, now: dt.datetime | None = None) -> int:
+    """Mark failed (`INTERRUPTED_MESSAGE`) every run still running on the job thread of a
+    process that has stopped: its claimant names a process of this machine that no longer
+    runs (or a later one under the same pid), or one of another machine and it has run for
+    longer than `OTHER_MACHINE_AFTER`. Runs claimed by Celery workers (a task id, no
+    `THREAD_PREFIX`) are left to the broker, which redelivers them. How many were marked."""
+    now = now or timezone.now()
+    ended = 0
+    for model in _run_models():
+        # across merchants on purpose: the sweep lists ids; each row is marked scoped
+        with all_merchants_context():
+            rows = list(
+                model.objects.unscoped()
+                .filter(status=RUNNING, claimed_by__startswith=THREAD_PREFIX)
+                .values_list("merchant_id", "pk", "claimed_by", "started_at")
+            )
+        for merchant_id, pk, claimant, started_at in rows:
+            if _claimant_alive(claimant, started_at, now):
+                continue
+            if runs.interrupt(
+                model, merchant=merchant_id, pk=pk, claimant=claimant, message=INTERRUPTED_MESSAGE
+            ):
+                logger.warning("%s %s was interrupted: its process stopped (%s)",
+                               model._meta.label, pk, claimant)  # fmt: skip
+                ended += 1
+    return ended
 
 
 def _queue(task: TaskRef, kwargs: dict, *, in_this_request: bool = False) -> None:

@@ -4,7 +4,9 @@ task finds it taken and does nothing; a run that ends on an unexpected error is 
 with its reason.
 
 A run model has ``status`` with the values queued/running/succeeded/failed, ``started_at``,
-``finished_at`` and ``message``.
+``finished_at``, ``message`` and ``claimed_by`` (the task running it: a Celery task id, or
+this process's job thread, `core.dispatch.thread_claimant`). A run a stopped process left
+running is marked failed (`interrupt`, from `core.dispatch.interrupted_sweep`).
 """
 
 from __future__ import annotations
@@ -63,6 +65,27 @@ def fail(
         if not ended:
             runs.update(**changes)  # a failed run takes the latest reason
         return ended > 0
+
+
+def interrupt(
+    model: type[models.Model],
+    *,
+    merchant: HasPrimaryKey | int,
+    pk: int,
+    claimant: str,
+    message: str,
+) -> bool:
+    """Mark failed with ``message`` a run that ``claimant`` was running and that nothing runs
+    any more (its process stopped). Only while it is still running under that claimant: a
+    run that ended, or that was queued again and claimed anew meanwhile, is left as it is.
+    True when this call ended it."""
+    with transaction.atomic(), tenant_context(merchant):
+        return (
+            model.objects.for_merchant(merchant)
+            .filter(pk=pk, status=RUNNING, claimed_by=claimant)
+            .update(status=FAILED, message=message, finished_at=timezone.now())
+            > 0
+        )
 
 
 def record(model: type[models.Model], *, merchant: HasPrimaryKey, pk: int, **fields) -> None:

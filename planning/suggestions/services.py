@@ -20,11 +20,13 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Ceil, Greatest
+from django.db.models.functions import Cast, Ceil, Coalesce, Greatest, NullIf
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -329,16 +331,34 @@ def _rounded_to_terms(asked):
     )
 
 
-def _days_of_cover():
-    """Days of cover after the order arrives (`planning.policy.suggest`): what is left of
-    the position after the lead time's demand, plus the order, over the daily demand."""
+def _days_of_cover(merchant: Merchant):
+    """Days of cover after the order arrives, as `planning.outcomes.days_of_cover` works them
+    out for one line: what is left of the position after the lead time's demand, plus the
+    order, over the mean daily demand after the lead time (as stored, else the review
+    period's demand over its days, for lines planned before it was kept); none without
+    demand."""
+    zero = Value(Decimal("0"), output_field=QUANTITY_FIELD)
     left = Greatest(
         F("on_hand") + F("on_order") - F("committed") - F("lead_demand"),
-        Value(Decimal("0"), output_field=QUANTITY_FIELD),
+        zero,
         output_field=QUANTITY_FIELD,
     )
-    return ExpressionWrapper(
-        Cast(left + F("quantity"), FloatField()) / Cast("daily_demand", FloatField()),
+    review = Case(
+        When(review_days__gt=0, then=F("review_days")),
+        default=Value(merchant.review_period_days),
+        output_field=IntegerField(),
+    )
+    per_day = Coalesce(
+        Cast("daily_demand", FloatField()),
+        Cast(Greatest(F("cycle_demand") - F("lead_demand"), zero), FloatField())
+        / Cast(NullIf(review, Value(0)), FloatField()),
+    )
+    return Case(
+        When(
+            GreaterThan(per_day, Value(0.0)),
+            then=Cast(left + F("quantity"), FloatField()) / per_day,
+        ),
+        default=None,
         output_field=DecimalField(max_digits=8, decimal_places=1),
     )
 
@@ -376,8 +396,10 @@ def suggestion_lines_quantity_change(
 ) -> int:
     """Set the proposed lines of ``lines`` to ``quantity``, or scale each by ``percent``
     (+10 orders a tenth more, -25 a quarter less); each is rounded up to its packs and at
-    least its MOQ, in the database. Days of cover follow in the same pass, the expected fill
-    rates from each line's forecast (`planning.outcomes`)."""
+    least its MOQ, in the database. Days of cover follow in the same pass (as
+    `planning.outcomes.days_of_cover` gives them, also on lines planned before their daily
+    demand was stored), the expected fill rates from each line's forecast
+    (`planning.outcomes.fill_rates`): each line then shows what an edit of it alone gives."""
     rounded = _rounded_to_terms(_quantity_asked(quantity, percent))
     before = dict(lines.filter(status=Status.PROPOSED).values_list("pk", "quantity"))
     if not before:
@@ -387,7 +409,7 @@ def suggestion_lines_quantity_change(
     now = timezone.now()
     for chunk in chunks(pks):
         scoped.filter(pk__in=chunk).update(quantity=rounded, updated_at=now)
-        scoped.filter(pk__in=chunk, daily_demand__gt=0).update(days_of_cover=_days_of_cover())
+        scoped.filter(pk__in=chunk).update(days_of_cover=_days_of_cover(merchant))
     edited = _fill_rates_refresh(merchant, pks)
     asked_text = str(quantity) if quantity is not None else f"{percent:+}%"
     decisions_record(

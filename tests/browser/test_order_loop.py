@@ -69,6 +69,11 @@ class OrderLoopInTheBrowserTests(BrowserTestCase):
         self.go("/m/alpha/planning/orders/")
         row = self.page.locator(f"tr[data-line='{self.suggestion.pk}']")
         expect(row).to_contain_text("MUG-BLUE")
+        # what the subtotals are over reads whole, without scrolling their table sideways
+        note = self.page.locator("#subtotals-note")
+        expect(note).to_contain_text("Every line matching this filter")
+        box = note.bounding_box()
+        self.assertLessEqual(box["x"] + box["width"], self.width, "the note is off to the side")
         self.page.check("#select-all")
         self.arrive("03-orders-select-all")
         self.page.click("button[name=decision][value=approve]")
