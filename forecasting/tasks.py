@@ -2,6 +2,9 @@
 id as the claimant, so a redelivery after its worker died resumes the run."""
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 
 from celery import shared_task
 from django.db import transaction
@@ -18,6 +21,18 @@ logger = logging.getLogger(__name__)
 CHUNK_RETRY_SECONDS = 5
 
 
+@contextmanager
+def _marks_failed(what: str, fail: Callable[..., object], message: str) -> Iterator[None]:
+    """An unexpected error inside is logged, marks the task's row failed with ``message`` (for
+    the merchant's page) and is raised again (for Celery's record)."""
+    try:
+        yield
+    except Exception:
+        logger.exception("%s failed", what)
+        fail(message=message)
+        raise
+
+
 @shared_task(
     bind=True,
     name="forecasting.run_forecast_task",
@@ -28,16 +43,14 @@ CHUNK_RETRY_SECONDS = 5
 )
 def run_forecast_task(self, *, merchant_id: int, run_id: int) -> None:
     merchant = Merchant.objects.get(pk=merchant_id)
-    try:
+    with _marks_failed(
+        f"forecast run {run_id} of merchant {merchant_id}",
+        partial(services.forecast_run_fail, merchant=merchant, run_id=run_id),
+        "The run stopped on an unexpected error.",
+    ):
         run = engine.forecast_run_execute(
             merchant=merchant, run_id=run_id, claimant=self.request.id or ""
         )
-    except Exception:
-        logger.exception("forecast run %s of merchant %s failed", run_id, merchant_id)
-        services.forecast_run_fail(
-            merchant=merchant, run_id=run_id, message="The run stopped on an unexpected error."
-        )
-        raise
     if run is not None and run.status == run.Status.SUCCEEDED:
         night.follow_up(merchant_id=merchant_id, run_id=run_id)
 
@@ -56,18 +69,14 @@ def forecast_chunk_task(self, *, merchant_id: int, chunk_id: int) -> None:
     its most chunks, the task goes back to the end of the queue: other stores' work, queued
     meanwhile, comes first."""
     merchant = Merchant.objects.get(pk=merchant_id)
-    try:
+    with _marks_failed(
+        f"forecast chunk {chunk_id} of merchant {merchant_id}",
+        partial(chunks.chunk_fail, merchant=merchant, chunk_id=chunk_id),
+        "The chunk stopped on an unexpected error.",
+    ):
         chunk = chunks.chunk_execute(
             merchant=merchant, chunk_id=chunk_id, claimant=self.request.id or ""
         )
-    except Exception:
-        logger.exception("forecast chunk %s of merchant %s failed", chunk_id, merchant_id)
-        chunks.chunk_fail(
-            merchant=merchant,
-            chunk_id=chunk_id,
-            message="The chunk stopped on an unexpected error.",
-        )
-        raise
     if chunk == chunks.BUSY:
         if self.request.is_eager:  # in-process, chunks run one by one: nothing to wait for
             logger.warning("chunk %s of merchant %s found its store busy", chunk_id, merchant_id)
@@ -86,11 +95,10 @@ def accuracy_task(*, merchant_id: int, run_id: int) -> dict | None:
 def nightly_forecasts_task() -> int:
     """Every quarter of an hour: queue the nightly run of each merchant whose local nightly
     time has passed today (once per merchant and local date)."""
-    queued = 0
-    for merchant, local_date in services.merchants_due():
-        if services.forecast_run_create(merchant=merchant, local_date=local_date) is not None:
-            queued += 1
-    return queued
+    return sum(
+        services.forecast_run_create(merchant=merchant, local_date=local_date) is not None
+        for merchant, local_date in services.merchants_due()
+    )
 
 
 @shared_task(
@@ -120,11 +128,10 @@ def fine_tune_task(self, *, merchant_id: int, run_id: int) -> None:
 @shared_task(name="forecasting.weekly_fine_tune_task", soft_time_limit=300, time_limit=360)
 def weekly_fine_tune_task() -> int:
     """Queue a fine-tune for each merchant with sales history (on the gpu queue)."""
-    queued = 0
-    for merchant in Merchant.objects.order_by("pk"):
-        if services.training_run_create(merchant=merchant, only_with_history=True):
-            queued += 1
-    return queued
+    return sum(
+        bool(services.training_run_create(merchant=merchant, only_with_history=True))
+        for merchant in Merchant.objects.order_by("pk")
+    )
 
 
 @shared_task(name="forecasting.embed_catalogues_task", soft_time_limit=25 * 60, time_limit=30 * 60)

@@ -38,6 +38,14 @@ def _check_query_params(params) -> None:
             raise InvalidParameter({name: "must not contain control characters"})
 
 
+def caller(request) -> dict:
+    """Who takes a step through the API, as a service's ``actor`` and ``via``: a member, or an
+    ERP through a token (recorded as the token, on behalf of the member who created it)."""
+    if isinstance(request.auth, ApiToken):
+        return {"actor": request.auth.created_by, "via": f"api-token:{request.auth.prefix}"}
+    return {"actor": request.user, "via": "api"}
+
+
 class MerchantAPIMixin:
     read_permission: str = Permission.VIEW
     write_permission: str = Permission.PLAN

@@ -66,6 +66,12 @@ def code_filter(field_name: str, what: str) -> django_filters.CharFilter:
     )
 
 
+def sku_and_location() -> tuple[django_filters.CharFilter, django_filters.CharFilter]:
+    """``sku`` and ``location``, for the lists of what one SKU does at one location (its sales,
+    forecasts, suggestions, alerts): by either code."""
+    return code_filter("sku__code", "SKU"), code_filter("location__code", "location")
+
+
 def date_range(field_name: str, what: str) -> tuple[django_filters.Filter, django_filters.Filter]:
     """``<name>_from`` and ``<name>_to``: a range of ``field_name``, both ends included."""
     return (

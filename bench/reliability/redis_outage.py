@@ -33,25 +33,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
-import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from bench import database, server  # noqa: E402
 from bench.ingest.run import make_merchant, post, sales_rows  # noqa: E402
-from bench.server import kill, start_worker, wait_for  # noqa: E402
+from bench.reliability.loopback import Browser, port_free, start_redis, stop  # noqa: E402
+from bench.server import start_worker, wait_for  # noqa: E402
 
 PASSWORD = "outage-bench-password-1"  # a throwaway store's member
 STARTED = time.monotonic()
@@ -63,78 +59,9 @@ def say(message: str) -> None:
     print(f"[{time.monotonic() - STARTED:6.1f} s] {message}", flush=True)
 
 
-def port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
-def start_redis(port: int, log: Path) -> subprocess.Popen:
-    with open(log, "a") as output:  # the server keeps its own copy of the descriptor
-        process = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "no"],
-            stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    if not wait_for(lambda: not port_free(port), 10, every=0.05):
-        raise SystemExit(f"redis-server did not start on port {port}")
-    return process
-
-
 def csv_of(rows: list[dict]) -> bytes:
     lines = [",".join(rows[0])] + [",".join(str(value) for value in row.values()) for row in rows]
     return ("\n".join(lines) + "\n").encode()
-
-
-class Browser:
-    """A portal member over plain HTTP, its cookies kept by hand: the production settings
-    mark them Secure, which a client's cookie jar would not send over http://."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: bytes | None = None, headers=None):
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-        finally:
-            connection.close()
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie":
-                key, _, rest = value.partition("=")
-                self.cookies[key] = rest.split(";")[0]
-        return response.status, response.getheader("Location", ""), content
-
-    def csrf_token(self, path: str) -> str:
-        status, _, html = self.request("GET", path)
-        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-        if status != 200 or not found:
-            raise SystemExit(f"GET {path}: {status}, no form")
-        return found.group(1).decode()
-
-    def post_form(self, path: str, fields: dict, files: dict | None = None):
-        fields = {"csrfmiddlewaretoken": self.csrf_token(path), **fields}
-        boundary = uuid.uuid4().hex
-        parts = [
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-            f"{value}\r\n".encode()
-            for name, value in fields.items()
-        ]
-        for name, (filename, content) in (files or {}).items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
-                + content + b"\r\n"
-            )  # fmt: skip
-        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        return self.request(
-            "POST", path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-        )
 
 
 class Sweeper(threading.Thread):
@@ -391,13 +318,7 @@ def main() -> None:
     finally:
         if sweeper is not None:
             sweeper.stopping.set()
-        for name, process in processes.items():
-            if process.poll() is None:
-                if name.endswith("worker"):
-                    kill(process)
-                else:
-                    process.send_signal(signal.SIGTERM)
-                    process.wait(timeout=30)
+        stop(processes)
         if not args.keep_database:
             database.drop(args.database)
         shutil.rmtree(directory, ignore_errors=True)

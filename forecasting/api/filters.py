@@ -6,7 +6,12 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
-from accounts.api.filters import ActiveOnFilter, InstantFilter, ListFilterSet, code_filter
+from accounts.api.filters import (
+    ActiveOnFilter,
+    InstantFilter,
+    ListFilterSet,
+    sku_and_location,
+)
 from forecasting.models import ForecastOverride, ForecastRun, SeriesForecast
 
 
@@ -17,8 +22,7 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class ForecastFilterSet(ListFilterSet):
-    sku = code_filter("sku__code", "SKU")
-    location = code_filter("location__code", "location")
+    sku, location = sku_and_location()
     run = IdFilter(field_name="run__id", help_text="Only those of this forecast run (its id).")
 
     class Meta:
@@ -43,8 +47,7 @@ class ForecastRunFilterSet(ListFilterSet):
 
 
 class ForecastOverrideFilterSet(ListFilterSet):
-    sku = code_filter("sku__code", "SKU")
-    location = code_filter("location__code", "location")
+    sku, location = sku_and_location()
     kind = django_filters.ChoiceFilter(
         choices=ForecastOverride.Kind.choices, help_text="Only those of this kind."
     )

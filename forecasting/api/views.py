@@ -16,10 +16,9 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.api.base import MerchantAPIView, MerchantModelViewSet, MerchantReadOnlyViewSet
+from accounts.api.base import MerchantAPIView, MerchantModelViewSet, MerchantReadOnlyViewSet, caller
 from accounts.api.problems import QUERY, InvalidParameter
 from accounts.errors import DomainError
-from accounts.models import ApiToken
 from forecasting import selectors, services
 from forecasting.api import exports
 from forecasting.api import filters as f
@@ -192,14 +191,6 @@ class ForecastRunViewSet(MerchantReadOnlyViewSet):
         return run, location
 
 
-def _caller(request) -> dict:
-    """Who writes: a member, or an ERP through a token (recorded as the token, on behalf of
-    the member who created it)."""
-    if isinstance(request.auth, ApiToken):
-        return {"actor": request.auth.created_by, "via": f"api-token:{request.auth.prefix}"}
-    return {"actor": request.user, "via": "api"}
-
-
 class ForecastOverrideViewSet(MerchantModelViewSet):
     """Planners' overrides of the forecast, newest first, each with its audit. Setting,
     changing and ending one needs the plan permission; suggestions and alerts take it from
@@ -236,7 +227,7 @@ class ForecastOverrideViewSet(MerchantModelViewSet):
             sku_id=sku.pk,
             location_id=location.pk if location else None,
             **values,
-            **_caller(request),
+            **caller(request),
         )
         return self._answer(override, status=201)
 
@@ -252,7 +243,7 @@ class ForecastOverrideViewSet(MerchantModelViewSet):
             )
         try:
             override = services.forecast_override_update(
-                merchant=self.merchant, pk=override.pk, **values, **_caller(request)
+                merchant=self.merchant, pk=override.pk, **values, **caller(request)
             )
         except ForecastOverride.DoesNotExist as error:
             raise Http404("No such forecast override.") from error
@@ -260,7 +251,7 @@ class ForecastOverrideViewSet(MerchantModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         override = self.get_object()
-        services.forecast_override_end(merchant=self.merchant, pk=override.pk, **_caller(request))
+        services.forecast_override_end(merchant=self.merchant, pk=override.pk, **caller(request))
         return Response(status=204)
 
 

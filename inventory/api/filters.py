@@ -11,6 +11,7 @@ from accounts.api.filters import (
     code_filter,
     date_range,
     instant_range,
+    sku_and_location,
 )
 from inventory.models import (
     SKU,
@@ -35,8 +36,7 @@ def _code() -> django_filters.CharFilter:
 class _SKUAtLocationFilterSet(ListFilterSet):
     """The lists of what one SKU does at one location: filtered by either code."""
 
-    sku = code_filter("sku__code", "SKU")
-    location = code_filter("location__code", "location")
+    sku, location = sku_and_location()
 
 
 class SKUFilterSet(ListFilterSet):

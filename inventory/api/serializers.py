@@ -13,82 +13,57 @@ from inventory.ingest.resources import (
     PROMOTIONS,
     PURCHASE_ORDER_LINES,
     PURCHASE_ORDERS,
+    REFERENCES,
     SALES,
     SKUS,
     STOCK_LEVELS,
     SUPPLIER_ITEMS,
     SUPPLIERS,
+    Resource,
 )
-from inventory.models import (
-    SKU,
-    CalendarEvent,
-    CalendarPreset,
-    Location,
-    OrderLine,
-    Promotion,
-    PurchaseOrder,
-    PurchaseOrderLine,
-    SalesDay,
-    StockLevel,
-    Supplier,
-    SupplierItem,
-)
+from inventory.models import CalendarPreset, OrderLine, PurchaseOrder, PurchaseOrderLine
 
 # A resource's fields are the columns its import and API writes take, named and ordered as they
 # take them (`inventory.ingest.resources`; references by code), between its id and its stamps.
 STAMPS = ["created_at", "updated_at"]
 
 
-class LocationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Location
-        fields = ["id", *LOCATIONS.column_names, *STAMPS]
+# A resource as it is read: each reference (``sku``, ``location``, ``supplier``) by its code, as
+# writes take it, and null where the reference may be empty. (A comment, not a docstring: the
+# API schema would give it to every serializer below as its description.)
+class ResourceSerializer(serializers.ModelSerializer):
+    def build_relational_field(self, field_name, relation_info):
+        if field_name not in REFERENCES:
+            return super().build_relational_field(field_name, relation_info)
+        options = {"allow_null": True, "default": None} if relation_info.model_field.null else {}
+        return serializers.CharField, {"source": f"{field_name}.code", **options}
 
 
-class SupplierSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Supplier
-        fields = ["id", *SUPPLIERS.column_names, *STAMPS]
+def _resource_serializer(resource: Resource, *read_only: str) -> type[ResourceSerializer]:
+    """The serializer of a resource that is read as it is written: its id, its columns, the
+    ``read_only`` fields the store does not write, and its stamps. Named after the model, as
+    the API schema names its objects."""
+    fields = ["id", *resource.column_names, *read_only, *STAMPS]
+    meta = type("Meta", (), {"model": resource.model, "fields": fields})
+    if read_only:
+        meta.read_only_fields = list(read_only)
+    name = f"{resource.model.__name__}Serializer"
+    return type(name, (ResourceSerializer,), {"Meta": meta, "__module__": __name__})
 
 
-class SKUSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SKU
-        fields = ["id", *SKUS.column_names, *STAMPS]
+LocationSerializer = _resource_serializer(LOCATIONS)
+SupplierSerializer = _resource_serializer(SUPPLIERS)
+SKUSerializer = _resource_serializer(SKUS)
+SupplierItemSerializer = _resource_serializer(SUPPLIER_ITEMS)
+StockLevelSerializer = _resource_serializer(STOCK_LEVELS)
+SalesDaySerializer = _resource_serializer(SALES)
+PromotionSerializer = _resource_serializer(PROMOTIONS)
+# source: manual, or the built-in calendar that wrote it (calendar-presets/)
+CalendarEventSerializer = _resource_serializer(CALENDAR_EVENTS, "source")
 
 
-class SupplierItemSerializer(serializers.ModelSerializer):
-    supplier = serializers.CharField(source="supplier.code")
-    sku = serializers.CharField(source="sku.code")
-
-    class Meta:
-        model = SupplierItem
-        fields = ["id", *SUPPLIER_ITEMS.column_names, *STAMPS]
-
-
-class StockLevelSerializer(serializers.ModelSerializer):
-    sku = serializers.CharField(source="sku.code")
-    location = serializers.CharField(source="location.code")
-
-    class Meta:
-        model = StockLevel
-        fields = ["id", *STOCK_LEVELS.column_names, *STAMPS]
-
-
-class SalesDaySerializer(serializers.ModelSerializer):
-    sku = serializers.CharField(source="sku.code")
-    location = serializers.CharField(source="location.code")
-
-    class Meta:
-        model = SalesDay
-        fields = ["id", *SALES.column_names, *STAMPS]
-
-
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(ResourceSerializer):
     """No customer field at all: the pseudonym stays inside Shelfcast."""
-
-    sku = serializers.CharField(source="sku.code")
-    location = serializers.CharField(source="location.code")
 
     class Meta:
         model = OrderLine
@@ -105,25 +80,6 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "country",
             *STAMPS,
         ]
-
-
-class PromotionSerializer(serializers.ModelSerializer):
-    sku = serializers.CharField(source="sku.code", allow_null=True, default=None)
-    location = serializers.CharField(source="location.code", allow_null=True, default=None)
-
-    class Meta:
-        model = Promotion
-        fields = ["id", *PROMOTIONS.column_names, *STAMPS]
-
-
-class CalendarEventSerializer(serializers.ModelSerializer):
-    location = serializers.CharField(source="location.code", allow_null=True, default=None)
-
-    class Meta:
-        model = CalendarEvent
-        fields = ["id", *CALENDAR_EVENTS.column_names, "source", *STAMPS]
-        # manual, or the built-in calendar that wrote it (calendar-presets/)
-        read_only_fields = ["source"]
 
 
 class CalendarPresetSerializer(serializers.ModelSerializer):
@@ -160,17 +116,13 @@ class CalendarPresetSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", *STAMPS]
 
 
-class PurchaseOrderLineSerializer(serializers.ModelSerializer):
-    sku = serializers.CharField(source="sku.code")
-
+class PurchaseOrderLineSerializer(ResourceSerializer):
     class Meta:
         model = PurchaseOrderLine
         fields = PURCHASE_ORDER_LINES.column_names
 
 
-class PurchaseOrderSerializer(serializers.ModelSerializer):
-    supplier = serializers.CharField(source="supplier.code")
-    location = serializers.CharField(source="location.code")
+class PurchaseOrderSerializer(ResourceSerializer):
     lines = PurchaseOrderLineSerializer(many=True)
     total = serializers.SerializerMethodField(
         help_text="Quantity ordered times unit cost, over the lines that have a unit cost."

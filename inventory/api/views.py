@@ -16,9 +16,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from accounts.api.base import MerchantReadOnlyViewSet
+from accounts.api.base import MerchantReadOnlyViewSet, caller
 from accounts.api.parsers import JSONParser
-from accounts.models import ApiToken
 from inventory import calendars, services
 from inventory.api import filters as f
 from inventory.api import serializers as s
@@ -40,15 +39,6 @@ from inventory.models import (
     Supplier,
     SupplierItem,
 )
-
-
-def _caller(request) -> dict:
-    """Who takes a step: a member, or an ERP through a token (recorded as the token, on
-    behalf of the member who created it)."""
-    if isinstance(request.auth, ApiToken):
-        return {"actor": request.auth.created_by, "via": f"api-token:{request.auth.prefix}"}
-    return {"actor": request.user, "via": "api"}
-
 
 STORE_BUSY = OpenApiResponse(
     description="An import of the store is running; nothing was written. Send the same "
@@ -283,7 +273,7 @@ class PurchaseOrderViewSet(ResourceViewSet):
     def _step(self, request, step, **arguments) -> Response:
         order = self.get_object()  # another merchant's or a missing order: 404 before anything
         try:
-            step(merchant=self.merchant, pk=order.pk, **_caller(request), **arguments)
+            step(merchant=self.merchant, pk=order.pk, **caller(request), **arguments)
         except PurchaseOrder.DoesNotExist as error:
             raise Http404(gettext("No such purchase order.")) from error
         return Response(self.get_serializer(self.get_object()).data)

@@ -78,6 +78,11 @@ class Column:
     personal: bool = False
 
 
+def column(name: str, read: Reader, **options: Any) -> Column:
+    """A column whose field name is the attribute it fills, as all but a few are."""
+    return Column(name, name, read, **options)
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

@@ -36,16 +36,14 @@ ORDER_LINES = Resource(
     model=OrderLine,
     key=("order_id", "sku_id", "line"),
     columns=(
-        c.Column(
-            "order_id",
+        c.column(
             "order_id",
             c.text(64, blank=False),
             required=True,
             aliases=("invoice", "invoiceno", "invoice_no", "order", "order_number"),
         ),
-        c.Column("line", "line", c.integer(minimum=1)),
-        c.Column(
-            "ordered_at",
+        c.column("line", c.integer(minimum=1)),
+        c.column(
             "ordered_at",
             c.sales_datetime,
             required=True,
@@ -53,25 +51,18 @@ ORDER_LINES = Resource(
         ),
         SKU_CODE,
         optional(LOCATION_CODE),
-        c.Column("quantity", "quantity", c.decimal(**QUANTITY), required=True, aliases=("qty",)),
+        c.column("quantity", c.decimal(**QUANTITY), required=True, aliases=("qty",)),
         # Negative prices exist (bad-debt adjustments, credits): kept, but never counted as
         # sales (see aggregate_days).
-        c.Column(
-            "unit_price",
-            "unit_price",
-            c.decimal(**MONEY),
-            required=True,
-            aliases=("unitprice", "price"),
-        ),
-        c.Column(
-            "customer_id",
+        c.column("unit_price", c.decimal(**MONEY), required=True, aliases=("unitprice", "price")),
+        c.column(
             "customer_id",
             c.text(128),
             default="",
             aliases=("customerid", "customer", "customer_number"),
             personal=True,
         ),
-        c.Column("country", "country", c.text(64), default=""),
+        c.column("country", c.text(64), default=""),
     ),
 )
 

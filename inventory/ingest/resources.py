@@ -77,26 +77,17 @@ class Resource:
 
 
 # References by code, shared by every resource that has them.
-SKU_CODE = c.Column(
-    "sku",
+SKU_CODE = c.column(
     "sku",
     c.code,
     required=True,
     aliases=("stock_code", "stockcode", "product_code", "item_code", "sku_code"),
 )
-LOCATION_CODE = c.Column(
-    "location",
-    "location",
-    c.code,
-    required=True,
-    aliases=("location_code", "warehouse", "store", "site"),
+LOCATION_CODE = c.column(
+    "location", c.code, required=True, aliases=("location_code", "warehouse", "store", "site")
 )
-SUPPLIER_CODE = c.Column(
-    "supplier",
-    "supplier",
-    c.code,
-    required=True,
-    aliases=("supplier_code", "vendor", "vendor_code"),
+SUPPLIER_CODE = c.column(
+    "supplier", c.code, required=True, aliases=("supplier_code", "vendor", "vendor_code")
 )
 
 
@@ -104,11 +95,14 @@ SUPPLIER_CODE = c.Column(
 _units = c.decimal(**QUANTITY, minimum=ZERO)
 _days = c.decimal(max_digits=6, decimal_places=2, minimum=ZERO)
 _money = c.decimal(**MONEY, minimum=ZERO)
-CODE = c.Column("code", "code", c.text(64, blank=False), required=True)
-ACTIVE = c.Column("active", "active", c.boolean, default=True)
-UNIT_COST = c.Column("unit_cost", "unit_cost", _money)
-START_DATE = c.Column("start_date", "start_date", c.date, required=True)
-END_DATE = c.Column("end_date", "end_date", c.date, required=True)
+CODE = c.column("code", c.text(64, blank=False), required=True)
+NAME = c.column("name", c.text(200, blank=False), required=True)
+OPTIONAL_NAME = c.column("name", c.text(200), default="")
+CATEGORY = c.column("category", c.text(120), default="")
+ACTIVE = c.column("active", c.boolean, default=True)
+UNIT_COST = c.column("unit_cost", _money)
+START_DATE = c.column("start_date", c.date, required=True)
+END_DATE = c.column("end_date", c.date, required=True)
 
 
 def optional(column: c.Column) -> c.Column:
@@ -122,67 +116,58 @@ def _choices(choices: type[models.TextChoices], aliases: dict | None = None) -> 
     return c.choice(accepted)
 
 
-SKUS = Resource(
-    name="skus",
-    label=gettext_noop("SKUs"),
-    model=SKU,
-    key=("code",),
-    columns=(
-        CODE,
-        c.Column(
-            "name",
-            "name",
-            c.text(300, blank=False),
-            required=True,
-            aliases=("title", "product_name"),
-        ),
-        c.Column("description", "description", c.text(10_000), default=""),
-        c.Column("category", "category", c.text(120), default=""),
-        c.Column("brand", "brand", c.text(120), default=""),
-        c.Column("unit_price", "unit_price", c.decimal(**MONEY, minimum=ZERO)),
-        UNIT_COST,
-        ACTIVE,
-    ),
+def _by_code(name: str, label: str, model: type[models.Model], *columns: c.Column) -> Resource:
+    """A resource whose rows are known by the store's own code: the first column, the key."""
+    return Resource(name=name, label=label, model=model, key=("code",), columns=(CODE, *columns))
+
+
+def _at_location(
+    name: str, label: str, model: type[models.Model], when: str, *columns: c.Column
+) -> Resource:
+    """A resource of facts about one SKU at one location at a time: known by the two codes,
+    the first columns, and ``when`` (the column of the time)."""
+    return Resource(
+        name=name,
+        label=label,
+        model=model,
+        key=("sku_id", "location_id", when),
+        columns=(SKU_CODE, LOCATION_CODE, *columns),
+    )
+
+
+SKUS = _by_code(
+    "skus",
+    gettext_noop("SKUs"),
+    SKU,
+    c.column("name", c.text(300, blank=False), required=True, aliases=("title", "product_name")),
+    c.column("description", c.text(10_000), default=""),
+    CATEGORY,
+    c.column("brand", c.text(120), default=""),
+    c.column("unit_price", _money),
+    UNIT_COST,
+    ACTIVE,
 )
 
-LOCATIONS = Resource(
-    name="locations",
-    label=gettext_noop("locations"),
-    model=Location,
-    key=("code",),
-    columns=(
-        CODE,
-        c.Column("name", "name", c.text(200, blank=False), required=True),
-        c.Column("kind", "kind", _choices(Location.Kind), default=Location.Kind.WAREHOUSE),
-        ACTIVE,
-    ),
+LOCATIONS = _by_code(
+    "locations",
+    gettext_noop("locations"),
+    Location,
+    NAME,
+    c.column("kind", _choices(Location.Kind), default=Location.Kind.WAREHOUSE),
+    ACTIVE,
 )
 
-SUPPLIERS = Resource(
-    name="suppliers",
-    label=gettext_noop("suppliers"),
-    model=Supplier,
-    key=("code",),
-    columns=(
-        CODE,
-        c.Column("name", "name", c.text(200, blank=False), required=True),
-        c.Column("email", "email", c.email, default=""),
-        c.Column("currency", "currency", c.text(3), default=""),
-        # Terms in the supplier's currency; empty = none. The orders page sets each
-        # supplier's subtotal against them.
-        c.Column(
-            "minimum_order_value",
-            "minimum_order_value",
-            _money,
-            aliases=("min_order_value",),
-        ),
-        c.Column(
-            "free_shipping_threshold",
-            "free_shipping_threshold",
-            _money,
-            aliases=("free_shipping_from",),
-        ),
-    ),
+SUPPLIERS = _by_code(
+    "suppliers",
+    gettext_noop("suppliers"),
+    Supplier,
+    NAME,
+    c.column("email", c.email, default=""),
+    c.column("currency", c.text(3), default=""),
+    # Terms in the supplier's currency; empty = none. The orders page sets each supplier's
+    # subtotal against them.
+    c.column("minimum_order_value", _money, aliases=("min_order_value",)),
+    c.column("free_shipping_threshold", _money, aliases=("free_shipping_from",)),
 )
 
 SUPPLIER_ITEMS = Resource(
@@ -193,108 +178,79 @@ SUPPLIER_ITEMS = Resource(
     columns=(
         SUPPLIER_CODE,
         SKU_CODE,
-        c.Column("supplier_code", "supplier_code", c.text(64), default=""),
-        c.Column("lead_time_mean_days", "lead_time_mean_days", _days, default=Decimal("7")),
-        c.Column("lead_time_std_days", "lead_time_std_days", _days, default=ZERO),
-        c.Column("moq", "moq", _units, default=Decimal("1")),
-        c.Column(
-            "pack_size",
+        c.column("supplier_code", c.text(64), default=""),
+        c.column("lead_time_mean_days", _days, default=Decimal("7")),
+        c.column("lead_time_std_days", _days, default=ZERO),
+        c.column("moq", _units, default=Decimal("1")),
+        c.column(
             "pack_size",
             c.decimal(**QUANTITY, minimum=ZERO, minimum_exclusive=True),
             default=Decimal("1"),
         ),
         UNIT_COST,
-        c.Column("is_primary", "is_primary", c.boolean, default=True),
+        c.column("is_primary", c.boolean, default=True),
     ),
 )
 
-STOCK_LEVELS = Resource(
-    name="stock-levels",
-    label=gettext_noop("stock levels"),
-    model=StockLevel,
-    key=("sku_id", "location_id", "as_of"),
-    columns=(
-        SKU_CODE,
-        LOCATION_CODE,
-        c.Column(
-            "on_hand",
-            "on_hand",
-            _units,
-            required=True,
-            aliases=("stock", "quantity_on_hand", "qty_on_hand"),
-        ),
-        c.Column(
-            "committed",
-            "committed",
-            _units,
-            default=Decimal("0"),
-            aliases=("allocated", "reserved", "qty_committed"),
-        ),
-        # a snapshot with no stock flags a stock-out day of sales: in the sales window
-        c.Column("as_of", "as_of", c.sales_datetime, required=True),
+STOCK_LEVELS = _at_location(
+    "stock-levels",
+    gettext_noop("stock levels"),
+    StockLevel,
+    "as_of",
+    c.column(
+        "on_hand", _units, required=True, aliases=("stock", "quantity_on_hand", "qty_on_hand")
     ),
+    c.column(
+        "committed",
+        _units,
+        default=Decimal("0"),
+        aliases=("allocated", "reserved", "qty_committed"),
+    ),
+    # a snapshot with no stock flags a stock-out day of sales: in the sales window
+    c.column("as_of", c.sales_datetime, required=True),
 )
 
-SALES = Resource(
-    name="sales",
-    label=gettext_noop("daily sales"),
-    model=SalesDay,
-    key=("sku_id", "location_id", "date"),
-    columns=(
-        SKU_CODE,
-        LOCATION_CODE,
-        c.Column("date", "date", c.sales_date, required=True, aliases=("day", "sales_date")),
-        c.Column(
-            "units",
-            "units",
-            _units,
-            required=True,
-            aliases=("units_sold", "quantity", "qty"),
-        ),
-        c.Column("units_returned", "units_returned", _units, default=ZERO),
-        c.Column("revenue", "revenue", c.decimal(**MONEY), default=ZERO),
-        c.Column("average_price", "average_price", c.decimal(**MONEY, minimum=ZERO)),
-        c.Column("customers", "customers", c.integer(minimum=0)),
-        c.Column("on_promotion", "on_promotion", c.boolean, default=False),
-        c.Column("stock_out", "stock_out", c.boolean, default=False),
-    ),
+SALES = _at_location(
+    "sales",
+    gettext_noop("daily sales"),
+    SalesDay,
+    "date",
+    c.column("date", c.sales_date, required=True, aliases=("day", "sales_date")),
+    c.column("units", _units, required=True, aliases=("units_sold", "quantity", "qty")),
+    c.column("units_returned", _units, default=ZERO),
+    c.column("revenue", c.decimal(**MONEY), default=ZERO),
+    c.column("average_price", _money),
+    c.column("customers", c.integer(minimum=0)),
+    c.column("on_promotion", c.boolean, default=False),
+    c.column("stock_out", c.boolean, default=False),
 )
 
-PROMOTIONS = Resource(
-    name="promotions",
-    label=gettext_noop("promotions"),
-    model=Promotion,
-    key=("code",),
-    columns=(
-        CODE,
-        c.Column("name", "name", c.text(200), default=""),
-        optional(SKU_CODE),
-        c.Column("category", "category", c.text(120), default=""),
-        optional(LOCATION_CODE),
-        START_DATE,
-        END_DATE,
-        c.Column(
-            "discount_percent",
-            "discount_percent",
-            c.decimal(max_digits=5, decimal_places=2, minimum=ZERO, maximum=Decimal("100")),
-            default=ZERO,
-        ),
-        c.Column("kind", "kind", _choices(Promotion.Kind), default=Promotion.Kind.PRICE_DISCOUNT),
+PROMOTIONS = _by_code(
+    "promotions",
+    gettext_noop("promotions"),
+    Promotion,
+    OPTIONAL_NAME,
+    optional(SKU_CODE),
+    CATEGORY,
+    optional(LOCATION_CODE),
+    START_DATE,
+    END_DATE,
+    c.column(
+        "discount_percent",
+        c.decimal(max_digits=5, decimal_places=2, minimum=ZERO, maximum=Decimal("100")),
+        default=ZERO,
     ),
+    c.column("kind", _choices(Promotion.Kind), default=Promotion.Kind.PRICE_DISCOUNT),
 )
 
-CALENDAR_EVENTS = Resource(
-    name="calendar-events",
-    label=gettext_noop("calendar events"),
-    model=CalendarEvent,
-    key=("code",),
-    columns=(
-        CODE,
-        c.Column("name", "name", c.text(200), default=""),
-        optional(LOCATION_CODE),
-        START_DATE,
-        END_DATE,
-    ),
+CALENDAR_EVENTS = _by_code(
+    "calendar-events",
+    gettext_noop("calendar events"),
+    CalendarEvent,
+    OPTIONAL_NAME,
+    optional(LOCATION_CODE),
+    START_DATE,
+    END_DATE,
 )
 
 PURCHASE_ORDERS = Resource(
@@ -303,18 +259,15 @@ PURCHASE_ORDERS = Resource(
     model=PurchaseOrder,
     key=("number",),
     columns=(
-        c.Column("number", "number", c.text(64, blank=False), required=True),
+        c.column("number", c.text(64, blank=False), required=True),
         SUPPLIER_CODE,
         LOCATION_CODE,
         # An ERP's open order is one sent to its supplier ("open" was this status's name).
-        c.Column(
-            "status",
-            "status",
-            _choices(PurchaseOrder.Status, aliases={"open": "sent"}),
-            default="sent",
+        c.column(
+            "status", _choices(PurchaseOrder.Status, aliases={"open": "sent"}), default="sent"
         ),
-        c.Column("order_date", "order_date", c.date, required=True),
-        c.Column("expected_arrival", "expected_arrival", c.date),
+        c.column("order_date", c.date, required=True),
+        c.column("expected_arrival", c.date),
     ),
 )
 
@@ -325,8 +278,8 @@ PURCHASE_ORDER_LINES = Resource(
     key=("purchase_order_id", "sku_id"),
     columns=(
         SKU_CODE,
-        c.Column("quantity_ordered", "quantity_ordered", _units, required=True),
-        c.Column("quantity_received", "quantity_received", _units, default=ZERO),
+        c.column("quantity_ordered", _units, required=True),
+        c.column("quantity_received", _units, default=ZERO),
         UNIT_COST,
     ),
 )

@@ -48,6 +48,32 @@ class InventoryModel(TenantOwned):
                 raise ValidationError({field.name: "Not found."})
 
 
+def every_location_or_one(related_name: str) -> models.ForeignKey:
+    """The location a calendar, an event or a promotion is for; empty = every location."""
+    return models.ForeignKey(
+        "inventory.Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text="Empty = every location.",
+    )
+
+
+def code_unique() -> models.UniqueConstraint:
+    """A row known by the store's own code ("%(class)s": the model's name, as Django fills it)."""
+    return models.UniqueConstraint(fields=["merchant", "code"], name="%(class)s_unique_code")
+
+
+def dates_ordered() -> models.CheckConstraint:
+    """A span of days (promotions, calendar events) does not end before it starts."""
+    return models.CheckConstraint(
+        condition=models.Q(end_date__gte=models.F("start_date")),
+        name="%(class)s_dates_ordered",
+        violation_error_message="The end date is before the start date.",
+    )
+
+
 def fact_reference(to, related_name: str, **options) -> models.ForeignKey:
     """A reference from a high-volume fact table (daily sales, order lines, stock snapshots).
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import django_filters
 
-from accounts.api.filters import ActiveOnFilter, ListFilterSet, code_filter, instant_range
+from accounts.api.filters import (
+    ActiveOnFilter,
+    ListFilterSet,
+    code_filter,
+    instant_range,
+    sku_and_location,
+)
 from core.workflow_events import EVENT_TYPES, TEST_EVENT
 from planning.models import Alert, PromotionPlan, ReorderSuggestion, WebhookDelivery
 
@@ -16,8 +22,7 @@ def _choice(choices, what: str = "status") -> django_filters.ChoiceFilter:
 
 class ReorderSuggestionFilterSet(ListFilterSet):
     status = _choice(ReorderSuggestion.Status.choices)
-    sku = code_filter("sku__code", "SKU")
-    location = code_filter("location__code", "location")
+    sku, location = sku_and_location()
     supplier = code_filter("supplier__code", "supplier")
 
     class Meta:
@@ -28,8 +33,7 @@ class ReorderSuggestionFilterSet(ListFilterSet):
 class AlertFilterSet(ListFilterSet):
     state = _choice(Alert.State.choices, "state")
     kind = _choice(Alert.Kind.choices, "kind")
-    sku = code_filter("sku__code", "SKU")
-    location = code_filter("location__code", "location")
+    sku, location = sku_and_location()
     opened_from, opened_to = instant_range("opened_at", "opened")
 
     class Meta:
@@ -39,8 +43,7 @@ class AlertFilterSet(ListFilterSet):
 
 class PromotionPlanFilterSet(ListFilterSet):
     status = _choice(PromotionPlan.Status.choices)
-    sku = code_filter("sku__code", "SKU")
-    location = code_filter("location__code", "location")
+    sku, location = sku_and_location()
     active_on = ActiveOnFilter()
 
     class Meta:

@@ -11,8 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.api.base import MerchantAPIView, MerchantModelViewSet, MerchantReadOnlyViewSet
-from accounts.models import ApiToken
+from accounts.api.base import MerchantAPIView, MerchantModelViewSet, MerchantReadOnlyViewSet, caller
 from accounts.roles import Permission
 from planning import alerts, notifications, promotions, services, webhook_events, webhook_targets
 from planning.api import filters as f
@@ -24,14 +23,6 @@ from planning.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-
-
-def _caller(request) -> dict:
-    """Who decides: a member, or an ERP through a token (recorded as the token, on behalf of
-    the member who created it)."""
-    if isinstance(request.auth, ApiToken):
-        return {"actor": request.auth.created_by, "via": f"api-token:{request.auth.prefix}"}
-    return {"actor": request.user, "via": "api"}
 
 
 class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
@@ -52,7 +43,7 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
                 merchant=self.merchant,
                 pk=int(kwargs["pk"]),
                 quantity=body.validated_data["quantity"],
-                **_caller(request),
+                **caller(request),
             )
         except ReorderSuggestion.DoesNotExist as error:
             raise Http404(gettext("No such suggestion.")) from error
@@ -66,7 +57,7 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
         body = s.DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         approval = services.suggestions_order(
-            merchant=self.merchant, pks=body.validated_data["ids"], **_caller(request)
+            merchant=self.merchant, pks=body.validated_data["ids"], **caller(request)
         )
         return Response(
             {
@@ -84,7 +75,7 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
             merchant=self.merchant,
             pks=body.validated_data["ids"],
             reason=body.validated_data["reason"],
-            **_caller(request),
+            **caller(request),
         )
         return Response({"rejected": count})
 
@@ -100,7 +91,7 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
             merchant=self.merchant,
             pks=body.validated_data["ids"],
             until=body.validated_data["until"],
-            **_caller(request),
+            **caller(request),
         )
         return Response({"deferred": count})
 
@@ -125,7 +116,7 @@ class AlertViewSet(MerchantReadOnlyViewSet):
             pks=body.validated_data["ids"],
             action=action_name,
             until=body.validated_data.get("until"),
-            actor=_caller(request)["actor"],
+            actor=caller(request)["actor"],
         )
         return Response({"changed": count})
 
@@ -216,7 +207,7 @@ class PromotionPlanViewSet(MerchantReadOnlyViewSet):
     def accept(self, request, *args, **kwargs):
         self.get_object()  # another merchant's or a missing plan: 404 before anything
         plan = promotions.promotion_plan_accept(
-            merchant=self.merchant, pk=int(kwargs["pk"]), actor=_caller(request)["actor"]
+            merchant=self.merchant, pk=int(kwargs["pk"]), actor=caller(request)["actor"]
         )
         return Response(s.PromotionPlanSerializer(plan).data)
 
@@ -226,7 +217,7 @@ class PromotionPlanViewSet(MerchantReadOnlyViewSet):
         body = s.IdsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         count = promotions.promotion_plans_dismiss(
-            merchant=self.merchant, pks=body.validated_data["ids"], actor=_caller(request)["actor"]
+            merchant=self.merchant, pks=body.validated_data["ids"], actor=caller(request)["actor"]
         )
         return Response({"dismissed": count})
 
@@ -254,7 +245,7 @@ class PlanningSettingsView(MerchantAPIView):
         clear_budget = "budget" in values and values["budget"] is None
         settings = services.planning_settings_update(
             merchant=self.merchant,
-            actor=_caller(request)["actor"],
+            actor=caller(request)["actor"],
             clear_budget=clear_budget,
             **values,
         )

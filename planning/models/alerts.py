@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.tenancy import TenantOwned
 from inventory.models import MONEY
 from planning.alert_basis import money_basis_text
+from planning.models.fields import acted_by
 
 
 class Alert(TenantOwned):
@@ -81,14 +81,7 @@ class Alert(TenantOwned):
         help_text="The SKU's supplier when the alert was last found: alerts of one supplier "
         "share a cause (its lead time, a late order).",
     )
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Who last acknowledged, snoozed or resolved it.",
-    )
+    handled_by = acted_by(help_text="Who last acknowledged, snoozed or resolved it.")
     handled_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantOwned
 from inventory.models import MONEY, QUANTITY
+from planning.models.fields import acted_by
 
 
 class SkuClass(TenantOwned):
@@ -118,9 +119,7 @@ class ReorderSuggestion(TenantOwned):
         blank=True,
         help_text="Mean daily demand after the lead time (days of cover divide by it).",
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = acted_by()
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
