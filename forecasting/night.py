@@ -14,6 +14,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
@@ -28,6 +29,17 @@ from forecasting.quantiles import MEDIAN_INDEX
 from forecasting.selection import TRANSFORMER, forecast_scored
 
 WEEK = 7
+
+# What a failed forecast run, chunk or training run says (written by `forecasting.tasks` and
+# `forecasting.chunks`): stored in English words, said again in the reader's language where
+# it is read (`core.runs.progress`, the runs and models pages), which needs them in the
+# catalogues.
+RUN_STOPPED = gettext_noop("The run stopped on an unexpected error.")
+CHUNK_STOPPED = gettext_noop("The chunk stopped on an unexpected error.")
+RUN_ENDED = gettext_noop("The run had ended.")
+# a run whose chunk failed names the chunk's reason: `chunks.chunk_fail`
+CHUNK_FAILED = gettext_noop("A chunk failed: The chunk stopped on an unexpected error.")
+TRAINING_STOPPED = gettext_noop("Training stopped on an unexpected error.")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ keep the day off, not the date). Festival dates are computed, never tabled:
 * Singles' Day: 11 November. 12.12: 12 December.
 * Black Friday: the Friday after the fourth Thursday of November (US Thanksgiving).
   Cyber Monday: the Monday after it.
+* Christmas shopping period: 1 to 24 December, the weeks of gift buying up to Christmas Eve
+  (one span, so that forecasts learn the whole run-up, not a single day).
 * Boxing Day sales: 26 December.
 * End-of-season sales: France's legal sale periods (Code de commerce, art. L310-3 and
   D310-15-2), four weeks each since 2020: winter sales from the second Wednesday of January
@@ -42,6 +44,7 @@ CHINESE_NEW_YEAR_BEFORE = 14
 CHINESE_NEW_YEAR_AFTER = 6
 SEASON_SALE_WEEKS = 4
 PRIME_DAY_LONGEST = 14  # days; Amazon's have run two to four
+CHRISTMAS_SHOPPING = ((12, 1), (12, 24))  # (month, day) of its first and last day
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,17 @@ def _cyber_monday(year: int) -> list[Span]:
     return [Span(day, day, "Cyber Monday")]
 
 
+def _christmas_shopping(year: int) -> list[Span]:
+    (first_month, first_day), (last_month, last_day) = CHRISTMAS_SHOPPING
+    return [
+        Span(
+            dt.date(year, first_month, first_day),
+            dt.date(year, last_month, last_day),
+            "Christmas shopping period",
+        )
+    ]
+
+
 def _season_sales(year: int) -> list[Span]:
     length = dt.timedelta(weeks=SEASON_SALE_WEEKS, days=-1)
     winter, summer = winter_sales_start(year), summer_sales_start(year)
@@ -139,6 +153,7 @@ FESTIVAL_SPANS: dict[str, Callable[[int], list[Span]]] = {
     Source.DOUBLE_TWELVE: _day("12.12", 12, 12),
     Source.BLACK_FRIDAY: _black_friday,
     Source.CYBER_MONDAY: _cyber_monday,
+    Source.CHRISTMAS: _christmas_shopping,
     Source.BOXING_DAY: _day("Boxing Day sales", 12, 26),
     Source.END_OF_SEASON_SALES: _season_sales,
 }

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -222,16 +223,18 @@ class PurchaseOrderLineView(PurchaseOrderView):
 
 
 class PurchaseOrderPdfView(PurchaseOrderView):
-    """The order as its supplier receives it."""
+    """The order as its supplier receives it: in the supplier's language where it has one
+    (as its email goes), else in the reader's."""
 
     def get(self, request, *args, **kwargs):
         order = self.order_or_404()
-        document = purchase_order_pdf(
-            merchant=self.merchant,
-            order=order,
-            lines=list(order.lines.all()),
-            supplier_codes=services.supplier_codes(self.merchant, order),
-        )
+        with translation.override(order.supplier.language or translation.get_language()):
+            document = purchase_order_pdf(
+                merchant=self.merchant,
+                order=order,
+                lines=list(order.lines.all()),
+                supplier_codes=services.supplier_codes(self.merchant, order),
+            )
         response = HttpResponse(document, content_type="application/pdf")
         # the number is the store's or its ERP's text: only a safe file name goes in the header
         name = "".join(c for c in order.number if c.isascii() and (c.isalnum() or c in "-_"))

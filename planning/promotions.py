@@ -179,6 +179,12 @@ def _plan_row(
 ) -> PromotionPlan:
     plan, nothing, effect = found.plan, found.nothing, found.effect
     start = today + dt.timedelta(days=plan.start)
+    low = high = None
+    if effect.elasticity_sd > 0:  # a spread is known: the interval of the uplift counted on
+        low, high = (
+            to_decimal(min(bound, math_.MAX_UPLIFT), Decimal("0.001"))
+            for bound in effect.interval_at(plan.depth)
+        )
     return PromotionPlan(
         merchant=merchant,
         forecast_run=run,
@@ -191,6 +197,8 @@ def _plan_row(
         on_hand=to_decimal(found.on_hand, QUANTITY_PLACES),
         keep=to_decimal(found.keep, QUANTITY_PLACES),
         uplift=to_decimal(plan.uplift, Decimal("0.001")),
+        uplift_low=low,
+        uplift_high=high,
         elasticity=to_decimal(effect.elasticity, Decimal("0.001")),
         estimate_source=effect.source,
         evidence_days=effect.days,

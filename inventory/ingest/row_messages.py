@@ -9,10 +9,12 @@ are a known text; one whose text no longer fits its values shows its stored Engl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 # Values that are themselves texts marked for translation (a resource's label, "SKUs"): said
 # in the reader's language too.
@@ -67,13 +69,83 @@ def shown(entry: dict[str, Any]) -> str:
 
 
 def known_text(stored: str) -> str:
-    """``stored`` in the active language where it is a known text, else exactly as stored
-    (gettext would turn its carriage returns into newlines: a stored value is kept whole)."""
+    """``stored`` in the active language where it is a known text, or the words of a known
+    text with values (`STORED_TEXTS`), else exactly as stored (gettext would turn its
+    carriage returns into newlines: a stored value is kept whole)."""
     if not stored:
         return ""
     translated = gettext(stored)
     unchanged = stored.replace("\r\n", "\n").replace("\r", "\n")
-    return stored if translated == unchanged else translated
+    if translated != unchanged:
+        return translated
+    return _with_values(stored) or stored
+
+
+# Texts with values that a job stores as English words (its ``message`` has no room for a
+# code and values): read, the words are matched against them and said again in the reader's
+# language, their values too where those are known texts. The problems of a file that cannot
+# be read are worded in `inventory.ingest.csv_files` (and `import_files`), and an import's
+# task words its last resorts, none of them marked for translation: the same words are
+# marked here.
+FILE_UNREADABLE = gettext_noop("The file could not be read: %(error)s")
+STORED_TEXTS = (
+    FILE_UNREADABLE,
+    gettext_noop("the file is not UTF-8 text"),
+    gettext_noop("line %(line)s: %(error)s"),
+    gettext_noop("the gzip file is damaged (%(error)s)"),
+    gettext_noop("the header has more than %(count)s columns"),
+    gettext_noop("line %(line)s is longer than %(size)s (a quote left open?)"),
+    gettext_noop("The file is larger than %(size)s: split it into smaller files."),
+    gettext_noop(
+        "The file is larger than %(size)s once decompressed: split it into smaller files."
+    ),
+    gettext_noop("The file has more than %(count)s rows: split it into smaller files."),
+    gettext_noop("The file has more than %(count)s blank lines: remove them."),
+    # an import's task's last resorts (`inventory.tasks`)
+    gettext_noop(
+        "The database could not be reached while loading this file; nothing was loaded. "
+        "Try again in a few minutes."
+    ),
+    gettext_noop(
+        "The import stopped on an unexpected error; nothing was loaded. Platform staff can "
+        "see the error in the console; try again later."
+    ),
+)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def stored_text(text: str, **params: Any) -> str:
+    """The English words a job stores of ``text`` (one of `STORED_TEXTS`) with ``params``."""
+    return text % params
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    """Each stored text as a pattern of its words, its values captured; the texts with the
+    most fixed words first, so that the most specific one matches."""
+    patterns = []
+    for text in STORED_TEXTS:
+        parts = _PLACEHOLDER.split(text.replace("%%", "%"))
+        words = "".join(
+            re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+            for index, part in enumerate(parts)
+        )
+        patterns.append((re.compile(f"{words}\\Z", re.DOTALL), text))
+    return tuple(sorted(patterns, key=lambda pattern: -len(_PLACEHOLDER.sub("", pattern[1]))))
+
+
+def _with_values(stored: str) -> str:
+    """``stored`` in the active language when it is the words of a stored text, else ""."""
+    for pattern, text in _patterns():
+        match = pattern.match(stored)
+        if match is None:
+            continue
+        values = {name: known_text(value) for name, value in match.groupdict().items()}
+        try:
+            return gettext(text) % values
+        except (KeyError, TypeError, ValueError):
+            return ""
+    return ""
 
 
 def shown_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

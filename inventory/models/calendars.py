@@ -7,8 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models.base import InventoryModel
-from inventory.models.catalogue import Location
+from inventory.models.base import InventoryModel, code_unique, dates_ordered, every_location_or_one
 
 
 class CalendarPreset(InventoryModel):
@@ -17,14 +16,7 @@ class CalendarPreset(InventoryModel):
     writes their days as calendar events marked with this preset, from the store's first day
     of sales to a year ahead, and removes the ones of a calendar switched off."""
 
-    location = models.ForeignKey(
-        Location,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="calendar_presets",
-        help_text="Empty = every location.",
-    )
+    location = every_location_or_one("calendar_presets")
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
     subdivision = models.CharField(
         max_length=16, blank=True, help_text="State, province or region code; empty = national."
@@ -86,20 +78,14 @@ class CalendarEvent(InventoryModel):
         DOUBLE_TWELVE = "double_twelve", _("12.12")
         BLACK_FRIDAY = "black_friday", _("Black Friday")
         CYBER_MONDAY = "cyber_monday", _("Cyber Monday")
+        CHRISTMAS = "christmas", _("Christmas shopping period")
         BOXING_DAY = "boxing_day", _("Boxing Day sales")
         END_OF_SEASON_SALES = "end_of_season_sales", _("End-of-season sales (winter and summer)")
         PRIME_DAY = "prime_day", _("Prime Day")
 
     code = models.CharField(max_length=64)
     name = models.CharField(max_length=200, blank=True)
-    location = models.ForeignKey(
-        Location,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="calendar_events",
-        help_text="Empty = every location.",
-    )
+    location = every_location_or_one("calendar_events")
     start_date = models.DateField()
     end_date = models.DateField()
     # a database default too: ingestion's upsert inserts only the columns it was sent
@@ -118,18 +104,14 @@ class CalendarEvent(InventoryModel):
     class Meta:
         ordering = ["-start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["merchant", "code"], name="calendarevent_unique_code"),
+            code_unique(),
             models.CheckConstraint(
                 condition=(Q(preset__isnull=True) & Q(source="manual"))
                 | (Q(preset__isnull=False) & ~Q(source="manual")),
                 name="calendarevent_generated_has_preset",
                 violation_error_message="A generated event names its preset; a manual one none.",
             ),
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")),
-                name="calendarevent_dates_ordered",
-                violation_error_message="The end date is before the start date.",
-            ),
+            dates_ordered(),
         ]
         indexes = [models.Index(fields=["merchant", "start_date", "end_date"], name="event_dates")]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,17 @@ class Supplier(InventoryModel):
         null=True,
         blank=True,
         help_text="Orders of at least this value ship free; empty = none.",
+    )
+    # The language its purchase orders (PDF and email) are written in; blank = the language of
+    # the person who drafted the order (`inventory.services.sending.order_language`). A
+    # database default too: ingestion's upsert inserts only the columns it was sent.
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        db_default="",
+        choices=settings.LANGUAGES,
+        help_text="Language of its purchase orders; blank = the drafter's.",
     )
 
     class Meta:

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models.base import InventoryModel
-from inventory.models.catalogue import SKU, Location
+from inventory.models.base import InventoryModel, code_unique, dates_ordered, every_location_or_one
+from inventory.models.catalogue import SKU
 
 
 class Promotion(InventoryModel):
@@ -28,14 +28,7 @@ class Promotion(InventoryModel):
         SKU, on_delete=models.CASCADE, null=True, blank=True, related_name="promotions"
     )
     category = models.CharField(max_length=120, blank=True)
-    location = models.ForeignKey(
-        Location,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="promotions",
-        help_text="Empty = every location.",
-    )
+    location = every_location_or_one("promotions")
     start_date = models.DateField()
     end_date = models.DateField()
     discount_percent = models.DecimalField(
@@ -49,18 +42,14 @@ class Promotion(InventoryModel):
     class Meta:
         ordering = ["-start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["merchant", "code"], name="promotion_unique_code"),
+            code_unique(),
             models.CheckConstraint(
                 condition=(Q(sku__isnull=False) & Q(category=""))
                 | (Q(sku__isnull=True) & ~Q(category="")),
                 name="promotion_sku_xor_category",
                 violation_error_message="A promotion is for one SKU or for one category.",
             ),
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")),
-                name="promotion_dates_ordered",
-                violation_error_message="The end date is before the start date.",
-            ),
+            dates_ordered(),
         ]
         indexes = [models.Index(fields=["merchant", "start_date", "end_date"], name="promo_dates")]
 

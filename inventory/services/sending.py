@@ -131,7 +131,7 @@ def purchase_order_email(*, merchant: Merchant, purchase_order_id: int) -> bool:
             .order_by("sku__code")
         )
         codes = supplier_codes(merchant, order)
-    # In the store's language, as the person who drafted the order reads Shelfcast.
+    # In the supplier's language, else the store's as the person who drafted the order reads it.
     with translation.override(order_language(order)):
         document = purchase_order_pdf(
             merchant=merchant, order=order, lines=lines, supplier_codes=codes
@@ -170,9 +170,10 @@ def _claim_email(merchant: Merchant, purchase_order_id: int) -> PurchaseOrder | 
 
 
 def order_language(order: PurchaseOrder) -> str:
-    """The language an order goes to its supplier in: the store's, as the person who drafted
-    it chose it for the portal; the site's language where no choice was made (suppliers
-    have no language of their own)."""
+    """The language an order goes to its supplier in: the supplier's own where it has one;
+    else the store's, as the person who drafted it chose it for the portal; else the site's."""
+    if order.supplier.language:
+        return order.supplier.language
     chosen = order.created_by.language if order.created_by is not None else ""
     return chosen or settings.LANGUAGE_CODE
 

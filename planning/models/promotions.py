@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.formatting import format_percent
 from accounts.tenancy import TenantOwned
 from inventory.models import MONEY, QUANTITY
+from planning.models.fields import acted_by
 
 
 class PromotionPlan(TenantOwned):
@@ -42,6 +43,22 @@ class PromotionPlan(TenantOwned):
     uplift = models.DecimalField(
         max_digits=8, decimal_places=3, help_text="Demand multiplier during the promotion."
     )
+    # The central 90% predictive interval of that multiplier for this promotion
+    # (`planning.promotion_uplift.Effect.interval_at`); empty where none was worked out.
+    uplift_low = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Demand multiplier: low end of its 90% interval.",
+    )
+    uplift_high = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Demand multiplier: high end of its 90% interval.",
+    )
     elasticity = models.DecimalField(max_digits=6, decimal_places=3)
     estimate_source = models.CharField(
         max_length=16, help_text="Whose history the uplift comes from: sku, category, store."
@@ -71,9 +88,7 @@ class PromotionPlan(TenantOwned):
         related_name="+",
         help_text="The promotion created when the plan was accepted.",
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = acted_by()
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -90,3 +105,25 @@ class PromotionPlan(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.discount_percent}% off {self.sku_id}@{self.location_id} ({self.status})"
+
+    # The demand multipliers as the change a merchant reads ("+18%"), in the reader's numbers.
+    @property
+    def uplift_change(self) -> str:
+        return _change(self.uplift)
+
+    @property
+    def uplift_low_change(self) -> str:
+        return _change(self.uplift_low)
+
+    @property
+    def uplift_high_change(self) -> str:
+        return _change(self.uplift_high)
+
+
+def _change(multiplier) -> str:
+    """A demand multiplier (1.18) as a signed change (+18%, -5%); "" for none."""
+    if multiplier is None:
+        return ""
+    text = format_percent(multiplier - 1)
+    # a rise gets its sign; a fall has one, and no change ("0%") needs none
+    return f"+{text}" if text[:1].isdigit() and text.strip("0%") else text

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.errors import DomainError
 from accounts.models import Merchant
@@ -25,6 +25,9 @@ from planning.replays.services import REPLAY_LEVELS
 
 REPLAY_MAX_SERIES = 2000  # the series with the most units sold, so a replay stays minutes long
 FORECAST_DAYS = 56  # the history a replay needs beyond the days it replays
+# What a replay that failed on an unexpected error says (written by `planning.tasks`): stored
+# in English words, said again in the reader's language where it is read (`core.runs.progress`).
+REPLAY_STOPPED = gettext_noop("The replay stopped on an unexpected error.")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class CalendarEvent:
             * `double_twelve` - 12.12
             * `black_friday` - Black Friday
             * `cyber_monday` - Cyber Monday
+            * `christmas` - Christmas shopping period
             * `boxing_day` - Boxing Day sales
             * `end_of_season_sales` - End-of-season sales (winter and summer)
             * `prime_day` - Prime Day
