@@ -13,6 +13,7 @@ from accounts import services as account_services
 from accounts.models import IdempotencyRecord, Merchant, User
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
+from forecasting.models import ForecastRun
 from inventory.models import (
     SKU,
     CalendarEvent,
@@ -63,6 +64,27 @@ def member(merchant: Merchant, role: str = Role.OWNER, user: User | None = None)
     user = user or UserFactory()
     account_services.membership_set_role(merchant=merchant, user=user, role=role, actor=None)
     return user
+
+
+def merchant_with(role: str = Role.OWNER, **fields) -> tuple[Merchant, User]:
+    """A new merchant (``fields`` as for `MerchantFactory`) and a new member of it with ``role``:
+    the store most tests act in, and who acts."""
+    merchant = MerchantFactory(**fields)
+    return merchant, member(merchant, role)
+
+
+def issued_token(
+    merchant: Merchant, *, role: str = Role.PLANNER, name: str = "ERP", actor: User | None = None
+):
+    """A new API token of ``merchant`` with ``role`` (its ``secret`` shown once), issued by
+    ``actor`` (by default a new owner)."""
+    actor = actor or member(merchant, Role.OWNER)
+    return account_services.api_token_create(merchant=merchant, name=name, role=role, actor=actor)
+
+
+def api_token_secret(merchant: Merchant, **token) -> str:
+    """The secret of a new API token of ``merchant`` (``token`` as for `issued_token`)."""
+    return issued_token(merchant, **token).secret
 
 
 class TenantFactory(factory.django.DjangoModelFactory):
@@ -235,6 +257,14 @@ class IdempotencyRecordFactory(TenantFactory):
     fingerprint = "0" * 64
     status_code = 200
     body = b"{}"
+
+
+def succeeded_run(merchant: Merchant, **fields) -> ForecastRun:
+    """A forecast run that succeeded: what suggestions, alerts and pages hang off."""
+    with tenant_context(merchant):
+        return ForecastRun.objects.create(
+            merchant=merchant, status=ForecastRun.Status.SUCCEEDED, **fields
+        )
 
 
 def reorder_suggestion(

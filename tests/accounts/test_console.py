@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from django.test import TestCase
 from django.urls import reverse
 
 from accounts.tenancy import tenant_context
 from core.admin_jobs import CANCELLED_MESSAGE
 from inventory.models import SKU
-from tests.factories import UserFactory
-from tests.world import build_world
+from tests.accounts.console_forms import sku_form
+from tests.world import StaffAndTwoWorldsTestCase
 
 
-class ConsoleTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.a = build_world(name="Alpha", slug="alpha", marker="ALPHA")
-        cls.b = build_world(name="Beta", slug="beta", marker="BETA", id_base=900_000)
-        cls.staff = UserFactory(email="ops@shelfcast.test", is_staff=True, is_superuser=True)
-
+class ConsoleTests(StaffAndTwoWorldsTestCase):
     def test_staff_list_every_merchants_skus_and_can_search(self):
         self.client.force_login(self.staff)
         response = self.client.get(reverse("admin:inventory_sku_changelist"))
@@ -36,20 +29,7 @@ class ConsoleTests(TestCase):
         url = reverse("admin:inventory_sku_change", args=[sku.pk])
         self.assertContains(self.client.get(url), "BETA teapot")
         support_access.support_access_grant(merchant=self.b.merchant, days=1, actor=self.b.owner)
-        response = self.client.post(
-            url,
-            {
-                "merchant": self.b.merchant.pk,
-                "code": sku.code,
-                "name": "Renamed by support",
-                "description": "",
-                "category": "Gifts",
-                "brand": "",
-                "unit_price": "5.00",
-                "unit_cost": "2.00",
-                "active": "on",
-            },
-        )
+        response = self.client.post(url, sku_form(sku, self.b.merchant, "Renamed by support"))
         self.assertEqual(response.status_code, 302, getattr(response, "context", None))
         with tenant_context(self.b.merchant):
             self.assertEqual(

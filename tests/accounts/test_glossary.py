@@ -21,14 +21,7 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    SKUFactory,
-    SupplierFactory,
-    member,
-    reorder_suggestion,
-)
+from tests import factories
 
 
 class PageParser(HTMLParser):
@@ -94,11 +87,10 @@ class HelpMarksTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.owner = member(cls.merchant, Role.OWNER)
-        location = LocationFactory(merchant=cls.merchant, code="SHOP")
-        supplier = SupplierFactory(merchant=cls.merchant, code="ACME", name="Acme")
-        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG", name="Mug")
+        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER, slug="shop")
+        location = factories.LocationFactory(merchant=cls.merchant, code="SHOP")
+        supplier = factories.SupplierFactory(merchant=cls.merchant, code="ACME", name="Acme")
+        cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG", name="Mug")
         with tenant_context(cls.merchant):
             run = ForecastRun.objects.create(
                 merchant=cls.merchant,
@@ -111,7 +103,7 @@ class HelpMarksTests(TestCase):
                 first_date=dt.date.today(), model="transformer+tsb@0.85",
                 quantiles=SeriesForecast.pack(np.repeat(spread, 56, axis=1)),
             )  # fmt: skip
-        reorder_suggestion(cls.merchant, run, cls.sku, location, supplier)
+        factories.reorder_suggestion(cls.merchant, run, cls.sku, location, supplier)
 
     def glossary_ids(self) -> set[str]:
         return parsed(self.client.get(reverse("glossary"))).ids

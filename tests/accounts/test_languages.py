@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.factories import MerchantFactory, SKUFactory, member
+from tests.factories import SKUFactory, merchant_with
 
 PAGES = ("inventory:dashboard", "inventory:sku_list", "planning:alerts", "forecasting:runs")
 
@@ -18,8 +18,7 @@ PAGES = ("inventory:dashboard", "inventory:sku_list", "planning:alerts", "foreca
 class PortalLanguageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop", currency="CNY")
-        cls.user = member(cls.merchant, Role.OWNER)
+        cls.merchant, cls.user = merchant_with(Role.OWNER, slug="shop", currency="CNY")
         SKUFactory(merchant=cls.merchant, code="MUG", name="Mug")
 
     def page(self, name: str, **headers):

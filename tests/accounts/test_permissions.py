@@ -3,26 +3,23 @@ against each portal page and API call."""
 
 from __future__ import annotations
 
-from django.test import TestCase
 from django.urls import reverse
 
 from accounts.models import ApiToken
 from accounts.roles import Permission, Role
-from accounts.services import api_token_create
 from inventory.models import SKU
-from tests.factories import member
+from tests.factories import api_token_secret, member
 from tests.isolation.url_catalogue import all_endpoints
-from tests.world import build_world
+from tests.world import TwoWorldsTestCase
 
 ANONYMOUS, VIEWER, PLANNER, OWNER, OTHER = "anonymous", "viewer", "planner", "owner", "other"
 ROLES = (ANONYMOUS, VIEWER, PLANNER, OWNER, OTHER)
 
 
-class PermissionMatrixTests(TestCase):
+class PermissionMatrixTests(TwoWorldsTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.a = build_world(name="Alpha", slug="alpha", marker="ALPHA")
-        cls.b = build_world(name="Beta", slug="beta", marker="BETA", id_base=900_000)
+        super().setUpTestData()
         cls.users = {
             VIEWER: member(cls.a.merchant, Role.VIEWER),
             PLANNER: member(cls.a.merchant, Role.PLANNER),
@@ -120,14 +117,13 @@ class PermissionMatrixTests(TestCase):
                         self.assertEqual(status, 403)
 
 
-class ApiPermissionTests(TestCase):
+class ApiPermissionTests(TwoWorldsTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.a = build_world(name="Alpha", slug="alpha", marker="ALPHA")
-        cls.b = build_world(name="Beta", slug="beta", marker="BETA", id_base=900_000)
-        cls.viewer_token = api_token_create(
-            merchant=cls.a.merchant, name="reader", role=Role.VIEWER, actor=cls.a.owner
-        ).secret
+        super().setUpTestData()
+        cls.viewer_token = api_token_secret(
+            cls.a.merchant, role=Role.VIEWER, name="reader", actor=cls.a.owner
+        )
 
     def test_anonymous_is_asked_to_authenticate(self):
         response = self.client.get(reverse("sku-list"))

@@ -6,11 +6,10 @@ from __future__ import annotations
 import unittest
 
 from django.db import DatabaseError, connection, transaction
-from django.test import TestCase
 
 from accounts.row_level_security import POLICY_NAME
 from accounts.tenancy import all_merchants_context, tenant_context, tenant_models
-from tests.world import build_world
+from tests.world import TwoWorldsTestCase
 
 
 def rls_models():
@@ -18,12 +17,7 @@ def rls_models():
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "row-level security is PostgreSQL's")
-class RowLevelSecurityTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.a = build_world(name="Alpha", slug="alpha", marker="ALPHA")
-        cls.b = build_world(name="Beta", slug="beta", marker="BETA", id_base=900_000)
-
+class RowLevelSecurityTests(TwoWorldsTestCase):
     def count(self, table: str) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f'SELECT count(*) FROM "{table}"')

@@ -14,31 +14,12 @@ from accounts.models import Merchant, SecurityEvent, SupportAccess
 from accounts.roles import Role
 from accounts.tenancy import all_merchants_context, tenant_context
 from inventory.models import SKU, PurchaseOrder, PurchaseOrderLine
-from tests.factories import UserFactory, member
-from tests.world import build_world
+from tests.accounts.console_forms import sku_form
+from tests.factories import member
+from tests.world import StaffAndTwoWorldsTestCase
 
 
-def sku_form(sku: SKU, merchant: Merchant, name: str) -> dict:
-    return {
-        "merchant": merchant.pk,
-        "code": sku.code,
-        "name": name,
-        "description": "",
-        "category": "Gifts",
-        "brand": "",
-        "unit_price": "5.00",
-        "unit_cost": "2.00",
-        "active": "on",
-    }
-
-
-class ConsoleSupportAccessTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.a = build_world(name="Alpha", slug="alpha", marker="ALPHA")
-        cls.b = build_world(name="Beta", slug="beta", marker="BETA", id_base=900_000)
-        cls.staff = UserFactory(email="ops@shelfcast.test", is_staff=True, is_superuser=True)
-
+class ConsoleSupportAccessTests(StaffAndTwoWorldsTestCase):
     def setUp(self):
         self.client.force_login(self.staff)
         self.sku = self.b.objects[SKU]

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from django.test import TestCase
 
 from accounts.tenancy import UnscopedQueryError, tenant_context, tenant_models
 from inventory.models import SKU, SalesDay
-from tests.world import build_world
+from tests.world import TwoWorldsTestCase
 
 
-class FailClosedManagerTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.a = build_world(name="Alpha", slug="alpha", marker="ALPHA")
-        cls.b = build_world(name="Beta", slug="beta", marker="BETA", id_base=900_000)
-
+class FailClosedManagerTests(TwoWorldsTestCase):
     def test_there_are_tenant_models_to_check(self):
         labels = {model._meta.label for model in tenant_models()}
         self.assertTrue({"inventory.SKU", "inventory.SalesDay", "accounts.Membership"} <= labels)

@@ -20,13 +20,12 @@ from django.test import LiveServerTestCase, SimpleTestCase
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.paths import lead_time_demand
 from forecasting.quantiles import LEVELS
 from inventory.models import SKU as StoredSKU
-from tests.factories import LocationFactory, MerchantFactory, member
+from tests.factories import LocationFactory, MerchantFactory, api_token_secret, member
 
 REPO = Path(__file__).resolve().parents[2]
 CLIENTS = REPO / "clients" / "python"
@@ -53,12 +52,8 @@ class ClientAgainstALiveServerTests(LiveServerTestCase):
         self.merchant = MerchantFactory(slug="alpha")
         owner = member(self.merchant, Role.OWNER)
         self.location = LocationFactory(merchant=self.merchant, code="WH")
-        planner = api_token_create(
-            merchant=self.merchant, name="ERP", role=Role.PLANNER, actor=owner
-        ).secret
-        viewer = api_token_create(
-            merchant=self.merchant, name="BI", role=Role.VIEWER, actor=owner
-        ).secret
+        planner = api_token_secret(self.merchant, role=Role.PLANNER, actor=owner)
+        viewer = api_token_secret(self.merchant, role=Role.VIEWER, name="BI", actor=owner)
         self.erp = AuthenticatedClient(
             base_url=self.live_server_url, token=planner, raise_on_unexpected_status=True
         )

@@ -9,11 +9,10 @@ import datetime as dt
 from django.test import TestCase
 
 from accounts.roles import Role
-from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting import selectors
 from forecasting.models import ForecastOverride
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
+from tests import factories
 
 URL = "/api/v1/forecast-overrides/"
 
@@ -21,19 +20,16 @@ URL = "/api/v1/forecast-overrides/"
 class ForecastOverrideApiTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="alpha")
-        cls.owner = member(cls.merchant, Role.OWNER)
-        cls.planner_token = api_token_create(
-            merchant=cls.merchant, name="ERP", role=Role.PLANNER, actor=cls.owner
+        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER, slug="alpha")
+        cls.planner_token = factories.issued_token(cls.merchant, role=Role.PLANNER, actor=cls.owner)
+        cls.viewer_token = factories.api_token_secret(
+            cls.merchant, role=Role.VIEWER, name="BI", actor=cls.owner
         )
-        cls.viewer_token = api_token_create(
-            merchant=cls.merchant, name="BI", role=Role.VIEWER, actor=cls.owner
-        ).secret
-        cls.location = LocationFactory(merchant=cls.merchant, code="WH")
-        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG")
-        cls.other = MerchantFactory(slug="beta")
-        other_owner = member(cls.other, Role.OWNER)
-        cls.other_sku = SKUFactory(merchant=cls.other, code="THEIRS")
+        cls.location = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG")
+        cls.other = factories.MerchantFactory(slug="beta")
+        other_owner = factories.member(cls.other, Role.OWNER)
+        cls.other_sku = factories.SKUFactory(merchant=cls.other, code="THEIRS")
         cls.today = selectors.merchant_today(cls.merchant)
         with tenant_context(cls.other):
             cls.theirs = ForecastOverride.objects.create(

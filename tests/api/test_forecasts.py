@@ -17,12 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast
 from forecasting.paths import lead_time_demand
 from forecasting.quantiles import LEVELS
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
+from tests import factories
 
 FIRST = dt.date(2024, 6, 3)
 HORIZON = 4
@@ -60,15 +59,14 @@ class ForecastTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="alpha")
-        cls.owner = member(cls.merchant, Role.OWNER)
-        cls.viewer = api_token_create(
-            merchant=cls.merchant, name="BI", role=Role.VIEWER, actor=cls.owner
-        ).secret
-        cls.warehouse = LocationFactory(merchant=cls.merchant, code="WH")
-        cls.shop = LocationFactory(merchant=cls.merchant, code="SHOP")
-        cls.mug = SKUFactory(merchant=cls.merchant, code="MUG")
-        cls.jug = SKUFactory(merchant=cls.merchant, code="JUG")
+        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER, slug="alpha")
+        cls.viewer = factories.api_token_secret(
+            cls.merchant, role=Role.VIEWER, name="BI", actor=cls.owner
+        )
+        cls.warehouse = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        cls.shop = factories.LocationFactory(merchant=cls.merchant, code="SHOP")
+        cls.mug = factories.SKUFactory(merchant=cls.merchant, code="MUG")
+        cls.jug = factories.SKUFactory(merchant=cls.merchant, code="JUG")
         with tenant_context(cls.merchant):
             cls.version = ModelVersion.objects.create(
                 merchant=cls.merchant,
@@ -103,11 +101,9 @@ class ForecastTestCase(TestCase):
         cls.jug_wh = store_forecast(cls.merchant, cls.made, cls.jug, cls.warehouse, 3.0)
         cls.unfinished = store_forecast(cls.merchant, cls.running, cls.jug, cls.shop, 4.0)
 
-        cls.other = MerchantFactory(slug="beta")
-        other_owner = member(cls.other, Role.OWNER)
-        cls.other_token = api_token_create(
-            merchant=cls.other, name="ERP", role=Role.OWNER, actor=other_owner
-        ).secret
+        cls.other = factories.MerchantFactory(slug="beta")
+        other_owner = factories.member(cls.other, Role.OWNER)
+        cls.other_token = factories.api_token_secret(cls.other, role=Role.OWNER, actor=other_owner)
         with tenant_context(cls.other):
             other_run = ForecastRun.objects.create(
                 merchant=cls.other, status=ForecastRun.Status.SUCCEEDED, horizon=HORIZON
@@ -115,8 +111,8 @@ class ForecastTestCase(TestCase):
         cls.other_forecast = store_forecast(
             cls.other,
             other_run,
-            SKUFactory(merchant=cls.other, code="MUG"),
-            LocationFactory(merchant=cls.other, code="WH"),
+            factories.SKUFactory(merchant=cls.other, code="MUG"),
+            factories.LocationFactory(merchant=cls.other, code="WH"),
             9.0,
         )
         cls.other_run = other_run

@@ -80,7 +80,7 @@ class ListFilterSchemaTests(TestCase):
 
 
 class ListFilterBehaviourTests(TestCase):
-    """Against a merchant holding one object of every model (tests/world.py), each list is
+    """Against a merchant holding one object of every model (tests/world/), each list is
     asked for its object with each filter set to match it and set not to."""
 
     @classmethod

@@ -13,10 +13,9 @@ from django.urls import reverse
 
 from accounts.api.throttling import FixedWindowRateThrottle
 from accounts.roles import Role
-from accounts.services import api_token_create
 from inventory.ingest.service import StoreBusy
 from tests.api.endpoints import api_schema
-from tests.factories import MerchantFactory, SKUFactory, member
+from tests.factories import MerchantFactory, SKUFactory, api_token_secret, merchant_with
 
 PROBLEM = "#/components/schemas/ProblemDetails"
 STANDARD_MEMBERS = {"type", "title", "status", "detail", "instance"}
@@ -25,14 +24,11 @@ STANDARD_MEMBERS = {"type", "title", "status", "detail", "instance"}
 class ProblemTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.owner = member(cls.merchant, Role.OWNER)
-        cls.token = api_token_create(
-            merchant=cls.merchant, name="ERP", role=Role.PLANNER, actor=cls.owner
-        ).secret
-        cls.viewer_token = api_token_create(
-            merchant=cls.merchant, name="BI", role=Role.VIEWER, actor=cls.owner
-        ).secret
+        cls.merchant, cls.owner = merchant_with(Role.OWNER, slug="shop")
+        cls.token = api_token_secret(cls.merchant, role=Role.PLANNER, actor=cls.owner)
+        cls.viewer_token = api_token_secret(
+            cls.merchant, role=Role.VIEWER, name="BI", actor=cls.owner
+        )
 
     def send(self, method, path, body=None, *, token="planner", **extra):
         token = {"planner": self.token, "viewer": self.viewer_token}.get(token, token)

@@ -8,18 +8,14 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.services import api_token_create
-from tests.factories import MerchantFactory, member
+from tests.factories import api_token_secret, merchant_with
 
 
 class ProblemLanguageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.owner = member(cls.merchant, Role.OWNER)
-        cls.token = api_token_create(
-            merchant=cls.merchant, name="ERP", role=Role.PLANNER, actor=cls.owner
-        ).secret
+        cls.merchant, cls.owner = merchant_with(Role.OWNER, slug="shop")
+        cls.token = api_token_secret(cls.merchant, role=Role.PLANNER, actor=cls.owner)
 
     def test_an_unauthenticated_call_is_refused_in_chinese_for_zh_hans(self):
         response = self.client.get(reverse("api_me"), HTTP_ACCEPT_LANGUAGE="zh-Hans")

@@ -21,7 +21,7 @@ from forecasting import selectors, services
 from forecasting.models import ForecastOverride, ForecastOverrideEvent, ForecastRun, SeriesForecast
 from forecasting.overrides import Adjustment, Adjustments, adjust_values
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
+from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member, merchant_with
 
 DAY = dt.date(2024, 7, 1)
 # level i of a day is (i + 1) units: the median (level 8 of 15) is 8
@@ -102,8 +102,7 @@ class RuleTests(SimpleTestCase):
 class OverrideServiceTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = merchant_with(Role.PLANNER)
         cls.location = LocationFactory(merchant=cls.merchant, code="WH")
         cls.sku = SKUFactory(merchant=cls.merchant, code="MUG")
         cls.other = MerchantFactory()
@@ -196,8 +195,7 @@ class OverrideSelectorTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = merchant_with(Role.PLANNER)
         cls.location = LocationFactory(merchant=cls.merchant)
         cls.sku = SKUFactory(merchant=cls.merchant)
         cls.today = selectors.merchant_today(cls.merchant)
@@ -292,8 +290,7 @@ class OverrideSelectorTests(TestCase):
 class SkuForecastPageOverrideTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = merchant_with(Role.PLANNER, slug="shop")
         cls.viewer = member(cls.merchant, Role.VIEWER)
         cls.location = LocationFactory(merchant=cls.merchant, code="WH")
         cls.sku = SKUFactory(merchant=cls.merchant, code="MUG")

@@ -12,7 +12,7 @@ from django.test import TestCase
 from accounts.tenancy import tenant_context
 from forecasting.scenarios import PlannedPromotion, promotion_uplift
 from inventory.models import SalesDay
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory
+from tests import factories
 
 END = dt.date(2024, 6, 30)
 
@@ -20,9 +20,9 @@ END = dt.date(2024, 6, 30)
 class PromotionUpliftTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.sku = SKUFactory(merchant=cls.merchant, unit_price=Decimal("10"))
+        cls.merchant = factories.MerchantFactory()
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.sku = factories.SKUFactory(merchant=cls.merchant, unit_price=Decimal("10"))
         rng = np.random.default_rng(4)
         with tenant_context(cls.merchant):
             SalesDay.objects.bulk_create(

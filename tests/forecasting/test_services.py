@@ -16,13 +16,7 @@ from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from forecasting.tasks import nightly_forecasts_task, run_forecast_task
 from inventory.models import SalesDay
-from tests.factories import (
-    CalendarEventFactory,
-    LocationFactory,
-    MerchantFactory,
-    PromotionFactory,
-    SKUFactory,
-)
+from tests import factories
 
 START = dt.date(2024, 1, 1)
 
@@ -30,10 +24,10 @@ START = dt.date(2024, 1, 1)
 class ForecastServiceTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.steady = SKUFactory(merchant=cls.merchant, code="STEADY")
-        cls.rare = SKUFactory(merchant=cls.merchant, code="RARE")
+        cls.merchant = factories.MerchantFactory()
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.steady = factories.SKUFactory(merchant=cls.merchant, code="STEADY")
+        cls.rare = factories.SKUFactory(merchant=cls.merchant, code="RARE")
         rows = []
         for day in range(140):
             date = START + dt.timedelta(days=day)
@@ -74,17 +68,17 @@ class ForecastServiceTests(TestCase):
         self.assertEqual(one.days, history.days)
 
     def test_calendar_events_are_a_known_row_of_the_series_at_their_location(self):
-        elsewhere = LocationFactory(merchant=self.merchant, code="ELSEWHERE")
+        elsewhere = factories.LocationFactory(merchant=self.merchant, code="ELSEWHERE")
         with tenant_context(self.merchant):
             SalesDay.objects.create(
                 merchant=self.merchant, sku=self.steady, location=elsewhere, date=START, units=3
             )
-            CalendarEventFactory(
+            factories.CalendarEventFactory(
                 merchant=self.merchant, location=self.location, start_date=START, end_date=START
             )
             history = history_reads.load_history(self.merchant)
             last = history.days[-1]
-            CalendarEventFactory(
+            factories.CalendarEventFactory(
                 merchant=self.merchant,
                 location=self.location,
                 start_date=last + dt.timedelta(days=3),
@@ -100,7 +94,7 @@ class ForecastServiceTests(TestCase):
 
     def test_promotions_come_from_the_calendar_in_history_and_ahead(self):
         with tenant_context(self.merchant):
-            PromotionFactory(
+            factories.PromotionFactory(
                 merchant=self.merchant,
                 sku=self.rare,
                 start_date=START + dt.timedelta(days=20),
@@ -108,7 +102,7 @@ class ForecastServiceTests(TestCase):
             )
             history = history_reads.load_history(self.merchant)
             last = history.days[-1]
-            PromotionFactory(
+            factories.PromotionFactory(
                 merchant=self.merchant,
                 sku=self.rare,
                 start_date=last + dt.timedelta(days=2),
@@ -173,7 +167,7 @@ class ForecastServiceTests(TestCase):
     def test_nightly_task_queues_one_run_per_merchant_and_local_date(self):
         from unittest import mock
 
-        MerchantFactory()
+        factories.MerchantFactory()
         now = dt.datetime(2024, 6, 1, 3, 0, tzinfo=dt.UTC)  # after 02:00 in UTC
         with mock.patch("django.utils.timezone.now", return_value=now):
             with self.captureOnCommitCallbacks(execute=True):
@@ -188,8 +182,12 @@ class ForecastServiceTests(TestCase):
         self.assertEqual(set(run.timings) >= {"read", "forecast", "write"}, True)
 
     def test_a_merchant_is_due_at_its_own_local_time(self):
-        tokyo = MerchantFactory(timezone="Asia/Tokyo", nightly_forecast_time=dt.time(1, 0))
-        late = MerchantFactory(timezone="Europe/London", nightly_forecast_time=dt.time(23, 0))
+        tokyo = factories.MerchantFactory(
+            timezone="Asia/Tokyo", nightly_forecast_time=dt.time(1, 0)
+        )
+        late = factories.MerchantFactory(
+            timezone="Europe/London", nightly_forecast_time=dt.time(23, 0)
+        )
         now = dt.datetime(2024, 6, 1, 17, 30, tzinfo=dt.UTC)  # 02:30 on 2 June in Tokyo
         due = dict(services.merchants_due(now))
         self.assertEqual(due[tokyo], dt.date(2024, 6, 2))
@@ -229,7 +227,7 @@ class FailedRunTests(TestCase):
     def test_an_unexpected_error_marks_the_run_failed_and_a_retry_does_nothing(self):
         from unittest import mock
 
-        merchant = MerchantFactory()
+        merchant = factories.MerchantFactory()
         run = services.forecast_run_create(merchant=merchant)
         with (
             mock.patch.object(history_reads, "load_history", side_effect=RuntimeError("disk gone")),

@@ -16,7 +16,7 @@ from accounts.tenancy import tenant_context
 from forecasting.models import ForecastOverride, ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
 from forecasting.value_added import forecast_value_added
-from tests.factories import LocationFactory, MerchantFactory, SalesDayFactory, SKUFactory, member
+from tests import factories
 
 JUNE = dt.date(2024, 6, 1)
 
@@ -46,16 +46,15 @@ class ValueAddedTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.ann = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.ann = factories.merchant_with(Role.PLANNER, slug="shop")
         cls.ann.full_name = "Ann Planner"
         cls.ann.save()
-        cls.bob = member(cls.merchant, Role.PLANNER)
+        cls.bob = factories.member(cls.merchant, Role.PLANNER)
         cls.bob.full_name = "Bob Buyer"
         cls.bob.save()
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.mug = SKUFactory(merchant=cls.merchant, code="MUG")
-        cls.jug = SKUFactory(merchant=cls.merchant, code="JUG")
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.mug = factories.SKUFactory(merchant=cls.merchant, code="MUG")
+        cls.jug = factories.SKUFactory(merchant=cls.merchant, code="JUG")
         spread = np.linspace(0.5, 1.5, len(LEVELS))[:, None]  # the median row is exactly 1
         with tenant_context(cls.merchant):
             for history_end, medians in ((june(9), {cls.mug: 10, cls.jug: 8}),
@@ -91,7 +90,7 @@ class ValueAddedTests(TestCase):
         }
         for sku, days in sales.items():
             for day, units in days.items():
-                SalesDayFactory(
+                factories.SalesDayFactory(
                     merchant=cls.merchant,
                     sku=sku,
                     location=cls.location,

@@ -17,23 +17,16 @@ from forecasting import selectors
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
 from forecasting.quantiles import LEVELS
 from inventory.models import SalesDay
-from tests.factories import (
-    CalendarEventFactory,
-    LocationFactory,
-    MerchantFactory,
-    SKUFactory,
-    member,
-)
+from tests import factories
+from tests.stores import PlannerAndViewerTestCase
 
 
-class ForecastPageTests(TestCase):
+class ForecastPageTests(PlannerAndViewerTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        cls.viewer = member(cls.merchant, Role.VIEWER)
-        location = LocationFactory(merchant=cls.merchant, code="WH")
-        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG")
+        super().setUpTestData()
+        location = cls.warehouse
+        cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG")
         with tenant_context(cls.merchant):
             SalesDay.objects.bulk_create(
                 SalesDay(
@@ -129,9 +122,8 @@ class ExplanationPageTests(ForecastPageTests):
 class ModelsPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        cls.viewer = member(cls.merchant, Role.VIEWER)
+        cls.merchant, cls.planner = factories.merchant_with(Role.PLANNER, slug="shop")
+        cls.viewer = factories.member(cls.merchant, Role.VIEWER)
         with tenant_context(cls.merchant):
             cls.old = ModelVersion.objects.create(
                 merchant=cls.merchant,
@@ -196,12 +188,11 @@ class EventsAheadPageTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        cls.location = LocationFactory(merchant=cls.merchant, code="WH")
-        elsewhere = LocationFactory(merchant=cls.merchant, code="SHOP")
-        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG")
-        other = MerchantFactory(slug="other")
+        cls.merchant, cls.planner = factories.merchant_with(Role.PLANNER, slug="shop")
+        cls.location = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        elsewhere = factories.LocationFactory(merchant=cls.merchant, code="SHOP")
+        cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG")
+        other = factories.MerchantFactory(slug="other")
         median = np.full(28, 5.0)
         median[11] = 20.0
         with tenant_context(cls.merchant):
@@ -228,7 +219,7 @@ class EventsAheadPageTests(TestCase):
                 ("Shop anniversary", dt.date(2024, 12, 6), elsewhere),  # not this location
                 ("Christmas Day", dt.date(2024, 12, 25), None),  # after the horizon
             ):
-                CalendarEventFactory(
+                factories.CalendarEventFactory(
                     merchant=cls.merchant,
                     name=name,
                     location=location,
@@ -236,7 +227,7 @@ class EventsAheadPageTests(TestCase):
                     end_date=day,
                 )
         with tenant_context(other):
-            CalendarEventFactory(
+            factories.CalendarEventFactory(
                 merchant=other, name="Other store's sale", start_date=cls.FIRST, end_date=cls.FIRST
             )
 

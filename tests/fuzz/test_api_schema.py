@@ -3,7 +3,7 @@ handler: no server runs, and on PostgreSQL the requests meet row-level security 
 application role, like production's.
 
 Every operation of /api/schema/ gets generated requests, sent with an owner's API token of a
-merchant that holds one object of every tenant-owned model (tests/world.py): requests that fit
+merchant that holds one object of every tenant-owned model (tests/world/): requests that fit
 the schema (positive), requests that break it (negative), and, for an operation on one object,
 requests on an object that exists. Every answer must be no server error, with a status code,
 content type, headers and body that the schema documents. The test prints how many operations,
@@ -43,7 +43,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.world import build_world, snapshot
+from tests.world import snapshot, two_worlds
 
 SCHEMA_PATH = "/api/schema/"
 # 20 per operation and pass: about 3,000 requests, a minute or two on two cores.
@@ -75,8 +75,7 @@ class Finding:
 class ApiSchemaFuzzTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.world = build_world(name="Alpha Goods", slug="alpha", marker="ALPHA")
-        cls.other = build_world(name="Beta Goods", slug="beta", marker="BETA", id_base=900_000)
+        cls.world, cls.other = two_worlds("Alpha Goods", "Beta Goods")
 
     def setUp(self):
         self.headers = {"Authorization": f"Bearer {self.world.token_secret}"}

@@ -12,11 +12,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from accounts.roles import Role
-from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from inventory.ingest.import_uploads import IMPORTABLE
 from inventory.models import SalesDay
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
+from tests.factories import LocationFactory, MerchantFactory, SKUFactory, api_token_secret
 
 # CI replays the same examples every run (a landing must not hinge on a new random draw);
 # elsewhere each run explores new ones.
@@ -60,10 +59,7 @@ class BulkEndpointProperties(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.merchant = MerchantFactory(slug="prop")
-        owner = member(cls.merchant, Role.OWNER)
-        cls.token = api_token_create(
-            merchant=cls.merchant, name="p", role=Role.OWNER, actor=owner
-        ).secret
+        cls.token = api_token_secret(cls.merchant, role=Role.OWNER, name="p")
         LocationFactory(merchant=cls.merchant, code="WH")
         SKUFactory(merchant=cls.merchant, code="S1")
 

@@ -14,12 +14,18 @@ from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from inventory.ingest import import_uploads, imports
 from inventory.ingest.service import hold_store_writes
 from inventory.models import ImportJob, SalesDay
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, UserFactory, member
+from tests.factories import (
+    LocationFactory,
+    MerchantFactory,
+    SKUFactory,
+    UserFactory,
+    api_token_secret,
+    member,
+)
 
 SKUS = [f"K{number:03d}" for number in range(120)]
 DAYS = [f"2024-05-{day:02d}" for day in range(1, 29)]
@@ -154,9 +160,7 @@ class SyncDuringImportTests(TransactionTestCase):
             with tenant_context(merchant):
                 LocationFactory(merchant=merchant, code="WH")
                 SKUFactory(merchant=merchant, code="K001")
-            self.tokens[merchant.pk] = api_token_create(
-                merchant=merchant, name="ERP", role=Role.PLANNER, actor=owner
-            ).secret
+            self.tokens[merchant.pk] = api_token_secret(merchant, role=Role.PLANNER, actor=owner)
 
     def sync(self, merchant, key: str):
         rows = [{"sku": "K001", "location": "WH", "date": "2024-05-01", "units": 4}]

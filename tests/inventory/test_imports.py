@@ -15,7 +15,7 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory.ingest import imports
 from inventory.models import SKU, ImportJob, OrderLine, SalesDay
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
+from tests.factories import LocationFactory, SKUFactory, member, merchant_with
 
 SALES_CSV = (
     "Stock Code,Warehouse,Day,Units Sold,Revenue\n"
@@ -38,8 +38,9 @@ TRANSACTIONS_CSV = (
 class ImportTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop", timezone="Europe/London")
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = merchant_with(
+            Role.PLANNER, slug="shop", timezone="Europe/London"
+        )
         cls.location = LocationFactory(merchant=cls.merchant, code="WH")
         SKUFactory(merchant=cls.merchant, code="A1")
         SKUFactory(merchant=cls.merchant, code="B2")
@@ -164,8 +165,9 @@ class TransactionsImportTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="retail", timezone="Europe/London")
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = merchant_with(
+            Role.PLANNER, slug="retail", timezone="Europe/London"
+        )
         LocationFactory(merchant=cls.merchant, code="UK")
 
     def test_invoice_lines_load_with_new_skus_and_split_orders(self):

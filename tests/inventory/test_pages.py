@@ -13,23 +13,14 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from inventory.models import SKU
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    SalesDayFactory,
-    SKUFactory,
-    StockLevelFactory,
-    SupplierItemFactory,
-    member,
-)
+from tests import factories
 
 
 class CatalogueTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop", name="Shop")
-        cls.viewer = member(cls.merchant, Role.VIEWER)
-        cls.location = LocationFactory(merchant=cls.merchant, code="WH")
+        cls.merchant, cls.viewer = factories.merchant_with(Role.VIEWER, slug="shop", name="Shop")
+        cls.location = factories.LocationFactory(merchant=cls.merchant, code="WH")
 
     def setUp(self):
         self.client.force_login(self.viewer)
@@ -37,20 +28,20 @@ class CatalogueTests(TestCase):
     def add_skus(self, count: int, start: int = 0) -> list[SKU]:
         skus = []
         for index in range(start, start + count):
-            sku = SKUFactory(
+            sku = factories.SKUFactory(
                 merchant=self.merchant,
                 code=f"C{index:04d}",
                 name=f"Candle {index}",
                 category="Candles" if index % 2 else "Mugs",
             )
-            SalesDayFactory(
+            factories.SalesDayFactory(
                 merchant=self.merchant,
                 sku=sku,
                 location=self.location,
                 date=dt.date(2024, 6, 1),
                 units=Decimal(index + 1),
             )
-            StockLevelFactory(merchant=self.merchant, sku=sku, location=self.location)
+            factories.StockLevelFactory(merchant=self.merchant, sku=sku, location=self.location)
             skus.append(sku)
         return skus
 
@@ -75,8 +66,8 @@ class CatalogueTests(TestCase):
 
     def test_dashboard_and_detail_query_counts_are_bounded(self):
         skus = self.add_skus(3)
-        SupplierItemFactory(merchant=self.merchant, sku=skus[0])
-        SupplierItemFactory(merchant=self.merchant, sku=skus[0])
+        factories.SupplierItemFactory(merchant=self.merchant, sku=skus[0])
+        factories.SupplierItemFactory(merchant=self.merchant, sku=skus[0])
         dashboard = reverse("inventory:dashboard", args=["shop"])
         self.assertLessEqual(self.count_queries(dashboard), 25)  # 4 of them the planning panel
         detail = reverse("inventory:sku_detail", args=["shop", skus[0].pk])
@@ -100,15 +91,17 @@ class CatalogueTests(TestCase):
 
     def test_latest_snapshot_counts_not_the_sum_of_history(self):
         sku = self.add_skus(1)[0]
-        StockLevelFactory(
+        factories.StockLevelFactory(
             merchant=self.merchant,
             sku=sku,
             location=self.location,
             on_hand=Decimal("3"),
             as_of=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
         )
-        second = LocationFactory(merchant=self.merchant, code="STORE")
-        StockLevelFactory(merchant=self.merchant, sku=sku, location=second, on_hand=Decimal("2"))
+        second = factories.LocationFactory(merchant=self.merchant, code="STORE")
+        factories.StockLevelFactory(
+            merchant=self.merchant, sku=sku, location=second, on_hand=Decimal("2")
+        )
         row = self.client.get(self.list_url()).context["page"].object_list[0]
         self.assertEqual(row.on_hand, Decimal("42"))
 
@@ -120,7 +113,9 @@ class CatalogueTests(TestCase):
 
     def test_sku_detail_shows_sales_chart_stock_and_suppliers(self):
         sku = self.add_skus(1)[0]
-        SupplierItemFactory(merchant=self.merchant, sku=sku, supplier__name="Wax & Wick Ltd")
+        factories.SupplierItemFactory(
+            merchant=self.merchant, sku=sku, supplier__name="Wax & Wick Ltd"
+        )
         response = self.client.get(reverse("inventory:sku_detail", args=["shop", sku.pk]))
         self.assertContains(response, 'id="sales-chart"')
         self.assertEqual(

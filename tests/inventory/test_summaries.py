@@ -16,7 +16,7 @@ from inventory.models import SKU, CatalogueState, SkuSummary
 from inventory.summaries import sku_summaries_refresh
 from inventory.tasks import refresh_sku_summaries_task
 from tests.factories import SupplierFactory, SupplierItemFactory, member
-from tests.inventory.test_api import ApiTestCase
+from tests.inventory.api_support import ApiTestCase
 
 
 class SummaryTests(ApiTestCase):

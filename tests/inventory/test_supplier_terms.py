@@ -12,8 +12,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory.models import ImportJob, Supplier
-from tests.factories import MerchantFactory, member
-from tests.inventory.test_api import ApiTestCase
+from tests.factories import merchant_with
+from tests.inventory.api_support import ApiTestCase
 
 TERMS = ("minimum_order_value", "free_shipping_threshold")
 
@@ -117,8 +117,7 @@ class SupplierTermsImportTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = merchant_with(Role.PLANNER, slug="shop")
 
     def setUp(self):
         self.client.force_login(self.planner)

@@ -74,7 +74,11 @@ class IsolationSuite(TestCase):
 
     # -- the suite covers everything -------------------------------------------------------
     def test_every_tenant_model_has_an_object_in_the_world(self):
-        self.assertEqual(missing_builders(), [], "add a builder for these models to tests/world.py")
+        self.assertEqual(
+            missing_builders(),
+            [],
+            "add a builder for these models to tests/world/ (the module of its app)",
+        )
 
     def test_every_url_pattern_is_named_and_classified(self):
         # The console's unnamed patterns are Django admin's own redirects to named ones.

@@ -8,28 +8,23 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from forecasting.models import ForecastRun
 from inventory.models import PurchaseOrder
 from planning.models import Decision, ReorderSuggestion
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    SKUFactory,
-    SupplierFactory,
-    member,
-    reorder_suggestion,
-)
+from tests import factories
 
 
 def store(slug: str):
-    merchant = MerchantFactory(slug=slug)
-    location = LocationFactory(merchant=merchant, code="WH")
-    supplier = SupplierFactory(merchant=merchant, code="ACME")
-    with tenant_context(merchant):
-        run = ForecastRun.objects.create(merchant=merchant, status=ForecastRun.Status.SUCCEEDED)
+    merchant = factories.MerchantFactory(slug=slug)
+    location = factories.LocationFactory(merchant=merchant, code="WH")
+    supplier = factories.SupplierFactory(merchant=merchant, code="ACME")
+    run = factories.succeeded_run(merchant)
     lines = [
-        reorder_suggestion(
-            merchant, run, SKUFactory(merchant=merchant, code=f"{slug}-{i}"), location, supplier
+        factories.reorder_suggestion(
+            merchant,
+            run,
+            factories.SKUFactory(merchant=merchant, code=f"{slug}-{i}"),
+            location,
+            supplier,
         )
         for i in range(2)
     ]
@@ -41,7 +36,7 @@ class OrdersBulkIsolationTests(TestCase):
     def setUpTestData(cls):
         cls.merchant_a, cls.lines_a = store("alpha")
         cls.merchant_b, cls.lines_b = store("beta")
-        cls.planner_a = member(cls.merchant_a, Role.OWNER)
+        cls.planner_a = factories.member(cls.merchant_a, Role.OWNER)
 
     def rows_of_b(self) -> list[tuple]:
         with tenant_context(self.merchant_b):

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
@@ -30,6 +29,8 @@ from tests.factories import (
     SupplierFactory,
     SupplierItemFactory,
     UserFactory,
+    api_token_secret,
+    issued_token,
     member,
 )
 
@@ -202,9 +203,7 @@ class LargestFirstTests(TestCase):
                 (None, Alert.Kind.STALE_DATA, "0", None),
             ],
         )
-        cls.token = api_token_create(
-            merchant=cls.merchant, name="ERP", role=Role.VIEWER, actor=cls.owner
-        ).secret
+        cls.token = api_token_secret(cls.merchant, role=Role.VIEWER, actor=cls.owner)
 
     def test_the_inbox_groups_stock_outs_by_supplier_with_their_totals(self):
         self.client.force_login(self.owner)
@@ -282,7 +281,7 @@ class MinimumValueSettingTests(TestCase):
         page = self.client.get(reverse("planning:settings", args=["shop"]))
         self.assertContains(page, "Raise alerts worth at least (GBP)")
         self.assertContains(page, 'name="alert_minimum_value" value="20.00"', html=False)
-        token = api_token_create(merchant=merchant, name="ERP", role=Role.OWNER, actor=owner)
+        token = issued_token(merchant, role=Role.OWNER, actor=owner)
         response = self.client.patch(
             reverse("planning-settings"),
             json.dumps({"alert_minimum_value": "7.5"}),

@@ -18,15 +18,7 @@ from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
 from planning import alert_causes, alerts
 from planning.models import Alert
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    SalesDayFactory,
-    SKUFactory,
-    StockLevelFactory,
-    SupplierItemFactory,
-    member,
-)
+from tests import factories
 
 END = dt.date(2024, 6, 30)
 # What alerts may say: SKU-level aggregates, never anything about a customer.
@@ -69,7 +61,7 @@ class RunsMixin:
             return list(found.filter(kind=kind) if kind else found)
 
     def sold(self, sku, day: dt.date, units: float, **fields) -> None:
-        SalesDayFactory(
+        factories.SalesDayFactory(
             merchant=self.merchant, sku=sku, location=self.location, date=day, units=units,
             revenue=units * 5, **fields,
         )  # fmt: skip
@@ -80,13 +72,13 @@ class StockAlertTests(RunsMixin, TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG", unit_price=Decimal("5"))
-        SupplierItemFactory(merchant=cls.merchant, sku=cls.sku, unit_cost=Decimal("2"))
+        cls.merchant = factories.MerchantFactory()
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG", unit_price=Decimal("5"))
+        factories.SupplierItemFactory(merchant=cls.merchant, sku=cls.sku, unit_cost=Decimal("2"))
 
     def night(self, on_hand: float, per_day: float = 10.0) -> alerts.AlertCounts:
-        StockLevelFactory(
+        factories.StockLevelFactory(
             merchant=self.merchant, sku=self.sku, location=self.location, on_hand=on_hand
         )
         return self.refresh(self.forecast_run(END, {self.sku: per_day}))
@@ -115,7 +107,7 @@ class StockAlertTests(RunsMixin, TestCase):
         self.assertEqual([a.state for a in self.alerts()], ["resolved", "open"])
 
     def test_stock_promised_to_customers_does_not_cover_demand(self):
-        StockLevelFactory(
+        factories.StockLevelFactory(
             merchant=self.merchant, sku=self.sku, location=self.location, on_hand=200,
             committed=145,
         )  # fmt: skip
@@ -146,12 +138,16 @@ class ForecastAlertTests(RunsMixin, TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG", unit_price=Decimal("5"))
-        cls.steady = SKUFactory(merchant=cls.merchant, code="CUP", unit_price=Decimal("5"))
+        cls.merchant = factories.MerchantFactory()
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG", unit_price=Decimal("5"))
+        cls.steady = factories.SKUFactory(
+            merchant=cls.merchant, code="CUP", unit_price=Decimal("5")
+        )
         for sku in (cls.sku, cls.steady):  # enough stock: no stock-out or overstock alerts
-            StockLevelFactory(merchant=cls.merchant, sku=sku, location=cls.location, on_hand=500)
+            factories.StockLevelFactory(
+                merchant=cls.merchant, sku=sku, location=cls.location, on_hand=500
+            )
 
     def test_the_values_of_one_day_are_read_from_the_packed_forecasts(self):
         run = self.forecast_run(END, {self.sku: 10.0})
@@ -223,9 +219,9 @@ class ForecastAlertTests(RunsMixin, TestCase):
 class MerchantAlertTests(RunsMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(timezone="Europe/London")
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.sku = SKUFactory(merchant=cls.merchant)
+        cls.merchant = factories.MerchantFactory(timezone="Europe/London")
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.sku = factories.SKUFactory(merchant=cls.merchant)
 
     def check(self, now: dt.datetime) -> alerts.AlertCounts:
         with tenant_context(self.merchant):
@@ -258,13 +254,15 @@ class MerchantAlertTests(RunsMixin, TestCase):
 class AlertActionTests(RunsMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.planner = member(cls.merchant)
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.sku = SKUFactory(merchant=cls.merchant)
+        cls.merchant = factories.MerchantFactory()
+        cls.planner = factories.member(cls.merchant)
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.sku = factories.SKUFactory(merchant=cls.merchant)
 
     def setUp(self):
-        StockLevelFactory(merchant=self.merchant, sku=self.sku, location=self.location, on_hand=5)
+        factories.StockLevelFactory(
+            merchant=self.merchant, sku=self.sku, location=self.location, on_hand=5
+        )
         self.refresh(self.forecast_run(END, {self.sku: 10.0}))
         (self.alert,) = self.alerts()
 
@@ -310,9 +308,9 @@ class AlertInboxPagesTests(TestCase):
 
         from planning.views import AlertsView
 
-        merchant = MerchantFactory(slug="shop")
-        location = LocationFactory(merchant=merchant)
-        skus = [SKUFactory(merchant=merchant, code=f"S{n}") for n in range(3)]
+        merchant = factories.MerchantFactory(slug="shop")
+        location = factories.LocationFactory(merchant=merchant)
+        skus = [factories.SKUFactory(merchant=merchant, code=f"S{n}") for n in range(3)]
         with tenant_context(merchant):
             for n, sku in enumerate(skus):  # the newest is worth the least
                 Alert.objects.create(
@@ -320,7 +318,7 @@ class AlertInboxPagesTests(TestCase):
                     opened_at=timezone.now() - dt.timedelta(days=n),
                     money_at_risk=Decimal(100 * n),
                 )  # fmt: skip
-        self.client.force_login(member(merchant))
+        self.client.force_login(factories.member(merchant))
         url = reverse("planning:alerts", args=["shop"])
         with mock.patch.object(AlertsView, "page_size", 2):
             first = self.client.get(url, {"kind": "overstock"})

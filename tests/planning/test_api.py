@@ -10,19 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
-from forecasting.models import ForecastRun
 from inventory.services import merchant_today
 from planning.models import Alert, Decision, ReorderSuggestion
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    SKUFactory,
-    SupplierFactory,
-    member,
-    reorder_suggestion,
-)
+from tests import factories
 
 
 class SuggestionApiTestCase(TestCase):
@@ -30,23 +21,21 @@ class SuggestionApiTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.owner = member(cls.merchant, Role.OWNER)
-        cls.planner_token = api_token_create(
-            merchant=cls.merchant, name="ERP", role=Role.PLANNER, actor=cls.owner
+        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER)
+        cls.planner_token = factories.issued_token(cls.merchant, role=Role.PLANNER, actor=cls.owner)
+        cls.viewer_token = factories.api_token_secret(
+            cls.merchant, role=Role.VIEWER, name="BI", actor=cls.owner
         )
-        cls.viewer_token = api_token_create(
-            merchant=cls.merchant, name="BI", role=Role.VIEWER, actor=cls.owner
-        ).secret
-        location = LocationFactory(merchant=cls.merchant, code="WH")
-        supplier = SupplierFactory(merchant=cls.merchant, code="ACME")
-        with tenant_context(cls.merchant):
-            run = ForecastRun.objects.create(
-                merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED
-            )
+        location = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        supplier = factories.SupplierFactory(merchant=cls.merchant, code="ACME")
+        run = factories.succeeded_run(cls.merchant)
         cls.mugs, cls.jugs = (
-            reorder_suggestion(
-                cls.merchant, run, SKUFactory(merchant=cls.merchant, code=code), location, supplier
+            factories.reorder_suggestion(
+                cls.merchant,
+                run,
+                factories.SKUFactory(merchant=cls.merchant, code=code),
+                location,
+                supplier,
             )
             for code in ("MUG", "JUG")
         )
@@ -165,15 +154,14 @@ class SuggestionDeferApiTests(SuggestionApiTestCase):
         self.assertEqual(self.deferred_until(), {"MUG": None, "JUG": None})
 
     def test_only_proposed_lines_of_the_store_are_deferred_and_only_by_planners(self):
-        other = MerchantFactory()
-        with tenant_context(other):
-            run = ForecastRun.objects.create(merchant=other, status=ForecastRun.Status.SUCCEEDED)
-        theirs = reorder_suggestion(
+        other = factories.MerchantFactory()
+        run = factories.succeeded_run(other)
+        theirs = factories.reorder_suggestion(
             other,
             run,
-            SKUFactory(merchant=other, code="MUG"),
-            LocationFactory(merchant=other, code="WH"),
-            SupplierFactory(merchant=other, code="ACME"),
+            factories.SKUFactory(merchant=other, code="MUG"),
+            factories.LocationFactory(merchant=other, code="WH"),
+            factories.SupplierFactory(merchant=other, code="ACME"),
         )
         self.call("post", reverse("reorder-suggestion-approve"), {"ids": [self.jugs.pk]})
         day = (merchant_today(self.merchant) + dt.timedelta(days=3)).isoformat()
@@ -191,19 +179,17 @@ class SuggestionDeferApiTests(SuggestionApiTestCase):
 class AlertApiTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.owner = member(cls.merchant, Role.OWNER)
-        cls.planner_token = api_token_create(
-            merchant=cls.merchant, name="ERP", role=Role.PLANNER, actor=cls.owner
+        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER)
+        cls.planner_token = factories.issued_token(cls.merchant, role=Role.PLANNER, actor=cls.owner)
+        cls.viewer_token = factories.issued_token(
+            cls.merchant, role=Role.VIEWER, name="BI", actor=cls.owner
         )
-        cls.viewer_token = api_token_create(
-            merchant=cls.merchant, name="BI", role=Role.VIEWER, actor=cls.owner
-        )
-        location = LocationFactory(merchant=cls.merchant, code="WH")
+        location = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        mug = factories.SKUFactory(merchant=cls.merchant, code="MUG")
         with tenant_context(cls.merchant):
             cls.mug = Alert.objects.create(
                 merchant=cls.merchant, kind=Alert.Kind.STOCK_OUT, location=location,
-                sku=SKUFactory(merchant=cls.merchant, code="MUG"), details={"lost_units": 3.0},
+                sku=mug, details={"lost_units": 3.0},
             )  # fmt: skip
             cls.stale = Alert.objects.create(
                 merchant=cls.merchant, kind=Alert.Kind.STALE_DATA, details={"days": 5}
@@ -254,14 +240,11 @@ class AlertApiTests(TestCase):
 class WebhookApiTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.owner = member(cls.merchant, Role.OWNER)
-        cls.owner_token = api_token_create(
-            merchant=cls.merchant, name="Admin", role=Role.OWNER, actor=cls.owner
+        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER)
+        cls.owner_token = factories.issued_token(
+            cls.merchant, role=Role.OWNER, name="Admin", actor=cls.owner
         )
-        cls.planner_token = api_token_create(
-            merchant=cls.merchant, name="ERP", role=Role.PLANNER, actor=cls.owner
-        )
+        cls.planner_token = factories.issued_token(cls.merchant, role=Role.PLANNER, actor=cls.owner)
 
     call = SuggestionApiTests.call
 

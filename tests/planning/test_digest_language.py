@@ -12,17 +12,23 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from planning import digest
 from planning.models import Alert
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, UserFactory, member
+from tests import factories
 
 
 class DigestLanguageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(name="Corner Shop", timezone="Asia/Shanghai", currency="CNY")
-        member(cls.merchant, Role.OWNER, user=UserFactory(email="en@x.test"))
-        member(cls.merchant, Role.PLANNER, user=UserFactory(email="zh@x.test", language="zh-hans"))
-        location = LocationFactory(merchant=cls.merchant, code="SHOP")
-        sku = SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
+        cls.merchant = factories.MerchantFactory(
+            name="Corner Shop", timezone="Asia/Shanghai", currency="CNY"
+        )
+        factories.member(cls.merchant, Role.OWNER, user=factories.UserFactory(email="en@x.test"))
+        factories.member(
+            cls.merchant,
+            Role.PLANNER,
+            user=factories.UserFactory(email="zh@x.test", language="zh-hans"),
+        )
+        location = factories.LocationFactory(merchant=cls.merchant, code="SHOP")
+        sku = factories.SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
         with tenant_context(cls.merchant):
             Alert.objects.create(
                 merchant=cls.merchant, kind=Alert.Kind.STOCK_OUT, sku=sku, location=location,

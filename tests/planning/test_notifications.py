@@ -8,10 +8,8 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from django.core import mail
 from django.test import TestCase, override_settings
@@ -24,53 +22,18 @@ from core import workflow_events
 from inventory.models import OrderLine
 from planning import digest, notifications, webhook_events, webhook_targets
 from planning.models import Alert, PlanningSettings, WebhookDelivery
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    OrderLineFactory,
-    SKUFactory,
-    UserFactory,
-    member,
-)
-
-
-class Receiver:
-    """A local HTTP server that answers with the next of ``codes`` (then 200) and keeps
-    what it received."""
-
-    def __init__(self, codes=()):
-        self.codes = list(codes)
-        self.received: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), body))
-                self.send_response(receiver.codes.pop(0) if receiver.codes else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+from tests import factories
+from tests.http_receiver import HeadersReceiver as Receiver
 
 
 class WebhookTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.location = LocationFactory(merchant=cls.merchant, code="SHOP")
-        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
+        cls.merchant = factories.MerchantFactory()
+        cls.location = factories.LocationFactory(merchant=cls.merchant, code="SHOP")
+        cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
         # a customer's order exists; nothing of it may reach a webhook
-        OrderLineFactory(
+        factories.OrderLineFactory(
             merchant=cls.merchant, sku=cls.sku, location=cls.location,
             customer_hash="c5d1e2f3a4b5c6d7", order_id="ORD-77123",
         )  # fmt: skip
@@ -206,11 +169,15 @@ class WebhookTests(TestCase):
 class DigestTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(name="Corner Shop", timezone="Europe/London")
-        cls.owner = member(cls.merchant, role=Role.OWNER, user=UserFactory(email="o@x.test"))
-        member(cls.merchant, role=Role.VIEWER, user=UserFactory(email="viewer@x.test"))
-        location = LocationFactory(merchant=cls.merchant, code="SHOP")
-        sku = SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
+        cls.merchant = factories.MerchantFactory(name="Corner Shop", timezone="Europe/London")
+        cls.owner = factories.member(
+            cls.merchant, role=Role.OWNER, user=factories.UserFactory(email="o@x.test")
+        )
+        factories.member(
+            cls.merchant, role=Role.VIEWER, user=factories.UserFactory(email="viewer@x.test")
+        )
+        location = factories.LocationFactory(merchant=cls.merchant, code="SHOP")
+        sku = factories.SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
         with tenant_context(cls.merchant):
             Alert.objects.create(
                 merchant=cls.merchant, kind=Alert.Kind.STOCK_OUT, sku=sku, location=location,

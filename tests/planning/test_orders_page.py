@@ -23,14 +23,7 @@ from planning import outcomes, selectors
 from planning.models import Decision, ReorderSuggestion
 from planning.services import planning_settings_update
 from planning.views import SuggestionsView
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    SKUFactory,
-    SupplierFactory,
-    member,
-    reorder_suggestion,
-)
+from tests import factories
 
 
 def listed(code: str) -> str:
@@ -42,29 +35,29 @@ def listed(code: str) -> str:
 class OrdersPageWorkTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop", timezone="UTC")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        cls.location = LocationFactory(merchant=cls.merchant, code="WH")
-        cls.acme = SupplierFactory(
+        cls.merchant, cls.planner = factories.merchant_with(
+            Role.PLANNER, slug="shop", timezone="UTC"
+        )
+        cls.location = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        cls.acme = factories.SupplierFactory(
             merchant=cls.merchant,
             code="ACME",
             name="Acme",
             minimum_order_value=Decimal("100"),
             free_shipping_threshold=Decimal("150"),
         )
-        cls.bolt = SupplierFactory(merchant=cls.merchant, code="BOLT", name="Bolt")
-        with tenant_context(cls.merchant):
-            cls.forecast = ForecastRun.objects.create(
-                merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED
-            )
+        cls.bolt = factories.SupplierFactory(merchant=cls.merchant, code="BOLT", name="Bolt")
+        cls.forecast = factories.succeeded_run(cls.merchant)
         # five lines of Acme (24 at 2 each: 48 a line), one of Bolt
         cls.acme_lines = [cls.line(f"A{i}", cls.acme) for i in range(5)]
         cls.bolt_line = cls.line("B0", cls.bolt)
 
     @classmethod
     def line(cls, code, supplier, **extra) -> ReorderSuggestion:
-        sku = SKUFactory(merchant=cls.merchant, code=code)
-        return reorder_suggestion(cls.merchant, cls.forecast, sku, cls.location, supplier, **extra)
+        sku = factories.SKUFactory(merchant=cls.merchant, code=code)
+        return factories.reorder_suggestion(
+            cls.merchant, cls.forecast, sku, cls.location, supplier, **extra
+        )
 
     def setUp(self):
         self.client.force_login(self.planner)
@@ -223,11 +216,12 @@ class InlineRecomputeTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop", timezone="UTC")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        location = LocationFactory(merchant=cls.merchant, code="WH")
-        supplier = SupplierFactory(merchant=cls.merchant, code="ACME")
-        sku = SKUFactory(merchant=cls.merchant, code="MUG")
+        cls.merchant, cls.planner = factories.merchant_with(
+            Role.PLANNER, slug="shop", timezone="UTC"
+        )
+        location = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        supplier = factories.SupplierFactory(merchant=cls.merchant, code="ACME")
+        sku = factories.SKUFactory(merchant=cls.merchant, code="MUG")
         with tenant_context(cls.merchant):
             run = ForecastRun.objects.create(
                 merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED
@@ -240,7 +234,9 @@ class InlineRecomputeTests(TestCase):
         # lead time 5 days (15 units), review 7 days (21 more): order up to 40.5 with 4.5
         # safety stock; position 20 on hand + 4 on order - 2 promised = 22; needed 18.5,
         # rounded to packs of 6 (MOQ 12): 24
-        line = reorder_suggestion(cls.merchant, run, sku, location, supplier, quantity="24")
+        line = factories.reorder_suggestion(
+            cls.merchant, run, sku, location, supplier, quantity="24"
+        )
         with tenant_context(cls.merchant):
             ReorderSuggestion.objects.for_merchant(cls.merchant).filter(pk=line.pk).update(
             lead_time_days=Decimal("5"), lead_time_std_days=Decimal("0"), review_days=7,

@@ -19,17 +19,7 @@ from forecasting.models import ForecastOverride, ForecastRun, SeriesForecast
 from forecasting.quantiles import LEVELS
 from planning import alerts, services
 from planning.models import Alert, PlanningSettings, ReorderSuggestion
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    PurchaseOrderFactory,
-    PurchaseOrderLineFactory,
-    SalesDayFactory,
-    SKUFactory,
-    StockLevelFactory,
-    SupplierItemFactory,
-    member,
-)
+from tests import factories
 
 
 class OverrideMixin:
@@ -63,13 +53,14 @@ class SuggestionOverrideTests(OverrideMixin, TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(review_period_days=7)
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = factories.merchant_with(Role.PLANNER, review_period_days=7)
         cls.today = forecasting_selectors.merchant_today(cls.merchant)
         end = cls.today - dt.timedelta(days=1)
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.short = SKUFactory(merchant=cls.merchant, code="SHORT", unit_price=Decimal("5"))
-        item = SupplierItemFactory(
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.short = factories.SKUFactory(
+            merchant=cls.merchant, code="SHORT", unit_price=Decimal("5")
+        )
+        item = factories.SupplierItemFactory(
             merchant=cls.merchant,
             sku=cls.short,
             lead_time_mean_days=Decimal("7"),
@@ -78,18 +69,20 @@ class SuggestionOverrideTests(OverrideMixin, TestCase):
             pack_size=Decimal("12"),
             unit_cost=Decimal("2"),
         )
-        StockLevelFactory(merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=20)
-        order = PurchaseOrderFactory(
+        factories.StockLevelFactory(
+            merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=20
+        )
+        order = factories.PurchaseOrderFactory(
             merchant=cls.merchant, supplier=item.supplier, location=cls.location
         )
-        PurchaseOrderLineFactory(
+        factories.PurchaseOrderLineFactory(
             merchant=cls.merchant,
             purchase_order=order,
             sku=cls.short,
             quantity_ordered=Decimal("40"),
             quantity_received=Decimal("10"),
         )
-        SalesDayFactory(
+        factories.SalesDayFactory(
             merchant=cls.merchant, sku=cls.short, location=cls.location, date=end, units=10
         )
         with tenant_context(cls.merchant):
@@ -166,13 +159,14 @@ class AlertOverrideTests(OverrideMixin, TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = factories.merchant_with(Role.PLANNER)
         cls.today = forecasting_selectors.merchant_today(cls.merchant)
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.sku = SKUFactory(merchant=cls.merchant, code="MUG", unit_price=Decimal("5"))
-        SupplierItemFactory(merchant=cls.merchant, sku=cls.sku, unit_cost=Decimal("2"))
-        StockLevelFactory(merchant=cls.merchant, sku=cls.sku, location=cls.location, on_hand=100)
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG", unit_price=Decimal("5"))
+        factories.SupplierItemFactory(merchant=cls.merchant, sku=cls.sku, unit_cost=Decimal("2"))
+        factories.StockLevelFactory(
+            merchant=cls.merchant, sku=cls.sku, location=cls.location, on_hand=100
+        )
         spread = np.linspace(0.5, 1.5, len(LEVELS))[:, None] * 5.0
         with tenant_context(cls.merchant):
             cls.night = ForecastRun.objects.create(

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from accounts.errors import DomainError
 from accounts.roles import Role
-from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from forecasting import history as history_reads
 from forecasting.models import ForecastRun, SeriesForecast
@@ -29,6 +28,7 @@ from tests.factories import (
     SKUFactory,
     StockLevelFactory,
     SupplierItemFactory,
+    api_token_secret,
     member,
 )
 
@@ -219,9 +219,7 @@ class PromotionPlanPortalAndApiTests(PromotionPlanTests):
 
     def test_the_api_lists_accepts_and_dismisses(self):
         (plan,) = self.propose()
-        token = api_token_create(
-            merchant=self.merchant, name="ERP", role=Role.PLANNER, actor=self.planner
-        ).secret
+        token = api_token_secret(self.merchant, role=Role.PLANNER, actor=self.planner)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
         listed = self.client.get(reverse("promotion-plan-list"), {"status": "proposed"}, **headers)
         (row,) = listed.json()["results"]

@@ -15,30 +15,23 @@ from inventory import services as inventory_services
 from inventory.models import PurchaseOrder, PurchaseOrderEvent
 from planning import services
 from planning.models import Decision, ReorderSuggestion
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    SKUFactory,
-    SupplierFactory,
-    SupplierItemFactory,
-    member,
-    reorder_suggestion,
-)
+from tests import factories
 
 
 class ApprovalDraftsOrdersTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(currency="GBP", timezone="UTC")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        cls.warehouse = LocationFactory(merchant=cls.merchant, code="WH")
-        cls.shop = LocationFactory(merchant=cls.merchant, code="SHOP")
-        cls.acme = SupplierFactory(
+        cls.merchant, cls.planner = factories.merchant_with(
+            Role.PLANNER, currency="GBP", timezone="UTC"
+        )
+        cls.warehouse = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        cls.shop = factories.LocationFactory(merchant=cls.merchant, code="SHOP")
+        cls.acme = factories.SupplierFactory(
             merchant=cls.merchant, code="ACME", email="orders@acme.example", currency="USD"
         )
-        cls.bolt = SupplierFactory(merchant=cls.merchant, code="BOLT")
+        cls.bolt = factories.SupplierFactory(merchant=cls.merchant, code="BOLT")
         cls.mug, cls.jug, cls.cup, cls.pen = (
-            SKUFactory(merchant=cls.merchant, code=code, unit_cost=Decimal("9.99"))
+            factories.SKUFactory(merchant=cls.merchant, code=code, unit_cost=Decimal("9.99"))
             for code in ("MUG", "JUG", "CUP", "PEN")
         )
         # The supplier's terms, which the orders take (the suggestions' own are older).
@@ -47,7 +40,7 @@ class ApprovalDraftsOrdersTests(TestCase):
             (cls.jug, cls.acme, "4", "0", "3.00", "14.5"),
             (cls.cup, cls.bolt, "1", "0", None, "3"),
         ):
-            SupplierItemFactory(
+            factories.SupplierItemFactory(
                 merchant=cls.merchant,
                 sku=sku,
                 supplier=supplier,
@@ -66,7 +59,7 @@ class ApprovalDraftsOrdersTests(TestCase):
             )
 
     def suggest(self, sku, location, supplier, quantity, run=None) -> ReorderSuggestion:
-        return reorder_suggestion(
+        return factories.reorder_suggestion(
             self.merchant, run or self.first_run, sku, location, supplier, quantity=quantity
         )
 

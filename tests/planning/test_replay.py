@@ -20,10 +20,10 @@ from planning.models import PolicyReplay
 from planning.replays import replay, simulation
 from tests.factories import (
     LocationFactory,
-    MerchantFactory,
     SKUFactory,
     SupplierItemFactory,
     member,
+    merchant_with,
 )
 
 
@@ -99,8 +99,7 @@ class ReplayPoliciesTests(TestCase):
 class StoreReplayTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = merchant_with(Role.PLANNER, slug="shop")
         cls.viewer = member(cls.merchant, Role.VIEWER)
         location = LocationFactory(merchant=cls.merchant)
         values = steady_panel(series=3, days=150)

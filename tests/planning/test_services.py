@@ -18,17 +18,7 @@ from inventory.models import PurchaseOrder
 from planning import services
 from planning.models import Decision, ReorderSuggestion
 from planning.positions import selectors as positions
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    PurchaseOrderFactory,
-    PurchaseOrderLineFactory,
-    SalesDayFactory,
-    SKUFactory,
-    StockLevelFactory,
-    SupplierItemFactory,
-    member,
-)
+from tests import factories
 
 END = dt.date(2024, 6, 30)
 
@@ -36,12 +26,14 @@ END = dt.date(2024, 6, 30)
 class ReorderPlanTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(review_period_days=7)
-        cls.planner = member(cls.merchant)
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.short = SKUFactory(merchant=cls.merchant, code="SHORT", unit_price=Decimal("5"))
-        cls.full = SKUFactory(merchant=cls.merchant, code="FULL", unit_price=Decimal("5"))
-        cls.item = SupplierItemFactory(
+        cls.merchant = factories.MerchantFactory(review_period_days=7)
+        cls.planner = factories.member(cls.merchant)
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.short = factories.SKUFactory(
+            merchant=cls.merchant, code="SHORT", unit_price=Decimal("5")
+        )
+        cls.full = factories.SKUFactory(merchant=cls.merchant, code="FULL", unit_price=Decimal("5"))
+        cls.item = factories.SupplierItemFactory(
             merchant=cls.merchant,
             sku=cls.short,
             lead_time_mean_days=Decimal("7"),
@@ -50,36 +42,40 @@ class ReorderPlanTests(TestCase):
             pack_size=Decimal("12"),
             unit_cost=Decimal("2"),
         )
-        SupplierItemFactory(
+        factories.SupplierItemFactory(
             merchant=cls.merchant, sku=cls.full, supplier=cls.item.supplier, unit_cost=Decimal("2")
         )
         old = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
-        StockLevelFactory(
+        factories.StockLevelFactory(
             merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=99, as_of=old
         )
-        StockLevelFactory(merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=20)
-        StockLevelFactory(merchant=cls.merchant, sku=cls.full, location=cls.location, on_hand=500)
-        order = PurchaseOrderFactory(
+        factories.StockLevelFactory(
+            merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=20
+        )
+        factories.StockLevelFactory(
+            merchant=cls.merchant, sku=cls.full, location=cls.location, on_hand=500
+        )
+        order = factories.PurchaseOrderFactory(
             merchant=cls.merchant, supplier=cls.item.supplier, location=cls.location
         )
-        PurchaseOrderLineFactory(
+        factories.PurchaseOrderLineFactory(
             merchant=cls.merchant,
             purchase_order=order,
             sku=cls.short,
             quantity_ordered=Decimal("40"),
             quantity_received=Decimal("10"),
         )
-        received = PurchaseOrderFactory(
+        received = factories.PurchaseOrderFactory(
             merchant=cls.merchant,
             supplier=cls.item.supplier,
             location=cls.location,
             status=PurchaseOrder.Status.RECEIVED,
         )
-        PurchaseOrderLineFactory(
+        factories.PurchaseOrderLineFactory(
             merchant=cls.merchant, purchase_order=received, sku=cls.short, quantity_ordered=500
         )
         for sku in (cls.short, cls.full):
-            SalesDayFactory(
+            factories.SalesDayFactory(
                 merchant=cls.merchant, sku=sku, location=cls.location, date=END, units=10
             )
         cls.first_run = cls.forecast_run()
@@ -148,7 +144,7 @@ class ReorderPlanTests(TestCase):
         self.assertEqual(suggestion.limit, "moq_forces_overstock")
 
     def test_stock_promised_to_customers_is_not_available(self):
-        StockLevelFactory(
+        factories.StockLevelFactory(
             merchant=self.merchant, sku=self.short, location=self.location, on_hand=20,
             committed=15, as_of=timezone.now() + dt.timedelta(hours=1),
         )  # fmt: skip
@@ -226,16 +222,19 @@ class ReorderPlanTests(TestCase):
         )
 
     def test_classes_by_revenue_and_variability(self):
-        merchant = MerchantFactory()
-        location = LocationFactory(merchant=merchant)
-        big, small = SKUFactory(merchant=merchant), SKUFactory(merchant=merchant)
+        merchant = factories.MerchantFactory()
+        location = factories.LocationFactory(merchant=merchant)
+        big, small = (
+            factories.SKUFactory(merchant=merchant),
+            factories.SKUFactory(merchant=merchant),
+        )
         for day in range(84):
             date = END - dt.timedelta(days=day)
-            SalesDayFactory(
+            factories.SalesDayFactory(
                 merchant=merchant, sku=big, location=location, date=date, units=10, revenue=100
             )
             if day % 28 == 0:  # lumpy
-                SalesDayFactory(
+                factories.SalesDayFactory(
                     merchant=merchant, sku=small, location=location, date=date, units=5, revenue=5
                 )
         with tenant_context(merchant):
@@ -249,12 +248,18 @@ class StoreWideServiceTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(review_period_days=7, target_service_level=Decimal("0.9"))
-        location = LocationFactory(merchant=cls.merchant)
-        cls.cheap = SKUFactory(merchant=cls.merchant, code="CHEAP", unit_price=Decimal("2"))
-        cls.dear = SKUFactory(merchant=cls.merchant, code="DEAR", unit_price=Decimal("300"))
+        cls.merchant = factories.MerchantFactory(
+            review_period_days=7, target_service_level=Decimal("0.9")
+        )
+        location = factories.LocationFactory(merchant=cls.merchant)
+        cls.cheap = factories.SKUFactory(
+            merchant=cls.merchant, code="CHEAP", unit_price=Decimal("2")
+        )
+        cls.dear = factories.SKUFactory(
+            merchant=cls.merchant, code="DEAR", unit_price=Decimal("300")
+        )
         for sku, cost in ((cls.cheap, "1"), (cls.dear, "200")):
-            SupplierItemFactory(
+            factories.SupplierItemFactory(
                 merchant=cls.merchant, sku=sku, unit_cost=Decimal(cost),
                 lead_time_mean_days=Decimal("7"), lead_time_std_days=Decimal("0"),
                 moq=Decimal("1"), pack_size=Decimal("1"),
@@ -311,9 +316,9 @@ class StoreWideServiceTests(TestCase):
 
 class DefaultLeadTimeTests(TestCase):
     def test_a_sku_without_supplier_terms_takes_the_stores_default_lead_time(self):
-        merchant = MerchantFactory(review_period_days=7)
-        location = LocationFactory(merchant=merchant)
-        sku = SKUFactory(merchant=merchant, unit_price=Decimal("5"))
+        merchant = factories.MerchantFactory(review_period_days=7)
+        location = factories.LocationFactory(merchant=merchant)
+        sku = factories.SKUFactory(merchant=merchant, unit_price=Decimal("5"))
         with tenant_context(merchant):
             services.planning_settings_update(
                 merchant=merchant, actor=None, default_lead_time_days=Decimal("21"),

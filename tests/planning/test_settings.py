@@ -13,22 +13,20 @@ from django.utils import translation
 
 from accounts.errors import DomainError
 from accounts.roles import Role
-from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from planning import services
 from planning.forms import CLASSES, PlanningSettingsForm
 from planning.models import PlanningSettings, WebhookEndpoint
-from tests.factories import MerchantFactory, SupplierFactory, member
+from tests import factories
 
 
 class PlanningSettingsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.owner = member(cls.merchant, Role.OWNER)
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        cls.acme = SupplierFactory(merchant=cls.merchant, code="ACME", name="Acme")
-        cls.other = SupplierFactory(merchant=MerchantFactory(), code="FAR")
+        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER, slug="shop")
+        cls.planner = factories.member(cls.merchant, Role.PLANNER)
+        cls.acme = factories.SupplierFactory(merchant=cls.merchant, code="ACME", name="Acme")
+        cls.other = factories.SupplierFactory(merchant=factories.MerchantFactory(), code="FAR")
 
     def stored(self) -> PlanningSettings:
         with tenant_context(self.merchant):
@@ -115,9 +113,9 @@ class PlanningSettingsTests(TestCase):
             )
 
     def test_the_api_reads_and_patches(self):
-        token = api_token_create(
-            merchant=self.merchant, name="ops", role=Role.OWNER, actor=self.owner
-        ).secret
+        token = factories.api_token_secret(
+            self.merchant, role=Role.OWNER, name="ops", actor=self.owner
+        )
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
         url = reverse("planning-settings")
         self.assertEqual(self.client.get(url, **headers).json()["service_levels"]["AX"], 0.98)
@@ -139,9 +137,9 @@ class PlanningSettingsTests(TestCase):
         )  # fmt: skip
         self.assertEqual(bad.status_code, 400)
         self.assertIn("service_levels.AX", bad.json()["detail"])
-        planner = api_token_create(
-            merchant=self.merchant, name="erp", role=Role.PLANNER, actor=self.owner
-        ).secret
+        planner = factories.api_token_secret(
+            self.merchant, role=Role.PLANNER, name="erp", actor=self.owner
+        )
         forbidden = self.client.patch(
             url, json.dumps({"budget": "1"}), content_type="application/json",
             HTTP_AUTHORIZATION=f"Bearer {planner}",
@@ -180,8 +178,7 @@ class PercentInputTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.owner = member(cls.merchant, Role.OWNER)
+        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER, slug="shop")
 
     def data(self, **changes) -> dict:
         data = {f"level_{code}": "95" for code in CLASSES}

@@ -17,13 +17,7 @@ from forecasting.tasks import run_forecast_task
 from inventory.models import SalesDay
 from planning.models import ReorderSuggestion
 from planning.tasks import plan_after_forecast_task
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    SKUFactory,
-    StockLevelFactory,
-    SupplierItemFactory,
-)
+from tests import factories
 
 START = dt.date(2024, 1, 1)
 
@@ -32,13 +26,17 @@ START = dt.date(2024, 1, 1)
 class NightlyPlanningTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory()
-        cls.location = LocationFactory(merchant=cls.merchant)
-        cls.empty = SKUFactory(merchant=cls.merchant, code="EMPTY", unit_price=Decimal("4"))
-        cls.stocked = SKUFactory(merchant=cls.merchant, code="STOCKED", unit_price=Decimal("4"))
+        cls.merchant = factories.MerchantFactory()
+        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        cls.empty = factories.SKUFactory(
+            merchant=cls.merchant, code="EMPTY", unit_price=Decimal("4")
+        )
+        cls.stocked = factories.SKUFactory(
+            merchant=cls.merchant, code="STOCKED", unit_price=Decimal("4")
+        )
         for sku in (cls.empty, cls.stocked):
-            SupplierItemFactory(merchant=cls.merchant, sku=sku)
-        StockLevelFactory(
+            factories.SupplierItemFactory(merchant=cls.merchant, sku=sku)
+        factories.StockLevelFactory(
             merchant=cls.merchant, sku=cls.stocked, location=cls.location, on_hand=900
         )
         with tenant_context(cls.merchant):

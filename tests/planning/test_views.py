@@ -21,34 +21,31 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, SeriesForecast
 from planning.models import Alert, ReorderSuggestion
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    SKUFactory,
-    SupplierFactory,
-    member,
-    reorder_suggestion,
-)
+from tests import factories
+from tests.stores import PlannerAndViewerTestCase
 
 
-class OrdersPageTests(TestCase):
+class OrdersPageTests(PlannerAndViewerTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        cls.viewer = member(cls.merchant, Role.VIEWER)
-        location = LocationFactory(merchant=cls.merchant, code="WH")
-        acme = SupplierFactory(merchant=cls.merchant, code="ACME", name="Acme")
-        bolt = SupplierFactory(merchant=cls.merchant, code="BOLT", name="Bolt")
-        with tenant_context(cls.merchant):
-            run = ForecastRun.objects.create(
-                merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED
-            )
-        cls.mug = reorder_suggestion(
-            cls.merchant, run, SKUFactory(merchant=cls.merchant, code="MUG"), location, acme
+        super().setUpTestData()
+        location = cls.warehouse
+        acme = factories.SupplierFactory(merchant=cls.merchant, code="ACME", name="Acme")
+        bolt = factories.SupplierFactory(merchant=cls.merchant, code="BOLT", name="Bolt")
+        run = factories.succeeded_run(cls.merchant)
+        cls.mug = factories.reorder_suggestion(
+            cls.merchant,
+            run,
+            factories.SKUFactory(merchant=cls.merchant, code="MUG"),
+            location,
+            acme,
         )
-        cls.jug = reorder_suggestion(
-            cls.merchant, run, SKUFactory(merchant=cls.merchant, code="=JUG"), location, bolt
+        cls.jug = factories.reorder_suggestion(
+            cls.merchant,
+            run,
+            factories.SKUFactory(merchant=cls.merchant, code="=JUG"),
+            location,
+            bolt,
         )
 
     def url(self, name, *args):
@@ -65,12 +62,12 @@ class OrdersPageTests(TestCase):
         self.client.get(self.url("suggestions"))  # the session settles
         with CaptureQueriesContext(connection) as two:
             response = self.client.get(self.url("suggestions"))
-        location = LocationFactory(merchant=self.merchant, code="SHOP")
+        location = factories.LocationFactory(merchant=self.merchant, code="SHOP")
         for code in ("A", "B", "C"):
-            reorder_suggestion(
+            factories.reorder_suggestion(
                 self.merchant,
                 self.mug.forecast_run,
-                SKUFactory(merchant=self.merchant, code=code),
+                factories.SKUFactory(merchant=self.merchant, code=code),
                 location,
                 None,
             )
@@ -172,20 +169,18 @@ class OrdersPageTests(TestCase):
         self.assertContains(response, "Why this forecast")  # the unexplained line links on
 
 
-class AlertsPageTests(TestCase):
+class AlertsPageTests(PlannerAndViewerTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        cls.viewer = member(cls.merchant, Role.VIEWER)
-        location = LocationFactory(merchant=cls.merchant, code="WH")
+        super().setUpTestData()
+        location = cls.warehouse
         with tenant_context(cls.merchant):
             cls.alerts = [
                 Alert.objects.create(
                     merchant=cls.merchant,
                     kind=Alert.Kind.STOCK_OUT,
                     location=location,
-                    sku=SKUFactory(merchant=cls.merchant, code=f"SKU{i}"),
+                    sku=factories.SKUFactory(merchant=cls.merchant, code=f"SKU{i}"),
                     details={
                         "date": "2024-07-07",
                         "probability": 0.8,
@@ -276,18 +271,17 @@ class AlertsPageTests(TestCase):
 class DashboardPanelTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.viewer = member(cls.merchant, Role.VIEWER)
-        cls.location = LocationFactory(merchant=cls.merchant, code="WH")
-        acme = SupplierFactory(merchant=cls.merchant, code="ACME")
+        cls.merchant, cls.viewer = factories.merchant_with(Role.VIEWER, slug="shop")
+        cls.location = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        acme = factories.SupplierFactory(merchant=cls.merchant, code="ACME")
         with tenant_context(cls.merchant):
             cls.forecast = ForecastRun.objects.create(
                 merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED, series_count=12
             )
-        cls.skus = [SKUFactory(merchant=cls.merchant, code=f"S{i}") for i in range(6)]
+        cls.skus = [factories.SKUFactory(merchant=cls.merchant, code=f"S{i}") for i in range(6)]
         for sku in cls.skus[:2]:  # 24 units at 2 each: 48 a line
-            reorder_suggestion(cls.merchant, cls.forecast, sku, cls.location, acme)
-        reorder_suggestion(
+            factories.reorder_suggestion(cls.merchant, cls.forecast, sku, cls.location, acme)
+        factories.reorder_suggestion(
             cls.merchant, cls.forecast, cls.skus[2], cls.location, acme, cut_by_budget=True
         )
         with tenant_context(cls.merchant):

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.tenancy import tenant_context
 from inventory.models import SKU, StockLevel, Supplier
-from tests.inventory.test_api import ApiTestCase
+from tests.inventory.api_support import ApiTestCase
 
 # 23:43 behind UTC: a real ISO 8601 offset for Python, "out of range" for PostgreSQL.
 FAR_OFFSET = "-23:43"

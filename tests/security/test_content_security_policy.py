@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.factories import MerchantFactory, member
+from tests.factories import merchant_with
 
 
 def directives(response) -> dict[str, set[str]]:
@@ -24,8 +24,7 @@ def directives(response) -> dict[str, set[str]]:
 class ContentSecurityPolicyTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.owner = member(cls.merchant, Role.OWNER)
+        cls.merchant, cls.owner = merchant_with(Role.OWNER, slug="shop")
 
     def test_a_portal_page_gets_the_strict_policy(self):
         self.client.force_login(self.owner)

@@ -14,20 +14,10 @@ from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.tenancy import tenant_context
 from core.spreadsheets import spreadsheet_safe
-from forecasting.models import ForecastRun
 from inventory.models import ImportJob
 from planning.models import ReorderSuggestion
-from tests.factories import (
-    ImportJobFactory,
-    LocationFactory,
-    MerchantFactory,
-    SKUFactory,
-    SupplierFactory,
-    member,
-    reorder_suggestion,
-)
+from tests import factories
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example","click")',
@@ -55,8 +45,7 @@ class SpreadsheetSafeTests(SimpleTestCase):
 class CsvExportTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.owner = member(cls.merchant, Role.OWNER)
+        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER, slug="shop")
 
     def setUp(self):
         self.client.force_login(self.owner)
@@ -67,7 +56,7 @@ class CsvExportTests(TestCase):
             self.assertNotIn(value, cells, value)
 
     def test_import_error_report(self):
-        job = ImportJobFactory(
+        job = factories.ImportJobFactory(
             merchant=self.merchant,
             status=ImportJob.Status.FAILED,
             errors=[
@@ -88,15 +77,12 @@ class CsvExportTests(TestCase):
         self.assertEqual(body[0][0], "2")  # numbers stay numbers
 
     def test_orders_export(self):
-        location = LocationFactory(merchant=self.merchant, code="+SHOP")
-        supplier = SupplierFactory(merchant=self.merchant, code="@ACME")
-        with tenant_context(self.merchant):
-            run = ForecastRun.objects.create(
-                merchant=self.merchant, status=ForecastRun.Status.SUCCEEDED
-            )
+        location = factories.LocationFactory(merchant=self.merchant, code="+SHOP")
+        supplier = factories.SupplierFactory(merchant=self.merchant, code="@ACME")
+        run = factories.succeeded_run(self.merchant)
         for index, value in enumerate(FORMULAS):
-            sku = SKUFactory(merchant=self.merchant, code=f"=SKU{index}", name=value)
-            reorder_suggestion(
+            sku = factories.SKUFactory(merchant=self.merchant, code=f"=SKU{index}", name=value)
+            factories.reorder_suggestion(
                 self.merchant, run, sku, location, supplier,
                 status=ReorderSuggestion.Status.APPROVED,
             )  # fmt: skip

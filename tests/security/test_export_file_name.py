@@ -10,33 +10,20 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.tenancy import tenant_context
-from forecasting.models import ForecastRun
 from planning.models import ReorderSuggestion
-from tests.factories import (
-    LocationFactory,
-    MerchantFactory,
-    SKUFactory,
-    SupplierFactory,
-    member,
-    reorder_suggestion,
-)
+from tests import factories
 
 
 class OrdersExportFileNameTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.viewer = member(cls.merchant, Role.VIEWER)
-        location = LocationFactory(merchant=cls.merchant, code="WH")
-        supplier = SupplierFactory(merchant=cls.merchant, code="ACME")
-        with tenant_context(cls.merchant):
-            run = ForecastRun.objects.create(
-                merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED
-            )
+        cls.merchant, cls.viewer = factories.merchant_with(Role.VIEWER, slug="shop")
+        location = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        supplier = factories.SupplierFactory(merchant=cls.merchant, code="ACME")
+        run = factories.succeeded_run(cls.merchant)
         for code, status in [("MUG", "approved"), ("JUG", "rejected")]:
-            sku = SKUFactory(merchant=cls.merchant, code=code)
-            reorder_suggestion(cls.merchant, run, sku, location, supplier, status=status)
+            sku = factories.SKUFactory(merchant=cls.merchant, code=code)
+            factories.reorder_suggestion(cls.merchant, run, sku, location, supplier, status=status)
 
     def setUp(self):
         self.client.force_login(self.viewer)

@@ -8,14 +8,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
 from django.urls import reverse
 
-from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory.models import SKU, ImportJob, OrderLine, SalesDay
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
-from tests.inventory.test_api import ApiTestCase
+from tests.inventory.api_support import ApiTestCase
+from tests.stores import PlannerUploadsTestCase
 
 LIST_ENDPOINTS = [
     "sku-list",
@@ -133,14 +131,7 @@ class ApiQueryParameterTests(ApiTestCase):
         self.assertEqual([row["code"] for row in response.json()["results"]], ["S1"])
 
 
-class ImportBadInputTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop", timezone="Europe/London")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        LocationFactory(merchant=cls.merchant, code="WH")
-        SKUFactory(merchant=cls.merchant, code="A1")
-
+class ImportBadInputTests(PlannerUploadsTestCase):
     def setUp(self):
         self.client.force_login(self.planner)
 

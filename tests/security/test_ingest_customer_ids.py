@@ -9,27 +9,20 @@ from unittest import mock
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
 from django.urls import reverse
 
-from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory.ingest import imports
 from inventory.models import ImportJob, OrderLine
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
-from tests.inventory.test_api import ApiTestCase
+from tests.inventory.api_support import ApiTestCase
+from tests.stores import PlannerUploadsTestCase
 
 SECRET = "CUSTOMER-4417-PRIVATE"
 HEADER = "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
 
 
-class ImportedCustomerIdTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop", timezone="Europe/London")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        LocationFactory(merchant=cls.merchant, code="UK")
-        SKUFactory(merchant=cls.merchant, code="85123A")
+class ImportedCustomerIdTests(PlannerUploadsTestCase):
+    location_code, sku_code = "UK", "85123A"
 
     def setUp(self):
         self.client.force_login(self.planner)

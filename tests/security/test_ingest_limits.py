@@ -14,8 +14,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory.models import SKU, ImportJob, SalesDay
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
-from tests.inventory.test_api import ApiTestCase
+from tests.factories import LocationFactory, SKUFactory, merchant_with
+from tests.inventory.api_support import ApiTestCase
 
 HEADER = b"sku,location,date,units\n"
 ROW = b"A1,WH,2024-05-01,1\n"
@@ -32,8 +32,7 @@ def truncated_gzip(content: bytes) -> bytes:
 class ImportLimitTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = merchant_with(Role.PLANNER, slug="shop")
         LocationFactory(merchant=cls.merchant, code="WH")
         SKUFactory(merchant=cls.merchant, code="A1")
 

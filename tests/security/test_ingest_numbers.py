@@ -12,7 +12,7 @@ from django.test import SimpleTestCase
 
 from inventory.ingest import columns as c
 from inventory.models import MONEY, QUANTITY
-from tests.inventory.test_api import ApiTestCase
+from tests.inventory.api_support import ApiTestCase
 
 HOSTILE = [
     "1e999999999",

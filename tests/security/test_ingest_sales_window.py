@@ -17,12 +17,12 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory import partitions
 from inventory.models import ImportJob, OrderLine, SalesDay, StockLevel
-from tests.factories import LocationFactory, MerchantFactory, SalesDayFactory, SKUFactory, member
-from tests.inventory.test_api import ApiTestCase
+from tests import factories
+from tests.inventory.api_support import ApiTestCase
+from tests.stores import PlannerUploadsTestCase
 
 NOW = dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.UTC)
 
@@ -79,10 +79,10 @@ class ApiSalesWindowTests(ApiTestCase):
     @override_settings(SALES_FUTURE_MAX_DAYS=0)
     def test_today_is_the_stores_own(self):
         """At noon UTC on 30 June it is already 1 July in Kiribati (UTC+14)."""
-        kiribati = MerchantFactory(timezone="Pacific/Kiritimati")
+        kiribati = factories.MerchantFactory(timezone="Pacific/Kiritimati")
         with tenant_context(kiribati):
-            location = LocationFactory(merchant=kiribati, code="WH")
-            sku = SKUFactory(merchant=kiribati, code="S0")
+            location = factories.LocationFactory(merchant=kiribati, code="WH")
+            sku = factories.SKUFactory(merchant=kiribati, code="S0")
         from inventory.ingest.service import IngestRejected, ingest
 
         row = {"sku": sku.code, "location": location.code, "date": "2026-07-01", "units": 1}
@@ -124,14 +124,7 @@ class ApiSalesWindowTests(ApiTestCase):
         self.assertEqual((self.in_db(StockLevel), self.in_db(SalesDay)), ([], []))
 
 
-class ImportSalesWindowTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop", timezone="Europe/London")
-        cls.planner = member(cls.merchant, Role.PLANNER)
-        LocationFactory(merchant=cls.merchant, code="WH")
-        SKUFactory(merchant=cls.merchant, code="A1")
-
+class ImportSalesWindowTests(PlannerUploadsTestCase):
     def import_file(self, content: str, resource: str) -> ImportJob:
         self.client.force_login(self.planner)
         self.client.post(
@@ -177,14 +170,16 @@ class PartitionWindowTests(TestCase):
     stay in the default partition: upkeep never makes a month for them."""
 
     def setUp(self):
-        self.merchant = MerchantFactory()
+        self.merchant = factories.MerchantFactory()
         with tenant_context(self.merchant):
-            self.sku = SKUFactory(merchant=self.merchant)
-            self.location = LocationFactory(merchant=self.merchant)
+            self.sku = factories.SKUFactory(merchant=self.merchant)
+            self.location = factories.LocationFactory(merchant=self.merchant)
 
     def sale(self, date: dt.date) -> None:
         with tenant_context(self.merchant):
-            SalesDayFactory(merchant=self.merchant, sku=self.sku, location=self.location, date=date)
+            factories.SalesDayFactory(
+                merchant=self.merchant, sku=self.sku, location=self.location, date=date
+            )
 
     def partition_count(self) -> int:
         return len(partitions.partition_state().months)

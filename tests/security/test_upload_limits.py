@@ -14,17 +14,15 @@ from django.urls import reverse
 
 from accounts.api.parsers import read_limited
 from accounts.roles import Role
-from accounts.services import api_token_create
 from accounts.tenancy import tenant_context
 from inventory.models import SKU, ImportJob
-from tests.factories import MerchantFactory, member
+from tests.factories import MerchantFactory, api_token_secret, merchant_with
 
 
 class ImportUploadLimitTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.planner = member(cls.merchant, Role.PLANNER)
+        cls.merchant, cls.planner = merchant_with(Role.PLANNER, slug="shop")
 
     def setUp(self):
         self.client.force_login(self.planner)
@@ -73,10 +71,7 @@ class ApiBodyLimitTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.merchant = MerchantFactory(slug="shop")
-        owner = member(cls.merchant, Role.OWNER)
-        cls.token = api_token_create(
-            merchant=cls.merchant, name="ERP", role=Role.PLANNER, actor=owner
-        ).secret
+        cls.token = api_token_secret(cls.merchant, role=Role.PLANNER)
 
     def post(self, body: bytes, content_type="application/json"):
         return self.client.post(
