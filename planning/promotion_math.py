@@ -24,16 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planning.promotion_uplift import (
-    ELASTICITY_BOUNDS,
-    PRIOR_ELASTICITY,
-    Effect,
-    Evidence,
-    SeriesDays,
-    estimate,
-    evidence,
-    evidence_by_sku,
-)
+from planning.promotion_pooling import ELASTICITY_BOUNDS, PRIOR_ELASTICITY, estimate
+from planning.promotion_uplift import Effect, Evidence, SeriesDays, evidence, evidence_by_sku
 
 __all__ = [
     "Effect",

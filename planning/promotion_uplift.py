@@ -14,9 +14,10 @@ counterfactual units of its days. All promotions of a store are fitted at once: 
 share one design matrix (weekdays counted from the window's first day, which the 52-week lag
 keeps aligned), so each Newton step is one matrix product and one batched solve.
 
-Pooling. Each promotion's lift is read as a price elasticity (log lift / log(1 - discount)),
-as the plans need it; a SKU's is the precision-weighted mean of its promotions' (a ratio of
-summed units would let the deeper discounts' larger lifts dominate). Elasticities are pooled
+Pooling (`planning.promotion_pooling`). Each promotion's lift is read as a price elasticity
+(log lift / log(1 - discount)), as the plans need it; a SKU's is the precision-weighted mean
+of its promotions' (a ratio of summed units would let the deeper discounts' larger lifts
+dominate). Elasticities are pooled
 empirical-Bayes style: each SKU's is shrunk toward its category's by its sampling variance
 (Poisson with the fit's overdispersion, the counterfactual's own uncertainty, and the
 promotion-to-promotion spread over as many promotions as it has) against the spread between
@@ -44,11 +45,6 @@ MIN_FIT_DAYS = 14  # a promotion with fewer usable unpromoted days around it is 
 NEWTON_STEPS = 25
 BATCH = 4096  # promotions per batched fit (bounds memory)
 MIN_DISCOUNT = 0.02  # below this a promotion says nothing about the price response
-PRIOR_ELASTICITY = -2.0  # a common promotional price elasticity in retail
-PRIOR_ELASTICITY_SD = 1.5
-DEFAULT_SPREAD = 0.5  # elasticity spread assumed where the store cannot estimate one
-MIN_SPREAD = 0.1
-ELASTICITY_BOUNDS = (-6.0, -0.3)
 INTERVAL = 0.9
 Z = 1.6448536269514722  # the standard normal's 95th percentile: a central 90% interval
 
@@ -220,6 +216,46 @@ def _fit(y: np.ndarray, weight: np.ndarray, target: np.ndarray):
     return counterfactual, dispersion * curvature, dispersion
 
 
+def _fit_batch(found: _Episodes, part: slice, units, promoted, discount, usable) -> tuple:
+    """The promotions ``part`` of ``found`` fitted together: per promotion its promoted units,
+    their counterfactual (NaN where not measured), its usable days, its summed discount and
+    the variance of its log lift."""
+    # one window size for every store and batch, so that a SKU's estimate does not depend on
+    # which other promotions it was fitted with
+    position = np.arange(2 * WINDOW_DAYS + MAX_EPISODE_DAYS)
+    start, days = found.start[part], found.days[part]
+    offset, length = found.offset[part], found.length[part]
+    ys, weights = [], []
+    for year in range(YEARS):
+        day = start[:, None] - WINDOW_DAYS + position[None, :] - year * YEAR_LAG
+        inside = (day >= 0) & (day < length[:, None])
+        index = offset[:, None] + np.clip(day, 0, length[:, None] - 1)
+        ys.append(np.where(inside, units[index], 0.0))
+        weights.append(inside & usable[index] & ~promoted[index])
+        if year == 0:
+            within = (position[None, :] >= WINDOW_DAYS) & (
+                position[None, :] < WINDOW_DAYS + days[:, None]
+            )
+            target = inside & usable[index] & within
+            promoted_units = np.where(target, units[index], 0.0).sum(axis=1)
+            discount_sum = np.where(target, discount[index], 0.0).sum(axis=1)
+    y = np.hstack(ys)
+    weight = np.hstack(weights).astype(float)
+    target_rows = np.hstack([target] + [np.zeros_like(target)] * (YEARS - 1)).astype(float)
+    counterfactual, model_variance, dispersion = _fit(y, weight, target_rows)
+    target_days = target.sum(axis=1)
+    measured = (
+        (weights[0].sum(axis=1) >= MIN_FIT_DAYS)
+        & (target_days > 0)
+        & ((ys[0] * weights[0]).sum(axis=1) > 0)
+    )
+    counterfactual = np.where(measured, counterfactual, np.nan)
+    # the log of observed / counterfactual: Poisson noise of the observed sum (at the
+    # fitted level, never below half a unit) and the counterfactual's own uncertainty
+    variance = dispersion / np.maximum(promoted_units, 0.5) + model_variance
+    return promoted_units, counterfactual, target_days, discount_sum, variance
+
+
 def evidence_by_sku(series_by_sku: dict[int, list[SeriesDays]]) -> dict[int, Evidence | None]:
     """Each SKU's controlled evidence over all its promotions (None when none could be
     measured), all promotions of all SKUs fitted together."""
@@ -227,50 +263,13 @@ def evidence_by_sku(series_by_sku: dict[int, list[SeriesDays]]) -> dict[int, Evi
     results: dict[int, Evidence | None] = dict.fromkeys(skus)
     if len(found.start) == 0:
         return results
-    # one window size for every store and batch, so that a SKU's estimate does not depend on
-    # which other promotions it was fitted with
-    size = 2 * WINDOW_DAYS + MAX_EPISODE_DAYS
-    position = np.arange(size)
-    observed, baseline, lengths, discounts, variances = [], [], [], [], []
-    for begin in range(0, len(found.start), BATCH):
-        part = slice(begin, begin + BATCH)
-        start, days = found.start[part], found.days[part]
-        offset, length = found.offset[part], found.length[part]
-        ys, weights = [], []
-        for year in range(YEARS):
-            day = start[:, None] - WINDOW_DAYS + position[None, :] - year * YEAR_LAG
-            inside = (day >= 0) & (day < length[:, None])
-            index = offset[:, None] + np.clip(day, 0, length[:, None] - 1)
-            ys.append(np.where(inside, units[index], 0.0))
-            weights.append(inside & usable[index] & ~promoted[index])
-            if year == 0:
-                within = (position[None, :] >= WINDOW_DAYS) & (
-                    position[None, :] < WINDOW_DAYS + days[:, None]
-                )
-                target = inside & usable[index] & within
-                promoted_units = np.where(target, units[index], 0.0).sum(axis=1)
-                discount_sum = np.where(target, discount[index], 0.0).sum(axis=1)
-        y = np.hstack(ys)
-        weight = np.hstack(weights).astype(float)
-        target_rows = np.hstack([target] + [np.zeros_like(target)] * (YEARS - 1)).astype(float)
-        counterfactual, model_variance, dispersion = _fit(y, weight, target_rows)
-        target_days = target.sum(axis=1)
-        measured = (
-            (weights[0].sum(axis=1) >= MIN_FIT_DAYS)
-            & (target_days > 0)
-            & ((ys[0] * weights[0]).sum(axis=1) > 0)
-        )
-        counterfactual = np.where(measured, counterfactual, np.nan)
-        observed.append(promoted_units)
-        baseline.append(counterfactual)
-        lengths.append(target_days)
-        discounts.append(discount_sum)
-        # the log of observed / counterfactual: Poisson noise of the observed sum (at the
-        # fitted level, never below half a unit) and the counterfactual's own uncertainty
-        variances.append(dispersion / np.maximum(promoted_units, 0.5) + model_variance)
-    observed, baseline = np.concatenate(observed), np.concatenate(baseline)
-    lengths, discount_sums = np.concatenate(lengths), np.concatenate(discounts)
-    variances = np.concatenate(variances)
+    batches = [
+        _fit_batch(found, slice(begin, begin + BATCH), units, promoted, discount, usable)
+        for begin in range(0, len(found.start), BATCH)
+    ]
+    observed, baseline, lengths, discount_sums, variances = (
+        np.concatenate(column) for column in zip(*batches, strict=True)
+    )
     for position_of_sku in np.unique(found.sku):
         mine = (found.sku == position_of_sku) & np.isfinite(baseline)
         if not mine.any() or baseline[mine].sum() <= 0:
@@ -304,116 +303,3 @@ def evidence_by_sku(series_by_sku: dict[int, list[SeriesDays]]) -> dict[int, Evi
 def evidence(series: list[SeriesDays]) -> Evidence | None:
     """Controlled evidence over the promotions of one SKU's series."""
     return evidence_by_sku({0: series})[0]
-
-
-def _spread(groups: list[tuple[np.ndarray, np.ndarray]]) -> float:
-    """The variance between true values within groups of estimates (value, variance), pooled
-    over the groups (DerSimonian-Laird); `DEFAULT_SPREAD` squared where no group has two."""
-    excess = freedom = scale = 0.0
-    for values, variances in groups:
-        if len(values) < 2:
-            continue
-        weights = 1 / variances
-        mean = (weights * values).sum() / weights.sum()
-        excess += float((weights * (values - mean) ** 2).sum())
-        freedom += len(values) - 1
-        scale += float(weights.sum() - (weights**2).sum() / weights.sum())
-    if freedom == 0:
-        return DEFAULT_SPREAD**2
-    return max((excess - freedom) / max(scale, 1e-12), MIN_SPREAD**2)
-
-
-def _combined(values: np.ndarray, variances: np.ndarray) -> tuple[float, float]:
-    weights = 1 / variances
-    return float((weights * values).sum() / weights.sum()), float(1 / weights.sum())
-
-
-def _posterior(own: float, own_variance: float, prior: float, prior_variance: float):
-    precision = 1 / own_variance + 1 / prior_variance
-    return (own / own_variance + prior / prior_variance) / precision, 1 / precision
-
-
-def estimate(per_sku: dict[int, Evidence | None], category: dict[int, str]) -> dict[int, Effect]:
-    """Each SKU's promotion effect: its own elasticity shrunk toward its category's, the
-    category's toward the store's and the store's toward the prior, each by its evidence
-    against the spread of the level above (module docstring)."""
-    episode_spread = _spread(
-        [
-            (np.array([e for e, _ in item.episodes]), np.array([v for _, v in item.episodes]))
-            for item in per_sku.values()
-            if item is not None and item.episodes
-        ]
-    )
-    own: dict[int, tuple[float, float]] = {}
-    for sku, item in per_sku.items():
-        if item is None or item.discount < MIN_DISCOUNT:
-            continue
-        if item.episodes:
-            # each promotion's elasticity, weighted by its precision: the log of summed
-            # units would let the deeper discounts' larger lifts dominate and overstate it
-            values, variances = np.array(item.episodes).T
-            own[sku] = _combined(values, variances + episode_spread)
-            continue
-        scale = math.log(1 - item.discount)
-        variance = item.variance
-        if not math.isfinite(variance):  # evidence without a variance (before/after)
-            variance = 1 / max(item.promoted_units, 0.5) + 1 / max(item.baseline_units, 0.5)
-        own[sku] = (
-            item.log_uplift / scale,
-            variance / scale**2 + episode_spread * item.concentration,
-        )
-    names = sorted({(category.get(sku) or "") for sku in own})
-    members = {
-        name: [sku for sku in own if (category.get(sku) or "") == name] for name in names
-    }  # fmt: skip
-    arrays = {
-        name: (np.array([own[s][0] for s in skus]), np.array([own[s][1] for s in skus]))
-        for name, skus in members.items()
-    }
-    sku_spread = _spread(list(arrays.values()))
-    pooled = {
-        name: _combined(values, variances + sku_spread)
-        for name, (values, variances) in arrays.items()
-    }
-    category_spread = _spread(
-        [(np.array([p[0] for p in pooled.values()]), np.array([p[1] for p in pooled.values()]))]
-    )
-    if pooled:
-        store_own = _combined(
-            np.array([p[0] for p in pooled.values()]),
-            np.array([p[1] for p in pooled.values()]) + category_spread,
-        )
-        store = _posterior(*store_own, PRIOR_ELASTICITY, PRIOR_ELASTICITY_SD**2)
-    else:
-        store = (PRIOR_ELASTICITY, PRIOR_ELASTICITY_SD**2)
-    groups = {
-        name: _posterior(*found, store[0], store[1] + category_spread)
-        for name, found in pooled.items()
-    }
-    effects = {}
-    for sku in per_sku:
-        name = category.get(sku) or ""
-        group = groups.get(name, (store[0], store[1] + category_spread))
-        if sku in own:
-            elasticity, variance = _posterior(*own[sku], group[0], group[1] + sku_spread)
-            elasticity = float(np.clip(elasticity, *ELASTICITY_BOUNDS))
-            item = per_sku[sku]
-            effects[sku] = Effect(
-                (1 - item.discount) ** elasticity,
-                item.discount,
-                elasticity,
-                item.days,
-                "sku",
-                math.sqrt(variance + episode_spread),
-            )
-        else:
-            source = "category" if name in groups else ("store" if pooled else "prior")
-            effects[sku] = Effect(
-                1.0,
-                0.0,
-                float(np.clip(group[0], *ELASTICITY_BOUNDS)),
-                0,
-                source,
-                math.sqrt(group[1] + sku_spread + episode_spread),
-            )
-    return effects
