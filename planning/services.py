@@ -21,12 +21,12 @@ from planning.replays.services import policy_replay_create as policy_replay_crea
 from planning.replays.services import policy_replays_stranded as policy_replays_stranded
 from planning.suggestions.plan import PlanResult as PlanResult
 from planning.suggestions.plan import reorder_suggestions_plan as reorder_suggestions_plan
+from planning.suggestions.quantities import (
+    suggestion_lines_quantity_change as suggestion_lines_quantity_change,
+)
 from planning.suggestions.services import Approval as Approval
 from planning.suggestions.services import suggestion_lines_defer as suggestion_lines_defer
 from planning.suggestions.services import suggestion_lines_order as suggestion_lines_order
-from planning.suggestions.services import (
-    suggestion_lines_quantity_change as suggestion_lines_quantity_change,
-)
 from planning.suggestions.services import suggestion_quantity_set as suggestion_quantity_set
 from planning.suggestions.services import suggestions_approve as suggestions_approve
 from planning.suggestions.services import suggestions_defer as suggestions_defer

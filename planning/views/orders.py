@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
@@ -13,9 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
@@ -31,6 +28,7 @@ from inventory.services import merchant_today
 from planning import outcomes, policy, selectors, services
 from planning.models import ReorderSuggestion
 from planning.suggestions import selectors as suggestion_selectors
+from planning.views import order_rows
 
 EXPORT_COLUMNS = [
     ("supplier", lambda s: s.supplier.code if s.supplier else ""),
@@ -48,77 +46,6 @@ EXPORT_COLUMNS = [
     ("days_of_cover", lambda s: s.days_of_cover),
     ("cut_by_budget", lambda s: s.cut_by_budget),
 ]
-
-
-def _exact(value: Decimal | None) -> str | None:
-    """A figure as a cache key: its digits, so that equal values written differently
-    (-0 and 0, 1.0 and 1) are told apart as their formatting tells them apart."""
-    return None if value is None else str(value)
-
-
-def _figure(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _why_rendered(language: str, steps: tuple, figures: tuple, reason: str) -> str:
-    order_up_to, needed, suggested, edited = (_figure(text) for text in figures)
-    why = {
-        "steps": [outcomes.Step(label, Decimal(quantity), Decimal(total))
-                  for label, quantity, total in steps],
-        "order_up_to": order_up_to,
-        "needed": needed,
-        "suggested": suggested,
-        "edited": edited,
-    }  # fmt: skip
-    return render_to_string("planning/_why.html", {"why": why, "reason": reason})
-
-
-def why_shown(why: outcomes.Why, reason: str) -> str:
-    """A line's arithmetic (`outcomes.why`) as the orders page shows it. It took a third of
-    the page's rendering, so each process keeps the latest few thousand, by what they show
-    (the figures, the words and the language): a line changed by the planner or by a new
-    plan is rendered anew; pages looked at again and again are not."""
-    return _why_rendered(
-        translation.get_language() or "",
-        tuple((step.label, _exact(step.quantity), _exact(step.total)) for step in why.steps),
-        tuple(_exact(value) for value in (why.order_up_to, why.needed, why.suggested, why.edited)),
-        reason,
-    )
-
-
-class LineLinks:
-    """The links of each line on the orders page: each address reversed once a page, not
-    four times a line (a tenth of the page's rendering went to reversing them)."""
-
-    PLACEHOLDER = 987654321  # stands for the line's own id, the last part of each address
-
-    def __init__(self, merchant):
-        self.patterns = {
-            key: reverse(name, args=[merchant.slug, self.PLACEHOLDER]).rsplit(
-                str(self.PLACEHOLDER), 1
-            )
-            for key, name in (
-                ("forecast", "forecasting:sku_forecast"),
-                ("outcome", "planning:suggestion_outcome"),
-                ("quantity", "planning:suggestion_quantity"),
-                ("purchase_order", "inventory:purchase_order_detail"),
-            )
-        }
-
-    def link(self, key: str, pk: int) -> str:
-        before, after = self.patterns[key]
-        return f"{before}{pk}{after}"
-
-    def of(self, line: ReorderSuggestion) -> dict[str, str]:
-        return {
-            "forecast": self.link("forecast", line.sku_id),
-            "outcome": self.link("outcome", line.pk),
-            "quantity": self.link("quantity", line.pk),
-            "purchase_order": self.link("purchase_order", line.purchase_order_id)
-            if line.purchase_order_id
-            else "",
-        }
 
 
 class SuggestionsView(MerchantViewMixin, TemplateView):
@@ -148,32 +75,13 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
             merchant=self.merchant,
             rows=suggestion_selectors.lines_shown(merchant=self.merchant, ids=list(page)),
         )
-        links = LineLinks(self.merchant)
-        for row in rows:
-            row.merchant = self.merchant
-            row.why = outcomes.why(row)
-            row.why_shown = why_shown(row.why, row.reason)
-            row.urls = links.of(row)
-        groups = []
-        for supplier_id, items in groupby(rows, key=lambda s: s.supplier_id):
-            items = list(items)
-            groups.append(
-                {
-                    "supplier": items[0].supplier,
-                    "suggestions": items,
-                    "subtotal": subtotals.of(supplier_id),
-                }
-            )
-        deferred = None
-        if line_filter.status == ReorderSuggestion.Status.PROPOSED:
-            other = selectors.LineFilter(
-                status=line_filter.status,
-                supplier=line_filter.supplier,
-                search=line_filter.search,
-                deferred=not line_filter.deferred,
-            )
-            deferred = selectors.matching(merchant=self.merchant, line_filter=other, today=today)
-            deferred = deferred.count()
+        order_rows.lines_shown(self.merchant, rows)
+        groups = [
+            {"supplier": items[0].supplier, "suggestions": items,
+             "subtotal": subtotals.of(supplier_id)}
+            for supplier_id, items in ((key, list(group))
+                                       for key, group in groupby(rows, key=lambda s: s.supplier_id))
+        ]  # fmt: skip
         query = line_filter.query()
         context.update(
             line_filter=line_filter,
@@ -185,7 +93,7 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
             groups=groups,
             page=page,
             subtotals=subtotals,
-            other_count=deferred,
+            other_count=self.other_count(line_filter, today),
             budget=settings.budget,
             tomorrow=today + dt.timedelta(days=1),
             week_on=today + dt.timedelta(days=7),
@@ -193,6 +101,18 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
             and line_filter.status == ReorderSuggestion.Status.PROPOSED,
         )
         return context
+
+    def other_count(self, line_filter, today) -> int | None:
+        """How many proposed lines the other side of the deferred filter holds."""
+        if line_filter.status != ReorderSuggestion.Status.PROPOSED:
+            return None
+        other = selectors.LineFilter(
+            status=line_filter.status,
+            supplier=line_filter.supplier,
+            search=line_filter.search,
+            deferred=not line_filter.deferred,
+        )
+        return selectors.matching(merchant=self.merchant, line_filter=other, today=today).count()
 
 
 def approval_message(approval: services.Approval) -> str:
