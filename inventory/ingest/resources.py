@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_noop
 
@@ -109,6 +110,14 @@ def optional(column: c.Column) -> c.Column:
     return dataclasses.replace(column, required=False)
 
 
+_LANGUAGES = {
+    **{code.lower(): code for code, _name in settings.LANGUAGES},
+    **{code.lower().replace("-", "_"): code for code, _name in settings.LANGUAGES},
+    **{str(name).lower(): code for code, name in settings.LANGUAGES},
+    **{alias: "zh-hans" for alias in ("zh", "zh-cn", "chinese")},
+}
+
+
 def _choices(choices: type[models.TextChoices], aliases: dict | None = None) -> c.Reader:
     accepted = {value.lower(): value for value in choices.values}
     accepted.update({label.lower(): value for value, label in choices.choices})
@@ -168,6 +177,8 @@ SUPPLIERS = _by_code(
     # subtotal against them.
     c.column("minimum_order_value", _money, aliases=("min_order_value",)),
     c.column("free_shipping_threshold", _money, aliases=("free_shipping_from",)),
+    # the language of its purchase orders: a code or the language's name; empty = none
+    c.column("language", c.choice(_LANGUAGES), default=""),
 )
 
 SUPPLIER_ITEMS = Resource(

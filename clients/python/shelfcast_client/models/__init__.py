@@ -32,6 +32,7 @@ from .forecast_value_added import ForecastValueAdded
 from .ids_request import IdsRequest
 from .in_enum import InEnum
 from .ingest_result import IngestResult
+from .language_enum import LanguageEnum
 from .lead_time_demand import LeadTimeDemand
 from .limit_enum import LimitEnum
 from .location import Location
@@ -182,6 +183,7 @@ __all__ = (
     "IdsRequest",
     "InEnum",
     "IngestResult",
+    "LanguageEnum",
     "LeadTimeDemand",
     "LimitEnum",
     "Location",

@@ -7,6 +7,8 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.blank_enum import BlankEnum
+from ..models.language_enum import LanguageEnum
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Supplier")
@@ -26,6 +28,10 @@ class Supplier:
         minimum_order_value (None | str | Unset): The least the supplier accepts on one order, in its currency; empty =
             none.
         free_shipping_threshold (None | str | Unset): Orders of at least this value ship free; empty = none.
+        language (BlankEnum | LanguageEnum | Unset): Language of its purchase orders; blank = the drafter's.
+
+            * `en` - English
+            * `zh-hans` - 简体中文
     """
 
     id: int
@@ -37,6 +43,7 @@ class Supplier:
     currency: str | Unset = UNSET
     minimum_order_value: None | str | Unset = UNSET
     free_shipping_threshold: None | str | Unset = UNSET
+    language: BlankEnum | LanguageEnum | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +77,14 @@ class Supplier:
         else:
             free_shipping_threshold = self.free_shipping_threshold
 
+        language: str | Unset
+        if isinstance(self.language, Unset):
+            language = UNSET
+        elif isinstance(self.language, LanguageEnum):
+            language = self.language.value
+        else:
+            language = self.language.value
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -89,6 +104,8 @@ class Supplier:
             field_dict["minimum_order_value"] = minimum_order_value
         if free_shipping_threshold is not UNSET:
             field_dict["free_shipping_threshold"] = free_shipping_threshold
+        if language is not UNSET:
+            field_dict["language"] = language
 
         return field_dict
 
@@ -136,6 +153,25 @@ class Supplier:
             d.pop("free_shipping_threshold", UNSET)
         )
 
+        def _parse_language(data: object) -> BlankEnum | LanguageEnum | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                language_type_0 = LanguageEnum(data)
+
+                return language_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            language_type_1 = BlankEnum(data)
+
+            return language_type_1
+
+        language = _parse_language(d.pop("language", UNSET))
+
         supplier = cls(
             id=id,
             code=code,
@@ -146,6 +182,7 @@ class Supplier:
             currency=currency,
             minimum_order_value=minimum_order_value,
             free_shipping_threshold=free_shipping_threshold,
+            language=language,
         )
 
         supplier.additional_properties = d

@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.blank_enum import BlankEnum
+from ..models.language_enum import LanguageEnum
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SupplierRequest")
@@ -22,6 +24,10 @@ class SupplierRequest:
         minimum_order_value (None | str | Unset): The least the supplier accepts on one order, in its currency; empty =
             none.
         free_shipping_threshold (None | str | Unset): Orders of at least this value ship free; empty = none.
+        language (BlankEnum | LanguageEnum | Unset): Language of its purchase orders; blank = the drafter's.
+
+            * `en` - English
+            * `zh-hans` - 简体中文
     """
 
     code: str
@@ -30,6 +36,7 @@ class SupplierRequest:
     currency: str | Unset = UNSET
     minimum_order_value: None | str | Unset = UNSET
     free_shipping_threshold: None | str | Unset = UNSET
+    language: BlankEnum | LanguageEnum | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +64,14 @@ class SupplierRequest:
         else:
             free_shipping_threshold = self.free_shipping_threshold
 
+        language: str | Unset
+        if isinstance(self.language, Unset):
+            language = UNSET
+        elif isinstance(self.language, LanguageEnum):
+            language = self.language.value
+        else:
+            language = self.language.value
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -73,6 +88,8 @@ class SupplierRequest:
             field_dict["minimum_order_value"] = minimum_order_value
         if free_shipping_threshold is not UNSET:
             field_dict["free_shipping_threshold"] = free_shipping_threshold
+        if language is not UNSET:
+            field_dict["language"] = language
 
         return field_dict
 
@@ -114,6 +131,25 @@ class SupplierRequest:
             d.pop("free_shipping_threshold", UNSET)
         )
 
+        def _parse_language(data: object) -> BlankEnum | LanguageEnum | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                language_type_0 = LanguageEnum(data)
+
+                return language_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            language_type_1 = BlankEnum(data)
+
+            return language_type_1
+
+        language = _parse_language(d.pop("language", UNSET))
+
         supplier_request = cls(
             code=code,
             name=name,
@@ -121,6 +157,7 @@ class SupplierRequest:
             currency=currency,
             minimum_order_value=minimum_order_value,
             free_shipping_threshold=free_shipping_threshold,
+            language=language,
         )
 
         supplier_request.additional_properties = d
