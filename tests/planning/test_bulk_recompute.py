@@ -80,7 +80,9 @@ class BulkEditRecomputeTests(TestCase):
 
     def as_one_line_edit(self, code, asked) -> outcomes.Outcome:
         """What `outcomes.outcome` (the edit of one line) gives the line as stored now."""
-        return outcomes.outcome(self.stored(code), Decimal(asked), paths=policy.PLAN_PATHS)
+        line = self.stored(code)
+        with tenant_context(self.merchant):  # its forecast is read under the store's scope
+            return outcomes.outcome(line, Decimal(asked), paths=policy.PLAN_PATHS)
 
     def test_a_bulk_edit_gives_each_line_what_its_own_edit_would(self):
         expected = {code: self.as_one_line_edit(code, "13") for code in self.lines}
