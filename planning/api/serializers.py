@@ -135,8 +135,9 @@ class PromotionPlanSerializer(serializers.ModelSerializer):
         model = PromotionPlan
         fields = [
             "id", "forecast_run", "sku", "location", "status", "start_date", "end_date",
-            "target_date", "discount_percent", "on_hand", "keep", "uplift", "elasticity",
-            "estimate_source", "evidence_days", "model_uplift", "expected_units",
+            "target_date", "discount_percent", "on_hand", "keep", "uplift", "uplift_low",
+            "uplift_high", "elasticity", "estimate_source", "evidence_days", "model_uplift",
+            "expected_units",
             "expected_revenue", "expected_margin", "expected_stock_left", "baseline_units",
             "baseline_revenue", "baseline_margin", "baseline_stock_left", "clears_excess",
             "promotion", "decided_at", "created_at", "updated_at",

@@ -31,6 +31,8 @@ class PromotionPlan:
         on_hand (str):
         keep (str): The most to hold on the target day.
         uplift (str): Demand multiplier during the promotion.
+        uplift_low (None | str): Demand multiplier: low end of its 90% interval.
+        uplift_high (None | str): Demand multiplier: high end of its 90% interval.
         elasticity (str):
         estimate_source (str): Whose history the uplift comes from: sku, category, store.
         evidence_days (int):
@@ -62,6 +64,8 @@ class PromotionPlan:
     on_hand: str
     keep: str
     uplift: str
+    uplift_low: None | str
+    uplift_high: None | str
     elasticity: str
     estimate_source: str
     evidence_days: int
@@ -105,6 +109,12 @@ class PromotionPlan:
         keep = self.keep
 
         uplift = self.uplift
+
+        uplift_low: None | str
+        uplift_low = self.uplift_low
+
+        uplift_high: None | str
+        uplift_high = self.uplift_high
 
         elasticity = self.elasticity
 
@@ -162,6 +172,8 @@ class PromotionPlan:
                 "on_hand": on_hand,
                 "keep": keep,
                 "uplift": uplift,
+                "uplift_low": uplift_low,
+                "uplift_high": uplift_high,
                 "elasticity": elasticity,
                 "estimate_source": estimate_source,
                 "evidence_days": evidence_days,
@@ -210,6 +222,20 @@ class PromotionPlan:
         keep = d.pop("keep")
 
         uplift = d.pop("uplift")
+
+        def _parse_uplift_low(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        uplift_low = _parse_uplift_low(d.pop("uplift_low"))
+
+        def _parse_uplift_high(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        uplift_high = _parse_uplift_high(d.pop("uplift_high"))
 
         elasticity = d.pop("elasticity")
 
@@ -281,6 +307,8 @@ class PromotionPlan:
             on_hand=on_hand,
             keep=keep,
             uplift=uplift,
+            uplift_low=uplift_low,
+            uplift_high=uplift_high,
             elasticity=elasticity,
             estimate_source=estimate_source,
             evidence_days=evidence_days,
