@@ -114,7 +114,7 @@ _LANGUAGES = {
     **{code.lower(): code for code, _name in settings.LANGUAGES},
     **{code.lower().replace("-", "_"): code for code, _name in settings.LANGUAGES},
     **{str(name).lower(): code for code, name in settings.LANGUAGES},
-    **{alias: "zh-hans" for alias in ("zh", "zh-cn", "chinese")},
+    **dict.fromkeys(("zh", "zh-cn", "chinese"), "zh-hans"),
 }
 
 
