@@ -11,6 +11,8 @@ from accounts.tenancy import TenantOwned
 from inventory.models import MONEY, QUANTITY
 from planning.models.fields import acted_by
 
+MULTIPLIER = {"max_digits": 8, "decimal_places": 3}  # a demand multiplier: 1.180
+
 
 class PromotionPlan(TenantOwned):
     """A proposed promotion for an overstocked SKU at one location: the window and discount
@@ -40,21 +42,17 @@ class PromotionPlan(TenantOwned):
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2)
     on_hand = models.DecimalField(**QUANTITY)
     keep = models.DecimalField(**QUANTITY, help_text="The most to hold on the target day.")
-    uplift = models.DecimalField(
-        max_digits=8, decimal_places=3, help_text="Demand multiplier during the promotion."
-    )
+    uplift = models.DecimalField(**MULTIPLIER, help_text="Demand multiplier during the promotion.")
     # The central 90% predictive interval of that multiplier for this promotion
     # (`planning.promotion_uplift.Effect.interval_at`); empty where none was worked out.
     uplift_low = models.DecimalField(
-        max_digits=8,
-        decimal_places=3,
+        **MULTIPLIER,
         null=True,
         blank=True,
         help_text="Demand multiplier: low end of its 90% interval.",
     )
     uplift_high = models.DecimalField(
-        max_digits=8,
-        decimal_places=3,
+        **MULTIPLIER,
         null=True,
         blank=True,
         help_text="Demand multiplier: high end of its 90% interval.",
@@ -65,8 +63,7 @@ class PromotionPlan(TenantOwned):
     )
     evidence_days = models.PositiveIntegerField(default=0)
     model_uplift = models.DecimalField(
-        max_digits=8,
-        decimal_places=3,
+        **MULTIPLIER,
         null=True,
         blank=True,
         help_text="What the forecasting model expects the promotion to lift demand by.",
