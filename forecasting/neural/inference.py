@@ -227,7 +227,8 @@ class TransformerCandidate:
         self.checked = checked  # False: every series keeps the network's whole correction
         self.share = share  # one share for every series, instead of each one's own
         self.fixed_levels = levels  # one level map for every series, instead of its class's
-        self._checked_panel: tuple | None = None  # (panel, horizon, season, shares)
+        # (panel, horizon, season, shares, level maps) of the last panel checked
+        self._checked_panel: tuple | None = None
         # the last whole-panel forecasts by origin: a selection window's origin is the check's
         # origin of the window after it, and the last window's is the served forecast's check
         self._kept: OrderedDict = OrderedDict()
@@ -263,7 +264,7 @@ class TransformerCandidate:
         kept = self._checked_panel
         if kept is not None and kept[0] is panel and kept[1:3] == (horizon, season):
             return kept[3]
-        quantiles, anchors, _tasks = self._forecast(
+        quantiles, anchors, tasks = self._forecast(
             panel[:, :-back], back, season, np.arange(panel.shape[0])
         )
         actual = panel[:, -back:]
@@ -279,7 +280,7 @@ class TransformerCandidate:
         levels = np.tile(LEVELS, (panel.shape[0], 1))
         if CALIBRATED:
             moved = hold_known_days(
-                quantiles, keep_share(quantiles, anchors, result), known_days(_tasks, back)
+                quantiles, keep_share(quantiles, anchors, result), known_days(tasks, back)
             )
             levels = class_levels(
                 moved,
