@@ -127,8 +127,10 @@ def _background_executor() -> ThreadPoolExecutor:
 def background_start(**_signal_arguments) -> None:
     """Start this process's job thread now, and with it the sweep of interrupted jobs: once
     a process serves its first request (core.apps connects it), so that a job stranded by
-    a restart fails at once, not when the next job is queued."""
-    _background_executor()
+    a restart fails at once, not when the next job is queued. Every later request of the
+    process finds its thread running and returns without taking the lock."""
+    if _background is None or _background_pid != os.getpid():
+        _background_executor()
 
 
 def _run_in_background(task: TaskRef, kwargs: dict) -> None:
