@@ -11,8 +11,14 @@ running is marked failed (`interrupt`, from `core.dispatch.interrupted_sweep`).
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from importlib import import_module
+
+from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext
 
 from core.database_tenant import HasPrimaryKey, tenant_context
@@ -98,8 +104,8 @@ def record(model: type[models.Model], *, merchant: HasPrimaryKey, pk: int, **fie
 def progress(run: models.Model, *, done: int, total: int, label: str) -> dict:
     """What a page's progress bar shows of a run (its JSON status): ``done`` of ``total``
     steps, as a percentage that reaches 100 only once the run has succeeded, and ``label``
-    saying what the steps are. The run's stored (English) message is translated where it is a
-    known text (a cancel by staff)."""
+    saying what the steps are; the run's stored (English) message in the reader's language
+    (`message_text`)."""
     percent = min(99, int(100 * done / total)) if total else 0
     if run.status == SUCCEEDED:
         percent = 100
@@ -111,5 +117,88 @@ def progress(run: models.Model, *, done: int, total: int, label: str) -> dict:
         "percent": percent,
         "label": label,
         "finished": run.status in (SUCCEEDED, FAILED),
-        "message": gettext(run.message) if run.message else "",
+        "message": message_text(run.message),
     }
+
+
+# -- a run's message in the reader's language --------------------------------------------------
+# A run's ``message`` is written by a worker, in no reader's language: it is stored as English
+# words, from a text marked for translation (``gettext_noop``) and, where the text has values
+# (``%(name)s``, or ``%(name)d`` for a whole number), with them filled in (`stored_message`).
+# Read, the words are said again in the reader's language (`message_text`): a known text is
+# translated; the words of a text with values are matched against the texts each app lists in
+# its ``job_texts`` module (``STORED_TEXTS``), and the matched text is translated and filled
+# with the values read back from the words. The words stay whole English wherever they are
+# read raw (the console, a webhook's event, a log), and a message stored before its text was
+# listed still reads, as stored.
+TEXTS_MODULE = "job_texts"
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
+
+
+def stored_message(text: str, **params: object) -> str:
+    """The English words a run stores of ``text`` (one of an app's ``STORED_TEXTS``, marked
+    with ``gettext_noop``) with ``params``."""
+    return text % params
+
+
+def message_text(stored: str) -> str:
+    """A run's stored message in the active language: a known text translated, the words of
+    a listed text with values said again with them (values that are known texts, such as a
+    unit or a nested reason, translated too), anything else exactly as stored (gettext would
+    turn its carriage returns into newlines: a stored value is kept whole)."""
+    if not stored:
+        return ""
+    translated = gettext(stored)
+    if translated != stored.replace("\r\n", "\n").replace("\r", "\n"):
+        return translated
+    for pattern, text, numbers in _patterns():
+        match = pattern.match(stored)
+        if match is None:
+            continue
+        values = {
+            name: int(value) if name in numbers else message_text(value)
+            for name, value in match.groupdict().items()
+        }
+        try:
+            return gettext(text) % values
+        except (KeyError, TypeError, ValueError):  # a translation that does not fit its text
+            return stored
+    return stored
+
+
+def stored_texts() -> tuple[str, ...]:
+    """The texts with values that the installed apps' runs store (each app's
+    ``job_texts.STORED_TEXTS``): core imports no app, so it finds them by name."""
+    texts: list[str] = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, TEXTS_MODULE):
+            module = import_module(f"{config.name}.{TEXTS_MODULE}")
+            texts += [text for text in module.STORED_TEXTS if text not in texts]
+    return tuple(texts)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
+    """Each stored text as a pattern of its words, its values captured (a whole number as
+    digits; a value named twice must read the same both times), with the names of its whole
+    numbers; the texts with the most fixed words first, so that the most specific one
+    matches."""
+    patterns = []
+    for text in stored_texts():
+        words, numbers, named, end = [], set(), set(), 0
+        plain = text.replace("%%", "%")
+        for placeholder in _PLACEHOLDER.finditer(plain):
+            name, kind = placeholder.groups()
+            words.append(re.escape(plain[end : placeholder.start()]))
+            if name in named:
+                words.append(f"(?P={name})")
+            else:
+                words.append(f"(?P<{name}>-?\\d+)" if kind == "d" else f"(?P<{name}>.+?)")
+            named.add(name)
+            if kind == "d":
+                numbers.add(name)
+            end = placeholder.end()
+        words.append(re.escape(plain[end:]))
+        pattern = re.compile(f"{''.join(words)}\\Z", re.DOTALL)
+        patterns.append((pattern, text, frozenset(numbers)))
+    return tuple(sorted(patterns, key=lambda pattern: -len(_PLACEHOLDER.sub("", pattern[1]))))

@@ -18,18 +18,16 @@ from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from core import runs
-from forecasting import chunks, explanations, night, selection, services
+from forecasting import chunks, explanations, job_texts, night, selection, services
 from forecasting import history as history_reads
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.selection import TRANSFORMER
 
 
 def too_many_series(limit: int) -> str:
-    return (
-        f"This store has more than {limit:,} series (SKU and location pairs with sales in the "
-        f"last {settings.FORECAST_HISTORY_DAYS} days), the most one forecast covers: "
-        "nothing was forecast. Mark the SKUs no longer sold inactive, or have the limit "
-        "(FORECAST_MAX_SERIES) raised."
+    """What a run refused for the store's size stores (English words: `core.runs`)."""
+    return runs.stored_message(
+        job_texts.TOO_MANY_SERIES, limit=f"{limit:,}", days=settings.FORECAST_HISTORY_DAYS
     )
 
 

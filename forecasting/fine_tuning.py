@@ -38,7 +38,7 @@ from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from core import runs
 from forecasting import history as history_reads
-from forecasting import registry, selectors, services
+from forecasting import job_texts, registry, selectors, services
 from forecasting.judging import HonestScore, Judgement, judge, storable
 from forecasting.models import ModelVersion, TrainingRun
 from forecasting.neural import training
@@ -192,32 +192,20 @@ def verdict(
 ) -> tuple[bool, str]:
     """Whether the judged twin is accepted (better than the base model by more than the gain
     varies between windows, and its pretraining-corpus loss grown by no more than
-    `FINE_TUNE_CORPUS_LOSS_BOUND` from ``before`` to ``after``), and the reason in words."""
+    `FINE_TUNE_CORPUS_LOSS_BOUND` from ``before`` to ``after``), and the reason in English
+    words (`forecasting.job_texts`: said in the reader's language where they are read)."""
     bound = settings.FINE_TUNE_CORPUS_LOSS_BOUND
     kept = after <= before * (1 + bound)
-    unit = "days" if season == WEEK else "periods"
+    said = {"span": span, "unit": job_texts.DAYS if season == WEEK else job_texts.PERIODS}
     if not math.isfinite(judgement.improvement):
-        return False, (
-            f"Too little history to judge it: the last {span} {unit} do not make two "
-            f"windows with {2 * season} {unit} of history before them, so the base model "
-            "stays."
-        )
+        return False, runs.stored_message(job_texts.TOO_LITTLE_TO_JUDGE, history=2 * season, **said)
+    said |= {"gain": f"{judgement.improvement:+.1%}", "noise": f"{judgement.noise:.1%}"}
     if not judgement.better:
-        return False, (
-            f"Not better than the base model on the last {span} {unit}: the forecasts it "
-            f"would have served gained {judgement.improvement:+.1%} (WQL and MASE), within "
-            f"the {judgement.noise:.1%} they vary between windows."
-        )
+        return False, runs.stored_message(job_texts.NOT_BETTER, **said)
     if not kept:
-        return False, (
-            f"It forgot too much: pretraining-corpus loss {after:.4f} against {before:.4f} "
-            f"(bound {bound:.0%})."
-        )
-    return True, (
-        f"On the last {span} {unit}, which it was not trained on, the forecasts it serves "
-        f"gained {judgement.improvement:+.1%} on the base model's (WQL and MASE; "
-        f"{judgement.noise:.1%} between windows)."
-    )
+        losses = {"after": f"{after:.4f}", "before": f"{before:.4f}", "bound": f"{bound:.0%}"}
+        return False, runs.stored_message(job_texts.FORGOT_TOO_MUCH, **losses)
+    return True, runs.stored_message(job_texts.ACCEPTED, **said)
 
 
 def training_run_execute(
@@ -234,7 +222,7 @@ def training_run_execute(
         covariates = history_reads.covariates(merchant, history, 0)
         parent_version = selectors.active_version(merchant)
     if len(history.days) < MIN_DAYS:
-        raise DomainError(f"Fine-tuning needs at least {MIN_DAYS} days of sales history.")
+        raise DomainError(runs.stored_message(job_texts.HISTORY_TOO_SHORT, count=MIN_DAYS))
     started = time.perf_counter()
 
     def progress(step: int, total: int, loss: float) -> None:
@@ -295,7 +283,8 @@ def _training_run_finish(
             fit.corpus_loss_after,
         )
         run.finished_at = timezone.now()
-        run.message = f"{fit.reason} ({time.perf_counter() - started:.0f} s)"
+        seconds = round(time.perf_counter() - started)
+        run.message = runs.stored_message(job_texts.TRAINED, reason=fit.reason, seconds=seconds)
         run.save()
     return run
 

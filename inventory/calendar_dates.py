@@ -162,10 +162,13 @@ FESTIVALS: list[tuple[str, str]] = [
 ]
 
 _WESTERN = [Source.BLACK_FRIDAY, Source.CYBER_MONDAY]
-_COMMONWEALTH = [*_WESTERN, Source.BOXING_DAY]
+# where Christmas is the year's shopping season (December's weeks before it)
+_CHRISTMAS = [*_WESTERN, Source.CHRISTMAS]
+_COMMONWEALTH = [*_CHRISTMAS, Source.BOXING_DAY]
 _SOUTHEAST_ASIA = [Source.SINGLES_DAY, Source.DOUBLE_TWELVE]
 # The festivals a store of each country usually sees (the one-click default); others get
-# Black Friday and Cyber Monday, which retailers now run almost everywhere.
+# Black Friday and Cyber Monday, which retailers now run almost everywhere (not Christmas,
+# which is not every country's season).
 DEFAULT_FESTIVALS: dict[str, list[str]] = {
     "CN": [Source.CHINESE_NEW_YEAR, Source.SHOPPING_618, *_SOUTHEAST_ASIA],
     "HK": [Source.CHINESE_NEW_YEAR, *_SOUTHEAST_ASIA],
@@ -176,13 +179,13 @@ DEFAULT_FESTIVALS: dict[str, list[str]] = {
     "TH": [*_SOUTHEAST_ASIA],
     "VN": [*_SOUTHEAST_ASIA],
     "PH": [*_SOUTHEAST_ASIA],
-    "US": _WESTERN,
+    "US": _CHRISTMAS,
     "GB": _COMMONWEALTH,
     "IE": _COMMONWEALTH,
     "CA": _COMMONWEALTH,
     "AU": _COMMONWEALTH,
     "NZ": _COMMONWEALTH,
-    "FR": [*_WESTERN, Source.END_OF_SEASON_SALES],
+    "FR": [*_CHRISTMAS, Source.END_OF_SEASON_SALES],
 }
 
 

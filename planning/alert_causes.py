@@ -291,7 +291,8 @@ def merchant_causes(merchant: Merchant, now: dt.datetime) -> dict[Key, dict]:
                     "job": label,
                     "id": latest.pk,
                     "failed_at": moment.isoformat(timespec="minutes"),
-                    "message": (latest.message or "")[:200],
+                    # whole, to be said again in the reader's language (`core.runs`)
+                    "message": (latest.message or "")[:400],
                 }
             )
     if failed:

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from core import runs
 from forecasting import workers
+from planning import job_texts
 from planning.models import PlanningSettings, PolicyReplay
 from planning.positions.selectors import NO_PRICES, primary_items, sku_prices, unit_cost
 from planning.preferences.selectors import planning_settings
@@ -26,7 +27,7 @@ from planning.replays.services import REPLAY_LEVELS
 REPLAY_MAX_SERIES = 2000  # the series with the most units sold, so a replay stays minutes long
 FORECAST_DAYS = 56  # the history a replay needs beyond the days it replays
 # What a replay that failed on an unexpected error says (written by `planning.tasks`): stored
-# in English words, said again in the reader's language where it is read (`core.runs.progress`).
+# in English words, said again in the reader's language where it is read (`core.runs`).
 REPLAY_STOPPED = gettext_noop("The replay stopped on an unexpected error.")
 
 
@@ -86,10 +87,9 @@ def _inputs(merchant: Merchant, job: PolicyReplay) -> Inputs:
         needed = job.days + FORECAST_DAYS
         if len(history.days) < needed:
             raise DomainError(
-                gettext(
-                    "A replay needs at least %(needed)s days of sales history (%(count)s so far)."
+                runs.stored_message(
+                    job_texts.REPLAY_HISTORY_TOO_SHORT, needed=needed, count=len(history.days)
                 )
-                % {"needed": needed, "count": len(history.days)}
             )
         history = _best_sellers(history)
         known = workers.covariates(merchant, history, 0)
