@@ -82,7 +82,7 @@ def stock_out_groups(
     *, merchant: Merchant, state: str = "unresolved", rows: int = 500
 ) -> list[AlertGroup]:
     """The stock-out alerts by supplier, the group with the most money at risk first, each
-    with its alerts largest first; at most ``rows`` alerts in all are loaded (two queries)."""
+    with its alerts largest first; at most ``rows`` alerts in all are loaded (three queries)."""
     stock_outs = _alerts_in_state(merchant, state).filter(kind=Alert.Kind.STOCK_OUT)
     totals = (
         stock_outs.values("supplier_id", "supplier__name")
@@ -95,10 +95,14 @@ def stock_out_groups(
         )
         for row in totals
     }
-    for alert in stock_outs.select_related("sku", "location", "supplier").order_by(
-        "-money_at_risk", "-opened_at", "-pk"
-    )[:rows]:
-        group = groups.get(alert.supplier_id)  # None: opened between the two queries
+    # the largest ids first (an index read in order), then only those rows with their SKU,
+    # location and supplier: joining every stock-out before the sort took most of the page
+    ordered = stock_outs.order_by("-money_at_risk", "-opened_at", "-pk")
+    largest = list(ordered.values_list("pk", flat=True)[:rows])
+    found = stock_outs.select_related("sku", "location", "supplier").in_bulk(largest)
+    for pk in largest:
+        alert = found.get(pk)
+        group = groups.get(alert.supplier_id) if alert else None  # None: changed meanwhile
         if group is not None:
             group.alerts.append(alert)
     return list(groups.values())

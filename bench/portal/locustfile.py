@@ -28,16 +28,19 @@ class Merchant(HttpUser):
         with self.client.get(f"/m/{SLUG}/{path}", name=name, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
-            # the server's own time (its Server-Timing header), recorded as a second series
-            match = re.search(r"app;dur=([\d.]+)", response.headers.get("Server-Timing", ""))
-            if match and SERVER_TIMES_FILE:
-                with open(SERVER_TIMES_FILE, "a") as times:
-                    times.write(f"{name},{match.group(1)}\n")
-            elif match and SERVER_TIMES:
-                self.environment.events.request.fire(
-                    request_type="SERVER", name=name, response_time=float(match.group(1)),
-                    response_length=0, exception=None, context={},
-                )  # fmt: skip
+            self.server_time(response, name)
+
+    def server_time(self, response, name: str) -> None:
+        """The server's own time (its Server-Timing header), recorded as a second series."""
+        match = re.search(r"app;dur=([\d.]+)", response.headers.get("Server-Timing", ""))
+        if match and SERVER_TIMES_FILE:
+            with open(SERVER_TIMES_FILE, "a") as times:
+                times.write(f"{name},{match.group(1)}\n")
+        elif match and SERVER_TIMES:
+            self.environment.events.request.fire(
+                request_type="SERVER", name=name, response_time=float(match.group(1)),
+                response_length=0, exception=None, context={},
+            )  # fmt: skip
 
     @task(3)
     def dashboard(self):
@@ -63,6 +66,33 @@ class Merchant(HttpUser):
     @task(1)
     def orders_search(self):
         self.page(f"planning/orders/?q=Product+{random.randint(0, 96)}", "orders search")
+
+    @task(1)
+    def orders_select_all(self):
+        """Every line of the page's filter changed by 0 percent, as a planner selects all and
+        edits: a job (no worker runs here, so the lines stay as they are); the POST answers
+        once it is queued."""
+        with self.client.get(
+            f"/m/{SLUG}/planning/orders/", name="orders", catch_response=True
+        ) as form:
+            self.server_time(form, "orders")
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+            key = re.search(r'name="request_key" value="([^"]+)"', form.text)
+            # the page set a CSRF cookie (the request had none): the form's token goes with it
+            csrf = re.search(r"csrftoken=([^;]+)", form.headers.get("Set-Cookie", ""))
+            if not (form.status_code == 200 and token and key and csrf):
+                form.failure("no form to select all on")
+                return
+        with self.client.post(
+            f"/m/{SLUG}/planning/orders/decide/",
+            data={"csrfmiddlewaretoken": token.group(1), "request_key": key.group(1),
+                  "status": "proposed", "select": "all", "decision": "edit", "percent": "0"},
+            headers={"Cookie": f"{COOKIE}; csrftoken={csrf.group(1)}"},
+            name="orders select-all", allow_redirects=False, catch_response=True,
+        ) as response:  # fmt: skip
+            if response.status_code != 302:
+                response.failure(f"HTTP {response.status_code}")
+            self.server_time(response, "orders select-all")
 
     @task(2)
     def alerts(self):

@@ -246,6 +246,7 @@ CELERY_REDISPATCH_SOURCES = [
     "forecasting.chunks.chunks_stranded",
     "forecasting.services.training_runs_stranded",
     "planning.services.policy_replays_stranded",
+    "planning.suggestions.bulk.suggestion_bulk_actions_stranded",
     "planning.notifications.deliveries_stranded",
 ]
 

@@ -5,6 +5,7 @@ and for the code that imports them."""
 
 from planning.models.alerts import Alert as Alert
 from planning.models.alerts import AlertStatistics as AlertStatistics
+from planning.models.bulk import SuggestionBulkAction as SuggestionBulkAction
 from planning.models.preferences import DEFAULT_SERVICE_LEVELS as DEFAULT_SERVICE_LEVELS
 from planning.models.preferences import PlanningSettings as PlanningSettings
 from planning.models.preferences import default_service_levels as default_service_levels

@@ -107,6 +107,12 @@ class Alert(TenantOwned):
             models.Index(
                 fields=["merchant", "state", "-money_at_risk"], name="alert_money_at_risk_idx"
             ),
+            # the inbox's largest unresolved alerts of a kind, read in order (no sort of all)
+            models.Index(
+                fields=["merchant", "kind", "-money_at_risk", "-opened_at", "-id"],
+                condition=~models.Q(state="resolved"),
+                name="alert_unresolved_risk_idx",
+            ),
         ]
 
     def __str__(self) -> str:

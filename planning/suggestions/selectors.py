@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Merchant
 from forecasting.models import ForecastRun
-from planning.models import PlanningSettings, ReorderSuggestion
+from planning.models import PlanningSettings, ReorderSuggestion, SuggestionBulkAction
 
 Status = ReorderSuggestion.Status
 
@@ -165,6 +165,16 @@ def chosen(
         status=Status.PROPOSED
     )
     return queryset if everything else queryset.filter(pk__in=ids)
+
+
+def bulk_action(*, merchant: Merchant, pk: int | None) -> SuggestionBulkAction | None:
+    """The merchant's bulk job ``pk`` (None for another store's), else its latest job still
+    queued or running; without the ids of its lines."""
+    jobs = SuggestionBulkAction.objects.for_merchant(merchant).defer("line_ids")
+    if pk is not None:
+        return jobs.filter(pk=pk).first()
+    waiting = [SuggestionBulkAction.Status.QUEUED, SuggestionBulkAction.Status.RUNNING]
+    return jobs.filter(status__in=waiting).order_by("-created_at", "-pk").first()
 
 
 # -- subtotals ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from planning.views.alerts import AlertActView as AlertActView
 from planning.views.alerts import AlertsView as AlertsView
 from planning.views.alerts import PromotionPlanDecideView as PromotionPlanDecideView
 from planning.views.alerts import PromotionPlansView as PromotionPlansView
+from planning.views.orders import SuggestionBulkStatusView as SuggestionBulkStatusView
 from planning.views.orders import SuggestionDecideView as SuggestionDecideView
 from planning.views.orders import SuggestionExportView as SuggestionExportView
 from planning.views.orders import SuggestionOutcomeView as SuggestionOutcomeView

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import uuid
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
@@ -21,12 +22,14 @@ from django.views.generic import TemplateView
 
 from accounts import formatting
 from accounts.errors import DomainError
-from accounts.portal import MerchantViewMixin
+from accounts.portal import MerchantViewMixin, RunStatusView
 from accounts.roles import Permission
+from core import runs
 from core.spreadsheets import spreadsheet_safe
 from inventory.services import merchant_today
 from planning import outcomes, policy, selectors, services
-from planning.models import ReorderSuggestion
+from planning.models import ReorderSuggestion, SuggestionBulkAction
+from planning.suggestions import bulk
 from planning.suggestions import selectors as suggestion_selectors
 from planning.views import order_rows
 
@@ -99,8 +102,31 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
             week_on=today + dt.timedelta(days=7),
             can_decide=self.can(Permission.PLAN)
             and line_filter.status == ReorderSuggestion.Status.PROPOSED,
+            # the form's token: the same form sent again finds the job it queued
+            request_key=uuid.uuid4().hex,
+            **self.bulk_job(),
         )
         return context
+
+    def bulk_job(self) -> dict:
+        """The bulk job the page follows (``job`` in its address, else one under way): its
+        progress while it runs, what it did once done, why it stopped if it failed."""
+        pk = self.request.GET.get("job", "")
+        job = suggestion_selectors.bulk_action(
+            merchant=self.merchant, pk=int(pk) if pk.isdigit() else None
+        )
+        if job is None:
+            return {}
+        done, total, label = bulk_progress(job)
+        progress = runs.progress(job, done=done, total=total, label=label)
+        shown = {"job": job, "job_progress": progress}
+        if job.status == SuggestionBulkAction.Status.SUCCEEDED:
+            action = bulk.Action.from_parameters(job.decision, job.parameters)
+            outcome = bulk.Outcome.from_json(job.result)
+            shown["job_message"] = outcome_message(action, outcome)
+            shown["job_orders"] = bool(outcome.purchase_orders)
+            shown["purchase_orders_url"] = _purchase_orders_page(self.merchant)
+        return shown
 
     def other_count(self, line_filter, today) -> int | None:
         """How many proposed lines the other side of the deferred filter holds."""
@@ -115,25 +141,39 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
         return selectors.matching(merchant=self.merchant, line_filter=other, today=today).count()
 
 
-def approval_message(approval: services.Approval) -> str:
+def approval_message(outcome: bulk.Outcome) -> str:
     """What approving did: how many lines, on which draft orders, and those on none."""
-    message = ngettext("%(count)s approved", "%(count)s approved", approval.approved) % {
-        "count": approval.approved
+    message = ngettext("%(count)s approved", "%(count)s approved", outcome.count) % {
+        "count": outcome.count
     }
-    if approval.purchase_orders:
-        orders_text = ", ".join(
-            f"{order.number} ({order.supplier.name})" for order in approval.purchase_orders
-        )
+    if outcome.purchase_orders:
+        orders = outcome.purchase_orders
+        orders_text = ", ".join(f"{number} ({supplier})" for number, supplier in orders)
         message += ngettext(
             ", on draft purchase order %(orders)s",
             ", on draft purchase orders %(orders)s",
-            len(approval.purchase_orders),
+            len(outcome.purchase_orders),
         ) % {"orders": orders_text}
-    if approval.without_supplier:
+    if outcome.without_supplier:
         message += _(
             "; %(count)s without a supplier, so on no order (give their SKUs supplier terms)"
-        ) % {"count": approval.without_supplier}
+        ) % {"count": outcome.without_supplier}
     return message + "."
+
+
+def outcome_message(action: bulk.Action, outcome: bulk.Outcome) -> str:
+    """What a decision on lines did, in the reader's words."""
+    count = {"count": outcome.count}
+    if action.decision == bulk.APPROVE:
+        return approval_message(outcome)
+    if action.decision == bulk.REJECT:
+        return _("%(count)s rejected.") % count
+    if action.decision == bulk.UNDEFER:
+        return _("%(count)s brought back.") % count
+    if action.decision == bulk.DEFER:
+        day = formatting.format_day(action.until)
+        return _("%(count)s deferred until %(day)s.") % {**count, "day": day}
+    return _("%(count)s quantities changed.") % count
 
 
 def _orders_page(merchant, query: str = "") -> str:
@@ -142,92 +182,120 @@ def _orders_page(merchant, query: str = "") -> str:
     return f"{target}?{query}" if query and "//" not in query and "\\" not in query else target
 
 
+def _purchase_orders_page(merchant) -> str:
+    target = reverse("inventory:purchase_orders", kwargs={"merchant_slug": merchant.slug})
+    return f"{target}?status=draft"
+
+
 class SuggestionDecideView(MerchantViewMixin, View):
     """Act on the ticked lines, or on every line matching the page's filter (``select`` =
     "all"): approve them onto draft purchase orders, reject them (with a reason), defer them
-    to a day, bring deferred ones back, or set or scale their quantities."""
+    to a day, bring deferred ones back, or set or scale their quantities. Every matching line
+    of a large store (more than `bulk.IN_BACKGROUND_ABOVE`) is decided by a job: the page
+    answers at once and follows it (``job`` in its address)."""
 
     required_permission = Permission.PLAN
 
     def post(self, request, *args, **kwargs):
         data = request.POST
         line_filter = selectors.LineFilter.from_query(data)
+        everything = data.get("select") == "all"
         back = urlencode(line_filter.query())
-        if data.get("select") != "all" and data.get("page", "").isdigit():
+        if not everything and data.get("page", "").isdigit():
             back += f"&page={data['page']}"
         lines = selectors.chosen(
             merchant=self.merchant,
             line_filter=line_filter,
             today=merchant_today(self.merchant),
             ids=[int(pk) for pk in data.getlist("ids") if pk.isdigit()],
-            everything=data.get("select") == "all",
+            everything=everything,
         )
-        act = {
-            "approve": self.approve,
-            "reject": self.reject,
-            "defer": self.defer,
-            "undefer": self.defer,
-            "edit": self.edit,
-        }.get(data.get("decision"))
-        arguments = {"merchant": self.merchant, "actor": request.user, "via": "portal"}
         try:
-            if act is not None:
-                done = act(request, lines, arguments)
-                if done is not None:
-                    return done
+            action = bulk.Action.from_form(data)
+            if action is not None and everything:
+                ids = bulk.chosen_ids(lines)
+                if len(ids) > bulk.IN_BACKGROUND_ABOVE:
+                    return self.queue(request, action, ids, line_filter)
+            if action is not None and action.scales:
+                # recorded as a job run at once, so the form sent again scales nothing twice
+                return self.scale_now(request, action, bulk.chosen_ids(lines), line_filter, back)
+            if action is not None:
+                outcome = bulk.act(
+                    merchant=self.merchant, lines=lines, action=action, actor=request.user
+                )
+                messages.success(request, outcome_message(action, outcome))
+                if action.decision == bulk.APPROVE and outcome.purchase_orders:
+                    # the drafts are where the approved lines go next: send them from there
+                    return redirect(_purchase_orders_page(self.merchant))
         except DomainError as error:
             messages.error(request, str(error))
         return redirect(_orders_page(self.merchant, back))
 
-    def approve(self, request, lines, arguments):
-        approval = services.suggestion_lines_order(lines=lines, **arguments)
-        messages.success(request, approval_message(approval))
-        if approval.purchase_orders:
-            # the drafts are where the approved lines go next: send them from there
-            return redirect(
-                reverse("inventory:purchase_orders", kwargs={"merchant_slug": self.merchant.slug})
-                + "?status=draft"
-            )
-        return None
-
-    def reject(self, request, lines, arguments):
-        count = services.suggestions_reject(
-            pks=list(lines.values_list("pk", flat=True)),
-            reason=request.POST.get("reason", ""),
-            **arguments,
+    def job(self, request, action, ids, query: dict, run_now: bool = False):
+        """The job deciding ``ids``, keyed by the form it came from (`bulk.request_key`)."""
+        return bulk.suggestion_bulk_queue(
+            merchant=self.merchant,
+            action=action,
+            line_ids=ids,
+            line_filter=query,
+            request_key=bulk.request_key(request.POST.get("request_key", ""), action, query),
+            actor=request.user,
+            run_now=run_now,
         )
-        messages.success(request, _("%(count)s rejected.") % {"count": count})
 
-    def defer(self, request, lines, arguments):
-        until = None
-        if request.POST.get("decision") == "defer":
-            try:
-                until = dt.date.fromisoformat(request.POST.get("until", ""))
-            except ValueError as error:
-                raise DomainError(_("Pick the day to defer the lines to.")) from error
-        count = services.suggestion_lines_defer(lines=lines, until=until, **arguments)
-        if until is None:
-            messages.success(request, _("%(count)s brought back.") % {"count": count})
+    def scale_now(self, request, action, ids, line_filter, back):
+        """Scale the quantities of ``ids`` by the action's percentage in this request, once
+        per form (`bulk.suggestion_bulk_queue` with ``run_now``); back to the page."""
+        job = self.job(request, action, ids, line_filter.query(), run_now=True)
+        if job.status == SuggestionBulkAction.Status.FAILED:
+            messages.error(request, job.message)
         else:
-            messages.success(
-                request,
-                _("%(count)s deferred until %(day)s.")
-                % {"count": count, "day": formatting.format_day(until)},
-            )
+            outcome = bulk.Outcome.from_json(job.result)
+            messages.success(request, outcome_message(action, outcome))
+        return redirect(_orders_page(self.merchant, back))
 
-    def edit(self, request, lines, arguments):
-        quantity = request.POST.get("quantity", "").strip()
-        percent = request.POST.get("percent", "").strip()
-        try:
-            count = services.suggestion_lines_quantity_change(
-                lines=lines,
-                quantity=Decimal(quantity) if quantity else None,
-                percent=Decimal(percent) if percent else None,
-                **arguments,
+    def queue(self, request, action, ids, line_filter):
+        """Queue the job deciding ``ids``; back to the page, which follows it."""
+        query = line_filter.query()
+        job = self.job(request, action, ids, query)
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s line is being decided in the background; this page follows it.",
+                "%(count)s lines are being decided in the background; this page follows them.",
+                job.lines_total,
             )
-        except InvalidOperation as error:
-            raise DomainError(_("Quantities and percentages are numbers.")) from error
-        messages.success(request, _("%(count)s quantities changed.") % {"count": count})
+            % {"count": formatting.format_number(job.lines_total)},
+        )
+        return redirect(_orders_page(self.merchant, urlencode({**query, "job": job.pk})))
+
+
+def bulk_progress(job) -> tuple[int, int, str]:
+    """A bulk job's steps done and in all, and what they are, for its progress bar."""
+    labels = {
+        bulk.APPROVE: _("Approving: %(done)s of %(total)s lines."),
+        bulk.REJECT: _("Rejecting: %(done)s of %(total)s lines."),
+        bulk.DEFER: _("Deferring: %(done)s of %(total)s lines."),
+        bulk.UNDEFER: _("Bringing back: %(done)s of %(total)s lines."),
+        bulk.EDIT: _("Changing quantities: %(done)s of %(total)s lines."),
+    }
+    label = labels.get(job.decision, labels[bulk.EDIT]) % {
+        "done": formatting.format_number(job.lines_done),
+        "total": formatting.format_number(job.lines_total),
+    }
+    return job.lines_done, job.lines_total, label
+
+
+class SuggestionBulkStatusView(RunStatusView):
+    """A bulk job's progress bar on the orders page (another store's job answers 404)."""
+
+    model = SuggestionBulkAction
+
+    def get_queryset(self):
+        return super().get_queryset().defer("line_ids")
+
+    def progress(self, run: SuggestionBulkAction) -> tuple[int, int, str]:
+        return bulk_progress(run)
 
 
 def outcome_json(suggestion: ReorderSuggestion, result: outcomes.Outcome, currency: str) -> dict:

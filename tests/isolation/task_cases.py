@@ -34,7 +34,12 @@ from inventory.models import (
     Supplier,
 )
 from inventory.summaries import WINDOW_DAYS as SUMMARY_WINDOW
-from planning.models import PolicyReplay, ReorderSuggestion, WebhookDelivery
+from planning.models import (
+    PolicyReplay,
+    ReorderSuggestion,
+    SuggestionBulkAction,
+    WebhookDelivery,
+)
 from tests import factories
 from tests.isolation.stores import (
     IMPORTED_DAY,
@@ -189,6 +194,31 @@ def check_delivery(test: TwoStoresTestCase, store: Store, pk: int, result) -> No
     test.assertEqual(json.loads(body)["data"], {"note": store.marker})
 
 
+def make_bulk_action(store: Store) -> int:
+    """A bulk approval of one proposed line of the store's."""
+    with tenant_context(store.merchant):
+        supplier = Supplier.objects.for_merchant(store.merchant).get(code="SUP")
+    line = factories.reorder_suggestion(
+        store.merchant,
+        factories.succeeded_run(store.merchant),
+        store.skus[0],
+        store.location,
+        supplier,
+    )
+    with tenant_context(store.merchant):
+        return SuggestionBulkAction.objects.create(
+            merchant=store.merchant, decision="approve", line_ids=[line.pk], lines_total=1
+        ).pk
+
+
+def check_bulk_action(test: TwoStoresTestCase, store: Store, pk: int, result) -> None:
+    job = fetch(SuggestionBulkAction, store, pk)
+    test.assertEqual((job.status, job.result.get("count")), ("succeeded", 1), job.message)
+    with tenant_context(store.merchant):
+        [line] = scoped(ReorderSuggestion, store).filter(pk__in=job.line_ids)
+    test.assertEqual(line.status, ReorderSuggestion.Status.APPROVED)
+
+
 def make_replay(store: Store) -> int:
     with tenant_context(store.merchant):
         return PolicyReplay.objects.create(
@@ -280,6 +310,7 @@ JOB_CASES: dict[str, JobCase] = {
     "planning.plan_after_forecast_task": JobCase(make_planned_run, check_planning),
     "planning.deliver_webhook_task": JobCase(make_delivery, check_delivery),
     "planning.policy_replay_task": JobCase(make_replay, check_replay),
+    "planning.suggestion_bulk_task": JobCase(make_bulk_action, check_bulk_action),
 }
 
 

@@ -16,6 +16,7 @@ from planning.models import (
     PromotionPlan,
     ReorderSuggestion,
     SkuClass,
+    SuggestionBulkAction,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -46,6 +47,23 @@ def _reorder_suggestion(world: World, ids: dict) -> ReorderSuggestion:
 def _decision(world: World) -> dict:
     edited, suggestion = Decision.Action.EDITED, world.objects[ReorderSuggestion]
     return audited(world, edited, {"note": world.marker}, suggestion=suggestion)
+
+
+@builds_from(SuggestionBulkAction)
+def _suggestion_bulk_action(world: World) -> dict:
+    line = world.objects[ReorderSuggestion]
+    return {
+        "status": SuggestionBulkAction.Status.SUCCEEDED,
+        "decision": "defer",
+        "parameters": {"until": "2030-01-01"},
+        "line_filter": {"q": world.marker},
+        "line_ids": [line.pk],
+        "lines_total": 1,
+        "lines_done": 1,
+        "result": {"count": 1},
+        "message": world.marker,
+        "request_key": world.marker,
+    }
 
 
 @builds_from(Alert)
