@@ -8,13 +8,17 @@ the same 404.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.views import View
+from django.views.generic import TemplateView
 
 from accounts import selectors
+from accounts.forms import add_form_errors
 from accounts.roles import Permission
 from accounts.tenancy import tenant_context
 from core import runs
@@ -97,3 +101,54 @@ class RunStatusView(MerchantViewMixin, View):
         response = JsonResponse(runs.progress(run, done=done, total=total, label=label))
         response["Cache-Control"] = "no-store"
         return response
+
+
+class ServiceFormView(MerchantViewMixin, TemplateView):
+    """A page with one form whose post calls a service. A valid form is handed to `save`; its
+    result to `saved`, which answers. A ValidationError from the service goes onto the form,
+    next to its field, and the page answers 400 with the form as posted, as it does for an
+    invalid form."""
+
+    form_class: type | None = None
+    #: the form's name in the template's context
+    form_name = "form"
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def saved(self, form, result):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault(self.form_name, self.form_class())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                result = self.save(form)
+            except ValidationError as error:
+                add_form_errors(form, error)
+            else:
+                return self.saved(form, result)
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}), status=400)
+
+
+class ActionView(MerchantViewMixin, View):
+    """A post that acts on one object and goes back to a page (`redirect_to`, a URL name
+    under the merchant). `act` returns the message of its success; a ValidationError it
+    raises is shown as the error instead."""
+
+    redirect_to = ""
+
+    def act(self, request, pk: int) -> str:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        try:
+            messages.success(request, self.act(request, pk))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.redirect_to, merchant_slug=self.merchant.slug)

@@ -219,21 +219,25 @@ def _token_details(token: ApiToken) -> dict[str, Any]:
     return {"token_id": token.pk, "name": token.name, "prefix": token.prefix, "role": token.role}
 
 
+def _revoke(
+    credential, kind: str, details: dict[str, Any], merchant: Merchant, actor: User, ip_address
+) -> None:
+    """Revoke an API token or an invitation now, and record it in its store's security log."""
+    credential.revoked_at = timezone.now()
+    credential.save(update_fields=["revoked_at"])
+    security_event_record(
+        merchant=merchant, kind=kind, actor=actor, ip_address=ip_address, details=details
+    )
+
+
 @transaction.atomic
 def api_token_revoke(
     *, merchant: Merchant, token_id: int, actor: User, ip_address: str | None = None
 ) -> ApiToken:
     token = ApiToken.objects.for_merchant(merchant).select_for_update().get(pk=token_id)
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        security_event_record(
-            merchant=merchant,
-            kind=SecurityEvent.Kind.TOKEN_REVOKED,
-            actor=actor,
-            ip_address=ip_address,
-            details=_token_details(token),
-        )
+        details = _token_details(token)
+        _revoke(token, SecurityEvent.Kind.TOKEN_REVOKED, details, merchant, actor, ip_address)
     return token
 
 
@@ -353,14 +357,9 @@ def invitation_revoke(
 ) -> None:
     invitation = Invitation.objects.for_merchant(merchant).select_for_update().get(pk=invitation_id)
     if invitation.accepted_at is None and invitation.revoked_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        security_event_record(
-            merchant=merchant,
-            kind=SecurityEvent.Kind.INVITATION_REVOKED,
-            actor=actor,
-            ip_address=ip_address,
-            details={"invitation_id": invitation.pk, "email": invitation.email},
+        details = {"invitation_id": invitation.pk, "email": invitation.email}
+        _revoke(
+            invitation, SecurityEvent.Kind.INVITATION_REVOKED, details, merchant, actor, ip_address
         )
 
 

@@ -181,6 +181,21 @@ class AuditEvent(TenantOwned):
         abstract = True
         ordering = ["-created_at", "-id"]
 
+    #: the ForeignKey to the audited object, named by each subclass
+    subject_field = ""
+
+    @classmethod
+    def record(cls, subject, action: str, *, actor, via: str, changes: dict):
+        """Keep one step of ``subject``'s history, in the merchant that owns it."""
+        return cls.objects.create(
+            merchant_id=subject.merchant_id,
+            action=action,
+            actor=actor,
+            via=via,
+            changes=changes,
+            **{cls.subject_field: subject},
+        )
+
 
 def tenant_models() -> list[type[TenantOwned]]:
     return [

@@ -1,22 +1,16 @@
 from django.urls import include, path
 
 from accounts.views import members, navigation, signing_in, store_settings
+from core.routes import named_routes, object_routes
 
 merchant_patterns = [
     path("members/", members.MembersView.as_view(), name="members"),
-    path("members/<int:pk>/role/", members.MemberRoleView.as_view(), name="member_role"),
-    path("members/<int:pk>/remove/", members.MemberRemoveView.as_view(), name="member_remove"),
-    path(
-        "invitations/<int:pk>/revoke/",
-        members.InvitationRevokeView.as_view(),
-        name="invitation_revoke",
+    *object_routes(
+        "members/", "member", {"role": members.MemberRoleView, "remove": members.MemberRemoveView}
     ),
+    *object_routes("invitations/", "invitation", {"revoke": members.InvitationRevokeView}),
     path("tokens/", store_settings.ApiTokensView.as_view(), name="api_tokens"),
-    path(
-        "tokens/<int:pk>/revoke/",
-        store_settings.ApiTokenRevokeView.as_view(),
-        name="api_token_revoke",
-    ),
+    *object_routes("tokens/", "api_token", {"revoke": store_settings.ApiTokenRevokeView}),
     path("settings/", store_settings.MerchantSettingsView.as_view(), name="merchant_settings"),
     path(
         "settings/support-access/",
@@ -32,12 +26,13 @@ urlpatterns = [
     path("help/glossary/", navigation.glossary_page, name="glossary"),
     # Four of Django's account pages with throttling or audit events added. They come before
     # the include, whose patterns of the same name and path they shadow; it serves the rest.
-    path("accounts/login/", signing_in.SignInView.as_view(), name="login"),
-    path("accounts/password_reset/", signing_in.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "accounts/password_change/",
-        signing_in.PasswordChangeView.as_view(),
-        name="password_change",
+    *named_routes(
+        "accounts/",
+        {
+            "login": signing_in.SignInView,
+            "password_reset": signing_in.PasswordResetView,
+            "password_change": signing_in.PasswordChangeView,
+        },
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",

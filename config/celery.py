@@ -29,6 +29,8 @@ app.conf.task_routes = {
     "forecasting.fine_tune*": {"queue": "gpu"},
     "forecasting.*": {"queue": "forecast"},
     "planning.policy_replay_task": {"queue": "forecast"},
+    # A decision on every line of a large store's orders page: bulk writes, as imports are.
+    "planning.suggestion_bulk_task": {"queue": "ingest"},
 }
 # The schedule lives in code (times in UTC).
 app.conf.beat_schedule = {

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core import dispatch
 from core.runs import FAILED, QUEUED, RUNNING
 
 # Stored on the job as its reason in English, not in the staff member's language; a page
@@ -70,6 +71,16 @@ def _reason(modeladmin, request, queryset, *, action: str, title) -> str | Templ
             "media": modeladmin.media,
         },
     )
+
+
+def task_sender(task: str, id_name: str) -> Callable[[object], None]:
+    """The ``dispatch`` of `job_actions` for a job whose task takes its merchant's id and its
+    own id as ``id_name``: sends ``task`` by name (`core.dispatch`)."""
+
+    def send(row) -> None:
+        dispatch.send(task, merchant_id=row.merchant_id, **{id_name: row.pk})
+
+    return send
 
 
 def job_actions(dispatch: Callable[[object], None], *, refused: Q | None = None) -> list:

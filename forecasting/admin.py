@@ -5,19 +5,9 @@ can be retried and queued ones cancelled."""
 from django.contrib import admin
 
 from accounts.admin_site import TenantOwnedAdmin
-from core import dispatch
-from core.admin_jobs import job_actions
+from core.admin_jobs import job_actions, task_sender
+from forecasting import services
 from forecasting.models import ForecastRun, ModelVersion, TrainingRun
-
-
-def _forecast(run: ForecastRun) -> None:
-
-    dispatch.send("forecasting.run_forecast_task", merchant_id=run.merchant_id, run_id=run.pk)
-
-
-def _fine_tune(run: TrainingRun) -> None:
-
-    dispatch.send("forecasting.fine_tune_task", merchant_id=run.merchant_id, run_id=run.pk)
 
 
 @admin.register(ForecastRun)
@@ -25,7 +15,7 @@ class ForecastRunAdmin(TenantOwnedAdmin):
     list_display = ["pk", "merchant", "status", "series_count", "local_date", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["model_counts", "timings", "model_version", "claimed_by"]
-    actions = job_actions(_forecast)
+    actions = job_actions(task_sender(services.FORECAST_TASK, "run_id"))
 
 
 @admin.register(TrainingRun)
@@ -33,7 +23,7 @@ class TrainingRunAdmin(TenantOwnedAdmin):
     list_display = ["pk", "merchant", "status", "mode", "steps_done", "steps", "device"]
     list_filter = ["status", "mode", "device"]
     readonly_fields = ["losses", "version", "corpus_loss_before", "corpus_loss_after"]
-    actions = job_actions(_fine_tune)
+    actions = job_actions(task_sender(services.FINE_TUNE_TASK, "run_id"))
 
 
 @admin.register(ModelVersion)

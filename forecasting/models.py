@@ -355,6 +355,7 @@ class ForecastOverrideEvent(AuditEvent):
 
     override = models.ForeignKey(ForecastOverride, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action.choices)
+    subject_field = "override"
 
     def __str__(self) -> str:
         return f"{self.action} forecast override {self.override_id}"

@@ -35,6 +35,9 @@ WEEK = 7
 FINE_TUNE_MODES = ("full", "lora")  # every weight, or low-rank adapters
 SELECTION_DAYS = SELECTION_WINDOWS * SELECTION_PERIODS  # the days the versions are judged on
 MIN_DAYS = SELECTION_DAYS + 4 * WEEK  # and at least four weeks to train the judged twin on
+# The tasks of a run, sent by name (`core.dispatch`); each takes the run's id as ``run_id``.
+FORECAST_TASK = "forecasting.run_forecast_task"
+FINE_TUNE_TASK = "forecasting.fine_tune_task"
 
 
 def forecast_run_create(
@@ -53,9 +56,7 @@ def forecast_run_create(
                 return None
         else:
             run = ForecastRun.objects.create(merchant=merchant, horizon=horizon)
-        dispatch.send_on_commit(
-            "forecasting.run_forecast_task", merchant_id=merchant.pk, run_id=run.pk
-        )
+        dispatch.send_on_commit(FORECAST_TASK, merchant_id=merchant.pk, run_id=run.pk)
     return run
 
 
@@ -63,9 +64,7 @@ def forecast_runs_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     """The task of each forecast run queued before ``queued_before`` and still waiting: the
     broker was away or lost it (`core.dispatch`)."""
 
-    return dispatch.stranded(
-        ForecastRun, "forecasting.run_forecast_task", "run_id", queued_before=queued_before
-    )
+    return dispatch.stranded(ForecastRun, FORECAST_TASK, "run_id", queued_before=queued_before)
 
 
 def forecast_run_fail(*, merchant: Merchant, run_id: int, message: str) -> None:
@@ -139,9 +138,7 @@ def training_run_create(
         run = TrainingRun.objects.create(
             merchant=merchant, mode=mode, steps=steps or settings.FINE_TUNE_STEPS
         )
-        dispatch.send_on_commit(
-            "forecasting.fine_tune_task", merchant_id=merchant.pk, run_id=run.pk
-        )
+        dispatch.send_on_commit(FINE_TUNE_TASK, merchant_id=merchant.pk, run_id=run.pk)
     return run
 
 
@@ -149,9 +146,7 @@ def training_runs_stranded(*, queued_before: dt.datetime) -> list[tuple]:
     """The task of each training run queued before ``queued_before`` and still waiting: the
     broker was away or lost it (`core.dispatch`)."""
 
-    return dispatch.stranded(
-        TrainingRun, "forecasting.fine_tune_task", "run_id", queued_before=queued_before
-    )
+    return dispatch.stranded(TrainingRun, FINE_TUNE_TASK, "run_id", queued_before=queued_before)
 
 
 def model_version_make_active(merchant: Merchant, version: ModelVersion) -> None:
@@ -215,14 +210,7 @@ def _override_state(override: ForecastOverride) -> dict:
 def _override_record(
     override: ForecastOverride, action: str, *, actor: User | None, via: str, changes: dict
 ) -> ForecastOverrideEvent:
-    return ForecastOverrideEvent.objects.create(
-        merchant_id=override.merchant_id,
-        override=override,
-        action=action,
-        actor=actor,
-        via=via,
-        changes=changes,
-    )
+    return ForecastOverrideEvent.record(override, action, actor=actor, via=via, changes=changes)
 
 
 def _override_check(merchant: Merchant, override: ForecastOverride) -> None:

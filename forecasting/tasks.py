@@ -2,9 +2,8 @@
 id as the claimant, so a redelivery after its worker died resumes the run."""
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import partial
+from collections.abc import Callable
+from typing import TypeVar
 
 from celery import shared_task
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.db import transaction
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
+from core.tasks import job_task
 from forecasting import chunks, embeddings, engine, fine_tuning, night, services
 from forecasting.accuracy import forecast_accuracy_record
 from forecasting.models import SeriesForecast
@@ -20,63 +20,66 @@ logger = logging.getLogger(__name__)
 # How long a chunk over its store's limit waits before it is queued again.
 CHUNK_RETRY_SECONDS = 5
 
+T = TypeVar("T")
 
-@contextmanager
-def _marks_failed(what: str, fail: Callable[..., object], message: str) -> Iterator[None]:
-    """An unexpected error inside is logged, marks the task's row failed with ``message`` (for
-    the merchant's page) and is raised again (for Celery's record)."""
+
+def _execute_claimed(
+    task,
+    what: str,
+    execute: Callable[..., T],
+    fail: Callable[..., object],
+    message: str,
+    *,
+    merchant_id: int,
+    **ids: int,
+) -> T:
+    """``execute`` the job named by ``ids`` for the merchant, claimed by the task's own id. An
+    unexpected error is logged, marks the job failed with ``message`` (for the merchant's
+    page) and is raised again (for Celery's record)."""
+    merchant = Merchant.objects.get(pk=merchant_id)
     try:
-        yield
+        return execute(merchant=merchant, claimant=task.request.id or "", **ids)
     except Exception:
-        logger.exception("%s failed", what)
-        fail(message=message)
+        logger.exception("%s of merchant %s failed", what, merchant_id)
+        fail(merchant=merchant, message=message, **ids)
         raise
 
 
-@shared_task(
-    bind=True,
-    name="forecasting.run_forecast_task",
-    soft_time_limit=30 * 60,
-    time_limit=32 * 60,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+@job_task("forecasting.run_forecast_task", bind=True, soft_time_limit=30 * 60, time_limit=32 * 60)
 def run_forecast_task(self, *, merchant_id: int, run_id: int) -> None:
-    merchant = Merchant.objects.get(pk=merchant_id)
-    with _marks_failed(
-        f"forecast run {run_id} of merchant {merchant_id}",
-        partial(services.forecast_run_fail, merchant=merchant, run_id=run_id),
+    run = _execute_claimed(
+        self,
+        f"forecast run {run_id}",
+        engine.forecast_run_execute,
+        services.forecast_run_fail,
         "The run stopped on an unexpected error.",
-    ):
-        run = engine.forecast_run_execute(
-            merchant=merchant, run_id=run_id, claimant=self.request.id or ""
-        )
+        merchant_id=merchant_id,
+        run_id=run_id,
+    )
     if run is not None and run.status == run.Status.SUCCEEDED:
         night.follow_up(merchant_id=merchant_id, run_id=run_id)
 
 
-@shared_task(
+@job_task(
+    "forecasting.forecast_chunk_task",
     bind=True,
-    name="forecasting.forecast_chunk_task",
     soft_time_limit=30 * 60,
     time_limit=32 * 60,
-    acks_late=True,
-    reject_on_worker_lost=True,
     max_retries=None,
 )
 def forecast_chunk_task(self, *, merchant_id: int, chunk_id: int) -> None:
     """One chunk of a large store's night (`forecasting.chunks`). When the store already runs
     its most chunks, the task goes back to the end of the queue: other stores' work, queued
     meanwhile, comes first."""
-    merchant = Merchant.objects.get(pk=merchant_id)
-    with _marks_failed(
-        f"forecast chunk {chunk_id} of merchant {merchant_id}",
-        partial(chunks.chunk_fail, merchant=merchant, chunk_id=chunk_id),
+    chunk = _execute_claimed(
+        self,
+        f"forecast chunk {chunk_id}",
+        chunks.chunk_execute,
+        chunks.chunk_fail,
         "The chunk stopped on an unexpected error.",
-    ):
-        chunk = chunks.chunk_execute(
-            merchant=merchant, chunk_id=chunk_id, claimant=self.request.id or ""
-        )
+        merchant_id=merchant_id,
+        chunk_id=chunk_id,
+    )
     if chunk == chunks.BUSY:
         if self.request.is_eager:  # in-process, chunks run one by one: nothing to wait for
             logger.warning("chunk %s of merchant %s found its store busy", chunk_id, merchant_id)
@@ -101,14 +104,7 @@ def nightly_forecasts_task() -> int:
     )
 
 
-@shared_task(
-    bind=True,
-    name="forecasting.fine_tune_task",
-    soft_time_limit=55 * 60,
-    time_limit=60 * 60,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+@job_task("forecasting.fine_tune_task", bind=True, soft_time_limit=55 * 60, time_limit=60 * 60)
 def fine_tune_task(self, *, merchant_id: int, run_id: int) -> None:
     merchant = Merchant.objects.get(pk=merchant_id)
     try:
@@ -144,13 +140,7 @@ def embed_catalogues_task() -> int:
     return embedded
 
 
-@shared_task(
-    name="forecasting.explain_forecast_task",
-    soft_time_limit=5 * 60,
-    time_limit=6 * 60,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+@job_task("forecasting.explain_forecast_task", soft_time_limit=5 * 60, time_limit=6 * 60)
 def explain_forecast_task(*, merchant_id: int, forecast_id: int) -> bool:
     """The SHAP explanation of one stored forecast, asked for by a portal page (kept with the
     forecast; a repeated task finds it there and does nothing)."""

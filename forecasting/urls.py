@@ -1,24 +1,17 @@
 from django.urls import path
 
+from core.routes import object_routes
 from forecasting import views
 
 app_name = "forecasting"
 
 urlpatterns = [
     path("", views.ForecastRunsView.as_view(), name="runs"),
-    path("runs/<int:pk>/status/", views.ForecastRunStatusView.as_view(), name="run_status"),
+    *object_routes("runs/", "run", {"status": views.ForecastRunStatusView}),
     path("skus/<int:pk>/", views.SkuForecastView.as_view(), name="sku_forecast"),
-    path(
-        "overrides/<int:pk>/end/",
-        views.ForecastOverrideEndView.as_view(),
-        name="forecast_override_end",
-    ),
+    *object_routes("overrides/", "forecast_override", {"end": views.ForecastOverrideEndView}),
     path("accuracy/", views.AccuracyView.as_view(), name="accuracy"),
     path("models/", views.ModelsView.as_view(), name="models"),
     path("models/rollback/", views.ModelRollbackView.as_view(), name="model_rollback"),
-    path(
-        "models/<int:pk>/activate/",
-        views.ModelVersionActivateView.as_view(),
-        name="model_activate",
-    ),
+    *object_routes("models/", "model", {"activate": views.ModelVersionActivateView}),
 ]

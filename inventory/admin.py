@@ -3,8 +3,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import ReadOnlyAdminMixin, StoreDataInlineMixin, TenantOwnedAdmin
-from core import dispatch
-from core.admin_jobs import job_actions
+from core.admin_jobs import job_actions, task_sender
 from inventory.models import (
     REFUSED_IMPORTS,
     SKU,
@@ -22,11 +21,6 @@ from inventory.models import (
     Supplier,
     SupplierItem,
 )
-
-
-def _run_import(job: ImportJob) -> None:
-
-    dispatch.send("inventory.run_import_task", merchant_id=job.merchant_id, job_id=job.pk)
 
 
 @admin.register(Location)
@@ -193,7 +187,9 @@ class ImportJobAdmin(TenantOwnedAdmin):
     ]
     list_filter = [ImportOutcomeFilter, "resource"]
     search_fields = ["original_name", "merchant__name"]
-    actions = job_actions(_run_import, refused=REFUSED_IMPORTS)
+    actions = job_actions(
+        task_sender("inventory.run_import_task", "job_id"), refused=REFUSED_IMPORTS
+    )
     readonly_fields = [
         "outcome_badge",
         "header",

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -174,6 +175,16 @@ def _clean_prime_days(spans: Iterable) -> list[list[str]]:
             )
         cleaned.append([start.isoformat(), end.isoformat()])
     return sorted(cleaned)
+
+
+# A preset's settings, named as `calendar_preset_save` takes them and as the portal's form and
+# the API's serializer clean them.
+PRESET_SETTINGS = ("country", "subdivision", "public_holidays", "festivals", "prime_day_dates")
+
+
+def preset_settings(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The preset's settings out of a form's or a serializer's cleaned data."""
+    return {name: data[name] for name in PRESET_SETTINGS}
 
 
 def calendar_preset_save(

@@ -22,7 +22,8 @@ from django.utils import timezone
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from core import dispatch
-from inventory.models import SKU, CatalogueState, SalesDay, SkuSummary, StockLevel
+from inventory.models import CatalogueState, SalesDay, SkuSummary, StockLevel
+from inventory.sku_rows import per_sku_rows_upsert
 
 WINDOW_DAYS = 28
 
@@ -116,21 +117,16 @@ def _rebuild(merchant: Merchant) -> None:
         .values_list("sku_id", "total")
     )
     zero = (Decimal("0"), Decimal("0"))
-    rows = [
-        SkuSummary(
+    per_sku_rows_upsert(
+        merchant=merchant,
+        model=SkuSummary,
+        row=lambda sku: SkuSummary(
             merchant=merchant,
             sku_id=sku,
             units_28d=_fitted(units.get(sku, zero)[0], "units_28d"),
             revenue_28d=_fitted(units.get(sku, zero)[1], "revenue_28d"),
             on_hand=_fitted(on_hand.get(sku), "on_hand"),
-        )
-        for sku in SKU.objects.for_merchant(merchant).values_list("pk", flat=True)
-    ]
-    SkuSummary.objects.bulk_create(
-        rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["sku"],
+        ),
         update_fields=["units_28d", "revenue_28d", "on_hand"],
     )
 

@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError, connection
 
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
+from core.tasks import job_task
 from inventory import calendars, demo, partitions, services, summaries
 from inventory.ingest import imports
 
@@ -26,13 +27,11 @@ DATABASE_LOST_MESSAGE = (
 )
 
 
-@shared_task(
+@job_task(
+    "inventory.run_import_task",
     bind=True,
-    name="inventory.run_import_task",
     soft_time_limit=30 * 60,
     time_limit=32 * 60,
-    acks_late=True,
-    reject_on_worker_lost=True,
     max_retries=IMPORT_RETRIES + VERDICT_RETRIES,
 )
 def run_import_task(self, *, merchant_id: int, job_id: int) -> None:
@@ -69,13 +68,7 @@ def run_import_task(self, *, merchant_id: int, job_id: int) -> None:
         raise
 
 
-@shared_task(
-    name="inventory.load_sample_data_task",
-    soft_time_limit=10 * 60,
-    time_limit=11 * 60,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+@job_task("inventory.load_sample_data_task", soft_time_limit=10 * 60, time_limit=11 * 60)
 def load_sample_data_task(*, merchant_id: int) -> bool:
     """The sample data of a store onboarded with it; loads nothing into a store that has a
     catalogue already, so a redelivered task is harmless."""
@@ -99,13 +92,7 @@ def maintain_sales_partitions_task() -> dict:
     }
 
 
-@shared_task(
-    name="inventory.refresh_sku_summaries_task",
-    soft_time_limit=10 * 60,
-    time_limit=11 * 60,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+@job_task("inventory.refresh_sku_summaries_task", soft_time_limit=10 * 60, time_limit=11 * 60)
 def refresh_sku_summaries_task(*, merchant_id: int) -> bool:
     """Queued after each write of sales or stock; a burst of syncs rebuilds once per write at
     most, and fewer when the rebuilds overlap (each checks the counter under its lock)."""

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core.routes import DETAIL, collection_routes, object_routes
 from inventory import purchase_order_views as po
 from inventory import views
 
@@ -11,45 +12,35 @@ urlpatterns = [
     path("skus/<int:pk>/", views.SkuDetailView.as_view(), name="sku_detail"),
     path("locations/", views.LocationListView.as_view(), name="location_list"),
     path("locations/calendars/", views.CalendarSettingsView.as_view(), name="calendars"),
-    path(
-        "locations/calendars/<int:pk>/delete/",
-        views.CalendarPresetDeleteView.as_view(),
-        name="calendar_preset_delete",
+    *object_routes(
+        "locations/calendars/", "calendar_preset", {"delete": views.CalendarPresetDeleteView}
     ),
-    path("purchase-orders/", po.PurchaseOrderListView.as_view(), name="purchase_orders"),
-    path(
-        "purchase-orders/export/",
-        po.PurchaseOrderExportView.as_view(),
-        name="purchase_orders_export",
+    *collection_routes(
+        "purchase-orders/",
+        "purchase_orders",
+        {"": po.PurchaseOrderListView, "export": po.PurchaseOrderExportView},
     ),
-    path(
-        "purchase-orders/<int:pk>/",
-        po.PurchaseOrderDetailView.as_view(),
-        name="purchase_order_detail",
-    ),
-    path(
-        "purchase-orders/<int:pk>/act/",
-        po.PurchaseOrderActView.as_view(),
-        name="purchase_order_act",
-    ),
-    path(
-        "purchase-orders/<int:pk>/receive/",
-        po.PurchaseOrderReceiveView.as_view(),
-        name="purchase_order_receive",
+    *object_routes(
+        "purchase-orders/",
+        "purchase_order",
+        {
+            DETAIL: po.PurchaseOrderDetailView,
+            "act": po.PurchaseOrderActView,
+            "receive": po.PurchaseOrderReceiveView,
+            "pdf": po.PurchaseOrderPdfView,
+        },
     ),
     path(
         "purchase-orders/<int:pk>/lines/<int:line_pk>/",
         po.PurchaseOrderLineView.as_view(),
         name="purchase_order_line",
     ),
-    path(
-        "purchase-orders/<int:pk>/pdf/",
-        po.PurchaseOrderPdfView.as_view(),
-        name="purchase_order_pdf",
-    ),
     path("data/", views.DataView.as_view(), name="data"),
-    path("data/imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
-    path("data/imports/<int:pk>/status/", views.ImportStatusView.as_view(), name="import_status"),
+    *object_routes(
+        "data/imports/",
+        "import",
+        {DETAIL: views.ImportDetailView, "status": views.ImportStatusView},
+    ),
     path(
         "data/imports/<int:pk>/errors.csv",
         views.ImportErrorReportView.as_view(),

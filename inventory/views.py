@@ -196,12 +196,8 @@ class CalendarSettingsView(MerchantViewMixin, TemplateView):
                 lambda: calendars.calendar_preset_save(
                     merchant=self.merchant,
                     location=location,
-                    country=data["country"],
-                    subdivision=data["subdivision"],
-                    public_holidays=data["public_holidays"],
-                    festivals=data["festivals"],
-                    prime_day_dates=data["prime_day_dates"],
                     actor=request.user,
+                    **calendars.preset_settings(data),
                 ),
                 form,
                 "preset_form",

@@ -8,8 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
 from accounts.admin_site import ReadOnlyAdminMixin, TenantOwnedAdmin
-from core import dispatch
-from core.admin_jobs import job_actions
+from core.admin_jobs import job_actions, task_sender
 from planning import health, statistics
 from planning.models import Alert, AlertStatistics, PolicyReplay, ServiceHealth, WebhookDelivery
 
@@ -66,14 +65,9 @@ class ServiceHealthAdmin(ReadOnlyPage):
         return TemplateResponse(request, "admin/planning/service_health.html", context)
 
 
-def _replay(job: PolicyReplay) -> None:
-
-    dispatch.send("planning.policy_replay_task", merchant_id=job.merchant_id, replay_id=job.pk)
-
-
 @admin.register(PolicyReplay)
 class PolicyReplayAdmin(TenantOwnedAdmin):
     list_display = ["pk", "merchant", "status", "days", "reviews_done", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["figures", "claimed_by", "message"]
-    actions = job_actions(_replay)
+    actions = job_actions(task_sender("planning.policy_replay_task", "replay_id"))

@@ -5,11 +5,13 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from accounts.errors import DomainError
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from core import runs
+from core.tasks import job_task
 from forecasting import workers
 from forecasting.models import ForecastRun
 from planning import (
@@ -21,8 +23,9 @@ from planning import (
     selectors,
     services,
 )
-from planning.models import PolicyReplay
+from planning.models import PolicyReplay, SuggestionBulkAction
 from planning.replays import execute
+from planning.suggestions import bulk
 
 logger = logging.getLogger(__name__)
 
@@ -96,14 +99,7 @@ def merchant_checks_task() -> dict:
     return done
 
 
-@shared_task(
-    bind=True,
-    name="planning.policy_replay_task",
-    soft_time_limit=40 * 60,
-    time_limit=42 * 60,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+@job_task("planning.policy_replay_task", bind=True, soft_time_limit=40 * 60, time_limit=42 * 60)
 def policy_replay_task(self, *, merchant_id: int, replay_id: int) -> None:
     merchant = Merchant.objects.get(pk=merchant_id)
     try:
@@ -119,4 +115,23 @@ def policy_replay_task(self, *, merchant_id: int, replay_id: int) -> None:
             merchant=merchant,
             pk=replay_id,
             message="The replay stopped on an unexpected error.",
+        )
+
+
+@job_task("planning.suggestion_bulk_task", bind=True, soft_time_limit=10 * 60, time_limit=11 * 60)
+def suggestion_bulk_task(self, *, merchant_id: int, job_id: int) -> None:
+    """A decision on every line a filter of the orders page matched
+    (`planning.suggestions.bulk`)."""
+    merchant = Merchant.objects.get(pk=merchant_id)
+    try:
+        bulk.suggestion_bulk_execute(
+            merchant=merchant, job_id=job_id, claimant=self.request.id or ""
+        )
+    except Exception:
+        logger.exception("bulk action %s of merchant %s failed", job_id, merchant_id)
+        runs.fail(
+            SuggestionBulkAction,
+            merchant=merchant,
+            pk=job_id,
+            message=gettext_noop("The action stopped on an unexpected error."),
         )

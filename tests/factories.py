@@ -13,7 +13,9 @@ from accounts import services as account_services
 from accounts.models import IdempotencyRecord, Merchant, User
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from forecasting.models import ForecastRun
+from forecasting import selectors as forecasting_selectors
+from forecasting import services as forecasting_services
+from forecasting.models import ForecastOverride, ForecastRun, ModelVersion, SeriesForecast
 from inventory.models import (
     SKU,
     CalendarEvent,
@@ -59,6 +61,12 @@ class MerchantFactory(factory.django.DjangoModelFactory):
     currency = "GBP"
 
 
+def merchants(*slugs: str) -> list[Merchant]:
+    """A store for each of ``slugs``: a test across tenants acts in one and checks that the
+    others are left as they were."""
+    return [MerchantFactory(slug=slug) for slug in slugs]
+
+
 def member(merchant: Merchant, role: str = Role.OWNER, user: User | None = None) -> User:
     """A user with ``role`` in ``merchant`` (object permissions assigned as in production)."""
     user = user or UserFactory()
@@ -101,7 +109,9 @@ class TenantFactory(factory.django.DjangoModelFactory):
             return super()._create(model_class, *args, **kwargs)
 
 
-SAME_MERCHANT = factory.SelfAttribute("..merchant")
+def of_same_merchant(factory_class: type[TenantFactory]) -> factory.SubFactory:
+    """A related object made by ``factory_class`` for the merchant of the object that needs it."""
+    return factory.SubFactory(factory_class, merchant=factory.SelfAttribute("..merchant"))
 
 
 class LocationFactory(TenantFactory):
@@ -131,12 +141,22 @@ class SKUFactory(TenantFactory):
     unit_cost = Decimal("2.10")
 
 
+class SeriesRowFactory(TenantFactory):
+    """A row about one SKU at one location (a series), both of the row's merchant."""
+
+    class Meta:
+        abstract = True
+
+    sku = of_same_merchant(SKUFactory)
+    location = of_same_merchant(LocationFactory)
+
+
 class SupplierItemFactory(TenantFactory):
     class Meta:
         model = SupplierItem
 
-    supplier = factory.SubFactory(SupplierFactory, merchant=SAME_MERCHANT)
-    sku = factory.SubFactory(SKUFactory, merchant=SAME_MERCHANT)
+    supplier = of_same_merchant(SupplierFactory)
+    sku = of_same_merchant(SKUFactory)
     lead_time_mean_days = Decimal("10")
     lead_time_std_days = Decimal("2")
     moq = Decimal("12")
@@ -144,22 +164,18 @@ class SupplierItemFactory(TenantFactory):
     unit_cost = Decimal("2.00")
 
 
-class StockLevelFactory(TenantFactory):
+class StockLevelFactory(SeriesRowFactory):
     class Meta:
         model = StockLevel
 
-    sku = factory.SubFactory(SKUFactory, merchant=SAME_MERCHANT)
-    location = factory.SubFactory(LocationFactory, merchant=SAME_MERCHANT)
     on_hand = Decimal("40")
     as_of = factory.LazyFunction(timezone.now)
 
 
-class SalesDayFactory(TenantFactory):
+class SalesDayFactory(SeriesRowFactory):
     class Meta:
         model = SalesDay
 
-    sku = factory.SubFactory(SKUFactory, merchant=SAME_MERCHANT)
-    location = factory.SubFactory(LocationFactory, merchant=SAME_MERCHANT)
     date = factory.Sequence(lambda n: dt.date(2024, 1, 1) + dt.timedelta(days=n))
     units = Decimal("3")
     revenue = Decimal("14.85")
@@ -172,7 +188,7 @@ class PromotionFactory(TenantFactory):
 
     code = factory.Sequence(lambda n: f"PROMO{n}")
     name = factory.Sequence(lambda n: f"Promotion {n}")
-    sku = factory.SubFactory(SKUFactory, merchant=SAME_MERCHANT)
+    sku = of_same_merchant(SKUFactory)
     start_date = dt.date(2024, 3, 1)
     end_date = dt.date(2024, 3, 14)
     discount_percent = Decimal("20")
@@ -202,8 +218,8 @@ class PurchaseOrderFactory(TenantFactory):
         model = PurchaseOrder
 
     number = factory.Sequence(lambda n: f"PO-{n:05d}")
-    supplier = factory.SubFactory(SupplierFactory, merchant=SAME_MERCHANT)
-    location = factory.SubFactory(LocationFactory, merchant=SAME_MERCHANT)
+    supplier = of_same_merchant(SupplierFactory)
+    location = of_same_merchant(LocationFactory)
     expected_arrival = dt.date(2024, 4, 1)
 
 
@@ -211,21 +227,19 @@ class PurchaseOrderLineFactory(TenantFactory):
     class Meta:
         model = PurchaseOrderLine
 
-    purchase_order = factory.SubFactory(PurchaseOrderFactory, merchant=SAME_MERCHANT)
-    sku = factory.SubFactory(SKUFactory, merchant=SAME_MERCHANT)
+    purchase_order = of_same_merchant(PurchaseOrderFactory)
+    sku = of_same_merchant(SKUFactory)
     quantity_ordered = Decimal("24")
     unit_cost = Decimal("2.00")
 
 
-class OrderLineFactory(TenantFactory):
+class OrderLineFactory(SeriesRowFactory):
     class Meta:
         model = OrderLine
 
     order_id = factory.Sequence(lambda n: f"ORD{n}")
     ordered_at = factory.LazyFunction(timezone.now)
     date = factory.LazyAttribute(lambda line: line.ordered_at.date())
-    sku = factory.SubFactory(SKUFactory, merchant=SAME_MERCHANT)
-    location = factory.SubFactory(LocationFactory, merchant=SAME_MERCHANT)
     quantity = Decimal("2")
     unit_price = Decimal("4.95")
 
@@ -259,12 +273,85 @@ class IdempotencyRecordFactory(TenantFactory):
     body = b"{}"
 
 
+class ModelVersionFactory(TenantFactory):
+    """A fine-tuned model version, serving unless ``status`` says otherwise."""
+
+    class Meta:
+        model = ModelVersion
+
+    status = ModelVersion.Status.ACTIVE
+    mode = "lora"
+    artifact = factory.Sequence(lambda n: f"models/v{n}.safetensors")
+
+
+def created(model_class, merchant: Merchant, /, **fields):
+    """A row of ``model_class`` for ``merchant``, created as the merchant (row-level security
+    checks the write)."""
+    with tenant_context(merchant):
+        return model_class.objects.create(merchant=merchant, **fields)
+
+
 def succeeded_run(merchant: Merchant, **fields) -> ForecastRun:
     """A forecast run that succeeded: what suggestions, alerts and pages hang off."""
+    return created(ForecastRun, merchant, status=ForecastRun.Status.SUCCEEDED, **fields)
+
+
+def series_forecast(
+    merchant: Merchant, run: ForecastRun, sku: SKU, location: Location, quantiles, **fields
+) -> SeriesForecast:
+    """The stored forecast of ``run`` for one series: ``quantiles`` (levels x days) packed as
+    the worker stores them, by the transformer unless ``fields`` names another model."""
+    fields.setdefault("model", "transformer")
+    return created(
+        SeriesForecast, merchant, run=run, sku=sku, location=location,
+        quantiles=SeriesForecast.pack(quantiles), **fields,
+    )  # fmt: skip
+
+
+def forecast_override(merchant: Merchant, *, actor: User, sku: SKU, **fields) -> ForecastOverride:
+    """An override set through the service (validated and audited as the portal's): ``sku``'s
+    forecast at every location 25% up for the two weeks from the merchant's today, unless
+    ``fields`` say otherwise."""
+    today = forecasting_selectors.merchant_today(merchant)
+    values = {
+        "sku_id": sku.pk,
+        "location_id": None,
+        "start_date": today,
+        "end_date": today + dt.timedelta(days=13),
+        "kind": "percent",
+        "amount": Decimal("25"),
+        "reason": "Trade fair in town",
+        "expires_on": today + dt.timedelta(days=13),
+        **fields,
+    }
+    return forecasting_services.forecast_override_create(merchant=merchant, actor=actor, **values)
+
+
+def sales_days(merchant: Merchant, *, skus, locations, dates, units, **fields) -> list[SalesDay]:
+    """A day of sales for each SKU at each location on each of ``dates``, written in one
+    statement; ``units`` is a number, or a function of the date."""
+    units_on = units if callable(units) else (lambda date: units)
     with tenant_context(merchant):
-        return ForecastRun.objects.create(
-            merchant=merchant, status=ForecastRun.Status.SUCCEEDED, **fields
+        return SalesDay.objects.bulk_create(
+            SalesDay(merchant=merchant, sku=sku, location=location, date=date,
+                     units=units_on(date), **fields)
+            for sku in skus
+            for location in locations
+            for date in dates
+        )  # fmt: skip
+
+
+def suggestions_for_new_skus(
+    merchant: Merchant, run: ForecastRun, location: Location, suppliers: dict[str, Supplier]
+) -> list[ReorderSuggestion]:
+    """A proposed suggestion (as `reorder_suggestion` makes it) for a new SKU of each code in
+    ``suppliers``, from the supplier the code maps to."""
+    return [
+        reorder_suggestion(
+            merchant, run, SKUFactory(merchant=merchant, code=code), location, supplier
         )
+        for code, supplier in suppliers.items()
+    ]
 
 
 def reorder_suggestion(
@@ -278,21 +365,21 @@ def reorder_suggestion(
             "safety_stock", "reorder_point", "order_up_to", "needed", "value",
         )
     }  # fmt: skip
-    with tenant_context(merchant):
-        return ReorderSuggestion.objects.create(
-            merchant=merchant,
-            forecast_run=run,
-            sku=sku,
-            location=location,
-            supplier=supplier,
-            service_class="AX",
-            target_fill_rate=Decimal("0.95"),
-            expected_fill_rate=Decimal("0.96"),
-            pack_size=Decimal("12"),
-            moq=Decimal("24"),
-            suggested_quantity=Decimal(quantity),
-            quantity=Decimal(quantity),
-            unit_cost=Decimal("2"),
-            **numbers,
-            **extra,
-        )
+    return created(
+        ReorderSuggestion,
+        merchant,
+        forecast_run=run,
+        sku=sku,
+        location=location,
+        supplier=supplier,
+        service_class="AX",
+        target_fill_rate=Decimal("0.95"),
+        expected_fill_rate=Decimal("0.96"),
+        pack_size=Decimal("12"),
+        moq=Decimal("24"),
+        suggested_quantity=Decimal(quantity),
+        quantity=Decimal(quantity),
+        unit_cost=Decimal("2"),
+        **numbers,
+        **extra,
+    )

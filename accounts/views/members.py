@@ -12,101 +12,88 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import TemplateView
 
 from accounts import selectors, services
 from accounts.client_address import client_ip
 from accounts.forms import AcceptInvitationForm, InvitationForm, RoleForm, add_form_errors
 from accounts.models import Invitation, Membership
-from accounts.portal import MerchantViewMixin
+from accounts.portal import ActionView, ServiceFormView
 from accounts.roles import Permission, Role
 
 
-class MembersView(MerchantViewMixin, TemplateView):
+class MembersView(ServiceFormView):
     template_name = "accounts/members.html"
     required_permission = Permission.MANAGE
+    form_class = InvitationForm
+    form_name = "invite_form"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["members"] = selectors.members_for_merchant(merchant=self.merchant)
         context["invitations"] = selectors.open_invitations_for_merchant(merchant=self.merchant)
-        context.setdefault("invite_form", InvitationForm())
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = InvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.invitation_create(
-                    merchant=self.merchant,
-                    email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"],
-                    actor=request.user,
-                    ip_address=client_ip(request),
-                )
-            except ValidationError as error:
-                add_form_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
-                )
-                return redirect("members", merchant_slug=self.merchant.slug)
-        return self.render_to_response(self.get_context_data(invite_form=form), status=400)
+    def save(self, form):
+        return services.invitation_create(
+            merchant=self.merchant,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            actor=self.request.user,
+            ip_address=client_ip(self.request),
+        )
+
+    def saved(self, form, result):
+        messages.success(
+            self.request,
+            _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("members", merchant_slug=self.merchant.slug)
 
 
-class MemberRoleView(MerchantViewMixin, View):
+class _MembersPageAction(ActionView):
     required_permission = Permission.MANAGE
+    redirect_to = "members"
+
+
+class MemberRoleView(_MembersPageAction):
     model = Membership
 
-    def post(self, request, pk: int):
+    def act(self, request, pk: int) -> str:
         membership = self.get_object_or_404(pk, self.get_queryset().select_related("user"))
         form = RoleForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Choose a valid role."))
-        else:
-            try:
-                services.membership_set_role(
-                    merchant=self.merchant,
-                    user=membership.user,
-                    role=form.cleaned_data["role"],
-                    actor=request.user,
-                    ip_address=client_ip(request),
-                )
-                messages.success(
-                    request,
-                    _("%(person)s is now %(role)s.")
-                    % {"person": membership.user, "role": Role(form.cleaned_data["role"]).label},
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-        return redirect("members", merchant_slug=self.merchant.slug)
+            raise ValidationError(_("Choose a valid role."))
+        services.membership_set_role(
+            merchant=self.merchant,
+            user=membership.user,
+            role=form.cleaned_data["role"],
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
+        return _("%(person)s is now %(role)s.") % {
+            "person": membership.user,
+            "role": Role(form.cleaned_data["role"]).label,
+        }
 
 
-class MemberRemoveView(MerchantViewMixin, View):
-    required_permission = Permission.MANAGE
+class MemberRemoveView(_MembersPageAction):
     model = Membership
 
-    def post(self, request, pk: int):
+    def act(self, request, pk: int) -> str:
         membership = self.get_object_or_404(pk, self.get_queryset().select_related("user"))
-        try:
-            services.membership_remove(
-                merchant=self.merchant,
-                user=membership.user,
-                actor=request.user,
-                ip_address=client_ip(request),
-            )
-            messages.success(request, _("%(person)s was removed.") % {"person": membership.user})
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect("members", merchant_slug=self.merchant.slug)
+        services.membership_remove(
+            merchant=self.merchant,
+            user=membership.user,
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
+        return _("%(person)s was removed.") % {"person": membership.user}
 
 
-class InvitationRevokeView(MerchantViewMixin, View):
-    required_permission = Permission.MANAGE
+class InvitationRevokeView(_MembersPageAction):
     model = Invitation
 
-    def post(self, request, pk: int):
+    def act(self, request, pk: int) -> str:
         self.get_object_or_404(pk)
         services.invitation_revoke(
             merchant=self.merchant,
@@ -114,8 +101,7 @@ class InvitationRevokeView(MerchantViewMixin, View):
             actor=request.user,
             ip_address=client_ip(request),
         )
-        messages.success(request, _("Invitation withdrawn."))
-        return redirect("members", merchant_slug=self.merchant.slug)
+        return _("Invitation withdrawn.")
 
 
 class InvitationAcceptView(View):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -13,55 +12,48 @@ from django.views.generic import TemplateView
 
 from accounts import selectors, services, support_access
 from accounts.client_address import client_ip
-from accounts.forms import ApiTokenForm, MerchantSettingsForm, SupportAccessForm, add_form_errors
+from accounts.forms import ApiTokenForm, MerchantSettingsForm, SupportAccessForm
 from accounts.models import ApiToken
-from accounts.portal import MerchantViewMixin
+from accounts.portal import ActionView, MerchantViewMixin, ServiceFormView
 from accounts.roles import Permission
 
 
-class ApiTokensView(MerchantViewMixin, TemplateView):
+class ApiTokensView(ServiceFormView):
     template_name = "accounts/api_tokens.html"
     required_permission = Permission.MANAGE
+    form_class = ApiTokenForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["tokens"] = selectors.api_tokens_for_merchant(merchant=self.merchant)
-        context.setdefault("form", ApiTokenForm())
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = ApiTokenForm(request.POST)
-        if form.is_valid():
-            try:
-                issued = services.api_token_create(
-                    merchant=self.merchant,
-                    name=form.cleaned_data["name"],
-                    role=form.cleaned_data["role"],
-                    actor=request.user,
-                    ip_address=client_ip(request),
-                )
-            except ValidationError as error:
-                add_form_errors(form, error)
-            else:
-                # Shown once, on this response only; never stored or logged.
-                context = self.get_context_data(form=ApiTokenForm(), new_token=issued)
-                return self.render_to_response(context, status=201)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def save(self, form):
+        return services.api_token_create(
+            merchant=self.merchant,
+            name=form.cleaned_data["name"],
+            role=form.cleaned_data["role"],
+            actor=self.request.user,
+            ip_address=client_ip(self.request),
+        )
+
+    def saved(self, form, result):
+        # Shown once, on this response only; never stored or logged.
+        context = self.get_context_data(form=ApiTokenForm(), new_token=result)
+        return self.render_to_response(context, status=201)
 
 
-class ApiTokenRevokeView(MerchantViewMixin, View):
+class ApiTokenRevokeView(ActionView):
     required_permission = Permission.MANAGE
     model = ApiToken
+    redirect_to = "api_tokens"
 
-    def post(self, request, pk: int):
+    def act(self, request, pk: int) -> str:
         self.get_object_or_404(pk)
         token = services.api_token_revoke(
             merchant=self.merchant, token_id=pk, actor=request.user, ip_address=client_ip(request)
         )
-        messages.success(
-            request, _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name}
-        )
-        return redirect("api_tokens", merchant_slug=self.merchant.slug)
+        return _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name}
 
 
 class MerchantSettingsView(MerchantViewMixin, TemplateView):

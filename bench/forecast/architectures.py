@@ -57,7 +57,7 @@ django.setup()
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from bench.forecast.run import DATA, retail_subset  # noqa: E402
+from bench.forecast.run import DATA, carparts_panel, retail_subset  # noqa: E402
 from bench.forecast.target_only import Bolt, PatchTSTQuantiles, target_only_candidate  # noqa: E402
 from forecasting.backtest import run_backtest  # noqa: E402
 from forecasting.neural import network, training  # noqa: E402
@@ -144,13 +144,7 @@ def pretrain(name: str, args, retail: RetailSeries) -> tuple[torch.nn.Module, di
 
 
 def load_panels() -> dict[str, Panel]:
-    carparts = load_long_csv(
-        DATA / "carparts-expsmooth" / "carparts_monthly.csv.gz",
-        freq="M",
-        id_col="part_id",
-        date_col="month",
-        target_col="units",
-    )
+    carparts = carparts_panel()
     subset, _ = retail_subset()
     retail = load_long_csv(
         subset, freq="D", id_col="series_id", date_col="date", target_col="units"

@@ -82,6 +82,19 @@ def retail_subset() -> tuple[Path, dict[str, str]]:
     return subset, names
 
 
+def carparts_panel():
+    """carparts, monthly, one series per part (the fev copy: missing months are zeros)."""
+    from forecasting.panels import load_long_csv
+
+    return load_long_csv(
+        DATA / "carparts-expsmooth" / "carparts_monthly.csv.gz",
+        freq="M",
+        id_col="part_id",
+        date_col="month",
+        target_col="units",
+    )
+
+
 def print_table(title: str, result: dict) -> None:
     from forecasting.backtest import report_table
 
@@ -108,13 +121,7 @@ def accuracy(modes: bool = True, calendar: bool = True) -> None:
     from forecasting.evaluation import evaluate
     from forecasting.panels import load_long_csv
 
-    carparts = load_long_csv(
-        DATA / "carparts-expsmooth" / "carparts_monthly.csv.gz",
-        freq="M",
-        id_col="part_id",
-        date_col="month",
-        target_col="units",
-    )
+    carparts = carparts_panel()
     result = evaluate(carparts, horizon=12, season=12)
     print_table("carparts (monthly; the base model never trained on it)", result)
     deployed = result["models"]["shelfcast"]

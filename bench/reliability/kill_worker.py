@@ -43,6 +43,170 @@ DATABASE = "shelfcast_bench_reliability"
 BROKER = "redis://127.0.0.1:6379/14"
 
 
+class Workers:
+    """The Celery workers a drill starts and kills; those still up are killed at the end."""
+
+    def __init__(self, environment: dict) -> None:
+        self.environment = environment
+        self.queues: dict[subprocess.Popen, str] = {}
+
+    def start(self, queues: str, name: str) -> subprocess.Popen:
+        worker = start_worker(self.environment, queues, name)
+        self.queues[worker] = queues
+        return worker
+
+    def replace(self, worker: subprocess.Popen, name: str, started: float) -> float:
+        """SIGKILL ``worker`` and start ``name`` on its queues, to be handed its task again;
+        the seconds from ``started`` to the kill."""
+        kill(worker)
+        killed = time.monotonic() - started
+        self.start(self.queues[worker], name)
+        return killed
+
+    def close(self) -> None:
+        for worker in self.queues:
+            if worker.poll() is None:
+                kill(worker)
+
+
+def waited(condition, timeout: float, failure: str, every: float = 0.2):
+    """The first true value of ``condition`` within ``timeout`` seconds; the drill stops with
+    ``failure`` when none comes."""
+    value = wait_for(condition, timeout, every)
+    if value is None:
+        raise SystemExit(failure)
+    return value
+
+
+def verdict(whole: bool) -> str:
+    return "exactly one result" if whole else "WRONG"
+
+
+def scoped(merchant, query):
+    from accounts.tenancy import tenant_context
+
+    with tenant_context(merchant):
+        return query()
+
+
+def one(merchant, model, **filters):
+    return scoped(merchant, lambda: model.objects.for_merchant(merchant).filter(**filters).first())
+
+
+def nightly_forecast(workers: Workers, merchant) -> None:
+    from forecasting import services
+    from forecasting.models import ForecastChunk, ForecastRun, SeriesForecast
+
+    first = workers.start("forecast,default", "first")
+    run = services.forecast_run_create(merchant=merchant)
+    started = time.monotonic()
+    running = waited(
+        lambda: one(merchant, ForecastChunk, run=run, status="running"), 180,
+        "no chunk started running",
+    )  # fmt: skip
+    time.sleep(1.0)  # well inside the chunk's work
+    killed = workers.replace(first, "second", started)
+    print(f"nightly forecast: worker killed (SIGKILL) {killed:.1f} s in, while chunk "
+          f"{running.number} was running")  # fmt: skip
+    finished = ["succeeded", "failed"]
+    done = waited(
+        lambda: one(merchant, ForecastRun, pk=run.pk, status__in=finished), 300,
+        "the run did not finish",
+    )  # fmt: skip
+    ended = time.monotonic() - started
+    rows = scoped(merchant, lambda: SeriesForecast.objects.for_merchant(merchant).filter(run=run))
+    count = scoped(merchant, lambda: rows.count())
+    distinct = scoped(merchant, lambda: rows.values("sku_id", "location_id").distinct().count())
+    chunk = scoped(
+        merchant, lambda: ForecastChunk.objects.for_merchant(merchant).get(pk=running.pk)
+    )
+    print(
+          f"  run {done.status} {ended:.1f} s in ({ended - killed:.1f} s after the kill); "
+          f"{count:,} forecasts for {distinct:,} series, {done.series_count:,} counted by "
+          f"the run; the killed chunk {chunk.status}, resumed by task {chunk.claimed_by[:8]}"
+          f"… -> {verdict(count == distinct == done.series_count)}"
+    )  # fmt: skip
+    workers.close()  # the fine-tune has the machine to itself
+
+
+def fine_tune(workers: Workers, merchant) -> None:
+    from forecasting import services
+    from forecasting.models import ModelVersion, TrainingRun
+
+    gpu = workers.start("gpu", "gpu-first")
+    training = services.training_run_create(merchant=merchant)
+    started = time.monotonic()
+    progressed = waited(
+        lambda: one(merchant, TrainingRun, pk=training.pk, steps_done__gt=0), 300,
+        "training did not start",
+    )  # fmt: skip
+    killed = workers.replace(gpu, "gpu-second", started)
+    print(f"fine-tune: worker killed (SIGKILL) {killed:.1f} s in, at step "
+          f"{progressed.steps_done} of {progressed.steps}")  # fmt: skip
+    done = waited(
+        lambda: one(merchant, TrainingRun, pk=training.pk, status__in=["succeeded", "failed"]),
+        900, "training did not finish", every=1.0,
+    )  # fmt: skip
+    ended = time.monotonic() - started
+    versions = scoped(merchant, lambda: ModelVersion.objects.for_merchant(merchant).count())
+    print(f"  training {done.status} {ended:.1f} s in ({ended - killed:.1f} s after the "
+          f"kill), {done.steps_done} steps; {versions} model version(s) written -> "
+          f"{verdict(versions == 1 and done.version_id)}")  # fmt: skip
+
+
+def interrupted_import(workers: Workers, import_rows: int) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import User
+    from accounts.tenancy import tenant_context
+    from bench.ingest.run import make_merchant
+    from bench.reliability.restart_postgres import sales_csv
+    from inventory.ingest import import_uploads, imports
+    from inventory.models import ImportJob, SalesDay
+
+    store, _token = make_merchant("reliability-import")
+    owner = User.objects.get(email="reliability-import@bench.test")
+    loader = workers.start("ingest", "ingest-first")
+    with tenant_context(store):
+        job = import_uploads.import_create(
+            merchant=store, resource_name="sales", actor=owner,
+            upload=SimpleUploadedFile("sales.csv", sales_csv(import_rows)),
+        )  # fmt: skip
+        job = import_uploads.import_confirm(
+            merchant=store, job=job, mapping=job.mapping, options={}
+        )
+    started = time.monotonic()
+
+    def job_now():
+        with tenant_context(store):
+            return ImportJob.objects.for_merchant(store).get(pk=job.pk)
+
+    def halfway():
+        current = job_now()
+        if current.status != ImportJob.Status.RUNNING:
+            return None
+        done, total = imports.import_progress(current)
+        return (done, total) if total and done >= total // 2 else None
+
+    progress = waited(halfway, 300, "the import did not get halfway", every=0.1)
+    killed = workers.replace(loader, "ingest-second", started)
+    print(f"import: worker killed (SIGKILL) {killed:.1f} s in, {progress[0]:,} of "
+          f"{progress[1]:,} rows loaded in its open transaction")  # fmt: skip
+    done = waited(
+        lambda: job_now() if job_now().is_finished else None, 600, "the import did not finish",
+        every=0.5,
+    )  # fmt: skip
+    ended = time.monotonic() - started
+    with tenant_context(store):
+        sales = SalesDay.objects.for_merchant(store)
+        rows = sales.count()
+        keys = sales.values("sku_id", "location_id", "date").distinct().count()
+    whole = rows == keys == import_rows and done.created_count == import_rows
+    print(f"  import {done.status} {ended:.1f} s in ({ended - killed:.1f} s after the "
+          f"kill), resumed by task {done.claimed_by[:8]}…; {rows:,} sales rows, {keys:,} "
+          f"distinct, {done.created_count:,} created by the job -> {verdict(whole)}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skus", type=int, default=4000)
@@ -60,150 +224,20 @@ def main() -> None:
         **database.urls(DATABASE),
     }
     database.create(DATABASE, environment)
-    workers: list[subprocess.Popen] = []
+    workers = Workers(environment)
     try:
         database.django_setup(environment)
         import redis
 
-        from accounts.tenancy import tenant_context
         from bench.forecast.speed import load_merchant
-        from forecasting import services
-        from forecasting.models import (
-            ForecastChunk,
-            ForecastRun,
-            ModelVersion,
-            SeriesForecast,
-            TrainingRun,
-        )
 
         redis.Redis.from_url(BROKER).flushdb()
         merchant = load_merchant("reliability", args.skus, seed=5)
-
-        def scoped(query):
-            with tenant_context(merchant):
-                return query()
-
-        def one(model, **filters):
-            return scoped(lambda: model.objects.for_merchant(merchant).filter(**filters).first())
-
-        # 1. the nightly forecast
-        first = start_worker(environment, "forecast,default", "first")
-        workers.append(first)
-        run = services.forecast_run_create(merchant=merchant)
-        started = time.monotonic()
-        running = wait_for(lambda: one(ForecastChunk, run=run, status="running"), 180)
-        if running is None:
-            raise SystemExit("no chunk started running")
-        time.sleep(1.0)  # well inside the chunk's work
-        kill(first)
-        killed = time.monotonic() - started
-        print(f"nightly forecast: worker killed (SIGKILL) {killed:.1f} s in, while chunk "
-              f"{running.number} was running")  # fmt: skip
-        second = start_worker(environment, "forecast,default", "second")
-        workers.append(second)
-        finished = ["succeeded", "failed"]
-        done = wait_for(lambda: one(ForecastRun, pk=run.pk, status__in=finished), 300)
-        if done is None:
-            raise SystemExit("the run did not finish")
-        ended = time.monotonic() - started
-        rows = scoped(lambda: SeriesForecast.objects.for_merchant(merchant).filter(run=run))
-        count = scoped(lambda: rows.count())
-        distinct = scoped(lambda: rows.values("sku_id", "location_id").distinct().count())
-        chunk = scoped(lambda: ForecastChunk.objects.for_merchant(merchant).get(pk=running.pk))
-        print(
-              f"  run {done.status} {ended:.1f} s in ({ended - killed:.1f} s after the kill); "
-              f"{count:,} forecasts for {distinct:,} series, {done.series_count:,} counted by "
-              f"the run; the killed chunk {chunk.status}, resumed by task {chunk.claimed_by[:8]}"
-              f"… -> {'exactly one result' if count == distinct == done.series_count else 'WRONG'}"
-        )  # fmt: skip
-        kill(second)
-
-        # 2. the fine-tune
-        gpu = start_worker(environment, "gpu", "gpu-first")
-        workers.append(gpu)
-        training = services.training_run_create(merchant=merchant)
-        started = time.monotonic()
-        progressed = wait_for(lambda: one(TrainingRun, pk=training.pk, steps_done__gt=0), 300)
-        if progressed is None:
-            raise SystemExit("training did not start")
-        kill(gpu)
-        killed = time.monotonic() - started
-        print(f"fine-tune: worker killed (SIGKILL) {killed:.1f} s in, at step "
-              f"{progressed.steps_done} of {progressed.steps}")  # fmt: skip
-        again = start_worker(environment, "gpu", "gpu-second")
-        workers.append(again)
-        done = wait_for(
-            lambda: one(TrainingRun, pk=training.pk, status__in=finished), 900, every=1.0
-        )
-        if done is None:
-            raise SystemExit("training did not finish")
-        ended = time.monotonic() - started
-        versions = scoped(lambda: ModelVersion.objects.for_merchant(merchant).count())
-        verdict = "exactly one result" if versions == 1 and done.version_id else "WRONG"
-        print(f"  training {done.status} {ended:.1f} s in ({ended - killed:.1f} s after the "
-              f"kill), {done.steps_done} steps; {versions} model version(s) written -> "
-              f"{verdict}")  # fmt: skip
-
-        # 3. an import
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from accounts.models import User
-        from bench.ingest.run import make_merchant
-        from bench.reliability.restart_postgres import sales_csv
-        from inventory.ingest import import_uploads, imports
-        from inventory.models import ImportJob, SalesDay
-
-        store, _token = make_merchant("reliability-import")
-        owner = User.objects.get(email="reliability-import@bench.test")
-        loader = start_worker(environment, "ingest", "ingest-first")
-        workers.append(loader)
-        with tenant_context(store):
-            job = import_uploads.import_create(
-                merchant=store, resource_name="sales", actor=owner,
-                upload=SimpleUploadedFile("sales.csv", sales_csv(args.import_rows)),
-            )  # fmt: skip
-            job = import_uploads.import_confirm(
-                merchant=store, job=job, mapping=job.mapping, options={}
-            )
-        started = time.monotonic()
-
-        def job_now():
-            with tenant_context(store):
-                return ImportJob.objects.for_merchant(store).get(pk=job.pk)
-
-        def halfway():
-            current = job_now()
-            if current.status != ImportJob.Status.RUNNING:
-                return None
-            done, total = imports.import_progress(current)
-            return (done, total) if total and done >= total // 2 else None
-
-        progress = wait_for(halfway, 300, every=0.1)
-        if progress is None:
-            raise SystemExit("the import did not get halfway")
-        kill(loader)
-        killed = time.monotonic() - started
-        print(f"import: worker killed (SIGKILL) {killed:.1f} s in, {progress[0]:,} of "
-              f"{progress[1]:,} rows loaded in its open transaction")  # fmt: skip
-        again = start_worker(environment, "ingest", "ingest-second")
-        workers.append(again)
-        done = wait_for(lambda: job_now() if job_now().is_finished else None, 600, every=0.5)
-        if done is None:
-            raise SystemExit("the import did not finish")
-        ended = time.monotonic() - started
-        with tenant_context(store):
-            sales = SalesDay.objects.for_merchant(store)
-            rows = sales.count()
-            keys = sales.values("sku_id", "location_id", "date").distinct().count()
-        whole = rows == keys == args.import_rows and done.created_count == args.import_rows
-        print(f"  import {done.status} {ended:.1f} s in ({ended - killed:.1f} s after the "
-              f"kill), resumed by task {done.claimed_by[:8]}…; {rows:,} sales rows, {keys:,} "
-              f"distinct, {done.created_count:,} created by the job -> "
-              f"{'exactly one result' if whole else 'WRONG'}")  # fmt: skip
+        nightly_forecast(workers, merchant)  # 1.
+        fine_tune(workers, merchant)  # 2.
+        interrupted_import(workers, args.import_rows)  # 3.
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                kill(worker)
+        workers.close()
         database.drop(DATABASE)
 
 

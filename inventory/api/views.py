@@ -239,12 +239,8 @@ class CalendarPresetViewSet(MerchantReadOnlyViewSet):
             preset = calendars.calendar_preset_save(
                 merchant=self.merchant,
                 location=location,
-                country=data["country"],
-                subdivision=data["subdivision"],
-                public_holidays=data["public_holidays"],
-                festivals=data["festivals"],
-                prime_day_dates=data["prime_day_dates"],
                 actor=request.user,
+                **calendars.preset_settings(data),
             )
         except DjangoValidationError as error:
             raise exceptions.ValidationError(

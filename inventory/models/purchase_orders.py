@@ -133,6 +133,7 @@ class PurchaseOrderEvent(AuditEvent):
         PurchaseOrder, on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField(max_length=16, choices=Action.choices)
+    subject_field = "purchase_order"
 
     def __str__(self) -> str:
         return f"{self.action} purchase order {self.purchase_order_id}"

@@ -33,6 +33,7 @@ from inventory.services.sending import (
     purchase_order_send,
     supplier_codes,
 )
+from inventory.sku_rows import per_sku_rows_upsert
 
 __all__ = [
     "EMAIL_TASK",
@@ -41,6 +42,7 @@ __all__ = [
     "LineEdit",
     "TransitionRefused",
     "merchant_today",
+    "per_sku_rows_upsert",
     "purchase_order_cancel",
     "purchase_order_draft_add",
     "purchase_order_email",

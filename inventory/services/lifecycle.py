@@ -58,14 +58,7 @@ def record_step(
     announced as ``purchase_order.<state>`` once the transaction commits."""
     if action in STATE_ACTIONS:
         _emit_state(order, "created" if action == Action.CREATED else order.status, changes)
-    return PurchaseOrderEvent.objects.create(
-        merchant_id=order.merchant_id,
-        purchase_order=order,
-        action=action,
-        actor=actor,
-        via=via,
-        changes=changes,
-    )
+    return PurchaseOrderEvent.record(order, action, actor=actor, via=via, changes=changes)
 
 
 def _emit_state(order: PurchaseOrder, state: str, changes: dict) -> None:

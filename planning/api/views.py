@@ -25,6 +25,13 @@ from planning.models import (
 )
 
 
+def _validated(serializer_class, request) -> dict:
+    """The request's body as ``serializer_class`` validates it; a 400 with its errors if not."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
 class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
     queryset = ReorderSuggestion.objects.select_related("sku", "location", "supplier")
     serializer_class = s.ReorderSuggestionSerializer
@@ -36,13 +43,12 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
     def partial_update(self, request, *args, **kwargs):
         """Set the quantity to order (rounded up to whole packs, at least the MOQ)."""
         self.get_object()  # another merchant's or a missing suggestion: 404 before anything
-        body = s.QuantitySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = _validated(s.QuantitySerializer, request)
         try:
             suggestion = services.suggestion_quantity_set(
                 merchant=self.merchant,
                 pk=int(kwargs["pk"]),
-                quantity=body.validated_data["quantity"],
+                quantity=data["quantity"],
                 **caller(request),
             )
         except ReorderSuggestion.DoesNotExist as error:
@@ -54,10 +60,9 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
     def approve(self, request, *args, **kwargs):
         """Approve proposed suggestions; they go on draft purchase orders, one per supplier
         and location (``purchase-orders/``), whose numbers the answer lists."""
-        body = s.DecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = _validated(s.DecisionSerializer, request)
         approval = services.suggestions_order(
-            merchant=self.merchant, pks=body.validated_data["ids"], **caller(request)
+            merchant=self.merchant, pks=data["ids"], **caller(request)
         )
         return Response(
             {
@@ -69,13 +74,9 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
     @extend_schema(request=s.DecisionSerializer, responses={200: dict})
     @action(detail=False, methods=["post"])
     def reject(self, request, *args, **kwargs):
-        body = s.DecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = _validated(s.DecisionSerializer, request)
         count = services.suggestions_reject(
-            merchant=self.merchant,
-            pks=body.validated_data["ids"],
-            reason=body.validated_data["reason"],
-            **caller(request),
+            merchant=self.merchant, pks=data["ids"], reason=data["reason"], **caller(request)
         )
         return Response({"rejected": count})
 
@@ -85,13 +86,9 @@ class ReorderSuggestionViewSet(MerchantReadOnlyViewSet):
         """Leave proposed suggestions off the orders page until a day (``until``, after the
         store's today; the night's re-plan keeps the deferral), or bring them back now
         (``until`` null). Each line's deferral is audited."""
-        body = s.DeferSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = _validated(s.DeferSerializer, request)
         count = services.suggestions_defer(
-            merchant=self.merchant,
-            pks=body.validated_data["ids"],
-            until=body.validated_data["until"],
-            **caller(request),
+            merchant=self.merchant, pks=data["ids"], until=data["until"], **caller(request)
         )
         return Response({"deferred": count})
 
@@ -109,13 +106,12 @@ class AlertViewSet(MerchantReadOnlyViewSet):
     ordering = ("-money_at_risk", "-id")
 
     def _act(self, request, action_name: str, body_class) -> Response:
-        body = body_class(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = _validated(body_class, request)
         count = alerts.alerts_act(
             merchant=self.merchant,
-            pks=body.validated_data["ids"],
+            pks=data["ids"],
             action=action_name,
-            until=body.validated_data.get("until"),
+            until=data.get("until"),
             actor=caller(request)["actor"],
         )
         return Response({"changed": count})
@@ -147,13 +143,12 @@ class WebhookEndpointViewSet(MerchantModelViewSet):
 
     @extend_schema(responses={201: s.WebhookEndpointCreatedSerializer})
     def create(self, request, *args, **kwargs):
-        body = s.WebhookEndpointSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = _validated(s.WebhookEndpointSerializer, request)
         endpoint = notifications.webhook_endpoint_create(
             merchant=self.merchant,
-            url=body.validated_data["url"],
-            description=body.validated_data.get("description", ""),
-            event_types=body.validated_data.get("event_types"),
+            url=data["url"],
+            description=data.get("description", ""),
+            event_types=data.get("event_types"),
         )
         return Response(s.WebhookEndpointCreatedSerializer(endpoint).data, status=201)
 
@@ -214,10 +209,9 @@ class PromotionPlanViewSet(MerchantReadOnlyViewSet):
     @extend_schema(request=s.IdsSerializer, responses={200: dict})
     @action(detail=False, methods=["post"])
     def dismiss(self, request, *args, **kwargs):
-        body = s.IdsSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = _validated(s.IdsSerializer, request)
         count = promotions.promotion_plans_dismiss(
-            merchant=self.merchant, pks=body.validated_data["ids"], actor=caller(request)["actor"]
+            merchant=self.merchant, pks=data["ids"], actor=caller(request)["actor"]
         )
         return Response({"dismissed": count})
 

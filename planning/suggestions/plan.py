@@ -19,7 +19,7 @@ from core import workflow_events
 from forecasting import selectors as forecasting_selectors
 from forecasting.models import ForecastRun
 from inventory import services as inventory_services
-from inventory.models import SKU, SupplierItem
+from inventory.models import SupplierItem
 from planning import allocation, policy
 from planning.decimals import to_decimal
 from planning.models import PlanningSettings, ReorderSuggestion, SkuClass
@@ -92,15 +92,12 @@ class Positions:
 def _keep_classes(merchant: Merchant, classes: dict[int, str]) -> None:
     """Store each SKU's class (SKUs without sales in the window are CZ) for the catalogue's
     class filter."""
-    rows = [
-        SkuClass(merchant=merchant, sku_id=sku, service_class=classes.get(sku, NO_CLASS))
-        for sku in SKU.objects.for_merchant(merchant).values_list("pk", flat=True)
-    ]
-    SkuClass.objects.bulk_create(
-        rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["sku"],
+    inventory_services.per_sku_rows_upsert(
+        merchant=merchant,
+        model=SkuClass,
+        row=lambda sku: SkuClass(
+            merchant=merchant, sku_id=sku, service_class=classes.get(sku, NO_CLASS)
+        ),
         update_fields=["service_class", "updated_at"],
     )
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from forecasting.models import ForecastRun, ModelVersion, SeriesForecast
+from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.paths import lead_time_demand
 from forecasting.quantiles import LEVELS
 from tests import factories
@@ -40,17 +40,9 @@ def quantiles_of(scale: float) -> np.ndarray:
 
 
 def store_forecast(merchant, run, sku, location, scale, **fields) -> SeriesForecast:
-    with tenant_context(merchant):
-        return SeriesForecast.objects.create(
-            merchant=merchant,
-            run=run,
-            sku=sku,
-            location=location,
-            first_date=FIRST,
-            model=fields.pop("model", "transformer"),
-            quantiles=SeriesForecast.pack(quantiles_of(scale)),
-            **fields,
-        )
+    return factories.series_forecast(
+        merchant, run, sku, location, quantiles_of(scale), first_date=FIRST, **fields
+    )
 
 
 class ForecastTestCase(TestCase):
@@ -67,32 +59,27 @@ class ForecastTestCase(TestCase):
         cls.shop = factories.LocationFactory(merchant=cls.merchant, code="SHOP")
         cls.mug = factories.SKUFactory(merchant=cls.merchant, code="MUG")
         cls.jug = factories.SKUFactory(merchant=cls.merchant, code="JUG")
-        with tenant_context(cls.merchant):
-            cls.version = ModelVersion.objects.create(
-                merchant=cls.merchant,
-                status=ModelVersion.Status.ACTIVE,
-                mode="lora",
-                artifact="models/v.safetensors",
-                trained_through=dt.date(2024, 6, 2),
-                metrics={"version": {"WQL": 0.31}},
-            )
-            cls.made = ForecastRun.objects.create(
-                merchant=cls.merchant,
-                status=ForecastRun.Status.SUCCEEDED,
-                horizon=HORIZON,
-                history_end=dt.date(2024, 6, 2),
-                series_count=3,
-                model_counts={"transformer": 2, "ets": 1},
-                model_version=cls.version,
-                finished_at=dt.datetime(2024, 6, 3, 2, 0, tzinfo=dt.UTC),
-                accuracy={
-                    "from": "2024-05-06", "to": "2024-06-02", "run": 1, "series": 3,
-                    "mase": 0.8, "wql": 0.25, "naive_mase": 1.1, "naive_wql": 0.4,
-                },
-            )  # fmt: skip
-            cls.running = ForecastRun.objects.create(
-                merchant=cls.merchant, status=ForecastRun.Status.RUNNING, horizon=HORIZON
-            )
+        cls.version = factories.ModelVersionFactory(
+            merchant=cls.merchant,
+            trained_through=dt.date(2024, 6, 2),
+            metrics={"version": {"WQL": 0.31}},
+        )
+        cls.made = factories.succeeded_run(
+            cls.merchant,
+            horizon=HORIZON,
+            history_end=dt.date(2024, 6, 2),
+            series_count=3,
+            model_counts={"transformer": 2, "ets": 1},
+            model_version=cls.version,
+            finished_at=dt.datetime(2024, 6, 3, 2, 0, tzinfo=dt.UTC),
+            accuracy={
+                "from": "2024-05-06", "to": "2024-06-02", "run": 1, "series": 3,
+                "mase": 0.8, "wql": 0.25, "naive_mase": 1.1, "naive_wql": 0.4,
+            },
+        )  # fmt: skip
+        cls.running = factories.created(
+            ForecastRun, cls.merchant, status=ForecastRun.Status.RUNNING, horizon=HORIZON
+        )
         cls.mug_wh = store_forecast(
             cls.merchant, cls.made, cls.mug, cls.warehouse, 1.0,
             backtest_wql=0.2, naive_wql=0.4, path_correlation=0.3, explanation=EXPLANATION,
@@ -104,10 +91,7 @@ class ForecastTestCase(TestCase):
         cls.other = factories.MerchantFactory(slug="beta")
         other_owner = factories.member(cls.other, Role.OWNER)
         cls.other_token = factories.api_token_secret(cls.other, role=Role.OWNER, actor=other_owner)
-        with tenant_context(cls.other):
-            other_run = ForecastRun.objects.create(
-                merchant=cls.other, status=ForecastRun.Status.SUCCEEDED, horizon=HORIZON
-            )
+        other_run = factories.succeeded_run(cls.other, horizon=HORIZON)
         cls.other_forecast = store_forecast(
             cls.other,
             other_run,

@@ -14,7 +14,7 @@ from accounts.models import SecurityEvent
 from accounts.tenancy import tenant_context
 from core.admin_jobs import CANCELLED_MESSAGE
 from forecasting.models import ForecastRun
-from tests.factories import MerchantFactory, UserFactory
+from tests.factories import UserFactory, merchants
 
 URL = "admin:forecasting_forecastrun_changelist"
 
@@ -22,8 +22,7 @@ URL = "admin:forecasting_forecastrun_changelist"
 class JobActionAuditTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.alpha = MerchantFactory(slug="alpha")
-        cls.beta = MerchantFactory(slug="beta")
+        cls.alpha, cls.beta = merchants("alpha", "beta")
         cls.staff = UserFactory(email="ops@shelfcast.test", is_staff=True, is_superuser=True)
 
     def setUp(self):

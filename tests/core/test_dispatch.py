@@ -28,7 +28,14 @@ from core import dispatch
 from forecasting.models import ForecastChunk, ForecastRun, TrainingRun
 from inventory.models import ImportJob, SalesDay
 from planning.models import PolicyReplay, WebhookDelivery, WebhookEndpoint
-from tests.factories import ImportJobFactory, LocationFactory, MerchantFactory, SKUFactory, member
+from tests.factories import (
+    ImportJobFactory,
+    LocationFactory,
+    MerchantFactory,
+    SKUFactory,
+    member,
+    merchants,
+)
 
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 # The marks of the sweep's sends live in the cache: one of this test run's own.
@@ -157,8 +164,7 @@ class SweepTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant_a = MerchantFactory(slug="alpha")
-        cls.merchant_b = MerchantFactory(slug="beta")
+        cls.merchant_a, cls.merchant_b = merchants("alpha", "beta")
 
     def setUp(self):
         cache.clear()

@@ -18,7 +18,7 @@ from accounts.tenancy import tenant_context
 from core import dispatch, runs
 from forecasting.models import ForecastRun
 from planning.models import PolicyReplay
-from tests.factories import MerchantFactory
+from tests.factories import MerchantFactory, merchants
 
 
 def stopped_pid() -> int:
@@ -35,8 +35,7 @@ def claimant_of(host: str, pid: int, start: str) -> str:
 class InterruptedSweepTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant_a = MerchantFactory(slug="alpha")
-        cls.merchant_b = MerchantFactory(slug="beta")
+        cls.merchant_a, cls.merchant_b = merchants("alpha", "beta")
 
     def running(self, merchant, claimant: str, model=PolicyReplay, started_at=None):
         with tenant_context(merchant):

@@ -24,6 +24,7 @@ from forecasting.quantiles import MEDIAN_INDEX
 from forecasting.tasks import fine_tune_task
 from inventory.models import SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory
+from tests.forecasting.claim_support import assert_resumed_by_its_claimant
 
 START = dt.date(2024, 1, 1)
 
@@ -254,23 +255,12 @@ class JudgementTests(TestCase):
 @override_settings(FINE_TUNE_BATCH_SIZE=4)
 class ResumeTests(MerchantWithHistory, TestCase):
     def test_a_training_run_whose_worker_died_is_resumed_once(self):
-        with tenant_context(self.merchant):
-            run = TrainingRun.objects.create(
-                merchant=self.merchant,
-                steps=2,
-                status=TrainingRun.Status.RUNNING,
-                claimed_by="task-7",
-            )
-        self.assertIsNone(
-            fine_tuning.training_run_execute(merchant=self.merchant, run_id=run.pk, claimant="x")
+        run = assert_resumed_by_its_claimant(
+            self, fine_tuning.training_run_execute, TrainingRun, self.merchant, steps=2
         )
-        done = fine_tuning.training_run_execute(
-            merchant=self.merchant, run_id=run.pk, claimant="task-7"
-        )
-        self.assertEqual(done.status, TrainingRun.Status.SUCCEEDED)
-        self.assertIsNone(
+        self.assertIsNone(  # delivered once more: the run is done, nothing is trained again
             fine_tuning.training_run_execute(
-                merchant=self.merchant, run_id=run.pk, claimant="task-7"
+                merchant=self.merchant, run_id=run.pk, claimant="task-1"
             )
         )
         with tenant_context(self.merchant):

@@ -18,10 +18,19 @@ from accounts.errors import DomainError
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from forecasting import selectors, services
-from forecasting.models import ForecastOverride, ForecastOverrideEvent, ForecastRun, SeriesForecast
+from forecasting.models import ForecastOverride, ForecastOverrideEvent
 from forecasting.overrides import Adjustment, Adjustments, adjust_values
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member, merchant_with
+from tests.factories import (
+    LocationFactory,
+    MerchantFactory,
+    SKUFactory,
+    forecast_override,
+    member,
+    merchant_with,
+    series_forecast,
+    succeeded_run,
+)
 
 DAY = dt.date(2024, 7, 1)
 # level i of a day is (i + 1) units: the median (level 8 of 15) is 8
@@ -110,20 +119,10 @@ class OverrideServiceTests(TestCase):
         cls.today = selectors.merchant_today(cls.merchant)
 
     def create(self, **fields) -> ForecastOverride:
-        values = {
-            "merchant": self.merchant,
-            "sku_id": self.sku.pk,
-            "location_id": self.location.pk,
-            "start_date": self.today,
-            "end_date": self.today + dt.timedelta(days=13),
-            "kind": "percent",
-            "amount": Decimal("25"),
-            "reason": "  Trade fair in town  ",
-            "expires_on": self.today + dt.timedelta(days=13),
-            "actor": self.planner,
-            "via": "portal",
-        }
-        return services.forecast_override_create(**{**values, **fields})
+        fields = {"location_id": self.location.pk, "reason": "  Trade fair in town  ", **fields}
+        return forecast_override(
+            self.merchant, actor=self.planner, sku=self.sku, via="portal", **fields
+        )
 
     def events(self, override) -> list[ForecastOverrideEvent]:
         with tenant_context(self.merchant):
@@ -199,37 +198,27 @@ class OverrideSelectorTests(TestCase):
         cls.location = LocationFactory(merchant=cls.merchant)
         cls.sku = SKUFactory(merchant=cls.merchant)
         cls.today = selectors.merchant_today(cls.merchant)
-        with tenant_context(cls.merchant):
-            cls.night = ForecastRun.objects.create(
-                merchant=cls.merchant,
-                status=ForecastRun.Status.SUCCEEDED,
-                history_end=cls.today - dt.timedelta(days=1),
-                horizon=7,
-            )
-            cls.forecast = SeriesForecast.objects.create(
-                merchant=cls.merchant,
-                run=cls.night,
-                sku=cls.sku,
-                location=cls.location,
-                first_date=cls.today,
-                model="ets",
-                quantiles=SeriesForecast.pack(flat(7)),
-            )
+        cls.night = succeeded_run(
+            cls.merchant, history_end=cls.today - dt.timedelta(days=1), horizon=7
+        )
+        cls.forecast = series_forecast(
+            cls.merchant,
+            cls.night,
+            cls.sku,
+            cls.location,
+            flat(7),
+            first_date=cls.today,
+            model="ets",
+        )
 
     def override(self, **fields) -> ForecastOverride:
-        values = {
-            "merchant": self.merchant,
-            "sku_id": self.sku.pk,
-            "location_id": None,
+        """Four a day on the day after tomorrow and the next, unless ``fields`` say otherwise."""
+        days = {
             "start_date": self.today + dt.timedelta(days=2),
             "end_date": self.today + dt.timedelta(days=3),
-            "kind": "value",
-            "amount": Decimal("4"),
-            "reason": "Listing lost on a marketplace",
-            "expires_on": self.today + dt.timedelta(days=10),
-            "actor": self.planner,
         }
-        return services.forecast_override_create(**{**values, **fields})
+        fields = {**days, "kind": "value", "amount": Decimal("4"), **fields}
+        return forecast_override(self.merchant, actor=self.planner, sku=self.sku, **fields)
 
     def read(self) -> np.ndarray:
         with tenant_context(self.merchant):
@@ -295,30 +284,16 @@ class SkuForecastPageOverrideTests(TestCase):
         cls.location = LocationFactory(merchant=cls.merchant, code="WH")
         cls.sku = SKUFactory(merchant=cls.merchant, code="MUG")
         cls.today = selectors.merchant_today(cls.merchant)
-        with tenant_context(cls.merchant):
-            run = ForecastRun.objects.create(
-                merchant=cls.merchant,
-                status=ForecastRun.Status.SUCCEEDED,
-                history_end=cls.today - dt.timedelta(days=1),
-                horizon=7,
-                finished_at=timezone.now(),
-            )
-            SeriesForecast.objects.create(
-                merchant=cls.merchant,
-                run=run,
-                sku=cls.sku,
-                location=cls.location,
-                first_date=cls.today,
-                model="ets",
-                quantiles=SeriesForecast.pack(flat(7)),
-                explanation={
-                    "days": 7,
-                    "model": "ets",
-                    "base_value": 1,
-                    "forecast": 1,
-                    "groups": [],
-                },
-            )
+        run = succeeded_run(
+            cls.merchant,
+            history_end=cls.today - dt.timedelta(days=1),
+            horizon=7,
+            finished_at=timezone.now(),
+        )
+        series_forecast(
+            cls.merchant, run, cls.sku, cls.location, flat(7), first_date=cls.today, model="ets",
+            explanation={"days": 7, "model": "ets", "base_value": 1, "forecast": 1, "groups": []},
+        )  # fmt: skip
         cls.url = reverse("forecasting:sku_forecast", args=["shop", cls.sku.pk])
 
     def form(self, **fields) -> dict:

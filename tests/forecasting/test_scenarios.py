@@ -7,30 +7,29 @@ import unittest
 from decimal import Decimal
 
 import numpy as np
-from django.test import TestCase
 
 from accounts.tenancy import tenant_context
 from forecasting.scenarios import PlannedPromotion, promotion_uplift
-from inventory.models import SalesDay
 from tests import factories
+from tests.stores import OneLocationTestCase
 
 END = dt.date(2024, 6, 30)
 
 
-class PromotionUpliftTests(TestCase):
+class PromotionUpliftTests(OneLocationTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = factories.MerchantFactory()
-        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        super().setUpTestData()
         cls.sku = factories.SKUFactory(merchant=cls.merchant, unit_price=Decimal("10"))
         rng = np.random.default_rng(4)
-        with tenant_context(cls.merchant):
-            SalesDay.objects.bulk_create(
-                SalesDay(merchant=cls.merchant, sku=cls.sku, location=cls.location,
-                         date=END - dt.timedelta(days=i), units=int(rng.poisson(6)),
-                         average_price=Decimal("10"))
-                for i in range(200)
-            )  # fmt: skip
+        factories.sales_days(
+            cls.merchant,
+            skus=[cls.sku],
+            locations=[cls.location],
+            dates=[END - dt.timedelta(days=i) for i in range(200)],
+            units=lambda date: int(rng.poisson(6)),
+            average_price=Decimal("10"),
+        )
 
     def uplift(self, start_in: int, days: int, discount: float):
         start = END + dt.timedelta(days=start_in)

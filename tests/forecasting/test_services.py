@@ -17,36 +17,41 @@ from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from forecasting.tasks import nightly_forecasts_task, run_forecast_task
 from inventory.models import SalesDay
 from tests import factories
+from tests.forecasting.claim_support import assert_resumed_by_its_claimant
+from tests.stores import OneLocationTestCase
 
 START = dt.date(2024, 1, 1)
 
 
-class ForecastServiceTests(TestCase):
+def days_after(day: dt.date, first: int, last: int) -> dict[str, dt.date]:
+    """The dates of a calendar entry from ``first`` to ``last`` days after ``day``."""
+    return {
+        "start_date": day + dt.timedelta(days=first),
+        "end_date": day + dt.timedelta(days=last),
+    }
+
+
+class ForecastServiceTests(OneLocationTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = factories.MerchantFactory()
-        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        super().setUpTestData()
         cls.steady = factories.SKUFactory(merchant=cls.merchant, code="STEADY")
         cls.rare = factories.SKUFactory(merchant=cls.merchant, code="RARE")
-        rows = []
-        for day in range(140):
-            date = START + dt.timedelta(days=day)
-            if date.weekday() == 6:
-                continue  # closed on Sundays: no row for anyone
-            rows.append((cls.steady, date, Decimal(10 if day % 30 != 5 else 0), day % 30 == 5))
-            rows.append((cls.rare, date, Decimal(4 if day % 9 == 0 else 0), False))
-        with tenant_context(cls.merchant):
-            SalesDay.objects.bulk_create(
-                SalesDay(
-                    merchant=cls.merchant,
-                    sku=sku,
-                    location=cls.location,
-                    date=date,
-                    units=units,
-                    stock_out=stock_out,
-                )
-                for sku, date, units, stock_out in rows
-            )
+        days = [START + dt.timedelta(days=day) for day in range(140)]
+        open_days = [date for date in days if date.weekday() != 6]  # no row for anyone on Sundays
+        stock_outs = [date for date in open_days if (date - START).days % 30 == 5]
+        series = {"skus": [cls.steady], "locations": [cls.location]}
+        factories.sales_days(
+            cls.merchant, **series, dates=[d for d in open_days if d not in stock_outs], units=10
+        )
+        factories.sales_days(cls.merchant, **series, dates=stock_outs, units=0, stock_out=True)
+        factories.sales_days(
+            cls.merchant,
+            skus=[cls.rare],
+            locations=[cls.location],
+            dates=open_days,
+            units=lambda date: 4 if (date - START).days % 9 == 0 else 0,
+        )
 
     def test_history_marks_closed_and_stock_out_days_as_unobserved(self):
         with tenant_context(self.merchant):
@@ -79,10 +84,7 @@ class ForecastServiceTests(TestCase):
             history = history_reads.load_history(self.merchant)
             last = history.days[-1]
             factories.CalendarEventFactory(
-                merchant=self.merchant,
-                location=self.location,
-                start_date=last + dt.timedelta(days=3),
-                end_date=last + dt.timedelta(days=4),
+                merchant=self.merchant, location=self.location, **days_after(last, 3, 4)
             )
             known = history_reads.covariates(self.merchant, history, 14).known
         here = history.keys.index((self.steady.pk, self.location.pk))
@@ -95,19 +97,15 @@ class ForecastServiceTests(TestCase):
     def test_promotions_come_from_the_calendar_in_history_and_ahead(self):
         with tenant_context(self.merchant):
             factories.PromotionFactory(
-                merchant=self.merchant,
-                sku=self.rare,
-                start_date=START + dt.timedelta(days=20),
-                end_date=START + dt.timedelta(days=29),
+                merchant=self.merchant, sku=self.rare, **days_after(START, 20, 29)
             )
             history = history_reads.load_history(self.merchant)
             last = history.days[-1]
             factories.PromotionFactory(
                 merchant=self.merchant,
                 sku=self.rare,
-                start_date=last + dt.timedelta(days=2),
-                end_date=last + dt.timedelta(days=5),
                 discount_percent=Decimal("25"),
+                **days_after(last, 2, 5),
             )
             before = history_reads.covariates(self.merchant, history, 14).known
             # the promoted days' sales rows go: the flags must not move with them
@@ -195,18 +193,9 @@ class ForecastServiceTests(TestCase):
         self.assertIn(late, dict(services.merchants_due(now + dt.timedelta(hours=5))))
 
     def test_a_run_whose_worker_died_is_resumed_by_the_redelivered_task(self):
-        with tenant_context(self.merchant):
-            run = ForecastRun.objects.create(
-                merchant=self.merchant,
-                horizon=7,
-                status=ForecastRun.Status.RUNNING,
-                claimed_by="task-1",
-            )
-        self.assertIsNone(
-            engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk, claimant="other")
+        run = assert_resumed_by_its_claimant(
+            self, engine.forecast_run_execute, ForecastRun, self.merchant, horizon=7
         )
-        done = engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk, claimant="task-1")
-        self.assertEqual(done.status, ForecastRun.Status.SUCCEEDED)
         with tenant_context(self.merchant):
             self.assertEqual(
                 SeriesForecast.objects.for_merchant(self.merchant).filter(run=run).count(), 2

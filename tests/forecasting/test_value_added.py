@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from forecasting.models import ForecastOverride, ForecastRun, SeriesForecast
+from forecasting.models import ForecastOverride, ForecastRun
 from forecasting.quantiles import LEVELS
 from forecasting.value_added import forecast_value_added
 from tests import factories
@@ -56,25 +56,15 @@ class ValueAddedTests(TestCase):
         cls.mug = factories.SKUFactory(merchant=cls.merchant, code="MUG")
         cls.jug = factories.SKUFactory(merchant=cls.merchant, code="JUG")
         spread = np.linspace(0.5, 1.5, len(LEVELS))[:, None]  # the median row is exactly 1
+        for history_end, medians in ((june(9), {cls.mug: 10, cls.jug: 8}),
+                                     (june(10), {cls.mug: 12, cls.jug: 8})):  # fmt: skip
+            run = factories.succeeded_run(cls.merchant, history_end=history_end, horizon=14)
+            for sku, median in medians.items():
+                factories.series_forecast(
+                    cls.merchant, run, sku, cls.location, np.repeat(spread * median, 14, axis=1),
+                    first_date=history_end + dt.timedelta(days=1), model="ets",
+                )  # fmt: skip
         with tenant_context(cls.merchant):
-            for history_end, medians in ((june(9), {cls.mug: 10, cls.jug: 8}),
-                                         (june(10), {cls.mug: 12, cls.jug: 8})):  # fmt: skip
-                run = ForecastRun.objects.create(
-                    merchant=cls.merchant,
-                    status=ForecastRun.Status.SUCCEEDED,
-                    history_end=history_end,
-                    horizon=14,
-                )
-                for sku, median in medians.items():
-                    SeriesForecast.objects.create(
-                        merchant=cls.merchant,
-                        run=run,
-                        sku=sku,
-                        location=cls.location,
-                        first_date=history_end + dt.timedelta(days=1),
-                        model="ets",
-                        quantiles=SeriesForecast.pack(np.repeat(spread * median, 14, axis=1)),
-                    )
             # a later run that failed half way is not a forecast anyone planned from
             ForecastRun.objects.create(
                 merchant=cls.merchant, status=ForecastRun.Status.FAILED, history_end=june(10)

@@ -16,7 +16,6 @@ from accounts.tenancy import tenant_context
 from forecasting import selectors
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
 from forecasting.quantiles import LEVELS
-from inventory.models import SalesDay
 from tests import factories
 from tests.stores import PlannerAndViewerTestCase
 
@@ -25,19 +24,14 @@ class ForecastPageTests(PlannerAndViewerTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        location = cls.warehouse
         cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG")
-        with tenant_context(cls.merchant):
-            SalesDay.objects.bulk_create(
-                SalesDay(
-                    merchant=cls.merchant,
-                    sku=cls.sku,
-                    location=location,
-                    date=dt.date(2024, 1, 1) + dt.timedelta(days=day),
-                    units=Decimal(6),
-                )
-                for day in range(120)
-            )
+        factories.sales_days(
+            cls.merchant,
+            skus=[cls.sku],
+            locations=[cls.warehouse],
+            dates=[dt.date(2024, 1, 1) + dt.timedelta(days=day) for day in range(120)],
+            units=Decimal(6),
+        )
 
     def forecast_now(self):
         with self.captureOnCommitCallbacks(execute=True):
@@ -124,29 +118,25 @@ class ModelsPageTests(TestCase):
     def setUpTestData(cls):
         cls.merchant, cls.planner = factories.merchant_with(Role.PLANNER, slug="shop")
         cls.viewer = factories.member(cls.merchant, Role.VIEWER)
-        with tenant_context(cls.merchant):
-            cls.old = ModelVersion.objects.create(
-                merchant=cls.merchant,
-                status=ModelVersion.Status.RETIRED,
-                mode="full",
-                artifact="models/old.safetensors",
-                metrics={"version": {"WQL": 0.61}, "parent": {"WQL": 0.7}},
-            )
-            cls.new = ModelVersion.objects.create(
-                merchant=cls.merchant,
-                parent=cls.old,
-                status=ModelVersion.Status.ACTIVE,
-                mode="lora",
-                artifact="models/new.safetensors",
-                metrics={"version": {"WQL": 0.55}, "parent": {"WQL": 0.61}},
-            )
-            TrainingRun.objects.create(
-                merchant=cls.merchant,
-                status=TrainingRun.Status.RUNNING,
-                steps=400,
-                steps_done=100,
-                losses=[2.5, 2.1],
-            )
+        cls.old = factories.ModelVersionFactory(
+            merchant=cls.merchant,
+            status=ModelVersion.Status.RETIRED,
+            mode="full",
+            metrics={"version": {"WQL": 0.61}, "parent": {"WQL": 0.7}},
+        )
+        cls.new = factories.ModelVersionFactory(
+            merchant=cls.merchant,
+            parent=cls.old,
+            metrics={"version": {"WQL": 0.55}, "parent": {"WQL": 0.61}},
+        )
+        factories.created(
+            TrainingRun,
+            cls.merchant,
+            status=TrainingRun.Status.RUNNING,
+            steps=400,
+            steps_done=100,
+            losses=[2.5, 2.1],
+        )
 
     def test_the_page_shows_versions_and_live_training_progress(self):
         self.client.force_login(self.viewer)
@@ -195,24 +185,18 @@ class EventsAheadPageTests(TestCase):
         other = factories.MerchantFactory(slug="other")
         median = np.full(28, 5.0)
         median[11] = 20.0
+        run = factories.succeeded_run(cls.merchant, horizon=28, finished_at=timezone.now())
+        factories.series_forecast(
+            cls.merchant,
+            run,
+            cls.sku,
+            cls.location,
+            # every level a multiple of the median: the 10% quantile 0.6x, the 90% 1.4x
+            np.outer(0.5 + np.array(LEVELS), median),
+            first_date=cls.FIRST,
+            explanation={"groups": [], "forecast": 0, "base_value": 0, "days": 28},
+        )
         with tenant_context(cls.merchant):
-            run = ForecastRun.objects.create(
-                merchant=cls.merchant,
-                horizon=28,
-                status=ForecastRun.Status.SUCCEEDED,
-                finished_at=timezone.now(),
-            )
-            SeriesForecast.objects.create(
-                merchant=cls.merchant,
-                run=run,
-                sku=cls.sku,
-                location=cls.location,
-                first_date=cls.FIRST,
-                model="transformer",
-                # every level a multiple of the median: the 10% quantile 0.6x, the 90% 1.4x
-                quantiles=SeriesForecast.pack(np.outer(0.5 + np.array(LEVELS), median)),
-                explanation={"groups": [], "forecast": 0, "base_value": 0, "days": 28},
-            )
             for name, day, location in (
                 ("Bonfire Night", dt.date(2024, 11, 5), None),  # in the history shown
                 ("Black Friday", dt.date(2024, 11, 29), None),

@@ -10,6 +10,31 @@ from accounts.tenancy import tenant_context
 from tests.factories import api_token_secret, merchant_with
 
 
+def order_line(**fields) -> dict:
+    """One order line as the ERP sends it: one unit of S1 at 1 on 1 May (``fields`` say
+    otherwise)."""
+    return {
+        "order_id": "1",
+        "ordered_at": "2024-05-01T09:00",
+        "sku": "S1",
+        "quantity": 1,
+        "unit_price": "1",
+        **fields,
+    }
+
+
+def purchase_order(number: str, lines: list[dict], **fields) -> dict:
+    """A purchase order from SUP for WH, ordered on 1 May (``fields`` say otherwise)."""
+    return {
+        "number": number,
+        "supplier": "SUP",
+        "location": "WH",
+        "order_date": "2024-05-01",
+        "lines": lines,
+        **fields,
+    }
+
+
 class ApiTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):

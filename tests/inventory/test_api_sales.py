@@ -11,9 +11,7 @@ from django.db import connection
 from accounts.tenancy import tenant_context
 from inventory.models import OrderLine, PurchaseOrderLine, SalesDay
 from tests.factories import MerchantFactory
-from tests.inventory.api_support import (
-    ApiTestCase,
-)
+from tests.inventory.api_support import ApiTestCase, order_line, purchase_order
 
 
 class OrderLineTests(ApiTestCase):
@@ -73,19 +71,7 @@ class OrderLineTests(ApiTestCase):
         self.assertEqual(self.in_db(SalesDay, sku__code="S0")[0].units, Decimal("8"))
 
     def test_raw_customer_ids_are_stored_nowhere(self):
-        self.bulk(
-            "order-line",
-            [
-                {
-                    "order_id": "1",
-                    "ordered_at": "2024-05-01T09:00",
-                    "sku": "S1",
-                    "quantity": 1,
-                    "unit_price": "1",
-                    "customer_id": "CUSTOMER-9911-SECRET",
-                }
-            ],
-        )
+        self.bulk("order-line", [order_line(customer_id="CUSTOMER-9911-SECRET")])
         line = self.in_db(OrderLine)[0]
         self.assertEqual(len(line.customer_hash), 64)
         self.assertNotIn("9911", line.customer_hash)
@@ -109,18 +95,7 @@ class OrderLineTests(ApiTestCase):
 
     def test_location_required_when_the_store_has_several(self):
         self.bulk("location", [{"code": "SHOP", "name": "Shop"}])
-        response = self.bulk(
-            "order-line",
-            [
-                {
-                    "order_id": "1",
-                    "ordered_at": "2024-05-01T09:00",
-                    "sku": "S1",
-                    "quantity": 1,
-                    "unit_price": "1",
-                }
-            ],
-        )
+        response = self.bulk("order-line", [order_line()])
         self.assertEqual(response.status_code, 400)
         self.assertIn("several", response.json()["errors"][0]["detail"])
 
@@ -146,14 +121,11 @@ class PurchaseOrderTests(ApiTestCase):
     def test_order_with_lines_then_resent_with_fewer_lines(self):
         self.seed_catalogue()
         self.bulk("supplier", [{"code": "SUP", "name": "Supplier"}])
-        order = {
-            "number": "PO-1",
-            "supplier": "SUP",
-            "location": "WH",
-            "order_date": "2024-05-01",
-            "expected_arrival": "2024-05-15",
-            "lines": [{"sku": "S0", "quantity_ordered": 24}, {"sku": "S1", "quantity_ordered": 12}],
-        }
+        order = purchase_order(
+            "PO-1",
+            [{"sku": "S0", "quantity_ordered": 24}, {"sku": "S1", "quantity_ordered": 12}],
+            expected_arrival="2024-05-15",
+        )
         self.assertEqual(self.bulk("purchase-order", [order]).status_code, 200)
         order["lines"] = [{"sku": "S0", "quantity_ordered": 36}]
         response = self.bulk("purchase-order", [order]).json()
@@ -176,13 +148,7 @@ class PurchaseOrderTests(ApiTestCase):
     def test_bad_line_is_named_with_its_order(self):
         self.seed_catalogue()
         self.bulk("supplier", [{"code": "SUP", "name": "Supplier"}])
-        order = {
-            "number": "PO-2",
-            "supplier": "SUP",
-            "location": "WH",
-            "order_date": "2024-05-01",
-            "lines": [{"sku": "NOPE", "quantity_ordered": 1}],
-        }
+        order = purchase_order("PO-2", [{"sku": "NOPE", "quantity_ordered": 1}])
         response = self.bulk("purchase-order", [order])
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["errors"][0]["field"], "lines[0].sku")

@@ -10,7 +10,6 @@ import numpy as np
 from accounts.tenancy import tenant_context
 from forecasting import history as history_reads
 from inventory import calendars
-from inventory.models import SalesDay
 from tests import factories
 from tests.inventory.calendar_support import (
     AsOfToday,
@@ -28,18 +27,13 @@ class CalendarCovariateTests(AsOfToday):
         cls.depot = factories.LocationFactory(merchant=cls.merchant, code="DEPOT")
         cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG")
         first = dt.date(2025, 11, 1)
-        with tenant_context(cls.merchant):
-            SalesDay.objects.bulk_create(
-                SalesDay(
-                    merchant=cls.merchant,
-                    sku=cls.sku,
-                    location=location,
-                    date=first + dt.timedelta(days=day),
-                    units=Decimal("3"),
-                )
-                for day in range(30)
-                for location in (cls.shop, cls.depot)
-            )
+        factories.sales_days(
+            cls.merchant,
+            skus=[cls.sku],
+            locations=(cls.shop, cls.depot),
+            dates=[first + dt.timedelta(days=day) for day in range(30)],
+            units=Decimal("3"),
+        )
 
     def test_history_carries_the_event_flag_on_holiday_and_festival_days(self):
         with tenant_context(self.merchant):

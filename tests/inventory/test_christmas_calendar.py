@@ -15,7 +15,7 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory import calendar_dates, calendars
 from inventory.models import CalendarEvent
-from tests.factories import LocationFactory, MerchantFactory, member
+from tests.factories import LocationFactory, member, merchants
 
 Source = CalendarEvent.Source
 TODAY = dt.date(2025, 12, 1)  # events are written for 2025 and 2026
@@ -28,10 +28,9 @@ class ChristmasShoppingTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="alpha")
+        cls.merchant, cls.other = merchants("alpha", "beta")
         cls.owner = member(cls.merchant, Role.OWNER)
         cls.shop = LocationFactory(merchant=cls.merchant, code="SHOP")
-        cls.other = MerchantFactory(slug="beta")
 
     def setUp(self):
         patcher = mock.patch.object(calendars, "merchant_today", return_value=TODAY)

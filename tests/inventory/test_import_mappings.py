@@ -14,7 +14,7 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory.ingest import mappings
 from inventory.models import ImportJob, ImportMapping, SalesDay
-from tests.factories import LocationFactory, MerchantFactory, SKUFactory, member
+from tests.factories import LocationFactory, SKUFactory, member, merchants
 
 # Column names no alias knows: the suggestion maps none of them.
 HEADER = "Artikel,Lager,Tag,Verkauft,Notiz\n"
@@ -26,8 +26,7 @@ JUNE = "A1,WH,2024-06-01,5,\n"
 class SavedMappingTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="shop")
-        cls.other = MerchantFactory(slug="other")
+        cls.merchant, cls.other = merchants("shop", "other")
         for merchant in (cls.merchant, cls.other):
             LocationFactory(merchant=merchant, code="WH")
             SKUFactory(merchant=merchant, code="A1")

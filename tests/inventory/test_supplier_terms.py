@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
-from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from inventory.models import ImportJob, Supplier
 from tests.factories import merchant_with
 from tests.inventory.api_support import ApiTestCase
+from tests.stores import PortalImportMixin
 
 TERMS = ("minimum_order_value", "free_shipping_threshold")
 
@@ -112,7 +111,7 @@ class SupplierTermsApiTests(ApiTestCase):
         self.assertEqual(self.terms(), (Decimal("250"), Decimal("400")))
 
 
-class SupplierTermsImportTests(TestCase):
+class SupplierTermsImportTests(PortalImportMixin, TestCase):
     """The portal's CSV import of suppliers takes the terms and keeps them when left out."""
 
     @classmethod
@@ -123,17 +122,7 @@ class SupplierTermsImportTests(TestCase):
         self.client.force_login(self.planner)
 
     def load(self, content: str) -> ImportJob:
-        self.client.post(
-            reverse("inventory:data", args=["shop"]),
-            {"resource": "suppliers", "file": SimpleUploadedFile("s.csv", content.encode())},
-        )
-        with tenant_context(self.merchant):
-            job = ImportJob.objects.for_merchant(self.merchant).latest("created_at")
-        data = {f"map-{i}": job.mapping.get(column, "") for i, column in enumerate(job.header)}
-        with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("inventory:import_detail", args=["shop", job.pk]), data)
-        with tenant_context(self.merchant):
-            job.refresh_from_db()
+        job = self.portal_import(content, "suppliers")
         self.assertEqual(job.status, ImportJob.Status.SUCCEEDED, job.message)
         return job
 

@@ -14,31 +14,21 @@ from accounts.tenancy import tenant_context
 from inventory.services import merchant_today
 from planning.models import Alert, Decision, ReorderSuggestion
 from tests import factories
+from tests.planning.alert_support import assert_still_open
 
 
-class SuggestionApiTestCase(TestCase):
-    """A store with two proposed suggestions (MUG and JUG at WH, from ACME) and two tokens."""
+class PlanningApiTestCase(TestCase):
+    """A store with a warehouse (WH), its owner, and two tokens the owner issued: a planner's
+    and a viewer's (BI)."""
 
     @classmethod
     def setUpTestData(cls):
         cls.merchant, cls.owner = factories.merchant_with(Role.OWNER)
         cls.planner_token = factories.issued_token(cls.merchant, role=Role.PLANNER, actor=cls.owner)
-        cls.viewer_token = factories.api_token_secret(
+        cls.viewer_token = factories.issued_token(
             cls.merchant, role=Role.VIEWER, name="BI", actor=cls.owner
         )
-        location = factories.LocationFactory(merchant=cls.merchant, code="WH")
-        supplier = factories.SupplierFactory(merchant=cls.merchant, code="ACME")
-        run = factories.succeeded_run(cls.merchant)
-        cls.mugs, cls.jugs = (
-            factories.reorder_suggestion(
-                cls.merchant,
-                run,
-                factories.SKUFactory(merchant=cls.merchant, code=code),
-                location,
-                supplier,
-            )
-            for code in ("MUG", "JUG")
-        )
+        cls.warehouse = factories.LocationFactory(merchant=cls.merchant, code="WH")
 
     def call(self, method, url, body=None, token=None):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token or self.planner_token.secret}"}
@@ -46,6 +36,19 @@ class SuggestionApiTestCase(TestCase):
             return self.client.get(url, body or {}, **headers)
         return getattr(self.client, method)(
             url, json.dumps(body), content_type="application/json", **headers
+        )
+
+
+class SuggestionApiTestCase(PlanningApiTestCase):
+    """Two proposed suggestions (MUG and JUG at WH, from ACME)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        supplier = factories.SupplierFactory(merchant=cls.merchant, code="ACME")
+        run = factories.succeeded_run(cls.merchant)
+        cls.mugs, cls.jugs = factories.suggestions_for_new_skus(
+            cls.merchant, run, cls.warehouse, {"MUG": supplier, "JUG": supplier}
         )
 
 
@@ -89,7 +92,7 @@ class SuggestionApiTests(SuggestionApiTestCase):
     def test_a_viewer_reads_but_cannot_decide(self):
         self.assertEqual(
             self.call(
-                "get", reverse("reorder-suggestion-list"), token=self.viewer_token
+                "get", reverse("reorder-suggestion-list"), token=self.viewer_token.secret
             ).status_code,
             200,
         )
@@ -97,7 +100,7 @@ class SuggestionApiTests(SuggestionApiTestCase):
             "post",
             reverse("reorder-suggestion-approve"),
             {"ids": [self.mugs.pk]},
-            token=self.viewer_token,
+            token=self.viewer_token.secret,
         )
         self.assertEqual(response.status_code, 403)
         with tenant_context(self.merchant):
@@ -167,7 +170,9 @@ class SuggestionDeferApiTests(SuggestionApiTestCase):
         day = (merchant_today(self.merchant) + dt.timedelta(days=3)).isoformat()
         url = reverse("reorder-suggestion-defer")
         body = {"ids": [self.mugs.pk, self.jugs.pk, theirs.pk], "until": day}
-        self.assertEqual(self.call("post", url, body, token=self.viewer_token).status_code, 403)
+        self.assertEqual(
+            self.call("post", url, body, token=self.viewer_token.secret).status_code, 403
+        )
         self.assertEqual(self.deferred_until(), {"MUG": None, "JUG": None})
         self.assertEqual(self.call("post", url, body).json(), {"deferred": 1})
         self.assertEqual(self.deferred_until(), {"MUG": day, "JUG": None})
@@ -176,26 +181,18 @@ class SuggestionDeferApiTests(SuggestionApiTestCase):
         self.assertIsNone(theirs.deferred_until)
 
 
-class AlertApiTests(TestCase):
+class AlertApiTests(PlanningApiTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER)
-        cls.planner_token = factories.issued_token(cls.merchant, role=Role.PLANNER, actor=cls.owner)
-        cls.viewer_token = factories.issued_token(
-            cls.merchant, role=Role.VIEWER, name="BI", actor=cls.owner
-        )
-        location = factories.LocationFactory(merchant=cls.merchant, code="WH")
+        super().setUpTestData()
         mug = factories.SKUFactory(merchant=cls.merchant, code="MUG")
-        with tenant_context(cls.merchant):
-            cls.mug = Alert.objects.create(
-                merchant=cls.merchant, kind=Alert.Kind.STOCK_OUT, location=location,
-                sku=mug, details={"lost_units": 3.0},
-            )  # fmt: skip
-            cls.stale = Alert.objects.create(
-                merchant=cls.merchant, kind=Alert.Kind.STALE_DATA, details={"days": 5}
-            )
-
-    call = SuggestionApiTests.call
+        cls.mug = factories.created(
+            Alert, cls.merchant, kind=Alert.Kind.STOCK_OUT, location=cls.warehouse, sku=mug,
+            details={"lost_units": 3.0},
+        )  # fmt: skip
+        cls.stale = factories.created(
+            Alert, cls.merchant, kind=Alert.Kind.STALE_DATA, details={"days": 5}
+        )
 
     def test_alerts_are_listed_and_filtered(self):
         response = self.call("get", reverse("alert-list"), {"kind": "stock_out"})
@@ -232,21 +229,16 @@ class AlertApiTests(TestCase):
         self.assertEqual(self.call("get", reverse("alert-list"), token=token).status_code, 200)
         response = self.call("post", reverse("alert-resolve"), {"ids": [self.mug.pk]}, token)
         self.assertEqual(response.status_code, 403)
-        with tenant_context(self.merchant):
-            mug = Alert.objects.for_merchant(self.merchant).get(pk=self.mug.pk)
-        self.assertEqual((mug.state, mug.handled_by_id), ("open", None))
+        assert_still_open(self, self.mug)
 
 
-class WebhookApiTests(TestCase):
+class WebhookApiTests(PlanningApiTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant, cls.owner = factories.merchant_with(Role.OWNER)
+        super().setUpTestData()
         cls.owner_token = factories.issued_token(
             cls.merchant, role=Role.OWNER, name="Admin", actor=cls.owner
         )
-        cls.planner_token = factories.issued_token(cls.merchant, role=Role.PLANNER, actor=cls.owner)
-
-    call = SuggestionApiTests.call
 
     def test_the_secret_is_shown_once_and_only_managers_see_endpoints(self):
         url = reverse("webhook-endpoint-list")

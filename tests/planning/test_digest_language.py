@@ -9,10 +9,9 @@ from django.core import mail
 from django.test import TestCase
 
 from accounts.roles import Role
-from accounts.tenancy import tenant_context
 from planning import digest
-from planning.models import Alert
 from tests import factories
+from tests.planning.alert_support import blue_mug_stock_out
 
 
 class DigestLanguageTests(TestCase):
@@ -27,14 +26,9 @@ class DigestLanguageTests(TestCase):
             Role.PLANNER,
             user=factories.UserFactory(email="zh@x.test", language="zh-hans"),
         )
-        location = factories.LocationFactory(merchant=cls.merchant, code="SHOP")
-        sku = factories.SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
-        with tenant_context(cls.merchant):
-            Alert.objects.create(
-                merchant=cls.merchant, kind=Alert.Kind.STOCK_OUT, sku=sku, location=location,
-                details={"date": "2024-11-11", "probability": 0.9, "lost_units": 12.0},
-                money_at_risk=1234.5, money_basis="12 units short",
-            )  # fmt: skip
+        blue_mug_stock_out(
+            cls.merchant, "2024-11-11", money_at_risk=1234.5, money_basis="12 units short"
+        )
 
     def test_each_recipient_reads_the_digest_in_their_language(self):
         now = dt.datetime(2024, 11, 10, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shanghai

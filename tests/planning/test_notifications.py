@@ -24,6 +24,7 @@ from planning import digest, notifications, webhook_events, webhook_targets
 from planning.models import Alert, PlanningSettings, WebhookDelivery
 from tests import factories
 from tests.http_receiver import HeadersReceiver as Receiver
+from tests.planning.alert_support import blue_mug_stock_out
 
 
 class WebhookTests(TestCase):
@@ -176,17 +177,11 @@ class DigestTests(TestCase):
         factories.member(
             cls.merchant, role=Role.VIEWER, user=factories.UserFactory(email="viewer@x.test")
         )
-        location = factories.LocationFactory(merchant=cls.merchant, code="SHOP")
-        sku = factories.SKUFactory(merchant=cls.merchant, code="MUG", name="Blue mug")
-        with tenant_context(cls.merchant):
-            Alert.objects.create(
-                merchant=cls.merchant, kind=Alert.Kind.STOCK_OUT, sku=sku, location=location,
-                details={"date": "2024-07-07", "probability": 0.9, "lost_units": 12.0},
-            )  # fmt: skip
-            Alert.objects.create(
-                merchant=cls.merchant, kind=Alert.Kind.STALE_DATA,
-                details={"days": 4, "last_data_at": "2024-07-01T08:00+00:00"},
-            )  # fmt: skip
+        blue_mug_stock_out(cls.merchant, "2024-07-07")
+        factories.created(
+            Alert, cls.merchant, kind=Alert.Kind.STALE_DATA,
+            details={"days": 4, "last_data_at": "2024-07-01T08:00+00:00"},
+        )  # fmt: skip
 
     def send(self, hour: int, day: int = 2) -> int:
         now = dt.datetime(2024, 7, day, hour, 30, tzinfo=dt.UTC)  # London is UTC+1 in July

@@ -15,28 +15,25 @@ from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from forecasting import selectors as forecasting_selectors
 from forecasting import services as forecasting_services
-from forecasting.models import ForecastOverride, ForecastRun, SeriesForecast
+from forecasting.models import ForecastOverride
 from forecasting.quantiles import LEVELS
 from planning import alerts, services
 from planning.models import Alert, PlanningSettings, ReorderSuggestion
 from tests import factories
+from tests.planning.reorder_support import short_sku
 
 
 class OverrideMixin:
     def override(self, *, sku, kind: str, amount: str, **fields) -> ForecastOverride:
-        values = {
-            "merchant": self.merchant,
-            "sku_id": sku.pk,
-            "location_id": None,
-            "start_date": self.today,
+        """An override of ``kind`` and ``amount`` for the next 56 days (kept for 30)."""
+        fields = {
             "end_date": self.today + dt.timedelta(days=55),
-            "kind": kind,
-            "amount": Decimal(amount),
-            "reason": "Known event",
             "expires_on": self.today + dt.timedelta(days=30),
-            "actor": self.planner,
+            **fields,
         }
-        return forecasting_services.forecast_override_create(**{**values, **fields})
+        return factories.forecast_override(
+            self.merchant, actor=self.planner, sku=sku, kind=kind, amount=Decimal(amount), **fields
+        )
 
     def expire(self, override: ForecastOverride) -> None:
         with tenant_context(self.merchant):
@@ -57,31 +54,7 @@ class SuggestionOverrideTests(OverrideMixin, TestCase):
         cls.today = forecasting_selectors.merchant_today(cls.merchant)
         end = cls.today - dt.timedelta(days=1)
         cls.location = factories.LocationFactory(merchant=cls.merchant)
-        cls.short = factories.SKUFactory(
-            merchant=cls.merchant, code="SHORT", unit_price=Decimal("5")
-        )
-        item = factories.SupplierItemFactory(
-            merchant=cls.merchant,
-            sku=cls.short,
-            lead_time_mean_days=Decimal("7"),
-            lead_time_std_days=Decimal("0"),
-            moq=Decimal("24"),
-            pack_size=Decimal("12"),
-            unit_cost=Decimal("2"),
-        )
-        factories.StockLevelFactory(
-            merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=20
-        )
-        order = factories.PurchaseOrderFactory(
-            merchant=cls.merchant, supplier=item.supplier, location=cls.location
-        )
-        factories.PurchaseOrderLineFactory(
-            merchant=cls.merchant,
-            purchase_order=order,
-            sku=cls.short,
-            quantity_ordered=Decimal("40"),
-            quantity_received=Decimal("10"),
-        )
+        cls.short = short_sku(cls.merchant, cls.location).sku
         factories.SalesDayFactory(
             merchant=cls.merchant, sku=cls.short, location=cls.location, date=end, units=10
         )
@@ -94,21 +67,18 @@ class SuggestionOverrideTests(OverrideMixin, TestCase):
 
     def quantity(self) -> Decimal:
         """The quantity suggested from a new night's run (each run is planned once)."""
+        night = factories.succeeded_run(
+            self.merchant, history_end=self.today - dt.timedelta(days=1)
+        )
+        self.forecast = factories.series_forecast(
+            self.merchant,
+            night,
+            self.short,
+            self.location,
+            np.full((len(LEVELS), 56), 10.0),
+            first_date=self.today,
+        )
         with tenant_context(self.merchant):
-            night = ForecastRun.objects.create(
-                merchant=self.merchant,
-                status=ForecastRun.Status.SUCCEEDED,
-                history_end=self.today - dt.timedelta(days=1),
-            )
-            self.forecast = SeriesForecast.objects.create(
-                merchant=self.merchant,
-                run=night,
-                sku=self.short,
-                location=self.location,
-                first_date=self.today,
-                model="transformer",
-                quantiles=SeriesForecast.pack(np.full((len(LEVELS), 56), 10.0)),
-            )
             services.reorder_suggestions_plan(merchant=self.merchant, run=night)
             (suggestion,) = ReorderSuggestion.objects.for_merchant(self.merchant).filter(
                 status=ReorderSuggestion.Status.PROPOSED
@@ -168,22 +138,19 @@ class AlertOverrideTests(OverrideMixin, TestCase):
             merchant=cls.merchant, sku=cls.sku, location=cls.location, on_hand=100
         )
         spread = np.linspace(0.5, 1.5, len(LEVELS))[:, None] * 5.0
-        with tenant_context(cls.merchant):
-            cls.night = ForecastRun.objects.create(
-                merchant=cls.merchant,
-                status=ForecastRun.Status.SUCCEEDED,
-                history_end=cls.today - dt.timedelta(days=1),
-                finished_at=timezone.now(),
-            )
-            SeriesForecast.objects.create(
-                merchant=cls.merchant,
-                run=cls.night,
-                sku=cls.sku,
-                location=cls.location,
-                first_date=cls.today,
-                model="transformer",
-                quantiles=SeriesForecast.pack(np.repeat(spread, 56, axis=1)),
-            )
+        cls.night = factories.succeeded_run(
+            cls.merchant,
+            history_end=cls.today - dt.timedelta(days=1),
+            finished_at=timezone.now(),
+        )
+        factories.series_forecast(
+            cls.merchant,
+            cls.night,
+            cls.sku,
+            cls.location,
+            np.repeat(spread, 56, axis=1),
+            first_date=cls.today,
+        )
 
     def stock_outs(self) -> list[Alert]:
         with tenant_context(self.merchant):

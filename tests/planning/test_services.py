@@ -19,6 +19,7 @@ from planning import services
 from planning.models import Decision, ReorderSuggestion
 from planning.positions import selectors as positions
 from tests import factories
+from tests.planning.reorder_support import short_sku
 
 END = dt.date(2024, 6, 30)
 
@@ -29,19 +30,9 @@ class ReorderPlanTests(TestCase):
         cls.merchant = factories.MerchantFactory(review_period_days=7)
         cls.planner = factories.member(cls.merchant)
         cls.location = factories.LocationFactory(merchant=cls.merchant)
-        cls.short = factories.SKUFactory(
-            merchant=cls.merchant, code="SHORT", unit_price=Decimal("5")
-        )
+        cls.item = short_sku(cls.merchant, cls.location)
+        cls.short = cls.item.sku
         cls.full = factories.SKUFactory(merchant=cls.merchant, code="FULL", unit_price=Decimal("5"))
-        cls.item = factories.SupplierItemFactory(
-            merchant=cls.merchant,
-            sku=cls.short,
-            lead_time_mean_days=Decimal("7"),
-            lead_time_std_days=Decimal("0"),
-            moq=Decimal("24"),
-            pack_size=Decimal("12"),
-            unit_cost=Decimal("2"),
-        )
         factories.SupplierItemFactory(
             merchant=cls.merchant, sku=cls.full, supplier=cls.item.supplier, unit_cost=Decimal("2")
         )
@@ -50,20 +41,7 @@ class ReorderPlanTests(TestCase):
             merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=99, as_of=old
         )
         factories.StockLevelFactory(
-            merchant=cls.merchant, sku=cls.short, location=cls.location, on_hand=20
-        )
-        factories.StockLevelFactory(
             merchant=cls.merchant, sku=cls.full, location=cls.location, on_hand=500
-        )
-        order = factories.PurchaseOrderFactory(
-            merchant=cls.merchant, supplier=cls.item.supplier, location=cls.location
-        )
-        factories.PurchaseOrderLineFactory(
-            merchant=cls.merchant,
-            purchase_order=order,
-            sku=cls.short,
-            quantity_ordered=Decimal("40"),
-            quantity_received=Decimal("10"),
         )
         received = factories.PurchaseOrderFactory(
             merchant=cls.merchant,
@@ -82,20 +60,17 @@ class ReorderPlanTests(TestCase):
 
     @classmethod
     def forecast_run(cls) -> ForecastRun:
-        with tenant_context(cls.merchant):
-            run = ForecastRun.objects.create(
-                merchant=cls.merchant, status=ForecastRun.Status.SUCCEEDED, history_end=END
+        run = factories.succeeded_run(cls.merchant, history_end=END)
+        for sku in (cls.short, cls.full):  # ten a day, with no doubt about it
+            factories.series_forecast(
+                cls.merchant,
+                run,
+                sku,
+                cls.location,
+                np.full((len(LEVELS), 56), 10.0),
+                first_date=END + dt.timedelta(days=1),
+                model="transformer+tsb@0.85",
             )
-            for sku in (cls.short, cls.full):  # ten a day, with no doubt about it
-                SeriesForecast.objects.create(
-                    merchant=cls.merchant,
-                    run=run,
-                    sku=sku,
-                    location=cls.location,
-                    first_date=END + dt.timedelta(days=1),
-                    model="transformer+tsb@0.85",
-                    quantiles=SeriesForecast.pack(np.full((len(LEVELS), 56), 10.0)),
-                )
         return run
 
     def plan(self, run=None):

@@ -7,27 +7,26 @@ import datetime as dt
 from decimal import Decimal
 from unittest import mock
 
-from django.test import TestCase, override_settings
+from django.test import override_settings
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.tenancy import tenant_context
 from forecasting import services as forecasting_services
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.tasks import run_forecast_task
-from inventory.models import SalesDay
 from planning.models import ReorderSuggestion
 from planning.tasks import plan_after_forecast_task
 from tests import factories
+from tests.stores import OneLocationTestCase
 
 START = dt.date(2024, 1, 1)
 
 
 @override_settings(PLANNING_EXPLAIN_LIMIT=1)
-class NightlyPlanningTests(TestCase):
+class NightlyPlanningTests(OneLocationTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = factories.MerchantFactory()
-        cls.location = factories.LocationFactory(merchant=cls.merchant)
+        super().setUpTestData()
         cls.empty = factories.SKUFactory(
             merchant=cls.merchant, code="EMPTY", unit_price=Decimal("4")
         )
@@ -39,19 +38,14 @@ class NightlyPlanningTests(TestCase):
         factories.StockLevelFactory(
             merchant=cls.merchant, sku=cls.stocked, location=cls.location, on_hand=900
         )
-        with tenant_context(cls.merchant):
-            SalesDay.objects.bulk_create(
-                SalesDay(
-                    merchant=cls.merchant,
-                    sku=sku,
-                    location=cls.location,
-                    date=START + dt.timedelta(days=day),
-                    units=Decimal(6 + day % 7),
-                    revenue=Decimal(24),
-                )
-                for sku in (cls.empty, cls.stocked)
-                for day in range(120)
-            )
+        factories.sales_days(
+            cls.merchant,
+            skus=(cls.empty, cls.stocked),
+            locations=[cls.location],
+            dates=[START + dt.timedelta(days=day) for day in range(120)],
+            units=lambda date: Decimal(6 + (date - START).days % 7),
+            revenue=Decimal(24),
+        )
 
     def run_night(self) -> ForecastRun:
         run = forecasting_services.forecast_run_create(merchant=self.merchant, horizon=28)

@@ -22,6 +22,7 @@ from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun, SeriesForecast
 from planning.models import Alert, ReorderSuggestion
 from tests import factories
+from tests.planning.alert_support import assert_still_open
 from tests.stores import PlannerAndViewerTestCase
 
 
@@ -33,19 +34,8 @@ class OrdersPageTests(PlannerAndViewerTestCase):
         acme = factories.SupplierFactory(merchant=cls.merchant, code="ACME", name="Acme")
         bolt = factories.SupplierFactory(merchant=cls.merchant, code="BOLT", name="Bolt")
         run = factories.succeeded_run(cls.merchant)
-        cls.mug = factories.reorder_suggestion(
-            cls.merchant,
-            run,
-            factories.SKUFactory(merchant=cls.merchant, code="MUG"),
-            location,
-            acme,
-        )
-        cls.jug = factories.reorder_suggestion(
-            cls.merchant,
-            run,
-            factories.SKUFactory(merchant=cls.merchant, code="=JUG"),
-            location,
-            bolt,
+        cls.mug, cls.jug = factories.suggestions_for_new_skus(
+            cls.merchant, run, location, {"MUG": acme, "=JUG": bolt}
         )
 
     def url(self, name, *args):
@@ -263,9 +253,7 @@ class AlertsPageTests(PlannerAndViewerTestCase):
             self.url("alerts_act"), {"ids": [self.stale.pk], "action": "resolve"}
         )
         self.assertEqual(response.status_code, 403)
-        with tenant_context(self.merchant):
-            stale = Alert.objects.for_merchant(self.merchant).get(pk=self.stale.pk)
-        self.assertEqual((stale.state, stale.handled_by_id), ("open", None))
+        assert_still_open(self, self.stale)
 
 
 class DashboardPanelTests(TestCase):

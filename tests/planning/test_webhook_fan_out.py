@@ -15,7 +15,7 @@ from core.workflow_events import EVENT_TYPES
 from planning import notifications, webhook_events
 from planning.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import (
-    MerchantFactory,
+    merchants,
 )
 from tests.http_receiver import HeadersReceiver as Receiver
 
@@ -25,8 +25,7 @@ class WebhookFanOutTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="alpha")
-        cls.other = MerchantFactory(slug="beta")
+        cls.merchant, cls.other = merchants("alpha", "beta")
 
     def setUp(self):
         self.receivers = [Receiver(), Receiver()]

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.tenancy import tenant_context
 from inventory.models import SKU, ImportJob, OrderLine, SalesDay
-from tests.inventory.api_support import ApiTestCase
+from tests.inventory.api_support import ApiTestCase, purchase_order
 from tests.stores import PlannerUploadsTestCase
 
 LIST_ENDPOINTS = [
@@ -48,13 +48,9 @@ class ApiNulTests(ApiTestCase):
         self.assertEqual(self.in_db(SalesDay), [])
 
     def test_a_nul_in_text_of_a_purchase_order_line_is_named(self):
-        order = {
-            "number": "PO1\x00",
-            "supplier": "NOPE",
-            "location": "WH",
-            "order_date": "2024-05-01",
-            "lines": [{"sku": "S\x00", "quantity_ordered": 1}],
-        }
+        order = purchase_order(
+            "PO1\x00", [{"sku": "S\x00", "quantity_ordered": 1}], supplier="NOPE"
+        )
         response = self.bulk("purchase-order", [order])
         self.assertEqual(response.status_code, 400)
         fields = {e["field"] for e in response.json()["errors"]}
@@ -141,21 +137,9 @@ class ImportBadInputTests(PlannerUploadsTestCase):
             {"resource": resource, "file": SimpleUploadedFile(name, content)},
         )
 
-    def run_import(self, content: bytes, resource: str, **options) -> ImportJob:
-        self.upload(content, resource)
-        with tenant_context(self.merchant):
-            job = ImportJob.objects.for_merchant(self.merchant).latest("created_at")
-        data = {f"map-{i}": job.mapping.get(column, "") for i, column in enumerate(job.header)}
-        data.update(options)
-        with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("inventory:import_detail", args=["shop", job.pk]), data)
-        with tenant_context(self.merchant):
-            job.refresh_from_db()
-        return job
-
     def test_a_nul_in_a_cell_is_a_row_error_and_the_report_keeps_it_readable(self):
         content = b"sku,location,date,units\nA1\x00,WH,2024-05-01,1\nA1,WH,2024-05-02,x\x00\n"
-        job = self.run_import(content, "sales")
+        job = self.portal_import(content, "sales")
         self.assertEqual(job.status, ImportJob.Status.FAILED, job.message)
         self.assertEqual([(e["line"], e["field"]) for e in job.errors], [(2, "sku"), (3, "units")])
         self.assertIn("NUL", job.errors[0]["message"])
@@ -179,7 +163,7 @@ class ImportBadInputTests(PlannerUploadsTestCase):
             b"2,2024-05-01T10:00,NEW2,Good name,WH,1,2.00\n"
             b"3,2024-05-01T10:00," + b"L" * 70 + b",Long code,WH,1,2.00\n"
         )
-        job = self.run_import(content, "order-lines", create_missing_skus="on")
+        job = self.portal_import(content, "order-lines", create_missing_skus="on")
         self.assertEqual(job.status, ImportJob.Status.FAILED, job.message)
         # the SKU a bad name would have made is not made, so its line is refused as well
         self.assertEqual(
@@ -195,6 +179,6 @@ class ImportBadInputTests(PlannerUploadsTestCase):
             b"order_id,ordered_at,sku,location,quantity,unit_price\n"
             b"1,2024-05-01T10:00,A1,WH,99999999999,9999999999\n"
         )
-        job = self.run_import(content, "order-lines")
+        job = self.portal_import(content, "order-lines")
         self.assertEqual(job.status, ImportJob.Status.FAILED, job.message)
         self.assertEqual([(e["line"], e["field"]) for e in job.errors], [(2, "quantity")])

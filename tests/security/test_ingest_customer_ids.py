@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.tenancy import tenant_context
 from inventory.ingest import imports
 from inventory.models import ImportJob, OrderLine
-from tests.inventory.api_support import ApiTestCase
+from tests.inventory.api_support import ApiTestCase, order_line
 from tests.stores import PlannerUploadsTestCase
 
 SECRET = "CUSTOMER-4417-PRIVATE"
@@ -118,8 +118,7 @@ class ImportedCustomerIdTests(PlannerUploadsTestCase):
 class ApiCustomerIdTests(ApiTestCase):
     def test_an_error_on_a_customer_id_does_not_echo_it(self):
         self.seed_catalogue()
-        line = {"order_id": "1", "ordered_at": "2024-05-01T09:00", "sku": "S0", "quantity": 1,
-                "unit_price": "1", "customer_id": SECRET * 10}  # fmt: skip
+        line = order_line(sku="S0", customer_id=SECRET * 10)
         response = self.bulk("order-line", [line])
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["errors"][0]["field"], "customer_id")

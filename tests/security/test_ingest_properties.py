@@ -125,7 +125,9 @@ class CsvParserProperties(TestCase):
             pass
 
 
-class IngestProperties(TestCase):
+class LondonStoreTestCase(TestCase):
+    """A London store with location WH and SKU S1, what the rows drawn refer to."""
+
     @classmethod
     def setUpTestData(cls):
         cls.merchant = MerchantFactory(timezone="Europe/London")
@@ -133,6 +135,8 @@ class IngestProperties(TestCase):
             LocationFactory(merchant=cls.merchant, code="WH")
             SKUFactory(merchant=cls.merchant, code="S1")
 
+
+class IngestProperties(LondonStoreTestCase):
     @examples(40)
     @given(data=st.data())
     def test_validate_never_raises_and_ingest_only_refuses(self, data):
@@ -203,14 +207,7 @@ def as_json(rows: list[dict]) -> list[dict]:
     return orjson.loads(orjson.dumps(rows, default=str))
 
 
-class RoundTripProperties(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.merchant = MerchantFactory(timezone="Europe/London")
-        with tenant_context(cls.merchant):
-            LocationFactory(merchant=cls.merchant, code="WH")
-            SKUFactory(merchant=cls.merchant, code="S1")
-
+class RoundTripProperties(LondonStoreTestCase):
     def stored_sales(self) -> list[tuple]:
         with tenant_context(self.merchant):
             return list(

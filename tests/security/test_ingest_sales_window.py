@@ -11,10 +11,8 @@ import datetime as dt
 import unittest
 from unittest import mock
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import TestCase, override_settings
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tenancy import tenant_context
@@ -125,27 +123,15 @@ class ApiSalesWindowTests(ApiTestCase):
 
 
 class ImportSalesWindowTests(PlannerUploadsTestCase):
-    def import_file(self, content: str, resource: str) -> ImportJob:
+    def setUp(self):
         self.client.force_login(self.planner)
-        self.client.post(
-            reverse("inventory:data", args=["shop"]),
-            {"resource": resource, "file": SimpleUploadedFile("f.csv", content.encode())},
-        )
-        with tenant_context(self.merchant):
-            job = ImportJob.objects.for_merchant(self.merchant).latest("created_at")
-        data = {f"map-{i}": job.mapping.get(column, "") for i, column in enumerate(job.header)}
-        with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("inventory:import_detail", args=["shop", job.pk]), data)
-        with tenant_context(self.merchant):
-            job.refresh_from_db()
-        return job
 
     def test_a_sales_file_with_one_row_outside_the_window_loads_nothing(self):
         today = timezone.now().date()
         content = (
             f"sku,location,date,units\nA1,WH,{today - dt.timedelta(days=2)},3\nA1,WH,1200-01-01,1\n"
         )
-        job = self.import_file(content, "sales")
+        job = self.portal_import(content, "sales")
         self.assertEqual(job.status, ImportJob.Status.FAILED, job.message)
         self.assertEqual([(e["line"], e["field"]) for e in job.errors], [(3, "date")])
         with tenant_context(self.merchant):
@@ -157,7 +143,7 @@ class ImportSalesWindowTests(PlannerUploadsTestCase):
             f"1,{timezone.now().date()}T09:00,A1,WH,1,2.00\n"
             "2,3024-01-01T09:00,A1,WH,1,2.00\n"
         )
-        job = self.import_file(content, "order-lines")
+        job = self.portal_import(content, "order-lines")
         self.assertEqual(job.status, ImportJob.Status.FAILED, job.message)
         self.assertEqual([(e["line"], e["field"]) for e in job.errors], [(3, "ordered_at")])
         with tenant_context(self.merchant):

@@ -13,7 +13,7 @@ from accounts import selectors
 from accounts.models import Membership, SecurityEvent
 from accounts.roles import Permission, Role
 from accounts.tenancy import tenant_context
-from tests.factories import MerchantFactory, UserFactory, member
+from tests.factories import UserFactory, member, merchants
 
 IP = "198.51.100.40"
 
@@ -42,8 +42,7 @@ def form_data(form) -> dict:
 class ConsoleRoleChangeTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.merchant_a = MerchantFactory(slug="alpha")
-        cls.merchant_b = MerchantFactory(slug="beta")
+        cls.merchant_a, cls.merchant_b = merchants("alpha", "beta")
         cls.owner = member(cls.merchant_a, Role.OWNER, UserFactory(email="owner@a.test"))
         cls.viewer = member(cls.merchant_a, Role.VIEWER, UserFactory(email="viewer@a.test"))
         cls.other_owner = member(cls.merchant_b, Role.OWNER, UserFactory(email="owner@b.test"))

@@ -36,10 +36,13 @@ class SignInThrottleTests(TestCase):
             MerchantFactory(slug="shop"), Role.VIEWER, UserFactory(email="ann@x.test")
         )
 
-    def sign_in(self, email="ann@x.test", password=PASSWORD, ip="198.51.100.1"):
-        return self.client.post(
-            reverse("login"), {"username": email, "password": password}, REMOTE_ADDR=ip
-        )
+    def sign_in(self, email="ann@x.test", password=PASSWORD, ip="198.51.100.1", forwarded=None):
+        """A sign-in from ``ip``; through a proxy there, with ``forwarded`` as the addresses
+        in its X-Forwarded-For."""
+        meta = {"REMOTE_ADDR": ip}
+        if forwarded is not None:
+            meta["HTTP_X_FORWARDED_FOR"] = forwarded
+        return self.client.post(reverse("login"), {"username": email, "password": password}, **meta)
 
     def assertSignedIn(self, response):
         self.assertEqual(response.status_code, 302, response.content[:300])
@@ -97,26 +100,14 @@ class SignInThrottleTests(TestCase):
     def test_behind_a_proxy_the_forwarded_address_counts_and_a_spoofed_one_does_not(self):
         for number in range(5):
             # The client sends a made-up address first; the proxy appends the real one.
-            self.client.post(
-                reverse("login"),
-                {"username": f"guess{number}@x.test", "password": "wrong"},
-                REMOTE_ADDR="10.0.0.2",
-                HTTP_X_FORWARDED_FOR=f"203.0.113.{number}, 192.0.2.60",
+            self.sign_in(
+                email=f"guess{number}@x.test",
+                password="wrong",
+                ip="10.0.0.2",
+                forwarded=f"203.0.113.{number}, 192.0.2.60",
             )
-        response = self.client.post(
-            reverse("login"),
-            {"username": "ann@x.test", "password": PASSWORD},
-            REMOTE_ADDR="10.0.0.2",
-            HTTP_X_FORWARDED_FOR="192.0.2.60",
-        )
-        self.assertPaused(response)
-        response = self.client.post(
-            reverse("login"),
-            {"username": "ann@x.test", "password": PASSWORD},
-            REMOTE_ADDR="10.0.0.2",
-            HTTP_X_FORWARDED_FOR="192.0.2.61",
-        )
-        self.assertSignedIn(response)
+        self.assertPaused(self.sign_in(ip="10.0.0.2", forwarded="192.0.2.60"))
+        self.assertSignedIn(self.sign_in(ip="10.0.0.2", forwarded="192.0.2.61"))
 
     def test_the_console_sign_in_is_throttled_too(self):
         staff = UserFactory(email="staff@x.test", is_staff=True, is_superuser=True)
