@@ -1,6 +1,8 @@
 """The public evaluation (the `backtest` command and bench/forecast): the last H periods held
 out; every candidate alone (the baselines, AutoETS, the base transformer zero-shot, the
-transformer fine-tuned on the file's own history as a merchant's would be), and Shelfcast as
+transformer fine-tuned on the file's own history as a merchant's would be: the served twin,
+continued on every day before the held-out periods even where the verdict rejects it, so that
+the row shows what fine-tuning makes of the whole history), and Shelfcast as
 deployed, by the nightly run's own code: the choice among the baselines and the transformer
 judged on windows before the held-out periods (`forecasting.selection`), with the fine-tuned
 version cross-fitted and accepted or rejected as `forecasting.fine_tuning` does at night.
@@ -58,6 +60,7 @@ def evaluate(
             season=season,
             device=settings.FINE_TUNE_DEVICE,
             progress=progress,
+            continue_always=True,
         )
         notes["fine_tune"] = {
             "mode": mode,
@@ -67,7 +70,7 @@ def evaluate(
             "device": fit.device,
             **fine_tuning.version_metrics(fit, series=panel.values.shape[0]),
         }
-        tuned = TransformerCandidate(fit.served or fit.judged, covariates)
+        tuned = TransformerCandidate(fit.continued or fit.judged, covariates)
         extra["shelfcast_fine_tuned"] = tuned
         if fit.accepted:
             judged = TransformerCandidate(fit.judged, covariates)

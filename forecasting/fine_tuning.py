@@ -117,6 +117,8 @@ class CrossFit:
     reason: str
     device: str
     seconds: float
+    # the judged twin continued on every day, accepted or not (with ``continue_always``)
+    continued: torch.nn.Module | None = None
 
 
 def cross_fit(
@@ -132,10 +134,13 @@ def cross_fit(
     seed: int = 0,
     device: str = "auto",
     progress=None,
+    continue_always: bool = False,
 ) -> CrossFit:
     """Fine-tune ``base`` on ``values`` (series, periods) as the module docstring says, in
     ``steps`` in all: the judged twin's, then (`CONTINUE_SHARE` of them) the served twin's,
-    which is trained only when the version is accepted. ``progress(step, total, loss)``
+    which is trained only when the version is accepted, or with ``continue_always`` (the
+    backtest's row of the fine-tuned model alone: the model fine-tuning makes of the whole
+    history, whether or not the choice would serve it). ``progress(step, total, loss)``
     counts both stages' steps."""
     started = time.perf_counter()
     span = SELECTION_WINDOWS * min(horizon, SELECTION_PERIODS)
@@ -163,9 +168,9 @@ def cross_fit(
     )
     before, after = training.corpus_loss(base), training.corpus_loss(judged)
     accepted, reason = verdict(judgement, before=before, after=after, span=span, season=season)
-    served = None
-    if accepted:
-        served, _log = tune(
+    continued = None
+    if accepted or continue_always:
+        continued, _log = tune(
             parent=judged,
             values=values,
             steps=extra,
@@ -174,8 +179,9 @@ def cross_fit(
             horizons=horizons,
         )
     seconds = time.perf_counter() - started
+    served = continued if accepted else None
     return CrossFit(
-        judged, served, judgement, before, after, served is not None, reason, log.device, seconds
+        judged, served, judgement, before, after, accepted, reason, log.device, seconds, continued
     )
 
 

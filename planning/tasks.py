@@ -99,39 +99,44 @@ def merchant_checks_task() -> dict:
     return done
 
 
+def _run_claimed(task, model, what: str, execute, message: str, *, merchant_id: int, **ids):
+    """``execute`` the merchant's job named by ``ids`` (its row of ``model``), claimed by the
+    task's own id. A DomainError (the store's data cannot do it) fails the job with its
+    words; an unexpected error is logged and fails it with ``message``."""
+    merchant = Merchant.objects.get(pk=merchant_id)
+    [pk] = ids.values()
+    try:
+        execute(merchant=merchant, claimant=task.request.id or "", **ids)
+    except DomainError as error:
+        runs.fail(model, merchant=merchant, pk=pk, message=str(error))
+    except Exception:
+        logger.exception("%s %s of merchant %s failed", what, pk, merchant_id)
+        runs.fail(model, merchant=merchant, pk=pk, message=message)
+
+
 @job_task("planning.policy_replay_task", bind=True, soft_time_limit=40 * 60, time_limit=42 * 60)
 def policy_replay_task(self, *, merchant_id: int, replay_id: int) -> None:
-    merchant = Merchant.objects.get(pk=merchant_id)
-    try:
-        execute.policy_replay_execute(
-            merchant=merchant, replay_id=replay_id, claimant=self.request.id or ""
-        )
-    except DomainError as error:  # the store's data cannot be replayed: say why
-        runs.fail(PolicyReplay, merchant=merchant, pk=replay_id, message=str(error))
-    except Exception:
-        logger.exception("policy replay %s of merchant %s failed", replay_id, merchant_id)
-        runs.fail(
-            PolicyReplay,
-            merchant=merchant,
-            pk=replay_id,
-            message="The replay stopped on an unexpected error.",
-        )
+    _run_claimed(
+        self,
+        PolicyReplay,
+        "policy replay",
+        execute.policy_replay_execute,
+        execute.REPLAY_STOPPED,
+        merchant_id=merchant_id,
+        replay_id=replay_id,
+    )
 
 
 @job_task("planning.suggestion_bulk_task", bind=True, soft_time_limit=10 * 60, time_limit=11 * 60)
 def suggestion_bulk_task(self, *, merchant_id: int, job_id: int) -> None:
     """A decision on every line a filter of the orders page matched
     (`planning.suggestions.bulk`)."""
-    merchant = Merchant.objects.get(pk=merchant_id)
-    try:
-        bulk.suggestion_bulk_execute(
-            merchant=merchant, job_id=job_id, claimant=self.request.id or ""
-        )
-    except Exception:
-        logger.exception("bulk action %s of merchant %s failed", job_id, merchant_id)
-        runs.fail(
-            SuggestionBulkAction,
-            merchant=merchant,
-            pk=job_id,
-            message=gettext_noop("The action stopped on an unexpected error."),
-        )
+    _run_claimed(
+        self,
+        SuggestionBulkAction,
+        "bulk action",
+        bulk.suggestion_bulk_execute,
+        gettext_noop("The action stopped on an unexpected error."),
+        merchant_id=merchant_id,
+        job_id=job_id,
+    )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from unittest import mock
 
 import numpy as np
+import torch
 from django.test import TestCase, override_settings
 
 from accounts.errors import DomainError
@@ -235,7 +236,24 @@ class JudgementTests(TestCase):
         # 39 months, season 12: the last 24 leave 15 before them, under the 24 two windows
         # need, so the served choice cannot be scored twice (carparts' backtest is this shape)
         values = np.random.default_rng(3).poisson(3.0, (6, 39)).astype(float)
-        fit = fine_tuning.cross_fit(
+        fit = self.short_fit(values)
+        self.assertFalse(fit.accepted)
+        self.assertIsNone(fit.served)
+        self.assertIsNone(fit.continued)
+        self.assertIn("Too little history to judge it: the last 24 periods", fit.reason)
+        self.assertNotIn("nan", fit.reason)
+
+    def test_a_rejected_version_is_continued_on_every_day_only_when_asked(self):
+        values = np.random.default_rng(3).poisson(3.0, (6, 39)).astype(float)
+        fit = self.short_fit(values, continue_always=True)
+        self.assertFalse(fit.accepted)
+        self.assertIsNone(fit.served)  # never served
+        self.assertIsNot(fit.continued, fit.judged)
+        judged, continued = fit.judged.state_dict(), fit.continued.state_dict()
+        self.assertTrue(any(not torch.equal(judged[k], continued[k]) for k in judged))
+
+    def short_fit(self, values, **options):
+        return fine_tuning.cross_fit(
             base=network.build(seed=0),
             values=values,
             covariates=Covariates(),
@@ -245,11 +263,8 @@ class JudgementTests(TestCase):
             horizon=12,
             season=12,
             device="cpu",
+            **options,
         )
-        self.assertFalse(fit.accepted)
-        self.assertIsNone(fit.served)
-        self.assertIn("Too little history to judge it: the last 24 periods", fit.reason)
-        self.assertNotIn("nan", fit.reason)
 
 
 @override_settings(FINE_TUNE_BATCH_SIZE=4)

@@ -89,7 +89,7 @@ class StoredWordsTests(SimpleTestCase):
         self.assertEqual(untranslated, [])
 
 
-class ForecastRefusedTests(TestCase):
+class StoreOwnerTestCase(TestCase):
     def tearDown(self):
         # the portal's middleware activated the reader's language: the next test starts afresh
         translation.deactivate()
@@ -98,6 +98,12 @@ class ForecastRefusedTests(TestCase):
     def setUpTestData(cls):
         cls.merchant = MerchantFactory(slug="alpha")
         cls.owner = member(cls.merchant, Role.OWNER)
+
+
+class ForecastRefusedTests(StoreOwnerTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
         location = LocationFactory(merchant=cls.merchant)
         yesterday = dt.date.today() - dt.timedelta(days=1)
         for code in ("MUG", "CUP"):
@@ -136,15 +142,7 @@ class ForecastRefusedTests(TestCase):
         self.assertContains(alerts_page, f"预测运行 {run.pk} 于")
 
 
-class TooShortHistoryTests(TestCase):
-    def tearDown(self):
-        translation.deactivate()
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.merchant = MerchantFactory(slug="alpha")
-        cls.owner = member(cls.merchant, Role.OWNER)
-
+class TooShortHistoryTests(StoreOwnerTestCase):
     def assert_failed_in_chinese(self, job, english: str, page: str, chinese: str):
         """``job`` failed with the ``english`` message, which ``page`` shows in Chinese."""
         job.refresh_from_db()
