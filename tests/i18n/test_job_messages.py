@@ -145,7 +145,8 @@ class ForecastRefusedTests(StoreOwnerTestCase):
 class TooShortHistoryTests(StoreOwnerTestCase):
     def assert_failed_in_chinese(self, job, english: str, page: str, chinese: str):
         """``job`` failed with the ``english`` message, which ``page`` shows in Chinese."""
-        job.refresh_from_db()
+        with tenant_context(self.merchant):
+            job.refresh_from_db()
         self.assertEqual((job.status, job.message), ("failed", english))
         self.client.force_login(self.owner)
         shown = self.client.get(reverse(page, args=[self.merchant.slug]), HTTP_ACCEPT_LANGUAGE=ZH)
