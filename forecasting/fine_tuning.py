@@ -138,10 +138,8 @@ def cross_fit(
 ) -> CrossFit:
     """Fine-tune ``base`` on ``values`` (series, periods) as the module docstring says, in
     ``steps`` in all: the judged twin's, then (`CONTINUE_SHARE` of them) the served twin's,
-    which is trained only when the version is accepted, or with ``continue_always`` (the
-    backtest's row of the fine-tuned model alone: the model fine-tuning makes of the whole
-    history, whether or not the choice would serve it). ``progress(step, total, loss)``
-    counts both stages' steps."""
+    trained when the version is accepted, or always with ``continue_always`` (the backtest's
+    row of the fine-tuned model alone). ``progress`` counts both stages' steps."""
     started = time.perf_counter()
     span = SELECTION_WINDOWS * min(horizon, SELECTION_PERIODS)
     extra = max(1, round(steps * CONTINUE_SHARE)) if steps > 1 else 0

@@ -31,7 +31,7 @@ from planning import outcomes, policy, selectors, services
 from planning.models import ReorderSuggestion, SuggestionBulkAction
 from planning.suggestions import bulk
 from planning.suggestions import selectors as suggestion_selectors
-from planning.views import order_rows
+from planning.views import decision_words, order_rows
 
 EXPORT_COLUMNS = [
     ("supplier", lambda s: s.supplier.code if s.supplier else ""),
@@ -117,13 +117,13 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
         )
         if job is None:
             return {}
-        done, total, label = bulk_progress(job)
+        done, total, label = decision_words.bulk_progress(job)
         progress = runs.progress(job, done=done, total=total, label=label)
         shown = {"job": job, "job_progress": progress}
         if job.status == SuggestionBulkAction.Status.SUCCEEDED:
             action = bulk.Action.from_parameters(job.decision, job.parameters)
             outcome = bulk.Outcome.from_json(job.result)
-            shown["job_message"] = outcome_message(action, outcome)
+            shown["job_message"] = decision_words.outcome_message(action, outcome)
             shown["job_orders"] = bool(outcome.purchase_orders)
             shown["purchase_orders_url"] = _purchase_orders_page(self.merchant)
         return shown
@@ -139,41 +139,6 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
             deferred=not line_filter.deferred,
         )
         return selectors.matching(merchant=self.merchant, line_filter=other, today=today).count()
-
-
-def approval_message(outcome: bulk.Outcome) -> str:
-    """What approving did: how many lines, on which draft orders, and those on none."""
-    message = ngettext("%(count)s approved", "%(count)s approved", outcome.count) % {
-        "count": outcome.count
-    }
-    if outcome.purchase_orders:
-        orders = outcome.purchase_orders
-        orders_text = ", ".join(f"{number} ({supplier})" for number, supplier in orders)
-        message += ngettext(
-            ", on draft purchase order %(orders)s",
-            ", on draft purchase orders %(orders)s",
-            len(outcome.purchase_orders),
-        ) % {"orders": orders_text}
-    if outcome.without_supplier:
-        message += _(
-            "; %(count)s without a supplier, so on no order (give their SKUs supplier terms)"
-        ) % {"count": outcome.without_supplier}
-    return message + "."
-
-
-def outcome_message(action: bulk.Action, outcome: bulk.Outcome) -> str:
-    """What a decision on lines did, in the reader's words."""
-    count = {"count": outcome.count}
-    if action.decision == bulk.APPROVE:
-        return approval_message(outcome)
-    if action.decision == bulk.REJECT:
-        return _("%(count)s rejected.") % count
-    if action.decision == bulk.UNDEFER:
-        return _("%(count)s brought back.") % count
-    if action.decision == bulk.DEFER:
-        day = formatting.format_day(action.until)
-        return _("%(count)s deferred until %(day)s.") % {**count, "day": day}
-    return _("%(count)s quantities changed.") % count
 
 
 def _orders_page(merchant, query: str = "") -> str:
@@ -223,7 +188,7 @@ class SuggestionDecideView(MerchantViewMixin, View):
                 outcome = bulk.act(
                     merchant=self.merchant, lines=lines, action=action, actor=request.user
                 )
-                messages.success(request, outcome_message(action, outcome))
+                messages.success(request, decision_words.outcome_message(action, outcome))
                 if action.decision == bulk.APPROVE and outcome.purchase_orders:
                     # the drafts are where the approved lines go next: send them from there
                     return redirect(_purchase_orders_page(self.merchant))
@@ -251,7 +216,7 @@ class SuggestionDecideView(MerchantViewMixin, View):
             messages.error(request, job.message)
         else:
             outcome = bulk.Outcome.from_json(job.result)
-            messages.success(request, outcome_message(action, outcome))
+            messages.success(request, decision_words.outcome_message(action, outcome))
         return redirect(_orders_page(self.merchant, back))
 
     def queue(self, request, action, ids, line_filter):
@@ -270,22 +235,6 @@ class SuggestionDecideView(MerchantViewMixin, View):
         return redirect(_orders_page(self.merchant, urlencode({**query, "job": job.pk})))
 
 
-def bulk_progress(job) -> tuple[int, int, str]:
-    """A bulk job's steps done and in all, and what they are, for its progress bar."""
-    labels = {
-        bulk.APPROVE: _("Approving: %(done)s of %(total)s lines."),
-        bulk.REJECT: _("Rejecting: %(done)s of %(total)s lines."),
-        bulk.DEFER: _("Deferring: %(done)s of %(total)s lines."),
-        bulk.UNDEFER: _("Bringing back: %(done)s of %(total)s lines."),
-        bulk.EDIT: _("Changing quantities: %(done)s of %(total)s lines."),
-    }
-    label = labels.get(job.decision, labels[bulk.EDIT]) % {
-        "done": formatting.format_number(job.lines_done),
-        "total": formatting.format_number(job.lines_total),
-    }
-    return job.lines_done, job.lines_total, label
-
-
 class SuggestionBulkStatusView(RunStatusView):
     """A bulk job's progress bar on the orders page (another store's job answers 404)."""
 
@@ -295,7 +244,7 @@ class SuggestionBulkStatusView(RunStatusView):
         return super().get_queryset().defer("line_ids")
 
     def progress(self, run: SuggestionBulkAction) -> tuple[int, int, str]:
-        return bulk_progress(run)
+        return decision_words.bulk_progress(run)
 
 
 def outcome_json(suggestion: ReorderSuggestion, result: outcomes.Outcome, currency: str) -> dict:
