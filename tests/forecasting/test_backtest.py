@@ -29,6 +29,16 @@ def write(text: str) -> Path:
     return Path(handle.name)
 
 
+def backtest_command(lines: list[str], *options: str) -> tuple[dict, str]:
+    """`manage.py backtest` on a file of ``lines`` with ``options``: its JSON report and
+    what it printed."""
+    out = Path(tempfile.mkdtemp()) / "scores.json"
+    printed = io.StringIO()
+    path = write("\n".join(lines) + "\n")
+    call_command("backtest", str(path), *options, "--out", str(out), stdout=printed)
+    return json.loads(out.read_text()), printed.getvalue()
+
+
 class LoadTests(SimpleTestCase):
     def test_daily_gaps_are_zero_and_days_nobody_sold_are_closed(self):
         path = write(
@@ -62,27 +72,11 @@ class CommandTests(SimpleTestCase):
                 lines.append(
                     f"s{series},{np.datetime64('2024-01-01') + day},{units},{price},{promo}"
                 )
-        path = write("\n".join(lines) + "\n")
-        out = Path(tempfile.mkdtemp()) / "scores.json"
-        printed = io.StringIO()
-        call_command(
-            "backtest",
-            str(path),
-            "--horizon",
-            "14",
-            "--season",
-            "7",
-            "--freq",
-            "D",
-            "--out",
-            str(out),
-            "--steps",
-            "2",
-            stdout=printed,
+        report, printed = backtest_command(
+            lines, *("--horizon", "14", "--season", "7", "--freq", "D", "--steps", "2")
         )
-        self.assertIn("shelfcast (deployed)", printed.getvalue())
-        self.assertIn("ratios to the point seasonal naive", printed.getvalue())
-        report = json.loads(out.read_text())
+        self.assertIn("shelfcast (deployed)", printed)
+        self.assertIn("ratios to the point seasonal naive", printed)
         self.assertEqual((report["n_series"], report["horizon"]), (6, 14))
         self.assertEqual(
             set(report["models"]),
@@ -289,19 +283,11 @@ class EventWindowTests(SimpleTestCase):
         for series in range(4):
             for day in range(100):  # 2023-09-01 to 2023-12-09: Black Friday held out
                 lines.append(f"s{series},{np.datetime64('2023-09-01') + day},{rng.poisson(4)}")
-        path = write("\n".join(lines) + "\n")
-        out = Path(tempfile.mkdtemp()) / "scores.json"
-        printed = io.StringIO()
-        call_command(
-            "backtest",
-            str(path),
+        report, printed = backtest_command(
+            lines,
             *("--horizon", "28", "--season", "7", "--freq", "D"),
             *("--no-finetune", "--no-auto-ets", "--calendar", "GB,festivals"),
-            "--out",
-            str(out),
-            stdout=printed,
         )
-        report = json.loads(out.read_text())
         # Black Friday 24 November, Cyber Monday 27, the Christmas run-up from 1 December:
         # 21 November to the last day held out, 9 December
         self.assertEqual(report["event_windows"]["periods"], days_from("2023-11-21", 19))
@@ -309,5 +295,5 @@ class EventWindowTests(SimpleTestCase):
             self.assertEqual(
                 set(figures["event_window"]), {"MASE", "WQL", "MASE_ratio", "WQL_ratio"}
             )
-        self.assertIn("19 held-out periods (2023-11-21, ", printed.getvalue())
-        self.assertIn("shelfcast (deployed)", printed.getvalue().split("event windows")[1])
+        self.assertIn("19 held-out periods (2023-11-21, ", printed)
+        self.assertIn("shelfcast (deployed)", printed.split("event windows")[1])
