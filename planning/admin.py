@@ -10,7 +10,14 @@ from django.utils.translation import gettext
 from accounts.admin_site import ReadOnlyAdminMixin, TenantOwnedAdmin
 from core.admin_jobs import job_actions, task_sender
 from planning import health, statistics
-from planning.models import Alert, AlertStatistics, PolicyReplay, ServiceHealth, WebhookDelivery
+from planning.models import (
+    Alert,
+    AlertStatistics,
+    PolicyReplay,
+    ServiceHealth,
+    SuggestionBulkAction,
+    WebhookDelivery,
+)
 
 
 class ReadOnlyPage(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -71,3 +78,13 @@ class PolicyReplayAdmin(TenantOwnedAdmin):
     list_filter = ["status"]
     readonly_fields = ["figures", "claimed_by", "message"]
     actions = job_actions(task_sender("planning.policy_replay_task", "replay_id"))
+
+
+@admin.register(SuggestionBulkAction)
+class SuggestionBulkActionAdmin(TenantOwnedAdmin):
+    """Decisions on many order lines at once: a retried job resumes after its last chunk."""
+
+    list_display = ["pk", "merchant", "status", "decision", "lines_done", "lines_total"]
+    list_filter = ["status", "decision"]
+    readonly_fields = ["line_ids", "claimed_by", "message"]
+    actions = job_actions(task_sender("planning.suggestion_bulk_task", "job_id"))

@@ -234,6 +234,32 @@ class BulkJobTests(TestCase):
         page = self.client.get(self.url("suggestions"), {"job": job.pk})
         self.assertContains(page, "The action on the lines stopped: Defer to a day after today.")
 
+    def test_platform_staff_retry_a_failed_job_and_it_finishes_its_lines(self):
+        self.decide(decision="approve")
+        [job] = self.jobs()
+        with tenant_context(self.merchant):
+            SuggestionBulkAction.objects.for_merchant(self.merchant).filter(pk=job.pk).update(
+                status="failed", message="The action stopped on an unexpected error."
+            )
+        self.client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+        self.background.calls.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("admin:planning_suggestionbulkaction_changelist"),
+                {"action": "retry", "_selected_action": [job.pk], "post": "yes",
+                 "reason": "the database was restarted"},
+            )  # fmt: skip
+        [job] = self.jobs()
+        self.assertEqual((job.status, job.message), ("queued", ""))
+        [(_function, (task, kwargs))] = self.background.calls
+        self.assertEqual((task, kwargs), (bulk.BULK_TASK, {"merchant_id": self.merchant.pk,
+                                                           "job_id": job.pk}))  # fmt: skip
+        self.background.run_all()
+        [job] = self.jobs()
+        self.assertEqual((job.status, job.lines_done), ("succeeded", 5))
+        self.assertEqual({line.status for line in self.stored(self.merchant, self.lines)},
+                         {"approved"})  # fmt: skip
+
     def test_another_stores_job_is_neither_shown_nor_polled(self):
         self.client.force_login(self.other_planner)
         self.decide(self.other, decision="approve", request_key="form-b")
