@@ -19,7 +19,8 @@ history supports it, and the network learns what to add:
 - a multiplicative effect of each known flag (promotion, calendar event): what the series
   sold on flagged days against the fit, shrunk towards none by how few such days it has
   (the smoothing, profile and trend are fitted on the other days, which flagged days would
-  otherwise lift).
+  otherwise lift); on daily data, the same for the day before and the day after an event
+  (`_beside`): a shop shut on a holiday sells its demand on the days around it.
 
 Per task: its one-step fit over the history (a known covariate row, where the model sees how
 well the anchor did) and its forecast over the horizon (the target's own future input and the
@@ -169,6 +170,16 @@ def _seasonal_index(values: np.ndarray, period: int) -> np.ndarray:
     return np.maximum(1 + weight * (index - 1), 0.0)
 
 
+def _beside(events: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The days just before and just after an event (not events themselves), as flags."""
+    on = events > 0
+    before = np.zeros_like(on)
+    after = np.zeros_like(on)
+    before[:, :-1] = on[:, 1:] & ~on[:, :-1]
+    after[:, 1:] = on[:, :-1] & ~on[:, 1:]
+    return before.astype(float), after.astype(float)
+
+
 def _effect(values: np.ndarray, fitted: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """Per row: the multiplicative effect of its flags in history, shrunk towards 1."""
     on = (flags > 0) & ~np.isnan(values) & (fitted > 0)
@@ -235,5 +246,9 @@ def anchor_panel(
     for flagged in flags.values():
         effect = _effect(values, path[:, :length], flagged[:, :length])
         path = np.where(flagged > 0, path * effect[:, None], path)
+    if EVENT_ROW in flags and season == 7:
+        for flagged in _beside(flags[EVENT_ROW]):
+            effect = _effect(values, path[:, :length], flagged[:, :length])
+            path = np.where(flagged > 0, path * effect[:, None], path)
     path[fit.counts == 0] = np.nan
     return path

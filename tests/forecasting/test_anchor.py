@@ -6,7 +6,7 @@ import numpy as np
 from django.test import SimpleTestCase
 
 from forecasting.baselines import detrended, exponential_smoothing, seasonal_profiles
-from forecasting.neural.anchor import PROMOTION_ROW, anchor_panel
+from forecasting.neural.anchor import EVENT_ROW, PROMOTION_ROW, anchor_panel
 from forecasting.quantiles import MEDIAN_INDEX
 
 T = np.arange(140, dtype=float)
@@ -96,6 +96,33 @@ class AnchorTests(SimpleTestCase):
         unseen[0, PROMOTION_ROW, :140] = 0
         quiet = anchor_panel(rng.poisson(10.0, (1, 140)).astype(float), 14, 7, unseen)[0]
         self.assertLess(np.ptp(quiet[140:]), 1e-9)
+
+    def test_the_days_beside_an_event_move_by_what_they_did_before(self):
+        # a shop closed on its holidays (nothing observed): the day before sells half again,
+        # the day after twice the usual
+        rng = np.random.default_rng(5)
+        flags = np.zeros((1, 3, 154))
+        days = (16, 38, 60, 82, 104, 147)  # their neighbours on every weekday
+        flags[0, EVENT_ROW, list(days)] = 1
+        demand = np.full(140, 10.0)
+        for day in days[:-1]:
+            demand[day - 1], demand[day + 1] = 15.0, 20.0
+        history = rng.poisson(demand).astype(float)
+        history[list(days[:-1])] = np.nan
+        path = anchor_panel(history[None], 14, 7, flags)[0]
+        plain = path[[140, 141, 142, 143, 144, 150, 151, 152]].mean()
+        # five of each seen, trusted 5 / (5 + 3) of the way (1.31 and 1.62; a little less,
+        # as the smoothed level takes a share of them)
+        self.assertGreater(path[146] / plain, 1.2)  # the day before the holiday
+        self.assertGreater(path[148] / plain, 1.35)  # the day after
+        self.assertAlmostEqual(plain, 10, delta=1.0)
+        # with another season than the week's, periods are not days: nothing moves beside
+        # an event (the holidays themselves were never observed, so they move nothing either)
+        unflagged = np.zeros_like(flags)
+        np.testing.assert_allclose(
+            anchor_panel(history[None], 14, 12, flags),
+            anchor_panel(history[None], 14, 12, unflagged),
+        )
 
     def test_a_flag_on_most_days_is_the_ordinary_level(self):
         flags = np.ones((1, 2, 147))
