@@ -35,7 +35,7 @@ from inventory.ingest import csv_files, platform_orders, platforms
 from inventory.ingest.import_files import Item, count_rows, job_rows
 from inventory.ingest.import_uploads import SKU_NAME_FIELD
 from inventory.ingest.order_lines import ORDER_LINES
-from inventory.ingest.row_messages import FILE_UNREADABLE, stored_text
+from inventory.ingest.row_messages import FILE_UNREADABLE
 from inventory.ingest.service import IngestRejected, hold_store_writes, ingest
 from inventory.ingest.validation import RowError, resolve_codes
 from inventory.models import ImportJob
@@ -181,11 +181,11 @@ def import_run(*, merchant: Merchant, job_id: int, claimant: str = "") -> Import
         return _refuse_rows(load, total)
     except (csv_files.CSVProblem, OSError) as error:
         # in English words that the import's page says again in its reader's language
-        # (`row_messages.known_text`)
+        # (`core.runs.message_text`)
         if isinstance(error, csv_files.FileTooLarge):
             message = str(error)
         else:
-            message = stored_text(FILE_UNREADABLE, error=error)
+            message = runs.stored_message(FILE_UNREADABLE, error=error)
         return _finish(merchant, job, ImportJob.Status.FAILED, 0, 0, load.totals, [], 0, message)
 
 

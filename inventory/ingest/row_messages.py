@@ -9,12 +9,12 @@ are a known text; one whose text no longer fits its values shows its stored Engl
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
+
+from core import runs
 
 # Values that are themselves texts marked for translation (a resource's label, "SKUs"): said
 # in the reader's language too.
@@ -60,7 +60,7 @@ def shown(entry: dict[str, Any]) -> str:
     no text of its own, or they do not fit)."""
     text, stored = entry.get("message_id"), entry.get("message") or ""
     if not isinstance(text, str) or not text:  # stored before its text was: known words
-        return known_text(stored)
+        return runs.message_text(stored)
     params = entry.get("params")
     try:
         return _fill(gettext(text), params if isinstance(params, dict) else {}, gettext)
@@ -68,22 +68,10 @@ def shown(entry: dict[str, Any]) -> str:
         return stored
 
 
-def known_text(stored: str) -> str:
-    """``stored`` in the active language where it is a known text, or the words of a known
-    text with values (`STORED_TEXTS`), else exactly as stored (gettext would turn its
-    carriage returns into newlines: a stored value is kept whole)."""
-    if not stored:
-        return ""
-    translated = gettext(stored)
-    unchanged = stored.replace("\r\n", "\n").replace("\r", "\n")
-    if translated != unchanged:
-        return translated
-    return _with_values(stored) or stored
-
-
 # Texts with values that a job stores as English words (its ``message`` has no room for a
-# code and values): read, the words are matched against them and said again in the reader's
-# language, their values too where those are known texts. The problems of a file that cannot
+# code and values): read, `core.runs.message_text` matches the words against them (they are
+# this app's `job_texts`) and says them again in the reader's language, their values too
+# where those are known texts. The problems of a file that cannot
 # be read are worded in `inventory.ingest.csv_files` (and `import_files`), and an import's
 # task words its last resorts, none of them marked for translation: the same words are
 # marked here.
@@ -111,41 +99,6 @@ STORED_TEXTS = (
         "see the error in the console; try again later."
     ),
 )
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def stored_text(text: str, **params: Any) -> str:
-    """The English words a job stores of ``text`` (one of `STORED_TEXTS`) with ``params``."""
-    return text % params
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[re.Pattern, str], ...]:
-    """Each stored text as a pattern of its words, its values captured; the texts with the
-    most fixed words first, so that the most specific one matches."""
-    patterns = []
-    for text in STORED_TEXTS:
-        parts = _PLACEHOLDER.split(text.replace("%%", "%"))
-        words = "".join(
-            re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
-            for index, part in enumerate(parts)
-        )
-        patterns.append((re.compile(f"{words}\\Z", re.DOTALL), text))
-    return tuple(sorted(patterns, key=lambda pattern: -len(_PLACEHOLDER.sub("", pattern[1]))))
-
-
-def _with_values(stored: str) -> str:
-    """``stored`` in the active language when it is the words of a stored text, else ""."""
-    for pattern, text in _patterns():
-        match = pattern.match(stored)
-        if match is None:
-            continue
-        values = {name: known_text(value) for name, value in match.groupdict().items()}
-        try:
-            return gettext(text) % values
-        except (KeyError, TypeError, ValueError):
-            return ""
-    return ""
 
 
 def shown_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
 from accounts.formatting import format_number
-from inventory.ingest.row_messages import known_text, shown_entries
+from core import runs
+from inventory.ingest.row_messages import shown_entries
 from inventory.models.base import InventoryModel
 
 FILE_GONE_MESSAGE = gettext_noop(
@@ -106,7 +107,7 @@ class ImportJob(InventoryModel):
             return loaded_message(self.rows_done, self.skipped_count)
         if self.status == self.Status.FAILED and self.error_count:
             return refused_message(self.error_count)
-        return known_text(self.message)
+        return runs.message_text(self.message)
 
     @property
     def errors_shown(self) -> list[dict]:

@@ -13,10 +13,11 @@ from django.utils import translation
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from core import runs
+from core.runs import message_text, stored_message
 from forecasting import night
 from forecasting.models import ForecastRun
 from inventory.ingest import imports
-from inventory.ingest.row_messages import FILE_UNREADABLE, known_text, stored_text
+from inventory.ingest.row_messages import FILE_UNREADABLE
 from inventory.models import ImportJob
 from inventory.tasks import DATABASE_LOST_MESSAGE
 from planning.models import PolicyReplay
@@ -48,23 +49,23 @@ class ImportFailureTests(TestCase):
 
 class StoredWordsTests(SimpleTestCase):
     def test_values_are_kept_and_said_again_where_they_are_known_texts(self):
-        damaged = stored_text(FILE_UNREADABLE, error="line 7: unexpected end of data")
+        damaged = stored_message(FILE_UNREADABLE, error="line 7: unexpected end of data")
         with translation.override(ZH):
-            self.assertEqual(known_text(damaged), "无法读取文件：第 7 行：unexpected end of data")
+            self.assertEqual(message_text(damaged), "无法读取文件：第 7 行：unexpected end of data")
             self.assertEqual(
-                known_text("The file is larger than 200 MB once decompressed: split it into "
-                           "smaller files."),
+                message_text("The file is larger than 200 MB once decompressed: split it into "
+                             "smaller files."),
                 "文件解压后超过 200 MB：请拆分为多个较小的文件。",
             )  # fmt: skip
             self.assertEqual(
-                known_text("The file has more than 1,000,000 rows: split it into smaller files."),
+                message_text("The file has more than 1,000,000 rows: split it into smaller files."),
                 "文件超过 1,000,000 行：请拆分为多个较小的文件。",
             )
 
     def test_words_of_no_known_text_are_kept_as_stored(self):
         with translation.override(ZH):
-            self.assertEqual(known_text("Disk quota exceeded\r\n"), "Disk quota exceeded\r\n")
-            self.assertEqual(known_text("The file could not be"), "The file could not be")
+            self.assertEqual(message_text("Disk quota exceeded\r\n"), "Disk quota exceeded\r\n")
+            self.assertEqual(message_text("The file could not be"), "The file could not be")
 
 
 class RunFailureTests(TestCase):
