@@ -1,0 +1,49 @@
+"""The policy bench's calibration verdict (bench/policy/report.py): a target is met only when
+the store's realised fill and that of every demand class large enough to judge lie within
+the tolerance of it."""
+
+import numpy as np
+from django.test import SimpleTestCase
+
+from bench.policy import report
+from planning.replays import simulation
+
+
+def outcome(served: list[float], demanded: list[float]) -> simulation.Outcome:
+    served, demanded = np.array(served), np.array(demanded)
+    return simulation.Outcome(
+        fill_rate=float(served.sum() / demanded.sum()), cycle_service_level=1.0,
+        stock_out_days=0.0, average_inventory_value=0.0, holding_cost=0.0,
+        lost_sales_cost=0.0, orders=0, served=served, demanded=demanded,
+    )  # fmt: skip
+
+
+CLASSES = np.array(["lumpy", "lumpy", "erratic", "intermittent"], dtype=object)
+
+
+class CalibrationVerdictTests(SimpleTestCase):
+    def test_a_store_on_target_can_still_miss_in_a_class(self):
+        # store-wide 0.90 exactly; lumpy 0.85 (5 points short), erratic 0.95 (5 over)
+        missed = outcome([85, 85, 190, 0], [100, 100, 200, 0])
+        store, per_class = report.calibration_misses(
+            {0.9: missed}, CLASSES, judged=["erratic", "lumpy"]
+        )
+        self.assertEqual(store, [])
+        self.assertEqual(per_class, ["erratic 90% -> 0.950", "lumpy 90% -> 0.850"])
+
+    def test_within_the_tolerance_everywhere_is_met_and_small_classes_are_not_judged(self):
+        # intermittent serves half, but it is not judged (too few SKUs)
+        met = outcome([89, 90, 182, 5], [100, 100, 200, 10])
+        store, per_class = report.calibration_misses(
+            {0.9: met}, CLASSES, judged=["erratic", "lumpy"]
+        )
+        self.assertEqual((store, per_class), ([], []))
+        store, per_class = report.calibration_misses(
+            {0.9: met}, CLASSES, judged=["erratic", "intermittent", "lumpy"]
+        )
+        self.assertEqual(per_class, ["intermittent 90% -> 0.500"])
+
+    def test_a_store_wide_miss_is_named_with_its_target(self):
+        short = outcome([80, 80, 160, 0], [100, 100, 200, 0])
+        store, _per_class = report.calibration_misses({0.9: short}, CLASSES, judged=[])
+        self.assertEqual(store, ["90% -> 0.800"])
