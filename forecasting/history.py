@@ -18,6 +18,7 @@ from django.db.models import Max, Q
 
 from accounts.models import Merchant
 from forecasting.gaps import fill_forward
+from forecasting.neural.anchor import DAY_OFF, SHOPPING_DAY
 from forecasting.neural.inference import Covariates
 from inventory.models import SKU, CalendarEvent, Promotion, SalesDay
 
@@ -370,20 +371,24 @@ def _promotions(merchant: Merchant, history: History, horizon: int):
 
 
 def _calendar_events(merchant: Merchant, history: History, horizon: int) -> np.ndarray | None:
-    """Per series, 1 on the days of the merchant's calendar events at its location (or
-    everywhere) over history and horizon; None when there are none in that span."""
+    """Per series, on the days of the merchant's calendar events at its location (or
+    everywhere) over history and horizon: `DAY_OFF` on a public holiday or an event entered by
+    hand, `SHOPPING_DAY` on a shopping festival's (the larger where they meet), 0 elsewhere;
+    None when there are none in that span."""
     first, total = history.days[0], len(history.days) + horizon
     events = CalendarEvent.objects.for_merchant(merchant).filter(
         end_date__gte=first, start_date__lte=first + dt.timedelta(days=total - 1)
     )
-    spans = list(events.values_list("location_id", "start_date", "end_date"))
+    spans = list(events.values_list("location_id", "start_date", "end_date", "source"))
     if not spans:
         return None
     flags = np.zeros((len(history.keys), total))
     locations = np.array([location for _sku, location in history.keys])
-    for location, start_date, end_date in spans:
+    days_off = (CalendarEvent.Source.PUBLIC_HOLIDAYS, CalendarEvent.Source.MANUAL)
+    for location, start_date, end_date, source in spans:
         start = max((start_date - first).days, 0)
         stop = min((end_date - first).days + 1, total)
         rows = slice(None) if location is None else locations == location
-        flags[rows, start:stop] = 1.0
+        value = DAY_OFF if source in days_off else SHOPPING_DAY
+        flags[rows, start:stop] = np.maximum(flags[rows, start:stop], value)
     return flags

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from forecasting.gaps import fill_forward
+from forecasting.neural.anchor import DAY_OFF, SHOPPING_DAY
 from inventory.calendars import (
     FESTIVAL_SPANS,
     calendar_spans,
@@ -28,6 +29,7 @@ from inventory.calendars import (
     default_festivals,
     subdivisions,
 )
+from inventory.calendars import Source as CalendarSource
 
 # daily data: days around an event scored with it (see the module's docstring)
 EVENT_WINDOW_BEFORE = 3
@@ -93,7 +95,9 @@ def load_long_csv(path: Path, *, freq: str, id_col: str, date_col: str, target_c
     demand; an empty target is zero too (as the fev benchmark copies do). For daily data, a
     day on which no series has any row is a day the shop was closed: NaN, not demand.
     Optional columns ``price``, ``promo`` and ``event`` become known covariates (price carried
-    forward over periods without a row; promo and event 0 there). A promotion or an event is
+    forward over periods without a row; promo and event 0 there; an event is 1 on a day off,
+    a public holiday, and 0.5 on a shopping festival's day, as the anchor reads them,
+    `forecasting.neural.anchor.DAY_OFF` and `SHOPPING_DAY`). A promotion or an event is
     read from every row that has one, whatever its units: a promoted day with no sale needs
     its row with an empty units cell, or the flag would only mark days that sold. With an
     ``event`` column the backtest also scores event windows apart (`event_windows`)."""
@@ -126,7 +130,7 @@ def load_long_csv(path: Path, *, freq: str, id_col: str, date_col: str, target_c
     if events is not None:
         for row, series_id in enumerate(ids):
             for key, value in extras["event"].get(series_id, {}).items():
-                events[row, index[key]] = float(value != 0)
+                events[row, index[key]] = min(max(float(value), 0.0), 1.0)
         panel = with_events(panel, events)
     return panel
 
@@ -192,19 +196,21 @@ def parse_calendar(spec: str) -> tuple[str, str, list[str]]:
 
 
 def calendar_flags(periods: list[str], freq: str, spec: str) -> np.ndarray:
-    """1 on every period that holds a day of the calendar ``spec`` (`parse_calendar`): its
-    public holidays and festivals, from `inventory.calendars`' dates (no database)."""
+    """On every period that holds a day of the calendar ``spec`` (`parse_calendar`): `DAY_OFF`
+    for its public holidays, `SHOPPING_DAY` for its festivals (a day off where both fall),
+    from `inventory.calendars`' dates (no database); 0 elsewhere."""
     country, region, festivals = parse_calendar(spec)
     years = range(int(periods[0][:4]), int(periods[-1][:4]) + 1)
     index = {key: i for i, key in enumerate(periods)}
     flags = np.zeros(len(periods))
     spans = calendar_spans(country=country, subdivision=region, festivals=festivals, years=years)
-    for _source, span in spans:
+    for source, span in spans:
+        value = DAY_OFF if source == CalendarSource.PUBLIC_HOLIDAYS else SHOPPING_DAY
         day = span.start
         while day <= span.end:
             position = index.get(_period_key(day.isoformat(), freq))
             if position is not None:
-                flags[position] = 1.0
+                flags[position] = max(flags[position], value)
             day += dt.timedelta(days=1)
     return flags
 

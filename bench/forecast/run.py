@@ -172,7 +172,7 @@ def calendar_comparison(panel, origins: list[str] = CALENDAR_ORIGINS) -> None:
     base = registry.base_model()
     shown = {"shelfcast_zero_shot": "zero-shot", "shelfcast": "deployed"}
     print(
-        f"\ncalendar ({RETAIL_CALENDAR}: {int(flags.sum())} event days) on Online Retail, "
+        f"\ncalendar ({RETAIL_CALENDAR}: {int((flags > 0).sum())} event days) on Online Retail, "
         f"{len(panel.ids)} products, 28 days held out at each origin; WQL (MASE) on event "
         f"windows and on ordinary days, without -> with the calendar"
     )

@@ -16,11 +16,13 @@ history supports it, and the network learns what to add:
   trend no clearer than the noise counts for nothing) and dropped where one step in level
   explains the history better (a level that moved once will not go on moving), added for the
   periods ahead and for the lag of the smoothed level behind a trend;
-- a multiplicative effect of each known flag (promotion, calendar event): what the series
-  sold on flagged days against the fit, shrunk towards none by how few such days it has
-  (the smoothing, profile and trend are fitted on the other days, which flagged days would
-  otherwise lift); on daily data, the same for the day before and the day after an event
-  (`_beside`): a shop shut on a holiday sells its demand on the days around it.
+- a multiplicative effect of each known flag (promotion; calendar events, days off and
+  shopping festivals apart, as the event row's `DAY_OFF` and `SHOPPING_DAY` tell them): what
+  the series sold on flagged days against the fit, shrunk towards none by how few such days
+  it has (the smoothing, profile and trend are fitted on the other days, which flagged days
+  would otherwise lift); on daily data, the same for the day before and the day after a day
+  off (`_beside`): a shop shut on a holiday sells its demand on the days around it, while
+  the day after Black Friday is no catch-up day.
 
 Per task: its one-step fit over the history (a known covariate row, where the model sees how
 well the anchor did) and its forecast over the horizon (the target's own future input and the
@@ -43,6 +45,9 @@ from forecasting.baselines import (
 )
 
 PRICE_ROW, PROMOTION_ROW, EVENT_ROW = 0, 1, 2
+# the event row's value on a day: a public holiday or an event entered by hand (a day a shop
+# may shut), or a shopping festival's day (a day it sells on); 0 on other days
+DAY_OFF, SHOPPING_DAY = 1.0, 0.5
 TREND_PERIODS = 56  # at most this many recent periods (and at least four seasons) for the trend
 CYCLE_MIN_CORRELATION = 0.5  # a longer cycle is used only where it repeats at least this clearly
 CYCLE_MIN_REPEATS = 3  # … over at least this many whole cycles of the history
@@ -206,6 +211,12 @@ def anchor_panel(
         for row in (PROMOTION_ROW, EVENT_ROW)
         if known is not None and known.shape[1] > row
     }
+    days_off = None
+    if EVENT_ROW in flags:  # days off and festival days, each kind with its own effect
+        events = flags.pop(EVENT_ROW)
+        days_off = (events >= DAY_OFF).astype(float)
+        flags["days off"] = days_off
+        flags["festivals"] = ((events > 0) & (events < DAY_OFF)).astype(float)
     # the level, profile and trend from ordinary days, which flagged days would lift, where at
     # least half the observed days (and two weeks) are ordinary
     ordinary = values.copy()
@@ -246,8 +257,8 @@ def anchor_panel(
     for flagged in flags.values():
         effect = _effect(values, path[:, :length], flagged[:, :length])
         path = np.where(flagged > 0, path * effect[:, None], path)
-    if EVENT_ROW in flags and season == 7:
-        for flagged in _beside(flags[EVENT_ROW]):
+    if days_off is not None and season == 7:
+        for flagged in _beside(days_off):
             effect = _effect(values, path[:, :length], flagged[:, :length])
             path = np.where(flagged > 0, path * effect[:, None], path)
     path[fit.counts == 0] = np.nan

@@ -29,7 +29,7 @@ from chronos.chronos2.config import Chronos2CoreConfig
 from chronos.chronos2.layers import AttentionOutput, GroupSelfAttention
 from chronos.chronos2.model import Chronos2Encoder, Chronos2Model, Chronos2Output
 
-from forecasting.neural.anchor import anchor_panel
+from forecasting.neural.anchor import EVENT_ROW, anchor_panel
 from forecasting.quantiles import LEVELS
 
 BASE_DIRECTORY = Path(__file__).resolve().parent.parent / "weights" / "base"
@@ -272,6 +272,9 @@ def collate(
         history = np.asarray(task.history, dtype=np.float32)[-length:]
         pad = length - len(history)
         known = np.zeros((0, len(task.history) + horizon)) if task.known is None else task.known
+        if len(known) > EVENT_ROW:  # the network reads an event of either kind as a flag
+            known = known.copy()
+            known[EVENT_ROW] = np.ceil(np.clip(known[EVENT_ROW], 0.0, 1.0))
         hint = anchors[group]
         known = np.concatenate([hint[None, :], known], axis=0)
         past = np.zeros((0, len(task.history))) if task.past is None else task.past

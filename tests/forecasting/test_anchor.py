@@ -6,7 +6,7 @@ import numpy as np
 from django.test import SimpleTestCase
 
 from forecasting.baselines import detrended, exponential_smoothing, seasonal_profiles
-from forecasting.neural.anchor import EVENT_ROW, PROMOTION_ROW, anchor_panel
+from forecasting.neural.anchor import DAY_OFF, EVENT_ROW, PROMOTION_ROW, SHOPPING_DAY, anchor_panel
 from forecasting.quantiles import MEDIAN_INDEX
 
 T = np.arange(140, dtype=float)
@@ -123,6 +123,33 @@ class AnchorTests(SimpleTestCase):
             anchor_panel(history[None], 14, 12, flags),
             anchor_panel(history[None], 14, 12, unflagged),
         )
+
+    def test_a_festival_is_not_a_day_off_and_has_its_own_effect(self):
+        # the shop shuts on its holidays and sells twice the usual the day after each; a
+        # festival (a shopping day) sold three times the usual on each of its days
+        rng = np.random.default_rng(6)
+        flags = np.zeros((1, 3, 154))
+        holidays, festivals = (16, 38, 60, 82, 104), (27, 71, 115, 145)
+        flags[0, EVENT_ROW, list(holidays)] = DAY_OFF
+        flags[0, EVENT_ROW, list(festivals)] = SHOPPING_DAY
+        demand = np.full(140, 10.0)
+        for day in holidays:
+            demand[day + 1] = 20.0
+        demand[list(festivals[:-1])] = 30.0
+        history = rng.poisson(demand).astype(float)
+        history[list(holidays)] = np.nan
+        path = anchor_panel(history[None], 14, 7, flags)[0]
+        plain = path[[140, 141, 142, 143, 144, 150, 151, 152]].mean()
+        # three festival days seen, trusted 3 / (3 + 3) of the way to 3x: about 2x
+        self.assertGreater(path[145] / plain, 1.7)
+        # the day after a festival is an ordinary day: no catch-up after a closure
+        self.assertAlmostEqual(path[146] / plain, 1.0, delta=0.15)
+        # read as one kind, the festival's day after would take the holidays' catch-up,
+        # and the festival's own effect would be mixed with the holidays' (never observed)
+        same = flags.copy()
+        same[0, EVENT_ROW] = np.ceil(same[0, EVENT_ROW])
+        mixed = anchor_panel(history[None], 14, 7, same)[0]
+        self.assertGreater(mixed[146] / plain, 1.3)
 
     def test_a_flag_on_most_days_is_the_ordinary_level(self):
         flags = np.ones((1, 2, 147))

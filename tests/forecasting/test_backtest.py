@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 
 from forecasting.backtest import report_table, run_backtest, seasonal_naive_point
+from forecasting.neural.anchor import DAY_OFF, SHOPPING_DAY
 from forecasting.panels import (
     Panel,
     calendar_flags,
@@ -256,8 +257,17 @@ class EventWindowTests(SimpleTestCase):
         weeks = ["2023-11-20", "2023-11-27", "2023-12-04"]
         # Black Friday's week, then Cyber Monday's; the Christmas run-up (from Friday 1
         # December: the second week and the third) only where a calendar names it
-        np.testing.assert_array_equal(calendar_flags(weeks, "W", "GB,festivals"), [1, 1, 0])
-        np.testing.assert_array_equal(calendar_flags(weeks, "W", "GB,christmas"), [0, 1, 1])
+        # a festival's days read as shopping days, a public holiday's as days off
+        np.testing.assert_array_equal(
+            calendar_flags(weeks, "W", "GB,festivals"), [SHOPPING_DAY, SHOPPING_DAY, 0]
+        )
+        np.testing.assert_array_equal(
+            calendar_flags(weeks, "W", "GB,christmas"), [0, SHOPPING_DAY, SHOPPING_DAY]
+        )
+        days = dict(zip(periods, calendar_flags(periods, "D", "GB,festivals"), strict=True))
+        self.assertEqual(days["2023-11-24"], SHOPPING_DAY)  # Black Friday
+        # Boxing Day is both a festival and a public holiday: a day off
+        self.assertEqual((days["2023-12-25"], days["2023-12-26"]), (DAY_OFF, DAY_OFF))
         self.assertEqual(calendar_flags(["2023-11", "2023-12"], "M", "US").tolist(), [1, 1])
 
     def test_an_unknown_calendar_is_refused(self):

@@ -9,6 +9,7 @@ import numpy as np
 
 from accounts.tenancy import tenant_context
 from forecasting import history as history_reads
+from forecasting.neural.anchor import DAY_OFF, SHOPPING_DAY
 from inventory import calendars
 from tests import factories
 from tests.inventory.calendar_support import (
@@ -63,3 +64,7 @@ class CalendarCovariateTests(AsOfToday):
                 dt.date(2025, 12, 26),  # Boxing Day
             ],
         )
+        # the festivals are shopping days, the public holidays days off (the anchor learns
+        # each kind's effect apart, and the days beside only a day off's)
+        values = known[shop][2][np.flatnonzero(known[shop][2])]
+        self.assertEqual(values.tolist(), [SHOPPING_DAY, SHOPPING_DAY, DAY_OFF, DAY_OFF])
