@@ -372,9 +372,9 @@ def _promotions(merchant: Merchant, history: History, horizon: int):
 
 def _calendar_events(merchant: Merchant, history: History, horizon: int) -> np.ndarray | None:
     """Per series, on the days of the merchant's calendar events at its location (or
-    everywhere) over history and horizon: `DAY_OFF` on a public holiday or an event entered by
-    hand, `SHOPPING_DAY` on a shopping festival's (the larger where they meet), 0 elsewhere;
-    None when there are none in that span."""
+    everywhere) over history and horizon: `DAY_OFF` on a public holiday, `SHOPPING_DAY` on a
+    festival's day or an event entered by hand (a sale, a payday, a local event: the larger
+    where they meet), 0 elsewhere; None when there are none in that span."""
     first, total = history.days[0], len(history.days) + horizon
     events = CalendarEvent.objects.for_merchant(merchant).filter(
         end_date__gte=first, start_date__lte=first + dt.timedelta(days=total - 1)
@@ -384,11 +384,10 @@ def _calendar_events(merchant: Merchant, history: History, horizon: int) -> np.n
         return None
     flags = np.zeros((len(history.keys), total))
     locations = np.array([location for _sku, location in history.keys])
-    days_off = (CalendarEvent.Source.PUBLIC_HOLIDAYS, CalendarEvent.Source.MANUAL)
     for location, start_date, end_date, source in spans:
         start = max((start_date - first).days, 0)
         stop = min((end_date - first).days + 1, total)
         rows = slice(None) if location is None else locations == location
-        value = DAY_OFF if source in days_off else SHOPPING_DAY
+        value = DAY_OFF if source == CalendarEvent.Source.PUBLIC_HOLIDAYS else SHOPPING_DAY
         flags[rows, start:stop] = np.maximum(flags[rows, start:stop], value)
     return flags

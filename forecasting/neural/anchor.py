@@ -45,8 +45,8 @@ from forecasting.baselines import (
 )
 
 PRICE_ROW, PROMOTION_ROW, EVENT_ROW = 0, 1, 2
-# the event row's value on a day: a public holiday or an event entered by hand (a day a shop
-# may shut), or a shopping festival's day (a day it sells on); 0 on other days
+# the event row's value on a day: a public holiday (a day a shop may shut), or another event
+# (a shopping festival, a sale or a local event entered by hand: a day it sells on); 0 else
 DAY_OFF, SHOPPING_DAY = 1.0, 0.5
 TREND_PERIODS = 56  # at most this many recent periods (and at least four seasons) for the trend
 CYCLE_MIN_CORRELATION = 0.5  # a longer cycle is used only where it repeats at least this clearly

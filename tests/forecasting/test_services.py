@@ -13,6 +13,7 @@ from accounts.tenancy import tenant_context
 from forecasting import engine, services
 from forecasting import history as history_reads
 from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.neural.anchor import SHOPPING_DAY
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from forecasting.tasks import nightly_forecasts_task, run_forecast_task
 from inventory.models import SalesDay
@@ -93,6 +94,8 @@ class ForecastServiceTests(OneLocationTestCase):
         events = known[here][2]
         days = len(history.days)
         self.assertEqual(np.flatnonzero(events).tolist(), [0, days + 2, days + 3])
+        # events entered by hand are days a shop sells on, not days off
+        self.assertEqual(set(events[events > 0].tolist()), {SHOPPING_DAY})
 
     def test_promotions_come_from_the_calendar_in_history_and_ahead(self):
         with tenant_context(self.merchant):
