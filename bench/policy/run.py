@@ -31,9 +31,11 @@ Policies, each with the same lead times, packs and MOQs:
   `planning.replays.simulation.days_of_cover_policy`).
 
 Orders are for a lost-sales world and corrected by what earlier reviews' forecasts missed
-(`planning.replays.calibration`); the calibration table prints each target's realised fill rate,
-store-wide and per demand class, and is "met" only when every one of 80, 90, 95 and 98% is
-within 2 points.
+(`planning.replays.calibration`; the nightly plan does not apply that correction yet, and
+``--no-calibration`` replays it as it runs); the calibration table prints each target's
+realised fill rate, store-wide and per demand class, with a verdict for the store and for
+each class of at least 30 SKUs: "met" only when every one of 80, 90, 95 and 98% is within 2
+points.
 
 The frontier is drawn as an SVG (`bench/policy/frontier_svg.py`): average inventory value against
 realised fill rate for each policy over its knob (the store-wide and per-SKU policies and the

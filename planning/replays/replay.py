@@ -97,8 +97,10 @@ def replay_policies(
     (review number, history) -> quantiles stands in for choosing among ``candidates`` (the
     bench keeps each review's forecasts to replay policy changes without forecasting again).
     With ``calibrate``, each review's drawn sums are corrected by what the earlier reviews'
-    forecasts missed (`planning.replays.calibration`), as the nightly plan corrects them by
-    the store's past forecasts. Each of ``min_max_safety`` adds a properly set min/max at
+    forecasts missed (`planning.replays.calibration`). The nightly plan does not apply that
+    correction yet (its forecasts are calibrated where they are made, by the level maps of
+    `forecasting.levels`, which the replay's forecasts carry too): ``calibrate=False``
+    replays the plan as it runs. Each of ``min_max_safety`` adds a properly set min/max at
     that safety factor ("fair_min_max 1.64", `simulation.fair_min_max_policy`): its curve is
     the baseline to compare with at equal fill rate."""
     series, length = values.shape
