@@ -14,17 +14,8 @@ from accounts.tenancy import tenant_context
 from core import dispatch
 from forecasting.models import ForecastChunk, ForecastRun
 from planning.models import PolicyReplay
+from tests.background import Submissions
 from tests.factories import MerchantFactory, member
-
-
-class Submissions:
-    """Stands in for the background thread: keeps what was handed to it, runs nothing."""
-
-    def __init__(self):
-        self.calls = []
-
-    def submit(self, function, *args):
-        self.calls.append((function, args))
 
 
 class LongJobTests(TestCase):

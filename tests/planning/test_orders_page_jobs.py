@@ -21,24 +21,9 @@ from inventory.services import merchant_today
 from planning.models import Decision, ReorderSuggestion, SuggestionBulkAction
 from planning.suggestions import bulk
 from tests import factories
+from tests.background import Submissions
 
 THRESHOLD = 3  # lines above which a select-all is a job, small enough for a test store
-
-
-class Submissions:
-    """Stands in for the background thread: keeps what was handed to it, runs nothing."""
-
-    def __init__(self):
-        self.calls = []
-
-    def submit(self, function, *args):
-        self.calls.append((function, args))
-
-    def run_all(self):
-        # the thread closes its own connections after a job: here they are the test's
-        with mock.patch.object(dispatch.connections, "close_all"):
-            for function, args in self.calls:
-                function(*args)
 
 
 def store(slug: str, lines: int):
