@@ -18,8 +18,8 @@ from django.db.models import Max, Q
 
 from accounts.models import Merchant
 from forecasting.gaps import fill_forward
-from forecasting.neural.anchor import DAY_OFF, SHOPPING_DAY
 from forecasting.neural.inference import Covariates
+from forecasting.panels import event_value
 from inventory.models import SKU, CalendarEvent, Promotion, SalesDay
 
 WEEK = 7
@@ -372,9 +372,8 @@ def _promotions(merchant: Merchant, history: History, horizon: int):
 
 def _calendar_events(merchant: Merchant, history: History, horizon: int) -> np.ndarray | None:
     """Per series, on the days of the merchant's calendar events at its location (or
-    everywhere) over history and horizon: `DAY_OFF` on a public holiday, `SHOPPING_DAY` on a
-    festival's day or an event entered by hand (a sale, a payday, a local event: the larger
-    where they meet), 0 elsewhere; None when there are none in that span."""
+    everywhere) over history and horizon, each event's `forecasting.panels.event_value` (the
+    larger where they meet), 0 elsewhere; None when there are none in that span."""
     first, total = history.days[0], len(history.days) + horizon
     events = CalendarEvent.objects.for_merchant(merchant).filter(
         end_date__gte=first, start_date__lte=first + dt.timedelta(days=total - 1)
@@ -388,6 +387,5 @@ def _calendar_events(merchant: Merchant, history: History, horizon: int) -> np.n
         start = max((start_date - first).days, 0)
         stop = min((end_date - first).days + 1, total)
         rows = slice(None) if location is None else locations == location
-        value = DAY_OFF if source == CalendarEvent.Source.PUBLIC_HOLIDAYS else SHOPPING_DAY
-        flags[rows, start:stop] = np.maximum(flags[rows, start:stop], value)
+        flags[rows, start:stop] = np.maximum(flags[rows, start:stop], event_value(source))
     return flags

@@ -195,6 +195,13 @@ def parse_calendar(spec: str) -> tuple[str, str, list[str]]:
     return country, region, festivals
 
 
+def event_value(source: str) -> float:
+    """The event row's value on a day of a calendar event from ``source`` (a
+    `CalendarEvent.Source`): `DAY_OFF` for a public holiday, `SHOPPING_DAY` for any other
+    (a festival, or an event entered by hand: a sale, a payday, a local event)."""
+    return DAY_OFF if source == CalendarSource.PUBLIC_HOLIDAYS else SHOPPING_DAY
+
+
 def calendar_flags(periods: list[str], freq: str, spec: str) -> np.ndarray:
     """On every period that holds a day of the calendar ``spec`` (`parse_calendar`): `DAY_OFF`
     for its public holidays, `SHOPPING_DAY` for its festivals (a day off where both fall),
@@ -205,7 +212,7 @@ def calendar_flags(periods: list[str], freq: str, spec: str) -> np.ndarray:
     flags = np.zeros(len(periods))
     spans = calendar_spans(country=country, subdivision=region, festivals=festivals, years=years)
     for source, span in spans:
-        value = DAY_OFF if source == CalendarSource.PUBLIC_HOLIDAYS else SHOPPING_DAY
+        value = event_value(source)
         day = span.start
         while day <= span.end:
             position = index.get(_period_key(day.isoformat(), freq))
