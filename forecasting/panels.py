@@ -130,7 +130,7 @@ def load_long_csv(path: Path, *, freq: str, id_col: str, date_col: str, target_c
     if events is not None:
         for row, series_id in enumerate(ids):
             for key, value in extras["event"].get(series_id, {}).items():
-                events[row, index[key]] = min(max(float(value), 0.0), 1.0)
+                events[row, index[key]] = min(abs(float(value)), 1.0)  # any non-zero is an event
         panel = with_events(panel, events)
     return panel
 

@@ -243,6 +243,20 @@ class EventWindowTests(SimpleTestCase):
         np.testing.assert_allclose(panel.known[0], [[2, 2, 2], [0, 0, 0], [0, 0, 1]])
         np.testing.assert_allclose(panel.known[1][2], [0, 0, 0])
 
+    def test_an_event_column_tells_a_shopping_day_from_a_day_off(self):
+        path = write(
+            "series_id,date,units,event\n"
+            "a,2024-01-01,3,0.5\n"
+            "a,2024-01-02,5,1\n"
+            "a,2024-01-03,4,-1\n"
+            "a,2024-01-04,4,2\n"
+        )
+        panel = load_long_csv(
+            path, freq="D", id_col="series_id", date_col="date", target_col="units"
+        )
+        # a fraction is a shopping day; any other non-zero value a day off, as it always was
+        np.testing.assert_allclose(panel.known[0][2], [SHOPPING_DAY, DAY_OFF, DAY_OFF, DAY_OFF])
+
     def test_a_calendar_flags_its_public_holidays_and_festivals(self):
         periods = days_from("2023-11-20", 42)  # to 31 December 2023
         self.assertEqual(
