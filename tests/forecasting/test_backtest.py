@@ -30,6 +30,13 @@ def write(text: str) -> Path:
     return Path(handle.name)
 
 
+def read_daily(text: str) -> Panel:
+    """A daily long-form CSV of ``text`` read as the backtest reads it."""
+    return load_long_csv(
+        write(text), freq="D", id_col="series_id", date_col="date", target_col="units"
+    )
+
+
 def backtest_command(lines: list[str], *options: str) -> tuple[dict, str]:
     """`manage.py backtest` on a file of ``lines`` with ``options``: its JSON report and
     what it printed."""
@@ -42,13 +49,10 @@ def backtest_command(lines: list[str], *options: str) -> tuple[dict, str]:
 
 class LoadTests(SimpleTestCase):
     def test_daily_gaps_are_zero_and_days_nobody_sold_are_closed(self):
-        path = write(
+        panel = read_daily(
             "series_id,date,units\n"
             "a,2024-05-01,3\na,2024-05-04,1\n"
             "b,2024-05-01,2\nb,2024-05-02,5\nb,2024-05-04,1\n"
-        )
-        panel = load_long_csv(
-            path, freq="D", id_col="series_id", date_col="date", target_col="units"
         )
         self.assertEqual(panel.periods, ["2024-05-01", "2024-05-02", "2024-05-03", "2024-05-04"])
         np.testing.assert_array_equal(panel.values[0], [3, 0, np.nan, 1])
@@ -102,14 +106,11 @@ class CommandTests(SimpleTestCase):
         self.assertEqual(len(report["fine_tune"]["version"]["windows"]["WQL"]), 2)
 
     def test_price_and_promotion_columns_become_known_covariates(self):
-        path = write(
+        panel = read_daily(
             "series_id,date,units,price,promo\n"
             "a,2024-01-01,3,2.0,0\n"
             "a,2024-01-03,5,1.5,1\n"
             "b,2024-01-02,1,,\n"
-        )
-        panel = load_long_csv(
-            path, freq="D", id_col="series_id", date_col="date", target_col="units"
         )
         np.testing.assert_allclose(panel.known[0], [[2.0, 2.0, 1.5], [0, 0, 1]])
         np.testing.assert_allclose(panel.known[1][0], [1.0, 1.0, 1.0])  # no price: neutral
@@ -230,29 +231,23 @@ class EventWindowTests(SimpleTestCase):
         self.assertNotIn("event windows", report_table(report))
 
     def test_an_event_column_marks_its_series_days_as_a_known_covariate(self):
-        path = write(
+        panel = read_daily(
             "series_id,date,units,price,event\n"
             "a,2024-01-01,3,2.0,0\n"
             "a,2024-01-03,5,2.0,1\n"
             "b,2024-01-02,1,,\n"
-        )
-        panel = load_long_csv(
-            path, freq="D", id_col="series_id", date_col="date", target_col="units"
         )
         np.testing.assert_array_equal(panel.events, [[0, 0, 1], [0, 0, 0]])
         np.testing.assert_allclose(panel.known[0], [[2, 2, 2], [0, 0, 0], [0, 0, 1]])
         np.testing.assert_allclose(panel.known[1][2], [0, 0, 0])
 
     def test_an_event_column_tells_a_shopping_day_from_a_day_off(self):
-        path = write(
+        panel = read_daily(
             "series_id,date,units,event\n"
             "a,2024-01-01,3,0.5\n"
             "a,2024-01-02,5,1\n"
             "a,2024-01-03,4,-1\n"
             "a,2024-01-04,4,2\n"
-        )
-        panel = load_long_csv(
-            path, freq="D", id_col="series_id", date_col="date", target_col="units"
         )
         # a fraction is a shopping day; any other non-zero value a day off, as it always was
         np.testing.assert_allclose(panel.known[0][2], [SHOPPING_DAY, DAY_OFF, DAY_OFF, DAY_OFF])
