@@ -19,7 +19,7 @@ CALIBRATION_TOLERANCE = 0.02  # realised fill within 2 points of the target
 CLASS_SKUS = 30  # a demand class is judged on its own from this many SKUs
 # the fair min/max's knob (safety factor of its reorder point), swept wide enough for its
 # curve to span the fill rates the targets reach
-MIN_MAX_SAFETY = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
+MIN_MAX_SAFETY = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
 TARGET = 0.95  # the default target service level of a merchant
 INVENTORY_CUT_TARGET = 0.20
 # the frontier's legend: the replay's sources, and the baseline read at equal fill

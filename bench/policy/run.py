@@ -30,8 +30,9 @@ Policies, each with the same lead times, packs and MOQs:
   order up to that average x (lead time + N days), N swept (`baselines.COVER_DAYS`;
   `planning.replays.simulation.days_of_cover_policy`).
 
-Orders are for a lost-sales world and corrected by what earlier reviews' forecasts missed
-(`planning.replays.calibration`; the nightly plan does not apply that correction yet, and
+Orders are for a lost-sales world, their expected units short scaled by what the policy's
+earlier orders left short against what they expected, one scale for the store
+(`planning.replays.shortfalls`; the nightly plan does not learn that scale yet, and
 ``--no-calibration`` replays it as it runs); the calibration table prints each target's
 realised fill rate, store-wide and per demand class, with a verdict for the store and for
 each class of at least 30 SKUs: "met" only when every one of 80, 90, 95 and 98% is within 2
@@ -91,8 +92,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--no-calibration",
         action="store_true",
-        help="plan from the drawn sums as they are, without the correction learnt from the "
-        "earlier reviews' forecasts",
+        help="plan from the drawn sums as they are, without the scale on expected units "
+        "short learnt from the earlier orders' shortfalls",
     )
     parser.add_argument(
         "--cache",

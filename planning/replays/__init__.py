@@ -2,4 +2,4 @@
 rivals, as the proof behind the suggestions. `planning.replays.services` queues one (web),
 `planning.replays.execute` runs it (worker: it forecasts with the model); the replay maths
 lives beside them: `replay` (the policies compared), `simulation` (a policy replayed day by
-day) and `calibration` (the drawn sums corrected by past forecasts)."""
+day) and `shortfalls` (the orders scaled by the units their predecessors left short)."""

@@ -18,7 +18,7 @@ import math
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from forecasting.selectors import (
     shock_correlation,
 )
 from planning import allocation, policy
-from planning.replays import calibration, simulation
+from planning.replays import shortfalls, simulation
 
 HORIZON = 56
 SEASON = 7
@@ -96,13 +96,14 @@ def replay_policies(
     the mean demand of the four weeks before, times lead time plus review. ``forecaster``
     (review number, history) -> quantiles stands in for choosing among ``candidates`` (the
     bench keeps each review's forecasts to replay policy changes without forecasting again).
-    With ``calibrate``, each review's drawn sums are corrected by what the earlier reviews'
-    forecasts missed (`planning.replays.calibration`). The nightly plan does not apply that
-    correction yet (its forecasts are calibrated where they are made, by the level maps of
-    `forecasting.levels`, which the replay's forecasts carry too): ``calibrate=False``
-    replays the plan as it runs. Each of ``min_max_safety`` adds a properly set min/max at
-    that safety factor ("fair_min_max 1.64", `simulation.fair_min_max_policy`): its curve is
-    the baseline to compare with at equal fill rate."""
+    With ``calibrate``, each policy's expected units short are scaled by what its earlier
+    orders left short against what they expected (`planning.replays.shortfalls`). The
+    nightly plan does not learn that scale yet (its forecasts are calibrated where they are
+    made, by the level maps of `forecasting.levels`, which the replay's forecasts carry
+    too): ``calibrate=False`` replays the plan as it runs. Each of ``min_max_safety`` adds a
+    properly set min/max at that safety factor ("fair_min_max 1.64",
+    `simulation.fair_min_max_policy`): its curve is the baseline to compare with at equal
+    fill rate."""
     series, length = values.shape
     start = length - days
     reviews = math.ceil(days / review)
@@ -114,10 +115,8 @@ def replay_policies(
         terms,
         candidates,
         Reviews(start, reviews, review),
-        classes,
         paths=paths,
         forecaster=forecaster,
-        calibrate=calibrate,
         progress=progress,
     )
     outcomes = _outcomes(
@@ -132,6 +131,7 @@ def replay_policies(
         levels=levels,
         floor=floor,
         min_max_safety=min_max_safety,
+        calibrate=calibrate,
     )
     return Replay(outcomes, series, days, reviews, forecast_seconds, classes)
 
@@ -149,6 +149,7 @@ def _outcomes(
     levels: tuple[float, ...],
     floor: float,
     min_max_safety: tuple[float, ...],
+    calibrate: bool,
 ) -> dict[str, simulation.Outcome]:
     """Each policy replayed over the days from ``start`` on, from the same stock: ours and
     seasonal naive's at each of ``levels`` store-wide, ours per SKU, an ERP's min/max, and
@@ -167,8 +168,11 @@ def _outcomes(
     for level in levels:
         for source, store_wide in (*((name, True) for name in SOURCES), (PER_SKU, False)):
             drawn = sums["shelfcast" if source == PER_SKU else source]
+            learnt = shortfalls.Shortfalls(demand, setup.lead_days, review) if calibrate else None
             outcomes[f"{source} {level:.2f}"] = replayed(
-                _ordering(drawn, terms, review, level, store_wide=store_wide, floor=floor)
+                _ordering(
+                    drawn, terms, review, level, store_wide=store_wide, floor=floor, learnt=learnt
+                )
             )
     outcomes["min_max"] = replayed(simulation.min_max_policy(known, terms.lead_mean))
     for safety in min_max_safety:
@@ -220,20 +224,15 @@ def _drawn_sums(
     terms: Terms,
     candidates: dict,
     reviews: Reviews,
-    classes: np.ndarray,
     *,
     paths: int,
     forecaster: Callable[[int, np.ndarray], np.ndarray] | None,
-    calibrate: bool,
     progress: Callable[[int, int], None] | None,
 ) -> tuple[dict[str, list], float]:
     """Per forecast source, per review: the drawn demand sums (over the lead time, over lead
     time plus review) its orders are chosen from, each forecast made from only the history
     before the review; and the seconds spent forecasting."""
-    # one span per series for the calibration: its mean lead time plus the review period
-    span = np.maximum(np.rint(terms.lead_mean), 0).astype(int) + reviews.every
     sums = {source: [] for source in SOURCES}  # per review: (over_lead, over_cycle) matrices
-    past = {source: [] for source in SOURCES}  # per review: the drawn sums over `span`
     forecast_seconds = 0.0
     for number in range(reviews.count):
         history = values[:, : reviews.day(number)]
@@ -249,13 +248,7 @@ def _drawn_sums(
         naive[:, :, closed] = 0.0
         correlation = shock_correlation(history)
         for source, quantiles in (("shelfcast", ours), ("seasonal_naive", naive)):
-            lead_sums, cycle_sums, span_sums = _path_sums(
-                quantiles, correlation, terms, reviews.every, span, paths
-            )
-            past[source].append(span_sums.astype(np.float32))
-            if calibrate:
-                fitted = _learnt(values, past[source], reviews, number, span, classes)
-                _calibrated(fitted, classes, lead_sums, cycle_sums)
+            lead_sums, cycle_sums = _path_sums(quantiles, correlation, terms, reviews.every, paths)
             sums[source].append((lead_sums.astype(np.float32), cycle_sums.astype(np.float32)))
         if progress is not None:
             progress(number + 1, reviews.count)
@@ -267,15 +260,13 @@ def _path_sums(
     correlation: np.ndarray,
     terms: Terms,
     review: int,
-    span: np.ndarray,
     paths: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per series, ``paths`` drawn demand sums over its drawn lead time, over that lead time
-    plus the review, and over its calibration ``span`` (each series seeded by its row)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per series, ``paths`` drawn demand sums over its drawn lead time and over that lead
+    time plus the review (each series seeded by its row)."""
     series = len(quantiles)
     lead_sums = np.zeros((series, paths))
     cycle_sums = np.zeros((series, paths))
-    span_sums = np.zeros((series, paths))
     for row in range(series):
         lead = policy.lead_days(
             policy.Terms(terms.lead_mean[row], terms.lead_std[row]),
@@ -285,57 +276,39 @@ def _path_sums(
         drawn_paths = sample_paths(quantiles[row], correlation[row], paths, seed=row)
         drawn = policy.demand_from_paths(drawn_paths, lead, review)
         lead_sums[row], cycle_sums[row] = drawn.over_lead, drawn.over_cycle
-        span_sums[row] = policy.demand_from_paths(
-            drawn_paths, np.full(paths, span[row] - review), review
-        ).over_cycle
-    return lead_sums, cycle_sums, span_sums
-
-
-def _calibrated(
-    fitted: dict, classes: np.ndarray, lead_sums: np.ndarray, cycle_sums: np.ndarray
-) -> None:
-    """Correct the drawn sums in place, each demand class by its own correction, else the
-    store's (`calibration.for_class`)."""
-    for name in np.unique(classes):
-        rows = classes == name
-        lead_sums[rows], cycle_sums[rows] = calibration.for_class(fitted, str(name)).apply(
-            lead_sums[rows], cycle_sums[rows]
-        )
+    return lead_sums, cycle_sums
 
 
 def _ordering(
-    sums: list, terms: Terms, review: int, level: float, *, store_wide: bool, floor: float
+    sums: list,
+    terms: Terms,
+    review: int,
+    level: float,
+    *,
+    store_wide: bool,
+    floor: float,
+    learnt: shortfalls.Shortfalls | None,
 ) -> simulation.Policy:
     """The ordering policy at fill-rate target ``level``: on each review day, the orders
-    chosen from that review's drawn sums (`allocation.choose_orders`)."""
+    chosen from that review's drawn sums (`allocation.choose_orders`), their expected units
+    short scaled by what the earlier reviews' orders left short against what they expected
+    (``learnt``, when given, `planning.replays.shortfalls`)."""
 
     def policy_today(day: int, position: np.ndarray) -> np.ndarray:
         over_lead, over_cycle = sums[day // review]
         choices = allocation.order_choices(
             over_lead.astype(float), over_cycle.astype(float), position, terms.pack, terms.moq
         )
-        return allocation.choose_orders(
-            choices, terms.unit_cost, level, store_wide=store_wide, floor=floor
+        scale = 1.0 if learnt is None else learnt.scale(day)
+        quantities = allocation.choose_orders(
+            replace(choices, short=choices.short * scale),
+            terms.unit_cost,
+            level,
+            store_wide=store_wide,
+            floor=floor,
         )
+        if learnt is not None:
+            learnt.record(day, position, quantities, allocation.short_of(choices, quantities))
+        return quantities
 
     return policy_today
-
-
-def _learnt(values, past, reviews: Reviews, number, span, classes) -> dict:
-    """The calibration known at review ``number``: the PITs of the earlier reviews' drawn
-    sums whose span has passed by then (`planning.replays.calibration`), per demand class."""
-    today = reviews.day(number)
-    found, kinds = [], []
-    for earlier, drawn in enumerate(past[:-1]):
-        made = reviews.day(earlier)
-        done = made + span <= today
-        if not done.any():
-            continue
-        actual = np.array(
-            [np.nansum(values[row, made : made + span[row]]) for row in np.flatnonzero(done)]
-        )
-        found.append(calibration.pits(drawn[done], actual, seed=earlier))
-        kinds.append(classes[done])
-    if not found:
-        return {}
-    return calibration.fit_by_class(np.concatenate(found), np.concatenate(kinds))

@@ -1,0 +1,79 @@
+"""Calibrating the orders on the units they left short: what each review's orders were
+expected to leave short against what they did, learnt as the replay goes.
+
+A fill rate counts units, so the correction counts units too. At each review the store-wide
+allocation picks the orders whose expected units short (`planning.allocation.order_choices`)
+fit the target; once an order's review period after its arrival has passed, the units it
+did leave short are known: the period's demand, less what was left of the position when
+the order arrived, less the order (the lost-sales reading of `planning.policy.uncovered`,
+with what happened in place of the drawn sums). Their ratio over the store's passed orders,
+shrunk towards 1 while they are few, scales the next review's expected shortfalls before
+the allocation chooses. Being learnt at the orders the policy actually picked, it also
+corrects what choosing itself adds: the allocation favours the series whose drawn tails
+look cheapest, which are the ones whose tails are too thin as often as not. One ratio for
+the store, as the target is the store's: per demand class it would move stock between
+classes that the allocation balances on purpose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+PRIOR_REVIEWS = 2.0  # reviews' worth of expected shortfall counted as "as expected"
+BOUNDS = (0.25, 4.0)  # the scale never leaves these
+
+
+@dataclass
+class Shortfalls:
+    """The orders of one replayed policy, each with the units it was expected to leave
+    short and, from the demand that followed, the units it did."""
+
+    demand: np.ndarray  # (series, days of the replay)
+    lead_days: np.ndarray  # (series, reviews): the lead time each review's order took
+    review: int
+    prior: float = PRIOR_REVIEWS
+    orders: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    _cumulative: np.ndarray | None = None
+
+    def scale(self, day: int) -> float:
+        """The scale on the expected shortfalls of ``day``'s orders: (units short + prior) /
+        (units expected short + prior) over the orders whose review period has passed by
+        then, the prior being ``prior`` reviews' worth of expected shortfall."""
+        expected = actual = 0.0
+        reviews = 0
+        for ends, hoped, found in self.orders:
+            passed = ends <= day
+            if passed.any():
+                expected += float(hoped[passed].sum())
+                actual += float(found[passed].sum())
+                reviews += 1
+        if reviews == 0 or expected <= 0:
+            return 1.0
+        prior = self.prior * expected / reviews
+        return float(np.clip((actual + prior) / (expected + prior), *BOUNDS))
+
+    def record(
+        self, day: int, position: np.ndarray, quantity: np.ndarray, expected: np.ndarray
+    ) -> None:
+        """Keep ``day``'s orders: ``quantity`` ordered at ``position`` (per series), expected
+        to leave ``expected`` units short (unscaled), and what they did leave short."""
+        if self._cumulative is None:
+            series = len(self.demand)
+            self._cumulative = np.concatenate(
+                [np.zeros((series, 1)), np.cumsum(self.demand, axis=1)], axis=1
+            )
+        total = self._cumulative
+        rows = np.arange(len(total))
+        days = total.shape[1] - 1
+        lead = self.lead_days[:, (day // self.review) % self.lead_days.shape[1]]
+        arrives = np.minimum(day + lead, days)
+        ends = np.minimum(arrives + self.review, days)
+        during_lead = total[rows, arrives] - total[rows, day]
+        after = total[rows, ends] - total[rows, arrives]
+        left = np.maximum(position - during_lead, 0.0)
+        actual = np.maximum(after - left - quantity, 0.0)
+        # a period cut short by the end of the replay never counts as passed
+        ends = np.where(arrives + self.review > days, np.iinfo(np.int64).max, ends)
+        self.orders.append((ends, np.asarray(expected, dtype=float), actual))

@@ -1,0 +1,92 @@
+"""The replay's calibration on units short (`planning.replays.shortfalls`): an order teaches
+only once its review period has passed, the scale follows a drift in what the orders leave
+short, and a policy planning from too wide a spread comes back to its target with it."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.test import SimpleTestCase
+from scipy import stats
+
+from forecasting.quantiles import LEVELS
+from planning.replays import replay, shortfalls
+
+
+def one_a_day(days: int = 60) -> shortfalls.Shortfalls:
+    """One series selling one unit a day, two-day lead times, weekly reviews, no prior."""
+    return shortfalls.Shortfalls(
+        demand=np.ones((1, days)), lead_days=np.full((1, 9), 2), review=7, prior=0.0
+    )
+
+
+class ShortfallsTests(SimpleTestCase):
+    def test_an_order_teaches_once_its_period_after_arrival_has_passed(self):
+        learnt = one_a_day()
+        # position 5 on day 0, nothing ordered: 2 units sold while the order travels, 3 left
+        # for the 7 days after it arrives (days 2-8): 4 units short, where 1 was expected
+        learnt.record(0, np.array([5.0]), np.array([0.0]), np.array([1.0]))
+        self.assertEqual(learnt.scale(8), 1.0)  # day 8 is still in the period
+        self.assertAlmostEqual(learnt.scale(9), 4.0)
+        # an order of 4 units would have covered the period: nothing short, the scale falls
+        learnt.record(7, np.array([5.0]), np.array([4.0]), np.array([1.0]))
+        self.assertAlmostEqual(learnt.scale(16), 2.0)  # (4 + 0) / (1 + 1)
+
+    def test_the_prior_holds_the_scale_near_one_while_orders_are_few(self):
+        learnt = one_a_day()
+        learnt.prior = 2.0
+        learnt.record(0, np.array([5.0]), np.array([0.0]), np.array([1.0]))
+        # two reviews' worth of expected shortfall counted as met: (4 + 2) / (1 + 2)
+        self.assertAlmostEqual(learnt.scale(9), 2.0)
+        self.assertLessEqual(learnt.scale(9), shortfalls.BOUNDS[1])
+
+    def test_a_period_cut_short_by_the_end_of_the_replay_never_counts(self):
+        learnt = one_a_day(days=12)
+        learnt.record(7, np.array([0.0]), np.array([0.0]), np.array([1.0]))  # ends past day 12
+        self.assertEqual(learnt.scale(100), 1.0)
+
+    def test_the_scale_follows_a_drift_in_what_orders_leave_short(self):
+        # demand steps from 1 to 3 units a day on day 35: orders sized for the old demand
+        demand = np.ones((1, 140))
+        demand[0, 35:] = 3.0
+        learnt = shortfalls.Shortfalls(demand=demand, lead_days=np.full((1, 20), 2), review=7)
+        scales = []
+        for day in range(0, 126, 7):
+            scales.append(learnt.scale(day))
+            # each order covers the old demand exactly and expects 0.5 units short
+            learnt.record(day, np.array([2.0]), np.array([7.0]), np.array([0.5]))
+        before, after = scales[4], scales[-1]
+        self.assertLess(before, 0.8)  # nothing was short: the plan was too careful
+        self.assertGreater(after, 3 * before)  # the drift shows within a few reviews
+        self.assertGreater(after, 1.5)
+
+
+class ReplayTests(SimpleTestCase):
+    def test_a_policy_planning_from_too_wide_a_spread_comes_back_to_its_target(self):
+        rng = np.random.default_rng(5)
+        series, length = 40, 170
+        rates = rng.uniform(3, 12, series)
+        values = rng.poisson(rates[:, None], (series, length)).astype(float)
+        terms = replay.Terms(
+            lead_mean=np.full(series, 5.0), lead_std=np.full(series, 1.0),
+            pack=np.ones(series), moq=np.zeros(series),
+            unit_cost=rng.uniform(1, 5, series), unit_price=np.full(series, 8.0),
+        )  # fmt: skip
+
+        def too_wide(_number: int, history: np.ndarray) -> np.ndarray:
+            # each series' Poisson quantiles spread out three times around their median
+            rows = len(history)
+            right = stats.poisson.ppf(LEVELS[None, :], rates[:rows, None])
+            median = stats.poisson.ppf(0.5, rates[:rows, None])
+            wide = np.maximum(median + 3 * (right - median), 0.0)
+            return np.repeat(wide[:, :, None], replay.HORIZON, axis=2)
+
+        def fill(calibrate: bool) -> float:
+            result = replay.replay_policies(
+                values, terms, {}, days=84, warm_up=28, review=7, levels=(0.8,), paths=200,
+                forecaster=too_wide, calibrate=calibrate, floor=0.0,
+            )  # fmt: skip
+            return result.outcomes[result.name("shelfcast", 0.8)].fill_rate
+
+        wide, calibrated = fill(False), fill(True)
+        self.assertGreater(wide, 0.86)  # too wide a spread overshoots the target
+        self.assertLess(abs(calibrated - 0.8), abs(wide - 0.8) / 2)
