@@ -18,11 +18,13 @@ history supports it, and the network learns what to add:
   periods ahead and for the lag of the smoothed level behind a trend;
 - a multiplicative effect of each known flag (promotion; calendar events, days off and
   shopping festivals apart, as the event row's `DAY_OFF` and `SHOPPING_DAY` tell them): what
-  the series sold on flagged days against the fit, shrunk towards none by how few such days
-  it has (the smoothing, profile and trend are fitted on the other days, which flagged days
-  would otherwise lift); on daily data, the same for the day before and the day after a day
-  off (`_beside`): a shop shut on a holiday sells its demand on the days around it, while
-  the day after Black Friday is no catch-up day.
+  the series sold on flagged days against the fit, shrunk by how few such days it has
+  towards the effect the flag had on all the series anchored together (a product that never
+  saw a Black Friday takes what it did to the others; the night anchors a store's series, or
+  a chunk of them, together). The smoothing, profile and trend are fitted on the other days,
+  which flagged days would otherwise lift. On daily data, the same for the day before and
+  the day after a day off (`_beside`): a shop shut on a holiday sells its demand on the days
+  around it, while the day after Black Friday is no catch-up day.
 
 Per task: its one-step fit over the history (a known covariate row, where the model sees how
 well the anchor did) and its forecast over the horizon (the target's own future input and the
@@ -186,15 +188,20 @@ def _beside(events: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _effect(values: np.ndarray, fitted: np.ndarray, flags: np.ndarray) -> np.ndarray:
-    """Per row: the multiplicative effect of its flags in history, shrunk towards 1."""
+    """Per row: the multiplicative effect of its flags in history, shrunk towards the effect
+    they had on the panel's series together (units sold on flagged days over the fit there,
+    summed over every row)."""
     on = (flags > 0) & ~np.isnan(values) & (fitted > 0)
     days = on.sum(axis=1)
     sold = np.where(on, values, 0.0).sum(axis=1)
     expected = np.where(on, fitted, 0.0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.where(expected > 0, sold / expected, 1.0)
+    # what the flag did to the panel's series together: a series that saw it on few days
+    # (or none: a new product's first Black Friday) takes mostly that
+    pooled = float(np.clip(sold.sum() / expected.sum(), 0.2, 10.0)) if expected.sum() > 0 else 1.0
     weight = days / (days + EFFECT_PRIOR_DAYS)
-    return np.clip(1 + weight * (raw - 1), 0.2, 10.0)
+    return np.clip(pooled + weight * (raw - pooled), 0.2, 10.0)
 
 
 def anchor_panel(

@@ -43,7 +43,7 @@ import torch
 
 from forecasting.gaps import window_rows
 from forecasting.levels import fit_levels, read_at
-from forecasting.neural.network import CONTEXT, Task, predict
+from forecasting.neural.network import CONTEXT, Task, anchor_paths, predict
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from forecasting.selection import MIN_GROUP_SERIES, SELECTION_PERIODS, demand_classes, window_loss
 
@@ -232,6 +232,7 @@ class TransformerCandidate:
         # the last whole-panel forecasts by origin: a selection window's origin is the check's
         # origin of the window after it, and the last window's is the served forecast's check
         self._kept: OrderedDict = OrderedDict()
+        self._anchored: tuple | None = None  # (root, origin, tasks, anchor paths) of a panel
 
     def _forecast(self, panel, horizon, season, rows):
         whole = len(rows) == panel.shape[0] and np.array_equal(rows, np.arange(panel.shape[0]))
@@ -239,9 +240,15 @@ class TransformerCandidate:
         if key is not None and key in self._kept:
             self._kept.move_to_end(key)
             return self._kept[key][1:]
-        tasks = tasks_for(panel, horizon, self.covariates, rows, season)
+        tasks, paths = self._tasks(panel, horizon, season)
+        tasks = [tasks[row] for row in rows]
         quantiles, anchors = predict(
-            self.model, tasks, horizon, batch_rows=self.batch_rows, with_anchors=True
+            self.model,
+            tasks,
+            horizon,
+            batch_rows=self.batch_rows,
+            with_anchors=True,
+            paths=[paths[row] for row in rows],
         )
         result = (np.minimum(quantiles.astype(float), ceilings(tasks)), anchors, tasks)
         if key is not None:
@@ -250,6 +257,19 @@ class TransformerCandidate:
             while len(self._kept) > KEPT_FORECASTS:
                 self._kept.popitem(last=False)
         return result
+
+    def _tasks(self, panel, horizon, season) -> tuple[list, list[np.ndarray]]:
+        """Every row's task and anchor path, the rows anchored together (`anchor_panel` pools
+        a flag's effect over them), so that a series' forecast does not depend on which rows
+        a call asks for; the last panel's are kept for its next call."""
+        key = (*_origin(panel), horizon, season)
+        kept = self._anchored
+        if kept is not None and kept[0] is _root(panel) and kept[1] == key:
+            return kept[2], kept[3]
+        tasks = tasks_for(panel, horizon, self.covariates, None, season)
+        paths = anchor_paths(tasks, horizon)
+        self._anchored = (_root(panel), key, tasks, paths)
+        return tasks, paths
 
     def shares(self, panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
         """Per row of the panel: the share of its correction that served it best one

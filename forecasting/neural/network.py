@@ -337,16 +337,18 @@ def predict(
     device: str | torch.device = "cpu",
     with_anchors: bool = False,
     bfloat16: bool | None = None,
+    paths: list[np.ndarray] | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Quantiles (tasks, len(LEVELS), horizon): never negative, non-decreasing over levels;
     ``with_anchors`` adds each task's anchor over the horizon, (tasks, horizon).
-    ``bfloat16``: products in bfloat16 on a CPU (default `BFLOAT16_ON_CPU`)."""
+    ``bfloat16``: products in bfloat16 on a CPU (default `BFLOAT16_ON_CPU`). ``paths``: the
+    tasks' `anchor_paths` where the caller has them (anchored with a larger panel)."""
     if horizon > MAX_HORIZON:
         raise ValueError(f"The transformer forecasts at most {MAX_HORIZON} periods ahead.")
     model.eval()
     output = np.zeros((len(tasks), len(LEVELS), horizon), dtype=np.float32)
     # the anchors of all tasks at once: its smoothing steps through time once, not per batch
-    paths = anchor_paths(tasks, horizon)
+    paths = anchor_paths(tasks, horizon) if paths is None else paths
     on_cpu = torch.device(device).type == "cpu"
     lower = on_cpu and (BFLOAT16_ON_CPU if bfloat16 is None else bfloat16)
     anchors = np.zeros((len(tasks), horizon))

@@ -97,6 +97,29 @@ class AnchorTests(SimpleTestCase):
         quiet = anchor_panel(rng.poisson(10.0, (1, 140)).astype(float), 14, 7, unseen)[0]
         self.assertLess(np.ptp(quiet[140:]), 1e-9)
 
+    def test_a_series_that_never_saw_a_flag_takes_its_effect_on_the_others(self):
+        rng = np.random.default_rng(8)
+        flags = np.zeros((6, 2, 154))
+        for start in (20, 50, 80, 110, 145):
+            flags[:5, PROMOTION_ROW, start : start + 5] = 1
+        flags[5, PROMOTION_ROW, 145:150] = 1  # its first promotion lies ahead
+        demand = 10.0 * (1 + flags[:, PROMOTION_ROW, :140])  # twice as much when promoted
+        history = rng.poisson(demand).astype(float)
+        paths = anchor_panel(history, 14, 7, flags)
+        new = paths[5]
+        lift = new[145:150].mean() / new[[140, 141, 142, 143, 144, 150, 151]].mean()
+        self.assertAlmostEqual(lift, 2.0, delta=0.25)
+        # alone, with no promotion of its own in history, it had no effect to go by
+        alone = anchor_panel(history[5:], 14, 7, flags[5:])[0]
+        self.assertLess(np.ptp(alone[140:]), 0.25 * alone[140:].mean())
+        # a series with many promotions of its own keeps mostly its own effect
+        flags[0, PROMOTION_ROW, :140] = 0
+        for start in range(3, 140, 10):
+            flags[0, PROMOTION_ROW, start : start + 3] = 1
+        history[0] = rng.poisson(10.0 * (1 + 3 * flags[0, PROMOTION_ROW, :140]))
+        own = anchor_panel(history, 14, 7, flags)[0]
+        self.assertGreater(own[145:150].mean() / own[[140, 141, 142, 143, 144]].mean(), 3.0)
+
     def test_the_days_beside_an_event_move_by_what_they_did_before(self):
         # a shop closed on its holidays (nothing observed): the day before sells half again,
         # the day after twice the usual

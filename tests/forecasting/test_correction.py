@@ -107,6 +107,22 @@ class CheckedCandidateTests(SimpleTestCase):
         alone = TransformerCandidate(self.model)(case.history[rows], 28, 7)
         self.assertFalse(np.allclose(alone, whole[rows], atol=1e-4))
 
+    def test_a_subset_of_rows_is_anchored_with_the_whole_panel(self):
+        # the anchor pools a promotion's effect over the series anchored together: a row asked
+        # for alone must still get the effect the whole panel gives it
+        case = self.cases["promotion"]
+        covariates = Covariates(known=case.known)
+        rows = np.array([3])
+        with mock.patch.object(network, "BFLOAT16_ON_CPU", False):
+            whole = TransformerCandidate(self.model, covariates, checked=False)
+            some = TransformerCandidate(self.model, covariates, checked=False)
+            np.testing.assert_allclose(
+                some(case.history, 28, 7, rows=rows), whole(case.history, 28, 7)[rows], atol=1e-4
+            )
+            tasks = tasks_for(case.history, 28, covariates, rows)
+            alone = network.predict(self.model, tasks, 28)
+        self.assertFalse(np.allclose(alone, whole(case.history, 28, 7)[rows], atol=1e-4))
+
     def test_a_fixed_share_is_used_for_every_series(self):
         case = self.cases["level_shift"]
         network = TransformerCandidate(self.model, checked=False)(case.history, 28, 7)
