@@ -132,6 +132,7 @@ def replay_policies(
         floor=floor,
         min_max_safety=min_max_safety,
         calibrate=calibrate,
+        classes=classes,
     )
     return Replay(outcomes, series, days, reviews, forecast_seconds, classes)
 
@@ -150,6 +151,7 @@ def _outcomes(
     floor: float,
     min_max_safety: tuple[float, ...],
     calibrate: bool,
+    classes: np.ndarray,
 ) -> dict[str, simulation.Outcome]:
     """Each policy replayed over the days from ``start`` on, from the same stock: ours and
     seasonal naive's at each of ``levels`` store-wide, ours per SKU, an ERP's min/max, and
@@ -168,7 +170,10 @@ def _outcomes(
     for level in levels:
         for source, store_wide in (*((name, True) for name in SOURCES), (PER_SKU, False)):
             drawn = sums["shelfcast" if source == PER_SKU else source]
-            learnt = shortfalls.Shortfalls(demand, setup.lead_days, review) if calibrate else None
+            learnt = None
+            if calibrate:  # per demand class where every SKU is held to the target
+                groups = None if store_wide else classes
+                learnt = shortfalls.Shortfalls(demand, setup.lead_days, review, groups)
             outcomes[f"{source} {level:.2f}"] = replayed(
                 _ordering(
                     drawn, terms, review, level, store_wide=store_wide, floor=floor, learnt=learnt
@@ -299,7 +304,7 @@ def _ordering(
         choices = allocation.order_choices(
             over_lead.astype(float), over_cycle.astype(float), position, terms.pack, terms.moq
         )
-        scale = 1.0 if learnt is None else learnt.scale(day)
+        scale = 1.0 if learnt is None else learnt.scale(day)[:, None]
         quantities = allocation.choose_orders(
             replace(choices, short=choices.short * scale),
             terms.unit_cost,

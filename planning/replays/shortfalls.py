@@ -10,9 +10,10 @@ with what happened in place of the drawn sums). Their ratio over the store's pas
 shrunk towards 1 while they are few, scales the next review's expected shortfalls before
 the allocation chooses. Being learnt at the orders the policy actually picked, it also
 corrects what choosing itself adds: the allocation favours the series whose drawn tails
-look cheapest, which are the ones whose tails are too thin as often as not. One ratio for
-the store, as the target is the store's: per demand class it would move stock between
-classes that the allocation balances on purpose.
+look cheapest, which are the ones whose tails are too thin as often as not. Learnt where the
+target is set: one ratio for the store-wide policy (per demand class it would move stock
+between classes that the allocation balances on purpose), one per demand class where every
+SKU is held to the target itself (``groups``).
 """
 
 from __future__ import annotations
@@ -33,26 +34,33 @@ class Shortfalls:
     demand: np.ndarray  # (series, days of the replay)
     lead_days: np.ndarray  # (series, reviews): the lead time each review's order took
     review: int
+    groups: np.ndarray | None = None  # (series,): a ratio per group; None: one for all
     prior: float = PRIOR_REVIEWS
     orders: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     _cumulative: np.ndarray | None = None
 
-    def scale(self, day: int) -> float:
-        """The scale on the expected shortfalls of ``day``'s orders: (units short + prior) /
-        (units expected short + prior) over the orders whose review period has passed by
-        then, the prior being ``prior`` reviews' worth of expected shortfall."""
-        expected = actual = 0.0
+    def scale(self, day: int) -> np.ndarray:
+        """Per series, the scale on the expected shortfalls of ``day``'s orders: over its
+        group's orders whose review period has passed by then, (units short + prior) / (units
+        expected short + prior), the prior being ``prior`` reviews' worth of expected
+        shortfall."""
+        series = len(self.demand)
+        groups = np.zeros(series, dtype=int) if self.groups is None else self.groups
+        expected, actual = np.zeros(series), np.zeros(series)
         reviews = 0
         for ends, hoped, found in self.orders:
             passed = ends <= day
-            if passed.any():
-                expected += float(hoped[passed].sum())
-                actual += float(found[passed].sum())
-                reviews += 1
-        if reviews == 0 or expected <= 0:
-            return 1.0
-        prior = self.prior * expected / reviews
-        return float(np.clip((actual + prior) / (expected + prior), *BOUNDS))
+            expected += np.where(passed, hoped, 0.0)
+            actual += np.where(passed, found, 0.0)
+            reviews += int(passed.any())
+        scale = np.ones(series)
+        for group in np.unique(groups):
+            rows = groups == group
+            hoped, found = expected[rows].sum(), actual[rows].sum()
+            if reviews and hoped > 0:
+                prior = self.prior * hoped / reviews
+                scale[rows] = np.clip((found + prior) / (hoped + prior), *BOUNDS)
+        return scale
 
     def record(
         self, day: int, position: np.ndarray, quantity: np.ndarray, expected: np.ndarray

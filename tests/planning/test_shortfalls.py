@@ -25,24 +25,37 @@ class ShortfallsTests(SimpleTestCase):
         # position 5 on day 0, nothing ordered: 2 units sold while the order travels, 3 left
         # for the 7 days after it arrives (days 2-8): 4 units short, where 1 was expected
         learnt.record(0, np.array([5.0]), np.array([0.0]), np.array([1.0]))
-        self.assertEqual(learnt.scale(8), 1.0)  # day 8 is still in the period
-        self.assertAlmostEqual(learnt.scale(9), 4.0)
+        self.assertEqual(learnt.scale(8)[0], 1.0)  # day 8 is still in the period
+        self.assertAlmostEqual(learnt.scale(9)[0], 4.0)
         # an order of 4 units would have covered the period: nothing short, the scale falls
         learnt.record(7, np.array([5.0]), np.array([4.0]), np.array([1.0]))
-        self.assertAlmostEqual(learnt.scale(16), 2.0)  # (4 + 0) / (1 + 1)
+        self.assertAlmostEqual(learnt.scale(16)[0], 2.0)  # (4 + 0) / (1 + 1)
 
     def test_the_prior_holds_the_scale_near_one_while_orders_are_few(self):
         learnt = one_a_day()
         learnt.prior = 2.0
         learnt.record(0, np.array([5.0]), np.array([0.0]), np.array([1.0]))
         # two reviews' worth of expected shortfall counted as met: (4 + 2) / (1 + 2)
-        self.assertAlmostEqual(learnt.scale(9), 2.0)
-        self.assertLessEqual(learnt.scale(9), shortfalls.BOUNDS[1])
+        self.assertAlmostEqual(learnt.scale(9)[0], 2.0)
+        self.assertLessEqual(learnt.scale(9)[0], shortfalls.BOUNDS[1])
+
+    def test_each_group_learns_its_own_scale(self):
+        # two series selling a unit a day; the first's orders leave 4 units short where 1 was
+        # expected, the second's nothing where 1 was
+        learnt = shortfalls.Shortfalls(
+            demand=np.ones((2, 60)), lead_days=np.full((2, 9), 2), review=7, prior=0.0,
+            groups=np.array(["lumpy", "smooth"], dtype=object),
+        )  # fmt: skip
+        learnt.record(0, np.array([5.0, 5.0]), np.array([0.0, 7.0]), np.array([1.0, 1.0]))
+        np.testing.assert_allclose(learnt.scale(9), [4.0, shortfalls.BOUNDS[0]])
+        # one group for the store: (4 + 0) / (1 + 1) for both
+        learnt.groups = None
+        np.testing.assert_allclose(learnt.scale(9), [2.0, 2.0])
 
     def test_a_period_cut_short_by_the_end_of_the_replay_never_counts(self):
         learnt = one_a_day(days=12)
         learnt.record(7, np.array([0.0]), np.array([0.0]), np.array([1.0]))  # ends past day 12
-        self.assertEqual(learnt.scale(100), 1.0)
+        self.assertEqual(learnt.scale(100)[0], 1.0)
 
     def test_the_scale_follows_a_drift_in_what_orders_leave_short(self):
         # demand steps from 1 to 3 units a day on day 35: orders sized for the old demand
@@ -51,7 +64,7 @@ class ShortfallsTests(SimpleTestCase):
         learnt = shortfalls.Shortfalls(demand=demand, lead_days=np.full((1, 20), 2), review=7)
         scales = []
         for day in range(0, 126, 7):
-            scales.append(learnt.scale(day))
+            scales.append(learnt.scale(day)[0])
             # each order covers the old demand exactly and expects 0.5 units short
             learnt.record(day, np.array([2.0]), np.array([7.0]), np.array([0.5]))
         before, after = scales[4], scales[-1]
