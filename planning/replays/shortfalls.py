@@ -37,7 +37,13 @@ class Shortfalls:
     groups: np.ndarray | None = None  # (series,): a ratio per group; None: one for all
     prior: float = PRIOR_REVIEWS
     orders: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
-    _cumulative: np.ndarray | None = None
+    # (series, days + 1): demand summed up to each day, so a period's demand is a difference
+    cumulative: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cumulative = np.concatenate(
+            [np.zeros((len(self.demand), 1)), np.cumsum(self.demand, axis=1)], axis=1
+        )
 
     def scale(self, day: int) -> np.ndarray:
         """Per series, the scale on the expected shortfalls of ``day``'s orders: over its
@@ -67,12 +73,7 @@ class Shortfalls:
     ) -> None:
         """Keep ``day``'s orders: ``quantity`` ordered at ``position`` (per series), expected
         to leave ``expected`` units short (unscaled), and what they did leave short."""
-        if self._cumulative is None:
-            series = len(self.demand)
-            self._cumulative = np.concatenate(
-                [np.zeros((series, 1)), np.cumsum(self.demand, axis=1)], axis=1
-            )
-        total = self._cumulative
+        total = self.cumulative
         rows = np.arange(len(total))
         days = total.shape[1] - 1
         lead = self.lead_days[:, (day // self.review) % self.lead_days.shape[1]]
