@@ -22,6 +22,8 @@ from forecasting.quantiles import LEVELS, row_quantiles
 _Z = np.array([NormalDist().inv_cdf(level) for level in LEVELS])
 ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7])
 INTERMITTENT_ADI = 1.32  # Syntetos-Boylan: average demand interval above this is intermittent
+PROFILE_SEASONS = 8  # recent seasons a seasonal profile is read from
+STEADY_PROFILE_SEASONS = 52  # … and at most this many where it has held (`seasonal_profiles`)
 
 Batch = Callable[[np.ndarray, int, int], np.ndarray]
 
@@ -95,18 +97,14 @@ def detrended(values: np.ndarray) -> np.ndarray:
         return np.where(positive, values / line * y_mean, values)
 
 
-def seasonal_profiles(values: np.ndarray, season: int, detrend: bool = False) -> np.ndarray:
-    """Multiplicative index per position in the season from the last 8 seasons, per row; ones
-    where the history is too short or has no demand to tell. Each row's index is shrunk
-    towards flat by how much of its spread the noise would make alone (the positions' means
-    vary by their sampling error even with no pattern): an exact pattern is kept whole, a
-    pattern no stronger than the noise is flattened. With ``detrend``, from the recent seasons
-    over their straight line (`detrended`), so that a trend's drift does not count as noise."""
-    series, length = values.shape
-    profiles = np.ones((series, max(season, 1)))
-    if season <= 1 or length < 3 * season:
-        return profiles
-    recent = values[:, -8 * season :]
+def _position_means(
+    values: np.ndarray, season: int, seasons: int, detrend: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row over its last ``seasons`` seasons (over their line with ``detrend``): the
+    overall mean, the mean at each position in the season, and each position mean's sampling
+    variance (series, season)."""
+    length = values.shape[1]
+    recent = values[:, -seasons * season :]
     if detrend:
         recent = detrended(recent)
     positions = (np.arange(recent.shape[1]) + length - recent.shape[1]) % season
@@ -123,6 +121,68 @@ def seasonal_profiles(values: np.ndarray, season: int, detrend: bool = False) ->
             ],
             1,
         )
+    return overall, means, noise
+
+
+def _leaning_on_longer(
+    values: np.ndarray,
+    season: int,
+    detrend: bool,
+    overall: np.ndarray,
+    means: np.ndarray,
+    noise: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The recent position means (and their sampling variances) moved towards those of the
+    longer past (up to `STEADY_PROFILE_SEASONS`), each as a share of its overall mean, by as
+    much as the noise of the recent ones would explain the gap between the two."""
+    seasons = min(values.shape[1] // season, STEADY_PROFILE_SEASONS)
+    long_overall, long_means, long_noise = _position_means(values, season, seasons, detrend)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        recent = means / overall[:, None]
+        longer = long_means / long_overall[:, None]
+        recent_noise = noise / overall[:, None] ** 2
+        longer_noise = long_noise / long_overall[:, None] ** 2
+        # the recent seasons are part of the longer run, so where the pattern held the two
+        # readings differ by the recent one's sampling variance less the longer one's
+        expected = np.nanmean(recent_noise - longer_noise, axis=1)
+        gap = np.nanmean((recent - longer) ** 2, axis=1)
+        lean = np.clip(np.nan_to_num(np.maximum(expected, 0) / gap, nan=0.0, posinf=1.0), 0, 1)
+    # a position never observed (closed every week) keeps its recent reading
+    both = np.isfinite(recent) & np.isfinite(longer) & (long_overall > 0)[:, None]
+    lean = np.where(both, lean[:, None], 0.0)
+    leaning = (recent + lean * (longer - recent)) * overall[:, None]
+    # the variance of (1 - w) r + w l where l's seasons include r's: cov(r, l) = var(l)
+    variance = (1 - lean) ** 2 * recent_noise + lean * (2 - lean) * longer_noise
+    return (
+        np.where(both, leaning, means),
+        np.where(both, variance * overall[:, None] ** 2, noise),
+    )
+
+
+def seasonal_profiles(
+    values: np.ndarray, season: int, detrend: bool = False, steady: bool = False
+) -> np.ndarray:
+    """Multiplicative index per position in the season from the last `PROFILE_SEASONS`
+    seasons, per row; ones where the history is too short or has no demand to tell. Each
+    row's index is shrunk towards flat by how much of its spread the noise would make alone
+    (the positions' means vary by their sampling error even with no pattern): an exact
+    pattern is kept whole, a pattern no stronger than the noise is flattened. With
+    ``detrend``, from the recent seasons over their straight line (`detrended`), so that a
+    trend's drift does not count as noise. With ``steady``, a row with twice as many seasons
+    behind it leans on the profile of its longer past (up to `STEADY_PROFILE_SEASONS`) as far
+    as the recent profile differs from it by no more than the recent one's noise: a pattern
+    that has held is read more precisely from more seasons, one that has moved keeps its
+    recent shape."""
+    series, length = values.shape
+    profiles = np.ones((series, max(season, 1)))
+    if season <= 1 or length < 3 * season:
+        return profiles
+    overall, means, noise = _position_means(values, season, PROFILE_SEASONS, detrend)
+    if steady and length >= 2 * PROFILE_SEASONS * season:
+        means, noise = _leaning_on_longer(values, season, detrend, overall, means, noise)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         between = np.nanvar(means, axis=1, ddof=1)
         within = np.nanmean(noise, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -151,10 +211,14 @@ class Smoothing:
 
 
 def smoothing_fit(
-    values: np.ndarray, season: int, fitted: bool = False, detrend: bool = False
+    values: np.ndarray,
+    season: int,
+    fitted: bool = False,
+    detrend: bool = False,
+    steady: bool = False,
 ) -> Smoothing:
     series, length = values.shape
-    profiles = seasonal_profiles(values, season, detrend)
+    profiles = seasonal_profiles(values, season, detrend, steady)
     period = profiles.shape[1]
     divisor = profiles[:, np.arange(length) % period]
     # A position with no demand at all (a weekday the shop is closed) tells nothing about the

@@ -7,9 +7,12 @@ row of its group. So the anchor does those plainly, each only as far as the seri
 history supports it, and the network learns what to add:
 - exponential smoothing with a seasonal profile shrunk by its signal to noise
   (`forecasting.baselines.smoothing_fit`), the profile read from the recent seasons over their
-  line (a trend's drift is not noise on each weekday); for intermittent demand, TSB's expected
-  demand (probability times size, which decays while no demand comes, where a smoothed level
-  would keep forecasting a part nobody buys any more) under the same profile;
+  line (a trend's drift is not noise on each weekday), leaning on the longer past's profile
+  as far as the recent one agrees with it within its noise (a weekly pattern that has held
+  for a year is read from all its weeks, one that moved keeps its new shape); for
+  intermittent demand, TSB's expected demand (probability times size, which decays while no
+  demand comes, where a smoothed level would keep forecasting a part nobody buys any more)
+  under the same profile;
 - for other demand, a cycle longer than the season (a monthly wave in daily sales) where the
   deseasonalised history repeats clearly at one period, over at least three whole cycles;
 - and a linear trend of the deseasonalised recent history, shrunk by its t-statistic (a
@@ -236,13 +239,15 @@ def anchor_panel(
     intermittent = average_demand_interval(ordinary) > INTERMITTENT_ADI
     cycle = np.ones((values.shape[0], total))
     if (~intermittent).any():
-        weekly = seasonal_profiles(ordinary[~intermittent], season, detrend=True)
+        weekly = seasonal_profiles(ordinary[~intermittent], season, detrend=True, steady=True)
         divisor = weekly[:, np.arange(length) % weekly.shape[1]]
         deseasonalised = np.divide(
             ordinary[~intermittent], divisor, out=np.full_like(divisor, np.nan), where=divisor > 0
         )
         cycle[~intermittent] = _cycle(deseasonalised, season, total)
-    fit = smoothing_fit(ordinary / cycle[:, :length], season, fitted=True, detrend=True)
+    fit = smoothing_fit(
+        ordinary / cycle[:, :length], season, fitted=True, detrend=True, steady=True
+    )
     period = fit.profiles.shape[1]
     positions = np.arange(total)
     profile = fit.profiles[:, positions % period]

@@ -8,6 +8,7 @@ from forecasting.baselines import (
     average_demand_interval,
     exponential_smoothing,
     forecast_one,
+    seasonal_profiles,
     suggested,
 )
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
@@ -47,6 +48,24 @@ class BaselineTests(SimpleTestCase):
         pattern = np.tile([1.0, 1, 1, 1, 2, 3, 0.5], 20) * 30
         strong = exponential_smoothing(rng.poisson(pattern[None]).astype(float), 7, 7)
         np.testing.assert_allclose(strong[0, MEDIAN_INDEX], pattern[:7], rtol=0.2)  # kept whole
+
+    def test_a_steady_profile_is_read_from_its_longer_past_and_a_moved_one_from_its_recent(self):
+        rng = np.random.default_rng(13)
+        week = np.array([0.6, 0.8, 1.0, 1.0, 1.2, 1.6, 0.8])
+        truth = week / week.mean()
+        steady = np.tile(week, 40) * 20 + rng.normal(0, 3.0, (200, 280))
+        error = {
+            lean: np.sqrt(((seasonal_profiles(steady, 7, steady=lean) - truth) ** 2).mean())
+            for lean in (False, True)
+        }
+        # 40 weeks behind each weekday's mean instead of 8: its noise about halves
+        self.assertLess(error[True], 0.6 * error[False])
+        moved = np.array([1.6, 1.2, 1.0, 1.0, 0.8, 0.6, 0.8])
+        shifted = np.concatenate([np.tile(week, 32), np.tile(moved, 8)]) * 20
+        shifted = shifted + rng.normal(0, 3.0, (200, 280))
+        recent = seasonal_profiles(shifted, 7, steady=True)
+        # the weekdays that swapped keep their new shape, not the average of the two
+        np.testing.assert_allclose(np.median(recent, axis=0), moved / moved.mean(), atol=0.06)
 
     def test_exponential_smoothing_of_a_constant(self):
         quantiles = forecast_one("exponential_smoothing", np.full(60, 4.0), 5, 1)
