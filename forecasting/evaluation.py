@@ -1,8 +1,8 @@
 """The public evaluation (the `backtest` command and bench/forecast): the last H periods held
 out; every candidate alone (the baselines, AutoETS, the base transformer zero-shot, the
 transformer fine-tuned on the file's own history as a merchant's would be: the served twin,
-continued on every day before the held-out periods even where the verdict rejects it, so that
-the row shows what fine-tuning makes of the whole history), and Shelfcast as
+continued up to the check before the held-out periods even where the verdict rejects it, so
+that the row shows what fine-tuning makes of the whole history), and Shelfcast as
 deployed, by the nightly run's own code: the choice among the baselines and the transformer
 judged on windows before the held-out periods (`forecasting.selection`), with the fine-tuned
 version cross-fitted and accepted or rejected as `forecasting.fine_tuning` does at night.

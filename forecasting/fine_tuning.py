@@ -2,15 +2,19 @@
 
 Cross-fitted (`cross_fit`), so that no candidate is ever judged on days it was trained on:
 1. the shipped base model is fine-tuned on the history before the selection windows (the
-   last `SELECTION_WINDOWS` windows of up to 28 days: `forecasting.selection`), with a share
-   of the pretraining corpus replayed: the *judged* twin;
+   last `SELECTION_WINDOWS` windows of up to 28 days: `forecasting.selection`) and before the
+   check that the first window's forecast makes one horizon earlier (`forecasting.neural.
+   inference`: a forecast's correction shares and level maps are fitted there, and a model
+   that trained on those days would find itself good there), with a share of the pretraining
+   corpus replayed: the *judged* twin;
 2. the served choice (the per-class choice among the baselines and the transformer, each
    window judged by a choice made on the other windows) is scored with that twin and with
    the base model on the windows (`forecasting.judging`);
 3. the version is accepted only if the served choice improves on the base model's by more
    than the improvement varies between windows, and its loss on a fixed sample of the
    pretraining corpus has not grown by more than `FINE_TUNE_CORPUS_LOSS_BOUND`;
-4. an accepted version continues training on the whole history: the *served* twin.
+4. an accepted version continues training on the whole history but the served forecast's
+   own check window (the last one): the *served* twin.
 Both twins are kept: at night the served one forecasts, and the judged one (which never saw
 the windows the night judges on, as they come after its training days) stands for it in the
 choice. Training always starts from the base model, since a previous version has seen the
@@ -42,6 +46,7 @@ from forecasting import job_texts, registry, selectors, services
 from forecasting.judging import HonestScore, Judgement, judge, storable
 from forecasting.models import ModelVersion, TrainingRun
 from forecasting.neural import training
+from forecasting.neural.inference import check_periods
 from forecasting.neural.network import PATCH
 from forecasting.selection import SELECTION_PERIODS, SELECTION_WINDOWS
 from forecasting.services import MIN_DAYS
@@ -109,7 +114,7 @@ def fine_tune(
 @dataclass
 class CrossFit:
     judged: torch.nn.Module  # trained on the days before the selection windows
-    served: torch.nn.Module | None  # the judged twin continued on every day (when accepted)
+    served: torch.nn.Module | None  # the judged twin continued (when accepted)
     judgement: Judgement
     corpus_loss_before: float
     corpus_loss_after: float
@@ -117,7 +122,7 @@ class CrossFit:
     reason: str
     device: str
     seconds: float
-    # the judged twin continued on every day, accepted or not (with ``continue_always``)
+    # the judged twin continued, accepted or not (with ``continue_always``)
     continued: torch.nn.Module | None = None
 
 
@@ -148,9 +153,13 @@ def cross_fit(
     tune = functools.partial(  # what both twins' training shares
         fine_tune, covariates=covariates, mode=mode, batch_size=batch_size, device=device
     )
+    # neither twin trains on the days that its forecasts' checks read (the one before the
+    # first selection window, the one before the served forecast): a check judges there
+    periods = values.shape[1]
+    windows_start = periods - span
     judged, log = tune(
         parent=base,
-        values=values[:, :-span],
+        values=values[:, : windows_start - check_periods(horizon, windows_start)],
         steps=steps,
         seed=seed,
         progress=_staged(progress, 0, steps + extra),
@@ -170,7 +179,7 @@ def cross_fit(
     if accepted or continue_always:
         continued, _log = tune(
             parent=judged,
-            values=values,
+            values=values[:, : periods - check_periods(horizon, periods)],
             steps=extra,
             seed=seed + 1,
             progress=_staged(progress, steps, steps + extra),

@@ -25,7 +25,7 @@ units where demand is 0 or 1 loses at every level).
 
 Cross-fitting: the candidates that judge (``judged``) may differ from those that serve
 (``served``). A transformer fine-tuned on a merchant's history is judged by its twin trained
-only on the days before the windows, and serves as the twin that continued on all of it
+only on the days before the windows, and serves as the twin that continued on the rest
 (`forecasting.fine_tuning`): nothing is scored on periods it was fitted on. The honest score
 (`forecasting.judging.honest_score`) scores each window by a choice and level maps made on the
 other windows.

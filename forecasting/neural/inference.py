@@ -58,6 +58,15 @@ KEPT_FORECASTS = 3  # whole-panel forecasts a candidate keeps for a repeated ori
 TAIL_CEILING = 4.0
 
 
+def check_periods(horizon: int, periods: int) -> int:
+    """How many of the last periods of a history of ``periods`` the check of a forecast
+    ``horizon`` ahead reads (its origin that many periods earlier): at most a selection
+    window and a third of the history. A model that trained on them would judge itself
+    there, so the served twin of a fine-tuned model never trains on them
+    (`forecasting.fine_tuning.cross_fit`)."""
+    return min(horizon, SELECTION_PERIODS, periods // 3)
+
+
 @dataclass
 class Covariates:
     """Per series row: known covariates (k, periods + horizon) and past-only ones
@@ -278,7 +287,7 @@ class TransformerCandidate:
         call asks for; the last panel's shares are kept for its next call."""
         if self.share is not None:
             return np.full(panel.shape[0], float(self.share))
-        back = min(horizon, SELECTION_PERIODS, panel.shape[1] // 3)
+        back = check_periods(horizon, panel.shape[1])
         if not self.checked or back < 1:
             return np.ones(panel.shape[0])
         kept = self._checked_panel

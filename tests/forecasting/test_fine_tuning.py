@@ -95,8 +95,9 @@ class FineTuningTests(MerchantWithHistory, TestCase):
         self.assertTrue(run.losses)
         with tenant_context(self.merchant):
             version = run.version
-        # the judged twin never saw the two 28-day windows it is judged on
-        self.assertEqual(trained[0], 90 - services.SELECTION_DAYS)
+        # the judged twin never saw the two 28-day windows it is judged on, nor the 11 days
+        # (a third of the 34 before them) that its first window's check reads
+        self.assertEqual(trained[0], 90 - services.SELECTION_DAYS - 11)
         metrics = version.metrics
         for key in ("version", "parent"):
             self.assertEqual(len(metrics[key]["windows"]["WQL"]), 2)
@@ -116,8 +117,9 @@ class FineTuningTests(MerchantWithHistory, TestCase):
         better = gains.mean() > gains.std(ddof=1)
         kept = metrics["corpus_loss_after"] <= metrics["corpus_loss_before"] * 1.10
         self.assertEqual(version.status == ModelVersion.Status.ACTIVE, better and kept)
-        # an accepted version continued on every day; a rejected one was not trained further
-        self.assertEqual(trained[1:], [90] if better and kept else [])
+        # an accepted version continued on every day but the 28 its served forecast's check
+        # reads; a rejected one was not trained further
+        self.assertEqual(trained[1:], [90 - 28] if better and kept else [])
         self.assertTrue(version.artifact.name.endswith(".safetensors"))
         self.assertTrue(version.held_out_artifact.name.endswith("-held-out.safetensors"))
         self.assertEqual(version.trained_through, START + dt.timedelta(days=89))
