@@ -240,7 +240,8 @@ time and across a group (a target series with its covariate rows), patches of
 {chronos["quantiles"][-1]}. {record["parameters"]:,} parameters, float32 safetensors.
 Inputs: the history (NaN where demand was not observed: stock-outs, closed days); an anchor,
 exponential smoothing with a seasonal profile for the season the caller gives (7 for daily
-data), whose forecast is a skip connection that the network's output corrects, and whose
+data; read from up to a year of seasons where the recent ones agree with them), whose
+forecast is a skip connection that the network's output corrects, and whose
 one-step fit over history and forecast over the horizon are a known covariate row; known
 future covariates (price, promotion, calendar events) and past-only covariates (the demand of
 similar products). Built from `forecasting/neural/network.py`; no downloaded weights.
