@@ -100,14 +100,18 @@ def choose_orders(
     *,
     store_wide: bool = True,
     floor: float = 0.0,
+    allowed: np.ndarray | None = None,
 ) -> np.ndarray:
     """Today's order per series: with ``store_wide``, the orders that together serve
     ``target`` of the store's demand at the least stock value (`allocate`), no series below
-    ``floor``; else the smallest order that holds each series to ``target`` itself."""
+    ``floor``; else the smallest order that holds each series to ``target`` itself, or
+    leaves it at most ``allowed`` units short where that is given (per series)."""
     quantities, short = choices.quantities, choices.short
     rows = np.arange(len(quantities))
     if not store_wide:
-        meets = short <= ((1 - target) * choices.per_review)[:, None] + 1e-9
+        if allowed is None:
+            allowed = (1 - target) * choices.per_review
+        meets = short <= np.asarray(allowed, dtype=float)[:, None] + 1e-9
         first = np.where(meets.any(axis=1), meets.argmax(axis=1), quantities.shape[1] - 1)
         return quantities[rows, first]
     below_floor = short > ((1 - floor) * choices.per_review)[:, None] + 1e-9

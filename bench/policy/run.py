@@ -32,8 +32,10 @@ Policies, each with the same lead times, packs and MOQs:
 
 Orders are for a lost-sales world, their expected units short scaled by what the policy's
 earlier orders left short against what they expected, one scale for the store
-(`planning.replays.shortfalls`; the nightly plan does not learn that scale yet, and
-``--no-calibration`` replays it as it runs); the calibration table prints each target's
+(`planning.replays.shortfalls`), one per demand class for the per-SKU policy, whose every
+SKU also keeps a fill account (a SKU that whole packs held ahead of its target may leave more
+short at its next order); the nightly plan does neither yet, and ``--no-calibration``
+replays it as it runs; the calibration table prints each target's
 realised fill rate, store-wide and per demand class, with a verdict for the store and for
 each class of at least 30 SKUs: "met" only when every one of 80, 90, 95 and 98% is within 2
 points.

@@ -297,7 +297,13 @@ def _ordering(
     """The ordering policy at fill-rate target ``level``: on each review day, the orders
     chosen from that review's drawn sums (`allocation.choose_orders`), their expected units
     short scaled by what the earlier reviews' orders left short against what they expected
-    (``learnt``, when given, `planning.replays.shortfalls`)."""
+    (``learnt``, when given, `planning.replays.shortfalls`). Where every SKU is held to the
+    target and the orders are calibrated, each SKU keeps a fill account
+    (`shortfalls.FillAccount`): its fill over the run is held to the target, not each
+    review's."""
+    account = None
+    if learnt is not None and not store_wide:
+        account = shortfalls.FillAccount(level, len(terms.pack), shortfalls.ACCOUNT_REVIEWS)
 
     def policy_today(day: int, position: np.ndarray) -> np.ndarray:
         over_lead, over_cycle = sums[day // review]
@@ -305,15 +311,19 @@ def _ordering(
             over_lead.astype(float), over_cycle.astype(float), position, terms.pack, terms.moq
         )
         scale = 1.0 if learnt is None else learnt.scale(day)[:, None]
+        scaled = replace(choices, short=choices.short * scale)
         quantities = allocation.choose_orders(
-            replace(choices, short=choices.short * scale),
+            scaled,
             terms.unit_cost,
             level,
             store_wide=store_wide,
             floor=floor,
+            allowed=None if account is None else account.allowed(choices.per_review),
         )
         if learnt is not None:
             learnt.record(day, position, quantities, allocation.short_of(choices, quantities))
+        if account is not None:
+            account.spend(choices.per_review, allocation.short_of(scaled, quantities))
         return quantities
 
     return policy_today

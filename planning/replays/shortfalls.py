@@ -14,6 +14,11 @@ look cheapest, which are the ones whose tails are too thin as often as not. Lear
 target is set: one ratio for the store-wide policy (per demand class it would move stock
 between classes that the allocation balances on purpose), one per demand class where every
 SKU is held to the target itself (``groups``).
+
+Where every SKU is held to the target itself, each also keeps a fill account
+(`FillAccount`): the target holds for its fill over the run, not for each review, so a slow
+series whose whole packs served several reviews better than asked may leave more short at its
+next order.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import numpy as np
 
 PRIOR_REVIEWS = 2.0  # reviews' worth of expected shortfall counted as "as expected"
 BOUNDS = (0.25, 4.0)  # the scale never leaves these
+ACCOUNT_REVIEWS = 8.0  # a fill account's balance stays within this many reviews' allowance
 
 
 @dataclass
@@ -86,3 +92,35 @@ class Shortfalls:
         # a period cut short by the end of the replay never counts as passed
         ends = np.where(arrives + self.review > days, np.iinfo(np.int64).max, ends)
         self.orders.append((ends, np.asarray(expected, dtype=float), actual))
+
+
+@dataclass
+class FillAccount:
+    """Per series held to the target by itself, the units short its earlier orders were
+    allowed and not expected to use. Such a series orders whole packs and at least the MOQ,
+    so one order often serves several review periods far better than the target asks, and a
+    review that must order takes a whole pack even where a little short would do: judged
+    review by review, a slow series overshoots its target. Each review allows 1 - target of
+    the period's mean demand short; the account keeps what the chosen order was expected to
+    leave short (scaled as the shortfalls learnt) against that, so a series that has run
+    ahead of its target may leave that much more short at its next review and one behind it
+    must leave less: its fill over the run, not each review's, is held to the target. The
+    balance stays within ``reviews`` reviews' allowance either way."""
+
+    target: float
+    series: int
+    reviews: float = ACCOUNT_REVIEWS
+    balance: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.balance = np.zeros(self.series)
+
+    def allowed(self, per_review: np.ndarray) -> np.ndarray:
+        """Per series, the units today's order may be expected to leave short."""
+        return np.maximum((1 - self.target) * per_review + self.balance, 0.0)
+
+    def spend(self, per_review: np.ndarray, expected: np.ndarray) -> None:
+        """Book today's orders, ``expected`` to leave that many units short."""
+        allowance = (1 - self.target) * per_review
+        bound = self.reviews * allowance
+        self.balance = np.clip(self.balance + allowance - expected, -bound, bound)

@@ -252,6 +252,23 @@ class LostSalesTests(SimpleTestCase):
         self.assertGreater(shared[0], own[0])
         self.assertLess(shared[2], own[2])
 
+    def test_a_per_sku_order_may_leave_what_its_allowance_says_short(self):
+        rng = np.random.default_rng(6)
+        over_lead = rng.poisson(40.0, (2, 400)).astype(float)
+        over_cycle = over_lead + rng.poisson(40.0, (2, 400))
+        ones = np.ones(2)
+        choices = allocation.order_choices(over_lead, over_cycle, np.full(2, 40.0), ones, ones * 0)
+        own = allocation.choose_orders(choices, ones, 0.9, store_wide=False)
+        # the first may leave three review targets' worth short, the second nothing at all
+        allowed = np.array([0.3, 0.0]) * choices.per_review
+        given = allocation.choose_orders(choices, ones, 0.9, store_wide=False, allowed=allowed)
+        self.assertLess(given[0], own[0])
+        self.assertGreater(given[1], own[1])
+        short, plain = allocation.short_of(choices, given), allocation.short_of(choices, own)
+        self.assertLessEqual(short[0], allowed[0] + 1e-9)
+        self.assertGreater(short[0], 0.1 * choices.per_review[0])  # more than the target's
+        self.assertLess(short[1], plain[1])
+
 
 class LimitTests(SimpleTestCase):
     """The MOQ, the pack size, the overstock limit and the budget, each pair together."""

@@ -4,6 +4,8 @@ short, and a policy planning from too wide a spread comes back to its target wit
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 from django.test import SimpleTestCase
 from scipy import stats
@@ -103,3 +105,53 @@ class ReplayTests(SimpleTestCase):
         wide, calibrated = fill(False), fill(True)
         self.assertGreater(wide, 0.86)  # too wide a spread overshoots the target
         self.assertLess(abs(calibrated - 0.8), abs(wide - 0.8) / 2)
+
+
+class FillAccountTests(SimpleTestCase):
+    def test_a_series_ahead_of_its_target_may_leave_more_short_and_one_behind_less(self):
+        account = shortfalls.FillAccount(target=0.8, series=2, reviews=8.0)
+        per_review = np.array([10.0, 10.0])  # 2 units short allowed a review
+        np.testing.assert_allclose(account.allowed(per_review), [2.0, 2.0])
+        # the first's order was expected to leave nothing short, the second's 5 units
+        account.spend(per_review, np.array([0.0, 5.0]))
+        np.testing.assert_allclose(account.allowed(per_review), [4.0, 0.0])
+        account.spend(per_review, np.array([0.0, 0.0]))
+        np.testing.assert_allclose(account.allowed(per_review), [6.0, 1.0])
+
+    def test_the_balance_stays_within_its_reviews_allowance(self):
+        account = shortfalls.FillAccount(target=0.9, series=2, reviews=3.0)
+        per_review = np.array([10.0, 10.0])  # 1 unit a review
+        for _ in range(10):
+            account.spend(per_review, np.array([0.0, 4.0]))
+        np.testing.assert_allclose(account.balance, [3.0, -3.0])
+        np.testing.assert_allclose(account.allowed(per_review), [4.0, 0.0])
+
+    def test_slow_series_ordering_whole_packs_are_held_to_the_target_over_the_run(self):
+        # slow series whose supplier sells packs of 12 (a week or two of demand): judged
+        # review by review, each order that must be placed is a whole pack, and the series
+        # run well ahead of the target; with the account they come back to it
+        rng = np.random.default_rng(3)
+        series, length = 60, 200
+        rates = rng.uniform(0.5, 1.5, series)
+        values = rng.poisson(rates[:, None], (series, length)).astype(float)
+        terms = replay.Terms(
+            lead_mean=np.full(series, 5.0), lead_std=np.full(series, 1.0),
+            pack=np.full(series, 12.0), moq=np.zeros(series),
+            unit_cost=np.full(series, 2.0), unit_price=np.full(series, 5.0),
+        )  # fmt: skip
+
+        def poisson(_number: int, history: np.ndarray) -> np.ndarray:
+            right = stats.poisson.ppf(LEVELS[None, :], rates[: len(history), None])
+            return np.repeat(right[:, :, None], replay.HORIZON, axis=2)
+
+        def fill(reviews: float) -> float:
+            with mock.patch.object(shortfalls, "ACCOUNT_REVIEWS", reviews):
+                result = replay.replay_policies(
+                    values, terms, {}, days=140, warm_up=28, review=7, levels=(0.8,),
+                    paths=200, forecaster=poisson, floor=0.0,
+                )  # fmt: skip
+            return result.outcomes[result.name(replay.PER_SKU, 0.8)].fill_rate
+
+        review_by_review, held = fill(0.0), fill(shortfalls.ACCOUNT_REVIEWS)
+        self.assertGreater(review_by_review, 0.84)
+        self.assertLess(abs(held - 0.8), 0.02)
