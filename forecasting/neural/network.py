@@ -327,6 +327,12 @@ def _cpu_has_bfloat16() -> bool:
 BFLOAT16_ON_CPU = _cpu_has_bfloat16()
 
 
+def _rows_of(task: Task) -> int:
+    """The rows a task takes in a batch: its target, its anchor, its known and past rows."""
+    known = 0 if task.known is None else len(task.known)
+    return 2 + known + (0 if task.past is None else len(task.past))
+
+
 @torch.inference_mode()
 def predict(
     model: Chronos2Model,
@@ -352,25 +358,32 @@ def predict(
     on_cpu = torch.device(device).type == "cpu"
     lower = on_cpu and (BFLOAT16_ON_CPU if bfloat16 is None else bfloat16)
     anchors = np.zeros((len(tasks), horizon))
+    # a batch holds tasks of one size (rows per group), so that group attention runs group by
+    # group (`_BlockGroupAttention`): one task with a covariate row more in a batch would send
+    # the whole batch through attention across all its rows under a mask
+    sizes = np.array([_rows_of(task) for task in tasks], dtype=int)
+    order = np.argsort(sizes, kind="stable")
     start = 0
     while start < len(tasks):
         stop, rows = start, 0
-        while stop < len(tasks) and (stop == start or rows < batch_rows):
-            task = tasks[stop]
-            rows += 2 + (0 if task.known is None else len(task.known))
-            rows += 0 if task.past is None else len(task.past)
+        while stop < len(tasks) and (
+            stop == start or (rows < batch_rows and sizes[order[stop]] == sizes[order[start]])
+        ):
+            rows += sizes[order[stop]]
             stop += 1
+        picked = order[start:stop]
         batch = collate(
-            [Task(t.history, t.known, t.past, season=t.season) for t in tasks[start:stop]],
+            [Task(tasks[i].history, tasks[i].known, tasks[i].past, season=tasks[i].season)
+             for i in picked],
             horizon,
             device,
-            paths[start:stop],
-        )
+            [paths[i] for i in picked],
+        )  # fmt: skip
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=lower):
             predictions = model(**batch["inputs"]).quantile_preds
         quantiles = predictions[batch["target_rows"], :, :horizon].float().cpu().numpy()
-        output[start:stop] = quantiles
-        anchors[start:stop] = [path[-horizon:] for path in paths[start:stop]]
+        output[picked] = quantiles
+        anchors[picked] = [paths[i][-horizon:] for i in picked]
         start = stop
     output = np.sort(np.maximum(np.nan_to_num(output, nan=0.0), 0.0), axis=1)
     return (output, anchors) if with_anchors else output

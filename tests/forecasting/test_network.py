@@ -129,7 +129,7 @@ class NetworkTests(SimpleTestCase):
         price = np.full((1, 104), 4.0)
         price[0, 95:] = 3.0
         equal = [network.Task(row) for row in history]  # equal groups: attended by blocks
-        mixed = [*equal[:3], network.Task(history[3], known=price)]  # unequal: masked
+        mixed = [*equal[:3], network.Task(history[3], known=price)]  # a batch per size
         for tasks in (equal, mixed):
             np.testing.assert_allclose(
                 network.predict(self.model, tasks, 14, bfloat16=False),
@@ -137,6 +137,26 @@ class NetworkTests(SimpleTestCase):
                 rtol=1e-4,
                 atol=1e-4,
             )
+
+    def test_a_batch_holds_tasks_of_one_size_so_that_groups_are_attended_by_blocks(self):
+        # every third series has a similar product's sales as a past row (three rows to its
+        # group, two to the others'): batched in their order, every batch would mix the sizes
+        # and go through attention across the batch under a mask
+        rng = np.random.default_rng(8)
+        history = rng.poisson(5, (12, 90)).astype(float)
+        tasks = [
+            network.Task(row, past=history[(i + 1) % 12][None] if i % 3 == 0 else None)
+            for i, row in enumerate(history)
+        ]
+        masked = mock.patch.object(
+            Chronos2Encoder,
+            "_construct_and_invert_group_time_mask",
+            side_effect=AssertionError("a batch mixed groups of different sizes"),
+        )
+        with masked:
+            together = network.predict(self.model, tasks, 14, batch_rows=64, bfloat16=False)
+        alone = [network.predict(self.model, [task], 14, bfloat16=False) for task in tasks]
+        np.testing.assert_allclose(together, np.concatenate(alone), rtol=1e-4, atol=1e-4)
 
     def test_bfloat16_products_stay_within_a_percent_of_float32(self):
         rng = np.random.default_rng(5)
