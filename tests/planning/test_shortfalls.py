@@ -21,6 +21,22 @@ def one_a_day(days: int = 60) -> shortfalls.Shortfalls:
     )
 
 
+def poisson_store(rng, series: int, length: int, rates: tuple[float, float]):
+    """(rates, daily units) of ``series`` Poisson series at rates drawn from ``rates``."""
+    drawn = rng.uniform(*rates, series)
+    return drawn, rng.poisson(drawn[:, None], (series, length)).astype(float)
+
+
+def store_terms(*, pack: float, unit_cost: np.ndarray, unit_price: float) -> replay.Terms:
+    """Five-day lead times (spread one day), no MOQ, one pack size and selling price."""
+    series = len(unit_cost)
+    return replay.Terms(
+        lead_mean=np.full(series, 5.0), lead_std=np.full(series, 1.0),
+        pack=np.full(series, pack), moq=np.zeros(series),
+        unit_cost=unit_cost, unit_price=np.full(series, unit_price),
+    )  # fmt: skip
+
+
 class ShortfallsTests(SimpleTestCase):
     def test_an_order_teaches_once_its_period_after_arrival_has_passed(self):
         learnt = one_a_day()
@@ -78,14 +94,8 @@ class ShortfallsTests(SimpleTestCase):
 class ReplayTests(SimpleTestCase):
     def test_a_policy_planning_from_too_wide_a_spread_comes_back_to_its_target(self):
         rng = np.random.default_rng(5)
-        series, length = 40, 170
-        rates = rng.uniform(3, 12, series)
-        values = rng.poisson(rates[:, None], (series, length)).astype(float)
-        terms = replay.Terms(
-            lead_mean=np.full(series, 5.0), lead_std=np.full(series, 1.0),
-            pack=np.ones(series), moq=np.zeros(series),
-            unit_cost=rng.uniform(1, 5, series), unit_price=np.full(series, 8.0),
-        )  # fmt: skip
+        rates, values = poisson_store(rng, 40, 170, (3, 12))
+        terms = store_terms(pack=1.0, unit_cost=rng.uniform(1, 5, 40), unit_price=8.0)
 
         def too_wide(_number: int, history: np.ndarray) -> np.ndarray:
             # each series' Poisson quantiles spread out three times around their median
@@ -130,15 +140,8 @@ class FillAccountTests(SimpleTestCase):
         # slow series whose supplier sells packs of 12 (a week or two of demand): judged
         # review by review, each order that must be placed is a whole pack, and the series
         # run well ahead of the target; with the account they come back to it
-        rng = np.random.default_rng(3)
-        series, length = 60, 200
-        rates = rng.uniform(0.5, 1.5, series)
-        values = rng.poisson(rates[:, None], (series, length)).astype(float)
-        terms = replay.Terms(
-            lead_mean=np.full(series, 5.0), lead_std=np.full(series, 1.0),
-            pack=np.full(series, 12.0), moq=np.zeros(series),
-            unit_cost=np.full(series, 2.0), unit_price=np.full(series, 5.0),
-        )  # fmt: skip
+        rates, values = poisson_store(np.random.default_rng(3), 60, 200, (0.5, 1.5))
+        terms = store_terms(pack=12.0, unit_cost=np.full(60, 2.0), unit_price=5.0)
 
         def poisson(_number: int, history: np.ndarray) -> np.ndarray:
             right = stats.poisson.ppf(LEVELS[None, :], rates[: len(history), None])
