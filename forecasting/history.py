@@ -14,13 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from accounts.models import Merchant
 from forecasting.gaps import fill_forward
 from forecasting.neural.inference import Covariates
 from forecasting.panels import event_value
-from inventory.models import SKU, CalendarEvent, Promotion, SalesDay
+from inventory.models import SKU, CalendarEvent, Location, Promotion, SalesDay
 
 WEEK = 7
 EPOCH = dt.date(2000, 1, 1)  # sales rows count their days from here
@@ -45,8 +45,12 @@ def history_start(merchant: Merchant) -> dt.date | None:
     """The first day forecasting reads: `FORECAST_HISTORY_DAYS` before the store's last day of
     sales (of its active SKUs), so a night's arrays are bounded by what a model can use,
     however far back a store's records go; None without sales."""
-    every = SalesDay.objects.for_merchant(merchant).filter(sku__active=True)
+    every = SalesDay.objects.for_merchant(merchant)
+    # the store's last day of sales is read off the (merchant, date) index; only where no
+    # active SKU sold that day are the sales joined with the SKUs and scanned
     last = every.aggregate(last=Max("date"))["last"]
+    if last is not None and not every.filter(date=last, sku__active=True).exists():
+        last = every.filter(sku__active=True).aggregate(last=Max("date"))["last"]
     return None if last is None else last - dt.timedelta(days=settings.FORECAST_HISTORY_DAYS - 1)
 
 
@@ -57,6 +61,18 @@ def series_count(merchant: Merchant, *, at_most: int) -> int:
     since = history_start(merchant)
     if since is None:
         return 0
+    skus = SKU.objects.for_merchant(merchant).filter(active=True)
+    locations = list(Location.objects.for_merchant(merchant).values_list("pk", flat=True))
+    if skus.count() * len(locations) <= at_most:
+        # few enough pairs to look each up in the sales' (merchant, SKU, location, date)
+        # index, instead of reading every sales row of the history for its distinct pairs
+        found = 0
+        for location in locations:
+            sold = SalesDay.objects.for_merchant(merchant).filter(
+                sku=OuterRef("pk"), location=location, date__gte=since
+            )
+            found += skus.filter(Exists(sold)).count()
+        return min(found, at_most)
     pairs = (
         SalesDay.objects.for_merchant(merchant)
         .filter(sku__active=True, date__gte=since)

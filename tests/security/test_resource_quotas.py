@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from unittest import mock
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -19,7 +20,7 @@ from accounts.tenancy import tenant_context
 from forecasting import engine
 from forecasting import history as history_reads
 from forecasting.models import ForecastChunk, ForecastRun, SeriesForecast
-from inventory.models import SKU, ImportJob, SalesDay
+from inventory.models import SKU, ImportJob, Location, SalesDay
 from planning.models import WebhookEndpoint
 from tests import factories
 from tests.api_calls import ApiCalls
@@ -231,6 +232,23 @@ class SeriesPerForecastTests(TestCase):
         with tenant_context(self.merchant):
             self.assertEqual(history_reads.series_count(self.merchant, at_most=100), 4)
             self.assertEqual(history_reads.series_count(self.merchant, at_most=2), 2)
+            # ten (active SKU, location) pairs: up to ten each is looked up, past that the
+            # sales rows are read for their distinct pairs; both find the four series
+            self.assertEqual(history_reads.series_count(self.merchant, at_most=10), 4)
+            self.assertEqual(history_reads.series_count(self.merchant, at_most=9), 4)
+
+    def test_the_history_ends_on_the_last_sale_of_an_active_sku(self):
+        with tenant_context(self.merchant):
+            inactive = SKU.objects.for_merchant(self.merchant).get(active=False)
+            # the store's very last sale is an inactive SKU's, a week after the others'
+            SalesDay.objects.create(
+                merchant=self.merchant, sku=inactive,
+                location=Location.objects.for_merchant(self.merchant).first(),
+                date=dt.date(2024, 7, 7), units=Decimal(1),
+            )  # fmt: skip
+            start = history_reads.history_start(self.merchant)
+        days = settings.FORECAST_HISTORY_DAYS - 1
+        self.assertEqual(start, dt.date(2024, 6, 30) - dt.timedelta(days=days))
 
     @override_settings(FORECAST_MAX_SERIES=3, FORECAST_CHUNK_SKUS=1)
     def test_a_store_past_the_limit_is_not_forecast_and_told_why(self):
