@@ -310,20 +310,20 @@ def _ordering(
         choices = allocation.order_choices(
             over_lead.astype(float), over_cycle.astype(float), position, terms.pack, terms.moq
         )
-        scale = 1.0 if learnt is None else learnt.scale(day)[:, None]
-        scaled = replace(choices, short=choices.short * scale)
+        scale = np.ones(len(position)) if learnt is None else learnt.scale(day)
         quantities = allocation.choose_orders(
-            scaled,
+            replace(choices, short=choices.short * scale[:, None]),
             terms.unit_cost,
             level,
             store_wide=store_wide,
             floor=floor,
             allowed=None if account is None else account.allowed(choices.per_review),
         )
-        if learnt is not None:
-            learnt.record(day, position, quantities, allocation.short_of(choices, quantities))
-        if account is not None:
-            account.spend(choices.per_review, allocation.short_of(scaled, quantities))
+        if learnt is not None:  # the same pick's expected units short, unscaled and scaled
+            expected = allocation.short_of(choices, quantities)
+            learnt.record(day, position, quantities, expected)
+            if account is not None:
+                account.spend(choices.per_review, expected * scale)
         return quantities
 
     return policy_today
