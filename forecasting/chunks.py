@@ -9,7 +9,8 @@ wrote for its SKUs, in one transaction. The chunk that finds every other one don
 run (under the run row's lock, so exactly one does) and queues what follows a night.
 
 SKUs are ordered by category before they are split, so that new products find their
-similar established products (`forecasting.embeddings`) within their own chunk.
+similar established products (`forecasting.embeddings`) within their own chunk; each chunk
+asks its own products whether borrowing from them helps (`forecasting.borrowing`).
 """
 
 from __future__ import annotations

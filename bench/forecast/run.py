@@ -12,7 +12,8 @@ seasonal naive, the baselines, AutoETS from statsforecast, the transformer zero-
 fine-tuned) and Shelfcast as deployed, MASE and WQL with their ratios to the point seasonal
 naive (as the published Chronos-Bolt-base ratios on carparts, printed beside them, are).
 Then the capability gates on the shipped weights, full against LoRA fine-tuning, and new
-products with and without the demand of similar products (by name) as a covariate.
+products alone, always with the demand of similar products (by name) as a covariate, and as
+served (with it only where the store's check on its own products found that it helps).
 
 Calendar (`calendar_comparison`; alone with --calendar-only, which needs no database): on
 Online Retail, the error on event windows (`forecasting.panels.event_windows`: an event's
@@ -263,32 +264,56 @@ def fine_tune_modes(panel) -> None:
 
 def cold_start(panel, names: dict[str, str], count: int = 300, days: int = 14) -> None:
     """New products: only their last ``days`` days of history before the held-out window,
-    forecast with and without the summed demand of their five most similar products (by
-    name, among the others) as a past-only covariate."""
+    forecast alone, always borrowing the summed demand of their most similar products (by
+    name, among the other established ones, `embeddings.borrowed_rows`) as a past-only
+    covariate, and as served: borrowing only where the store's own products, made new one
+    horizon earlier, were forecast better with it (`borrowing.borrowing_verdict`, on the
+    history before the held-out window)."""
     import numpy as np
 
-    from forecasting import embeddings, registry
+    from forecasting import borrowing, embeddings, registry
     from forecasting.metrics import score
     from forecasting.neural.inference import Covariates, TransformerCandidate
 
     rng = np.random.default_rng(0)
     history, actual = panel.values[:, :-28], panel.values[:, -28:]
     rows = rng.choice(len(panel.ids), size=min(count, len(panel.ids)), replace=False)
-    vectors = embeddings.embed([names.get(code, code) for code in panel.ids])
+    vectors = dict(enumerate(embeddings.embed([names.get(code, code) for code in panel.ids])))
+    keys = [(row, 0) for row in range(len(panel.ids))]  # one location
     short = history[rows].copy()
     observed = np.flatnonzero(~np.isnan(history[0]))  # open days are the same for all
     short[:, : observed[-days]] = np.nan
-    with_similar = Covariates()
-    for position, row in enumerate(rows):
-        similarity = vectors @ vectors[row]
-        similarity[row] = -1
-        nearest = np.argsort(-similarity)[: embeddings.NEIGHBOURS]
-        with_similar.past[position] = np.nansum(history[nearest], axis=0)[None, :]
+    lent = embeddings.borrowed_rows(
+        keys, history, vectors, list(rows), embeddings.established_rows(history)
+    )
+    with_similar = Covariates(
+        past={position: lent[row] for position, row in enumerate(rows) if row in lent}
+    )
     model = registry.base_model()
-    print(f"\nnew products ({len(rows)} Online Retail products, only {days} days of history)")
-    for label, covariates in (("alone", None), ("with similar products", with_similar)):
+
+    def forecast(histories, past) -> np.ndarray:
+        return TransformerCandidate(model, Covariates(past=past))(histories, 28, 7)
+
+    verdict = borrowing.borrowing_verdict(keys, history, vectors, forecast, horizon=28, season=7)
+    print(
+        f"\nnew products ({len(rows)} Online Retail products, only {days} days of history; "
+        f"{len(with_similar.past)} find similar products)"
+    )
+    windows = ", ".join(
+        f"{alone:.4f} alone / {borrowed:.4f} borrowing"
+        for alone, borrowed in zip(verdict.alone, verdict.borrowing, strict=True)
+    )
+    print(
+        f"the store's check ({verdict.checked} established products made new, 28 and 56 days "
+        f"before the held-out window; WQL {windows or 'too few to check'}) -> "
+        f"{'borrow' if verdict.borrow else 'do not borrow'}"
+    )
+    scored = {}
+    for label, covariates in (("alone", None), ("always borrowing", with_similar)):
         forecasts = TransformerCandidate(model, covariates)(short, 28, 7)
-        scores = score(list(history[rows]), list(actual[rows]), list(forecasts), 7)
+        scored[label] = score(list(history[rows]), list(actual[rows]), list(forecasts), 7)
+    scored["as served"] = scored["always borrowing" if verdict.borrow else "alone"]
+    for label, scores in scored.items():
         print(f"{label:<24}WQL {scores.wql:.4f}  MASE {scores.mase:.4f}")
 
 

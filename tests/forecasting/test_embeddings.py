@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import numpy as np
 from django.test import TestCase
 
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
-from forecasting import embeddings, engine
+from forecasting import borrowing, embeddings, engine
 from forecasting.models import ForecastRun, SeriesForecast, SkuEmbedding
 from forecasting.quantiles import MEDIAN_INDEX
 from inventory.models import SalesDay
@@ -47,6 +48,20 @@ class SimilarProductTests(TestCase):
         self.assertEqual(list(borrowed), [0])
         np.testing.assert_allclose(borrowed[0][0], 8.0)  # the two heart holders, not the hose
         self.assertEqual(stored, 4)
+
+    def test_a_day_every_lender_was_closed_stays_closed_in_the_borrowed_row(self):
+        days = 120
+        values = np.zeros((4, days))
+        values[0, :-10] = np.nan  # launched ten days ago
+        values[1:] = [[5.0], [3.0], [7.0]]
+        values[:, 6::7] = np.nan  # the shop shuts on one day a week
+        values[1, 100] = np.nan  # one lender's missing day: the other still sold
+        keys = [(sku.pk, 1) for sku in self.skus]
+        with tenant_context(self.merchant):
+            borrowed = embeddings.similar_products(self.merchant, keys, values)[0][0]
+        self.assertTrue(np.isnan(borrowed[6::7]).all())
+        self.assertEqual(borrowed[100], 3.0)
+        self.assertEqual(np.isnan(borrowed).sum(), len(range(6, days, 7)))
 
     def test_embeddings_are_recomputed_only_when_the_text_changes(self):
         with tenant_context(self.merchant):
@@ -113,6 +128,25 @@ class SimilarProductsExplainedTests(TestCase):
             explanation = engine.series_forecast_explain(merchant=self.merchant, forecast=forecast)
         keys = [group["key"] for group in explanation["groups"]]
         self.assertIn("similar", keys)
+        median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
+        self.assertAlmostEqual(explanation["forecast"], float(median), places=2)
+
+    def test_a_store_whose_own_products_say_borrowing_does_not_help_does_not_borrow(self):
+        refused = borrowing.Verdict(False, 40, (0.5, 0.5), (0.6, 0.4))
+        # the explanation asks again, of the same history and model, as the night did
+        with mock.patch.object(borrowing, "borrowing_verdict", return_value=refused) as asked:
+            with tenant_context(self.merchant):
+                run = ForecastRun.objects.create(merchant=self.merchant, horizon=28)
+            engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+            with tenant_context(self.merchant):
+                forecast = SeriesForecast.objects.for_merchant(self.merchant).get(
+                    run=run, sku=self.skus[0]
+                )
+                explanation = engine.series_forecast_explain(
+                    merchant=self.merchant, forecast=forecast
+                )
+        self.assertEqual(asked.call_count, 2)
+        self.assertNotIn("similar", [group["key"] for group in explanation["groups"]])
         median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
         self.assertAlmostEqual(explanation["forecast"], float(median), places=2)
 
