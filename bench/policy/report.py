@@ -59,16 +59,24 @@ def report(args, result, cover, *, label: str, series: int) -> None:
     from planning.replays import replay
 
     sources = ("shelfcast", replay.PER_SKU, "seasonal_naive")
+    # beside the calibrated policies, the same as the nightly plan runs them (when replayed)
+    planned = tuple(
+        f"{source} {replay.AS_PLANNED}"
+        for source in ("shelfcast", replay.PER_SKU)
+        if result.name(f"{source} {replay.AS_PLANNED}", TARGET) in result.outcomes
+    )
     results = {
         (source, level): result.outcomes[result.name(source, level)]
-        for source in sources
+        for source in sources + planned
         for level in LEVELS_TO_TRACE
     }
     fair = [(safety, result.outcomes[f"fair_min_max {safety:.2f}"]) for safety in MIN_MAX_SAFETY]
     tables(results, sources, result.outcomes["min_max"], fair, cover)
-    calibration(results, result.classes)
+    calibration(results, result.classes, ("shelfcast", replay.PER_SKU, *planned))
     ours = [(level, results[("shelfcast", level)]) for level in LEVELS_TO_TRACE]
     rows = equal_fill(ours, results, fair, cover, result.classes)
+    if planned:
+        as_planned(rows, results, fair, planned)
     curves = [
         Curve(name, curve(results[(source, level)] for level in LEVELS_TO_TRACE),
               [f"target {level:.0%}" for level in LEVELS_TO_TRACE])
@@ -120,11 +128,9 @@ def tables(results, sources, min_max, fair, cover) -> None:
         print(line(f"days of cover (N={cover_days})", outcome))
 
 
-def calibration(results, classes: np.ndarray) -> None:
+def calibration(results, classes: np.ndarray, sources: tuple[str, ...]) -> None:
     """The realised fill rate of each target, store-wide and per demand class, and whether
-    every calibration target is met."""
-    from planning.replays import replay
-
+    every calibration target is met, for each of ``sources``."""
     names = sorted(set(classes))
     print(
         f"\nCalibration: realised fill rate per target (met when within "
@@ -132,15 +138,16 @@ def calibration(results, classes: np.ndarray) -> None:
         f"{', '.join(f'{t:.0%}' for t in CALIBRATION_TARGETS)}); classes: "
         + ", ".join(f"{name} {int((classes == name).sum())}" for name in names)
     )
-    print(f"{'policy':<22}{'target':>8}{'realised':>10}" + "".join(f"{n:>14}" for n in names))
+    width = max(22, *(len(source) + 2 for source in sources))
+    print(f"{'policy':<{width}}{'target':>8}{'realised':>10}" + "".join(f"{n:>14}" for n in names))
     judged = [name for name in names if (classes == name).sum() >= CLASS_SKUS]
     verdicts = {}
-    for source in ("shelfcast", replay.PER_SKU):
+    for source in sources:
         for level in LEVELS_TO_TRACE:
             outcome = results[(source, level)]
             classes_fill = by_class(outcome, classes)
             print(
-                f"{source:<22}{level:>8.2f}{outcome.fill_rate:>10.3f}"
+                f"{source:<{width}}{level:>8.2f}{outcome.fill_rate:>10.3f}"
                 + "".join(f"{classes_fill.get(name, float('nan')):>14.3f}" for name in names)
             )
         verdicts[source] = calibration_misses(
@@ -201,6 +208,28 @@ def equal_fill(ours, results, fair, cover, classes: np.ndarray) -> list[dict]:
         }
         for (level, outcome), at_fair, at_cover in zip(ours, fair_at, cover_at, strict=True)
     ]
+
+
+def as_planned(rows: list[dict], results, fair, planned: tuple[str, ...]) -> None:
+    """Print the inventory the store-wide policy saves at equal realised fill as the
+    nightly plan runs it (without the calibration), and add its figures to the JSON's rows."""
+    store, per_sku = planned if len(planned) == 2 else (planned[0], None)
+    print(
+        "\nThe same, as the nightly plan runs the store-wide policy (without the calibration), "
+        "against min/max done properly:"
+    )
+    ours = [(level, results[(store, level)]) for level in LEVELS_TO_TRACE]
+    fair_at = baselines.at_equal_fill(
+        ours, curve(o for _z, o in fair), name="min/max", least_cut=INVENTORY_CUT_TARGET
+    )
+    for row, (level, outcome), at_fair in zip(rows, ours, fair_at, strict=True):
+        row["as_planned_realised"] = round(outcome.fill_rate, 4)
+        row["as_planned_inventory"] = round(outcome.average_inventory_value, 2)
+        row["as_planned_baseline_inventory_at_same_fill"] = (
+            None if at_fair is None else round(at_fair, 2)
+        )
+        if per_sku is not None:
+            row["per_sku_as_planned_realised"] = round(results[(per_sku, level)].fill_rate, 4)
 
 
 def write_json(args, rows: list[dict]) -> None:

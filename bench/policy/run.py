@@ -34,8 +34,10 @@ Orders are for a lost-sales world, their expected units short scaled by what the
 earlier orders left short against what they expected, one scale for the store
 (`planning.replays.shortfalls`), one per demand class for the per-SKU policy, whose every
 SKU also keeps a fill account (a SKU that whole packs held ahead of its target may leave more
-short at its next order); the nightly plan does neither yet, and ``--no-calibration``
-replays it as it runs; the calibration table prints each target's
+short at its next order); the nightly plan does neither yet: the store-wide and per-SKU
+policies are also replayed as it runs them, from the same forecasts ("as planned", in the
+calibration table and the inventory at equal fill), and ``--no-calibration`` replays only
+that; the calibration table prints each target's
 realised fill rate, store-wide and per demand class, with a verdict for the store and for
 each class of at least 30 SKUs: "met" only when every one of 80, 90, 95 and 98% is within 2
 points.
@@ -198,6 +200,7 @@ def main() -> None:
         progress=lambda done, total: print(f"  review {done}/{total} planned", flush=True),
         forecaster=None if args.cache is None else cached_forecaster(args, candidates),
         calibrate=not args.no_calibration,
+        as_planned=True,
         min_max_safety=MIN_MAX_SAFETY,
     )
     cover = baselines.days_of_cover(

@@ -36,6 +36,7 @@ HORIZON = 56
 SEASON = 7
 SOURCES = ("shelfcast", "seasonal_naive")
 PER_SKU = "shelfcast per-SKU"  # our forecasts, the same fill-rate target for every SKU
+AS_PLANNED = "as planned"  # beside a calibrated policy: the same without the calibration
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def replay_policies(
     forecaster: Callable[[int, np.ndarray], np.ndarray] | None = None,
     calibrate: bool = True,
     min_max_safety: tuple[float, ...] = (),
+    as_planned: bool = False,
 ) -> Replay:
     """Replay the last ``days`` of ``values`` (series, periods; NaN = closed) under each
     policy; figures count after ``warm_up`` days. Every policy starts from the same stock:
@@ -103,7 +105,9 @@ def replay_policies(
     too): ``calibrate=False`` replays the plan as it runs. Each of ``min_max_safety`` adds a
     properly set min/max at that safety factor ("fair_min_max 1.64",
     `simulation.fair_min_max_policy`): its curve is the baseline to compare with at equal
-    fill rate."""
+    fill rate. With ``calibrate`` and ``as_planned``, our store-wide and per-SKU policies are
+    also replayed as the nightly plan runs them, without the calibration ("shelfcast as
+    planned 0.95", "shelfcast per-SKU as planned 0.95"), from the same forecasts."""
     series, length = values.shape
     start = length - days
     reviews = math.ceil(days / review)
@@ -133,6 +137,7 @@ def replay_policies(
         min_max_safety=min_max_safety,
         calibrate=calibrate,
         classes=classes,
+        as_planned=calibrate and as_planned,
     )
     return Replay(outcomes, series, days, reviews, forecast_seconds, classes)
 
@@ -152,6 +157,7 @@ def _outcomes(
     min_max_safety: tuple[float, ...],
     calibrate: bool,
     classes: np.ndarray,
+    as_planned: bool = False,
 ) -> dict[str, simulation.Outcome]:
     """Each policy replayed over the days from ``start`` on, from the same stock: ours and
     seasonal naive's at each of ``levels`` store-wide, ours per SKU, an ERP's min/max, and
@@ -179,6 +185,12 @@ def _outcomes(
                     drawn, terms, review, level, store_wide=store_wide, floor=floor, learnt=learnt
                 )
             )
+            if as_planned and source != "seasonal_naive":
+                outcomes[f"{source} {AS_PLANNED} {level:.2f}"] = replayed(
+                    _ordering(
+                        drawn, terms, review, level, store_wide=store_wide, floor=floor, learnt=None
+                    )
+                )
     outcomes["min_max"] = replayed(simulation.min_max_policy(known, terms.lead_mean))
     for safety in min_max_safety:
         outcomes[f"fair_min_max {safety:.2f}"] = replayed(
