@@ -117,47 +117,37 @@ class SimilarProductsExplainedTests(TestCase):
         with tenant_context(cls.merchant):
             SalesDay.objects.bulk_create(rows)
 
-    def test_the_explanation_of_a_new_skus_forecast_has_similar_products(self):
+    def forecast(self, sku) -> SeriesForecast:
+        """``sku``'s forecast from a run made now."""
         with tenant_context(self.merchant):
             run = ForecastRun.objects.create(merchant=self.merchant, horizon=28)
         engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
         with tenant_context(self.merchant):
-            forecast = SeriesForecast.objects.for_merchant(self.merchant).get(
-                run=run, sku=self.skus[0]
-            )
+            return SeriesForecast.objects.for_merchant(self.merchant).get(run=run, sku=sku)
+
+    def explained(self, forecast: SeriesForecast) -> dict:
+        """Its explanation, which must sum to the forecast's median over the horizon."""
+        with tenant_context(self.merchant):
             explanation = engine.series_forecast_explain(merchant=self.merchant, forecast=forecast)
-        keys = [group["key"] for group in explanation["groups"]]
-        self.assertIn("similar", keys)
         median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
         self.assertAlmostEqual(explanation["forecast"], float(median), places=2)
+        return explanation
+
+    def test_the_explanation_of_a_new_skus_forecast_has_similar_products(self):
+        explanation = self.explained(self.forecast(self.skus[0]))
+        self.assertIn("similar", [group["key"] for group in explanation["groups"]])
 
     def test_a_store_whose_own_products_say_borrowing_does_not_help_does_not_borrow(self):
         refused = borrowing.Verdict(False, 40, (0.5, 0.5), (0.6, 0.4))
         # the explanation asks again, of the same history and model, as the night did
         with mock.patch.object(borrowing, "borrowing_verdict", return_value=refused) as asked:
-            with tenant_context(self.merchant):
-                run = ForecastRun.objects.create(merchant=self.merchant, horizon=28)
-            engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
-            with tenant_context(self.merchant):
-                forecast = SeriesForecast.objects.for_merchant(self.merchant).get(
-                    run=run, sku=self.skus[0]
-                )
-                explanation = engine.series_forecast_explain(
-                    merchant=self.merchant, forecast=forecast
-                )
+            explanation = self.explained(self.forecast(self.skus[0]))
         self.assertEqual(asked.call_count, 2)
         self.assertNotIn("similar", [group["key"] for group in explanation["groups"]])
-        median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
-        self.assertAlmostEqual(explanation["forecast"], float(median), places=2)
 
     def test_a_forecast_by_a_retired_model_is_refused_not_a_server_error(self):
+        forecast = self.forecast(self.skus[1])
         with tenant_context(self.merchant):
-            run = ForecastRun.objects.create(merchant=self.merchant, horizon=28)
-        engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
-        with tenant_context(self.merchant):
-            forecast = SeriesForecast.objects.for_merchant(self.merchant).get(
-                run=run, sku=self.skus[1]
-            )
             forecast.model = "ensemble"  # a name an earlier release served
             with self.assertRaisesMessage(DomainError, "(ensemble) that is no longer served"):
                 engine.series_forecast_explain(merchant=self.merchant, forecast=forecast)
