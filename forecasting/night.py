@@ -67,7 +67,8 @@ def candidates_for(
         served_model, judged_model = registry.models_of(version)
     known = history_reads.covariates(merchant, history, horizon)
     if settings.FORECAST_SIMILAR_PRODUCTS:
-        # asked of the model that has not trained on the check's horizon
+        # asked of the judging model: a fine-tuned twin has not trained on the last weeks
+        # (the check's latest window), the base model on none of the store's days
         def forecast(histories: np.ndarray, past: dict[int, np.ndarray]) -> np.ndarray:
             return TransformerCandidate(judged_model, Covariates(past=past))(
                 histories, horizon, WEEK
