@@ -97,17 +97,20 @@ def embed_catalogue(merchant: Merchant) -> int:
     return len(stale)
 
 
+def _days(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per series, its observed days and its days with a sale."""
+    return (~np.isnan(values)).sum(axis=1), (np.nan_to_num(values) > 0).sum(axis=1)
+
+
 def sparse_rows(values: np.ndarray) -> list[int]:
     """The series with too little history of their own: they borrow."""
-    observed_days = (~np.isnan(values)).sum(axis=1)
-    active_days = (np.nan_to_num(values) > 0).sum(axis=1)
+    observed_days, active_days = _days(values)
     return np.flatnonzero((observed_days < SPARSE_DAYS) | (active_days < 8)).tolist()
 
 
 def established_rows(values: np.ndarray) -> list[int]:
     """The series with history enough to lend their shape."""
-    observed_days = (~np.isnan(values)).sum(axis=1)
-    active_days = (np.nan_to_num(values) > 0).sum(axis=1)
+    observed_days, active_days = _days(values)
     return np.flatnonzero((observed_days >= ESTABLISHED_DAYS) & (active_days >= 14)).tolist()
 
 

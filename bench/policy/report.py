@@ -212,8 +212,9 @@ def equal_fill(ours, results, fair, cover, classes: np.ndarray) -> list[dict]:
 
 def as_planned(rows: list[dict], results, fair, planned: tuple[str, ...]) -> None:
     """Print the inventory the store-wide policy saves at equal realised fill as the
-    nightly plan runs it (without the calibration), and add its figures to the JSON's rows."""
-    store, per_sku = planned if len(planned) == 2 else (planned[0], None)
+    nightly plan runs it (without the calibration), and add its figures, and the per-SKU
+    policy's fill as planned, to the JSON's rows. ``planned``: the two sources' names."""
+    store, per_sku = planned
     print(
         "\nThe same, as the nightly plan runs the store-wide policy (without the calibration), "
         "against min/max done properly:"
@@ -228,8 +229,7 @@ def as_planned(rows: list[dict], results, fair, planned: tuple[str, ...]) -> Non
         row["as_planned_baseline_inventory_at_same_fill"] = (
             None if at_fair is None else round(at_fair, 2)
         )
-        if per_sku is not None:
-            row["per_sku_as_planned_realised"] = round(results[(per_sku, level)].fill_rate, 4)
+        row["per_sku_as_planned_realised"] = round(results[(per_sku, level)].fill_rate, 4)
 
 
 def write_json(args, rows: list[dict]) -> None:
