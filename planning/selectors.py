@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet, Sum
 from accounts.models import Merchant
 from forecasting.models import ForecastRun, SeriesForecast
 from inventory.models import Supplier
+from planning import calibration
 from planning.models import (
     Alert,
     PolicyReplay,
@@ -31,6 +32,12 @@ from planning.suggestions.selectors import skus_to_explain as skus_to_explain
 from planning.suggestions.selectors import subtotals as subtotals
 from planning.suggestions.selectors import suggestion_totals as suggestion_totals
 from planning.suggestions.selectors import suggestions as suggestions
+
+
+def shortfall_calibration(*, merchant: Merchant) -> calibration.Scale:
+    """What the plan multiplies its expected units short by, learnt from the store's past
+    orders (`planning.calibration`)."""
+    return calibration.learnt_scale(merchant)
 
 
 def latest_forecast_run(*, merchant: Merchant) -> ForecastRun | None:

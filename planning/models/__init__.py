@@ -1,6 +1,7 @@
 """Planning's tables, a module per room: the store's settings (`preferences`), reorder
 suggestions and their decisions (`suggestions`), alerts (`alerts`), webhooks (`webhooks`),
-promotion plans (`promotions`) and replays (`replays`). Named here for Django's discovery
+promotion plans (`promotions`), replays (`replays`) and the plan's shortfall records
+(`shortfalls`). Named here for Django's discovery
 and for the code that imports them."""
 
 from planning.models.alerts import Alert as Alert
@@ -12,6 +13,7 @@ from planning.models.preferences import default_service_levels as default_servic
 from planning.models.promotions import PromotionPlan as PromotionPlan
 from planning.models.replays import PolicyReplay as PolicyReplay
 from planning.models.replays import ServiceHealth as ServiceHealth
+from planning.models.shortfalls import ShortfallRecord as ShortfallRecord
 from planning.models.suggestions import Decision as Decision
 from planning.models.suggestions import ReorderSuggestion as ReorderSuggestion
 from planning.models.suggestions import SkuClass as SkuClass

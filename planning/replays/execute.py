@@ -124,7 +124,7 @@ def policy_replay_execute(
         levels=REPLAY_LEVELS,
         floor=inputs.floor,
         progress=progress,
-        calibrate=False,  # the plan as it runs: it does not scale its expected shortfalls (yet)
+        fill_accounts=False,  # the plan as it runs: calibrated, without per-SKU fill accounts
     )
     figures = {name: outcome.figures() for name, outcome in result.outcomes.items()}
     with transaction.atomic(), tenant_context(merchant):

@@ -36,7 +36,7 @@ HORIZON = 56
 SEASON = 7
 SOURCES = ("shelfcast", "seasonal_naive")
 PER_SKU = "shelfcast per-SKU"  # our forecasts, the same fill-rate target for every SKU
-AS_PLANNED = "as planned"  # beside a calibrated policy: the same without the calibration
+AS_PLANNED = "as planned"  # the per-SKU policy as the plan runs it: no fill accounts
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ def replay_policies(
     calibrate: bool = True,
     min_max_safety: tuple[float, ...] = (),
     as_planned: bool = False,
+    fill_accounts: bool = True,
 ) -> Replay:
     """Replay the last ``days`` of ``values`` (series, periods; NaN = closed) under each
     policy; figures count after ``warm_up`` days. Every policy starts from the same stock:
@@ -99,15 +100,16 @@ def replay_policies(
     (review number, history) -> quantiles stands in for choosing among ``candidates`` (the
     bench keeps each review's forecasts to replay policy changes without forecasting again).
     With ``calibrate``, each policy's expected units short are scaled by what its earlier
-    orders left short against what they expected (`planning.replays.shortfalls`). The
-    nightly plan does not learn that scale yet (its forecasts are calibrated where they are
-    made, by the level maps of `forecasting.levels`, which the replay's forecasts carry
-    too): ``calibrate=False`` replays the plan as it runs. Each of ``min_max_safety`` adds a
-    properly set min/max at that safety factor ("fair_min_max 1.64",
-    `simulation.fair_min_max_policy`): its curve is the baseline to compare with at equal
-    fill rate. With ``calibrate`` and ``as_planned``, our store-wide and per-SKU policies are
-    also replayed as the nightly plan runs them, without the calibration ("shelfcast as
-    planned 0.95", "shelfcast per-SKU as planned 0.95"), from the same forecasts."""
+    orders left short against what they expected (`planning.replays.shortfalls`), by the
+    nightly plan's own rule (`planning.calibration`), and every SKU of the per-SKU policy
+    keeps a fill account; ``calibrate=False`` replays the policies without either. Each of
+    ``min_max_safety`` adds a properly set min/max at that safety factor ("fair_min_max
+    1.64", `simulation.fair_min_max_policy`): its curve is the baseline to compare with at
+    equal fill rate. With ``calibrate`` and ``as_planned``, the per-SKU policy is also
+    replayed as the nightly plan runs it, with its class's scale and no fill account
+    ("shelfcast per-SKU as planned 0.95"), from the same forecasts; the store-wide policy
+    is the plan's as it stands. ``fill_accounts=False`` leaves the fill accounts out of the
+    calibrated per-SKU policy: every policy is then replayed as the plan runs it."""
     series, length = values.shape
     start = length - days
     reviews = math.ceil(days / review)
@@ -138,6 +140,7 @@ def replay_policies(
         calibrate=calibrate,
         classes=classes,
         as_planned=calibrate and as_planned,
+        fill_accounts=fill_accounts,
     )
     return Replay(outcomes, series, days, reviews, forecast_seconds, classes)
 
@@ -158,6 +161,7 @@ def _outcomes(
     calibrate: bool,
     classes: np.ndarray,
     as_planned: bool = False,
+    fill_accounts: bool = True,
 ) -> dict[str, simulation.Outcome]:
     """Each policy replayed over the days from ``start`` on, from the same stock: ours and
     seasonal naive's at each of ``levels`` store-wide, ours per SKU, an ERP's min/max, and
@@ -176,19 +180,25 @@ def _outcomes(
     for level in levels:
         for source, store_wide in (*((name, True) for name in SOURCES), (PER_SKU, False)):
             drawn = sums["shelfcast" if source == PER_SKU else source]
-            learnt = None
-            if calibrate:  # per demand class where every SKU is held to the target
-                groups = None if store_wide else classes
-                learnt = shortfalls.Shortfalls(demand, setup.lead_days, review, groups)
-            outcomes[f"{source} {level:.2f}"] = replayed(
-                _ordering(
-                    drawn, terms, review, level, store_wide=store_wide, floor=floor, learnt=learnt
-                )
-            )
-            if as_planned and source != "seasonal_naive":
-                outcomes[f"{source} {AS_PLANNED} {level:.2f}"] = replayed(
+            groups = None if store_wide else classes  # per class where each SKU holds it
+            accounts = calibrate and fill_accounts and not store_wide
+            policies = {f"{source} {level:.2f}": (calibrate, accounts)}
+            if as_planned and source == PER_SKU:
+                policies[f"{source} {AS_PLANNED} {level:.2f}"] = (True, False)
+            for name, (learn, account) in policies.items():
+                learnt = None
+                if learn:
+                    learnt = shortfalls.Shortfalls(demand, setup.lead_days, review, groups)
+                outcomes[name] = replayed(
                     _ordering(
-                        drawn, terms, review, level, store_wide=store_wide, floor=floor, learnt=None
+                        drawn,
+                        terms,
+                        review,
+                        level,
+                        store_wide=store_wide,
+                        floor=floor,
+                        learnt=learnt,
+                        account=account,
                     )
                 )
     outcomes["min_max"] = replayed(simulation.min_max_policy(known, terms.lead_mean))
@@ -305,17 +315,18 @@ def _ordering(
     store_wide: bool,
     floor: float,
     learnt: shortfalls.Shortfalls | None,
+    account: bool = False,
 ) -> simulation.Policy:
     """The ordering policy at fill-rate target ``level``: on each review day, the orders
     chosen from that review's drawn sums (`allocation.choose_orders`), their expected units
     short scaled by what the earlier reviews' orders left short against what they expected
-    (``learnt``, when given, `planning.replays.shortfalls`). Where every SKU is held to the
-    target and the orders are calibrated, each SKU keeps a fill account
+    (``learnt``, when given, `planning.replays.shortfalls`). With ``account``, where every
+    SKU is held to the target and the orders are calibrated, each SKU keeps a fill account
     (`shortfalls.FillAccount`): its fill over the run is held to the target, not each
     review's."""
-    account = None
-    if learnt is not None and not store_wide:
-        account = shortfalls.FillAccount(level, len(terms.pack), shortfalls.ACCOUNT_REVIEWS)
+    fills = None
+    if account and learnt is not None and not store_wide:
+        fills = shortfalls.FillAccount(level, len(terms.pack), shortfalls.ACCOUNT_REVIEWS)
 
     def policy_today(day: int, position: np.ndarray) -> np.ndarray:
         over_lead, over_cycle = sums[day // review]
@@ -329,13 +340,13 @@ def _ordering(
             level,
             store_wide=store_wide,
             floor=floor,
-            allowed=None if account is None else account.allowed(choices.per_review),
+            allowed=None if fills is None else fills.allowed(choices.per_review),
         )
         if learnt is not None:  # the same pick's expected units short, unscaled and scaled
             expected = allocation.short_of(choices, quantities)
             learnt.record(day, position, quantities, expected)
-            if account is not None:
-                account.spend(choices.per_review, expected * scale)
+            if fills is not None:
+                fills.spend(choices.per_review, expected * scale)
         return quantities
 
     return policy_today

@@ -13,7 +13,8 @@ corrects what choosing itself adds: the allocation favours the series whose draw
 look cheapest, which are the ones whose tails are too thin as often as not. Learnt where the
 target is set: one ratio for the store-wide policy (per demand class it would move stock
 between classes that the allocation balances on purpose), one per demand class where every
-SKU is held to the target itself (``groups``).
+SKU is held to the target itself (``groups``). The ratio and the units left short are the
+nightly plan's own (`planning.calibration`), so what the replay learns is what the plan does.
 
 Where every SKU is held to the target itself, each also keeps a fill account
 (`FillAccount`): the target holds for its fill over the run, not for each review, so a slow
@@ -27,8 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-PRIOR_REVIEWS = 2.0  # reviews' worth of expected shortfall counted as "as expected"
-BOUNDS = (0.25, 4.0)  # the scale never leaves these
+from planning.calibration import PRIOR_REVIEWS, shortfall_ratio, units_left_short
+
 ACCOUNT_REVIEWS = 8.0  # a fill account's balance stays within this many reviews' allowance
 
 
@@ -43,13 +44,6 @@ class Shortfalls:
     groups: np.ndarray | None = None  # (series,): a ratio per group; None: one for all
     prior: float = PRIOR_REVIEWS
     orders: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
-    # (series, days + 1): demand summed up to each day, so a period's demand is a difference
-    cumulative: np.ndarray = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.cumulative = np.concatenate(
-            [np.zeros((len(self.demand), 1)), np.cumsum(self.demand, axis=1)], axis=1
-        )
 
     def scale(self, day: int) -> np.ndarray:
         """Per series, the scale on the expected shortfalls of ``day``'s orders: over its
@@ -68,10 +62,9 @@ class Shortfalls:
         scale = np.ones(series)
         for group in np.unique(groups):
             rows = groups == group
-            hoped, found = expected[rows].sum(), actual[rows].sum()
-            if reviews and hoped > 0:
-                prior = self.prior * hoped / reviews
-                scale[rows] = np.clip((found + prior) / (hoped + prior), *BOUNDS)
+            scale[rows] = shortfall_ratio(
+                expected[rows].sum(), actual[rows].sum(), reviews, self.prior
+            )
         return scale
 
     def record(
@@ -79,18 +72,18 @@ class Shortfalls:
     ) -> None:
         """Keep ``day``'s orders: ``quantity`` ordered at ``position`` (per series), expected
         to leave ``expected`` units short (unscaled), and what they did leave short."""
-        total = self.cumulative
-        rows = np.arange(len(total))
-        days = total.shape[1] - 1
+        days = self.demand.shape[1]
         lead = self.lead_days[:, (day // self.review) % self.lead_days.shape[1]]
-        arrives = np.minimum(day + lead, days)
-        ends = np.minimum(arrives + self.review, days)
-        during_lead = total[rows, arrives] - total[rows, day]
-        after = total[rows, ends] - total[rows, arrives]
-        left = np.maximum(position - during_lead, 0.0)
-        actual = np.maximum(after - left - quantity, 0.0)
+        actual = units_left_short(
+            self.demand[:, day:],
+            position=position,
+            quantity=quantity,
+            lead_days=lead,
+            review_days=self.review,
+        )
         # a period cut short by the end of the replay never counts as passed
-        ends = np.where(arrives + self.review > days, np.iinfo(np.int64).max, ends)
+        arrives = day + lead
+        ends = np.where(arrives + self.review > days, np.iinfo(np.int64).max, arrives + self.review)
         self.orders.append((ends, np.asarray(expected, dtype=float), actual))
 
 

@@ -1,6 +1,7 @@
 """The plan: a reorder suggestion for every series of a finished forecast run below its
 order-up-to level, from today's positions (`planning.positions`), the store's settings
-(`planning.preferences`) and the reorder maths (`planning.policy`), within the budgets."""
+(`planning.preferences`), the reorder maths (`planning.policy`) and the calibration learnt
+from the store's past orders (`planning.calibration`), within the budgets."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from forecasting import selectors as forecasting_selectors
 from forecasting.models import ForecastRun
 from inventory import services as inventory_services
 from inventory.models import SupplierItem
-from planning import allocation, policy
+from planning import allocation, calibration, policy
 from planning.decimals import to_decimal
 from planning.models import PlanningSettings, ReorderSuggestion, SkuClass
 from planning.positions.selectors import (
@@ -144,17 +145,28 @@ def _series(
     return found
 
 
-def _store_wide_levels(
-    merchant: Merchant, settings: PlanningSettings, series: list[Series], positions: Positions
-) -> list[float | None]:
-    """With one store-wide fill rate: each series' order-up-to level from today's orders for
-    the store's target (lost sales, packs and MOQs in the choices: `allocation.order_choices`);
-    else None for each (every series aims at its own class's target)."""
-    if settings.service_policy != PlanningSettings.ServicePolicy.STORE or not series:
-        return [None] * len(series)
-    held = np.array(
+def _held(series: list[Series], positions: Positions) -> np.ndarray:
+    """Per series, the position it is planned from: on hand, less committed, plus on order."""
+    return np.array(
         [positions.of(one.key).available + positions.ordered(one.key) for one in series]
     )
+
+
+def _store_wide_levels(
+    merchant: Merchant,
+    settings: PlanningSettings,
+    series: list[Series],
+    positions: Positions,
+    scale: calibration.Scale,
+) -> list[float | None]:
+    """With one store-wide fill rate: each series' order-up-to level from today's orders for
+    the store's target (lost sales, packs and MOQs in the choices: `allocation.order_choices`),
+    their expected units short scaled by what the store's past orders left short against what
+    they expected (`planning.calibration`); else None for each (every series aims at its own
+    class's target)."""
+    if settings.service_policy != PlanningSettings.ServicePolicy.STORE or not series:
+        return [None] * len(series)
+    held = _held(series, positions)
     choices = allocation.order_choices(
         np.stack([one.demand.over_lead for one in series]),
         np.stack([one.demand.over_cycle for one in series]),
@@ -163,7 +175,7 @@ def _store_wide_levels(
         np.array([one.terms.moq for one in series]),
     )
     quantities = allocation.choose_orders(
-        choices,
+        replace(choices, short=choices.short * scale.overall),
         np.array([one.terms.unit_cost for one in series]),
         float(merchant.target_service_level),
         floor=float(settings.minimum_fill_rate),
@@ -171,14 +183,24 @@ def _store_wide_levels(
     return list(held + quantities)
 
 
+def calibrated_target(target: float, scale: float) -> float:
+    """The fill rate to plan a series for so that, its expected units short being ``scale``
+    times too few (or too many), it serves ``target``: the allowance 1 - target shrinks (or
+    grows) by the scale."""
+    return 1.0 - (1.0 - target) / scale
+
+
 def _lines(
     settings: PlanningSettings,
     series: list[Series],
     levels: list[float | None],
     positions: Positions,
+    scale: calibration.Scale,
 ) -> list[Line]:
     """The series that need an order, each with its suggestion; a store-wide level sets the
-    target the line is then said to aim at."""
+    target the line is then said to aim at. Where each class aims at its own target, the
+    series is planned for the target its class's calibration asks for (`calibrated_target`)
+    and the line says the class's target."""
     found = []
     for one, level in zip(series, levels, strict=True):
         here = positions.of(one.key)
@@ -188,7 +210,7 @@ def _lines(
             on_hand=here.on_hand,
             on_order=positions.ordered(one.key),
             committed=here.committed,
-            target=one.target,
+            target=calibrated_target(one.target, scale.of_class(one.service_class)),
             order_up_to=level,
             overstock_days=float(settings.overstock_days),
         )
@@ -198,6 +220,45 @@ def _lines(
             one = replace(one, target=suggestion.levels.target)
         found.append(Line(one, suggestion))
     return found
+
+
+def _record(
+    merchant: Merchant,
+    run: ForecastRun,
+    series: list[Series],
+    positions: Positions,
+    lines: list[Line],
+) -> None:
+    """Keep today's orders beside the units each was expected to leave short, before
+    calibration (`calibration.record_plan`, once per review period): a series without a
+    line ordered nothing."""
+    if not series:
+        return
+    ordered = {line.series.key: line.suggestion.quantity for line in lines}
+    held = _held(series, positions)
+    quantity = np.array([ordered.get(one.key, 0.0) for one in series])
+    over_lead = np.stack([one.demand.over_lead for one in series])
+    over_cycle = np.stack([one.demand.over_cycle for one in series])
+    uncovered = np.maximum(over_cycle - over_lead, 0.0) - np.maximum(held[:, None] - over_lead, 0)
+    today = (
+        run.history_end + dt.timedelta(days=1)
+        if run.history_end
+        else inventory_services.merchant_today(merchant)
+    )
+    calibration.record_plan(
+        merchant=merchant,
+        made_on=today,
+        review_days=merchant.review_period_days,
+        planned=calibration.PlannedSeries(
+            keys=[one.key for one in series],
+            classes=[one.service_class for one in series],
+            position=held,
+            quantity=quantity,
+            expected=np.maximum(uncovered - quantity[:, None], 0.0).mean(axis=1),
+            lead_days=np.array([one.terms.lead_time_mean for one in series]),
+            per_day=np.array([one.demand.per_day for one in series]),
+        ),
+    )
 
 
 def _budget_fitted(settings: PlanningSettings, lines: list[Line]) -> policy.BudgetPlan:
@@ -269,8 +330,11 @@ def _suggestion_row(
 
 @transaction.atomic
 def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanResult:
-    """Suggest an order for every series of ``run`` below its order-up-to level. The
-    proposed suggestions of earlier runs are superseded; approved and rejected ones stay.
+    """Suggest an order for every series of ``run`` below its order-up-to level, the
+    expected units short scaled by what the store's past orders left short against what they
+    expected (`planning.calibration`: settled first, today's orders kept once per review
+    period). The proposed suggestions of earlier runs are superseded; approved and rejected
+    ones stay.
     With a budget, the orders worth most per currency unit are kept and the rest are marked
     as cut by the budget (still shown, quantity unchanged, for the merchant to see)."""
     if run.status != ForecastRun.Status.SUCCEEDED:
@@ -280,8 +344,11 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
     _keep_classes(merchant, classes)
     positions = Positions(latest_stock(merchant), open_orders(merchant))
     series = _series(merchant, run, settings, classes)
-    levels = _store_wide_levels(merchant, settings, series, positions)
-    lines = _lines(settings, series, levels, positions)
+    calibration.settle(merchant=merchant, through=run.history_end or timezone.localdate())
+    scale = calibration.learnt_scale(merchant)
+    levels = _store_wide_levels(merchant, settings, series, positions, scale)
+    lines = _lines(settings, series, levels, positions, scale)
+    _record(merchant, run, series, positions, lines)
     plan = _budget_fitted(settings, lines)
     cut = set(plan.cut)
     deferred = _supersede(merchant)

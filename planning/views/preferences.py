@@ -37,6 +37,7 @@ class PlanningSettingsView(MerchantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", self.form())
         context["endpoints"] = selectors.webhook_endpoints(merchant=self.merchant)
+        context["calibration"] = selectors.shortfall_calibration(merchant=self.merchant)
         context["new_secret"] = self.request.session.pop("webhook_secret", None)
         return context
 

@@ -57,7 +57,7 @@ class ReplayPoliciesTests(TestCase):
         self.assertIn("min_max", result.outcomes)
         self.assertIn("seasonal_naive 0.98", result.outcomes)
 
-    def test_as_planned_is_the_plan_without_the_calibration_from_the_same_forecasts(self):
+    def test_as_planned_per_sku_learns_its_scale_without_the_fill_accounts(self):
         values = steady_panel()
         kwargs = {"days": 84, "warm_up": 28, "review": 7, "levels": (0.9,), "paths": 200}
         both = replay.replay_policies(
@@ -67,23 +67,26 @@ class ReplayPoliciesTests(TestCase):
             values, plain_terms(6), dict(BASELINES), calibrate=False, **kwargs
         )
         calibrated = replay.replay_policies(values, plain_terms(6), dict(BASELINES), **kwargs)
-        for source in ("shelfcast", replay.PER_SKU):
-            with self.subTest(source):
-                self.assertEqual(
-                    both.outcomes[f"{source} {replay.AS_PLANNED} 0.90"].figures(),
-                    plain.outcomes[f"{source} 0.90"].figures(),
-                )
+        for source in ("shelfcast", replay.PER_SKU, "seasonal_naive"):
+            with self.subTest(source):  # the calibrated policies are the same either way
                 self.assertEqual(
                     both.outcomes[f"{source} 0.90"].figures(),
                     calibrated.outcomes[f"{source} 0.90"].figures(),
                 )
-        # the calibration moves what is ordered: the two are not the same policy here
+        planned = both.outcomes[f"{replay.PER_SKU} {replay.AS_PLANNED} 0.90"].figures()
+        # as planned, the per-SKU policy is neither the calibrated one (with fill accounts)
+        # nor the one without calibration
+        self.assertNotEqual(planned, calibrated.outcomes[f"{replay.PER_SKU} 0.90"].figures())
+        self.assertNotEqual(planned, plain.outcomes[f"{replay.PER_SKU} 0.90"].figures())
+        # the calibration moves what is ordered store-wide too
         self.assertNotEqual(
             calibrated.outcomes["shelfcast 0.90"].figures(),
             plain.outcomes["shelfcast 0.90"].figures(),
         )
+        # the store-wide policy is the plan's as it stands: no second replay of it
+        self.assertNotIn(f"shelfcast {replay.AS_PLANNED} 0.90", both.outcomes)
         self.assertNotIn(f"seasonal_naive {replay.AS_PLANNED} 0.90", both.outcomes)
-        self.assertNotIn(f"shelfcast {replay.AS_PLANNED} 0.90", calibrated.outcomes)
+        self.assertNotIn(f"{replay.PER_SKU} {replay.AS_PLANNED} 0.90", calibrated.outcomes)
 
     def test_the_future_is_not_seen(self):
         values = steady_panel()

@@ -3,20 +3,21 @@ supplier), alert limits and the digest, in the portal and the API; webhooks in t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
 from django.db.models import Q
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.errors import DomainError
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from planning import services
 from planning.forms import CLASSES, PlanningSettingsForm
-from planning.models import PlanningSettings, WebhookEndpoint
+from planning.models import PlanningSettings, ShortfallRecord, WebhookEndpoint
 from tests import factories
 
 
@@ -235,6 +236,30 @@ class PercentInputTests(TestCase):
         refused = self.client.post(url, self.data(level_AX="150"))
         self.assertContains(refused, "Enter a percentage from 50% to 99.9%.", status_code=400)
         self.assertContains(refused, 'name="level_AX" value="150"', status_code=400)
+
+    def test_the_page_says_what_the_plan_learnt_from_its_past_orders(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:settings", args=["shop"])
+        self.assertContains(self.client.get(url), "No review period has passed")
+        with tenant_context(self.merchant):
+            reviews = [({"AX": 6.0}, {"AX": 20.0}), ({"BZ": 4.0}, {"BZ": 10.0})]
+            for week, (expected, actual) in enumerate(reviews):
+                made_on = dt.date(2024, 5, 1) + dt.timedelta(days=7 * week)
+                ShortfallRecord.objects.create(
+                    merchant=self.merchant, made_on=made_on, review_days=7,
+                    settles_on=made_on + dt.timedelta(days=14), expected=expected,
+                    actual=actual, settled_at=timezone.now(),
+                )  # fmt: skip
+        page = self.client.get(url)
+        self.assertNotContains(page, "No review period has passed")
+        # two reviews, 10 units expected short and 30 left: (30 + 10) / (10 + 10) = 2; per
+        # class, one review each: AX (20 + 12) / (6 + 12), BZ (10 + 8) / (4 + 8)
+        self.assertContains(page, "Review periods learnt from: 2.")
+        self.assertContains(page, "left 2.00 times the units short")
+        self.assertContains(page, "AX 1.78, BZ 1.50.")
+        self.owner.language = "zh-hans"
+        self.owner.save(update_fields=["language"])
+        self.assertContains(self.client.get(url), "缺货数量是预测预期的 2.00 倍")
 
     def test_the_store_settings_take_the_target_service_level_in_percent(self):
         self.client.force_login(self.owner)

@@ -11,6 +11,7 @@ from django.test import SimpleTestCase
 from scipy import stats
 
 from forecasting.quantiles import LEVELS
+from planning import calibration
 from planning.replays import replay, shortfalls
 
 
@@ -55,7 +56,7 @@ class ShortfallsTests(SimpleTestCase):
         learnt.record(0, np.array([5.0]), np.array([0.0]), np.array([1.0]))
         # two reviews' worth of expected shortfall counted as met: (4 + 2) / (1 + 2)
         self.assertAlmostEqual(learnt.scale(9)[0], 2.0)
-        self.assertLessEqual(learnt.scale(9)[0], shortfalls.BOUNDS[1])
+        self.assertLessEqual(learnt.scale(9)[0], calibration.BOUNDS[1])
 
     def test_each_group_learns_its_own_scale(self):
         # two series selling a unit a day; the first's orders leave 4 units short where 1 was
@@ -65,7 +66,7 @@ class ShortfallsTests(SimpleTestCase):
             groups=np.array(["lumpy", "smooth"], dtype=object),
         )  # fmt: skip
         learnt.record(0, np.array([5.0, 5.0]), np.array([0.0, 7.0]), np.array([1.0, 1.0]))
-        np.testing.assert_allclose(learnt.scale(9), [4.0, shortfalls.BOUNDS[0]])
+        np.testing.assert_allclose(learnt.scale(9), [4.0, calibration.BOUNDS[0]])
         # one group for the store: (4 + 0) / (1 + 1) for both
         learnt.groups = None
         np.testing.assert_allclose(learnt.scale(9), [2.0, 2.0])

@@ -1,0 +1,45 @@
+"""What the plan's orders were expected to leave short beside what they did: the record the
+plan's calibration learns from (`planning.calibration`)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from accounts.tenancy import TenantOwned
+
+
+class ShortfallRecord(TenantOwned):
+    """One review's plan, kept until the review period after its slowest order's arrival has
+    passed: per series, the position it was planned from, the order chosen (nothing where no
+    order was needed), the units that order was expected to leave short (before calibration),
+    the lead time it was planned on and the forecast's mean daily demand. Once the sales are
+    in it is settled: per service class, the units expected short and the units the same
+    orders would have left short against the demand that came, and the per-series columns are
+    dropped."""
+
+    made_on = models.DateField(help_text="The day the orders were planned for.")
+    settles_on = models.DateField(
+        help_text="The first day after the review period that follows the slowest arrival."
+    )
+    review_days = models.PositiveSmallIntegerField()
+    series = models.JSONField(
+        default=dict, blank=True, help_text="Column -> one value per series, until settled."
+    )
+    expected = models.JSONField(
+        default=dict, blank=True, help_text="Service class -> units expected short."
+    )
+    actual = models.JSONField(
+        default=dict, blank=True, help_text="Service class -> units the orders left short."
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-made_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "made_on"], name="shortfall_record_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Shortfall record of {self.made_on}"
