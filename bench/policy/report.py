@@ -59,11 +59,11 @@ def report(args, result, cover, *, label: str, series: int) -> None:
     from planning.replays import replay
 
     sources = ("shelfcast", replay.PER_SKU, "seasonal_naive")
-    # beside the calibrated policies, the same as the nightly plan runs them (when replayed)
+    # beside the per-SKU policy, the same as the nightly plan runs it (when replayed)
     planned = tuple(
-        f"{source} {replay.AS_PLANNED}"
-        for source in ("shelfcast", replay.PER_SKU)
-        if result.name(f"{source} {replay.AS_PLANNED}", TARGET) in result.outcomes
+        name
+        for name in (f"{replay.PER_SKU} {replay.AS_PLANNED}",)
+        if result.name(name, TARGET) in result.outcomes
     )
     results = {
         (source, level): result.outcomes[result.name(source, level)]
@@ -75,8 +75,9 @@ def report(args, result, cover, *, label: str, series: int) -> None:
     calibration(results, result.classes, ("shelfcast", replay.PER_SKU, *planned))
     ours = [(level, results[("shelfcast", level)]) for level in LEVELS_TO_TRACE]
     rows = equal_fill(ours, results, fair, cover, result.classes)
-    if planned:
-        as_planned(rows, results, fair, planned)
+    for row, level in zip(rows, LEVELS_TO_TRACE, strict=True):
+        for name in planned:  # the per-SKU policy's fill as the nightly plan runs it
+            row["per_sku_as_planned_realised"] = round(results[(name, level)].fill_rate, 4)
     curves = [
         Curve(name, curve(results[(source, level)] for level in LEVELS_TO_TRACE),
               [f"target {level:.0%}" for level in LEVELS_TO_TRACE])
@@ -208,28 +209,6 @@ def equal_fill(ours, results, fair, cover, classes: np.ndarray) -> list[dict]:
         }
         for (level, outcome), at_fair, at_cover in zip(ours, fair_at, cover_at, strict=True)
     ]
-
-
-def as_planned(rows: list[dict], results, fair, planned: tuple[str, ...]) -> None:
-    """Print the inventory the store-wide policy saves at equal realised fill as the
-    nightly plan runs it (without the calibration), and add its figures, and the per-SKU
-    policy's fill as planned, to the JSON's rows. ``planned``: the two sources' names."""
-    store, per_sku = planned
-    print(
-        "\nThe same, as the nightly plan runs the store-wide policy (without the calibration), "
-        "against min/max done properly:"
-    )
-    ours = [(level, results[(store, level)]) for level in LEVELS_TO_TRACE]
-    fair_at = baselines.at_equal_fill(
-        ours, curve(o for _z, o in fair), name="min/max", least_cut=INVENTORY_CUT_TARGET
-    )
-    for row, (level, outcome), at_fair in zip(rows, ours, fair_at, strict=True):
-        row["as_planned_realised"] = round(outcome.fill_rate, 4)
-        row["as_planned_inventory"] = round(outcome.average_inventory_value, 2)
-        row["as_planned_baseline_inventory_at_same_fill"] = (
-            None if at_fair is None else round(at_fair, 2)
-        )
-        row["per_sku_as_planned_realised"] = round(results[(per_sku, level)].fill_rate, 4)
 
 
 def write_json(args, rows: list[dict]) -> None:
