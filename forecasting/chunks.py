@@ -10,7 +10,8 @@ run (under the run row's lock, so exactly one does) and queues what follows a ni
 
 SKUs are ordered by category before they are split, so that new products find their
 similar established products (`forecasting.embeddings`) within their own chunk; each chunk
-asks its own products whether borrowing from them helps (`forecasting.borrowing`).
+asks its own products whether borrowing from them helps (`forecasting.borrowing`). A forecast
+of a chunk is explained from its chunk's history (`chunk_history`), as it was made.
 """
 
 from __future__ import annotations
@@ -115,10 +116,7 @@ def chunk_execute(*, merchant: Merchant, chunk_id: int, claimant: str = ""):
         return None
     clock = night.Clock()
     with transaction.atomic(), tenant_context(merchant):
-        calendar = {dt.date.fromisoformat(day): sold for day, sold in chunk.calendar.items()}
-        history = history_reads.load_history(
-            merchant, sku_ids=chunk.sku_ids, calendar=calendar or None
-        )
+        history = chunk_history(merchant, chunk)
     clock.lap("read")
     forecast = night.forecast_history(merchant, run, history, clock)
     with transaction.atomic(), tenant_context(merchant):
@@ -134,6 +132,21 @@ def chunk_execute(*, merchant: Merchant, chunk_id: int, claimant: str = ""):
     _finish_run(merchant, run.pk, history, forecast.version)
     with tenant_context(merchant):
         return ForecastChunk.objects.for_merchant(merchant).get(pk=chunk.pk)
+
+
+def chunk_history(merchant: Merchant, chunk: ForecastChunk) -> history_reads.History:
+    """The history of the chunk's SKUs on the store's calendar as the run read it."""
+    calendar = {dt.date.fromisoformat(day): sold for day, sold in chunk.calendar.items()}
+    return history_reads.load_history(merchant, sku_ids=chunk.sku_ids, calendar=calendar or None)
+
+
+def chunks_by_sku(merchant: Merchant, run: ForecastRun) -> dict[int, ForecastChunk]:
+    """Each SKU of a run made in chunks, with its chunk (empty for a run made whole)."""
+    return {
+        sku: chunk
+        for chunk in ForecastChunk.objects.for_merchant(merchant).filter(run=run)
+        for sku in chunk.sku_ids
+    }
 
 
 def _finish_run(merchant: Merchant, run_id: int, history, version) -> None:

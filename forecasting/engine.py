@@ -20,7 +20,7 @@ from accounts.tenancy import tenant_context
 from core import runs
 from forecasting import chunks, explanations, job_texts, night, selection, services
 from forecasting import history as history_reads
-from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.models import ForecastChunk, ForecastRun, SeriesForecast
 from forecasting.selection import TRANSFORMER
 
 
@@ -82,21 +82,35 @@ def forecast_run_execute(
 
 @dataclass(frozen=True)
 class _Explaining:
-    """What explaining a run's forecasts needs, read once for many: the store's history as
-    the run saw it, the run's candidates, and the days ahead the run forecast as closed."""
+    """What explaining a run's forecasts needs, read once for many: the history as the run
+    saw it (the store's, or the chunk's where the run was made in chunks), the run's
+    candidates on it, and the days ahead the run forecast as closed."""
 
     history: history_reads.History
     candidates: dict
     closed: np.ndarray
 
 
-def _explaining(merchant: Merchant, run: ForecastRun) -> _Explaining:
+def _explaining(
+    merchant: Merchant, run: ForecastRun, chunk: ForecastChunk | None = None
+) -> _Explaining:
+    """The context of a run's forecasts, or of one chunk's: the candidates are built on
+    the same series as the night built them (the similar products, the check of borrowing
+    and the fan's levels are the chunk's own)."""
     with transaction.atomic(), tenant_context(merchant):
-        history = history_reads.load_history(merchant)
+        if chunk is None:
+            history = history_reads.load_history(merchant)
+        else:
+            history = chunks.chunk_history(merchant, chunk)
         if run.history_end is not None:
             history = history_reads.through(history, run.history_end)
         candidates = night.candidates_for(merchant, history, run.horizon, run=run).served
     return _Explaining(history, candidates, history_reads.closed_days_ahead(history, run.horizon))
+
+
+def _chunk_of(merchant: Merchant, forecast: SeriesForecast) -> ForecastChunk | None:
+    with transaction.atomic(), tenant_context(merchant):
+        return chunks.chunks_by_sku(merchant, forecast.run).get(forecast.sku_id)
 
 
 def series_forecast_explain(
@@ -107,7 +121,7 @@ def series_forecast_explain(
     other products to borrow from, so that it explains the very number the page shows."""
     if forecast.explanation:
         return forecast.explanation
-    context = context or _explaining(merchant, forecast.run)
+    context = context or _explaining(merchant, forecast.run, _chunk_of(merchant, forecast))
     key = (forecast.sku_id, forecast.location_id)
     if key not in context.history.keys:
         raise DomainError("This SKU has no sales history to explain a forecast with.")
@@ -156,7 +170,13 @@ def explain_forecasts(*, merchant: Merchant, run: ForecastRun, sku_ids: list[int
         )
     if not forecasts:
         return 0
-    context = _explaining(merchant, run)
+    with transaction.atomic(), tenant_context(merchant):
+        by_sku = chunks.chunks_by_sku(merchant, run)
+    contexts: dict[int | None, _Explaining] = {}  # per chunk (None: a run made whole)
     for forecast in forecasts:
-        series_forecast_explain(merchant=merchant, forecast=forecast, context=context)
+        chunk = by_sku.get(forecast.sku_id)
+        key = None if chunk is None else chunk.pk
+        if key not in contexts:
+            contexts[key] = _explaining(merchant, run, chunk)
+        series_forecast_explain(merchant=merchant, forecast=forecast, context=contexts[key])
     return len(forecasts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from django.conf import settings
@@ -121,6 +121,8 @@ def load_history(
         return History([], [], empty, empty, empty.astype(bool))
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     rows.offset -= (first - EPOCH).days
+    # a calendar read earlier (a chunk's, kept with it) ends before sales that came since
+    rows = rows.within(len(days))
     # one row per (SKU, location), in that order; every sales row lands in its cell at once
     pairs = (rows.sku.astype(np.int64) << 32) | rows.location.astype(np.int64)
     unique, series = np.unique(pairs, return_inverse=True)
@@ -172,6 +174,13 @@ class SalesRows:
     price: np.ndarray  # NaN where unknown
     stock_out: np.ndarray
     promoted: np.ndarray
+
+    def within(self, days: int) -> SalesRows:
+        """The rows whose offset lies in [0, ``days``)."""
+        keep = (self.offset >= 0) & (self.offset < days)
+        if keep.all():
+            return self
+        return SalesRows(*(getattr(self, column.name)[keep] for column in fields(self)))
 
 
 # The database packs each sales row into fixed-size big-endian binary (units in thousandths and

@@ -8,7 +8,7 @@ from decimal import Decimal
 from unittest import mock
 
 import numpy as np
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
@@ -151,3 +151,88 @@ class SimilarProductsExplainedTests(TestCase):
             forecast.model = "ensemble"  # a name an earlier release served
             with self.assertRaisesMessage(DomainError, "(ensemble) that is no longer served"):
                 engine.series_forecast_explain(merchant=self.merchant, forecast=forecast)
+
+
+class ChunkedStoreExplainedTests(TestCase):
+    """A store forecast in chunks: each chunk asks its own products whether borrowing helps,
+    and a forecast's explanation is made from its chunk, as the forecast was."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = MerchantFactory()
+        location = LocationFactory(merchant=cls.merchant)
+        families = {
+            "A": ["RED HEART T-LIGHT HOLDER", "WHITE HANGING HEART T-LIGHT HOLDER",
+                  "PINK HEART CANDLE HOLDER"],
+            "B": ["GARDEN HOSE 25M", "GARDEN HOSE 20M", "GARDEN HOSE 30M"],
+        }  # fmt: skip
+        cls.skus = {
+            category: [
+                SKUFactory(
+                    merchant=cls.merchant, code=f"{category}{i}", name=name, category=category
+                )
+                for i, name in enumerate(names)
+            ]
+            for category, names in families.items()
+        }
+        rng = np.random.default_rng(3)
+        start = dt.date(2024, 1, 1)
+        rows = [
+            SalesDay(merchant=cls.merchant, sku=sku, location=location,
+                     date=start + dt.timedelta(days=day), units=Decimal(int(rng.poisson(6))))
+            for skus in cls.skus.values()
+            for index, sku in enumerate(skus)
+            for day in range(120)
+            if index > 0 or day >= 110  # the first of each family was launched ten days ago
+        ]  # fmt: skip
+        with tenant_context(cls.merchant):
+            SalesDay.objects.bulk_create(rows)
+        cls.hoses = {(sku.pk, location.pk) for sku in cls.skus["B"]}
+
+    def verdict(self, keys, *args, **kwargs) -> borrowing.Verdict:
+        """Borrowing helps where the products checked are the heart holders, not the hoses."""
+        self.checked.append(set(keys))
+        return borrowing.Verdict(not self.hoses & set(keys), 40, (0.5, 0.5), (0.4, 0.6))
+
+    def test_each_forecast_is_explained_from_its_chunk_as_it_was_made(self):
+        self.checked = []
+        with tenant_context(self.merchant):
+            run = ForecastRun.objects.create(merchant=self.merchant, horizon=28)
+        with (
+            override_settings(FORECAST_CHUNK_SKUS=3),
+            mock.patch.object(borrowing, "borrowing_verdict", side_effect=self.verdict),
+            mock.patch("forecasting.night.follow_up"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        with tenant_context(self.merchant):
+            self.assertEqual(run.chunks.count(), 2)
+        night_checks = len(self.checked)
+        self.assertEqual(night_checks, 2)  # one check per chunk, of its own products
+        with tenant_context(self.merchant):  # sales that came after the night
+            SalesDay.objects.create(
+                merchant=self.merchant,
+                sku=self.skus["B"][1],
+                location_id=next(iter(self.hoses))[1],
+                date=dt.date(2024, 1, 1) + dt.timedelta(days=121),
+                units=Decimal(9),
+            )
+        explained = {}
+        with mock.patch.object(borrowing, "borrowing_verdict", side_effect=self.verdict):
+            for category in ("A", "B"):
+                with tenant_context(self.merchant):
+                    forecast = SeriesForecast.objects.for_merchant(self.merchant).get(
+                        run=run, sku=self.skus[category][0]
+                    )
+                    explanation = engine.series_forecast_explain(
+                        merchant=self.merchant, forecast=forecast
+                    )
+                median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
+                self.assertAlmostEqual(explanation["forecast"], float(median), places=2)
+                explained[category] = [group["key"] for group in explanation["groups"]]
+        # asked again of the same products as the night: the hearts' chunk borrowed and its
+        # new product's explanation shows it; the hoses' chunk did not (the whole store, hoses
+        # included, would have refused the hearts too)
+        self.assertEqual(self.checked[night_checks:], self.checked[:night_checks])
+        self.assertIn("similar", explained["A"])
+        self.assertNotIn("similar", explained["B"])
