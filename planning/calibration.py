@@ -47,6 +47,19 @@ def shortfall_ratio(
     return float(np.clip((actual + prior_units) / (expected + prior_units), *BOUNDS))
 
 
+def calibrated_target(target: float, scale: float) -> float:
+    """The fill rate to plan a series for so that, its expected units short being ``scale``
+    times too few (or too many), it serves ``target``: the allowance 1 - target shrinks (or
+    grows) by the scale."""
+    return 1.0 - (1.0 - target) / scale
+
+
+def calibrated_fill(fill: float, scale: float) -> float:
+    """The fill rate an order expected to serve ``fill`` before calibration serves once its
+    expected units short are ``scale`` times as many (`calibrated_target` the other way)."""
+    return float(min(max(1.0 - (1.0 - fill) * scale, 0.0), 1.0))
+
+
 @dataclass(frozen=True)
 class Scale:
     """What the expected units short are multiplied by: ``overall`` where one target is

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from forecasting.models import SeriesForecast
-from planning import policy
+from planning import calibration, policy
 from planning.models import ReorderSuggestion
 
 ZERO = Decimal("0")
@@ -112,6 +112,8 @@ def fill_rate(
         return None
     before = float(position(suggestion))
     value = policy.fill_rate(drawn, before + float(quantity), before)
+    # read with the scale on expected units short the line was planned with
+    value = calibration.calibrated_fill(value, float(suggestion.shortfall_scale))
     return Decimal(str(round(value, 6))).quantize(Decimal("0.0001"))
 
 

@@ -26,7 +26,8 @@ class ReorderSuggestionSerializer(serializers.ModelSerializer):
             "target_fill_rate", "on_hand", "on_order", "committed", "lead_time_days",
             "lead_demand", "cycle_demand", "safety_stock", "reorder_point", "order_up_to",
             "needed", "pack_size", "moq", "suggested_quantity", "quantity", "unit_cost", "cost",
-            "expected_fill_rate", "days_of_cover", "value", "cut_by_budget", "limit", "reason",
+            "expected_fill_rate", "shortfall_scale", "days_of_cover", "value", "cut_by_budget",
+            "limit", "reason",
             "deferred_until", "decided_at", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields

@@ -112,6 +112,13 @@ class ReorderSuggestion(TenantOwned):
         null=True, blank=True, help_text="The review period the order covers, in days."
     )
     lead_time_std_days = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    shortfall_scale = models.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        default=Decimal("1"),
+        help_text="What the expected units short were multiplied by, learnt from the store's "
+        "past orders (planning.calibration); the expected fill rate is read with it.",
+    )
     daily_demand = models.DecimalField(
         max_digits=16,
         decimal_places=6,

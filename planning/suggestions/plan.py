@@ -74,6 +74,7 @@ class Line:
 
     series: Series
     suggestion: policy.Suggestion
+    shortfall_scale: float = 1.0  # what its expected units short were multiplied by
 
 
 @dataclass(frozen=True)
@@ -183,13 +184,6 @@ def _store_wide_levels(
     return list(held + quantities)
 
 
-def calibrated_target(target: float, scale: float) -> float:
-    """The fill rate to plan a series for so that, its expected units short being ``scale``
-    times too few (or too many), it serves ``target``: the allowance 1 - target shrinks (or
-    grows) by the scale."""
-    return 1.0 - (1.0 - target) / scale
-
-
 def _lines(
     settings: PlanningSettings,
     series: list[Series],
@@ -197,28 +191,32 @@ def _lines(
     positions: Positions,
     scale: calibration.Scale,
 ) -> list[Line]:
-    """The series that need an order, each with its suggestion; a store-wide level sets the
-    target the line is then said to aim at. Where each class aims at its own target, the
-    series is planned for the target its class's calibration asks for (`calibrated_target`)
-    and the line says the class's target."""
+    """The series that need an order, each with its suggestion and the scale on its
+    expected units short (`planning.calibration`): the store's where a store-wide level was
+    set (the line is then said to aim at the fill rate that level gives), its class's where
+    each class aims at its own target (the series is planned for the target the scale asks
+    for, `calibration.calibrated_target`, and the line says the class's). The expected fill
+    rate is read with the scale."""
     found = []
     for one, level in zip(series, levels, strict=True):
         here = positions.of(one.key)
+        learnt = scale.overall if level is not None else scale.of_class(one.service_class)
         suggestion = policy.suggest(
             one.demand,
             one.terms,
             on_hand=here.on_hand,
             on_order=positions.ordered(one.key),
             committed=here.committed,
-            target=calibrated_target(one.target, scale.of_class(one.service_class)),
+            target=calibration.calibrated_target(one.target, learnt),
             order_up_to=level,
             overstock_days=float(settings.overstock_days),
         )
         if suggestion.quantity <= 0:
             continue
         if level is not None:
-            one = replace(one, target=suggestion.levels.target)
-        found.append(Line(one, suggestion))
+            one = replace(one, target=calibration.calibrated_fill(suggestion.levels.target, learnt))
+        fill = calibration.calibrated_fill(suggestion.expected_fill_rate, learnt)
+        found.append(Line(one, replace(suggestion, expected_fill_rate=fill), learnt))
     return found
 
 
@@ -324,6 +322,7 @@ def _suggestion_row(
         limit=suggestion.limit,
         review_days=terms.review_days,
         lead_time_std_days=to_decimal(terms.lead_time_std, Decimal("0.01")),
+        shortfall_scale=to_decimal(line.shortfall_scale, Decimal("0.0001")),
         daily_demand=to_decimal(one.demand.per_day, Decimal("0.000001")),
     )
 

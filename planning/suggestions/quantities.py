@@ -111,7 +111,7 @@ def _fill_rates_refresh(merchant: Merchant, pks: list[int]) -> list[ReorderSugge
         .only(
             "pk", "merchant", "forecast_run_id", "sku_id", "location_id", "quantity",
             "on_hand", "on_order", "committed", "lead_time_days", "lead_time_std_days",
-            "review_days",
+            "review_days", "shortfall_scale",
         )
     )  # fmt: skip
     rates = outcomes.fill_rates(merchant, edited, paths=policy.PLAN_PATHS)

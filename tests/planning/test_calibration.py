@@ -12,9 +12,9 @@ from django.test import SimpleTestCase, TestCase
 
 from accounts.tenancy import tenant_context
 from forecasting.quantiles import LEVELS
-from planning import calibration, services
+from planning import calibration, outcomes, policy, services
+from planning.calibration import calibrated_target
 from planning.models import ReorderSuggestion, ShortfallRecord
-from planning.suggestions.plan import calibrated_target
 from tests import factories
 
 END = dt.date(2024, 6, 30)
@@ -154,7 +154,13 @@ class PlanCalibrationTests(TestCase):
         plain = self.plan(self.forecast_run(END + dt.timedelta(days=14)))
         for code in ("ONE", "TWO"):
             self.assertGreater(calibrated[code].quantity, plain[code].quantity)
-            self.assertGreater(calibrated[code].target_fill_rate, plain[code].target_fill_rate)
+            self.assertEqual(calibrated[code].shortfall_scale, Decimal("4"))
+            self.assertEqual(plain[code].shortfall_scale, Decimal("1"))
+        # either way each line says the fill rate it is expected to serve, read with the
+        # scale it was planned with: the store's target
+        for lines in (calibrated, plain):
+            targets = [float(line.target_fill_rate) for line in lines.values()]
+            self.assertAlmostEqual(sum(targets) / 2, 0.9, delta=0.01)
 
     def test_orders_that_left_less_short_than_expected_make_it_order_less(self):
         self.plan(self.first)
@@ -225,7 +231,24 @@ class PlanCalibrationTests(TestCase):
             self.assertEqual(calibrated[code].target_fill_rate, Decimal("0.9"))
             self.assertEqual(plain[code].target_fill_rate, Decimal("0.9"))
             self.assertGreater(calibrated[code].quantity, plain[code].quantity)
-            self.assertGreater(calibrated[code].expected_fill_rate, plain[code].expected_fill_rate)
+            self.assertEqual(calibrated[code].shortfall_scale, Decimal("1.6667"))
+            # the expected fill rate is read with the scale: the class's target either way
+            for line in (calibrated[code], plain[code]):
+                self.assertAlmostEqual(float(line.expected_fill_rate), 0.9, delta=0.01)
+            # and so is it when the planner changes the quantity
+            with tenant_context(self.merchant):
+                again = outcomes.outcome(
+                    calibrated[code], calibrated[code].quantity, paths=policy.PLAN_PATHS
+                )
+                more = outcomes.outcome(
+                    calibrated[code], calibrated[code].quantity + 20, paths=policy.PLAN_PATHS
+                )
+            self.assertAlmostEqual(
+                float(again.expected_fill_rate),
+                float(calibrated[code].expected_fill_rate),
+                delta=0.001,
+            )
+            self.assertGreater(more.expected_fill_rate, again.expected_fill_rate)
 
     def test_only_the_last_settled_reviews_are_kept(self):
         settled_at = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
