@@ -15,6 +15,7 @@ from planning.models import (
     PolicyReplay,
     PromotionPlan,
     ReorderSuggestion,
+    ShortfallRecord,
     SkuClass,
     SuggestionBulkAction,
     WebhookDelivery,
@@ -97,6 +98,17 @@ def _promotion_plan(world: World) -> dict:
         "target_date": day + dt.timedelta(days=55),
         "estimate_source": world.marker,
         **figures,
+    }
+
+
+@builds_from(ShortfallRecord)
+def _shortfall_record(world: World) -> dict:
+    made_on = dt.date(2024, 6, 1)
+    return {
+        "made_on": made_on,
+        "settles_on": made_on + dt.timedelta(days=14),
+        "review_days": 7,
+        "series": {"sku": [world.objects[SKU].pk], "quantity": [12.0]},
     }
 
 

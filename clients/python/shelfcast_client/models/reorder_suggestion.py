@@ -46,6 +46,8 @@ class ReorderSuggestion:
         unit_cost (str):
         cost (str):
         expected_fill_rate (str):
+        shortfall_scale (str): What the expected units short were multiplied by, learnt from the store's past orders
+            (planning.calibration); the expected fill rate is read with it.
         days_of_cover (None | str):
         value (str): Margin protected from lost sales minus holding cost, per review.
         cut_by_budget (bool):
@@ -87,6 +89,7 @@ class ReorderSuggestion:
     unit_cost: str
     cost: str
     expected_fill_rate: str
+    shortfall_scale: str
     days_of_cover: None | str
     value: str
     cut_by_budget: bool
@@ -147,6 +150,8 @@ class ReorderSuggestion:
         cost = self.cost
 
         expected_fill_rate = self.expected_fill_rate
+
+        shortfall_scale = self.shortfall_scale
 
         days_of_cover: None | str
         days_of_cover = self.days_of_cover
@@ -213,6 +218,7 @@ class ReorderSuggestion:
                 "unit_cost": unit_cost,
                 "cost": cost,
                 "expected_fill_rate": expected_fill_rate,
+                "shortfall_scale": shortfall_scale,
                 "days_of_cover": days_of_cover,
                 "value": value,
                 "cut_by_budget": cut_by_budget,
@@ -279,6 +285,8 @@ class ReorderSuggestion:
         cost = d.pop("cost")
 
         expected_fill_rate = d.pop("expected_fill_rate")
+
+        shortfall_scale = d.pop("shortfall_scale")
 
         def _parse_days_of_cover(data: object) -> None | str:
             if data is None:
@@ -378,6 +386,7 @@ class ReorderSuggestion:
             unit_cost=unit_cost,
             cost=cost,
             expected_fill_rate=expected_fill_rate,
+            shortfall_scale=shortfall_scale,
             days_of_cover=days_of_cover,
             value=value,
             cut_by_budget=cut_by_budget,
