@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reordersuggestion',
             name='shortfall_scale',
-            field=models.DecimalField(decimal_places=4, default=Decimal('1'), help_text="What the expected units short were multiplied by, learnt from the store's past orders (planning.calibration); the expected fill rate is read with it.", max_digits=6),
+            field=models.DecimalField(decimal_places=4, default=Decimal('1'), help_text="What the expected units short were multiplied by, learnt from the store's past orders; the expected fill rate is read with it.", max_digits=6),
         ),
     ]

@@ -117,7 +117,7 @@ class ReorderSuggestion(TenantOwned):
         decimal_places=4,
         default=Decimal("1"),
         help_text="What the expected units short were multiplied by, learnt from the store's "
-        "past orders (planning.calibration); the expected fill rate is read with it.",
+        "past orders; the expected fill rate is read with it.",
     )
     daily_demand = models.DecimalField(
         max_digits=16,

@@ -46,8 +46,8 @@ class ReorderSuggestion:
         unit_cost (str):
         cost (str):
         expected_fill_rate (str):
-        shortfall_scale (str): What the expected units short were multiplied by, learnt from the store's past orders
-            (planning.calibration); the expected fill rate is read with it.
+        shortfall_scale (str): What the expected units short were multiplied by, learnt from the store's past orders;
+            the expected fill rate is read with it.
         days_of_cover (None | str):
         value (str): Margin protected from lost sales minus holding cost, per review.
         cut_by_budget (bool):
