@@ -23,9 +23,9 @@ from inventory.models import (
     StockLevel,
     SupplierItem,
 )
-
-CLASS_DAYS = 91  # history that sets a SKU's ABC and XYZ class
-NO_CLASS = "CZ"  # the class of a SKU without sales in the window
+from planning.positions.classes import CLASS_DAYS as CLASS_DAYS
+from planning.positions.classes import NO_CLASS as NO_CLASS
+from planning.positions.classes import classify
 
 
 @dataclass(frozen=True)
@@ -62,19 +62,7 @@ def service_classes(merchant: Merchant, today: dt.date) -> dict[int, str]:
     for sku, date, units, amount in sales.values_list("sku_id", "date", "units", "revenue"):
         revenue[sku] += float(amount or 0)
         weekly[sku][(today - date).days // 7] += float(units)
-    classes: dict[int, str] = {}
-    total = sum(revenue.values())
-    running = 0.0
-    for sku in sorted(revenue, key=lambda k: (-revenue[k], k)):
-        share = running / total if total > 0 else 1.0
-        running += revenue[sku]
-        abc = "A" if share < 0.8 else "B" if share < 0.95 else "C"
-        weeks = weekly[sku][: CLASS_DAYS // 7]
-        mean = weeks.mean()
-        variation = weeks.std() / mean if mean > 0 else np.inf
-        xyz = "X" if variation < 0.5 else "Y" if variation < 1.0 else "Z"
-        classes[sku] = abc + xyz
-    return classes
+    return classify(revenue, weekly)
 
 
 def latest_stock(merchant: Merchant) -> dict[tuple[int, int], Stock]:

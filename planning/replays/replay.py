@@ -30,6 +30,7 @@ from forecasting.selectors import (
     shock_correlation,
 )
 from planning import allocation, policy
+from planning.positions.classes import classes_of_panel
 from planning.replays import shortfalls, simulation
 
 HORIZON = 56
@@ -101,21 +102,25 @@ def replay_policies(
     bench keeps each review's forecasts to replay policy changes without forecasting again).
     With ``calibrate``, each policy's expected units short are scaled by what its earlier
     orders left short against what they expected (`planning.replays.shortfalls`), by the
-    nightly plan's own rule (`planning.calibration`), and every SKU of the per-SKU policy
-    keeps a fill account; ``calibrate=False`` replays the policies without either. Each of
+    nightly plan's own rule (`planning.calibration`): one scale store-wide, one per demand
+    class for the per-SKU policy, every SKU of which also keeps a fill account;
+    ``calibrate=False`` replays the policies without either. Each of
     ``min_max_safety`` adds a properly set min/max at that safety factor ("fair_min_max
     1.64", `simulation.fair_min_max_policy`): its curve is the baseline to compare with at
     equal fill rate. With ``calibrate`` and ``as_planned``, the per-SKU policy is also
-    replayed as the nightly plan runs it, with its class's scale and no fill account
+    replayed as the nightly plan runs it, with its service class's scale and no fill account
     ("shelfcast per-SKU as planned 0.95"), from the same forecasts; the store-wide policy
-    is the plan's as it stands. ``fill_accounts=False`` leaves the fill accounts out of the
-    calibrated per-SKU policy: every policy is then replayed as the plan runs it."""
+    is the plan's as it stands. ``fill_accounts=False`` replays the per-SKU policy itself
+    as the plan runs it (per service class, no fill accounts): every policy is then the
+    plan's."""
     series, length = values.shape
     start = length - days
     reviews = math.ceil(days / review)
     setup = _setup(terms, series, reviews, review, seed)
     on_hand = _starting_stock(values, terms, start, review)
     classes = demand_classes(values[:, :start], SEASON, HORIZON)
+    # the plan's per-class policy learns its scale per ABC/XYZ class, where its targets are set
+    service = classes_of_panel(values, terms.unit_price, start)
     sums, forecast_seconds = _drawn_sums(
         values,
         terms,
@@ -139,6 +144,7 @@ def replay_policies(
         min_max_safety=min_max_safety,
         calibrate=calibrate,
         classes=classes,
+        service_classes=service,
         as_planned=calibrate and as_planned,
         fill_accounts=fill_accounts,
     )
@@ -160,6 +166,7 @@ def _outcomes(
     min_max_safety: tuple[float, ...],
     calibrate: bool,
     classes: np.ndarray,
+    service_classes: np.ndarray | None = None,
     as_planned: bool = False,
     fill_accounts: bool = True,
 ) -> dict[str, simulation.Outcome]:
@@ -180,15 +187,18 @@ def _outcomes(
     for level in levels:
         for source, store_wide in (*((name, True) for name in SOURCES), (PER_SKU, False)):
             drawn = sums["shelfcast" if source == PER_SKU else source]
-            groups = None if store_wide else classes  # per class where each SKU holds it
+            # where each SKU holds the target: a scale per demand class beside the fill
+            # accounts, else per service class, as the plan learns it
+            planned = classes if service_classes is None else service_classes
             accounts = calibrate and fill_accounts and not store_wide
-            policies = {f"{source} {level:.2f}": (calibrate, accounts)}
+            groups = None if store_wide else classes if accounts else planned
+            policies = {f"{source} {level:.2f}": (calibrate, accounts, groups)}
             if as_planned and source == PER_SKU:
-                policies[f"{source} {AS_PLANNED} {level:.2f}"] = (True, False)
-            for name, (learn, account) in policies.items():
+                policies[f"{source} {AS_PLANNED} {level:.2f}"] = (True, False, planned)
+            for name, (learn, account, grouped) in policies.items():
                 learnt = None
                 if learn:
-                    learnt = shortfalls.Shortfalls(demand, setup.lead_days, review, groups)
+                    learnt = shortfalls.Shortfalls(demand, setup.lead_days, review, grouped)
                 outcomes[name] = replayed(
                     _ordering(
                         drawn,
