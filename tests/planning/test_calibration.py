@@ -32,27 +32,25 @@ class RatioTests(SimpleTestCase):
         self.assertEqual(calibration.shortfall_ratio(4.0, 5.0, 0), 1.0)
 
     def test_units_left_short_after_the_order_arrives(self):
-        demand = np.array([[3.0] * 10, [1.0] * 10])
-        short = calibration.units_left_short(
-            demand,
-            position=np.array([5.0, 5.0]),
-            quantity=np.array([10.0, 0.0]),
-            lead_days=np.array([2, 2]),
-            review_days=3,
-        )
-        # first: 6 sold in the lead time leaves nothing of 5; the next 3 days ask 9, the
-        # order of 10 covers them. Second: 2 sold leaves 3, which covers the next 3 days
-        np.testing.assert_allclose(short, [0.0, 0.0])
-        short = calibration.units_left_short(
-            demand,
-            position=np.array([5.0, 0.0]),
-            quantity=np.array([4.0, 1.0]),
-            lead_days=np.array([1, 4]),
-            review_days=3,
-        )
-        # first: 3 sold leaves 2; the next 3 days ask 9: 9 - 2 - 4 = 3 short.
-        # second: nothing left; days 4-6 ask 3, the order covers 1: 2 short
-        np.testing.assert_allclose(short, [3.0, 2.0])
+        demand = np.array([[3.0] * 10, [1.0] * 10])  # 3 a day, 1 a day; reviews of 3 days
+        cases = [
+            # 6 sold in the lead time leaves nothing of 5; the next 3 days ask 9, the order of
+            # 10 covers them. 2 sold leaves 3, which covers the next 3 days
+            ((5.0, 5.0), (10.0, 0.0), (2, 2), (0.0, 0.0)),
+            # 3 sold leaves 2; the next 3 days ask 9: 9 - 2 - 4 = 3 short. Nothing held; days
+            # 4-6 ask 3, the order covers 1: 2 short
+            ((5.0, 0.0), (4.0, 1.0), (1, 4), (3.0, 2.0)),
+        ]
+        for position, quantity, lead, short in cases:
+            with self.subTest(position=position, quantity=quantity, lead=lead):
+                found = calibration.units_left_short(
+                    demand,
+                    position=np.array(position),
+                    quantity=np.array(quantity),
+                    lead_days=np.array(lead),
+                    review_days=3,
+                )
+                np.testing.assert_allclose(found, short)
 
     def test_the_calibrated_target_shrinks_the_allowance_by_the_scale(self):
         self.assertAlmostEqual(calibrated_target(0.9, 2.0), 0.95)
