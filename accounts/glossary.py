@@ -30,7 +30,9 @@ TERMS: tuple[Term, ...] = (
         _(
             "Fill rate counts units: at 95%, 95 of every 100 units customers ask for are in "
             "stock. A higher target needs more safety stock, and each extra point costs more "
-            "than the last."
+            "than the last. After each review period the plan compares the units its orders "
+            "were expected to leave short with those they did, and corrects the next orders, "
+            "so that the fill rate you set is the one you get."
         ),
     ),
     Term(
