@@ -35,8 +35,9 @@ earlier orders left short against what they expected, one scale for the store
 (`planning.replays.shortfalls`), one per demand class for the per-SKU policy, whose every
 SKU also keeps a fill account (a SKU that whole packs held ahead of its target may leave more
 short at its next order). The nightly plan learns the same scale (`planning.calibration`) but
-keeps no fill accounts: the per-SKU policy is also replayed as it runs it, from the same
-forecasts ("as planned", in the calibration table and the JSON), and ``--no-calibration``
+keeps no fill accounts and learns the per-SKU policy's scale per ABC/XYZ service class: the
+per-SKU policy is also replayed as it runs it, from the same forecasts ("as planned", in the
+calibration table and the JSON), and ``--no-calibration``
 replays every policy without calibration; the calibration table prints each target's
 realised fill rate, store-wide and per demand class, with a verdict for the store and for
 each class of at least 30 SKUs: "met" only when every one of 80, 90, 95 and 98% is within 2
