@@ -127,13 +127,7 @@ def checked_similar_products(
     """The rows the store's sparse series borrow (`embeddings.similar_products`), none where
     its own products say borrowing does not help them (`borrowing_verdict`), with the
     verdict (None: nothing to borrow, nothing checked)."""
-    sparse, established = embeddings.sparse_rows(values), embeddings.established_rows(values)
-    if not sparse or not established:
-        return {}, None
-    vectors = embeddings.sku_vectors(
-        merchant, sorted({keys[row][0] for row in sparse + established})
-    )
-    borrowed = embeddings.borrowed_rows(keys, values, vectors, sparse, established)
+    borrowed, vectors = embeddings.similar_products(merchant, keys, values)
     if not borrowed:
         return {}, None
     verdict = borrowing_verdict(keys, values, vectors, forecast, horizon=horizon, season=season)

@@ -116,14 +116,16 @@ def established_rows(values: np.ndarray) -> list[int]:
 
 def similar_products(
     merchant: Merchant, keys: list[tuple[int, int]], values: np.ndarray
-) -> dict[int, np.ndarray]:
+) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
     """Per sparse series row: a (1, periods) past-only row, the summed demand of its most
-    similar established products at the same location (none where nothing is similar)."""
+    similar established products at the same location (none where nothing is similar); and
+    the text vectors of the sparse and established series' SKUs they were found by (the
+    check of borrowing reuses them, `forecasting.borrowing`)."""
     sparse, established = sparse_rows(values), established_rows(values)
     if not sparse or not established:
-        return {}
+        return {}, {}
     vectors = sku_vectors(merchant, sorted({keys[row][0] for row in sparse + established}))
-    return borrowed_rows(keys, values, vectors, sparse, established)
+    return borrowed_rows(keys, values, vectors, sparse, established), vectors
 
 
 def borrowed_rows(

@@ -43,7 +43,7 @@ class SimilarProductTests(TestCase):
         values[3] = 7.0
         keys = [(sku.pk, 1) for sku in self.skus]
         with tenant_context(self.merchant):
-            borrowed = embeddings.similar_products(self.merchant, keys, values)
+            borrowed, _vectors = embeddings.similar_products(self.merchant, keys, values)
             stored = SkuEmbedding.objects.for_merchant(self.merchant).count()
         self.assertEqual(list(borrowed), [0])
         np.testing.assert_allclose(borrowed[0][0], 8.0)  # the two heart holders, not the hose
@@ -58,7 +58,8 @@ class SimilarProductTests(TestCase):
         values[1, 100] = np.nan  # one lender's missing day: the other still sold
         keys = [(sku.pk, 1) for sku in self.skus]
         with tenant_context(self.merchant):
-            borrowed = embeddings.similar_products(self.merchant, keys, values)[0][0]
+            rows, _vectors = embeddings.similar_products(self.merchant, keys, values)
+        borrowed = rows[0][0]
         self.assertTrue(np.isnan(borrowed[6::7]).all())
         self.assertEqual(borrowed[100], 3.0)
         self.assertEqual(np.isnan(borrowed).sum(), len(range(6, days, 7)))
