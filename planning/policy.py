@@ -118,8 +118,14 @@ def uncovered(demand: Demand, position: float) -> np.ndarray:
     today leaves uncovered when sales that find no stock are lost: what is left when today's
     order arrives is max(position - D(L), 0), and the review period after it asks
     D(L+R) - D(L). The units short after an order q are then E[(uncovered - q)+]."""
-    review = np.maximum(demand.over_cycle - demand.over_lead, 0.0)
-    return review - np.maximum(position - demand.over_lead, 0.0)
+    return uncovered_units(demand.over_lead, demand.over_cycle, position)
+
+
+def uncovered_units(over_lead: np.ndarray, over_cycle: np.ndarray, position) -> np.ndarray:
+    """`uncovered` from the drawn sums themselves: one series' paths, or many series' rows
+    with a ``position`` per row (as a column)."""
+    review = np.maximum(over_cycle - over_lead, 0.0)
+    return review - np.maximum(position - over_lead, 0.0)
 
 
 def expected_short(

@@ -146,18 +146,32 @@ def _series(
     return found
 
 
-def _held(series: list[Series], positions: Positions) -> np.ndarray:
-    """Per series, the position it is planned from: on hand, less committed, plus on order."""
-    return np.array(
-        [positions.of(one.key).available + positions.ordered(one.key) for one in series]
-    )
+@dataclass(frozen=True)
+class Drawn:
+    """Every series' drawn sums as rows (series, paths), with the position each is planned
+    from (on hand, less committed, plus on order): stacked once for the store-wide choice
+    and the shortfall record."""
+
+    held: np.ndarray
+    over_lead: np.ndarray
+    over_cycle: np.ndarray
+
+    @classmethod
+    def of(cls, series: list[Series], positions: Positions) -> Drawn:
+        return cls(
+            held=np.array(
+                [positions.of(one.key).available + positions.ordered(one.key) for one in series]
+            ),
+            over_lead=np.stack([one.demand.over_lead for one in series]),
+            over_cycle=np.stack([one.demand.over_cycle for one in series]),
+        )
 
 
 def _store_wide_levels(
     merchant: Merchant,
     settings: PlanningSettings,
     series: list[Series],
-    positions: Positions,
+    drawn: Drawn | None,
     scale: calibration.Scale,
 ) -> list[float | None]:
     """With one store-wide fill rate: each series' order-up-to level from today's orders for
@@ -165,13 +179,12 @@ def _store_wide_levels(
     their expected units short scaled by what the store's past orders left short against what
     they expected (`planning.calibration`); else None for each (every series aims at its own
     class's target)."""
-    if settings.service_policy != PlanningSettings.ServicePolicy.STORE or not series:
+    if settings.service_policy != PlanningSettings.ServicePolicy.STORE or drawn is None:
         return [None] * len(series)
-    held = _held(series, positions)
     choices = allocation.order_choices(
-        np.stack([one.demand.over_lead for one in series]),
-        np.stack([one.demand.over_cycle for one in series]),
-        held,
+        drawn.over_lead,
+        drawn.over_cycle,
+        drawn.held,
         np.array([one.terms.pack_size for one in series]),
         np.array([one.terms.moq for one in series]),
     )
@@ -181,7 +194,7 @@ def _store_wide_levels(
         float(merchant.target_service_level),
         floor=float(settings.minimum_fill_rate),
     )
-    return list(held + quantities)
+    return list(drawn.held + quantities)
 
 
 def _lines(
@@ -221,23 +234,14 @@ def _lines(
 
 
 def _record(
-    merchant: Merchant,
-    run: ForecastRun,
-    series: list[Series],
-    positions: Positions,
-    lines: list[Line],
+    merchant: Merchant, run: ForecastRun, series: list[Series], drawn: Drawn, lines: list[Line]
 ) -> None:
     """Keep today's orders beside the units each was expected to leave short, before
     calibration (`calibration.record_plan`, once per review period): a series without a
     line ordered nothing."""
-    if not series:
-        return
     ordered = {line.series.key: line.suggestion.quantity for line in lines}
-    held = _held(series, positions)
     quantity = np.array([ordered.get(one.key, 0.0) for one in series])
-    over_lead = np.stack([one.demand.over_lead for one in series])
-    over_cycle = np.stack([one.demand.over_cycle for one in series])
-    uncovered = np.maximum(over_cycle - over_lead, 0.0) - np.maximum(held[:, None] - over_lead, 0)
+    uncovered = policy.uncovered_units(drawn.over_lead, drawn.over_cycle, drawn.held[:, None])
     today = (
         run.history_end + dt.timedelta(days=1)
         if run.history_end
@@ -250,7 +254,7 @@ def _record(
         planned=calibration.PlannedSeries(
             keys=[one.key for one in series],
             classes=[one.service_class for one in series],
-            position=held,
+            position=drawn.held,
             quantity=quantity,
             expected=np.maximum(uncovered - quantity[:, None], 0.0).mean(axis=1),
             lead_days=np.array([one.terms.lead_time_mean for one in series]),
@@ -345,9 +349,11 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
     series = _series(merchant, run, settings, classes)
     calibration.settle(merchant=merchant, through=run.history_end or timezone.localdate())
     scale = calibration.learnt_scale(merchant)
-    levels = _store_wide_levels(merchant, settings, series, positions, scale)
+    drawn = Drawn.of(series, positions) if series else None
+    levels = _store_wide_levels(merchant, settings, series, drawn, scale)
     lines = _lines(settings, series, levels, positions, scale)
-    _record(merchant, run, series, positions, lines)
+    if drawn is not None:
+        _record(merchant, run, series, drawn, lines)
     plan = _budget_fitted(settings, lines)
     cut = set(plan.cut)
     deferred = _supersede(merchant)
