@@ -166,7 +166,7 @@ def _outcomes(
     min_max_safety: tuple[float, ...],
     calibrate: bool,
     classes: np.ndarray,
-    service_classes: np.ndarray | None = None,
+    service_classes: np.ndarray,
     as_planned: bool = False,
     fill_accounts: bool = True,
 ) -> dict[str, simulation.Outcome]:
@@ -189,12 +189,11 @@ def _outcomes(
             drawn = sums["shelfcast" if source == PER_SKU else source]
             # where each SKU holds the target: a scale per demand class beside the fill
             # accounts, else per service class, as the plan learns it
-            planned = classes if service_classes is None else service_classes
             accounts = calibrate and fill_accounts and not store_wide
-            groups = None if store_wide else classes if accounts else planned
+            groups = None if store_wide else classes if accounts else service_classes
             policies = {f"{source} {level:.2f}": (calibrate, accounts, groups)}
             if as_planned and source == PER_SKU:
-                policies[f"{source} {AS_PLANNED} {level:.2f}"] = (True, False, planned)
+                policies[f"{source} {AS_PLANNED} {level:.2f}"] = (True, False, service_classes)
             for name, (learn, account, grouped) in policies.items():
                 learnt = None
                 if learn:
@@ -335,7 +334,7 @@ def _ordering(
     (`shortfalls.FillAccount`): its fill over the run is held to the target, not each
     review's."""
     fills = None
-    if account and learnt is not None and not store_wide:
+    if account and learnt is not None:
         fills = shortfalls.FillAccount(level, len(terms.pack), shortfalls.ACCOUNT_REVIEWS)
 
     def policy_today(day: int, position: np.ndarray) -> np.ndarray:
