@@ -9,8 +9,12 @@ days' sales in place of the drawn sums; a stock-out day counts at least the fore
 demand, since what it sold is not what was asked). Their ratio over the last settled reviews,
 shrunk towards 1 while they are few (`shortfall_ratio`), scales the next plan's expected
 shortfalls (`learnt_scale`): store-wide one ratio, per service class one per class where each
-class is held to its own target. The policy replay learns by the same ratio as it goes
-(`planning.replays.shortfalls`), so the bench's calibrated policies are the ones the plan runs.
+class is held to its own target. The ratio grows with the target (drawn tails are thinner
+the further out they are read), so each record keeps the fill rates it was planned for, and
+only the reviews planned as the plan is set today are learnt from; the others are the prior
+they are shrunk towards, so a store that changes its target relearns within a few reviews.
+The policy replay learns by the same ratio as it goes (`planning.replays.shortfalls`), so the
+bench's calibrated policies are the ones the plan runs.
 
 Every input is bounded: one record per review period, its series columns dropped when it
 settles, and only the last `KEPT_REVIEWS` settled records kept.
@@ -28,23 +32,30 @@ from django.utils import timezone
 
 from accounts.models import Merchant
 from inventory.models import SalesDay
-from planning.models import ShortfallRecord
+from planning.models import PlanningSettings, ShortfallRecord
 
 PRIOR_REVIEWS = 2.0  # reviews' worth of expected shortfall counted as "as expected"
 BOUNDS = (0.25, 4.0)  # the scale never leaves these
 KEPT_REVIEWS = 26  # settled reviews the scale is learnt from: half a year of weekly reviews
 LONGEST_LEAD_DAYS = 182  # a series planned on a longer lead time is not recorded
+TARGET_TOLERANCE = 0.0005  # fill rates closer than this are the same target
 
 
 def shortfall_ratio(
-    expected: float, actual: float, reviews: int, prior: float = PRIOR_REVIEWS
+    expected: float,
+    actual: float,
+    reviews: int,
+    prior: float = PRIOR_REVIEWS,
+    toward: float = 1.0,
 ) -> float:
-    """(units short + prior) / (units expected short + prior), the prior being ``prior``
-    reviews' worth of expected shortfall; 1 with nothing to learn from."""
+    """(units short + prior x ``toward``) / (units expected short + prior), the prior being
+    ``prior`` reviews' worth of expected shortfall: shrunk towards ``toward`` (1, "as
+    expected", unless something else is known) while the reviews are few; ``toward`` with
+    nothing to learn from."""
     if not reviews or expected <= 0:
-        return 1.0
+        return float(np.clip(toward, *BOUNDS))
     prior_units = prior * expected / reviews
-    return float(np.clip((actual + prior_units) / (expected + prior_units), *BOUNDS))
+    return float(np.clip((actual + prior_units * toward) / (expected + prior_units), *BOUNDS))
 
 
 def calibrated_target(target: float, scale: float) -> float:
@@ -63,36 +74,115 @@ def calibrated_fill(fill: float, scale: float) -> float:
 @dataclass(frozen=True)
 class Scale:
     """What the expected units short are multiplied by: ``overall`` where one target is
-    served by the store as a whole, ``by_class`` where each service class aims at its own."""
+    served by the store as a whole, ``by_class`` where each service class aims at its own;
+    learnt from ``reviews`` settled reviews, ``elsewhere`` of which were planned for other
+    fill rates (or the other policy) than today's and count only as the prior."""
 
     overall: float = 1.0
     by_class: dict[str, float] = field(default_factory=dict)
     reviews: int = 0
+    elsewhere: int = 0
 
     def of_class(self, service_class: str) -> float:
         return self.by_class.get(service_class, 1.0)
 
 
-def learnt_scale(merchant: Merchant) -> Scale:
-    """The scale from the merchant's last `KEPT_REVIEWS` settled records."""
+@dataclass(frozen=True)
+class Targets:
+    """What the plan aims at today: how the fill rate is set (``PlanningSettings``'s
+    service policy), the store's target and each service class's."""
+
+    policy: str
+    store: float
+    by_class: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, merchant: Merchant, settings: PlanningSettings) -> Targets:
+        return cls(
+            settings.service_policy,
+            float(merchant.target_service_level),
+            {key: float(value) for key, value in (settings.service_levels or {}).items()},
+        )
+
+    @property
+    def store_wide(self) -> bool:
+        return self.policy == PlanningSettings.ServicePolicy.STORE
+
+    def of_class(self, service_class: str) -> float:
+        """The fill rate a class's series are planned for: the store's where one target
+        serves the whole store, else the class's (the store's where it has none)."""
+        if self.store_wide:
+            return self.store
+        return self.by_class.get(service_class, self.store)
+
+
+def _planned_as(
+    record_policy: str, record_targets: dict, policy: str, targets: dict[str, float]
+) -> bool:
+    """Whether a record was planned as the plan is set today: the same policy, and each
+    class of ``targets`` (class -> today's fill rate) planned at the same fill rate. A
+    record kept before the plan recorded its targets (blank policy) is taken as planned as
+    today."""
+    if not record_policy:
+        return True
+    if record_policy != policy:
+        return False
+    return all(
+        key in record_targets and abs(float(record_targets[key]) - target) <= TARGET_TOLERANCE
+        for key, target in targets.items()
+    )
+
+
+def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
+    """The scale from the merchant's last `KEPT_REVIEWS` settled records. A scale is learnt
+    from the reviews planned as the plan is set today (``targets``): orders planned for
+    another fill rate leave a different share short (the drawn tails are thinner the further
+    out they are read), so those reviews only set the prior that today's are shrunk towards,
+    and a store that changes its targets relearns within a few reviews, not half a year."""
     settled = list(
         ShortfallRecord.objects.for_merchant(merchant)
         .filter(settled_at__isnull=False)
         .order_by("-made_on")
-        .values_list("expected", "actual")[:KEPT_REVIEWS]
+        .values_list("service_policy", "targets", "expected", "actual")[:KEPT_REVIEWS]
     )
-    expected, actual, reviews = defaultdict(float), defaultdict(float), defaultdict(int)
-    for hoped, found in settled:
-        for service_class, units in hoped.items():
-            expected[service_class] += float(units)
-            actual[service_class] += float(found.get(service_class, 0.0))
-            reviews[service_class] += 1
-    by_class = {
-        service_class: shortfall_ratio(expected[service_class], actual[service_class], count)
-        for service_class, count in reviews.items()
-    }
-    overall = shortfall_ratio(sum(expected.values()), sum(actual.values()), len(settled))
-    return Scale(overall, by_class, len(settled))
+    store_wide = PlanningSettings.ServicePolicy.STORE
+    overall_same = [
+        _planned_as(policy, aims, store_wide, dict.fromkeys(aims, targets.store))
+        for policy, aims, _, _ in settled
+    ]
+    overall = _blended(
+        [(sum(hoped.values()), sum(found.values())) for *_, hoped, found in settled],
+        overall_same,
+    )
+    by_class = {}
+    for service_class in sorted({c for *_, hoped, _ in settled for c in hoped}):
+        rows, same = [], []
+        for policy, aims, hoped, found in settled:
+            if service_class not in hoped:
+                continue
+            rows.append((float(hoped[service_class]), float(found.get(service_class, 0.0))))
+            wanted = {service_class: targets.of_class(service_class)}
+            same.append(_planned_as(policy, aims, targets.policy, wanted))
+        by_class[service_class] = _blended(rows, same)
+    today = (
+        overall_same
+        if targets.store_wide
+        else [
+            _planned_as(policy, aims, targets.policy, {c: targets.of_class(c) for c in hoped})
+            for policy, aims, hoped, _ in settled
+        ]
+    )
+    return Scale(overall, by_class, len(settled), len(settled) - sum(today))
+
+
+def _blended(rows: list[tuple[float, float]], same: list[bool]) -> float:
+    """The ratio of the reviews ``rows`` (units expected short, units short) marked
+    ``same``, shrunk towards the ratio of the others (itself shrunk towards 1)."""
+    other = [row for row, kept in zip(rows, same, strict=True) if not kept]
+    mine = [row for row, kept in zip(rows, same, strict=True) if kept]
+    prior = shortfall_ratio(sum(e for e, _ in other), sum(a for _, a in other), len(other))
+    expected, actual = sum(e for e, _ in mine), sum(a for _, a in mine)
+    return shortfall_ratio(expected, actual, len(mine), toward=prior)
 
 
 @dataclass(frozen=True)
@@ -109,10 +199,16 @@ class PlannedSeries:
 
 
 def record_plan(
-    *, merchant: Merchant, made_on: dt.date, review_days: int, planned: PlannedSeries
+    *,
+    merchant: Merchant,
+    made_on: dt.date,
+    review_days: int,
+    planned: PlannedSeries,
+    targets: Targets,
 ) -> ShortfallRecord | None:
-    """Keep today's plan unless one was kept within the last review period (the orders are
-    judged review by review, as the plan is followed)."""
+    """Keep today's plan, with the fill rates it was planned for (``targets``), unless one
+    was kept within the last review period (the orders are judged review by review, as the
+    plan is followed)."""
     review = max(int(review_days), 1)
     records = ShortfallRecord.objects.for_merchant(merchant)
     if records.filter(made_on__gt=made_on - dt.timedelta(days=review)).exists():
@@ -138,6 +234,8 @@ def record_plan(
         settles_on=made_on + dt.timedelta(days=int(lead[keep].max()) + review),
         review_days=review,
         series=series,
+        service_policy=targets.policy,
+        targets={key: targets.of_class(key) for key in sorted(set(series["service_class"]))},
     )
 
 

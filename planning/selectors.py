@@ -36,8 +36,9 @@ from planning.suggestions.selectors import suggestions as suggestions
 
 def shortfall_calibration(*, merchant: Merchant) -> calibration.Scale:
     """What the plan multiplies its expected units short by, learnt from the store's past
-    orders (`planning.calibration`)."""
-    return calibration.learnt_scale(merchant)
+    orders for the fill rates it is set to today (`planning.calibration`)."""
+    settings = planning_settings(merchant=merchant)
+    return calibration.learnt_scale(merchant, calibration.Targets.of(merchant, settings))
 
 
 def latest_forecast_run(*, merchant: Merchant) -> ForecastRun | None:

@@ -16,13 +16,27 @@ class ShortfallRecord(TenantOwned):
     the lead time it was planned on and the forecast's mean daily demand. Once the sales are
     in it is settled: per service class, the units expected short and the units the same
     orders would have left short against the demand that came, and the per-series columns are
-    dropped."""
+    dropped. It keeps the fill rates the orders were planned for: the scale is learnt from the
+    reviews planned as the plan is set today, the others counting only as its prior."""
 
     made_on = models.DateField(help_text="The day the orders were planned for.")
     settles_on = models.DateField(
         help_text="The first day after the review period that follows the slowest arrival."
     )
     review_days = models.PositiveSmallIntegerField()
+    service_policy = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="How the fill rate was set when the orders were planned: for the store as a "
+        "whole or per class (blank: kept before the plan recorded it).",
+    )
+    targets = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Service class -> the fill rate its series were planned for (the store's "
+        "target under every class where one target served the whole store).",
+    )
     series = models.JSONField(
         default=dict, blank=True, help_text="Column -> one value per series, until settled."
     )

@@ -234,11 +234,16 @@ def _lines(
 
 
 def _record(
-    merchant: Merchant, run: ForecastRun, series: list[Series], drawn: Drawn, lines: list[Line]
+    merchant: Merchant,
+    run: ForecastRun,
+    series: list[Series],
+    drawn: Drawn,
+    lines: list[Line],
+    targets: calibration.Targets,
 ) -> None:
     """Keep today's orders beside the units each was expected to leave short, before
-    calibration (`calibration.record_plan`, once per review period): a series without a
-    line ordered nothing."""
+    calibration, and the fill rates they were planned for (`calibration.record_plan`, once
+    per review period): a series without a line ordered nothing."""
     ordered = {line.series.key: line.suggestion.quantity for line in lines}
     quantity = np.array([ordered.get(one.key, 0.0) for one in series])
     uncovered = policy.uncovered_units(drawn.over_lead, drawn.over_cycle, drawn.held[:, None])
@@ -260,6 +265,7 @@ def _record(
             lead_days=np.array([one.terms.lead_time_mean for one in series]),
             per_day=np.array([one.demand.per_day for one in series]),
         ),
+        targets=targets,
     )
 
 
@@ -348,12 +354,13 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
     positions = Positions(latest_stock(merchant), open_orders(merchant))
     series = _series(merchant, run, settings, classes)
     calibration.settle(merchant=merchant, through=run.history_end or timezone.localdate())
-    scale = calibration.learnt_scale(merchant)
+    targets = calibration.Targets.of(merchant, settings)
+    scale = calibration.learnt_scale(merchant, targets)
     drawn = Drawn.of(series, positions) if series else None
     levels = _store_wide_levels(merchant, settings, series, drawn, scale)
     lines = _lines(settings, series, levels, positions, scale)
     if drawn is not None:
-        _record(merchant, run, series, drawn, lines)
+        _record(merchant, run, series, drawn, lines, targets)
     plan = _budget_fitted(settings, lines)
     cut = set(plan.cut)
     deferred = _supersede(merchant)

@@ -12,7 +12,7 @@ from django.test import SimpleTestCase, TestCase
 
 from accounts.tenancy import tenant_context
 from forecasting.quantiles import LEVELS
-from planning import calibration, outcomes, policy, services
+from planning import calibration, outcomes, policy, selectors, services
 from planning.calibration import calibrated_target
 from planning.models import ReorderSuggestion, ShortfallRecord
 from tests import factories
@@ -30,6 +30,12 @@ class RatioTests(SimpleTestCase):
         self.assertEqual(calibration.shortfall_ratio(10.0, 0.0, 50), calibration.BOUNDS[0])
         self.assertEqual(calibration.shortfall_ratio(0.0, 5.0, 3), 1.0)
         self.assertEqual(calibration.shortfall_ratio(4.0, 5.0, 0), 1.0)
+
+    def test_the_prior_can_shrink_towards_what_other_reviews_learnt(self):
+        # the same review shrunk towards 2 instead of 1: (30 + 20 x 2) / (10 + 20)
+        self.assertAlmostEqual(calibration.shortfall_ratio(10.0, 30.0, 1, toward=2.0), 70 / 30)
+        self.assertEqual(calibration.shortfall_ratio(0.0, 0.0, 0, toward=1.7), 1.7)
+        self.assertEqual(calibration.shortfall_ratio(0.0, 0.0, 0, toward=9.0), 4.0)
 
     def test_units_left_short_after_the_order_arrives(self):
         demand = np.array([[3.0] * 10, [1.0] * 10])  # 3 a day, 1 a day; reviews of 3 days
@@ -98,6 +104,10 @@ class PlanCalibrationTests(TestCase):
             )
             return {row.sku.code: row for row in rows.select_related("sku")}
 
+    def targets(self) -> calibration.Targets:
+        settings = selectors.planning_settings(merchant=self.merchant)
+        return calibration.Targets.of(self.merchant, settings)
+
     def records(self):
         with tenant_context(self.merchant):
             return list(ShortfallRecord.objects.for_merchant(self.merchant).order_by("made_on"))
@@ -142,7 +152,7 @@ class PlanCalibrationTests(TestCase):
         self.assertGreater(settled.actual[service_class], 200)
         self.assertGreater(settled.actual[service_class], 10 * settled.expected[service_class])
         with tenant_context(self.merchant):
-            scale = calibration.learnt_scale(self.merchant)
+            scale = calibration.learnt_scale(self.merchant, self.targets())
         self.assertEqual(scale.reviews, 1)
         self.assertEqual(scale.overall, calibration.BOUNDS[1])  # (~210 + 14) / (7 + 14) > 4
         self.assertIsNone(kept.settled_at)  # the second plan's own record waits its turn
@@ -166,7 +176,7 @@ class PlanCalibrationTests(TestCase):
         second = self.forecast_run(END + dt.timedelta(days=14))
         calibrated = self.plan(second)
         with tenant_context(self.merchant):
-            scale = calibration.learnt_scale(self.merchant)
+            scale = calibration.learnt_scale(self.merchant, self.targets())
             ShortfallRecord.objects.for_merchant(self.merchant).delete()
         # nothing short: (0 + 2 x expected) / (expected + 2 x expected)
         self.assertAlmostEqual(scale.overall, 2 / 3)
@@ -248,6 +258,45 @@ class PlanCalibrationTests(TestCase):
             )
             self.assertGreater(more.expected_fill_rate, again.expected_fill_rate)
 
+    def test_the_plan_keeps_the_fill_rates_it_planned_for_and_learns_at_todays(self):
+        self.plan(self.first)
+        (record,) = self.records()
+        self.assertEqual((record.service_policy, record.targets), ("store", {"CZ": 0.9}))
+        with tenant_context(self.merchant):
+            record.delete()
+            services.planning_settings_update(
+                merchant=self.merchant, actor=None, service_policy="classes",
+                service_levels={"CZ": 0.8},
+            )  # fmt: skip
+        self.plan(self.forecast_run(END))
+        (record,) = self.records()
+        self.assertEqual((record.service_policy, record.targets), ("classes", {"CZ": 0.8}))
+        with tenant_context(self.merchant):
+            record.delete()
+            services.planning_settings_update(
+                merchant=self.merchant, actor=None, service_policy="store"
+            )
+            # a review at 90% left three times what it expected short, one at 95% as much
+            for weeks, target, actual in ((9, 0.9, 30.0), (8, 0.95, 10.0)):
+                made_on = END - dt.timedelta(days=7 * weeks)
+                ShortfallRecord.objects.create(
+                    merchant=self.merchant, made_on=made_on, review_days=7,
+                    settles_on=made_on + dt.timedelta(days=14), service_policy="store",
+                    targets={"CZ": target}, expected={"CZ": 10.0}, actual={"CZ": actual},
+                    settled_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
+                )  # fmt: skip
+        # at 90% the 90% review, shrunk towards the other's 1: (30 + 20) / (10 + 20); the
+        # two pooled would say (40 + 20) / (20 + 20) = 1.5
+        lines = self.plan(self.forecast_run(END))
+        for line in lines.values():
+            self.assertEqual(line.shortfall_scale, Decimal("1.6667"))
+        self.merchant.target_service_level = Decimal("0.95")
+        self.merchant.save(update_fields=["target_service_level"])
+        # at 95% the 95% review, shrunk towards the other's 5/3: (10 + 20 x 5/3) / (10 + 20)
+        lines = self.plan(self.forecast_run(END))
+        for line in lines.values():
+            self.assertEqual(line.shortfall_scale, Decimal("1.4444"))
+
     def test_only_the_last_settled_reviews_are_kept(self):
         settled_at = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
         with tenant_context(self.merchant):
@@ -262,3 +311,81 @@ class PlanCalibrationTests(TestCase):
         records = self.records()
         self.assertEqual(len(records), calibration.KEPT_REVIEWS)
         self.assertEqual(records[0].made_on, END - dt.timedelta(days=400 - 7 * 4))
+
+
+class TargetChangeTests(TestCase):
+    """Reviews planned for another fill rate, or under the other policy, than today's only
+    set the prior of the scale learnt from today's."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.merchant = factories.MerchantFactory(target_service_level=Decimal("0.98"))
+        cls.week = 0
+
+    def review(self, policy: str, targets: dict, expected: dict, actual: dict) -> None:
+        made_on = END - dt.timedelta(days=300 - 7 * self.week)
+        self.week += 1
+        ShortfallRecord.objects.create(
+            merchant=self.merchant, made_on=made_on, settles_on=made_on + dt.timedelta(days=14),
+            review_days=7, service_policy=policy, targets=targets, expected=expected,
+            actual=actual, settled_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
+        )  # fmt: skip
+
+    def scale(self, policy: str = "store", store: float = 0.98, **by_class: float):
+        with tenant_context(self.merchant):
+            return calibration.learnt_scale(
+                self.merchant, calibration.Targets(policy, store, by_class)
+            )
+
+    def test_after_the_store_raises_its_target_the_new_reviews_lead(self):
+        with tenant_context(self.merchant):
+            for _ in range(10):  # at 90% the orders left what they expected short
+                self.review("store", {"AX": 0.9}, {"AX": 10.0}, {"AX": 10.0})
+            for _ in range(2):  # at 98% four times as much
+                self.review("store", {"AX": 0.98}, {"AX": 10.0}, {"AX": 40.0})
+        # all twelve pooled would say (180 + 20) / (120 + 20) = 1.43; the two at 98% shrunk
+        # towards the ten others' 1: (80 + 20 x 1) / (20 + 20)
+        now = self.scale()
+        self.assertAlmostEqual(now.overall, 2.5)
+        self.assertEqual((now.reviews, now.elsewhere), (12, 10))
+        # back at 90%: its ten reviews, shrunk towards the 98% reviews' (80 + 20) / (20 + 20)
+        self.assertAlmostEqual(self.scale(store=0.9).overall, (100 + 20 * 2.5) / (100 + 20))
+        # at a target no review was planned for, every review is the prior
+        at_95 = self.scale(store=0.95)
+        self.assertAlmostEqual(at_95.overall, (180 + 20) / (120 + 20))
+        self.assertEqual(at_95.elsewhere, 12)
+
+    def test_reviews_kept_before_the_targets_were_recorded_count_as_today(self):
+        with tenant_context(self.merchant):
+            self.review("", {}, {"AX": 10.0}, {"AX": 30.0})
+            self.review("store", {"AX": 0.9}, {"AX": 10.0}, {"AX": 10.0})
+        now = self.scale()
+        # the unrecorded one is today's, shrunk towards the 90% one's (10 + 20) / (10 + 20)
+        self.assertAlmostEqual(now.overall, (30 + 20 * 1.0) / (10 + 20))
+        self.assertEqual(now.elsewhere, 1)
+
+    def test_per_class_only_the_class_whose_target_moved_relearns(self):
+        with tenant_context(self.merchant):
+            for _ in range(3):
+                self.review(
+                    "classes", {"AX": 0.98, "CZ": 0.9}, {"AX": 10.0, "CZ": 5.0},
+                    {"AX": 30.0, "CZ": 15.0},
+                )  # fmt: skip
+            self.review("classes", {"AX": 0.98, "CZ": 0.8}, {"AX": 10.0, "CZ": 5.0},
+                        {"AX": 30.0, "CZ": 5.0})  # fmt: skip
+            # a store-wide review planned AX at 98% too, but under the other policy
+            self.review("store", {"AX": 0.98, "CZ": 0.98}, {"AX": 10.0, "CZ": 5.0},
+                        {"AX": 10.0, "CZ": 5.0})  # fmt: skip
+        now = self.scale("classes", AX=0.98, CZ=0.8)
+        # AX: its four per-class reviews, (120 + 2 x 10 x 1) / (40 + 20), the store-wide
+        # review's ratio (10 + 20) / (10 + 20) = 1 as the prior
+        self.assertAlmostEqual(now.by_class["AX"], (120 + 20) / (40 + 20))
+        # CZ: the one review at 80%, shrunk towards the ratio of the four others (the three
+        # at 90% and the store-wide one): 20 units expected short, 50 left
+        others = calibration.shortfall_ratio(20.0, 50.0, 4)
+        self.assertAlmostEqual(now.by_class["CZ"], (5 + 10 * others) / (5 + 10))
+        self.assertEqual(now.elsewhere, 4)  # the store-wide one and the three CZ at 90%
+        # the store-wide scale reads the store-wide review alone (15 expected, 15 left),
+        # shrunk towards the four per-class ones (60 expected, 170 left)
+        rest = calibration.shortfall_ratio(60.0, 170.0, 4)
+        self.assertAlmostEqual(now.overall, (15 + 2 * 15 * rest) / (15 + 2 * 15))

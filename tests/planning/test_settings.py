@@ -261,6 +261,29 @@ class PercentInputTests(TestCase):
         self.owner.save(update_fields=["language"])
         self.assertContains(self.client.get(url), "缺货数量是预测预期的 2.00 倍")
 
+    def test_the_page_says_how_many_reviews_were_planned_for_other_fill_rates(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:settings", args=["shop"])
+        with tenant_context(self.merchant):
+            for week, target in enumerate((0.95, 0.9, 0.9)):
+                made_on = dt.date(2024, 5, 1) + dt.timedelta(days=7 * week)
+                ShortfallRecord.objects.create(
+                    merchant=self.merchant, made_on=made_on, review_days=7,
+                    settles_on=made_on + dt.timedelta(days=14), service_policy="store",
+                    targets={"AX": target}, expected={"AX": 6.0}, actual={"AX": 6.0},
+                    settled_at=timezone.now(),
+                )  # fmt: skip
+        page = self.client.get(url)  # the store's target is 95%
+        self.assertContains(page, "Review periods learnt from: 3.")
+        self.assertContains(page, "2 of them were planned for other fill rates than today's")
+        self.merchant.target_service_level = Decimal("0.9")
+        self.merchant.save(update_fields=["target_service_level"])
+        page = self.client.get(url)
+        self.assertContains(page, "1 of them was planned for other fill rates than today's")
+        self.owner.language = "zh-hans"
+        self.owner.save(update_fields=["language"])
+        self.assertContains(self.client.get(url), "其中 1 个周期是按与现在不同的现货率计划的")
+
     def test_the_store_settings_take_the_target_service_level_in_percent(self):
         self.client.force_login(self.owner)
         url = reverse("merchant_settings", args=["shop"])
