@@ -53,8 +53,11 @@ def _seasonal_profile(rng: np.random.Generator, period: int, strength: float) ->
     return np.clip(profile, 0.0, None)
 
 
-def synthetic_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
-    """One synthetic series of ``length + horizon`` periods with its covariates.
+def synthetic_task(
+    rng: np.random.Generator, length: int, horizon: int, price_episodes: bool = False
+) -> Task:
+    """One synthetic series of ``length + horizon`` periods with its covariates; with
+    ``price_episodes``, its prices and promotions from `_add_price_episodes`.
 
     The parts below draw from ``rng`` in a fixed order: keep it, or a seed no longer rebuilds
     the same corpus (and the same pretrained model)."""
@@ -64,7 +67,10 @@ def synthetic_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
     kind = _add_seasonality(rng, rate, t)
     if rng.random() < 0.15:  # a level shift (a new listing, a lost channel)
         rate[rng.integers(total // 4, total) :] *= np.exp(rng.normal(0, 0.7))
-    known = _add_prices_and_promotions(rng, rate)
+    if price_episodes:
+        known = _add_price_episodes(rng, rate, length)
+    else:
+        known = _add_prices_and_promotions(rng, rate)
     if kind == "daily" and rng.random() < 0.3:
         _add_calendar_events(rng, rate, known)
     _add_launch_and_phase_out(rng, rate, t, length)
@@ -123,6 +129,43 @@ def _add_prices_and_promotions(rng: np.random.Generator, rate: np.ndarray) -> li
     rate *= (price_seen / price) ** elasticity
     rate *= np.where(promo > 0, rng.uniform(1.0, 2.0), 1.0)  # display and mailing effect
     return [price_seen, promo]
+
+
+def _add_price_episodes(
+    rng: np.random.Generator, rate: np.ndarray, length: int
+) -> list[np.ndarray]:
+    """`_add_prices_and_promotions` for a corpus of price episodes (``Corpus``'s
+    ``price_episodes``): half the time, a price with a price response and promotions with an
+    uplift, applied to ``rate`` in place; returns the known rows (price seen, promotion) or
+    none. Every episode of a lower price has its own depth (none to 60% off), so the depth
+    has to be read from the price row, not copied from the last episode's lift; most carry
+    the promotion flag (whose display effect comes on top), some are quiet markdowns, and a
+    fifth of the flagged ones cut nothing. Half of the prices otherwise hold still, so a cut
+    after months of one price is common, and now and then an episode starts within the
+    horizon after the ``length``-period history, where the loss reads it."""
+    total = len(rate)
+    if rng.random() >= 0.5:
+        return []
+    price = np.full(total, rng.uniform(1, 50))
+    if rng.random() < 0.5:
+        for _ in range(rng.integers(1, 4)):
+            start = rng.integers(total)
+            price[start:] *= rng.uniform(0.8, 1.2)
+    seen, promo = price.copy(), np.zeros(total)
+    starts = [rng.integers(total) for _ in range(rng.integers(0, 6))]
+    if length < total and rng.random() < 0.3:
+        starts.append(rng.integers(length, total))
+    for start in starts:
+        width = rng.integers(3, 22)
+        flagged = rng.random() < 0.7
+        depth = 0.0 if flagged and rng.random() < 0.2 else rng.uniform(0.05, 0.6)
+        seen[start : start + width] = price[start : start + width] * (1 - depth)
+        if flagged:
+            promo[start : start + width] = 1
+    elasticity = rng.uniform(-3.0, -0.3)
+    rate *= (seen / price) ** elasticity
+    rate *= np.where(promo > 0, rng.uniform(1.0, 2.0), 1.0)  # display and mailing effect
+    return [seen, promo]
 
 
 def _add_calendar_events(
@@ -244,10 +287,12 @@ def kernel_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
     return Task(history=values[:length], future=values[length:], season=season)
 
 
-def family_task(rng: np.random.Generator, length: int, horizon: int) -> Task:
+def family_task(
+    rng: np.random.Generator, length: int, horizon: int, price_episodes: bool = False
+) -> Task:
     """A new product with a short history and the summed demand of similar products as a
     past-only covariate: the shape the model learns to borrow for new and sparse SKUs."""
-    base = synthetic_task(rng, length, horizon)
+    base = synthetic_task(rng, length, horizon, price_episodes)
     shape = np.concatenate([np.nan_to_num(base.history), np.nan_to_num(base.future)])
     launch = length - rng.integers(7, min(length, 120))
     scale = rng.uniform(0.05, 2.0)
@@ -346,14 +391,21 @@ class RetailSeries:
 
 class Corpus:
     """Batches of tasks: synthetic demand, generic kernel shapes, family (new product with
-    similar products), and real products alone or mixed."""
+    similar products), and real products alone or mixed. With ``price_episodes``, the
+    synthetic prices come in episodes of their own depth (`_add_price_episodes`)."""
 
     def __init__(
-        self, *, seed: int, retail: RetailSeries | None = None, real_share: float = 0.3
+        self,
+        *,
+        seed: int,
+        retail: RetailSeries | None = None,
+        real_share: float = 0.3,
+        price_episodes: bool = False,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         self.retail = retail
         self.real_share = real_share if retail is not None else 0.0
+        self.price_episodes = price_episodes
 
     def batch(self, size: int) -> tuple[list[Task], int]:
         horizon = int(self.rng.choice([16, 32, 64], p=[0.3, 0.2, 0.5]))
@@ -373,11 +425,11 @@ class Corpus:
                 if task is None:
                     continue
             elif draw < self.real_share + 0.1:
-                task = family_task(rng, length, horizon)
+                task = family_task(rng, length, horizon, self.price_episodes)
             elif draw < self.real_share + 0.3:
                 task = kernel_task(rng, length, horizon)
             else:
-                task = synthetic_task(rng, length, horizon)
+                task = synthetic_task(rng, length, horizon, self.price_episodes)
             if np.all(np.isnan(task.future)) or np.all(np.isnan(task.history)):
                 continue
             tasks.append(task)

@@ -28,6 +28,7 @@ import torch
 from chronos.chronos2.config import Chronos2CoreConfig
 from chronos.chronos2.layers import AttentionOutput, GroupSelfAttention
 from chronos.chronos2.model import Chronos2Encoder, Chronos2Model, Chronos2Output
+from chronos.chronos_bolt import InstanceNorm
 
 from forecasting.neural.anchor import EVENT_ROW, anchor_panel
 from forecasting.quantiles import LEVELS
@@ -36,6 +37,10 @@ BASE_DIRECTORY = Path(__file__).resolve().parent.parent / "weights" / "base"
 PATCH = 16
 CONTEXT = 512
 MAX_HORIZON = 64
+# with ``covariate_scale_floor`` in an architecture (`pretrain_base_model
+# --covariate-scale-floor`), a covariate row is scaled by at least that share of its level
+# (`_CovariateNorm`); the shipped weights were trained without it
+COVARIATE_SCALE_FLOOR = 0.1
 
 ARCHITECTURE = {
     "d_model": 128,
@@ -167,6 +172,29 @@ class _BlockGroupAttention(GroupSelfAttention):
         return attention.o(mixed.transpose(1, 2).reshape(batch, size, heads * width))
 
 
+class _CovariateNorm(InstanceNorm):
+    """Chronos-2's instance normalisation, but a covariate row (``floored``, set for one
+    forward pass) is scaled by at least ``floor`` times its level. Plain standardisation
+    divides a row that never moved in the context (a price held for months) by 1e-5, so any
+    change ahead, a 10% cut as a 60% one, arrives as the same huge value and the model can
+    only read its sign; on the floor, a price's change ahead is read as a share of the price.
+    Rows without a level (a promotion flag never set yet) keep Chronos-2's scaling."""
+
+    floor: float = 0.0
+    floored: torch.Tensor | None = None
+
+    def forward(self, x, loc_scale=None):
+        if loc_scale is None and self.floor > 0 and self.floored is not None:
+            values = x.to(torch.float32)
+            loc = torch.nan_to_num(torch.nanmean(values, dim=-1, keepdim=True), nan=0.0)
+            spread = (values - loc).square().nanmean(dim=-1, keepdim=True).sqrt()
+            scale = torch.where(torch.nan_to_num(spread, nan=1.0) == 0, self.eps, spread)
+            scale = torch.nan_to_num(scale, nan=1.0)
+            lowest = torch.where(self.floored[:, None], self.floor * loc.abs(), 0.0)
+            loc_scale = (loc, torch.maximum(scale, lowest))
+        return super().forward(x, loc_scale)
+
+
 class AnchoredChronos2Model(Chronos2Model):
     """The Chronos-2 encoder with an anchor as a skip connection: every quantile it predicts
     (in its normalised space) is the network's output plus the anchor, normalised the same
@@ -179,6 +207,10 @@ class AnchoredChronos2Model(Chronos2Model):
 
     def __init__(self, config: Chronos2CoreConfig) -> None:
         super().__init__(config)
+        norm = _CovariateNorm(use_arcsinh=self.chronos_config.use_arcsinh)
+        # weights trained before the floor existed have none in their config: no floor
+        norm.floor = float(getattr(config, "covariate_scale_floor", 0.0) or 0.0)
+        self.instance_norm = norm
         # the same modules and weights, with group attention done group by group
         self.encoder.__class__ = _BlockEncoder
         for block in self.encoder.block:
@@ -195,6 +227,30 @@ class AnchoredChronos2Model(Chronos2Model):
         future_target: torch.Tensor | None = None,
         future_target_mask: torch.Tensor | None = None,
         output_attentions: bool = False,
+        covariate_rows: torch.Tensor | None = None,
+    ) -> Chronos2Output:
+        """Chronos-2's forward pass with the anchor added to the output; ``covariate_rows``
+        (rows,) marks the known and past covariate rows other than the anchor's, which are
+        scaled on the floor (`_CovariateNorm`)."""
+        self.instance_norm.floored = covariate_rows
+        try:
+            return self._anchored(
+                context, context_mask, group_ids, future_covariates, future_covariates_mask,
+                num_output_patches, future_target, future_target_mask,
+            )  # fmt: skip
+        finally:
+            self.instance_norm.floored = None
+
+    def _anchored(
+        self,
+        context: torch.Tensor,
+        context_mask: torch.Tensor | None,
+        group_ids: torch.Tensor | None,
+        future_covariates: torch.Tensor | None,
+        future_covariates_mask: torch.Tensor | None,
+        num_output_patches: int,
+        future_target: torch.Tensor | None,
+        future_target_mask: torch.Tensor | None,
     ) -> Chronos2Output:
         encoded, loc_scale, covariates_mask, _patches = self.encode(
             context=context,
@@ -266,7 +322,7 @@ def collate(
     its past rows), histories left-padded with NaN to a common length. ``anchors``: the
     tasks' `anchor_paths`, where the caller has them already."""
     length = min(max(len(task.history) for task in tasks), CONTEXT)
-    rows, futures, targets, groups, target_rows = [], [], [], [], []
+    rows, futures, targets, groups, target_rows, covariate = [], [], [], [], [], []
     anchors = anchor_paths(tasks, horizon) if anchors is None else anchors
     for group, task in enumerate(tasks):
         history = np.asarray(task.history, dtype=np.float32)[-length:]
@@ -280,6 +336,8 @@ def collate(
         past = np.zeros((0, len(task.history))) if task.past is None else task.past
         target_rows.append(len(rows))
         series = [(history, hint[len(task.history) :], task.future)]
+        # the target and its anchor's row, then the task's own covariate rows
+        covariate += [False, False] + [True] * (len(known) - 1 + len(past))
         for row in known:
             series.append((row[: len(task.history)][-length:], row[len(task.history) :], None))
         for row in past:
@@ -298,6 +356,7 @@ def collate(
         "context": as_tensor(rows),
         "group_ids": torch.tensor(groups, dtype=torch.long, device=device),
         "num_output_patches": -(-horizon // PATCH),
+        "covariate_rows": torch.tensor(covariate, dtype=torch.bool, device=device),
     }
     future_covariates = as_tensor(futures)
     if not torch.isnan(future_covariates).all():

@@ -150,7 +150,7 @@ def corpus_loss(model: torch.nn.Module, *, seed: int = 20_261_129, batches: int 
     what the base model learned (checked before and after fine-tuning)."""
     model.eval()
     device = next(model.parameters()).device
-    corpus = Corpus(seed=seed)
+    corpus = Corpus(seed=seed, price_episodes=True)  # the shipped base model's corpus
     losses = []
     for _ in range(batches):
         tasks, horizon = corpus.batch(32)
@@ -204,7 +204,7 @@ def merchant_batches(
 ) -> Iterator[tuple[list[Task], int]]:
     """Batches of a merchant's windows with a share of the pretraining corpus replayed."""
     rng = np.random.default_rng(seed)
-    corpus = Corpus(seed=seed + 1)
+    corpus = Corpus(seed=seed + 1, price_episodes=True)  # the shipped base model's corpus
     replayed = round(size * replay_share)
     while True:
         horizon = int(rng.choice(horizons))

@@ -57,6 +57,47 @@ class NetworkTests(SimpleTestCase):
             fitted = torch.tensor(anchors[group][:-7], dtype=torch.float32)
             torch.testing.assert_close(inputs["context"][target + 1, -len(fitted) :], fitted)
 
+    def test_a_covariate_row_that_never_moved_reads_a_change_ahead_as_a_share_of_its_level(self):
+        # a price held at 10 for 40 days, then cut by 20% or 50%; a promotion flag never set
+        # before, set ahead; the target itself held at 5
+        history = np.full(40, 5.0)
+        price = np.full(47, 10.0)
+        flag = np.zeros(47)
+        flag[40:] = 1.0
+        tasks = []
+        for cut in (0.2, 0.5):
+            cut_price = price.copy()
+            cut_price[40:] *= 1 - cut
+            tasks.append(network.Task(history, known=np.stack([cut_price, flag])))
+        batch = network.collate(tasks, 7)
+        inputs = batch["inputs"]
+        # rows per group: target, anchor, price, flag; the task's own covariates are floored
+        self.assertEqual(inputs["covariate_rows"].tolist(), [False, False, True, True] * 2)
+
+        def scaled_ahead(model) -> tuple[np.ndarray, np.ndarray]:
+            norm = model.instance_norm
+            norm.floored = inputs["covariate_rows"]
+            try:
+                _, loc_scale = norm(inputs["context"])
+                scaled, _ = norm(inputs["future_covariates"], loc_scale)
+            finally:
+                norm.floored = None
+            # the first period ahead, the arcsinh undone; and each row's scale
+            return torch.sinh(scaled[:, 0]).numpy(), loc_scale[1][:, 0].numpy()
+
+        architecture = {**network.ARCHITECTURE, "covariate_scale_floor": 0.1}
+        floored, scales = scaled_ahead(network.build(architecture, seed=0))
+        # the price's cut as a share of its level over the floor: -0.2 / 0.1 and -0.5 / 0.1
+        np.testing.assert_allclose(floored[[2, 6]], [-2.0, -5.0], rtol=1e-4)
+        np.testing.assert_allclose(scales[[2, 6]], [1.0, 1.0], rtol=1e-6)
+        # a flag with no level, the flat target and its anchor keep Chronos-2's scaling
+        np.testing.assert_allclose(scales[[0, 1, 3, 4, 5, 7]], 1e-5, rtol=1e-6)
+        np.testing.assert_allclose(floored[[3, 7]], [1e5, 1e5], rtol=1e-3)
+        # an architecture without a floor (the shipped weights') keeps plain standardisation:
+        # a 20% and a 50% cut arrive as huge values that the arcsinh all but flattens
+        plain, _ = scaled_ahead(network.build(seed=0))
+        np.testing.assert_allclose(plain[[2, 6]], [-2e5, -5e5], rtol=1e-3)
+
     def test_anchors_do_not_depend_on_the_batch(self):
         rng = np.random.default_rng(3)
         week = np.tile([1.0, 1, 1, 1, 2, 3, 0.5], 10)
@@ -195,6 +236,31 @@ class CorpusTests(SimpleTestCase):
         self.assertTrue(np.isnan(family.history[:50]).all())  # launched late
 
 
+    def test_each_price_episode_has_its_own_depth_and_some_are_not_flagged(self):
+        rng = np.random.default_rng(11)
+        depths, flagged, unflagged, held, varied = set(), 0, 0, 0, 0
+        for _ in range(400):
+            task = synthetic_task(rng, 200, 28, price_episodes=True)
+            if task.known is None:
+                continue
+            price, promo = task.known[0], task.known[1]
+            regular = np.median(price)
+            off = np.round(1 - price / regular, 3)
+            depths |= {value for value in np.unique(off[promo > 0]) if value > 0.01}
+            flagged += int((promo > 0).any())
+            unflagged += int(((off > 0.01) & (promo == 0)).any())
+            steady = bool(np.all(np.isclose(price, regular) | (off > 0.01)))
+            held += int(steady)
+            # a steady price's flagged episodes at two depths or more: one series, many depths
+            varied += int(steady and len({v for v in np.unique(off[promo > 0]) if v > 0.01}) > 1)
+        self.assertGreater(len(depths), 40)  # not one depth per series
+        self.assertGreater(max(depths), 0.5)
+        self.assertGreater(unflagged, 10)  # quiet markdowns
+        self.assertGreater(held, 20)  # a price that only moves in its episodes
+        self.assertGreater(varied, 10)
+        self.assertGreater(flagged, 50)
+
+
 def pretrain(directory: str, steps: int, **options) -> str:
     out = io.StringIO()
     arguments = ["--steps", str(steps), "--batch-size", "4", "--seed", "2", "--out", directory]
@@ -235,6 +301,27 @@ class PretrainCommandTests(SimpleTestCase):
         self.assertEqual(cases, {case.name for case in capabilities.cases()})
         self.assertIn("## Capability gates", card)
         self.assertIn("weekly_pattern", card)
+
+    def test_the_floor_and_the_price_episodes_are_built_recorded_and_in_the_rebuild(self):
+        with tempfile.TemporaryDirectory() as directory:
+            pretrain(directory, 2, covariate_scale_floor=0.1, price_episodes=True)
+            record = json.loads((Path(directory) / "training.json").read_text())
+            model = network.load(directory)
+            card = (Path(directory) / "MODEL_CARD.md").read_text()
+        self.assertEqual(model.instance_norm.floor, 0.1)
+        self.assertEqual(record["config"]["covariate_scale_floor"], 0.1)
+        self.assertTrue(record["price_episodes"])
+        self.assertIn("--covariate-scale-floor 0.1 --price-episodes`", card)
+        self.assertIn("some quiet markdowns without the flag", card)
+        self.assertIn("at least 0.1 of its level", card)
+        with tempfile.TemporaryDirectory() as directory:  # without them: neither
+            pretrain(directory, 2)
+            record = json.loads((Path(directory) / "training.json").read_text())
+            card = (Path(directory) / "MODEL_CARD.md").read_text()
+            self.assertEqual(network.load(directory).instance_norm.floor, 0.0)
+        self.assertNotIn("covariate_scale_floor", record["config"])
+        self.assertFalse(record["price_episodes"])
+        self.assertIn("--retail ../shared/data/online-retail-uci` (bit-for-bit", card)
 
     def test_an_interrupted_run_resumes_and_ends_where_an_uninterrupted_one_does(self):
         with tempfile.TemporaryDirectory() as straight, tempfile.TemporaryDirectory() as broken:

