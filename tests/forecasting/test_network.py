@@ -235,7 +235,6 @@ class CorpusTests(SimpleTestCase):
         self.assertEqual(family.past.shape, (1, 200))
         self.assertTrue(np.isnan(family.history[:50]).all())  # launched late
 
-
     def test_each_price_episode_has_its_own_depth_and_some_are_not_flagged(self):
         rng = np.random.default_rng(11)
         depths, flagged, unflagged, held, varied = set(), 0, 0, 0, 0

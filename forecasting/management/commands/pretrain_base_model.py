@@ -75,9 +75,7 @@ class Command(BaseCommand):
             torch.set_num_threads(options["threads"])
         retail_series = load_retail(options["retail"])
         steps, seed, out = options["steps"], options["seed"], options["out"]
-        corpus = Corpus(
-            seed=seed, retail=retail_series, price_episodes=options["price_episodes"]
-        )
+        corpus = Corpus(seed=seed, retail=retail_series, price_episodes=options["price_episodes"])
         architecture = dict(network.ARCHITECTURE)
         if options["covariate_scale_floor"] > 0:
             architecture["covariate_scale_floor"] = options["covariate_scale_floor"]
