@@ -82,8 +82,11 @@ class CheckedCandidateTests(SimpleTestCase):
         self.assertEqual(task.season, 12)
 
     def test_where_the_anchor_fits_the_check_gives_a_better_forecast(self):
-        # a level that stepped weeks ago: exponential smoothing has it, the correction adds noise
-        case = self.cases["level_shift"]
+        # a clean trend times a weekly pattern: the anchor's trend and season have it, and the
+        # whole correction bends it (on the shipped weights MASE 1.04 unchecked, 0.85 checked;
+        # a level that stepped weeks ago, where the weights before them added more noise, is
+        # now 0.69 unchecked against 0.67)
+        case = self.cases["trend_weekly"]
         checked = TransformerCandidate(self.model)(case.history, 28, 7)
         unchecked = TransformerCandidate(self.model, checked=False)(case.history, 28, 7)
         mase = lambda q: score(list(case.history), list(case.actual), list(q), 7).mase  # noqa: E731
