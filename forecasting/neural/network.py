@@ -39,7 +39,7 @@ CONTEXT = 512
 MAX_HORIZON = 64
 # with ``covariate_scale_floor`` in an architecture (`pretrain_base_model
 # --covariate-scale-floor`), a covariate row is scaled by at least that share of its level
-# (`_CovariateNorm`); the shipped weights were trained without it
+# (`_CovariateNorm`); the shipped weights were trained with this one (their config says so)
 COVARIATE_SCALE_FLOOR = 0.1
 
 ARCHITECTURE = {

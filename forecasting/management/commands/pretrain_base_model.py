@@ -1,8 +1,9 @@
 """`manage.py pretrain_base_model`: train the base forecasting transformer from scratch on the
 synthetic corpus and the Online Retail series, seeded, and write its weights and model card.
 
-    python manage.py pretrain_base_model --steps 12000 --seed 7 \
-        --retail ../shared/data/online-retail-uci --out forecasting/weights/base
+    python manage.py pretrain_base_model --steps 8000 --seed 7 --batch-size 64 \
+        --retail ../shared/data/online-retail-uci --covariate-scale-floor 0.1 \
+        --price-episodes --out forecasting/weights/base
 
 A long run keeps a checkpoint (weights, optimiser, schedule, the corpus's random state) in
 ``--checkpoint`` every ``--checkpoint-every`` steps and, started again with the same
