@@ -108,12 +108,14 @@ class Targets:
     def store_wide(self) -> bool:
         return self.policy == PlanningSettings.ServicePolicy.STORE
 
+    def set_for(self, service_class: str) -> float:
+        """The fill rate set for a class: its own, the store's where it has none."""
+        return self.by_class.get(service_class, self.store)
+
     def of_class(self, service_class: str) -> float:
         """The fill rate a class's series are planned for: the store's where one target
-        serves the whole store, else the class's (the store's where it has none)."""
-        if self.store_wide:
-            return self.store
-        return self.by_class.get(service_class, self.store)
+        serves the whole store, else the one set for the class."""
+        return self.store if self.store_wide else self.set_for(service_class)
 
 
 def _planned_as(
@@ -157,11 +159,11 @@ def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
     by_class = {}
     for service_class in sorted({c for *_, hoped, _ in settled for c in hoped}):
         rows, same = [], []
+        wanted = {service_class: targets.of_class(service_class)}
         for policy, aims, hoped, found in settled:
             if service_class not in hoped:
                 continue
             rows.append((float(hoped[service_class]), float(found.get(service_class, 0.0))))
-            wanted = {service_class: targets.of_class(service_class)}
             same.append(_planned_as(policy, aims, targets.policy, wanted))
         by_class[service_class] = _blended(rows, same)
     today = (

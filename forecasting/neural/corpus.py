@@ -25,6 +25,9 @@ from forecasting.neural.network import CONTEXT, Task
 # The benchmark holds out the last 28 days, and the choice among candidates is made on the
 # windows before them: keep four windows out.
 RETAIL_HELD_OUT_DAYS = 112
+# the corpus the shipped base model was trained on (its card's `--price-episodes`): what
+# fine-tuning replays and the fixed corpus sample is drawn from
+SHIPPED_PRICE_EPISODES = True
 SEASON_OF = {"daily": 7, "monthly": 12, "weekly": 52}
 
 
@@ -125,10 +128,19 @@ def _add_prices_and_promotions(rng: np.random.Generator, rate: np.ndarray) -> li
         start, width = rng.integers(total), rng.integers(3, 15)
         promo[start : start + width] = 1
     price_seen = price * np.where(promo > 0, 1 - rng.uniform(0.1, 0.4), 1.0)
-    elasticity = rng.uniform(-3.0, -0.3)
-    rate *= (price_seen / price) ** elasticity
-    rate *= np.where(promo > 0, rng.uniform(1.0, 2.0), 1.0)  # display and mailing effect
+    _respond(rng, rate, price_seen / price, promo)
     return [price_seen, promo]
+
+
+def _respond(
+    rng: np.random.Generator, rate: np.ndarray, relative: np.ndarray, promo: np.ndarray
+) -> None:
+    """Scales ``rate`` in place by the response to the price paid against the regular one
+    (``relative``, at a drawn elasticity) and, on promoted days, a display and mailing
+    effect."""
+    elasticity = rng.uniform(-3.0, -0.3)
+    rate *= relative**elasticity
+    rate *= np.where(promo > 0, rng.uniform(1.0, 2.0), 1.0)
 
 
 def _add_price_episodes(
@@ -162,9 +174,7 @@ def _add_price_episodes(
         seen[start : start + width] = price[start : start + width] * (1 - depth)
         if flagged:
             promo[start : start + width] = 1
-    elasticity = rng.uniform(-3.0, -0.3)
-    rate *= (seen / price) ** elasticity
-    rate *= np.where(promo > 0, rng.uniform(1.0, 2.0), 1.0)  # display and mailing effect
+    _respond(rng, rate, seen / price, promo)
     return [seen, promo]
 
 

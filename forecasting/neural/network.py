@@ -232,36 +232,22 @@ class AnchoredChronos2Model(Chronos2Model):
         """Chronos-2's forward pass with the anchor added to the output; ``covariate_rows``
         (rows,) marks the known and past covariate rows other than the anchor's, which are
         scaled on the floor (`_CovariateNorm`)."""
+        # the floor is read where the context is scaled, in `encode`; later scalings are
+        # given the context's loc and scale
         self.instance_norm.floored = covariate_rows
         try:
-            return self._anchored(
-                context, context_mask, group_ids, future_covariates, future_covariates_mask,
-                num_output_patches, future_target, future_target_mask,
-            )  # fmt: skip
+            encoded, loc_scale, covariates_mask, _patches = self.encode(
+                context=context,
+                context_mask=context_mask,
+                group_ids=group_ids,
+                future_covariates=future_covariates,
+                future_covariates_mask=future_covariates_mask,
+                num_output_patches=num_output_patches,
+                future_target=future_target,
+                future_target_mask=future_target_mask,
+            )
         finally:
             self.instance_norm.floored = None
-
-    def _anchored(
-        self,
-        context: torch.Tensor,
-        context_mask: torch.Tensor | None,
-        group_ids: torch.Tensor | None,
-        future_covariates: torch.Tensor | None,
-        future_covariates_mask: torch.Tensor | None,
-        num_output_patches: int,
-        future_target: torch.Tensor | None,
-        future_target_mask: torch.Tensor | None,
-    ) -> Chronos2Output:
-        encoded, loc_scale, covariates_mask, _patches = self.encode(
-            context=context,
-            context_mask=context_mask,
-            group_ids=group_ids,
-            future_covariates=future_covariates,
-            future_covariates_mask=future_covariates_mask,
-            num_output_patches=num_output_patches,
-            future_target=future_target,
-            future_target_mask=future_target_mask,
-        )
         rows, patch = context.shape[0], self.chronos_config.output_patch_size
         length = num_output_patches * patch
         # the quantile head in float32 even where the encoder ran in bfloat16 (`predict`): the

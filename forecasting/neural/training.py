@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from forecasting.gaps import window_rows
-from forecasting.neural.corpus import Corpus
+from forecasting.neural.corpus import SHIPPED_PRICE_EPISODES, Corpus
 from forecasting.neural.network import CONTEXT, MAX_HORIZON, Task, collate
 
 Progress = Callable[[int, int, float], None]
@@ -150,7 +150,7 @@ def corpus_loss(model: torch.nn.Module, *, seed: int = 20_261_129, batches: int 
     what the base model learned (checked before and after fine-tuning)."""
     model.eval()
     device = next(model.parameters()).device
-    corpus = Corpus(seed=seed, price_episodes=True)  # the shipped base model's corpus
+    corpus = Corpus(seed=seed, price_episodes=SHIPPED_PRICE_EPISODES)
     losses = []
     for _ in range(batches):
         tasks, horizon = corpus.batch(32)
@@ -204,7 +204,7 @@ def merchant_batches(
 ) -> Iterator[tuple[list[Task], int]]:
     """Batches of a merchant's windows with a share of the pretraining corpus replayed."""
     rng = np.random.default_rng(seed)
-    corpus = Corpus(seed=seed + 1, price_episodes=True)  # the shipped base model's corpus
+    corpus = Corpus(seed=seed + 1, price_episodes=SHIPPED_PRICE_EPISODES)
     replayed = round(size * replay_share)
     while True:
         horizon = int(rng.choice(horizons))

@@ -126,7 +126,11 @@ def supplier_terms(
 
 
 def _series(
-    merchant: Merchant, run: ForecastRun, settings: PlanningSettings, classes: dict[int, str]
+    merchant: Merchant,
+    run: ForecastRun,
+    settings: PlanningSettings,
+    classes: dict[int, str],
+    targets: calibration.Targets,
 ) -> list[Series]:
     """Every forecast of ``run``, with the planners' overrides in force
     (`forecasting.overrides`), with its terms, target and demand paths."""
@@ -138,7 +142,7 @@ def _series(
         item = items.get(sku)
         terms = supplier_terms(merchant, settings, item, prices.get(sku, NO_PRICES))
         service_class = classes.get(sku, NO_CLASS)
-        target = float(settings.service_levels.get(service_class, merchant.target_service_level))
+        target = targets.set_for(service_class)
         demand = policy.demand_from_forecast(
             quantiles, correlation, terms, count=policy.PLAN_PATHS, seed=sku
         )
@@ -352,9 +356,9 @@ def reorder_suggestions_plan(*, merchant: Merchant, run: ForecastRun) -> PlanRes
     classes = service_classes(merchant, run.history_end or timezone.localdate())
     _keep_classes(merchant, classes)
     positions = Positions(latest_stock(merchant), open_orders(merchant))
-    series = _series(merchant, run, settings, classes)
-    calibration.settle(merchant=merchant, through=run.history_end or timezone.localdate())
     targets = calibration.Targets.of(merchant, settings)
+    series = _series(merchant, run, settings, classes, targets)
+    calibration.settle(merchant=merchant, through=run.history_end or timezone.localdate())
     scale = calibration.learnt_scale(merchant, targets)
     drawn = Drawn.of(series, positions) if series else None
     levels = _store_wide_levels(merchant, settings, series, drawn, scale)
