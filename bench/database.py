@@ -29,8 +29,28 @@ def psql(sql: str) -> None:
     )
 
 
+ROLES = ("shelfcast_app", "shelfcast_owner")
+
+
+def require_roles() -> None:
+    """Stops with what to do where the server lacks the two roles (not a psql traceback)."""
+    found = subprocess.run(
+        ["psql", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-tAc",
+         "SELECT rolname FROM pg_roles WHERE rolname LIKE 'shelfcast%' ORDER BY 1"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    missing = [role for role in ROLES if role not in found]
+    if missing:
+        raise SystemExit(
+            f"PostgreSQL on {PGHOST}:{PGPORT} has no role {' or '.join(missing)}: create the "
+            "roles as README.md's 'Running against PostgreSQL and Redis' shows (.ci/run "
+            "creates them too), then run the benchmark again."
+        )
+
+
 def create(name: str, environment: dict[str, str], commands=(("migrate", "-v0"),)) -> None:
     """Drop and recreate ``name``, then run the manage.py ``commands`` (migrate first)."""
+    require_roles()
     drop(name)
     psql(f"CREATE DATABASE {name} OWNER shelfcast_owner")
     for command in commands:
