@@ -22,11 +22,12 @@ def urls(name: str) -> dict[str, str]:
     }
 
 
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
-        check=True,
-    )
+def psql(sql: str) -> str:
+    """Runs ``sql`` as the postgres superuser; returns the rows it printed, unaligned."""
+    command = ["psql", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-v", "ON_ERROR_STOP=1"]
+    return subprocess.run(
+        [*command, "-qtAc", sql], check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
 
 
 ROLES = ("shelfcast_app", "shelfcast_owner")
@@ -34,11 +35,7 @@ ROLES = ("shelfcast_app", "shelfcast_owner")
 
 def require_roles() -> None:
     """Stops with what to do where the server lacks the two roles (not a psql traceback)."""
-    found = subprocess.run(
-        ["psql", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-tAc",
-         "SELECT rolname FROM pg_roles WHERE rolname LIKE 'shelfcast%' ORDER BY 1"],
-        check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
+    found = psql("SELECT rolname FROM pg_roles WHERE rolname LIKE 'shelfcast%'").split()
     missing = [role for role in ROLES if role not in found]
     if missing:
         raise SystemExit(
