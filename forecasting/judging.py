@@ -13,14 +13,14 @@ import torch
 from forecasting.baselines import BASELINES, seasonal_naive
 from forecasting.metrics import score
 from forecasting.neural.inference import TransformerCandidate
+from forecasting.quantiles import LEVELS
 from forecasting.selection import (
     SELECTION_PERIODS,
     TRANSFORMER,
-    HonestScore,
+    Windows,
+    choose,
     demand_classes,
-    honest_score,
     window_forecasts,
-    window_gains,
 )
 
 
@@ -29,6 +29,36 @@ def storable(value: float) -> float | None:
     exactly week on week, so the seasonal scale is 0) is None, not NaN, which PostgreSQL's
     jsonb refuses."""
     return round(float(value), 5) if math.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class HonestScore:
+    """The served choice scored on each window by a choice made on the other windows only:
+    pooled weighted quantile loss (every level) and MASE per window."""
+
+    wql: np.ndarray  # (windows,)
+    mase: np.ndarray  # (windows,)
+
+
+def honest_score(windows: Windows, classes: np.ndarray) -> HonestScore | None:
+    """Each window scored by the strategies and level maps chosen on the other windows; None
+    with fewer than two windows (nothing is left to choose on)."""
+    count = windows.count
+    if count < 2:
+        return None
+    wql, mase = np.zeros(count), np.zeros(count)
+    series = len(classes)
+    for held in range(count):
+        choice = choose(windows, classes, [w for w in range(count) if w != held])
+        loss, error = np.zeros(series), np.zeros(series)
+        for _name, serving, rows in choice.groups(classes):
+            loss[rows], error[rows] = windows.losses(serving.strategy, serving.levels, rows, held)
+        volume = windows.volume[held].sum()
+        wql[held] = 2 * loss.sum() / (len(LEVELS) * volume) if volume > 0 else np.nan
+        scale = windows.scale[held]
+        usable = (scale > 0) & ~np.isnan(error)
+        mase[held] = np.mean(error[usable] / scale[usable]) if usable.any() else np.nan
+    return HonestScore(wql, mase)
 
 
 @dataclass
@@ -45,6 +75,15 @@ class Judgement:
     @property
     def better(self) -> bool:
         return math.isfinite(self.improvement) and self.improvement > max(self.noise, 0.0)
+
+
+def _gain(version: HonestScore | None, base: HonestScore | None) -> np.ndarray:
+    """Per window: 1 - the mean of the version's WQL and MASE ratios to the base model's."""
+    if version is None or base is None:
+        return np.array([np.nan])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.stack([version.wql / base.wql, version.mase / base.mase])
+    return 1 - np.nanmean(np.where(np.isfinite(ratios), ratios, np.nan), axis=0)
 
 
 def judge(
@@ -64,7 +103,7 @@ def judge(
         scores[name] = served_scores(values, horizon, season, candidates)
     window = min(horizon, SELECTION_PERIODS)
     naive = holdout_scores(seasonal_naive, values, window, season)
-    gains = window_gains(scores["version"], scores["base"])
+    gains = _gain(scores["version"], scores["base"])
     noise = float(np.std(gains, ddof=1)) if np.isfinite(gains).sum() > 1 else 0.0
     improvement = float(np.mean(gains)) if np.isfinite(gains).all() else float("nan")
     return Judgement(scores["version"], scores["base"], naive, improvement, noise)

@@ -6,8 +6,6 @@ the explanation of a stored forecast reads the model at the level its median was
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from forecasting.quantiles import LEVELS
@@ -18,77 +16,39 @@ MAP_PERIODS = 40_000  # at most this many judged periods (an even sample) fit a 
 
 
 def read_at(quantiles: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """Quantiles (series, len(LEVELS)) or (series, len(LEVELS), periods) read at other
-    ``levels`` (k,) in [0.01, 0.99], by linear interpolation between the neighbouring
-    levels: (series, k) or (series, k, periods). One matrix product with the interpolation
-    weights (two per row) instead of two gathers of the whole array."""
+    """Quantiles (series, len(LEVELS), ...) read at other ``levels`` (k,) in [0.01, 0.99], by
+    linear interpolation between the neighbouring levels: (series, k, ...)."""
     position = np.interp(levels, LEVELS, np.arange(len(LEVELS), dtype=float))
     below = np.minimum(np.floor(position).astype(int), len(LEVELS) - 2)
-    weight = position - below
-    rows = np.arange(len(position))
-    weights = np.zeros((len(position), len(LEVELS)), dtype=quantiles.dtype)
-    weights[rows, below] = 1 - weight
-    weights[rows, below + 1] = weight
-    if quantiles.ndim == 2:
-        return quantiles @ weights.T
-    return np.moveaxis(np.moveaxis(quantiles, 1, -1) @ weights.T, -1, 1)
+    weight = (position - below).astype(quantiles.dtype)
+    weight = weight.reshape((1, -1) + (1,) * (quantiles.ndim - 2))
+    return quantiles[:, below] * (1 - weight) + quantiles[:, below + 1] * weight
 
 
-@dataclass(frozen=True)
-class LevelLosses:
-    """What a level map is fitted from, summed over judged periods (so that the sums of
-    separate windows add up to their union's): per level of `GRID`, the sum of the
-    differences actual - quantile read there and the sum of their negative parts, and how
-    many periods were judged."""
-
-    over: np.ndarray  # (len(GRID),)
-    under: np.ndarray  # (len(GRID),)
-    count: int
-
-    def __add__(self, other: LevelLosses) -> LevelLosses:
-        return LevelLosses(
-            self.over + other.over, self.under + other.under, self.count + other.count
-        )
-
-
-def level_losses(quantiles: np.ndarray, actual: np.ndarray) -> LevelLosses:
-    """`LevelLosses` of ``quantiles`` (series, len(LEVELS), periods) against ``actual``
-    (series, periods; NaN not observed), summed on an even sample of `MAP_PERIODS` periods at
-    most (the count is of every judged period)."""
+def fit_levels(quantiles: np.ndarray, actual: np.ndarray) -> np.ndarray:
+    """The level map that ``actual`` (series, periods; NaN not observed) favours for
+    ``quantiles`` (series, len(LEVELS), periods): for each served level, the level of the
+    quantile function (on `GRID`) with the least pinball loss at the served level, summed over
+    the observed periods; shrunk towards each level itself by n / (n + MAP_PRIOR_PERIODS) for
+    n periods, and non-decreasing. Where the quantile function is flat, ties keep the level."""
     observed = ~np.isnan(actual)
     count = int(observed.sum())
     if count == 0:
-        return LevelLosses(np.zeros(len(GRID)), np.zeros(len(GRID)), 0)
+        return LEVELS.copy()
     cells = np.moveaxis(quantiles, 1, -1)[observed]  # (periods judged, levels)
     values = actual[observed]
     if count > MAP_PERIODS:
         taken = np.linspace(0, count - 1, MAP_PERIODS).astype(int)
         cells, values = cells[taken], values[taken]
     difference = values[:, None] - read_at(cells, GRID)  # (periods, grid)
+    # the pinball loss at level t of a difference d is t * d - min(d, 0)
     over = difference.sum(axis=0, dtype=float)
     under = np.minimum(difference, 0).sum(axis=0, dtype=float)
-    return LevelLosses(over, under, count)
-
-
-def levels_from(losses: LevelLosses) -> np.ndarray:
-    """The level map ``losses`` favour: for each served level, the level of the quantile
-    function (on `GRID`) with the least pinball loss at the served level, summed over the
-    judged periods; shrunk towards each level itself by n / (n + MAP_PRIOR_PERIODS) for n
-    periods, and non-decreasing. Where the quantile function is flat, ties keep the level."""
-    if losses.count == 0:
-        return LEVELS.copy()
-    # the pinball loss at level t of a difference d is t * d - min(d, 0)
-    loss = LEVELS[:, None] * losses.over[None, :] - losses.under[None, :]
+    loss = LEVELS[:, None] * over[None, :] - under[None, :]
     tie = 1e-9 * (np.abs(loss).max() + 1.0) * np.abs(GRID[None, :] - LEVELS[:, None])
     best = GRID[np.argmin(loss + tie, axis=1)]
-    weight = losses.count / (losses.count + MAP_PRIOR_PERIODS)
+    weight = count / (count + MAP_PRIOR_PERIODS)
     return np.maximum.accumulate(LEVELS + weight * (best - LEVELS))
-
-
-def fit_levels(quantiles: np.ndarray, actual: np.ndarray) -> np.ndarray:
-    """The level map that ``actual`` (series, periods; NaN not observed) favours for
-    ``quantiles`` (series, len(LEVELS), periods) (`levels_from` its `level_losses`)."""
-    return levels_from(level_losses(quantiles, actual))
 
 
 def served(quantiles: np.ndarray, whole: np.ndarray, levels: np.ndarray | None = None):

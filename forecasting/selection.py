@@ -27,27 +27,20 @@ Cross-fitting: the candidates that judge (``judged``) may differ from those that
 (``served``). A transformer fine-tuned on a merchant's history is judged by its twin trained
 only on the days before the windows, and serves as the twin that continued on the rest
 (`forecasting.fine_tuning`): nothing is scored on periods it was fitted on. The honest score
-(`honest_score`) scores each window by a choice and level maps made on the other windows.
-
-Earned, not assumed: the choices per class and their level maps are fitted on the same few
-windows that judge them, so where the windows disagree (sparse demand, a season turning) they
-can serve worse than one plain candidate. The choice is served only where, scored honestly,
-it beats the best single candidate for all series read as it is (no level map) by more than
-that gain varies between windows, the bar a fine-tuned version must clear too; else that
-single candidate serves every series (`earned`).
+(`forecasting.judging.honest_score`) scores each window by a choice and level maps made on the
+other windows.
 """
 
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from forecasting.baselines import INTERMITTENT_ADI, suggested
-from forecasting.levels import MAP_PERIODS, level_losses, levels_from, served
+from forecasting.levels import MAP_PERIODS, fit_levels, served
 from forecasting.metrics import seasonal_scale
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 
@@ -153,8 +146,6 @@ class Windows:
     volume: np.ndarray  # (windows, series): sum of |actual|
     scale: np.ndarray  # (windows, series): the MASE scale of the history before the window
     whole: np.ndarray  # (series,): counts, served in whole units
-    # (strategy, window, rows) -> its level map's sums on that window (`fit`)
-    level_losses: dict = field(default_factory=dict, repr=False)
 
     @property
     def count(self) -> int:
@@ -165,21 +156,14 @@ class Windows:
 
     def fit(self, strategy: str, rows: np.ndarray, windows: list[int]) -> np.ndarray:
         """The level map that ``windows`` favour for ``strategy`` on ``rows`` (an even sample
-        of them where all the windows hold more than MAP_PERIODS periods). Each window's
-        sums are kept, so a map fitted on some of the windows (the honest score's) costs no
-        second pass over them."""
-        most = -(-MAP_PERIODS // (self.window * self.count))
+        of them where they hold more than MAP_PERIODS periods)."""
+        most = -(-MAP_PERIODS // (self.window * len(windows)))
         if len(rows) > most:
             rows = rows[np.linspace(0, len(rows) - 1, most).astype(int)]
-        total = None
-        for window in windows:
-            key = (strategy, window, rows.tobytes())
-            if key not in self.level_losses:
-                self.level_losses[key] = level_losses(
-                    self.quantiles(strategy, window, rows), self.actual[window, rows]
-                )
-            total = self.level_losses[key] if total is None else total + self.level_losses[key]
-        return levels_from(total)
+        return fit_levels(
+            np.concatenate([self.quantiles(strategy, w, rows) for w in windows], axis=-1),
+            np.concatenate([self.actual[w, rows] for w in windows], axis=-1),
+        )
 
     def losses(self, strategy: str, levels: np.ndarray, rows: np.ndarray, window: int):
         """(pinball loss, median's mean absolute error) per row on ``window``, served at
@@ -258,12 +242,10 @@ class Judged:
 @dataclass(frozen=True)
 class Choice:
     """The strategy and level map chosen for all series, and for each demand class big
-    enough to judge; ``plain`` where the best single candidate serves all series as it is,
-    the choice per class not having earned its place (`earned`)."""
+    enough to judge."""
 
     overall: Judged
     by_class: dict[str, Judged]
-    plain: bool = False
 
     def of(self, klass: str) -> Judged:
         return self.by_class.get(klass, self.overall)
@@ -280,26 +262,17 @@ class Choice:
         return {
             "overall": self.overall.strategy,
             "by_class": {name: judged.strategy for name, judged in self.by_class.items()},
-            "plain": self.plain,
         }
 
 
-def _judge(
-    windows: Windows,
-    rows: np.ndarray,
-    judged_on: list[int],
-    strategies: list[str] | None = None,
-    mapped: bool = True,
-) -> Judged:
-    """The strategy (of ``strategies``, by default every one) with the best criterion on
-    ``rows`` over ``judged_on``, each served at the level map that those windows favour for
-    it, or as it is without ``mapped``."""
-    strategies = windows.strategies if strategies is None else strategies
-    shape = (len(judged_on), len(rows), len(strategies))
+def _judge(windows: Windows, rows: np.ndarray, judged_on: list[int]) -> Judged:
+    """The strategy with the best criterion on ``rows`` over ``judged_on``, each strategy
+    served at the level map that those windows favour for it."""
+    shape = (len(judged_on), len(rows), len(windows.strategies))
     loss, error = np.zeros(shape), np.zeros(shape)
     maps = []
-    for column, strategy in enumerate(strategies):
-        maps.append(windows.fit(strategy, rows, judged_on) if mapped else LEVELS.copy())
+    for column, strategy in enumerate(windows.strategies):
+        maps.append(windows.fit(strategy, rows, judged_on))
         for position, window in enumerate(judged_on):
             loss[position, :, column], error[position, :, column] = windows.losses(
                 strategy, maps[-1], rows, window
@@ -307,7 +280,7 @@ def _judge(
     volume = windows.volume[judged_on][:, rows]
     scale = windows.scale[judged_on][:, rows]
     best = int(np.argmin(criterion(loss, error, volume, scale)))
-    return Judged(strategies[best], maps[best], loss[:, :, best])
+    return Judged(windows.strategies[best], maps[best], loss[:, :, best])
 
 
 def choose(windows: Windows, classes: np.ndarray, judged_on: list[int] | None = None) -> Choice:
@@ -319,93 +292,6 @@ def choose(windows: Windows, classes: np.ndarray, judged_on: list[int] | None = 
         if len(rows) >= MIN_GROUP_SERIES:
             by_class[name] = _judge(windows, rows, judged_on)
     return Choice(overall, by_class)
-
-
-def _plain(windows: Windows, judged_on: list[int]) -> Judged:
-    """The best single candidate for all series over ``judged_on``, read as it is."""
-    singles = [strategy for strategy in windows.strategies if len(parts(strategy)) == 1]
-    rows = np.arange(windows.actual.shape[1])
-    return _judge(windows, rows, judged_on, singles, mapped=False)
-
-
-@dataclass(frozen=True)
-class HonestScore:
-    """What was served scored on each window by a choice made on the other windows only:
-    pooled weighted quantile loss (every level) and MASE per window."""
-
-    wql: np.ndarray  # (windows,)
-    mase: np.ndarray  # (windows,)
-
-
-def _held_score(windows: Windows, held: int, groups) -> tuple[float, float]:
-    """(pooled WQL, MASE) of window ``held`` served by ``groups``: (strategy, level map,
-    rows) covering every series."""
-    series = windows.actual.shape[1]
-    loss, error = np.zeros(series), np.zeros(series)
-    for strategy, levels, rows in groups:
-        loss[rows], error[rows] = windows.losses(strategy, levels, rows, held)
-    volume = windows.volume[held].sum()
-    wql = 2 * loss.sum() / (len(LEVELS) * volume) if volume > 0 else np.nan
-    scale = windows.scale[held]
-    usable = (scale > 0) & ~np.isnan(error)
-    mase = np.mean(error[usable] / scale[usable]) if usable.any() else np.nan
-    return wql, mase
-
-
-def honest_score(windows: Windows, classes: np.ndarray, plain: bool = False) -> HonestScore | None:
-    """Each window scored by the strategies and level maps chosen on the other windows (with
-    ``plain``, by the best single candidate for all chosen there, read as it is); None with
-    fewer than two windows (nothing is left to choose on)."""
-    count = windows.count
-    if count < 2:
-        return None
-    wql, mase = np.zeros(count), np.zeros(count)
-    every = np.arange(len(classes))
-    for held in range(count):
-        others = [window for window in range(count) if window != held]
-        if plain:
-            single = _plain(windows, others)
-            groups = [(single.strategy, single.levels, every)]
-        else:
-            choice = choose(windows, classes, others)
-            groups = [
-                (judged.strategy, judged.levels, rows) for _, judged, rows in choice.groups(classes)
-            ]
-        wql[held], mase[held] = _held_score(windows, held, groups)
-    return HonestScore(wql, mase)
-
-
-def window_gains(version: HonestScore | None, base: HonestScore | None) -> np.ndarray:
-    """Per window: 1 - the mean of the version's WQL and MASE ratios to the base's (a
-    measure undefined on a window is left out of it)."""
-    if version is None or base is None:
-        return np.array([np.nan])
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a window with neither measure: NaN
-        ratios = np.stack([version.wql / base.wql, version.mase / base.mase])
-        return 1 - np.nanmean(np.where(np.isfinite(ratios), ratios, np.nan), axis=0)
-
-
-def beats_noise(gains: np.ndarray) -> bool:
-    """Whether the gains per window are, on average, above how much they vary between
-    windows (their standard deviation): a gain the windows agree on."""
-    if not np.isfinite(gains).all():
-        return False
-    noise = float(np.std(gains, ddof=1)) if len(gains) > 1 else 0.0
-    return float(np.mean(gains)) > max(noise, 0.0)
-
-
-def earned(windows: Windows, classes: np.ndarray, choice: Choice) -> Choice:
-    """``choice`` where, scored honestly, it beats the best single candidate for all series
-    read as it is by more than that gain varies between windows; else that candidate, chosen
-    on every window, for all series (``plain``). With one window nothing can be scored
-    honestly, and the choice stands."""
-    if windows.count < 2:
-        return choice
-    gains = window_gains(honest_score(windows, classes), honest_score(windows, classes, True))
-    if beats_noise(gains):
-        return choice
-    return Choice(_plain(windows, list(range(windows.count))), {}, plain=True)
 
 
 def default_strategy(panel: np.ndarray, names: list[str]) -> np.ndarray:
@@ -450,7 +336,7 @@ def forecast_scored(
     if windows is None:
         chosen = default_strategy(panel, list(served_by))
     else:
-        choice = earned(windows, classes, choose(windows, classes))
+        choice = choose(windows, classes)
         chosen = np.array([choice.of(c).strategy for c in classes], dtype=object)
         loss = choice.overall.loss.sum(axis=0)  # judged on every row
         for name, serving, rows in choice.groups(classes):

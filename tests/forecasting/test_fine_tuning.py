@@ -15,13 +15,13 @@ from django.test import TestCase, override_settings
 
 from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
-from forecasting import fine_tuning, night, registry, selection, selectors, services
+from forecasting import fine_tuning, judging, night, registry, selectors, services
 from forecasting.engine import forecast_run_execute
+from forecasting.judging import HonestScore
 from forecasting.models import ForecastRun, ModelVersion, SeriesForecast, TrainingRun
 from forecasting.neural import network
 from forecasting.neural.inference import Covariates
 from forecasting.quantiles import MEDIAN_INDEX
-from forecasting.selection import HonestScore
 from forecasting.tasks import fine_tune_task
 from inventory.models import SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory
@@ -227,7 +227,7 @@ class JudgementTests(TestCase):
     def test_the_gain_is_the_mean_of_the_wql_and_mase_ratios_per_window(self):
         version = HonestScore(np.array([0.8, 0.9]), np.array([1.0, 0.7]))
         base = HonestScore(np.array([1.0, 1.0]), np.array([1.0, 1.0]))
-        np.testing.assert_allclose(selection.window_gains(version, base), [0.1, 0.2])
+        np.testing.assert_allclose(judging._gain(version, base), [0.1, 0.2])
 
     def test_better_means_a_gain_larger_than_its_spread(self):
         self.assertTrue(judgement([0.05, 0.04]).better)

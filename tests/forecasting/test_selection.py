@@ -7,9 +7,8 @@ from statistics import NormalDist
 import numpy as np
 from django.test import SimpleTestCase
 
-from forecasting import selection
+from forecasting import judging, selection
 from forecasting.baselines import BASELINES
-from forecasting.levels import fit_levels
 from forecasting.quantiles import LEVELS
 
 
@@ -80,7 +79,6 @@ class ChoiceTests(SimpleTestCase):
         self.assertEqual(result.choice.by_class["intermittent"].strategy, "zero")
         self.assertEqual(list(result.models[:40]), ["right"] * 40)
         self.assertEqual(list(result.models[40:]), ["zero"] * 40)
-        self.assertFalse(result.choice.plain)  # both windows agree: the choice earned its place
 
     def test_the_judged_twin_is_scored_and_the_served_one_forecasts(self):
         panel = steady_panel()
@@ -131,11 +129,7 @@ class ChoiceTests(SimpleTestCase):
         rng = np.random.default_rng(4)
         exact = np.tile(week, 30)
         panel = np.vstack([np.tile(exact, (35, 1)), rng.poisson(5.0, (35, 210)).astype(float)])
-        # seasonal naive for the exact series, TSB's flat level for the noisy ones: neither
-        # alone comes near, on either window
-        candidates = {name: BASELINES[name] for name in ("seasonal_naive", "tsb")}
-        result = selection.forecast_scored(panel, 7, 7, candidates)
-        self.assertFalse(result.choice.plain)
+        result = selection.forecast_scored(panel, 7, 7, BASELINES)
         self.assertEqual(result.models[0], "seasonal_naive")
         self.assertEqual((result.score[0], result.naive_score[0]), (0.0, 0.0))  # exact
         noisy = slice(35, 70)
@@ -185,7 +179,7 @@ class LevelMapTests(SimpleTestCase):
         rng = np.random.default_rng(3)
         actual = rng.normal(95, 5, (40, 28))  # a normal(100, 5) forecast, 1 sd too high
         quantiles = normal_forecast(100, 5)(actual, 28, 7)
-        levels = fit_levels(quantiles, actual)
+        levels = selection.fit_levels(quantiles, actual)
         # the served median is the forecast's 0.16 quantile (z = -1), shrunk a little
         self.assertAlmostEqual(levels[7], 0.16 + 0.34 * 200 / (1120 + 200), delta=0.04)
         self.assertTrue(np.all(np.diff(levels) >= 0))
@@ -193,10 +187,10 @@ class LevelMapTests(SimpleTestCase):
     def test_few_periods_move_the_map_little_and_none_not_at_all(self):
         rng = np.random.default_rng(3)
         quantiles = normal_forecast(100, 5)(np.zeros((1, 1)), 10, 7)
-        few = fit_levels(quantiles, rng.normal(95, 5, (1, 10)))
+        few = selection.fit_levels(quantiles, rng.normal(95, 5, (1, 10)))
         self.assertGreater(few[7], 0.45)  # 10 periods: 10 / 210 of the way at most
         self.assertLess(few[7], 0.5)
-        unseen = fit_levels(quantiles, np.full((1, 10), np.nan))
+        unseen = selection.fit_levels(quantiles, np.full((1, 10), np.nan))
         np.testing.assert_array_equal(unseen, LEVELS)
 
     def test_a_flat_quantile_function_keeps_its_levels(self):
@@ -204,7 +198,7 @@ class LevelMapTests(SimpleTestCase):
         # another, and the map stays where it is
         quantiles = np.full((40, len(LEVELS), 14), 10.0)
         actual = np.random.default_rng(1).poisson(10, (40, 14)).astype(float)
-        np.testing.assert_allclose(fit_levels(quantiles, actual), LEVELS)
+        np.testing.assert_allclose(selection.fit_levels(quantiles, actual), LEVELS)
 
     def test_the_map_makes_the_choice_and_is_judged_with_it(self):
         # "shifted" has the right shape one sd too high; "flat" the right median and a
@@ -217,58 +211,6 @@ class LevelMapTests(SimpleTestCase):
         # its median read near the 0.16 level (z = -1), a little higher for the shrinkage
         median = result.quantiles[:, 7]
         self.assertTrue(np.all((median > 99.5) & (median < 101.5)), median[:, 0])
-
-
-def flip_flop(history: np.ndarray, good_first: str) -> float:
-    """A candidate right for one class of `EarnedTests`' panel on the first window and for the
-    other class on the second: 10 where it is right, 30 where it is not."""
-    steady = not (history == 0).any()
-    first_window = len(history) == 112
-    right = (steady == (good_first == "steady")) == first_window
-    return 10.0 if right else 30.0
-
-
-class EarnedTests(SimpleTestCase):
-    """The choice per class and its level maps serve only where they beat the best single
-    candidate for all, scored honestly, by more than the windows' noise."""
-
-    def panel(self, length=140):
-        steady = steady_panel(30, length=length)
-        rare = np.zeros((30, length))
-        rare[:, ::2] = 20.0  # intermittent, its median 10 between the zeros and the twenties
-        return np.vstack([steady, rare])
-
-    def test_a_choice_the_windows_disagree_on_gives_way_to_one_plain_candidate(self):
-        # "a" is right for the steady series on the first window and for the intermittent
-        # ones on the second, "b" the other way round: chosen per class on one window, each
-        # class takes the candidate that is wrong for it on the other
-        candidates = {
-            "a": constant(lambda h: flip_flop(h, "steady")),
-            "b": constant(lambda h: flip_flop(h, "rare")),
-        }
-        panel = self.panel()
-        windows = selection.window_forecasts(panel, 14, 7, candidates)
-        classes = selection.demand_classes(panel, 7, 14)
-        self.assertEqual(sorted(set(classes)), ["intermittent", "smooth"])
-        honest = selection.honest_score(windows, classes)
-        plain = selection.honest_score(windows, classes, plain=True)
-        self.assertTrue(np.all(honest.wql > plain.wql))  # per class loses on both windows
-        result = selection.forecast_scored(panel, 14, 7, candidates)
-        self.assertTrue(result.choice.plain)
-        self.assertEqual(result.choice.by_class, {})
-        self.assertEqual(len(set(result.models)), 1)
-        self.assertIn(result.models[0], {"a", "b"})  # a single candidate, not an average
-        np.testing.assert_array_equal(result.levels, np.tile(LEVELS, (60, 1)))  # as it is
-
-    def test_with_one_window_nothing_is_scored_honestly_and_the_choice_stands(self):
-        panel = self.panel(length=40)  # one 14-day window after two weeks of history
-        candidates = {"right": constant(lambda h: 10.0), "zero": constant(lambda h: 0.0)}
-        windows = selection.window_forecasts(panel, 14, 7, candidates)
-        self.assertEqual(windows.count, 1)
-        choice = selection.choose(windows, selection.demand_classes(panel, 7, 14))
-        self.assertIs(
-            selection.earned(windows, selection.demand_classes(panel, 7, 14), choice), choice
-        )
 
 
 class HonestScoreTests(SimpleTestCase):
@@ -288,7 +230,7 @@ class HonestScoreTests(SimpleTestCase):
 
         windows = selection.window_forecasts(panel, 14, 7, {"lucky": lucky, "steady": steady})
         classes = selection.demand_classes(panel, 7, 14)
-        honest = selection.honest_score(windows, classes)
+        honest = judging.honest_score(windows, classes)
         # window 1 judged by window 2's choice (steady): 2/10 off; window 2 by window 1's
         # choice (lucky, forecasting 0): all of it off
         np.testing.assert_allclose(honest.wql, [0.2, 1.0])
