@@ -57,14 +57,14 @@ django.setup()
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from bench.forecast.run import DATA, carparts_panel, retail_subset  # noqa: E402
+from bench.forecast.run import DATA, carparts_panel, retail_panel  # noqa: E402
 from bench.forecast.target_only import Bolt, PatchTSTQuantiles, target_only_candidate  # noqa: E402
 from forecasting.backtest import run_backtest  # noqa: E402
 from forecasting.neural import network, training  # noqa: E402
 from forecasting.neural.corpus import Corpus, RetailSeries  # noqa: E402
 from forecasting.neural.inference import Covariates, TransformerCandidate  # noqa: E402
 from forecasting.neural.network import Task  # noqa: E402
-from forecasting.panels import Panel, load_long_csv  # noqa: E402
+from forecasting.panels import Panel  # noqa: E402
 
 DATASETS = {"carparts": (12, 12), "retail": (28, 7)}  # name: (horizon, season)
 BASELINE_ROWS = ("seasonal_naive", "exponential_smoothing", "tsb", "shelfcast")
@@ -145,12 +145,7 @@ def pretrain(name: str, args, retail: RetailSeries) -> tuple[torch.nn.Module, di
 
 def load_panels() -> dict[str, Panel]:
     carparts = carparts_panel()
-    subset, _ = retail_subset()
-    retail = load_long_csv(
-        subset, freq="D", id_col="series_id", date_col="date", target_col="units"
-    )
-    subset.unlink()
-    return {"carparts": carparts, "retail": retail}
+    return {"carparts": carparts, "retail": retail_panel()[0]}
 
 
 def candidates(models: dict[str, torch.nn.Module], panel: Panel) -> dict[str, Callable]:

@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import math
 import os
 import sys
 import tempfile
@@ -63,29 +64,37 @@ from bench.forecast.bounds import mase_bounds  # noqa: E402
 from bench.forecast.speed import speed  # noqa: E402
 
 
-def retail_subset(least: int = 100, most: int | None = None) -> tuple[Path, dict[str, str]]:
-    """Online Retail's products sold on at least ``least`` days (and fewer than ``most``),
-    long form in a temporary file, and every product's name."""
+def retail_panel(least: int = 100, most: float = math.inf):
+    """Online Retail's products sold on at least ``least`` days (and fewer than ``most``) as
+    a daily panel with their prices, and every product's name."""
+    from forecasting.panels import load_long_csv
+
     retail = DATA / "online-retail-uci"
     with gzip.open(retail / "products.csv.gz", "rt") as products:
         rows = list(csv.DictReader(products))
-    frequent = {
+    kept = {
         row["stock_code"]
         for row in rows
-        if row["kind"] == "product"
-        and least <= int(row["days_with_sales"]) < (most if most is not None else 10**9)
+        if row["kind"] == "product" and least <= int(row["days_with_sales"]) < most
     }
     names = {row["stock_code"]: row["description"] for row in rows}
-    subset = Path(tempfile.mkdtemp()) / "retail_frequent.csv"
-    with gzip.open(retail / "daily_sku_sales.csv.gz", "rt") as source, open(subset, "w") as out:
-        out.write("series_id,date,units,price\n")
-        for row in csv.DictReader(source):
-            if row["stock_code"] in frequent:
-                out.write(
-                    f"{row['stock_code']},{row['date']},{row['units_sold']},"
-                    f"{row['avg_unit_price_gbp']}\n"
-                )
-    return subset, names
+    with tempfile.TemporaryDirectory() as folder:
+        subset = Path(folder) / "retail.csv"
+        with (
+            gzip.open(retail / "daily_sku_sales.csv.gz", "rt") as source,
+            open(subset, "w") as out,
+        ):
+            out.write("series_id,date,units,price\n")
+            for row in csv.DictReader(source):
+                if row["stock_code"] in kept:
+                    out.write(
+                        f"{row['stock_code']},{row['date']},{row['units_sold']},"
+                        f"{row['avg_unit_price_gbp']}\n"
+                    )
+        panel = load_long_csv(
+            subset, freq="D", id_col="series_id", date_col="date", target_col="units"
+        )
+    return panel, names
 
 
 def carparts_panel():
@@ -125,7 +134,6 @@ def gates() -> None:
 
 def accuracy(modes: bool = True, calendar: bool = True) -> None:
     from forecasting.evaluation import evaluate
-    from forecasting.panels import load_long_csv
 
     carparts = carparts_panel()
     result = evaluate(carparts, horizon=12, season=12)
@@ -144,10 +152,7 @@ def accuracy(modes: bool = True, calendar: bool = True) -> None:
     )
     for name, ratio in mase_bounds(carparts, horizon=12, season=12).items():
         print(f"MASE ratio of {name}: {ratio:.3f}")
-    subset, names = retail_subset()
-    retail = load_long_csv(
-        subset, freq="D", id_col="series_id", date_col="date", target_col="units"
-    )
+    retail, names = retail_panel()
     started = time.perf_counter()
     result = evaluate(retail, horizon=28, season=7)
     seconds = time.perf_counter() - started
@@ -158,12 +163,8 @@ def accuracy(modes: bool = True, calendar: bool = True) -> None:
         f"{seconds:.0f} s ({per_thousand:.0f} s per 1,000 series; target 1,000 series under "
         f"900 s: {'met' if per_thousand < 900 else 'NOT met'})"
     )
-    sparse, _names = retail_subset(least=30, most=100)
-    result = evaluate(
-        load_long_csv(sparse, freq="D", id_col="series_id", date_col="date", target_col="units"),
-        horizon=28,
-        season=7,
-    )
+    sparse, _names = retail_panel(least=30, most=100)
+    result = evaluate(sparse, horizon=28, season=7)
     print_table("Online Retail, products sold on 30-99 days (sparser; not tuned on)", result)
     if calendar:
         calendar_comparison(retail)
@@ -352,12 +353,7 @@ def main() -> None:
         database.django_setup(
             {"DJANGO_SETTINGS_MODULE": "config.settings.local", "LOG_LEVEL": "WARNING"}
         )
-        subset, _names = retail_subset()
-        from forecasting.panels import load_long_csv
-
-        calendar_comparison(
-            load_long_csv(subset, freq="D", id_col="series_id", date_col="date", target_col="units")
-        )
+        calendar_comparison(retail_panel()[0])
         return
     environment = {
         **os.environ,
