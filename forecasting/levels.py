@@ -16,13 +16,20 @@ MAP_PERIODS = 40_000  # at most this many judged periods (an even sample) fit a 
 
 
 def read_at(quantiles: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """Quantiles (series, len(LEVELS), ...) read at other ``levels`` (k,) in [0.01, 0.99], by
-    linear interpolation between the neighbouring levels: (series, k, ...)."""
+    """Quantiles (series, len(LEVELS)) or (series, len(LEVELS), periods) read at other
+    ``levels`` (k,) in [0.01, 0.99], by linear interpolation between the neighbouring levels:
+    (series, k) or (series, k, periods). One matrix product with the interpolation weights
+    (two per row) instead of two gathers of the whole array."""
     position = np.interp(levels, LEVELS, np.arange(len(LEVELS), dtype=float))
     below = np.minimum(np.floor(position).astype(int), len(LEVELS) - 2)
-    weight = (position - below).astype(quantiles.dtype)
-    weight = weight.reshape((1, -1) + (1,) * (quantiles.ndim - 2))
-    return quantiles[:, below] * (1 - weight) + quantiles[:, below + 1] * weight
+    weight = position - below
+    rows = np.arange(len(position))
+    weights = np.zeros((len(position), len(LEVELS)), dtype=quantiles.dtype)
+    weights[rows, below] = 1 - weight
+    weights[rows, below + 1] = weight
+    if quantiles.ndim == 2:
+        return quantiles @ weights.T
+    return np.moveaxis(np.moveaxis(quantiles, 1, -1) @ weights.T, -1, 1)
 
 
 def fit_levels(quantiles: np.ndarray, actual: np.ndarray) -> np.ndarray:
