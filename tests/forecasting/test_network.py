@@ -208,6 +208,20 @@ class NetworkTests(SimpleTestCase):
         scale = np.abs(exact).mean(axis=(1, 2), keepdims=True)
         self.assertLess((np.abs(lower - exact) / scale).mean(axis=(1, 2)).max(), 0.01)
 
+    def test_bfloat16_is_taken_only_where_the_cpu_has_amx(self):
+        # AVX-512 BF16 alone was slower than float32 (network.py); AMX multiplies it natively
+        cases = {
+            "flags : fpu avx512f avx512_bf16 avx512_fp16": False,
+            "flags : fpu avx512f avx512_bf16 amx_bf16 amx_tile amx_int8": True,
+            "flags : fpu sse4_2 avx2": False,
+        }
+        for flags, expected in cases.items():
+            reading = mock.patch.object(Path, "read_text", return_value=flags)
+            with self.subTest(flags=flags), reading:
+                self.assertIs(network._cpu_has_bfloat16(), expected)
+        with mock.patch.object(Path, "read_text", side_effect=OSError):
+            self.assertFalse(network._cpu_has_bfloat16())  # no /proc/cpuinfo: float32
+
     def test_the_horizon_is_bounded(self):
         with self.assertRaisesMessage(ValueError, "at most 64"):
             network.predict(self.model, [network.Task(np.ones(10))], 65)
