@@ -27,8 +27,7 @@ def read_at(quantiles: np.ndarray, levels: np.ndarray) -> np.ndarray:
     weights = np.zeros((len(position), len(LEVELS)), dtype=quantiles.dtype)
     weights[rows, below] = 1 - weight
     weights[rows, below + 1] = weight
-    if quantiles.ndim == 2:
-        return quantiles @ weights.T
+    # the levels' axis last for the product, then back in its place (a no-op for 2 axes)
     return np.moveaxis(np.moveaxis(quantiles, 1, -1) @ weights.T, -1, 1)
 
 
