@@ -11,6 +11,12 @@ the two huge orders cancelled within minutes (README "Known quirks") are netted 
 have known then; an order arrives after the series' lead time, drawn per order from the
 supplier's mean and spread (the same draws for every policy); demand is served from stock and
 the rest is lost. Figures count after a warm-up, and every policy starts with the same stock.
+The shipped base model's corpus leaves out Online Retail's last 112 days
+(`forecasting.neural.corpus.RETAIL_HELD_OUT_DAYS`), the days replayed by default: no forecast
+it serves here covers a day it trained on, but the first eight reviews choose among the
+candidates on selection windows (the 56 days before the review) that reach back into days it
+did train on, so there the choice may favour it more than held-out windows would; reviews 4
+to 7 fall after the warm-up.
 
 Policies, each with the same lead times, packs and MOQs:
 - shelfcast: order-up-to levels for a fill-rate target met by the store as a whole at the
