@@ -13,10 +13,11 @@ supplier's mean and spread (the same draws for every policy); demand is served f
 the rest is lost. Figures count after a warm-up, and every policy starts with the same stock.
 The shipped base model's corpus leaves out Online Retail's last 112 days
 (`forecasting.neural.corpus.RETAIL_HELD_OUT_DAYS`), the days replayed by default: no forecast
-it serves here covers a day it trained on, but the first eight reviews choose among the
-candidates on selection windows (the 56 days before the review) that reach back into days it
-did train on, so there the choice may favour it more than held-out windows would; reviews 4
-to 7 fall after the warm-up.
+it serves here covers a day it trained on, but what judges it reaches back into such days
+early on: the selection windows (the 56 days before a review) in the first eight reviews, and
+the check behind the earlier window (the 28 days before it, which sets the model's correction
+and levels there) in the first twelve; there the choice may favour it more than held-out days
+would. Figures count from review 4 (day 28) on.
 
 Policies, each with the same lead times, packs and MOQs:
 - shelfcast: order-up-to levels for a fill-rate target met by the store as a whole at the
