@@ -19,6 +19,7 @@ A forecasting task is one target series with its covariate rows; `predict` batch
 
 from __future__ import annotations
 
+import contextvars
 import copy
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from chronos.chronos2.config import Chronos2CoreConfig
-from chronos.chronos2.layers import AttentionOutput, GroupSelfAttention
+from chronos.chronos2.layers import MLP, AttentionOutput, GroupSelfAttention, ResidualBlock
 from chronos.chronos2.model import Chronos2Encoder, Chronos2Model, Chronos2Output
 from chronos.chronos_bolt import InstanceNorm
 
@@ -195,6 +196,67 @@ class _CovariateNorm(InstanceNorm):
         return super().forward(x, loc_scale)
 
 
+# Set for one forecast (`predict`) on a CPU whose vector units multiply bfloat16 but which has
+# no AMX: the encoder's linear layers and the input embedding take their products in bfloat16
+# (`_LowLinear`, `_LowFeedForward`, `_LowEmbedding`); everything else, and all of training,
+# stays in float32.
+_PRODUCTS_IN_BFLOAT16 = contextvars.ContextVar("products_in_bfloat16", default=False)
+
+
+def _lowered(module: torch.nn.Module) -> bool:
+    return _PRODUCTS_IN_BFLOAT16.get() and not module.training
+
+
+class _LowLinear(torch.nn.Linear):
+    """A linear layer that, while products are lowered (`_PRODUCTS_IN_BFLOAT16`), multiplies
+    its input and weights rounded to bfloat16 and gives the result back in float32."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not _lowered(self):
+            return super().forward(x)
+        return self.low(x.to(torch.bfloat16)).to(x.dtype)
+
+    def low(self, x: torch.Tensor) -> torch.Tensor:
+        """The product of a bfloat16 ``x``, in bfloat16."""
+        bias = None if self.bias is None else self.bias.to(torch.bfloat16)
+        return torch.nn.functional.linear(x, self.weight.to(torch.bfloat16), bias)
+
+
+def _activate(module: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """``module``'s activation of ``x``, in place where it is a ReLU (a fresh tensor of the
+    hidden layer's size costs more than the ReLU)."""
+    return x.relu_() if isinstance(module.act, torch.nn.ReLU) else module.act(x)
+
+
+class _LowFeedForward(MLP):
+    """The feed-forward layer, whose hidden layer stays in bfloat16 between its two products
+    while products are lowered."""
+
+    def forward(self, hidden_states: torch.Tensor) -> torch.Tensor:
+        layers = (self.wi, self.wo)
+        if not _lowered(self) or not all(isinstance(layer, _LowLinear) for layer in layers):
+            return super().forward(hidden_states)
+        inner = _activate(self, self.wi.low(hidden_states.to(torch.bfloat16)))
+        return self.wo.low(inner).to(hidden_states.dtype)
+
+
+class _LowEmbedding(ResidualBlock):
+    """The input patches' embedding, its hidden layer in bfloat16 while products are lowered;
+    its two branches are added in float32."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        layers = (self.hidden_layer, self.output_layer, self.residual_layer)
+        if (
+            not _lowered(self)
+            or self.use_layer_norm
+            or not all(isinstance(layer, _LowLinear) for layer in layers)
+        ):
+            return super().forward(x)
+        low = x.to(torch.bfloat16)
+        hidden = _activate(self, self.hidden_layer.low(low))
+        return self.output_layer.low(hidden).to(x.dtype) + self.residual_layer.low(low).to(x.dtype)
+
+
 class AnchoredChronos2Model(Chronos2Model):
     """The Chronos-2 encoder with an anchor as a skip connection: every quantile it predicts
     (in its normalised space) is the network's output plus the anchor, normalised the same
@@ -215,6 +277,14 @@ class AnchoredChronos2Model(Chronos2Model):
         self.encoder.__class__ = _BlockEncoder
         for block in self.encoder.block:
             block.layer[1].__class__ = _BlockGroupAttention
+        # the same modules and weights, able to take their products in bfloat16 (`predict`);
+        # the quantile head is left in float32
+        self.input_patch_embedding.__class__ = _LowEmbedding
+        for module in [*self.encoder.modules(), *self.input_patch_embedding.modules()]:
+            if type(module) is torch.nn.Linear:
+                module.__class__ = _LowLinear
+            elif type(module) is MLP:
+                module.__class__ = _LowFeedForward
 
     def forward(
         self,
@@ -354,23 +424,31 @@ def collate(
     return {"inputs": inputs, "target_rows": target_rows}
 
 
-def _cpu_has_bfloat16() -> bool:
-    """Whether this CPU multiplies bfloat16 matrices in hardware tiles (AMX). AVX-512 BF16
-    alone is not enough: on such a CPU (2 cores, no AMX) bfloat16 autocast took 4.2-5.1 s to
-    forecast 2,000 daily series where float32 took 2.9-3.8 s."""
+def _cpu_bfloat16() -> str | None:
+    """How this CPU multiplies bfloat16 matrices: "tiles" (AMX), "vectors" (AVX-512 BF16 and
+    no AMX), or None (float32 only, or no /proc/cpuinfo to say)."""
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:
-        return False
-    return "amx_bf16" in flags
+        return None
+    if "amx_bf16" in flags:
+        return "tiles"
+    return "vectors" if "avx512_bf16" in flags else None
 
 
-# Forecasts on a CPU with AMX take the encoder's matrix products and attention in bfloat16
-# (autocast; layer norms, scaling, the quantile head and the anchor stay in float32): where
-# bfloat16 ran natively, 600 to 2,000 daily series took 35-48% less time, quantiles 0.1% from
+# Forecasts on a CPU that multiplies bfloat16 take the encoder's products in bfloat16; layer
+# norms, scaling, the quantile head and the anchor stay in float32. With AMX, by autocast
+# (attention too): 600 to 2,000 daily series took 35-48% less time than in float32. With
+# AVX-512 BF16 alone, autocast took 4.2-5.1 s for 2,000 daily series on one such CPU against
+# 2.9-3.8 s in float32 (its casts around every operation); there the linear layers and the
+# input embedding alone take bfloat16 (`_LowLinear`), each result cast back once and the
+# feed-forward's hidden layer kept in bfloat16 between its two products: on another such CPU
+# (2 cores) 1.5-2.2 s against 2.3-3.1 s in float32 (autocast did as well there, 1.4-2.0 s),
+# and the nightly forecast of 10,000 SKUs 56 s against 74-81 s. Quantiles are 0.1% from
 # float32's on average per series (tests/forecasting/test_network.py bounds it at 1%).
-# Elsewhere they run in float32. Training always runs in float32.
-BFLOAT16_ON_CPU = _cpu_has_bfloat16()
+# Elsewhere, and in all of training, float32.
+CPU_BFLOAT16 = _cpu_bfloat16()
+BFLOAT16_ON_CPU = CPU_BFLOAT16 is not None
 
 
 def _rows_of(task: Task) -> int:
@@ -393,7 +471,8 @@ def predict(
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Quantiles (tasks, len(LEVELS), horizon): never negative, non-decreasing over levels;
     ``with_anchors`` adds each task's anchor over the horizon, (tasks, horizon).
-    ``bfloat16``: products in bfloat16 on a CPU (default `BFLOAT16_ON_CPU`). ``paths``: the
+    ``bfloat16``: products in bfloat16 on a CPU (default `BFLOAT16_ON_CPU`), as this CPU does
+    them best (`CPU_BFLOAT16`; the linear layers alone where it is not known). ``paths``: the
     tasks' `anchor_paths` where the caller has them (anchored with a larger panel)."""
     if horizon > MAX_HORIZON:
         raise ValueError(f"The transformer forecasts at most {MAX_HORIZON} periods ahead.")
@@ -403,6 +482,7 @@ def predict(
     paths = anchor_paths(tasks, horizon) if paths is None else paths
     on_cpu = torch.device(device).type == "cpu"
     lower = on_cpu and (BFLOAT16_ON_CPU if bfloat16 is None else bfloat16)
+    by_autocast = lower and CPU_BFLOAT16 == "tiles"
     anchors = np.zeros((len(tasks), horizon))
     # a batch holds tasks of one size (rows per group), so that group attention runs group by
     # group (`_BlockGroupAttention`): one task with a covariate row more in a batch would send
@@ -425,8 +505,12 @@ def predict(
             device,
             [paths[i] for i in picked],
         )  # fmt: skip
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=lower):
-            predictions = model(**batch["inputs"]).quantile_preds
+        lowered = _PRODUCTS_IN_BFLOAT16.set(lower and not by_autocast)
+        try:
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=by_autocast):
+                predictions = model(**batch["inputs"]).quantile_preds
+        finally:
+            _PRODUCTS_IN_BFLOAT16.reset(lowered)
         quantiles = predictions[batch["target_rows"], :, :horizon].float().cpu().numpy()
         output[picked] = quantiles
         anchors[picked] = [paths[i][-horizon:] for i in picked]

@@ -199,28 +199,64 @@ class NetworkTests(SimpleTestCase):
         alone = [network.predict(self.model, [task], 14, bfloat16=False) for task in tasks]
         np.testing.assert_allclose(together, np.concatenate(alone), rtol=1e-4, atol=1e-4)
 
-    def test_bfloat16_products_stay_within_a_percent_of_float32(self):
+    def test_bfloat16_products_stay_within_a_percent_of_float32_either_way(self):
         rng = np.random.default_rng(5)
         tasks = [network.Task(rng.poisson(rate, 200).astype(float)) for rate in (0.5, 4, 40, 400)]
         exact = network.predict(self.model, tasks, 28, bfloat16=False)
-        lower = network.predict(self.model, tasks, 28, bfloat16=True)
-        self.assertFalse(np.array_equal(exact, lower))  # the products did run in bfloat16
         scale = np.abs(exact).mean(axis=(1, 2), keepdims=True)
-        self.assertLess((np.abs(lower - exact) / scale).mean(axis=(1, 2)).max(), 0.01)
+        lowered = {}
+        for way in ("tiles", "vectors"):  # by autocast, by the linear layers alone
+            with self.subTest(way=way), mock.patch.object(network, "CPU_BFLOAT16", way):
+                lower = network.predict(self.model, tasks, 28, bfloat16=True)
+                self.assertFalse(np.array_equal(exact, lower))  # the products did run in bfloat16
+                self.assertLess((np.abs(lower - exact) / scale).mean(axis=(1, 2)).max(), 0.01)
+                lowered[way] = lower
+        # two different ways: autocast also takes attention's products in bfloat16
+        self.assertFalse(np.array_equal(lowered["tiles"], lowered["vectors"]))
 
-    def test_bfloat16_is_taken_only_where_the_cpu_has_amx(self):
-        # AVX-512 BF16 alone was slower than float32 (network.py); AMX multiplies it natively
+    def test_products_are_lowered_only_within_a_forecast_that_asks(self):
+        rng = np.random.default_rng(6)
+        tasks = [network.Task(rng.poisson(rate, 120).astype(float)) for rate in (1, 9)]
+        inputs = network.collate(tasks, 14)["inputs"]
+        with torch.no_grad():
+            before = self.model(**inputs).quantile_preds
+        with mock.patch.object(network, "CPU_BFLOAT16", "vectors"):
+            network.predict(self.model, tasks, 14, bfloat16=True)
+            with torch.no_grad():
+                after = self.model(**inputs).quantile_preds  # outside `predict`: float32
+        torch.testing.assert_close(after, before, rtol=0, atol=0)
+        training_copy = copy.deepcopy(self.model).train()  # dropout: the same seed each pass
+
+        def trained() -> torch.Tensor:
+            torch.manual_seed(0)
+            with torch.no_grad():
+                return training_copy(**inputs).quantile_preds
+
+        plain = trained()
+        token = network._PRODUCTS_IN_BFLOAT16.set(True)
+        try:
+            flagged = trained()  # training is never lowered
+            with torch.no_grad():
+                lowered = self.model(**inputs).quantile_preds
+        finally:
+            network._PRODUCTS_IN_BFLOAT16.reset(token)
+        torch.testing.assert_close(flagged, plain, rtol=0, atol=0)
+        self.assertFalse(torch.equal(lowered, before))
+
+    def test_the_way_to_bfloat16_follows_the_cpu(self):
+        # AVX-512 BF16 alone: the linear layers (autocast was slower than float32 on one such
+        # CPU); AMX multiplies bfloat16 tiles natively: autocast
         cases = {
-            "flags : fpu avx512f avx512_bf16 avx512_fp16": False,
-            "flags : fpu avx512f avx512_bf16 amx_bf16 amx_tile amx_int8": True,
-            "flags : fpu sse4_2 avx2": False,
+            "flags : fpu avx512f avx512_bf16 avx512_fp16": "vectors",
+            "flags : fpu avx512f avx512_bf16 amx_bf16 amx_tile amx_int8": "tiles",
+            "flags : fpu sse4_2 avx2": None,
         }
         for flags, expected in cases.items():
             reading = mock.patch.object(Path, "read_text", return_value=flags)
             with self.subTest(flags=flags), reading:
-                self.assertIs(network._cpu_has_bfloat16(), expected)
+                self.assertEqual(network._cpu_bfloat16(), expected)
         with mock.patch.object(Path, "read_text", side_effect=OSError):
-            self.assertFalse(network._cpu_has_bfloat16())  # no /proc/cpuinfo: float32
+            self.assertIsNone(network._cpu_bfloat16())  # no /proc/cpuinfo: float32
 
     def test_the_horizon_is_bounded(self):
         with self.assertRaisesMessage(ValueError, "at most 64"):

@@ -270,8 +270,9 @@ Built from `forecasting/neural/network.py`; no downloaded weights.
 As served (`forecasting/neural/inference.py`), each series keeps the share of the network's
 correction to its anchor that served it best one horizon (at most 28 periods) before the
 origin, and no quantile above four times the largest demand in its context; on CPUs that
-multiply bfloat16 matrices in hardware (AMX) the encoder's products run in bfloat16, the quantile
-head in float32.
+multiply bfloat16 in hardware the encoder's products run in bfloat16 (with AMX by autocast,
+with AVX-512 BF16 alone in its linear layers and the input embedding), the quantile head in
+float32.
 
 """
 
