@@ -68,8 +68,15 @@ def speed(skus: int, with_auto_ets: bool = True) -> None:
     from forecasting.engine import forecast_run_execute
     from forecasting.history import load_history
     from forecasting.models import ForecastRun, TrainingRun
+    from forecasting.neural import network
     from planning import alerts, promotions, services
 
+    products = {
+        "tiles": "bfloat16 by autocast (AMX)",
+        "vectors": "bfloat16 in the linear layers (AVX-512 BF16, no AMX)",
+        None: "float32 (no bfloat16 in this CPU's flags)",
+    }[network.CPU_BFLOAT16]
+    print(f"\nthe network's products on this CPU: {products}")
     print(f"\nLoading {skus:,} SKUs x 365 days …", flush=True)
     merchant = load_merchant("bench", skus, seed=1)
     with tenant_context(merchant):
