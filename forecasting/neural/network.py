@@ -143,34 +143,38 @@ class _BlockGroupAttention(GroupSelfAttention):
     def forward(self, hidden_states, attention_mask, output_attentions: bool = False):
         if not isinstance(attention_mask, _Blocks) or output_attentions:
             return super().forward(hidden_states, attention_mask, output_attentions)
-        rows, time, width = hidden_states.shape
+        rows, time, _ = hidden_states.shape
         size, groups = attention_mask.size, rows // attention_mask.size
-        # (rows, time, d) -> (groups x time, size, d): attention runs along a group's rows
-        grouped = hidden_states.view(groups, size, time, width).transpose(1, 2)
-        grouped = grouped.reshape(groups * time, size, width)
-        observed = attention_mask.observed.view(groups, size, time).transpose(1, 2)
-        observed = observed.reshape(groups * time, 1, 1, size)
-        grouped = grouped + self.dropout(self._attend(self.layer_norm(grouped), observed))
-        grouped = grouped.view(groups, time, size, width).transpose(1, 2)
-        return AttentionOutput(hidden_states=grouped.reshape(rows, time, width), attn_weights=None)
+        # a group's rows are consecutive, so (rows, time) reads as (groups, size, time): each
+        # period attends across its group's rows where they lie, with nothing transposed
+        observed = attention_mask.observed.view(groups, 1, size, time, 1)
+        attended = self._attend(self.layer_norm(hidden_states), groups, size, observed)
+        return AttentionOutput(
+            hidden_states=hidden_states + self.dropout(attended), attn_weights=None
+        )
 
-    def _attend(self, states: torch.Tensor, observed: torch.Tensor) -> torch.Tensor:
+    def _attend(
+        self, states: torch.Tensor, groups: int, size: int, observed: torch.Tensor
+    ) -> torch.Tensor:
         """Chronos-2's attention (unscaled scores, softmax in float32) over a group's few rows,
-        by broadcasting: kernels made for long sequences spend more on setup than on so few."""
+        by broadcasting: kernels made for long sequences spend more on setup than on so few.
+        ``states`` (rows, time, d); ``observed`` (groups, 1, size, time, 1) marks the rows a
+        period may attend to."""
         attention = self.self_attention
         heads, width = attention.n_heads, attention.kv_proj_dim
-        batch, size, _ = states.shape
+        rows, time, _ = states.shape
 
-        def split(values: torch.Tensor) -> torch.Tensor:  # (batch, heads, size, width)
-            return values.view(batch, size, heads, width).transpose(1, 2)
+        def split(values: torch.Tensor) -> torch.Tensor:  # (groups, size, time, heads, width)
+            return values.view(groups, size, time, heads, width)
 
         query, key = split(attention.q(states)), split(attention.k(states))
         value = split(attention.v(states))
-        scores = (query[:, :, :, None, :] * key[:, :, None, :, :]).sum(-1).float()
+        # (groups, attending row, attended row, time, heads)
+        scores = (query[:, :, None] * key[:, None, :]).sum(-1).float()
         scores = scores.masked_fill(observed == 0, torch.finfo(torch.float32).min)
-        weights = torch.softmax(scores, dim=-1).to(value.dtype)
-        mixed = (weights[..., None] * value[:, :, None, :, :]).sum(-2)
-        return attention.o(mixed.transpose(1, 2).reshape(batch, size, heads * width))
+        weights = torch.softmax(scores, dim=2).to(value.dtype)
+        mixed = (weights[..., None] * value[:, None, :]).sum(2)
+        return attention.o(mixed.reshape(rows, time, heads * width))
 
 
 class _CovariateNorm(InstanceNorm):
