@@ -200,10 +200,10 @@ class _CovariateNorm(InstanceNorm):
         return super().forward(x, loc_scale)
 
 
-# Set for one forecast (`predict`) on a CPU whose vector units multiply bfloat16 but which has
-# no AMX: the encoder's linear layers and the input embedding take their products in bfloat16
-# (`_LowLinear`, `_LowFeedForward`, `_LowEmbedding`); everything else, and all of training,
-# stays in float32.
+# Set for one forecast (`predict`) that takes bfloat16 other than by autocast (a CPU whose
+# vector units multiply bfloat16 but which has no AMX): the encoder's linear layers and the
+# input embedding take their products in bfloat16 (`_LowLinear`, `_LowFeedForward`,
+# `_LowEmbedding`); everything else, and all of training, stays in float32.
 _PRODUCTS_IN_BFLOAT16 = contextvars.ContextVar("products_in_bfloat16", default=False)
 
 
