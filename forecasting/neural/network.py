@@ -19,6 +19,7 @@ A forecasting task is one target series with its covariate rows; `predict` batch
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import copy
 from dataclasses import dataclass
@@ -207,8 +208,24 @@ class _CovariateNorm(InstanceNorm):
 _PRODUCTS_IN_BFLOAT16 = contextvars.ContextVar("products_in_bfloat16", default=False)
 
 
-def _lowered(module: torch.nn.Module) -> bool:
-    return _PRODUCTS_IN_BFLOAT16.get() and not module.training
+def _lowered(module: torch.nn.Module, *layers: torch.nn.Module) -> bool:
+    """Whether ``module`` takes its products in bfloat16 now: products are lowered, it is not
+    training, and each of its ``layers`` can (a layer wrapped for LoRA cannot)."""
+    return (
+        _PRODUCTS_IN_BFLOAT16.get()
+        and not module.training
+        and all(isinstance(layer, _LowLinear) for layer in layers)
+    )
+
+
+@contextlib.contextmanager
+def _products_in_bfloat16(lowered: bool):
+    """Products lowered (or not) for the forward passes within."""
+    token = _PRODUCTS_IN_BFLOAT16.set(lowered)
+    try:
+        yield
+    finally:
+        _PRODUCTS_IN_BFLOAT16.reset(token)
 
 
 class _LowLinear(torch.nn.Linear):
@@ -237,8 +254,7 @@ class _LowFeedForward(MLP):
     while products are lowered."""
 
     def forward(self, hidden_states: torch.Tensor) -> torch.Tensor:
-        layers = (self.wi, self.wo)
-        if not _lowered(self) or not all(isinstance(layer, _LowLinear) for layer in layers):
+        if not _lowered(self, self.wi, self.wo):
             return super().forward(hidden_states)
         inner = _activate(self, self.wi.low(hidden_states.to(torch.bfloat16)))
         return self.wo.low(inner).to(hidden_states.dtype)
@@ -250,11 +266,7 @@ class _LowEmbedding(ResidualBlock):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         layers = (self.hidden_layer, self.output_layer, self.residual_layer)
-        if (
-            not _lowered(self)
-            or self.use_layer_norm
-            or not all(isinstance(layer, _LowLinear) for layer in layers)
-        ):
+        if self.use_layer_norm or not _lowered(self, *layers):
             return super().forward(x)
         low = x.to(torch.bfloat16)
         hidden = _activate(self, self.hidden_layer.low(low))
@@ -509,12 +521,9 @@ def predict(
             device,
             [paths[i] for i in picked],
         )  # fmt: skip
-        lowered = _PRODUCTS_IN_BFLOAT16.set(lower and not by_autocast)
-        try:
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=by_autocast):
-                predictions = model(**batch["inputs"]).quantile_preds
-        finally:
-            _PRODUCTS_IN_BFLOAT16.reset(lowered)
+        lowering = _products_in_bfloat16(lower and not by_autocast)
+        with lowering, torch.autocast("cpu", dtype=torch.bfloat16, enabled=by_autocast):
+            predictions = model(**batch["inputs"]).quantile_preds
         quantiles = predictions[batch["target_rows"], :, :horizon].float().cpu().numpy()
         output[picked] = quantiles
         anchors[picked] = [paths[i][-horizon:] for i in picked]
