@@ -58,6 +58,7 @@ def replay_in_same_world(
         policy=make_policy(known),
         on_hand=on_hand,
         measure_from=warm_up,
+        beyond=replay.beyond_history(values, start),
     )
 
 

@@ -75,6 +75,9 @@ def report(args, result, cover, *, label: str, series: int) -> None:
     calibration(results, result.classes, ("shelfcast", replay.PER_SKU, *planned))
     ours = [(level, results[("shelfcast", level)]) for level in LEVELS_TO_TRACE]
     rows = equal_fill(ours, results, fair, cover, result.classes)
+    shares = lost_beyond_history(ours, fair)
+    for row, share in zip(rows, shares, strict=True):
+        row["lost_beyond_history_share"] = None if share is None else round(share, 4)
     for row, level in zip(rows, LEVELS_TO_TRACE, strict=True):
         for name in planned:  # the per-SKU policy's fill as the nightly plan runs it
             row["per_sku_as_planned_realised"] = round(results[(name, level)].fill_rate, 4)
@@ -209,6 +212,42 @@ def equal_fill(ours, results, fair, cover, classes: np.ndarray) -> list[dict]:
         }
         for (level, outcome), at_fair, at_cover in zip(ours, fair_at, cover_at, strict=True)
     ]
+
+
+def beyond_share(outcome) -> float | None:
+    """The share of the units ``outcome`` lost that were lost on days beyond the history
+    (`planning.replays.replay.beyond_history`); None where none were lost or none counted."""
+    if outcome.lost_beyond is None or outcome.demanded is None:
+        return None
+    lost = float(outcome.demanded.sum() - outcome.served.sum())
+    return outcome.lost_beyond / lost if lost > 0 else None
+
+
+def lost_beyond_history(ours, fair) -> list[float | None]:
+    """Print, for the store-wide policy at each target and the fair min/max at each safety
+    factor, the share of its lost units lost on days when a SKU sold more than on any day
+    before the replay; return ours per target."""
+    first = ours[0][1]
+    if first.demanded_beyond is None:
+        return [None] * len(ours)
+    demanded = float(first.demanded.sum())
+    print(
+        "\nUnits lost on days beyond the history (a SKU selling more than on any day before "
+        f"the replay; those days hold {first.demanded_beyond / demanded:.1%} of the demand):"
+    )
+
+    def said(outcome) -> str:
+        share = beyond_share(outcome)
+        lost = float(outcome.demanded.sum() - outcome.served.sum())
+        return f"fill {outcome.fill_rate:.3f}, {lost:,.0f} units lost" + (
+            "" if share is None else f", {share:.1%} of them on those days"
+        )
+
+    for level, outcome in ours:
+        print(f"  shelfcast target {level:.0%}: {said(outcome)}")
+    for safety, outcome in fair:
+        print(f"  min/max z = {safety:g}: {said(outcome)}")
+    return [beyond_share(outcome) for _level, outcome in ours]
 
 
 def write_json(args, rows: list[dict]) -> None:

@@ -50,6 +50,11 @@ realised fill rate, store-wide and per demand class, with a verdict for the stor
 each class of at least 30 SKUs: "met" only when every one of 80, 90, 95 and 98% is within 2
 points.
 
+Where the shortfall comes from: each policy counts the units it lost on days when a SKU sold
+more than on any day before the replay (`replay.beyond_history`), which no forecast or spread
+read from that history covers but by luck; the share is printed per target and per min/max
+safety factor, and written by ``--json``.
+
 The frontier is drawn as an SVG (`bench/policy/frontier_svg.py`): average inventory value against
 realised fill rate for each policy over its knob (the store-wide and per-SKU policies and the
 seasonal-naive forecasts over the targets, the fair min/max over its safety factor, days of

@@ -62,6 +62,17 @@ def closed_ahead(history: np.ndarray, horizon: int) -> np.ndarray:
     return np.array([(length + i) % 7 in closed for i in range(horizon)])
 
 
+def beyond_history(values: np.ndarray, start: int) -> np.ndarray:
+    """(series, days from ``start`` on): the days whose demand is above the series' largest
+    day before ``start`` (any sale, where nothing sold before). No forecast made from that
+    history puts such a day in its body, and no stock rule built on its spread covers it
+    but by luck: the units lost there show how much of a policy's shortfall no history
+    foretold."""
+    before = np.nan_to_num(values[:, :start], nan=0.0)
+    largest = before.max(axis=1) if start > 0 else np.zeros(len(values))
+    return np.nan_to_num(values[:, start:], nan=0.0) > largest[:, None]
+
+
 @dataclass(frozen=True)
 class Replay:
     # "shelfcast 0.95", "seasonal_naive 0.95", "shelfcast per-SKU 0.95", "min_max"
@@ -172,12 +183,19 @@ def _outcomes(
 ) -> dict[str, simulation.Outcome]:
     """Each policy replayed over the days from ``start`` on, from the same stock: ours and
     seasonal naive's at each of ``levels`` store-wide, ours per SKU, an ERP's min/max, and
-    min/max done properly at each of ``min_max_safety``."""
+    min/max done properly at each of ``min_max_safety``; each counting what it lost on the
+    days beyond the history (`beyond_history`)."""
     demand = np.nan_to_num(values[:, start:])
+    beyond = beyond_history(values, start)
 
     def replayed(ordering: simulation.Policy) -> simulation.Outcome:
         return simulation.replay(
-            demand, setup=setup, policy=ordering, on_hand=on_hand, measure_from=warm_up
+            demand,
+            setup=setup,
+            policy=ordering,
+            on_hand=on_hand,
+            measure_from=warm_up,
+            beyond=beyond,
         )
 
     def known(day: int) -> np.ndarray:  # the history min/max knows on a day of the replay

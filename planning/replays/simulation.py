@@ -51,6 +51,10 @@ class Outcome:
     orders: int
     served: np.ndarray | None = None  # units served per series (for fill rates by class)
     demanded: np.ndarray | None = None  # units demanded per series
+    # on the days `replay` was told are beyond what the history showed (a SKU selling more
+    # than on any day before): units demanded and units lost there; None when none were told
+    demanded_beyond: float | None = None
+    lost_beyond: float | None = None
 
     @property
     def total_cost(self) -> float:
@@ -72,9 +76,12 @@ def replay(
     policy: Policy,
     on_hand: np.ndarray,
     measure_from: int = 0,
+    beyond: np.ndarray | None = None,
 ) -> Outcome:
     """Run ``policy`` over ``demand`` (series, days), starting with ``on_hand`` and nothing
-    on order. Figures count from day ``measure_from`` (after a warm-up)."""
+    on order. Figures count from day ``measure_from`` (after a warm-up). ``beyond`` (series,
+    days; true on a day whose demand no history foretold, `replay.beyond_history`) also
+    counts the units demanded and lost on those days."""
     series, days = demand.shape
     demand = np.nan_to_num(np.asarray(demand, dtype=float))
     stock = np.asarray(on_hand, dtype=float).copy()
@@ -86,6 +93,7 @@ def replay(
     cycle_short = np.zeros(series, dtype=bool)
     cycles = cycles_ok = 0
     orders = 0
+    demanded_beyond = lost_beyond = 0.0
     for day in range(days):
         stock += pipeline[:, day]
         if day % setup.review_days == 0:
@@ -108,6 +116,9 @@ def replay(
             lost_value += float((lost * np.maximum(setup.unit_price - setup.unit_cost, 0)).sum())
             stock_out_days += lost > 1e-9
             cycle_short |= lost > 1e-9
+            if beyond is not None:
+                demanded_beyond += float(demand[beyond[:, day], day].sum())
+                lost_beyond += float(lost[beyond[:, day]].sum())
     measured = max(days - measure_from, 1)
     return Outcome(
         fill_rate=served_total / demanded_total if demanded_total else 1.0,
@@ -119,6 +130,8 @@ def replay(
         orders=orders,
         served=served_by_series,
         demanded=demanded_by_series,
+        demanded_beyond=None if beyond is None else demanded_beyond,
+        lost_beyond=None if beyond is None else lost_beyond,
     )
 
 

@@ -1,6 +1,10 @@
-"""The policy bench's calibration verdict (bench/policy/report.py): a target is met only when
-the store's realised fill and that of every demand class large enough to judge lie within
-the tolerance of it."""
+"""The policy bench's report (bench/policy/report.py): the calibration verdict (a target is met
+only when the store's realised fill and that of every demand class large enough to judge lie
+within the tolerance of it), and the share of lost units lost on days beyond the history."""
+
+import contextlib
+import dataclasses
+import io
 
 import numpy as np
 from django.test import SimpleTestCase
@@ -47,3 +51,33 @@ class CalibrationVerdictTests(SimpleTestCase):
         short = outcome([80, 80, 160, 0], [100, 100, 200, 0])
         store, _per_class = report.calibration_misses({0.9: short}, CLASSES, judged=[])
         self.assertEqual(store, ["90% -> 0.800"])
+
+
+class LostBeyondHistoryTests(SimpleTestCase):
+    def marked(self, served, demanded, lost_beyond, demanded_beyond=50.0):
+        return dataclasses.replace(
+            outcome(served, demanded), lost_beyond=lost_beyond, demanded_beyond=demanded_beyond
+        )
+
+    def test_the_share_of_lost_units_lost_beyond_the_history_per_target_and_safety(self):
+        ours = [(0.9, self.marked([90, 90], [100, 100], 5.0)),
+                (0.98, self.marked([99, 97], [100, 100], 3.0))]  # fmt: skip
+        fair = [(2.0, self.marked([80, 80], [100, 100], 10.0))]
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            shares = report.lost_beyond_history(ours, fair)
+        self.assertEqual(shares, [0.25, 0.75])  # 5 of 20 lost, 3 of 4
+        text = printed.getvalue()
+        self.assertIn("those days hold 25.0% of the demand", text)  # 50 of 200
+        self.assertIn("shelfcast target 90%: fill 0.900, 20 units lost, 25.0% of them", text)
+        self.assertIn("shelfcast target 98%: fill 0.980, 4 units lost, 75.0% of them", text)
+        self.assertIn("min/max z = 2: fill 0.800, 40 units lost, 25.0% of them", text)
+
+    def test_nothing_lost_or_nothing_counted_has_no_share(self):
+        served_all = self.marked([100], [100], 0.0)
+        self.assertIsNone(report.beyond_share(served_all))
+        self.assertIsNone(report.beyond_share(outcome([90], [100])))  # days not marked
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            shares = report.lost_beyond_history([(0.9, outcome([90], [100]))], [])
+        self.assertEqual((shares, printed.getvalue()), ([None], ""))

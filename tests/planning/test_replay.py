@@ -88,6 +88,33 @@ class ReplayPoliciesTests(TestCase):
         self.assertNotIn(f"seasonal_naive {replay.AS_PLANNED} 0.90", both.outcomes)
         self.assertNotIn(f"{replay.PER_SKU} {replay.AS_PLANNED} 0.90", calibrated.outcomes)
 
+    def test_days_beyond_the_history_are_those_above_its_largest_day(self):
+        nan = np.nan
+        values = np.array([
+            [1, 3, nan, 2, 3, 4, 0],
+            [nan, nan, nan, nan, 0, 1, 0],  # nothing sold before: any sale is beyond it
+            [2, 5, 1, 0, 5, 6, 7],
+        ])  # fmt: skip
+        self.assertEqual(
+            replay.beyond_history(values, 4).tolist(),
+            [[False, True, False], [False, True, False], [False, True, True]],
+        )
+
+    def test_every_policy_counts_what_it_lost_beyond_the_history(self):
+        values = steady_panel()
+        surged = values.copy()
+        surged[:, -7:] *= 50  # a week far above anything sold before
+        kwargs = {"days": 84, "warm_up": 28, "review": 7, "levels": (0.9,), "paths": 200}
+        steady = replay.replay_policies(values, plain_terms(6), dict(BASELINES), **kwargs)
+        result = replay.replay_policies(surged, plain_terms(6), dict(BASELINES), **kwargs)
+        for name, outcome in result.outcomes.items():
+            with self.subTest(name):
+                lost = outcome.demanded.sum() - outcome.served.sum()
+                self.assertGreaterEqual(outcome.demanded_beyond, surged[:, -7:].sum())
+                self.assertGreater(outcome.lost_beyond, 0)
+                self.assertLessEqual(outcome.lost_beyond, lost + 1e-9)
+                self.assertLess(steady.outcomes[name].demanded_beyond, values[:, -7:].sum())
+
     def test_the_future_is_not_seen(self):
         values = steady_panel()
         spiked = values.copy()

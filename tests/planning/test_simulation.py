@@ -81,6 +81,31 @@ class ReplayTests(SimpleTestCase):
         self.assertEqual(rule(0, np.array([61.0]))[0], 0.0)  # reorder point 60
         self.assertEqual(rule(0, np.array([50.0]))[0], 70.0)  # up to 120
 
+    def test_units_lost_on_the_days_beyond_the_history_are_counted_apart(self):
+        demand = np.array([[3.0, 3.0, 3.0, 3.0, 3.0, 3.0], [0.0, 9.0, 0.0, 0.0, 0.0, 9.0]])
+        never = lambda day, position: np.zeros_like(position)  # noqa: E731
+        beyond = np.zeros((2, 6), dtype=bool)
+        beyond[0, 2] = beyond[0, 3] = beyond[1, 1] = beyond[1, 5] = True
+        outcome = simulation.replay(
+            demand,
+            setup=setup(series=2),
+            policy=never,
+            on_hand=np.array([8.0, 4.0]),
+            measure_from=2,
+            beyond=beyond,
+        )
+        # from day 2 on: the first has 2 left (lost 1 on day 2, 3 on day 3, both marked,
+        # then 3 and 3 unmarked); the second's 9 on day 1 falls in the warm-up, and its 9
+        # on day 5 finds nothing left (its 4 went on day 1)
+        self.assertEqual(outcome.demanded_beyond, 3 + 3 + 9)
+        self.assertEqual(outcome.lost_beyond, 1 + 3 + 9)
+        self.assertEqual(float(outcome.demanded.sum() - outcome.served.sum()), 1 + 3 + 3 + 3 + 9)
+        unmarked = simulation.replay(
+            demand, setup=setup(series=2), policy=never, on_hand=np.array([8.0, 4.0])
+        )
+        self.assertIsNone(unmarked.lost_beyond)
+        self.assertIsNone(unmarked.demanded_beyond)
+
 
 class DaysOfCoverTests(SimpleTestCase):
     """The merchant's rule: below the average x (lead time + review), up to the average x
