@@ -217,9 +217,9 @@ def equal_fill(ours, results, fair, cover, classes: np.ndarray) -> list[dict]:
 def beyond_share(outcome) -> float | None:
     """The share of the units ``outcome`` lost that were lost on days beyond the history
     (`planning.replays.replay.beyond_history`); None where none were lost or none counted."""
-    if outcome.lost_beyond is None or outcome.demanded is None:
+    lost = outcome.lost_units
+    if outcome.lost_beyond is None or lost is None:
         return None
-    lost = float(outcome.demanded.sum() - outcome.served.sum())
     return outcome.lost_beyond / lost if lost > 0 else None
 
 
@@ -238,8 +238,7 @@ def lost_beyond_history(ours, fair) -> list[float | None]:
 
     def said(outcome) -> str:
         share = beyond_share(outcome)
-        lost = float(outcome.demanded.sum() - outcome.served.sum())
-        return f"fill {outcome.fill_rate:.3f}, {lost:,.0f} units lost" + (
+        return f"fill {outcome.fill_rate:.3f}, {outcome.lost_units:,.0f} units lost" + (
             "" if share is None else f", {share:.1%} of them on those days"
         )
 

@@ -60,13 +60,21 @@ class Outcome:
     def total_cost(self) -> float:
         return self.holding_cost + self.lost_sales_cost
 
+    @property
+    def lost_units(self) -> float | None:
+        """Units demanded and not served (None without the per-series arrays)."""
+        if self.served is None or self.demanded is None:
+            return None
+        return float(self.demanded.sum() - self.served.sum())
+
     def figures(self) -> dict[str, float]:
-        """The store-wide figures (not the per-series arrays), with the total cost."""
+        """The store-wide figures (not the per-series arrays), with the total cost and the
+        units lost."""
         return {
             field.name: getattr(self, field.name)
             for field in fields(self)
             if field.name not in ("served", "demanded")
-        } | {"total_cost": self.total_cost}
+        } | {"total_cost": self.total_cost, "lost_units": self.lost_units}
 
 
 def replay(

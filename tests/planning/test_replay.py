@@ -18,6 +18,7 @@ from inventory.models import SalesDay
 from planning import services
 from planning.models import PolicyReplay
 from planning.replays import replay, simulation
+from planning.views.replays import with_share
 from tests.factories import (
     LocationFactory,
     SKUFactory,
@@ -200,6 +201,18 @@ class StoreReplayTests(TestCase):
         # fill rates in percent, as people read them (0.9512 -> 95.1%)
         self.assertContains(response, f"{job.figures['min_max']['fill_rate'] * 100:.1f}%")
         self.assertNotContains(response, "Replay now")  # viewers read only
+        # each policy's lost units and those lost on record days are kept with its figures
+        for name, figures in job.figures.items():
+            with self.subTest(name):
+                self.assertGreaterEqual(figures["lost_units"], figures["lost_beyond"])
+                self.assertGreaterEqual(figures["lost_beyond"], 0)
+        self.assertContains(response, "Lost on record days</th>")
+
+    def test_the_share_lost_on_record_days_is_of_the_units_lost(self):
+        self.assertEqual(with_share({"lost_units": 20.0, "lost_beyond": 5.0})["beyond_share"], 0.25)
+        # nothing lost, or a replay from before the days were counted: no share
+        self.assertIsNone(with_share({"lost_units": 0.0, "lost_beyond": 0.0})["beyond_share"])
+        self.assertIsNone(with_share({"fill_rate": 0.9})["beyond_share"])
 
     def test_too_short_a_history_fails_with_the_reason(self):
         with tenant_context(self.merchant):
