@@ -182,6 +182,9 @@ class ForecastChunk(RunFields, TenantOwned):
         return f"run {self.run_id} chunk {self.number} ({self.status})"
 
 
+RECENT_DAYS = 182  # days of demand kept with each forecast (`SeriesForecast.recent_demand`)
+
+
 class SeriesForecast(TenantOwned):
     """The forecast of one SKU at one location: quantiles (rows: LEVELS) of each day from
     ``first_date`` on (columns), as a float32 array, and the model the backtest chose."""
@@ -213,6 +216,13 @@ class SeriesForecast(TenantOwned):
         help_text="The level of the chosen model's quantiles served as the median: its demand "
         "class's selection weeks may read it lower or higher (forecasting.selection).",
     )
+    recent_demand = models.BinaryField(
+        null=True,
+        blank=True,
+        help_text="The daily demand the forecast was made from, its last RECENT_DAYS days "
+        "(float32, NaN where not observed): the plan draws a share of its lead-time sums "
+        "from it (planning.policy).",
+    )
     # Written with the forecast and again when its explanation is stored, so that an API
     # client's `updated_since` finds both. The database default covers the COPY of a run's
     # forecasts on PostgreSQL, which names its columns (forecasting.engine).
@@ -243,6 +253,18 @@ class SeriesForecast(TenantOwned):
 
     def array(self) -> np.ndarray:
         return self.unpack(self.quantiles)
+
+    @staticmethod
+    def pack_recent(values: np.ndarray) -> bytes:
+        """The last `RECENT_DAYS` of a series' daily demand, as stored."""
+        return np.asarray(values, dtype="<f4")[-RECENT_DAYS:].tobytes()
+
+    @staticmethod
+    def unpack_recent(packed: bytes | memoryview | None) -> np.ndarray | None:
+        """What `pack_recent` wrote; None for a forecast stored without it."""
+        if packed is None:
+            return None
+        return np.frombuffer(bytes(packed), dtype="<f4").astype(float)
 
 
 class SkuEmbedding(TenantOwned):

@@ -23,6 +23,7 @@ from accounts.models import Merchant
 from accounts.tenancy import tenant_context
 from forecasting.baselines import BASELINES as BASELINES  # statistical candidates by name
 from forecasting.baselines import seasonal_naive as seasonal_naive  # last season repeated
+from forecasting.models import RECENT_DAYS as RECENT_DAYS  # days of demand a forecast keeps
 from forecasting.models import (
     ForecastOverride,
     ForecastOverrideEvent,
@@ -189,24 +190,30 @@ def run_forecasts(
     run: ForecastRun,
     on: dt.date | None = None,
     sku_ids: Iterable[int] | None = None,
-) -> Iterator[tuple[int, int, np.ndarray, float]]:
+    with_recent: bool = False,
+) -> Iterator[tuple]:
     """Every forecast of ``run`` (of the SKUs ``sku_ids``, all by default) in SKU and
     location order, as (SKU id, location id, quantiles (levels, horizon), path correlation),
     with the overrides in force on ``on`` (the store's today by default) applied: what
-    suggestions, alerts and promotion plans plan from."""
+    suggestions, alerts and promotion plans plan from. ``with_recent`` adds the daily demand
+    the forecast was made from (`SeriesForecast.unpack_recent`; None where not kept)."""
     sku_ids = None if sku_ids is None else list(sku_ids)
     adjustments = overrides_in_force(merchant=merchant, on=on, sku_ids=sku_ids)
     rows = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
     if sku_ids is not None:
         rows = rows.filter(sku_id__in=sku_ids)
+    columns = ["sku_id", "location_id", "first_date", "quantiles", "path_correlation"]
     rows = rows.order_by("sku_id", "location_id").values_list(
-        "sku_id", "location_id", "first_date", "quantiles", "path_correlation"
+        *columns, *(["recent_demand"] if with_recent else [])
     )
-    for sku, location, first_date, packed, correlation in rows:
+    for sku, location, first_date, packed, correlation, *recent in rows:
         quantiles = SeriesForecast.unpack(packed)
         if adjustments:
             quantiles = adjustments.apply(sku, location, first_date, quantiles)
-        yield sku, location, quantiles, correlation
+        if with_recent:
+            yield sku, location, quantiles, correlation, SeriesForecast.unpack_recent(recent[0])
+        else:
+            yield sku, location, quantiles, correlation
 
 
 def forecasts_of_series(

@@ -84,7 +84,7 @@ def demand(suggestion: ReorderSuggestion, *, paths: int) -> policy.Demand | None
             sku_id=suggestion.sku_id,
             location_id=suggestion.location_id,
         )
-        .values_list("quantiles", "path_correlation")
+        .values_list("quantiles", "path_correlation", "recent_demand")
         .first()
     )
     if found is None:
@@ -93,7 +93,7 @@ def demand(suggestion: ReorderSuggestion, *, paths: int) -> policy.Demand | None
 
 
 def demand_from(
-    suggestion: ReorderSuggestion, packed, correlation: float, *, paths: int
+    suggestion: ReorderSuggestion, packed, correlation: float, recent, *, paths: int
 ) -> policy.Demand:
     terms = policy.Terms(
         lead_time_mean=float(suggestion.lead_time_days),
@@ -101,7 +101,12 @@ def demand_from(
         review_days=review_days(suggestion),
     )
     return policy.demand_from_forecast(
-        SeriesForecast.unpack(packed), correlation, terms, count=paths, seed=suggestion.sku_id
+        SeriesForecast.unpack(packed),
+        correlation,
+        terms,
+        count=paths,
+        seed=suggestion.sku_id,
+        recent=SeriesForecast.unpack_recent(recent),
     )
 
 
@@ -142,10 +147,12 @@ def fill_rates(
         rows = (
             SeriesForecast.objects.for_merchant(merchant)
             .filter(keys)
-            .values_list("run_id", "sku_id", "location_id", "quantiles", "path_correlation")
+            .values_list(
+                "run_id", "sku_id", "location_id", "quantiles", "path_correlation", "recent_demand"
+            )
         )
-        for run, sku, location, packed, correlation in rows:
-            found[(run, sku, location)] = (packed, correlation)
+        for run, sku, location, packed, correlation, recent in rows:
+            found[(run, sku, location)] = (packed, correlation, recent)
     rates = {}
     for line in suggestions:
         stored = found.get((line.forecast_run_id, line.sku_id, line.location_id))

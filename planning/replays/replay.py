@@ -302,7 +302,9 @@ def _drawn_sums(
         naive[:, :, closed] = 0.0
         correlation = shock_correlation(history)
         for source, quantiles in (("shelfcast", ours), ("seasonal_naive", naive)):
-            lead_sums, cycle_sums = _path_sums(quantiles, correlation, terms, reviews.every, paths)
+            lead_sums, cycle_sums = _path_sums(
+                quantiles, correlation, terms, reviews.every, paths, history
+            )
             sums[source].append((lead_sums.astype(np.float32), cycle_sums.astype(np.float32)))
         if progress is not None:
             progress(number + 1, reviews.count)
@@ -315,9 +317,11 @@ def _path_sums(
     terms: Terms,
     review: int,
     paths: int,
+    history: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per series, ``paths`` drawn demand sums over its drawn lead time and over that lead
-    time plus the review (each series seeded by its row)."""
+    time plus the review (each series seeded by its row), a share of them from its own
+    ``history`` as the plan draws them (`policy.demand_from_paths`)."""
     series = len(quantiles)
     lead_sums = np.zeros((series, paths))
     cycle_sums = np.zeros((series, paths))
@@ -328,7 +332,9 @@ def _path_sums(
             np.random.default_rng(row),
         )
         drawn_paths = sample_paths(quantiles[row], correlation[row], paths, seed=row)
-        drawn = policy.demand_from_paths(drawn_paths, lead, review)
+        drawn = policy.demand_from_paths(
+            drawn_paths, lead, review, history[row, -policy.HISTORY_DAYS :], seed=row
+        )
         lead_sums[row], cycle_sums[row] = drawn.over_lead, drawn.over_cycle
     return lead_sums, cycle_sums
 

@@ -133,18 +133,19 @@ def _series(
     targets: calibration.Targets,
 ) -> list[Series]:
     """Every forecast of ``run``, with the planners' overrides in force
-    (`forecasting.overrides`), with its terms, target and demand paths."""
+    (`forecasting.overrides`), with its terms, target and demand paths (a share of them the
+    series' own recent sums, `policy.demand_from_paths`)."""
     items, prices = primary_items(merchant), sku_prices(merchant)
     found = []
-    for sku, location, quantiles, correlation in forecasting_selectors.run_forecasts(
-        merchant=merchant, run=run
+    for sku, location, quantiles, correlation, recent in forecasting_selectors.run_forecasts(
+        merchant=merchant, run=run, with_recent=True
     ):
         item = items.get(sku)
         terms = supplier_terms(merchant, settings, item, prices.get(sku, NO_PRICES))
         service_class = classes.get(sku, NO_CLASS)
         target = targets.set_for(service_class)
         demand = policy.demand_from_forecast(
-            quantiles, correlation, terms, count=policy.PLAN_PATHS, seed=sku
+            quantiles, correlation, terms, count=policy.PLAN_PATHS, seed=sku, recent=recent
         )
         found.append(Series(sku, location, item, service_class, target, terms, demand))
     return found

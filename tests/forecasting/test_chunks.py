@@ -58,6 +58,33 @@ class ChunkTests(TestCase):
                 for f in SeriesForecast.objects.for_merchant(self.merchant).filter(run=run)
             }
 
+    def test_each_forecast_keeps_the_daily_demand_it_was_made_from(self):
+        for run in (self.night(), self.chunked_night()):
+            with tenant_context(self.merchant):
+                stored = {
+                    f.sku_id: SeriesForecast.unpack_recent(f.recent_demand)
+                    for f in SeriesForecast.objects.for_merchant(self.merchant).filter(run=run)
+                }
+                sold = {
+                    sku.pk: [
+                        float(units)
+                        for units in SalesDay.objects.for_merchant(self.merchant)
+                        .filter(sku=sku)
+                        .order_by("date")
+                        .values_list("units", flat=True)
+                    ]
+                    for sku in self.skus
+                }
+            self.assertEqual(set(stored), set(sold))
+            for sku, recent in stored.items():
+                with self.subTest(run=run.pk, sku=sku):
+                    # 120 days sold, fewer than the 182 kept: every one of them, in order
+                    self.assertEqual(recent[~np.isnan(recent)].tolist(), sold[sku])
+
+    def chunked_night(self) -> ForecastRun:
+        with override_settings(FORECAST_CHUNK_SKUS=2):
+            return self.night()
+
     def test_each_chunk_gives_the_forecasts_of_its_skus_in_one_piece(self):
         whole = self.night()
         self.assertEqual(whole.chunks.count(), 0)

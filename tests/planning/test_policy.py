@@ -340,3 +340,53 @@ class LimitTests(SimpleTestCase):
         self.assertEqual(capped.quantity, 30)
         plan = policy.fit_budget([self.make(capped.quantity, 1, limit=capped.limit)], 40)
         self.assertEqual((plan.kept, plan.spent), ([0], 30))
+
+
+class HistoryShareTests(SimpleTestCase):
+    """A share of the drawn sums is the series' own history over the same spans."""
+
+    def test_a_quarter_of_the_sums_are_the_historys_over_the_same_span(self):
+        paths = np.full((400, 60), 5.0)
+        drawn = policy.demand_from_paths(paths, np.full(400, 3), 7, np.full(182, 2.0), seed=1)
+        taken = round(policy.HISTORY_SHARE * 400)
+        self.assertEqual(taken, 100)
+        # the history sold 2 a day: 6 over the lead time, 20 over it and the review
+        self.assertEqual(set(drawn.over_lead[:taken]), {6.0})
+        self.assertEqual(set(drawn.over_cycle[:taken]), {20.0})
+        self.assertEqual(set(drawn.over_lead[taken:]), {15.0})
+        self.assertEqual(set(drawn.over_cycle[taken:]), {50.0})
+        self.assertAlmostEqual(drawn.per_review, (100 * 14 + 300 * 35) / 400)
+
+    def test_a_large_order_in_the_history_raises_the_level_a_high_target_needs(self):
+        paths = np.full((2000, 60), 1.0)
+        recent = np.ones(182)
+        recent[100] = 100.0  # one large order in the last half year
+        plain = policy.demand_from_paths(paths, np.full(2000, 3), 7)
+        mixed = policy.demand_from_paths(paths, np.full(2000, 3), 7, recent, seed=3)
+        spans = set(mixed.over_cycle[:500])
+        self.assertEqual(spans, {10.0, 109.0})  # a window holds the order or it does not
+        self.assertEqual(set(mixed.over_cycle[500:]), {10.0})
+        self.assertGreater(
+            policy.order_levels(mixed, 0.98).order_up_to,
+            policy.order_levels(plain, 0.98).order_up_to + 50,
+        )
+
+    def test_a_history_too_short_to_read_is_not_taken(self):
+        paths = np.full((400, 60), 5.0)
+        lead = np.full(400, 3)
+        plain = policy.demand_from_paths(paths, lead, 7)
+        short = policy.demand_from_paths(paths, lead, 7, np.full(37, 2.0))  # 10 + 28 needed
+        self.assertEqual(short.over_cycle.tolist(), plain.over_cycle.tolist())
+        enough = policy.demand_from_paths(paths, lead, 7, np.full(38, 2.0))
+        self.assertNotEqual(enough.over_cycle.tolist(), plain.over_cycle.tolist())
+
+    def test_a_stored_forecasts_sums_take_its_recent_demand(self):
+        quantiles = np.full((15, 28), 4.0)
+        terms = Terms(lead_time_mean=5)
+        plain = policy.demand_from_forecast(quantiles, 0.0, terms, count=400, seed=2)
+        mixed = policy.demand_from_forecast(
+            quantiles, 0.0, terms, count=400, seed=2, recent=np.zeros(182)
+        )
+        self.assertEqual(set(plain.over_cycle), {48.0})
+        self.assertEqual(set(mixed.over_cycle[:100]), {0.0})  # the history sold nothing
+        self.assertEqual(mixed.over_cycle[100:].tolist(), plain.over_cycle[100:].tolist())
