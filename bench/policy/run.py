@@ -37,6 +37,10 @@ Policies, each with the same lead times, packs and MOQs:
   order up to that average x (lead time + N days), N swept (`baselines.COVER_DAYS`;
   `planning.replays.simulation.days_of_cover_policy`).
 
+The policies that order from forecasts (ours and seasonal naive's) draw their lead-time sums
+as the plan does: a quarter of them are the series' own sums over the same spans in its last
+half year (`planning.policy.HISTORY_SHARE`), the rest from the forecast's quantiles.
+
 Orders are for a lost-sales world, their expected units short scaled by what the policy's
 earlier orders left short against what they expected, one scale for the store
 (`planning.replays.shortfalls`), one per demand class for the per-SKU policy, whose every
