@@ -149,9 +149,8 @@ def _score(value: float) -> float | None:
 def _insert(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> None:
     """Insert forecasts, rows of (sku, location, model, packed quantiles, correlation,
     backtest score, seasonal naive's score, the level served as the median, the packed recent
-    demand). On PostgreSQL
-    one binary COPY (the packed arrays travel as raw bytes, not as escaped SQL text);
-    elsewhere a bulk insert."""
+    demand). On PostgreSQL one binary COPY (the packed arrays travel as raw bytes, not as
+    escaped SQL text); elsewhere a bulk insert."""
     if connection.vendor != "postgresql":
         SeriesForecast.objects.bulk_create(
             [
