@@ -40,7 +40,11 @@ GRID = 400  # candidate levels searched for the order-up-to level
 # happened exceeded the drawn 99th percentile 1.8% of the time and the 99.5th 1.45%, by 3.3
 # and 5.4 times the units the draws expected there), while a tail made heavier for every
 # series spread stock over all of them; the history carries each series' own record of large
-# orders, and none for a series that never had one (bench/policy measures the share).
+# orders, and none for a series that never had one. In bench/policy, against none: Online
+# Retail's per-SKU policy as the plan runs it held every demand class within 2 points of
+# 80/90/95/98% (lumpy had served 0.822 at 80%), the store-wide policy saved 17.0% of min/max's
+# stock at fill 0.967 (15.9% at 0.969) and 21.5% at 0.745 (23.3%); a tenth did less, a half
+# saved under 20% at the lowest fills.
 HISTORY_SHARE = 0.25
 HISTORY_DAYS = RECENT_DAYS  # the days of demand each stored forecast keeps
 
