@@ -214,15 +214,6 @@ def equal_fill(ours, results, fair, cover, classes: np.ndarray) -> list[dict]:
     ]
 
 
-def beyond_share(outcome) -> float | None:
-    """The share of the units ``outcome`` lost that were lost on days beyond the history
-    (`planning.replays.replay.beyond_history`); None where none were lost or none counted."""
-    lost = outcome.lost_units
-    if outcome.lost_beyond is None or lost is None:
-        return None
-    return outcome.lost_beyond / lost if lost > 0 else None
-
-
 def lost_beyond_history(ours, fair) -> list[float | None]:
     """Print, for the store-wide policy at each target and the fair min/max at each safety
     factor, the share of its lost units lost on days when a SKU sold more than on any day
@@ -237,7 +228,7 @@ def lost_beyond_history(ours, fair) -> list[float | None]:
     )
 
     def said(outcome) -> str:
-        share = beyond_share(outcome)
+        share = outcome.beyond_share
         return f"fill {outcome.fill_rate:.3f}, {outcome.lost_units:,.0f} units lost" + (
             "" if share is None else f", {share:.1%} of them on those days"
         )
@@ -246,7 +237,7 @@ def lost_beyond_history(ours, fair) -> list[float | None]:
         print(f"  shelfcast target {level:.0%}: {said(outcome)}")
     for safety, outcome in fair:
         print(f"  min/max z = {safety:g}: {said(outcome)}")
-    return [beyond_share(outcome) for _level, outcome in ours]
+    return [outcome.beyond_share for _level, outcome in ours]
 
 
 def write_json(args, rows: list[dict]) -> None:

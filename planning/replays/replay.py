@@ -332,9 +332,7 @@ def _path_sums(
             np.random.default_rng(row),
         )
         drawn_paths = sample_paths(quantiles[row], correlation[row], paths, seed=row)
-        drawn = policy.demand_from_paths(
-            drawn_paths, lead, review, history[row, -policy.HISTORY_DAYS :], seed=row
-        )
+        drawn = policy.demand_from_paths(drawn_paths, lead, review, history[row], seed=row)
         lead_sums[row], cycle_sums[row] = drawn.over_lead, drawn.over_cycle
     return lead_sums, cycle_sums
 

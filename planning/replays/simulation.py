@@ -67,14 +67,27 @@ class Outcome:
             return None
         return float(self.demanded.sum() - self.served.sum())
 
+    @property
+    def beyond_share(self) -> float | None:
+        """The share of the units lost that were lost on the days beyond the history; None
+        where those days were not counted or nothing was lost."""
+        lost = self.lost_units
+        if self.lost_beyond is None or not lost:
+            return None
+        return self.lost_beyond / lost
+
     def figures(self) -> dict[str, float]:
-        """The store-wide figures (not the per-series arrays), with the total cost and the
-        units lost."""
+        """The store-wide figures (not the per-series arrays), with the total cost, the units
+        lost and the share of them lost beyond the history."""
         return {
             field.name: getattr(self, field.name)
             for field in fields(self)
             if field.name not in ("served", "demanded")
-        } | {"total_cost": self.total_cost, "lost_units": self.lost_units}
+        } | {
+            "total_cost": self.total_cost,
+            "lost_units": self.lost_units,
+            "beyond_share": self.beyond_share,
+        }
 
 
 def replay(

@@ -20,13 +20,10 @@ REPLAY_ROWS = [
 ]
 
 
-def with_share(figures: dict) -> dict:
-    """A policy's figures with the share of its lost units lost on days when a SKU sold more
-    than on any day before the replay (None for a replay that did not count them, or where
-    nothing was lost)."""
-    lost, beyond = figures.get("lost_units"), figures.get("lost_beyond")
-    share = beyond / lost if lost and beyond is not None else None
-    return {**figures, "beyond_share": share}
+def shown(figures: dict) -> dict:
+    """A policy's stored figures as the page reads them: a replay stored before the share
+    lost on record days was counted has none (`simulation.Outcome.beyond_share`)."""
+    return {"beyond_share": None, **figures}
 
 
 class PolicyReplayView(MerchantViewMixin, TemplateView):
@@ -43,13 +40,13 @@ class PolicyReplayView(MerchantViewMixin, TemplateView):
                 for source, label in REPLAY_ROWS:
                     figures = job.figures.get(f"{source} {level:.2f}")
                     if figures:
-                        rows.append({"label": label, "level": level, **with_share(figures)})
+                        rows.append({"label": label, "level": level, **shown(figures)})
             if "min_max" in job.figures:
                 rows.append(
                     {
                         "label": "Min/max as ERPs do it",
                         "level": None,
-                        **with_share(job.figures["min_max"]),
+                        **shown(job.figures["min_max"]),
                     }
                 )
         context.update(job=job, rows=rows, levels=services.REPLAY_LEVELS)

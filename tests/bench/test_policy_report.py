@@ -75,8 +75,8 @@ class LostBeyondHistoryTests(SimpleTestCase):
 
     def test_nothing_lost_or_nothing_counted_has_no_share(self):
         served_all = self.marked([100], [100], 0.0)
-        self.assertIsNone(report.beyond_share(served_all))
-        self.assertIsNone(report.beyond_share(outcome([90], [100])))  # days not marked
+        self.assertIsNone(served_all.beyond_share)
+        self.assertIsNone(outcome([90], [100]).beyond_share)  # days not marked
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             shares = report.lost_beyond_history([(0.9, outcome([90], [100]))], [])

@@ -18,7 +18,7 @@ from inventory.models import SalesDay
 from planning import services
 from planning.models import PolicyReplay
 from planning.replays import replay, simulation
-from planning.views.replays import with_share
+from planning.views.replays import shown
 from tests.factories import (
     LocationFactory,
     SKUFactory,
@@ -209,10 +209,19 @@ class StoreReplayTests(TestCase):
         self.assertContains(response, "Lost on record days</th>")
 
     def test_the_share_lost_on_record_days_is_of_the_units_lost(self):
-        self.assertEqual(with_share({"lost_units": 20.0, "lost_beyond": 5.0})["beyond_share"], 0.25)
-        # nothing lost, or a replay from before the days were counted: no share
-        self.assertIsNone(with_share({"lost_units": 0.0, "lost_beyond": 0.0})["beyond_share"])
-        self.assertIsNone(with_share({"fill_rate": 0.9})["beyond_share"])
+        def outcome(served, demanded, lost_beyond):
+            return simulation.Outcome(
+                fill_rate=0.0, cycle_service_level=0.0, stock_out_days=0.0,
+                average_inventory_value=0.0, holding_cost=0.0, lost_sales_cost=0.0, orders=0,
+                served=np.array(served), demanded=np.array(demanded), lost_beyond=lost_beyond,
+            )  # fmt: skip
+
+        self.assertEqual(outcome([80.0], [100.0], 5.0).figures()["beyond_share"], 0.25)
+        # nothing lost, or the days not counted: no share
+        self.assertIsNone(outcome([100.0], [100.0], 0.0).figures()["beyond_share"])
+        self.assertIsNone(outcome([80.0], [100.0], None).figures()["beyond_share"])
+        # a replay stored before the days were counted shows none
+        self.assertIsNone(shown({"fill_rate": 0.9})["beyond_share"])
 
     def test_too_short_a_history_fails_with_the_reason(self):
         with tenant_context(self.merchant):
