@@ -218,14 +218,16 @@ def run_forecasts(
 
 def forecasts_of_series(
     *, merchant: Merchant, keys: Iterable[tuple[int, int, int]], on: dt.date | None = None
-) -> dict[tuple[int, int, int], tuple[np.ndarray, float]]:
+) -> dict[tuple[int, int, int], tuple[np.ndarray, float, np.ndarray | None]]:
     """The stored forecasts of the (run id, SKU id, location id) ``keys``, as (quantiles,
-    path correlation) with the overrides in force on ``on`` (the store's today by default)
-    applied, as `run_forecasts` gives them: for what is worked out again from a planned
-    line's forecast (its fill rate at another quantity). One query per thousand keys."""
+    path correlation, the daily demand it was made from) with the overrides in force on
+    ``on`` (the store's today by default) applied, as `run_forecasts` with ``with_recent``
+    gives them: for what is worked out again from a planned line's forecast (its fill rate
+    at another quantity). One query per thousand keys; a key whose forecast is gone is
+    left out."""
     keys = list(dict.fromkeys(keys))
     adjustments = overrides_in_force(merchant=merchant, on=on, sku_ids={k[1] for k in keys})
-    found: dict[tuple[int, int, int], tuple[np.ndarray, float]] = {}
+    found: dict[tuple[int, int, int], tuple[np.ndarray, float, np.ndarray | None]] = {}
     for start in range(0, len(keys), 1000):
         wanted = Q()
         for run, sku, location in keys[start : start + 1000]:
@@ -234,14 +236,17 @@ def forecasts_of_series(
             SeriesForecast.objects.for_merchant(merchant)
             .filter(wanted)
             .values_list(
-                "run_id", "sku_id", "location_id", "first_date", "quantiles", "path_correlation"
+                "run_id", "sku_id", "location_id", "first_date", "quantiles",
+                "path_correlation", "recent_demand",
             )
-        )
-        for run, sku, location, first_date, packed, correlation in rows:
+        )  # fmt: skip
+        for run, sku, location, first_date, packed, correlation, recent in rows:
             quantiles = SeriesForecast.unpack(packed)
             if adjustments:
                 quantiles = adjustments.apply(sku, location, first_date, quantiles)
-            found[(run, sku, location)] = (quantiles, correlation)
+            found[(run, sku, location)] = (
+                quantiles, correlation, SeriesForecast.unpack_recent(recent)
+            )  # fmt: skip
     return found
 
 

@@ -4,7 +4,8 @@ A planner who changes a quantity sees at once what it buys: its cost, the days o
 it arrives and the expected fill rate of the review period it protects. They are worked out
 as the plan worked them out (`planning.policy.suggest`): cover is what is left when the order
 arrives plus the order, over the mean daily demand after the lead time; the fill rate comes
-from the same demand paths, drawn again from the stored forecast with the plan's seed, so the
+from the same demand paths, drawn again from the stored forecast with the overrides in force
+(read through `forecasting.selectors`, as the plan reads it) and the plan's seed, so the
 planned quantity gives back the planned fill rate.
 
 The "why" of a line reads only what the suggestion stores: demand over the lead time and the
@@ -17,11 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from forecasting.models import SeriesForecast
+from forecasting import selectors as forecasting_selectors
 from planning import calibration, policy
 from planning.models import ReorderSuggestion
 
@@ -76,24 +76,15 @@ def days_of_cover(suggestion: ReorderSuggestion, quantity: Decimal) -> Decimal |
 
 def demand(suggestion: ReorderSuggestion, *, paths: int) -> policy.Demand | None:
     """The demand paths the plan drew for this line, drawn again from its stored forecast
-    with the plan's seed (the SKU's id); None when that forecast is gone."""
-    found = (
-        SeriesForecast.objects.for_merchant(suggestion.merchant_id)
-        .filter(
-            run_id=suggestion.forecast_run_id,
-            sku_id=suggestion.sku_id,
-            location_id=suggestion.location_id,
-        )
-        .values_list("quantiles", "path_correlation", "recent_demand")
-        .first()
-    )
-    if found is None:
-        return None
-    return demand_from(suggestion, *found, paths=paths)
+    with the overrides in force (as the plan reads it) and the plan's seed (the SKU's id);
+    None when that forecast is gone."""
+    key = (suggestion.forecast_run_id, suggestion.sku_id, suggestion.location_id)
+    stored = forecasting_selectors.forecasts_of_series(merchant=suggestion.merchant, keys=[key])
+    return demand_from(suggestion, *stored[key], paths=paths) if key in stored else None
 
 
 def demand_from(
-    suggestion: ReorderSuggestion, packed, correlation: float, recent, *, paths: int
+    suggestion: ReorderSuggestion, quantiles, correlation: float, recent, *, paths: int
 ) -> policy.Demand:
     terms = policy.Terms(
         lead_time_mean=float(suggestion.lead_time_days),
@@ -101,12 +92,7 @@ def demand_from(
         review_days=review_days(suggestion),
     )
     return policy.demand_from_forecast(
-        SeriesForecast.unpack(packed),
-        correlation,
-        terms,
-        count=paths,
-        seed=suggestion.sku_id,
-        recent=SeriesForecast.unpack_recent(recent),
+        quantiles, correlation, terms, count=paths, seed=suggestion.sku_id, recent=recent
     )
 
 
@@ -136,23 +122,12 @@ def outcome(suggestion: ReorderSuggestion, asked: Decimal, *, paths: int) -> Out
 def fill_rates(
     merchant, suggestions: list[ReorderSuggestion], *, paths: int
 ) -> dict[int, Decimal | None]:
-    """`fill_rate` of many lines at their current quantities, their forecasts read in one
-    query per thousand lines."""
-    found: dict[tuple[int, int, int], tuple] = {}
-    for start in range(0, len(suggestions), 1000):
-        chunk = suggestions[start : start + 1000]
-        keys = Q()
-        for line in chunk:
-            keys |= Q(run_id=line.forecast_run_id, sku_id=line.sku_id, location_id=line.location_id)
-        rows = (
-            SeriesForecast.objects.for_merchant(merchant)
-            .filter(keys)
-            .values_list(
-                "run_id", "sku_id", "location_id", "quantiles", "path_correlation", "recent_demand"
-            )
-        )
-        for run, sku, location, packed, correlation, recent in rows:
-            found[(run, sku, location)] = (packed, correlation, recent)
+    """`fill_rate` of many lines at their current quantities, their forecasts (with the
+    overrides in force) read in one query per thousand lines."""
+    found = forecasting_selectors.forecasts_of_series(
+        merchant=merchant,
+        keys=[(line.forecast_run_id, line.sku_id, line.location_id) for line in suggestions],
+    )
     rates = {}
     for line in suggestions:
         stored = found.get((line.forecast_run_id, line.sku_id, line.location_id))

@@ -17,7 +17,7 @@ from forecasting import selectors as forecasting_selectors
 from forecasting import services as forecasting_services
 from forecasting.models import ForecastOverride
 from forecasting.quantiles import LEVELS
-from planning import alerts, services
+from planning import alerts, outcomes, policy, services
 from planning.models import Alert, PlanningSettings, ReorderSuggestion
 from tests import factories
 from tests.planning.reorder_support import short_sku
@@ -113,6 +113,25 @@ class SuggestionOverrideTests(OverrideMixin, TestCase):
             merchant=self.merchant, pk=ended.pk, actor=self.planner
         )
         self.assertEqual(self.quantity(), 72)
+
+    def test_an_edited_line_is_worked_out_from_the_forecast_the_plan_read(self):
+        self.override(sku=self.short, kind="value", amount="20")
+        self.assertEqual(self.quantity(), 144)
+        with tenant_context(self.merchant):
+            (line,) = ReorderSuggestion.objects.for_merchant(self.merchant).filter(
+                status=ReorderSuggestion.Status.PROPOSED
+            )
+            again = outcomes.outcome(line, line.quantity, paths=policy.PLAN_PATHS)
+            # the planned quantity gives back the planned fill rate
+            self.assertEqual(again.expected_fill_rate, line.expected_fill_rate)
+            # six packs cover 72 of the 140 units the review asks at 20 a day (at the model's
+            # 10 a day they would cover all 70)
+            half = outcomes.outcome(line, Decimal("72"), paths=policy.PLAN_PATHS)
+            self.assertAlmostEqual(float(half.expected_fill_rate), 72 / 140, delta=0.02)
+            (rate,) = outcomes.fill_rates(
+                self.merchant, [line], paths=policy.PLAN_PATHS
+            ).values()  # fmt: skip
+            self.assertEqual(rate, line.expected_fill_rate)
 
     def test_the_stored_forecast_is_not_rewritten(self):
         self.override(sku=self.short, kind="value", amount="20")
