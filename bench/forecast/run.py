@@ -60,7 +60,7 @@ RETAIL_CALENDAR = "GB-ENG,festivals"
 CALENDAR_ORIGINS = ["2011-05-13", "2011-06-10", "2011-09-09", "2011-12-09"]
 sys.path.insert(0, str(ROOT))
 from bench import database  # noqa: E402  (after the path that makes it importable)
-from bench.forecast.bounds import mase_bounds  # noqa: E402
+from bench.forecast.bounds import later_selling_share, mase_bounds  # noqa: E402
 from bench.forecast.speed import speed  # noqa: E402
 
 
@@ -152,6 +152,11 @@ def accuracy(modes: bool = True, calendar: bool = True) -> None:
     )
     for name, ratio in mase_bounds(carparts, horizon=12, season=12).items():
         print(f"MASE ratio of {name}: {ratio:.3f}")
+    busy, later = later_selling_share(carparts, season=12)
+    print(
+        f"inside the history, series that sold in at least half of a year's months ({busy:,} "
+        f"series-years) sold in {later:.1%} of the next year's months"
+    )
     retail, names = retail_panel()
     started = time.perf_counter()
     result = evaluate(retail, horizon=28, season=7)
