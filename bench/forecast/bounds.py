@@ -39,8 +39,9 @@ def mase_bounds(panel, horizon: int, season: int) -> dict[str, float]:
     reference = np.nanmean(per_series(seasonal_naive_point(history, horizon, season)[:, 0]))
     ratios = {name: per_series(point) for name, point in medians.items()}
     best = np.nanmin(np.stack(list(ratios.values())), axis=0)
-    own_last = np.nanmedian(history[:, -season:], axis=1)[:, None] * np.ones_like(actual)
-    held_out = np.nanmedian(actual, axis=1)[:, None] * np.ones_like(actual)
+    # one number per series, set against each of its held-out periods
+    own_last = np.nanmedian(history[:, -season:], axis=1)[:, None]
+    held_out = np.nanmedian(actual, axis=1)[:, None]
     return {
         "zero everywhere": float(np.nanmean(ratios["zero"]) / reference),
         "each series' median of its last season": float(
