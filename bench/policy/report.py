@@ -73,6 +73,12 @@ def report(args, result, cover, *, label: str, series: int) -> None:
     fair = [(safety, result.outcomes[f"fair_min_max {safety:.2f}"]) for safety in MIN_MAX_SAFETY]
     tables(results, sources, result.outcomes["min_max"], fair, cover)
     calibration(results, result.classes, ("shelfcast", replay.PER_SKU, *planned))
+    if planned:  # where a merchant sets a target per ABC/XYZ class, as the plan runs it
+        print(
+            "\nThe per-SKU policy as planned, per ABC/XYZ service class (where a merchant "
+            "sets per-class targets and the plan learns its scale per class):"
+        )
+        calibration(results, result.service_classes, planned)
     ours = [(level, results[("shelfcast", level)]) for level in LEVELS_TO_TRACE]
     rows = equal_fill(ours, results, fair, cover, result.classes)
     shares = lost_beyond_history(ours, fair)
@@ -80,7 +86,12 @@ def report(args, result, cover, *, label: str, series: int) -> None:
         row["lost_beyond_history_share"] = None if share is None else round(share, 4)
     for row, level in zip(rows, LEVELS_TO_TRACE, strict=True):
         for name in planned:  # the per-SKU policy's fill as the nightly plan runs it
-            row["per_sku_as_planned_realised"] = round(results[(name, level)].fill_rate, 4)
+            outcome = results[(name, level)]
+            row["per_sku_as_planned_realised"] = round(outcome.fill_rate, 4)
+            row["per_sku_as_planned_by_service_class"] = {
+                key: round(value, 4)
+                for key, value in by_class(outcome, result.service_classes).items()
+            }
     curves = [
         Curve(name, curve(results[(source, level)] for level in LEVELS_TO_TRACE),
               [f"target {level:.0%}" for level in LEVELS_TO_TRACE])

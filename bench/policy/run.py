@@ -48,7 +48,8 @@ SKU also keeps a fill account (a SKU that whole packs held ahead of its target m
 short at its next order). The nightly plan learns the same scale (`planning.calibration`) but
 keeps no fill accounts and learns the per-SKU policy's scale per ABC/XYZ service class: the
 per-SKU policy is also replayed as it runs it, from the same forecasts ("as planned", in the
-calibration table and the JSON), and ``--no-calibration``
+calibration table and the JSON, and judged again per ABC/XYZ service class, where a
+merchant sets per-class targets), and ``--no-calibration``
 replays every policy without calibration; the calibration table prints each target's
 realised fill rate, store-wide and per demand class, with a verdict for the store and for
 each class of at least 30 SKUs: "met" only when every one of 80, 90, 95 and 98% is within 2

@@ -82,6 +82,9 @@ class Replay:
     reviews: int
     forecast_seconds: float
     classes: np.ndarray  # each series' demand class before the replay (`demand_classes`)
+    # each series' ABC/XYZ service class before the replay, where a merchant sets per-class
+    # targets and the plan learns its per-class scale (`classes_of_panel`)
+    service_classes: np.ndarray
 
     def name(self, source: str, level: float) -> str:
         return f"{source} {level:.2f}"
@@ -159,7 +162,7 @@ def replay_policies(
         as_planned=calibrate and as_planned,
         fill_accounts=fill_accounts,
     )
-    return Replay(outcomes, series, days, reviews, forecast_seconds, classes)
+    return Replay(outcomes, series, days, reviews, forecast_seconds, classes, service)
 
 
 def _outcomes(

@@ -5,6 +5,7 @@ within the tolerance of it), and the share of lost units lost on days beyond the
 import contextlib
 import dataclasses
 import io
+from unittest import mock
 
 import numpy as np
 from django.test import SimpleTestCase
@@ -81,3 +82,51 @@ class LostBeyondHistoryTests(SimpleTestCase):
         with contextlib.redirect_stdout(printed):
             shares = report.lost_beyond_history([(0.9, outcome([90], [100]))], [])
         self.assertEqual((shares, printed.getvalue()), ([None], ""))
+
+
+class ServiceClassReportTests(SimpleTestCase):
+    """The whole report of one replay: the per-SKU policy as planned is also judged per
+    ABC/XYZ service class (where a merchant sets per-class targets), printed and written."""
+
+    def test_the_policy_as_planned_is_judged_and_written_per_service_class(self):
+        import argparse
+        import json
+        import tempfile
+        from pathlib import Path
+
+        from planning.replays import replay
+
+        # four SKUs: demand classes and service classes cut the store differently; as
+        # planned, the two AX SKUs serve 70% at every target, the two CZ SKUs 100%
+        demand_classes = np.array(["lumpy"] * 4, dtype=object)
+        service = np.array(["AX", "CZ", "AX", "CZ"], dtype=object)
+        stocked = {"average_inventory_value": 1000.0}
+        planned = dataclasses.replace(outcome([70, 100, 70, 100], [100] * 4), **stocked)
+        plain = dataclasses.replace(outcome([90, 90, 90, 90], [100] * 4), **stocked)
+        outcomes = {"min_max": plain}
+        for level in report.LEVELS_TO_TRACE:
+            for source in ("shelfcast", replay.PER_SKU, "seasonal_naive"):
+                outcomes[f"{source} {level:.2f}"] = plain
+            outcomes[f"{replay.PER_SKU} {replay.AS_PLANNED} {level:.2f}"] = planned
+        for safety in report.MIN_MAX_SAFETY:
+            outcomes[f"fair_min_max {safety:.2f}"] = plain
+        result = replay.Replay(outcomes, 4, 112, 16, 0.0, demand_classes, service)
+        with tempfile.TemporaryDirectory() as folder:
+            args = argparse.Namespace(
+                svg=Path(folder) / "frontier.svg", json=Path(folder) / "figures.json",
+                world="retail", days=112, review=7, baselines_only=True, no_calibration=False,
+            )  # fmt: skip
+            printed = io.StringIO()
+            with (
+                contextlib.redirect_stdout(printed),
+                mock.patch.object(report, "CLASS_SKUS", 2),  # two SKUs judge a class here
+            ):
+                report.report(args, result, [(7, plain)], label="test", series=4)
+            written = json.loads(args.json.read_text())
+        text = printed.getvalue()
+        self.assertIn("per ABC/XYZ service class", text)
+        self.assertIn("AX 80% -> 0.700", text)
+        self.assertIn("CZ 80% -> 1.000", text)
+        for row in written["targets"]:
+            self.assertEqual(row["per_sku_as_planned_by_service_class"], {"AX": 0.7, "CZ": 1.0})
+            self.assertEqual(row["per_sku_as_planned_realised"], 0.85)
