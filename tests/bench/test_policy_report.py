@@ -1,17 +1,22 @@
 """The policy bench's report (bench/policy/report.py): the calibration verdict (a target is met
 only when the store's realised fill and that of every demand class large enough to judge lie
-within the tolerance of it), and the share of lost units lost on days beyond the history."""
+within the tolerance of it), the per-SKU policy as planned judged per ABC/XYZ service class,
+and the share of lost units lost on days beyond the history."""
 
+import argparse
 import contextlib
 import dataclasses
 import io
+import json
+import tempfile
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
 from django.test import SimpleTestCase
 
 from bench.policy import report
-from planning.replays import simulation
+from planning.replays import replay, simulation
 
 
 def outcome(served: list[float], demanded: list[float]) -> simulation.Outcome:
@@ -89,13 +94,6 @@ class ServiceClassReportTests(SimpleTestCase):
     ABC/XYZ service class (where a merchant sets per-class targets), printed and written."""
 
     def test_the_policy_as_planned_is_judged_and_written_per_service_class(self):
-        import argparse
-        import json
-        import tempfile
-        from pathlib import Path
-
-        from planning.replays import replay
-
         # four SKUs: demand classes and service classes cut the store differently; as
         # planned, the two AX SKUs serve 70% at every target, the two CZ SKUs 100%
         demand_classes = np.array(["lumpy"] * 4, dtype=object)
