@@ -215,7 +215,12 @@ def _projected_stock(
         return None, None
     available = float(stock_level.on_hand - stock_level.committed)
     projection = project_forecast(
-        adjusted, forecast.path_correlation, available, arrivals, seed=seed
+        adjusted,
+        forecast.path_correlation,
+        available,
+        arrivals,
+        seed=seed,
+        common=forecast.path_common_share,
     )
     return available, projection
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import AuditEvent, TenantOwned
+from forecasting.paths import COMMON_SHARE
 from forecasting.quantiles import LEVELS
 from inventory.models import fact_reference
 
@@ -198,6 +199,11 @@ class SeriesForecast(TenantOwned):
     path_correlation = models.FloatField(
         default=0.0,
         help_text="Day-to-day correlation of demand shocks, for sums over a lead time.",
+    )
+    path_common_share = models.FloatField(
+        default=COMMON_SHARE,
+        help_text="The share of a demand path's draw it keeps for the whole horizon, fitted "
+        "on the held-out weeks the model was chosen on, for sums over a lead time.",
     )
     explanation = models.JSONField(
         null=True, blank=True, help_text="SHAP values of the forecast over feature groups."

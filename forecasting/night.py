@@ -131,11 +131,12 @@ def forecast_history(
     clock.lap("forecast")
     rows = [
         (sku, location, str(name), SeriesForecast.pack(series_quantiles), float(rho),
-         _score(score), _score(naive), float(levels[MEDIAN_INDEX]),
+         float(common), _score(score), _score(naive), float(levels[MEDIAN_INDEX]),
          SeriesForecast.pack_recent(recent))
-        for (sku, location), name, series_quantiles, rho, score, naive, levels, recent in zip(
-            history.keys, chosen, quantiles, correlation, result.score, result.naive_score,
-            result.levels, history.values, strict=True,
+        for (sku, location), name, series_quantiles, rho, common, score, naive, levels, recent
+        in zip(
+            history.keys, chosen, quantiles, correlation, result.common, result.score,
+            result.naive_score, result.levels, history.values, strict=True,
         )
     ]  # fmt: skip
     counts = dict(Counter(str(name) for name in chosen))
@@ -148,9 +149,9 @@ def _score(value: float) -> float | None:
 
 def _insert(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> None:
     """Insert forecasts, rows of (sku, location, model, packed quantiles, correlation,
-    backtest score, seasonal naive's score, the level served as the median, the packed recent
-    demand). On PostgreSQL one binary COPY (the packed arrays travel as raw bytes, not as
-    escaped SQL text); elsewhere a bulk insert."""
+    common share, backtest score, seasonal naive's score, the level served as the median,
+    the packed recent demand). On PostgreSQL one binary COPY (the packed arrays travel as
+    raw bytes, not as escaped SQL text); elsewhere a bulk insert."""
     if connection.vendor != "postgresql":
         SeriesForecast.objects.bulk_create(
             [
@@ -163,19 +164,32 @@ def _insert(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> 
                     model=model,
                     quantiles=packed,
                     path_correlation=rho,
+                    path_common_share=common,
                     backtest_wql=score,
                     naive_wql=naive,
                     median_level=median_level,
                     recent_demand=recent,
                 )
-                for sku, location, model, packed, rho, score, naive, median_level, recent in rows
+                for (
+                    sku,
+                    location,
+                    model,
+                    packed,
+                    rho,
+                    common,
+                    score,
+                    naive,
+                    median_level,
+                    recent,
+                ) in rows
             ],
             batch_size=2000,
         )
         return
     columns = [
         "merchant_id", "run_id", "sku_id", "location_id", "first_date", "model", "quantiles",
-        "path_correlation", "backtest_wql", "naive_wql", "median_level", "recent_demand",
+        "path_correlation", "path_common_share", "backtest_wql", "naive_wql", "median_level",
+        "recent_demand",
     ]  # fmt: skip
     table, names = SeriesForecast._meta.db_table, ", ".join(columns)
     with connection.cursor() as cursor:
@@ -191,7 +205,7 @@ def _insert(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> 
         ) as copy:
             copy.set_types(
                 ["int8", "int8", "int8", "int8", "date", "text", "bytea", "float8", "float8",
-                 "float8", "float8", "bytea"]
+                 "float8", "float8", "float8", "bytea"]
             )  # fmt: skip
             for row in rows:
                 copy.write_row((merchant.pk, run.pk, row[0], row[1], first_date, *row[2:]))

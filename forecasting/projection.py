@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecasting.paths import sample_paths
+from forecasting.paths import COMMON_SHARE, sample_paths
 
 PATHS = 500
 
@@ -65,11 +65,13 @@ def project_forecast(
     *,
     days: int | None = None,
     seed: int = 0,
+    common: float = COMMON_SHARE,
 ) -> Projection:
-    """`project_stock` for a stored forecast (quantiles (levels, horizon)) over its first
-    ``days`` days (all of them by default)."""
+    """`project_stock` for a stored forecast (quantiles (levels, horizon), its paths drawn
+    with its shock ``correlation`` and ``common`` share) over its first ``days`` days (all
+    of them by default)."""
     days = quantiles.shape[1] if days is None else min(days, quantiles.shape[1])
-    paths = sample_paths(quantiles[:, :days], correlation, count=PATHS, seed=seed)
+    paths = sample_paths(quantiles[:, :days], correlation, PATHS, seed, common)
     if arrivals is not None:
         arrivals = np.asarray(arrivals, dtype=float)[:days]
     return project_stock(paths, available, arrivals)

@@ -42,6 +42,7 @@ import numpy as np
 from forecasting.baselines import INTERMITTENT_ADI, suggested
 from forecasting.levels import MAP_PERIODS, fit_levels, served
 from forecasting.metrics import seasonal_scale
+from forecasting.paths import COMMON_SHARE, fit_common_share, shock_correlation
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 
 Model = Callable[..., np.ndarray]
@@ -306,7 +307,8 @@ def default_strategy(panel: np.ndarray, names: list[str]) -> np.ndarray:
 class Chosen:
     """The served choice: per series the strategy, its quantiles (series, levels, horizon),
     and how it and seasonal naive scored on the selection windows (weighted quantile loss;
-    NaN where the history was too short to judge, or sold nothing there)."""
+    NaN where the history was too short to judge, or sold nothing there), and the common
+    share its demand paths are drawn with (`common_shares`)."""
 
     models: np.ndarray  # strategies
     quantiles: np.ndarray
@@ -314,6 +316,7 @@ class Chosen:
     score: np.ndarray
     naive_score: np.ndarray
     choice: Choice | None
+    common: np.ndarray  # (series,): `forecasting.paths.sample_paths`'s common share
 
 
 def forecast_scored(
@@ -333,6 +336,7 @@ def forecast_scored(
     score = naive_score = np.full(series, np.nan)
     choice = None
     levels = np.tile(LEVELS, (series, 1))
+    common = np.full(series, COMMON_SHARE)
     if windows is None:
         chosen = default_strategy(panel, list(served_by))
     else:
@@ -353,6 +357,7 @@ def forecast_scored(
             )
             with np.errstate(divide="ignore", invalid="ignore"):
                 naive_score = np.where(weight > 0, naive / weight, np.nan)
+        common = common_shares(panel, windows, choice, classes)
     quantiles = np.zeros((series, len(LEVELS), horizon))
     whole = whole_units(panel)
     for strategy in np.unique(chosen.astype(str)):
@@ -364,12 +369,50 @@ def forecast_scored(
                 for name in parts(strategy)
             }
             quantiles[rows] = served(combine(forecasts, strategy), whole[rows], map_levels)
-    return Chosen(chosen.astype(str), quantiles, levels, score, naive_score, choice)
+    return Chosen(chosen.astype(str), quantiles, levels, score, naive_score, choice, common)
+
+
+def common_shares(
+    panel: np.ndarray, windows: Windows, choice: Choice, classes: np.ndarray
+) -> np.ndarray:
+    """Per series, the common share its demand paths are drawn with: fitted on the windows
+    (`forecasting.paths.fit_common_share`), each series' window forecasts as they would have
+    been served (its group's strategy and level map) and its shock correlation as the
+    history before each window showed it; for every series together, and for each demand
+    class big enough to judge on its own. Where nothing sold, `COMMON_SHARE`."""
+    series = panel.shape[0]
+    forecasts = np.zeros((windows.count, series, len(LEVELS), windows.window))
+    correlation = np.zeros((windows.count, series))
+    for window in range(windows.count):
+        cut = panel.shape[1] - (windows.count - window) * windows.window
+        correlation[window] = shock_correlation(panel[:, :cut])
+        for _name, serving, rows in choice.groups(classes):
+            forecasts[window, rows] = served(
+                windows.quantiles(serving.strategy, window, rows),
+                windows.whole[rows],
+                serving.levels,
+            )
+
+    def fitted(rows: np.ndarray) -> float | None:
+        return fit_common_share(
+            forecasts[:, rows].reshape(-1, len(LEVELS), windows.window),
+            windows.actual[:, rows].reshape(-1, windows.window),
+            correlation[:, rows].reshape(-1),
+        )
+
+    overall = fitted(np.arange(series))
+    common = np.full(series, COMMON_SHARE if overall is None else overall)
+    for name in CLASSES:
+        rows = np.flatnonzero(classes == name)
+        if len(rows) >= MIN_GROUP_SERIES and (share := fitted(rows)) is not None:
+            common[rows] = share
+    return common
 
 
 def forecast_chosen(
     panel: np.ndarray, horizon: int, season: int, candidates: dict[str, Model]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(the strategy chosen per series, its quantiles (series, levels, horizon))."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the strategy chosen per series, its quantiles (series, levels, horizon), the common
+    share its paths are drawn with)."""
     result = forecast_scored(panel, horizon, season, candidates)
-    return result.models, result.quantiles
+    return result.models, result.quantiles, result.common

@@ -32,6 +32,7 @@ from forecasting.models import (
     SeriesForecast,
 )
 from forecasting.overrides import Adjustment, Adjustments
+from forecasting.paths import COMMON_SHARE as COMMON_SHARE  # paths' common share by default
 from forecasting.paths import expected_demand as expected_demand  # mean daily demand
 from forecasting.paths import sample_paths as sample_paths  # correlated demand paths
 from forecasting.paths import shock_correlation as shock_correlation  # misses' correlation
@@ -193,41 +194,46 @@ def run_forecasts(
     with_recent: bool = False,
 ) -> Iterator[tuple]:
     """Every forecast of ``run`` (of the SKUs ``sku_ids``, all by default) in SKU and
-    location order, as (SKU id, location id, quantiles (levels, horizon), path correlation),
-    with the overrides in force on ``on`` (the store's today by default) applied: what
-    suggestions, alerts and promotion plans plan from. ``with_recent`` adds the daily demand
-    the forecast was made from (`SeriesForecast.unpack_recent`; None where not kept)."""
+    location order, as (SKU id, location id, quantiles (levels, horizon), path correlation,
+    path common share: what `sample_paths` draws its paths with), with the overrides in
+    force on ``on`` (the store's today by default) applied: what suggestions, alerts and
+    promotion plans plan from. ``with_recent`` adds the daily demand the forecast was made
+    from (`SeriesForecast.unpack_recent`; None where not kept)."""
     sku_ids = None if sku_ids is None else list(sku_ids)
     adjustments = overrides_in_force(merchant=merchant, on=on, sku_ids=sku_ids)
     rows = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
     if sku_ids is not None:
         rows = rows.filter(sku_id__in=sku_ids)
-    columns = ["sku_id", "location_id", "first_date", "quantiles", "path_correlation"]
+    columns = [
+        "sku_id", "location_id", "first_date", "quantiles", "path_correlation",
+        "path_common_share",
+    ]  # fmt: skip
     rows = rows.order_by("sku_id", "location_id").values_list(
         *columns, *(["recent_demand"] if with_recent else [])
     )
-    for sku, location, first_date, packed, correlation, *recent in rows:
+    for sku, location, first_date, packed, correlation, common, *recent in rows:
         quantiles = SeriesForecast.unpack(packed)
         if adjustments:
             quantiles = adjustments.apply(sku, location, first_date, quantiles)
         if with_recent:
-            yield sku, location, quantiles, correlation, SeriesForecast.unpack_recent(recent[0])
+            recent_demand = SeriesForecast.unpack_recent(recent[0])
+            yield sku, location, quantiles, correlation, common, recent_demand
         else:
-            yield sku, location, quantiles, correlation
+            yield sku, location, quantiles, correlation, common
 
 
 def forecasts_of_series(
     *, merchant: Merchant, keys: Iterable[tuple[int, int, int]], on: dt.date | None = None
-) -> dict[tuple[int, int, int], tuple[np.ndarray, float, np.ndarray | None]]:
+) -> dict[tuple[int, int, int], tuple[np.ndarray, float, float, np.ndarray | None]]:
     """The stored forecasts of the (run id, SKU id, location id) ``keys``, as (quantiles,
-    path correlation, the daily demand it was made from) with the overrides in force on
-    ``on`` (the store's today by default) applied, as `run_forecasts` with ``with_recent``
-    gives them: for what is worked out again from a planned line's forecast (its fill rate
-    at another quantity). One query per thousand keys; a key whose forecast is gone is
-    left out."""
+    path correlation, path common share, the daily demand it was made from) with the
+    overrides in force on ``on`` (the store's today by default) applied, as `run_forecasts`
+    with ``with_recent`` gives them: for what is worked out again from a planned line's
+    forecast (its fill rate at another quantity). One query per thousand keys; a key whose
+    forecast is gone is left out."""
     keys = list(dict.fromkeys(keys))
     adjustments = overrides_in_force(merchant=merchant, on=on, sku_ids={k[1] for k in keys})
-    found: dict[tuple[int, int, int], tuple[np.ndarray, float, np.ndarray | None]] = {}
+    found: dict[tuple[int, int, int], tuple[np.ndarray, float, float, np.ndarray | None]] = {}
     for start in range(0, len(keys), 1000):
         wanted = Q()
         for run, sku, location in keys[start : start + 1000]:
@@ -237,15 +243,15 @@ def forecasts_of_series(
             .filter(wanted)
             .values_list(
                 "run_id", "sku_id", "location_id", "first_date", "quantiles",
-                "path_correlation", "recent_demand",
+                "path_correlation", "path_common_share", "recent_demand",
             )
         )  # fmt: skip
-        for run, sku, location, first_date, packed, correlation, recent in rows:
+        for run, sku, location, first_date, packed, correlation, common, recent in rows:
             quantiles = SeriesForecast.unpack(packed)
             if adjustments:
                 quantiles = adjustments.apply(sku, location, first_date, quantiles)
             found[(run, sku, location)] = (
-                quantiles, correlation, SeriesForecast.unpack_recent(recent)
+                quantiles, correlation, common, SeriesForecast.unpack_recent(recent)
             )  # fmt: skip
     return found
 

@@ -84,7 +84,13 @@ def demand(suggestion: ReorderSuggestion, *, paths: int) -> policy.Demand | None
 
 
 def demand_from(
-    suggestion: ReorderSuggestion, quantiles, correlation: float, recent, *, paths: int
+    suggestion: ReorderSuggestion,
+    quantiles,
+    correlation: float,
+    common: float,
+    recent,
+    *,
+    paths: int,
 ) -> policy.Demand:
     terms = policy.Terms(
         lead_time_mean=float(suggestion.lead_time_days),
@@ -92,7 +98,13 @@ def demand_from(
         review_days=review_days(suggestion),
     )
     return policy.demand_from_forecast(
-        quantiles, correlation, terms, count=paths, seed=suggestion.sku_id, recent=recent
+        quantiles,
+        correlation,
+        terms,
+        count=paths,
+        seed=suggestion.sku_id,
+        recent=recent,
+        common=common,
     )
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecasting.selectors import RECENT_DAYS, sample_paths
+from forecasting.selectors import COMMON_SHARE, RECENT_DAYS, sample_paths
 
 PATHS = 1000
 PLAN_PATHS = 500  # paths drawn per series by a plan, and again by its edits and alerts
@@ -148,15 +148,17 @@ def demand_from_forecast(
     count: int = PATHS,
     seed: int = 0,
     recent: np.ndarray | None = None,
+    common: float = COMMON_SHARE,
 ) -> Demand:
     """`demand_from_paths` for a stored forecast: quantiles (levels, horizon), the series'
-    shock correlation and the daily demand it was made from (``recent``, the last
-    `HISTORY_DAYS`). Paths are drawn only as far as the longest lead time plus the review
-    period reaches (the rest of the horizon would be drawn for nothing)."""
+    shock correlation and common share (`forecasting.paths.sample_paths`) and the daily
+    demand it was made from (``recent``, the last `HISTORY_DAYS`). Paths are drawn only as
+    far as the longest lead time plus the review period reaches (the rest of the horizon
+    would be drawn for nothing)."""
     rng = np.random.default_rng(seed)
     lead = lead_days(terms, count, rng)
     days = min(quantiles.shape[1], int(lead.max()) + terms.review_days)
-    paths = sample_paths(quantiles[:, : max(days, 1)], correlation, count=count, seed=seed)
+    paths = sample_paths(quantiles[:, : max(days, 1)], correlation, count, seed, common)
     return demand_from_paths(paths, lead, terms.review_days, recent, seed)
 
 

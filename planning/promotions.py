@@ -236,7 +236,7 @@ def promotion_plans_propose(*, merchant: Merchant, run: ForecastRun) -> int:
     items = primary_items(merchant)
     forecasts = {  # with the planners' overrides in force (`forecasting.overrides`)
         (sku, location): quantiles
-        for sku, location, quantiles, _correlation in forecasting_selectors.run_forecasts(
+        for sku, location, quantiles, *_joined in forecasting_selectors.run_forecasts(
             merchant=merchant, run=run, sku_ids=skus
         )
     }

@@ -39,7 +39,10 @@ Policies, each with the same lead times, packs and MOQs:
 
 The policies that order from forecasts (ours and seasonal naive's) draw their lead-time sums
 as the plan does: a quarter of them are the series' own sums over the same spans in its last
-half year (`planning.policy.HISTORY_SHARE`), the rest from the forecast's quantiles.
+half year (`planning.policy.HISTORY_SHARE`), the rest from the forecast's quantiles; our
+forecasts' paths with the common share fitted with them on the selection windows, as the
+night fits it (`forecasting.paths.fit_common_share`), seasonal naive's with the default
+(`forecasting.paths.COMMON_SHARE`). The cache keeps each review's share with its forecasts.
 
 Orders are for a lost-sales world, their expected units short scaled by what the policy's
 earlier orders left short against what they expected, one scale for the store
@@ -138,22 +141,25 @@ def parse_args() -> argparse.Namespace:
 
 
 def cached_forecaster(args, candidates):
-    """Each review's chosen forecasts, read from ``args.cache`` when an earlier run kept them
-    (keyed by the replayed days, the review period and the history's length), else made and
-    kept there."""
+    """Each review's chosen forecasts and the common share their paths are drawn with, read
+    from ``args.cache`` when an earlier run kept them (keyed by the replayed days, the review
+    period and the history's length), else made and kept there."""
     from forecasting.selection import forecast_chosen
     from planning.replays import replay
 
     args.cache.mkdir(parents=True, exist_ok=True)
 
-    def forecast(number: int, history: np.ndarray) -> np.ndarray:
+    def forecast(number: int, history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         kind = args.world + ("_baselines" if args.baselines_only else "")
-        path = args.cache / f"{kind}_d{args.days}_r{args.review}_{history.shape[1]}.npy"
+        path = args.cache / f"{kind}_d{args.days}_r{args.review}_{history.shape[1]}.npz"
         if path.exists():
-            return np.load(path)
-        _chosen, quantiles = forecast_chosen(history, replay.HORIZON, replay.SEASON, candidates)
-        np.save(path, quantiles)
-        return quantiles
+            kept = np.load(path)
+            return kept["quantiles"], kept["common"]
+        _chosen, quantiles, common = forecast_chosen(
+            history, replay.HORIZON, replay.SEASON, candidates
+        )
+        np.savez(path, quantiles=quantiles, common=common)
+        return quantiles, common
 
     return forecast
 

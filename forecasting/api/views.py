@@ -81,7 +81,11 @@ class ForecastViewSet(MerchantReadOnlyViewSet):
                 )
             # Seeded by the SKU, as the portal's projection is: the same answer every time.
             sums = lead_time_demand(
-                quantiles[:, :days], forecast.path_correlation, days, seed=forecast.sku_id
+                quantiles[:, :days],
+                forecast.path_correlation,
+                days,
+                seed=forecast.sku_id,
+                common=forecast.path_common_share,
             )
             context["lead_time_demand"] = {
                 forecast.pk: {"days": days, "quantiles": s.rounded(sums)}

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from forecasting.selectors import (
+    COMMON_SHARE,
     demand_classes,
     forecast_chosen,
     sample_paths,
@@ -38,6 +39,8 @@ SEASON = 7
 SOURCES = ("shelfcast", "seasonal_naive")
 PER_SKU = "shelfcast per-SKU"  # our forecasts, the same fill-rate target for every SKU
 AS_PLANNED = "as planned"  # the per-SKU policy as the plan runs it: no fill accounts
+# (review number, history) -> (quantiles (series, levels, horizon), each series' common share)
+Forecaster = Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def replay_policies(
     seed: int = 7,
     floor: float = 0.5,  # the store setting's default minimum fill rate
     progress: Callable[[int, int], None] | None = None,
-    forecaster: Callable[[int, np.ndarray], np.ndarray] | None = None,
+    forecaster: Forecaster | None = None,
     calibrate: bool = True,
     min_max_safety: tuple[float, ...] = (),
     as_planned: bool = False,
@@ -283,7 +286,7 @@ def _drawn_sums(
     reviews: Reviews,
     *,
     paths: int,
-    forecaster: Callable[[int, np.ndarray], np.ndarray] | None,
+    forecaster: Forecaster | None,
     progress: Callable[[int, int], None] | None,
 ) -> tuple[dict[str, list], float]:
     """Per forecast source, per review: the drawn demand sums (over the lead time, over lead
@@ -295,18 +298,21 @@ def _drawn_sums(
         history = values[:, : reviews.day(number)]
         clock = time.perf_counter()
         if forecaster is not None:
-            ours = np.array(forecaster(number, history), dtype=float)
+            ours, common = forecaster(number, history)
+            ours = np.array(ours, dtype=float)
         else:
-            _chosen, ours = forecast_chosen(history, HORIZON, SEASON, candidates)
+            _chosen, ours, common = forecast_chosen(history, HORIZON, SEASON, candidates)
         forecast_seconds += time.perf_counter() - clock
         naive = seasonal_naive(history, HORIZON, SEASON)
         closed = closed_ahead(history, HORIZON)
         ours[:, :, closed] = 0.0
         naive[:, :, closed] = 0.0
         correlation = shock_correlation(history)
+        # seasonal naive's paths keep the share set for all; ours, the one fitted with them
+        shares = {"shelfcast": np.asarray(common, dtype=float), "seasonal_naive": None}
         for source, quantiles in (("shelfcast", ours), ("seasonal_naive", naive)):
             lead_sums, cycle_sums = _path_sums(
-                quantiles, correlation, terms, reviews.every, paths, history
+                quantiles, correlation, terms, reviews.every, paths, history, shares[source]
             )
             sums[source].append((lead_sums.astype(np.float32), cycle_sums.astype(np.float32)))
         if progress is not None:
@@ -321,9 +327,11 @@ def _path_sums(
     review: int,
     paths: int,
     history: np.ndarray,
+    common: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per series, ``paths`` drawn demand sums over its drawn lead time and over that lead
-    time plus the review (each series seeded by its row), a share of them from its own
+    time plus the review (each series seeded by its row, its paths drawn with its
+    ``common`` share, `COMMON_SHARE` where none is given), a share of them from its own
     ``history`` as the plan draws them (`policy.demand_from_paths`)."""
     series = len(quantiles)
     lead_sums = np.zeros((series, paths))
@@ -334,7 +342,8 @@ def _path_sums(
             paths,
             np.random.default_rng(row),
         )
-        drawn_paths = sample_paths(quantiles[row], correlation[row], paths, seed=row)
+        share = COMMON_SHARE if common is None else float(common[row])
+        drawn_paths = sample_paths(quantiles[row], correlation[row], paths, row, share)
         drawn = policy.demand_from_paths(drawn_paths, lead, review, history[row], seed=row)
         lead_sums[row], cycle_sums[row] = drawn.over_lead, drawn.over_cycle
     return lead_sums, cycle_sums

@@ -222,7 +222,7 @@ class OverrideSelectorTests(TestCase):
 
     def read(self) -> np.ndarray:
         with tenant_context(self.merchant):
-            ((sku, location, quantiles, _correlation),) = selectors.run_forecasts(
+            ((sku, location, quantiles, _correlation, _common),) = selectors.run_forecasts(
                 merchant=self.merchant, run=self.night
             )
         self.assertEqual((sku, location), (self.sku.pk, self.location.pk))

@@ -9,6 +9,7 @@ from django.test import SimpleTestCase
 
 from forecasting import judging, selection
 from forecasting.baselines import BASELINES
+from forecasting.paths import COMMON_SHARE
 from forecasting.quantiles import LEVELS
 
 
@@ -211,6 +212,34 @@ class LevelMapTests(SimpleTestCase):
         # its median read near the 0.16 level (z = -1), a little higher for the shrinkage
         median = result.quantiles[:, 7]
         self.assertTrue(np.all((median > 99.5) & (median < 101.5)), median[:, 0])
+
+
+class CommonShareTests(SimpleTestCase):
+    """`forecast_scored` fits each demand class's common share on the windows it judged."""
+
+    def test_a_class_whose_level_moves_month_to_month_gets_a_larger_share(self):
+        # smooth series at a steady rate, and intermittent ones whose level is drawn afresh
+        # every four weeks, which no candidate can foresee: a window's sum of the second
+        # kind misses by one level for the whole window
+        rng = np.random.default_rng(6)
+        steady = rng.poisson(8.0, (40, 168)).astype(float)
+        months = np.repeat(np.exp(rng.normal(-0.5, 1.0, (40, 6))), 28, axis=1)
+        moving = rng.poisson(0.4 * months) * rng.choice([1.0, 6.0], (40, 168))
+        panel = np.vstack([steady, moving])
+        result = selection.forecast_scored(panel, 28, 7, BASELINES)
+        classes = selection.demand_classes(panel, 7, 28)
+        smooth, lumpy = classes == "smooth", classes == "lumpy"
+        self.assertEqual(np.flatnonzero(smooth).tolist(), list(range(40)))
+        self.assertGreaterEqual(lumpy.sum(), selection.MIN_GROUP_SERIES)  # judged on its own
+        self.assertEqual(len(set(result.common[smooth])), 1)  # one share per class
+        self.assertEqual(len(set(result.common[lumpy])), 1)
+        self.assertLessEqual(result.common[0], 0.1)
+        self.assertGreaterEqual(result.common[lumpy][0], 0.3)
+
+    def test_too_short_to_judge_keeps_the_shipped_share(self):
+        lumpy = np.array([[0.0, 0, 3, 0, 0, 0, 2, 0, 0]])
+        result = selection.forecast_scored(lumpy, 7, 7, BASELINES)
+        self.assertEqual(list(result.common), [COMMON_SHARE])
 
 
 class HonestScoreTests(SimpleTestCase):

@@ -3,14 +3,16 @@ compact row per series, a run written once however often its task runs."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import numpy as np
 from django.test import TestCase, override_settings
 
 from accounts.tenancy import tenant_context
-from forecasting import engine, services
+from forecasting import engine, night, services
 from forecasting import history as history_reads
 from forecasting.models import ForecastRun, SeriesForecast
 from forecasting.neural.anchor import SHOPPING_DAY
@@ -213,6 +215,23 @@ class ForecastServiceTests(OneLocationTestCase):
             forecasts = SeriesForecast.objects.for_merchant(self.merchant).filter(run=run)
             correlations = [f.path_correlation for f in forecasts]
         self.assertTrue(all(0.0 <= rho <= 0.95 for rho in correlations))
+
+    def test_forecasts_record_the_common_share_each_series_was_fitted(self):
+        real = night.forecast_scored
+        fitted = [0.05, 0.15]
+
+        def choose(*args, **kwargs):
+            result = real(*args, **kwargs)
+            return dataclasses.replace(result, common=np.array(fitted[: len(result.common)]))
+
+        with tenant_context(self.merchant):
+            run = ForecastRun.objects.create(merchant=self.merchant, horizon=7)
+        with mock.patch.object(night, "forecast_scored", side_effect=choose):
+            run = engine.forecast_run_execute(merchant=self.merchant, run_id=run.pk)
+        with tenant_context(self.merchant):
+            stored = SeriesForecast.objects.for_merchant(self.merchant).filter(run=run)
+            shares = sorted(stored.values_list("path_common_share", flat=True))
+        self.assertEqual(shares, fitted)
 
 
 class FailedRunTests(TestCase):

@@ -289,6 +289,40 @@ class StoreWideServiceTests(TestCase):
         self.assertEqual(self.targets(), {"CHEAP": 0.93, "DEAR": 0.93})
 
 
+class CommonShareTests(TestCase):
+    """The plan draws each series' paths with the common share stored with its forecast
+    (fitted by the night on the weeks it chose on): a share that keeps more of each path's
+    level for the whole span spreads the sums wider, and the same target then needs more."""
+
+    def test_a_wider_share_raises_the_level_ordered_up_to(self):
+        merchant = factories.MerchantFactory(
+            review_period_days=7, target_service_level=Decimal("0.95")
+        )
+        location = factories.LocationFactory(merchant=merchant)
+        sku = factories.SKUFactory(merchant=merchant, code="MUG", unit_price=Decimal("9"))
+        factories.SupplierItemFactory(
+            merchant=merchant, sku=sku, unit_cost=Decimal("4"),
+            lead_time_mean_days=Decimal("14"), lead_time_std_days=Decimal("0"),
+            moq=Decimal("1"), pack_size=Decimal("1"),
+        )  # fmt: skip
+        spread = np.interp(LEVELS, [0.0, 0.5, 1.0], [0.0, 10.0, 30.0])[:, None]
+
+        def order_up_to(common: float) -> float:
+            run = factories.succeeded_run(merchant, history_end=END)
+            factories.series_forecast(
+                merchant, run, sku, location, np.repeat(spread, 56, axis=1),
+                first_date=END + dt.timedelta(days=1), path_common_share=common,
+            )  # fmt: skip
+            with tenant_context(merchant):
+                services.reorder_suggestions_plan(merchant=merchant, run=run)
+                (line,) = ReorderSuggestion.objects.for_merchant(merchant).filter(forecast_run=run)
+            return float(line.order_up_to)
+
+        narrow, shipped, wide = order_up_to(0.0), order_up_to(0.3), order_up_to(0.6)
+        self.assertLess(narrow, shipped)
+        self.assertLess(shipped, wide)
+
+
 class DefaultLeadTimeTests(TestCase):
     def test_a_sku_without_supplier_terms_takes_the_stores_default_lead_time(self):
         merchant = factories.MerchantFactory(review_period_days=7)

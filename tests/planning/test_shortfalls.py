@@ -10,6 +10,7 @@ import numpy as np
 from django.test import SimpleTestCase
 from scipy import stats
 
+from forecasting.paths import COMMON_SHARE as COMMON
 from forecasting.quantiles import LEVELS
 from planning import calibration
 from planning.replays import replay, shortfalls
@@ -98,13 +99,13 @@ class ReplayTests(SimpleTestCase):
         rates, values = poisson_store(rng, 40, 170, (3, 12))
         terms = store_terms(pack=1.0, unit_cost=rng.uniform(1, 5, 40), unit_price=8.0)
 
-        def too_wide(_number: int, history: np.ndarray) -> np.ndarray:
+        def too_wide(_number: int, history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             # each series' Poisson quantiles spread out three times around their median
             rows = len(history)
             right = stats.poisson.ppf(LEVELS[None, :], rates[:rows, None])
             median = stats.poisson.ppf(0.5, rates[:rows, None])
             wide = np.maximum(median + 3 * (right - median), 0.0)
-            return np.repeat(wide[:, :, None], replay.HORIZON, axis=2)
+            return np.repeat(wide[:, :, None], replay.HORIZON, axis=2), np.full(rows, COMMON)
 
         def fill(calibrate: bool) -> float:
             result = replay.replay_policies(
@@ -144,9 +145,10 @@ class FillAccountTests(SimpleTestCase):
         rates, values = poisson_store(np.random.default_rng(3), 60, 200, (0.5, 1.5))
         terms = store_terms(pack=12.0, unit_cost=np.full(60, 2.0), unit_price=5.0)
 
-        def poisson(_number: int, history: np.ndarray) -> np.ndarray:
+        def poisson(_number: int, history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             right = stats.poisson.ppf(LEVELS[None, :], rates[: len(history), None])
-            return np.repeat(right[:, :, None], replay.HORIZON, axis=2)
+            quantiles = np.repeat(right[:, :, None], replay.HORIZON, axis=2)
+            return quantiles, np.full(len(history), COMMON)
 
         def fill(reviews: float) -> float:
             with mock.patch.object(shortfalls, "ACCOUNT_REVIEWS", reviews):
