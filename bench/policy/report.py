@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.policy import baselines
+from bench.policy import baselines, sums
 from bench.policy.frontier_svg import Curve, write_frontier
 
 LEVELS_TO_TRACE = (0.60, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 0.98, 0.99)
@@ -53,9 +53,11 @@ def curve(outcomes) -> list[tuple[float, float]]:
     return [(outcome.fill_rate, outcome.average_inventory_value) for outcome in outcomes]
 
 
-def report(args, result, cover, *, label: str, series: int) -> None:
-    """Print every figure of the replay ``result`` (and days of cover's ``cover``), draw the
-    frontier and, with ``--json``, write the per-target figures."""
+def report(args, result, cover, *, label: str, series: int, coverage=None) -> None:
+    """Print every figure of the replay ``result`` (and days of cover's ``cover``, and the
+    drawn sums' ``coverage`` of what came, `bench.policy.sums`), draw the frontier and, with
+    ``--json``, write the per-target figures."""
+    from forecasting.paths import COMMON_SHARE
     from planning.replays import replay
 
     sources = ("shelfcast", replay.PER_SKU, "seasonal_naive")
@@ -120,8 +122,10 @@ def report(args, result, cover, *, label: str, series: int) -> None:
         + (", uncalibrated" if args.no_calibration else ", calibrated"),
     )
     print(f"frontier drawn to {svg}")
+    if coverage is not None:
+        sums.print_coverage(coverage, COMMON_SHARE)
     if args.json is not None:
-        write_json(args, rows)
+        write_json(args, rows, coverage)
 
 
 def tables(results, sources, min_max, fair, cover) -> None:
@@ -251,7 +255,7 @@ def lost_beyond_history(ours, fair) -> list[float | None]:
     return [outcome.beyond_share for _level, outcome in ours]
 
 
-def write_json(args, rows: list[dict]) -> None:
+def write_json(args, rows: list[dict], coverage: dict | None = None) -> None:
     args.json.write_text(
         json.dumps(
             {
@@ -264,6 +268,8 @@ def write_json(args, rows: list[dict]) -> None:
                 "cover_baseline": "days of cover, reorder below the 28-day average x (lead "
                 "time + review), order up to the average x (lead time + N days), N swept",
                 "targets": rows,
+                # how well the drawn lead-time sums covered what came (`bench.policy.sums`)
+                "sum_coverage": coverage,
             },
             indent=2,
         )

@@ -43,6 +43,8 @@ half year (`planning.policy.HISTORY_SHARE`), the rest from the forecast's quanti
 forecasts' paths with the common share fitted with them on the selection windows, as the
 night fits it (`forecasting.paths.fit_common_share`), seasonal naive's with the default
 (`forecasting.paths.COMMON_SHARE`). The cache keeps each review's share with its forecasts.
+How well the drawn sums covered the demand that came is printed with both shares side by
+side (`bench/policy/sums.py`) and written by ``--json``.
 
 Orders are for a lost-sales world, their expected units short scaled by what the policy's
 earlier orders left short against what they expected, one scale for the store
@@ -164,6 +166,32 @@ def cached_forecaster(args, candidates):
     return forecast
 
 
+def fresh_forecaster(candidates):
+    """Each review's chosen forecasts and their common share, made afresh."""
+    from forecasting.selection import forecast_chosen
+    from planning.replays import replay
+
+    def forecast(_number: int, history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        _chosen, quantiles, common = forecast_chosen(
+            history, replay.HORIZON, replay.SEASON, candidates
+        )
+        return quantiles, common
+
+    return forecast
+
+
+def recording(forecaster, kept: list):
+    """``forecaster``, keeping each review's (quantiles, common share) in ``kept`` for the
+    table of how well the drawn sums covered what came (`bench.policy.sums`)."""
+
+    def forecast(number: int, history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        quantiles, common = forecaster(number, history)
+        kept.append((np.asarray(quantiles, dtype=np.float32), np.asarray(common)))
+        return quantiles, common
+
+    return forecast
+
+
 def world(args):
     """(values, terms, known covariates, recorded periods, label) of the replayed world."""
     from planning.replays import replay
@@ -184,7 +212,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from bench.policy import baselines, report
+    from bench.policy import baselines, report, sums
     from bench.policy.report import LEVELS_TO_TRACE, MIN_MAX_SAFETY
     from forecasting import registry
     from forecasting.baselines import BASELINES
@@ -210,6 +238,7 @@ def main() -> None:
         candidates[TRANSFORMER] = TransformerCandidate(
             registry.base_model(), Covariates(known=known, recorded=recorded)
         )
+    forecasts: list = []  # each review's, for the drawn sums' coverage
     result = replay.replay_policies(
         values,
         terms,
@@ -222,7 +251,12 @@ def main() -> None:
         seed=args.seed,
         floor=floor,
         progress=lambda done, total: print(f"  review {done}/{total} planned", flush=True),
-        forecaster=None if args.cache is None else cached_forecaster(args, candidates),
+        forecaster=recording(
+            fresh_forecaster(candidates)
+            if args.cache is None
+            else cached_forecaster(args, candidates),
+            forecasts,
+        ),
         calibrate=not args.no_calibration,
         as_planned=True,
         min_max_safety=MIN_MAX_SAFETY,
@@ -230,7 +264,16 @@ def main() -> None:
     cover = baselines.days_of_cover(
         values, terms, days=args.days, warm_up=args.warm_up, review=args.review, seed=args.seed
     )
-    report.report(args, result, cover, label=label, series=len(values))
+    coverage = sums.sum_coverage(
+        values,
+        terms,
+        forecasts,
+        start=values.shape[1] - args.days,
+        review=args.review,
+        seed=args.seed,
+        classes=result.classes,
+    )
+    report.report(args, result, cover, label=label, series=len(values), coverage=coverage)
     print(
         f"forecasting {reviews} reviews took {result.forecast_seconds:.0f} s; whole run "
         f"{time.perf_counter() - started:.0f} s"
