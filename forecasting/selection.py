@@ -379,7 +379,9 @@ def common_shares(
     (`forecasting.paths.fit_common_share`), each series' window forecasts as they would have
     been served (its group's strategy and level map) and its shock correlation as the
     history before each window showed it; for every series together, and for each demand
-    class big enough to judge on its own. Where nothing sold, `COMMON_SHARE`."""
+    class big enough to judge on its own. Where nothing sold, or the store has too few
+    series to judge (fewer than `MIN_GROUP_SERIES`: a share fitted on a handful of sums is
+    mostly noise), `COMMON_SHARE`."""
     series = panel.shape[0]
     forecasts = np.zeros((windows.count, series, len(LEVELS), windows.window))
     correlation = np.zeros((windows.count, series))
@@ -400,7 +402,7 @@ def common_shares(
             correlation[:, rows].reshape(-1),
         )
 
-    overall = fitted(np.arange(series))
+    overall = fitted(np.arange(series)) if series >= MIN_GROUP_SERIES else None
     common = np.full(series, COMMON_SHARE if overall is None else overall)
     for name in CLASSES:
         rows = np.flatnonzero(classes == name)

@@ -241,6 +241,15 @@ class CommonShareTests(SimpleTestCase):
         result = selection.forecast_scored(lumpy, 7, 7, BASELINES)
         self.assertEqual(list(result.common), [COMMON_SHARE])
 
+    def test_a_store_of_few_series_keeps_the_shipped_share(self):
+        # the windows of twenty steady series would call for a small share (as the smooth
+        # class above), but twenty series are too few to move it
+        steady = np.random.default_rng(7).poisson(8.0, (60, 168)).astype(float)
+        few = selection.forecast_scored(steady[:20], 28, 7, BASELINES)
+        self.assertEqual(set(few.common), {COMMON_SHARE})
+        many = selection.forecast_scored(steady, 28, 7, BASELINES)
+        self.assertLess(many.common.max(), COMMON_SHARE)
+
 
 class HonestScoreTests(SimpleTestCase):
     def test_each_window_is_scored_by_a_choice_made_on_the_other(self):
