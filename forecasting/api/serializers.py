@@ -137,7 +137,7 @@ class ForecastSerializer(serializers.ModelSerializer):
         fields = [
             "id", "run", "sku", "location", "first_date", "model", "model_version", "levels",
             "days", "backtest_wql", "naive_wql", "improvement", "path_correlation",
-            "explanation", "lead_time_demand", "updated_at",
+            "path_common_share", "explanation", "lead_time_demand", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

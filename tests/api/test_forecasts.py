@@ -82,7 +82,8 @@ class ForecastTestCase(TestCase):
         )
         cls.mug_wh = store_forecast(
             cls.merchant, cls.made, cls.mug, cls.warehouse, 1.0,
-            backtest_wql=0.2, naive_wql=0.4, path_correlation=0.3, explanation=EXPLANATION,
+            backtest_wql=0.2, naive_wql=0.4, path_correlation=0.3, path_common_share=0.1,
+            explanation=EXPLANATION,
         )  # fmt: skip
         cls.mug_shop = store_forecast(cls.merchant, cls.made, cls.mug, cls.shop, 2.0, model="ets")
         cls.jug_wh = store_forecast(cls.merchant, cls.made, cls.jug, cls.warehouse, 3.0)
@@ -132,6 +133,7 @@ class ForecastApiTests(ForecastTestCase):
         self.assertEqual((row["backtest_wql"], row["naive_wql"]), (0.2, 0.4))
         self.assertEqual(row["improvement"], 0.5)
         self.assertEqual(row["path_correlation"], 0.3)
+        self.assertEqual(row["path_common_share"], 0.1)
         self.assertEqual(row["explanation"], EXPLANATION)
         self.assertIsNone(row["lead_time_demand"])
 
@@ -186,7 +188,8 @@ class ForecastApiTests(ForecastTestCase):
     def test_the_lead_time_sum_is_the_quantiles_of_the_summed_paths(self):
         url = reverse("forecast-detail", args=[self.mug_wh.pk])
         row = self.get(url, {"lead_time_days": 3}).json()
-        expected = lead_time_demand(quantiles_of(1.0)[:, :3], 0.3, 3, seed=self.mug.pk)
+        # drawn with the forecast's own correlation and common share
+        expected = lead_time_demand(quantiles_of(1.0)[:, :3], 0.3, 3, seed=self.mug.pk, common=0.1)
         self.assertEqual(row["lead_time_demand"]["days"], 3)
         np.testing.assert_allclose(row["lead_time_demand"]["quantiles"], expected, atol=1e-4)
         # A sum of three days lies above three times the lowest day and below three highest.

@@ -37,6 +37,8 @@ class Forecast:
         improvement (float | None): 1 - backtest_wql / naive_wql: how much better than seasonal naive the chosen model
             backtested; null without both scores.
         path_correlation (float): Day-to-day correlation of demand shocks, for sums over a lead time.
+        path_common_share (float): The share of a demand path's draw it keeps for the whole horizon, fitted on the held-
+            out weeks the model was chosen on, for sums over a lead time.
         explanation (Explanation | None): Null until a worker has explained the forecast (the portal asks for it when
             the SKU's page is opened; the nightly run for SKUs with an alert or a suggestion).
         lead_time_demand (LeadTimeDemand | None): Given when asked for, with `lead_time_days`; else null.
@@ -56,6 +58,7 @@ class Forecast:
     naive_wql: float | None
     improvement: float | None
     path_correlation: float
+    path_common_share: float
     explanation: Explanation | None
     lead_time_demand: LeadTimeDemand | None
     updated_at: datetime.datetime
@@ -102,6 +105,8 @@ class Forecast:
 
         path_correlation = self.path_correlation
 
+        path_common_share = self.path_common_share
+
         explanation: dict[str, Any] | None
         if isinstance(self.explanation, Explanation):
             explanation = self.explanation.to_dict()
@@ -133,6 +138,7 @@ class Forecast:
                 "naive_wql": naive_wql,
                 "improvement": improvement,
                 "path_correlation": path_correlation,
+                "path_common_share": path_common_share,
                 "explanation": explanation,
                 "lead_time_demand": lead_time_demand,
                 "updated_at": updated_at,
@@ -208,6 +214,8 @@ class Forecast:
 
         path_correlation = d.pop("path_correlation")
 
+        path_common_share = d.pop("path_common_share")
+
         def _parse_explanation(data: object) -> Explanation | None:
             if data is None:
                 return data
@@ -254,6 +262,7 @@ class Forecast:
             naive_wql=naive_wql,
             improvement=improvement,
             path_correlation=path_correlation,
+            path_common_share=path_common_share,
             explanation=explanation,
             lead_time_demand=lead_time_demand,
             updated_at=updated_at,
