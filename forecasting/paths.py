@@ -77,16 +77,24 @@ def sample_paths(
     rng = np.random.default_rng(seed)
     horizon = quantiles.shape[1]
     rho = float(np.clip(correlation, 0.0, MAX_CORRELATION))
-    shocks = rng.standard_normal((count, horizon))
-    z = np.empty_like(shocks)
-    z[:, 0] = shocks[:, 0]
-    scale = np.sqrt(1 - rho * rho)
-    for day in range(1, horizon):
-        z[:, day] = rho * z[:, day - 1] + scale * shocks[:, day]
+    z = persistent(rng.standard_normal((count, horizon)), rho)
     if common > 0:  # a share of every day's draw that one path keeps throughout
         shared = rng.standard_normal((count, 1))
         z = np.sqrt(common) * shared + np.sqrt(1 - common) * z
     return quantile_function(quantiles[None], ndtr(z)[None])[0]
+
+
+def persistent(shocks: np.ndarray, rho: float | np.ndarray) -> np.ndarray:
+    """Independent standard normal ``shocks`` (..., days) joined day to day as an AR(1) of
+    correlation ``rho`` (a number, or one per row of the leading axes), each day still
+    standard normal."""
+    rho = np.asarray(rho, dtype=float)
+    scale = np.sqrt(1 - rho * rho)
+    joined = np.empty_like(shocks)
+    joined[..., 0] = shocks[..., 0]
+    for day in range(1, shocks.shape[-1]):
+        joined[..., day] = rho * joined[..., day - 1] + scale * shocks[..., day]
+    return joined
 
 
 def quantile_function(quantiles: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -175,19 +183,12 @@ def fit_common_share(
     came = np.cumsum(np.where(closed, 0.0, actual[rows]), axis=1)
     rho = np.clip(np.nan_to_num(np.asarray(correlation, dtype=float)[rows]), 0, MAX_CORRELATION)
     rng = np.random.default_rng(seed)
-    shocks = rng.standard_normal((len(rows), FIT_PATHS, days))
-    persistent = np.empty_like(shocks)
-    persistent[..., 0] = shocks[..., 0]
-    for day in range(1, days):
-        persistent[..., day] = (
-            rho[:, None] * persistent[..., day - 1]
-            + np.sqrt(1 - rho * rho)[:, None] * shocks[..., day]
-        )
+    joined = persistent(rng.standard_normal((len(rows), FIT_PATHS, days)), rho[:, None])
     shared = rng.standard_normal((len(rows), FIT_PATHS, 1))
     spans = sorted({min(span, days) for span in SUM_SPANS})
     losses = []
     for common in COMMON_SHARES:
-        z = np.sqrt(common) * shared + np.sqrt(1 - common) * persistent
+        z = np.sqrt(common) * shared + np.sqrt(1 - common) * joined
         paths = np.where(closed[:, None, :], 0.0, quantile_function(quantiles, ndtr(z)))
         drawn = np.cumsum(paths, axis=2)
         loss = 0.0
