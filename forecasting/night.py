@@ -147,50 +147,33 @@ def _score(value: float) -> float | None:
     return round(float(value), 4) if np.isfinite(value) else None
 
 
+# what each row `forecast_history` makes holds, in order
+ROW_FIELDS = (
+    "sku_id", "location_id", "model", "quantiles", "path_correlation", "path_common_share",
+    "backtest_wql", "naive_wql", "median_level", "recent_demand",
+)  # fmt: skip
+
+
 def _insert(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> None:
     """Insert forecasts, rows of (sku, location, model, packed quantiles, correlation,
     common share, backtest score, seasonal naive's score, the level served as the median,
-    the packed recent demand). On PostgreSQL one binary COPY (the packed arrays travel as
-    raw bytes, not as escaped SQL text); elsewhere a bulk insert."""
+    the packed recent demand: `ROW_FIELDS`). On PostgreSQL one binary COPY (the packed
+    arrays travel as raw bytes, not as escaped SQL text); elsewhere a bulk insert."""
     if connection.vendor != "postgresql":
         SeriesForecast.objects.bulk_create(
             [
                 SeriesForecast(
                     merchant=merchant,
                     run=run,
-                    sku_id=sku,
-                    location_id=location,
                     first_date=first_date,
-                    model=model,
-                    quantiles=packed,
-                    path_correlation=rho,
-                    path_common_share=common,
-                    backtest_wql=score,
-                    naive_wql=naive,
-                    median_level=median_level,
-                    recent_demand=recent,
+                    **dict(zip(ROW_FIELDS, row, strict=True)),
                 )
-                for (
-                    sku,
-                    location,
-                    model,
-                    packed,
-                    rho,
-                    common,
-                    score,
-                    naive,
-                    median_level,
-                    recent,
-                ) in rows
+                for row in rows
             ],
             batch_size=2000,
         )
         return
-    columns = [
-        "merchant_id", "run_id", "sku_id", "location_id", "first_date", "model", "quantiles",
-        "path_correlation", "path_common_share", "backtest_wql", "naive_wql", "median_level",
-        "recent_demand",
-    ]  # fmt: skip
+    columns = ["merchant_id", "run_id", *ROW_FIELDS[:2], "first_date", *ROW_FIELDS[2:]]
     table, names = SeriesForecast._meta.db_table, ", ".join(columns)
     with connection.cursor() as cursor:
         # COPY cannot write to a table under row-level security: it fills a temporary table,
