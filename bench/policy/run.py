@@ -142,30 +142,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def cached_forecaster(args, candidates):
-    """Each review's chosen forecasts and the common share their paths are drawn with, read
-    from ``args.cache`` when an earlier run kept them (keyed by the replayed days, the review
-    period and the history's length), else made and kept there."""
-    from forecasting.selection import forecast_chosen
-    from planning.replays import replay
-
-    args.cache.mkdir(parents=True, exist_ok=True)
-
-    def forecast(number: int, history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        kind = args.world + ("_baselines" if args.baselines_only else "")
-        path = args.cache / f"{kind}_d{args.days}_r{args.review}_{history.shape[1]}.npz"
-        if path.exists():
-            kept = np.load(path)
-            return kept["quantiles"], kept["common"]
-        _chosen, quantiles, common = forecast_chosen(
-            history, replay.HORIZON, replay.SEASON, candidates
-        )
-        np.savez(path, quantiles=quantiles, common=common)
-        return quantiles, common
-
-    return forecast
-
-
 def fresh_forecaster(candidates):
     """Each review's chosen forecasts and their common share, made afresh."""
     from forecasting.selection import forecast_chosen
@@ -175,6 +151,26 @@ def fresh_forecaster(candidates):
         _chosen, quantiles, common = forecast_chosen(
             history, replay.HORIZON, replay.SEASON, candidates
         )
+        return quantiles, common
+
+    return forecast
+
+
+def cached_forecaster(args, candidates):
+    """Each review's chosen forecasts and the common share their paths are drawn with, read
+    from ``args.cache`` when an earlier run kept them (keyed by the replayed days, the review
+    period and the history's length), else made and kept there."""
+    args.cache.mkdir(parents=True, exist_ok=True)
+    made = fresh_forecaster(candidates)
+
+    def forecast(number: int, history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        kind = args.world + ("_baselines" if args.baselines_only else "")
+        path = args.cache / f"{kind}_d{args.days}_r{args.review}_{history.shape[1]}.npz"
+        if path.exists():
+            kept = np.load(path)
+            return kept["quantiles"], kept["common"]
+        quantiles, common = made(number, history)
+        np.savez(path, quantiles=quantiles, common=common)
         return quantiles, common
 
     return forecast
