@@ -25,6 +25,7 @@ import warnings
 import numpy as np
 from scipy.special import ndtr
 
+from forecasting.metrics import pinball
 from forecasting.quantiles import LEVELS
 
 MAX_CORRELATION = 0.95
@@ -194,9 +195,6 @@ def fit_common_share(
         loss = 0.0
         for span in spans:
             levels = np.quantile(drawn[..., span - 1], SUM_LEVELS, axis=1)  # (levels, rows)
-            miss = came[:, span - 1][None, :] - levels
-            loss += float(
-                np.maximum(SUM_LEVELS[:, None] * miss, (SUM_LEVELS[:, None] - 1) * miss).sum()
-            )
+            loss += float(pinball(came[:, span - 1][None, :], levels, SUM_LEVELS[:, None]).sum())
         losses.append(loss)
     return COMMON_SHARES[int(np.argmin(losses))]

@@ -166,10 +166,16 @@ class Windows:
             np.concatenate([self.actual[w, rows] for w in windows], axis=-1),
         )
 
+    def served_quantiles(
+        self, strategy: str, levels: np.ndarray, rows: np.ndarray, window: int
+    ) -> np.ndarray:
+        """``strategy``'s forecast of ``window`` for ``rows``, served at ``levels``."""
+        return served(self.quantiles(strategy, window, rows), self.whole[rows], levels)
+
     def losses(self, strategy: str, levels: np.ndarray, rows: np.ndarray, window: int):
         """(pinball loss, median's mean absolute error) per row on ``window``, served at
         ``levels``."""
-        quantiles = served(self.quantiles(strategy, window, rows), self.whole[rows], levels)
+        quantiles = self.served_quantiles(strategy, levels, rows, window)
         actual = self.actual[window, rows]
         return window_loss(actual, quantiles), _median_error(actual, quantiles)
 
@@ -389,10 +395,8 @@ def common_shares(
         cut = panel.shape[1] - (windows.count - window) * windows.window
         correlation[window] = shock_correlation(panel[:, :cut])
         for _name, serving, rows in choice.groups(classes):
-            forecasts[window, rows] = served(
-                windows.quantiles(serving.strategy, window, rows),
-                windows.whole[rows],
-                serving.levels,
+            forecasts[window, rows] = windows.served_quantiles(
+                serving.strategy, serving.levels, rows, window
             )
 
     def fitted(rows: np.ndarray) -> float | None:
