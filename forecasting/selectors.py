@@ -1,6 +1,6 @@
 """Reads of forecasts. Whoever reads a forecast to act on it (suggestions, alerts, the chart)
-reads it here with the planners' overrides applied (`forecasting.overrides`): `run_forecasts`,
-`quantiles_on_day`, `overrides_in_force`.
+reads it here with the planners' overrides applied (`forecasting.overrides`): `run_forecasts`
+and `forecasts_of_series` (each as a `StoredForecast`), `quantiles_on_day`, `overrides_in_force`.
 
 It also names the forecast maths that other apps plan with, so that forecasting can move its
 insides without breaking them; all pure numpy (no model, no torch), safe in a web process:
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -185,6 +186,20 @@ def overrides_in_force(
     return Adjustments.of(adjustment for adjustment in adjustments if adjustment.in_force(on))
 
 
+class StoredForecast(NamedTuple):
+    """One series' stored forecast as the plan reads it, with the overrides in force
+    applied: its daily quantiles (levels, horizon) and what `sample_paths` draws its paths
+    with (the lag-1 correlation of its misses, the common share), with the daily demand it
+    was made from where asked for and kept (`SeriesForecast.unpack_recent`)."""
+
+    sku: int
+    location: int
+    quantiles: np.ndarray
+    correlation: float
+    common: float
+    recent: np.ndarray | None = None
+
+
 def run_forecasts(
     *,
     merchant: Merchant,
@@ -192,13 +207,11 @@ def run_forecasts(
     on: dt.date | None = None,
     sku_ids: Iterable[int] | None = None,
     with_recent: bool = False,
-) -> Iterator[tuple]:
+) -> Iterator[StoredForecast]:
     """Every forecast of ``run`` (of the SKUs ``sku_ids``, all by default) in SKU and
-    location order, as (SKU id, location id, quantiles (levels, horizon), path correlation,
-    path common share: what `sample_paths` draws its paths with), with the overrides in
-    force on ``on`` (the store's today by default) applied: what suggestions, alerts and
-    promotion plans plan from. ``with_recent`` adds the daily demand the forecast was made
-    from (`SeriesForecast.unpack_recent`; None where not kept)."""
+    location order, with the overrides in force on ``on`` (the store's today by default)
+    applied: what suggestions, alerts and promotion plans plan from. ``with_recent`` also
+    reads the daily demand each was made from (else ``recent`` is None)."""
     sku_ids = None if sku_ids is None else list(sku_ids)
     adjustments = overrides_in_force(merchant=merchant, on=on, sku_ids=sku_ids)
     rows = SeriesForecast.objects.for_merchant(merchant).filter(run=run)
@@ -215,25 +228,21 @@ def run_forecasts(
         quantiles = SeriesForecast.unpack(packed)
         if adjustments:
             quantiles = adjustments.apply(sku, location, first_date, quantiles)
-        if with_recent:
-            recent_demand = SeriesForecast.unpack_recent(recent[0])
-            yield sku, location, quantiles, correlation, common, recent_demand
-        else:
-            yield sku, location, quantiles, correlation, common
+        kept = SeriesForecast.unpack_recent(recent[0]) if with_recent else None
+        yield StoredForecast(sku, location, quantiles, correlation, common, kept)
 
 
 def forecasts_of_series(
     *, merchant: Merchant, keys: Iterable[tuple[int, int, int]], on: dt.date | None = None
-) -> dict[tuple[int, int, int], tuple[np.ndarray, float, float, np.ndarray | None]]:
-    """The stored forecasts of the (run id, SKU id, location id) ``keys``, as (quantiles,
-    path correlation, path common share, the daily demand it was made from) with the
+) -> dict[tuple[int, int, int], StoredForecast]:
+    """The stored forecasts of the (run id, SKU id, location id) ``keys``, with the
     overrides in force on ``on`` (the store's today by default) applied, as `run_forecasts`
     with ``with_recent`` gives them: for what is worked out again from a planned line's
     forecast (its fill rate at another quantity). One query per thousand keys; a key whose
     forecast is gone is left out."""
     keys = list(dict.fromkeys(keys))
     adjustments = overrides_in_force(merchant=merchant, on=on, sku_ids={k[1] for k in keys})
-    found: dict[tuple[int, int, int], tuple[np.ndarray, float, float, np.ndarray | None]] = {}
+    found: dict[tuple[int, int, int], StoredForecast] = {}
     for start in range(0, len(keys), 1000):
         wanted = Q()
         for run, sku, location in keys[start : start + 1000]:
@@ -250,9 +259,9 @@ def forecasts_of_series(
             quantiles = SeriesForecast.unpack(packed)
             if adjustments:
                 quantiles = adjustments.apply(sku, location, first_date, quantiles)
-            found[(run, sku, location)] = (
-                quantiles, correlation, common, SeriesForecast.unpack_recent(recent)
-            )  # fmt: skip
+            found[(run, sku, location)] = StoredForecast(
+                sku, location, quantiles, correlation, common, SeriesForecast.unpack_recent(recent)
+            )
     return found
 
 

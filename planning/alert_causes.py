@@ -114,7 +114,7 @@ def stock_causes(
     prices, costs = economics.prices, economics.costs
     found: dict[Key, dict] = {}
     # the run's forecasts with the planners' overrides in force (`forecasting.overrides`)
-    for sku, location, quantiles, correlation, common in forecasting_selectors.run_forecasts(
+    for sku, location, quantiles, correlation, common, _ in forecasting_selectors.run_forecasts(
         merchant=merchant, run=run
     ):
         on_hand = stock.get((sku, location), NO_STOCK).available  # less what is promised

@@ -80,17 +80,11 @@ def demand(suggestion: ReorderSuggestion, *, paths: int) -> policy.Demand | None
     None when that forecast is gone."""
     key = (suggestion.forecast_run_id, suggestion.sku_id, suggestion.location_id)
     stored = forecasting_selectors.forecasts_of_series(merchant=suggestion.merchant, keys=[key])
-    return demand_from(suggestion, *stored[key], paths=paths) if key in stored else None
+    return demand_from(suggestion, stored[key], paths=paths) if key in stored else None
 
 
 def demand_from(
-    suggestion: ReorderSuggestion,
-    quantiles,
-    correlation: float,
-    common: float,
-    recent,
-    *,
-    paths: int,
+    suggestion: ReorderSuggestion, stored: forecasting_selectors.StoredForecast, *, paths: int
 ) -> policy.Demand:
     terms = policy.Terms(
         lead_time_mean=float(suggestion.lead_time_days),
@@ -98,13 +92,13 @@ def demand_from(
         review_days=review_days(suggestion),
     )
     return policy.demand_from_forecast(
-        quantiles,
-        correlation,
+        stored.quantiles,
+        stored.correlation,
         terms,
         count=paths,
         seed=suggestion.sku_id,
-        recent=recent,
-        common=common,
+        recent=stored.recent,
+        common=stored.common,
     )
 
 
@@ -143,7 +137,7 @@ def fill_rates(
     rates = {}
     for line in suggestions:
         stored = found.get((line.forecast_run_id, line.sku_id, line.location_id))
-        drawn = demand_from(line, *stored, paths=paths) if stored else None
+        drawn = demand_from(line, stored, paths=paths) if stored else None
         rates[line.pk] = fill_rate(line, line.quantity, drawn)
     return rates
 

@@ -235,10 +235,8 @@ def promotion_plans_propose(*, merchant: Merchant, run: ForecastRun) -> int:
     stock, arriving = latest_stock(merchant), open_orders(merchant)
     items = primary_items(merchant)
     forecasts = {  # with the planners' overrides in force (`forecasting.overrides`)
-        (sku, location): quantiles
-        for sku, location, quantiles, *_joined in forecasting_selectors.run_forecasts(
-            merchant=merchant, run=run, sku_ids=skus
-        )
+        (stored.sku, stored.location): stored.quantiles
+        for stored in forecasting_selectors.run_forecasts(merchant=merchant, run=run, sku_ids=skus)
     }
     first = today + dt.timedelta(days=1)
     created = []

@@ -137,28 +137,22 @@ def _series(
     series' own recent sums, `policy.demand_from_paths`)."""
     items, prices = primary_items(merchant), sku_prices(merchant)
     found = []
-    for (
-        sku,
-        location,
-        quantiles,
-        correlation,
-        common,
-        recent,
-    ) in forecasting_selectors.run_forecasts(merchant=merchant, run=run, with_recent=True):
+    for stored in forecasting_selectors.run_forecasts(merchant=merchant, run=run, with_recent=True):
+        sku = stored.sku
         item = items.get(sku)
         terms = supplier_terms(merchant, settings, item, prices.get(sku, NO_PRICES))
         service_class = classes.get(sku, NO_CLASS)
         target = targets.set_for(service_class)
         demand = policy.demand_from_forecast(
-            quantiles,
-            correlation,
+            stored.quantiles,
+            stored.correlation,
             terms,
             count=policy.PLAN_PATHS,
             seed=sku,
-            recent=recent,
-            common=common,
+            recent=stored.recent,
+            common=stored.common,
         )
-        found.append(Series(sku, location, item, service_class, target, terms, demand))
+        found.append(Series(sku, stored.location, item, service_class, target, terms, demand))
     return found
 
 

@@ -222,11 +222,9 @@ class OverrideSelectorTests(TestCase):
 
     def read(self) -> np.ndarray:
         with tenant_context(self.merchant):
-            ((sku, location, quantiles, _correlation, _common),) = selectors.run_forecasts(
-                merchant=self.merchant, run=self.night
-            )
-        self.assertEqual((sku, location), (self.sku.pk, self.location.pk))
-        return quantiles
+            (stored,) = selectors.run_forecasts(merchant=self.merchant, run=self.night)
+        self.assertEqual((stored.sku, stored.location), (self.sku.pk, self.location.pk))
+        return stored.quantiles
 
     def test_a_value_override_changes_its_days_and_the_stored_forecast_stays(self):
         self.override()
@@ -254,8 +252,8 @@ class OverrideSelectorTests(TestCase):
         key = (self.night.pk, self.sku.pk, self.location.pk)
         with tenant_context(self.merchant):
             found = selectors.forecasts_of_series(merchant=self.merchant, keys=[key, key])
-        np.testing.assert_allclose(found[key][0], self.read())
-        np.testing.assert_allclose(found[key][0][:, 2], LADDER * 1.5)
+        np.testing.assert_allclose(found[key].quantiles, self.read())
+        np.testing.assert_allclose(found[key].quantiles[:, 2], LADDER * 1.5)
 
     def test_quantiles_on_a_past_day_get_the_override_in_force_that_day(self):
         day = self.today + dt.timedelta(days=2)
