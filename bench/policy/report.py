@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.policy import baselines, sums
-from bench.policy.frontier_svg import Curve, write_frontier
+from bench.policy.frontier_svg import Curve, at_fill, write_frontier
 
 LEVELS_TO_TRACE = (0.60, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 0.98, 0.99)
 CALIBRATION_TARGETS = (0.80, 0.90, 0.95, 0.98)
@@ -53,10 +53,11 @@ def curve(outcomes) -> list[tuple[float, float]]:
     return [(outcome.fill_rate, outcome.average_inventory_value) for outcome in outcomes]
 
 
-def report(args, result, cover, *, label: str, series: int, coverage=None) -> None:
+def report(args, result, cover, *, label: str, series: int, coverage=None, reseeded=()) -> None:
     """Print every figure of the replay ``result`` (and days of cover's ``cover``, and the
     drawn sums' ``coverage`` of what came, `bench.policy.sums`), draw the frontier and, with
-    ``--json``, write the per-target figures."""
+    ``--json``, write the per-target figures; with ``reseeded`` ((seed, replay) of the same
+    forecasts under other drawn terms), the headline figures of each seed side by side."""
     from forecasting.paths import COMMON_SHARE
     from planning.replays import replay
 
@@ -124,8 +125,13 @@ def report(args, result, cover, *, label: str, series: int, coverage=None) -> No
     print(f"frontier drawn to {svg}")
     if coverage is not None:
         sums.print_coverage(coverage, COMMON_SHARE)
+    seeds = []
+    if reseeded:
+        seeds = [seed_figures(args.seed, result)]
+        seeds += [seed_figures(seed, other) for seed, other in reseeded]
+        print_seeds(seeds)
     if args.json is not None:
-        write_json(args, rows, coverage)
+        write_json(args, rows, coverage, seeds)
 
 
 def tables(results, sources, min_max, fair, cover) -> None:
@@ -255,7 +261,91 @@ def lost_beyond_history(ours, fair) -> list[float | None]:
     return [outcome.beyond_share for _level, outcome in ours]
 
 
-def write_json(args, rows: list[dict], coverage: dict | None = None) -> None:
+def seed_figures(seed: int, result) -> dict:
+    """The headline figures of one replay, for the table across seeds: the store-wide
+    policy's realised fill at each calibration target; how many targets each policy misses
+    by more than the tolerance, store-wide and per class (`calibration_misses`: per demand
+    class, and for the per-SKU policy as planned also per ABC/XYZ service class); and the
+    inventory the store-wide policy saves against the fair min/max at each target's realised
+    fill (None where the min/max's curve does not reach it)."""
+    from planning.replays import replay
+
+    def at(source: str, level: float):
+        return result.outcomes[result.name(source, level)]
+
+    def misses(source: str, classes: np.ndarray) -> int:
+        judged = [name for name in sorted(set(classes)) if (classes == name).sum() >= CLASS_SKUS]
+        outcomes = {level: at(source, level) for level in CALIBRATION_TARGETS}
+        store, per_class = calibration_misses(outcomes, classes, judged)
+        return len(store) + len(per_class)
+
+    planned = f"{replay.PER_SKU} {replay.AS_PLANNED}"
+    missed = {
+        "store-wide": misses("shelfcast", result.classes),
+        "per-SKU": misses(replay.PER_SKU, result.classes),
+    }
+    if result.name(planned, TARGET) in result.outcomes:
+        missed["as planned"] = misses(planned, result.classes)
+        missed["as planned by service class"] = misses(planned, result.service_classes)
+    fair = curve(result.outcomes[f"fair_min_max {safety:.2f}"] for safety in MIN_MAX_SAFETY)
+    saving = {}
+    for level in LEVELS_TO_TRACE:
+        outcome = at("shelfcast", level)
+        baseline = at_fill(fair, outcome.fill_rate)
+        saving[level] = 1 - outcome.average_inventory_value / baseline if baseline else None
+    return {
+        "seed": seed,
+        "realised": {level: at("shelfcast", level).fill_rate for level in CALIBRATION_TARGETS},
+        "misses": missed,
+        "saving": saving,
+    }
+
+
+def print_seeds(seeds: list[dict]) -> None:
+    """Each seed's `seed_figures` side by side."""
+    targets = "/".join(f"{level * 100:.0f}" for level in CALIBRATION_TARGETS)
+    print(
+        "\nAcross seeds (the same forecasts; each series' mean lead time and each order's lead "
+        "time drawn again): the store-wide policy's realised fill at "
+        f"{targets}%, and the targets missed by more than {CALIBRATION_TOLERANCE * 100:.0f} "
+        "points (store-wide and per class, counted over the four targets):"
+    )
+    kinds = list(seeds[0]["misses"])
+    print(
+        f"{'seed':<6}{'realised':>30}"
+        + "".join(f"{kind:>{max(len(kind) + 2, 10)}}" for kind in kinds)
+    )
+    for row in seeds:
+        fills = " ".join(f"{row['realised'][level]:.3f}" for level in CALIBRATION_TARGETS)
+        print(
+            f"{row['seed']:<6}{fills:>30}"
+            + "".join(f"{row['misses'][kind]:>{max(len(kind) + 2, 10)}}" for kind in kinds)
+        )
+    print(
+        "Inventory the store-wide policy saves against the fair min/max at equal realised "
+        f"fill, per target (- where the min/max's curve does not reach the fill; target >= "
+        f"{INVENTORY_CUT_TARGET:.0%} at every compared fill):"
+    )
+    print(f"{'seed':<6}" + "".join(f"{level:>8.0%}" for level in LEVELS_TO_TRACE) + f"{'least':>8}")
+    for row in seeds:
+        cuts = [row["saving"][level] for level in LEVELS_TO_TRACE]
+        compared = [cut for cut in cuts if cut is not None]
+        least = min(compared) if compared else None
+        print(
+            f"{row['seed']:<6}"
+            + "".join(f"{'-' if cut is None else f'{cut:.1%}':>8}" for cut in cuts)
+            + f"{'-' if least is None else f'{least:.1%}':>8}"
+            + ("" if least is None else "  met" if least >= INVENTORY_CUT_TARGET else "  NOT met")
+        )
+
+
+def _rounded(figures: dict) -> dict:
+    return {key: None if value is None else round(value, 4) for key, value in figures.items()}
+
+
+def write_json(
+    args, rows: list[dict], coverage: dict | None = None, seeds: list[dict] | None = None
+) -> None:
     args.json.write_text(
         json.dumps(
             {
@@ -270,6 +360,15 @@ def write_json(args, rows: list[dict], coverage: dict | None = None) -> None:
                 "targets": rows,
                 # how well the drawn lead-time sums covered what came (`bench.policy.sums`)
                 "sum_coverage": coverage,
+                # the headline figures under each seed's drawn terms (`--seeds`)
+                "seeds": [
+                    row
+                    | {
+                        "realised": _rounded(row["realised"]),
+                        "saving": _rounded(row["saving"]),
+                    }
+                    for row in seeds or []
+                ],
             },
             indent=2,
         )

@@ -4,6 +4,7 @@ policy's trade-off curve over its knob.
 
     .venv/bin/python bench/policy/run.py [--days 112] [--warm-up 28] [--review 7] [--seed 7]
         [--world retail|synthetic] [--baselines-only] [--cache DIR] [--json PATH] [--svg PATH]
+        [--seeds 8,9]
 
 Data: ../shared/data/online-retail-uci, the products with sales on at least 100 days, daily;
 the two huge orders cancelled within minutes (README "Known quirks") are netted out. The last
@@ -77,7 +78,10 @@ realised fill (`baselines.at_equal_fill`). The SVG goes to ``--svg PATH``, by de
 What the data does not say is set here and stated: lead times (mean 3-14 days, spread 20% of
 the mean, seeded), pack sizes (1, 6 or 12 by the series' volume; the MOQ is one pack), unit
 cost (60% of the median selling price), holding cost 25% of cost a year, and a lost sale
-costs its margin.
+costs its margin. Which series wait longest for their supplier moves the figures: with
+``--seeds 8,9`` the same forecasts are replayed again under each seed's lead times, and each
+seed's realised fill, calibration misses and saving against the fair min/max are printed side
+by side (and written by ``--json``).
 """
 
 from __future__ import annotations
@@ -131,6 +135,14 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--json", type=Path, default=None, help="also write the per-target figures here"
+    )
+    parser.add_argument(
+        "--seeds",
+        type=lambda text: [int(seed) for seed in text.split(",") if seed.strip()],
+        default=[],
+        help="also replay the same forecasts with each of these seeds (comma-separated), "
+        "each series' lead times drawn again, and print each seed's headline figures side "
+        "by side",
     )
     parser.add_argument(
         "--svg",
@@ -188,6 +200,16 @@ def recording(forecaster, kept: list):
     return forecast
 
 
+def kept(forecasts: list):
+    """A forecaster serving each review's forecasts as `recording` kept them."""
+
+    def forecast(number: int, _history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        quantiles, common = forecasts[number]
+        return quantiles, common
+
+    return forecast
+
+
 def world(args):
     """(values, terms, known covariates, recorded periods, label) of the replayed world."""
     from planning.replays import replay
@@ -196,8 +218,7 @@ def world(args):
         values, terms, panel = worlds.retail_world(args)
         return values, terms, panel.known, len(panel.periods), "Online Retail"
     values, price = worlds.synthetic_world()
-    rng = np.random.default_rng(args.seed)
-    lead_mean = rng.integers(3, 15, len(values)).astype(float)
+    lead_mean = worlds.lead_means(args.seed, len(values))
     terms = worlds.terms_for(values, lead_mean, price, values.shape[1] - args.days, replay)
     return values, terms, {}, values.shape[1], "synthetic store"
 
@@ -269,7 +290,39 @@ def main() -> None:
         seed=args.seed,
         classes=result.classes,
     )
-    report.report(args, result, cover, label=label, series=len(values), coverage=coverage)
+    reseeded = []
+    for seed in args.seeds:  # the same forecasts, other suppliers' lead times
+        print(f"replaying again with seed {seed}", flush=True)
+        reseeded.append(
+            (
+                seed,
+                replay.replay_policies(
+                    values,
+                    worlds.reseeded(terms, seed),
+                    candidates,
+                    days=args.days,
+                    warm_up=args.warm_up,
+                    review=args.review,
+                    levels=LEVELS_TO_TRACE,
+                    paths=args.paths,
+                    seed=seed,
+                    floor=floor,
+                    forecaster=kept(forecasts),
+                    calibrate=not args.no_calibration,
+                    as_planned=True,
+                    min_max_safety=MIN_MAX_SAFETY,
+                ),
+            )
+        )
+    report.report(
+        args,
+        result,
+        cover,
+        label=label,
+        series=len(values),
+        coverage=coverage,
+        reseeded=reseeded,
+    )
     print(
         f"forecasting {reviews} reviews took {result.forecast_seconds:.0f} s; whole run "
         f"{time.perf_counter() - started:.0f} s"

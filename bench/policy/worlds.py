@@ -8,6 +8,7 @@ import csv
 import gzip
 import tempfile
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "online-retail-uci"
 # invoices 581483 / C581484 and 541431 / C541433: entered and cancelled within minutes
 CANCELLED_ORDERS = {("23843", "2011-12-09"), ("23166", "2011-01-18")}
+LEAD_SPREAD = 0.2  # a lead time's standard deviation, as a share of its mean
 
 
 def load_panel():
@@ -73,8 +75,7 @@ def retail_world(args):
     values = panel.values
     series, length = values.shape
     start = length - args.days
-    rng = np.random.default_rng(args.seed)
-    lead_mean = rng.integers(3, 15, series).astype(float)
+    lead_mean = lead_means(args.seed, series)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         price = np.array(
@@ -85,6 +86,18 @@ def retail_world(args):
     return values, terms_for(values, lead_mean, price, start, replay), panel
 
 
+def lead_means(seed: int, series: int) -> np.ndarray:
+    """Each series' supplier's mean lead time, 3-14 days, drawn by ``seed``."""
+    return np.random.default_rng(seed).integers(3, 15, series).astype(float)
+
+
+def reseeded(terms, seed: int):
+    """``terms`` with each series' mean lead time (and its spread) drawn by ``seed``
+    instead: the same world, other suppliers."""
+    lead_mean = lead_means(seed, len(terms.lead_mean))
+    return replace(terms, lead_mean=lead_mean, lead_std=LEAD_SPREAD * lead_mean)
+
+
 def terms_for(values, lead_mean, price, start, replay):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -92,7 +105,7 @@ def terms_for(values, lead_mean, price, start, replay):
     pack = np.where(daily >= 12, 12.0, np.where(daily >= 3, 6.0, 1.0))
     return replay.Terms(
         lead_mean=lead_mean,
-        lead_std=0.2 * lead_mean,
+        lead_std=LEAD_SPREAD * lead_mean,
         pack=pack,
         moq=pack.copy(),
         unit_cost=0.6 * price,
