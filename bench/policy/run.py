@@ -255,28 +255,37 @@ def main() -> None:
         candidates[TRANSFORMER] = TransformerCandidate(
             registry.base_model(), Covariates(known=known, recorded=recorded)
         )
-    forecasts: list = []  # each review's, for the drawn sums' coverage
-    result = replay.replay_policies(
-        values,
+    forecasts: list = []  # each review's, for the drawn sums' coverage and other seeds
+
+    def replayed(terms, seed: int, forecaster, progress=None):
+        return replay.replay_policies(
+            values,
+            terms,
+            candidates,
+            days=args.days,
+            warm_up=args.warm_up,
+            review=args.review,
+            levels=LEVELS_TO_TRACE,
+            paths=args.paths,
+            seed=seed,
+            floor=floor,
+            progress=progress,
+            forecaster=forecaster,
+            calibrate=not args.no_calibration,
+            as_planned=True,
+            min_max_safety=MIN_MAX_SAFETY,
+        )
+
+    result = replayed(
         terms,
-        candidates,
-        days=args.days,
-        warm_up=args.warm_up,
-        review=args.review,
-        levels=LEVELS_TO_TRACE,
-        paths=args.paths,
-        seed=args.seed,
-        floor=floor,
-        progress=lambda done, total: print(f"  review {done}/{total} planned", flush=True),
-        forecaster=recording(
+        args.seed,
+        recording(
             fresh_forecaster(candidates)
             if args.cache is None
             else cached_forecaster(args, candidates),
             forecasts,
         ),
-        calibrate=not args.no_calibration,
-        as_planned=True,
-        min_max_safety=MIN_MAX_SAFETY,
+        progress=lambda done, total: print(f"  review {done}/{total} planned", flush=True),
     )
     cover = baselines.days_of_cover(
         values, terms, days=args.days, warm_up=args.warm_up, review=args.review, seed=args.seed
@@ -293,27 +302,7 @@ def main() -> None:
     reseeded = []
     for seed in args.seeds:  # the same forecasts, other suppliers' lead times
         print(f"replaying again with seed {seed}", flush=True)
-        reseeded.append(
-            (
-                seed,
-                replay.replay_policies(
-                    values,
-                    worlds.reseeded(terms, seed),
-                    candidates,
-                    days=args.days,
-                    warm_up=args.warm_up,
-                    review=args.review,
-                    levels=LEVELS_TO_TRACE,
-                    paths=args.paths,
-                    seed=seed,
-                    floor=floor,
-                    forecaster=kept(forecasts),
-                    calibrate=not args.no_calibration,
-                    as_planned=True,
-                    min_max_safety=MIN_MAX_SAFETY,
-                ),
-            )
-        )
+        reseeded.append((seed, replayed(worlds.reseeded(terms, seed), seed, kept(forecasts))))
     report.report(
         args,
         result,
