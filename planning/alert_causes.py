@@ -114,14 +114,13 @@ def stock_causes(
     prices, costs = economics.prices, economics.costs
     found: dict[Key, dict] = {}
     # the run's forecasts with the planners' overrides in force (`forecasting.overrides`)
-    for sku, location, quantiles, correlation, common, _ in forecasting_selectors.run_forecasts(
-        merchant=merchant, run=run
-    ):
+    for stored in forecasting_selectors.run_forecasts(merchant=merchant, run=run):
+        sku, location, quantiles = stored.sku, stored.location, stored.quantiles
         on_hand = stock.get((sku, location), NO_STOCK).available  # less what is promised
         price = prices.get(sku, 0.0)
         # only the stock-out window needs drawn paths; the daily mean comes from the quantiles
         paths = forecasting_selectors.sample_paths(
-            quantiles[:, :STOCK_OUT_DAYS], correlation, policy.PLAN_PATHS, sku, common
+            quantiles[:, :STOCK_OUT_DAYS], stored.correlation, policy.PLAN_PATHS, sku, stored.common
         )
         projected = _stock_out(paths, on_hand + arriving.get((sku, location), 0.0), first)
         if projected is not None:

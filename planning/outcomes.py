@@ -91,15 +91,7 @@ def demand_from(
         lead_time_std=float(suggestion.lead_time_std_days or 0),
         review_days=review_days(suggestion),
     )
-    return policy.demand_from_forecast(
-        stored.quantiles,
-        stored.correlation,
-        terms,
-        count=paths,
-        seed=suggestion.sku_id,
-        recent=stored.recent,
-        common=stored.common,
-    )
+    return policy.demand_from_stored(stored, terms, count=paths, seed=suggestion.sku_id)
 
 
 def fill_rate(

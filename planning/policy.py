@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecasting.selectors import COMMON_SHARE, RECENT_DAYS, sample_paths
+from forecasting.selectors import COMMON_SHARE, RECENT_DAYS, StoredForecast, sample_paths
 
 PATHS = 1000
 PLAN_PATHS = 500  # paths drawn per series by a plan, and again by its edits and alerts
@@ -160,6 +160,22 @@ def demand_from_forecast(
     days = min(quantiles.shape[1], int(lead.max()) + terms.review_days)
     paths = sample_paths(quantiles[:, : max(days, 1)], correlation, count, seed, common)
     return demand_from_paths(paths, lead, terms.review_days, recent, seed)
+
+
+def demand_from_stored(
+    stored: StoredForecast, terms: Terms, *, count: int = PATHS, seed: int = 0
+) -> Demand:
+    """`demand_from_forecast` for a forecast as the plan reads it (`run_forecasts`), drawn
+    with everything it was stored with."""
+    return demand_from_forecast(
+        stored.quantiles,
+        stored.correlation,
+        terms,
+        count=count,
+        seed=seed,
+        recent=stored.recent,
+        common=stored.common,
+    )
 
 
 def mean_excess(values: np.ndarray, levels: float | np.ndarray) -> np.ndarray:

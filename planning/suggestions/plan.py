@@ -143,15 +143,7 @@ def _series(
         terms = supplier_terms(merchant, settings, item, prices.get(sku, NO_PRICES))
         service_class = classes.get(sku, NO_CLASS)
         target = targets.set_for(service_class)
-        demand = policy.demand_from_forecast(
-            stored.quantiles,
-            stored.correlation,
-            terms,
-            count=policy.PLAN_PATHS,
-            seed=sku,
-            recent=stored.recent,
-            common=stored.common,
-        )
+        demand = policy.demand_from_stored(stored, terms, count=policy.PLAN_PATHS, seed=sku)
         found.append(Series(sku, stored.location, item, service_class, target, terms, demand))
     return found
 
