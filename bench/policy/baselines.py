@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from bench.policy.frontier_svg import at_fill, less_than
+from bench.policy.frontier_svg import at_fill, cut_of, less_than
 from planning.replays import replay, simulation
 
 # the days-of-cover rule's knob (N, days of average demand beyond the lead time), swept wide
@@ -119,7 +119,7 @@ def at_equal_fill(
             )
         )
     cuts = [
-        1 - outcome.average_inventory_value / baseline
+        cut_of(outcome.average_inventory_value, baseline)
         for (_level, outcome), baseline in zip(ours, found, strict=True)
         if baseline
     ]

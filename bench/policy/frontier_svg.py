@@ -51,10 +51,15 @@ def at_fill(curve: Sequence[tuple[float, float]], fill: float) -> float | None:
     return float(np.interp(fill, fills[order], stock[order]))
 
 
+def cut_of(value: float, reference: float) -> float:
+    """How much less ``value`` is than ``reference``, as a share of it (negative: more)."""
+    return 1 - value / reference
+
+
 def less_than(value: float, reference: float) -> str:
     """``value`` against ``reference`` in words: "37.2% less" or "4.0% more"."""
-    cut = 1 - value / reference
-    return f"{abs(cut):.1%} {'less' if cut >= 0 else 'more'}"
+    less = cut_of(value, reference)
+    return f"{abs(less):.1%} {'less' if less >= 0 else 'more'}"
 
 
 def _nice_step(span: float, ticks: int) -> float:

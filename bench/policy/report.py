@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.policy import baselines, sums
-from bench.policy.frontier_svg import Curve, at_fill, write_frontier
+from bench.policy.frontier_svg import Curve, at_fill, cut_of, write_frontier
 
 LEVELS_TO_TRACE = (0.60, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 0.98, 0.99)
 CALIBRATION_TARGETS = (0.80, 0.90, 0.95, 0.98)
@@ -38,6 +38,16 @@ def by_class(outcome, classes: np.ndarray) -> dict[str, float]:
         for name in sorted(set(classes))
         if (demanded := outcome.demanded[classes == name].sum()) > 0
     }
+
+
+def judged_classes(classes: np.ndarray) -> list[str]:
+    """The classes of at least `CLASS_SKUS` SKUs: each judged on its own."""
+    return [name for name in sorted(set(classes)) if (classes == name).sum() >= CLASS_SKUS]
+
+
+def fair_min_max(result) -> list:
+    """(safety factor, outcome) of the fair min/max at each of `MIN_MAX_SAFETY`."""
+    return [(safety, result.outcomes[f"fair_min_max {safety:.2f}"]) for safety in MIN_MAX_SAFETY]
 
 
 def line(name: str, outcome) -> str:
@@ -73,7 +83,7 @@ def report(args, result, cover, *, label: str, series: int, coverage=None, resee
         for source in sources + planned
         for level in LEVELS_TO_TRACE
     }
-    fair = [(safety, result.outcomes[f"fair_min_max {safety:.2f}"]) for safety in MIN_MAX_SAFETY]
+    fair = fair_min_max(result)
     tables(results, sources, result.outcomes["min_max"], fair, cover)
     calibration(results, result.classes, ("shelfcast", replay.PER_SKU, *planned))
     if planned:  # where a merchant sets a target per ABC/XYZ class, as the plan runs it
@@ -165,7 +175,7 @@ def calibration(results, classes: np.ndarray, sources: tuple[str, ...]) -> None:
     )
     width = max(22, *(len(source) + 2 for source in sources))
     print(f"{'policy':<{width}}{'target':>8}{'realised':>10}" + "".join(f"{n:>14}" for n in names))
-    judged = [name for name in names if (classes == name).sum() >= CLASS_SKUS]
+    judged = judged_classes(classes)
     verdicts = {}
     for source in sources:
         for level in LEVELS_TO_TRACE:
@@ -274,9 +284,8 @@ def seed_figures(seed: int, result) -> dict:
         return result.outcomes[result.name(source, level)]
 
     def misses(source: str, classes: np.ndarray) -> int:
-        judged = [name for name in sorted(set(classes)) if (classes == name).sum() >= CLASS_SKUS]
         outcomes = {level: at(source, level) for level in CALIBRATION_TARGETS}
-        store, per_class = calibration_misses(outcomes, classes, judged)
+        store, per_class = calibration_misses(outcomes, classes, judged_classes(classes))
         return len(store) + len(per_class)
 
     planned = f"{replay.PER_SKU} {replay.AS_PLANNED}"
@@ -287,12 +296,12 @@ def seed_figures(seed: int, result) -> dict:
     if result.name(planned, TARGET) in result.outcomes:
         missed["as planned"] = misses(planned, result.classes)
         missed["as planned by service class"] = misses(planned, result.service_classes)
-    fair = curve(result.outcomes[f"fair_min_max {safety:.2f}"] for safety in MIN_MAX_SAFETY)
+    fair = curve(outcome for _safety, outcome in fair_min_max(result))
     saving = {}
     for level in LEVELS_TO_TRACE:
         outcome = at("shelfcast", level)
         baseline = at_fill(fair, outcome.fill_rate)
-        saving[level] = 1 - outcome.average_inventory_value / baseline if baseline else None
+        saving[level] = cut_of(outcome.average_inventory_value, baseline) if baseline else None
     return {
         "seed": seed,
         "realised": {level: at("shelfcast", level).fill_rate for level in CALIBRATION_TARGETS},
