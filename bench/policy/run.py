@@ -101,6 +101,16 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 from bench.policy import worlds  # noqa: E402  (after the path that makes it importable)
 
 
+def seed_list(text: str) -> list[int]:
+    """``--seeds``: whole numbers separated by commas."""
+    try:
+        return [int(seed) for seed in text.split(",") if seed.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: seeds are whole numbers separated by commas, as 8,9"
+        ) from None
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=112)
@@ -138,7 +148,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--seeds",
-        type=lambda text: [int(seed) for seed in text.split(",") if seed.strip()],
+        type=seed_list,
         default=[],
         help="also replay the same forecasts with each of these seeds (comma-separated), "
         "each series' lead times drawn again, and print each seed's headline figures side "

@@ -213,3 +213,10 @@ class ReseededTermsTests(SimpleTestCase):
         for field in dataclasses.fields(eight):
             np.testing.assert_array_equal(getattr(again, field.name), getattr(eight, field.name))
         self.assertFalse(np.array_equal(seven.lead_mean, eight.lead_mean))
+
+    def test_the_seeds_are_read_as_whole_numbers_and_anything_else_is_named(self):
+        from bench.policy import run
+
+        self.assertEqual(run.seed_list("8, 9,"), [8, 9])
+        with self.assertRaisesRegex(argparse.ArgumentTypeError, "'8,x': seeds are whole"):
+            run.seed_list("8,x")
