@@ -308,6 +308,7 @@ def main() -> None:
         review=args.review,
         seed=args.seed,
         classes=result.classes,
+        judged=report.judged_classes(result.classes),
     )
     reseeded = []
     for seed in args.seeds:  # the same forecasts, other suppliers' lead times

@@ -20,14 +20,14 @@ import numpy as np
 LEVELS = (0.8, 0.9, 0.95, 0.98)
 BEYOND = (0.9, 0.95)
 PATHS = 200  # per series and review: enough for percentiles up to the 98th
-CLASS_SKUS = 30  # a demand class is shown on its own from this many SKUs
 
 
-def sum_coverage(values, terms, forecasts, *, start: int, review: int, seed: int, classes):
+def sum_coverage(values, terms, forecasts, *, start: int, review: int, seed: int, classes, judged):
     """{spread: {group: {"above": {level: share}, "beyond": {level: came / expected},
     "sums": count}}} for the spreads "fitted" and "fixed", the groups "all" and each demand
-    class of at least `CLASS_SKUS` SKUs; ``forecasts`` is each review's (quantiles, common
-    share), the history before review ``n`` being ``values[:, : start + n * review]``."""
+    class named in ``judged`` (the report's classes judged on their own, of each series'
+    ``classes``); ``forecasts`` is each review's (quantiles, common share), the history
+    before review ``n`` being ``values[:, : start + n * review]``."""
     from forecasting.selectors import shock_correlation
     from planning.replays import replay
 
@@ -35,9 +35,8 @@ def sum_coverage(values, terms, forecasts, *, start: int, review: int, seed: int
     setup = replay._setup(terms, series, len(forecasts), review, seed)
     demand = np.concatenate([np.zeros((series, 1)), np.cumsum(np.nan_to_num(values), 1)], 1)
     groups = {"all": np.ones(series, dtype=bool)}
-    for name in sorted(set(classes)):
-        if (classes == name).sum() >= CLASS_SKUS:
-            groups[str(name)] = classes == name
+    for name in judged:
+        groups[str(name)] = classes == name
     tally = {
         spread: {group: _Tally() for group in groups} for spread in ("fitted", "fixed")
     }  # fmt: skip

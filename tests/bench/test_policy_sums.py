@@ -9,7 +9,7 @@ import numpy as np
 from django.test import SimpleTestCase
 from scipy import stats
 
-from bench.policy import sums
+from bench.policy import report, sums
 from forecasting.paths import COMMON_SHARE
 from forecasting.quantiles import LEVELS
 from planning.replays import replay
@@ -35,7 +35,7 @@ class SumCoverageTests(SimpleTestCase):
         classes = np.array(["smooth"] * 40 + ["lumpy"] * 20, dtype=object)
         coverage = sums.sum_coverage(
             values, terms, forecasts, start=length - days, review=review, seed=7,
-            classes=classes,
+            classes=classes, judged=report.judged_classes(classes),
         )  # fmt: skip
         self.assertEqual(set(coverage["fitted"]), {"all", "smooth"})  # lumpy: too few SKUs
         fitted, fixed = coverage["fitted"]["all"], coverage["fixed"]["all"]
