@@ -122,13 +122,6 @@ def choose_orders(
     return quantities[rows, picks]
 
 
-def short_of(choices: OrderChoices, quantities: np.ndarray) -> np.ndarray:
-    """Per series, the expected units short of the order ``quantities`` (one of each row's
-    choices, as `choose_orders` picks them)."""
-    picked = np.argmax(choices.quantities >= quantities[:, None] - 1e-9, axis=1)
-    return choices.short[np.arange(len(quantities)), picked]
-
-
 def _at_shadow_price(choose, allowed: float):
     """What ``choose(price)`` picks (it returns picks and their total shortfall) at the
     lowest shadow price of a unit short, found by bisection, whose shortfall fits within

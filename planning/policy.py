@@ -203,6 +203,16 @@ def uncovered_units(over_lead: np.ndarray, over_cycle: np.ndarray, position) -> 
     return review - np.maximum(position - over_lead, 0.0)
 
 
+def short_after(
+    over_lead: np.ndarray, over_cycle: np.ndarray, position: np.ndarray, quantity: np.ndarray
+) -> np.ndarray:
+    """Per row (a series' drawn sums, its ``position`` and the order ``quantity``), the units
+    that order is expected to leave short in the review period it protects, sales that find
+    no stock being lost: E[(uncovered - q)+] over the row's paths (`uncovered_units`)."""
+    uncovered = uncovered_units(over_lead, over_cycle, np.asarray(position)[:, None])
+    return np.maximum(uncovered - np.asarray(quantity)[:, None], 0.0).mean(axis=1)
+
+
 def expected_short(
     demand: Demand, level: float | np.ndarray, position: float | None = None
 ) -> np.ndarray:
@@ -281,11 +291,7 @@ def order_levels(
 
 def round_quantity(needed: float, terms: Terms) -> float:
     """Nothing if nothing is needed; else at least the MOQ, rounded up to whole packs."""
-    if needed <= 1e-9:
-        return 0.0
-    quantity = max(needed, terms.moq)
-    pack = terms.pack_size if terms.pack_size > 0 else 1.0
-    return math.ceil(quantity / pack - 1e-9) * pack
+    return limited_quantity(needed, terms).quantity
 
 
 # Why a line's quantity is not the one its fill-rate target asked for (`limited_quantity`).
@@ -293,12 +299,6 @@ WITHIN_LIMITS = ""
 CAPPED_AT_OVERSTOCK = "capped_at_overstock"  # cut back to whole packs within the limit
 MOQ_FORCES_OVERSTOCK = "moq_forces_overstock"  # the least the supplier takes passes the limit
 PACK_FORCES_OVERSTOCK = "pack_forces_overstock"  # one pack passes the limit
-
-
-def smallest_order(terms: Terms) -> float:
-    """The least the supplier sells: the MOQ in whole packs, at least one pack."""
-    pack = terms.pack_size if terms.pack_size > 0 else 1.0
-    return max(math.ceil(terms.moq / pack - 1e-9), 1) * pack
 
 
 @dataclass(frozen=True)
@@ -314,19 +314,43 @@ def limited_quantity(needed: float, terms: Terms, room: float | None = None) -> 
     limit. The target's quantity is rounded up to the MOQ and whole packs; if that passes
     the limit, it is cut back to the most whole packs within it; if even the smallest order
     the supplier takes passes it, that smallest order stands, labelled with what forces it
-    (the MOQ, or a single pack); with no room left at all, nothing is ordered."""
-    quantity = round_quantity(needed, terms)
-    if quantity <= 0 or room is None or quantity <= room + 1e-9:
-        return Limited(quantity, WITHIN_LIMITS)
-    if room <= 1e-9:
-        return Limited(0.0, CAPPED_AT_OVERSTOCK)
-    pack = terms.pack_size if terms.pack_size > 0 else 1.0
-    least = smallest_order(terms)
-    within = math.floor(room / pack + 1e-9) * pack
-    if within >= least:
-        return Limited(within, CAPPED_AT_OVERSTOCK)
-    forced_by_moq = terms.moq > pack + 1e-9
-    return Limited(least, MOQ_FORCES_OVERSTOCK if forced_by_moq else PACK_FORCES_OVERSTOCK)
+    (the MOQ, or a single pack); with no room left at all, nothing is ordered. One series
+    of `limited_quantities`."""
+    quantity, limit = limited_quantities(
+        np.array([needed], dtype=float),
+        np.array([terms.pack_size], dtype=float),
+        np.array([terms.moq], dtype=float),
+        None if room is None else np.array([room], dtype=float),
+    )
+    return Limited(float(quantity[0]), str(limit[0]))
+
+
+def limited_quantities(
+    needed: np.ndarray, pack: np.ndarray, moq: np.ndarray, room: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """`limited_quantity` for many series at once (one per row of each array; a ``room`` of
+    NaN: no limit for that series): the quantities and why each is not the target's."""
+    needed = np.asarray(needed, dtype=float)
+    moq = np.asarray(moq, dtype=float)
+    pack = np.where(np.asarray(pack, dtype=float) > 0, pack, 1.0)
+    wanted = needed > 1e-9
+    quantity = np.where(wanted, np.ceil(np.maximum(needed, moq) / pack - 1e-9) * pack, 0.0)
+    limit = np.full(quantity.shape, WITHIN_LIMITS, dtype=object)
+    if room is None:
+        return quantity, limit
+    room = np.asarray(room, dtype=float)
+    with np.errstate(invalid="ignore"):
+        over = wanted & ~np.isnan(room) & (quantity > room + 1e-9)
+        none_left = over & (room <= 1e-9)
+    least = np.maximum(np.ceil(moq / pack - 1e-9), 1) * pack
+    within = np.floor(np.maximum(np.nan_to_num(room), 0.0) / pack + 1e-9) * pack
+    cut = over & ~none_left & (within >= least)
+    forced = over & ~none_left & ~cut
+    quantity = np.where(none_left, 0.0, np.where(cut, within, np.where(forced, least, quantity)))
+    limit[none_left | cut] = CAPPED_AT_OVERSTOCK
+    limit[forced & (moq > pack + 1e-9)] = MOQ_FORCES_OVERSTOCK
+    limit[forced & (moq <= pack + 1e-9)] = PACK_FORCES_OVERSTOCK
+    return quantity, limit
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,12 @@ night fits it (`forecasting.paths.fit_common_share`), seasonal naive's with the 
 How well the drawn sums covered the demand that came is printed with both shares side by
 side (`bench/policy/sums.py`) and written by ``--json``.
 
+The policies that order from forecasts hold every order within the store's overstock limit
+as the plan holds its lines (``--overstock-days``, by default the store setting's default,
+120 days of projected cover after arrival; cut back to whole packs within it unless the MOQ
+or a single pack forces more: `planning.policy.limited_quantities`); the baselines order as
+their rules say.
+
 Orders are for a lost-sales world, their expected units short scaled by what the policy's
 earlier orders left short against what they expected, one scale for the store
 (`planning.replays.shortfalls`), one per demand class for the per-SKU policy, whose every
@@ -119,6 +125,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--paths", type=int, default=500)
     parser.add_argument("--floor", type=float, default=None, help="minimum fill rate of a SKU")
+    parser.add_argument(
+        "--overstock-days",
+        type=float,
+        default=None,
+        help="the overstock limit our orders keep within, in days of projected cover after "
+        "arrival (default: the store setting's default; 0: none)",
+    )
     parser.add_argument(
         "--world",
         choices=("retail", "synthetic"),
@@ -259,7 +272,18 @@ def main() -> None:
     floor = args.floor
     if floor is None:
         floor = float(PlanningSettings._meta.get_field("minimum_fill_rate").default)
-    print(f"store-wide policy: no SKU below a fill rate of {floor:.2f}")
+    overstock_days = args.overstock_days
+    if overstock_days is None:
+        overstock_days = float(PlanningSettings._meta.get_field("overstock_days").default)
+    print(
+        f"store-wide policy: no SKU below a fill rate of {floor:.2f}; "
+        + (
+            f"every order within {overstock_days:g} days of cover unless the MOQ or a pack "
+            "forces more"
+            if overstock_days
+            else "no overstock limit"
+        )
+    )
     candidates = dict(BASELINES)
     if not args.baselines_only:
         candidates[TRANSFORMER] = TransformerCandidate(
@@ -279,6 +303,7 @@ def main() -> None:
             paths=args.paths,
             seed=seed,
             floor=floor,
+            overstock_days=overstock_days or None,
             progress=progress,
             forecaster=forecaster,
             calibrate=not args.no_calibration,

@@ -39,6 +39,7 @@ class Inputs:
     known: workers.Covariates  # the history's known price, promotion and event flags
     terms: replay.Terms
     floor: float  # the store's minimum fill rate
+    overstock_days: float  # the store's overstock limit, in days of cover
 
 
 def _best_sellers(history: workers.History) -> workers.History:
@@ -95,7 +96,13 @@ def _inputs(merchant: Merchant, job: PolicyReplay) -> Inputs:
         known = workers.covariates(merchant, history, 0)
         settings = planning_settings(merchant=merchant)
         terms = _replay_terms(merchant, history, settings)
-    return Inputs(history, known, terms, float(settings.minimum_fill_rate))
+    return Inputs(
+        history,
+        known,
+        terms,
+        float(settings.minimum_fill_rate),
+        float(settings.overstock_days),
+    )
 
 
 def policy_replay_execute(
@@ -123,6 +130,7 @@ def policy_replay_execute(
         review=job.review_days,
         levels=REPLAY_LEVELS,
         floor=inputs.floor,
+        overstock_days=inputs.overstock_days,
         progress=progress,
         fill_accounts=False,  # the plan as it runs: calibrated, without per-SKU fill accounts
     )

@@ -5,10 +5,11 @@ min/max, with the same lead times, packs and MOQs, and compare what each served 
 At each weekly review our policy orders up to the levels its forecasts of that day give for a
 fill-rate target (`planning.policy`): met by the store as a whole at the least stock value
 (`allocation.allocate`, each SKU at least at ``floor``), as the store-wide setting does; and, for
-comparison, the same target for every SKU. It forecasts with only the history before that day
-(`forecasting.selection.forecast_chosen` over the candidates given). Orders arrive after a lead
-time drawn per order from the supplier's mean and spread, the same draws for every policy;
-demand is served from stock and the rest is lost (`planning.replays.simulation`).
+comparison, the same target for every SKU; each order within the store's overstock limit, as
+the plan's lines are (`policy.limited_quantities`). It forecasts with only the history before
+that day (`forecasting.selection.forecast_chosen` over the candidates given). Orders arrive
+after a lead time drawn per order from the supplier's mean and spread, the same draws for
+every policy; demand is served from stock and the rest is lost (`planning.replays.simulation`).
 `bench/policy` runs it on Online Retail; the portal runs it on a store's own history.
 """
 
@@ -105,6 +106,7 @@ def replay_policies(
     paths: int = 500,
     seed: int = 7,
     floor: float = 0.5,  # the store setting's default minimum fill rate
+    overstock_days: float | None = 120.0,  # the store setting's default overstock limit
     progress: Callable[[int, int], None] | None = None,
     forecaster: Forecaster | None = None,
     calibrate: bool = True,
@@ -121,7 +123,9 @@ def replay_policies(
     orders left short against what they expected (`planning.replays.shortfalls`), by the
     nightly plan's own rule (`planning.calibration`): one scale store-wide, one per demand
     class for the per-SKU policy, every SKU of which also keeps a fill account;
-    ``calibrate=False`` replays the policies without either. Each of
+    ``calibrate=False`` replays the policies without either. The policies that order from
+    forecasts keep each order within ``overstock_days`` of projected cover after it arrives
+    unless the MOQ or a pack forces more, as the plan keeps its lines (None: no limit). Each of
     ``min_max_safety`` adds a properly set min/max at that safety factor ("fair_min_max
     1.64", `simulation.fair_min_max_policy`): its curve is the baseline to compare with at
     equal fill rate. With ``calibrate`` and ``as_planned``, the per-SKU policy is also
@@ -158,6 +162,7 @@ def replay_policies(
         review=review,
         levels=levels,
         floor=floor,
+        overstock_days=overstock_days,
         min_max_safety=min_max_safety,
         calibrate=calibrate,
         classes=classes,
@@ -182,6 +187,7 @@ def _outcomes(
     floor: float,
     min_max_safety: tuple[float, ...],
     calibrate: bool,
+    overstock_days: float | None = None,
     classes: np.ndarray,
     service_classes: np.ndarray,
     as_planned: bool = False,
@@ -232,6 +238,7 @@ def _outcomes(
                         floor=floor,
                         learnt=learnt,
                         account=account,
+                        overstock_days=overstock_days,
                     )
                 )
     outcomes["min_max"] = replayed(simulation.min_max_policy(known, terms.lead_mean))
@@ -359,23 +366,25 @@ def _ordering(
     floor: float,
     learnt: shortfalls.Shortfalls | None,
     account: bool = False,
+    overstock_days: float | None = None,
 ) -> simulation.Policy:
     """The ordering policy at fill-rate target ``level``: on each review day, the orders
     chosen from that review's drawn sums (`allocation.choose_orders`), their expected units
     short scaled by what the earlier reviews' orders left short against what they expected
-    (``learnt``, when given, `planning.replays.shortfalls`). With ``account``, where every
-    SKU is held to the target and the orders are calibrated, each SKU keeps a fill account
-    (`shortfalls.FillAccount`): its fill over the run is held to the target, not each
-    review's."""
+    (``learnt``, when given, `planning.replays.shortfalls`), then held within the store's
+    ``overstock_days`` of cover after arrival as the plan holds its lines
+    (`policy.limited_quantities`: the projected cover is what is expected to be left when
+    the order arrives, plus the order, over the mean daily demand after it). With
+    ``account``, where every SKU is held to the target and the orders are calibrated, each
+    SKU keeps a fill account (`shortfalls.FillAccount`): its fill over the run is held to
+    the target, not each review's."""
     fills = None
     if account and learnt is not None:
         fills = shortfalls.FillAccount(level, len(terms.pack), shortfalls.ACCOUNT_REVIEWS)
 
     def policy_today(day: int, position: np.ndarray) -> np.ndarray:
-        over_lead, over_cycle = sums[day // review]
-        choices = allocation.order_choices(
-            over_lead.astype(float), over_cycle.astype(float), position, terms.pack, terms.moq
-        )
+        over_lead, over_cycle = (sums_of.astype(float) for sums_of in sums[day // review])
+        choices = allocation.order_choices(over_lead, over_cycle, position, terms.pack, terms.moq)
         scale = np.ones(len(position)) if learnt is None else learnt.scale(day)
         quantities = allocation.choose_orders(
             replace(choices, short=choices.short * scale[:, None]),
@@ -385,11 +394,34 @@ def _ordering(
             floor=floor,
             allowed=None if fills is None else fills.allowed(choices.per_review),
         )
-        if learnt is not None:  # the same pick's expected units short, unscaled and scaled
-            expected = allocation.short_of(choices, quantities)
+        if overstock_days is not None:
+            quantities, _limits = policy.limited_quantities(
+                quantities,
+                terms.pack,
+                terms.moq,
+                _room(over_lead, over_cycle, position, review, overstock_days),
+            )
+        if learnt is not None:  # the order's expected units short, unscaled and scaled
+            expected = policy.short_after(over_lead, over_cycle, position, quantities)
             learnt.record(day, position, quantities, expected)
             if fills is not None:
                 fills.spend(choices.per_review, expected * scale)
         return quantities
 
     return policy_today
+
+
+def _room(
+    over_lead: np.ndarray,
+    over_cycle: np.ndarray,
+    position: np.ndarray,
+    review: int,
+    overstock_days: float,
+) -> np.ndarray:
+    """Per series, the units an order may add before the projected cover after arrival passes
+    ``overstock_days`` (as `policy.suggest` reads it: what is expected to be left of the
+    ``position`` when the order arrives, with sales that find no stock lost, against the
+    mean daily demand after the lead time); NaN, no limit, where no demand is expected."""
+    per_day = (over_cycle - over_lead).mean(axis=1) / review
+    left = np.maximum(position - over_lead.mean(axis=1), 0.0)
+    return np.where(per_day > 0, overstock_days * per_day - left, np.nan)

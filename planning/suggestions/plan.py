@@ -248,7 +248,6 @@ def _record(
     per review period): a series without a line ordered nothing."""
     ordered = {line.series.key: line.suggestion.quantity for line in lines}
     quantity = np.array([ordered.get(one.key, 0.0) for one in series])
-    uncovered = policy.uncovered_units(drawn.over_lead, drawn.over_cycle, drawn.held[:, None])
     today = (
         run.history_end + dt.timedelta(days=1)
         if run.history_end
@@ -263,7 +262,7 @@ def _record(
             classes=[one.service_class for one in series],
             position=drawn.held,
             quantity=quantity,
-            expected=np.maximum(uncovered - quantity[:, None], 0.0).mean(axis=1),
+            expected=policy.short_after(drawn.over_lead, drawn.over_cycle, drawn.held, quantity),
             lead_days=np.array([one.terms.lead_time_mean for one in series]),
             per_day=np.array([one.demand.per_day for one in series]),
         ),

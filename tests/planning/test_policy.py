@@ -264,7 +264,9 @@ class LostSalesTests(SimpleTestCase):
         given = allocation.choose_orders(choices, ones, 0.9, store_wide=False, allowed=allowed)
         self.assertLess(given[0], own[0])
         self.assertGreater(given[1], own[1])
-        short, plain = allocation.short_of(choices, given), allocation.short_of(choices, own)
+        position = np.full(2, 40.0)
+        short = policy.short_after(over_lead, over_cycle, position, given)
+        plain = policy.short_after(over_lead, over_cycle, position, own)
         self.assertLessEqual(short[0], allowed[0] + 1e-9)
         self.assertGreater(short[0], 0.1 * choices.per_review[0])  # more than the target's
         self.assertLess(short[1], plain[1])
@@ -307,6 +309,31 @@ class LimitTests(SimpleTestCase):
         terms = Terms(7, moq=10, pack_size=6)
         self.assertEqual(policy.limited_quantity(8, terms, room=0).quantity, 0)
         self.assertEqual(policy.limited_quantity(8, terms, room=50), policy.Limited(12, ""))
+
+    def test_many_series_at_once_are_limited_as_each_alone(self):
+        # the policy replay limits a whole store's orders in one call
+        cases = [  # (needed, pack, moq, room); NaN: no limit for that series
+            (3, 6, 10, np.nan),
+            (40, 6, 0, 27),
+            (5, 12, 0, 4),
+            (8, 6, 30, 20),
+            (80, 6, 30, 40),
+            (8, 6, 10, 0),
+            (8, 6, 10, 50),
+            (0, 6, 10, 0),
+        ]
+        needed, pack, moq, room = np.array(cases, dtype=float).T
+        quantities, limits = policy.limited_quantities(needed, pack, moq, room)
+        for row, (want, size, least, space) in enumerate(cases):
+            terms = Terms(7, moq=least, pack_size=size)
+            alone = policy.limited_quantity(want, terms, None if np.isnan(space) else space)
+            self.assertEqual((quantities[row], limits[row]), (alone.quantity, alone.limit))
+        self.assertEqual(
+            list(limits),
+            ["", "capped_at_overstock", "pack_forces_overstock", "moq_forces_overstock",
+             "capped_at_overstock", "capped_at_overstock", "", ""],
+        )  # fmt: skip
+        self.assertEqual(list(quantities), [12, 24, 12, 30, 36, 0, 12, 0])
 
     def test_a_suggestion_stops_at_the_overstock_limit(self):
         demand = steady(10, lead=7, review=7)

@@ -155,6 +155,70 @@ class ReplayPoliciesTests(TestCase):
         self.assertEqual(before.outcomes["min_max"].orders, after.outcomes["min_max"].orders)
 
 
+class OverstockLimitTests(TestCase):
+    """The replayed orders keep within the store's overstock limit, as the plan's lines do."""
+
+    def setUp(self):
+        # two series of about 10 a day, lead time and review a week each: a 99% order from
+        # nothing asks for well over the 50 units that 5 days of cover allow
+        rng = np.random.default_rng(5)
+        over_lead = rng.poisson(70, (2, 400)).astype(float)
+        over_cycle = over_lead + rng.poisson(70, (2, 400))
+        self.sums = [(over_lead.astype(np.float32), over_cycle.astype(np.float32))]
+        self.terms = replay.Terms(
+            lead_mean=np.full(2, 7.0), lead_std=np.zeros(2), pack=np.array([1.0, 100.0]),
+            moq=np.zeros(2), unit_cost=np.ones(2), unit_price=np.full(2, 2.0),
+        )  # fmt: skip
+        self.position = np.zeros(2)
+
+    def ordered(self, overstock_days, store_wide=False):
+        ordering = replay._ordering(
+            self.sums, self.terms, 7, 0.99, store_wide=store_wide, floor=0.5, learnt=None,
+            overstock_days=overstock_days,
+        )  # fmt: skip
+        return ordering(0, self.position)
+
+    def test_an_order_is_cut_back_to_the_limit_unless_a_pack_forces_more(self):
+        for store_wide in (False, True):
+            with self.subTest(store_wide=store_wide):
+                free = self.ordered(None, store_wide)
+                limited = self.ordered(5, store_wide)
+                # 5 days of the mean daily demand after arrival (nothing is left of a
+                # position of 0 by then): about 50 units
+                room = 5 * float((self.sums[0][1][0] - self.sums[0][0][0]).mean()) / 7
+                self.assertGreater(free[0], room + 10)  # past the limit without it
+                self.assertEqual(limited[0], np.floor(room))  # cut back to whole units
+                self.assertEqual((free[1], limited[1]), (100, 100))  # one pack: forced
+
+    def test_stock_already_held_leaves_less_room(self):
+        self.position = np.array([100.0, 0.0])  # about 30 of it left when an order arrives
+        limited = self.ordered(5)
+        left = 100 - float(self.sums[0][0][0].mean())
+        room = 5 * float((self.sums[0][1][0] - self.sums[0][0][0]).mean()) / 7 - left
+        self.assertGreater(room, 10)
+        self.assertEqual(limited[0], np.floor(room))
+        self.position = np.array([200.0, 0.0])  # more than the limit left on arrival
+        self.assertEqual(self.ordered(5)[0], 0)
+
+    def test_the_limit_holds_stock_down_in_the_replay(self):
+        values = steady_panel()
+        kwargs = {"days": 84, "warm_up": 28, "review": 7, "levels": (0.98,), "paths": 200}
+        free = replay.replay_policies(
+            values, plain_terms(6), dict(BASELINES), overstock_days=None, **kwargs
+        )
+        tight = replay.replay_policies(
+            values, plain_terms(6), dict(BASELINES), overstock_days=7, **kwargs
+        )
+        for name in ("shelfcast 0.98", f"{replay.PER_SKU} 0.98", "seasonal_naive 0.98"):
+            with self.subTest(name):
+                self.assertLess(
+                    tight.outcomes[name].average_inventory_value,
+                    free.outcomes[name].average_inventory_value,
+                )
+        # the baselines order as their rules say, whatever the store's limit
+        self.assertEqual(tight.outcomes["min_max"].figures(), free.outcomes["min_max"].figures())
+
+
 class StoreReplayTests(TestCase):
     @classmethod
     def setUpTestData(cls):
