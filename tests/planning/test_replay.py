@@ -18,6 +18,7 @@ from inventory.models import SalesDay
 from planning import services
 from planning.models import PolicyReplay
 from planning.replays import replay, simulation
+from planning.selectors import planning_settings
 from planning.views.replays import shown
 from tests.factories import (
     LocationFactory,
@@ -271,6 +272,24 @@ class StoreReplayTests(TestCase):
                 self.assertGreaterEqual(figures["lost_units"], figures["lost_beyond"])
                 self.assertGreaterEqual(figures["lost_beyond"], 0)
         self.assertContains(response, "Lost on record days</th>")
+
+    def test_a_replay_keeps_the_stores_own_limits(self):
+        with tenant_context(self.merchant):
+            settings = planning_settings(merchant=self.merchant)
+            settings.overstock_days = 9
+            settings.minimum_fill_rate = Decimal("0.6")
+            settings.save()
+        asked = {}
+        real = replay.replay_policies
+
+        def noted(*args, **kwargs):
+            asked.update(kwargs)
+            return real(*args, **kwargs)
+
+        with mock.patch.object(replay, "replay_policies", noted):
+            job = self.start()
+        self.assertEqual(job.status, "succeeded", job.message)
+        self.assertEqual((asked["overstock_days"], asked["floor"]), (9.0, 0.6))
 
     def test_the_share_lost_on_record_days_is_of_the_units_lost(self):
         def outcome(served, demanded, lost_beyond):
