@@ -301,6 +301,18 @@ MOQ_FORCES_OVERSTOCK = "moq_forces_overstock"  # the least the supplier takes pa
 PACK_FORCES_OVERSTOCK = "pack_forces_overstock"  # one pack passes the limit
 
 
+def overstock_room(overstock_days: float, per_day, position, lead_demand):
+    """How many units an order may add before the projected cover after it arrives passes
+    ``overstock_days``: the days times the mean daily demand after the lead time, less what
+    is expected to be left of the ``position`` when the order arrives (sales that find no
+    stock before are lost, so never less than nothing); NaN, no limit, where no demand is
+    expected. Per series where the arguments are arrays."""
+    per_day = np.asarray(per_day, dtype=float)
+    left = np.maximum(np.asarray(position, dtype=float) - lead_demand, 0.0)
+    with np.errstate(invalid="ignore"):
+        return np.where(per_day > 0, overstock_days * per_day - left, np.nan)
+
+
 @dataclass(frozen=True)
 class Limited:
     quantity: float
@@ -392,8 +404,8 @@ def suggest(
     # what is left when the order arrives: sales that find no stock before are lost
     left = max(position - levels.lead_demand, 0.0)
     room = None
-    if overstock_days is not None and demand.per_day > 0:
-        room = overstock_days * demand.per_day - left
+    if overstock_days is not None:
+        room = float(overstock_room(overstock_days, demand.per_day, position, levels.lead_demand))
     limited = limited_quantity(needed, terms, room)
     quantity = limited.quantity
     after = position + quantity

@@ -394,12 +394,17 @@ def _ordering(
             floor=floor,
             allowed=None if fills is None else fills.allowed(choices.per_review),
         )
-        if overstock_days is not None:
+        if overstock_days is not None:  # the daily demand after the lead time: all drawn sums
             quantities, _limits = policy.limited_quantities(
                 quantities,
                 terms.pack,
                 terms.moq,
-                _room(over_lead, over_cycle, position, review, overstock_days),
+                policy.overstock_room(
+                    overstock_days,
+                    (over_cycle - over_lead).mean(axis=1) / review,
+                    position,
+                    over_lead.mean(axis=1),
+                ),
             )
         if learnt is not None:  # the order's expected units short, unscaled and scaled
             expected = policy.short_after(over_lead, over_cycle, position, quantities)
@@ -409,19 +414,3 @@ def _ordering(
         return quantities
 
     return policy_today
-
-
-def _room(
-    over_lead: np.ndarray,
-    over_cycle: np.ndarray,
-    position: np.ndarray,
-    review: int,
-    overstock_days: float,
-) -> np.ndarray:
-    """Per series, the units an order may add before the projected cover after arrival passes
-    ``overstock_days`` (as `policy.suggest` reads it: what is expected to be left of the
-    ``position`` when the order arrives, with sales that find no stock lost, against the
-    mean daily demand after the lead time); NaN, no limit, where no demand is expected."""
-    per_day = (over_cycle - over_lead).mean(axis=1) / review
-    left = np.maximum(position - over_lead.mean(axis=1), 0.0)
-    return np.where(per_day > 0, overstock_days * per_day - left, np.nan)
