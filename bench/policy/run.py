@@ -117,6 +117,19 @@ def seed_list(text: str) -> list[int]:
         ) from None
 
 
+def days_of_cover(text: str) -> float:
+    """``--overstock-days``: days of cover, 0 for no limit."""
+    try:
+        days = float(text)
+    except ValueError:
+        days = -1.0
+    if not days >= 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the overstock limit is days of cover, 0 or more (0: no limit)"
+        )
+    return days
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=112)
@@ -127,7 +140,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--floor", type=float, default=None, help="minimum fill rate of a SKU")
     parser.add_argument(
         "--overstock-days",
-        type=float,
+        type=days_of_cover,
         default=None,
         help="the overstock limit our orders keep within, in days of projected cover after "
         "arrival (default: the store setting's default; 0: none)",

@@ -220,3 +220,17 @@ class ReseededTermsTests(SimpleTestCase):
         self.assertEqual(run.seed_list("8, 9,"), [8, 9])
         with self.assertRaisesRegex(argparse.ArgumentTypeError, "'8,x': seeds are whole"):
             run.seed_list("8,x")
+
+    def test_the_overstock_limit_is_days_of_cover_and_anything_else_is_named(self):
+        from bench.policy import run
+
+        self.assertEqual(run.days_of_cover("120"), 120.0)
+        self.assertEqual(run.days_of_cover("0"), 0.0)  # no limit
+        for text in ("-5", "nan", "x"):
+            with (
+                self.subTest(text),
+                self.assertRaisesRegex(
+                    argparse.ArgumentTypeError, f"'{text}': the overstock limit is days of cover"
+                ),
+            ):
+                run.days_of_cover(text)
