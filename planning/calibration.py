@@ -82,9 +82,30 @@ class Scale:
     by_class: dict[str, float] = field(default_factory=dict)
     reviews: int = 0
     elsewhere: int = 0
+    store_wide: bool = True  # the plan serves one target for the store (else one per class)
 
     def of_class(self, service_class: str) -> float:
         return self.by_class.get(service_class, 1.0)
+
+    @property
+    def upper_bound(self) -> float:
+        """The most the scale multiplies the expected units short by."""
+        return BOUNDS[1]
+
+    @property
+    def capped_classes(self) -> list[str]:
+        """Where the plan holds each class to its own target: the classes whose orders left
+        so many more units short than expected that their scale stops at its upper bound
+        (`BOUNDS`): the plan corrects them no further, and they will serve less than asked."""
+        if self.store_wide:
+            return []
+        return sorted(name for name, ratio in self.by_class.items() if ratio >= BOUNDS[1])
+
+    @property
+    def capped(self) -> bool:
+        """Whether the scale the plan sets its orders with today stops at its upper bound:
+        the store's where one target serves the store, else any class's."""
+        return self.overall >= BOUNDS[1] if self.store_wide else bool(self.capped_classes)
 
 
 @dataclass(frozen=True)
@@ -174,7 +195,7 @@ def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
             for policy, aims, hoped, _ in settled
         ]
     )
-    return Scale(overall, by_class, len(settled), len(settled) - sum(today))
+    return Scale(overall, by_class, len(settled), len(settled) - sum(today), targets.store_wide)
 
 
 def _blended(rows: list[tuple[float, float]], same: list[bool]) -> float:

@@ -262,6 +262,57 @@ class PercentInputTests(TestCase):
         self.owner.save(update_fields=["language"])
         self.assertContains(self.client.get(url), "缺货数量是预测预期的 2.00 倍")
 
+    def _settled(self, reviews, policy="", targets=None):
+        with tenant_context(self.merchant):
+            for week, (expected, actual) in enumerate(reviews):
+                made_on = dt.date(2024, 5, 1) + dt.timedelta(days=7 * week)
+                ShortfallRecord.objects.create(
+                    merchant=self.merchant, made_on=made_on, review_days=7,
+                    settles_on=made_on + dt.timedelta(days=14), service_policy=policy,
+                    targets=targets or {}, expected=expected, actual=actual,
+                    settled_at=timezone.now(),
+                )  # fmt: skip
+
+    def test_the_page_warns_when_the_shortfalls_pass_what_the_plan_corrects_for(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:settings", args=["shop"])
+        # three reviews, 6 units expected short and 60 left: (60 + 4) / (6 + 4) = 6.4, held
+        # at the bound of 4
+        self._settled([({"AX": 2.0}, {"AX": 20.0})] * 3)
+        page = self.client.get(url)
+        self.assertContains(page, "left 4.00 times the units short")
+        self.assertContains(page, "That is at least 4 times, the most the plan corrects for")
+        self.owner.language = "zh-hans"
+        self.owner.save(update_fields=["language"])
+        self.assertContains(self.client.get(url), "计划最多只按这个倍数修正")
+
+    def test_the_page_does_not_warn_while_the_correction_is_within_its_bound(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:settings", args=["shop"])
+        # (30 + 10) / (10 + 10) = 2: corrected in full
+        self._settled([({"AX": 6.0}, {"AX": 20.0}), ({"AX": 4.0}, {"AX": 10.0})])
+        page = self.client.get(url)
+        self.assertContains(page, "left 2.00 times the units short")
+        self.assertNotContains(page, "calibration-capped")
+
+    def test_with_a_fill_rate_per_class_the_warning_names_the_classes_held_at_the_bound(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:settings", args=["shop"])
+        with tenant_context(self.merchant):
+            services.planning_settings_update(
+                merchant=self.merchant, actor=self.owner, service_policy="classes"
+            )
+        # AX (60 + 4) / (6 + 4) = 6.4, held at 4; BZ (6 + 4) / (6 + 4) = 1; all together
+        # (66 + 8) / (12 + 8) = 3.7, under the bound: only AX is named
+        self._settled(
+            [({"AX": 2.0, "BZ": 2.0}, {"AX": 20.0, "BZ": 2.0})] * 3,
+            policy="classes", targets={"AX": 0.95, "BZ": 0.95},
+        )  # fmt: skip
+        page = self.client.get(url).content.decode()
+        self.assertIn("AX 4.00, BZ 1.00.", page)
+        self.assertIn("In AX, the orders left at least 4 times the units short", page)
+        self.assertNotIn("That is at least 4 times", page)
+
     def test_the_page_says_how_many_reviews_were_planned_for_other_fill_rates(self):
         self.client.force_login(self.owner)
         url = reverse("planning:settings", args=["shop"])
