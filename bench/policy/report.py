@@ -93,11 +93,13 @@ def report(args, result, cover, *, label: str, series: int, coverage=None, resee
         )
         calibration(results, result.service_classes, planned)
     ours = [(level, results[("shelfcast", level)]) for level in LEVELS_TO_TRACE]
+    scales = learnt_scales(ours)
     rows = equal_fill(ours, results, fair, cover, result.classes)
     shares = lost_beyond_history(ours, fair)
     for row, share in zip(rows, shares, strict=True):
         row["lost_beyond_history_share"] = None if share is None else round(share, 4)
-    for row, level in zip(rows, LEVELS_TO_TRACE, strict=True):
+    for row, level, scale in zip(rows, LEVELS_TO_TRACE, scales, strict=True):
+        row.update(scale)
         for name in planned:  # the per-SKU policy's fill as the nightly plan runs it
             outcome = results[(name, level)]
             row["per_sku_as_planned_realised"] = round(outcome.fill_rate, 4)
@@ -195,6 +197,39 @@ def calibration(results, classes: np.ndarray, sources: tuple[str, ...]) -> None:
             + f"; per class ({', '.join(judged)}: each of at least {CLASS_SKUS} SKUs) "
             + ("met at every target" if not per_class else "NOT met: " + "; ".join(per_class))
         )
+
+
+def learnt_scales(ours) -> list[dict]:
+    """Per (target, outcome) of the store-wide policy: the scale on its expected units short
+    at the last review (``scale_last``) and at how many reviews it was held at its upper
+    bound (``reviews_at_bound``, `planning.calibration.BOUNDS`: the plan corrects no
+    further, and the settings page says so); printed, and None for an uncalibrated replay."""
+    from planning.calibration import BOUNDS
+
+    figures = []
+    for _level, outcome in ours:
+        given = outcome.scales
+        figures.append(
+            {"scale_last": None, "reviews_at_bound": None}
+            if not given
+            else {
+                "scale_last": round(given[-1], 4),
+                "reviews_at_bound": sum(value >= BOUNDS[1] for value in given),
+            }
+        )
+    if any(row["scale_last"] is not None for row in figures):
+        print(
+            "\nThe store-wide policy's calibration: its scale on the expected units short "
+            f"at the last review, and the reviews it was held at its bound of {BOUNDS[1]:g} "
+            "(the most the plan corrects for):"
+        )
+        for (level, outcome), row in zip(ours, figures, strict=True):
+            if row["scale_last"] is not None:
+                print(
+                    f"  target {level:.0%}: {row['scale_last']:.2f} at the last review; at the "
+                    f"bound at {row['reviews_at_bound']} of {len(outcome.scales)} reviews"
+                )
+    return figures
 
 
 def calibration_misses(

@@ -241,6 +241,8 @@ def _outcomes(
                         overstock_days=overstock_days,
                     )
                 )
+                if learnt is not None:  # the scale each review's orders were chosen with
+                    outcomes[name] = replace(outcomes[name], scales=tuple(learnt.given))
     outcomes["min_max"] = replayed(simulation.min_max_policy(known, terms.lead_mean))
     for safety in min_max_safety:
         outcomes[f"fair_min_max {safety:.2f}"] = replayed(

@@ -48,6 +48,7 @@ class Shortfalls:
     groups: np.ndarray | None = None  # (series,): a ratio per group; None: one for all
     prior: float = PRIOR_REVIEWS
     orders: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    given: list[float] = field(default_factory=list)  # per call of `scale`: its largest
 
     def scale(self, day: int) -> np.ndarray:
         """Per series, the scale on the expected shortfalls of ``day``'s orders: over its
@@ -69,6 +70,7 @@ class Shortfalls:
             scale[rows] = shortfall_ratio(
                 expected[rows].sum(), actual[rows].sum(), reviews, self.prior
             )
+        self.given.append(float(scale.max()) if series else 1.0)
         return scale
 
     def record(

@@ -55,6 +55,9 @@ class Outcome:
     # than on any day before): units demanded and units lost there; None when none were told
     demanded_beyond: float | None = None
     lost_beyond: float | None = None
+    # a calibrated policy's scale on its expected units short at each review, the largest of
+    # its groups' (`planning.replays.shortfalls`); None for a policy that learns none
+    scales: tuple[float, ...] | None = None
 
     @property
     def total_cost(self) -> float:

@@ -90,6 +90,38 @@ class LostBeyondHistoryTests(SimpleTestCase):
         self.assertEqual((shares, printed.getvalue()), ([None], ""))
 
 
+class LearntScaleTests(SimpleTestCase):
+    def test_the_last_scale_and_the_reviews_held_at_the_bound_per_target(self):
+        ours = [
+            (0.9, dataclasses.replace(outcome([90], [100]), scales=(1.0, 1.2, 1.5))),
+            (0.99, dataclasses.replace(outcome([97], [100]), scales=(1.0, 3.1, 4.0, 4.0))),
+            (0.95, outcome([95], [100])),  # uncalibrated: no scale
+        ]
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            figures = report.learnt_scales(ours)
+        self.assertEqual(
+            figures,
+            [
+                {"scale_last": 1.5, "reviews_at_bound": 0},
+                {"scale_last": 4.0, "reviews_at_bound": 2},
+                {"scale_last": None, "reviews_at_bound": None},
+            ],
+        )
+        text = printed.getvalue()
+        self.assertIn("target 90%: 1.50 at the last review; at the bound at 0 of 3 reviews", text)
+        self.assertIn("target 99%: 4.00 at the last review; at the bound at 2 of 4 reviews", text)
+        self.assertNotIn("target 95%", text)
+
+    def test_an_uncalibrated_replay_prints_no_scale(self):
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            figures = report.learnt_scales([(0.9, outcome([90], [100]))])
+        self.assertEqual(
+            (figures, printed.getvalue()), ([{"scale_last": None, "reviews_at_bound": None}], "")
+        )
+
+
 class ServiceClassReportTests(SimpleTestCase):
     """The whole report of one replay: the per-SKU policy as planned is also judged per
     ABC/XYZ service class (where a merchant sets per-class targets), printed and written."""

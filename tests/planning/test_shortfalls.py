@@ -92,8 +92,42 @@ class ShortfallsTests(SimpleTestCase):
         self.assertGreater(after, 3 * before)  # the drift shows within a few reviews
         self.assertGreater(after, 1.5)
 
+    def test_each_scale_given_is_kept_the_largest_of_its_groups(self):
+        learnt = shortfalls.Shortfalls(
+            demand=np.ones((2, 60)), lead_days=np.full((2, 9), 2), review=7,
+            groups=np.array([0, 1]), prior=0.0,
+        )  # fmt: skip
+        # the first series left 4 units short where 1 was expected, the second as expected
+        learnt.record(0, np.array([5.0, 5.0]), np.array([0.0, 0.0]), np.array([1.0, 4.0]))
+        learnt.scale(8)
+        np.testing.assert_allclose(learnt.scale(9), [4.0, 1.0])
+        self.assertEqual(learnt.given, [1.0, 4.0])
+
 
 class ReplayTests(SimpleTestCase):
+    def test_the_replay_keeps_the_scale_of_each_review_held_at_its_bound_when_far_off(self):
+        rng = np.random.default_rng(6)
+        rates, values = poisson_store(rng, 30, 170, (3, 12))
+        terms = store_terms(pack=1.0, unit_cost=rng.uniform(1, 5, 30), unit_price=8.0)
+
+        def too_low(_number: int, history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            # each series forecast at a fifth of its rate: its orders leave far more short
+            low = stats.poisson.ppf(LEVELS[None, :], rates[: len(history), None] / 5)
+            return np.repeat(low[:, :, None], replay.HORIZON, axis=2), np.full(30, COMMON)
+
+        def scales(calibrate: bool):
+            result = replay.replay_policies(
+                values, terms, {}, days=84, warm_up=28, review=7, levels=(0.95,), paths=200,
+                forecaster=too_low, calibrate=calibrate, floor=0.0,
+            )  # fmt: skip
+            return result.outcomes[result.name("shelfcast", 0.95)].scales
+
+        learnt = scales(True)
+        self.assertEqual(len(learnt), 12)  # one per review
+        self.assertEqual(learnt[0], 1.0)  # nothing learnt before the first order passed
+        self.assertEqual(learnt[-1], calibration.BOUNDS[1])
+        self.assertIsNone(scales(False))
+
     def test_a_policy_planning_from_too_wide_a_spread_comes_back_to_its_target(self):
         rng = np.random.default_rng(5)
         rates, values = poisson_store(rng, 40, 170, (3, 12))
