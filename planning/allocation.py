@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planning.policy import GRID, Demand, expected_short
+from planning.policy import GRID, Demand, expected_short, whole_packs
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,8 @@ def short_curve(
 
 def feasible_quantities(wanted: np.ndarray, pack: np.ndarray, moq: np.ndarray) -> np.ndarray:
     """Per row (a series): nothing where nothing is wanted, else at least the MOQ in whole
-    packs (`round_quantity` for many series at once)."""
-    pack = np.where(pack > 0, pack, 1.0)[:, None]
-    quantity = np.where(wanted > 1e-9, np.maximum(wanted, moq[:, None]), 0.0)
-    return np.ceil(quantity / pack - 1e-9) * pack
+    packs (`policy.whole_packs`, each row with its series' pack and MOQ)."""
+    return whole_packs(wanted, np.asarray(pack)[:, None], np.asarray(moq)[:, None])
 
 
 @dataclass(frozen=True)

@@ -289,6 +289,15 @@ def order_levels(
     )
 
 
+def whole_packs(wanted, pack, moq) -> np.ndarray:
+    """Nothing where nothing is wanted, else at least the MOQ rounded up to whole packs (a
+    pack of 0 or less: single units); the arguments broadcast against each other."""
+    pack = np.where(np.asarray(pack, dtype=float) > 0, pack, 1.0)
+    wanted = np.asarray(wanted, dtype=float)
+    quantity = np.where(wanted > 1e-9, np.maximum(wanted, moq), 0.0)
+    return np.ceil(quantity / pack - 1e-9) * pack
+
+
 def round_quantity(needed: float, terms: Terms) -> float:
     """Nothing if nothing is needed; else at least the MOQ, rounded up to whole packs."""
     return limited_quantity(needed, terms).quantity
@@ -346,7 +355,7 @@ def limited_quantities(
     moq = np.asarray(moq, dtype=float)
     pack = np.where(np.asarray(pack, dtype=float) > 0, pack, 1.0)
     wanted = needed > 1e-9
-    quantity = np.where(wanted, np.ceil(np.maximum(needed, moq) / pack - 1e-9) * pack, 0.0)
+    quantity = whole_packs(needed, pack, moq)
     limit = np.full(quantity.shape, WITHIN_LIMITS, dtype=object)
     if room is None:
         return quantity, limit

@@ -16,6 +16,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from planning.policy import whole_packs
+
 # (day index, stock position per series) -> units wanted per series (before pack and MOQ)
 Policy = Callable[[int, np.ndarray], np.ndarray]
 
@@ -34,10 +36,9 @@ class Setup:
 
 
 def rounded(wanted: np.ndarray, setup: Setup) -> np.ndarray:
-    """Per series: nothing if nothing is wanted, else at least the MOQ in whole packs."""
-    quantity = np.where(wanted > 1e-9, np.maximum(wanted, setup.moq), 0.0)
-    pack = np.where(setup.pack_size > 0, setup.pack_size, 1.0)
-    return np.ceil(quantity / pack - 1e-9) * pack
+    """Per series: nothing if nothing is wanted, else at least the MOQ in whole packs
+    (`policy.whole_packs`)."""
+    return whole_packs(wanted, setup.pack_size, setup.moq)
 
 
 @dataclass(frozen=True)
