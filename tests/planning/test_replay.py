@@ -43,6 +43,16 @@ def plain_terms(series: int, lead: float = 5.0) -> replay.Terms:
     )  # fmt: skip
 
 
+def replayed(values, level: float = 0.9, candidates=None, **options) -> replay.Replay:
+    """The last 84 days of ``values`` replayed at one target (28 days' warm-up, weekly
+    reviews, 200 paths), on six-day lead times and the baselines' forecasts unless
+    ``candidates`` are given."""
+    return replay.replay_policies(
+        values, plain_terms(6), dict(BASELINES) if candidates is None else candidates,
+        days=84, warm_up=28, review=7, levels=(level,), paths=200, **options,
+    )  # fmt: skip
+
+
 class ReplayPoliciesTests(TestCase):
     def test_higher_targets_hold_more_and_serve_more(self):
         values = steady_panel()
@@ -61,14 +71,9 @@ class ReplayPoliciesTests(TestCase):
 
     def test_as_planned_per_sku_learns_its_scale_without_the_fill_accounts(self):
         values = steady_panel()
-        kwargs = {"days": 84, "warm_up": 28, "review": 7, "levels": (0.9,), "paths": 200}
-        both = replay.replay_policies(
-            values, plain_terms(6), dict(BASELINES), as_planned=True, **kwargs
-        )
-        plain = replay.replay_policies(
-            values, plain_terms(6), dict(BASELINES), calibrate=False, **kwargs
-        )
-        calibrated = replay.replay_policies(values, plain_terms(6), dict(BASELINES), **kwargs)
+        both = replayed(values, as_planned=True)
+        plain = replayed(values, calibrate=False)
+        calibrated = replayed(values)
         for source in ("shelfcast", replay.PER_SKU, "seasonal_naive"):
             with self.subTest(source):  # the calibrated policies are the same either way
                 self.assertEqual(
@@ -106,9 +111,7 @@ class ReplayPoliciesTests(TestCase):
         values = steady_panel()
         surged = values.copy()
         surged[:, -7:] *= 50  # a week far above anything sold before
-        kwargs = {"days": 84, "warm_up": 28, "review": 7, "levels": (0.9,), "paths": 200}
-        steady = replay.replay_policies(values, plain_terms(6), dict(BASELINES), **kwargs)
-        result = replay.replay_policies(surged, plain_terms(6), dict(BASELINES), **kwargs)
+        steady, result = replayed(values), replayed(surged)
         for name, outcome in result.outcomes.items():
             with self.subTest(name):
                 lost = outcome.demanded.sum() - outcome.served.sum()
@@ -121,7 +124,6 @@ class ReplayPoliciesTests(TestCase):
         values = steady_panel()
         spiked = values.copy()
         spiked[:, -7:] *= 50  # a surge after the last review changes nothing ordered
-        kwargs = {"days": 84, "warm_up": 28, "review": 7, "levels": (0.9,), "paths": 200}
         seen = []
 
         class Spy:
@@ -142,7 +144,7 @@ class ReplayPoliciesTests(TestCase):
             return min_max_policy(seen_by_min_max, lead_time_mean, *args, **kwargs)
 
         with mock.patch.object(replay.simulation, "min_max_policy", min_max_spied):
-            replay.replay_policies(values, plain_terms(6), {"seasonal_naive": Spy()}, **kwargs)
+            replayed(values, candidates={"seasonal_naive": Spy()})
         # 200 days, the last 84 replayed: the reviews fall on days 116, 123, ..., 193, and the
         # last one forecasts from the 193 days before it, never from the 7 after
         self.assertTrue(seen)
@@ -151,8 +153,7 @@ class ReplayPoliciesTests(TestCase):
         self.assertEqual([day for day, _ in asked], list(range(0, 84, 7)))
         for day, known in asked:
             self.assertEqual(known, values.shape[1] - 84 + day)
-        before = replay.replay_policies(values, plain_terms(6), dict(BASELINES), **kwargs)
-        after = replay.replay_policies(spiked, plain_terms(6), dict(BASELINES), **kwargs)
+        before, after = replayed(values), replayed(spiked)
         self.assertEqual(before.outcomes["min_max"].orders, after.outcomes["min_max"].orders)
 
 
@@ -203,13 +204,8 @@ class OverstockLimitTests(TestCase):
 
     def test_the_limit_holds_stock_down_in_the_replay(self):
         values = steady_panel()
-        kwargs = {"days": 84, "warm_up": 28, "review": 7, "levels": (0.98,), "paths": 200}
-        free = replay.replay_policies(
-            values, plain_terms(6), dict(BASELINES), overstock_days=None, **kwargs
-        )
-        tight = replay.replay_policies(
-            values, plain_terms(6), dict(BASELINES), overstock_days=7, **kwargs
-        )
+        free = replayed(values, 0.98, overstock_days=None)
+        tight = replayed(values, 0.98, overstock_days=7)
         for name in ("shelfcast 0.98", f"{replay.PER_SKU} 0.98", "seasonal_naive 0.98"):
             with self.subTest(name):
                 self.assertLess(
