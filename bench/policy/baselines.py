@@ -6,7 +6,9 @@ its headline read off their curves.
   in: the same lead-time draws, packs, MOQs, costs, starting stock and lost sales.
 - The inventory at equal realised fill: at each target, the store-wide policy's inventory
   against a baseline's inventory at the same realised fill, read off the baseline's curve
-  with `frontier_svg.at_fill`, the function the SVG draws its savings with.
+  with `frontier_svg.at_fill`, the function the SVG draws its savings with; and per series
+  (`series_at_fill`), the same reading of each series' inventory and units served, so that
+  the saving can be split by class.
 """
 
 from __future__ import annotations
@@ -134,3 +136,31 @@ def at_equal_fill(
             )
         )
     return found
+
+
+def series_at_fill(
+    outcomes: Sequence[simulation.Outcome], fill: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per series, the inventory value and the units served of the baseline whose runs are
+    ``outcomes`` (its knob swept) at the store-wide realised ``fill``: each series' figures
+    read between the two runs whose fills bracket it, with the weights `at_fill` reads the
+    store's inventory with (so the series' inventories add up to that reading); None where
+    ``fill`` is off the runs' curve or the runs kept no per-series figures."""
+    ordered = sorted(outcomes, key=lambda outcome: outcome.fill_rate)
+    if any(outcome.inventory is None or outcome.served is None for outcome in ordered):
+        return None
+    fills = np.array([outcome.fill_rate for outcome in ordered])
+    if not len(fills) or not fills[0] <= fill <= fills[-1]:
+        return None
+    position = float(np.interp(fill, fills, np.arange(len(fills))))
+    low = min(int(position), len(fills) - 2) if len(fills) > 1 else 0
+    weight = position - low
+    high = min(low + 1, len(fills) - 1)
+
+    def between(low_figures: np.ndarray, high_figures: np.ndarray) -> np.ndarray:
+        return (1 - weight) * low_figures + weight * high_figures
+
+    return (
+        between(ordered[low].inventory, ordered[high].inventory),
+        between(ordered[low].served, ordered[high].served),
+    )

@@ -21,6 +21,8 @@ CLASS_SKUS = 30  # a demand class is judged on its own from this many SKUs
 # curve to span the fill rates the targets reach
 MIN_MAX_SAFETY = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
 TARGET = 0.95  # the default target service level of a merchant
+# the targets whose saving against the fair min/max is split by ABC/XYZ service class
+SPLIT_TARGETS = (TARGET, 0.98)
 INVENTORY_CUT_TARGET = 0.20
 # the frontier's legend: the replay's sources, and the baseline read at equal fill
 SOURCE_NAMES = ("Shelfcast store-wide", "Shelfcast per-SKU", "seasonal-naive forecasts")
@@ -95,6 +97,9 @@ def report(args, result, cover, *, label: str, series: int, coverage=None, resee
     ours = [(level, results[("shelfcast", level)]) for level in LEVELS_TO_TRACE]
     scales = learnt_scales(ours)
     rows = equal_fill(ours, results, fair, cover, result.classes)
+    split = saving_by_class(ours, fair, result.service_classes)
+    for row, classes_row in zip(rows, split, strict=True):
+        row["by_service_class"] = classes_row
     shares = lost_beyond_history(ours, fair)
     for row, share in zip(rows, shares, strict=True):
         row["lost_beyond_history_share"] = None if share is None else round(share, 4)
@@ -278,6 +283,63 @@ def equal_fill(ours, results, fair, cover, classes: np.ndarray) -> list[dict]:
         }
         for (level, outcome), at_fair, at_cover in zip(ours, fair_at, cover_at, strict=True)
     ]
+
+
+def saving_by_class(ours, fair, classes: np.ndarray) -> list[dict | None]:
+    """Per target, per class of ``classes``: the store-wide policy's inventory and fill
+    against the fair min/max's at the store's equal realised fill (each series read off the
+    min/max runs as the store's figure is, `baselines.series_at_fill`): where the saving
+    comes from, and what each class is served for it. Printed at `SPLIT_TARGETS`; None
+    where the fill is off the min/max's curve (or a replay kept no per-series figures)."""
+    rows = []
+    for level, outcome in ours:
+        read = baselines.series_at_fill([o for _z, o in fair], outcome.fill_rate)
+        if read is None or outcome.inventory is None:
+            rows.append(None)
+            continue
+        stock, served = read
+        row = {}
+        for name in sorted(set(classes)):
+            members = classes == name
+            demanded = float(outcome.demanded[members].sum())
+            row[str(name)] = {
+                "skus": int(members.sum()),
+                "inventory": round(float(outcome.inventory[members].sum()), 2),
+                "baseline_inventory_at_same_fill": round(float(stock[members].sum()), 2),
+                "realised": round(float(outcome.served[members].sum()) / demanded, 4)
+                if demanded
+                else None,
+                "baseline_realised": round(float(served[members].sum()) / demanded, 4)
+                if demanded
+                else None,
+            }
+        rows.append(row)
+        if any(abs(level - split) < 1e-9 for split in SPLIT_TARGETS):
+            _print_split(level, outcome, row)
+    return rows
+
+
+def _print_split(level: float, outcome, row: dict) -> None:
+    print(
+        f"\nWhere the saving at target {level:.0%} comes from (fill {outcome.fill_rate:.3f}), "
+        "per ABC/XYZ service class, against the fair min/max at the same store-wide fill:"
+    )
+    print(
+        f"{'class':<8}{'SKUs':>6}{'ours £':>12}{'min/max £':>12}{'ours - min/max':>16}"
+        f"{'fill ours':>11}{'min/max':>9}"
+    )
+    for name, figures in row.items():
+        ours_fill, theirs = figures["realised"], figures["baseline_realised"]
+        print(
+            f"{name:<8}{figures['skus']:>6}{figures['inventory']:>12,.0f}"
+            f"{figures['baseline_inventory_at_same_fill']:>12,.0f}"
+            f"{figures['inventory'] - figures['baseline_inventory_at_same_fill']:>+16,.0f}"
+            + (
+                f"{ours_fill:>11.3f}{theirs:>9.3f}"
+                if ours_fill is not None
+                else f"{'-':>11}{'-':>9}"
+            )
+        )
 
 
 def lost_beyond_history(ours, fair) -> list[float | None]:

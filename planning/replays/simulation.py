@@ -52,6 +52,7 @@ class Outcome:
     orders: int
     served: np.ndarray | None = None  # units served per series (for fill rates by class)
     demanded: np.ndarray | None = None  # units demanded per series
+    inventory: np.ndarray | None = None  # average inventory value per series (at cost)
     # on the days `replay` was told are beyond what the history showed (a SKU selling more
     # than on any day before): units demanded and units lost there; None when none were told
     demanded_beyond: float | None = None
@@ -86,7 +87,7 @@ class Outcome:
         return {
             field.name: getattr(self, field.name)
             for field in fields(self)
-            if field.name not in ("served", "demanded")
+            if field.name not in ("served", "demanded", "inventory")
         } | {
             "total_cost": self.total_cost,
             "lost_units": self.lost_units,
@@ -113,6 +114,7 @@ def replay(
     pipeline = np.zeros((series, days + int(setup.lead_days.max()) + 1))
     served_total = demanded_total = 0.0
     served_by_series, demanded_by_series = np.zeros(series), np.zeros(series)
+    inventory_by_series = np.zeros(series)
     inventory_value = lost_value = 0.0
     stock_out_days = np.zeros(series)
     cycle_short = np.zeros(series, dtype=bool)
@@ -138,6 +140,7 @@ def replay(
             served_by_series += served
             demanded_by_series += demand[:, day]
             inventory_value += float((stock * setup.unit_cost).sum())
+            inventory_by_series += stock * setup.unit_cost
             lost_value += float((lost * np.maximum(setup.unit_price - setup.unit_cost, 0)).sum())
             stock_out_days += lost > 1e-9
             cycle_short |= lost > 1e-9
@@ -155,6 +158,7 @@ def replay(
         orders=orders,
         served=served_by_series,
         demanded=demanded_by_series,
+        inventory=inventory_by_series / measured,
         demanded_beyond=None if beyond is None else demanded_beyond,
         lost_beyond=None if beyond is None else lost_beyond,
     )

@@ -90,6 +90,62 @@ class LostBeyondHistoryTests(SimpleTestCase):
         self.assertEqual((shares, printed.getvalue()), ([None], ""))
 
 
+class SavingByClassTests(SimpleTestCase):
+    """The saving against the fair min/max split by class: each series of the min/max read
+    at the store's fill between the two runs that bracket it, as its curve is read."""
+
+    def held(self, served, demanded, inventory):
+        return dataclasses.replace(
+            outcome(served, demanded),
+            inventory=np.array(inventory, dtype=float),
+            average_inventory_value=float(sum(inventory)),
+        )
+
+    def test_each_class_against_the_min_max_read_at_the_stores_fill(self):
+        classes = np.array(["AX", "AX", "CZ"], dtype=object)
+        # the min/max at fill 0.90 and 0.98; ours serves 0.95 store-wide: 5/8 of the way
+        fair = [
+            (1.0, self.held([90, 90, 0], [100, 100, 0], [100.0, 100.0, 40.0])),
+            (3.0, self.held([98, 98, 0], [100, 100, 0], [180.0, 180.0, 200.0])),
+        ]
+        ours = self.held([97, 93, 0], [100, 100, 0], [120.0, 60.0, 150.0])
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            rows = report.saving_by_class([(0.95, ours)], fair, classes)
+        weight = 5 / 8
+        ax = rows[0]["AX"]
+        self.assertEqual(ax["skus"], 2)
+        self.assertEqual(ax["inventory"], 180.0)
+        self.assertAlmostEqual(ax["baseline_inventory_at_same_fill"], 200 + weight * 160)
+        self.assertEqual((ax["realised"], ax["baseline_realised"]), (0.95, 0.95))
+        cz = rows[0]["CZ"]
+        self.assertAlmostEqual(cz["baseline_inventory_at_same_fill"], 40 + weight * 160)
+        self.assertIsNone(cz["realised"])  # nothing demanded
+        # the classes add up to the store's reading of the min/max's curve
+        curve = report.curve(o for _z, o in fair)
+        self.assertAlmostEqual(
+            ax["baseline_inventory_at_same_fill"] + cz["baseline_inventory_at_same_fill"],
+            report.at_fill(curve, 0.95),
+        )
+        text = printed.getvalue()
+        self.assertIn("Where the saving at target 95% comes from (fill 0.950)", text)
+        self.assertIn("AX           2         180         300            -120", text)
+
+    def test_off_the_curve_or_off_the_printed_targets(self):
+        classes = np.array(["AX"], dtype=object)
+        fair = [(1.0, self.held([90], [100], [100.0])), (3.0, self.held([98], [100], [180.0]))]
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            rows = report.saving_by_class(
+                [(0.99, self.held([99], [100], [50.0])), (0.9, self.held([94], [100], [50.0]))],
+                fair,
+                classes,
+            )
+        self.assertIsNone(rows[0])  # 0.99 lies beyond the min/max's runs
+        self.assertAlmostEqual(rows[1]["AX"]["baseline_inventory_at_same_fill"], 140.0)
+        self.assertEqual(printed.getvalue(), "")  # 90% is not one of the targets split
+
+
 class LearntScaleTests(SimpleTestCase):
     def test_the_last_scale_and_the_reviews_held_at_the_bound_per_target(self):
         ours = [

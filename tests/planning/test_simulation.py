@@ -75,6 +75,20 @@ class ReplayTests(SimpleTestCase):
         held = sum(int(day >= 2) + int(day >= 12) + int(day >= 15) for day in range(21))
         self.assertAlmostEqual(outcome.average_inventory_value, held * 2 / 21)
 
+    def test_each_series_keeps_its_own_average_inventory_and_they_add_up_to_the_stores(self):
+        demand = np.full((2, 20), [[10.0], [1.0]])
+        never = lambda day, position: np.zeros_like(position)  # noqa: E731
+        outcome = simulation.replay(
+            demand,
+            setup=setup(series=2),
+            policy=never,
+            on_hand=np.array([55.0, 4.0]),
+            measure_from=2,
+        )
+        # from day 2 on, end of day: 25, 15, 5 then 0; and 1 then 0 (at a cost of 2)
+        np.testing.assert_allclose(outcome.inventory, [(25 + 15 + 5) * 2 / 18, 1 * 2 / 18])
+        self.assertAlmostEqual(outcome.inventory.sum(), outcome.average_inventory_value)
+
     def test_min_max_reorders_below_one_and_a_half_lead_times_of_demand(self):
         history = lambda day: np.full((1, 28), 10.0)  # noqa: E731
         rule = simulation.min_max_policy(history, np.array([4.0]))
