@@ -23,6 +23,7 @@ MIN_MAX_SAFETY = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
 TARGET = 0.95  # the default target service level of a merchant
 # the targets whose saving against the fair min/max is split by ABC/XYZ service class
 SPLIT_TARGETS = (TARGET, 0.98)
+JUDGED_TARGET = 0.80  # the per-SKU policy's shortfalls are printed review by review here
 INVENTORY_CUT_TARGET = 0.20
 # the frontier's legend: the replay's sources, and the baseline read at equal fill
 SOURCE_NAMES = ("Shelfcast store-wide", "Shelfcast per-SKU", "seasonal-naive forecasts")
@@ -94,9 +95,15 @@ def report(args, result, cover, *, label: str, series: int, coverage=None, resee
             "sets per-class targets and the plan learns its scale per class):"
         )
         calibration(results, result.service_classes, planned)
+    judged = [
+        judged_by_class(level, results[(replay.PER_SKU, level)], result.classes)
+        for level in LEVELS_TO_TRACE
+    ]
     ours = [(level, results[("shelfcast", level)]) for level in LEVELS_TO_TRACE]
     scales = learnt_scales(ours)
     rows = equal_fill(ours, results, fair, cover, result.classes)
+    for row, classes_row in zip(rows, judged, strict=True):
+        row["per_sku_judged_by_class"] = classes_row
     split = saving_by_class(ours, fair, result.service_classes)
     for row, classes_row in zip(rows, split, strict=True):
         row["by_service_class"] = classes_row
@@ -283,6 +290,44 @@ def equal_fill(ours, results, fair, cover, classes: np.ndarray) -> list[dict]:
         }
         for (level, outcome), at_fair, at_cover in zip(ours, fair_at, cover_at, strict=True)
     ]
+
+
+def judged_by_class(level: float, outcome, classes: np.ndarray) -> dict | None:
+    """The calibrated per-SKU policy's orders at ``level``, per demand class: the units
+    short they left in the periods judged against those they were expected to leave
+    (unscaled), over the run and review by review (null where no order of the review had
+    its period pass): what the scale learns from. Printed at `JUDGED_TARGET`; None for an
+    uncalibrated replay."""
+    if outcome.judged_expected is None or outcome.judged_found is None:
+        return None
+    row = {}
+    for name in sorted(set(classes)):
+        members = classes == name
+        expected = outcome.judged_expected[:, members]
+        found = outcome.judged_found[:, members]
+        ratios = []
+        for hoped, came in zip(expected, found, strict=True):
+            passed = ~np.isnan(hoped)
+            total = float(hoped[passed].sum())
+            ratios.append(round(float(came[passed].sum()) / total, 4) if total > 0 else None)
+        row[str(name)] = {
+            "expected": round(float(np.nansum(expected)), 2),
+            "found": round(float(np.nansum(found)), 2),
+            "ratio_by_review": ratios,
+        }
+    if abs(level - JUDGED_TARGET) < 1e-9:
+        print(
+            f"\nThe per-SKU policy at {level:.0%}, per demand class: the units short its orders "
+            "left in the periods judged over those they were expected to leave (unscaled; "
+            "right: 1), review by review, then over the run (found / expected):"
+        )
+        for name, figures in row.items():
+            print(
+                f"  {name:<13}"
+                + " ".join("   -" if r is None else f"{r:4.2f}" for r in figures["ratio_by_review"])
+                + f"  | {figures['found']:,.0f} / {figures['expected']:,.0f}"
+            )
+    return row
 
 
 def saving_by_class(ours, fair, classes: np.ndarray) -> list[dict | None]:

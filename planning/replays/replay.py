@@ -242,7 +242,13 @@ def _outcomes(
                     )
                 )
                 if learnt is not None:  # the scale each review's orders were chosen with
-                    outcomes[name] = replace(outcomes[name], scales=tuple(learnt.given))
+                    expected, found = learnt.judged()
+                    outcomes[name] = replace(
+                        outcomes[name],
+                        scales=tuple(learnt.given),
+                        judged_expected=expected,
+                        judged_found=found,
+                    )
     outcomes["min_max"] = replayed(simulation.min_max_policy(known, terms.lead_mean))
     for safety in min_max_safety:
         outcomes[f"fair_min_max {safety:.2f}"] = replayed(

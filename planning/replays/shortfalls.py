@@ -73,6 +73,18 @@ class Shortfalls:
         self.given.append(float(scale.max()) if series else 1.0)
         return scale
 
+    def judged(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per review (rows) and series (columns), the units its order was expected to leave
+        short (unscaled) and the units it did, NaN where the order's period had not passed by
+        the end of the replay (never learnt from)."""
+        if not self.orders:
+            empty = np.zeros((0, len(self.demand)))
+            return empty, empty.copy()
+        passed = np.array([ends < np.iinfo(np.int64).max for ends, _h, _f in self.orders])
+        hoped = np.array([hoped for _e, hoped, _f in self.orders], dtype=float)
+        found = np.array([found for _e, _h, found in self.orders], dtype=float)
+        return np.where(passed, hoped, np.nan), np.where(passed, found, np.nan)
+
     def record(
         self, day: int, position: np.ndarray, quantity: np.ndarray, expected: np.ndarray
     ) -> None:

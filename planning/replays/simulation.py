@@ -60,6 +60,10 @@ class Outcome:
     # a calibrated policy's scale on its expected units short at each review, the largest of
     # its groups' (`planning.replays.shortfalls`); None for a policy that learns none
     scales: tuple[float, ...] | None = None
+    # and per review (rows) and series, the units its orders were expected to leave short
+    # (unscaled) and did, NaN where a period had not passed (`Shortfalls.judged`)
+    judged_expected: np.ndarray | None = None
+    judged_found: np.ndarray | None = None
 
     @property
     def total_cost(self) -> float:
@@ -87,7 +91,8 @@ class Outcome:
         return {
             field.name: getattr(self, field.name)
             for field in fields(self)
-            if field.name not in ("served", "demanded", "inventory")
+            if field.name
+            not in ("served", "demanded", "inventory", "judged_expected", "judged_found")
         } | {
             "total_cost": self.total_cost,
             "lost_units": self.lost_units,

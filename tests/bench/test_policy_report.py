@@ -146,6 +146,45 @@ class SavingByClassTests(SimpleTestCase):
         self.assertEqual(printed.getvalue(), "")  # 90% is not one of the targets split
 
 
+class JudgedShortfallsTests(SimpleTestCase):
+    def test_found_over_expected_per_class_review_by_review_and_over_the_run(self):
+        classes = np.array(["lumpy", "lumpy", "erratic"], dtype=object)
+        nan = np.nan
+        judged = dataclasses.replace(
+            outcome([90, 90, 90], [100, 100, 100]),
+            judged_expected=np.array([[2.0, 2.0, 5.0], [4.0, 0.0, 5.0], [nan, nan, nan]]),
+            judged_found=np.array([[1.0, 1.0, 10.0], [6.0, 0.0, 0.0], [nan, nan, nan]]),
+        )
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            row = report.judged_by_class(0.8, judged, classes)
+        self.assertEqual(
+            row["lumpy"], {"expected": 8.0, "found": 8.0, "ratio_by_review": [0.5, 1.5, None]}
+        )
+        self.assertEqual(
+            row["erratic"], {"expected": 10.0, "found": 10.0, "ratio_by_review": [2.0, 0.0, None]}
+        )
+        text = printed.getvalue()
+        self.assertIn("The per-SKU policy at 80%, per demand class", text)
+        self.assertIn("  lumpy        0.50 1.50    -  | 8 / 8", text)
+        self.assertIn("  erratic      2.00 0.00    -  | 10 / 10", text)
+
+    def test_other_targets_print_nothing_and_an_uncalibrated_replay_has_none(self):
+        classes = np.array(["lumpy"], dtype=object)
+        judged = dataclasses.replace(
+            outcome([90], [100]),
+            judged_expected=np.array([[2.0]]),
+            judged_found=np.array([[3.0]]),
+        )
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            row = report.judged_by_class(0.9, judged, classes)
+            plain = report.judged_by_class(0.8, outcome([90], [100]), classes)
+        self.assertEqual(row["lumpy"]["ratio_by_review"], [1.5])
+        self.assertIsNone(plain)
+        self.assertEqual(printed.getvalue(), "")
+
+
 class LearntScaleTests(SimpleTestCase):
     def test_the_last_scale_and_the_reviews_held_at_the_bound_per_target(self):
         ours = [

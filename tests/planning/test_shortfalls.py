@@ -51,6 +51,15 @@ class ShortfallsTests(SimpleTestCase):
         learnt.record(7, np.array([5.0]), np.array([4.0]), np.array([1.0]))
         self.assertAlmostEqual(learnt.scale(16)[0], 2.0)  # (4 + 0) / (1 + 1)
 
+    def test_each_reviews_orders_are_kept_as_judged_and_an_unfinished_period_is_not(self):
+        learnt = one_a_day(days=20)
+        learnt.record(0, np.array([5.0]), np.array([0.0]), np.array([1.0]))  # 4 short
+        learnt.record(7, np.array([5.0]), np.array([4.0]), np.array([1.5]))  # none short
+        learnt.record(14, np.array([5.0]), np.array([0.0]), np.array([2.0]))  # ends on day 23
+        expected, found = learnt.judged()
+        np.testing.assert_array_equal(expected, [[1.0], [1.5], [np.nan]])
+        np.testing.assert_array_equal(found, [[4.0], [0.0], [np.nan]])
+
     def test_the_prior_holds_the_scale_near_one_while_orders_are_few(self):
         learnt = one_a_day()
         learnt.prior = 2.0
@@ -120,13 +129,22 @@ class ReplayTests(SimpleTestCase):
                 values, terms, {}, days=84, warm_up=28, review=7, levels=(0.95,), paths=200,
                 forecaster=too_low, calibrate=calibrate, floor=0.0,
             )  # fmt: skip
-            return result.outcomes[result.name("shelfcast", 0.95)].scales
+            return result.outcomes[result.name("shelfcast", 0.95)]
 
-        learnt = scales(True)
+        calibrated = scales(True)
+        learnt = calibrated.scales
         self.assertEqual(len(learnt), 12)  # one per review
         self.assertEqual(learnt[0], 1.0)  # nothing learnt before the first order passed
         self.assertEqual(learnt[-1], calibration.BOUNDS[1])
-        self.assertIsNone(scales(False))
+        # each review's orders as judged: the last one's period runs past the replay
+        expected, found = calibrated.judged_expected, calibrated.judged_found
+        self.assertEqual(expected.shape, (12, 30))
+        self.assertTrue(np.isnan(found[-1]).all())
+        self.assertFalse(np.isnan(found[0]).any())
+        self.assertGreater(np.nansum(found), 4 * np.nansum(expected))
+        plain = scales(False)
+        self.assertIsNone(plain.scales)
+        self.assertIsNone(plain.judged_found)
 
     def test_a_policy_planning_from_too_wide_a_spread_comes_back_to_its_target(self):
         rng = np.random.default_rng(5)
