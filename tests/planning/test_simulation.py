@@ -22,6 +22,17 @@ def setup(series: int = 1, lead: int = 3, review: int = 7, **overrides) -> Setup
     return Setup(**values)
 
 
+def never_ordering(demand: np.ndarray, on_hand: list[float], **options) -> simulation.Outcome:
+    """``demand`` replayed from ``on_hand`` (per series) with no order ever placed."""
+    return simulation.replay(
+        demand,
+        setup=setup(series=len(demand)),
+        policy=lambda day, position: np.zeros_like(position),
+        on_hand=np.array(on_hand),
+        **options,
+    )
+
+
 class ReplayTests(SimpleTestCase):
     def test_order_up_to_enough_serves_everything(self):
         demand = np.full((1, 70), 10.0)
@@ -77,14 +88,7 @@ class ReplayTests(SimpleTestCase):
 
     def test_each_series_keeps_its_own_average_inventory_and_they_add_up_to_the_stores(self):
         demand = np.full((2, 20), [[10.0], [1.0]])
-        never = lambda day, position: np.zeros_like(position)  # noqa: E731
-        outcome = simulation.replay(
-            demand,
-            setup=setup(series=2),
-            policy=never,
-            on_hand=np.array([55.0, 4.0]),
-            measure_from=2,
-        )
+        outcome = never_ordering(demand, [55.0, 4.0], measure_from=2)
         # from day 2 on, end of day: 25, 15, 5 then 0; and 1 then 0 (at a cost of 2)
         np.testing.assert_allclose(outcome.inventory, [(25 + 15 + 5) * 2 / 18, 1 * 2 / 18])
         self.assertAlmostEqual(outcome.inventory.sum(), outcome.average_inventory_value)
@@ -97,26 +101,16 @@ class ReplayTests(SimpleTestCase):
 
     def test_units_lost_on_the_days_beyond_the_history_are_counted_apart(self):
         demand = np.array([[3.0, 3.0, 3.0, 3.0, 3.0, 3.0], [0.0, 9.0, 0.0, 0.0, 0.0, 9.0]])
-        never = lambda day, position: np.zeros_like(position)  # noqa: E731
         beyond = np.zeros((2, 6), dtype=bool)
         beyond[0, 2] = beyond[0, 3] = beyond[1, 1] = beyond[1, 5] = True
-        outcome = simulation.replay(
-            demand,
-            setup=setup(series=2),
-            policy=never,
-            on_hand=np.array([8.0, 4.0]),
-            measure_from=2,
-            beyond=beyond,
-        )
+        outcome = never_ordering(demand, [8.0, 4.0], measure_from=2, beyond=beyond)
         # from day 2 on: the first has 2 left (lost 1 on day 2, 3 on day 3, both marked,
         # then 3 and 3 unmarked); the second's 9 on day 1 falls in the warm-up, and its 9
         # on day 5 finds nothing left (its 4 went on day 1)
         self.assertEqual(outcome.demanded_beyond, 3 + 3 + 9)
         self.assertEqual(outcome.lost_beyond, 1 + 3 + 9)
         self.assertEqual(float(outcome.demanded.sum() - outcome.served.sum()), 1 + 3 + 3 + 3 + 9)
-        unmarked = simulation.replay(
-            demand, setup=setup(series=2), policy=never, on_hand=np.array([8.0, 4.0])
-        )
+        unmarked = never_ordering(demand, [8.0, 4.0])
         self.assertIsNone(unmarked.lost_beyond)
         self.assertIsNone(unmarked.demanded_beyond)
 
