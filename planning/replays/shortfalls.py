@@ -35,6 +35,7 @@ import numpy as np
 from planning.calibration import PRIOR_REVIEWS, shortfall_ratio, units_left_short
 
 ACCOUNT_REVIEWS = 8.0  # a fill account's balance stays within this many reviews' allowance
+UNFINISHED = np.iinfo(np.int64).max  # the end of a period cut short by the replay's end
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Shortfalls:
         if not self.orders:
             empty = np.zeros((0, len(self.demand)))
             return empty, empty.copy()
-        passed = np.array([ends < np.iinfo(np.int64).max for ends, _h, _f in self.orders])
+        passed = np.array([ends != UNFINISHED for ends, _h, _f in self.orders])
         hoped = np.array([hoped for _e, hoped, _f in self.orders], dtype=float)
         found = np.array([found for _e, _h, found in self.orders], dtype=float)
         return np.where(passed, hoped, np.nan), np.where(passed, found, np.nan)
@@ -101,7 +102,7 @@ class Shortfalls:
         )
         # a period cut short by the end of the replay never counts as passed
         arrives = day + lead
-        ends = np.where(arrives + self.review > days, np.iinfo(np.int64).max, arrives + self.review)
+        ends = np.where(arrives + self.review > days, UNFINISHED, arrives + self.review)
         self.orders.append((ends, np.asarray(expected, dtype=float), actual))
 
 
