@@ -13,6 +13,10 @@ class is held to its own target. The ratio grows with the target (drawn tails ar
 the further out they are read), so each record keeps the fill rates it was planned for, and
 only the reviews planned as the plan is set today are learnt from; the others are the prior
 they are shrunk towards, so a store that changes its target relearns within a few reviews.
+Each settled record also keeps the units demanded in the periods its orders protected, so
+the settings page can say what the orders planned for today's targets served there against
+the fill rate asked for (`Scale.served`: store-wide, or per class where each class has its
+own target).
 The policy replay learns by the same ratio as it goes (`planning.replays.shortfalls`), so the
 bench's calibrated policies are the ones the plan runs.
 
@@ -83,6 +87,12 @@ class Scale:
     reviews: int = 0
     elsewhere: int = 0
     store_wide: bool = True  # the plan serves one target for the store (else one per class)
+    # the fill rate the orders of the reviews planned as today served in the periods they
+    # protected (units demanded less units short, over units demanded): the store's where one
+    # target serves the store (None: nothing demanded yet), else per class (class -> (fill
+    # rate served, target))
+    served: float | None = None
+    served_by_class: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def of_class(self, service_class: str) -> float:
         return self.by_class.get(service_class, 1.0)
@@ -166,8 +176,10 @@ def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
         ShortfallRecord.objects.for_merchant(merchant)
         .filter(settled_at__isnull=False)
         .order_by("-made_on")
-        .values_list("service_policy", "targets", "expected", "actual")[:KEPT_REVIEWS]
+        .values_list("service_policy", "targets", "expected", "actual", "demanded")[:KEPT_REVIEWS]
     )
+    demanded = [asked for *_, asked in settled]
+    settled = [row[:4] for row in settled]
     store_wide = PlanningSettings.ServicePolicy.STORE
     overall_same = [
         _planned_as(policy, aims, store_wide, dict.fromkeys(aims, targets.store))
@@ -195,7 +207,52 @@ def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
             for policy, aims, hoped, _ in settled
         ]
     )
-    return Scale(overall, by_class, len(settled), len(settled) - sum(today), targets.store_wide)
+    served, served_by_class = None, {}
+    if targets.store_wide:
+        served = _served(
+            (found, asked)
+            for (*_, found), asked, kept in zip(settled, demanded, overall_same, strict=True)
+            if kept
+        )
+    else:
+        for service_class in by_class:
+            wanted = {service_class: targets.of_class(service_class)}
+            fill = _served(
+                (
+                    {service_class: found.get(service_class, 0.0)},
+                    {service_class: asked[service_class]},
+                )
+                for (policy, aims, hoped, found), asked in zip(settled, demanded, strict=True)
+                if service_class in hoped
+                and service_class in asked
+                and _planned_as(policy, aims, targets.policy, wanted)
+            )
+            if fill is not None:
+                served_by_class[service_class] = (fill, wanted[service_class])
+    return Scale(
+        overall,
+        by_class,
+        len(settled),
+        len(settled) - sum(today),
+        targets.store_wide,
+        served,
+        served_by_class,
+    )
+
+
+def _served(reviews) -> float | None:
+    """The fill rate over ``reviews`` (class -> units short, class -> units demanded), their
+    classes added up: units demanded less units short over units demanded; None where
+    nothing was demanded (or reviews settled before the units demanded were kept)."""
+    short = demanded = 0.0
+    for found, asked in reviews:
+        if not asked:
+            continue
+        short += sum(float(found.get(key, 0.0)) for key in asked)
+        demanded += sum(float(value) for value in asked.values())
+    if demanded <= 0:
+        return None
+    return float(min(max(1.0 - short / demanded, 0.0), 1.0))
 
 
 def _blended(rows: list[tuple[float, float]], same: list[bool]) -> float:
@@ -290,24 +347,28 @@ def _settle_one(merchant: Merchant, record: ShortfallRecord) -> None:
     keys = list(zip(series["sku"], series["location"], strict=True))
     span = (record.settles_on - record.made_on).days
     demand = _demand(merchant, keys, record.made_on, span, np.asarray(series["per_day"], float))
+    lead_days = np.asarray(series["lead_days"], dtype=int)
     actual = units_left_short(
         demand,
         position=np.asarray(series["position"], dtype=float),
         quantity=np.asarray(series["quantity"], dtype=float),
-        lead_days=np.asarray(series["lead_days"], dtype=int),
+        lead_days=lead_days,
         review_days=record.review_days,
     )
-    expected_by, actual_by = defaultdict(float), defaultdict(float)
-    for service_class, hoped, found in zip(
-        series["service_class"], series["expected"], actual, strict=True
+    _lead, protected = period_demand(demand, lead_days=lead_days, review_days=record.review_days)
+    expected_by, actual_by, demanded_by = defaultdict(float), defaultdict(float), defaultdict(float)
+    for service_class, hoped, found, asked in zip(
+        series["service_class"], series["expected"], actual, protected, strict=True
     ):
         expected_by[service_class] += float(hoped)
         actual_by[service_class] += float(found)
+        demanded_by[service_class] += float(asked)
     record.expected = {key: round(value, 4) for key, value in expected_by.items()}
     record.actual = {key: round(value, 4) for key, value in actual_by.items()}
+    record.demanded = {key: round(value, 4) for key, value in demanded_by.items()}
     record.series = {}
     record.settled_at = timezone.now()
-    record.save(update_fields=["expected", "actual", "series", "settled_at"])
+    record.save(update_fields=["expected", "actual", "demanded", "series", "settled_at"])
 
 
 def _demand(
@@ -335,6 +396,19 @@ def _demand(
     return demand
 
 
+def period_demand(
+    demand: np.ndarray, *, lead_days: np.ndarray, review_days: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per series, the units demanded (``demand``: series, days from the order) over its
+    ``lead_days`` and over the review period after the order arrived."""
+    rows = np.arange(len(demand))
+    days = demand.shape[1]
+    total = np.concatenate([np.zeros((len(demand), 1)), np.cumsum(demand, axis=1)], axis=1)
+    arrives = np.minimum(lead_days, days)
+    ends = np.minimum(arrives + review_days, days)
+    return total[rows, arrives], total[rows, ends] - total[rows, arrives]
+
+
 def units_left_short(
     demand: np.ndarray,
     *,
@@ -347,12 +421,6 @@ def units_left_short(
     (series, days) at ``position`` left short in the review period after it arrived, sales
     that find no stock being lost: the period's demand, less what was left of the position
     when the order arrived, less the order."""
-    rows = np.arange(len(demand))
-    days = demand.shape[1]
-    total = np.concatenate([np.zeros((len(demand), 1)), np.cumsum(demand, axis=1)], axis=1)
-    arrives = np.minimum(lead_days, days)
-    ends = np.minimum(arrives + review_days, days)
-    during_lead = total[rows, arrives]
-    after = total[rows, ends] - total[rows, arrives]
+    during_lead, after = period_demand(demand, lead_days=lead_days, review_days=review_days)
     left = np.maximum(position - during_lead, 0.0)
     return np.maximum(after - left - quantity, 0.0)

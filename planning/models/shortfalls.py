@@ -14,10 +14,11 @@ class ShortfallRecord(TenantOwned):
     passed: per series, the position it was planned from, the order chosen (nothing where no
     order was needed), the units that order was expected to leave short (before calibration),
     the lead time it was planned on and the forecast's mean daily demand. Once the sales are
-    in it is settled: per service class, the units expected short and the units the same
-    orders would have left short against the demand that came, and the per-series columns are
-    dropped. It keeps the fill rates the orders were planned for: the scale is learnt from the
-    reviews planned as the plan is set today, the others counting only as its prior."""
+    in it is settled: per service class, the units expected short, the units the same
+    orders would have left short against the demand that came and the units demanded in the
+    periods they protected, and the per-series columns are dropped. It keeps the fill rates
+    the orders were planned for: the scale is learnt from the reviews planned as the plan is
+    set today, the others counting only as its prior."""
 
     made_on = models.DateField(help_text="The day the orders were planned for.")
     settles_on = models.DateField(
@@ -45,6 +46,12 @@ class ShortfallRecord(TenantOwned):
     )
     actual = models.JSONField(
         default=dict, blank=True, help_text="Service class -> units the orders left short."
+    )
+    demanded = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Service class -> units demanded in the review periods the orders protected "
+        "(empty: settled before the plan kept it).",
     )
     settled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -37,6 +37,12 @@ class RatioTests(SimpleTestCase):
         self.assertEqual(calibration.shortfall_ratio(0.0, 0.0, 0, toward=1.7), 1.7)
         self.assertEqual(calibration.shortfall_ratio(0.0, 0.0, 0, toward=9.0), 4.0)
 
+    def test_the_demand_of_the_lead_time_and_of_the_period_after_arrival(self):
+        demand = np.array([[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [1.0] * 6])
+        during, after = calibration.period_demand(demand, lead_days=np.array([2, 5]), review_days=3)
+        np.testing.assert_allclose(during, [3.0, 5.0])
+        np.testing.assert_allclose(after, [12.0, 1.0])  # days 3-5; one day left after day 5
+
     def test_units_left_short_after_the_order_arrives(self):
         demand = np.array([[3.0] * 10, [1.0] * 10])  # 3 a day, 1 a day; reviews of 3 days
         cases = [
@@ -151,9 +157,15 @@ class PlanCalibrationTests(TestCase):
         (service_class,) = settled.actual
         self.assertGreater(settled.actual[service_class], 200)
         self.assertGreater(settled.actual[service_class], 10 * settled.expected[service_class])
+        # the week after arrival asked 7 x 30 of each SKU
+        self.assertEqual(settled.demanded, {service_class: 420.0})
         with tenant_context(self.merchant):
             scale = calibration.learnt_scale(self.merchant, self.targets())
         self.assertEqual(scale.reviews, 1)
+        # what those orders served of it, store-wide (one target for the store)
+        self.assertAlmostEqual(scale.served, 1 - settled.actual[service_class] / 420.0)
+        self.assertLess(scale.served, 0.6)
+        self.assertEqual(scale.served_by_class, {})
         self.assertEqual(scale.overall, calibration.BOUNDS[1])  # (~210 + 14) / (7 + 14) > 4
         self.assertIsNone(kept.settled_at)  # the second plan's own record waits its turn
         # the same plan without what was learnt orders less
@@ -216,6 +228,7 @@ class PlanCalibrationTests(TestCase):
         # six stock-out days count the mean of 5, the seventh the 8 it sold
         self.assertEqual(record.actual, {"CZ": 38.0})
         self.assertEqual(record.expected, {"CZ": 3.0})
+        self.assertEqual(record.demanded, {"CZ": 38.0})  # nothing held: all of it short
 
     def test_per_class_the_class_scale_moves_the_order_and_the_line_keeps_the_target(self):
         with tenant_context(self.merchant):

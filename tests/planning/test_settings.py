@@ -240,18 +240,63 @@ class PercentInputTests(TestCase):
 
     def _settled(self, reviews, policy="", targets=None):
         """Settled records, a week apart: per review (units expected short, units short),
-        each class's; planned under ``policy`` for ``targets`` (one dict for every review,
-        or a list of one per review)."""
+        each class's, or (units expected short, units short, units demanded); planned under
+        ``policy`` for ``targets`` (one dict for every review, or a list of one per review)."""
         per_review = targets if isinstance(targets, list) else [targets or {}] * len(reviews)
         with tenant_context(self.merchant):
             for week, (shortfalls, aims) in enumerate(zip(reviews, per_review, strict=True)):
-                expected, actual = shortfalls
+                expected, actual, demanded = (*shortfalls, {})[:3]
                 made_on = dt.date(2024, 5, 1) + dt.timedelta(days=7 * week)
                 ShortfallRecord.objects.create(
                     merchant=self.merchant, made_on=made_on, review_days=7,
                     settles_on=made_on + dt.timedelta(days=14), service_policy=policy,
-                    targets=aims, expected=expected, actual=actual, settled_at=timezone.now(),
+                    targets=aims, expected=expected, actual=actual, demanded=demanded,
+                    settled_at=timezone.now(),
                 )  # fmt: skip
+
+    def test_the_page_says_what_the_orders_planned_for_todays_target_served(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:settings", args=["shop"])
+        self._settled(
+            [({"AX": 2.0, "BZ": 2.0}, {"AX": 3.0, "BZ": 5.0}, {"AX": 100.0, "BZ": 100.0})] * 2
+            # planned for 90%, not today's 95%: left out of what was served
+            + [({"AX": 2.0}, {"AX": 60.0}, {"AX": 100.0})]
+            # settled before the units demanded were kept: left out too
+            + [({"AX": 2.0}, {"AX": 90.0})],
+            policy="store",
+            targets=[{"AX": 0.95, "BZ": 0.95}] * 2 + [{"AX": 0.9}, {"AX": 0.95}],
+        )  # fmt: skip
+        page = self.client.get(url)
+        # 16 of 400 units short: 96% served
+        self.assertContains(page, "served 96% of the units demanded in the review periods")
+        self.assertContains(page, "where you ask for 95%.")
+        self.assertNotContains(page, "Served in the review periods the orders protected")
+        self.owner.language = "zh-hans"
+        self.owner.save(update_fields=["language"])
+        self.assertContains(self.client.get(url), "满足了 96% 的需求数量，您设定的是 95%")
+
+    def test_with_a_fill_rate_per_class_the_page_says_what_each_class_served(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:settings", args=["shop"])
+        with tenant_context(self.merchant):
+            services.planning_settings_update(
+                merchant=self.merchant, actor=self.owner, service_policy="classes",
+                service_levels={"AX": 0.98},
+            )  # fmt: skip
+        # AX at 98% (set here), BZ at its default 93%; a first review planned AX at 90% and
+        # BZ at 93%: it counts for BZ alone
+        self._settled(
+            [
+                ({"AX": 1.0, "BZ": 1.0}, {"AX": 40.0, "BZ": 10.0}, {"AX": 100.0, "BZ": 100.0}),
+                ({"AX": 1.0, "BZ": 1.0}, {"AX": 3.0, "BZ": 20.0}, {"AX": 100.0, "BZ": 100.0}),
+            ],
+            policy="classes",
+            targets=[{"AX": 0.9, "BZ": 0.93}, {"AX": 0.98, "BZ": 0.93}],
+        )  # fmt: skip
+        page = self.client.get(url).content.decode()
+        self.assertIn("Served in the review periods the orders protected", page)
+        self.assertIn("AX 97% (98%), BZ 85% (93%).", page)  # BZ: 30 of 200 short
+        self.assertNotIn("of the units demanded in the review periods they protected", page)
 
     def test_the_page_says_what_the_plan_learnt_from_its_past_orders(self):
         self.client.force_login(self.owner)
