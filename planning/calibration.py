@@ -2,26 +2,29 @@
 
 A fill rate counts units, so the correction counts units too. Once per review period the plan
 keeps, per series, the position it planned from, the order it chose and the units that order
-was expected to leave short (`record_plan`). Once the review period after the slowest order's
-arrival has passed, the units the same orders would have left short against the demand that
-came are known (`settle`: the lost-sales reading of `planning.policy.uncovered`, with the
-days' sales in place of the drawn sums; a stock-out day counts at least the forecast's mean
-demand, since what it sold is not what was asked). Their ratio over the last settled reviews,
+was expected to leave short (`record_plan`). Once the review period after an order's arrival
+has passed, the units it would have left short against the demand that came are known
+(`settle`: the lost-sales reading of `planning.policy.uncovered`, with the days' sales in
+place of the drawn sums; a stock-out day counts at least the forecast's mean demand, since
+what it sold is not what was asked). Each order is judged as soon as its own period has
+passed, so one supplier's long lead time does not hold back what the store's other orders
+teach; a review's record settles once its slowest order is judged. Their ratio over the last
+reviews judged,
 shrunk towards 1 while they are few (`shortfall_ratio`), scales the next plan's expected
 shortfalls (`learnt_scale`): store-wide one ratio, per service class one per class where each
 class is held to its own target. The ratio grows with the target (drawn tails are thinner
 the further out they are read), so each record keeps the fill rates it was planned for, and
 only the reviews planned as the plan is set today are learnt from; the others are the prior
 they are shrunk towards, so a store that changes its target relearns within a few reviews.
-Each settled record also keeps the units demanded in the periods its orders protected, so
+Each record also keeps the units demanded in the periods its judged orders protected, so
 the settings page can say what the orders planned for today's targets served there against
 the fill rate asked for (`Scale.served`: store-wide, or per class where each class has its
 own target).
 The policy replay learns by the same ratio as it goes (`planning.replays.shortfalls`), so the
 bench's calibrated policies are the ones the plan runs.
 
-Every input is bounded: one record per review period, its series columns dropped when it
-settles, and only the last `KEPT_REVIEWS` settled records kept.
+Every input is bounded: one record per review period, each series' columns dropped once it
+is judged, and only the last `KEPT_REVIEWS` settled records kept.
 """
 
 from __future__ import annotations
@@ -79,8 +82,9 @@ def calibrated_fill(fill: float, scale: float) -> float:
 class Scale:
     """What the expected units short are multiplied by: ``overall`` where one target is
     served by the store as a whole, ``by_class`` where each service class aims at its own;
-    learnt from ``reviews`` settled reviews, ``elsewhere`` of which were planned for other
-    fill rates (or the other policy) than today's and count only as the prior."""
+    learnt from ``reviews`` reviews judged (all their orders, or those whose periods have
+    passed), ``elsewhere`` of which were planned for other fill rates (or the other policy)
+    than today's and count only as the prior."""
 
     overall: float = 1.0
     by_class: dict[str, float] = field(default_factory=dict)
@@ -167,14 +171,15 @@ def _planned_as(
 
 
 def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
-    """The scale from the merchant's last `KEPT_REVIEWS` settled records. A scale is learnt
+    """The scale from the merchant's last `KEPT_REVIEWS` records with a series judged
+    (settled, or waiting only on orders with a longer lead time). A scale is learnt
     from the reviews planned as the plan is set today (``targets``): orders planned for
     another fill rate leave a different share short (the drawn tails are thinner the further
     out they are read), so those reviews only set the prior that today's are shrunk towards,
     and a store that changes its targets relearns within a few reviews, not half a year."""
     settled = list(
         ShortfallRecord.objects.for_merchant(merchant)
-        .filter(settled_at__isnull=False)
+        .exclude(expected={})  # at least one series judged
         .order_by("-made_on")
         .values_list("service_policy", "targets", "expected", "actual", "demanded")[:KEPT_REVIEWS]
     )
@@ -324,16 +329,17 @@ def _column(values: np.ndarray) -> list[float]:
 
 
 def settle(*, merchant: Merchant, through: dt.date) -> int:
-    """Settle every record whose last review period ended by ``through`` (the last day of
-    sales known), then keep only the last `KEPT_REVIEWS` settled ones. Returns how many
-    settled."""
+    """Judge each kept series whose review period after its order's arrival ended by
+    ``through`` (the last day of sales known), each on its own lead time, adding what it was
+    expected to leave short, what it left and what was demanded to its record's sums; a
+    record whose last series is judged is settled. Then keep only the last `KEPT_REVIEWS`
+    settled records. Returns how many settled."""
     pending = ShortfallRecord.objects.for_merchant(merchant).filter(
-        settled_at__isnull=True, settles_on__lte=through + dt.timedelta(days=1)
+        settled_at__isnull=True, made_on__lte=through
     )
     count = 0
     for record in pending.order_by("made_on"):
-        _settle_one(merchant, record)
-        count += 1
+        count += _judge(merchant, record, through)
     settled = ShortfallRecord.objects.for_merchant(merchant).filter(settled_at__isnull=False)
     old = list(settled.order_by("-made_on").values_list("pk", flat=True)[KEPT_REVIEWS:])
     if old:
@@ -342,33 +348,52 @@ def settle(*, merchant: Merchant, through: dt.date) -> int:
 
 
 @transaction.atomic
-def _settle_one(merchant: Merchant, record: ShortfallRecord) -> None:
+def _judge(merchant: Merchant, record: ShortfallRecord, through: dt.date) -> bool:
+    """Judge the series of ``record`` whose period has passed by ``through`` and drop their
+    columns; settle it once none is left. Whether it settled."""
     series = record.series
-    keys = list(zip(series["sku"], series["location"], strict=True))
-    span = (record.settles_on - record.made_on).days
-    demand = _demand(merchant, keys, record.made_on, span, np.asarray(series["per_day"], float))
-    lead_days = np.asarray(series["lead_days"], dtype=int)
+    lead_days = np.asarray(series.get("lead_days", []), dtype=int)
+    known = (through - record.made_on).days + 1  # days of sales from the day it was made
+    due = lead_days + record.review_days <= known
+    if not due.any():
+        return False
+    rows = np.flatnonzero(due)
+    keys = [(series["sku"][row], series["location"][row]) for row in rows]
+    span = int((lead_days[rows] + record.review_days).max())
+    per_day = np.asarray(series["per_day"], dtype=float)[rows]
+    demand = _demand(merchant, keys, record.made_on, span, per_day)
     actual = units_left_short(
         demand,
-        position=np.asarray(series["position"], dtype=float),
-        quantity=np.asarray(series["quantity"], dtype=float),
-        lead_days=lead_days,
+        position=np.asarray(series["position"], dtype=float)[rows],
+        quantity=np.asarray(series["quantity"], dtype=float)[rows],
+        lead_days=lead_days[rows],
         review_days=record.review_days,
     )
-    _lead, protected = period_demand(demand, lead_days=lead_days, review_days=record.review_days)
-    expected_by, actual_by, demanded_by = defaultdict(float), defaultdict(float), defaultdict(float)
-    for service_class, hoped, found, asked in zip(
-        series["service_class"], series["expected"], actual, protected, strict=True
-    ):
-        expected_by[service_class] += float(hoped)
-        actual_by[service_class] += float(found)
-        demanded_by[service_class] += float(asked)
-    record.expected = {key: round(value, 4) for key, value in expected_by.items()}
-    record.actual = {key: round(value, 4) for key, value in actual_by.items()}
-    record.demanded = {key: round(value, 4) for key, value in demanded_by.items()}
-    record.series = {}
-    record.settled_at = timezone.now()
+    _lead, protected = period_demand(
+        demand, lead_days=lead_days[rows], review_days=record.review_days
+    )
+    sums = {
+        "expected": defaultdict(float, record.expected),
+        "actual": defaultdict(float, record.actual),
+        "demanded": defaultdict(float, record.demanded),
+    }
+    for place, row in enumerate(rows):
+        service_class = series["service_class"][row]
+        sums["expected"][service_class] += float(series["expected"][row])
+        sums["actual"][service_class] += float(actual[place])
+        sums["demanded"][service_class] += float(protected[place])
+    for name, values in sums.items():
+        setattr(record, name, {key: round(value, 4) for key, value in values.items()})
+    settled = bool(due.all())
+    waiting = np.flatnonzero(~due)
+    record.series = (
+        {}
+        if settled
+        else {name: [column[row] for row in waiting] for name, column in series.items()}
+    )
+    record.settled_at = timezone.now() if settled else None
     record.save(update_fields=["expected", "actual", "demanded", "series", "settled_at"])
+    return settled
 
 
 def _demand(

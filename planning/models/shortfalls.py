@@ -10,13 +10,14 @@ from accounts.tenancy import TenantOwned
 
 
 class ShortfallRecord(TenantOwned):
-    """One review's plan, kept until the review period after its slowest order's arrival has
-    passed: per series, the position it was planned from, the order chosen (nothing where no
-    order was needed), the units that order was expected to leave short (before calibration),
-    the lead time it was planned on and the forecast's mean daily demand. Once the sales are
-    in it is settled: per service class, the units expected short, the units the same
-    orders would have left short against the demand that came and the units demanded in the
-    periods they protected, and the per-series columns are dropped. It keeps the fill rates
+    """One review's plan: per series, the position it was planned from, the order chosen
+    (nothing where no order was needed), the units that order was expected to leave short
+    (before calibration), the lead time it was planned on and the forecast's mean daily
+    demand. Once the review period after a series' order arrived has passed, the series is
+    judged: per service class, its units expected short, the units the order would have left
+    short against the demand that came and the units demanded in the period are added to the
+    record's sums, and its columns are dropped; the record is settled when the slowest
+    order's period has passed. It keeps the fill rates
     the orders were planned for: the scale is learnt from the reviews planned as the plan is
     set today, the others counting only as its prior."""
 

@@ -14,11 +14,9 @@ look cheapest, which are the ones whose tails are too thin as often as not. Lear
 target is set: one ratio for the store-wide policy (per demand class it would move stock
 between classes that the allocation balances on purpose), one per demand class where every
 SKU is held to the target itself (``groups``). The ratio and the units left short are the
-nightly plan's own (`planning.calibration`), with two differences: here an order is judged
-on the lead time it took (the plan, on the one it was planned on) and counts once its own
-period has passed, while the plan settles a review's record once its slowest order's period
-has passed. Counted the plan's way, Online Retail's store-wide curve held less stock at
-equal fill and the generated store's more, so the replay keeps the quicker reading.
+nightly plan's own (`planning.calibration`), each order counting once its own period has
+passed, with one difference: here an order is judged on the lead time it took (the plan, on
+the one it was planned on).
 
 Where every SKU is held to the target itself, each also keeps a fill account
 (`FillAccount`): the target holds for its fill over the run, not for each review, so a slow

@@ -230,6 +230,51 @@ class PlanCalibrationTests(TestCase):
         self.assertEqual(record.expected, {"CZ": 3.0})
         self.assertEqual(record.demanded, {"CZ": 38.0})  # nothing held: all of it short
 
+    def test_each_order_is_judged_once_its_own_period_has_passed(self):
+        one, two = self.skus
+        made_on = END + dt.timedelta(days=1)
+        with tenant_context(self.merchant):
+            record = ShortfallRecord.objects.create(
+                merchant=self.merchant, made_on=made_on, settles_on=made_on + dt.timedelta(days=42),
+                review_days=7,
+                series={
+                    "sku": [one.pk, two.pk], "location": [self.location.pk] * 2,
+                    "service_class": ["AX", "CZ"], "position": [0.0, 0.0], "quantity": [0.0, 2.0],
+                    "expected": [3.0, 1.0], "lead_days": [7, 35], "per_day": [1.0, 1.0],
+                },
+            )  # fmt: skip
+        self.sell(made_on, 42, 1)  # one unit a day of each
+        with tenant_context(self.merchant):
+            # two weeks in: the first order's week after arrival has passed, the second's not
+            self.assertEqual(
+                calibration.settle(merchant=self.merchant, through=END + dt.timedelta(days=14)), 0
+            )
+            record.refresh_from_db()
+            self.assertIsNone(record.settled_at)
+            self.assertEqual(record.expected, {"AX": 3.0})
+            self.assertEqual(record.actual, {"AX": 7.0})  # nothing held: the week's 7 short
+            self.assertEqual(record.demanded, {"AX": 7.0})
+            self.assertEqual(record.series["sku"], [two.pk])  # the other waits
+            self.assertEqual(record.series["lead_days"], [35])
+            scale = calibration.learnt_scale(self.merchant, self.targets())
+            self.assertEqual(scale.reviews, 1)
+            # (7 + 2 x 3) / (3 + 2 x 3)
+            self.assertAlmostEqual(scale.overall, 13 / 9)
+            # the second order's week after arrival ends on the 42nd day
+            self.assertEqual(
+                calibration.settle(merchant=self.merchant, through=END + dt.timedelta(days=41)), 0
+            )
+            self.assertEqual(
+                calibration.settle(merchant=self.merchant, through=END + dt.timedelta(days=42)), 1
+            )
+            record.refresh_from_db()
+        self.assertIsNotNone(record.settled_at)
+        self.assertEqual(record.series, {})
+        # its order of 2 served 2 of the 7 units of its week
+        self.assertEqual(record.expected, {"AX": 3.0, "CZ": 1.0})
+        self.assertEqual(record.actual, {"AX": 7.0, "CZ": 5.0})
+        self.assertEqual(record.demanded, {"AX": 7.0, "CZ": 7.0})
+
     def test_per_class_the_class_scale_moves_the_order_and_the_line_keeps_the_target(self):
         with tenant_context(self.merchant):
             services.planning_settings_update(
