@@ -126,6 +126,17 @@ class PlanCalibrationTests(TestCase):
                     date=first + dt.timedelta(days=day), units=units, stock_out=stock_out,
                 )  # fmt: skip
 
+    def kept(self, made_on: dt.date, skus, **columns) -> ShortfallRecord:
+        """A review's record kept by hand on ``made_on`` (review of 7 days) for ``skus`` at
+        the location, with the other series ``columns``."""
+        settles_on = made_on + dt.timedelta(days=max(columns["lead_days"]) + 7)
+        series = {"sku": [sku.pk for sku in skus], "location": [self.location.pk] * len(skus)}
+        with tenant_context(self.merchant):
+            return ShortfallRecord.objects.create(
+                merchant=self.merchant, made_on=made_on, settles_on=settles_on, review_days=7,
+                series=series | columns,
+            )  # fmt: skip
+
     def test_a_plan_is_kept_once_per_review_with_what_its_orders_expect(self):
         lines = self.plan(self.first)
         self.plan(self.forecast_run(END))  # the same day again: nothing more kept
@@ -199,16 +210,10 @@ class PlanCalibrationTests(TestCase):
     def test_a_stock_out_day_counts_at_least_the_forecasts_mean_demand(self):
         one = self.skus[0]
         made_on = END + dt.timedelta(days=1)
-        with tenant_context(self.merchant):
-            record = ShortfallRecord.objects.create(
-                merchant=self.merchant, made_on=made_on, settles_on=made_on + dt.timedelta(days=14),
-                review_days=7,
-                series={
-                    "sku": [one.pk], "location": [self.location.pk], "service_class": ["CZ"],
-                    "position": [0.0], "quantity": [0.0], "expected": [3.0], "lead_days": [7],
-                    "per_day": [5.0],
-                },
-            )  # fmt: skip
+        record = self.kept(
+            made_on, [one], service_class=["CZ"], position=[0.0], quantity=[0.0],
+            expected=[3.0], lead_days=[7], per_day=[5.0],
+        )  # fmt: skip
         for day in range(14):  # nothing sold; from the day the order arrived, out of stock
             factories.SalesDayFactory(
                 merchant=self.merchant, sku=one, location=self.location,
@@ -233,16 +238,10 @@ class PlanCalibrationTests(TestCase):
     def test_each_order_is_judged_once_its_own_period_has_passed(self):
         one, two = self.skus
         made_on = END + dt.timedelta(days=1)
-        with tenant_context(self.merchant):
-            record = ShortfallRecord.objects.create(
-                merchant=self.merchant, made_on=made_on, settles_on=made_on + dt.timedelta(days=42),
-                review_days=7,
-                series={
-                    "sku": [one.pk, two.pk], "location": [self.location.pk] * 2,
-                    "service_class": ["AX", "CZ"], "position": [0.0, 0.0], "quantity": [0.0, 2.0],
-                    "expected": [3.0, 1.0], "lead_days": [7, 35], "per_day": [1.0, 1.0],
-                },
-            )  # fmt: skip
+        record = self.kept(
+            made_on, [one, two], service_class=["AX", "CZ"], position=[0.0, 0.0],
+            quantity=[0.0, 2.0], expected=[3.0, 1.0], lead_days=[7, 35], per_day=[1.0, 1.0],
+        )  # fmt: skip
         self.sell(made_on, 42, 1)  # one unit a day of each
         with tenant_context(self.merchant):
             # two weeks in: the first order's week after arrival has passed, the second's not
