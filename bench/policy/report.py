@@ -24,6 +24,8 @@ TARGET = 0.95  # the default target service level of a merchant
 # the targets whose saving against the fair min/max is split by ABC/XYZ service class
 SPLIT_TARGETS = (TARGET, 0.98)
 JUDGED_TARGET = 0.80  # the per-SKU policy's shortfalls are printed review by review here
+# the targets whose inventory, ours and the fair min/max's at the same fill, is printed per seed
+SEED_INVENTORY_TARGETS = (TARGET, 0.98, 0.99)
 INVENTORY_CUT_TARGET = 0.20
 # the frontier's legend: the replay's sources, and the baseline read at equal fill
 SOURCE_NAMES = ("Shelfcast store-wide", "Shelfcast per-SKU", "seasonal-naive forecasts")
@@ -419,7 +421,9 @@ def seed_figures(seed: int, result) -> dict:
     by more than the tolerance, store-wide and per class (`calibration_misses`: per demand
     class, and for the per-SKU policy as planned also per ABC/XYZ service class); and the
     inventory the store-wide policy saves against the fair min/max at each target's realised
-    fill (None where the min/max's curve does not reach it)."""
+    fill (None where the min/max's curve does not reach it), with both inventories (the
+    policy's ``inventory`` and the min/max's ``baseline_inventory`` at the same fill): a
+    saving that moves from seed to seed may move with either side."""
     from planning.replays import replay
 
     def at(source: str, level: float):
@@ -439,16 +443,20 @@ def seed_figures(seed: int, result) -> dict:
         missed["as planned"] = misses(planned, result.classes)
         missed["as planned by service class"] = misses(planned, result.service_classes)
     fair = curve(outcome for _safety, outcome in fair_min_max(result))
-    saving = {}
+    saving, inventory, baseline_inventory = {}, {}, {}
     for level in LEVELS_TO_TRACE:
         outcome = at("shelfcast", level)
         baseline = at_fill(fair, outcome.fill_rate)
         saving[level] = cut_of(outcome.average_inventory_value, baseline) if baseline else None
+        inventory[level] = outcome.average_inventory_value
+        baseline_inventory[level] = baseline
     return {
         "seed": seed,
         "realised": {level: at("shelfcast", level).fill_rate for level in CALIBRATION_TARGETS},
         "misses": missed,
         "saving": saving,
+        "inventory": inventory,
+        "baseline_inventory": baseline_inventory,
     }
 
 
@@ -488,6 +496,18 @@ def print_seeds(seeds: list[dict]) -> None:
             + f"{'-' if least is None else f'{least:.1%}':>8}"
             + ("" if least is None else "  met" if least >= INVENTORY_CUT_TARGET else "  NOT met")
         )
+    print(
+        "Average inventory (GBP) at the top targets: the store-wide policy's / the fair "
+        "min/max's at the same realised fill (- off its curve):"
+    )
+    print(f"{'seed':<6}" + "".join(f"{level:>24.0%}" for level in SEED_INVENTORY_TARGETS))
+    for row in seeds:
+        pairs = []
+        for level in SEED_INVENTORY_TARGETS:
+            baseline = row["baseline_inventory"][level]
+            theirs = "-" if baseline is None else f"{baseline:,.0f}"
+            pairs.append(f"{row['inventory'][level]:,.0f} / {theirs}")
+        print(f"{row['seed']:<6}" + "".join(f"{pair:>24}" for pair in pairs))
 
 
 def _rounded(figures: dict) -> dict:
@@ -517,6 +537,8 @@ def write_json(
                     | {
                         "realised": _rounded(row["realised"]),
                         "saving": _rounded(row["saving"]),
+                        "inventory": _rounded(row["inventory"]),
+                        "baseline_inventory": _rounded(row["baseline_inventory"]),
                     }
                     for row in seeds or []
                 ],

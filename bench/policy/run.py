@@ -87,7 +87,8 @@ cost (60% of the median selling price), holding cost 25% of cost a year, and a l
 costs its margin. Which series wait longest for their supplier moves the figures: with
 ``--seeds 8,9`` the same forecasts are replayed again under each seed's lead times, and each
 seed's realised fill, calibration misses and saving against the fair min/max are printed side
-by side (and written by ``--json``).
+by side, with both inventories at the top targets (ours, and the min/max's at the same fill),
+and written by ``--json``.
 """
 
 from __future__ import annotations

@@ -301,6 +301,8 @@ class AcrossSeedsTests(SimpleTestCase):
         # at fill 0.9 the fair min/max holds 2,000: 1,200 is 40% less at every target
         for level in report.LEVELS_TO_TRACE:
             self.assertAlmostEqual(figures["saving"][level], 0.4)
+            self.assertEqual(figures["inventory"][level], 1200.0)
+            self.assertAlmostEqual(figures["baseline_inventory"][level], 2000.0)
 
     def test_the_seeds_side_by_side_and_in_the_json(self):
         result = self.replayed(1200.0, 90)
@@ -318,12 +320,18 @@ class AcrossSeedsTests(SimpleTestCase):
         text = printed.getvalue()
         self.assertIn("Across seeds", text)
         rows = [line.split() for line in text.splitlines() if line.startswith(("7 ", "8 "))]
-        self.assertEqual([row[0] for row in rows], ["7", "8", "7", "8"])
+        self.assertEqual([row[0] for row in rows], ["7", "8", "7", "8", "7", "8"])
         self.assertEqual(rows[0][1:5], ["0.900"] * 4)
         self.assertEqual(rows[2][-2:], ["40.0%", "met"])
         self.assertEqual(rows[3][-3:], ["-5.0%", "NOT", "met"])
+        # each seed's inventory beside the min/max's at the same fill, at 95, 98 and 99%
+        self.assertIn("Average inventory (GBP) at the top targets", text)
+        self.assertEqual(rows[4][1:], ["1,200", "/", "2,000"] * 3)
+        self.assertEqual(rows[5][1:], ["2,100", "/", "2,000"] * 3)
         self.assertEqual([row["seed"] for row in written["seeds"]], [7, 8])
         self.assertEqual(written["seeds"][1]["saving"]["0.9"], -0.05)
+        self.assertEqual(written["seeds"][1]["inventory"]["0.98"], 2100.0)
+        self.assertEqual(written["seeds"][1]["baseline_inventory"]["0.98"], 2000.0)
 
 
 class ReseededTermsTests(SimpleTestCase):
