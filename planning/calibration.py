@@ -177,68 +177,57 @@ def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
     another fill rate leave a different share short (the drawn tails are thinner the further
     out they are read), so those reviews only set the prior that today's are shrunk towards,
     and a store that changes its targets relearns within a few reviews, not half a year."""
-    settled = list(
+    judged = list(
         ShortfallRecord.objects.for_merchant(merchant)
         .exclude(expected={})  # at least one series judged
         .order_by("-made_on")
         .values_list("service_policy", "targets", "expected", "actual", "demanded")[:KEPT_REVIEWS]
     )
-    demanded = [asked for *_, asked in settled]
-    settled = [row[:4] for row in settled]
     store_wide = PlanningSettings.ServicePolicy.STORE
     overall_same = [
         _planned_as(policy, aims, store_wide, dict.fromkeys(aims, targets.store))
-        for policy, aims, _, _ in settled
+        for policy, aims, *_ in judged
     ]
     overall = _blended(
-        [(sum(hoped.values()), sum(found.values())) for *_, hoped, found in settled],
+        [(sum(hoped.values()), sum(found.values())) for *_, hoped, found, _ in judged],
         overall_same,
     )
-    by_class = {}
-    for service_class in sorted({c for *_, hoped, _ in settled for c in hoped}):
-        rows, same = [], []
+    by_class, served_by_class = {}, {}
+    for service_class in sorted({c for *_, hoped, _, _ in judged for c in hoped}):
+        rows, same, fills = [], [], []
         wanted = {service_class: targets.of_class(service_class)}
-        for policy, aims, hoped, found in settled:
+        for policy, aims, hoped, found, asked in judged:
             if service_class not in hoped:
                 continue
-            rows.append((float(hoped[service_class]), float(found.get(service_class, 0.0))))
+            short = float(found.get(service_class, 0.0))
+            rows.append((float(hoped[service_class]), short))
             same.append(_planned_as(policy, aims, targets.policy, wanted))
+            if same[-1] and service_class in asked:
+                fills.append(({service_class: short}, {service_class: asked[service_class]}))
         by_class[service_class] = _blended(rows, same)
+        fill = None if targets.store_wide else _served(fills)
+        if fill is not None:
+            served_by_class[service_class] = (fill, wanted[service_class])
     today = (
         overall_same
         if targets.store_wide
         else [
             _planned_as(policy, aims, targets.policy, {c: targets.of_class(c) for c in hoped})
-            for policy, aims, hoped, _ in settled
+            for policy, aims, hoped, *_ in judged
         ]
     )
-    served, served_by_class = None, {}
+    served = None
     if targets.store_wide:
         served = _served(
             (found, asked)
-            for (*_, found), asked, kept in zip(settled, demanded, overall_same, strict=True)
+            for (*_, found, asked), kept in zip(judged, overall_same, strict=True)
             if kept
         )
-    else:
-        for service_class in by_class:
-            wanted = {service_class: targets.of_class(service_class)}
-            fill = _served(
-                (
-                    {service_class: found.get(service_class, 0.0)},
-                    {service_class: asked[service_class]},
-                )
-                for (policy, aims, hoped, found), asked in zip(settled, demanded, strict=True)
-                if service_class in hoped
-                and service_class in asked
-                and _planned_as(policy, aims, targets.policy, wanted)
-            )
-            if fill is not None:
-                served_by_class[service_class] = (fill, wanted[service_class])
     return Scale(
         overall,
         by_class,
-        len(settled),
-        len(settled) - sum(today),
+        len(judged),
+        len(judged) - sum(today),
         targets.store_wide,
         served,
         served_by_class,
@@ -251,8 +240,6 @@ def _served(reviews) -> float | None:
     nothing was demanded (or reviews settled before the units demanded were kept)."""
     short = demanded = 0.0
     for found, asked in reviews:
-        if not asked:
-            continue
         short += sum(float(found.get(key, 0.0)) for key in asked)
         demanded += sum(float(value) for value in asked.values())
     if demanded <= 0:
@@ -362,15 +349,14 @@ def _judge(merchant: Merchant, record: ShortfallRecord, through: dt.date) -> boo
     span = int((lead_days[rows] + record.review_days).max())
     per_day = np.asarray(series["per_day"], dtype=float)[rows]
     demand = _demand(merchant, keys, record.made_on, span, per_day)
-    actual = units_left_short(
-        demand,
+    during_lead, protected = period_demand(
+        demand, lead_days=lead_days[rows], review_days=record.review_days
+    )
+    actual = _left_short(
+        during_lead,
+        protected,
         position=np.asarray(series["position"], dtype=float)[rows],
         quantity=np.asarray(series["quantity"], dtype=float)[rows],
-        lead_days=lead_days[rows],
-        review_days=record.review_days,
-    )
-    _lead, protected = period_demand(
-        demand, lead_days=lead_days[rows], review_days=record.review_days
     )
     sums = {
         "expected": defaultdict(float, record.expected),
@@ -447,5 +433,12 @@ def units_left_short(
     that find no stock being lost: the period's demand, less what was left of the position
     when the order arrived, less the order."""
     during_lead, after = period_demand(demand, lead_days=lead_days, review_days=review_days)
+    return _left_short(during_lead, after, position=position, quantity=quantity)
+
+
+def _left_short(
+    during_lead: np.ndarray, after: np.ndarray, *, position: np.ndarray, quantity: np.ndarray
+) -> np.ndarray:
+    """`units_left_short` from the demand over the lead time and over the period after."""
     left = np.maximum(position - during_lead, 0.0)
     return np.maximum(after - left - quantity, 0.0)
