@@ -55,9 +55,10 @@ their rules say.
 
 Orders are for a lost-sales world, their expected units short scaled by what the policy's
 earlier orders left short against what they expected, one scale for the store
-(`planning.replays.shortfalls`), one per demand class for the per-SKU policy, whose every
-SKU also keeps a fill account (a SKU that whole packs held ahead of its target may leave more
-short at its next order). The nightly plan learns the same scale (`planning.calibration`) but
+(`planning.replays.shortfalls`), one per demand class for the per-SKU policy (each shrunk
+towards the classes' ratio together while its own reviews are few), whose every SKU also keeps
+a fill account (a SKU that whole packs held ahead of its target may leave more short at its
+next order). The nightly plan learns the same scale (`planning.calibration`) but
 keeps no fill accounts and learns the per-SKU policy's scale per ABC/XYZ service class: the
 per-SKU policy is also replayed as it runs it, from the same forecasts ("as planned", in the
 calibration table and the JSON, and judged again per ABC/XYZ service class, where a

@@ -12,11 +12,12 @@ the allocation chooses. Being learnt at the orders the policy actually picked, i
 corrects what choosing itself adds: the allocation favours the series whose drawn tails
 look cheapest, which are the ones whose tails are too thin as often as not. Learnt where the
 target is set: one ratio for the store-wide policy (per demand class it would move stock
-between classes that the allocation balances on purpose), one per demand class where every
-SKU is held to the target itself (``groups``). The ratio and the units left short are the
-nightly plan's own (`planning.calibration`), each order counting once its own period has
-passed, with one difference: here an order is judged on the lead time it took (the plan, on
-the one it was planned on).
+between classes that the allocation balances on purpose), one per demand class where every SKU
+is held to the target itself (``groups``), each shrunk towards the ratio of all the classes
+together while its own reviews are few (`CLASS_PRIOR_REVIEWS`). The ratio and the units left
+short are the nightly plan's own (`planning.calibration`), each order counting once its own
+period has passed, with one difference: here an order is judged on the lead time it took (the
+plan, on the one it was planned on).
 
 Where every SKU is held to the target itself, each also keeps a fill account
 (`FillAccount`): the target holds for its fill over the run, not for each review, so a slow
@@ -30,7 +31,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from planning.calibration import PRIOR_REVIEWS, shortfall_ratio, units_left_short
+from planning.calibration import (
+    CLASS_PRIOR_REVIEWS,
+    PRIOR_REVIEWS,
+    shortfall_ratio,
+    units_left_short,
+)
 
 ACCOUNT_REVIEWS = 8.0  # a fill account's balance stays within this many reviews' allowance
 UNFINISHED = np.iinfo(np.int64).max  # the end of a period cut short by the replay's end
@@ -46,14 +52,18 @@ class Shortfalls:
     review: int
     groups: np.ndarray | None = None  # (series,): a ratio per group; None: one for all
     prior: float = PRIOR_REVIEWS
+    class_prior: float = CLASS_PRIOR_REVIEWS  # where there are groups: towards the pooled ratio
     orders: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     given: list[float] = field(default_factory=list)  # per call of `scale`: its largest
 
     def scale(self, day: int) -> np.ndarray:
-        """Per series, the scale on the expected shortfalls of ``day``'s orders: over its
-        group's orders whose review period has passed by then, (units short + prior) / (units
+        """Per series, the scale on the expected shortfalls of ``day``'s orders: over the
+        orders whose review period has passed by then, (units short + prior) / (units
         expected short + prior), the prior being ``prior`` reviews' worth of expected
-        shortfall."""
+        shortfall. Where there are groups, each group's ratio is shrunk instead towards that
+        pooled ratio of all groups, by ``class_prior`` reviews' worth of its own expected
+        shortfall: every group is held to the same target, and a small group's few reviews
+        say less about its ratio than the store's do."""
         series = len(self.demand)
         groups = np.zeros(series, dtype=int) if self.groups is None else self.groups
         expected, actual = np.zeros(series), np.zeros(series)
@@ -63,11 +73,13 @@ class Shortfalls:
             expected += np.where(passed, hoped, 0.0)
             actual += np.where(passed, found, 0.0)
             reviews += int(passed.any())
-        scale = np.ones(series)
-        for group in np.unique(groups):
+        pooled = shortfall_ratio(expected.sum(), actual.sum(), reviews, self.prior)
+        names = np.unique(groups)
+        scale = np.full(series, pooled)
+        for group in names if len(names) > 1 else ():
             rows = groups == group
             scale[rows] = shortfall_ratio(
-                expected[rows].sum(), actual[rows].sum(), reviews, self.prior
+                expected[rows].sum(), actual[rows].sum(), reviews, self.class_prior, pooled
             )
         self.given.append(float(scale.max()) if series else 1.0)
         return scale

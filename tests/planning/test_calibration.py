@@ -446,3 +446,26 @@ class TargetChangeTests(TestCase):
         # shrunk towards the four per-class ones (60 expected, 170 left)
         rest = calibration.shortfall_ratio(60.0, 170.0, 4)
         self.assertAlmostEqual(now.overall, (15 + 2 * 15 * rest) / (15 + 2 * 15))
+
+    def test_per_class_the_classes_held_to_one_target_lend_each_other_their_reviews(self):
+        with tenant_context(self.merchant):
+            for _ in range(3):  # AX's orders left three times what they expected, BZ's as much
+                self.review(
+                    "classes", {"AX": 0.9, "BZ": 0.9}, {"AX": 10.0, "BZ": 10.0},
+                    {"AX": 30.0, "BZ": 10.0},
+                )  # fmt: skip
+        # the two together: (120 + 2 x 20) / (60 + 2 x 20) = 1.6
+        together = calibration.shortfall_ratio(60.0, 120.0, 3)
+        self.assertAlmostEqual(together, 1.6)
+        # each class's three reviews shrunk towards it by CLASS_PRIOR_REVIEWS of its own
+        prior = calibration.CLASS_PRIOR_REVIEWS * 10.0
+        now = self.scale("classes", AX=0.9, BZ=0.9)
+        self.assertAlmostEqual(now.by_class["AX"], (90 + prior * 1.6) / (30 + prior))
+        self.assertAlmostEqual(now.by_class["BZ"], (30 + prior * 1.6) / (30 + prior))
+        self.assertGreater(now.by_class["AX"], now.by_class["BZ"])
+        # held to different targets they learn apart: AX its own three, shrunk towards 1
+        apart = self.scale("classes", AX=0.9, BZ=0.8)
+        self.assertAlmostEqual(apart.by_class["AX"], (90 + 20) / (30 + 20))
+        # and store-wide, where no class has a target of its own, each class is read alone
+        alone = self.scale("store", store=0.9)
+        self.assertAlmostEqual(alone.by_class["BZ"], (30 + 20) / (30 + 20))

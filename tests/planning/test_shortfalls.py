@@ -73,13 +73,30 @@ class ShortfallsTests(SimpleTestCase):
         # expected, the second's nothing where 1 was
         learnt = shortfalls.Shortfalls(
             demand=np.ones((2, 60)), lead_days=np.full((2, 9), 2), review=7, prior=0.0,
-            groups=np.array(["lumpy", "smooth"], dtype=object),
+            groups=np.array(["lumpy", "smooth"], dtype=object), class_prior=0.0,
         )  # fmt: skip
         learnt.record(0, np.array([5.0, 5.0]), np.array([0.0, 7.0]), np.array([1.0, 1.0]))
         np.testing.assert_allclose(learnt.scale(9), [4.0, calibration.BOUNDS[0]])
         # one group for the store: (4 + 0) / (1 + 1) for both
         learnt.groups = None
         np.testing.assert_allclose(learnt.scale(9), [2.0, 2.0])
+
+    def test_a_group_with_few_reviews_is_shrunk_towards_the_groups_together(self):
+        learnt = shortfalls.Shortfalls(
+            demand=np.ones((2, 60)), lead_days=np.full((2, 9), 2), review=7, prior=0.0,
+            groups=np.array(["lumpy", "smooth"], dtype=object), class_prior=1.0,
+        )  # fmt: skip
+        learnt.record(0, np.array([5.0, 5.0]), np.array([0.0, 7.0]), np.array([1.0, 1.0]))
+        # together (4 + 0) / (1 + 1) = 2; each group's one review shrunk towards it by one
+        # review's worth of its expected shortfall: (4 + 2) / (1 + 1), (0 + 2) / (1 + 1)
+        np.testing.assert_allclose(learnt.scale(9), [3.0, 1.0])
+        # a second review as the first: each group's own ratio weighs twice as much
+        learnt.record(7, np.array([5.0, 5.0]), np.array([0.0, 7.0]), np.array([1.0, 1.0]))
+        # prior units 1 x 2 / 2 = 1: (8 + 2) / (2 + 1), (0 + 2) / (2 + 1)
+        np.testing.assert_allclose(learnt.scale(16), [10 / 3, 2 / 3])
+        # the same groups without the shrinking: each its own
+        learnt.class_prior = 0.0
+        np.testing.assert_allclose(learnt.scale(16), [4.0, calibration.BOUNDS[0]])
 
     def test_a_period_cut_short_by_the_end_of_the_replay_never_counts(self):
         learnt = one_a_day(days=12)
@@ -104,7 +121,7 @@ class ShortfallsTests(SimpleTestCase):
     def test_each_scale_given_is_kept_the_largest_of_its_groups(self):
         learnt = shortfalls.Shortfalls(
             demand=np.ones((2, 60)), lead_days=np.full((2, 9), 2), review=7,
-            groups=np.array([0, 1]), prior=0.0,
+            groups=np.array([0, 1]), prior=0.0, class_prior=0.0,
         )  # fmt: skip
         # the first series left 4 units short where 1 was expected, the second as expected
         learnt.record(0, np.array([5.0, 5.0]), np.array([0.0, 0.0]), np.array([1.0, 4.0]))
