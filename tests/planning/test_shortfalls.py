@@ -23,6 +23,18 @@ def one_a_day(days: int = 60) -> shortfalls.Shortfalls:
     )
 
 
+def two_groups(class_prior: float) -> shortfalls.Shortfalls:
+    """Two series selling a unit a day in two groups, no store prior, one review's orders
+    kept: the first's leave 4 units short where 1 was expected, the second's nothing where 1
+    was."""
+    learnt = shortfalls.Shortfalls(
+        demand=np.ones((2, 60)), lead_days=np.full((2, 9), 2), review=7, prior=0.0,
+        groups=np.array(["lumpy", "smooth"], dtype=object), class_prior=class_prior,
+    )  # fmt: skip
+    learnt.record(0, np.array([5.0, 5.0]), np.array([0.0, 7.0]), np.array([1.0, 1.0]))
+    return learnt
+
+
 def poisson_store(rng, series: int, length: int, rates: tuple[float, float]):
     """(rates, daily units) of ``series`` Poisson series at rates drawn from ``rates``."""
     drawn = rng.uniform(*rates, series)
@@ -69,24 +81,14 @@ class ShortfallsTests(SimpleTestCase):
         self.assertLessEqual(learnt.scale(9)[0], calibration.BOUNDS[1])
 
     def test_each_group_learns_its_own_scale(self):
-        # two series selling a unit a day; the first's orders leave 4 units short where 1 was
-        # expected, the second's nothing where 1 was
-        learnt = shortfalls.Shortfalls(
-            demand=np.ones((2, 60)), lead_days=np.full((2, 9), 2), review=7, prior=0.0,
-            groups=np.array(["lumpy", "smooth"], dtype=object), class_prior=0.0,
-        )  # fmt: skip
-        learnt.record(0, np.array([5.0, 5.0]), np.array([0.0, 7.0]), np.array([1.0, 1.0]))
+        learnt = two_groups(class_prior=0.0)
         np.testing.assert_allclose(learnt.scale(9), [4.0, calibration.BOUNDS[0]])
         # one group for the store: (4 + 0) / (1 + 1) for both
         learnt.groups = None
         np.testing.assert_allclose(learnt.scale(9), [2.0, 2.0])
 
     def test_a_group_with_few_reviews_is_shrunk_towards_the_groups_together(self):
-        learnt = shortfalls.Shortfalls(
-            demand=np.ones((2, 60)), lead_days=np.full((2, 9), 2), review=7, prior=0.0,
-            groups=np.array(["lumpy", "smooth"], dtype=object), class_prior=1.0,
-        )  # fmt: skip
-        learnt.record(0, np.array([5.0, 5.0]), np.array([0.0, 7.0]), np.array([1.0, 1.0]))
+        learnt = two_groups(class_prior=1.0)
         # together (4 + 0) / (1 + 1) = 2; each group's one review shrunk towards it by one
         # review's worth of its expected shortfall: (4 + 2) / (1 + 1), (0 + 2) / (1 + 1)
         np.testing.assert_allclose(learnt.scale(9), [3.0, 1.0])
