@@ -102,6 +102,9 @@ class Scale:
     # rate served, target))
     served: float | None = None
     served_by_class: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # the classes whose ratio is shrunk towards that of the classes held to the same fill rate
+    # (`CLASS_PRIOR_REVIEWS`), where each class is held to its own target
+    pooled: list[str] = field(default_factory=list)
 
     def of_class(self, service_class: str) -> float:
         return self.by_class.get(service_class, 1.0)
@@ -197,7 +200,7 @@ def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
         [(sum(hoped.values()), sum(found.values())) for *_, hoped, found, _ in judged],
         overall_same,
     )
-    by_class, served_by_class = {}, {}
+    by_class, served_by_class, pooled = {}, {}, []
     classes = sorted({c for *_, hoped, _, _ in judged for c in hoped})
     for service_class in classes:
         rows, same, fills = [], [], []
@@ -216,11 +219,11 @@ def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
             if abs(targets.of_class(c) - wanted[service_class]) <= TARGET_TOLERANCE
         ]
         # where each class is held to its own target, the classes held to the same one pool
-        by_class[service_class] = (
-            _blended(rows, same)
-            if targets.store_wide or len(peers) < 2
-            else _pooled(rows, same, _peer_ratio(judged, peers, targets))
-        )
+        if targets.store_wide or len(peers) < 2:
+            by_class[service_class] = _blended(rows, same)
+        else:
+            by_class[service_class] = _pooled(rows, same, _peer_ratio(judged, peers, targets))
+            pooled.append(service_class)
         fill = None if targets.store_wide else _served(fills)
         if fill is not None:
             served_by_class[service_class] = (fill, wanted[service_class])
@@ -247,6 +250,7 @@ def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
         targets.store_wide,
         served,
         served_by_class,
+        pooled,
     )
 
 

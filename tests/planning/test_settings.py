@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from accounts.errors import DomainError
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from planning import services
+from planning import calibration, services
 from planning.forms import CLASSES, PlanningSettingsForm
 from planning.models import PlanningSettings, ShortfallRecord, WebhookEndpoint
 from tests import factories
@@ -345,6 +345,41 @@ class PercentInputTests(TestCase):
         self.assertIn("AX 4.00, BZ 1.00.", page)
         self.assertIn("In AX, the orders left at least 4 times the units short", page)
         self.assertNotIn("That is at least 4 times", page)
+
+    def test_classes_held_to_one_fill_rate_are_said_to_learn_together(self):
+        self.client.force_login(self.owner)
+        url = reverse("planning:settings", args=["shop"])
+        with tenant_context(self.merchant):
+            services.planning_settings_update(
+                merchant=self.merchant, actor=self.owner, service_policy="classes",
+                service_levels={"AX": 0.95, "BZ": 0.95},
+            )  # fmt: skip
+        # AX's orders left three times what they expected short, BZ's as much
+        self._settled(
+            [({"AX": 2.0, "BZ": 2.0}, {"AX": 6.0, "BZ": 2.0})] * 3,
+            policy="classes", targets={"AX": 0.95, "BZ": 0.95},
+        )  # fmt: skip
+        # together (24 + 8) / (12 + 8) = 1.6; each class shrunk towards it
+        prior = calibration.CLASS_PRIOR_REVIEWS * 2.0
+        ax, bz = ((short + prior * 1.6) / (6 + prior) for short in (18.0, 6.0))
+        page = self.client.get(url).content.decode()
+        self.assertIn(f"Per class: AX {ax:.2f}, BZ {bz:.2f}.", page)
+        self.assertIn("AX, BZ: each is held to a fill rate it shares with another class", page)
+        # held to fill rates of their own, each learns alone and nothing is said
+        with tenant_context(self.merchant):
+            services.planning_settings_update(
+                merchant=self.merchant, actor=self.owner, service_levels={"AX": 0.95, "BZ": 0.9}
+            )
+        page = self.client.get(url).content.decode()
+        self.assertIn("Per class: AX 2.20", page)  # alone: (18 + 2 x 2) / (6 + 2 x 2)
+        self.assertNotIn("shares with another class", page)
+        self.owner.language = "zh-hans"
+        self.owner.save(update_fields=["language"])
+        with tenant_context(self.merchant):
+            services.planning_settings_update(
+                merchant=self.merchant, actor=self.owner, service_levels={"AX": 0.95, "BZ": 0.95}
+            )
+        self.assertContains(self.client.get(url), "AX, BZ：")
 
     def test_the_page_says_how_many_reviews_were_planned_for_other_fill_rates(self):
         self.client.force_login(self.owner)
