@@ -201,6 +201,7 @@ def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
         overall_same,
     )
     by_class, served_by_class, pooled = {}, {}, []
+    peer_ratios: dict[tuple[str, ...], float] = {}
     classes = sorted({c for *_, hoped, _, _ in judged for c in hoped})
     for service_class in classes:
         rows, same, fills = [], [], []
@@ -218,11 +219,17 @@ def learnt_scale(merchant: Merchant, targets: Targets) -> Scale:
             for c in classes
             if abs(targets.of_class(c) - wanted[service_class]) <= TARGET_TOLERANCE
         ]
-        # where each class is held to its own target, the classes held to the same one pool
+        # where each class is held to its own target, the classes held to the same one pool:
+        # a class's few reviews scatter far more than theirs together (`CLASS_PRIOR_REVIEWS`)
         if targets.store_wide or len(peers) < 2:
             by_class[service_class] = _blended(rows, same)
         else:
-            by_class[service_class] = _pooled(rows, same, _peer_ratio(judged, peers, targets))
+            key = tuple(peers)  # every class of one fill rate shares its peers' ratio
+            if key not in peer_ratios:
+                peer_ratios[key] = _peer_ratio(judged, peers, targets)
+            by_class[service_class] = _blended(
+                rows, same, toward=peer_ratios[key], prior=CLASS_PRIOR_REVIEWS
+            )
             pooled.append(service_class)
         fill = None if targets.store_wide else _served(fills)
         if fill is not None:
@@ -287,26 +294,23 @@ def _peer_ratio(judged: list, peers: list[str], targets: Targets) -> float:
     return _blended(rows, same)
 
 
-def _pooled(rows: list[tuple[float, float]], same: list[bool], peers: float) -> float:
-    """A class's ratio from its reviews ``rows`` planned as today (``same``), shrunk by
-    `CLASS_PRIOR_REVIEWS` reviews' worth of its expected shortfall towards ``peers``, the
-    ratio of all the classes planned for its fill rate: one class's few reviews scatter far
-    more than the store's many (on Online Retail, 132 erratic SKUs' weekly ratio ran from
-    0.3 to 2), and a class that stops at its first reviews' luck serves less or more than
-    asked for months."""
-    mine = [row for row, kept in zip(rows, same, strict=True) if kept]
-    expected, actual = sum(e for e, _ in mine), sum(a for _, a in mine)
-    return shortfall_ratio(expected, actual, len(mine), CLASS_PRIOR_REVIEWS, toward=peers)
-
-
-def _blended(rows: list[tuple[float, float]], same: list[bool]) -> float:
+def _blended(
+    rows: list[tuple[float, float]],
+    same: list[bool],
+    *,
+    toward: float | None = None,
+    prior: float = PRIOR_REVIEWS,
+) -> float:
     """The ratio of the reviews ``rows`` (units expected short, units short) marked
-    ``same``, shrunk towards the ratio of the others (itself shrunk towards 1)."""
-    other = [row for row, kept in zip(rows, same, strict=True) if not kept]
+    ``same``, shrunk by ``prior`` reviews' worth of their expected shortfall towards
+    ``toward``; where none is given, towards the ratio of the others (itself shrunk
+    towards 1)."""
     mine = [row for row, kept in zip(rows, same, strict=True) if kept]
-    prior = shortfall_ratio(sum(e for e, _ in other), sum(a for _, a in other), len(other))
+    if toward is None:
+        other = [row for row, kept in zip(rows, same, strict=True) if not kept]
+        toward = shortfall_ratio(sum(e for e, _ in other), sum(a for _, a in other), len(other))
     expected, actual = sum(e for e, _ in mine), sum(a for _, a in mine)
-    return shortfall_ratio(expected, actual, len(mine), toward=prior)
+    return shortfall_ratio(expected, actual, len(mine), prior, toward)
 
 
 @dataclass(frozen=True)

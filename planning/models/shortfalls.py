@@ -17,9 +17,9 @@ class ShortfallRecord(TenantOwned):
     judged: per service class, its units expected short, the units the order would have left
     short against the demand that came and the units demanded in the period are added to the
     record's sums, and its columns are dropped; the record is settled when the slowest
-    order's period has passed. It keeps the fill rates
-    the orders were planned for: the scale is learnt from the reviews planned as the plan is
-    set today, the others counting only as its prior."""
+    order's period has passed. It keeps the fill rates the orders were planned for: the scale
+    is learnt from the reviews planned as the plan is set today, the others counting only as
+    its prior."""
 
     made_on = models.DateField(help_text="The day the orders were planned for.")
     settles_on = models.DateField(

@@ -21,7 +21,17 @@ from planning.models import PlanningSettings, ShortfallRecord, WebhookEndpoint
 from tests import factories
 
 
-class PlanningSettingsTests(TestCase):
+class UpdatesSettings:
+    """The owner updates ``merchant``'s planning settings through the service."""
+
+    def update(self, **values):
+        with tenant_context(self.merchant):
+            return services.planning_settings_update(
+                merchant=self.merchant, actor=self.owner, **values
+            )
+
+
+class PlanningSettingsTests(UpdatesSettings, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.merchant, cls.owner = factories.merchant_with(Role.OWNER, slug="shop")
@@ -32,12 +42,6 @@ class PlanningSettingsTests(TestCase):
     def stored(self) -> PlanningSettings:
         with tenant_context(self.merchant):
             return PlanningSettings.objects.for_merchant(self.merchant).get()
-
-    def update(self, **values):
-        with tenant_context(self.merchant):
-            return services.planning_settings_update(
-                merchant=self.merchant, actor=self.owner, **values
-            )
 
     def test_the_service_checks_what_it_is_given(self):
         self.update(service_levels={"AX": 0.99}, supplier_budgets={self.acme.pk: "500"})
@@ -173,7 +177,7 @@ class PlanningSettingsTests(TestCase):
             )
 
 
-class PercentInputTests(TestCase):
+class PercentInputTests(UpdatesSettings, TestCase):
     """Fill rates and the target service level are typed and shown in percent, stored as
     fractions; out-of-range entries are refused with the range in percent."""
 
@@ -278,11 +282,7 @@ class PercentInputTests(TestCase):
     def test_with_a_fill_rate_per_class_the_page_says_what_each_class_served(self):
         self.client.force_login(self.owner)
         url = reverse("planning:settings", args=["shop"])
-        with tenant_context(self.merchant):
-            services.planning_settings_update(
-                merchant=self.merchant, actor=self.owner, service_policy="classes",
-                service_levels={"AX": 0.98},
-            )  # fmt: skip
+        self.update(service_policy="classes", service_levels={"AX": 0.98})
         # AX at 98% (set here), BZ at its default 93%; a first review planned AX at 90% and
         # BZ at 93%: it counts for BZ alone
         self._settled(
@@ -331,10 +331,7 @@ class PercentInputTests(TestCase):
     def test_with_a_fill_rate_per_class_the_warning_names_the_classes_held_at_the_bound(self):
         self.client.force_login(self.owner)
         url = reverse("planning:settings", args=["shop"])
-        with tenant_context(self.merchant):
-            services.planning_settings_update(
-                merchant=self.merchant, actor=self.owner, service_policy="classes"
-            )
+        self.update(service_policy="classes")
         # AX (60 + 4) / (6 + 4) = 6.4, held at 4; BZ (6 + 4) / (6 + 4) = 1; all together
         # (66 + 8) / (12 + 8) = 3.7, under the bound: only AX is named
         self._settled(
@@ -349,11 +346,7 @@ class PercentInputTests(TestCase):
     def test_classes_held_to_one_fill_rate_are_said_to_learn_together(self):
         self.client.force_login(self.owner)
         url = reverse("planning:settings", args=["shop"])
-        with tenant_context(self.merchant):
-            services.planning_settings_update(
-                merchant=self.merchant, actor=self.owner, service_policy="classes",
-                service_levels={"AX": 0.95, "BZ": 0.95},
-            )  # fmt: skip
+        self.update(service_policy="classes", service_levels={"AX": 0.95, "BZ": 0.95})
         # AX's orders left three times what they expected short, BZ's as much
         self._settled(
             [({"AX": 2.0, "BZ": 2.0}, {"AX": 6.0, "BZ": 2.0})] * 3,
@@ -366,19 +359,13 @@ class PercentInputTests(TestCase):
         self.assertIn(f"Per class: AX {ax:.2f}, BZ {bz:.2f}.", page)
         self.assertIn("AX, BZ: each is held to a fill rate it shares with another class", page)
         # held to fill rates of their own, each learns alone and nothing is said
-        with tenant_context(self.merchant):
-            services.planning_settings_update(
-                merchant=self.merchant, actor=self.owner, service_levels={"AX": 0.95, "BZ": 0.9}
-            )
+        self.update(service_levels={"AX": 0.95, "BZ": 0.9})
         page = self.client.get(url).content.decode()
         self.assertIn("Per class: AX 2.20", page)  # alone: (18 + 2 x 2) / (6 + 2 x 2)
         self.assertNotIn("shares with another class", page)
         self.owner.language = "zh-hans"
         self.owner.save(update_fields=["language"])
-        with tenant_context(self.merchant):
-            services.planning_settings_update(
-                merchant=self.merchant, actor=self.owner, service_levels={"AX": 0.95, "BZ": 0.95}
-            )
+        self.update(service_levels={"AX": 0.95, "BZ": 0.95})
         self.assertContains(self.client.get(url), "AX, BZ：")
 
     def test_the_page_says_how_many_reviews_were_planned_for_other_fill_rates(self):
