@@ -17,7 +17,8 @@ whole packs and at least the MOQ, whose expected shortfall is at most (1 - targe
 expected demand of one review period; S is the position after it. Both sums come from the
 same sample paths (`forecasting.paths`), with one lead time drawn per path when the
 supplier's lead time is uncertain, and a share of them from the series' own sums over the
-same spans in its last half year (`HISTORY_SHARE`). The reorder point is the stock below
+same spans in its last half year (`HISTORY_SHARE`), moved to the forecast's level
+(`LEVEL_BOUNDS`). The reorder point is the stock below
 which demand over the lead time alone would exceed the target: below it, the SKU is at risk
 before any order placed today can arrive.
 """
@@ -47,6 +48,15 @@ GRID = 400  # candidate levels searched for the order-up-to level
 # saved under 20% at the lowest fills.
 HISTORY_SHARE = 0.25
 HISTORY_DAYS = RECENT_DAYS  # the days of demand each stored forecast keeps
+# The history's sums carry its shape (how large its large orders were against its usual days)
+# at the level of the last half year, which in a season that rises or falls is not the level
+# the forecast expects over the spans drawn: they are moved to it, multiplied by the paths'
+# mean daily demand over the history's, within these bounds (a forecast far off the history
+# moves them no further). In bench/policy, against sums taken as they were: Online Retail's
+# store-wide policy served closer to every target (0.939 / 0.940 / 0.940 at 95% under seeds 7
+# / 8 / 9, from 0.936 / 0.936 / 0.938) and saved 1.8-2.3 points more of the fair min/max's
+# stock at 95% and 0.2-1.5 at 98%; at 99% 1.6 less under seed 7 (18.1%, from 19.7%).
+LEVEL_BOUNDS = (0.5, 2.0)
 
 
 @dataclass(frozen=True)
@@ -84,22 +94,37 @@ def lead_days(terms: Terms, count: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def history_sums(
-    recent: np.ndarray, lead: np.ndarray, review_days: int, rng: np.random.Generator
+    recent: np.ndarray,
+    lead: np.ndarray,
+    review_days: int,
+    rng: np.random.Generator,
+    per_day: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Sums of the series' own ``recent`` daily demand (NaN: not observed, taken as none)
     over each of ``lead`` days and ``lead`` + ``review_days`` days from a random start, one
     start per lead time; None when the history is shorter than four weeks beyond the longest
-    span."""
+    span. With ``per_day`` (the mean daily demand expected over those spans), the sums are
+    moved to that level (`history_level`)."""
     values = np.nan_to_num(np.asarray(recent, dtype=float)[-HISTORY_DAYS:], nan=0.0)
     spans = np.asarray(lead, dtype=int) + review_days
     if len(lead) == 0 or len(values) < int(spans.max()) + 28:
         return None
     cumulative = np.concatenate([[0.0], np.cumsum(values)])
     starts = rng.integers(0, len(values) - spans + 1)
+    level = 1.0 if per_day is None else history_level(per_day, float(values.mean()))
     return (
-        cumulative[starts + lead] - cumulative[starts],
-        cumulative[starts + spans] - cumulative[starts],
+        (cumulative[starts + lead] - cumulative[starts]) * level,
+        (cumulative[starts + spans] - cumulative[starts]) * level,
     )
+
+
+def history_level(per_day: float, history_per_day: float) -> float:
+    """What the history's sums are multiplied by to stand at the level expected: the mean
+    daily demand expected over the history's, within `LEVEL_BOUNDS`; 1 where either is
+    nothing (no level to move from or to)."""
+    if per_day <= 0 or history_per_day <= 0:
+        return 1.0
+    return float(np.clip(per_day / history_per_day, *LEVEL_BOUNDS))
 
 
 def demand_from_paths(
@@ -112,7 +137,8 @@ def demand_from_paths(
     """Sums over lead time and lead time + review from ``paths`` (count, horizon), one lead
     time per path; a span beyond the horizon repeats the horizon's last week's mean. With the
     series' ``recent`` daily demand, the first `HISTORY_SHARE` of the sums are its own sums
-    over the same spans instead (`history_sums`, seeded by ``seed``)."""
+    over the same spans instead (`history_sums`, seeded by ``seed``), moved to the level of
+    the paths (their mean daily demand up to the longest span)."""
     count, horizon = paths.shape
     need = int(lead.max()) + review_days
     if need > horizon:
@@ -125,7 +151,13 @@ def demand_from_paths(
     after = paths[rows[:, None], np.minimum(lead[:, None] + np.arange(review_days), need - 1)]
     taken = round(HISTORY_SHARE * count) if recent is not None else 0
     own = (
-        history_sums(recent, lead[:taken], review_days, np.random.default_rng(seed))
+        history_sums(
+            recent,
+            lead[:taken],
+            review_days,
+            np.random.default_rng(seed),
+            per_day=float(paths[:, :need].mean()),
+        )
         if taken
         else None
     )

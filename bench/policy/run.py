@@ -40,7 +40,8 @@ Policies, each with the same lead times, packs and MOQs:
 
 The policies that order from forecasts (ours and seasonal naive's) draw their lead-time sums
 as the plan does: a quarter of them are the series' own sums over the same spans in its last
-half year (`planning.policy.HISTORY_SHARE`), the rest from the forecast's quantiles; our
+half year (`planning.policy.HISTORY_SHARE`), moved to the level the forecast expects over them
+(`planning.policy.LEVEL_BOUNDS`), the rest from the forecast's quantiles; our
 forecasts' paths with the common share fitted with them on the selection windows, as the
 night fits it (`forecasting.paths.fit_common_share`), seasonal naive's with the default
 (`forecasting.paths.COMMON_SHARE`). The cache keeps each review's share with its forecasts.

@@ -377,12 +377,39 @@ class HistoryShareTests(SimpleTestCase):
         drawn = policy.demand_from_paths(paths, np.full(400, 3), 7, np.full(182, 2.0), seed=1)
         taken = round(policy.HISTORY_SHARE * 400)
         self.assertEqual(taken, 100)
-        # the history sold 2 a day: 6 over the lead time, 20 over it and the review
-        self.assertEqual(set(drawn.over_lead[:taken]), {6.0})
-        self.assertEqual(set(drawn.over_cycle[:taken]), {20.0})
+        # the history sold 2 a day: 6 over the lead time, 20 over it and the review; the
+        # paths expect 5 a day, and the history's sums move towards that level by at most
+        # the upper bound (2)
+        self.assertEqual(policy.LEVEL_BOUNDS[1], 2.0)
+        self.assertEqual(set(drawn.over_lead[:taken]), {12.0})
+        self.assertEqual(set(drawn.over_cycle[:taken]), {40.0})
         self.assertEqual(set(drawn.over_lead[taken:]), {15.0})
         self.assertEqual(set(drawn.over_cycle[taken:]), {50.0})
-        self.assertAlmostEqual(drawn.per_review, (100 * 14 + 300 * 35) / 400)
+        self.assertAlmostEqual(drawn.per_review, (100 * 28 + 300 * 35) / 400)
+
+    def test_the_historys_sums_stand_at_the_level_the_paths_expect(self):
+        # a season rising from 2 a day to 3, and one falling from 4 to 2: within the bounds
+        # the history's sums are the paths' own
+        for history, expected in ((2.0, 3.0), (4.0, 2.0)):
+            paths = np.full((400, 60), expected)
+            drawn = policy.demand_from_paths(
+                paths, np.full(400, 3), 7, np.full(182, history), seed=1
+            )
+            self.assertEqual(set(drawn.over_lead[:100]), {3 * expected})
+            self.assertEqual(set(drawn.over_cycle[:100]), {10 * expected})
+        # a fall from 5 a day to 1 moves them down by at most the lower bound (a half)
+        drawn = policy.demand_from_paths(
+            np.full((400, 60), 1.0), np.full(400, 3), 7, np.full(182, 5.0), seed=1
+        )
+        self.assertEqual(set(drawn.over_cycle[:100]), {25.0})
+
+    def test_the_level_is_the_expected_daily_demand_over_the_historys_within_bounds(self):
+        self.assertEqual(policy.history_level(3.0, 2.0), 1.5)
+        self.assertEqual(policy.history_level(2.0, 4.0), 0.5)
+        self.assertEqual(policy.history_level(10.0, 2.0), policy.LEVEL_BOUNDS[1])
+        self.assertEqual(policy.history_level(1.0, 10.0), policy.LEVEL_BOUNDS[0])
+        self.assertEqual(policy.history_level(0.0, 2.0), 1.0)  # nothing expected: as it was
+        self.assertEqual(policy.history_level(2.0, 0.0), 1.0)  # nothing sold: nothing to move
 
     def test_a_large_order_in_the_history_raises_the_level_a_high_target_needs(self):
         paths = np.full((2000, 60), 1.0)
@@ -390,8 +417,13 @@ class HistoryShareTests(SimpleTestCase):
         recent[100] = 100.0  # one large order in the last half year
         plain = policy.demand_from_paths(paths, np.full(2000, 3), 7)
         mixed = policy.demand_from_paths(paths, np.full(2000, 3), 7, recent, seed=3)
-        spans = set(mixed.over_cycle[:500])
-        self.assertEqual(spans, {10.0, 109.0})  # a window holds the order or it does not
+        # a window holds the order or it does not; the history's mean (1.54 a day, the order
+        # in it) is moved to the paths' 1 a day, the order's weight against the usual days kept
+        level = 1.0 / recent.mean()
+        spans = sorted(set(np.round(mixed.over_cycle[:500], 9)))
+        self.assertEqual(len(spans), 2)
+        self.assertAlmostEqual(spans[0], 10.0 * level)
+        self.assertAlmostEqual(spans[1], 109.0 * level)
         self.assertEqual(set(mixed.over_cycle[500:]), {10.0})
         self.assertGreater(
             policy.order_levels(mixed, 0.98).order_up_to,
