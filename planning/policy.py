@@ -158,7 +158,7 @@ def demand_from_paths(
             lead[:taken],
             review_days,
             np.random.default_rng(seed),
-            per_day=float(paths[:, :need].mean()),
+            per_day=float(cumulative[:, need].mean()) / max(need, 1),
         )
         if taken
         else None
