@@ -2,7 +2,8 @@
 recent daily history with its stock-out days, the forecast's median and 80% / 95% bands,
 the promotions and calendar events over both, the median with the planners' overrides
 beside the model's on the days they change, and the projected stock on hand with the orders
-arriving; and the forecast on the days of each event ahead (`event_forecasts`)."""
+arriving (the open purchase orders, and the order the plan suggests where one is still to be
+placed); and the forecast on the days of each event ahead (`event_forecasts`)."""
 
 from __future__ import annotations
 
@@ -37,11 +38,13 @@ def forecast_chart(
     projection: Projection | None = None,
     available: float | None = None,
     arrivals: list[tuple[int, float, str]] = (),
+    suggested: tuple[int, float] | None = None,
     events: list = (),
     override: np.ndarray | None = None,
 ) -> dict:
     """One JSON-ready dict: day 0 is the first history day; the forecast starts at index
-    ``len(history)``. ``arrivals`` are (day of the horizon, units, order number); ``events``
+    ``len(history)``. ``arrivals`` are (day of the horizon, units, order number) of the open
+    purchase orders, ``suggested`` (day of the horizon, units) the suggested order's; ``events``
     calendar events (anything with ``start_date``, ``end_date``, ``name``, ``code``);
     ``override`` the median with the overrides per day of the horizon (NaN on days no
     override changes), given as ``override`` beside the model's ``median``."""
@@ -72,7 +75,7 @@ def forecast_chart(
     if override is not None:
         data["override"] = _numbers(override)
     if projection is not None:
-        data["stock"] = _stock_data(projection, available, arrivals, offset)
+        data["stock"] = _stock_data(projection, available, arrivals, offset, suggested)
     return data
 
 
@@ -91,9 +94,10 @@ def _stock_data(
     available: float | None,
     arrivals: list[tuple[int, float, str]],
     offset: int,
+    suggested: tuple[int, float] | None = None,
 ) -> dict:
     """The projected stock on hand and the orders arriving, the horizon's days counted from
-    ``offset`` (the forecast's first index)."""
+    ``offset`` (the forecast's first index); the suggested order marked apart."""
     return {
         "available": round(float(available or 0), 2),
         "low": _numbers(projection.low),
@@ -104,6 +108,9 @@ def _stock_data(
             {"day": offset + day, "units": round(units, 2), "label": label}
             for day, units, label in arrivals
         ],
+        "suggested": (
+            {"day": offset + suggested[0], "units": round(suggested[1], 2)} if suggested else None
+        ),
     }
 
 
@@ -148,19 +155,35 @@ def event_forecasts(*, events: list, first_date: dt.date, quantiles: np.ndarray)
     return found
 
 
-def sku_forecast_chart(*, merchant, sku, forecast, stock_level, adjustments) -> dict:
+def sku_forecast_chart(
+    *, merchant, sku, forecast, stock_level, adjustments, suggested=None
+) -> dict:
     """One location's forecast of ``sku`` for its page: the chart's data, and the sums,
     weeks, incoming orders and projected stock shown beside it. ``adjustments`` are the
     overrides in force (`selectors.overrides_in_force`); ``stock_level`` the latest stock
-    at the location, or None."""
+    at the location, or None; ``suggested`` the order the plan suggests there and that is
+    still to be placed (``units``, ``expected``: `settings.SKU_SUGGESTED_ORDERS`), or None.
+    The projection counts it, arriving on its expected day, beside the open purchase orders;
+    the day stock likely runs out is also given without it (``stock_out_date_unordered``)."""
     quantiles = forecast.array()  # the model's, as stored
     first, horizon = forecast.first_date, quantiles.shape[1]
     # what planning acts on: the forecast with the overrides in force today
     adjusted, override = _with_overrides(adjustments, sku, forecast.location_id, first, quantiles)
     around = _surroundings(merchant, sku, forecast.location_id, first, horizon)
     arrivals, dated, undated = _arrivals(around.incoming, first, horizon)
-    available, projection = _projected_stock(stock_level, adjusted, forecast, arrivals, sku.pk)
+    available, unordered = _projected_stock(stock_level, adjusted, forecast, arrivals, sku.pk)
+    projection, suggested_day = unordered, None
+    if suggested is not None and unordered is not None:
+        day = max((suggested.expected - first).days, 0)
+        if day < horizon:  # one due after the horizon changes nothing drawn
+            suggested_day = (day, float(suggested.units))
+            with_order = arrivals.copy()
+            with_order[day] += float(suggested.units)
+            _available, projection = _projected_stock(
+                stock_level, adjusted, forecast, with_order, sku.pk
+            )
     stock_out_day = projection.first_stock_out() if projection is not None else None
+    unordered_day = unordered.first_stock_out() if unordered is not None else None
     return {
         "forecast": forecast,
         "chart_id": f"forecast-data-{forecast.pk}",
@@ -175,6 +198,7 @@ def sku_forecast_chart(*, merchant, sku, forecast, stock_level, adjustments) -> 
             projection=projection,
             available=available,
             arrivals=dated,
+            suggested=suggested_day,
             events=around.events,
             override=override,
         ),
@@ -194,6 +218,11 @@ def sku_forecast_chart(*, merchant, sku, forecast, stock_level, adjustments) -> 
         "projection": projection,
         "stock_out_date": (
             first + dt.timedelta(days=stock_out_day) if stock_out_day is not None else None
+        ),
+        "suggested": suggested,
+        "suggested_in_projection": suggested_day is not None,
+        "stock_out_date_unordered": (
+            first + dt.timedelta(days=unordered_day) if unordered_day is not None else None
         ),
         "stock_out_probability": (
             float(projection.stock_out_by[-1]) if projection is not None else None

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views import View
@@ -82,6 +83,12 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
         stock = {level.location_id: level for level in levels}
         forecasts = selectors.latest_forecasts_for_sku(merchant=self.merchant, sku_id=sku.pk)
         adjustments = selectors.overrides_in_force(merchant=self.merchant, sku_ids=[sku.pk])
+        # the orders still to be placed (planning's suggestions), found without importing it
+        suggested = {
+            order.location_id: order
+            for path in settings.SKU_SUGGESTED_ORDERS
+            for order in import_string(path)(self.merchant, sku.pk)
+        }
         charts = []
         for forecast in forecasts:
             chart = sku_forecast_chart(
@@ -90,6 +97,7 @@ class SkuForecastView(MerchantViewMixin, TemplateView):
                 forecast=forecast,
                 stock_level=stock.get(forecast.location_id),
                 adjustments=adjustments,
+                suggested=suggested.get(forecast.location_id),
             )
             chart["explanation"] = self.explanation(forecast)
             charts.append(chart)

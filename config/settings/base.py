@@ -365,6 +365,10 @@ DASHBOARD_PANELS = ["planning.dashboard.panel"]
 # Filters the catalogue list offers beyond its own, by dotted path, the same way: a callable
 # (merchant) -> filters, each with a name, label, choices and apply(queryset, value).
 SKU_LIST_FILTERS = ["planning.catalogue.sku_filters"]
+# The orders still to be placed that a SKU's stock projection counts beside its open purchase
+# orders, by dotted path, the same way: a callable (merchant, sku id) -> orders, each with a
+# location_id, units, expected (date), approved (bool) and link.
+SKU_SUGGESTED_ORDERS = ["planning.projections.suggested_orders"]
 # The SKU summaries are rebuilt by a task queued after each write of sales or stock; pages show
 # the previous figures meanwhile, and rebuild them themselves only once this long has passed
 # without the task (inventory/summaries.py).

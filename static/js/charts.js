@@ -183,7 +183,7 @@
     const stock = data.stock;
     const offset = data.forecast_start;
     const days = stock.median.length;
-    const arriving = stock.arrivals.reduce((sum, a) => sum + a.units, 0);
+    const arriving = stock.arrivals.reduce((sum, a) => sum + a.units, 0) + (stock.suggested ? stock.suggested.units : 0);
     const top = niceTop(Math.max(1, stock.available + arriving, ...stock.high));
     const f = frame(box, 200, days, top, gettext("Projected stock on hand with the orders arriving"));
     titled(el("polygon", { points: band(f, 0, stock.low, stock.high), class: "band80" }, f.svg), OUTCOMES_80);
@@ -197,6 +197,11 @@
       const ax = f.x(arrival.day - offset);
       titled(el("polygon", { points: `${ax - 6},${PAD.top} ${ax + 6},${PAD.top} ${ax},${PAD.top + 10}`, class: "arrival" }, f.svg),
         say(gettext("%(order)s: %(units)s units arrive"), { order: arrival.label, units: number(arrival.units) }));
+    }
+    if (stock.suggested) {  // the order the plan suggests, not placed yet
+      const sx = f.x(stock.suggested.day - offset);
+      titled(el("polygon", { points: `${sx - 6},${PAD.top} ${sx + 6},${PAD.top} ${sx},${PAD.top + 10}`, class: "suggested-arrival" }, f.svg),
+        say(gettext("Suggested order (not placed yet): %(units)s units would arrive"), { units: number(stock.suggested.units) }));
     }
     const bottom = f.height - 8;
     el("text", { x: PAD.left, y: bottom, class: "tick" }, f.svg).textContent = label(dateOf(data.start, offset));

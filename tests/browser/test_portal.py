@@ -239,6 +239,10 @@ class PortalInTheBrowserTests(BrowserTestCase):
         stock = self.page.locator("#stock-chart-1 svg.chart")
         expect(stock).to_be_visible()
         expect(stock.locator("polygon.arrival title")).to_contain_text("120 units arrive")
+        # the line still to be placed is drawn apart from the open order
+        expect(stock.locator("polygon.suggested-arrival title")).to_have_text(
+            "Suggested order (not placed yet): 24 units would arrive"
+        )
         # keyboard: focus the chart and step back a day to read it
         chart.focus()
         self.page.keyboard.press("ArrowLeft")
