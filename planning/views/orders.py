@@ -28,7 +28,7 @@ from core import runs
 from core.spreadsheets import spreadsheet_safe
 from inventory.services import merchant_today
 from planning import outcomes, policy, selectors, services
-from planning.models import ReorderSuggestion, SuggestionBulkAction
+from planning.models import PlanningSettings, ReorderSuggestion, SuggestionBulkAction
 from planning.suggestions import bulk
 from planning.suggestions import selectors as suggestion_selectors
 from planning.views import decision_words, order_rows
@@ -98,6 +98,10 @@ class SuggestionsView(MerchantViewMixin, TemplateView):
             subtotals=subtotals,
             other_count=self.other_count(line_filter, today),
             budget=settings.budget,
+            # with one fill rate for the store, a line's own fill rate is the allocation's
+            # choice for it, not a target of its class: the line names the store's target
+            store_wide=settings.service_policy == PlanningSettings.ServicePolicy.STORE,
+            store_target=self.merchant.target_service_level,
             tomorrow=today + dt.timedelta(days=1),
             week_on=today + dt.timedelta(days=7),
             can_decide=self.can(Permission.PLAN)

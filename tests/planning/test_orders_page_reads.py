@@ -18,7 +18,7 @@ from accounts.tenancy import tenant_context
 from forecasting.models import ForecastRun
 from inventory.services import merchant_today
 from planning import selectors
-from planning.models import ReorderSuggestion
+from planning.models import PlanningSettings, ReorderSuggestion
 from planning.views import SuggestionsView
 from tests.factories import (
     LocationFactory,
@@ -112,3 +112,17 @@ class OrdersPageReadsTests(TestCase):
         page = self.page()
         self.assertNotIn("Changed by the team to", page)
         self.assertIn(" · Range ends", page)
+
+    def test_a_lines_fill_rate_names_the_target_it_was_planned_for(self):
+        # one fill rate for the store (the default): a line's own rate is the allocation's
+        # choice for it, and the line names the store's target, not one of its class
+        page = self.page()
+        self.assertIn("AX, chosen for the store's 95.0%", page)
+        self.assertNotIn("target 95.0% (AX)", page)
+        with tenant_context(self.merchant):
+            settings = selectors.planning_settings(merchant=self.merchant)
+            settings.service_policy = PlanningSettings.ServicePolicy.CLASSES
+            settings.save()
+        page = self.page()
+        self.assertIn("target 95.0% (AX)", page)  # the class's own target
+        self.assertNotIn("chosen for the store", page)
