@@ -134,11 +134,12 @@ def series_forecast_explain(
         )
     row = context.history.keys.index(key)
     transformer = context.candidates[TRANSFORMER]
-    share = levels = None
+    share = levels = effects = None
     if TRANSFORMER in selection.parts(forecast.model):
         values, horizon = context.history.values, forecast.run.horizon
         share = float(transformer.shares(values, horizon, night.WEEK)[row])
         levels = transformer.levels(values, horizon, night.WEEK)[row]
+        effects = transformer.effects(values, horizon, night.WEEK)
     explanation = explanations.explain(
         history=context.history.values[row],
         known=transformer.covariates.known.get(row),
@@ -149,6 +150,7 @@ def series_forecast_explain(
         closed=context.closed,
         share=share,
         transformer_levels=levels,
+        transformer_effects=effects,
         median_level=forecast.median_level,
     )
     with transaction.atomic(), tenant_context(merchant):

@@ -11,11 +11,15 @@ the history removed, the price held at its usual level, no promotion, no event, 
 products. The forecast with every group absent is the base value (the series' average level
 with its day-to-day noise). shap's KernelExplainer over all 2^groups coalitions (one batch
 through the model) gives exact Shapley values: base value + values = the forecast, which is
-computed by itself (every group present), not from the values.
+that batch's coalition of every group present, not a sum of the values. That coalition is
+the night's forecast made again: the history itself, the transformer's share, levels and
+anchor's flag effects those of the run (`forecasting.engine`), the model's batches filled
+alike (`forecasting.neural.network.predict`).
 """
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -109,18 +113,18 @@ def _variants(
     past: np.ndarray | None,
 ) -> tuple[np.ndarray, Covariates]:
     """One variant of the series per row of ``mask`` (per group, whether it is present): the
-    history rebuilt from the parts present, with a left-out covariate held at a neutral value
-    (the median price, no promotion, no event) and a left-out similar-products row dropped."""
+    history less the parts left out, with a left-out covariate held at a neutral value
+    (the median price, no promotion, no event) and a left-out similar-products row dropped.
+    Where every part is present, the history itself, as the night forecast it: rebuilt from
+    its parts, a day that sold nothing could come back as 1e-15 units, which TSB counts as a
+    day with demand."""
     panel = np.empty((len(mask), len(history)))
     covariates = Covariates(recorded=len(history))
     for row, present in enumerate(mask):
         on = dict(zip(groups, present, strict=True))
-        series = parts["base"] + np.nan_to_num(parts["noise"])
-        for part in ("level", "trend", "weekly", "yearly"):
-            if on[part]:
-                series = series + parts[part]
-        series = np.where(np.isnan(history), np.nan, np.maximum(series, 0.0))
-        panel[row] = series
+        absent = [parts[part] for part in ("level", "trend", "weekly", "yearly") if not on[part]]
+        # NaN stays NaN where not observed; a day taken below nothing sold nothing
+        panel[row] = np.maximum(history - sum(absent), 0.0) if absent else history
         if known is not None:
             rows = known.copy()
             if not on["price"]:
@@ -136,15 +140,20 @@ def _variants(
 
 
 def _with_covariates(
-    candidates: dict, covariates: Covariates, share: float | None, levels: np.ndarray | None
+    candidates: dict,
+    covariates: Covariates,
+    share: float | None,
+    levels: np.ndarray | None,
+    effects: dict | None,
 ) -> dict:
     """The candidates, the transformer among them given the variants' covariates, the
-    series' ``share`` of its correction and the ``levels`` its fan is read at."""
+    series' ``share`` of its correction, the ``levels`` its fan is read at and the pooled
+    flag ``effects`` its anchor was made with."""
     local = dict(candidates)
     if selection.TRANSFORMER in local:
         transformer = local[selection.TRANSFORMER]
         local[selection.TRANSFORMER] = type(transformer)(
-            transformer.model, covariates, share=share, levels=levels
+            transformer.model, covariates, share=share, levels=levels, effects=effects
         )
     return local
 
@@ -174,6 +183,7 @@ def explain(
     season: int = 7,
     share: float | None = None,
     transformer_levels: np.ndarray | None = None,
+    transformer_effects: dict | None = None,
     median_level: float = 0.5,
 ) -> dict:
     """The SHAP explanation of one series' forecast by the model that serves it.
@@ -183,7 +193,10 @@ def explain(
     horizon forecast as closed; ``share``: the share of the transformer's correction the
     series kept in its forecast (`forecasting.neural.inference`), held for every variant so
     that the whole explains that forecast, as are ``transformer_levels``, the levels its
-    fan was read at (its demand class's check); ``median_level``: the level of the model's
+    fan was read at (its demand class's check), and ``transformer_effects``, the effects of
+    promotions and calendar days on the store's series together that its anchor leaned on
+    (`forecasting.neural.inference.TransformerCandidate.effects`: the variants, anchored
+    together, would otherwise lean on their own); ``median_level``: the level of the model's
     quantiles that the forecast serves as its median (`forecasting.levels`). Returns the
     base value, the forecast and one value per group (groups the series does not have are
     left out)."""
@@ -193,16 +206,18 @@ def explain(
     parts = decompose(history)
     groups = _groups(known, past)
 
-    def value(masks: np.ndarray) -> np.ndarray:
+    def forecasts(masks: np.ndarray) -> np.ndarray:
         panel, covariates = _variants(
-            np.asarray(masks) > 0.5,
+            masks,
             groups=groups,
             parts=parts,
             history=history,
             known=known,
             past=past,
         )
-        local = _with_covariates(candidates, covariates, share, transformer_levels)
+        local = _with_covariates(
+            candidates, covariates, share, transformer_levels, transformer_effects
+        )
         forecasts = {
             name: selection.run_candidate(local[name], panel, horizon, season)
             for name in selection.parts(model_name)
@@ -214,8 +229,17 @@ def explain(
         median = selection.served(combined, np.full(len(combined), whole), levels)
         return (median[:, MEDIAN_INDEX] * open_days).sum(axis=1)
 
+    # every coalition in one batch through the model, the explainer's calls read from it:
+    # the forecast with every group present is made beside the others, as the night made it
+    # beside the store's series (`forecasting.neural.network.predict` batches alike)
+    coalitions = np.array(list(itertools.product((False, True), repeat=len(groups))))
+    by_coalition = dict(zip(map(tuple, coalitions), forecasts(coalitions), strict=True))
+
+    def value(masks: np.ndarray) -> np.ndarray:
+        return np.array([by_coalition[tuple(mask)] for mask in np.asarray(masks) > 0.5])
+
     values, base_value = _shapley_values(value, len(groups))
-    forecast = float(value(np.ones((1, len(groups))))[0])
+    forecast = float(by_coalition[(True,) * len(groups)])
     return _stored(model_name, base_value, forecast, dict(zip(groups, values, strict=True)))
 
 

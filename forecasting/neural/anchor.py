@@ -190,10 +190,12 @@ def _beside(events: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return before.astype(float), after.astype(float)
 
 
-def _effect(values: np.ndarray, fitted: np.ndarray, flags: np.ndarray) -> np.ndarray:
+def _effect(
+    values: np.ndarray, fitted: np.ndarray, flags: np.ndarray, pooled: float | None = None
+) -> tuple[np.ndarray, float]:
     """Per row: the multiplicative effect of its flags in history, shrunk towards the effect
     they had on the panel's series together (units sold on flagged days over the fit there,
-    summed over every row)."""
+    summed over every row), or towards ``pooled`` where given; and the effect shrunk towards."""
     on = (flags > 0) & ~np.isnan(values) & (fitted > 0)
     days = on.sum(axis=1)
     sold = np.where(on, values, 0.0).sum(axis=1)
@@ -202,9 +204,11 @@ def _effect(values: np.ndarray, fitted: np.ndarray, flags: np.ndarray) -> np.nda
         raw = np.where(expected > 0, sold / expected, 1.0)
     # what the flag did to the panel's series together: a series that saw it on few days
     # (or none: a new product's first Black Friday) takes mostly that
-    pooled = float(np.clip(sold.sum() / expected.sum(), 0.2, 10.0)) if expected.sum() > 0 else 1.0
+    if pooled is None:
+        total = expected.sum()
+        pooled = float(np.clip(sold.sum() / total, 0.2, 10.0)) if total > 0 else 1.0
     weight = days / (days + EFFECT_PRIOR_DAYS)
-    return np.clip(pooled + weight * (raw - pooled), 0.2, 10.0)
+    return np.clip(pooled + weight * (raw - pooled), 0.2, 10.0), pooled
 
 
 def anchor_panel(
@@ -214,16 +218,31 @@ def anchor_panel(
     over the horizon, never negative; NaN for a row with nothing observed. ``known``:
     (series, rows, periods + horizon) covariate rows in their places (zeros where a series
     has none)."""
+    return anchor_with_effects(panel, horizon, season, known)[0]
+
+
+def anchor_with_effects(
+    panel: np.ndarray,
+    horizon: int,
+    season: int,
+    known: np.ndarray | None = None,
+    pooled: dict[str, float] | None = None,
+) -> tuple[np.ndarray, dict[str, float]]:
+    """`anchor_panel`'s anchor, and the effect of each flag on the panel's series together
+    that a series' own effect was shrunk towards (by the flag's name: "promotion", "days
+    off", "festivals", "before a day off", "after a day off"). ``pooled``: those effects
+    to shrink towards instead of the panel's own, for a flag they name: a series anchored
+    apart from its store (an explanation's variants of it) is anchored as it was with the
+    store's series."""
     values = np.asarray(panel, dtype=float)
     length = values.shape[1]
-    flags = {
-        row: known[:, row]
-        for row in (PROMOTION_ROW, EVENT_ROW)
-        if known is not None and known.shape[1] > row
-    }
+    flags = {}
+    if known is not None and known.shape[1] > PROMOTION_ROW:
+        flags["promotion"] = known[:, PROMOTION_ROW]
     days_off = None
-    if EVENT_ROW in flags:  # days off and festival days, each kind with its own effect
-        events = flags.pop(EVENT_ROW)
+    if known is not None and known.shape[1] > EVENT_ROW:
+        # days off and festival days, each kind with its own effect
+        events = known[:, EVENT_ROW]
         days_off = (events >= DAY_OFF).astype(float)
         flags["days off"] = days_off
         flags["festivals"] = ((events > 0) & (events < DAY_OFF)).astype(float)
@@ -266,12 +285,15 @@ def anchor_panel(
         fitted[intermittent] = expected * divisor[intermittent]
     path = np.concatenate([fitted, level * profile[:, length:]], axis=1) * cycle
     path = np.maximum(path, 0.0)
-    for flagged in flags.values():
-        effect = _effect(values, path[:, :length], flagged[:, :length])
-        path = np.where(flagged > 0, path * effect[:, None], path)
     if days_off is not None and season == 7:
-        for flagged in _beside(days_off):
-            effect = _effect(values, path[:, :length], flagged[:, :length])
-            path = np.where(flagged > 0, path * effect[:, None], path)
+        before, after = _beside(days_off)
+        flags["before a day off"], flags["after a day off"] = before, after
+    pooled = pooled or {}
+    effects = {}
+    for name, flagged in flags.items():
+        effect, effects[name] = _effect(
+            values, path[:, :length], flagged[:, :length], pooled.get(name)
+        )
+        path = np.where(flagged > 0, path * effect[:, None], path)
     path[fit.counts == 0] = np.nan
-    return path
+    return path, effects

@@ -43,7 +43,7 @@ import torch
 
 from forecasting.gaps import window_rows
 from forecasting.levels import fit_levels, read_at
-from forecasting.neural.network import CONTEXT, Task, anchor_paths, predict
+from forecasting.neural.network import CONTEXT, Task, anchored, predict
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from forecasting.selection import MIN_GROUP_SERIES, SELECTION_PERIODS, demand_classes, window_loss
 
@@ -229,6 +229,7 @@ class TransformerCandidate:
         checked: bool = True,
         share: float | None = None,
         levels: np.ndarray | None = None,
+        effects: dict[int, dict[str, float]] | None = None,
     ) -> None:
         self.model = model
         self.covariates = covariates
@@ -236,12 +237,17 @@ class TransformerCandidate:
         self.checked = checked  # False: every series keeps the network's whole correction
         self.share = share  # one share for every series, instead of each one's own
         self.fixed_levels = levels  # one level map for every series, instead of its class's
+        # the flags' pooled effects to anchor with (`forecasting.neural.network.anchored`),
+        # instead of those of the panel called with: an explanation's variants of one series
+        # are anchored with what its store's series showed, as the night anchored it
+        self.fixed_effects = effects
         # (panel, horizon, season, shares, level maps) of the last panel checked
         self._checked_panel: tuple | None = None
         # the last whole-panel forecasts by origin: a selection window's origin is the check's
         # origin of the window after it, and the last window's is the served forecast's check
         self._kept: OrderedDict = OrderedDict()
-        self._anchored: tuple | None = None  # (root, origin, tasks, anchor paths) of a panel
+        # (root, origin, tasks, anchor paths, pooled effects) of a panel
+        self._anchored: tuple | None = None
 
     def _forecast(self, panel, horizon, season, rows):
         whole = len(rows) == panel.shape[0] and np.array_equal(rows, np.arange(panel.shape[0]))
@@ -249,7 +255,7 @@ class TransformerCandidate:
         if key is not None and key in self._kept:
             self._kept.move_to_end(key)
             return self._kept[key][1:]
-        tasks, paths = self._tasks(panel, horizon, season)
+        tasks, paths, _effects = self._tasks(panel, horizon, season)
         tasks = [tasks[row] for row in rows]
         quantiles, anchors = predict(
             self.model,
@@ -267,18 +273,26 @@ class TransformerCandidate:
                 self._kept.popitem(last=False)
         return result
 
-    def _tasks(self, panel, horizon, season) -> tuple[list, list[np.ndarray]]:
+    def _tasks(self, panel, horizon, season) -> tuple[list, list[np.ndarray], dict]:
         """Every row's task and anchor path, the rows anchored together (`anchor_panel` pools
-        a flag's effect over them), so that a series' forecast does not depend on which rows
-        a call asks for; the last panel's are kept for its next call."""
+        a flag's effect over them, or takes the candidate's fixed ones), so that a series'
+        forecast does not depend on which rows a call asks for, and the pooled effects; the
+        last panel's are kept for its next call."""
         key = (*_origin(panel), horizon, season)
         kept = self._anchored
         if kept is not None and kept[0] is _root(panel) and kept[1] == key:
-            return kept[2], kept[3]
+            return kept[2], kept[3], kept[4]
         tasks = tasks_for(panel, horizon, self.covariates, None, season)
-        paths = anchor_paths(tasks, horizon)
-        self._anchored = (_root(panel), key, tasks, paths)
-        return tasks, paths
+        paths, effects = anchored(tasks, horizon, self.fixed_effects)
+        self._anchored = (_root(panel), key, tasks, paths, effects)
+        return tasks, paths, effects
+
+    def effects(self, panel: np.ndarray, horizon: int, season: int) -> dict:
+        """Per season, the effect of each flag on the panel's series together that each
+        series' own effect was shrunk towards in its anchor (`forecasting.neural.network.
+        anchored`): what a series anchored apart from the panel needs to be anchored as it
+        was."""
+        return self._tasks(panel, horizon, season)[2]
 
     def shares(self, panel: np.ndarray, horizon: int, season: int) -> np.ndarray:
         """Per row of the panel: the share of its correction that served it best one

@@ -32,10 +32,11 @@ from chronos.chronos2.layers import MLP, AttentionOutput, GroupSelfAttention, Re
 from chronos.chronos2.model import Chronos2Encoder, Chronos2Model, Chronos2Output
 from chronos.chronos_bolt import InstanceNorm
 
-from forecasting.neural.anchor import EVENT_ROW, anchor_panel
+from forecasting.neural.anchor import EVENT_ROW, anchor_with_effects
 from forecasting.quantiles import LEVELS
 
 BASE_DIRECTORY = Path(__file__).resolve().parent.parent / "weights" / "base"
+SHORT_BATCH = 8  # the fewest tasks a batch is forecast in (`predict`)
 PATCH = 16
 CONTEXT = 512
 MAX_HORIZON = 64
@@ -86,7 +87,18 @@ def anchor_paths(tasks: list[Task], horizon: int) -> list[np.ndarray]:
     """Per task, (T + H,): its anchor (`forecasting.neural.anchor`) over history and horizon.
     Tasks of one season are computed together, left-padded with NaN (which the anchor
     skips) to their longest history."""
+    return anchored(tasks, horizon)[0]
+
+
+def anchored(
+    tasks: list[Task], horizon: int, effects: dict[int, dict[str, float]] | None = None
+) -> tuple[list[np.ndarray], dict[int, dict[str, float]]]:
+    """`anchor_paths`, and per season the effect of each flag on its tasks together that a
+    task's own effect was shrunk towards (`forecasting.neural.anchor.anchor_with_effects`);
+    ``effects``: those to shrink towards instead, per season (the store's, for tasks
+    anchored apart from it)."""
     paths: list[np.ndarray] = [np.empty(0)] * len(tasks)
+    pooled: dict[int, dict[str, float]] = {}
     for season in {task.season for task in tasks}:
         members = [i for i, task in enumerate(tasks) if task.season == season]
         longest = max(len(tasks[i].history) for i in members)
@@ -101,10 +113,12 @@ def anchor_paths(tasks: list[Task], horizon: int) -> list[np.ndarray]:
                 known[position, : len(task.known), pad:] = task.known[
                     :, : len(task.history) + horizon
                 ]
-        anchors = anchor_panel(panel, horizon, season, known)
+        anchors, pooled[season] = anchor_with_effects(
+            panel, horizon, season, known, (effects or {}).get(season)
+        )
         for position, i in enumerate(members):
             paths[i] = anchors[position, longest - len(tasks[i].history) :]
-    return paths
+    return paths, pooled
 
 
 @dataclass(frozen=True)
@@ -517,17 +531,26 @@ def predict(
             rows += sizes[order[stop]]
             stop += 1
         picked = order[start:stop]
+        # a short batch (the last of a size, or a call of a task or two) is filled to at
+        # least `SHORT_BATCH` tasks (or a full batch, if smaller) with its last task again:
+        # the products' kernels are chosen by the batch's shape, and in bfloat16 a task
+        # forecast in a batch of its own came out up to 0.015 units away from the same task
+        # in a full batch (an AMX CPU), so a series' forecast would depend on what else was
+        # forecast with it (an explanation's re-run of one series against the night's)
+        least = min(-(-batch_rows // sizes[order[start]]), SHORT_BATCH)
+        filled = np.concatenate([picked, np.repeat(picked[-1:], max(least - len(picked), 0))])
         batch = collate(
             [Task(tasks[i].history, tasks[i].known, tasks[i].past, season=tasks[i].season)
-             for i in picked],
+             for i in filled],
             horizon,
             device,
-            [paths[i] for i in picked],
+            [paths[i] for i in filled],
         )  # fmt: skip
         lowering = _products_in_bfloat16(lower and not by_autocast)
         with lowering, torch.autocast("cpu", dtype=torch.bfloat16, enabled=by_autocast):
             predictions = model(**batch["inputs"]).quantile_preds
-        quantiles = predictions[batch["target_rows"], :, :horizon].float().cpu().numpy()
+        target_rows = batch["target_rows"][: len(picked)]
+        quantiles = predictions[target_rows, :, :horizon].float().cpu().numpy()
         output[picked] = quantiles
         anchors[picked] = [paths[i][-horizon:] for i in picked]
         start = stop
