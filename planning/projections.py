@@ -20,6 +20,7 @@ from accounts.models import Merchant
 from inventory import services as inventory_services
 from inventory.models import PurchaseOrder
 from planning.models import ReorderSuggestion
+from planning.suggestions.selectors import LineFilter
 
 Status = ReorderSuggestion.Status
 
@@ -46,6 +47,7 @@ def suggested_orders(merchant: Merchant, sku_id: int) -> list[SuggestedOrder]:
         .select_related("forecast_run", "sku")
         .order_by("location_id", "-forecast_run__created_at", "-pk")
     )
+    orders_page = reverse("planning:suggestions", args=[merchant.slug])
     found: dict[int, SuggestedOrder] = {}
     for line in lines:
         if line.location_id in found:
@@ -54,13 +56,13 @@ def suggested_orders(merchant: Merchant, sku_id: int) -> list[SuggestedOrder]:
         made_for = (
             run.history_end + dt.timedelta(days=1) if run.history_end else line.created_at.date()
         )
-        status = Status.APPROVED if line.status == Status.APPROVED else Status.PROPOSED
-        query = urlencode({"status": status, "q": line.sku.code})
+        # the orders page's own filter, so the link keeps its parameters
+        query = urlencode(LineFilter(status=line.status, search=line.sku.code).query())
         found[line.location_id] = SuggestedOrder(
             location_id=line.location_id,
             units=float(line.quantity),
             expected=made_for + dt.timedelta(days=round(float(line.lead_time_days))),
             approved=line.status == Status.APPROVED,
-            link=f"{reverse('planning:suggestions', args=[merchant.slug])}?{query}",
+            link=f"{orders_page}?{query}",
         )
     return list(found.values())
