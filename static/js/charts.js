@@ -70,7 +70,7 @@
     for (const share of [0, 0.5, 1]) {
       el("line", { x1: PAD.left, x2: WIDTH - PAD.right, y1: y(top * share), y2: y(top * share), class: "grid" }, svg);
       el("text", { x: PAD.left - 6, y: y(top * share) + 4, "text-anchor": "end", class: "tick" }, svg)
-        .textContent = top < 10 ? String(+(top * share).toFixed(2)) : number(top * share);
+        .textContent = (top * share).toLocaleString(LOCALE, { maximumFractionDigits: 2 });
     }
     return { svg, x, y, height };
   }

@@ -229,6 +229,30 @@ class PortalInTheBrowserTests(BrowserTestCase):
         expect(bars.first).to_be_visible()
         self.assertGreaterEqual(bars.count(), 13)  # 90 days of sales
         self.shot("05a-sku-detail")
+        # the value axis reads its values: weeks of at most 22 units are drawn on an axis to
+        # 25, whose middle line is 12.5 (not rounded to 13, which it does not stand at)
+        self.page.evaluate(
+            """() => {
+                const data = document.createElement("script");
+                data.type = "application/json";
+                data.id = "probe-weeks";
+                data.textContent = JSON.stringify({ weeks: [
+                    { week: "2026-01-05", units: 22, stock_out_days: 0 },
+                    { week: "2026-01-12", units: 9, stock_out_days: 1 },
+                ] });
+                const box = document.createElement("div");
+                box.id = "probe-chart";
+                box.dataset.chart = "probe-weeks";
+                box.dataset.kind = "weeks";
+                document.body.append(data, box);
+                const again = document.createElement("script");
+                again.src = document.querySelector("script[src*='charts']").src + "?again";
+                document.body.append(again);
+            }"""
+        )
+        expect(self.page.locator("#probe-chart svg.chart")).to_be_visible()
+        axis = self.page.locator("#probe-chart svg.chart text.tick[text-anchor='end']")
+        self.assertEqual(axis.all_text_contents()[:3], ["0", "12.5", "25"])
         self.go(f"/m/alpha/forecasts/skus/{self.mug.pk}/")
         chart = self.page.locator("#forecast-chart-1 svg.chart")
         expect(chart).to_be_visible()
