@@ -198,9 +198,12 @@ def best_plan(
     """The window and discount that bring the stock left at the target day down to ``keep``
     (the most the SKU should hold) for the most value (`plan_value`); when none gets there,
     the one that gets closest. Never below cost, never on ``blocked`` days (other
-    promotions). Returns the plan (None when no promotion helps) and doing nothing's
-    outcome."""
+    promotions). Returns the plan (None when no promotion helps, or when doing nothing
+    already leaves no more than ``keep``: there is no excess to clear, and a discount would
+    sell at less what the SKU still needs) and doing nothing's outcome."""
     nothing = outcome(daily, stock, price, cost)
+    if nothing.stock_left <= keep + 1e-9:
+        return None, nothing
     horizon = len(daily)
     candidates: list[Plan] = []
     for start in STARTS:

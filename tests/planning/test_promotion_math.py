@@ -191,6 +191,19 @@ class BestPlanTests(SimpleTestCase):
         plan, _ = pm.best_plan(np.zeros(56), 100, 10, 4, self.effect, 0, np.zeros(56, bool))
         self.assertIsNone(plan)
 
+    def test_nothing_to_propose_when_doing_nothing_leaves_no_excess(self):
+        # 2 a day for 56 days from 330 leaves 218, under the 240 the SKU should hold (an
+        # overstock alert raised on today's cover can be gone by the target day): any
+        # promotion would only sell, at a discount, stock the SKU still needs
+        blocked = np.zeros(56, bool)
+        plan, nothing = pm.best_plan(np.full(56, 2.0), 330, 10, 4, self.effect, 240, blocked)
+        self.assertIsNone(plan)
+        self.assertEqual(nothing.stock_left, 218)
+        # with 10 more than that limit left, a plan clears it
+        plan, nothing = pm.best_plan(np.full(56, 2.0), 362, 10, 4, self.effect, 240, blocked)
+        self.assertEqual(nothing.stock_left, 250)
+        self.assertTrue(plan.clears)
+
     def test_the_lift_counted_on_is_capped(self):
         steep = pm.Effect(uplift=3.0, discount=0.2, elasticity=-6.0, days=30, source="sku")
         plan, _ = pm.best_plan(np.full(56, 2.0), 5000, 10, 1, steep, 0, np.zeros(56, bool))
