@@ -83,10 +83,10 @@ class ReorderSuggestion(TenantOwned):
     limit = models.CharField(
         max_length=24,
         choices=[
-            ("", "Within limits"),
-            ("capped_at_overstock", "Cut back to the overstock limit"),
-            ("moq_forces_overstock", "The MOQ forces cover past the overstock limit"),
-            ("pack_forces_overstock", "One pack forces cover past the overstock limit"),
+            ("", _("Within limits")),
+            ("capped_at_overstock", _("Cut back to the overstock limit")),
+            ("moq_forces_overstock", _("The MOQ forces cover past the overstock limit")),
+            ("pack_forces_overstock", _("One pack forces cover past the overstock limit")),
         ],
         default="",
         blank=True,
