@@ -26,6 +26,12 @@ def current_locale(language: str | None = None) -> Locale:
     return _locale(language or translation.get_language() or "en")
 
 
+def locale_tag(language: str | None = None) -> str:
+    """`current_locale` as a BCP 47 tag ("en-GB", "zh-Hans"), as a browser's Intl reads it."""
+    locale = current_locale(language)
+    return "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
+
+
 @functools.lru_cache(maxsize=64)
 def _locale(code: str) -> Locale:
     """Parsed once per language: a page of 500 alerts formats a thousand figures."""

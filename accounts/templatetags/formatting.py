@@ -1,7 +1,8 @@
 """Template filters for numbers, dates and money in the reader's locale
 (accounts/formatting.py): ``{{ total|money:merchant.currency }}``, ``{{ total|money_whole:
 merchant.currency }}`` (whole units, for summary figures), ``{{ units|number }}``,
-``{{ share|percent }}``, ``{{ day|day }}``, ``{{ day|day:"weekday" }}``."""
+``{{ share|percent }}``, ``{{ day|day }}``, ``{{ day|day:"weekday" }}``; ``{% reading_locale %}``
+(the locale's BCP 47 tag, for the page's scripts to format as the server does)."""
 
 from django import template
 
@@ -38,3 +39,11 @@ def day(value, length="medium"):
 @register.filter
 def moment(value, length="medium"):
     return formatting.format_moment(value, length=length)
+
+
+@register.simple_tag
+def reading_locale():
+    """The reader's formatting locale as a BCP 47 tag ("en-GB", "zh-Hans"): the portal's
+    scripts format dates and numbers with it, as the server does, not with the bare language
+    ("en" reads "Feb 21, 2011" in a browser where the server writes "21 Feb 2011")."""
+    return formatting.locale_tag()

@@ -31,8 +31,10 @@
     return node;
   }
 
-  // Dates and numbers in the page's language (the portal's, on <html lang>).
-  const LOCALE = document.documentElement.lang || undefined;
+  // Dates and numbers as the server formats them for the reader (<html data-locale>, else the
+  // page's language). A day is a calendar day, read in UTC as it is parsed: in the reader's
+  // own time zone, west of UTC, midnight of 5 January is still the 4th.
+  const LOCALE = document.documentElement.dataset.locale || document.documentElement.lang || undefined;
 
   function dateOf(start, index) {
     return new Date(Date.parse(start) + index * DAY);
@@ -40,8 +42,8 @@
 
   function label(date, withYear) {
     return date.toLocaleDateString(LOCALE, withYear
-      ? { day: "numeric", month: "short", year: "numeric" }
-      : { day: "numeric", month: "short" });
+      ? { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }
+      : { day: "numeric", month: "short", timeZone: "UTC" });
   }
 
   function number(value) {

@@ -46,6 +46,8 @@ class ConsoleTests(StaffAndTwoWorldsTestCase):
             with self.subTest(model=model._meta.label):
                 response = self.client.get(reverse("admin:{}_{}_changelist".format(*info)))
                 self.assertEqual(response.status_code, 200)
+                # the console's pages carry the service's icon (no request for /favicon.ico)
+                self.assertContains(response, 'rel="icon" href="/static/img/shelfcast.svg"')
 
     def test_merchant_members_are_sent_to_the_console_sign_in(self):
         self.client.force_login(self.a.owner)

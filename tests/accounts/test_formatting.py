@@ -59,3 +59,12 @@ class FormattingTests(SimpleTestCase):
             self.assertEqual(template.render(context), "¥1,234.50 · 9,876 · 2026年11月11日")
         with translation.override("en"):
             self.assertEqual(template.render(context), "CN¥1,234.50 · 9,876 · 11 Nov 2026")
+
+    def test_the_page_names_the_locale_its_scripts_format_with(self):
+        # the browser's Intl formats as the server does only with the same locale: "en" alone
+        # is American English there ("Dec 4, 2026" against the server's "4 Dec 2026")
+        template = Template("{% load formatting %}{% reading_locale %}")
+        with translation.override("en"):
+            self.assertEqual(template.render(Context()), "en-GB")
+        with translation.override("zh-hans"):
+            self.assertEqual(template.render(Context()), "zh-Hans")

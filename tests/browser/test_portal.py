@@ -166,7 +166,13 @@ class BrowserTestCase(StaticLiveServerTestCase):
             start_date=END + dt.timedelta(days=14), end_date=END + dt.timedelta(days=20),
             discount_percent=Decimal("20"),
         )  # fmt: skip
-        self.page = self.browser.new_page(viewport={"width": 1280, "height": 900})
+        # a reader west of UTC (where midnight of a day, UTC, is still the day before), whose
+        # browser is set to American English: the portal's dates read as the server writes them
+        self.page = self.browser.new_page(
+            viewport={"width": 1280, "height": 900},
+            timezone_id="America/New_York",
+            locale="en-US",
+        )
         # Whatever the Content-Security-Policy blocks, Chromium reports on the console: any
         # such report fails the test (the policy broke something the page needs).
         self.csp_violations: list[str] = []
@@ -253,6 +259,15 @@ class PortalInTheBrowserTests(BrowserTestCase):
         expect(self.page.locator("#probe-chart svg.chart")).to_be_visible()
         axis = self.page.locator("#probe-chart svg.chart text.tick[text-anchor='end']")
         self.assertEqual(axis.all_text_contents()[:3], ["0", "12.5", "25"])
+        # its first and last weeks are dated as the server dates a day for an English reader
+        # (day, month, year), on the day they start wherever the reader is
+        dates = self.page.locator("#probe-chart svg.chart text.tick:not([text-anchor='end'])")
+        self.assertEqual(dates.first.text_content(), "5 Jan 2026")
+        self.assertIn("12 Jan 2026", self.page.locator("#probe-chart svg.chart").text_content())
+        # the page's icon is served
+        icon = self.page.locator("link[rel=icon]").get_attribute("href")
+        answer = self.page.request.get(f"{self.live_server_url}{icon}")
+        self.assertEqual((answer.status, answer.headers["content-type"]), (200, "image/svg+xml"))
         self.go(f"/m/alpha/forecasts/skus/{self.mug.pk}/")
         chart = self.page.locator("#forecast-chart-1 svg.chart")
         expect(chart).to_be_visible()
