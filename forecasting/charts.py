@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecasting.projection import Projection, project_forecast
+from forecasting.projection import Projection, forecast_paths, project_forecast, totals
 from forecasting.quantiles import MEDIAN_INDEX, level_index
 from inventory import selectors as inventory_selectors
 
-LOW_ROW, HIGH_ROW = level_index(0.1), level_index(0.9)
 # The days of history drawn before the forecast.
 HISTORY_DAYS = 84
 
@@ -114,9 +113,12 @@ def _stock_data(
     }
 
 
-def event_forecasts(*, events: list, first_date: dt.date, quantiles: np.ndarray) -> list[dict]:
+def event_forecasts(
+    *, events: list, first_date: dt.date, quantiles: np.ndarray, paths: np.ndarray
+) -> list[dict]:
     """Per calendar event that falls in the horizon (in date order): its days there and the
-    forecast on them (median and 80% range, summed), beside the median of an ordinary day:
+    demand forecast over them (the median and 80% range of its total on the forecast's
+    demand ``paths``, `totals`), beside the median of an ordinary day:
     the horizon's days outside every event, on the same weekdays as the event's days (a
     Saturday festival is not compared with Mondays). ``per_day`` and ``ordinary_day`` are
     None when nothing is forecast on those days (a shop closed on its holidays)."""
@@ -133,6 +135,7 @@ def event_forecasts(*, events: list, first_date: dt.date, quantiles: np.ndarray)
     median = quantiles[MEDIAN_INDEX]
     found = []
     for event, steps in inside:
+        total = totals(paths, steps)  # 10th, 50th and 90th percentile of the event's demand
         weekdays = {dates[step].weekday() for step in steps}
         ordinary = [
             step
@@ -145,9 +148,9 @@ def event_forecasts(*, events: list, first_date: dt.date, quantiles: np.ndarray)
                 "first": dates[steps[0]],
                 "last": dates[steps[-1]],
                 "days": len(steps),
-                "median": float(median[steps].sum()),
-                "low": float(quantiles[LOW_ROW][steps].sum()),
-                "high": float(quantiles[HIGH_ROW][steps].sum()),
+                "median": float(total[1]),
+                "low": float(total[0]),
+                "high": float(total[2]),
                 "per_day": float(median[steps].mean()),
                 "ordinary_day": float(median[ordinary].mean()) if ordinary else None,
             }
@@ -184,6 +187,10 @@ def sku_forecast_chart(
             )
     stock_out_day = projection.first_stock_out() if projection is not None else None
     unordered_day = unordered.first_stock_out() if unordered is not None else None
+    # the totals are read from demand paths, the ones the projection draws (and the SHAP
+    # explanation of the 28 days, `forecasting.explanations`)
+    paths = _paths(quantiles, forecast, sku.pk)
+    adjusted_paths = _paths(adjusted, forecast, sku.pk) if override is not None else paths
     return {
         "forecast": forecast,
         "chart_id": f"forecast-data-{forecast.pk}",
@@ -203,14 +210,14 @@ def sku_forecast_chart(
             override=override,
         ),
         "overridden": override is not None,
-        "next_four_weeks_adjusted": float(adjusted[MEDIAN_INDEX][:28].sum()),
-        "next_week": float(quantiles[MEDIAN_INDEX][:7].sum()),
-        "next_four_weeks": float(quantiles[MEDIAN_INDEX][:28].sum()),
-        "weekly": _weekly(first, quantiles),
+        "next_four_weeks_adjusted": _median_total(adjusted_paths, 28),
+        "next_week": _median_total(paths, 7),
+        "next_four_weeks": _median_total(paths, 28),
+        "weekly": _weekly(first, paths),
         "stock_out_days": sum(around.history.stock_out),
         "promotions": around.promotions,
         "events_ahead": event_forecasts(
-            events=around.events, first_date=first, quantiles=quantiles
+            events=around.events, first_date=first, quantiles=quantiles, paths=paths
         ),
         "incoming": around.incoming,
         "undated": undated,
@@ -320,14 +327,28 @@ def _arrivals(incoming, first: dt.date, horizon: int) -> tuple[np.ndarray, list,
     return arrivals, dated, undated
 
 
-def _weekly(first: dt.date, quantiles: np.ndarray) -> list[dict]:
-    """The median and 80% band of each whole week of the horizon."""
-    return [
-        {
-            "start": first + dt.timedelta(days=week),
-            "median": float(quantiles[MEDIAN_INDEX][week : week + 7].sum()),
-            "low": float(quantiles[LOW_ROW][week : week + 7].sum()),
-            "high": float(quantiles[HIGH_ROW][week : week + 7].sum()),
-        }
-        for week in range(0, quantiles.shape[1] - 6, 7)
-    ]
+def _paths(quantiles: np.ndarray, forecast, seed: int) -> np.ndarray:
+    return forecast_paths(
+        quantiles, forecast.path_correlation, seed=seed, common=forecast.path_common_share
+    )
+
+
+def _median_total(paths: np.ndarray, days: int) -> float:
+    """The median of the paths' demand over the horizon's first ``days`` days."""
+    return float(totals(paths, slice(0, days))[1])
+
+
+def _weekly(first: dt.date, paths: np.ndarray) -> list[dict]:
+    """The median and 80% range of each whole week's demand in the horizon (`totals`)."""
+    weeks = []
+    for week in range(0, paths.shape[1] - 6, 7):
+        low, median, high = totals(paths, slice(week, week + 7))
+        weeks.append(
+            {
+                "start": first + dt.timedelta(days=week),
+                "median": float(median),
+                "low": float(low),
+                "high": float(high),
+            }
+        )
+    return weeks

@@ -152,6 +152,10 @@ def series_forecast_explain(
         transformer_levels=levels,
         transformer_effects=effects,
         median_level=forecast.median_level,
+        served_levels=forecast.levels(),
+        correlation=forecast.path_correlation,
+        common=forecast.path_common_share,
+        seed=forecast.sku_id,
     )
     with transaction.atomic(), tenant_context(merchant):
         SeriesForecast.objects.for_merchant(merchant).filter(pk=forecast.pk).update(

@@ -1,8 +1,10 @@
 """Why a forecast is what it is: SHAP values over feature groups a merchant understands.
 
-The explained number is what the SKU's forecast page shows: the stored forecast's median
-demand summed over its first `DAYS` days (days the shop is closed count nothing), by the
-run's own model, history and horizon (`forecasting.engine.series_forecast_explain`). The
+The explained number is what the SKU's forecast page shows: the median of the demand over
+the stored forecast's first `DAYS` days (days the shop is closed count nothing), read from
+the demand paths the page draws (`forecasting.projection.forecast_paths`: the forecast's
+shock correlation and common share, seeded by the SKU; each variant draws the same ones), by
+the run's own model, history and horizon (`forecasting.engine.series_forecast_explain`). The
 history is split into additive parts (the average level; a linear trend; a slow, yearly-like
 pattern; the weekly pattern; the recent level; and the day-to-day noise), the covariates
 into price, promotion and calendar rows, and similar products are the past-only row the
@@ -28,6 +30,7 @@ from django.utils.translation import gettext_noop
 
 from forecasting import selection
 from forecasting.neural.inference import Covariates
+from forecasting.projection import forecast_paths, totals
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 
 DAYS = 28
@@ -185,6 +188,10 @@ def explain(
     transformer_levels: np.ndarray | None = None,
     transformer_effects: dict | None = None,
     median_level: float = 0.5,
+    served_levels: np.ndarray | None = None,
+    correlation: float = 0.0,
+    common: float | None = None,
+    seed: int = 0,
 ) -> dict:
     """The SHAP explanation of one series' forecast by the model that serves it.
 
@@ -197,7 +204,11 @@ def explain(
     promotions and calendar days on the store's series together that its anchor leaned on
     (`forecasting.neural.inference.TransformerCandidate.effects`: the variants, anchored
     together, would otherwise lean on their own); ``median_level``: the level of the model's
-    quantiles that the forecast serves as its median (`forecasting.levels`). Returns the
+    quantiles that the forecast serves as its median (`forecasting.levels`), and
+    ``served_levels`` the level every row was served at where the stored forecast keeps them
+    (else each row at its own level but the median); ``correlation``,
+    ``common`` and ``seed``: the stored forecast's shock correlation and common share and
+    its SKU, with which its page draws the paths its total is read from. Returns the
     base value, the forecast and one value per group (groups the series does not have are
     left out)."""
     open_days = np.ones(DAYS, dtype=bool) if closed is None else ~np.asarray(closed)[:DAYS]
@@ -222,12 +233,25 @@ def explain(
             name: selection.run_candidate(local[name], panel, horizon, season)
             for name in selection.parts(model_name)
         }
-        combined = selection.combine(forecasts, model_name)[:, :, :DAYS]
-        levels = LEVELS.copy()
-        levels[MEDIAN_INDEX] = median_level
-        # served as the stored forecast was: read at its level, whole units where it counts
-        median = selection.served(combined, np.full(len(combined), whole), levels)
-        return (median[:, MEDIAN_INDEX] * open_days).sum(axis=1)
+        combined = selection.combine(forecasts, model_name)
+        if served_levels is not None:
+            levels = np.asarray(served_levels, dtype=float)
+        else:
+            levels = LEVELS.copy()
+            levels[MEDIAN_INDEX] = median_level
+        # served as the stored forecast was: read at its level, whole units where it counts;
+        # its paths drawn over the whole horizon, as the page draws them from what is stored
+        served = selection.served(combined, np.full(len(combined), whole), levels)
+        return np.array(
+            [
+                totals(
+                    forecast_paths(variant, correlation, seed=seed, common=common),
+                    slice(0, DAYS),
+                    open_days,
+                )[1]
+                for variant in served
+            ]
+        )
 
     # every coalition in one batch through the model, the explainer's calls read from it:
     # the forecast with every group present is made beside the others, as the night made it

@@ -222,6 +222,14 @@ class SeriesForecast(TenantOwned):
         help_text="The level of the chosen model's quantiles served as the median: its demand "
         "class's selection weeks may read it lower or higher (forecasting.selection).",
     )
+    served_levels = models.BinaryField(
+        null=True,
+        blank=True,
+        help_text="The level each row of the quantiles was read at from the chosen model's "
+        "(float64, one per quantile level; its demand class's selection weeks map them, "
+        "forecasting.levels): the explanation serves its variants alike. None: kept before "
+        "the levels were stored (only the median's is known).",
+    )
     recent_demand = models.BinaryField(
         null=True,
         blank=True,
@@ -259,6 +267,16 @@ class SeriesForecast(TenantOwned):
 
     def array(self) -> np.ndarray:
         return self.unpack(self.quantiles)
+
+    @staticmethod
+    def pack_levels(levels: np.ndarray) -> bytes:
+        return np.asarray(levels, dtype="<f8").tobytes()
+
+    def levels(self) -> np.ndarray | None:
+        """The levels the quantiles were read at (what `pack_levels` wrote), or None."""
+        if self.served_levels is None:
+            return None
+        return np.frombuffer(bytes(self.served_levels), dtype="<f8").copy()
 
     @staticmethod
     def pack_recent(values: np.ndarray) -> bytes:

@@ -132,7 +132,7 @@ def forecast_history(
     rows = [
         (sku, location, str(name), SeriesForecast.pack(series_quantiles), float(rho),
          float(common), _score(score), _score(naive), float(levels[MEDIAN_INDEX]),
-         SeriesForecast.pack_recent(recent))
+         SeriesForecast.pack_recent(recent), SeriesForecast.pack_levels(levels))
         for (sku, location), name, series_quantiles, rho, common, score, naive, levels, recent
         in zip(
             history.keys, chosen, quantiles, correlation, result.common, result.score,
@@ -150,15 +150,16 @@ def _score(value: float) -> float | None:
 # what each row `forecast_history` makes holds, in order
 ROW_FIELDS = (
     "sku_id", "location_id", "model", "quantiles", "path_correlation", "path_common_share",
-    "backtest_wql", "naive_wql", "median_level", "recent_demand",
+    "backtest_wql", "naive_wql", "median_level", "recent_demand", "served_levels",
 )  # fmt: skip
 
 
 def _insert(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> None:
     """Insert forecasts, rows of (sku, location, model, packed quantiles, correlation,
     common share, backtest score, seasonal naive's score, the level served as the median,
-    the packed recent demand: `ROW_FIELDS`). On PostgreSQL one binary COPY (the packed
-    arrays travel as raw bytes, not as escaped SQL text); elsewhere a bulk insert."""
+    the packed recent demand, the packed levels every row was served at: `ROW_FIELDS`). On
+    PostgreSQL one binary COPY (the packed arrays travel as raw bytes, not as escaped SQL
+    text); elsewhere a bulk insert."""
     if connection.vendor != "postgresql":
         SeriesForecast.objects.bulk_create(
             [
@@ -188,7 +189,7 @@ def _insert(merchant: Merchant, run: ForecastRun, first_date: dt.date, rows) -> 
         ) as copy:
             copy.set_types(
                 ["int8", "int8", "int8", "int8", "date", "text", "bytea", "float8", "float8",
-                 "float8", "float8", "float8", "bytea"]
+                 "float8", "float8", "float8", "bytea", "bytea"]
             )  # fmt: skip
             for row in rows:
                 copy.write_row((merchant.pk, run.pk, row[0], row[1], first_date, *row[2:]))

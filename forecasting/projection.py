@@ -11,6 +11,30 @@ import numpy as np
 from forecasting.paths import COMMON_SHARE, sample_paths
 
 PATHS = 500
+TOTAL_LEVELS = (0.1, 0.5, 0.9)  # a total's 80% range and its median
+
+
+def forecast_paths(
+    quantiles: np.ndarray, correlation: float, *, seed: int = 0, common: float | None = None
+) -> np.ndarray:
+    """The demand paths (PATHS, horizon) a stored forecast's page reads its stock projection
+    and its totals from: drawn with the forecast's shock ``correlation`` and ``common`` share
+    (`forecasting.paths.sample_paths`), seeded by the SKU so that every reading of one
+    forecast draws the same paths."""
+    common = COMMON_SHARE if common is None else common
+    return sample_paths(quantiles, correlation, PATHS, seed, common)
+
+
+def totals(paths: np.ndarray, days, weights: np.ndarray | None = None) -> np.ndarray:
+    """The 10th, 50th and 90th percentile of the paths' demand summed over ``days`` (a slice
+    or the days' indices), each day weighted by ``weights`` where given (0 for a closed day).
+    A total's median is read from the paths' totals, not added up from the days' medians: a
+    product that sells on one day in three has a daily median of nothing, and its four weeks
+    do not."""
+    chosen = paths[:, days]
+    if weights is not None:
+        chosen = chosen * np.asarray(weights, dtype=float)
+    return np.quantile(chosen.sum(axis=1), TOTAL_LEVELS)
 
 
 @dataclass(frozen=True)
@@ -71,7 +95,7 @@ def project_forecast(
     with its shock ``correlation`` and ``common`` share) over its first ``days`` days (all
     of them by default)."""
     days = quantiles.shape[1] if days is None else min(days, quantiles.shape[1])
-    paths = sample_paths(quantiles[:, :days], correlation, PATHS, seed, common)
+    paths = forecast_paths(quantiles[:, :days], correlation, seed=seed, common=common)
     if arrivals is not None:
         arrivals = np.asarray(arrivals, dtype=float)[:days]
     return project_stock(paths, available, arrivals)

@@ -12,6 +12,7 @@ from accounts.tenancy import tenant_context
 from forecasting import engine, explanations, selection
 from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
+from forecasting.projection import forecast_paths, totals
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from inventory.models import SalesDay
 from tests.factories import (
@@ -28,6 +29,7 @@ class ExplainedNumberTests(SimpleTestCase):
         rng = np.random.default_rng(4)
         history = rng.gamma(4.0, 5.0, 140)  # not whole units: nothing is rounded
         forecast = BASELINES["exponential_smoothing"](history[None], 28, 7)
+        explained_at = {}
         for level in (0.5, 0.3):
             with self.subTest(level=level):
                 explained = explanations.explain(
@@ -37,16 +39,20 @@ class ExplainedNumberTests(SimpleTestCase):
                 levels = LEVELS.copy()
                 levels[MEDIAN_INDEX] = level
                 served = selection.served(forecast, np.array([False]), levels)
-                expected = served[0, MEDIAN_INDEX, :28].sum()
+                # the median of the 28 days' total on the paths the page draws from the
+                # forecast served (no shock correlation given: none; the default common share)
+                paths = forecast_paths(served[0], 0.0, seed=0)
+                expected = totals(paths, slice(0, 28))[1]
                 self.assertAlmostEqual(explained["forecast"], expected, places=3)
+                # not the days' medians added up, which the paths' total is well above here
+                self.assertNotAlmostEqual(
+                    explained["forecast"], served[0, MEDIAN_INDEX, :28].sum(), delta=1.0
+                )
+                explained_at[level] = explained["forecast"]
                 total = explained["base_value"] + sum(g["value"] for g in explained["groups"])
                 self.assertAlmostEqual(total, explained["forecast"], places=3)
-        # and the two levels explain different numbers
-        lower = explanations.explain(
-            history=history, known=None, past=None, candidates=BASELINES,
-            model_name="exponential_smoothing", median_level=0.3,
-        )  # fmt: skip
-        self.assertLess(lower["forecast"], forecast[0, MEDIAN_INDEX, :28].sum() - 1.0)
+        # and the two levels explain different numbers: the lower one, less
+        self.assertLess(explained_at[0.3], explained_at[0.5] - 1.0)
 
 
 SERVED = "exponential_smoothing+transformer+tsb"
@@ -54,7 +60,7 @@ SERVED = "exponential_smoothing+transformer+tsb"
 
 class StoredForecastExplainedTests(TestCase):
     """The explanation's forecast (every group present) is the night's forecast made again:
-    the same 28-day median sum as the stored forecast, of every series of a store forecast by
+    the same 28-day median as the stored forecast's page, of every series of a store forecast by
     the nightly path. Its products sell on some days and not others, by weight (not rounded
     to whole units, so that any difference shows), with promotions and a calendar event, and
     are served the transformer, exponential smoothing and TSB together: the models that the
@@ -113,5 +119,12 @@ class StoredForecastExplainedTests(TestCase):
                 explanation = engine.series_forecast_explain(
                     merchant=self.merchant, forecast=forecast
                 )
-                median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
+                # the page's 28-day median: on the paths drawn from the stored forecast
+                paths = forecast_paths(
+                    SeriesForecast.unpack(forecast.quantiles),
+                    forecast.path_correlation,
+                    seed=forecast.sku_id,
+                    common=forecast.path_common_share,
+                )
+                median = totals(paths, slice(0, 28))[1]
                 self.assertAlmostEqual(explanation["forecast"], float(median), places=2)

@@ -10,7 +10,7 @@ from unittest import mock
 import numpy as np
 from django.test import SimpleTestCase
 
-from forecasting import explanations, registry
+from forecasting import explanations, registry, selection
 from forecasting.levels import fit_levels, read_at
 from forecasting.metrics import score
 from forecasting.neural import inference
@@ -20,6 +20,7 @@ from forecasting.neural.inference import (
     class_levels,
     read_rows_at,
 )
+from forecasting.projection import forecast_paths, totals
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from forecasting.selection import MIN_GROUP_SERIES
 
@@ -110,8 +111,10 @@ class CalibratedCandidateTests(SimpleTestCase):
                 history=history, known=None, past=None, candidates=candidates,
                 model_name="transformer", share=1.0, transformer_levels=levels,
             )  # fmt: skip
-            # whole units are served where the history is counts
-            expected = np.round(np.maximum(forecast[0, MEDIAN_INDEX, :28], 0)).sum()
+            # whole units are served where the history is counts; the 28 days' median total
+            # is read from the paths the page draws from what is served
+            served = selection.served(forecast, np.array([True]), LEVELS)[0]
+            expected = totals(forecast_paths(served, 0.0, seed=0), slice(0, 28))[1]
             self.assertAlmostEqual(explained["forecast"], expected, places=3)
             forecasts[name] = explained["forecast"]
         self.assertLess(forecasts["lower"], forecasts["as is"])
