@@ -263,7 +263,10 @@ def sync_status(*, merchant: Merchant) -> list[SyncStatus]:
 @dataclass(frozen=True)
 class DailyHistory:
     days: list[dt.date]
-    units: list[float]  # NaN where there is no row (closed, no sale recorded) or a stock-out
+    # NaN before the series' first sales row (not on sale yet) and on stock-out days; a day
+    # without a row after it sold nothing (a sync sends the days that sold), as the forecast
+    # reads it
+    units: list[float]
     stock_out: list[bool]
 
 
@@ -271,17 +274,21 @@ def sku_daily_history(
     *, merchant: Merchant, sku: SKU, location_id: int, start: dt.date, end: dt.date
 ) -> DailyHistory:
     """One SKU's units per calendar day at one location from ``start`` to ``end``, and the
-    days it was out of stock (its sales then say nothing of its demand)."""
+    days it was out of stock (its sales then say nothing of its demand). A day without a
+    sales row counts nothing sold once the series has its first row (`DailyHistory`): a
+    product that sells on one day in five draws its days between, not five isolated points
+    no line joins."""
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    values = [float("nan")] * len(days)
+    series = SalesDay.objects.for_merchant(merchant).filter(sku=sku, location_id=location_id)
+    first = series.order_by("date").values_list("date", flat=True).first()
+    values = [0.0 if first is not None and day >= first else float("nan") for day in days]
     stock_out = [False] * len(days)
-    for date, units, out in (
-        SalesDay.objects.for_merchant(merchant)
-        .filter(sku=sku, location_id=location_id, date__gte=start, date__lte=end)
-        .values_list("date", "units", "stock_out")
+    for date, units, out in series.filter(date__gte=start, date__lte=end).values_list(
+        "date", "units", "stock_out"
     ):
         if out:
             stock_out[(date - start).days] = True
+            values[(date - start).days] = float("nan")
         else:
             values[(date - start).days] = float(units)
     return DailyHistory(days, values, stock_out)
