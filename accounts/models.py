@@ -53,7 +53,7 @@ class User(AbstractUser):
     """A person. Signs in with an email address; belongs to merchants through memberships."""
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     # The portal's language for this person; blank follows the browser's Accept-Language.
     language = models.CharField(max_length=10, blank=True, default="", choices=settings.LANGUAGES)

@@ -25,6 +25,18 @@ def forecast_paths(
     return sample_paths(quantiles, correlation, PATHS, seed, common)
 
 
+def median_total(forecast, days: int = 28) -> float:
+    """The median of a stored forecast's demand over its first ``days`` days, as its page
+    reads it (the model's forecast, without overrides): on its paths, seeded by its SKU."""
+    paths = forecast_paths(
+        forecast.array(),
+        forecast.path_correlation,
+        seed=forecast.sku_id,
+        common=forecast.path_common_share,
+    )
+    return float(totals(paths, slice(0, days))[1])
+
+
 def totals(paths: np.ndarray, days, weights: np.ndarray | None = None) -> np.ndarray:
     """The 10th, 50th and 90th percentile of the paths' demand summed over ``days`` (a slice
     or the days' indices), each day weighted by ``weights`` where given (0 for a closed day).

@@ -31,10 +31,10 @@
     return node;
   }
 
-  // Dates and numbers as the server formats them for the reader (<html data-locale>, else the
+  // Dates and numbers as the server formats them for the reader (<body data-locale>, else the
   // page's language). A day is a calendar day, read in UTC as it is parsed: in the reader's
   // own time zone, west of UTC, midnight of 5 January is still the 4th.
-  const LOCALE = document.documentElement.dataset.locale || document.documentElement.lang || undefined;
+  const LOCALE = document.body.dataset.locale || document.documentElement.lang || undefined;
 
   function dateOf(start, index) {
     return new Date(Date.parse(start) + index * DAY);

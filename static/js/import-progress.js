@@ -8,7 +8,7 @@
   const gettext = window.gettext || ((text) => text);
   const interpolate = window.interpolate
     || ((format, values) => format.replace(/%\((\w+)\)s/g, (match, key) => values[key]));
-  const locale = document.documentElement.dataset.locale || document.documentElement.lang || undefined;
+  const locale = document.body.dataset.locale || document.documentElement.lang || undefined;
   async function poll() {
     try {
       const response = await fetch(box.dataset.importStatusUrl, { credentials: "same-origin" });

@@ -35,8 +35,13 @@ class PortalLanguageTests(TestCase):
         response = self.client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
         self.assertContains(response, '<html lang="zh-hans">')
         self.assertContains(response, "<h1>登录</h1>", html=False)
+        # every field is labelled in Chinese too (the e-mail field's label is the user
+        # model's own name for the field)
+        self.assertContains(response, '<label for="id_username">电子邮箱地址</label>', html=False)
+        self.assertContains(response, '<label for="id_password">密码</label>', html=False)
         response = self.client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-GB")
         self.assertContains(response, "<h1>Sign in</h1>")
+        self.assertContains(response, '<label for="id_username">Email address</label>', html=False)
 
     def test_without_a_choice_pages_follow_the_browser(self):
         self.client.force_login(self.user)

@@ -14,7 +14,7 @@ from accounts.errors import DomainError
 from accounts.tenancy import tenant_context
 from forecasting import borrowing, embeddings, engine
 from forecasting.models import ForecastRun, SeriesForecast, SkuEmbedding
-from forecasting.quantiles import MEDIAN_INDEX
+from forecasting.projection import median_total
 from inventory.models import SalesDay
 from tests.factories import LocationFactory, MerchantFactory, SKUFactory
 
@@ -127,11 +127,11 @@ class SimilarProductsExplainedTests(TestCase):
             return SeriesForecast.objects.for_merchant(self.merchant).get(run=run, sku=sku)
 
     def explained(self, forecast: SeriesForecast) -> dict:
-        """Its explanation, which must sum to the forecast's median over the horizon."""
+        """Its explanation, which must sum to the forecast's 28-day median total, as its page
+        reads it."""
         with tenant_context(self.merchant):
             explanation = engine.series_forecast_explain(merchant=self.merchant, forecast=forecast)
-        median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
-        self.assertAlmostEqual(explanation["forecast"], float(median), places=2)
+        self.assertAlmostEqual(explanation["forecast"], median_total(forecast), places=2)
         return explanation
 
     def test_the_explanation_of_a_new_skus_forecast_has_similar_products(self):
@@ -228,8 +228,7 @@ class ChunkedStoreExplainedTests(TestCase):
                     explanation = engine.series_forecast_explain(
                         merchant=self.merchant, forecast=forecast
                     )
-                median = SeriesForecast.unpack(forecast.quantiles)[MEDIAN_INDEX][:28].sum()
-                self.assertAlmostEqual(explanation["forecast"], float(median), places=2)
+                self.assertAlmostEqual(explanation["forecast"], median_total(forecast), places=2)
                 explained[category] = [group["key"] for group in explanation["groups"]]
         # asked again of the same products as the night: the hearts' chunk borrowed and its
         # new product's explanation shows it; the hoses' chunk did not (the whole store, hoses

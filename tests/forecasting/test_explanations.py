@@ -12,7 +12,7 @@ from accounts.tenancy import tenant_context
 from forecasting import engine, explanations, selection
 from forecasting.baselines import BASELINES
 from forecasting.models import ForecastRun, SeriesForecast
-from forecasting.projection import forecast_paths, totals
+from forecasting.projection import forecast_paths, median_total, totals
 from forecasting.quantiles import LEVELS, MEDIAN_INDEX
 from inventory.models import SalesDay
 from tests.factories import (
@@ -120,11 +120,4 @@ class StoredForecastExplainedTests(TestCase):
                     merchant=self.merchant, forecast=forecast
                 )
                 # the page's 28-day median: on the paths drawn from the stored forecast
-                paths = forecast_paths(
-                    SeriesForecast.unpack(forecast.quantiles),
-                    forecast.path_correlation,
-                    seed=forecast.sku_id,
-                    common=forecast.path_common_share,
-                )
-                median = totals(paths, slice(0, 28))[1]
-                self.assertAlmostEqual(explanation["forecast"], float(median), places=2)
+                self.assertAlmostEqual(explanation["forecast"], median_total(forecast), places=2)
