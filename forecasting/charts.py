@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecasting.projection import Projection, forecast_paths, project_forecast, totals
+from forecasting.projection import (
+    Projection,
+    median_total,
+    project_forecast,
+    stored_paths,
+    totals,
+)
 from forecasting.quantiles import MEDIAN_INDEX, level_index
 from inventory import selectors as inventory_selectors
 
@@ -189,8 +195,8 @@ def sku_forecast_chart(
     unordered_day = unordered.first_stock_out() if unordered is not None else None
     # the totals are read from demand paths, the ones the projection draws (and the SHAP
     # explanation of the 28 days, `forecasting.explanations`)
-    paths = _paths(quantiles, forecast, sku.pk)
-    adjusted_paths = _paths(adjusted, forecast, sku.pk) if override is not None else paths
+    paths = stored_paths(forecast, quantiles)
+    adjusted_paths = stored_paths(forecast, adjusted) if override is not None else paths
     return {
         "forecast": forecast,
         "chart_id": f"forecast-data-{forecast.pk}",
@@ -210,9 +216,9 @@ def sku_forecast_chart(
             override=override,
         ),
         "overridden": override is not None,
-        "next_four_weeks_adjusted": _median_total(adjusted_paths, 28),
-        "next_week": _median_total(paths, 7),
-        "next_four_weeks": _median_total(paths, 28),
+        "next_four_weeks_adjusted": median_total(adjusted_paths, 28),
+        "next_week": median_total(paths, 7),
+        "next_four_weeks": median_total(paths, 28),
         "weekly": _weekly(first, paths),
         "stock_out_days": sum(around.history.stock_out),
         "promotions": around.promotions,
@@ -325,17 +331,6 @@ def _arrivals(incoming, first: dt.date, horizon: int) -> tuple[np.ndarray, list,
         arrivals[day] += order.units
         dated.append((day, order.units, order.number))
     return arrivals, dated, undated
-
-
-def _paths(quantiles: np.ndarray, forecast, seed: int) -> np.ndarray:
-    return forecast_paths(
-        quantiles, forecast.path_correlation, seed=seed, common=forecast.path_common_share
-    )
-
-
-def _median_total(paths: np.ndarray, days: int) -> float:
-    """The median of the paths' demand over the horizon's first ``days`` days."""
-    return float(totals(paths, slice(0, days))[1])
 
 
 def _weekly(first: dt.date, paths: np.ndarray) -> list[dict]:

@@ -25,15 +25,20 @@ def forecast_paths(
     return sample_paths(quantiles, correlation, PATHS, seed, common)
 
 
-def median_total(forecast, days: int = 28) -> float:
-    """The median of a stored forecast's demand over its first ``days`` days, as its page
-    reads it (the model's forecast, without overrides): on its paths, seeded by its SKU."""
-    paths = forecast_paths(
-        forecast.array(),
+def stored_paths(forecast, quantiles: np.ndarray | None = None) -> np.ndarray:
+    """`forecast_paths` of a stored forecast, seeded by its SKU: of its own quantiles, or of
+    ``quantiles`` in their place (the forecast with the overrides in force)."""
+    return forecast_paths(
+        forecast.array() if quantiles is None else quantiles,
         forecast.path_correlation,
         seed=forecast.sku_id,
         common=forecast.path_common_share,
     )
+
+
+def median_total(paths: np.ndarray, days: int = 28) -> float:
+    """The median of the paths' demand over their first ``days`` days (a stored forecast's
+    28-day figure: ``median_total(stored_paths(forecast))``)."""
     return float(totals(paths, slice(0, days))[1])
 
 
