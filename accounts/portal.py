@@ -13,6 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
@@ -61,6 +62,17 @@ class MerchantViewMixin(LoginRequiredMixin):
 
     def can(self, permission: str) -> bool:
         return Permission(permission) in self.granted
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        """An address that only takes a form's answer, opened as a page (a bookmark, or the
+        sign-in page sending the reader back to the form they sent as their session ran out):
+        a page that says so and leads back into the store, not an empty 405."""
+        refused = super().http_method_not_allowed(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return refused
+        page = TemplateResponse(request, "405.html", {"merchant": self.merchant}, status=405)
+        page["Allow"] = refused["Allow"]
+        return page
 
     def get_queryset(self):
         if self.model is None:
