@@ -12,13 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecasting.projection import (
-    Projection,
-    median_total,
-    project_forecast,
-    stored_paths,
-    totals,
-)
+from forecasting.projection import Projection, median_total, project_stock, stored_paths, totals
 from forecasting.quantiles import MEDIAN_INDEX, level_index
 from inventory import selectors as inventory_selectors
 
@@ -180,7 +174,12 @@ def sku_forecast_chart(
     adjusted, override = _with_overrides(adjustments, sku, forecast.location_id, first, quantiles)
     around = _surroundings(merchant, sku, forecast.location_id, first, horizon)
     arrivals, dated, undated = _arrivals(around.incoming, first, horizon)
-    available, unordered = _projected_stock(stock_level, adjusted, forecast, arrivals, sku.pk)
+    # one draw of demand paths serves the totals and the stock projection (and is the one the
+    # SHAP explanation of the 28 days reads, `forecasting.explanations`): of the model's
+    # forecast, and of the forecast with the overrides in force where one changes a day
+    paths = stored_paths(forecast, quantiles)
+    adjusted_paths = stored_paths(forecast, adjusted) if override is not None else paths
+    available, unordered = _projected_stock(stock_level, adjusted_paths, arrivals)
     projection, suggested_day = unordered, None
     if suggested is not None and unordered is not None:
         day = max((suggested.expected - first).days, 0)
@@ -188,15 +187,9 @@ def sku_forecast_chart(
             suggested_day = (day, float(suggested.units))
             with_order = arrivals.copy()
             with_order[day] += float(suggested.units)
-            _available, projection = _projected_stock(
-                stock_level, adjusted, forecast, with_order, sku.pk
-            )
+            _available, projection = _projected_stock(stock_level, adjusted_paths, with_order)
     stock_out_day = projection.first_stock_out() if projection is not None else None
     unordered_day = unordered.first_stock_out() if unordered is not None else None
-    # the totals are read from demand paths, the ones the projection draws (and the SHAP
-    # explanation of the 28 days, `forecasting.explanations`)
-    paths = stored_paths(forecast, quantiles)
-    adjusted_paths = stored_paths(forecast, adjusted) if override is not None else paths
     return {
         "forecast": forecast,
         "chart_id": f"forecast-data-{forecast.pk}",
@@ -249,22 +242,15 @@ def sku_forecast_chart(
 
 
 def _projected_stock(
-    stock_level, adjusted: np.ndarray, forecast, arrivals: np.ndarray, seed: int
+    stock_level, paths: np.ndarray, arrivals: np.ndarray
 ) -> tuple[float | None, Projection | None]:
     """The units available now (on hand less committed) and the stock projected from them
-    over the horizon; both None when the location has no stock level."""
+    over the horizon on the forecast's demand ``paths`` (`project_stock`); both None when
+    the location has no stock level."""
     if stock_level is None:
         return None, None
     available = float(stock_level.on_hand - stock_level.committed)
-    projection = project_forecast(
-        adjusted,
-        forecast.path_correlation,
-        available,
-        arrivals,
-        seed=seed,
-        common=forecast.path_common_share,
-    )
-    return available, projection
+    return available, project_stock(paths, available, arrivals)
 
 
 def _with_overrides(

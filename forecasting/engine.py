@@ -7,6 +7,7 @@ run whose worker died is resumed by the redelivered task."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ from core import runs
 from forecasting import chunks, explanations, job_texts, night, selection, services
 from forecasting import history as history_reads
 from forecasting.models import ForecastChunk, ForecastRun, SeriesForecast
+from forecasting.projection import stored_paths
 from forecasting.selection import TRANSFORMER
 
 
@@ -153,9 +155,7 @@ def series_forecast_explain(
         transformer_effects=effects,
         median_level=forecast.median_level,
         served_levels=forecast.levels(),
-        correlation=forecast.path_correlation,
-        common=forecast.path_common_share,
-        seed=forecast.sku_id,
+        paths_of=functools.partial(stored_paths, forecast),
     )
     with transaction.atomic(), tenant_context(merchant):
         SeriesForecast.objects.for_merchant(merchant).filter(pk=forecast.pk).update(

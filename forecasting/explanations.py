@@ -2,7 +2,7 @@
 
 The explained number is what the SKU's forecast page shows: the median of the demand over
 the stored forecast's first `DAYS` days (days the shop is closed count nothing), read from
-the demand paths the page draws (`forecasting.projection.forecast_paths`: the forecast's
+the demand paths the page draws (`forecasting.projection.stored_paths`: the forecast's
 shock correlation and common share, seeded by the SKU; each variant draws the same ones), by
 the run's own model, history and horizon (`forecasting.engine.series_forecast_explain`). The
 history is split into additive parts (the average level; a linear trend; a slow, yearly-like
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import shap
@@ -189,9 +190,7 @@ def explain(
     transformer_effects: dict | None = None,
     median_level: float = 0.5,
     served_levels: np.ndarray | None = None,
-    correlation: float = 0.0,
-    common: float | None = None,
-    seed: int = 0,
+    paths_of: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> dict:
     """The SHAP explanation of one series' forecast by the model that serves it.
 
@@ -206,12 +205,14 @@ def explain(
     together, would otherwise lean on their own); ``median_level``: the level of the model's
     quantiles that the forecast serves as its median (`forecasting.levels`), and
     ``served_levels`` the level every row was served at where the stored forecast keeps them
-    (else each row at its own level but the median); ``correlation``,
-    ``common`` and ``seed``: the stored forecast's shock correlation and common share and
-    its SKU, with which its page draws the paths its total is read from. Returns the
+    (else each row at its own level but the median); ``paths_of``: how its page draws the
+    demand paths its total is read from, given quantiles (`forecasting.projection.
+    stored_paths` of the stored forecast; by default `forecast_paths` with no shock
+    correlation, the default common share and seed 0). Returns the
     base value, the forecast and one value per group (groups the series does not have are
     left out)."""
     open_days = np.ones(DAYS, dtype=bool) if closed is None else ~np.asarray(closed)[:DAYS]
+    draw = paths_of or (lambda quantiles: forecast_paths(quantiles, 0.0))
     whole = bool(selection.whole_units(np.asarray(history, dtype=float)[None])[0])
     history = np.asarray(history, dtype=float)
     parts = decompose(history)
@@ -242,16 +243,7 @@ def explain(
         # served as the stored forecast was: read at its level, whole units where it counts;
         # its paths drawn over the whole horizon, as the page draws them from what is stored
         served = selection.served(combined, np.full(len(combined), whole), levels)
-        return np.array(
-            [
-                totals(
-                    forecast_paths(variant, correlation, seed=seed, common=common),
-                    slice(0, DAYS),
-                    open_days,
-                )[1]
-                for variant in served
-            ]
-        )
+        return np.array([totals(draw(variant), slice(0, DAYS), open_days)[1] for variant in served])
 
     # every coalition in one batch through the model, the explainer's calls read from it:
     # the forecast with every group present is made beside the others, as the night made it

@@ -96,23 +96,3 @@ def project_stock(
         short_by[day] = short_yet.mean()
     low, median, high = np.quantile(levels, [0.1, 0.5, 0.9], axis=0)
     return Projection(low, median, high, short_by, lost / max(count, 1))
-
-
-def project_forecast(
-    quantiles: np.ndarray,
-    correlation: float,
-    available: float,
-    arrivals: np.ndarray | None = None,
-    *,
-    days: int | None = None,
-    seed: int = 0,
-    common: float = COMMON_SHARE,
-) -> Projection:
-    """`project_stock` for a stored forecast (quantiles (levels, horizon), its paths drawn
-    with its shock ``correlation`` and ``common`` share) over its first ``days`` days (all
-    of them by default)."""
-    days = quantiles.shape[1] if days is None else min(days, quantiles.shape[1])
-    paths = forecast_paths(quantiles[:, :days], correlation, seed=seed, common=common)
-    if arrivals is not None:
-        arrivals = np.asarray(arrivals, dtype=float)[:days]
-    return project_stock(paths, available, arrivals)
