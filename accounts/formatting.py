@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from django.utils import timezone, translation
 
@@ -90,6 +91,11 @@ def format_number(value, *, decimals: int | None = None, language: str | None = 
     return babel_numbers.format_decimal(
         number, format=_pattern(pattern), locale=current_locale(language)
     )
+
+
+def format_list(items, *, language: str | None = None) -> str:
+    """Items joined as the locale joins a list ("a, b and c"; "a、b和c")."""
+    return babel_lists.format_list([str(item) for item in items], locale=current_locale(language))
 
 
 def format_percent(value, *, decimals: int = 0, language: str | None = None) -> str:

@@ -138,6 +138,27 @@ TERMS: tuple[Term, ...] = (
         ),
     ),
     Term(
+        "forecast-models",
+        _("Forecasting models"),
+        _(
+            "Each SKU's forecast comes from the model that forecast the SKUs that sell like it "
+            "best on recent weeks: seasonal naive, exponential smoothing, TSB, the transformer, "
+            "or an average of two or three of them."
+        ),
+        _(
+            "Exponential smoothing follows a level that adapts to recent sales, with the "
+            "SKU's weekly pattern on top. The transformer is Shelfcast's own neural network, "
+            "trained on many series and, where that does better for your store, fine-tuned on "
+            "its history. An average is the mean of its models' "
+            "forecasts at every point of the range, often steadier than any one of them. The "
+            "models are judged together for each group of SKUs that sell alike (steadily, "
+            "erratically, with many days of no sales, in rare large amounts, or with a short "
+            "history), on recent weeks they forecast without seeing them: a single SKU's few "
+            "weeks are a poor judge. A group too small to judge takes the choice made for the "
+            "whole store. The choice is made again at every forecast."
+        ),
+    ),
+    Term(
         "backtest",
         _("Backtest"),
         _("A test on the past: forecast weeks you already know, as if they had not happened."),
