@@ -6,6 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.formatting import current_locale
 from core.uploads import describe_size
 from inventory import calendar_dates
 from inventory.ingest.import_uploads import IMPORTABLE
@@ -70,7 +71,11 @@ EVERY_LOCATION = ""
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    return [("", _("Choose…")), *calendar_dates.countries()]
+    """Every country with public holidays, by its name in the reader's language (CLDR's, where
+    it has one), in that name's order."""
+    territories = current_locale().territories
+    named = [(code, territories.get(code, name)) for code, name in calendar_dates.countries()]
+    return [("", _("Choose…")), *sorted(named, key=lambda choice: choice[1])]
 
 
 class CalendarDefaultsForm(forms.Form):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Merchant
 from planning.models import DEFAULT_SERVICE_LEVELS, Alert, SkuClass
@@ -22,12 +23,12 @@ class SkuFilter:
 
 
 ALERT_CHOICES = [
-    ("any", "Any open alert"),
-    (Alert.Kind.STOCK_OUT, "Stock-out expected"),
-    (Alert.Kind.OVERSTOCK, "Overstock"),
-    (Alert.Kind.ANOMALY, "Demand anomaly"),
-    (Alert.Kind.BIAS, "Forecast bias"),
-    ("none", "No open alert"),
+    ("any", _("Any open alert")),
+    (Alert.Kind.STOCK_OUT, _("Stock-out expected")),
+    (Alert.Kind.OVERSTOCK, _("Overstock")),
+    (Alert.Kind.ANOMALY, _("Demand anomaly")),
+    (Alert.Kind.BIAS, _("Forecast bias")),
+    ("none", _("No open alert")),
 ]
 
 
@@ -54,9 +55,9 @@ def sku_filters(merchant: Merchant) -> list[SkuFilter]:
     return [
         SkuFilter(
             "class",
-            "Class",
+            _("Class"),
             [(code, code) for code in DEFAULT_SERVICE_LEVELS],
             by_class,
         ),
-        SkuFilter("alert", "Alerts", [(str(v), label) for v, label in ALERT_CHOICES], by_alert),
+        SkuFilter("alert", _("Alerts"), [(str(v), label) for v, label in ALERT_CHOICES], by_alert),
     ]

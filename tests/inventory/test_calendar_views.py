@@ -55,6 +55,17 @@ class CalendarPageTests(AsOfToday):
         self.assertContains(response, "Use my country's holidays and festivals")
         self.assertNotContains(response, "OTHERLOC")
 
+    def test_countries_are_named_in_the_readers_language(self):
+        self.client.force_login(self.owner)
+        english = self.client.get(self.url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        self.assertIn('<option value="IM">Isle of Man</option>', english)
+        self.assertIn('<option value="GB">United Kingdom</option>', english)
+        self.assertNotIn("Isle Of Man", english)  # not the holiday package's class names
+        chinese = self.client.get(self.url(), HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+        self.assertIn('<option value="GB">英国</option>', chinese)
+        self.assertIn('value="CN" selected>中国</option>', chinese)
+        self.assertNotIn("United Kingdom", chinese)
+
     def test_one_box_switches_on_a_countrys_holidays_and_festivals(self):
         self.client.force_login(self.owner)
         response = self.client.post(self.url(), {"action": "defaults", "country": "CN"})

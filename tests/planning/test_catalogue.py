@@ -50,3 +50,12 @@ class CatalogueFilterTests(TestCase):
         page = self.client.get(reverse("inventory:sku_list", args=["shop"]))
         self.assertContains(page, '<select id="filter-class" name="class">')
         self.assertContains(page, '<option value="stock_out" >Stock-out expected</option>')
+
+    def test_the_filters_speak_the_readers_language(self):
+        self.client.force_login(member(self.merchant))
+        url = reverse("inventory:sku_list", args=["shop"])
+        page = self.client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+        for chinese in ("类别", "预警", "有任一未处理预警", "预计断货", "需求异常", "无未处理预警"):
+            self.assertIn(chinese, page)
+        for english in ("Any open alert", "Stock-out expected", "Demand anomaly", "No open alert"):
+            self.assertNotIn(english, page)
