@@ -146,6 +146,17 @@ class ModelsPageTests(TestCase):
         self.assertContains(page, f"v{self.new.pk}")
         self.assertNotContains(page, "Fine-tune now")  # viewers only read
 
+    def test_each_version_says_how_it_was_fine_tuned_in_the_readers_language(self):
+        self.client.force_login(self.viewer)
+        url = reverse("forecasting:models", args=["shop"])
+        english = self.client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(english, '<span class="sub">all weights · after base</span>')
+        self.assertContains(english, f'<span class="sub">LoRA adapters · after v{self.old.pk}')
+        chinese = self.client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hans")
+        self.assertContains(chinese, "全部权重")
+        self.assertContains(chinese, "LoRA 适配器")
+        self.assertNotContains(chinese, "full ·")
+
     def test_a_planner_rolls_back_and_activates(self):
         self.client.force_login(self.planner)
         self.client.post(reverse("forecasting:model_rollback", args=["shop"]))
