@@ -36,9 +36,9 @@ PATHS = 1000
 PLAN_PATHS = 500  # paths drawn per series by a plan, and again by its edits and alerts
 GRID = 400  # candidate levels searched for the order-up-to level
 # A share of the drawn sums is the series' own history: its sums over the same span from the
-# last half year, read at random starts. Sums drawn from a forecast's quantiles alone had tails
-# too thin, the more so the further out (Online Retail, 1,062 products, ten reviews: what
-# happened exceeded the drawn 99th percentile 1.8% of the time and the 99.5th 1.45%, by 3.3
+# last half year, read at starts spread over it. Sums drawn from a forecast's quantiles alone
+# had tails too thin, the more so the further out (Online Retail, 1,062 products, ten reviews:
+# what happened exceeded the drawn 99th percentile 1.8% of the time and the 99.5th 1.45%, by 3.3
 # and 5.4 times the units the draws expected there), while a tail made heavier for every
 # series spread stock over all of them; the history carries each series' own record of large
 # orders, and none for a series that never had one. In bench/policy, against none: Online
@@ -103,21 +103,38 @@ def history_sums(
     per_day: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Sums of the series' own ``recent`` daily demand (NaN: not observed, taken as none)
-    over each of ``lead`` days and ``lead`` + ``review_days`` days from a random start, one
-    start per lead time; None when the history is shorter than four weeks beyond the longest
-    span. With ``per_day`` (the mean daily demand expected over those spans), the sums are
-    moved to that level (`history_level`)."""
+    over each of ``lead`` days and ``lead`` + ``review_days`` days, one start per lead time,
+    the starts spread over the history (`spread_starts`); None when the history is shorter
+    than four weeks beyond the longest span. With ``per_day`` (the mean daily demand
+    expected over those spans), the sums are moved to that level (`history_level`)."""
     values = np.nan_to_num(np.asarray(recent, dtype=float)[-HISTORY_DAYS:], nan=0.0)
     spans = np.asarray(lead, dtype=int) + review_days
     if len(lead) == 0 or len(values) < int(spans.max()) + 28:
         return None
     cumulative = np.concatenate([[0.0], np.cumsum(values)])
-    starts = rng.integers(0, len(values) - spans + 1)
+    starts = spread_starts(len(values) - spans + 1, rng)
     level = 1.0 if per_day is None else history_level(per_day, float(values.mean()))
     return (
         (cumulative[starts + lead] - cumulative[starts]) * level,
         (cumulative[starts + spans] - cumulative[starts]) * level,
     )
+
+
+def spread_starts(choices: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One start per sum, below each of its ``choices`` (the count of possible starts for
+    its span): spread evenly over the history, from one random offset, and handed to the
+    sums in random order. Independent random starts left a large order in the history in
+    many more or many fewer of the sums than its share of the windows (the tail a high
+    target reads from a few of them); spread, each stretch of the history is read as often
+    as its length says. In bench/policy (Online Retail, seeds 7 / 8 / 9), against
+    independent starts: the store-wide policy saved 22.0 / 17.8 / 18.3% of the fair
+    min/max's stock at 98% (from 21.1 / 17.7 / 18.1) and 18.6 / 17.7 / 15.2% at 99% (from
+    18.0 / 16.9 / 14.9), within 0.3 points below to 0.4 above at 60-95%, with the same
+    fills."""
+    count = len(choices)
+    offset = rng.random()
+    position = (rng.permutation(count) + offset) / count
+    return np.floor(position * choices).astype(int)
 
 
 def history_level(per_day: float, history_per_day: float) -> float:

@@ -449,3 +449,30 @@ class HistoryShareTests(SimpleTestCase):
         self.assertEqual(set(plain.over_cycle), {48.0})
         self.assertEqual(set(mixed.over_cycle[:100]), {0.0})  # the history sold nothing
         self.assertEqual(mixed.over_cycle[100:].tolist(), plain.over_cycle[100:].tolist())
+
+
+class SpreadStartsTests(SimpleTestCase):
+    """The history's sums start at points spread over it: a large order is in as many of
+    them as its share of the windows says, whatever the seed."""
+
+    def test_a_large_order_is_in_its_share_of_the_sums(self):
+        recent = np.zeros(182)
+        recent[90] = 1.0  # one order in the last half year
+        lead = np.full(100, 3)
+        # 173 starts of a 10-day window; 10 of them hold day 90: 100 sums x 10 / 173 = 5.8
+        for seed in range(20):
+            over_lead, over_cycle = policy.history_sums(
+                recent, lead, 7, np.random.default_rng(seed)
+            )
+            self.assertIn(int(np.count_nonzero(over_cycle)), {5, 6}, seed)
+            self.assertIn(int(np.count_nonzero(over_lead)), {1, 2}, seed)
+
+    def test_every_span_keeps_its_own_starts_within_the_history(self):
+        lead = np.random.default_rng(0).integers(0, 30, 500)
+        choices = 182 - (lead + 7) + 1
+        starts = policy.spread_starts(choices, np.random.default_rng(4))
+        self.assertTrue(((starts >= 0) & (starts < choices)).all())
+        # spread: a tenth of the sums start in each tenth of their own possible starts (give
+        # or take one, a start being whole; independent starts: 50 +- 7)
+        tenths = np.floor(starts / choices * 10).astype(int)
+        self.assertLessEqual(set(np.bincount(tenths, minlength=10)), {49, 50, 51})
