@@ -5,7 +5,6 @@ lead to the glossary's entry on the models."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import numpy as np
 from django.test import SimpleTestCase
@@ -51,13 +50,6 @@ class ModelNamesOnPagesTests(PlannerAndViewerTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.sku = factories.SKUFactory(merchant=cls.merchant, code="MUG")
-        factories.sales_days(
-            cls.merchant,
-            skus=[cls.sku],
-            locations=[cls.warehouse],
-            dates=[dt.date(2024, 1, 1) + dt.timedelta(days=day) for day in range(120)],
-            units=Decimal(6),
-        )
 
     def test_the_runs_page_counts_the_models_by_name(self):
         factories.succeeded_run(self.merchant, model_counts={AVERAGE: 145, "tsb": 3})
