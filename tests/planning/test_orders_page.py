@@ -296,6 +296,17 @@ class InlineRecomputeTests(TestCase):
             (Decimal("12"), Decimal("6.3"), Decimal("0.9048")),
         )
 
+    def test_the_order_up_to_level_reads_as_a_count_where_it_is_whole(self):
+        page = reverse("planning:suggestions", args=[self.merchant.slug])
+        self.assertContains(self.client.get(page), '<td class="num">40.5</td>')
+        with tenant_context(self.merchant):
+            ReorderSuggestion.objects.for_merchant(self.merchant).filter(pk=self.line.pk).update(
+                order_up_to=Decimal("40")
+            )
+        response = self.client.get(page)
+        self.assertContains(response, '<td class="num">40</td>')
+        self.assertNotContains(response, '<td class="num">40.0</td>')
+
     def test_a_quantity_that_is_not_a_number_is_refused(self):
         response = self.client.get(self.url("suggestion_outcome"), {"quantity": "lots"})
         self.assertEqual(response.status_code, 400)
