@@ -11,7 +11,7 @@ import numpy as np
 from forecasting.paths import COMMON_SHARE, sample_paths
 
 PATHS = 500
-TOTAL_LEVELS = (0.1, 0.5, 0.9)  # a total's 80% range and its median
+BAND = (0.1, 0.5, 0.9)  # the 80% range and the median the page shows, of stock and of totals
 
 
 def forecast_paths(
@@ -51,7 +51,7 @@ def totals(paths: np.ndarray, days, weights: np.ndarray | None = None) -> np.nda
     chosen = paths[:, days]
     if weights is not None:
         chosen = chosen * np.asarray(weights, dtype=float)
-    return np.quantile(chosen.sum(axis=1), TOTAL_LEVELS)
+    return np.quantile(chosen.sum(axis=1), BAND)
 
 
 @dataclass(frozen=True)
@@ -94,5 +94,5 @@ def project_stock(
         stock -= served
         levels[:, day] = stock
         short_by[day] = short_yet.mean()
-    low, median, high = np.quantile(levels, [0.1, 0.5, 0.9], axis=0)
+    low, median, high = np.quantile(levels, BAND, axis=0)
     return Projection(low, median, high, short_by, lost / max(count, 1))

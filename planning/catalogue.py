@@ -25,9 +25,9 @@ class SkuFilter:
 ALERT_CHOICES = [
     ("any", _("Any open alert")),
     (Alert.Kind.STOCK_OUT, _("Stock-out expected")),
-    (Alert.Kind.OVERSTOCK, _("Overstock")),
-    (Alert.Kind.ANOMALY, _("Demand anomaly")),
-    (Alert.Kind.BIAS, _("Forecast bias")),
+    (Alert.Kind.OVERSTOCK, Alert.Kind.OVERSTOCK.label),
+    (Alert.Kind.ANOMALY, Alert.Kind.ANOMALY.label),
+    (Alert.Kind.BIAS, Alert.Kind.BIAS.label),
     ("none", _("No open alert")),
 ]
 
