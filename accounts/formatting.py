@@ -14,6 +14,7 @@ from babel import dates as babel_dates
 from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 # Django's language codes that Babel should read as a more specific locale: the portal's
 # English is British (day before month, as it has always been shown).
@@ -96,6 +97,24 @@ def format_number(value, *, decimals: int | None = None, language: str | None = 
 def format_list(items, *, language: str | None = None) -> str:
     """Items joined as the locale joins a list ("a, b and c"; "a、b和c")."""
     return babel_lists.format_list([str(item) for item in items], locale=current_locale(language))
+
+
+# Punctuation that joins the separately translated parts of one sentence: each language has
+# its own (Chinese writes full-width marks, and 、 between the items of a list).
+PUNCTUATION = {
+    "list": lambda: pgettext("punctuation between the items of a list", ", "),
+    "comma": lambda: pgettext("punctuation between the clauses of a sentence", ", "),
+    "semicolon": lambda: pgettext("punctuation between the clauses of a sentence", "; "),
+    "colon": lambda: pgettext("punctuation before what a label introduces", ": "),
+    "stop": lambda: pgettext("punctuation at the end of a sentence", "."),
+}
+
+
+def punctuation(kind: str) -> str:
+    """The reader's language's mark for ``kind`` (`PUNCTUATION`): "list" between a list's
+    items, "comma" and "semicolon" between clauses, "colon" after a label, "stop" at the end
+    of a sentence."""
+    return PUNCTUATION[kind]()
 
 
 def format_percent(value, *, decimals: int = 0, language: str | None = None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.formatting import format_list, format_number
+from accounts.formatting import format_list, format_number, punctuation
 
 NAMES = {
     "seasonal_naive": _("seasonal naive"),
@@ -33,7 +33,7 @@ def model_counts(counts: dict[str, int]) -> str:
     """A run's choices, the most served first: "average of transformer and TSB: 155 series;
     TSB: 3 series" in the reader's words."""
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return gettext("; ").join(
+    return punctuation("semicolon").join(
         [
             ngettext("%(model)s: %(count)s series", "%(model)s: %(count)s series", count)
             % {"model": model_label(name), "count": format_number(count)}

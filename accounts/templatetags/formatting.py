@@ -2,7 +2,8 @@
 (accounts/formatting.py): ``{{ total|money:merchant.currency }}``, ``{{ total|money_whole:
 merchant.currency }}`` (whole units, for summary figures), ``{{ units|number }}``,
 ``{{ share|percent }}``, ``{{ day|day }}``, ``{{ day|day:"weekday" }}``; ``{% reading_locale %}``
-(the locale's BCP 47 tag, for the page's scripts to format as the server does)."""
+(the locale's BCP 47 tag, for the page's scripts to format as the server does);
+``{% punct "semicolon" %}`` (punctuation between the translated parts of one sentence)."""
 
 from django import template
 
@@ -47,3 +48,15 @@ def reading_locale():
     scripts format dates and numbers with it, as the server does, not with the bare language
     ("en" reads "Feb 21, 2011" in a browser where the server writes "21 Feb 2011")."""
     return formatting.locale_tag()
+
+
+@register.simple_tag
+def punct(kind):
+    """The reader's language's mark for ``kind`` (`accounts.formatting.punctuation`)."""
+    return formatting.punctuation(kind)
+
+
+@register.filter
+def listed(values):
+    """The items joined by the reader's language's list mark (`punct` "list")."""
+    return formatting.punctuation("list").join(str(value) for value in values)

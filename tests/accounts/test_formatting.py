@@ -68,3 +68,14 @@ class FormattingTests(SimpleTestCase):
             self.assertEqual(template.render(Context()), "en-GB")
         with translation.override("zh-hans"):
             self.assertEqual(template.render(Context()), "zh-Hans")
+
+    def test_punctuation_between_translated_parts_follows_the_language(self):
+        template = Template(
+            '{% load formatting %}{{ parts|listed }}{% punct "semicolon" %}b{% punct "comma" %}'
+            'c{% punct "colon" %}d{% punct "stop" %}'
+        )
+        context = Context({"parts": ["AX", "BY", "CZ"]})
+        with translation.override("en"):
+            self.assertEqual(template.render(context), "AX, BY, CZ; b, c: d.")
+        with translation.override("zh-hans"):
+            self.assertEqual(template.render(context), "AX、BY、CZ；b，c：d。")
