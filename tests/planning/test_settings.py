@@ -366,7 +366,9 @@ class PercentInputTests(UpdatesSettings, TestCase):
         self.owner.language = "zh-hans"
         self.owner.save(update_fields=["language"])
         self.update(service_levels={"AX": 0.95, "BZ": 0.95})
-        self.assertContains(self.client.get(url), "AX, BZ：")
+        page = self.client.get(url).content.decode()
+        self.assertIn("AX、BZ：", page)  # the classes listed with Chinese punctuation
+        self.assertIn(f"AX {ax:.2f}、BZ {bz:.2f}。", page)
 
     def test_the_page_says_how_many_reviews_were_planned_for_other_fill_rates(self):
         self.client.force_login(self.owner)
