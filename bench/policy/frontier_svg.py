@@ -5,7 +5,8 @@ one policy saves against a baseline at equal realised fill, read off the baselin
 Pure Python (the project has no plotting library and the bench adds none): the file is written
 by hand, so it opens in any browser and diffs as text. Reading a curve at a fill rate
 (`at_fill`) lives here so that the figures run.py prints and writes as JSON and the savings
-drawn come from one function.
+drawn come from one function (`planning.replays.frontier`, which the store's replay page reads
+its savings with too).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-import numpy as np
+from planning.replays.frontier import at_fill, cut_of
 
 WIDTH, HEIGHT = 1080, 600
 # the plot area; the legend sits to its right, outside it, so it never hides a point
@@ -38,22 +39,6 @@ class Curve:
     label: str
     points: Sequence[tuple[float, float]]
     knobs: Sequence[str] = ()
-
-
-def at_fill(curve: Sequence[tuple[float, float]], fill: float) -> float | None:
-    """Inventory value read off a policy's curve [(fill rate, inventory)] at ``fill``
-    (linear between its points); None outside them."""
-    fills = np.array([point[0] for point in curve])
-    stock = np.array([point[1] for point in curve])
-    order = np.argsort(fills)
-    if not len(fills) or not fills.min() <= fill <= fills.max():
-        return None
-    return float(np.interp(fill, fills[order], stock[order]))
-
-
-def cut_of(value: float, reference: float) -> float:
-    """How much less ``value`` is than ``reference``, as a share of it (negative: more)."""
-    return 1 - value / reference
 
 
 def less_than(value: float, reference: float) -> str:

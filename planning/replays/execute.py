@@ -21,7 +21,7 @@ from planning import job_texts
 from planning.models import PlanningSettings, PolicyReplay
 from planning.positions.selectors import NO_PRICES, primary_items, sku_prices, unit_cost
 from planning.preferences.selectors import planning_settings
-from planning.replays import replay
+from planning.replays import frontier, replay
 from planning.replays.services import REPLAY_LEVELS
 
 REPLAY_MAX_SERIES = 2000  # the series with the most units sold, so a replay stays minutes long
@@ -133,6 +133,7 @@ def policy_replay_execute(
         overstock_days=inputs.overstock_days,
         progress=progress,
         fill_accounts=False,  # the plan as it runs: calibrated, without per-SKU fill accounts
+        min_max_safety=frontier.FAIR_SAFETY,  # the baseline read at each policy's fill rate
     )
     figures = {name: outcome.figures() for name, outcome in result.outcomes.items()}
     with transaction.atomic(), tenant_context(merchant):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -12,11 +13,12 @@ from accounts.portal import MerchantViewMixin, RunStatusView
 from accounts.roles import Permission
 from planning import selectors, services
 from planning.models import PolicyReplay
+from planning.replays import frontier
 
 REPLAY_ROWS = [
-    ("shelfcast", "Shelfcast, one fill rate for the store"),
-    ("shelfcast per-SKU", "Shelfcast, the same fill rate for every SKU"),
-    ("seasonal_naive", "Shelfcast's store-wide policy with seasonal-naive forecasts"),
+    ("shelfcast", gettext_lazy("Shelfcast, one fill rate for the store")),
+    ("shelfcast per-SKU", gettext_lazy("Shelfcast, the same fill rate for every SKU")),
+    ("seasonal_naive", gettext_lazy("Shelfcast's store-wide policy with seasonal-naive forecasts")),
 ]
 
 
@@ -35,21 +37,40 @@ class PolicyReplayView(MerchantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         job = selectors.latest_policy_replay(merchant=self.merchant)
         rows = []
+        fair = []
         if job is not None and job.figures:
+            fair = frontier.fair_curve(job.figures)
             for level in services.REPLAY_LEVELS:
                 for source, label in REPLAY_ROWS:
                     figures = job.figures.get(f"{source} {level:.2f}")
                     if figures:
-                        rows.append({"label": label, "level": level, **shown(figures)})
+                        baseline, saving = frontier.saving_against(
+                            fair, figures["fill_rate"], figures["average_inventory_value"]
+                        )
+                        rows.append(
+                            {
+                                "label": label,
+                                "level": level,
+                                **shown(figures),
+                                "fair_inventory": baseline,
+                                "fair_saving": saving,
+                            }
+                        )
             if "min_max" in job.figures:
                 rows.append(
                     {
-                        "label": "Min/max as ERPs do it",
+                        "label": gettext_lazy("Min/max as ERPs do it"),
                         "level": None,
                         **shown(job.figures["min_max"]),
                     }
                 )
-        context.update(job=job, rows=rows, levels=services.REPLAY_LEVELS)
+        fills = [fill for fill, _stock in fair]
+        context.update(
+            job=job,
+            rows=rows,
+            levels=services.REPLAY_LEVELS,
+            fair_range=(min(fills), max(fills)) if fills else None,
+        )
         return context
 
 

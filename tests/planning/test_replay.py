@@ -17,7 +17,7 @@ from forecasting.baselines import BASELINES
 from inventory.models import SalesDay
 from planning import services
 from planning.models import PolicyReplay
-from planning.replays import replay, simulation
+from planning.replays import frontier, replay, simulation
 from planning.selectors import planning_settings
 from planning.views.replays import shown
 from tests.factories import (
@@ -251,7 +251,8 @@ class StoreReplayTests(TestCase):
         self.assertEqual(
             set(job.figures),
             {f"{source} {level:.2f}" for source in (*replay.SOURCES, replay.PER_SKU)
-             for level in services.REPLAY_LEVELS} | {"min_max"},
+             for level in services.REPLAY_LEVELS} | {"min_max"}
+            | {frontier.fair_name(safety) for safety in frontier.FAIR_SAFETY},
         )  # fmt: skip
         self.assertGreater(job.figures["shelfcast 0.95"]["fill_rate"], 0.5)
         self.client.force_login(self.viewer)
@@ -268,6 +269,7 @@ class StoreReplayTests(TestCase):
                 self.assertGreaterEqual(figures["lost_units"], figures["lost_beyond"])
                 self.assertGreaterEqual(figures["lost_beyond"], 0)
         self.assertContains(response, "Lost on record days</th>")
+        self.assertContains(response, "Min/max set properly, same fill rate</th>")
 
     def test_a_replay_keeps_the_stores_own_limits(self):
         with tenant_context(self.merchant):
@@ -327,3 +329,66 @@ class StoreReplayTests(TestCase):
         self.client.force_login(self.viewer)
         response = self.client.post(reverse("planning:replay_start", args=["shop"]))
         self.assertEqual(response.status_code, 403)
+
+
+def outcome_figures(fill: float, inventory: float) -> dict:
+    return {"fill_rate": fill, "average_inventory_value": inventory, "cycle_service_level": fill,
+            "stock_out_days": 1.0, "total_cost": 10.0, "orders": 3, "lost_units": 1.0,
+            "lost_beyond": 0.0, "beyond_share": 0.0}  # fmt: skip
+
+
+class FairBaselineTests(TestCase):
+    """The replay page reads min/max set properly at the fill rate each policy served."""
+
+    def test_the_baseline_is_read_between_the_safety_factors_that_bracket_a_fill(self):
+        curve = [(0.85, 100.0), (0.95, 200.0), (0.99, 400.0)]
+        self.assertAlmostEqual(frontier.at_fill(curve, 0.90), 150.0)
+        self.assertAlmostEqual(frontier.at_fill(list(reversed(curve)), 0.97), 300.0)
+        self.assertIsNone(frontier.at_fill(curve, 0.80))
+        self.assertIsNone(frontier.at_fill(curve, 0.995))
+        self.assertIsNone(frontier.at_fill([], 0.9))
+        baseline, saving = frontier.saving_against(curve, 0.90, 120.0)
+        self.assertAlmostEqual(baseline, 150.0)
+        self.assertAlmostEqual(saving, 0.2)
+        self.assertEqual(frontier.saving_against(curve, 0.5, 120.0), (None, None))
+
+    def test_the_page_shows_the_stock_min_max_needs_at_each_policys_fill_rate(self):
+        merchant, viewer = merchant_with(Role.VIEWER, slug="shop")
+        figures = {
+            "shelfcast 0.90": outcome_figures(0.90, 120.0),  # 20% below 150
+            "shelfcast 0.95": outcome_figures(0.97, 330.0),  # 10% above 300
+            "shelfcast 0.98": outcome_figures(0.995, 500.0),  # beyond the curve
+            frontier.fair_name(1.0): outcome_figures(0.85, 100.0),
+            frontier.fair_name(2.0): outcome_figures(0.95, 200.0),
+            frontier.fair_name(3.0): outcome_figures(0.99, 400.0),
+            "min_max": outcome_figures(0.93, 900.0),
+        }
+        with tenant_context(merchant):
+            PolicyReplay.objects.create(
+                merchant=merchant, status=PolicyReplay.Status.SUCCEEDED, figures=figures,
+                series_count=3,
+            )  # fmt: skip
+        self.client.force_login(viewer)
+        page = self.client.get(reverse("planning:replay", args=["shop"])).content.decode()
+        self.assertIn('£150<br><span class="sub">20.0% less stock</span>', page)
+        self.assertIn('£300<br><span class="sub">10.0% more stock</span>', page)
+        self.assertIn("from 85.0% to 99.0% fill rate", page)
+        rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+        self.assertEqual(len(rows), 4)  # three targets and the ERPs' min/max
+        self.assertIn('<td class="num">—</td>', rows[2])  # 99.5% lies beyond the curve
+        self.assertIn('<td class="num">—</td>', rows[3])  # the ERPs' rule is not compared
+
+    def test_the_policies_are_named_in_the_readers_language(self):
+        merchant, viewer = merchant_with(Role.VIEWER, slug="shop")
+        with tenant_context(merchant):
+            PolicyReplay.objects.create(
+                merchant=merchant, status=PolicyReplay.Status.SUCCEEDED, series_count=1,
+                figures={"shelfcast 0.90": outcome_figures(0.9, 1.0),
+                         "min_max": outcome_figures(0.9, 1.0)},
+            )  # fmt: skip
+        viewer.language = "zh-hans"
+        viewer.save(update_fields=["language"])
+        self.client.force_login(viewer)
+        page = self.client.get(reverse("planning:replay", args=["shop"])).content.decode()
+        self.assertNotIn("Shelfcast, one fill rate for the store", page)
+        self.assertNotIn("Min/max as ERPs do it", page)
