@@ -117,6 +117,17 @@ def punctuation(kind: str) -> str:
     return PUNCTUATION[kind]()
 
 
+def channel_label(via: str) -> str:
+    """The way an audited step was taken (`accounts.tenancy.AuditEvent.via`: "portal",
+    "api", "email") in the reader's words; anything else as it was stored."""
+    words = {
+        "portal": pgettext("the way a step was taken", "portal"),
+        "api": pgettext("the way a step was taken", "API"),
+        "email": pgettext("the way a step was taken", "email"),
+    }
+    return words.get(via, via)
+
+
 def format_percent(value, *, decimals: int = 0, language: str | None = None) -> str:
     """A fraction (0.95) as a percentage (95%); ``decimals`` fixes the places (negative: up to
     that many, so 0.955 is 95.5% and 0.95 is 95%)."""

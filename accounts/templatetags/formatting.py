@@ -60,3 +60,9 @@ def punct(kind):
 def listed(values):
     """The items joined by the reader's language's list mark (`punct` "list")."""
     return formatting.punctuation("list").join(str(value) for value in values)
+
+
+@register.filter
+def channel(via):
+    """How an audited step was taken, in the reader's words (`formatting.channel_label`)."""
+    return formatting.channel_label(str(via))

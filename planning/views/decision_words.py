@@ -17,7 +17,10 @@ def approval_message(outcome: bulk.Outcome) -> str:
     }
     if outcome.purchase_orders:
         orders = outcome.purchase_orders
-        orders_text = ", ".join(f"{number} ({supplier})" for number, supplier in orders)
+        orders_text = formatting.punctuation("list").join(
+            _("%(number)s (%(supplier)s)") % {"number": number, "supplier": supplier}
+            for number, supplier in orders
+        )
         message += ngettext(
             ", on draft purchase order %(orders)s",
             ", on draft purchase orders %(orders)s",
@@ -27,7 +30,7 @@ def approval_message(outcome: bulk.Outcome) -> str:
         message += _(
             "; %(count)s without a supplier, so on no order (give their SKUs supplier terms)"
         ) % {"count": outcome.without_supplier}
-    return message + "."
+    return message + formatting.punctuation("stop")
 
 
 def outcome_message(action: bulk.Action, outcome: bulk.Outcome) -> str:

@@ -96,7 +96,8 @@ class CataloguesAreCompleteTests(SimpleTestCase):
         catalogue = read(CATALOGUES["zh_Hans/django"])
         self.assertEqual(catalogue.get("Forecasts").string, "预测")
         self.assertEqual(catalogue.get("Purchase orders").string, "采购订单")
-        han = re.compile(r"[\u4e00-\u9fff]")
+        # Han characters, or Chinese punctuation (、，；：。 stand for the English marks)
+        han = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
         without = [
             message.id
             for message in catalogue

@@ -7,7 +7,10 @@ from django.template import Context, Template
 from django.test import SimpleTestCase
 from django.utils import translation
 
+from accounts import formatting
 from planning.models import Alert
+from planning.suggestions import bulk
+from planning.views.decision_words import approval_message
 
 
 class PagePunctuationTests(SimpleTestCase):
@@ -50,3 +53,23 @@ class PagePunctuationTests(SimpleTestCase):
         self.assertNotIn("; ", cell)
         with translation.override("en"):
             self.assertIn("days of cover; ", template.render(context))
+
+    def test_an_approvals_orders_are_listed_in_the_readers_language(self):
+        outcome = bulk.Outcome(3, [("SC-000001", "Acme"), ("SC-000002", "Bolt")])
+        with translation.override("en"):
+            self.assertEqual(
+                approval_message(outcome),
+                "3 approved, on draft purchase orders SC-000001 (Acme), SC-000002 (Bolt).",
+            )
+        with translation.override("zh-hans"):
+            message = approval_message(outcome)
+        self.assertIn("SC-000001（Acme）、SC-000002（Bolt）。", message)
+        self.assertNotIn(" (", message)
+
+    def test_the_way_a_step_was_taken_is_said_in_the_readers_language(self):
+        with translation.override("zh-hans"):
+            self.assertEqual(formatting.channel_label("portal"), "门户")
+            self.assertEqual(formatting.channel_label("email"), "电子邮件")
+            self.assertEqual(formatting.channel_label("erp-sync"), "erp-sync")  # as stored
+        with translation.override("en"):
+            self.assertEqual(formatting.channel_label("portal"), "portal")
