@@ -171,6 +171,17 @@ def latest_policy_replay(*, merchant: Merchant) -> PolicyReplay | None:
     return PolicyReplay.objects.for_merchant(merchant).order_by("-created_at", "-pk").first()
 
 
+def latest_finished_policy_replay(*, merchant: Merchant) -> PolicyReplay | None:
+    """The newest replay that finished with figures."""
+    return (
+        PolicyReplay.objects.for_merchant(merchant)
+        .filter(status=PolicyReplay.Status.SUCCEEDED)
+        .exclude(figures={})
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def suppliers(*, merchant: Merchant) -> list:
     return list(Supplier.objects.for_merchant(merchant).order_by("name", "pk"))
 

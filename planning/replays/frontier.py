@@ -55,3 +55,22 @@ def saving_against(curve: Iterable[tuple[float, float]], fill: float, inventory:
     if not baseline:
         return None, None
     return baseline, cut_of(inventory, baseline)
+
+
+def store_wide_saving(figures: Mapping[str, Mapping], level: float) -> dict | None:
+    """What a replay's stored ``figures`` say of the store-wide policy at target ``level``:
+    its fill rate and stock, and the fair min/max's stock at that fill rate with the share
+    below it (None where the replay ran no such target; baseline and share None where its
+    fill rate lies off the min/max's curve)."""
+    ours = figures.get(f"shelfcast {level:.2f}")
+    if not ours:
+        return None
+    fill, inventory = float(ours["fill_rate"]), float(ours["average_inventory_value"])
+    baseline, saving = saving_against(fair_curve(figures), fill, inventory)
+    return {
+        "level": level,
+        "fill": fill,
+        "inventory": inventory,
+        "baseline": baseline,
+        "saving": saving,
+    }

@@ -392,3 +392,29 @@ class FairBaselineTests(TestCase):
         page = self.client.get(reverse("planning:replay", args=["shop"])).content.decode()
         self.assertNotIn("Shelfcast, one fill rate for the store", page)
         self.assertNotIn("Min/max as ERPs do it", page)
+
+    def test_the_settings_page_says_what_the_last_replay_found_for_this_store(self):
+        merchant, owner = merchant_with(Role.OWNER, slug="shop")
+        merchant.target_service_level = Decimal("0.96")  # nearest replayed target: 95%
+        merchant.save(update_fields=["target_service_level"])
+        self.client.force_login(owner)
+        url = reverse("planning:settings", args=["shop"])
+        # no replay yet: the page points to it and claims nothing for this store
+        self.assertContains(self.client.get(url), "shows what this policy would have done")
+        self.assertNotContains(self.client.get(url), "less stock")
+        figures = {
+            "shelfcast 0.90": outcome_figures(0.80, 90.0),
+            "shelfcast 0.95": outcome_figures(0.90, 120.0),  # 20% below 150
+            frontier.fair_name(1.0): outcome_figures(0.85, 100.0),
+            frontier.fair_name(2.0): outcome_figures(0.95, 200.0),
+        }
+        with tenant_context(merchant):
+            PolicyReplay.objects.create(
+                merchant=merchant, status=PolicyReplay.Status.SUCCEEDED, figures=figures,
+                series_count=3, finished_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+            )  # fmt: skip
+            # a replay still running is not what the page reads
+            PolicyReplay.objects.create(merchant=merchant, status=PolicyReplay.Status.RUNNING)
+        page = self.client.get(url).content.decode()
+        self.assertIn("the store-wide policy at 95% served 90.0% of the units demanded", page)
+        self.assertIn("with 20.0% less stock than min/max set properly", page)
