@@ -107,13 +107,15 @@ PUNCTUATION = {
     "semicolon": lambda: pgettext("punctuation between the clauses of a sentence", "; "),
     "colon": lambda: pgettext("punctuation before what a label introduces", ": "),
     "stop": lambda: pgettext("punctuation at the end of a sentence", "."),
+    "open": lambda: pgettext("punctuation opening an aside", " ("),
+    "close": lambda: pgettext("punctuation closing an aside", ")"),
 }
 
 
 def punctuation(kind: str) -> str:
     """The reader's language's mark for ``kind`` (`PUNCTUATION`): "list" between a list's
     items, "comma" and "semicolon" between clauses, "colon" after a label, "stop" at the end
-    of a sentence."""
+    of a sentence, "open" and "close" around an aside."""
     return PUNCTUATION[kind]()
 
 

@@ -72,10 +72,10 @@ class FormattingTests(SimpleTestCase):
     def test_punctuation_between_translated_parts_follows_the_language(self):
         template = Template(
             '{% load formatting %}{{ parts|listed }}{% punct "semicolon" %}b{% punct "comma" %}'
-            'c{% punct "colon" %}d{% punct "stop" %}'
+            'c{% punct "colon" %}d{% punct "open" %}e{% punct "close" %}{% punct "stop" %}'
         )
         context = Context({"parts": ["AX", "BY", "CZ"]})
         with translation.override("en"):
-            self.assertEqual(template.render(context), "AX, BY, CZ; b, c: d.")
+            self.assertEqual(template.render(context), "AX, BY, CZ; b, c: d (e).")
         with translation.override("zh-hans"):
-            self.assertEqual(template.render(context), "AX、BY、CZ；b，c：d。")
+            self.assertEqual(template.render(context), "AX、BY、CZ；b，c：d（e）。")
