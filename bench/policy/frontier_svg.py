@@ -3,10 +3,9 @@ one line per policy over its knob (a service-level target, a safety factor), and
 one policy saves against a baseline at equal realised fill, read off the baseline's curve.
 
 Pure Python (the project has no plotting library and the bench adds none): the file is written
-by hand, so it opens in any browser and diffs as text. Reading a curve at a fill rate
-(`at_fill`) lives here so that the figures run.py prints and writes as JSON and the savings
-drawn come from one function (`planning.replays.frontier`, which the store's replay page reads
-its savings with too).
+by hand, so it opens in any browser and diffs as text. The figures run.py prints and writes
+as JSON and the savings drawn here read a curve at a fill rate with one function
+(`planning.replays.frontier.at_fill`), the one the store's replay page reads its savings with.
 """
 
 from __future__ import annotations
