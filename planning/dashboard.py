@@ -16,8 +16,9 @@ from planning.models import Alert, PromotionPlan, ReorderSuggestion
 def panel(merchant: Merchant) -> tuple[str, dict]:
     """Expected stock-outs in the next 14 days and the sales at risk, the capital tied up in
     overstock, the orders to place and their value, the promotion plans waiting, the
-    realized accuracy of the forecasts of four weeks ago against seasonal naive, and the last
-    nightly run. A handful of aggregate queries, whatever the catalogue's size."""
+    realized accuracy of the forecasts of four weeks ago against seasonal naive, the last
+    nightly run, and what the last policy replay found against min/max set properly. A
+    handful of aggregate queries, whatever the catalogue's size."""
     open_alerts = Alert.objects.for_merchant(merchant).filter(state=Alert.State.OPEN)
     main = [Alert.Kind.STOCK_OUT, Alert.Kind.OVERSTOCK]
 
@@ -58,4 +59,5 @@ def panel(merchant: Merchant) -> tuple[str, dict]:
         .filter(status=PromotionPlan.Status.PROPOSED)
         .count(),
         "last_run": last_run,
+        "replayed": selectors.replayed_saving(merchant=merchant),
     }

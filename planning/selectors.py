@@ -23,6 +23,8 @@ from planning.models import (
     WebhookEndpoint,
 )
 from planning.preferences.selectors import planning_settings as planning_settings
+from planning.replays import frontier
+from planning.replays.services import REPLAY_LEVELS
 from planning.suggestions.selectors import LineFilter as LineFilter
 from planning.suggestions.selectors import Subtotals as Subtotals
 from planning.suggestions.selectors import chosen as chosen
@@ -180,6 +182,20 @@ def latest_finished_policy_replay(*, merchant: Merchant) -> PolicyReplay | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def replayed_saving(*, merchant: Merchant) -> dict | None:
+    """What the store's last finished replay found for the store-wide policy at the replayed
+    target nearest the store's own (`frontier.store_wide_saving`: its fill rate and stock, the
+    fair min/max's stock at that fill and the share below it), with when it ran; None without
+    such a replay."""
+    job = latest_finished_policy_replay(merchant=merchant)
+    if job is None:
+        return None
+    target = float(merchant.target_service_level)
+    level = min(REPLAY_LEVELS, key=lambda one: abs(one - target))
+    found = frontier.store_wide_saving(job.figures, level)
+    return None if found is None else {**found, "when": job.finished_at}
 
 
 def suppliers(*, merchant: Merchant) -> list:

@@ -16,7 +16,6 @@ from accounts.roles import Permission
 from planning import notifications, selectors, services
 from planning.forms import PlanningSettingsForm
 from planning.models import WebhookEndpoint
-from planning.replays import frontier
 
 
 class PlanningSettingsView(MerchantViewMixin, TemplateView):
@@ -40,19 +39,8 @@ class PlanningSettingsView(MerchantViewMixin, TemplateView):
         context["endpoints"] = selectors.webhook_endpoints(merchant=self.merchant)
         context["calibration"] = selectors.shortfall_calibration(merchant=self.merchant)
         context["new_secret"] = self.request.session.pop("webhook_secret", None)
-        context["replayed"] = self.replayed()
+        context["replayed"] = selectors.replayed_saving(merchant=self.merchant)
         return context
-
-    def replayed(self) -> dict | None:
-        """The last finished replay's store-wide policy at the replayed target nearest the
-        store's own (`frontier.store_wide_saving`), with when it ran; None without one."""
-        job = selectors.latest_finished_policy_replay(merchant=self.merchant)
-        if job is None:
-            return None
-        target = float(self.merchant.target_service_level)
-        level = min(services.REPLAY_LEVELS, key=lambda one: abs(one - target))
-        found = frontier.store_wide_saving(job.figures, level)
-        return None if found is None else {**found, "when": job.finished_at}
 
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST)

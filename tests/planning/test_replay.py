@@ -402,6 +402,8 @@ class FairBaselineTests(TestCase):
         # no replay yet: the page points to it and claims nothing for this store
         self.assertContains(self.client.get(url), "shows what this policy would have done")
         self.assertNotContains(self.client.get(url), "less stock")
+        dashboard = reverse("inventory:dashboard", args=["shop"])
+        self.assertNotContains(self.client.get(dashboard), "last replay of this store")
         figures = {
             "shelfcast 0.90": outcome_figures(0.80, 90.0),
             "shelfcast 0.95": outcome_figures(0.90, 120.0),  # 20% below 150
@@ -418,3 +420,6 @@ class FairBaselineTests(TestCase):
         page = self.client.get(url).content.decode()
         self.assertIn("the store-wide policy at 95% served 90.0% of the units demanded", page)
         self.assertIn("with 20.0% less stock than min/max set properly", page)
+        # the dashboard says the same of the same replay
+        page = self.client.get(dashboard).content.decode()
+        self.assertIn("the store-wide policy at 95% served 90.0% of the units demanded", page)
