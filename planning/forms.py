@@ -32,8 +32,7 @@ class PlanningSettingsForm(forms.Form):
     )  # fmt: skip
     default_lead_time_days = forms.DecimalField(
         min_value=Decimal("0"), max_value=Decimal("365"), decimal_places=2,
-        label=_("Default lead time (days)"),
-        help_text=_("For SKUs without supplier terms."),
+        label=_("Default lead time (days)"),  # its section says which SKUs it serves
     )  # fmt: skip
     default_lead_time_std_days = forms.DecimalField(
         min_value=Decimal("0"), max_value=Decimal("365"), decimal_places=2,
