@@ -6,9 +6,9 @@ its headline read off their curves.
   in: the same lead-time draws, packs, MOQs, costs, starting stock and lost sales.
 - The inventory at equal realised fill: at each target, the store-wide policy's inventory
   against a baseline's inventory at the same realised fill, read off the baseline's curve
-  with `frontier_svg.at_fill`, the function the SVG draws its savings with; and per series
-  (`series_at_fill`), the same reading of each series' inventory and units served, so that
-  the saving can be split by class.
+  with `planning.replays.frontier.at_fill`, the function the SVG draws its savings with;
+  and per series (`series_at_fill`), the same reading of each series' inventory and units
+  served, so that the saving can be split by class.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from bench.policy.frontier_svg import at_fill, cut_of, less_than
+from bench.policy.frontier_svg import less_than
 from planning.replays import replay, simulation
+from planning.replays.frontier import at_fill, cut_of
 
 # the days-of-cover rule's knob (N, days of average demand beyond the lead time), swept wide
 # enough for its curve to span the fill rates the targets reach

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.policy import baselines, sums
-from bench.policy.frontier_svg import Curve, at_fill, cut_of, write_frontier
+from bench.policy.frontier_svg import Curve, write_frontier
+from planning.replays.frontier import at_fill, cut_of, fair_name
 
 LEVELS_TO_TRACE = (0.60, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 0.98, 0.99)
 CALIBRATION_TARGETS = (0.80, 0.90, 0.95, 0.98)
@@ -59,7 +60,7 @@ def judged_classes(classes: np.ndarray) -> list[str]:
 
 def fair_min_max(result) -> list:
     """(safety factor, outcome) of the fair min/max at each of `MIN_MAX_SAFETY`."""
-    return [(safety, result.outcomes[f"fair_min_max {safety:.2f}"]) for safety in MIN_MAX_SAFETY]
+    return [(safety, result.outcomes[fair_name(safety)]) for safety in MIN_MAX_SAFETY]
 
 
 def line(name: str, outcome) -> str:

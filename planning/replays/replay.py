@@ -33,7 +33,7 @@ from forecasting.selectors import (
 )
 from planning import allocation, policy
 from planning.positions.classes import classes_of_panel
-from planning.replays import shortfalls, simulation
+from planning.replays import frontier, shortfalls, simulation
 
 HORIZON = 56
 SEASON = 7
@@ -251,7 +251,7 @@ def _outcomes(
                     )
     outcomes["min_max"] = replayed(simulation.min_max_policy(known, terms.lead_mean))
     for safety in min_max_safety:
-        outcomes[f"fair_min_max {safety:.2f}"] = replayed(
+        outcomes[frontier.fair_name(safety)] = replayed(
             simulation.fair_min_max_policy(known, terms.lead_mean, review, safety)
         )
     return outcomes
